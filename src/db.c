@@ -1,0 +1,318 @@
+/*
+** Storage: opening SQLite with the pragmas tilsyn relies on (WAL, foreign keys, a busy
+** timeout), applying the numbered migrations compiled into the binary, and the small
+** statement API that makes bound parameters the easy path. Each server thread has its own
+** connection with a cache of prepared statements keyed by the SQL literal's address.
+*/
+#include "tilsyn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STMT_CACHE 256
+
+static char *g_path;
+
+typedef struct StmtCache {
+	const char *sql[STMT_CACHE];
+	sqlite3_stmt *st[STMT_CACHE];
+	int busy[STMT_CACHE];
+} StmtCache;
+
+static _Thread_local sqlite3 *t_db;
+static _Thread_local StmtCache *t_cache;
+
+sqlite3 *db_open(const char *path, char **errmsg)
+{
+	sqlite3 *db = NULL;
+	*errmsg = NULL;
+	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		*errmsg = xstrdup(db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, 5000);
+	static const char *const pragmas[] = {
+		"PRAGMA journal_mode=WAL",
+		"PRAGMA synchronous=NORMAL",
+		"PRAGMA foreign_keys=ON",
+		"PRAGMA trusted_schema=OFF",
+	};
+	for (size_t i = 0; i < COUNT(pragmas); i++) {
+		char *err = NULL;
+		if (sqlite3_exec(db, pragmas[i], NULL, NULL, &err) != SQLITE_OK) {
+			*errmsg = xstrdup(err ? err : sqlite3_errmsg(db));
+			sqlite3_free(err);
+			sqlite3_close(db);
+			return NULL;
+		}
+	}
+	return db;
+}
+
+void db_close(sqlite3 *db)
+{
+	if (db == t_db && t_cache) {
+		for (int i = 0; i < STMT_CACHE; i++)
+			sqlite3_finalize(t_cache->st[i]);
+		free(t_cache);
+		t_cache = NULL;
+		t_db = NULL;
+	}
+	sqlite3_close_v2(db);
+}
+
+void db_set_path(const char *path)
+{
+	free(g_path);
+	g_path = xstrdup(path);
+}
+
+const char *db_path(void)
+{
+	return g_path;
+}
+
+/* This thread's connection, opened on first use. Opening can only fail for reasons
+** the server already checked at start (the file exists and is migrated), so it is fatal. */
+sqlite3 *db_thread(void)
+{
+	if (!t_db) {
+		char *err;
+		t_db = db_open(g_path, &err);
+		if (!t_db)
+			fatal("cannot open database %s: %s", g_path, err);
+		t_cache = xcalloc(1, sizeof *t_cache);
+	}
+	return t_db;
+}
+
+void db_thread_close(void)
+{
+	if (t_db)
+		db_close(t_db);
+}
+
+/* Migrations are the embedded files schema/NNN_name.sql, applied in order; the number
+** of the last one applied is kept in PRAGMA user_version. */
+static int migration_number(const char *name)
+{
+	if (strncmp(name, "schema/", 7) != 0)
+		return 0;
+	return atoi(name + 7);
+}
+
+int db_schema_latest(void)
+{
+	int latest = 0;
+	for (size_t i = 0; i < embedded_count; i++) {
+		int n = migration_number(embedded_files[i].name);
+		if (n > latest)
+			latest = n;
+	}
+	return latest;
+}
+
+int db_schema_version(sqlite3 *db)
+{
+	Stmt q;
+	db_prepare(&q, db, "PRAGMA user_version");
+	int v = db_step(&q) ? (int)db_col_int(&q, 0) : -1;
+	db_finalize(&q);
+	return v;
+}
+
+int db_migrate(sqlite3 *db, char **errmsg)
+{
+	*errmsg = NULL;
+	int have = db_schema_version(db);
+	int latest = db_schema_latest();
+	if (have > latest) {
+		char msg[200];
+		snprintf(msg, sizeof msg,
+		         _("Databasen har skemaversion %d, men dette program kender kun op til %d. "
+		           "Brug en nyere udgave af tilsyn."), have, latest);
+		*errmsg = xstrdup(msg);
+		return -1;
+	}
+	for (int n = have + 1; n <= latest; n++) {
+		const EmbeddedFile *f = NULL;
+		for (size_t i = 0; i < embedded_count; i++)
+			if (migration_number(embedded_files[i].name) == n)
+				f = &embedded_files[i];
+		if (!f)
+			fatal("migration %d is missing from the binary", n);
+		char *sql = xmalloc(f->size + 1);
+		memcpy(sql, f->data, f->size);
+		sql[f->size] = 0;
+		char *err = NULL;
+		char version[64];
+		snprintf(version, sizeof version, "PRAGMA user_version=%d", n);
+		int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &err);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, version, NULL, NULL, &err);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &err);
+		free(sql);
+		if (rc != SQLITE_OK) {
+			char msg[512];
+			snprintf(msg, sizeof msg, "%s: %s", f->name, err ? err : sqlite3_errmsg(db));
+			sqlite3_free(err);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			*errmsg = xstrdup(msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Prepares sql, which must be a string literal (its address keys the cache). A statement
+** that does not compile is a bug in the program, not in the input, so it is fatal. */
+void db_prepare(Stmt *q, sqlite3 *db, const char *sql)
+{
+	q->db = db;
+	q->cached = -1;
+	if (db == t_db && t_cache) {
+		size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE;
+		for (size_t k = 0; k < STMT_CACHE; k++) {
+			size_t i = (h + k) % STMT_CACHE;
+			if (t_cache->sql[i] == sql && !t_cache->busy[i]) {
+				q->st = t_cache->st[i];
+				q->cached = (int)i;
+				t_cache->busy[i] = 1;
+				return;
+			}
+			if (!t_cache->sql[i]) {
+				if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->st, NULL) != SQLITE_OK)
+					fatal("SQL error: %s in: %s", sqlite3_errmsg(db), sql);
+				t_cache->sql[i] = sql;
+				t_cache->st[i] = q->st;
+				t_cache->busy[i] = 1;
+				q->cached = (int)i;
+				return;
+			}
+		}
+	}
+	if (sqlite3_prepare_v2(db, sql, -1, &q->st, NULL) != SQLITE_OK)
+		fatal("SQL error: %s in: %s", sqlite3_errmsg(db), sql);
+}
+
+void db_bind_int(Stmt *q, int i, int64_t v)
+{
+	sqlite3_bind_int64(q->st, i, v);
+}
+
+void db_bind_text(Stmt *q, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(q->st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q->st, i);
+}
+
+void db_bind_blob(Stmt *q, int i, const void *p, size_t n)
+{
+	sqlite3_bind_blob(q->st, i, p, (int)n, SQLITE_TRANSIENT);
+}
+
+void db_bind_null(Stmt *q, int i)
+{
+	sqlite3_bind_null(q->st, i);
+}
+
+/* Returns 1 while there is a row. Errors (constraint, busy, full disk) end the loop and are
+** reported by db_done() or the return of db_exec-style callers through sqlite3_errcode. */
+int db_step(Stmt *q)
+{
+	return sqlite3_step(q->st) == SQLITE_ROW;
+}
+
+/* Runs a statement that returns no rows; returns SQLITE_OK or the error code. */
+int db_done(Stmt *q)
+{
+	int rc = sqlite3_step(q->st);
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(q->st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int64_t db_col_int(Stmt *q, int i)
+{
+	return sqlite3_column_int64(q->st, i);
+}
+
+const char *db_col_text(Stmt *q, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(q->st, i);
+	return s ? s : "";
+}
+
+const void *db_col_blob(Stmt *q, int i, size_t *n)
+{
+	const void *p = sqlite3_column_blob(q->st, i);
+	*n = (size_t)sqlite3_column_bytes(q->st, i);
+	return p;
+}
+
+int db_col_is_null(Stmt *q, int i)
+{
+	return sqlite3_column_type(q->st, i) == SQLITE_NULL;
+}
+
+void db_finalize(Stmt *q)
+{
+	if (!q->st)
+		return;
+	if (q->cached >= 0 && t_cache) {
+		sqlite3_reset(q->st);
+		sqlite3_clear_bindings(q->st);
+		t_cache->busy[q->cached] = 0;
+	} else {
+		sqlite3_finalize(q->st);
+	}
+	q->st = NULL;
+}
+
+int db_exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+int db_begin(sqlite3 *db)
+{
+	return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int db_commit(sqlite3 *db)
+{
+	int rc = db_exec(db, "COMMIT");
+	if (rc != SQLITE_OK)
+		db_rollback(db);
+	return rc;
+}
+
+void db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		db_exec(db, "ROLLBACK");
+}
+
+int64_t db_last_id(sqlite3 *db)
+{
+	return sqlite3_last_insert_rowid(db);
+}
+
+int db_changes(sqlite3 *db)
+{
+	return sqlite3_changes(db);
+}
+
+const char *db_errmsg(sqlite3 *db)
+{
+	return sqlite3_errmsg(db);
+}

@@ -1,0 +1,113 @@
+/*
+** Departments (afdelinger): the unit a tilsyn belongs to. A department has a short code
+** used on the command line and in addresses, a name, and an area: children (barn) or
+** adults (voksen), which decides the default question catalogue.
+*/
+#include "tilsyn.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Codes are 1-32 letters, digits, '-' or '_': they appear in URLs and file names. */
+int department_valid_code(const char *code)
+{
+	size_t n = strlen(code);
+	if (n == 0 || n > 32)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)code[i]) && code[i] != '-' && code[i] != '_')
+			return 0;
+	return 1;
+}
+
+static const char *check_name_area(const char *name, const char *area)
+{
+	if (str_empty(name))
+		return _("Navn mangler.");
+	if (strlen(name) > 200)
+		return _("Navnet er for langt (højst 200 tegn).");
+	if (!utf8_valid(name, strlen(name)))
+		return _("Navnet indeholder ugyldige tegn.");
+	if (!str_eq(area, "barn") && !str_eq(area, "voksen"))
+		return _("Området skal være 'barn' eller 'voksen'.");
+	return NULL;
+}
+
+int department_add(sqlite3 *db, const char *code, const char *name, const char *area, int64_t *id,
+                   const char **msg)
+{
+	if (!code || !department_valid_code(code)) {
+		*msg = _("Koden skal være 1-32 tegn: bogstaver a-z, tal, '-' eller '_'.");
+		return -1;
+	}
+	if ((*msg = check_name_area(name, area)))
+		return -1;
+	Stmt q;
+	db_prepare(&q, db, "INSERT INTO department (code, name, area) VALUES (?1, ?2, ?3)");
+	db_bind_text(&q, 1, code);
+	db_bind_text(&q, 2, name);
+	db_bind_text(&q, 3, area);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		*msg = _("Der findes allerede en afdeling med den kode.");
+		return -1;
+	}
+	if (rc != SQLITE_OK) {
+		*msg = _("Afdelingen kunne ikke gemmes i databasen.");
+		return -1;
+	}
+	if (id)
+		*id = db_last_id(db);
+	return 0;
+}
+
+int department_update(sqlite3 *db, int64_t id, const char *name, const char *area, const char **msg)
+{
+	if ((*msg = check_name_area(name, area)))
+		return -1;
+	Stmt q;
+	db_prepare(&q, db, "UPDATE department SET name = ?2, area = ?3 WHERE id = ?1");
+	db_bind_int(&q, 1, id);
+	db_bind_text(&q, 2, name);
+	db_bind_text(&q, 3, area);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc != SQLITE_OK) {
+		*msg = _("Afdelingen kunne ikke gemmes i databasen.");
+		return -1;
+	}
+	return 0;
+}
+
+static int department_row(Stmt *q, Department *out)
+{
+	if (!db_step(q))
+		return 0;
+	out->id = db_col_int(q, 0);
+	snprintf(out->code, sizeof out->code, "%s", db_col_text(q, 1));
+	snprintf(out->name, sizeof out->name, "%s", db_col_text(q, 2));
+	snprintf(out->area, sizeof out->area, "%s", db_col_text(q, 3));
+	return 1;
+}
+
+int department_by_code(sqlite3 *db, const char *code, Department *out)
+{
+	Stmt q;
+	db_prepare(&q, db, "SELECT id, code, name, area FROM department WHERE code = ?1");
+	db_bind_text(&q, 1, code);
+	int found = department_row(&q, out);
+	db_finalize(&q);
+	return found;
+}
+
+int department_by_id(sqlite3 *db, int64_t id, Department *out)
+{
+	Stmt q;
+	db_prepare(&q, db, "SELECT id, code, name, area FROM department WHERE id = ?1");
+	db_bind_int(&q, 1, id);
+	int found = department_row(&q, out);
+	db_finalize(&q);
+	return found;
+}

@@ -1,0 +1,556 @@
+/*
+** libmicrohttpd glue: receives requests on a thread pool, finds the route, and enforces
+** what every route demands before its handler runs: a valid session, the role in the
+** department the route names, and a CSRF token on every POST. Then it adds the security
+** headers to whatever the handler answered. Handlers never see a request that failed these.
+*/
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SESSION_COOKIE "tilsyn_session"
+#define LOGIN_COOKIE "tilsyn_login"
+
+/* Per-connection state while the request body arrives. */
+typedef struct Conn {
+	Buf body;
+	size_t limit;
+	int too_large;
+} Conn;
+
+static const char csp[] =
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const char *req_query(Req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_form(Req *r, const char *name)
+{
+	for (int i = 0; i < r->nform; i++)
+		if (strcmp(r->form[i].name, name) == 0)
+			return r->form[i].value;
+	return NULL;
+}
+
+/* A checkbox: present and not empty. */
+int req_form_checked(Req *r, const char *name)
+{
+	const char *v = req_form(r, name);
+	return v && *v;
+}
+
+const char *req_capture(Req *r, const char *name)
+{
+	for (int i = 0; i < r->ncaptures; i++)
+		if (strcmp(r->captures[i].name, name) == 0)
+			return r->captures[i].value;
+	return NULL;
+}
+
+const char *req_cookie(Req *r, const char *name)
+{
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name) : NULL;
+}
+
+const char *req_header(Req *r, const char *name)
+{
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : NULL;
+}
+
+void http_header(Req *r, const char *name, const char *value)
+{
+	if (r->nheaders >= (int)COUNT(r->headers))
+		fatal("too many response headers");
+	r->headers[r->nheaders++] = (Header){name, arena_strdup(r->arena, value)};
+}
+
+void http_set_cookie(Req *r, const char *name, const char *value, int max_age)
+{
+	char *c = arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", name, value,
+	                       r->tls ? "; Secure" : "");
+	if (max_age >= 0)
+		c = arena_printf(r->arena, "%s; Max-Age=%d", c, max_age);
+	http_header(r, MHD_HTTP_HEADER_SET_COOKIE, c);
+}
+
+/* Only paths on this site are followed after login, never another host. */
+int http_local_path(const char *path)
+{
+	return path && path[0] == '/' && path[1] != '/' && path[1] != '\\' && !strpbrk(path, "\r\n");
+}
+
+void http_redirect(Req *r, const char *location)
+{
+	r->status = 303;
+	http_header(r, MHD_HTTP_HEADER_LOCATION, location);
+	buf_reset(&r->out);
+}
+
+void http_text(Req *r, int status, const char *text)
+{
+	r->status = status;
+	r->content_type = "text/plain; charset=utf-8";
+	buf_reset(&r->out);
+	buf_puts(&r->out, text);
+}
+
+static const char *status_title(int status)
+{
+	switch (status) {
+	case 400: return _("Forkert forespørgsel");
+	case 401: return _("Log ind først");
+	case 403: return _("Ingen adgang");
+	case 404: return _("Siden findes ikke");
+	case 405: return _("Metoden er ikke tilladt");
+	case 413: return _("For store data");
+	case 423: return _("Låst");
+	case 500: return _("Der skete en fejl");
+	case 503: return _("Tjenesten er ikke tilgængelig");
+	}
+	return _("Fejl");
+}
+
+/* A Danish error page; the message says what went wrong and what to do. */
+void http_error(Req *r, int status, const char *message)
+{
+	buf_reset(&r->out);
+	r->nheaders = 0;
+	r->status = status;
+	if (r->path && strncmp(r->path, "/api/", 5) == 0) {
+		r->content_type = "application/json";
+		html_fmt(&r->out, "{\"error\":{\"status\":%d,\"message\":\"", status);
+		for (const char *p = message; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_putc(&r->out, '\\');
+			if ((unsigned char)*p < 0x20)
+				buf_printf(&r->out, "\\u%04x", *p);
+			else
+				buf_putc(&r->out, *p);
+		}
+		html_lit(&r->out, "\"}}\n");
+		return;
+	}
+	page_begin(r, status_title(status));
+	html_fmt(&r->out, "<h1>%T</h1>\n<p class=\"lead\">%T</p>\n", status_title(status), message);
+	html_lit(&r->out, "<p><a href=\"/\">Til forsiden</a></p>\n");
+	page_end(r);
+	r->status = status;
+}
+
+/* ---- routing ---- */
+
+/* Matches path against pattern; fills captures. Returns 1 on a match. */
+static int pattern_match(const char *pattern, const char *path, Param *caps, int *ncaps)
+{
+	*ncaps = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p == ':') {
+			const char *name_end = strchr(p, '/');
+			size_t name_len = name_end ? (size_t)(name_end - p - 1) : strlen(p + 1);
+			const char *seg_end = strchr(s, '/');
+			size_t seg_len = seg_end ? (size_t)(seg_end - s) : strlen(s);
+			if (seg_len == 0 || *ncaps >= 8)
+				return 0;
+			caps[*ncaps].name = p + 1; /* ends at the next '/': see captures_to_strings */
+			caps[*ncaps].value = s;
+			caps[*ncaps].len = seg_len;
+			(*ncaps)++;
+			p += 1 + name_len;
+			s += seg_len;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++, s++;
+	}
+	return *p == 0 && *s == 0;
+}
+
+/*
+** Finds the route for method and path. Captures point into the pattern (names, up to the
+** next '/') and the path (values, caps[i].len bytes); captures_to_strings copies them.
+** *path_known is set when some route has this path with another method (405, not 404).
+*/
+const Route *route_find(const char *method, const char *path, Param *caps, int *ncaps, int *path_known)
+{
+	*path_known = 0;
+	int head = strcmp(method, "HEAD") == 0;
+	for (size_t i = 0; i < route_count; i++) {
+		const Route *rt = &routes[i];
+		if (!pattern_match(rt->pattern, path, caps, ncaps))
+			continue;
+		if (strcmp(rt->method, method) == 0 || (head && strcmp(rt->method, "GET") == 0))
+			return rt;
+		*path_known = 1;
+	}
+	*ncaps = 0;
+	return NULL;
+}
+
+static void captures_to_strings(Req *r)
+{
+	for (int i = 0; i < r->ncaptures; i++) {
+		Param *c = &r->captures[i];
+		const char *end = strchr(c->name, '/');
+		c->name = end ? arena_strndup(r->arena, c->name, (size_t)(end - c->name)) : c->name;
+		char *v = arena_strndup(r->arena, c->value, c->len);
+		size_t n = c->len;
+		url_decode(v, &n);
+		c->value = v;
+		c->len = n;
+	}
+}
+
+int route_allows(const Route *route, const User *user, Role dept_role)
+{
+	if (route->perm == PERM_PUBLIC)
+		return 1;
+	if (!user)
+		return 0;
+	return auth_allows(route->perm, user->is_admin, dept_role);
+}
+
+/* ---- the request pipeline ---- */
+
+static enum MHD_Result check_arg_utf8(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	int *ok = cls;
+	if (!utf8_valid(key, strlen(key)) || (value && !utf8_valid(value, strlen(value))))
+		*ok = 0;
+	return MHD_YES;
+}
+
+static void load_session(Req *r)
+{
+	const char *token = req_cookie(r, SESSION_COOKIE);
+	if (!token)
+		return;
+	Session *s = arena_alloc(r->arena, sizeof *s);
+	if (!auth_session_lookup(r->db, token, time(NULL), s))
+		return;
+	User *u = arena_alloc(r->arena, sizeof *u);
+	if (!user_by_id(r->db, s->user_id, u) || !u->active)
+		return;
+	r->session = s;
+	r->user = u;
+}
+
+static int csrf_ok(Req *r)
+{
+	const char *sent = req_form(r, "csrf");
+	if (!sent)
+		sent = req_header(r, "X-CSRF-Token");
+	if (r->route->csrf == CSRF_LOGIN)
+		return auth_token_equal(sent, req_cookie(r, LOGIN_COOKIE));
+	return r->session && auth_token_equal(sent, r->session->csrf);
+}
+
+static void deny(Req *r, const char *why)
+{
+	audit_log(r->db, &(AuditEntry){
+		.user_id = r->user ? r->user->id : 0,
+		.login = r->user ? r->user->login : NULL,
+		.action = "access_denied",
+		.department_id = r->dept ? r->dept->id : 0,
+		.object = arena_printf(r->arena, "%s %s", r->method, r->path),
+		.detail = why,
+		.ip = r->ip,
+	});
+	http_error(r, 403, why);
+}
+
+static void dispatch(Req *r, const char *body, size_t body_len)
+{
+	int ok = utf8_valid(r->path, strlen(r->path));
+	if (ok)
+		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg_utf8, &ok);
+	if (!ok) {
+		http_error(r, 400, _("Adressen indeholder ugyldige tegn (ikke UTF-8)."));
+		return;
+	}
+
+	int path_known;
+	r->route = route_find(r->method, r->path, r->captures, &r->ncaptures, &path_known);
+	if (!r->route) {
+		if (path_known) {
+			http_error(r, 405, _("Siden kan ikke bruges på den måde (forkert HTTP-metode)."));
+			http_header(r, "Allow", "GET, HEAD, POST");
+		} else {
+			http_error(r, 404, _("Siden findes ikke. Måske er adressen skrevet forkert, eller siden er flyttet."));
+		}
+		return;
+	}
+	captures_to_strings(r);
+
+	if (r->route->perm != PERM_PUBLIC)
+		load_session(r);
+	if (r->route->perm != PERM_PUBLIC && !r->user) {
+		if (strncmp(r->path, "/api/", 5) == 0) {
+			http_error(r, 401, _("Log ind eller brug et gyldigt API-nøgle."));
+		} else if (strcmp(r->method, "POST") == 0) {
+			http_error(r, 401, _("Din session er udløbet. Log ind igen, og gentag handlingen."));
+		} else {
+			Buf next;
+			buf_init(&next, 0);
+			html_url(&next, r->path);
+			http_redirect(r, arena_printf(r->arena, "/login?next=%s", buf_cstr(&next)));
+			buf_free(&next);
+		}
+		return;
+	}
+	if (r->user && r->user->must_change_password && strcmp(r->path, "/account/password") != 0 &&
+	    strcmp(r->path, "/logout") != 0 && strncmp(r->path, "/static/", 8) != 0) {
+		http_redirect(r, "/account/password");
+		return;
+	}
+
+	const char *code = req_capture(r, "dept");
+	if (code) {
+		Department *d = arena_alloc(r->arena, sizeof *d);
+		if (!department_by_code(r->db, code, d)) {
+			http_error(r, 404, _("Afdelingen findes ikke."));
+			return;
+		}
+		r->dept = d;
+		r->role = r->user ? user_role_in(r->db, r->user->id, d->id) : ROLE_NONE;
+	}
+	if (!route_allows(r->route, r->user, r->role)) {
+		deny(r, _("Du har ikke adgang til denne side med din rolle. Kontakt din leder eller "
+		          "administrator, hvis du mener, det er en fejl."));
+		return;
+	}
+
+	if (strcmp(r->method, "POST") == 0) {
+		const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+		if (body_len && (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)) {
+			http_error(r, 400, _("Formularen blev sendt i et ukendt format."));
+			return;
+		}
+		const char *err;
+		if (form_parse(r->arena, body, body_len, &r->form, &r->nform, &err) != 0) {
+			http_error(r, 400, err);
+			return;
+		}
+		if (r->route->csrf != CSRF_NONE && !csrf_ok(r)) {
+			deny(r, _("Formularen er udløbet eller kom ikke fra tilsyn. Gå tilbage, genindlæs siden, "
+			          "og prøv igen."));
+			return;
+		}
+	}
+	r->route->handler(r);
+}
+
+static void add_security_headers(struct MHD_Response *resp, const Req *r)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	if (r->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	if (!r->cacheable)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	Conn *cc = *con_cls;
+	if (!cc) {
+		cc = xcalloc(1, sizeof *cc);
+		Param caps[8];
+		int n, known;
+		const Route *rt = route_find(method, url, caps, &n, &known);
+		cc->limit = rt && rt->max_body ? rt->max_body : HTTP_FORM_LIMIT;
+		buf_init(&cc->body, cc->limit + 1);
+		const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (len && strtoull(len, NULL, 10) > cc->limit)
+			cc->too_large = 1;
+		*con_cls = cc;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!cc->too_large && cc->body.len + *upload_size <= cc->limit)
+			buf_append(&cc->body, upload, *upload_size);
+		else
+			cc->too_large = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+
+	Req r = {0};
+	r.arena = arena_new(0);
+	r.conn = conn;
+	r.db = db_thread();
+	r.method = method;
+	r.path = url;
+	r.status = 200;
+	r.content_type = "text/html; charset=utf-8";
+	buf_init(&r.out, 0);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char ip[INET6_ADDRSTRLEN] = "";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
+	}
+	r.ip = ip;
+	const union MHD_ConnectionInfo *tls = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL);
+	r.tls = tls != NULL;
+
+	if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST"))
+		http_error(&r, 405, _("Metoden er ikke tilladt."));
+	else if (cc->too_large)
+		http_error(&r, 413, _("De sendte data er for store. Del filen op, eller kontakt administratoren."));
+	else
+		dispatch(&r, cc->body.data ? cc->body.data : "", cc->body.len);
+	db_rollback(r.db); /* a handler that left a transaction open had a bug; never keep it */
+
+	size_t len = r.out.len;
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(len, len ? buf_detach(&r.out) : (void *)"", len ? MHD_RESPMEM_MUST_FREE
+		                                                                                 : MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.content_type);
+	for (int i = 0; i < r.nheaders; i++)
+		MHD_add_response_header(resp, r.headers[i].name, r.headers[i].value);
+	add_security_headers(resp, &r);
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r.status, resp);
+	MHD_destroy_response(resp);
+	buf_free(&r.out);
+	arena_destroy(r.arena);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode code)
+{
+	(void)cls;
+	(void)conn;
+	(void)code;
+	Conn *cc = *con_cls;
+	if (cc) {
+		buf_free(&cc->body);
+		free(cc);
+		*con_cls = NULL;
+	}
+}
+
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("tilsyn: http: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	Buf b;
+	buf_init(&b, 1 << 20);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b);
+}
+
+/* Serves until SIGINT or SIGTERM, then lets running requests finish and returns 0. */
+int http_serve(const ServeOptions *o)
+{
+	char host[256];
+	const char *colon = strrchr(o->listen, ':');
+	if (!colon || colon == o->listen || (size_t)(colon - o->listen) >= sizeof host) {
+		fprintf(stderr, "tilsyn: --listen skal være VÆRT:PORT, fx 127.0.0.1:8080\n");
+		return 2;
+	}
+	memcpy(host, o->listen, (size_t)(colon - o->listen));
+	host[colon - o->listen] = 0;
+	int64_t port;
+	if (!parse_int64(colon + 1, &port) || port < 0 || port > 65535) {
+		fprintf(stderr, "tilsyn: ugyldigt portnummer i --listen: %s\n", colon + 1);
+		return 2;
+	}
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) {
+		fprintf(stderr, "tilsyn: ugyldig IPv4-adresse i --listen: %s\n", host);
+		return 2;
+	}
+
+	char *cert = NULL, *key = NULL;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	if (o->tls_cert || o->tls_key) {
+		cert = o->tls_cert ? read_file(o->tls_cert) : NULL;
+		key = o->tls_key ? read_file(o->tls_key) : NULL;
+		if (!cert || !key) {
+			fprintf(stderr, "tilsyn: TLS kræver både --tls-cert og --tls-key som læsbare PEM-filer\n");
+			free(cert);
+			free(key);
+			return 2;
+		}
+		flags |= MHD_USE_TLS;
+	}
+
+	/* Signals are taken by this thread only, with sigwait, so no worker is interrupted. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct MHD_OptionItem tls_opts[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+		MHD_OPTION_ARRAY, cert ? tls_opts : tls_opts + 2,
+		MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "tilsyn: kunne ikke lytte på %s (er porten optaget?)\n", o->listen);
+		free(cert);
+		free(key);
+		return 1;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	printf("tilsyn: lytter på %s://%s:%u/\n", cert ? "https" : "http", host, info ? info->port : (unsigned)port);
+	fflush(stdout);
+
+	int sig;
+	sigwait(&sigs, &sig);
+	fprintf(stderr, "tilsyn: stopper (signal %d); afslutter igangværende forespørgsler\n", sig);
+	MHD_quiesce_daemon(d);
+	MHD_stop_daemon(d);
+	free(cert);
+	free(key);
+	return 0;
+}

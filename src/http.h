@@ -1,0 +1,144 @@
+/*
+** The web side of tilsyn: a request as handlers see it, the route table's shape, and the
+** response helpers. http.c glues this to libmicrohttpd; routes.c lists every route.
+*/
+#ifndef TILSYN_HTTP_H
+#define TILSYN_HTTP_H
+
+#include "tilsyn.h"
+
+typedef struct Req Req;
+typedef void (*Handler)(Req *r);
+
+/* How a route's POST is protected against cross-site request forgery. */
+typedef enum Csrf {
+	CSRF_NONE = 0,   /* GET routes: they change nothing */
+	CSRF_LOGIN,      /* the login form: token in a cookie and in the form must match */
+	CSRF_SESSION     /* every other form: the session's token must be in the form */
+} Csrf;
+
+typedef struct Route {
+	const char *method;  /* "GET" or "POST"; GET routes also answer HEAD */
+	const char *pattern; /* segments; ":name" captures one, ":dept" also selects the department */
+	Handler handler;
+	Perm perm;
+	Csrf csrf;
+	size_t max_body;     /* 0: HTTP_FORM_LIMIT */
+} Route;
+
+extern const Route routes[];
+extern const size_t route_count;
+
+#define HTTP_FORM_LIMIT ((size_t)1 << 20)
+#define HTTP_MAX_FIELDS 2000
+
+typedef struct Param {
+	const char *name;
+	const char *value;
+	size_t len; /* value length; form values may in time be binary uploads */
+} Param;
+
+typedef struct Header {
+	const char *name;
+	const char *value;
+} Header;
+
+struct Req {
+	Arena *arena;
+	sqlite3 *db;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;
+	const char *ip;
+	int tls;
+	const Route *route;
+	Param captures[8];
+	int ncaptures;
+	Param *form;
+	int nform;
+
+	/* Who is asking: NULL when nobody is logged in. */
+	User *user;
+	Session *session;
+	/* The department named by :dept in the route, and the user's role there. */
+	Department *dept;
+	Role role;
+
+	/* The response. */
+	int status;
+	const char *content_type;
+	Buf out;
+	Header headers[16];
+	int nheaders;
+	int cacheable;
+};
+
+/* Request data; every value has been checked to be valid UTF-8. */
+const char *req_query(Req *r, const char *name);
+const char *req_form(Req *r, const char *name);
+const char *req_capture(Req *r, const char *name);
+const char *req_cookie(Req *r, const char *name);
+const char *req_header(Req *r, const char *name);
+int req_form_checked(Req *r, const char *name);
+
+/* Responses. */
+void http_header(Req *r, const char *name, const char *value);
+void http_set_cookie(Req *r, const char *name, const char *value, int max_age);
+void http_redirect(Req *r, const char *location);
+void http_error(Req *r, int status, const char *message);
+void http_text(Req *r, int status, const char *text);
+int http_local_path(const char *path);
+
+/* The server. */
+typedef struct ServeOptions {
+	const char *listen;  /* host:port; port 0 picks a free one */
+	int threads;
+	const char *tls_cert; /* PEM files; both or neither */
+	const char *tls_key;
+} ServeOptions;
+int http_serve(const ServeOptions *o);
+
+/* Routing, exposed for the tests of the permission matrix. */
+const Route *route_find(const char *method, const char *path, Param *caps, int *ncaps, int *path_known);
+int route_allows(const Route *route, const User *user, Role dept_role);
+
+/* form.c: application/x-www-form-urlencoded bodies. */
+int form_parse(Arena *a, const char *body, size_t n, Param **out, int *count, const char **err);
+int url_decode(char *s, size_t *len);
+
+/* html.c: the escaping writer, the only way HTML is produced. */
+void html_text(Buf *b, const char *s);
+void html_attr(Buf *b, const char *s);
+void html_url(Buf *b, const char *s);
+#define html_lit(b, s) buf_append((b), "" s, sizeof(s) - 1)
+#define html_fmt(b, fmt, ...) html_fmt_((b), "" fmt, ##__VA_ARGS__)
+void html_fmt_(Buf *b, const char *fmt, ...);
+void html_option(Buf *b, const char *value, const char *label, int selected);
+void page_begin(Req *r, const char *title);
+void page_end(Req *r);
+void page_form_begin(Req *r, const char *action);
+void page_message(Req *r, const char *kind, const char *text);
+
+/* Pages (page_*.c), named by what they show. */
+void page_home(Req *r);
+void page_static(Req *r);
+void page_health(Req *r);
+void page_login_form(Req *r);
+void page_login_post(Req *r);
+void page_logout(Req *r);
+void page_account_password(Req *r);
+void page_account_password_post(Req *r);
+void page_department_list(Req *r);
+void page_department_add(Req *r);
+void page_department_edit(Req *r);
+void page_department_edit_post(Req *r);
+void page_department_home(Req *r);
+void page_user_list(Req *r);
+void page_user_new(Req *r);
+void page_user_add(Req *r);
+void page_user_edit(Req *r);
+void page_user_edit_post(Req *r);
+void page_user_role_post(Req *r);
+void page_user_reset_password(Req *r);
+
+#endif

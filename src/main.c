@@ -1,0 +1,455 @@
+/*
+** The command line: `tilsyn [--db PATH] COMMAND ...`. Parses the global options, opens
+** (and migrates) the database, and dispatches to one function per command. Exit status:
+** 0 success, 2 bad input (with a message naming what was wrong), 1 internal failure.
+*/
+#include "http.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define EXIT_BAD_INPUT 2
+
+static const char usage_text[] =
+	"Brug: tilsyn [--db STI] KOMMANDO ...\n"
+	"\n"
+	"Ledelsestilsyn på handicapområdet: planlæg, udvælg, gennemgå, se resultater, følg op.\n"
+	"\n"
+	"Kommandoer:\n"
+	"  init                          opret eller opdater databasen\n"
+	"  serve [--listen VÆRT:PORT] [--threads N] [--tls-cert FIL --tls-key FIL]\n"
+	"                                start webserveren (standard 127.0.0.1:8080)\n"
+	"  demo                          fyld en tom database med en opdigtet kommune\n"
+	"  user add LOGIN --name NAVN --role ROLLE [--department KODE]\n"
+	"                                opret bruger; adgangskoden læses fra standard input\n"
+	"  user list                     vis brugere og roller\n"
+	"  user passwd LOGIN             sæt ny adgangskode (læses fra standard input)\n"
+	"  user role LOGIN --department KODE --role ROLLE|ingen\n"
+	"                                giv eller fjern en rolle i en afdeling\n"
+	"  user deactivate LOGIN         deaktivér en bruger og afslut brugerens sessioner\n"
+	"  department add KODE --name NAVN --area barn|voksen\n"
+	"  department list               vis afdelinger\n"
+	"  audit verify                  kontrollér at logbogen er ubrudt\n"
+	"\n"
+	"Roller: admin, leder, koordinator, raadgiver, ekstern.\n"
+	"Databasen er --db STI, ellers $TILSYN_DB, ellers ./var/tilsyn.db.\n"
+	"`tilsyn KOMMANDO --help` forklarer den enkelte kommando.\n";
+
+static int bad_input(const char *fmt, ...) ATTR_PRINTF(1, 2);
+static int bad_input(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("tilsyn: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return EXIT_BAD_INPUT;
+}
+
+static int help(const char *text)
+{
+	fputs(text, stdout);
+	return 0;
+}
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+/* Opens the database and brings its schema up to date; prints why on failure. */
+static sqlite3 *open_db(const char *path)
+{
+	if (strcmp(path, "./var/tilsyn.db") == 0)
+		mkdir("./var", 0700);
+	char *err;
+	sqlite3 *db = db_open(path, &err);
+	if (!db) {
+		fprintf(stderr, "tilsyn: kan ikke åbne databasen %s: %s\n", path, err);
+		free(err);
+		return NULL;
+	}
+	if (db_migrate(db, &err) != 0) {
+		fprintf(stderr, "tilsyn: %s: %s\n", path, err);
+		free(err);
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* Reads a password: one line from stdin when it is not a terminal, else asks twice. */
+static int read_password(char *out, size_t n)
+{
+	if (!isatty(STDIN_FILENO)) {
+		if (!fgets(out, (int)n, stdin))
+			return 0;
+		out[strcspn(out, "\r\n")] = 0;
+		return 1;
+	}
+	char again[PASSWORD_MAX + 2];
+	struct termios old, quiet;
+	tcgetattr(STDIN_FILENO, &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+	fputs("Adgangskode: ", stderr);
+	int ok = fgets(out, (int)n, stdin) != NULL;
+	fputs("\nGentag adgangskode: ", stderr);
+	ok = ok && fgets(again, sizeof again, stdin) != NULL;
+	fputc('\n', stderr);
+	tcsetattr(STDIN_FILENO, TCSANOW, &old);
+	if (!ok)
+		return 0;
+	out[strcspn(out, "\r\n")] = 0;
+	again[strcspn(again, "\r\n")] = 0;
+	if (strcmp(out, again) != 0) {
+		fputs("tilsyn: de to adgangskoder er ikke ens\n", stderr);
+		return 0;
+	}
+	return 1;
+}
+
+static void audit_cli(sqlite3 *db, const char *action, int64_t department_id, const char *object, const char *detail)
+{
+	const char *who = getenv("USER");
+	audit_log(db, &(AuditEntry){.login = who ? who : "kommandolinje", .action = action,
+	                            .department_id = department_id, .object = object, .detail = detail,
+	                            .ip = "kommandolinje"});
+}
+
+static int cmd_init(sqlite3 *db, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return bad_input("init tager ingen argumenter");
+	printf("Databasen %s er klar (skemaversion %d).\n", db_path(), db_schema_version(db));
+	return 0;
+}
+
+static int cmd_serve(sqlite3 *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"threads", required_argument, NULL, 't'},
+		{"tls-cert", required_argument, NULL, 'c'},
+		{"tls-key", required_argument, NULL, 'k'},
+		{NULL, 0, NULL, 0},
+	};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	ServeOptions o = {.listen = "127.0.0.1:8080", .threads = cpus > 0 ? (int)cpus * 2 : 4};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		int64_t n;
+		switch (c) {
+		case 'l': o.listen = optarg; break;
+		case 't':
+			if (!parse_int64(optarg, &n) || n < 1 || n > 256)
+				return bad_input("--threads skal være et tal fra 1 til 256, ikke '%s'", optarg);
+			o.threads = (int)n;
+			break;
+		case 'c': o.tls_cert = optarg; break;
+		case 'k': o.tls_key = optarg; break;
+		default: return EXIT_BAD_INPUT;
+		}
+	}
+	if (optind < argc)
+		return bad_input("ukendt argument til serve: %s", argv[optind]);
+	db_close(db);
+	return http_serve(&o);
+}
+
+static int cmd_demo(sqlite3 *db, int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return bad_input("demo tager ingen argumenter");
+	const char *msg;
+	if (demo_fill(db, &msg) != 0)
+		return bad_input("%s", msg);
+	printf("Demodata er oprettet i %s. Alle demobrugere har adgangskoden %s:\n"
+	       "  admin (administrator), leder.barn, koordinator.barn, anne (rådgiver) - Børn og unge med handicap\n"
+	       "  leder.voksen, koordinator.voksen, signe (rådgiver), ekstern - Voksenhandicap\n",
+	       db_path(), DEMO_PASSWORD);
+	return 0;
+}
+
+static const char user_help[] =
+	"Brug:\n"
+	"  tilsyn user add LOGIN --name NAVN --role admin|leder|koordinator|raadgiver|ekstern [--department KODE]\n"
+	"  tilsyn user list\n"
+	"  tilsyn user passwd LOGIN\n"
+	"  tilsyn user role LOGIN --department KODE --role leder|koordinator|raadgiver|ekstern|ingen\n"
+	"  tilsyn user deactivate LOGIN\n"
+	"\n"
+	"Adgangskoden læses som én linje fra standard input, når det ikke er en terminal; ellers spørges\n"
+	"der to gange. Den skal være mindst 10 tegn. Andre roller end admin kræver --department.\n";
+
+static int cmd_user(sqlite3 *db, int argc, char **argv)
+{
+	if (argc < 2)
+		return fputs(user_help, stderr), EXIT_BAD_INPUT;
+	const char *sub = argv[1];
+	if (!strcmp(sub, "list")) {
+		Stmt q;
+		db_prepare(&q, db,
+		           "SELECT u.login, u.name, u.is_admin, u.active, (SELECT group_concat(d.code || '=' || m.role, ',')"
+		           " FROM membership m JOIN department d ON d.id = m.department_id WHERE m.user_id = u.id)"
+		           " FROM users u ORDER BY u.login");
+		while (db_step(&q))
+			printf("%s\t%s\t%s%s%s\t%s\n", db_col_text(&q, 0), db_col_text(&q, 1), db_col_int(&q, 2) ? "admin" : "",
+			       db_col_int(&q, 2) && *db_col_text(&q, 4) ? "," : "", db_col_text(&q, 4),
+			       db_col_int(&q, 3) ? "aktiv" : "deaktiveret");
+		db_finalize(&q);
+		return 0;
+	}
+	if (argc < 3)
+		return bad_input("user %s mangler LOGIN (se tilsyn user --help)", sub);
+	const char *login = argv[2];
+	static const struct option opts[] = {
+		{"name", required_argument, NULL, 'n'},
+		{"role", required_argument, NULL, 'r'},
+		{"department", required_argument, NULL, 'd'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *name = NULL, *role_text = NULL, *code = NULL;
+	int c;
+	optind = 3;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'r': role_text = optarg; break;
+		case 'd': code = optarg; break;
+		default: return EXIT_BAD_INPUT;
+		}
+	}
+	if (optind < argc)
+		return bad_input("ukendt argument: %s", argv[optind]);
+	Department d = {0};
+	if (code && !department_by_code(db, code, &d))
+		return bad_input("--department: afdelingen '%s' findes ikke", code);
+	Role role = ROLE_NONE;
+	if (role_text && !str_eq(role_text, "ingen") && (role = role_parse(role_text)) == ROLE_NONE)
+		return bad_input("--role: ukendt rolle '%s' (brug admin, leder, koordinator, raadgiver eller ekstern)",
+		                 role_text);
+	const char *msg;
+	char password[PASSWORD_MAX + 2];
+
+	if (!strcmp(sub, "add")) {
+		if (!name)
+			return bad_input("user add: --name mangler");
+		if (!role_text || role == ROLE_NONE)
+			return bad_input("user add: --role mangler");
+		if (role != ROLE_ADMIN && !code)
+			return bad_input("user add: rollen %s kræver --department", role_code(role));
+		if (!read_password(password, sizeof password))
+			return bad_input("user add: ingen adgangskode på standard input");
+		int64_t id;
+		if (db_begin(db) != SQLITE_OK)
+			return bad_input("databasen er optaget af et andet program; prøv igen");
+		if (user_add(db, login, name, role == ROLE_ADMIN, password, 0, &id, &msg) != 0 ||
+		    (role != ROLE_ADMIN && user_set_role(db, id, d.id, role, &msg) != 0) ||
+		    (role == ROLE_ADMIN && code && (msg = "admin er ikke en rolle i en afdeling; udelad --department"))) {
+			db_rollback(db);
+			return bad_input("user add %s: %s", login, msg);
+		}
+		audit_cli(db, "user_add", d.id, login, role_code(role));
+		if (db_commit(db) != SQLITE_OK)
+			return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
+		printf("Brugeren %s er oprettet.\n", login);
+		return 0;
+	}
+	User u;
+	if (!user_by_login(db, login, &u))
+		return bad_input("user %s: brugeren '%s' findes ikke", sub, login);
+	if (db_begin(db) != SQLITE_OK)
+		return bad_input("databasen er optaget af et andet program; prøv igen");
+	int rc;
+	if (!strcmp(sub, "passwd")) {
+		if (!read_password(password, sizeof password)) {
+			db_rollback(db);
+			return bad_input("user passwd: ingen adgangskode på standard input");
+		}
+		rc = user_set_password(db, u.id, password, 0, &msg);
+	} else if (!strcmp(sub, "role")) {
+		if (!code || !role_text) {
+			db_rollback(db);
+			return bad_input("user role: både --department og --role skal angives");
+		}
+		rc = user_set_role(db, u.id, d.id, role, &msg);
+	} else if (!strcmp(sub, "deactivate")) {
+		rc = user_update(db, u.id, u.name, u.is_admin, 0, &msg);
+	} else {
+		db_rollback(db);
+		return bad_input("ukendt underkommando 'user %s' (se tilsyn user --help)", sub);
+	}
+	if (rc != 0) {
+		db_rollback(db);
+		return bad_input("user %s %s: %s", sub, login, msg);
+	}
+	char action[32];
+	snprintf(action, sizeof action, "user_%s", sub);
+	audit_cli(db, action, d.id, login, role_text);
+	if (db_commit(db) != SQLITE_OK)
+		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
+	printf("Brugeren %s er opdateret.\n", login);
+	return 0;
+}
+
+static const char department_help[] =
+	"Brug:\n"
+	"  tilsyn department add KODE --name NAVN --area barn|voksen\n"
+	"  tilsyn department list\n"
+	"\n"
+	"KODE er 1-32 tegn (bogstaver, tal, - og _), fx BHS. Området afgør standardkataloget:\n"
+	"barn (barnets lov) eller voksen (serviceloven).\n";
+
+static int cmd_department(sqlite3 *db, int argc, char **argv)
+{
+	if (argc < 2)
+		return fputs(department_help, stderr), EXIT_BAD_INPUT;
+	if (!strcmp(argv[1], "list")) {
+		Stmt q;
+		db_prepare(&q, db, "SELECT code, name, area FROM department ORDER BY code");
+		while (db_step(&q))
+			printf("%s\t%s\t%s\n", db_col_text(&q, 0), db_col_text(&q, 1), db_col_text(&q, 2));
+		db_finalize(&q);
+		return 0;
+	}
+	if (strcmp(argv[1], "add") != 0)
+		return bad_input("ukendt underkommando 'department %s' (se tilsyn department --help)", argv[1]);
+	if (argc < 3)
+		return bad_input("department add: KODE mangler");
+	const char *code = argv[2], *name = NULL, *area = NULL;
+	static const struct option opts[] = {
+		{"name", required_argument, NULL, 'n'},
+		{"area", required_argument, NULL, 'a'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	optind = 3;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'a': area = optarg; break;
+		default: return EXIT_BAD_INPUT;
+		}
+	}
+	if (optind < argc)
+		return bad_input("ukendt argument: %s", argv[optind]);
+	if (!name)
+		return bad_input("department add: --name mangler");
+	if (!area)
+		return bad_input("department add: --area mangler (barn eller voksen)");
+	const char *msg;
+	int64_t id;
+	if (db_begin(db) != SQLITE_OK)
+		return bad_input("databasen er optaget af et andet program; prøv igen");
+	if (department_add(db, code, name, area, &id, &msg) != 0) {
+		db_rollback(db);
+		return bad_input("department add %s: %s", code, msg);
+	}
+	audit_cli(db, "department_add", id, code, name);
+	if (db_commit(db) != SQLITE_OK)
+		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
+	printf("Afdelingen %s er oprettet.\n", code);
+	return 0;
+}
+
+static const char audit_help[] =
+	"Brug:\n"
+	"  tilsyn audit verify    genberegn logbogens kæde af hashværdier og navngiv den første brudte post\n";
+
+static int cmd_audit(sqlite3 *db, int argc, char **argv)
+{
+	if (argc < 2)
+		return fputs(audit_help, stderr), EXIT_BAD_INPUT;
+	if (strcmp(argv[1], "verify") != 0)
+		return bad_input("ukendt underkommando 'audit %s' (se tilsyn audit --help)", argv[1]);
+	int64_t bad;
+	if (audit_verify(db, &bad) != 0) {
+		fprintf(stderr, "tilsyn: logbogen er brudt ved post %lld: posten eller en før den er ændret eller slettet\n",
+		        (long long)bad);
+		return 1;
+	}
+	Stmt q;
+	db_prepare(&q, db, "SELECT count(*) FROM audit");
+	printf("Logbogen er ubrudt (%lld poster).\n", db_step(&q) ? (long long)db_col_int(&q, 0) : 0LL);
+	db_finalize(&q);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(sqlite3 *db, int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{"init", cmd_init, "Brug: tilsyn [--db STI] init\n\nOpretter databasen, eller opdaterer dens skema til denne version.\n"},
+	{"serve", cmd_serve,
+	 "Brug: tilsyn [--db STI] serve [--listen VÆRT:PORT] [--threads N] [--tls-cert FIL --tls-key FIL]\n\n"
+	 "Starter webserveren; standard er 127.0.0.1:8080 og to tråde pr. processorkerne. Med --tls-cert og\n"
+	 "--tls-key (PEM) svarer den over HTTPS, og cookies får Secure. Stoppes med Ctrl-C eller SIGTERM;\n"
+	 "igangværende forespørgsler gøres færdige først.\n"},
+	{"demo", cmd_demo,
+	 "Brug: tilsyn [--db STI] demo\n\nFylder en tom database med en opdigtet kommune: to afdelinger og brugere i alle roller.\n"},
+	{"user", cmd_user, user_help},
+	{"department", cmd_department, department_help},
+	{"audit", cmd_audit, audit_help},
+};
+
+int main(int argc, char **argv)
+{
+	const char *path = getenv("TILSYN_DB");
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return help(usage_text);
+		if (!strcmp(argv[i], "--version")) {
+			printf("tilsyn %s\n", TILSYN_VERSION);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--db") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--db=", 5))
+			path = argv[i] + 5;
+		else
+			return bad_input("ukendt tilvalg %s (se tilsyn --help)", argv[i]);
+	}
+	if (i >= argc) {
+		fputs(usage_text, stderr);
+		return EXIT_BAD_INPUT;
+	}
+	if (!strcmp(argv[i], "help"))
+		return help(usage_text);
+	for (size_t k = 0; k < COUNT(commands); k++) {
+		if (strcmp(argv[i], commands[k].name) != 0)
+			continue;
+		if (wants_help(argc - i, argv + i))
+			return help(commands[k].help);
+		if (auth_init() != 0) {
+			fputs("tilsyn: libsodium kunne ikke startes\n", stderr);
+			return 1;
+		}
+		db_set_path(path && *path ? path : "./var/tilsyn.db");
+		sqlite3 *db = open_db(db_path());
+		if (!db)
+			return 1;
+		int rc = commands[k].run(db, argc - i, argv + i);
+		if (strcmp(argv[i], "serve") != 0)
+			db_close(db);
+		db_thread_close();
+		return rc;
+	}
+	return bad_input("ukendt kommando '%s' (se tilsyn --help)", argv[i]);
+}

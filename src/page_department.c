@@ -1,0 +1,187 @@
+/*
+** Departments: the administrator's list, creation and editing, and each department's own
+** page for its members.
+*/
+#include "http.h"
+
+#include <string.h>
+
+static void area_select(Buf *b, const char *id, const char *current)
+{
+	html_fmt(b, "<select id=\"%A\" name=\"area\">", id);
+	html_option(b, "barn", _("Børn og unge (barnets lov)"), !str_eq(current, "voksen"));
+	html_option(b, "voksen", _("Voksne (serviceloven)"), str_eq(current, "voksen"));
+	html_lit(b, "</select>\n");
+}
+
+static void list_page(Req *r, int status, const char *error, const char *code, const char *name)
+{
+	Buf *b = &r->out;
+	page_begin(r, _("Afdelinger"));
+	html_lit(b, "<h1>Afdelinger</h1>\n");
+	if (error)
+		page_message(r, "error", error);
+	else if (req_query(r, "ok"))
+		page_message(r, "ok", _("Afdelingen er gemt."));
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, d.name, d.area, (SELECT count(*) FROM membership m WHERE m.department_id = d.id)"
+	           " FROM department d ORDER BY d.name");
+	int n = 0;
+	while (db_step(&q)) {
+		if (n++ == 0)
+			html_lit(b, "<table>\n<caption>Oprettede afdelinger</caption>\n<thead><tr><th scope=\"col\">Kode</th>"
+			            "<th scope=\"col\">Navn</th><th scope=\"col\">Område</th>"
+			            "<th scope=\"col\" class=\"num\">Medarbejdere</th></tr></thead>\n<tbody>\n");
+		html_fmt(b, "<tr><td><a href=\"/admin/departments/%U\">%T</a></td><td>%T</td><td>%T</td>"
+		            "<td class=\"num\">%I</td></tr>\n",
+		         db_col_text(&q, 0), db_col_text(&q, 0), db_col_text(&q, 1),
+		         str_eq(db_col_text(&q, 2), "barn") ? _("Børn og unge") : _("Voksne"), db_col_int(&q, 3));
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</tbody>\n</table>\n");
+	else
+		html_lit(b, "<p>Der er ingen afdelinger endnu. Opret den første herunder.</p>\n");
+
+	html_lit(b, "<h2>Opret afdeling</h2>\n");
+	page_form_begin(r, "/admin/departments");
+	html_fmt(b,
+	         "<div class=\"stack\">\n<label for=\"code\">Kode</label>\n"
+	         "<input id=\"code\" name=\"code\" required maxlength=\"32\" pattern=\"[A-Za-z0-9_\\-]+\""
+	         " aria-describedby=\"code-hint\" value=\"%A\">\n"
+	         "<p class=\"hint\" id=\"code-hint\">Kort kode, fx BHS. Bogstaver, tal, - og _.</p>\n"
+	         "<label for=\"name\">Navn</label>\n<input id=\"name\" name=\"name\" required maxlength=\"200\" value=\"%A\">\n"
+	         "<label for=\"area\">Område</label>\n",
+	         code ? code : "", name ? name : "");
+	area_select(b, "area", req_form(r, "area"));
+	html_lit(b, "<button type=\"submit\">Opret afdeling</button>\n</div>\n</form>\n");
+	page_end(r);
+	r->status = status;
+}
+
+void page_department_list(Req *r)
+{
+	list_page(r, 200, NULL, NULL, NULL);
+}
+
+void page_department_add(Req *r)
+{
+	const char *code = req_form(r, "code"), *name = req_form(r, "name"), *area = req_form(r, "area");
+	const char *msg;
+	int64_t id;
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (department_add(r->db, code, name, area, &id, &msg) != 0) {
+		db_rollback(r->db);
+		list_page(r, 400, msg, code, name);
+		return;
+	}
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "department_add",
+	                               .department_id = id, .object = arena_printf(r->arena, "department:%s", code),
+	                               .ip = r->ip});
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Afdelingen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, "/admin/departments?ok=1");
+}
+
+static void edit_page(Req *r, int status, const char *error)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	page_begin(r, d->name);
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/admin/departments\">Afdelinger</a> › %T</p>\n<h1>%T</h1>\n", d->code,
+	         d->name);
+	if (error)
+		page_message(r, "error", error);
+	else if (req_query(r, "ok"))
+		page_message(r, "ok", _("Afdelingen er gemt."));
+	page_form_begin(r, arena_printf(r->arena, "/admin/departments/%s", d->code));
+	html_fmt(b,
+	         "<div class=\"stack\">\n<label for=\"name\">Navn</label>\n"
+	         "<input id=\"name\" name=\"name\" required maxlength=\"200\" value=\"%A\">\n"
+	         "<label for=\"area\">Område</label>\n",
+	         d->name);
+	area_select(b, "area", d->area);
+	html_lit(b, "<button type=\"submit\">Gem</button>\n</div>\n</form>\n<h2>Medarbejdere og roller</h2>\n");
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT u.id, u.login, u.name, m.role, u.active FROM membership m JOIN users u ON u.id = m.user_id"
+	           " WHERE m.department_id = ?1 ORDER BY u.name");
+	db_bind_int(&q, 1, d->id);
+	int n = 0;
+	while (db_step(&q)) {
+		if (n++ == 0)
+			html_lit(b, "<table>\n<thead><tr><th scope=\"col\">Navn</th><th scope=\"col\">Brugernavn</th>"
+			            "<th scope=\"col\">Rolle</th></tr></thead>\n<tbody>\n");
+		html_fmt(b, "<tr><td><a href=\"/admin/users/%I\">%T</a>%T</td><td>%T</td><td>%T</td></tr>\n",
+		         db_col_int(&q, 0), db_col_text(&q, 2), db_col_int(&q, 4) ? "" : _(" (deaktiveret)"),
+		         db_col_text(&q, 1), role_title(role_parse(db_col_text(&q, 3))));
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</tbody>\n</table>\n");
+	else
+		html_lit(b, "<p>Ingen har en rolle i afdelingen endnu. Roller gives på brugerens side.</p>\n");
+	page_end(r);
+	r->status = status;
+}
+
+void page_department_edit(Req *r)
+{
+	edit_page(r, 200, NULL);
+}
+
+void page_department_edit_post(Req *r)
+{
+	const char *name = req_form(r, "name"), *area = req_form(r, "area");
+	const char *msg;
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (department_update(r->db, r->dept->id, name, area, &msg) != 0) {
+		db_rollback(r->db);
+		edit_page(r, 400, msg);
+		return;
+	}
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "department_edit",
+	                               .department_id = r->dept->id,
+	                               .object = arena_printf(r->arena, "department:%s", r->dept->code), .ip = r->ip});
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Afdelingen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/admin/departments/%s?ok=1", r->dept->code));
+}
+
+/* The department's own page: who is who. Later features add the tilsyn here. */
+void page_department_home(Req *r)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	page_begin(r, d->name);
+	html_fmt(b, "<h1>%T</h1>\n<p class=\"lead\">%T · du er %T i afdelingen.</p>\n", d->name,
+	         str_eq(d->area, "barn") ? _("Børn og unge med handicap (barnets lov)")
+	                                 : _("Voksne med handicap (serviceloven)"),
+	         role_title(r->role));
+	html_lit(b, "<h2>Medarbejdere</h2>\n<table>\n<thead><tr><th scope=\"col\">Navn</th><th scope=\"col\">Rolle</th>"
+	            "</tr></thead>\n<tbody>\n");
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT u.name, m.role FROM membership m JOIN users u ON u.id = m.user_id"
+	           " WHERE m.department_id = ?1 AND u.active = 1"
+	           " ORDER BY CASE m.role WHEN 'leder' THEN 1 WHEN 'koordinator' THEN 2 WHEN 'raadgiver' THEN 3 ELSE 4 END,"
+	           " u.name");
+	db_bind_int(&q, 1, d->id);
+	while (db_step(&q))
+		html_fmt(b, "<tr><td>%T</td><td>%T</td></tr>\n", db_col_text(&q, 0),
+		         role_title(role_parse(db_col_text(&q, 1))));
+	db_finalize(&q);
+	html_lit(b, "</tbody>\n</table>\n");
+	page_end(r);
+}

@@ -1,0 +1,96 @@
+/*
+** The front page (each person's starting point), the static files compiled into the
+** binary, and a minimal health check for monitoring and as the benchmark's ceiling.
+*/
+#include "http.h"
+
+#include <sodium.h>
+#include <string.h>
+
+void page_home(Req *r)
+{
+	Buf *b = &r->out;
+	page_begin(r, _("Forside"));
+	html_fmt(b, "<h1>Goddag, %T</h1>\n", r->user->name);
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, d.name, d.area, m.role FROM membership m JOIN department d ON d.id = m.department_id"
+	           " WHERE m.user_id = ?1 ORDER BY d.name");
+	db_bind_int(&q, 1, r->user->id);
+	int n = 0;
+	while (db_step(&q)) {
+		if (n++ == 0)
+			html_lit(b, "<h2>Dine afdelinger</h2>\n<ul class=\"cards\">\n");
+		html_fmt(b, "<li><a href=\"/d/%U\">%T</a><span>%T · %T</span></li>\n", db_col_text(&q, 0),
+		         db_col_text(&q, 1), str_eq(db_col_text(&q, 2), "barn") ? _("børn og unge") : _("voksne"),
+		         role_title(role_parse(db_col_text(&q, 3))));
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</ul>\n");
+	else if (!r->user->is_admin)
+		html_lit(b, "<p>Du er ikke knyttet til en afdeling endnu. Bed din leder eller administratoren om "
+		            "at give dig en rolle.</p>\n");
+	if (r->user->is_admin) {
+		int64_t departments = 0, users = 0;
+		db_prepare(&q, r->db, "SELECT (SELECT count(*) FROM department), (SELECT count(*) FROM users WHERE active)");
+		if (db_step(&q))
+			departments = db_col_int(&q, 0), users = db_col_int(&q, 1);
+		db_finalize(&q);
+		html_fmt(b,
+		         "<h2>Administration</h2>\n<ul class=\"cards\">\n"
+		         "<li><a href=\"/admin/departments\">Afdelinger</a><span>%I oprettet</span></li>\n"
+		         "<li><a href=\"/admin/users\">Brugere</a><span>%I aktive</span></li>\n</ul>\n",
+		         departments, users);
+	}
+	page_end(r);
+}
+
+static const char *mime_type(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	if (!dot)
+		return "application/octet-stream";
+	if (!strcmp(dot, ".css"))
+		return "text/css; charset=utf-8";
+	if (!strcmp(dot, ".js"))
+		return "text/javascript; charset=utf-8";
+	if (!strcmp(dot, ".svg"))
+		return "image/svg+xml";
+	if (!strcmp(dot, ".png"))
+		return "image/png";
+	if (!strcmp(dot, ".woff2"))
+		return "font/woff2";
+	return "application/octet-stream";
+}
+
+void page_static(Req *r)
+{
+	const char *file = req_capture(r, "file");
+	const EmbeddedFile *f = strchr(file, '/') ? NULL : embedded_find(arena_printf(r->arena, "static/%s", file));
+	if (!f) {
+		http_error(r, 404, _("Filen findes ikke."));
+		return;
+	}
+	unsigned char h[16];
+	char etag[40];
+	crypto_generichash(h, sizeof h, f->data, f->size, NULL, 0);
+	etag[0] = '"';
+	hex_encode(etag + 1, h, sizeof h);
+	strcat(etag, "\"");
+	r->cacheable = 1;
+	http_header(r, "ETag", etag);
+	http_header(r, "Cache-Control", "public, max-age=3600");
+	const char *inm = req_header(r, "If-None-Match");
+	if (inm && strcmp(inm, etag) == 0) {
+		r->status = 304;
+		return;
+	}
+	r->content_type = mime_type(file);
+	buf_append(&r->out, f->data, f->size);
+}
+
+void page_health(Req *r)
+{
+	http_text(r, 200, "ok\n");
+}

@@ -1,0 +1,326 @@
+/*
+** User administration: the list of users, creating a user (with a temporary password
+** that must be changed at first login), editing name, administrator flag and active
+** state, a role per department, and resetting a forgotten password.
+*/
+#include "http.h"
+
+#include <string.h>
+
+static void role_select(Buf *b, const char *id, Role current)
+{
+	html_fmt(b, "<select id=\"%A\" name=\"role\">", id);
+	html_option(b, "", _("ingen rolle"), current == ROLE_NONE);
+	for (Role role = ROLE_LEDER; role <= ROLE_EKSTERN; role++)
+		html_option(b, role_code(role), role_title(role), current == role);
+	html_lit(b, "</select>");
+}
+
+static void department_select(Req *r, const char *id, const char *current)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<select id=\"%A\" name=\"department\">", id);
+	html_option(b, "", _("ingen afdeling"), str_empty(current));
+	Stmt q;
+	db_prepare(&q, r->db, "SELECT code, name FROM department ORDER BY name");
+	while (db_step(&q))
+		html_option(b, db_col_text(&q, 0), db_col_text(&q, 1), str_eq(current, db_col_text(&q, 0)));
+	db_finalize(&q);
+	html_lit(b, "</select>");
+}
+
+static int user_from_capture(Req *r, User *u)
+{
+	int64_t id;
+	if (!parse_int64(req_capture(r, "id"), &id) || !user_by_id(r->db, id, u)) {
+		http_error(r, 404, _("Brugeren findes ikke."));
+		return 0;
+	}
+	return 1;
+}
+
+static void audit_user(Req *r, const char *action, int64_t user_id, int64_t department_id, const char *detail)
+{
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
+	                               .department_id = department_id,
+	                               .object = arena_printf(r->arena, "user:%lld", (long long)user_id),
+	                               .detail = detail, .ip = r->ip});
+}
+
+void page_user_list(Req *r)
+{
+	Buf *b = &r->out;
+	page_begin(r, _("Brugere"));
+	html_lit(b, "<h1>Brugere</h1>\n<p><a class=\"button\" href=\"/admin/users/new\">Opret bruger</a></p>\n");
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT u.id, u.login, u.name, u.is_admin, u.active,"
+	           " (SELECT group_concat(d.code || ': ' || m.role, ', ') FROM membership m"
+	           "  JOIN department d ON d.id = m.department_id WHERE m.user_id = u.id)"
+	           " FROM users u ORDER BY u.active DESC, u.name");
+	html_lit(b, "<table>\n<caption>Alle brugere</caption>\n<thead><tr><th scope=\"col\">Navn</th>"
+	            "<th scope=\"col\">Brugernavn</th><th scope=\"col\">Roller</th><th scope=\"col\">Status</th>"
+	            "</tr></thead>\n<tbody>\n");
+	while (db_step(&q)) {
+		const char *roles = db_col_text(&q, 5);
+		html_fmt(b, "<tr><td><a href=\"/admin/users/%I\">%T</a></td><td>%T</td><td>%T%T%T</td><td>%T</td></tr>\n",
+		         db_col_int(&q, 0), db_col_text(&q, 2), db_col_text(&q, 1),
+		         db_col_int(&q, 3) ? _("administrator") : "", db_col_int(&q, 3) && *roles ? ", " : "", roles,
+		         db_col_int(&q, 4) ? _("aktiv") : _("deaktiveret"));
+	}
+	db_finalize(&q);
+	html_lit(b, "</tbody>\n</table>\n");
+	page_end(r);
+}
+
+static void new_page(Req *r, int status, const char *error)
+{
+	Buf *b = &r->out;
+	page_begin(r, _("Opret bruger"));
+	html_lit(b, "<p class=\"crumbs\"><a href=\"/admin/users\">Brugere</a> › Opret</p>\n<h1>Opret bruger</h1>\n");
+	if (error)
+		page_message(r, "error", error);
+	const char *login = req_form(r, "login"), *name = req_form(r, "name");
+	page_form_begin(r, "/admin/users");
+	html_fmt(b,
+	         "<div class=\"stack\">\n<label for=\"login\">Brugernavn</label>\n"
+	         "<input id=\"login\" name=\"login\" required maxlength=\"64\" autocomplete=\"off\""
+	         " aria-describedby=\"login-hint\" value=\"%A\">\n"
+	         "<p class=\"hint\" id=\"login-hint\">Fx initialer eller e-mailadresse: bogstaver, tal, . _ - @.</p>\n"
+	         "<label for=\"name\">Fulde navn</label>\n<input id=\"name\" name=\"name\" required maxlength=\"200\""
+	         " value=\"%A\">\n<label for=\"department\">Afdeling</label>\n",
+	         login ? login : "", name ? name : "");
+	department_select(r, "department", req_form(r, "department"));
+	html_lit(b, "\n<label for=\"role\">Rolle i afdelingen</label>\n");
+	role_select(b, "role", role_parse(req_form(r, "role")));
+	if (req_form_checked(r, "admin"))
+		html_lit(b, "\n<label class=\"check\"><input type=\"checkbox\" name=\"admin\" value=\"1\" checked>");
+	else
+		html_lit(b, "\n<label class=\"check\"><input type=\"checkbox\" name=\"admin\" value=\"1\">");
+	html_lit(b, " Administrator (brugere, afdelinger og indstillinger; ser ikke sagsindhold)</label>\n"
+	            "<p class=\"hint\">Brugeren får en midlertidig adgangskode, som vises én gang, og som skal skiftes "
+	            "ved første login.</p>\n<button type=\"submit\">Opret bruger</button>\n</div>\n</form>\n");
+	page_end(r);
+	r->status = status;
+}
+
+void page_user_new(Req *r)
+{
+	new_page(r, 200, NULL);
+}
+
+static void show_temporary_password(Req *r, const User *u, const char *password, const char *what)
+{
+	Buf *b = &r->out;
+	page_begin(r, what);
+	html_fmt(b,
+	         "<p class=\"crumbs\"><a href=\"/admin/users\">Brugere</a> › %T</p>\n<h1>%T</h1>\n"
+	         "<div class=\"msg ok\" role=\"status\"><p>Giv brugeren <strong>%T</strong> denne midlertidige "
+	         "adgangskode ad en sikker vej (ikke i samme e-mail som brugernavnet). Den vises kun denne ene gang "
+	         "og skal skiftes ved første login:</p>\n<p class=\"secret\"><code>%T</code></p></div>\n"
+	         "<p><a href=\"/admin/users/%I\">Videre til brugeren</a></p>\n",
+	         u->name, what, u->login, password, u->id);
+	page_end(r);
+}
+
+void page_user_add(Req *r)
+{
+	const char *login = req_form(r, "login"), *name = req_form(r, "name");
+	const char *code = req_form(r, "department");
+	Role role = role_parse(req_form(r, "role"));
+	int admin = req_form_checked(r, "admin");
+	Department d;
+	if (!str_empty(code) && !department_by_code(r->db, code, &d)) {
+		new_page(r, 400, _("Den valgte afdeling findes ikke."));
+		return;
+	}
+	if (role == ROLE_ADMIN || (!str_empty(req_form(r, "role")) && role == ROLE_NONE)) {
+		new_page(r, 400, _("Den valgte rolle findes ikke."));
+		return;
+	}
+	if ((role != ROLE_NONE) != !str_empty(code)) {
+		new_page(r, 400, _("Vælg både afdeling og rolle, eller ingen af dem."));
+		return;
+	}
+	if (!admin && role == ROLE_NONE) {
+		new_page(r, 400, _("Giv brugeren en rolle i en afdeling, eller gør brugeren til administrator."));
+		return;
+	}
+	char password[15];
+	auth_random_password(password, sizeof password);
+	const char *msg;
+	int64_t id;
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (user_add(r->db, login, name, admin, password, 1, &id, &msg) != 0 ||
+	    (role != ROLE_NONE && user_set_role(r->db, id, d.id, role, &msg) != 0)) {
+		db_rollback(r->db);
+		new_page(r, 400, msg);
+		return;
+	}
+	audit_user(r, "user_add", id, role != ROLE_NONE ? d.id : 0,
+	           arena_printf(r->arena, "%s%s%s", admin ? "administrator " : "", role_code(role),
+	                        role != ROLE_NONE ? arena_printf(r->arena, " i %s", d.code) : ""));
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Brugeren kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	User u;
+	user_by_id(r->db, id, &u);
+	show_temporary_password(r, &u, password, _("Brugeren er oprettet"));
+}
+
+static void edit_page(Req *r, const User *u, int status, const char *error)
+{
+	Buf *b = &r->out;
+	page_begin(r, u->name);
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/admin/users\">Brugere</a> › %T</p>\n<h1>%T</h1>\n", u->login, u->name);
+	if (error)
+		page_message(r, "error", error);
+	else if (req_query(r, "ok"))
+		page_message(r, "ok", _("Ændringen er gemt."));
+
+	html_lit(b, "<h2>Oplysninger</h2>\n");
+	page_form_begin(r, arena_printf(r->arena, "/admin/users/%lld", (long long)u->id));
+	html_fmt(b, "<div class=\"stack\">\n<label for=\"name\">Fulde navn</label>\n"
+	            "<input id=\"name\" name=\"name\" required maxlength=\"200\" value=\"%A\">\n",
+	         u->name);
+	if (u->is_admin)
+		html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"admin\" value=\"1\" checked> "
+		            "Administrator</label>\n");
+	else
+		html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"admin\" value=\"1\"> Administrator</label>\n");
+	if (u->active)
+		html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"active\" value=\"1\" checked> Aktiv "
+		            "(fjern fluebenet for at deaktivere; brugeren logges ud med det samme)</label>\n");
+	else
+		html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"active\" value=\"1\"> Aktiv</label>\n");
+	html_lit(b, "<button type=\"submit\">Gem</button>\n</div>\n</form>\n");
+
+	html_lit(b, "<h2>Roller i afdelinger</h2>\n");
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, d.name, m.role FROM department d LEFT JOIN membership m"
+	           " ON m.department_id = d.id AND m.user_id = ?1 ORDER BY d.name");
+	db_bind_int(&q, 1, u->id);
+	html_lit(b, "<table>\n<thead><tr><th scope=\"col\">Afdeling</th><th scope=\"col\">Rolle</th></tr></thead>\n<tbody>\n");
+	int i = 0;
+	while (db_step(&q)) {
+		const char *code = db_col_text(&q, 0);
+		char *select_id = arena_printf(r->arena, "role-%d", i++);
+		html_fmt(b, "<tr><td><label for=\"%A\">%T</label></td><td>", select_id, db_col_text(&q, 1));
+		page_form_begin(r, arena_printf(r->arena, "/admin/users/%lld/role", (long long)u->id));
+		html_fmt(b, "<input type=\"hidden\" name=\"department\" value=\"%A\">", code);
+		role_select(b, select_id, role_parse(db_col_text(&q, 2)));
+		html_fmt(b, " <button type=\"submit\" class=\"small\">Gem rolle<span class=\"sr\"> i %T</span></button>"
+		            "</form></td></tr>\n",
+		         db_col_text(&q, 1));
+	}
+	db_finalize(&q);
+	html_lit(b, "</tbody>\n</table>\n");
+
+	html_lit(b, "<h2>Adgangskode</h2>\n<p>Har brugeren glemt sin adgangskode, kan du give en ny midlertidig. "
+	            "Brugeren logges ud alle steder og skal vælge en ny ved næste login.</p>\n");
+	page_form_begin(r, arena_printf(r->arena, "/admin/users/%lld/password", (long long)u->id));
+	html_lit(b, "<button type=\"submit\">Giv ny midlertidig adgangskode</button></form>\n");
+	page_end(r);
+	r->status = status;
+}
+
+void page_user_edit(Req *r)
+{
+	User u;
+	if (user_from_capture(r, &u))
+		edit_page(r, &u, 200, NULL);
+}
+
+void page_user_edit_post(Req *r)
+{
+	User u;
+	if (!user_from_capture(r, &u))
+		return;
+	int admin = req_form_checked(r, "admin"), active = req_form_checked(r, "active");
+	if (u.id == r->user->id && (!admin || !active)) {
+		edit_page(r, &u, 400, _("Du kan ikke fjerne din egen administratorret eller deaktivere dig selv. "
+		                        "Bed en anden administrator om det."));
+		return;
+	}
+	const char *msg;
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (user_update(r->db, u.id, req_form(r, "name"), admin, active, &msg) != 0) {
+		db_rollback(r->db);
+		edit_page(r, &u, 400, msg);
+		return;
+	}
+	audit_user(r, "user_edit", u.id, 0,
+	           arena_printf(r->arena, "administrator=%d aktiv=%d", admin, active));
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Ændringen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/admin/users/%lld?ok=1", (long long)u.id));
+}
+
+void page_user_role_post(Req *r)
+{
+	User u;
+	if (!user_from_capture(r, &u))
+		return;
+	Department d;
+	const char *role_text = req_form(r, "role");
+	Role role = role_parse(role_text);
+	if (!department_by_code(r->db, req_form(r, "department") ? req_form(r, "department") : "", &d)) {
+		edit_page(r, &u, 400, _("Den valgte afdeling findes ikke."));
+		return;
+	}
+	if (role == ROLE_ADMIN || (!str_empty(role_text) && role == ROLE_NONE)) {
+		edit_page(r, &u, 400, _("Den valgte rolle findes ikke."));
+		return;
+	}
+	const char *msg;
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (user_set_role(r->db, u.id, d.id, role, &msg) != 0) {
+		db_rollback(r->db);
+		edit_page(r, &u, 400, msg);
+		return;
+	}
+	audit_user(r, "user_role", u.id, d.id, role == ROLE_NONE ? "ingen rolle" : role_code(role));
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Ændringen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/admin/users/%lld?ok=1", (long long)u.id));
+}
+
+void page_user_reset_password(Req *r)
+{
+	User u;
+	if (!user_from_capture(r, &u))
+		return;
+	char password[15];
+	auth_random_password(password, sizeof password);
+	const char *msg;
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (user_set_password(r->db, u.id, password, 1, &msg) != 0) {
+		db_rollback(r->db);
+		edit_page(r, &u, 400, msg);
+		return;
+	}
+	audit_user(r, "password_reset", u.id, 0, NULL);
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Adgangskoden kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	show_temporary_password(r, &u, password, _("Ny midlertidig adgangskode"));
+}

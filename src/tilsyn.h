@@ -1,0 +1,221 @@
+/*
+** The one header of tilsyn: the types and functions every part of the program shares,
+** grouped by the file that implements them (buf.c, arena.c, db.c, ...). Like cgit.h or
+** Redis' server.h, it keeps the module boundaries visible in one place.
+*/
+#ifndef TILSYN_H
+#define TILSYN_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <sqlite3.h>
+
+#define TILSYN_VERSION "0.1.0"
+
+/* User-visible text is Danish; _() marks it so it can be translated later. */
+#define _(s) (s)
+
+#define ATTR_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define ATTR_NORETURN __attribute__((noreturn))
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- util.c: memory that aborts loudly when exhausted, small string helpers ---- */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+ATTR_NORETURN ATTR_PRINTF(1, 2) void fatal(const char *fmt, ...);
+int utf8_valid(const char *s, size_t n);
+int str_eq(const char *a, const char *b);
+int str_empty(const char *s);
+char *str_trim(char *s);
+int parse_int64(const char *s, int64_t *out);
+void hex_encode(char *out, const unsigned char *in, size_t n);
+int hex_decode(unsigned char *out, size_t n, const char *hex);
+int cpr_find(const char *s);
+void time_iso(char out[32], time_t t);
+
+/* ---- buf.c: growable byte buffer with a hard size limit ---- */
+typedef struct Buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t limit; /* growing past this is a bug: abort */
+} Buf;
+#define BUF_DEFAULT_LIMIT ((size_t)256 << 20)
+void buf_init(Buf *b, size_t limit);
+void buf_free(Buf *b);
+void buf_reset(Buf *b);
+void buf_append(Buf *b, const void *p, size_t n);
+void buf_puts(Buf *b, const char *s);
+void buf_putc(Buf *b, char c);
+ATTR_PRINTF(2, 3) void buf_printf(Buf *b, const char *fmt, ...);
+void buf_vprintf(Buf *b, const char *fmt, va_list ap);
+const char *buf_cstr(Buf *b);
+char *buf_detach(Buf *b);
+
+/* ---- arena.c: per-request bump allocator, everything freed at once ---- */
+typedef struct Arena Arena;
+#define ARENA_DEFAULT_LIMIT ((size_t)512 << 20)
+Arena *arena_new(size_t limit);
+void arena_destroy(Arena *a);
+void *arena_alloc(Arena *a, size_t n);
+char *arena_strdup(Arena *a, const char *s);
+char *arena_strndup(Arena *a, const char *s, size_t n);
+ATTR_PRINTF(2, 3) char *arena_printf(Arena *a, const char *fmt, ...);
+size_t arena_used(const Arena *a);
+
+/* ---- db.c: SQLite connections, migrations, prepared statements, transactions ---- */
+typedef struct Stmt {
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int cached;
+} Stmt;
+sqlite3 *db_open(const char *path, char **errmsg);
+void db_close(sqlite3 *db);
+int db_migrate(sqlite3 *db, char **errmsg);
+int db_schema_version(sqlite3 *db);
+int db_schema_latest(void);
+void db_set_path(const char *path);
+const char *db_path(void);
+sqlite3 *db_thread(void);
+void db_thread_close(void);
+void db_prepare(Stmt *q, sqlite3 *db, const char *sql);
+void db_bind_int(Stmt *q, int i, int64_t v);
+void db_bind_text(Stmt *q, int i, const char *s);
+void db_bind_blob(Stmt *q, int i, const void *p, size_t n);
+void db_bind_null(Stmt *q, int i);
+int db_step(Stmt *q);
+int db_done(Stmt *q);
+int64_t db_col_int(Stmt *q, int i);
+const char *db_col_text(Stmt *q, int i);
+const void *db_col_blob(Stmt *q, int i, size_t *n);
+int db_col_is_null(Stmt *q, int i);
+void db_finalize(Stmt *q);
+int db_exec(sqlite3 *db, const char *sql);
+int db_begin(sqlite3 *db);
+int db_commit(sqlite3 *db);
+void db_rollback(sqlite3 *db);
+int64_t db_last_id(sqlite3 *db);
+int db_changes(sqlite3 *db);
+const char *db_errmsg(sqlite3 *db);
+
+/* ---- embedded.c (generated): schema migrations and static files in the binary ---- */
+typedef struct EmbeddedFile {
+	const char *name;
+	const unsigned char *data;
+	size_t size;
+} EmbeddedFile;
+extern const EmbeddedFile embedded_files[];
+extern const size_t embedded_count;
+const EmbeddedFile *embedded_find(const char *name);
+
+/* ---- audit.c: append-only, hash-chained log of who did what to which object ---- */
+typedef struct AuditEntry {
+	int64_t user_id;         /* 0 when nobody is logged in */
+	const char *login;       /* as typed, for failed logins */
+	const char *action;      /* short code: login, login_failed, user_add, ... */
+	int64_t department_id;   /* 0 when not about one department */
+	const char *object;      /* e.g. "user:12", "department:BHS" */
+	const char *detail;      /* free text, never case content */
+	const char *ip;
+} AuditEntry;
+int audit_log(sqlite3 *db, const AuditEntry *e);
+int audit_verify(sqlite3 *db, int64_t *first_bad);
+
+/* ---- department.c ---- */
+typedef struct Department {
+	int64_t id;
+	char code[33];
+	char name[201];
+	char area[8]; /* barn | voksen */
+} Department;
+int department_valid_code(const char *code);
+int department_add(sqlite3 *db, const char *code, const char *name, const char *area,
+                   int64_t *id, const char **msg);
+int department_update(sqlite3 *db, int64_t id, const char *name, const char *area, const char **msg);
+int department_by_code(sqlite3 *db, const char *code, Department *out);
+int department_by_id(sqlite3 *db, int64_t id, Department *out);
+
+/* ---- auth.c: roles, passwords, sessions, login throttling, CSRF ---- */
+typedef enum Role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_LEDER, ROLE_KOORDINATOR, ROLE_RAADGIVER, ROLE_EKSTERN } Role;
+#define ROLE_COUNT 6
+const char *role_code(Role r);
+const char *role_title(Role r);
+Role role_parse(const char *s);
+
+/* What a route demands of the person asking. */
+typedef enum Perm {
+	PERM_PUBLIC = 0,    /* anyone, also not logged in */
+	PERM_LOGIN,         /* any logged-in user */
+	PERM_ADMIN,         /* administrator */
+	PERM_DEPT_MEMBER,   /* any role in the department named by :dept */
+	PERM_DEPT_WORKGROUP,/* leder or koordinator in :dept: sees all assessments */
+	PERM_DEPT_LEDER     /* leder in :dept */
+} Perm;
+int auth_allows(Perm p, int is_admin, Role dept_role);
+
+typedef struct User {
+	int64_t id;
+	char login[65];
+	char name[201];
+	int is_admin;
+	int active;
+	int must_change_password;
+} User;
+
+#define PASSWORD_MIN 10
+#define PASSWORD_MAX 200
+#define SESSION_IDLE_SECONDS (30 * 60)
+#define SESSION_ABSOLUTE_SECONDS (12 * 60 * 60)
+#define LOGIN_SLOW_AFTER 3      /* failures before each attempt is slowed down */
+#define LOGIN_LOCK_AFTER 5      /* failures before the login is locked */
+#define LOGIN_LOCK_SECONDS (15 * 60)
+#define TOKEN_BYTES 32
+#define TOKEN_HEX (TOKEN_BYTES * 2 + 1)
+
+int auth_init(void);
+int auth_password_hash(const char *password, char *out, size_t outlen);
+int auth_password_verify(const char *hash, const char *password);
+const char *auth_password_problem(const char *password);
+void auth_random_token(char out[TOKEN_HEX]);
+void auth_random_password(char *out, size_t n);
+int auth_token_equal(const char *a, const char *b);
+
+typedef struct Session {
+	int64_t id;
+	int64_t user_id;
+	char csrf[TOKEN_HEX];
+	int64_t created;
+	int64_t last_seen;
+} Session;
+int auth_session_create(sqlite3 *db, int64_t user_id, int64_t now, const char *ip,
+                        char token[TOKEN_HEX], Session *out);
+int auth_session_lookup(sqlite3 *db, const char *token, int64_t now, Session *out);
+int auth_session_expired(const Session *s, int64_t now);
+void auth_session_end(sqlite3 *db, int64_t session_id);
+void auth_session_end_user(sqlite3 *db, int64_t user_id);
+
+typedef enum LoginResult { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED } LoginResult;
+LoginResult auth_login(sqlite3 *db, const char *login, const char *password, int64_t now,
+                       const char *ip, User *out, int64_t *locked_for);
+int auth_login_delay_ms(sqlite3 *db, const char *login, int64_t now);
+
+/* ---- user.c ---- */
+int user_valid_login(const char *login);
+int user_by_id(sqlite3 *db, int64_t id, User *out);
+int user_by_login(sqlite3 *db, const char *login, User *out);
+int user_add(sqlite3 *db, const char *login, const char *name, int is_admin, const char *password,
+             int must_change, int64_t *id, const char **msg);
+int user_update(sqlite3 *db, int64_t id, const char *name, int is_admin, int active, const char **msg);
+int user_set_password(sqlite3 *db, int64_t id, const char *password, int must_change, const char **msg);
+int user_set_role(sqlite3 *db, int64_t user_id, int64_t department_id, Role role, const char **msg);
+Role user_role_in(sqlite3 *db, int64_t user_id, int64_t department_id);
+
+/* ---- demo.c ---- */
+int demo_fill(sqlite3 *db, const char **msg);
+#define DEMO_PASSWORD "tilsyn-demo-2026"
+
+#endif

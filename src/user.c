@@ -1,0 +1,194 @@
+/*
+** Users and their roles. A user has a login, a name and a password; administrators are
+** marked on the user, and every other role is held per department (membership), so one
+** person can be leder in one department and reviewer in another.
+*/
+#include "tilsyn.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Logins are 2-64 characters: letters, digits and . _ - @ (e-mail addresses work). */
+int user_valid_login(const char *login)
+{
+	size_t n = strlen(login);
+	if (n < 2 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)login[i];
+		if (!isalnum(c) && !strchr("._-@", c))
+			return 0;
+	}
+	return 1;
+}
+
+static int user_row(Stmt *q, User *out)
+{
+	if (!db_step(q))
+		return 0;
+	out->id = db_col_int(q, 0);
+	snprintf(out->login, sizeof out->login, "%s", db_col_text(q, 1));
+	snprintf(out->name, sizeof out->name, "%s", db_col_text(q, 2));
+	out->is_admin = (int)db_col_int(q, 3);
+	out->active = (int)db_col_int(q, 4);
+	out->must_change_password = (int)db_col_int(q, 5);
+	return 1;
+}
+
+int user_by_id(sqlite3 *db, int64_t id, User *out)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT id, login, name, is_admin, active, must_change_password FROM users WHERE id = ?1");
+	db_bind_int(&q, 1, id);
+	int found = user_row(&q, out);
+	db_finalize(&q);
+	return found;
+}
+
+int user_by_login(sqlite3 *db, const char *login, User *out)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT id, login, name, is_admin, active, must_change_password FROM users WHERE login = ?1");
+	db_bind_text(&q, 1, login);
+	int found = user_row(&q, out);
+	db_finalize(&q);
+	return found;
+}
+
+static const char *check_name(const char *name)
+{
+	if (str_empty(name))
+		return _("Navn mangler.");
+	if (strlen(name) > 200)
+		return _("Navnet er for langt (højst 200 tegn).");
+	if (!utf8_valid(name, strlen(name)))
+		return _("Navnet indeholder ugyldige tegn.");
+	if (cpr_find(name) >= 0)
+		return _("Navnet ligner et CPR-nummer. CPR-numre må ikke gemmes i tilsyn.");
+	return NULL;
+}
+
+int user_add(sqlite3 *db, const char *login, const char *name, int is_admin, const char *password,
+             int must_change, int64_t *id, const char **msg)
+{
+	if (!login || !user_valid_login(login)) {
+		*msg = _("Brugernavnet skal være 2-64 tegn: bogstaver a-z, tal, '.', '_', '-' eller '@'.");
+		return -1;
+	}
+	if ((*msg = check_name(name)))
+		return -1;
+	if ((*msg = auth_password_problem(password)))
+		return -1;
+	char hash[128];
+	if (auth_password_hash(password, hash, sizeof hash) != 0) {
+		*msg = _("Adgangskoden kunne ikke krypteres (for lidt hukommelse?).");
+		return -1;
+	}
+	Stmt q;
+	db_prepare(&q, db, "INSERT INTO users (login, name, password_hash, is_admin, must_change_password)"
+	           " VALUES (?1, ?2, ?3, ?4, ?5)");
+	db_bind_text(&q, 1, login);
+	db_bind_text(&q, 2, name);
+	db_bind_text(&q, 3, hash);
+	db_bind_int(&q, 4, is_admin != 0);
+	db_bind_int(&q, 5, must_change != 0);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		*msg = _("Der findes allerede en bruger med det brugernavn.");
+		return -1;
+	}
+	if (rc != SQLITE_OK) {
+		*msg = _("Brugeren kunne ikke gemmes i databasen.");
+		return -1;
+	}
+	if (id)
+		*id = db_last_id(db);
+	return 0;
+}
+
+int user_update(sqlite3 *db, int64_t id, const char *name, int is_admin, int active, const char **msg)
+{
+	if ((*msg = check_name(name)))
+		return -1;
+	Stmt q;
+	db_prepare(&q, db, "UPDATE users SET name = ?2, is_admin = ?3, active = ?4 WHERE id = ?1");
+	db_bind_int(&q, 1, id);
+	db_bind_text(&q, 2, name);
+	db_bind_int(&q, 3, is_admin != 0);
+	db_bind_int(&q, 4, active != 0);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc != SQLITE_OK) {
+		*msg = _("Brugeren kunne ikke gemmes i databasen.");
+		return -1;
+	}
+	if (!active)
+		auth_session_end_user(db, id);
+	return 0;
+}
+
+/* Sets a new password and ends the user's sessions everywhere. */
+int user_set_password(sqlite3 *db, int64_t id, const char *password, int must_change, const char **msg)
+{
+	if ((*msg = auth_password_problem(password)))
+		return -1;
+	char hash[128];
+	if (auth_password_hash(password, hash, sizeof hash) != 0) {
+		*msg = _("Adgangskoden kunne ikke krypteres (for lidt hukommelse?).");
+		return -1;
+	}
+	Stmt q;
+	db_prepare(&q, db, "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1");
+	db_bind_int(&q, 1, id);
+	db_bind_text(&q, 2, hash);
+	db_bind_int(&q, 3, must_change != 0);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc != SQLITE_OK) {
+		*msg = _("Adgangskoden kunne ikke gemmes i databasen.");
+		return -1;
+	}
+	auth_session_end_user(db, id);
+	return 0;
+}
+
+/* Gives the user a role in the department, or removes it with ROLE_NONE. */
+int user_set_role(sqlite3 *db, int64_t user_id, int64_t department_id, Role role, const char **msg)
+{
+	Stmt q;
+	if (role == ROLE_NONE) {
+		db_prepare(&q, db, "DELETE FROM membership WHERE user_id = ?1 AND department_id = ?2");
+	} else if (role == ROLE_ADMIN) {
+		*msg = _("Administrator er ikke en rolle i en afdeling.");
+		return -1;
+	} else {
+		db_prepare(&q, db,
+		           "INSERT INTO membership (user_id, department_id, role) VALUES (?1, ?2, ?3)"
+		           " ON CONFLICT (user_id, department_id) DO UPDATE SET role = excluded.role");
+		db_bind_text(&q, 3, role_code(role));
+	}
+	db_bind_int(&q, 1, user_id);
+	db_bind_int(&q, 2, department_id);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc != SQLITE_OK) {
+		*msg = _("Rollen kunne ikke gemmes i databasen.");
+		return -1;
+	}
+	return 0;
+}
+
+Role user_role_in(sqlite3 *db, int64_t user_id, int64_t department_id)
+{
+	Stmt q;
+	db_prepare(&q, db, "SELECT role FROM membership WHERE user_id = ?1 AND department_id = ?2");
+	db_bind_int(&q, 1, user_id);
+	db_bind_int(&q, 2, department_id);
+	Role r = db_step(&q) ? role_parse(db_col_text(&q, 0)) : ROLE_NONE;
+	db_finalize(&q);
+	return r;
+}

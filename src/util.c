@@ -1,0 +1,219 @@
+/*
+** Small helpers used everywhere: allocation that aborts loudly on exhaustion (a server
+** that limps on after malloc failed is worse than one that stops), UTF-8 validation,
+** string and number parsing, hex, and recognising CPR numbers in free text.
+*/
+#include "tilsyn.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void fatal(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("tilsyn: fatal: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		fatal("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		fatal("out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		fatal("out of memory (%zu bytes)", n);
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF, no NUL. */
+int utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i];
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t len;
+		unsigned cp;
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (i + len > n)
+			return 0;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+int str_eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+int str_empty(const char *s)
+{
+	if (!s)
+		return 1;
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	return *s == 0;
+}
+
+/* Trims ASCII white space at both ends, in place. */
+char *str_trim(char *s)
+{
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = 0;
+	return s;
+}
+
+int parse_int64(const char *s, int64_t *out)
+{
+	if (!s || !*s)
+		return 0;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || !(isdigit((unsigned char)*s) || *s == '-'))
+		return 0;
+	*out = v;
+	return 1;
+}
+
+void hex_encode(char *out, const unsigned char *in, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+static int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes exactly n bytes from 2n hex digits; returns 0 on anything else. */
+int hex_decode(unsigned char *out, size_t n, const char *hex)
+{
+	if (strlen(hex) != 2 * n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return 0;
+		out[i] = (unsigned char)(hi * 16 + lo);
+	}
+	return 1;
+}
+
+static int days_in_month(int m, int y2)
+{
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	(void)y2; /* the century is unknown, so 29 February is always allowed */
+	return days[m - 1];
+}
+
+/*
+** Finds a CPR number in s: ddmmyy-nnnn, ddmmyy nnnn or ten digits in a row, whose first six
+** digits are a real day and month, standing alone (not inside a longer run of digits).
+** Returns the byte offset of the first one, or -1. Case numbers such as 27.12.00-G01-262-24
+** do not match because their digit groups are short.
+*/
+int cpr_find(const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i + 10 <= n; i++) {
+		if (i > 0 && isdigit((unsigned char)s[i - 1]))
+			continue;
+		const char *p = s + i;
+		int ok = 1;
+		for (int k = 0; k < 6; k++)
+			ok &= isdigit((unsigned char)p[k]) != 0;
+		if (!ok)
+			continue;
+		size_t rest = 6;
+		if (p[6] == '-' || p[6] == ' ')
+			rest = 7;
+		if (i + rest + 4 > n)
+			continue;
+		for (int k = 0; k < 4; k++)
+			ok &= isdigit((unsigned char)p[rest + k]) != 0;
+		if (!ok || isdigit((unsigned char)p[rest + 4]))
+			continue;
+		int dd = (p[0] - '0') * 10 + (p[1] - '0');
+		int mm = (p[2] - '0') * 10 + (p[3] - '0');
+		int yy = (p[4] - '0') * 10 + (p[5] - '0');
+		if (mm < 1 || mm > 12 || dd < 1 || dd > days_in_month(mm, yy))
+			continue;
+		return (int)i;
+	}
+	return -1;
+}
+
+void time_iso(char out[32], time_t t)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

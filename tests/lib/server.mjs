@@ -1,0 +1,114 @@
+// Test helpers shared by the integration and browser tests: start the real ./tilsyn on a free
+// loopback port with a fresh SQLite file, run the CLI, and an HTTP client that keeps cookies
+// and knows how to log in through the real form.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const binary = process.env.TILSYN_BINARY || join(root, 'tilsyn');
+export const DEMO_PASSWORD = 'tilsyn-demo-2026';
+
+// Runs `tilsyn --db DB args...`; returns {status, stdout, stderr}.
+export function cli(db, args, input) {
+  const r = spawnSync(binary, ['--db', db, ...args], { input: input ?? '', encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// A fresh database in its own temporary folder; `demo` fills it with the demo municipality.
+export function freshDb({ demo = false } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'tilsyn-test-'));
+  const db = join(dir, 'tilsyn.db');
+  let r = cli(db, ['init']);
+  if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
+  if (demo) {
+    r = cli(db, ['demo']);
+    if (r.status !== 0) throw new Error(`demo failed: ${r.stderr}`);
+  }
+  return { dir, db, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// Starts `tilsyn serve` on 127.0.0.1 with a free port; resolves to {url, db, proc, stop}.
+export async function startServer({ demo = true, db: existing, args = [] } = {}) {
+  const fresh = existing ? null : freshDb({ demo });
+  const db = existing ?? fresh.db;
+  const proc = spawn(binary, ['--db', db, 'serve', '--listen', '127.0.0.1:0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 10000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/lytter på (https?:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  const stop = async () => {
+    if (proc.exitCode !== null) return proc.exitCode;
+    const exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+    proc.kill('SIGTERM');
+    const code = await exited;
+    fresh?.cleanup();
+    return code;
+  };
+  return { url, db, proc, stop, stderr: () => stderr };
+}
+
+// A tiny browser-like HTTP client: keeps cookies, does not follow redirects, and can
+// log in through the real form (GET /login for the CSRF token, then POST).
+export class Client {
+  constructor(base) {
+    this.base = base;
+    this.cookies = new Map();
+  }
+
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async request(method, path, { form, body, headers = {} } = {}) {
+    const h = { ...headers };
+    if (this.cookies.size) h.cookie = this.cookieHeader();
+    let payload = body;
+    if (form) {
+      h['content-type'] = 'application/x-www-form-urlencoded';
+      payload = new URLSearchParams(form).toString();
+    }
+    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      const name = pair.slice(0, i), value = pair.slice(i + 1);
+      if (value === '' || /Max-Age=0/i.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
+  }
+
+  get(path, opts) { return this.request('GET', path, opts); }
+  post(path, form, opts = {}) { return this.request('POST', path, { ...opts, form }); }
+
+  // The CSRF token in the first form of a page.
+  static csrf(html) {
+    const m = html.match(/name="csrf" value="([0-9a-f]{64})"/);
+    return m ? m[1] : null;
+  }
+
+  async csrfFor(path) {
+    const page = await this.get(path);
+    return Client.csrf(page.text);
+  }
+
+  async login(login, password = DEMO_PASSWORD) {
+    const page = await this.get('/login');
+    const csrf = Client.csrf(page.text);
+    return this.post('/login', { csrf, login, password });
+  }
+}
