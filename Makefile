@@ -1,6 +1,6 @@
 # tilsyn: `make` builds ./tilsyn; `make run` and `make check` are the README's two commands.
 CC ?= cc
-PKGS = libmicrohttpd sqlite3 jansson libsodium
+PKGS = libmicrohttpd sqlite3 jansson libsodium libzip expat
 CFLAGS ?= -O2 -g
 WARN = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibuild
