@@ -214,6 +214,26 @@ int user_set_password(sqlite3 *db, int64_t id, const char *password, int must_ch
 int user_set_role(sqlite3 *db, int64_t user_id, int64_t department_id, Role role, const char **msg);
 Role user_role_in(sqlite3 *db, int64_t user_id, int64_t department_id);
 
+/* ---- csv.c, xlsx.c: streaming readers of spreadsheets (case lists, answer sheets) ----
+** Each row is handed to a RowFn as UTF-8 strings, cells[0..ncells-1]; `line` is the line
+** (CSV: the physical line where the record starts) or row number (XLSX) for messages.
+** A RowFn returns 0 to go on, non-zero to stop; the reader then returns that value.
+** Readers return 0 at the end, or -1 with a Danish message in err naming line and reason. */
+typedef int (*RowFn)(void *ctx, long line, int ncells, const char *const *cells);
+typedef struct SheetInfo {
+	char format[8];     /* "csv" or "xlsx" */
+	char encoding[32];  /* CSV: "UTF-8", "UTF-8 med BOM" or "Windows-1252" */
+	char separator;     /* CSV: ',', ';' or '\t' */
+	char sheet[64];     /* XLSX: name of the sheet read */
+	long rows;          /* rows handed to the RowFn */
+} SheetInfo;
+#define SHEET_MAX_CELLS 512
+#define SHEET_MAX_CELL_BYTES 32768
+int csv_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
+int csv_read_mem(const char *data, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
+int xlsx_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
+int xlsx_read_mem(const void *data, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
+
 /* ---- demo.c ---- */
 int demo_fill(sqlite3 *db, const char **msg);
 #define DEMO_PASSWORD "tilsyn-demo-2026"
