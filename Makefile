@@ -7,7 +7,7 @@ PKGS = libmicrohttpd sqlite3 jansson libsodium libzip expat xlsxwriter
 CFLAGS ?= -O2 -g
 WARN = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS += -D_GNU_SOURCE -Isrc
-LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread
+LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 PKGCFLAGS = $(shell pkg-config --cflags $(PKGS))
 
 SRC = $(filter-out src/main.c, $(wildcard src/*.c))

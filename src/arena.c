@@ -45,6 +45,8 @@ void arena_destroy(Arena *a)
 void *arena_alloc(Arena *a, size_t n)
 {
 	size_t align = sizeof(max_align_t);
+	if (n > a->limit) /* also keeps the rounding below from wrapping around */
+		fatal("request memory limit of %zu bytes exceeded", a->limit);
 	n = (n + align - 1) / align * align;
 	if (n == 0)
 		n = align;

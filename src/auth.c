@@ -267,10 +267,9 @@ int auth_login_delay_ms(sqlite3 *db, const char *login, int64_t now)
 	int delay = 0;
 	if (db_step(&q) && now - db_col_int(&q, 1) <= LOGIN_LOCK_SECONDS) {
 		int64_t f = db_col_int(&q, 0);
-		if (f >= LOGIN_SLOW_AFTER)
-			delay = (int)(f - LOGIN_SLOW_AFTER + 1) * 500;
-		if (delay > 2000)
-			delay = 2000;
+		int64_t steps = f - LOGIN_SLOW_AFTER + 1; /* capped before multiplying: no overflow */
+		if (steps > 0)
+			delay = steps >= 2000 / 500 ? 2000 : (int)steps * 500;
 	}
 	db_finalize(&q);
 	return delay;

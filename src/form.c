@@ -1,11 +1,13 @@
 /*
-** Parser for application/x-www-form-urlencoded bodies: name=value pairs joined by '&',
-** '+' for space and %XX escapes. It refuses, with a message naming the field, anything
-** malformed: bad escapes, invalid UTF-8, NUL bytes, or too many fields. Fuzzed by
+** Parsers for form bodies: application/x-www-form-urlencoded (name=value pairs joined by
+** '&', '+' for space and %XX escapes) and multipart/form-data (file uploads). They refuse,
+** with a message naming the field, anything malformed: bad escapes, invalid UTF-8 outside
+** file contents, NUL bytes, missing boundaries, or too many fields. Fuzzed by
 ** tests/fuzz/fuzz_form.c.
 */
 #include "http.h"
 
+#include <strings.h>
 #include <string.h>
 
 static int hexval(int c)
@@ -76,9 +78,102 @@ int form_parse(Arena *a, const char *body, size_t n, Param **out, int *count, co
 				                    utf8_valid(name, name_len) ? name : "?");
 				return -1;
 			}
-			p[k++] = (Param){name, value, value_len};
+			p[k++] = (Param){name, value, value_len, NULL};
 		}
 		i = end + 1;
+	}
+	*out = p;
+	*count = k;
+	return 0;
+}
+
+/* The value of parameter `name` in a header such as
+** `form-data; name="file"; filename="liste.csv"`, quoted or not; NULL when absent. */
+static char *header_param(Arena *a, const char *h, size_t n, const char *name)
+{
+	size_t nl = strlen(name);
+	for (size_t i = 0; i + nl + 1 < n; i++) {
+		if ((i > 0 && h[i - 1] != ' ' && h[i - 1] != ';') || strncasecmp(h + i, name, nl) != 0 || h[i + nl] != '=')
+			continue;
+		const char *v = h + i + nl + 1, *end = h + n;
+		if (*v == '"') {
+			const char *q = memchr(v + 1, '"', (size_t)(end - v - 1));
+			return q ? arena_strndup(a, v + 1, (size_t)(q - v - 1)) : NULL;
+		}
+		const char *e = v;
+		while (e < end && *e != ';' && *e != ' ' && *e != '\r')
+			e++;
+		return arena_strndup(a, v, (size_t)(e - v));
+	}
+	return NULL;
+}
+
+int form_parse_multipart(Arena *a, const char *content_type, const char *body, size_t n, Param **out, int *count,
+                         const char **err)
+{
+	*out = NULL;
+	*count = 0;
+	char *boundary = header_param(a, content_type, strlen(content_type), "boundary");
+	if (!boundary || !*boundary || strlen(boundary) > 200) {
+		*err = _("Formularen mangler sin afgrænsning (boundary).");
+		return -1;
+	}
+	char *delim = arena_printf(a, "\r\n--%s", boundary);
+	size_t dlen = strlen(delim);
+	/* The body starts with the delimiter without its leading line break. */
+	if (n < dlen - 2 || memcmp(body, delim + 2, dlen - 2) != 0) {
+		*err = _("Formularen er ikke udfyldt korrekt (forkert start).");
+		return -1;
+	}
+	Param *p = arena_alloc(a, sizeof *p * HTTP_MAX_FIELDS);
+	int k = 0;
+	size_t pos = dlen - 2;
+	for (;;) {
+		if (pos + 2 <= n && body[pos] == '-' && body[pos + 1] == '-')
+			break; /* the closing delimiter */
+		if (pos + 2 > n || body[pos] != '\r' || body[pos + 1] != '\n') {
+			*err = _("Formularen er ikke udfyldt korrekt (afgrænsning).");
+			return -1;
+		}
+		pos += 2;
+		const char *hend = memmem(body + pos, n - pos, "\r\n\r\n", 4);
+		if (!hend) {
+			*err = _("Formularen er ikke udfyldt korrekt (delens overskrifter).");
+			return -1;
+		}
+		const char *headers = body + pos;
+		size_t hlen = (size_t)(hend - headers);
+		const char *data = hend + 4;
+		const char *next = memmem(data, n - (size_t)(data - body), delim, dlen);
+		if (!next) {
+			*err = _("Formularen er ikke udfyldt korrekt (afsluttende afgrænsning mangler).");
+			return -1;
+		}
+		if (k == HTTP_MAX_FIELDS) {
+			*err = _("Formularen har for mange felter.");
+			return -1;
+		}
+		char *name = NULL, *filename = NULL;
+		for (const char *line = headers; line < headers + hlen;) {
+			const char *eol = memmem(line, (size_t)(headers + hlen - line), "\r\n", 2);
+			size_t llen = eol ? (size_t)(eol - line) : (size_t)(headers + hlen - line);
+			if (llen > 20 && strncasecmp(line, "Content-Disposition:", 20) == 0) {
+				name = header_param(a, line, llen, "name");
+				filename = header_param(a, line, llen, "filename");
+			}
+			line += llen + 2;
+		}
+		size_t len = (size_t)(next - data);
+		if (!name || !utf8_valid(name, strlen(name)) || (filename && !utf8_valid(filename, strlen(filename)))) {
+			*err = _("En del af formularen mangler navn eller har ugyldige tegn.");
+			return -1;
+		}
+		if (!filename && !utf8_valid(data, len)) {
+			*err = arena_printf(a, _("Feltet '%s' indeholder ugyldige tegn (ikke UTF-8)."), name);
+			return -1;
+		}
+		p[k++] = (Param){name, arena_strndup(a, data, len), len, filename};
+		pos = (size_t)(next - body) + dlen;
 	}
 	*out = p;
 	*count = k;

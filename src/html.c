@@ -164,11 +164,14 @@ void page_form_begin(Req *r, const char *action)
 		html_fmt(&r->out, "<input type=\"hidden\" name=\"csrf\" value=\"%A\">", r->session->csrf);
 }
 
-/* A notice at the top of a page: kind is "ok" or "error"; errors are announced to screen readers. */
+/* A notice at the top of a page: kind is "ok", "warn" (a departure from the recommendations,
+** never a block) or "error"; errors are announced to screen readers at once. */
 void page_message(Req *r, const char *kind, const char *text)
 {
 	if (strcmp(kind, "error") == 0)
 		html_fmt(&r->out, "<div class=\"msg error\" role=\"alert\">%T</div>\n", text);
+	else if (strcmp(kind, "warn") == 0)
+		html_fmt(&r->out, "<div class=\"msg warn\" role=\"status\"><strong>Bemærk:</strong> %T</div>\n", text);
 	else
 		html_fmt(&r->out, "<div class=\"msg ok\" role=\"status\">%T</div>\n", text);
 }

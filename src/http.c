@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@ typedef struct Conn {
 	int too_large;
 } Conn;
 
+/* Requests begun and not yet answered; shutdown waits for them. */
+static atomic_int requests_in_flight;
+
 static const char csp[] =
 	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
 	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -35,11 +39,20 @@ const char *req_query(Req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* A form field's value; never an uploaded file's contents (see req_file). */
 const char *req_form(Req *r, const char *name)
 {
 	for (int i = 0; i < r->nform; i++)
-		if (strcmp(r->form[i].name, name) == 0)
+		if (strcmp(r->form[i].name, name) == 0 && !r->form[i].filename)
 			return r->form[i].value;
+	return NULL;
+}
+
+const Param *req_file(Req *r, const char *name)
+{
+	for (int i = 0; i < r->nform; i++)
+		if (strcmp(r->form[i].name, name) == 0 && r->form[i].filename)
+			return &r->form[i];
 	return NULL;
 }
 
@@ -84,10 +97,17 @@ void http_set_cookie(Req *r, const char *name, const char *value, int max_age)
 	http_header(r, MHD_HTTP_HEADER_SET_COOKIE, c);
 }
 
-/* Only paths on this site are followed after login, never another host. */
+/* Only paths on this site are followed after login, never another host. Control characters
+** are refused anywhere: browsers drop tabs and newlines from a URL, so "/\t/evil.example"
+** would become "//evil.example". */
 int http_local_path(const char *path)
 {
-	return path && path[0] == '/' && path[1] != '/' && path[1] != '\\' && !strpbrk(path, "\r\n");
+	if (!path || path[0] != '/' || path[1] == '/' || path[1] == '\\')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
 }
 
 void http_redirect(Req *r, const char *location)
@@ -199,18 +219,45 @@ const Route *route_find(const char *method, const char *path, Param *caps, int *
 	return NULL;
 }
 
+/* The path has already been %-decoded by libmicrohttpd; decoding a capture again would let
+** "/d/%2542HS" name the department BHS. */
 static void captures_to_strings(Req *r)
 {
 	for (int i = 0; i < r->ncaptures; i++) {
 		Param *c = &r->captures[i];
 		const char *end = strchr(c->name, '/');
 		c->name = end ? arena_strndup(r->arena, c->name, (size_t)(end - c->name)) : c->name;
-		char *v = arena_strndup(r->arena, c->value, c->len);
-		size_t n = c->len;
-		url_decode(v, &n);
-		c->value = v;
-		c->len = n;
+		c->value = arena_strndup(r->arena, c->value, c->len);
 	}
+}
+
+/* The methods the routes accept for this path, for the Allow header of a 405 ("" when none);
+** GET implies HEAD. */
+static const char *allowed_methods(Req *r)
+{
+	static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+	const char *allow = "";
+	for (size_t m = 0; m < COUNT(methods); m++) {
+		for (size_t i = 0; i < route_count; i++) {
+			Param caps[8];
+			int n;
+			int same = !strcmp(routes[i].method, methods[m]) ||
+			           (!strcmp(methods[m], "HEAD") && !strcmp(routes[i].method, "GET"));
+			if (same && pattern_match(routes[i].pattern, r->path, caps, &n)) {
+				allow = arena_printf(r->arena, "%s%s%s", allow, *allow ? ", " : "", methods[m]);
+				break;
+			}
+		}
+	}
+	return allow;
+}
+
+static void method_not_allowed(Req *r)
+{
+	const char *allow = allowed_methods(r);
+	http_error(r, 405, _("Siden kan ikke bruges på den måde (forkert HTTP-metode)."));
+	if (*allow)
+		http_header(r, "Allow", allow);
 }
 
 int route_allows(const Route *route, const User *user, Role dept_role)
@@ -286,8 +333,7 @@ static void dispatch(Req *r, const char *body, size_t body_len)
 	r->route = route_find(r->method, r->path, r->captures, &r->ncaptures, &path_known);
 	if (!r->route) {
 		if (path_known) {
-			http_error(r, 405, _("Siden kan ikke bruges på den måde (forkert HTTP-metode)."));
-			http_header(r, "Allow", "GET, HEAD, POST");
+			method_not_allowed(r);
 		} else {
 			http_error(r, 404, _("Siden findes ikke. Måske er adressen skrevet forkert, eller siden er flyttet."));
 		}
@@ -335,12 +381,17 @@ static void dispatch(Req *r, const char *body, size_t body_len)
 
 	if (strcmp(r->method, "POST") == 0) {
 		const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-		if (body_len && (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)) {
+		const char *err = NULL;
+		/* Files are accepted only where a route allows more than a plain form's size. */
+		if (ct && r->route->max_body > HTTP_FORM_LIMIT && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+			if (form_parse_multipart(r->arena, ct, body, body_len, &r->form, &r->nform, &err) != 0) {
+				http_error(r, 400, err);
+				return;
+			}
+		} else if (body_len && (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)) {
 			http_error(r, 400, _("Formularen blev sendt i et ukendt format."));
 			return;
-		}
-		const char *err;
-		if (form_parse(r->arena, body, body_len, &r->form, &r->nform, &err) != 0) {
+		} else if (form_parse(r->arena, body, body_len, &r->form, &r->nform, &err) != 0) {
 			http_error(r, 400, err);
 			return;
 		}
@@ -375,6 +426,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	Conn *cc = *con_cls;
 	if (!cc) {
 		cc = xcalloc(1, sizeof *cc);
+		atomic_fetch_add(&requests_in_flight, 1);
 		Param caps[8];
 		int n, known;
 		const Route *rt = route_find(method, url, caps, &n, &known);
@@ -418,7 +470,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	r.tls = tls != NULL;
 
 	if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST"))
-		http_error(&r, 405, _("Metoden er ikke tilladt."));
+		method_not_allowed(&r);
 	else if (cc->too_large)
 		http_error(&r, 413, _("De sendte data er for store. Del filen op, eller kontakt administratoren."));
 	else
@@ -451,6 +503,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		buf_free(&cc->body);
 		free(cc);
 		*con_cls = NULL;
+		atomic_fetch_sub(&requests_in_flight, 1);
 	}
 }
 
@@ -499,7 +552,7 @@ int http_serve(const ServeOptions *o)
 	}
 
 	char *cert = NULL, *key = NULL;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	if (o->tls_cert || o->tls_key) {
 		cert = o->tls_cert ? read_file(o->tls_cert) : NULL;
 		key = o->tls_key ? read_file(o->tls_key) : NULL;
@@ -548,8 +601,13 @@ int http_serve(const ServeOptions *o)
 	int sig;
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "tilsyn: stopper (signal %d); afslutter igangværende forespørgsler\n", sig);
-	MHD_quiesce_daemon(d);
+	/* Stop accepting, let the requests in progress be answered (for at most 10 s), then stop. */
+	MHD_socket listener = MHD_quiesce_daemon(d);
+	for (int i = 0; i < 1000 && atomic_load(&requests_in_flight) > 0; i++)
+		usleep(10 * 1000);
 	MHD_stop_daemon(d);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
 	free(cert);
 	free(key);
 	return 0;

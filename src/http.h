@@ -35,7 +35,8 @@ extern const size_t route_count;
 typedef struct Param {
 	const char *name;
 	const char *value;
-	size_t len; /* value length; form values may in time be binary uploads */
+	size_t len;           /* value length: an uploaded file may hold any bytes */
+	const char *filename; /* an uploaded file's name; NULL for other fields */
 } Param;
 
 typedef struct Header {
@@ -104,6 +105,9 @@ int route_allows(const Route *route, const User *user, Role dept_role);
 
 /* form.c: application/x-www-form-urlencoded bodies. */
 int form_parse(Arena *a, const char *body, size_t n, Param **out, int *count, const char **err);
+int form_parse_multipart(Arena *a, const char *content_type, const char *body, size_t n, Param **out, int *count,
+                         const char **err);
+const Param *req_file(Req *r, const char *name);
 int url_decode(char *s, size_t *len);
 
 /* html.c: the escaping writer, the only way HTML is produced. */
@@ -140,5 +144,14 @@ void page_user_edit(Req *r);
 void page_user_edit_post(Req *r);
 void page_user_role_post(Req *r);
 void page_user_reset_password(Req *r);
+void page_cases_list(Req *r);
+void page_cases_upload(Req *r);
+void page_cases_preview(Req *r);
+void page_cases_confirm(Req *r);
+void page_round_list(Req *r);
+void page_round_create(Req *r);
+void page_round_show(Req *r);
+void page_round_sample(Req *r);
+void page_round_replace(Req *r);
 
 #endif

@@ -14,7 +14,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define EXIT_BAD_INPUT 2
 
 static const char usage_text[] =
 	"Brug: tilsyn [--db STI] KOMMANDO ...\n"
@@ -35,14 +34,22 @@ static const char usage_text[] =
 	"  user deactivate LOGIN         deaktivér en bruger og afslut brugerens sessioner\n"
 	"  department add KODE --name NAVN --area barn|voksen\n"
 	"  department list               vis afdelinger\n"
+	"  cases import FIL --department KODE [--map felt=Overskrift,...] [--skip-invalid] [--dry-run]\n"
+	"                                indlæs en sagsliste (CSV eller XLSX)\n"
+	"  cases list --department KODE [--format csv|json]\n"
+	"  round create --department KODE --kind overordnet|uddybende|ekstern --title TITEL [--theme KODE]...\n"
+	"                                [--catalogue KODE] [--start ÅÅÅÅ-MM-DD] [--end ÅÅÅÅ-MM-DD]\n"
+	"  round sample TILSYN (--size N | --per-advisor K) [--seed HEX64] [--exclude-reviewed-months M]\n"
+	"  round replace TILSYN SAGSNUMMER --reason TEKST\n"
+	"  round cases TILSYN [--format csv|json]\n"
 	"  audit verify                  kontrollér at logbogen er ubrudt\n"
 	"\n"
 	"Roller: admin, leder, koordinator, raadgiver, ekstern.\n"
 	"Databasen er --db STI, ellers $TILSYN_DB, ellers ./var/tilsyn.db.\n"
 	"`tilsyn KOMMANDO --help` forklarer den enkelte kommando.\n";
 
-static int bad_input(const char *fmt, ...) ATTR_PRINTF(1, 2);
-static int bad_input(const char *fmt, ...)
+/* Prints "tilsyn: MESSAGE" on stderr and returns the exit status for bad input. */
+int cli_fail(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -120,19 +127,24 @@ static int read_password(char *out, size_t n)
 	return 1;
 }
 
-static void audit_cli(sqlite3 *db, const char *action, int64_t department_id, const char *object, const char *detail)
+/* Who runs a command, for the audit log: the operating-system user. */
+const char *cli_login(void)
 {
 	const char *who = getenv("USER");
-	audit_log(db, &(AuditEntry){.login = who ? who : "kommandolinje", .action = action,
-	                            .department_id = department_id, .object = object, .detail = detail,
-	                            .ip = "kommandolinje"});
+	return who && *who ? who : "kommandolinje";
+}
+
+void cli_audit(sqlite3 *db, const char *action, int64_t department_id, const char *object, const char *detail)
+{
+	audit_log(db, &(AuditEntry){.login = cli_login(), .action = action, .department_id = department_id,
+	                            .object = object, .detail = detail, .ip = "kommandolinje"});
 }
 
 static int cmd_init(sqlite3 *db, int argc, char **argv)
 {
 	(void)argv;
 	if (argc > 1)
-		return bad_input("init tager ingen argumenter");
+		return cli_fail("init tager ingen argumenter");
 	printf("Databasen %s er klar (skemaversion %d).\n", db_path(), db_schema_version(db));
 	return 0;
 }
@@ -156,7 +168,7 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 		case 'l': o.listen = optarg; break;
 		case 't':
 			if (!parse_int64(optarg, &n) || n < 1 || n > 256)
-				return bad_input("--threads skal være et tal fra 1 til 256, ikke '%s'", optarg);
+				return cli_fail("--threads skal være et tal fra 1 til 256, ikke '%s'", optarg);
 			o.threads = (int)n;
 			break;
 		case 'c': o.tls_cert = optarg; break;
@@ -165,7 +177,7 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return bad_input("ukendt argument til serve: %s", argv[optind]);
+		return cli_fail("ukendt argument til serve: %s", argv[optind]);
 	db_close(db);
 	return http_serve(&o);
 }
@@ -174,10 +186,10 @@ static int cmd_demo(sqlite3 *db, int argc, char **argv)
 {
 	(void)argv;
 	if (argc > 1)
-		return bad_input("demo tager ingen argumenter");
+		return cli_fail("demo tager ingen argumenter");
 	const char *msg;
 	if (demo_fill(db, &msg) != 0)
-		return bad_input("%s", msg);
+		return cli_fail("%s", msg);
 	printf("Demodata er oprettet i %s. Alle demobrugere har adgangskoden %s:\n"
 	       "  admin (administrator), leder.barn, koordinator.barn, anne (rådgiver) - Børn og unge med handicap\n"
 	       "  leder.voksen, koordinator.voksen, signe (rådgiver), ekstern - Voksenhandicap\n",
@@ -215,7 +227,7 @@ static int cmd_user(sqlite3 *db, int argc, char **argv)
 		return 0;
 	}
 	if (argc < 3)
-		return bad_input("user %s mangler LOGIN (se tilsyn user --help)", sub);
+		return cli_fail("user %s mangler LOGIN (se tilsyn user --help)", sub);
 	const char *login = argv[2];
 	static const struct option opts[] = {
 		{"name", required_argument, NULL, 'n'},
@@ -235,36 +247,36 @@ static int cmd_user(sqlite3 *db, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return bad_input("ukendt argument: %s", argv[optind]);
+		return cli_fail("ukendt argument: %s", argv[optind]);
 	Department d = {0};
 	if (code && !department_by_code(db, code, &d))
-		return bad_input("--department: afdelingen '%s' findes ikke", code);
+		return cli_fail("--department: afdelingen '%s' findes ikke", code);
 	Role role = ROLE_NONE;
 	if (role_text && !str_eq(role_text, "ingen") && (role = role_parse(role_text)) == ROLE_NONE)
-		return bad_input("--role: ukendt rolle '%s' (brug admin, leder, koordinator, raadgiver eller ekstern)",
+		return cli_fail("--role: ukendt rolle '%s' (brug admin, leder, koordinator, raadgiver eller ekstern)",
 		                 role_text);
 	const char *msg;
 	char password[PASSWORD_MAX + 2];
 
 	if (!strcmp(sub, "add")) {
 		if (!name)
-			return bad_input("user add: --name mangler");
+			return cli_fail("user add: --name mangler");
 		if (!role_text || role == ROLE_NONE)
-			return bad_input("user add: --role mangler");
+			return cli_fail("user add: --role mangler");
 		if (role != ROLE_ADMIN && !code)
-			return bad_input("user add: rollen %s kræver --department", role_code(role));
+			return cli_fail("user add: rollen %s kræver --department", role_code(role));
 		if (!read_password(password, sizeof password))
-			return bad_input("user add: ingen adgangskode på standard input");
+			return cli_fail("user add: ingen adgangskode på standard input");
 		int64_t id;
 		if (db_begin(db) != SQLITE_OK)
-			return bad_input("databasen er optaget af et andet program; prøv igen");
+			return cli_fail("databasen er optaget af et andet program; prøv igen");
 		if (user_add(db, login, name, role == ROLE_ADMIN, password, 0, &id, &msg) != 0 ||
 		    (role != ROLE_ADMIN && user_set_role(db, id, d.id, role, &msg) != 0) ||
 		    (role == ROLE_ADMIN && code && (msg = "admin er ikke en rolle i en afdeling; udelad --department"))) {
 			db_rollback(db);
-			return bad_input("user add %s: %s", login, msg);
+			return cli_fail("user add %s: %s", login, msg);
 		}
-		audit_cli(db, "user_add", d.id, login, role_code(role));
+		cli_audit(db, "user_add", d.id, login, role_code(role));
 		if (db_commit(db) != SQLITE_OK)
 			return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 		printf("Brugeren %s er oprettet.\n", login);
@@ -272,35 +284,35 @@ static int cmd_user(sqlite3 *db, int argc, char **argv)
 	}
 	User u;
 	if (!user_by_login(db, login, &u))
-		return bad_input("user %s: brugeren '%s' findes ikke", sub, login);
+		return cli_fail("user %s: brugeren '%s' findes ikke", sub, login);
 	if (db_begin(db) != SQLITE_OK)
-		return bad_input("databasen er optaget af et andet program; prøv igen");
+		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	int rc;
 	if (!strcmp(sub, "passwd")) {
 		if (!read_password(password, sizeof password)) {
 			db_rollback(db);
-			return bad_input("user passwd: ingen adgangskode på standard input");
+			return cli_fail("user passwd: ingen adgangskode på standard input");
 		}
 		rc = user_set_password(db, u.id, password, 0, &msg);
 	} else if (!strcmp(sub, "role")) {
 		if (!code || !role_text) {
 			db_rollback(db);
-			return bad_input("user role: både --department og --role skal angives");
+			return cli_fail("user role: både --department og --role skal angives");
 		}
 		rc = user_set_role(db, u.id, d.id, role, &msg);
 	} else if (!strcmp(sub, "deactivate")) {
 		rc = user_update(db, u.id, u.name, u.is_admin, 0, &msg);
 	} else {
 		db_rollback(db);
-		return bad_input("ukendt underkommando 'user %s' (se tilsyn user --help)", sub);
+		return cli_fail("ukendt underkommando 'user %s' (se tilsyn user --help)", sub);
 	}
 	if (rc != 0) {
 		db_rollback(db);
-		return bad_input("user %s %s: %s", sub, login, msg);
+		return cli_fail("user %s %s: %s", sub, login, msg);
 	}
 	char action[32];
 	snprintf(action, sizeof action, "user_%s", sub);
-	audit_cli(db, action, d.id, login, role_text);
+	cli_audit(db, action, d.id, login, role_text);
 	if (db_commit(db) != SQLITE_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	printf("Brugeren %s er opdateret.\n", login);
@@ -328,9 +340,9 @@ static int cmd_department(sqlite3 *db, int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "add") != 0)
-		return bad_input("ukendt underkommando 'department %s' (se tilsyn department --help)", argv[1]);
+		return cli_fail("ukendt underkommando 'department %s' (se tilsyn department --help)", argv[1]);
 	if (argc < 3)
-		return bad_input("department add: KODE mangler");
+		return cli_fail("department add: KODE mangler");
 	const char *code = argv[2], *name = NULL, *area = NULL;
 	static const struct option opts[] = {
 		{"name", required_argument, NULL, 'n'},
@@ -347,20 +359,20 @@ static int cmd_department(sqlite3 *db, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return bad_input("ukendt argument: %s", argv[optind]);
+		return cli_fail("ukendt argument: %s", argv[optind]);
 	if (!name)
-		return bad_input("department add: --name mangler");
+		return cli_fail("department add: --name mangler");
 	if (!area)
-		return bad_input("department add: --area mangler (barn eller voksen)");
+		return cli_fail("department add: --area mangler (barn eller voksen)");
 	const char *msg;
 	int64_t id;
 	if (db_begin(db) != SQLITE_OK)
-		return bad_input("databasen er optaget af et andet program; prøv igen");
+		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	if (department_add(db, code, name, area, &id, &msg) != 0) {
 		db_rollback(db);
-		return bad_input("department add %s: %s", code, msg);
+		return cli_fail("department add %s: %s", code, msg);
 	}
-	audit_cli(db, "department_add", id, code, name);
+	cli_audit(db, "department_add", id, code, name);
 	if (db_commit(db) != SQLITE_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	printf("Afdelingen %s er oprettet.\n", code);
@@ -376,7 +388,7 @@ static int cmd_audit(sqlite3 *db, int argc, char **argv)
 	if (argc < 2)
 		return fputs(audit_help, stderr), EXIT_BAD_INPUT;
 	if (strcmp(argv[1], "verify") != 0)
-		return bad_input("ukendt underkommando 'audit %s' (se tilsyn audit --help)", argv[1]);
+		return cli_fail("ukendt underkommando 'audit %s' (se tilsyn audit --help)", argv[1]);
 	int64_t bad;
 	if (audit_verify(db, &bad) != 0) {
 		fprintf(stderr, "tilsyn: logbogen er brudt ved post %lld: posten eller en før den er ændret eller slettet\n",
@@ -406,6 +418,37 @@ static const struct {
 	{"user", cmd_user, user_help},
 	{"department", cmd_department, department_help},
 	{"audit", cmd_audit, audit_help},
+	{"cases", cmd_cases,
+	 "Brug:\n"
+	 "  tilsyn cases import FIL --department KODE [--map felt=Overskrift,...] [--skip-invalid] [--dry-run]\n"
+	 "  tilsyn cases list --department KODE [--format csv|json]\n"
+	 "\n"
+	 "FIL er en CSV-fil (komma, semikolon eller tabulator; UTF-8 med eller uden BOM eller Windows-1252) eller\n"
+	 "en Excel-fil (xlsx, første ark). Kolonnerne findes ud fra overskrifterne: Sagsnummer/Sagsnr/Sags-id/\n"
+	 "SagsID/Sag, Rådgiver/Sagsbehandler/Medarbejder/Ansvarlig (skal findes), Målgruppe, Paragraf/\n"
+	 "Lovgrundlag/§, Ydelse/Indsats, Startdato/Oprettet/Oprettelsesdato, Seneste afgørelse/Afgørelsesdato,\n"
+	 "Team/Enhed. Hedder en kolonne noget andet, så brug --map, fx --map advisor=Sagsansvarlig.\n"
+	 "Felterne er case_no, advisor, target, provision, benefit, opened, decided og team.\n"
+	 "\n"
+	 "Indlæsningen er alt eller intet: har en række fejl (også et CPR-nummer i et hvilket som helst felt),\n"
+	 "gemmes intet, og alle fejl vises med linje og kolonne. --skip-invalid gemmer de gyldige rækker og\n"
+	 "viser de afviste. --dry-run kontrollerer kun. En ny indlæsning opdaterer sagerne ud fra sagsnummeret.\n"},
+	{"round", cmd_round,
+	 "Brug:\n"
+	 "  tilsyn round create --department KODE --kind overordnet|uddybende|ekstern --title TITEL\n"
+	 "                      [--theme KODE]... [--catalogue KODE] [--start ÅÅÅÅ-MM-DD] [--end ÅÅÅÅ-MM-DD]\n"
+	 "  tilsyn round sample TILSYN (--size N | --per-advisor K) [--seed HEX64] [--exclude-reviewed-months M]\n"
+	 "                      [--provision P]... [--target barn|voksen] [--team T] [--opened-from DATO]\n"
+	 "                      [--opened-to DATO] [--decided-from DATO] [--decided-to DATO] [--reason TEKST]\n"
+	 "  tilsyn round replace TILSYN SAGSNUMMER --reason TEKST\n"
+	 "  tilsyn round cases TILSYN [--format csv|json]\n"
+	 "\n"
+	 "round create skriver det nye tilsyns nummer. round sample trækker stikprøven: hver mulig sag får\n"
+	 "nøglen BLAKE2b-256(nøgle = seed, besked = sagsnummer), og stikprøven er de N sager med de mindste\n"
+	 "nøgler (med --per-advisor de K mindste for hver rådgiver). Seed er 32 byte (64 hextegn), tilfældigt\n"
+	 "hvis det ikke angives, og gemmes altid med tilsynet. Sager gennemgået i afdelingen de sidste M\n"
+	 "måneder (standard 12) kan ikke komme med. Stikprøven kan trækkes om, indtil gennemgangen begynder.\n"
+	 "round replace erstatter én sag med den næste i rækkefølgen; begrundelsen logges.\n"},
 };
 
 int main(int argc, char **argv)
@@ -424,7 +467,7 @@ int main(int argc, char **argv)
 		else if (!strncmp(argv[i], "--db=", 5))
 			path = argv[i] + 5;
 		else
-			return bad_input("ukendt tilvalg %s (se tilsyn --help)", argv[i]);
+			return cli_fail("ukendt tilvalg %s (se tilsyn --help)", argv[i]);
 	}
 	if (i >= argc) {
 		fputs(usage_text, stderr);
@@ -451,5 +494,5 @@ int main(int argc, char **argv)
 		db_thread_close();
 		return rc;
 	}
-	return bad_input("ukendt kommando '%s' (se tilsyn --help)", argv[i]);
+	return cli_fail("ukendt kommando '%s' (se tilsyn --help)", argv[i]);
 }

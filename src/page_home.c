@@ -64,6 +64,24 @@ static const char *mime_type(const char *name)
 	return "application/octet-stream";
 }
 
+/* If-None-Match compares weakly (RFC 9110, 13.1.2): "*" or any tag in the list, with or
+** without W/ (a compressing proxy in front makes our tags weak), that equals ours. */
+static int etag_matches(const char *header, const char *etag)
+{
+	size_t n = strlen(etag);
+	for (const char *p = header; *p;) {
+		p += strspn(p, " \t,");
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (strncmp(p, etag, n) == 0 && (p[n] == 0 || strchr(" \t,", p[n])))
+			return 1;
+		p += strcspn(p, ",");
+	}
+	return 0;
+}
+
 void page_static(Req *r)
 {
 	const char *file = req_capture(r, "file");
@@ -82,7 +100,7 @@ void page_static(Req *r)
 	http_header(r, "ETag", etag);
 	http_header(r, "Cache-Control", "public, max-age=3600");
 	const char *inm = req_header(r, "If-None-Match");
-	if (inm && strcmp(inm, etag) == 0) {
+	if (inm && etag_matches(inm, etag)) {
 		r->status = 304;
 		return;
 	}

@@ -7,6 +7,7 @@
 #include "http.h"
 
 #define KB(n) ((size_t)(n) << 10)
+#define MB(n) ((size_t)(n) << 20)
 
 const Route routes[] = {
 	/* method  pattern                          handler                       permission           csrf */
@@ -19,6 +20,15 @@ const Route routes[] = {
 	{"GET",  "/account/password",               page_account_password,        PERM_LOGIN,          CSRF_NONE, 0},
 	{"POST", "/account/password",               page_account_password_post,   PERM_LOGIN,          CSRF_SESSION, KB(8)},
 	{"GET",  "/d/:dept",                        page_department_home,         PERM_DEPT_MEMBER,    CSRF_NONE, 0},
+	{"GET",  "/d/:dept/cases",                  page_cases_list,              PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"GET",  "/d/:dept/cases/import",           page_cases_upload,            PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"POST", "/d/:dept/cases/import",           page_cases_preview,           PERM_DEPT_WORKGROUP, CSRF_SESSION, MB(64)},
+	{"POST", "/d/:dept/cases/import/confirm",   page_cases_confirm,           PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
+	{"GET",  "/d/:dept/rounds",                 page_round_list,              PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"POST", "/d/:dept/rounds",                 page_round_create,            PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
+	{"GET",  "/d/:dept/rounds/:round",          page_round_show,              PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"POST", "/d/:dept/rounds/:round/sample",   page_round_sample,            PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
+	{"POST", "/d/:dept/rounds/:round/replace",  page_round_replace,           PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
 	{"GET",  "/admin/departments",              page_department_list,         PERM_ADMIN,          CSRF_NONE, 0},
 	{"POST", "/admin/departments",              page_department_add,          PERM_ADMIN,          CSRF_SESSION, KB(16)},
 	{"GET",  "/admin/departments/:dept",        page_department_edit,         PERM_ADMIN,          CSRF_NONE, 0},

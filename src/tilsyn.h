@@ -234,6 +234,116 @@ int csv_read_mem(const char *data, size_t n, SheetInfo *info, RowFn fn, void *ct
 int xlsx_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
 int xlsx_read_mem(const void *data, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
 
+/* ---- dates.c: the date formats of case-system exports ---- */
+int date_parse(const char *s, char out[11]);
+int date_valid_iso(const char *s);
+
+/* ---- cases.c: a department's case list and its import ---- */
+typedef enum CaseField {
+	F_CASE_NO, F_ADVISOR, F_TARGET, F_PROVISION, F_BENEFIT, F_OPENED, F_DECIDED, F_TEAM, F_COUNT
+} CaseField;
+extern const char *const case_field_names[F_COUNT];
+extern const char *const case_field_titles[F_COUNT];
+
+typedef struct ImportProblem {
+	long line;
+	char column[64];   /* the header as written in the file, or "" for the whole row */
+	char reason[240];
+} ImportProblem;
+
+#define IMPORT_PREVIEW_ROWS 10
+#define IMPORT_MAX_PROBLEMS 1000 /* listed; more are counted */
+#define IMPORT_MAX_HEADERS 64
+
+typedef struct ImportOptions {
+	const char *map;        /* field=Header,... overriding the accepted headers */
+	int skip_invalid;       /* store the valid rows, list the rejected ones */
+	int dry_run;            /* check and count, store nothing */
+	const char *file_name;
+	const char *login;      /* who imports, for the import record */
+} ImportOptions;
+
+typedef struct ImportResult {
+	SheetInfo info;
+	int column_of[F_COUNT];             /* file column of each field, -1 when absent */
+	char header_of[F_COUNT][64];        /* that column's header as written */
+	int ncolumns;
+	char headers[IMPORT_MAX_HEADERS][64];  /* the file's headers, for choosing columns by hand */
+	long rows_read, inserted, updated, rejected;
+	ImportProblem problems[IMPORT_MAX_PROBLEMS];
+	int nproblems;
+	char preview[IMPORT_PREVIEW_ROWS][F_COUNT][128];
+	int npreview;
+	char error[512];                    /* a problem with the file as a whole */
+	int64_t import_id;
+} ImportResult;
+
+enum { IMPORT_STORED = 0, IMPORT_REFUSED = 1, IMPORT_FAILED = -1 };
+int cases_import_file(sqlite3 *db, const Department *d, const char *path, const ImportOptions *o, ImportResult *r);
+int cases_import_mem(sqlite3 *db, const Department *d, const void *data, size_t n, const char *name,
+                     const ImportOptions *o, ImportResult *r);
+int cases_header_field(const char *header);
+
+/* ---- round.c, sample.c: a tilsyn and its reproducible sample ---- */
+typedef struct Round {
+	int64_t id;
+	int64_t department_id;
+	char kind[16];
+	char title[201];
+	char catalogue[65];
+	char planned_start[11], planned_end[11];
+	char phase[24];
+	char seed[65];
+	char sample_method[16];
+	int64_t sample_param;
+	char filters[1024];
+	int64_t exclude_months;
+	int64_t population_size;
+	char population_digest[65];
+	char sampled_at[32];
+	char review_started_at[32];
+	char created_at[32];
+} Round;
+#define RECOMMENDED_OVERORDNET 30
+#define RECOMMENDED_UDDYBENDE 20
+#define RECOMMENDED_MAX_THEMES 2
+int round_valid_kind(const char *kind);
+int round_create(sqlite3 *db, const Department *d, const char *kind, const char *title, const char *catalogue,
+                 const char *const *themes, int nthemes, const char *start, const char *end, const char *login,
+                 int64_t *id, const char **msg);
+int round_by_id(sqlite3 *db, int64_t id, Round *out);
+const char *round_kind_title(const char *kind);
+const char *round_size_warning(const Round *r, int64_t sampled);
+
+typedef struct SampleFilters {
+	const char *provisions[16];
+	int nprovisions;
+	const char *target;           /* barn | voksen | NULL */
+	const char *team;
+	const char *opened_from, *opened_to, *decided_from, *decided_to;  /* yyyy-mm-dd or NULL */
+} SampleFilters;
+typedef struct SampleRequest {
+	int64_t size;          /* N cases, or */
+	int64_t per_advisor;   /* K per caseworker */
+	const char *seed_hex;  /* NULL: a random seed */
+	int64_t exclude_months;
+	SampleFilters filters;
+	const char *reason;    /* why a sample is drawn again; audited */
+} SampleRequest;
+int sample_key(const unsigned char seed[32], const char *case_no, unsigned char out[32]);
+int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const char *login, int64_t *drawn,
+                const char **msg);
+int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *reason, const char *login,
+                   int64_t *replacement, const char **msg);
+
+/* ---- main.c: what the commands share ---- */
+#define EXIT_BAD_INPUT 2
+ATTR_PRINTF(1, 2) int cli_fail(const char *fmt, ...);
+const char *cli_login(void);
+void cli_audit(sqlite3 *db, const char *action, int64_t department_id, const char *object, const char *detail);
+int cmd_cases(sqlite3 *db, int argc, char **argv);
+int cmd_round(sqlite3 *db, int argc, char **argv);
+
 /* ---- demo.c ---- */
 int demo_fill(sqlite3 *db, const char **msg);
 #define DEMO_PASSWORD "tilsyn-demo-2026"

@@ -1,0 +1,436 @@
+/*
+** A department's case list: importing the exports of municipal case systems (CSV or XLSX,
+** columns found by header), validating every row (required fields, dates, target group,
+** no CPR numbers anywhere), and storing it atomically. Rows are stored as they stream in,
+** inside one transaction that is rolled back if any row was invalid, so memory stays flat
+** however long the list is. Re-importing updates cases by case number.
+*/
+#include "tilsyn.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const case_field_names[F_COUNT] = {
+	"case_no", "advisor", "target", "provision", "benefit", "opened", "decided", "team",
+};
+
+const char *const case_field_titles[F_COUNT] = {
+	"Sagsnummer", "Rådgiver", "Målgruppe", "Paragraf", "Ydelse", "Oprettet", "Seneste afgørelse", "Team",
+};
+
+/* Accepted headers per field, already normalised (see normalise_header). */
+static const char *const synonyms[F_COUNT][6] = {
+	[F_CASE_NO] = {"sagsnummer", "sagsnr", "sags-id", "sagsid", "sag"},
+	[F_ADVISOR] = {"rådgiver", "sagsbehandler", "medarbejder", "ansvarlig"},
+	[F_TARGET] = {"målgruppe"},
+	[F_PROVISION] = {"paragraf", "lovgrundlag", "§"},
+	[F_BENEFIT] = {"ydelse", "indsats"},
+	[F_OPENED] = {"startdato", "oprettet", "oprettelsesdato"},
+	[F_DECIDED] = {"senesteafgørelse", "afgørelsesdato"},
+	[F_TEAM] = {"team", "enhed"},
+};
+
+/* Lower case (ASCII and Æ Ø Å), without spaces and a trailing dot: "Seneste afgørelse." and
+** "SENESTEAFGØRELSE" both become "senesteafgørelse". */
+static void normalise_header(const char *in, char *out, size_t n)
+{
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 3 < n; p++) {
+		if (isspace(*p))
+			continue;
+		if (p[0] == 0xC3 && (p[1] == 0x86 || p[1] == 0x98 || p[1] == 0x85)) {
+			out[o++] = (char)0xC3;
+			out[o++] = (char)(p[1] + 0x20);
+			p++;
+			continue;
+		}
+		out[o++] = (char)tolower(*p);
+	}
+	while (o > 0 && out[o - 1] == '.')
+		o--;
+	out[o] = 0;
+}
+
+/* The field a header names, or -1. */
+int cases_header_field(const char *header)
+{
+	char norm[128];
+	normalise_header(header, norm, sizeof norm);
+	for (int f = 0; f < F_COUNT; f++)
+		for (int k = 0; k < 6 && synonyms[f][k]; k++)
+			if (strcmp(norm, synonyms[f][k]) == 0)
+				return f;
+	return -1;
+}
+
+static int field_by_name(const char *name, size_t len)
+{
+	for (int f = 0; f < F_COUNT; f++)
+		if (strlen(case_field_names[f]) == len && strncmp(case_field_names[f], name, len) == 0)
+			return f;
+	return -1;
+}
+
+typedef struct Import {
+	sqlite3 *db;
+	const Department *d;
+	const ImportOptions *o;
+	ImportResult *r;
+	char now[32];
+	int have_header;
+	int failed;         /* a file-level error stopped the read */
+	char **headers;     /* every column's header, for messages about any column */
+	int nheaders;
+	char colname[32];
+} Import;
+
+static const char *column_name(Import *im, int c)
+{
+	if (c < im->nheaders && *im->headers[c])
+		return im->headers[c];
+	snprintf(im->colname, sizeof im->colname, _("kolonne %d"), c + 1);
+	return im->colname;
+}
+
+static void problem(Import *im, long line, const char *column, const char *fmt, ...) ATTR_PRINTF(4, 5);
+static void problem(Import *im, long line, const char *column, const char *fmt, ...)
+{
+	ImportResult *r = im->r;
+	if (r->nproblems >= IMPORT_MAX_PROBLEMS)
+		return;
+	ImportProblem *p = &r->problems[r->nproblems++];
+	p->line = line;
+	snprintf(p->column, sizeof p->column, "%s", column ? column : "");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->reason, sizeof p->reason, fmt, ap);
+	va_end(ap);
+}
+
+/* Applies --map field=Header,... on top of the headers found. */
+static int apply_map(Import *im, int ncells, const char *const *cells)
+{
+	const char *m = im->o->map;
+	while (m && *m) {
+		const char *comma = strchr(m, ',');
+		size_t len = comma ? (size_t)(comma - m) : strlen(m);
+		const char *eq = memchr(m, '=', len);
+		if (!eq) {
+			snprintf(im->r->error, sizeof im->r->error,
+			         _("--map: '%.*s' skal have formen felt=Overskrift, fx advisor=Sagsbehandler."), (int)len, m);
+			return -1;
+		}
+		int f = field_by_name(m, (size_t)(eq - m));
+		if (f < 0) {
+			snprintf(im->r->error, sizeof im->r->error,
+			         _("--map: ukendt felt '%.*s'. Felterne er case_no, advisor, target, provision, benefit, "
+			           "opened, decided og team."),
+			         (int)(eq - m), m);
+			return -1;
+		}
+		size_t hlen = len - (size_t)(eq - m) - 1;
+		int found = -1;
+		for (int c = 0; c < ncells; c++)
+			if (strlen(cells[c]) == hlen && strncasecmp(cells[c], eq + 1, hlen) == 0)
+				found = c;
+		if (found < 0) {
+			snprintf(im->r->error, sizeof im->r->error, _("--map: filen har ingen kolonne med overskriften '%.*s'."),
+			         (int)hlen, eq + 1);
+			return -1;
+		}
+		im->r->column_of[f] = found;
+		m = comma ? comma + 1 : NULL;
+	}
+	return 0;
+}
+
+static int read_header(Import *im, long line, int ncells, const char *const *cells)
+{
+	ImportResult *r = im->r;
+	r->ncolumns = ncells;
+	im->headers = xcalloc((size_t)ncells + 1, sizeof *im->headers);
+	for (int c = 0; c < ncells; c++)
+		im->headers[c] = xstrdup(cells[c]);
+	im->nheaders = ncells;
+	for (int f = 0; f < F_COUNT; f++)
+		r->column_of[f] = -1;
+	for (int c = 0; c < ncells && c < IMPORT_MAX_HEADERS; c++)
+		snprintf(r->headers[c], sizeof r->headers[c], "%s", cells[c]);
+	for (int c = 0; c < ncells; c++) {
+		int f = cases_header_field(cells[c]);
+		if (f >= 0 && r->column_of[f] < 0)
+			r->column_of[f] = c;
+	}
+	if (apply_map(im, ncells, cells) != 0)
+		return -1;
+	for (int f = 0; f < F_COUNT; f++)
+		if (r->column_of[f] >= 0)
+			snprintf(r->header_of[f], sizeof r->header_of[f], "%s", cells[r->column_of[f]]);
+	const char *missing = r->column_of[F_CASE_NO] < 0 ? _("sagsnummer (fx 'Sagsnummer' eller 'Sagsnr')")
+	                      : r->column_of[F_ADVISOR] < 0 ? _("rådgiver (fx 'Rådgiver' eller 'Sagsbehandler')")
+	                                                    : NULL;
+	if (missing) {
+		Buf found;
+		buf_init(&found, 0);
+		for (int c = 0; c < ncells && found.len < 300; c++)
+			buf_printf(&found, "%s'%s'", c ? ", " : "", cells[c]);
+		snprintf(r->error, sizeof r->error,
+		         _("Linje %ld: der er ingen kolonne med %s. Overskrifterne i filen er: %s. "
+		           "Brug --map (eller vælg kolonnen i upload-siden), hvis kolonnen hedder noget andet."),
+		         line, missing, buf_cstr(&found));
+		buf_free(&found);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *cell(const ImportResult *r, int f, int ncells, const char *const *cells)
+{
+	int c = r->column_of[f];
+	return c >= 0 && c < ncells ? cells[c] : "";
+}
+
+static int store_row(Import *im, long line, const char *v[F_COUNT])
+{
+	Stmt q;
+	/* The WHERE leaves a second row with the same number in this file unstored, and
+	** RETURNING tells a new case from an updated one. */
+	db_prepare(&q, im->db,
+	           "INSERT INTO cases (department_id, case_no, advisor, target, provision, benefit, opened, decided, team,"
+	           "  first_seen, last_seen, first_import_id, last_import_id)"
+	           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?11)"
+	           " ON CONFLICT (department_id, case_no) DO UPDATE SET advisor = excluded.advisor,"
+	           "  target = excluded.target, provision = excluded.provision, benefit = excluded.benefit,"
+	           "  opened = excluded.opened, decided = excluded.decided, team = excluded.team,"
+	           "  last_seen = excluded.last_seen, last_import_id = excluded.last_import_id"
+	           "  WHERE cases.last_import_id IS NOT excluded.last_import_id"
+	           " RETURNING first_import_id = ?11");
+	db_bind_int(&q, 1, im->d->id);
+	for (int f = 0; f < F_COUNT; f++)
+		if (*v[f])
+			db_bind_text(&q, 2 + f, v[f]);
+	db_bind_text(&q, 10, im->now);
+	db_bind_int(&q, 11, im->r->import_id);
+	int rc = sqlite3_step(q.st);
+	int inserted = rc == SQLITE_ROW ? (int)db_col_int(&q, 0) : -1;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(q.st);
+	db_finalize(&q);
+	if (rc != SQLITE_DONE) {
+		snprintf(im->r->error, sizeof im->r->error, _("Linje %ld kunne ikke gemmes: %s"), line, db_errmsg(im->db));
+		return -1;
+	}
+	if (inserted < 0) {
+		problem(im, line, im->r->header_of[F_CASE_NO], _("Sagsnummeret %s står også tidligere i filen."), v[F_CASE_NO]);
+		return 1;
+	}
+	if (inserted)
+		im->r->inserted++;
+	else
+		im->r->updated++;
+	return 0;
+}
+
+static int on_row(void *ctx, long line, int ncells, const char *const *cells)
+{
+	Import *im = ctx;
+	ImportResult *r = im->r;
+	if (!im->have_header) {
+		im->have_header = 1;
+		if (read_header(im, line, ncells, cells) != 0) {
+			im->failed = 1;
+			return 1;
+		}
+		return 0;
+	}
+	r->rows_read++;
+	long bad = 0;
+
+	for (int c = 0; c < ncells; c++) {
+		if (cpr_find(cells[c]) >= 0) {
+			problem(im, line, column_name(im, c), "%s",
+			        _("Feltet ligner et CPR-nummer. CPR-numre må ikke indlæses; fjern dem fra filen."));
+			bad++;
+		}
+	}
+
+	const char *v[F_COUNT];
+	char opened[11] = "", decided[11] = "";
+	for (int f = 0; f < F_COUNT; f++)
+		v[f] = cell(r, f, ncells, cells);
+	if (str_empty(v[F_CASE_NO]))
+		problem(im, line, r->header_of[F_CASE_NO], "%s", _("Sagsnummer mangler.")), bad++;
+	else if (strlen(v[F_CASE_NO]) > 100)
+		problem(im, line, r->header_of[F_CASE_NO], "%s", _("Sagsnummeret er længere end 100 tegn.")), bad++;
+	if (str_empty(v[F_ADVISOR]))
+		problem(im, line, r->header_of[F_ADVISOR], "%s", _("Rådgiver mangler.")), bad++;
+	else if (strlen(v[F_ADVISOR]) > 200)
+		problem(im, line, r->header_of[F_ADVISOR], "%s", _("Rådgiverens navn er længere end 200 tegn.")), bad++;
+	const char *target = NULL;
+	if (!str_empty(v[F_TARGET])) {
+		char t[32];
+		normalise_header(v[F_TARGET], t, sizeof t);
+		if (!strcmp(t, "barn") || !strcmp(t, "børn") || !strcmp(t, "unge"))
+			target = "barn";
+		else if (!strcmp(t, "voksen") || !strcmp(t, "voksne"))
+			target = "voksen";
+		else
+			problem(im, line, r->header_of[F_TARGET], _("Målgruppen skal være 'barn' eller 'voksen', ikke '%.40s'."),
+			        v[F_TARGET]), bad++;
+	}
+	if (!str_empty(v[F_OPENED]) && !date_parse(v[F_OPENED], opened))
+		problem(im, line, r->header_of[F_OPENED],
+		        _("'%.40s' er ikke en dato. Brug fx 11-03-2024, 11.03.2024 eller 2024-03-11."), v[F_OPENED]), bad++;
+	if (!str_empty(v[F_DECIDED]) && !date_parse(v[F_DECIDED], decided))
+		problem(im, line, r->header_of[F_DECIDED],
+		        _("'%.40s' er ikke en dato. Brug fx 11-03-2024, 11.03.2024 eller 2024-03-11."), v[F_DECIDED]), bad++;
+
+	if (bad) {
+		r->rejected++;
+		return 0;
+	}
+	v[F_TARGET] = target ? target : "";
+	v[F_OPENED] = opened;
+	v[F_DECIDED] = decided;
+	char trimmed_no[101], trimmed_adv[201];
+	snprintf(trimmed_no, sizeof trimmed_no, "%s", v[F_CASE_NO]);
+	snprintf(trimmed_adv, sizeof trimmed_adv, "%s", v[F_ADVISOR]);
+	v[F_CASE_NO] = str_trim(trimmed_no);
+	v[F_ADVISOR] = str_trim(trimmed_adv);
+	int rc = store_row(im, line, v);
+	if (rc < 0) {
+		im->failed = 1;
+		return 1;
+	}
+	if (rc > 0) {
+		r->rejected++;
+		return 0;
+	}
+	if (r->npreview < IMPORT_PREVIEW_ROWS) {
+		for (int f = 0; f < F_COUNT; f++)
+			snprintf(r->preview[r->npreview][f], sizeof r->preview[0][0], "%s", v[f]);
+		r->npreview++;
+	}
+	return 0;
+}
+
+static int import_begin(sqlite3 *db, const Department *d, const char *name, const ImportOptions *o, ImportResult *r,
+                        Import *im)
+{
+	memset(r, 0, sizeof *r);
+	memset(im, 0, sizeof *im);
+	im->db = db;
+	im->d = d;
+	im->o = o;
+	im->r = r;
+	time_iso(im->now, time(NULL));
+	if (db_begin(db) != SQLITE_OK) {
+		snprintf(r->error, sizeof r->error, "%s", _("Databasen er optaget af et andet program. Prøv igen om lidt."));
+		return -1;
+	}
+	Stmt q;
+	db_prepare(&q, db, "INSERT INTO case_import (department_id, at, login, file_name) VALUES (?1, ?2, ?3, ?4)");
+	db_bind_int(&q, 1, d->id);
+	db_bind_text(&q, 2, im->now);
+	db_bind_text(&q, 3, o->login);
+	db_bind_text(&q, 4, name);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc != SQLITE_OK) {
+		db_rollback(db);
+		snprintf(r->error, sizeof r->error, _("Importen kunne ikke registreres: %s"), db_errmsg(db));
+		return -1;
+	}
+	r->import_id = db_last_id(db);
+	return 0;
+}
+
+/* Decides, once every row has been read, whether the import stands. */
+static int import_end(Import *im, int read_rc, const char *read_err)
+{
+	ImportResult *r = im->r;
+	sqlite3 *db = im->db;
+	for (int c = 0; c < im->nheaders; c++)
+		free(im->headers[c]);
+	free(im->headers);
+	if (read_rc != 0 && !im->failed && read_err && *read_err)
+		snprintf(r->error, sizeof r->error, "%s", read_err);
+	if (!im->have_header && !*r->error)
+		snprintf(r->error, sizeof r->error, "%s", _("Filen er tom: der er hverken overskrifter eller sager."));
+	if (*r->error) {
+		db_rollback(db);
+		return IMPORT_FAILED;
+	}
+	if (r->rejected && !im->o->skip_invalid) {
+		db_rollback(db);
+		r->inserted = r->updated = 0;
+		return IMPORT_REFUSED;
+	}
+	if (im->o->dry_run) {
+		db_rollback(db);
+		return IMPORT_STORED;
+	}
+	Stmt q;
+	db_prepare(&q, db,
+	           "UPDATE case_import SET format = ?2, encoding = ?3, rows_read = ?4, rows_inserted = ?5,"
+	           " rows_updated = ?6, rows_rejected = ?7 WHERE id = ?1");
+	db_bind_int(&q, 1, r->import_id);
+	db_bind_text(&q, 2, r->info.format);
+	db_bind_text(&q, 3, r->info.encoding);
+	db_bind_int(&q, 4, r->rows_read);
+	db_bind_int(&q, 5, r->inserted);
+	db_bind_int(&q, 6, r->updated);
+	db_bind_int(&q, 7, r->rejected);
+	db_done(&q);
+	db_finalize(&q);
+	char detail[200];
+	snprintf(detail, sizeof detail, "%ld rækker: %ld nye, %ld opdaterede, %ld afviste", r->rows_read, r->inserted,
+	         r->updated, r->rejected);
+	if (audit_log(db, &(AuditEntry){.login = im->o->login, .action = "cases_import", .department_id = im->d->id,
+	                                .object = "cases", .detail = detail}) != 0 ||
+	    db_commit(db) != SQLITE_OK) {
+		db_rollback(db);
+		snprintf(r->error, sizeof r->error, _("Sagslisten kunne ikke gemmes: %s"), db_errmsg(db));
+		return IMPORT_FAILED;
+	}
+	return IMPORT_STORED;
+}
+
+static int is_xlsx(const unsigned char *p, size_t n)
+{
+	return n >= 4 && p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4;
+}
+
+int cases_import_mem(sqlite3 *db, const Department *d, const void *data, size_t n, const char *name,
+                     const ImportOptions *o, ImportResult *r)
+{
+	Import im;
+	if (import_begin(db, d, name, o, r, &im) != 0)
+		return IMPORT_FAILED;
+	char err[512] = "";
+	int rc = is_xlsx(data, n) ? xlsx_read_mem(data, n, &r->info, on_row, &im, err, sizeof err)
+	                          : csv_read_mem(data, n, &r->info, on_row, &im, err, sizeof err);
+	return import_end(&im, rc, err);
+}
+
+int cases_import_file(sqlite3 *db, const Department *d, const char *path, const ImportOptions *o, ImportResult *r)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		memset(r, 0, sizeof *r);
+		snprintf(r->error, sizeof r->error, _("Filen %s kan ikke åbnes."), path);
+		return IMPORT_FAILED;
+	}
+	unsigned char magic[4];
+	size_t got = fread(magic, 1, sizeof magic, f);
+	fclose(f);
+	Import im;
+	if (import_begin(db, d, o->file_name ? o->file_name : path, o, r, &im) != 0)
+		return IMPORT_FAILED;
+	char err[512] = "";
+	int rc = is_xlsx(magic, got) ? xlsx_read_file(path, &r->info, on_row, &im, err, sizeof err)
+	                             : csv_read_file(path, &r->info, on_row, &im, err, sizeof err);
+	return import_end(&im, rc, err);
+}

@@ -1,0 +1,111 @@
+/*
+** Dates as municipal case systems export them: dd-mm-yyyy, dd.mm.yyyy, dd/mm/yyyy,
+** yyyy-mm-dd, and Excel serial numbers (days since 1899-12-30 in the 1900 system, the
+** form an unformatted date cell takes). Everything is stored as yyyy-mm-dd.
+*/
+#include "tilsyn.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int valid_ymd(int y, int m, int d)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+		return 0;
+	return d <= days[m - 1] + (m == 2 && leap(y));
+}
+
+/* Reads 1..max digits; returns how many were read. */
+static int digits(const char *s, int max, int *out)
+{
+	int n = 0, v = 0;
+	while (n < max && isdigit((unsigned char)s[n]))
+		v = v * 10 + (s[n++] - '0');
+	*out = v;
+	return n;
+}
+
+/* Civil date from days since 1970-01-01 (Howard Hinnant's well-known algorithm). */
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+	z += 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* Parses s in one of the accepted forms into out (yyyy-mm-dd). Returns 0 if it is none. */
+int date_parse(const char *s, char out[11])
+{
+	int y, m, d, n;
+	while (*s == ' ')
+		s++;
+	size_t len = strlen(s);
+	while (len && s[len - 1] == ' ')
+		len--;
+	if (len == 0 || len > 19)
+		return 0;
+	char t[20];
+	memcpy(t, s, len);
+	t[len] = 0;
+
+	if ((n = digits(t, 4, &y)) == 4 && t[4] == '-') {
+		int nm = digits(t + 5, 2, &m);
+		if (nm && t[5 + nm] == '-') {
+			int nd = digits(t + 6 + nm, 2, &d);
+			/* A time part ("2024-03-11 00:00:00" or "T...") is ignored. */
+			char after = t[6 + nm + nd];
+			if (nd && (after == 0 || after == ' ' || after == 'T') && valid_ymd(y, m, d))
+				goto ok;
+		}
+		return 0;
+	}
+	if ((n = digits(t, 2, &d)) >= 1 && (t[n] == '-' || t[n] == '.' || t[n] == '/')) {
+		char sep = t[n];
+		int nm = digits(t + n + 1, 2, &m);
+		if (nm && t[n + 1 + nm] == sep) {
+			int ny = digits(t + n + 2 + nm, 4, &y);
+			if (ny == 4 && t[n + 2 + nm + ny] == 0 && valid_ymd(y, m, d))
+				goto ok;
+		}
+		return 0;
+	}
+	/* An Excel serial: whole days, maybe with a fraction for the time of day. */
+	char *end;
+	double serial = strtod(t, &end);
+	if (*end == 0 && isdigit((unsigned char)t[0]) && serial >= 1 && serial < 110000) {
+		long days = (long)serial;
+		if (days == 60)
+			return 0; /* 29 February 1900, which did not exist */
+		if (days < 60)
+			days++; /* Excel counts 1900 as a leap year */
+		civil_from_days(days - 25569, &y, &m, &d);
+		if (valid_ymd(y, m, d))
+			goto ok;
+	}
+	return 0;
+ok:;
+	char tmp[40]; /* y, m, d are valid here; the size only quiets the truncation warning */
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
+	memcpy(out, tmp, 11);
+	return 1;
+}
+
+int date_valid_iso(const char *s)
+{
+	char out[11];
+	return s && strlen(s) == 10 && s[4] == '-' && date_parse(s, out) && strcmp(out, s) == 0;
+}

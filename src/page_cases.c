@@ -1,0 +1,341 @@
+/*
+** Case-list pages: the department's case list with filters and caseload per caseworker,
+** and the import in three steps: upload a file, see what was detected (format, encoding,
+** separator, which column became which field, the first rows, every problem), confirm.
+** The uploaded file waits in the database between preview and confirmation.
+*/
+#include "http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define UPLOAD_TTL (60 * 60)
+
+static const char *target_title(const char *t)
+{
+	return str_eq(t, "barn") ? _("barn") : str_eq(t, "voksen") ? _("voksen") : "";
+}
+
+static void audit_read(Req *r, const char *action, const char *object, const char *detail)
+{
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
+	                               .department_id = r->dept->id, .object = object, .detail = detail, .ip = r->ip});
+}
+
+static const char *q_or_null(Req *r, const char *name)
+{
+	const char *v = req_query(r, name);
+	return v && *v ? v : NULL;
+}
+
+void page_cases_list(Req *r)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	const char *advisor = q_or_null(r, "advisor"), *provision = q_or_null(r, "provision");
+	const char *target = q_or_null(r, "target"), *team = q_or_null(r, "team");
+	const char *opened_from = q_or_null(r, "opened_from"), *opened_to = q_or_null(r, "opened_to");
+	const char *decided_from = q_or_null(r, "decided_from"), *decided_to = q_or_null(r, "decided_to");
+	const char *dates[] = {opened_from, opened_to, decided_from, decided_to};
+	for (size_t i = 0; i < COUNT(dates); i++) {
+		if (dates[i] && !date_valid_iso(dates[i])) {
+			http_error(r, 400, _("En dato i filteret er ugyldig. Brug formen ÅÅÅÅ-MM-DD."));
+			return;
+		}
+	}
+	page_begin(r, _("Sagsliste"));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Sagsliste</p>\n<h1>Sagsliste</h1>\n", d->code, d->name);
+	int64_t added, updated;
+	if (req_query(r, "imported") && parse_int64(req_query(r, "new"), &added) &&
+	    parse_int64(req_query(r, "updated"), &updated))
+		page_message(r, "ok", arena_printf(r->arena, _("Sagslisten er indlæst: %lld nye og %lld opdaterede sager."),
+		                                   (long long)added, (long long)updated));
+	html_fmt(b, "<p><a class=\"button\" href=\"/d/%U/cases/import\">Indlæs sagsliste</a></p>\n", d->code);
+
+	/* Filters: a GET form, so a filtered list can be bookmarked. */
+	html_fmt(b, "<form method=\"get\" action=\"/d/%U/cases\" class=\"filters\" aria-label=\"Filtre\">\n", d->code);
+	html_fmt(b, "<div><label for=\"f-advisor\">Rådgiver</label><input id=\"f-advisor\" name=\"advisor\" value=\"%A\"></div>\n"
+	            "<div><label for=\"f-provision\">Paragraf</label><input id=\"f-provision\" name=\"provision\" value=\"%A\"></div>\n"
+	            "<div><label for=\"f-team\">Team</label><input id=\"f-team\" name=\"team\" value=\"%A\"></div>\n"
+	            "<div><label for=\"f-target\">Målgruppe</label><select id=\"f-target\" name=\"target\">",
+	         advisor ? advisor : "", provision ? provision : "", team ? team : "");
+	html_option(b, "", _("alle"), !target);
+	html_option(b, "barn", _("barn"), str_eq(target, "barn"));
+	html_option(b, "voksen", _("voksen"), str_eq(target, "voksen"));
+	html_fmt(b, "</select></div>\n"
+	            "<div><label for=\"f-of\">Oprettet fra</label><input id=\"f-of\" name=\"opened_from\" type=\"date\" value=\"%A\"></div>\n"
+	            "<div><label for=\"f-ot\">Oprettet til</label><input id=\"f-ot\" name=\"opened_to\" type=\"date\" value=\"%A\"></div>\n"
+	            "<div><label for=\"f-df\">Afgjort fra</label><input id=\"f-df\" name=\"decided_from\" type=\"date\" value=\"%A\"></div>\n"
+	            "<div><label for=\"f-dt\">Afgjort til</label><input id=\"f-dt\" name=\"decided_to\" type=\"date\" value=\"%A\"></div>\n"
+	            "<div class=\"actions\"><button type=\"submit\">Filtrér</button> <a href=\"/d/%U/cases\">Nulstil</a></div>\n</form>\n",
+	         opened_from ? opened_from : "", opened_to ? opened_to : "", decided_from ? decided_from : "",
+	         decided_to ? decided_to : "", d->code);
+
+	/* One query for both tables: the filtered cases, counted per caseworker first. */
+	static const char *const filter_sql =
+		"SELECT case_no, advisor, target, provision, benefit, opened, decided, team FROM cases"
+		" WHERE department_id = ?1 AND (?2 IS NULL OR advisor = ?2) AND (?3 IS NULL OR provision = ?3)"
+		" AND (?4 IS NULL OR target = ?4) AND (?5 IS NULL OR team = ?5)"
+		" AND (?6 IS NULL OR opened >= ?6) AND (?7 IS NULL OR opened <= ?7)"
+		" AND (?8 IS NULL OR decided >= ?8) AND (?9 IS NULL OR decided <= ?9)"
+		" ORDER BY advisor, case_no";
+	Stmt q;
+	db_prepare(&q, r->db, filter_sql);
+	const char *params[] = {advisor, provision, target, team, opened_from, opened_to, decided_from, decided_to};
+	db_bind_int(&q, 1, d->id);
+	for (size_t i = 0; i < COUNT(params); i++)
+		db_bind_text(&q, (int)i + 2, params[i]);
+	Buf rows;
+	buf_init(&rows, 0);
+	char last[201] = "";
+	int64_t total = 0, per = 0, shown = 0;
+	Buf counts;
+	buf_init(&counts, 0);
+	while (db_step(&q)) {
+		const char *adv = db_col_text(&q, 1);
+		if (strcmp(adv, last) != 0) {
+			if (*last)
+				html_fmt(&counts, "<tr><td>%T</td><td class=\"num\">%I</td></tr>\n", last, per);
+			snprintf(last, sizeof last, "%s", adv);
+			per = 0;
+		}
+		per++;
+		total++;
+		if (shown++ < 1000)
+			html_fmt(&rows, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n",
+			         db_col_text(&q, 0), adv, target_title(db_col_text(&q, 2)), db_col_text(&q, 3), db_col_text(&q, 4),
+			         db_col_text(&q, 5), db_col_text(&q, 6), db_col_text(&q, 7));
+	}
+	if (*last)
+		html_fmt(&counts, "<tr><td>%T</td><td class=\"num\">%I</td></tr>\n", last, per);
+	db_finalize(&q);
+
+	if (total == 0) {
+		html_lit(b, "<p>Ingen sager. Indlæs afdelingens sagsliste fra sagssystemet, eller løsn filtrene.</p>\n");
+	} else {
+		html_fmt(b, "<h2>Sager pr. rådgiver</h2>\n<table class=\"compact\">\n<caption>%I sager i alt</caption>\n"
+		            "<thead><tr><th scope=\"col\">Rådgiver</th><th scope=\"col\" class=\"num\">Sager</th></tr></thead>\n<tbody>\n",
+		         total);
+		buf_append(b, counts.data, counts.len);
+		html_lit(b, "</tbody>\n</table>\n<h2>Sager</h2>\n");
+		if (total > 1000)
+			html_fmt(b, "<p>Viser de første 1000 af %I sager. Brug filtrene for at se andre.</p>\n", total);
+		html_lit(b, "<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Sagsnummer</th><th scope=\"col\">Rådgiver</th>"
+		            "<th scope=\"col\">Målgruppe</th><th scope=\"col\">Paragraf</th><th scope=\"col\">Ydelse</th>"
+		            "<th scope=\"col\">Oprettet</th><th scope=\"col\">Seneste afgørelse</th><th scope=\"col\">Team</th>"
+		            "</tr></thead>\n<tbody>\n");
+		buf_append(b, rows.data, rows.len);
+		html_lit(b, "</tbody>\n</table></div>\n");
+	}
+	buf_free(&rows);
+	buf_free(&counts);
+	audit_read(r, "cases_view", "cases", arena_printf(r->arena, "sagsliste vist (%lld sager)", (long long)total));
+	page_end(r);
+}
+
+static void upload_form(Req *r, int status, const char *error)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	page_begin(r, _("Indlæs sagsliste"));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/cases\">Sagsliste</a> › Indlæs</p>\n"
+	            "<h1>Indlæs sagsliste</h1>\n",
+	         d->code, d->name, d->code);
+	if (error)
+		page_message(r, "error", error);
+	html_lit(b, "<p>Vælg en udtræksfil fra sagssystemet: CSV (komma, semikolon eller tabulator; UTF-8 eller Windows-1252) "
+	            "eller Excel (xlsx, første ark). Første række skal være overskrifter. Der skal være en kolonne med "
+	            "sagsnummer og en med rådgiver; målgruppe, paragraf, ydelse, datoer og team bruges, hvis de findes.</p>\n"
+	            "<p class=\"hint\">Filen må ikke indeholde CPR-numre eller borgernes navne. Rækker med CPR-numre afvises. "
+	            "Du ser en forhåndsvisning, før noget gemmes.</p>\n");
+	html_fmt(b, "<form method=\"post\" action=\"/d/%U/cases/import\" enctype=\"multipart/form-data\" class=\"stack\">\n"
+	            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
+	            "<label for=\"file\">Fil</label>\n<input id=\"file\" name=\"file\" type=\"file\" required accept=\".csv,.txt,.xlsx\">\n"
+	            "<button type=\"submit\">Vis forhåndsvisning</button>\n</form>\n",
+	         d->code, r->session->csrf);
+	page_end(r);
+	r->status = status;
+}
+
+void page_cases_upload(Req *r)
+{
+	upload_form(r, 200, NULL);
+}
+
+/* The --map string from the column choices on the preview page. */
+static const char *map_from_form(Req *r)
+{
+	Buf m;
+	buf_init(&m, 0);
+	for (int f = 0; f < F_COUNT; f++) {
+		const char *v = req_form(r, arena_printf(r->arena, "map_%s", case_field_names[f]));
+		if (v && *v && !strchr(v, ','))
+			buf_printf(&m, "%s%s=%s", m.len ? "," : "", case_field_names[f], v);
+	}
+	char *s = arena_strdup(r->arena, buf_cstr(&m));
+	buf_free(&m);
+	return *s ? s : NULL;
+}
+
+static void preview_page(Req *r, int status, const char *token, const char *file_name, const ImportResult *res,
+                         int outcome)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	page_begin(r, _("Forhåndsvisning af sagsliste"));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/cases\">Sagsliste</a> › Indlæs</p>\n"
+	            "<h1>Forhåndsvisning: %T</h1>\n",
+	         d->code, d->name, d->code, file_name);
+	if (outcome == IMPORT_FAILED) {
+		page_message(r, "error", res->error);
+	} else if (res->rejected) {
+		page_message(r, "error", arena_printf(r->arena,
+		             _("%ld af %ld rækker har fejl (se listen nedenfor). Ret filen og indlæs den igen, eller vælg at "
+		               "gemme kun de gyldige rækker."), res->rejected, res->rows_read));
+	} else {
+		page_message(r, "ok", arena_printf(r->arena, _("Alle %ld rækker er gyldige: %ld nye og %ld opdaterede sager. "
+		                                               "Intet er gemt endnu."),
+		                                   res->rows_read, res->inserted, res->updated));
+	}
+	html_lit(b, "<h2>Det fandt tilsyn i filen</h2>\n<dl class=\"facts\">\n");
+	html_fmt(b, "<dt>Filtype</dt><dd>%T</dd>\n", str_eq(res->info.format, "xlsx") ? "Excel (xlsx)" : "CSV");
+	if (str_eq(res->info.format, "csv"))
+		html_fmt(b, "<dt>Tegnsæt</dt><dd>%T</dd>\n<dt>Skilletegn</dt><dd>%T</dd>\n", res->info.encoding,
+		         res->info.separator == ';' ? _("semikolon (;)") : res->info.separator == ',' ? _("komma (,)")
+		                                                                                        : _("tabulator"));
+	else if (*res->info.sheet)
+		html_fmt(b, "<dt>Ark</dt><dd>%T</dd>\n", res->info.sheet);
+	html_fmt(b, "<dt>Rækker</dt><dd>%I</dd>\n</dl>\n", (int64_t)res->rows_read);
+
+	page_form_begin(r, arena_printf(r->arena, "/d/%s/cases/import/confirm", d->code));
+	html_fmt(b, "<input type=\"hidden\" name=\"token\" value=\"%A\">\n", token);
+	html_lit(b, "<h2>Kolonner</h2>\n<p>Ret valget, hvis en kolonne er genkendt forkert eller ikke er fundet, og tryk "
+	            "<em>Opdatér forhåndsvisning</em>.</p>\n<table class=\"compact\">\n<thead><tr><th scope=\"col\">Felt i tilsyn</th>"
+	            "<th scope=\"col\">Kolonne i filen</th></tr></thead>\n<tbody>\n");
+	for (int f = 0; f < F_COUNT; f++) {
+		html_fmt(b, "<tr><td><label for=\"map-%T\">%T%T</label></td><td><select id=\"map-%T\" name=\"map_%T\">",
+		         case_field_names[f], case_field_titles[f], f <= F_ADVISOR ? _(" (skal udfyldes)") : "",
+		         case_field_names[f], case_field_names[f]);
+		html_option(b, "", _("(ingen)"), res->column_of[f] < 0);
+		for (int c = 0; c < res->ncolumns && c < IMPORT_MAX_HEADERS; c++)
+			if (*res->headers[c])
+				html_option(b, res->headers[c], res->headers[c], res->column_of[f] == c);
+		html_lit(b, "</select></td></tr>\n");
+	}
+	html_lit(b, "</tbody>\n</table>\n");
+
+	if (res->npreview) {
+		html_lit(b, "<h2>De første gyldige rækker</h2>\n<div class=\"scroll\"><table>\n<thead><tr>");
+		for (int f = 0; f < F_COUNT; f++)
+			html_fmt(b, "<th scope=\"col\">%T</th>", case_field_titles[f]);
+		html_lit(b, "</tr></thead>\n<tbody>\n");
+		for (int i = 0; i < res->npreview; i++) {
+			html_lit(b, "<tr>");
+			for (int f = 0; f < F_COUNT; f++)
+				html_fmt(b, "<td>%T</td>", res->preview[i][f]);
+			html_lit(b, "</tr>\n");
+		}
+		html_lit(b, "</tbody>\n</table></div>\n");
+	}
+	if (res->nproblems) {
+		html_fmt(b, "<h2>Fejl (%I)</h2>\n<table class=\"compact problems\">\n<thead><tr><th scope=\"col\">Linje</th>"
+		            "<th scope=\"col\">Kolonne</th><th scope=\"col\">Problem</th></tr></thead>\n<tbody>\n",
+		         (int64_t)res->rejected);
+		for (int i = 0; i < res->nproblems; i++)
+			html_fmt(b, "<tr><td class=\"num\">%I</td><td>%T</td><td>%T</td></tr>\n", (int64_t)res->problems[i].line,
+			         res->problems[i].column, res->problems[i].reason);
+		html_lit(b, "</tbody>\n</table>\n");
+		if (res->rejected > res->nproblems)
+			html_fmt(b, "<p>Kun de første %d fejl er vist.</p>\n", IMPORT_MAX_PROBLEMS);
+	}
+	html_lit(b, "<div class=\"actions\">\n");
+	if (res->rejected && outcome != IMPORT_FAILED)
+		html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"skip_invalid\" value=\"1\"> Gem de gyldige rækker "
+		            "og spring rækkerne med fejl over</label>\n");
+	html_lit(b, "<button type=\"submit\" name=\"action\" value=\"preview\" class=\"secondary\">Opdatér forhåndsvisning</button>\n");
+	if (outcome != IMPORT_FAILED && res->rows_read > res->rejected)
+		html_lit(b, "<button type=\"submit\" name=\"action\" value=\"confirm\">Indlæs sagslisten</button>\n");
+	html_fmt(b, "</div>\n</form>\n<p><a href=\"/d/%U/cases/import\">Vælg en anden fil</a></p>\n", d->code);
+	page_end(r);
+	r->status = status;
+}
+
+static int run_import(Req *r, const void *data, size_t n, const char *name, int dry_run, int skip, ImportResult *res)
+{
+	ImportOptions o = {.map = map_from_form(r), .skip_invalid = skip, .dry_run = dry_run, .file_name = name,
+	                   .login = r->user->login};
+	return cases_import_mem(r->db, r->dept, data, n, name, &o, res);
+}
+
+void page_cases_preview(Req *r)
+{
+	const Param *file = req_file(r, "file");
+	if (!file || file->len == 0) {
+		upload_form(r, 400, _("Vælg en fil at indlæse."));
+		return;
+	}
+	const char *name = *file->filename ? file->filename : "sagsliste";
+	char token[TOKEN_HEX];
+	auth_random_token(token);
+	Stmt q;
+	/* Old uploads are removed here, so an abandoned preview does not keep case data. */
+	db_prepare(&q, r->db, "DELETE FROM upload WHERE created < ?1");
+	db_bind_int(&q, 1, (int64_t)time(NULL) - UPLOAD_TTL);
+	db_done(&q);
+	db_finalize(&q);
+	db_prepare(&q, r->db,
+	           "INSERT INTO upload (token, department_id, user_id, created, file_name, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	db_bind_text(&q, 1, token);
+	db_bind_int(&q, 2, r->dept->id);
+	db_bind_int(&q, 3, r->user->id);
+	db_bind_int(&q, 4, (int64_t)time(NULL));
+	db_bind_text(&q, 5, name);
+	db_bind_blob(&q, 6, file->value, file->len);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc != SQLITE_OK) {
+		http_error(r, 503, _("Filen kunne ikke gemmes midlertidigt. Prøv igen om lidt."));
+		return;
+	}
+	ImportResult *res = arena_alloc(r->arena, sizeof *res);
+	int outcome = run_import(r, file->value, file->len, name, 1, 0, res);
+	preview_page(r, outcome == IMPORT_FAILED ? 400 : 200, token, name, res, outcome);
+}
+
+void page_cases_confirm(Req *r)
+{
+	const char *token = req_form(r, "token");
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT file_name, data FROM upload WHERE token = ?1 AND department_id = ?2 AND user_id = ?3 AND created >= ?4");
+	db_bind_text(&q, 1, token ? token : "");
+	db_bind_int(&q, 2, r->dept->id);
+	db_bind_int(&q, 3, r->user->id);
+	db_bind_int(&q, 4, (int64_t)time(NULL) - UPLOAD_TTL);
+	if (!db_step(&q)) {
+		db_finalize(&q);
+		upload_form(r, 400, _("Den uploadede fil er udløbet (efter en time) eller findes ikke. Vælg filen igen."));
+		return;
+	}
+	char *name = arena_strdup(r->arena, db_col_text(&q, 0));
+	size_t n;
+	const void *blob = db_col_blob(&q, 1, &n);
+	char *data = arena_alloc(r->arena, n + 1);
+	memcpy(data, blob, n);
+	db_finalize(&q);
+
+	ImportResult *res = arena_alloc(r->arena, sizeof *res);
+	int confirm = str_eq(req_form(r, "action"), "confirm");
+	int outcome = run_import(r, data, n, name, !confirm, req_form_checked(r, "skip_invalid"), res);
+	if (!confirm || outcome != IMPORT_STORED) {
+		preview_page(r, outcome == IMPORT_FAILED || (confirm && outcome == IMPORT_REFUSED) ? 400 : 200, token, name,
+		             res, outcome);
+		return;
+	}
+	db_prepare(&q, r->db, "DELETE FROM upload WHERE token = ?1");
+	db_bind_text(&q, 1, token);
+	db_done(&q);
+	db_finalize(&q);
+	http_redirect(r, arena_printf(r->arena, "/d/%s/cases?imported=1&new=%ld&updated=%ld", r->dept->code, res->inserted,
+	                              res->updated));
+}

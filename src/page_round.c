@@ -1,0 +1,375 @@
+/*
+** Round pages: the department's tilsyn with a form to plan a new one, and each round's
+** page with its sample: draw or redraw it (until the review starts), see the sampling
+** protocol that lets anyone repeat the draw, the distribution per caseworker, warnings
+** against the recommendations, and replace a single case with a reason.
+*/
+#include "http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *phase_title(const char *phase)
+{
+	static const struct {
+		const char *code, *title;
+	} phases[] = {
+		{"planlaegning", "Planlægning"}, {"udvaelgelse", "Udvælgelse"},  {"gennemgang", "Gennemgang"},
+		{"analyse", "Analyse"},          {"tilbagemelding", "Tilbagemelding"}, {"opfoelgning", "Opfølgning"},
+		{"afsluttet", "Afsluttet"},
+	};
+	for (size_t i = 0; i < COUNT(phases); i++)
+		if (str_eq(phase, phases[i].code))
+			return _(phases[i].title);
+	return phase;
+}
+
+/* The round named by :round, which must belong to the department in the address. */
+static int round_from_capture(Req *r, Round *out)
+{
+	int64_t id;
+	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
+	    out->department_id != r->dept->id) {
+		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
+		return 0;
+	}
+	return 1;
+}
+
+static void audit_round(Req *r, const Round *rd, const char *action, const char *detail)
+{
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
+	                               .department_id = r->dept->id,
+	                               .object = arena_printf(r->arena, "round:%lld", (long long)rd->id), .detail = detail,
+	                               .ip = r->ip});
+}
+
+static void list_page(Req *r, int status, const char *error)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	page_begin(r, _("Tilsyn"));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Tilsyn</p>\n<h1>Tilsyn</h1>\n", d->code, d->name);
+	if (error)
+		page_message(r, "error", error);
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT r.id, r.title, r.kind, r.phase, r.planned_start, r.planned_end,"
+	           " (SELECT count(*) FROM round_case rc WHERE rc.round_id = r.id AND rc.status = 'udtrukket')"
+	           " FROM round r WHERE r.department_id = ?1 ORDER BY coalesce(r.planned_start, r.created_at) DESC, r.id DESC");
+	db_bind_int(&q, 1, d->id);
+	int n = 0;
+	while (db_step(&q)) {
+		if (n++ == 0)
+			html_lit(b, "<table>\n<thead><tr><th scope=\"col\">Tilsyn</th><th scope=\"col\">Art</th><th scope=\"col\">Fase</th>"
+			            "<th scope=\"col\">Periode</th><th scope=\"col\" class=\"num\">Sager</th></tr></thead>\n<tbody>\n");
+		html_fmt(b, "<tr><td><a href=\"/d/%U/rounds/%I\">%T</a></td><td>%T</td><td>%T</td><td>%T – %T</td>"
+		            "<td class=\"num\">%I</td></tr>\n",
+		         d->code, db_col_int(&q, 0), db_col_text(&q, 1), round_kind_title(db_col_text(&q, 2)),
+		         phase_title(db_col_text(&q, 3)), db_col_text(&q, 4), db_col_text(&q, 5), db_col_int(&q, 6));
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</tbody>\n</table>\n");
+	else
+		html_lit(b, "<p>Afdelingen har ingen tilsyn endnu. Anbefalingen er mindst to om året: et overordnet med mindst "
+		            "30 sager og et uddybende med mindst 20 sager og højst to temaer.</p>\n");
+
+	html_lit(b, "<h2>Planlæg et nyt tilsyn</h2>\n");
+	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds", d->code));
+	const char *kind = req_form(r, "kind"), *title = req_form(r, "title");
+	html_fmt(b, "<div class=\"stack\">\n<label for=\"title\">Titel</label>\n"
+	            "<input id=\"title\" name=\"title\" required maxlength=\"200\" value=\"%A\">\n"
+	            "<label for=\"kind\">Art</label>\n<select id=\"kind\" name=\"kind\">",
+	         title ? title : "");
+	html_option(b, "overordnet", _("Overordnet ledelsestilsyn (mindst 30 sager)"), !kind || str_eq(kind, "overordnet"));
+	html_option(b, "uddybende", _("Uddybende ledelsestilsyn (mindst 20 sager, højst to temaer)"), str_eq(kind, "uddybende"));
+	html_option(b, "ekstern", _("Eksternt tilsyn"), str_eq(kind, "ekstern"));
+	html_lit(b, "</select>\n<label for=\"themes\">Temaer (kun uddybende; adskil med komma)</label>\n"
+	            "<input id=\"themes\" name=\"themes\" maxlength=\"300\">\n"
+	            "<label for=\"start\">Planlagt start</label>\n<input id=\"start\" name=\"start\" type=\"date\">\n"
+	            "<label for=\"end\">Planlagt afslutning</label>\n<input id=\"end\" name=\"end\" type=\"date\">\n"
+	            "<button type=\"submit\">Opret tilsyn</button>\n</div>\n</form>\n");
+	page_end(r);
+	r->status = status;
+}
+
+void page_round_list(Req *r)
+{
+	list_page(r, 200, NULL);
+}
+
+void page_round_create(Req *r)
+{
+	const char *themes_text = req_form(r, "themes");
+	const char *themes[16];
+	int nthemes = 0;
+	char *copy = arena_strdup(r->arena, themes_text ? themes_text : "");
+	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && nthemes < (int)COUNT(themes);
+	     t = strtok_r(NULL, ",", &save))
+		if (*str_trim(t))
+			themes[nthemes++] = str_trim(t);
+	const char *msg;
+	int64_t id;
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (round_create(r->db, r->dept, req_form(r, "kind"), req_form(r, "title"), NULL, themes, nthemes,
+	                 req_form(r, "start"), req_form(r, "end"), r->user->login, &id, &msg) != 0) {
+		db_rollback(r->db);
+		list_page(r, 400, msg);
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Tilsynet kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld", r->dept->code, (long long)id));
+}
+
+static void protocol(Req *r, const Round *rd)
+{
+	Buf *b = &r->out;
+	html_lit(b, "<h2>Udtrækningsprotokol</h2>\n<dl class=\"facts\">\n");
+	html_fmt(b, "<dt>Udtrukket</dt><dd>%T</dd>\n<dt>Metode</dt><dd>", rd->sampled_at);
+	if (str_eq(rd->sample_method, "per_advisor"))
+		html_fmt(b, "%I sager pr. rådgiver", rd->sample_param);
+	else
+		html_fmt(b, "%I sager i alt", rd->sample_param);
+	html_fmt(b, "</dd>\n<dt>Population</dt><dd>%I mulige sager</dd>\n"
+	            "<dt>Filtre</dt><dd><code>%T</code></dd>\n<dt>Udelukket</dt><dd>sager gennemgået i afdelingen de sidste %I "
+	            "måneder</dd>\n<dt>Seed</dt><dd><code class=\"wrap\">%T</code></dd>\n"
+	            "<dt>Populationens fingeraftryk</dt><dd><code class=\"wrap\">%T</code></dd>\n</dl>\n"
+	            "<p class=\"hint\">Sådan kan udtrækningen efterprøves: hver mulig sag får nøglen BLAKE2b-256 med seed som "
+	            "nøgle og sagsnummeret (UTF-8) som besked; stikprøven er sagerne med de mindste nøgler. Fingeraftrykket er "
+	            "BLAKE2b-256 af de mulige sagsnumre, sorteret og ét pr. linje.</p>\n",
+	         rd->population_size, str_eq(rd->filters, "{}") ? _("ingen") : rd->filters, rd->exclude_months, rd->seed,
+	         rd->population_digest);
+}
+
+static void sample_form(Req *r, const Round *rd)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<h2>%T</h2>\n", *rd->sampled_at ? _("Træk stikprøven om") : _("Træk stikprøven"));
+	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/sample", r->dept->code, (long long)rd->id));
+	int64_t recommended = str_eq(rd->kind, "uddybende") ? RECOMMENDED_UDDYBENDE : RECOMMENDED_OVERORDNET;
+	html_fmt(b, "<div class=\"stack\">\n<fieldset><legend>Antal</legend>\n"
+	            "<label class=\"check\"><input type=\"radio\" name=\"method\" value=\"size\" checked> I alt</label>\n"
+	            "<label class=\"check\"><input type=\"radio\" name=\"method\" value=\"per_advisor\"> Pr. rådgiver</label>\n"
+	            "<label for=\"count\">Antal sager</label>\n<input id=\"count\" name=\"count\" type=\"number\" min=\"1\" "
+	            "max=\"100000\" required value=\"%I\">\n</fieldset>\n"
+	            "<fieldset><legend>Hvilke sager kan komme med</legend>\n"
+	            "<label for=\"provision\">Paragraffer (adskil med komma; tomt = alle)</label>\n"
+	            "<input id=\"provision\" name=\"provision\" maxlength=\"300\">\n"
+	            "<label for=\"target\">Målgruppe</label>\n<select id=\"target\" name=\"target\">",
+	         recommended);
+	html_option(b, "", _("alle"), 1);
+	html_option(b, "barn", _("barn"), 0);
+	html_option(b, "voksen", _("voksen"), 0);
+	html_lit(b, "</select>\n<label for=\"team\">Team (tomt = alle)</label>\n<input id=\"team\" name=\"team\" maxlength=\"100\">\n"
+	            "<label for=\"opened_from\">Oprettet fra</label>\n<input id=\"opened_from\" name=\"opened_from\" type=\"date\">\n"
+	            "<label for=\"opened_to\">Oprettet til</label>\n<input id=\"opened_to\" name=\"opened_to\" type=\"date\">\n"
+	            "<label for=\"decided_from\">Afgjort fra</label>\n<input id=\"decided_from\" name=\"decided_from\" type=\"date\">\n"
+	            "<label for=\"decided_to\">Afgjort til</label>\n<input id=\"decided_to\" name=\"decided_to\" type=\"date\">\n"
+	            "<label for=\"exclude\">Udelad sager gennemgået de sidste (måneder)</label>\n"
+	            "<input id=\"exclude\" name=\"exclude\" type=\"number\" min=\"0\" max=\"120\" value=\"12\">\n</fieldset>\n"
+	            "<label for=\"seed\">Seed (valgfrit; 64 hextegn, ellers tilfældigt)</label>\n"
+	            "<input id=\"seed\" name=\"seed\" maxlength=\"64\" pattern=\"[0-9a-fA-F]{64}\" autocomplete=\"off\">\n");
+	if (*rd->sampled_at)
+		html_lit(b, "<label for=\"reason\">Begrundelse for at trække om</label>\n"
+		            "<input id=\"reason\" name=\"reason\" required maxlength=\"500\">\n");
+	html_fmt(b, "<button type=\"submit\">%T</button>\n</div>\n</form>\n",
+	         *rd->sampled_at ? _("Træk stikprøven om") : _("Træk stikprøven"));
+}
+
+static void round_page(Req *r, const Round *rd, int status, const char *error)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	page_begin(r, rd->title);
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › %T</p>\n"
+	            "<h1>%T</h1>\n<p class=\"lead\">%T · fase: %T",
+	         d->code, d->name, d->code, rd->title, rd->title, round_kind_title(rd->kind), phase_title(rd->phase));
+	if (*rd->planned_start || *rd->planned_end)
+		html_fmt(b, " · planlagt %T – %T", rd->planned_start, rd->planned_end);
+	html_lit(b, "</p>\n");
+	if (error)
+		page_message(r, "error", error);
+	else if (req_query(r, "sampled"))
+		page_message(r, "ok", _("Stikprøven er trukket."));
+	else if (req_query(r, "replaced"))
+		page_message(r, "ok", _("Sagen er erstattet."));
+
+	Stmt q;
+	db_prepare(&q, r->db, "SELECT theme FROM round_theme WHERE round_id = ?1 ORDER BY theme");
+	db_bind_int(&q, 1, rd->id);
+	int nthemes = 0;
+	while (db_step(&q))
+		html_fmt(b, "%T%T", nthemes++ ? ", " : "<p>Temaer: ", db_col_text(&q, 0));
+	db_finalize(&q);
+	if (nthemes)
+		html_lit(b, "</p>\n");
+	if (nthemes > RECOMMENDED_MAX_THEMES)
+		page_message(r, "warn", _("Tilsynet har mere end to temaer. Anbefalingen er højst to temaer i et uddybende tilsyn."));
+
+	int64_t sampled = 0;
+	db_prepare(&q, r->db, "SELECT count(*) FROM round_case WHERE round_id = ?1 AND status = 'udtrukket'");
+	db_bind_int(&q, 1, rd->id);
+	if (db_step(&q))
+		sampled = db_col_int(&q, 0);
+	db_finalize(&q);
+	if (*rd->sampled_at) {
+		const char *warning = round_size_warning(rd, sampled);
+		if (warning)
+			page_message(r, "warn", warning);
+		html_fmt(b, "<h2>Fordeling pr. rådgiver</h2>\n<table class=\"compact\">\n<caption>%I udtrukne sager</caption>\n"
+		            "<thead><tr><th scope=\"col\">Rådgiver</th><th scope=\"col\" class=\"num\">Udtrukket</th>"
+		            "<th scope=\"col\" class=\"num\">Sager i listen</th></tr></thead>\n<tbody>\n",
+		         sampled);
+		db_prepare(&q, r->db,
+		           "SELECT c.advisor, sum(rc.status = 'udtrukket'),"
+		           " (SELECT count(*) FROM cases x WHERE x.department_id = ?2 AND x.advisor = c.advisor)"
+		           " FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ?1"
+		           " GROUP BY c.advisor ORDER BY c.advisor");
+		db_bind_int(&q, 1, rd->id);
+		db_bind_int(&q, 2, d->id);
+		while (db_step(&q))
+			html_fmt(b, "<tr><td>%T</td><td class=\"num\">%I</td><td class=\"num\">%I</td></tr>\n", db_col_text(&q, 0),
+			         db_col_int(&q, 1), db_col_int(&q, 2));
+		db_finalize(&q);
+		html_lit(b, "</tbody>\n</table>\n");
+
+		html_lit(b, "<h2>Udtrukne sager</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Sagsnummer</th>"
+		            "<th scope=\"col\">Rådgiver</th><th scope=\"col\">Paragraf</th><th scope=\"col\">Status</th>"
+		            "<th scope=\"col\">Erstat</th></tr></thead>\n<tbody>\n");
+		db_prepare(&q, r->db,
+		           "SELECT c.id, c.case_no, c.advisor, c.provision, rc.status, rc.replaced_reason FROM round_case rc"
+		           " JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ?1 ORDER BY rc.status DESC, rc.sample_key");
+		db_bind_int(&q, 1, rd->id);
+		while (db_step(&q)) {
+			int replaced = str_eq(db_col_text(&q, 4), "erstattet");
+			html_fmt(b, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T%T</td><td>", db_col_text(&q, 1), db_col_text(&q, 2),
+			         db_col_text(&q, 3), replaced ? _("erstattet: ") : _("udtrukket"), replaced ? db_col_text(&q, 5) : "");
+			if (!replaced) {
+				char *id = arena_printf(r->arena, "reason-%lld", (long long)db_col_int(&q, 0));
+				page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/replace", d->code, (long long)rd->id));
+				html_fmt(b, "<input type=\"hidden\" name=\"case\" value=\"%I\">"
+				            "<label class=\"sr\" for=\"%A\">Begrundelse for at erstatte %T</label>"
+				            "<input id=\"%A\" name=\"reason\" required maxlength=\"500\" placeholder=\"Begrundelse\"> "
+				            "<button type=\"submit\" class=\"small\">Erstat<span class=\"sr\"> %T</span></button></form>",
+				         db_col_int(&q, 0), id, db_col_text(&q, 1), id, db_col_text(&q, 1));
+			}
+			html_lit(b, "</td></tr>\n");
+		}
+		db_finalize(&q);
+		html_lit(b, "</tbody>\n</table></div>\n");
+		protocol(r, rd);
+		audit_round(r, rd, "round_view", arena_printf(r->arena, "stikprøve vist (%lld sager)", (long long)sampled));
+	}
+	if (!*rd->review_started_at)
+		sample_form(r, rd);
+	else
+		html_lit(b, "<p>Gennemgangen er begyndt, så stikprøven kan ikke trækkes om. Enkelte sager kan erstattes.</p>\n");
+	page_end(r);
+	r->status = status;
+}
+
+void page_round_show(Req *r)
+{
+	Round rd;
+	if (round_from_capture(r, &rd))
+		round_page(r, &rd, 200, NULL);
+}
+
+static const char *form_or_null(Req *r, const char *name)
+{
+	const char *v = req_form(r, name);
+	return v && *v ? v : NULL;
+}
+
+void page_round_sample(Req *r)
+{
+	Round rd;
+	if (!round_from_capture(r, &rd))
+		return;
+	SampleRequest req = {.exclude_months = 12, .seed_hex = form_or_null(r, "seed"), .reason = form_or_null(r, "reason")};
+	int64_t count = 0, exclude = 12;
+	if (!parse_int64(req_form(r, "count"), &count) || count < 1) {
+		round_page(r, &rd, 400, _("Antal sager skal være et helt tal på mindst 1."));
+		return;
+	}
+	if (form_or_null(r, "exclude") && (!parse_int64(req_form(r, "exclude"), &exclude) || exclude < 0)) {
+		round_page(r, &rd, 400, _("Antal måneder skal være et helt tal, 0 eller mere."));
+		return;
+	}
+	req.exclude_months = exclude;
+	if (str_eq(req_form(r, "method"), "per_advisor"))
+		req.per_advisor = count;
+	else
+		req.size = count;
+	char *prov = arena_strdup(r->arena, req_form(r, "provision") ? req_form(r, "provision") : "");
+	for (char *save = NULL, *t = strtok_r(prov, ",", &save);
+	     t && req.filters.nprovisions < (int)COUNT(req.filters.provisions); t = strtok_r(NULL, ",", &save))
+		if (*str_trim(t))
+			req.filters.provisions[req.filters.nprovisions++] = str_trim(t);
+	req.filters.target = form_or_null(r, "target");
+	req.filters.team = form_or_null(r, "team");
+	req.filters.opened_from = form_or_null(r, "opened_from");
+	req.filters.opened_to = form_or_null(r, "opened_to");
+	req.filters.decided_from = form_or_null(r, "decided_from");
+	req.filters.decided_to = form_or_null(r, "decided_to");
+	if (*rd.sampled_at && str_empty(req_form(r, "reason"))) {
+		round_page(r, &rd, 400, _("Skriv en begrundelse for at trække stikprøven om."));
+		return;
+	}
+	const char *msg;
+	int64_t drawn;
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (sample_draw(r->db, &rd, &req, r->user->login, &drawn, &msg) != 0) {
+		db_rollback(r->db);
+		round_page(r, &rd, 400, msg);
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Stikprøven kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?sampled=1", r->dept->code, (long long)rd.id));
+}
+
+void page_round_replace(Req *r)
+{
+	Round rd;
+	if (!round_from_capture(r, &rd))
+		return;
+	int64_t case_id;
+	if (!parse_int64(req_form(r, "case"), &case_id)) {
+		round_page(r, &rd, 400, _("Vælg den sag, der skal erstattes."));
+		return;
+	}
+	const char *msg = NULL;
+	int64_t replacement;
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (sample_replace(r->db, &rd, case_id, req_form(r, "reason"), r->user->login, &replacement, &msg) != 0) {
+		db_rollback(r->db);
+		round_page(r, &rd, 400, msg);
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Erstatningen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	if (!replacement) {
+		round_by_id(r->db, rd.id, &rd);
+		round_page(r, &rd, 200, msg);
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?replaced=1", r->dept->code, (long long)rd.id));
+}

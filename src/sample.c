@@ -1,0 +1,377 @@
+/*
+** The sample: reproducible and checkable by anyone. Each eligible case gets the key
+** BLAKE2b-256(key = seed, message = case number); the sample is the N cases with the
+** smallest keys (or the K smallest of each caseworker). The round records the seed, the
+** filters, the population size and a digest of the population, so the draw can be
+** repeated outside tilsyn with any BLAKE2b implementation.
+*/
+#include "tilsyn.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Candidate {
+	unsigned char key[32];
+	int64_t case_id;
+	char *advisor;
+} Candidate;
+
+int sample_key(const unsigned char seed[32], const char *case_no, unsigned char out[32])
+{
+	return crypto_generichash(out, 32, (const unsigned char *)case_no, strlen(case_no), seed, 32);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return memcmp(((const Candidate *)a)->key, ((const Candidate *)b)->key, 32);
+}
+
+static int by_advisor_key(const void *a, const void *b)
+{
+	const Candidate *x = a, *y = b;
+	int c = strcmp(x->advisor, y->advisor);
+	return c ? c : memcmp(x->key, y->key, 32);
+}
+
+static char *filters_json(const SampleFilters *f)
+{
+	json_t *o = json_object();
+	if (f->nprovisions) {
+		json_t *a = json_array();
+		for (int i = 0; i < f->nprovisions; i++)
+			json_array_append_new(a, json_string(f->provisions[i]));
+		json_object_set_new(o, "provisions", a);
+	}
+	const struct {
+		const char *name, *value;
+	} s[] = {
+		{"target", f->target},           {"team", f->team},
+		{"opened_from", f->opened_from}, {"opened_to", f->opened_to},
+		{"decided_from", f->decided_from}, {"decided_to", f->decided_to},
+	};
+	for (size_t i = 0; i < COUNT(s); i++)
+		if (s[i].value && *s[i].value)
+			json_object_set_new(o, s[i].name, json_string(s[i].value));
+	char *text = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(o);
+	return text;
+}
+
+/* Rebuilds filters from a round's stored JSON; the strings live as long as *root. */
+static void filters_from_json(const char *text, SampleFilters *f, json_t **root)
+{
+	memset(f, 0, sizeof *f);
+	*root = json_loads(text && *text ? text : "{}", 0, NULL);
+	if (!*root)
+		return;
+	json_t *a = json_object_get(*root, "provisions");
+	for (size_t i = 0; i < json_array_size(a) && f->nprovisions < (int)COUNT(f->provisions); i++)
+		f->provisions[f->nprovisions++] = json_string_value(json_array_get(a, i));
+	f->target = json_string_value(json_object_get(*root, "target"));
+	f->team = json_string_value(json_object_get(*root, "team"));
+	f->opened_from = json_string_value(json_object_get(*root, "opened_from"));
+	f->opened_to = json_string_value(json_object_get(*root, "opened_to"));
+	f->decided_from = json_string_value(json_object_get(*root, "decided_from"));
+	f->decided_to = json_string_value(json_object_get(*root, "decided_to"));
+}
+
+static const char *check_filters(const SampleFilters *f)
+{
+	const char *dates[] = {f->opened_from, f->opened_to, f->decided_from, f->decided_to};
+	for (size_t i = 0; i < COUNT(dates); i++)
+		if (dates[i] && *dates[i] && !date_valid_iso(dates[i]))
+			return _("Datoer i filtrene skal skrives som ÅÅÅÅ-MM-DD, fx 2026-03-01.");
+	if (f->target && *f->target && !str_eq(f->target, "barn") && !str_eq(f->target, "voksen"))
+		return _("Målgruppen skal være barn eller voksen.");
+	return NULL;
+}
+
+static const char *nz(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+/*
+** The eligible cases with their keys, sorted by key; *digest is the BLAKE2b-256 (hex) of
+** the sorted case numbers, one per line, so two people can agree they drew from the same
+** population. Cases sampled (and not replaced) in another round of the department within
+** the last `exclude_months` months are not eligible.
+*/
+static Candidate *population(sqlite3 *db, const Round *r, const unsigned char seed[32], const SampleFilters *f,
+                             int64_t exclude_months, size_t *count, char digest[65])
+{
+	json_t *prov = NULL;
+	char *prov_text = NULL;
+	if (f->nprovisions) {
+		prov = json_array();
+		for (int i = 0; i < f->nprovisions; i++)
+			json_array_append_new(prov, json_string(f->provisions[i]));
+		prov_text = json_dumps(prov, JSON_COMPACT);
+	}
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT c.id, c.case_no, c.advisor FROM cases c WHERE c.department_id = ?1"
+	           " AND (?2 IS NULL OR c.provision IN (SELECT value FROM json_each(?2)))"
+	           " AND (?3 IS NULL OR c.target = ?3) AND (?4 IS NULL OR c.team = ?4)"
+	           " AND (?5 IS NULL OR c.opened >= ?5) AND (?6 IS NULL OR c.opened <= ?6)"
+	           " AND (?7 IS NULL OR c.decided >= ?7) AND (?8 IS NULL OR c.decided <= ?8)"
+	           " AND c.id NOT IN (SELECT rc.case_id FROM round_case rc JOIN round o ON o.id = rc.round_id"
+	           "  WHERE o.department_id = ?1 AND o.id <> ?9 AND rc.status = 'udtrukket'"
+	           "  AND o.sampled_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?10 || ' months'))"
+	           " ORDER BY c.case_no COLLATE BINARY");
+	db_bind_int(&q, 1, r->department_id);
+	db_bind_text(&q, 2, prov_text);
+	db_bind_text(&q, 3, nz(f->target));
+	db_bind_text(&q, 4, nz(f->team));
+	db_bind_text(&q, 5, nz(f->opened_from));
+	db_bind_text(&q, 6, nz(f->opened_to));
+	db_bind_text(&q, 7, nz(f->decided_from));
+	db_bind_text(&q, 8, nz(f->decided_to));
+	db_bind_int(&q, 9, r->id);
+	db_bind_int(&q, 10, exclude_months);
+	size_t n = 0, cap = 1024;
+	Candidate *c = xmalloc(cap * sizeof *c);
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, 32);
+	while (db_step(&q)) {
+		if (n == cap)
+			c = xrealloc(c, (cap *= 2) * sizeof *c);
+		const char *case_no = db_col_text(&q, 1);
+		c[n].case_id = db_col_int(&q, 0);
+		c[n].advisor = xstrdup(db_col_text(&q, 2));
+		sample_key(seed, case_no, c[n].key);
+		crypto_generichash_update(&st, (const unsigned char *)case_no, strlen(case_no));
+		crypto_generichash_update(&st, (const unsigned char *)"\n", 1);
+		n++;
+	}
+	db_finalize(&q);
+	free(prov_text);
+	json_decref(prov);
+	unsigned char h[32];
+	crypto_generichash_final(&st, h, sizeof h);
+	hex_encode(digest, h, sizeof h);
+	qsort(c, n, sizeof *c, by_key);
+	*count = n;
+	return c;
+}
+
+static void free_population(Candidate *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(c[i].advisor);
+	free(c);
+}
+
+static int add_to_sample(sqlite3 *db, int64_t round_id, const Candidate *c, const char *now)
+{
+	char key[65];
+	hex_encode(key, c->key, 32);
+	Stmt q;
+	db_prepare(&q, db, "INSERT INTO round_case (round_id, case_id, sample_key, added_at) VALUES (?1, ?2, ?3, ?4)");
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, c->case_id);
+	db_bind_text(&q, 3, key);
+	db_bind_text(&q, 4, now);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	return rc;
+}
+
+/* Draws (or redraws) the sample of round r inside the caller's transaction. */
+int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const char *login, int64_t *drawn,
+                const char **msg)
+{
+	*drawn = 0;
+	if (*r->review_started_at) {
+		*msg = _("Gennemgangen af sagerne er begyndt, så stikprøven kan ikke trækkes om. Erstat i stedet enkelte sager.");
+		return -1;
+	}
+	if ((req->size > 0) == (req->per_advisor > 0)) {
+		*msg = _("Angiv enten et antal sager i alt eller et antal sager pr. rådgiver.");
+		return -1;
+	}
+	if (req->size > 100000 || req->per_advisor > 10000) {
+		*msg = _("Stikprøven er urimeligt stor.");
+		return -1;
+	}
+	if (req->exclude_months < 0 || req->exclude_months > 120) {
+		*msg = _("Udelukkelsesperioden skal være 0-120 måneder.");
+		return -1;
+	}
+	if ((*msg = check_filters(&req->filters)))
+		return -1;
+	if (req->reason && (strlen(req->reason) > 500 || cpr_find(req->reason) >= 0)) {
+		*msg = _("Begrundelsen skal være højst 500 tegn og må ikke indeholde CPR-numre.");
+		return -1;
+	}
+	unsigned char seed[32];
+	char seed_hex[65];
+	if (req->seed_hex && *req->seed_hex) {
+		if (!hex_decode(seed, sizeof seed, req->seed_hex)) {
+			*msg = _("Frøet (seed) skal være 64 hexadecimale tegn (0-9, a-f).");
+			return -1;
+		}
+	} else {
+		randombytes_buf(seed, sizeof seed);
+	}
+	hex_encode(seed_hex, seed, sizeof seed);
+
+	size_t n;
+	char digest[65];
+	Candidate *c = population(db, r, seed, &req->filters, req->exclude_months, &n, digest);
+	if (n == 0) {
+		free_population(c, n);
+		*msg = _("Ingen sager opfylder betingelserne. Indlæs sagslisten, eller løsn filtrene.");
+		return -1;
+	}
+	char now[32];
+	time_iso(now, time(NULL));
+	int redraw = *r->sampled_at != 0;
+	Stmt q;
+	db_prepare(&q, db, "DELETE FROM round_case WHERE round_id = ?1");
+	db_bind_int(&q, 1, r->id);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (req->per_advisor > 0) {
+		qsort(c, n, sizeof *c, by_advisor_key);
+		int64_t taken = 0;
+		for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+			taken = i > 0 && strcmp(c[i].advisor, c[i - 1].advisor) == 0 ? taken + 1 : 0;
+			if (taken < req->per_advisor && (rc = add_to_sample(db, r->id, &c[i], now)) == SQLITE_OK)
+				(*drawn)++;
+		}
+	} else {
+		for (size_t i = 0; rc == SQLITE_OK && i < n && (int64_t)i < req->size; i++)
+			if ((rc = add_to_sample(db, r->id, &c[i], now)) == SQLITE_OK)
+				(*drawn)++;
+	}
+	free_population(c, n);
+	char *filters = filters_json(&req->filters);
+	if (rc == SQLITE_OK) {
+		db_prepare(&q, db,
+		           "UPDATE round SET seed = ?2, sample_method = ?3, sample_param = ?4, filters = ?5,"
+		           " exclude_months = ?6, population_size = ?7, population_digest = ?8, sampled_at = ?9,"
+		           " phase = CASE WHEN phase = 'planlaegning' THEN 'udvaelgelse' ELSE phase END WHERE id = ?1");
+		db_bind_int(&q, 1, r->id);
+		db_bind_text(&q, 2, seed_hex);
+		db_bind_text(&q, 3, req->per_advisor > 0 ? "per_advisor" : "size");
+		db_bind_int(&q, 4, req->per_advisor > 0 ? req->per_advisor : req->size);
+		db_bind_text(&q, 5, filters);
+		db_bind_int(&q, 6, req->exclude_months);
+		db_bind_int(&q, 7, (int64_t)n);
+		db_bind_text(&q, 8, digest);
+		db_bind_text(&q, 9, now);
+		rc = db_done(&q);
+		db_finalize(&q);
+	}
+	if (rc == SQLITE_OK) {
+		char object[64], detail[600];
+		snprintf(object, sizeof object, "round:%lld", (long long)r->id);
+		snprintf(detail, sizeof detail, "%s%s%s: %lld af %zu sager; %s %lld; seed %s; filtre %s; udelukket %lld mdr.",
+		         redraw ? "ny udtrækning, begrundelse: " : "udtrækning", redraw && req->reason ? req->reason : "",
+		         "", (long long)*drawn, n,
+		         req->per_advisor > 0 ? "pr. rådgiver" : "antal",
+		         (long long)(req->per_advisor > 0 ? req->per_advisor : req->size), seed_hex, filters,
+		         (long long)req->exclude_months);
+		rc = audit_log(db, &(AuditEntry){.login = login, .action = redraw ? "sample_redraw" : "sample_draw",
+		                                 .department_id = r->department_id, .object = object, .detail = detail})
+		         ? SQLITE_ERROR
+		         : SQLITE_OK;
+	}
+	free(filters);
+	if (rc != SQLITE_OK) {
+		*msg = _("Stikprøven kunne ikke gemmes i databasen.");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+** Replaces one sampled case (for example one that turned out not to be relevant) with the
+** eligible case of the next smallest key that has not been in the sample; with a
+** per-caseworker sample, the next one of the same caseworker. Both are audited with the reason.
+*/
+int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *reason, const char *login,
+                   int64_t *replacement, const char **msg)
+{
+	*replacement = 0;
+	if (str_empty(reason)) {
+		*msg = _("Skriv en begrundelse for at erstatte sagen.");
+		return -1;
+	}
+	if (strlen(reason) > 500 || cpr_find(reason) >= 0) {
+		*msg = _("Begrundelsen skal være højst 500 tegn og må ikke indeholde CPR-numre.");
+		return -1;
+	}
+	unsigned char seed[32];
+	if (!hex_decode(seed, sizeof seed, r->seed)) {
+		*msg = _("Tilsynet har ingen stikprøve endnu.");
+		return -1;
+	}
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
+	           " WHERE rc.round_id = ?1 AND rc.case_id = ?2 AND rc.status = 'udtrukket'");
+	db_bind_int(&q, 1, r->id);
+	db_bind_int(&q, 2, case_id);
+	char advisor[201] = "";
+	int found = db_step(&q);
+	if (found)
+		snprintf(advisor, sizeof advisor, "%s", db_col_text(&q, 0));
+	db_finalize(&q);
+	if (!found) {
+		*msg = _("Sagen er ikke i tilsynets stikprøve.");
+		return -1;
+	}
+	SampleFilters f;
+	json_t *root;
+	filters_from_json(r->filters, &f, &root);
+	size_t n;
+	char digest[65];
+	Candidate *c = population(db, r, seed, &f, r->exclude_months, &n, digest);
+	json_decref(root);
+	const Candidate *next = NULL;
+	for (size_t i = 0; i < n && !next; i++) {
+		if (str_eq(r->sample_method, "per_advisor") && strcmp(c[i].advisor, advisor) != 0)
+			continue;
+		db_prepare(&q, db, "SELECT 1 FROM round_case WHERE round_id = ?1 AND case_id = ?2");
+		db_bind_int(&q, 1, r->id);
+		db_bind_int(&q, 2, c[i].case_id);
+		if (!db_step(&q))
+			next = &c[i];
+		db_finalize(&q);
+	}
+	char now[32];
+	time_iso(now, time(NULL));
+	db_prepare(&q, db, "UPDATE round_case SET status = 'erstattet', replaced_reason = ?3 WHERE round_id = ?1 AND case_id = ?2");
+	db_bind_int(&q, 1, r->id);
+	db_bind_int(&q, 2, case_id);
+	db_bind_text(&q, 3, reason);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc == SQLITE_OK && next) {
+		rc = add_to_sample(db, r->id, next, now);
+		*replacement = next->case_id;
+	}
+	if (rc == SQLITE_OK) {
+		char object[64], detail[700];
+		snprintf(object, sizeof object, "round:%lld", (long long)r->id);
+		snprintf(detail, sizeof detail, "sag %lld erstattet af %lld: %s", (long long)case_id,
+		         (long long)*replacement, reason);
+		rc = audit_log(db, &(AuditEntry){.login = login, .action = "sample_replace",
+		                                 .department_id = r->department_id, .object = object, .detail = detail})
+		         ? SQLITE_ERROR
+		         : SQLITE_OK;
+	}
+	free_population(c, n);
+	if (rc != SQLITE_OK) {
+		*msg = _("Erstatningen kunne ikke gemmes i databasen.");
+		return -1;
+	}
+	if (!next)
+		*msg = _("Sagen er taget ud, men der er ingen flere sager at erstatte den med.");
+	return 0;
+}
