@@ -7,6 +7,8 @@
 #include "tilsyn.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const struct {
 	const char *code, *name, *area;
@@ -33,6 +35,73 @@ static const struct {
 	{"ahmad", "Ahmad Nasser", "VHS", "raadgiver"},
 	{"ekstern", "Camilla Berg (konsulent)", "VHS", "ekstern"},
 };
+
+/* A small deterministic generator, so every demo database is the same. */
+static uint32_t demo_next(uint32_t *state)
+{
+	*state = *state * 1664525u + 1013904223u;
+	return *state >> 8;
+}
+
+/*
+** Case lists shaped like a real export: a CSV with the usual Danish headers, imported
+** through the same path as a user's file. Caseloads differ between caseworkers, as
+** they do in practice.
+*/
+static int demo_cases(sqlite3 *db, const char *code, const char *const *advisors, int nadvisors,
+                      const char *const *provisions, int nprovisions, const char *target, uint32_t seed,
+                      const char **msg)
+{
+	Department d;
+	department_by_code(db, code, &d);
+	Buf csv;
+	buf_init(&csv, 0);
+	buf_puts(&csv, "Sagsnummer;Rådgiver;Målgruppe;Paragraf;Ydelse;Oprettet;Seneste afgørelse;Team\n");
+	static const char *const benefits[] = {"Bevilling", "Afslag", "Delvis bevilling", "Ændring", "Genberegning"};
+	for (int a = 0; a < nadvisors; a++) {
+		int caseload = 24 + (int)(demo_next(&seed) % 22);
+		for (int i = 0; i < caseload; i++) {
+			uint32_t n = demo_next(&seed);
+			int year = 2021 + (int)(n % 5), month = 1 + (int)((n >> 4) % 12), day = 1 + (int)((n >> 9) % 28);
+			int lag = 20 + (int)((n >> 14) % 200);
+			int dmonth = month + lag / 30, dyear = year;
+			while (dmonth > 12)
+				dmonth -= 12, dyear++;
+			buf_printf(&csv, "27.%02d.%02d-G01-%u-%02d;%s;%s;%s;%s;%02d-%02d-%04d;%02d.%02d.%04d;Team %c\n",
+			           10 + (int)(n % 20), (int)((n >> 3) % 40), 100 + (unsigned)(demo_next(&seed) % 9000), year % 100,
+			           advisors[a], target, provisions[demo_next(&seed) % (uint32_t)nprovisions],
+			           benefits[demo_next(&seed) % COUNT(benefits)], day, month, year, 1 + (day % 27), dmonth, dyear,
+			           'A' + a % 2);
+		}
+	}
+	ImportOptions o = {.file_name = "demo-sagsliste.csv", .login = "demo"};
+	ImportResult *r = xcalloc(1, sizeof *r);
+	int rc = cases_import_mem(db, &d, csv.data, csv.len, "demo-sagsliste.csv", &o, r);
+	if (rc != IMPORT_STORED)
+		*msg = _("Demosagslisten kunne ikke indlæses.");
+	free(r);
+	buf_free(&csv);
+	return rc == IMPORT_STORED ? 0 : -1;
+}
+
+/* One planned round per department with its sample drawn from a fixed seed. */
+static int demo_round(sqlite3 *db, const char *code, const char *title, const char *seed, const char **msg)
+{
+	Department d;
+	department_by_code(db, code, &d);
+	int64_t id;
+	Round r;
+	SampleRequest req = {.size = RECOMMENDED_OVERORDNET, .seed_hex = seed, .exclude_months = 12};
+	int64_t drawn;
+	if (db_begin(db) != SQLITE_OK)
+		return -1;
+	if (round_create(db, &d, "overordnet", title, NULL, NULL, 0, "2026-03-02", "2026-04-24", "demo", &id, msg) != 0 ||
+	    !round_by_id(db, id, &r) || sample_draw(db, &r, &req, "demo", &drawn, msg) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db) == SQLITE_OK ? 0 : -1;
+}
 
 int demo_fill(sqlite3 *db, const char **msg)
 {
@@ -70,6 +139,18 @@ int demo_fill(sqlite3 *db, const char **msg)
 		*msg = _("Demodata kunne ikke gemmes.");
 		return -1;
 	}
+	static const char *const children_advisors[] = {"Anne Bækgaard", "Morten Løvstad", "Louise Krag", "Henrik Østerby"};
+	static const char *const children_provisions[] = {"BL § 86", "BL § 87", "BL § 88", "BL § 89", "BL § 32", "BL § 90"};
+	static const char *const adult_advisors[] = {"Signe Økjær", "Peter Dahl", "Sofie Brandt", "Ahmad Nasser"};
+	static const char *const adult_provisions[] = {"SEL § 85", "SEL § 97", "SEL § 100", "SEL § 108", "SEL § 95",
+	                                               "SEL § 96", "SEL § 83", "SEL § 107"};
+	if (demo_cases(db, "BHS", children_advisors, 4, children_provisions, 6, "barn", 20260101u, msg) != 0 ||
+	    demo_cases(db, "VHS", adult_advisors, 4, adult_provisions, 8, "voksen", 20260202u, msg) != 0 ||
+	    demo_round(db, "BHS", "Overordnet ledelsestilsyn forår 2026",
+	               "5eed000000000000000000000000000000000000000000000000000000002026", msg) != 0 ||
+	    demo_round(db, "VHS", "Overordnet ledelsestilsyn forår 2026",
+	               "5eed000000000000000000000000000000000000000000000000000000002027", msg) != 0)
+		return -1;
 	return 0;
 fail:
 	db_rollback(db);

@@ -192,7 +192,8 @@ static int cmd_demo(sqlite3 *db, int argc, char **argv)
 		return cli_fail("%s", msg);
 	printf("Demodata er oprettet i %s. Alle demobrugere har adgangskoden %s:\n"
 	       "  admin (administrator), leder.barn, koordinator.barn, anne (rådgiver) - Børn og unge med handicap\n"
-	       "  leder.voksen, koordinator.voksen, signe (rådgiver), ekstern - Voksenhandicap\n",
+	       "  leder.voksen, koordinator.voksen, signe (rådgiver), ekstern - Voksenhandicap\n"
+	       "Begge afdelinger har en sagsliste og et planlagt overordnet tilsyn med en udtrukket stikprøve.\n",
 	       db_path(), DEMO_PASSWORD);
 	return 0;
 }

@@ -169,6 +169,11 @@ void page_department_home(Req *r)
 	         str_eq(d->area, "barn") ? _("Børn og unge med handicap (barnets lov)")
 	                                 : _("Voksne med handicap (serviceloven)"),
 	         role_title(r->role));
+	if (auth_allows(PERM_DEPT_WORKGROUP, 0, r->role))
+		html_fmt(b, "<ul class=\"cards\">\n<li><a href=\"/d/%U/rounds\">Tilsyn</a><span>planlæg, udtræk og følg "
+		            "afdelingens tilsyn</span></li>\n<li><a href=\"/d/%U/cases\">Sagsliste</a><span>indlæs og se "
+		            "afdelingens sager</span></li>\n</ul>\n",
+		         d->code, d->code);
 	html_lit(b, "<h2>Medarbejdere</h2>\n<table>\n<thead><tr><th scope=\"col\">Navn</th><th scope=\"col\">Rolle</th>"
 	            "</tr></thead>\n<tbody>\n");
 	Stmt q;
