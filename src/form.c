@@ -88,22 +88,40 @@ int form_parse(Arena *a, const char *body, size_t n, Param **out, int *count, co
 }
 
 /* The value of parameter `name` in a header such as
-** `form-data; name="file"; filename="liste.csv"`, quoted or not; NULL when absent. */
+** `form-data; name="file"; filename="liste.csv"`, quoted or not; NULL when absent or when
+** it holds a NUL byte. Parameters are read in order, so text inside a quoted value is
+** never taken for a parameter of its own. */
 static char *header_param(Arena *a, const char *h, size_t n, const char *name)
 {
 	size_t nl = strlen(name);
-	for (size_t i = 0; i + nl + 1 < n; i++) {
-		if ((i > 0 && h[i - 1] != ' ' && h[i - 1] != ';') || strncasecmp(h + i, name, nl) != 0 || h[i + nl] != '=')
+	const char *p = memchr(h, ';', n), *end = h + n;
+	while (p && p < end) {
+		p++;
+		while (p < end && *p == ' ')
+			p++;
+		const char *key = p;
+		while (p < end && *p != '=' && *p != ';')
+			p++;
+		if (p >= end || *p == ';')
 			continue;
-		const char *v = h + i + nl + 1, *end = h + n;
-		if (*v == '"') {
-			const char *q = memchr(v + 1, '"', (size_t)(end - v - 1));
-			return q ? arena_strndup(a, v + 1, (size_t)(q - v - 1)) : NULL;
+		size_t klen = (size_t)(p - key);
+		const char *v = ++p, *vend;
+		if (p < end && *p == '"') {
+			v = ++p;
+			while (p < end && *p != '"')
+				p++;
+			vend = p;
+			if (p < end)
+				p++;
+		} else {
+			while (p < end && *p != ';' && *p != ' ' && *p != '\r')
+				p++;
+			vend = p;
 		}
-		const char *e = v;
-		while (e < end && *e != ';' && *e != ' ' && *e != '\r')
-			e++;
-		return arena_strndup(a, v, (size_t)(e - v));
+		if (klen == nl && strncasecmp(key, name, nl) == 0)
+			return memchr(v, 0, (size_t)(vend - v)) ? NULL : arena_strndup(a, v, (size_t)(vend - v));
+		while (p < end && *p != ';')
+			p++;
 	}
 	return NULL;
 }
