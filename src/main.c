@@ -48,18 +48,6 @@ static const char usage_text[] =
 	"Databasen er --db STI, ellers $TILSYN_DB, ellers ./var/tilsyn.db.\n"
 	"`tilsyn KOMMANDO --help` forklarer den enkelte kommando.\n";
 
-/* Prints "tilsyn: MESSAGE" on stderr and returns the exit status for bad input. */
-int cli_fail(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("tilsyn: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return EXIT_BAD_INPUT;
-}
-
 static int help(const char *text)
 {
 	fputs(text, stdout);
@@ -125,19 +113,6 @@ static int read_password(char *out, size_t n)
 		return 0;
 	}
 	return 1;
-}
-
-/* Who runs a command, for the audit log: the operating-system user. */
-const char *cli_login(void)
-{
-	const char *who = getenv("USER");
-	return who && *who ? who : "kommandolinje";
-}
-
-void cli_audit(sqlite3 *db, const char *action, int64_t department_id, const char *object, const char *detail)
-{
-	audit_log(db, &(AuditEntry){.login = cli_login(), .action = action, .department_id = department_id,
-	                            .object = object, .detail = detail, .ip = "kommandolinje"});
 }
 
 static int cmd_init(sqlite3 *db, int argc, char **argv)

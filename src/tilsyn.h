@@ -336,7 +336,7 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *reason, const char *login,
                    int64_t *replacement, const char **msg);
 
-/* ---- main.c: what the commands share ---- */
+/* ---- cli.c: what the commands share (main.c, cmd_*.c) ---- */
 #define EXIT_BAD_INPUT 2
 ATTR_PRINTF(1, 2) int cli_fail(const char *fmt, ...);
 const char *cli_login(void);

@@ -16,7 +16,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <expat.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -758,16 +757,18 @@ static int serial_to_date(const char *text, int date1904, char out[11])
 	char *end;
 	errno = 0;
 	double v = strtod(text, &end);
-	if (end == text || *end || errno || !isfinite(v))
+	if (end == text || *end || errno || !(v > -1e7 && v < 1e7)) /* also false for NaN */
 		return 0;
-	double day = floor(v);
-	if ((v - day) * 86400000.0 >= 86400000.0 - 0.5) /* rounds to midnight at Excel's precision */
-		day += 1;
+	long long day = (long long)v; /* rounds towards zero: make it the floor */
+	if ((double)day > v)
+		day--;
+	if ((v - (double)day) * 86400000.0 >= 86400000.0 - 0.5) /* midnight at Excel's precision */
+		day++;
 	long long days;
 	if (date1904) {
 		if (day < 0 || day > XLSX_MAX_SERIAL_1904)
 			return 0;
-		days = (long long)day - 24107;
+		days = day - 24107;
 	} else {
 		if (day < 1 || day > XLSX_MAX_SERIAL_1900)
 			return 0;
@@ -775,7 +776,7 @@ static int serial_to_date(const char *text, int date1904, char out[11])
 			memcpy(out, "1900-02-29", 11); /* what Excel shows; not a real date */
 			return 1;
 		}
-		days = (long long)day - (day < 60 ? 25568 : 25569);
+		days = day - (day < 60 ? 25568 : 25569);
 	}
 	int y, m, d;
 	civil_from_days(days, &y, &m, &d);
@@ -862,6 +863,7 @@ static void sheet_cell_start(Reader *r, const char **atts)
 	r->cell_style = parse_index(attr(atts, "s", 0), XLSX_MAX_XFS);
 	r->cell_depth = r->depth;
 	buf_reset(&r->text);
+	buf_append(&r->text, "", 0); /* buf_reset keeps the old bytes: terminate */
 }
 
 static void sheet_start(Reader *r, const char *name, const char **atts)

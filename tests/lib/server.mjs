@@ -17,6 +17,14 @@ export function cli(db, args, input) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// Runs one SQL statement (or several) against DB with the sqlite3 command-line tool and
+// returns its trimmed stdout; throws when sqlite3 fails. `-bail` stops at the first error.
+export function sqlite(db, sql) {
+  const r = spawnSync('sqlite3', ['-bail', db, sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sqlite3 failed (${r.status}): ${r.stderr}`);
+  return r.stdout.trim();
+}
+
 // A fresh database in its own temporary folder; `demo` fills it with the demo municipality.
 export function freshDb({ demo = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tilsyn-test-'));
@@ -41,16 +49,27 @@ export async function startServer({ demo = true, db: existing, args = [] } = {})
   proc.stderr.on('data', (d) => { stderr += d; });
   const url = await new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 10000);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL'); // never leave a half-started server behind
+      fresh?.cleanup();
+      reject(new Error(`server did not start: ${stderr}`));
+    }, 10000);
     proc.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/lytter på (https?:\/\/127\.0\.0\.1:\d+)\//);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      fresh?.cleanup();
+      reject(new Error(`server exited ${code}: ${stderr}`));
+    });
   });
   const stop = async () => {
-    if (proc.exitCode !== null) return proc.exitCode;
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      fresh?.cleanup();
+      return proc.exitCode;
+    }
     const exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
     proc.kill('SIGTERM');
     const code = await exited;
