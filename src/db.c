@@ -6,6 +6,7 @@
 */
 #include "tilsyn.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,20 @@ typedef struct StmtCache {
 
 static _Thread_local sqlite3 *t_db;
 static _Thread_local StmtCache *t_cache;
+static pthread_key_t thread_key;
+static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+
+/* Runs when a server thread ends, so its connection is closed and its statements freed. */
+static void thread_end(void *unused)
+{
+	(void)unused;
+	db_thread_close();
+}
+
+static void thread_key_create(void)
+{
+	pthread_key_create(&thread_key, thread_end);
+}
 
 sqlite3 *db_open(const char *path, char **errmsg)
 {
@@ -86,6 +101,8 @@ sqlite3 *db_thread(void)
 		if (!t_db)
 			fatal("cannot open database %s: %s", g_path, err);
 		t_cache = xcalloc(1, sizeof *t_cache);
+		pthread_once(&thread_key_once, thread_key_create);
+		pthread_setspecific(thread_key, t_db); /* any non-NULL value makes the destructor run */
 	}
 	return t_db;
 }
