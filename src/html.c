@@ -42,7 +42,8 @@ void html_attr(Buf *b, const char *s)
 }
 
 /* A URL component (path segment or query value): everything but unreserved characters
-** is percent-encoded, so the result is also safe inside an attribute. */
+** and '/' is percent-encoded, so the result is also safe inside an attribute. '/' is kept
+** so that a local path survives as ?next=; a value that may hold '/' cannot be one segment. */
 void html_url(Buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";

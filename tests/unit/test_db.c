@@ -1,0 +1,240 @@
+/*
+** Tests of the storage layer (db.c) on real SQLite files in a temporary directory: the
+** pragmas db_open sets, migrations (to the latest version, idempotent, refusing a database
+** from a newer program without touching it), transactions and foreign keys.
+*/
+#include "unit_helpers.h"
+
+/* Each test gets a fresh database, opened with db_open and migrated; teardown removes it
+** also when the test failed. */
+static int setup(void **state)
+{
+	*state = testdb_new();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	testdb_free(*state);
+	return 0;
+}
+
+static void open_sets_pragmas(void **state)
+{
+	TestDb *t = *state;
+	char mode[32];
+	testdb_text(t->db, "PRAGMA journal_mode", mode, sizeof mode);
+	assert_string_equal(mode, "wal");
+	assert_int_equal(testdb_int(t->db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(testdb_int(t->db, "PRAGMA synchronous"), 1); /* NORMAL */
+	assert_int_equal(testdb_int(t->db, "PRAGMA trusted_schema"), 0);
+}
+
+static void open_reports_failure(void **state)
+{
+	(void)state;
+	char *err = NULL;
+	sqlite3 *db = db_open("/nonexistent-dir-for-tilsyn-tests/x.db", &err);
+	assert_null(db);
+	assert_non_null(err);
+	assert_true(strlen(err) > 0);
+	free(err);
+}
+
+static void migrate_to_latest(void **state)
+{
+	TestDb *t = *state;
+	assert_true(db_schema_latest() >= 1);
+	assert_int_equal(db_schema_version(t->db), db_schema_latest());
+	assert_int_equal(testdb_int(t->db, "PRAGMA user_version"), db_schema_latest());
+	const char *tables[] = {"department", "users", "membership", "session", "login_attempt", "audit"};
+	for (size_t i = 0; i < COUNT(tables); i++) {
+		char sql[160];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
+		         tables[i]);
+		if (testdb_int(t->db, sql) != 1)
+			fail_msg("table %s is missing after migration", tables[i]);
+	}
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+}
+
+static void migrate_twice_is_noop(void **state)
+{
+	TestDb *t = *state;
+	assert_int_equal(db_exec(t->db, "INSERT INTO department (code, name, area) VALUES ('A', 'Afd A', 'barn')"),
+	                 SQLITE_OK);
+	int64_t objects = testdb_int(t->db, "SELECT count(*) FROM sqlite_master");
+	static char schema[1 << 16];
+	testdb_text(t->db, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master ORDER BY name)", schema,
+	            sizeof schema);
+	char *err = NULL;
+	assert_int_equal(db_migrate(t->db, &err), 0);
+	assert_null(err);
+	assert_int_equal(db_migrate(t->db, &err), 0);
+	assert_null(err);
+	assert_int_equal(db_schema_version(t->db), db_schema_latest());
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM sqlite_master"), objects);
+	static char again[1 << 16];
+	testdb_text(t->db, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master ORDER BY name)", again,
+	            sizeof again);
+	assert_string_equal(schema, again);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 1);
+}
+
+static void newer_database_is_refused(void **state)
+{
+	(void)state;
+	/* A database written by a newer tilsyn: user_version above what this program knows. */
+	char dir[] = "/tmp/tilsyn-unit-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/new.db", dir);
+	char *err = NULL;
+	sqlite3 *db = db_open(path, &err);
+	assert_non_null(db);
+	int future = db_schema_latest() + 3;
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", future);
+	assert_int_equal(db_exec(db, sql), SQLITE_OK);
+	assert_int_equal(db_exec(db, "CREATE TABLE future_thing (x)"), SQLITE_OK);
+
+	assert_int_equal(db_migrate(db, &err), -1);
+	assert_non_null(err);
+	/* Danish, names both versions and tells what to do. */
+	assert_non_null(strstr(err, "Databasen har skemaversion"));
+	char want[16];
+	snprintf(want, sizeof want, "%d", future);
+	assert_non_null(strstr(err, want));
+	snprintf(want, sizeof want, "%d", db_schema_latest());
+	assert_non_null(strstr(err, want));
+	assert_non_null(strstr(err, "nyere udgave"));
+	free(err);
+
+	/* Left unchanged. */
+	assert_int_equal(db_schema_version(db), future);
+	assert_int_equal(testdb_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'users'"), 0);
+	assert_int_equal(testdb_int(db, "SELECT count(*) FROM sqlite_master"), 1);
+	db_close(db);
+
+	/* Also after reopening: nothing was written. */
+	db = db_open(path, &err);
+	assert_non_null(db);
+	assert_int_equal(db_schema_version(db), future);
+	assert_int_equal(testdb_int(db, "SELECT count(*) FROM sqlite_master"), 1);
+	db_close(db);
+	char p[80];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void rollback_leaves_no_change(void **state)
+{
+	TestDb *t = *state;
+	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(db_exec(t->db, "INSERT INTO department (code, name, area) VALUES ('X', 'Afd X', 'voksen')"),
+	                 SQLITE_OK);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 1);
+	db_rollback(t->db);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 0);
+	assert_true(sqlite3_get_autocommit(t->db));
+	/* Rolling back with no transaction open is harmless. */
+	db_rollback(t->db);
+
+	/* A committed change stays, and is visible from a second connection. */
+	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(db_exec(t->db, "INSERT INTO department (code, name, area) VALUES ('Y', 'Afd Y', 'barn')"),
+	                 SQLITE_OK);
+	assert_int_equal(db_commit(t->db), SQLITE_OK);
+	char *err = NULL;
+	sqlite3 *other = db_open(t->path, &err);
+	assert_non_null(other);
+	assert_int_equal(testdb_int(other, "SELECT count(*) FROM department WHERE code = 'Y'"), 1);
+	/* While one connection writes, the other cannot begin a write (BEGIN IMMEDIATE). */
+	sqlite3_busy_timeout(other, 0);
+	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(db_begin(other), SQLITE_BUSY);
+	db_rollback(t->db);
+	db_close(other);
+}
+
+static void statements_bind_and_read(void **state)
+{
+	TestDb *t = *state;
+	Stmt q;
+	db_prepare(&q, t->db, "INSERT INTO department (code, name, area) VALUES (?1, ?2, ?3)");
+	db_bind_text(&q, 1, "Q'; DROP TABLE users; --");
+	db_bind_text(&q, 2, "Afdeling æøå");
+	db_bind_text(&q, 3, "barn");
+	assert_int_equal(db_done(&q), SQLITE_OK);
+	db_finalize(&q);
+	int64_t id = db_last_id(t->db);
+	assert_true(id > 0);
+	assert_int_equal(db_changes(t->db), 1);
+
+	db_prepare(&q, t->db, "SELECT code, name, ?2, ?3 FROM department WHERE id = ?1");
+	db_bind_int(&q, 1, id);
+	db_bind_null(&q, 2);
+	db_bind_blob(&q, 3, "\0\1\2", 3);
+	assert_true(db_step(&q));
+	assert_string_equal(db_col_text(&q, 0), "Q'; DROP TABLE users; --");
+	assert_string_equal(db_col_text(&q, 1), "Afdeling æøå");
+	assert_true(db_col_is_null(&q, 2));
+	assert_string_equal(db_col_text(&q, 2), ""); /* NULL reads as "" */
+	size_t n = 0;
+	const void *blob = db_col_blob(&q, 3, &n);
+	assert_int_equal(n, 3);
+	assert_memory_equal(blob, "\0\1\2", 3);
+	assert_false(db_step(&q));
+	db_finalize(&q);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM users"), 0);
+
+	/* A constraint violation is reported by db_done. */
+	db_prepare(&q, t->db, "INSERT INTO department (code, name, area) VALUES ('Z', 'Z', 'ugyldig')");
+	assert_int_equal(db_done(&q), SQLITE_CONSTRAINT_CHECK);
+	db_finalize(&q);
+}
+
+static void foreign_keys_enforced(void **state)
+{
+	TestDb *t = *state;
+	assert_int_equal(db_exec(t->db, "INSERT INTO department (id, code, name, area) VALUES (1, 'A', 'A', 'barn')"),
+	                 SQLITE_OK);
+	/* A membership for a user who does not exist. */
+	Stmt q;
+	db_prepare(&q, t->db, "INSERT INTO membership (user_id, department_id, role) VALUES (999, 1, 'leder')");
+	assert_int_equal(db_done(&q), SQLITE_CONSTRAINT_FOREIGNKEY);
+	db_finalize(&q);
+	/* A session for a user who does not exist. */
+	assert_int_not_equal(db_exec(t->db, "INSERT INTO session (token_hash, user_id, csrf, created, last_seen)"
+	                                    " VALUES (x'00', 999, 'c', 0, 0)"),
+	                     SQLITE_OK);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM membership"), 0);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM session"), 0);
+
+	/* Deleting a user removes their memberships (ON DELETE CASCADE). */
+	assert_int_equal(db_exec(t->db, "INSERT INTO users (id, login, name, password_hash) VALUES (5, 'u', 'U', 'h');"
+	                                "INSERT INTO membership VALUES (5, 1, 'leder')"),
+	                 SQLITE_OK);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM membership"), 1);
+	assert_int_equal(db_exec(t->db, "DELETE FROM users WHERE id = 5"), SQLITE_OK);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM membership"), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(open_sets_pragmas, setup, teardown),
+		cmocka_unit_test(open_reports_failure),
+		cmocka_unit_test_setup_teardown(migrate_to_latest, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrate_twice_is_noop, setup, teardown),
+		cmocka_unit_test(newer_database_is_refused),
+		cmocka_unit_test_setup_teardown(rollback_leaves_no_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(statements_bind_and_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(foreign_keys_enforced, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
+}
