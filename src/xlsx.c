@@ -29,6 +29,9 @@
 #define XLSX_MAX_SHARED_STRINGS 1000000
 #define XLSX_MAX_SHARED_BYTES ((size_t)256 << 20)
 #define XLSX_MAX_DEPTH 64
+/* Expat holds a token (a tag with its attributes, a comment) in memory until it is whole;
+** text is handed on in pieces. A token this long is refused rather than buffered. */
+#define XLSX_MAX_TOKEN ((zip_uint64_t)16 << 20)
 #define XLSX_MAX_XFS (1 << 20)    /* cell styles remembered; later ones count as plain numbers */
 #define XLSX_MAX_NUMFMTS 65536    /* custom number formats remembered */
 #define XLSX_MAX_PATH 1024
@@ -67,6 +70,7 @@ struct Reader {
 	int parsing;            /* inside XML_ParseBuffer: XML_StopParser may be called */
 	const char *part;
 	int depth;
+	long long event_at;     /* where in the part the latest parser callback began */
 	StartFn on_start;
 	EndFn on_end;
 	TextFn on_text;
@@ -204,6 +208,7 @@ static const char *attr(const char **atts, const char *name, int want_ns)
 static void XMLCALL xml_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	Reader *r = ud;
+	r->event_at = XML_GetCurrentByteIndex(r->parser);
 	if (r->stop)
 		return;
 	if (++r->depth > XLSX_MAX_DEPTH) {
@@ -218,6 +223,7 @@ static void XMLCALL xml_start(void *ud, const XML_Char *name, const XML_Char **a
 static void XMLCALL xml_end(void *ud, const XML_Char *name)
 {
 	Reader *r = ud;
+	r->event_at = XML_GetCurrentByteIndex(r->parser);
 	if (r->stop)
 		return;
 	if (r->on_end)
@@ -228,8 +234,17 @@ static void XMLCALL xml_end(void *ud, const XML_Char *name)
 static void XMLCALL xml_text(void *ud, const XML_Char *s, int len)
 {
 	Reader *r = ud;
+	r->event_at = XML_GetCurrentByteIndex(r->parser);
 	if (!r->stop && r->on_text)
 		r->on_text(r, s, len);
+}
+
+/* Everything else (comments, white space outside the root, ...): only marks progress. */
+static void XMLCALL xml_other(void *ud, const XML_Char *s, int len)
+{
+	Reader *r = ud;
+	(void)s, (void)len;
+	r->event_at = XML_GetCurrentByteIndex(r->parser);
 }
 
 /* Excel never writes a DOCTYPE; refusing it outright rules out entity expansion bombs
@@ -298,11 +313,13 @@ static int parse_part(Reader *r, const char *name, StartFn on_start, EndFn on_en
 	XML_SetUserData(p, r);
 	XML_SetElementHandler(p, xml_start, xml_end);
 	XML_SetCharacterDataHandler(p, xml_text);
+	XML_SetDefaultHandlerExpand(p, xml_other);
 	XML_SetStartDoctypeDeclHandler(p, xml_doctype);
 	XML_SetEntityDeclHandler(p, xml_entity);
 	r->parser = p;
 	r->part = name;
 	r->depth = 0;
+	r->event_at = 0;
 	r->on_start = on_start;
 	r->on_end = on_end;
 	r->on_text = on_text;
@@ -340,6 +357,8 @@ static int parse_part(Reader *r, const char *name, StartFn on_start, EndFn on_en
 		if (status == XML_STATUS_ERROR && !r->stop)
 			fail(r, _(NOT_XLSX ": fejl i XML'en i %s, linje %lu: %s."), name,
 			     (unsigned long)XML_GetCurrentLineNumber(p), XML_ErrorString(XML_GetErrorCode(p)));
+		if (!r->stop && r->event_at >= 0 && unpacked - (zip_uint64_t)r->event_at > XLSX_MAX_TOKEN)
+			fail(r, _("Filen er afvist: %s indeholder et XML-element på mere end 16 MB."), name);
 		if (n == 0)
 			break;
 	}
@@ -366,9 +385,9 @@ static int hex_value(int c)
 ** Resolves a relationship target against the directory of the part that holds the
 ** relationship ("xl/"): "worksheets/sheet1.xml" -> "xl/worksheets/sheet1.xml",
 ** "/xl/worksheets/sheet1.xml" -> "xl/worksheets/sheet1.xml", with "." and ".." and %XX
-** handled. Returns 0 when the target cannot be a part name.
+** handled. Returns 0 when the target cannot be a part name (out is then undefined).
 */
-static int resolve_target(char out[XLSX_MAX_PATH], const char *base_dir, const char *target)
+static int resolve_into(char out[XLSX_MAX_PATH], const char *base_dir, const char *target)
 {
 	char joined[XLSX_MAX_PATH];
 	size_t n = 0;
@@ -416,7 +435,16 @@ static int resolve_target(char out[XLSX_MAX_PATH], const char *base_dir, const c
 		memcpy(out + len, seg, sl + 1);
 		len += sl;
 	}
-	return len > 0;
+	return len > 0 && utf8_valid(out, len); /* %XX may have made bytes that are no text */
+}
+
+/* The same, leaving out empty when the target is no good. */
+static int resolve_target(char out[XLSX_MAX_PATH], const char *base_dir, const char *target)
+{
+	if (resolve_into(out, base_dir, target))
+		return 1;
+	out[0] = 0;
+	return 0;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -822,8 +850,11 @@ static void sheet_row_start(Reader *r, const char **atts)
 		long v = parse_index(rs, 1 << 24);
 		if (v < 1) {
 			char safe[32];
-			fail(r, _("Rækken efter række %ld har et ugyldigt rækkenummer (\"%s\")."), r->prev_row,
-			     safe_text(safe, rs));
+			if (r->prev_row)
+				fail(r, _("Rækken efter række %ld har et ugyldigt rækkenummer (\"%s\")."),
+				     r->prev_row, safe_text(safe, rs));
+			else
+				fail(r, _("Den første række har et ugyldigt rækkenummer (\"%s\")."), safe_text(safe, rs));
 			return;
 		}
 		r->row = v;

@@ -2,7 +2,7 @@
 // loopback port with a fresh SQLite file, run the CLI, and an HTTP client that keeps cookies
 // and knows how to log in through the real form.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,15 +25,34 @@ export function sqlite(db, sql) {
   return r.stdout.trim();
 }
 
-// A fresh database in its own temporary folder; `demo` fills it with the demo municipality.
+// `tilsyn demo` takes a while (password hashing, case imports), so each test process makes
+// the demo database once and hands out copies of it.
+let demoTemplate = null;
+function demoTemplateDb() {
+  if (demoTemplate) return demoTemplate;
+  const dir = mkdtempSync(join(tmpdir(), 'tilsyn-template-'));
+  const db = join(dir, 'tilsyn.db');
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  let r = cli(db, ['init']);
+  if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
+  r = cli(db, ['demo']);
+  if (r.status !== 0) throw new Error(`demo failed: ${r.stderr}`);
+  demoTemplate = db;
+  return db;
+}
+
+// A fresh database in its own temporary folder; `demo` fills it with the demo municipality
+// (a copy of this process's demo database: the same data, a file of its own).
 export function freshDb({ demo = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tilsyn-test-'));
   const db = join(dir, 'tilsyn.db');
-  let r = cli(db, ['init']);
-  if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
   if (demo) {
-    r = cli(db, ['demo']);
-    if (r.status !== 0) throw new Error(`demo failed: ${r.stderr}`);
+    const template = demoTemplateDb();
+    copyFileSync(template, db);
+    for (const suffix of ['-wal', '-shm']) if (existsSync(template + suffix)) copyFileSync(template + suffix, db + suffix);
+  } else {
+    const r = cli(db, ['init']);
+    if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
   }
   return { dir, db, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -554,6 +554,39 @@ static void test_zip_without_workbook(void **state)
 	expect_error(tmp_path("badxml.xlsx"), "fejl i XML'en i xl/worksheets/sheet1.xml, linje 2");
 }
 
+static void test_unreadable_first_sheet(void **state)
+{
+	(void)state;
+	const char *workbook = "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\"><sheets>"
+	                       "<sheet name=\"Diagram1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+	Part chart[] = {
+		{"xl/workbook.xml", workbook, 0},
+		{"xl/_rels/workbook.xml.rels",
+		 "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+		 "<Relationship Id=\"rId1\" Type=\"" REL_TYPE "chartsheet\" Target=\"chartsheets/sheet1.xml\"/>"
+		 "</Relationships>", 0},
+		{"xl/chartsheets/sheet1.xml", "<chartsheet xmlns=\"" NS_MAIN "\"/>", 0},
+	};
+	write_zip(tmp_path("chart.xlsx"), chart, COUNT(chart));
+	expect_error(tmp_path("chart.xlsx"), "(\"Diagram1\") er et diagram, ikke et regneark");
+
+	/* An encrypted part: a zip with a password. */
+	const char *path = tmp_path("password.xlsx");
+	write_minimal(path, NULL, "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>", NULL);
+	int err;
+	zip_t *z = zip_open(path, 0, &err);
+	assert_non_null(z);
+	zip_int64_t idx = zip_name_locate(z, "xl/worksheets/sheet1.xml", 0);
+	assert_true(idx >= 0);
+	if (zip_file_set_encryption(z, (zip_uint64_t)idx, ZIP_EM_AES_256, "hemmelig") != 0) {
+		zip_discard(z); /* libzip without encryption support: nothing to test */
+		unlink(path);
+		return;
+	}
+	assert_int_equal(zip_close(z), 0);
+	expect_error(path, "Filen er beskyttet med adgangskode.");
+}
+
 static void test_billion_laughs_refused(void **state)
 {
 	(void)state;
@@ -751,7 +784,9 @@ static void test_bad_cells_refused(void **state)
 	write_minimal(path, NULL, "<row r=\"4\"><c r=\"4C\"><v>5</v></c></row>", NULL);
 	expect_error(path, "Række 4: en celle har en ugyldig placering (\"4C\")");
 	write_minimal(path, NULL, "<row r=\"2\"><c><v>1</v></c></row><row r=\"x\"/>", NULL);
-	expect_error(path, "efter række 2 har et ugyldigt rækkenummer");
+	expect_error(path, "Rækken efter række 2 har et ugyldigt rækkenummer (\"x\")");
+	write_minimal(path, NULL, "<row r=\"0\"><c><v>1</v></c></row>", NULL);
+	expect_error(path, "Den første række har et ugyldigt rækkenummer (\"0\")");
 }
 
 static int group_setup(void **state)
@@ -791,6 +826,7 @@ int main(void)
 		cmocka_unit_test(test_first_sheet_by_workbook_order),
 		cmocka_unit_test(test_not_a_zip),
 		cmocka_unit_test(test_zip_without_workbook),
+		cmocka_unit_test(test_unreadable_first_sheet),
 		cmocka_unit_test(test_billion_laughs_refused),
 		cmocka_unit_test(test_deep_nesting_refused),
 		cmocka_unit_test(test_compression_bomb_refused),
