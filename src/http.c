@@ -280,6 +280,15 @@ static enum MHD_Result check_arg_utf8(void *cls, enum MHD_ValueKind kind, const 
 	return MHD_YES;
 }
 
+/* Whether a Content-Type header names this media type (parameters such as charset allowed). */
+static int media_type_is(const char *header, const char *type)
+{
+	size_t n = strlen(type);
+	if (strncasecmp(header, type, n) != 0)
+		return 0;
+	return header[n] == 0 || header[n] == ';' || header[n] == ' ';
+}
+
 static void load_session(Req *r)
 {
 	const char *token = req_cookie(r, SESSION_COOKIE);
@@ -363,7 +372,15 @@ static void dispatch(Req *r, const char *body, size_t body_len)
 		return;
 	}
 
+	/* Routes that do not depend on a role in the department are decided first, so that
+	** whether a department exists is told only to those allowed to ask. */
+	int dept_perm = r->route->perm >= PERM_DEPT_MEMBER;
 	const char *code = req_capture(r, "dept");
+	if (!dept_perm && !route_allows(r->route, r->user, ROLE_NONE)) {
+		deny(r, _("Du har ikke adgang til denne side med din rolle. Kontakt din leder eller "
+		          "administrator, hvis du mener, det er en fejl."));
+		return;
+	}
 	if (code) {
 		Department *d = arena_alloc(r->arena, sizeof *d);
 		if (!department_by_code(r->db, code, d)) {
@@ -383,12 +400,12 @@ static void dispatch(Req *r, const char *body, size_t body_len)
 		const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 		const char *err = NULL;
 		/* Files are accepted only where a route allows more than a plain form's size. */
-		if (ct && r->route->max_body > HTTP_FORM_LIMIT && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+		if (ct && r->route->max_body > HTTP_FORM_LIMIT && media_type_is(ct, "multipart/form-data")) {
 			if (form_parse_multipart(r->arena, ct, body, body_len, &r->form, &r->nform, &err) != 0) {
 				http_error(r, 400, err);
 				return;
 			}
-		} else if (body_len && (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)) {
+		} else if (body_len && (!ct || !media_type_is(ct, "application/x-www-form-urlencoded"))) {
 			http_error(r, 400, _("Formularen blev sendt i et ukendt format."));
 			return;
 		} else if (form_parse(r->arena, body, body_len, &r->form, &r->nform, &err) != 0) {
