@@ -146,7 +146,8 @@ const char *role_code(Role r);
 const char *role_title(Role r);
 Role role_parse(const char *s);
 
-/* What a route demands of the person asking. */
+/* What a route demands of the person asking. The PERM_DEPT_* values come last: the router
+** treats everything from PERM_DEPT_MEMBER on as depending on the role in :dept. */
 typedef enum Perm {
 	PERM_PUBLIC = 0,    /* anyone, also not logged in */
 	PERM_LOGIN,         /* any logged-in user */
