@@ -84,6 +84,7 @@ typedef struct Import {
 	char **headers;     /* every column's header, for messages about any column */
 	int nheaders;
 	char colname[32];
+	Stmt upsert;        /* store_row's statement, prepared once per import */
 } Import;
 
 static const char *column_name(Import *im, int c)
@@ -192,36 +193,40 @@ static const char *cell(const ImportResult *r, int f, int ncells, const char *co
 	return c >= 0 && c < ncells ? cells[c] : "";
 }
 
+/* The WHERE leaves a second row with the same number in this file unstored. Prepared once in
+** import_begin with the constant parameters (department, time, import) bound; only the row's
+** fields change per row. */
+static const char upsert_sql[] =
+	"INSERT INTO cases (department_id, case_no, advisor, target, provision, benefit, opened, decided, team,"
+	"  first_seen, last_seen, first_import_id, last_import_id)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?11)"
+	" ON CONFLICT (department_id, case_no) DO UPDATE SET advisor = excluded.advisor,"
+	"  target = excluded.target, provision = excluded.provision, benefit = excluded.benefit,"
+	"  opened = excluded.opened, decided = excluded.decided, team = excluded.team,"
+	"  last_seen = excluded.last_seen, last_import_id = excluded.last_import_id"
+	"  WHERE cases.last_import_id IS NOT excluded.last_import_id";
+
 static int store_row(Import *im, long line, const char *v[F_COUNT])
 {
-	Stmt q;
-	/* The WHERE leaves a second row with the same number in this file unstored, and
-	** RETURNING tells a new case from an updated one. */
-	db_prepare(&q, im->db,
-	           "INSERT INTO cases (department_id, case_no, advisor, target, provision, benefit, opened, decided, team,"
-	           "  first_seen, last_seen, first_import_id, last_import_id)"
-	           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?11)"
-	           " ON CONFLICT (department_id, case_no) DO UPDATE SET advisor = excluded.advisor,"
-	           "  target = excluded.target, provision = excluded.provision, benefit = excluded.benefit,"
-	           "  opened = excluded.opened, decided = excluded.decided, team = excluded.team,"
-	           "  last_seen = excluded.last_seen, last_import_id = excluded.last_import_id"
-	           "  WHERE cases.last_import_id IS NOT excluded.last_import_id"
-	           " RETURNING first_import_id = ?11");
-	db_bind_int(&q, 1, im->d->id);
+	sqlite3_stmt *st = im->upsert.st;
+	/* SQLITE_STATIC: the values (the reader's record, on_row's buffers) outlive the step, and
+	** every field is bound again for the next row, so no copy is needed. */
 	for (int f = 0; f < F_COUNT; f++)
 		if (*v[f])
-			db_bind_text(&q, 2 + f, v[f]);
-	db_bind_text(&q, 10, im->now);
-	db_bind_int(&q, 11, im->r->import_id);
-	int rc = sqlite3_step(q.st);
-	int inserted = rc == SQLITE_ROW ? (int)db_col_int(&q, 0) : -1;
-	if (rc == SQLITE_ROW)
-		rc = sqlite3_step(q.st);
-	db_finalize(&q);
+			sqlite3_bind_text(st, 2 + f, v[f], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 2 + f);
+	/* What happened, without RETURNING (which builds and drops a temporary table on every
+	** row): no change is the skipped duplicate, and only a real insert (not the DO UPDATE)
+	** sets the last insert rowid. */
+	sqlite3_set_last_insert_rowid(im->db, 0);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		snprintf(im->r->error, sizeof im->r->error, _("Linje %ld kunne ikke gemmes: %s"), line, db_errmsg(im->db));
 		return -1;
 	}
+	int inserted = sqlite3_changes(im->db) == 0 ? -1 : sqlite3_last_insert_rowid(im->db) != 0;
 	if (inserted < 0) {
 		problem(im, line, im->r->header_of[F_CASE_NO], _("Sagsnummeret %s står også tidligere i filen."), v[F_CASE_NO]);
 		return 1;
@@ -245,6 +250,12 @@ static int on_row(void *ctx, long line, int ncells, const char *const *cells)
 		}
 		return 0;
 	}
+	/* Spreadsheet exports often end in rows of empty cells (";;;;;;"); they are not cases. */
+	int blank = 1;
+	for (int c = 0; c < ncells && blank; c++)
+		blank = str_empty(cells[c]);
+	if (blank)
+		return 0;
 	r->rows_read++;
 	long bad = 0;
 
@@ -344,6 +355,10 @@ static int import_begin(sqlite3 *db, const Department *d, const char *name, cons
 		return -1;
 	}
 	r->import_id = db_last_id(db);
+	db_prepare(&im->upsert, db, upsert_sql);
+	db_bind_int(&im->upsert, 1, d->id);
+	db_bind_text(&im->upsert, 10, im->now);
+	db_bind_int(&im->upsert, 11, r->import_id);
 	return 0;
 }
 
@@ -355,6 +370,7 @@ static int import_end(Import *im, int read_rc, const char *read_err)
 	for (int c = 0; c < im->nheaders; c++)
 		free(im->headers[c]);
 	free(im->headers);
+	db_finalize(&im->upsert);
 	if (read_rc != 0 && !im->failed && read_err && *read_err)
 		snprintf(r->error, sizeof r->error, "%s", read_err);
 	if (!im->have_header && !*r->error)

@@ -76,18 +76,39 @@ static const uint16_t cp1252_high[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
-ATTR_PRINTF(3, 4) static int fail(Reader *r, long line, const char *fmt, ...)
+static size_t utf8_cut_tail(const char *p, size_t n);
+
+/* Writes "Linje N: " (when line > 0) and the message into err, never ending in half a
+** character when it has to be cut short. */
+__attribute__((format(printf, 4, 0))) static void vmessage(char *err, size_t errlen, long line,
+                                                           const char *fmt, va_list ap)
 {
-	if (!r->err || r->errlen == 0)
-		return -1;
+	if (!err || errlen == 0)
+		return;
 	size_t n = 0;
 	if (line > 0) {
-		int k = snprintf(r->err, r->errlen, _("Linje %ld: "), line);
-		n = k > 0 && (size_t)k < r->errlen ? (size_t)k : r->errlen - 1;
+		int k = snprintf(err, errlen, _("Linje %ld: "), line);
+		n = k > 0 && (size_t)k < errlen ? (size_t)k : errlen - 1;
 	}
+	vsnprintf(err + n, errlen - n, fmt, ap);
+	size_t len = strlen(err);
+	err[len - utf8_cut_tail(err, len)] = 0;
+}
+
+ATTR_PRINTF(4, 5) static void message(char *err, size_t errlen, long line, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(r->err + n, r->errlen - n, fmt, ap);
+	vmessage(err, errlen, line, fmt, ap);
+	va_end(ap);
+}
+
+/* Stops the reading: the message for the line, and -1. */
+ATTR_PRINTF(3, 4) static int fail(Reader *r, long line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(r->err, r->errlen, line, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -101,19 +122,31 @@ static void set_encoding(Reader *r, int enc)
 
 /* ---- records ---- */
 
-static int cell_append(Reader *r, const char *p, size_t n)
+/* Appends to the current cell; the Buf's own functions only when it must grow, since this
+** runs for every field. */
+static inline int cell_append(Reader *r, const char *p, size_t n)
 {
-	if (r->rec.len - r->cell_start + n > SHEET_MAX_CELL_BYTES)
+	Buf *b = &r->rec;
+	if (b->len - r->cell_start + n > SHEET_MAX_CELL_BYTES)
 		return fail(r, r->field_line, _("feltet er længere end %d tegn."), SHEET_MAX_CELL_BYTES);
-	buf_append(&r->rec, p, n);
+	if (b->len + n < b->cap) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+	} else {
+		buf_append(b, p, n);
+	}
 	return 0;
 }
 
-static int field_end(Reader *r)
+static inline int field_end(Reader *r)
 {
+	Buf *b = &r->rec;
 	if (r->ncells == SHEET_MAX_CELLS)
 		return fail(r, r->rec_line, _("rækken har mere end %d kolonner."), SHEET_MAX_CELLS);
-	buf_putc(&r->rec, 0);
+	if (b->len + 1 < b->cap)
+		b->data[b->len++] = 0;
+	else
+		buf_putc(b, 0);
 	r->off[r->ncells++] = r->cell_start;
 	r->cell_start = r->rec.len;
 	return 0;
@@ -384,12 +417,46 @@ static int fail_nul(Reader *r)
 	              "den igen som CSV fra regnearket eller fagsystemet."));
 }
 
+/* Whether 8 bytes are ASCII without a NUL (the classic "has a zero byte" test). */
+static inline int word_plain(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	uint64_t zero = (w - 0x0101010101010101u) & ~w;
+	return ((w | zero) & 0x8080808080808080u) == 0;
+}
+
+/*
+** utf8_valid, with plain ASCII skipped 8 bytes at a time: only the stretches around other
+** bytes go through utf8_valid. A stretch ends where 8 ASCII bytes follow, which is always
+** between two sequences, so it is checked whole.
+*/
+static int utf8_valid_fast(const char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		while (i + 8 <= n && word_plain(p + i))
+			i += 8;
+		if (i + 8 > n)
+			return utf8_valid(p + i, n - i);
+		size_t j = i + 8;
+		while (j + 8 <= n && !word_plain(p + j))
+			j += 8;
+		if (j + 8 > n)
+			j = n;
+		if (!utf8_valid(p + i, j - i))
+			return 0;
+		i = j;
+	}
+	return 1;
+}
+
 /* Parses p[0..n) as UTF-8; a sequence the chunk cuts off is left for the next chunk. */
 static int process_utf8(Reader *r, const char *p, size_t n, int eof, size_t *used)
 {
 	size_t m = eof ? n : n - utf8_cut_tail(p, n);
 	*used = m;
-	if (utf8_valid(p, m))
+	if (utf8_valid_fast(p, m))
 		return parse(r, p, m);
 	size_t bad = utf8_first_bad(p, m);
 	int rc = parse(r, p, bad);
@@ -510,8 +577,7 @@ static int source_next(Source *s, size_t keep, const char **p, size_t *n, int *e
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			if (err && errlen)
-				snprintf(err, errlen, _("Filen kan ikke læses: %s."), strerror(errno));
+			message(err, errlen, 0, _("Filen kan ikke læses: %s."), strerror(errno));
 			return -1;
 		}
 		if (got == 0) {
@@ -585,14 +651,12 @@ int csv_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char *
 			memset(info, 0, sizeof *info);
 			snprintf(info->format, sizeof info->format, "csv");
 		}
-		if (err && errlen) {
-			if (e == ENOENT)
-				snprintf(err, errlen, _("Filen %s findes ikke."), path);
-			else if (e == EACCES)
-				snprintf(err, errlen, _("Der er ikke adgang til at læse filen %s."), path);
-			else
-				snprintf(err, errlen, _("Filen %s kan ikke åbnes: %s."), path, strerror(e));
-		}
+		if (e == ENOENT)
+			message(err, errlen, 0, _("Filen %s findes ikke."), path);
+		else if (e == EACCES)
+			message(err, errlen, 0, _("Der er ikke adgang til at læse filen %s."), path);
+		else
+			message(err, errlen, 0, _("Filen %s kan ikke åbnes: %s."), path, strerror(e));
 		return -1;
 	}
 	char *buf = xmalloc(CSV_CHUNK);

@@ -602,6 +602,31 @@ static void missing_file(void **state)
 	result_free(res);
 }
 
+/* A message cut short by a small buffer does not end in half a character. */
+static void short_error_buffer(void **state)
+{
+	(void)state;
+	Buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "a;b\n");
+	for (int i = 0; i <= SHEET_MAX_CELLS; i++)
+		buf_puts(&b, "x;");
+	Rows rows = {0};
+	char err[12]; /* "Linje 2: r" and the first byte of "æ" */
+	assert_int_equal(csv_read_mem(b.data, b.len, NULL, collect, &rows, err, sizeof err), -1);
+	assert_string_equal(err, "Linje 2: r");
+	assert_int_equal(csv_read_mem(b.data, b.len, NULL, collect, &rows, NULL, 0), -1);
+	for (int i = 0; i < rows.n; i++) {
+		for (int k = 0; k < rows.ncells[i]; k++)
+			free(rows.cells[i][k]);
+		free(rows.cells[i]);
+	}
+	free(rows.line);
+	free(rows.ncells);
+	free(rows.cells);
+	buf_free(&b);
+}
+
 /* ---- the chunk boundary ---- */
 
 /* Pads b with ASCII rows so that exactly `before` bytes of the next row come before offset
@@ -867,6 +892,7 @@ int main(void)
 		cmocka_unit_test(cell_and_record_limits),
 		cmocka_unit_test(row_fn_stops_reading),
 		cmocka_unit_test(missing_file),
+		cmocka_unit_test(short_error_buffer),
 		cmocka_unit_test(file_record_across_chunk_boundary),
 		cmocka_unit_test(random_round_trip),
 	};
