@@ -120,7 +120,8 @@ void page_cases_list(Req *r)
 		html_lit(b, "</tbody>\n</table>\n<h2>Sager</h2>\n");
 		if (total > 1000)
 			html_fmt(b, "<p>Viser de første 1000 af %I sager. Brug filtrene for at se andre.</p>\n", total);
-		html_lit(b, "<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Sagsnummer</th><th scope=\"col\">Rådgiver</th>"
+		html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Sager\"><table>\n<thead><tr>"
+		            "<th scope=\"col\">Sagsnummer</th><th scope=\"col\">Rådgiver</th>"
 		            "<th scope=\"col\">Målgruppe</th><th scope=\"col\">Paragraf</th><th scope=\"col\">Ydelse</th>"
 		            "<th scope=\"col\">Oprettet</th><th scope=\"col\">Seneste afgørelse</th><th scope=\"col\">Team</th>"
 		            "</tr></thead>\n<tbody>\n");
@@ -225,7 +226,8 @@ static void preview_page(Req *r, int status, const char *token, const char *file
 	html_lit(b, "</tbody>\n</table>\n");
 
 	if (res->npreview) {
-		html_lit(b, "<h2>De første gyldige rækker</h2>\n<div class=\"scroll\"><table>\n<thead><tr>");
+		html_lit(b, "<h2>De første gyldige rækker</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+		            "aria-label=\"De første gyldige rækker\"><table>\n<thead><tr>");
 		for (int f = 0; f < F_COUNT; f++)
 			html_fmt(b, "<th scope=\"col\">%T</th>", case_field_titles[f]);
 		html_lit(b, "</tr></thead>\n<tbody>\n");

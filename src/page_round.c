@@ -240,7 +240,8 @@ static void round_page(Req *r, const Round *rd, int status, const char *error)
 		db_finalize(&q);
 		html_lit(b, "</tbody>\n</table>\n");
 
-		html_lit(b, "<h2>Udtrukne sager</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Sagsnummer</th>"
+		html_lit(b, "<h2>Udtrukne sager</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+		            "aria-label=\"Udtrukne sager\"><table>\n<thead><tr><th scope=\"col\">Sagsnummer</th>"
 		            "<th scope=\"col\">Rådgiver</th><th scope=\"col\">Paragraf</th><th scope=\"col\">Status</th>"
 		            "<th scope=\"col\">Erstat</th></tr></thead>\n<tbody>\n");
 		db_prepare(&q, r->db,

@@ -55,7 +55,9 @@ void page_user_list(Req *r)
 	Stmt q;
 	db_prepare(&q, r->db,
 	           "SELECT u.id, u.login, u.name, u.is_admin, u.active,"
-	           " (SELECT group_concat(d.code || ': ' || m.role, ', ') FROM membership m"
+	           " (SELECT group_concat(d.code || ': ' || CASE m.role WHEN 'leder' THEN 'leder'"
+	           "  WHEN 'koordinator' THEN 'faglig koordinator' WHEN 'raadgiver' THEN 'rådgiver'"
+	           "  ELSE 'ekstern konsulent' END, ', ') FROM membership m"
 	           "  JOIN department d ON d.id = m.department_id WHERE m.user_id = u.id)"
 	           " FROM users u ORDER BY u.active DESC, u.name");
 	html_lit(b, "<table>\n<caption>Alle brugere</caption>\n<thead><tr><th scope=\"col\">Navn</th>"
