@@ -11,7 +11,7 @@ LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 PKGCFLAGS = $(shell pkg-config --cflags $(PKGS))
 
 SRC = $(filter-out src/main.c, $(wildcard src/*.c))
-EMBED = $(sort $(wildcard src/schema/*.sql)) $(sort $(wildcard static/*))
+EMBED = $(sort $(wildcard src/schema/*.sql)) $(sort $(wildcard static/*)) $(sort $(wildcard catalogues/*.json))
 OBJ = $(SRC:src/%.c=$(O)/%.o) $(O)/embedded.o
 ASAN_OBJ = $(SRC:src/%.c=$(O)/asan/%.o) $(O)/asan/embedded.o
 ASAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -436,5 +436,10 @@ int cmd_round(sqlite3 *db, int argc, char **argv)
 		return round_replace_cmd(db, argc, argv);
 	if (str_eq(argv[1], "cases"))
 		return round_cases_cmd(db, argc, argv);
+	if (str_eq(argv[1], "results")) {
+		Round r;
+		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);
+		return rc ? rc : cmd_round_results(db, &r, argc, argv);
+	}
 	return cli_fail("ukendt underkommando 'round %s' (se tilsyn round --help)", argv[1]);
 }

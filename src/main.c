@@ -42,6 +42,8 @@ static const char usage_text[] =
 	"  round sample TILSYN (--size N | --per-advisor K) [--seed HEX64] [--exclude-reviewed-months M]\n"
 	"  round replace TILSYN SAGSNUMMER --reason TEKST\n"
 	"  round cases TILSYN [--format csv|json]\n"
+	"  round results TILSYN [--format json|csv|text]\n"
+	"  catalogue list [--format json|text]\n"
 	"  audit verify                  kontrollér at logbogen er ubrudt\n"
 	"\n"
 	"Roller: admin, leder, koordinator, raadgiver, ekstern.\n"
@@ -77,6 +79,12 @@ static sqlite3 *open_db(const char *path)
 	if (db_migrate(db, &err) != 0) {
 		fprintf(stderr, "tilsyn: %s: %s\n", path, err);
 		free(err);
+		db_close(db);
+		return NULL;
+	}
+	char msg[512];
+	if (catalogue_install_defaults(db, msg, sizeof msg) < 0) {
+		fprintf(stderr, "tilsyn: standardkatalogerne kunne ikke installeres: %s\n", msg);
 		db_close(db);
 		return NULL;
 	}
@@ -409,6 +417,13 @@ static const struct {
 	 "Indlæsningen er alt eller intet: har en række fejl (også et CPR-nummer i et hvilket som helst felt),\n"
 	 "gemmes intet, og alle fejl vises med linje og kolonne. --skip-invalid gemmer de gyldige rækker og\n"
 	 "viser de afviste. --dry-run kontrollerer kun. En ny indlæsning opdaterer sagerne ud fra sagsnummeret.\n"},
+	{"catalogue", cmd_catalogue,
+	 "Brug:\n"
+	 "  tilsyn catalogue list [--format json|text]\n"
+	 "\n"
+	 "Viser de udgivne spørgekataloger (den nyeste version af hver): kode, titel, art (overordnet eller\n"
+	 "tema), målgruppe (barn, voksen eller begge), version og antal spørgsmål. Standardkatalogerne\n"
+	 "følger med programmet og installeres af tilsyn init.\n"},
 	{"round", cmd_round,
 	 "Brug:\n"
 	 "  tilsyn round create --department KODE --kind overordnet|uddybende|ekstern --title TITEL\n"
@@ -418,6 +433,7 @@ static const struct {
 	 "                      [--opened-to DATO] [--decided-from DATO] [--decided-to DATO] [--reason TEKST]\n"
 	 "  tilsyn round replace TILSYN SAGSNUMMER --reason TEKST\n"
 	 "  tilsyn round cases TILSYN [--format csv|json]\n"
+	 "  tilsyn round results TILSYN [--format json|csv|text]\n"
 	 "\n"
 	 "round create skriver det nye tilsyns nummer. round sample trækker stikprøven: hver mulig sag får\n"
 	 "nøglen BLAKE2b-256(nøgle = seed, besked = sagsnummer), og stikprøven er de N sager med de mindste\n"

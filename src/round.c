@@ -24,6 +24,55 @@ const char *round_kind_title(const char *kind)
 	return kind;
 }
 
+static int attach(sqlite3 *db, int64_t round_id, int64_t catalogue_id, int position)
+{
+	Stmt q;
+	db_prepare(&q, db, "INSERT OR IGNORE INTO round_catalogue (round_id, catalogue_id, position) VALUES (?1, ?2, ?3)");
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, catalogue_id);
+	db_bind_int(&q, 3, position);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	return rc;
+}
+
+/*
+** The catalogues a round uses, fixed at creation so the round keeps those versions: the
+** named catalogue, or else (unless the round is uddybende) the newest published overordnet
+** catalogue for the department's target group; then the named theme catalogues.
+*/
+static int attach_catalogues(sqlite3 *db, int64_t round_id, const Department *d, const char *kind,
+                             const char *catalogue, const char *const *themes, int nthemes, const char **msg)
+{
+	int64_t main_id = 0;
+	if (catalogue && *catalogue) {
+		if (!(main_id = catalogue_newest(db, catalogue))) {
+			*msg = _("Kataloget findes ikke eller er ikke udgivet (se tilsyn catalogue list).");
+			return -1;
+		}
+	} else if (!str_eq(kind, "uddybende")) {
+		main_id = catalogue_default_for(db, d->area);
+	}
+	if (main_id && attach(db, round_id, main_id, 0) != SQLITE_OK)
+		return *msg = _("Tilsynets katalog kunne ikke gemmes."), -1;
+	for (int i = 0; i < nthemes; i++) {
+		Stmt q;
+		db_prepare(&q, db,
+		           "SELECT id FROM catalogue WHERE code = ?1 AND kind = 'tema' AND status = 'udgivet'"
+		           " ORDER BY version DESC LIMIT 1");
+		db_bind_text(&q, 1, themes[i]);
+		int64_t id = db_step(&q) ? db_col_int(&q, 0) : 0;
+		db_finalize(&q);
+		if (!id) {
+			*msg = _("Et tema findes ikke som udgivet temakatalog (se tilsyn catalogue list).");
+			return -1;
+		}
+		if (attach(db, round_id, id, i + 1) != SQLITE_OK)
+			return *msg = _("Tilsynets temaer kunne ikke gemmes."), -1;
+	}
+	return 0;
+}
+
 int round_create(sqlite3 *db, const Department *d, const char *kind, const char *title, const char *catalogue,
                  const char *const *themes, int nthemes, const char *start, const char *end, const char *login,
                  int64_t *id, const char **msg)
@@ -90,6 +139,8 @@ int round_create(sqlite3 *db, const Department *d, const char *kind, const char 
 			return -1;
 		}
 	}
+	if (attach_catalogues(db, *id, d, kind, catalogue, themes, nthemes, msg) != 0)
+		return -1;
 	char object[64];
 	snprintf(object, sizeof object, "round:%lld", (long long)*id);
 	audit_log(db, &(AuditEntry){.login = login, .action = "round_create", .department_id = d->id, .object = object,

@@ -337,6 +337,58 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *reason, const char *login,
                    int64_t *replacement, const char **msg);
 
+/* ---- catalogue.c: question catalogues, drafts and published versions ---- */
+struct json_t;
+int catalogue_validate(struct json_t *root, char *err, size_t n);
+int catalogue_store_json(sqlite3 *db, const char *text, const char *status, const char *source, int64_t *id,
+                         char *err, size_t n);
+int catalogue_publish(sqlite3 *db, int64_t id);
+int catalogue_install_defaults(sqlite3 *db, char *err, size_t n);
+int64_t catalogue_newest(sqlite3 *db, const char *code);
+int64_t catalogue_default_for(sqlite3 *db, const char *target);
+
+/* ---- answer.c: the review's answers, with conflict detection and history ---- */
+typedef struct AnswerInput {
+	const char *value;      /* ja, delvist, nej, ikke_relevant, a choice, free text; "" clears */
+	int material;           /* væsentlig betydning for afgørelsen (only with nej / delvist) */
+	const char *comment;
+	int64_t seen_revision;  /* the revision the person saw; -1 to overwrite regardless */
+} AnswerInput;
+typedef struct AnswerState {
+	char value[5001];
+	int material;
+	char comment[5001];
+	int64_t revision;
+	char by[201];
+	char at[32];
+} AnswerState;
+enum { ANSWER_SAVED = 0, ANSWER_CONFLICT = 1, ANSWER_INVALID = -1 };
+const char *answer_value_title(const char *v);
+int answer_value_allowed(const char *scale, const char *choices_json, const char *value);
+int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+                const User *by, AnswerState *current, const char **msg);
+int answer_missing(sqlite3 *db, int64_t round_id, int64_t case_id);
+
+/* ---- stats.c, results.c: honest small-sample statistics ---- */
+void stats_wilson(int64_t k, int64_t n, double *low, double *high);
+void stats_newcombe(int64_t k1, int64_t n1, int64_t k2, int64_t n2, double *diff, double *low, double *high);
+const char *stats_verdict(double low, double high);
+typedef struct QuestionResult {
+	int64_t question_id;
+	char code[33];
+	char *text, *section;
+	char category[16];
+	int64_t yes, partly, no, not_relevant, unanswered, material;
+	int has_fulfilled;
+	double fulfilled, ci_low, ci_high;
+	int64_t prev_round; /* 0 when there is no comparable earlier result */
+	double prev_fulfilled, diff, diff_low, diff_high;
+} QuestionResult;
+int results_round(sqlite3 *db, const Round *r, QuestionResult **out);
+int64_t results_previous_round(sqlite3 *db, const Round *r);
+void results_free(QuestionResult *r, int n);
+char *results_json(const Round *r, const QuestionResult *x, int n);
+
 /* ---- cli.c: what the commands share (main.c, cmd_*.c) ---- */
 #define EXIT_BAD_INPUT 2
 ATTR_PRINTF(1, 2) int cli_fail(const char *fmt, ...);
@@ -344,6 +396,8 @@ const char *cli_login(void);
 void cli_audit(sqlite3 *db, const char *action, int64_t department_id, const char *object, const char *detail);
 int cmd_cases(sqlite3 *db, int argc, char **argv);
 int cmd_round(sqlite3 *db, int argc, char **argv);
+int cmd_catalogue(sqlite3 *db, int argc, char **argv);
+int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv);
 
 /* ---- demo.c ---- */
 int demo_fill(sqlite3 *db, const char **msg);

@@ -1,0 +1,222 @@
+/*
+** Answers: one per sampled case and question. Saving checks the value against the
+** question's scale, refuses CPR numbers in comments, and refuses to overwrite a change
+** made by someone else since the page was loaded (the revision the client saw must still
+** be current), returning both values so the conflict can be shown. Every change is kept
+** in answer_history. The first answer of a round starts its review.
+*/
+#include "tilsyn.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *answer_value_title(const char *v)
+{
+	if (str_eq(v, "ja"))
+		return _("ja");
+	if (str_eq(v, "delvist"))
+		return _("delvist");
+	if (str_eq(v, "nej"))
+		return _("nej");
+	if (str_eq(v, "ikke_relevant"))
+		return _("ikke relevant");
+	return v ? v : "";
+}
+
+/* Whether value is allowed by a question's scale; "" (clearing the answer) always is. */
+int answer_value_allowed(const char *scale, const char *choices_json, const char *value)
+{
+	if (!value || !*value)
+		return 1;
+	if (str_eq(scale, "jdn"))
+		return str_eq(value, "ja") || str_eq(value, "delvist") || str_eq(value, "nej") || str_eq(value, "ikke_relevant");
+	if (str_eq(scale, "jn"))
+		return str_eq(value, "ja") || str_eq(value, "nej") || str_eq(value, "ikke_relevant");
+	if (str_eq(scale, "text"))
+		return strlen(value) <= 5000 && utf8_valid(value, strlen(value));
+	if (str_eq(scale, "choice")) {
+		json_t *a = json_loads(choices_json ? choices_json : "[]", 0, NULL);
+		int ok = 0;
+		for (size_t i = 0; i < json_array_size(a) && !ok; i++)
+			ok = str_eq(json_string_value(json_array_get(a, i)), value);
+		json_decref(a);
+		return ok;
+	}
+	return 0;
+}
+
+/* The question, if it belongs to one of the round's catalogues. */
+static int round_question(sqlite3 *db, int64_t round_id, int64_t question_id, char scale[8], char **choices)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT q.scale, q.choices FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
+	           " WHERE rc.round_id = ?1 AND q.id = ?2");
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, question_id);
+	int found = db_step(&q);
+	if (found) {
+		snprintf(scale, 8, "%s", db_col_text(&q, 0));
+		*choices = db_col_is_null(&q, 1) ? NULL : xstrdup(db_col_text(&q, 1));
+	}
+	db_finalize(&q);
+	return found;
+}
+
+/*
+** Saves one answer inside the caller's transaction. Returns ANSWER_SAVED, ANSWER_CONFLICT
+** (someone saved since revision `seen`; *current holds what they saved) or ANSWER_INVALID
+** with *msg saying why.
+*/
+int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+                const User *by, AnswerState *current, const char **msg)
+{
+	char scale[8];
+	char *choices = NULL;
+	memset(current, 0, sizeof *current);
+	if (!round_question(db, round_id, question_id, scale, &choices)) {
+		*msg = _("Spørgsmålet hører ikke til dette tilsyn.");
+		return ANSWER_INVALID;
+	}
+	int allowed = answer_value_allowed(scale, choices, in->value);
+	free(choices);
+	const char *value = in->value && *in->value ? in->value : NULL;
+	const char *comment = in->comment ? in->comment : "";
+	if (!allowed) {
+		*msg = _("Svaret passer ikke til spørgsmålet.");
+		return ANSWER_INVALID;
+	}
+	if (in->material && !str_eq(value, "nej") && !str_eq(value, "delvist")) {
+		*msg = _("Kun et nej eller delvist svar kan have væsentlig betydning for afgørelsen.");
+		return ANSWER_INVALID;
+	}
+	if (strlen(comment) > 5000 || !utf8_valid(comment, strlen(comment))) {
+		*msg = _("Kommentaren er for lang (højst 5000 tegn) eller indeholder ugyldige tegn.");
+		return ANSWER_INVALID;
+	}
+	if (cpr_find(comment) >= 0 || (value && cpr_find(value) >= 0)) {
+		*msg = _("Teksten ligner et CPR-nummer. CPR-numre må ikke skrives i tilsyn; henvis til sagen med sagsnummeret.");
+		return ANSWER_INVALID;
+	}
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT rc.review_status, a.value, a.material, a.comment, a.revision, coalesce(u.name, ''), a.updated_at"
+	           " FROM round_case rc LEFT JOIN answer a ON a.round_id = rc.round_id AND a.case_id = rc.case_id"
+	           "  AND a.question_id = ?3 LEFT JOIN users u ON u.id = a.updated_by"
+	           " WHERE rc.round_id = ?1 AND rc.case_id = ?2 AND rc.status = 'udtrukket'");
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, case_id);
+	db_bind_int(&q, 3, question_id);
+	if (!db_step(&q)) {
+		db_finalize(&q);
+		*msg = _("Sagen er ikke i tilsynets stikprøve.");
+		return ANSWER_INVALID;
+	}
+	int exists = !db_col_is_null(&q, 4);
+	snprintf(current->value, sizeof current->value, "%s", db_col_text(&q, 1));
+	current->material = (int)db_col_int(&q, 2);
+	snprintf(current->comment, sizeof current->comment, "%s", db_col_text(&q, 3));
+	current->revision = exists ? db_col_int(&q, 4) : 0;
+	snprintf(current->by, sizeof current->by, "%s", db_col_text(&q, 5));
+	snprintf(current->at, sizeof current->at, "%s", db_col_text(&q, 6));
+	int finished = str_eq(db_col_text(&q, 0), "faerdig");
+	db_finalize(&q);
+	if (in->seen_revision >= 0 && in->seen_revision != current->revision)
+		return ANSWER_CONFLICT;
+	if (exists && str_eq(current->value, value ? value : "") && current->material == (in->material != 0) &&
+	    str_eq(current->comment, comment))
+		return ANSWER_SAVED; /* nothing changed; no history row */
+
+	char now[32];
+	time_iso(now, time(NULL));
+	db_prepare(&q, db,
+	           "INSERT INTO answer (round_id, case_id, question_id, value, material, comment, revision, updated_at, updated_by)"
+	           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8) ON CONFLICT (round_id, case_id, question_id) DO UPDATE SET"
+	           " value = excluded.value, material = excluded.material, comment = excluded.comment,"
+	           " revision = answer.revision + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by");
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, case_id);
+	db_bind_int(&q, 3, question_id);
+	db_bind_text(&q, 4, value);
+	db_bind_int(&q, 5, in->material != 0);
+	db_bind_text(&q, 6, comment);
+	db_bind_text(&q, 7, now);
+	db_bind_int(&q, 8, by->id);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc == SQLITE_OK) {
+		db_prepare(&q, db,
+		           "INSERT INTO answer_history (round_id, case_id, question_id, old_value, new_value, old_material,"
+		           " new_material, old_comment, new_comment, at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+		db_bind_int(&q, 1, round_id);
+		db_bind_int(&q, 2, case_id);
+		db_bind_int(&q, 3, question_id);
+		db_bind_text(&q, 4, exists && *current->value ? current->value : NULL);
+		db_bind_text(&q, 5, value);
+		if (exists)
+			db_bind_int(&q, 6, current->material);
+		db_bind_int(&q, 7, in->material != 0);
+		db_bind_text(&q, 8, exists ? current->comment : NULL);
+		db_bind_text(&q, 9, comment);
+		db_bind_text(&q, 10, now);
+		db_bind_int(&q, 11, by->id);
+		rc = db_done(&q);
+		db_finalize(&q);
+	}
+	if (rc == SQLITE_OK) {
+		/* A changed answer reopens a finished case: "færdig" must stay true. */
+		db_prepare(&q, db,
+		           "UPDATE round_case SET review_status = 'i_gang', finished_at = NULL"
+		           " WHERE round_id = ?1 AND case_id = ?2 AND (review_status = 'ikke_startet' OR ?3)");
+		db_bind_int(&q, 1, round_id);
+		db_bind_int(&q, 2, case_id);
+		db_bind_int(&q, 3, finished);
+		rc = db_done(&q);
+		db_finalize(&q);
+	}
+	if (rc == SQLITE_OK) {
+		db_prepare(&q, db,
+		           "UPDATE round SET review_started_at = ?2,"
+		           " phase = CASE WHEN phase IN ('planlaegning', 'udvaelgelse') THEN 'gennemgang' ELSE phase END"
+		           " WHERE id = ?1 AND review_started_at IS NULL");
+		db_bind_int(&q, 1, round_id);
+		db_bind_text(&q, 2, now);
+		rc = db_done(&q);
+		db_finalize(&q);
+	}
+	if (rc != SQLITE_OK) {
+		*msg = _("Svaret kunne ikke gemmes i databasen.");
+		return ANSWER_INVALID;
+	}
+	current->revision = exists ? current->revision + 1 : 1;
+	snprintf(current->value, sizeof current->value, "%s", value ? value : "");
+	current->material = in->material != 0;
+	snprintf(current->comment, sizeof current->comment, "%s", comment);
+	snprintf(current->by, sizeof current->by, "%s", by->name);
+	snprintf(current->at, sizeof current->at, "%s", now);
+	return ANSWER_SAVED;
+}
+
+/*
+** The questions still to answer for a case: those relevant (no condition, or the
+** condition's question answered with one of its answers) without an answer. Text
+** questions are optional. Returns the count, or -1 on a database error.
+*/
+int answer_missing(sqlite3 *db, int64_t round_id, int64_t case_id)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT count(*) FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
+	           " LEFT JOIN answer a ON a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = q.id"
+	           " WHERE rc.round_id = ?1 AND q.scale <> 'text' AND (a.value IS NULL OR a.value = '')"
+	           " AND (q.cond_question IS NULL OR EXISTS (SELECT 1 FROM question c JOIN answer ca ON ca.question_id = c.id"
+	           "  AND ca.round_id = ?1 AND ca.case_id = ?2 WHERE c.catalogue_id = q.catalogue_id AND c.code = q.cond_question"
+	           "  AND ca.value IN (SELECT value FROM json_each(q.cond_answers))))");
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, case_id);
+	int n = db_step(&q) ? (int)db_col_int(&q, 0) : -1;
+	db_finalize(&q);
+	return n;
+}

@@ -1,0 +1,329 @@
+/*
+** Question catalogues: the shipped defaults (the JSON files in catalogues/, compiled into the binary),
+** validation of a catalogue's content, storing drafts and immutable published versions,
+** and choosing the catalogues a round uses. A question's code is kept across versions so
+** that rounds can be compared; "ja" is always the fulfilled answer.
+*/
+#include "tilsyn.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(char *err, size_t n, const char *fmt, ...) ATTR_PRINTF(3, 4);
+static int fail(char *err, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int valid_code(const char *s, int upper, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!(isdigit(c) || c == '-' || (upper ? isupper(c) : islower(c))))
+			return 0;
+	}
+	return 1;
+}
+
+static const char *str_field(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int text_ok(const char *s, size_t max)
+{
+	return s && *s && strlen(s) <= max && utf8_valid(s, strlen(s)) && cpr_find(s) < 0;
+}
+
+static int scale_allows(const char *scale, json_t *choices, const char *answer)
+{
+	if (str_eq(scale, "jdn"))
+		return str_eq(answer, "ja") || str_eq(answer, "delvist") || str_eq(answer, "nej") ||
+		       str_eq(answer, "ikke_relevant");
+	if (str_eq(scale, "jn"))
+		return str_eq(answer, "ja") || str_eq(answer, "nej") || str_eq(answer, "ikke_relevant");
+	if (str_eq(scale, "choice"))
+		for (size_t i = 0; i < json_array_size(choices); i++)
+			if (str_eq(json_string_value(json_array_get(choices, i)), answer))
+				return 1;
+	return 0;
+}
+
+/*
+** Checks a catalogue (parsed JSON) against the rules; on failure err names the catalogue
+** and the question. Conditions may refer only to earlier questions of the same catalogue.
+*/
+int catalogue_validate(json_t *root, char *err, size_t n)
+{
+	const char *code = str_field(root, "code");
+	if (!valid_code(code, 0, 64))
+		return fail(err, n, _("Kataloget mangler en kode (små bogstaver, tal og '-')."));
+	if (!text_ok(str_field(root, "title"), 200))
+		return fail(err, n, _("Katalog %s: titlen mangler eller er for lang."), code);
+	const char *kind = str_field(root, "kind"), *target = str_field(root, "target");
+	if (!str_eq(kind, "overordnet") && !str_eq(kind, "tema"))
+		return fail(err, n, _("Katalog %s: arten skal være overordnet eller tema."), code);
+	if (!str_eq(target, "barn") && !str_eq(target, "voksen") && !str_eq(target, "begge"))
+		return fail(err, n, _("Katalog %s: målgruppen skal være barn, voksen eller begge."), code);
+	json_t *sections = json_object_get(root, "sections");
+	if (!json_is_array(sections) || json_array_size(sections) == 0)
+		return fail(err, n, _("Katalog %s har ingen afsnit."), code);
+	json_t *seen = json_object(); /* code -> question, for uniqueness and conditions */
+	int count = 0, rc = 0;
+	for (size_t s = 0; s < json_array_size(sections) && !rc; s++) {
+		json_t *sec = json_array_get(sections, s);
+		json_t *questions = json_object_get(sec, "questions");
+		if (!text_ok(str_field(sec, "title"), 200) || !json_is_array(questions) || !json_array_size(questions)) {
+			rc = fail(err, n, _("Katalog %s: afsnit %zu mangler titel eller spørgsmål."), code, s + 1);
+			break;
+		}
+		for (size_t k = 0; k < json_array_size(questions) && !rc; k++) {
+			json_t *q = json_array_get(questions, k);
+			const char *qc = str_field(q, "code");
+			if (!valid_code(qc, 1, 32)) {
+				rc = fail(err, n, _("Katalog %s, afsnit %zu, spørgsmål %zu: koden skal være STORE bogstaver, tal og "
+				                    "'-' (højst 32 tegn)."), code, s + 1, k + 1);
+				break;
+			}
+			if (json_object_get(seen, qc)) {
+				rc = fail(err, n, _("Katalog %s: spørgsmålskoden %s bruges to gange."), code, qc);
+				break;
+			}
+			const char *scale = str_field(q, "scale") ? str_field(q, "scale") : "jdn";
+			const char *cat = str_field(q, "category");
+			json_t *choices = json_object_get(q, "choices");
+			if (!text_ok(str_field(q, "text"), 1000))
+				rc = fail(err, n, _("Katalog %s, spørgsmål %s: spørgsmålsteksten mangler, er for lang eller ligner et "
+				                    "CPR-nummer."), code, qc);
+			else if (str_field(q, "guidance") && !text_ok(str_field(q, "guidance"), 5000))
+				rc = fail(err, n, _("Katalog %s, spørgsmål %s: vejledningen er for lang eller ugyldig."), code, qc);
+			else if (str_field(q, "reference") && *str_field(q, "reference") && !text_ok(str_field(q, "reference"), 500))
+				rc = fail(err, n, _("Katalog %s, spørgsmål %s: lovhenvisningen er for lang eller ugyldig."), code, qc);
+			else if (!str_eq(cat, "forvaltningsret") && !str_eq(cat, "retssikkerhed") && !str_eq(cat, "socialfaglig"))
+				rc = fail(err, n, _("Katalog %s, spørgsmål %s: kategorien skal være forvaltningsret, retssikkerhed "
+				                    "eller socialfaglig."), code, qc);
+			else if (!str_eq(scale, "jdn") && !str_eq(scale, "jn") && !str_eq(scale, "choice") && !str_eq(scale, "text"))
+				rc = fail(err, n, _("Katalog %s, spørgsmål %s: svarskalaen skal være jdn, jn, choice eller text."), code, qc);
+			else if (str_eq(scale, "choice") && (!json_is_array(choices) || json_array_size(choices) < 2))
+				rc = fail(err, n, _("Katalog %s, spørgsmål %s: et valg skal have mindst to svarmuligheder."), code, qc);
+			if (rc)
+				break;
+			json_t *cond = json_object_get(q, "condition");
+			if (cond) {
+				const char *on = str_field(cond, "question");
+				json_t *target_q = on ? json_object_get(seen, on) : NULL;
+				json_t *answers = json_object_get(cond, "answers");
+				if (!target_q) {
+					rc = fail(err, n, _("Katalog %s, spørgsmål %s: betingelsen skal pege på et tidligere spørgsmål."), code, qc);
+					break;
+				}
+				const char *tscale = str_field(target_q, "scale") ? str_field(target_q, "scale") : "jdn";
+				if (!json_is_array(answers) || !json_array_size(answers))
+					rc = fail(err, n, _("Katalog %s, spørgsmål %s: betingelsen mangler svar."), code, qc);
+				for (size_t a = 0; !rc && a < json_array_size(answers); a++)
+					if (!scale_allows(tscale, json_object_get(target_q, "choices"),
+					                  json_string_value(json_array_get(answers, a))))
+						rc = fail(err, n, _("Katalog %s, spørgsmål %s: betingelsens svar passer ikke til spørgsmål %s."),
+						          code, qc, on);
+				if (rc)
+					break;
+			}
+			json_object_set(seen, qc, q);
+			count++;
+		}
+	}
+	json_decref(seen);
+	if (!rc && count > 200)
+		rc = fail(err, n, _("Katalog %s har mere end 200 spørgsmål."), code);
+	return rc;
+}
+
+static int64_t insert_catalogue(sqlite3 *db, json_t *root, int version, const char *status, const char *source)
+{
+	char now[32];
+	time_iso(now, time(NULL));
+	Stmt q;
+	db_prepare(&q, db,
+	           "INSERT INTO catalogue (code, version, title, kind, target, description, status, source, created_at,"
+	           " published_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'kladde', ?7, ?8, NULL)");
+	db_bind_text(&q, 1, str_field(root, "code"));
+	db_bind_int(&q, 2, version);
+	db_bind_text(&q, 3, str_field(root, "title"));
+	db_bind_text(&q, 4, str_field(root, "kind"));
+	db_bind_text(&q, 5, str_field(root, "target"));
+	db_bind_text(&q, 6, str_field(root, "description") ? str_field(root, "description") : "");
+	db_bind_text(&q, 7, source);
+	db_bind_text(&q, 8, now);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc != SQLITE_OK)
+		return -1;
+	int64_t id = db_last_id(db);
+	json_t *sections = json_object_get(root, "sections");
+	int position = 0;
+	for (size_t s = 0; s < json_array_size(sections) && rc == SQLITE_OK; s++) {
+		json_t *sec = json_array_get(sections, s);
+		db_prepare(&q, db, "INSERT INTO catalogue_section (catalogue_id, position, title) VALUES (?1, ?2, ?3)");
+		db_bind_int(&q, 1, id);
+		db_bind_int(&q, 2, (int64_t)s + 1);
+		db_bind_text(&q, 3, str_field(sec, "title"));
+		rc = db_done(&q);
+		db_finalize(&q);
+		int64_t section_id = db_last_id(db);
+		json_t *questions = json_object_get(sec, "questions");
+		for (size_t k = 0; k < json_array_size(questions) && rc == SQLITE_OK; k++) {
+			json_t *qq = json_array_get(questions, k);
+			json_t *cond = json_object_get(qq, "condition");
+			char *choices = json_object_get(qq, "choices") ? json_dumps(json_object_get(qq, "choices"), JSON_COMPACT) : NULL;
+			char *answers = cond ? json_dumps(json_object_get(cond, "answers"), JSON_COMPACT) : NULL;
+			db_prepare(&q, db,
+			           "INSERT INTO question (catalogue_id, section_id, position, code, text, guidance, reference, category,"
+			           " scale, choices, cond_question, cond_answers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+			db_bind_int(&q, 1, id);
+			db_bind_int(&q, 2, section_id);
+			db_bind_int(&q, 3, ++position);
+			db_bind_text(&q, 4, str_field(qq, "code"));
+			db_bind_text(&q, 5, str_field(qq, "text"));
+			db_bind_text(&q, 6, str_field(qq, "guidance") ? str_field(qq, "guidance") : "");
+			db_bind_text(&q, 7, str_field(qq, "reference") ? str_field(qq, "reference") : "");
+			db_bind_text(&q, 8, str_field(qq, "category"));
+			db_bind_text(&q, 9, str_field(qq, "scale") ? str_field(qq, "scale") : "jdn");
+			db_bind_text(&q, 10, choices);
+			db_bind_text(&q, 11, cond ? str_field(cond, "question") : NULL);
+			db_bind_text(&q, 12, answers);
+			rc = db_done(&q);
+			db_finalize(&q);
+			free(choices);
+			free(answers);
+		}
+	}
+	if (rc == SQLITE_OK && str_eq(status, "udgivet"))
+		rc = catalogue_publish(db, id) == 0 ? SQLITE_OK : SQLITE_ERROR;
+	return rc == SQLITE_OK ? id : -1;
+}
+
+int catalogue_publish(sqlite3 *db, int64_t id)
+{
+	char now[32];
+	time_iso(now, time(NULL));
+	Stmt q;
+	db_prepare(&q, db, "UPDATE catalogue SET status = 'udgivet', published_at = ?2 WHERE id = ?1 AND status = 'kladde'");
+	db_bind_int(&q, 1, id);
+	db_bind_text(&q, 2, now);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	return rc == SQLITE_OK && db_changes(db) == 1 ? 0 : -1;
+}
+
+/*
+** Stores a catalogue given as JSON text: validated, then saved as a new version (one past
+** the newest with that code) with the given status. Runs in the caller's transaction.
+*/
+int catalogue_store_json(sqlite3 *db, const char *text, const char *status, const char *source, int64_t *id,
+                         char *err, size_t n)
+{
+	json_error_t jerr;
+	json_t *root = json_loads(text, 0, &jerr);
+	if (!root)
+		return fail(err, n, _("Kataloget er ikke gyldig JSON (linje %d: %s)."), jerr.line, jerr.text);
+	int rc = catalogue_validate(root, err, n);
+	if (rc == 0) {
+		Stmt q;
+		db_prepare(&q, db, "SELECT coalesce(max(version), 0) FROM catalogue WHERE code = ?1");
+		db_bind_text(&q, 1, str_field(root, "code"));
+		int version = db_step(&q) ? (int)db_col_int(&q, 0) + 1 : 1;
+		db_finalize(&q);
+		*id = insert_catalogue(db, root, version, status, source);
+		if (*id < 0)
+			rc = fail(err, n, _("Kataloget kunne ikke gemmes: %s"), db_errmsg(db));
+	}
+	json_decref(root);
+	return rc;
+}
+
+/*
+** Installs the catalogues shipped in the binary. A shipped catalogue is stored when its
+** code has no version with its "version" number yet, so upgrades add new versions and
+** never touch what rounds already use. Returns how many were added, or -1.
+*/
+int catalogue_install_defaults(sqlite3 *db, char *err, size_t n)
+{
+	int added = 0;
+	if (db_begin(db) != SQLITE_OK)
+		return fail(err, n, _("Databasen er optaget af et andet program."));
+	for (size_t i = 0; i < embedded_count; i++) {
+		const EmbeddedFile *f = &embedded_files[i];
+		if (strncmp(f->name, "catalogues/", 11) != 0 || !strstr(f->name, ".json"))
+			continue;
+		json_error_t jerr;
+		json_t *root = json_loadb((const char *)f->data, f->size, 0, &jerr);
+		if (!root) {
+			db_rollback(db);
+			return fail(err, n, "%s: %s (linje %d)", f->name, jerr.text, jerr.line);
+		}
+		int rc = catalogue_validate(root, err, n);
+		int version = (int)json_integer_value(json_object_get(root, "version"));
+		if (rc == 0 && version < 1)
+			rc = fail(err, n, _("%s: versionen skal være et tal fra 1."), f->name);
+		Stmt q;
+		int exists = 0;
+		if (rc == 0) {
+			db_prepare(&q, db, "SELECT 1 FROM catalogue WHERE code = ?1 AND version >= ?2");
+			db_bind_text(&q, 1, str_field(root, "code"));
+			db_bind_int(&q, 2, version);
+			exists = db_step(&q);
+			db_finalize(&q);
+		}
+		if (rc == 0 && !exists) {
+			if (insert_catalogue(db, root, version, "udgivet", "standard") < 0)
+				rc = fail(err, n, _("%s kunne ikke gemmes: %s"), f->name, db_errmsg(db));
+			else
+				added++;
+		}
+		json_decref(root);
+		if (rc) {
+			db_rollback(db);
+			return -1;
+		}
+	}
+	if (db_commit(db) != SQLITE_OK)
+		return fail(err, n, _("Katalogerne kunne ikke gemmes: %s"), db_errmsg(db));
+	return added;
+}
+
+/* The newest published version of a catalogue by code, or 0. */
+int64_t catalogue_newest(sqlite3 *db, const char *code)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT id FROM catalogue WHERE code = ?1 AND status = 'udgivet' ORDER BY version DESC LIMIT 1");
+	db_bind_text(&q, 1, code);
+	int64_t id = db_step(&q) ? db_col_int(&q, 0) : 0;
+	db_finalize(&q);
+	return id;
+}
+
+/* The newest published overordnet catalogue for a target group (barn or voksen), or 0;
+** one made for the department's own group wins over one for both. */
+int64_t catalogue_default_for(sqlite3 *db, const char *target)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT id FROM catalogue WHERE kind = 'overordnet' AND status = 'udgivet' AND target IN (?1, 'begge')"
+	           " ORDER BY target = ?1 DESC, published_at DESC, id DESC LIMIT 1");
+	db_bind_text(&q, 1, target);
+	int64_t id = db_step(&q) ? db_col_int(&q, 0) : 0;
+	db_finalize(&q);
+	return id;
+}

@@ -1,0 +1,156 @@
+/*
+** The command-line side of catalogues and the review: `tilsyn catalogue list` and
+** `tilsyn round results`.
+*/
+#include "tilsyn.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *format_arg(int argc, char **argv, int first)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	const char *format = "text";
+	int c;
+	optind = first;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'f')
+			return NULL;
+		format = optarg;
+	}
+	if (optind < argc)
+		return NULL;
+	return format;
+}
+
+static int catalogue_list(sqlite3 *db, const char *format)
+{
+	Stmt q;
+	/* Every catalogue's newest published version, with how many questions it has. */
+	db_prepare(&q, db,
+	           "SELECT c.code, c.title, c.kind, c.target, c.version, c.source,"
+	           " (SELECT count(*) FROM question x WHERE x.catalogue_id = c.id) FROM catalogue c"
+	           " WHERE c.status = 'udgivet' AND c.version = (SELECT max(version) FROM catalogue o"
+	           "  WHERE o.code = c.code AND o.status = 'udgivet') ORDER BY c.kind, c.target, c.code");
+	json_t *all = json_array();
+	while (db_step(&q)) {
+		if (str_eq(format, "json")) {
+			json_t *o = json_object();
+			json_object_set_new(o, "code", json_string(db_col_text(&q, 0)));
+			json_object_set_new(o, "title", json_string(db_col_text(&q, 1)));
+			json_object_set_new(o, "kind", json_string(db_col_text(&q, 2)));
+			json_object_set_new(o, "target", json_string(db_col_text(&q, 3)));
+			json_object_set_new(o, "version", json_integer(db_col_int(&q, 4)));
+			json_object_set_new(o, "source", json_string(db_col_text(&q, 5)));
+			json_object_set_new(o, "questions", json_integer(db_col_int(&q, 6)));
+			json_array_append_new(all, o);
+		} else {
+			printf("%-28s v%-3lld %-10s %-6s %3lld spm.  %s\n", db_col_text(&q, 0), (long long)db_col_int(&q, 4),
+			       db_col_text(&q, 2), db_col_text(&q, 3), (long long)db_col_int(&q, 6), db_col_text(&q, 1));
+		}
+	}
+	db_finalize(&q);
+	if (str_eq(format, "json")) {
+		json_dumpf(all, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+	}
+	json_decref(all);
+	return 0;
+}
+
+int cmd_catalogue(sqlite3 *db, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_fail("catalogue: angiv en underkommando (se tilsyn catalogue --help)");
+	if (str_eq(argv[1], "list")) {
+		const char *format = format_arg(argc, argv, 2);
+		if (!format || (!str_eq(format, "json") && !str_eq(format, "text")))
+			return cli_fail("catalogue list: --format skal være json eller text");
+		return catalogue_list(db, format);
+	}
+	return cli_fail("ukendt underkommando 'catalogue %s' (se tilsyn catalogue --help)", argv[1]);
+}
+
+static void csv_cell(const char *s, int last)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+	putchar(last ? '\n' : ',');
+}
+
+static void print_results_csv(const QuestionResult *x, int n)
+{
+	puts("code,text,yes,partly,no,not_relevant,unanswered,material,fulfilled,ci_low,ci_high,"
+	     "previous_round,previous_fulfilled,diff,diff_low,diff_high,verdict");
+	for (int i = 0; i < n; i++) {
+		char num[400];
+		csv_cell(x[i].code, 0);
+		csv_cell(x[i].text, 0);
+		snprintf(num, sizeof num, "%lld,%lld,%lld,%lld,%lld,%lld,", (long long)x[i].yes, (long long)x[i].partly,
+		         (long long)x[i].no, (long long)x[i].not_relevant, (long long)x[i].unanswered, (long long)x[i].material);
+		fputs(num, stdout);
+		if (x[i].has_fulfilled)
+			printf("%.4f,%.4f,%.4f,", x[i].fulfilled, x[i].ci_low, x[i].ci_high);
+		else
+			fputs(",,,", stdout);
+		if (x[i].prev_round)
+			printf("%lld,%.4f,%.4f,%.4f,%.4f,%s\n", (long long)x[i].prev_round, x[i].prev_fulfilled, x[i].diff,
+			       x[i].diff_low, x[i].diff_high, stats_verdict(x[i].diff_low, x[i].diff_high));
+		else
+			fputs(",,,,,\n", stdout);
+	}
+}
+
+static void print_results_text(const Round *r, const QuestionResult *x, int n)
+{
+	printf("%s (tilsyn %lld)\n\n", r->title, (long long)r->id);
+	printf("%-16s %4s %4s %4s %4s %4s  %-20s %s\n", "Spørgsmål", "ja", "delv", "nej", "ir", "ubes", "opfyldt (95 %-int.)",
+	       "ændring siden sidst");
+	for (int i = 0; i < n; i++) {
+		char ful[40] = "-", change[80] = "";
+		if (x[i].has_fulfilled)
+			snprintf(ful, sizeof ful, "%3.0f %% (%2.0f-%3.0f %%)", 100 * x[i].fulfilled, 100 * x[i].ci_low,
+			         100 * x[i].ci_high);
+		if (x[i].prev_round) {
+			const char *v = stats_verdict(x[i].diff_low, x[i].diff_high);
+			snprintf(change, sizeof change, "%+.0f point (%+.0f til %+.0f): %s", 100 * x[i].diff, 100 * x[i].diff_low,
+			         100 * x[i].diff_high,
+			         str_eq(v, "improved") ? "forbedring" : str_eq(v, "declined") ? "forringelse" : "ingen klar ændring");
+		}
+		printf("%-16s %4lld %4lld %4lld %4lld %4lld  %-20s %s\n", x[i].code, (long long)x[i].yes, (long long)x[i].partly,
+		       (long long)x[i].no, (long long)x[i].not_relevant, (long long)x[i].unanswered, ful, change);
+	}
+	puts("\nOpfyldt = ja / (ja + delvist + nej). Med få sager er usikkerheden stor: se intervallet, ikke kun tallet.");
+}
+
+int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv)
+{
+	const char *format = format_arg(argc, argv, 3);
+	if (!format || (!str_eq(format, "json") && !str_eq(format, "csv") && !str_eq(format, "text")))
+		return cli_fail("round results: --format skal være json, csv eller text");
+	QuestionResult *x;
+	int n = results_round(db, r, &x);
+	if (str_eq(format, "json")) {
+		char *text = results_json(r, x, n);
+		puts(text);
+		free(text);
+	} else if (str_eq(format, "csv")) {
+		print_results_csv(x, n);
+	} else {
+		print_results_text(r, x, n);
+	}
+	results_free(x, n);
+	return 0;
+}

@@ -1,0 +1,53 @@
+/*
+** Statistics that stay honest with 20-40 cases: the share fulfilled with Wilson's score
+** interval, and the change against an earlier round with Newcombe's hybrid score interval
+** for a difference of proportions (built from the two Wilson intervals). Only a change
+** whose interval excludes 0 is called an improvement or a decline.
+*/
+#include "tilsyn.h"
+
+#include <math.h>
+
+#define Z95 1.959964
+
+/* Wilson's 95 % score interval for k successes in n trials; n = 0 gives [0, 1]. */
+void stats_wilson(int64_t k, int64_t n, double *low, double *high)
+{
+	if (n <= 0) {
+		*low = 0, *high = 1;
+		return;
+	}
+	double p = (double)k / (double)n, z2 = Z95 * Z95, nn = (double)n;
+	double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
+	double half = Z95 * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / (1 + z2 / nn);
+	*low = centre - half;
+	*high = centre + half;
+	if (*low < 0)
+		*low = 0;
+	if (*high > 1)
+		*high = 1;
+}
+
+/*
+** Newcombe's hybrid score interval (method 10) for p1 - p2, where p1 = k1/n1 is the new
+** round and p2 = k2/n2 the earlier one.
+*/
+void stats_newcombe(int64_t k1, int64_t n1, int64_t k2, int64_t n2, double *diff, double *low, double *high)
+{
+	double l1, u1, l2, u2;
+	stats_wilson(k1, n1, &l1, &u1);
+	stats_wilson(k2, n2, &l2, &u2);
+	double p1 = n1 ? (double)k1 / (double)n1 : 0, p2 = n2 ? (double)k2 / (double)n2 : 0;
+	*diff = p1 - p2;
+	*low = *diff - sqrt((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2));
+	*high = *diff + sqrt((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2));
+}
+
+const char *stats_verdict(double low, double high)
+{
+	if (low > 0)
+		return "improved";
+	if (high < 0)
+		return "declined";
+	return "no_clear_change";
+}
