@@ -98,7 +98,8 @@ static const char *nz(const char *s)
 ** The eligible cases with their keys, sorted by key; *digest is the BLAKE2b-256 (hex) of
 ** the sorted case numbers, one per line, so two people can agree they drew from the same
 ** population. Cases sampled (and not replaced) in another round of the department within
-** the last `exclude_months` months are not eligible.
+** the last `exclude_months` months are not eligible; with 0 months none are left out (a
+** round sampled in this very second would otherwise still count as "within 0 months").
 */
 static Candidate *population(sqlite3 *db, const Round *r, const unsigned char seed[32], const SampleFilters *f,
                              int64_t exclude_months, size_t *count, char digest[65])
@@ -119,7 +120,7 @@ static Candidate *population(sqlite3 *db, const Round *r, const unsigned char se
 	           " AND (?5 IS NULL OR c.opened >= ?5) AND (?6 IS NULL OR c.opened <= ?6)"
 	           " AND (?7 IS NULL OR c.decided >= ?7) AND (?8 IS NULL OR c.decided <= ?8)"
 	           " AND c.id NOT IN (SELECT rc.case_id FROM round_case rc JOIN round o ON o.id = rc.round_id"
-	           "  WHERE o.department_id = ?1 AND o.id <> ?9 AND rc.status = 'udtrukket'"
+	           "  WHERE ?10 > 0 AND o.department_id = ?1 AND o.id <> ?9 AND rc.status = 'udtrukket'"
 	           "  AND o.sampled_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?10 || ' months'))"
 	           " ORDER BY c.case_no COLLATE BINARY");
 	db_bind_int(&q, 1, r->department_id);
