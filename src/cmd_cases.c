@@ -84,6 +84,8 @@ static int cases_import(sqlite3 *db, int argc, char **argv)
 	rc = cases_import_file(db, &d, file, &o, r);
 	if (rc == IMPORT_FAILED) {
 		fprintf(stderr, "tilsyn: %s: %s\n", file, r->error);
+		if (r->missing_column)
+			fprintf(stderr, "tilsyn: hedder kolonnen noget andet, så angiv den med --map, fx --map advisor=Sagsansvarlig\n");
 		free(r);
 		return EXIT_BAD_INPUT;
 	}

@@ -158,8 +158,20 @@ static void upload_form(Req *r, int status, const char *error)
 	r->status = status;
 }
 
+/* Uploads wait at most an hour for their confirmation; older ones are removed whenever
+** someone opens the import, so an abandoned preview does not keep case data. */
+static void forget_old_uploads(Req *r)
+{
+	Stmt q;
+	db_prepare(&q, r->db, "DELETE FROM upload WHERE created < ?1");
+	db_bind_int(&q, 1, (int64_t)time(NULL) - UPLOAD_TTL);
+	db_done(&q);
+	db_finalize(&q);
+}
+
 void page_cases_upload(Req *r)
 {
+	forget_old_uploads(r);
 	upload_form(r, 200, NULL);
 }
 
@@ -188,7 +200,10 @@ static void preview_page(Req *r, int status, const char *token, const char *file
 	            "<h1>Forhåndsvisning: %T</h1>\n",
 	         d->code, d->name, d->code, file_name);
 	if (outcome == IMPORT_FAILED) {
-		page_message(r, "error", res->error);
+		page_message(r, "error", res->missing_column ? arena_printf(r->arena, _("%s Vælg kolonnen under Kolonner "
+		                                                                        "herunder, og opdatér forhåndsvisningen."),
+		                                                            res->error)
+		                                             : res->error);
 	} else if (res->rejected) {
 		page_message(r, "error", arena_printf(r->arena,
 		             _("%ld af %ld rækker har fejl (se listen nedenfor). Ret filen og indlæs den igen, eller vælg at "
@@ -279,12 +294,8 @@ void page_cases_preview(Req *r)
 	const char *name = *file->filename ? file->filename : "sagsliste";
 	char token[TOKEN_HEX];
 	auth_random_token(token);
+	forget_old_uploads(r);
 	Stmt q;
-	/* Old uploads are removed here, so an abandoned preview does not keep case data. */
-	db_prepare(&q, r->db, "DELETE FROM upload WHERE created < ?1");
-	db_bind_int(&q, 1, (int64_t)time(NULL) - UPLOAD_TTL);
-	db_done(&q);
-	db_finalize(&q);
 	db_prepare(&q, r->db,
 	           "INSERT INTO upload (token, department_id, user_id, created, file_name, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	db_bind_text(&q, 1, token);

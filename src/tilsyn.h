@@ -276,6 +276,7 @@ typedef struct ImportResult {
 	char preview[IMPORT_PREVIEW_ROWS][F_COUNT][128];
 	int npreview;
 	char error[512];                    /* a problem with the file as a whole */
+	int missing_column;                 /* the error is a required column not found */
 	int64_t import_id;
 } ImportResult;
 
