@@ -127,6 +127,7 @@ void page_message(Req *r, const char *kind, const char *text);
 void page_home(Req *r);
 void page_static(Req *r);
 void page_health(Req *r);
+void page_test_fault(Req *r);
 void page_login_form(Req *r);
 void page_login_post(Req *r);
 void page_logout(Req *r);

@@ -5,6 +5,7 @@
 #include "http.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 void page_home(Req *r)
@@ -111,4 +112,15 @@ void page_static(Req *r)
 void page_health(Req *r)
 {
 	http_text(r, 200, "ok\n");
+}
+
+/* A bug on purpose, so tests can see that a bug in one request gives a 500 page and leaves
+** the server running. It exists only when the server was started with TILSYN_TEST_FAULTS=1. */
+void page_test_fault(Req *r)
+{
+	if (!str_eq(getenv("TILSYN_TEST_FAULTS"), "1")) {
+		http_error(r, 404, _("Siden findes ikke. Måske er adressen skrevet forkert, eller siden er flyttet."));
+		return;
+	}
+	fatal("injected fault for a test (TILSYN_TEST_FAULTS=1)");
 }

@@ -13,6 +13,7 @@ const Route routes[] = {
 	/* method  pattern                          handler                       permission           csrf */
 	{"GET",  "/",                               page_home,                    PERM_LOGIN,          CSRF_NONE, 0},
 	{"GET",  "/healthz",                        page_health,                  PERM_PUBLIC,         CSRF_NONE, 0},
+	{"GET",  "/_test/fault",                    page_test_fault,              PERM_PUBLIC,         CSRF_NONE, 0},
 	{"GET",  "/static/:file",                   page_static,                  PERM_PUBLIC,         CSRF_NONE, 0},
 	{"GET",  "/login",                          page_login_form,              PERM_PUBLIC,         CSRF_NONE, 0},
 	{"POST", "/login",                          page_login_post,              PERM_PUBLIC,         CSRF_LOGIN, KB(8)},

@@ -6,6 +6,7 @@
 #ifndef TILSYN_H
 #define TILSYN_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +28,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 ATTR_NORETURN ATTR_PRINTF(1, 2) void fatal(const char *fmt, ...);
+void fatal_recover_at(jmp_buf *where);
 int utf8_valid(const char *s, size_t n);
 int str_eq(const char *a, const char *b);
 int str_empty(const char *s);

@@ -7,10 +7,22 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Where a bug in the current request unwinds to (set by the HTTP server around each
+** handler), or NULL: then a bug aborts the program. */
+static _Thread_local jmp_buf *t_recover;
+
+void fatal_recover_at(jmp_buf *where)
+{
+	t_recover = where;
+}
+
+/* A bug: logged, and then the request fails with a 500 page or, outside a request, the
+** program stops. */
 void fatal(const char *fmt, ...)
 {
 	va_list ap;
@@ -19,6 +31,17 @@ void fatal(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+	jmp_buf *where = t_recover;
+	t_recover = NULL;
+	if (where)
+		longjmp(*where, 1);
+	abort();
+}
+
+/* Memory exhausted: nothing can be trusted to work, so stop loudly, in a request or not. */
+static void out_of_memory(size_t n)
+{
+	fprintf(stderr, "tilsyn: fatal: out of memory (%zu bytes)\n", n);
 	abort();
 }
 
@@ -26,7 +49,7 @@ void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		fatal("out of memory (%zu bytes)", n);
+		out_of_memory(n);
 	return p;
 }
 
@@ -34,7 +57,7 @@ void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		fatal("out of memory (%zu x %zu bytes)", n, size);
+		out_of_memory(n * size);
 	return p;
 }
 
@@ -42,7 +65,7 @@ void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
-		fatal("out of memory (%zu bytes)", n);
+		out_of_memory(n);
 	return p;
 }
 
@@ -174,41 +197,48 @@ static int days_in_month(int m, int y2)
 	return days[m - 1];
 }
 
+static inline int is_digit(unsigned char c)
+{
+	return (unsigned)(c - '0') < 10;
+}
+
 /*
 ** Finds a CPR number in s: ddmmyy-nnnn, ddmmyy nnnn or ten digits in a row, whose first six
 ** digits are a real day and month, standing alone (not inside a longer run of digits).
 ** Returns the byte offset of the first one, or -1. Case numbers such as 27.12.00-G01-262-24
-** do not match because their digit groups are short.
+** do not match because their digit groups are short. Every cell of an imported case list
+** goes through here, so it walks from one run of digits to the next and looks closer only
+** at a run of exactly ten, or of exactly six followed by '-' or ' ' and exactly four.
 */
 int cpr_find(const char *s)
 {
-	size_t n = strlen(s);
-	for (size_t i = 0; i + 10 <= n; i++) {
-		if (i > 0 && isdigit((unsigned char)s[i - 1]))
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	for (;;) {
+		while (u[i] && !is_digit(u[i]))
+			i++;
+		if (!u[i])
+			return -1;
+		size_t start = i;
+		while (is_digit(u[i]))
+			i++;
+		size_t run = i - start;
+		int found = run == 10;
+		if (run == 6 && (u[i] == '-' || u[i] == ' ')) {
+			size_t k = i + 1;
+			while (k < i + 5 && is_digit(u[k]))
+				k++;
+			found = k == i + 5 && !is_digit(u[k]);
+		}
+		if (!found)
 			continue;
-		const char *p = s + i;
-		int ok = 1;
-		for (int k = 0; k < 6; k++)
-			ok &= isdigit((unsigned char)p[k]) != 0;
-		if (!ok)
-			continue;
-		size_t rest = 6;
-		if (p[6] == '-' || p[6] == ' ')
-			rest = 7;
-		if (i + rest + 4 > n)
-			continue;
-		for (int k = 0; k < 4; k++)
-			ok &= isdigit((unsigned char)p[rest + k]) != 0;
-		if (!ok || isdigit((unsigned char)p[rest + 4]))
-			continue;
+		const unsigned char *p = u + start;
 		int dd = (p[0] - '0') * 10 + (p[1] - '0');
 		int mm = (p[2] - '0') * 10 + (p[3] - '0');
 		int yy = (p[4] - '0') * 10 + (p[5] - '0');
-		if (mm < 1 || mm > 12 || dd < 1 || dd > days_in_month(mm, yy))
-			continue;
-		return (int)i;
+		if (mm >= 1 && mm <= 12 && dd >= 1 && dd <= days_in_month(mm, yy))
+			return (int)start;
 	}
-	return -1;
 }
 
 void time_iso(char out[32], time_t t)

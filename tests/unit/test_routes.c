@@ -27,6 +27,7 @@ static const Expect expected[] = {
 	/* method  pattern                           anon admin leder koord raad ekst */
 	{"GET",  "/",                                {0,   1,    1,    1,    1,   1}},
 	{"GET",  "/healthz",                         {1,   1,    1,    1,    1,   1}},
+	{"GET",  "/_test/fault",                     {1,   1,    1,    1,    1,   1}},
 	{"GET",  "/static/:file",                    {1,   1,    1,    1,    1,   1}},
 	{"GET",  "/login",                           {1,   1,    1,    1,    1,   1}},
 	{"POST", "/login",                           {1,   1,    1,    1,    1,   1}},
