@@ -151,7 +151,10 @@ static void protocol(Req *r, const Round *rd)
 static void sample_form(Req *r, const Round *rd)
 {
 	Buf *b = &r->out;
-	html_fmt(b, "<h2>%T</h2>\n", *rd->sampled_at ? _("Træk stikprøven om") : _("Træk stikprøven"));
+	if (*rd->sampled_at)
+		html_lit(b, "<details class=\"redraw\"><summary>Træk stikprøven om</summary>\n");
+	else
+		html_lit(b, "<h2>Træk stikprøven</h2>\n");
 	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/sample", r->dept->code, (long long)rd->id));
 	int64_t recommended = str_eq(rd->kind, "uddybende") ? RECOMMENDED_UDDYBENDE : RECOMMENDED_OVERORDNET;
 	html_fmt(b, "<div class=\"stack\">\n<fieldset><legend>Antal</legend>\n"
@@ -181,6 +184,8 @@ static void sample_form(Req *r, const Round *rd)
 		            "<input id=\"reason\" name=\"reason\" required maxlength=\"500\">\n");
 	html_fmt(b, "<button type=\"submit\">%T</button>\n</div>\n</form>\n",
 	         *rd->sampled_at ? _("Træk stikprøven om") : _("Træk stikprøven"));
+	if (*rd->sampled_at)
+		html_lit(b, "</details>\n");
 }
 
 static void round_page(Req *r, const Round *rd, int status, const char *error)
@@ -254,12 +259,15 @@ static void round_page(Req *r, const Round *rd, int status, const char *error)
 			         db_col_text(&q, 3), replaced ? _("erstattet: ") : _("udtrukket"), replaced ? db_col_text(&q, 5) : "");
 			if (!replaced) {
 				char *id = arena_printf(r->arena, "reason-%lld", (long long)db_col_int(&q, 0));
+				/* Folded away: replacing is the exception, and the table stays readable. */
+				html_fmt(b, "<details class=\"inline\"><summary>Erstat<span class=\"sr\"> %T</span></summary>",
+				         db_col_text(&q, 1));
 				page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/replace", d->code, (long long)rd->id));
 				html_fmt(b, "<input type=\"hidden\" name=\"case\" value=\"%I\">"
-				            "<label class=\"sr\" for=\"%A\">Begrundelse for at erstatte %T</label>"
-				            "<input id=\"%A\" name=\"reason\" required maxlength=\"500\" placeholder=\"Begrundelse\"> "
-				            "<button type=\"submit\" class=\"small\">Erstat<span class=\"sr\"> %T</span></button></form>",
-				         db_col_int(&q, 0), id, db_col_text(&q, 1), id, db_col_text(&q, 1));
+				            "<label for=\"%A\">Begrundelse for at erstatte %T</label>"
+				            "<input id=\"%A\" name=\"reason\" required maxlength=\"500\"> "
+				            "<button type=\"submit\" class=\"small\">Erstat sagen</button></form></details>",
+				         db_col_int(&q, 0), id, db_col_text(&q, 1), id);
 			}
 			html_lit(b, "</td></tr>\n");
 		}

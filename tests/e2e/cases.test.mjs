@@ -120,6 +120,7 @@ test('leder.barn imports the example case list and draws a 30-case sample for an
 
   // Replace the first case, with a reason.
   const first = await page.textContent('main .scroll table tbody tr:first-child td:first-child');
+  await page.click('main .scroll table tbody tr:first-child summary');
   await page.fill('main .scroll table tbody tr:first-child input[name=reason]', 'ikke relevant');
   await go(page, 'main .scroll table tbody tr:first-child button[type=submit]', new RegExp(`/d/BHS/rounds/${id}\\?replaced=1$`));
   assert.match(await page.textContent('.msg.ok'), /Sagen er erstattet/);
