@@ -128,6 +128,8 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 	if (exists && str_eq(current->value, value ? value : "") && current->material == (in->material != 0) &&
 	    str_eq(current->comment, comment))
 		return ANSWER_SAVED; /* nothing changed; no history row */
+	if (!exists && !value && !*comment)
+		return ANSWER_SAVED; /* clearing an answer never given: no row, no history, the review not started */
 
 	char now[32];
 	time_iso(now, time(NULL));
@@ -143,7 +145,8 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 	db_bind_int(&q, 5, in->material != 0);
 	db_bind_text(&q, 6, comment);
 	db_bind_text(&q, 7, now);
-	db_bind_int(&q, 8, by->id);
+	if (by->id > 0) /* NULL: saved from the command line, where nobody is logged in */
+		db_bind_int(&q, 8, by->id);
 	int rc = db_done(&q);
 	db_finalize(&q);
 	if (rc == SQLITE_OK) {
@@ -161,7 +164,8 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 		db_bind_text(&q, 8, exists ? current->comment : NULL);
 		db_bind_text(&q, 9, comment);
 		db_bind_text(&q, 10, now);
-		db_bind_int(&q, 11, by->id);
+		if (by->id > 0)
+			db_bind_int(&q, 11, by->id);
 		rc = db_done(&q);
 		db_finalize(&q);
 	}

@@ -22,9 +22,10 @@ void stats_wilson(int64_t k, int64_t n, double *low, double *high)
 	double half = Z95 * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / (1 + z2 / nn);
 	*low = centre - half;
 	*high = centre + half;
-	if (*low < 0)
+	/* The bounds are exactly 0 at k = 0 and 1 at k = n; rounding must not leave 1e-17 or 0.9999999999999999. */
+	if (*low < 0 || k <= 0)
 		*low = 0;
-	if (*high > 1)
+	if (*high > 1 || k >= n)
 		*high = 1;
 }
 
