@@ -26,8 +26,8 @@ TARGETS = {"barn", "voksen", "begge"}
 CATEGORIES = {"forvaltningsret", "retssikkerhed", "socialfaglig"}
 SCALES = {"jdn", "jn", "choice", "text"}
 SCALE_ANSWERS = {
-    "jdn": ["ja", "delvist", "nej", "ikke relevant"],
-    "jn": ["ja", "nej", "ikke relevant"],
+    "jdn": ["ja", "delvist", "nej", "ikke_relevant"],
+    "jn": ["ja", "nej", "ikke_relevant"],
 }
 CATALOGUE_KEYS = {"code", "title", "kind", "target", "version", "description", "sections"}
 SECTION_KEYS = {"title", "questions"}
