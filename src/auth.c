@@ -5,6 +5,7 @@
 */
 #include "tilsyn.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -64,15 +65,21 @@ int auth_allows(Perm p, int is_admin, Role dept_role)
 }
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+/* Verifying against this for unknown logins makes them take as long as known ones. It is
+** made on the first login attempt, not at start, so other commands do not pay for it. */
+static void make_dummy_hash(void)
+{
+	char pw[TOKEN_HEX];
+	auth_random_token(pw);
+	if (auth_password_hash(pw, dummy_hash, sizeof dummy_hash) != 0)
+		fatal("cannot make the placeholder password hash");
+}
 
 int auth_init(void)
 {
-	if (sodium_init() < 0)
-		return -1;
-	/* Verifying against this for unknown logins makes them take as long as known ones. */
-	char pw[TOKEN_HEX];
-	auth_random_token(pw);
-	return auth_password_hash(pw, dummy_hash, sizeof dummy_hash);
+	return sodium_init() < 0 ? -1 : 0;
 }
 
 int auth_password_hash(const char *password, char *out, size_t outlen)
@@ -306,6 +313,8 @@ LoginResult auth_login(sqlite3 *db, const char *login, const char *password, int
 		found = 1;
 	}
 	db_finalize(&q);
+	if (!found)
+		pthread_once(&dummy_once, make_dummy_hash);
 	int ok = auth_password_verify(found ? hash : dummy_hash, password) && found;
 	if (ok && user_by_login(db, login, out)) {
 		db_prepare(&q, db, "DELETE FROM login_attempt WHERE login = ?1");

@@ -97,10 +97,20 @@ int date_parse(const char *s, char out[11])
 			goto ok;
 	}
 	return 0;
-ok:;
-	char tmp[40]; /* y, m, d are valid here; the size only quiets the truncation warning */
-	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
-	memcpy(out, tmp, 11);
+ok:
+	/* y (four digits), m and d are valid here. By hand rather than snprintf: this runs for
+	** every date of an imported case list. */
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = 0;
 	return 1;
 }
 
