@@ -151,6 +151,8 @@ def check_question(qn, name, index, earlier, problems):
             choices = None
         elif len(set(choices)) != len(choices):
             problems.add(name, where, "choices must be unique")
+        elif any(";" in c or len(c) > 200 for c in choices):
+            problems.add(name, where, "a choice may not contain ';' (the separator in the XLSX form) or exceed 200 characters")
     elif "choices" in qn:
         problems.add(name, where, "'choices' is only allowed with scale 'choice'")
     if scale in ("jdn", "jn", "choice") and nonempty_str(qn, "text") and not qn["text"].endswith("?"):

@@ -26,6 +26,8 @@ void buf_free(Buf *b)
 void buf_reset(Buf *b)
 {
 	b->len = 0;
+	if (b->data)
+		b->data[0] = 0; /* buf_cstr() after a reset is "", not the old text */
 }
 
 static void buf_grow(Buf *b, size_t extra)

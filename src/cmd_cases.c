@@ -443,5 +443,15 @@ int cmd_round(sqlite3 *db, int argc, char **argv)
 		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);
 		return rc ? rc : cmd_round_results(db, &r, argc, argv);
 	}
+	if (str_eq(argv[1], "assign")) {
+		Round r;
+		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);
+		return rc ? rc : cmd_round_assign(db, &r, argc, argv);
+	}
+	if (str_eq(argv[1], "sheet")) {
+		Round r;
+		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);
+		return rc ? rc : cmd_round_sheet(db, &r, argc, argv);
+	}
 	return cli_fail("ukendt underkommando 'round %s' (se tilsyn round --help)", argv[1]);
 }

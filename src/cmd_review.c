@@ -71,6 +71,12 @@ int cmd_catalogue(sqlite3 *db, int argc, char **argv)
 			return cli_fail("catalogue list: --format skal være json eller text");
 		return catalogue_list(db, format);
 	}
+	if (str_eq(argv[1], "export"))
+		return cmd_catalogue_export(db, argc, argv);
+	if (str_eq(argv[1], "import"))
+		return cmd_catalogue_import(db, argc, argv);
+	if (str_eq(argv[1], "publish"))
+		return cmd_catalogue_publish(db, argc, argv);
 	return cli_fail("ukendt underkommando 'catalogue %s' (se tilsyn catalogue --help)", argv[1]);
 }
 

@@ -132,6 +132,7 @@ void page_begin(Req *r, const char *title)
 		while (db_step(&q))
 			nav_link(r, arena_printf(r->arena, "/d/%s", db_col_text(&q, 0)), db_col_text(&q, 1));
 		db_finalize(&q);
+		nav_link(r, "/catalogues", _("Spørgekataloger")); /* readable by every logged-in user */
 		if (r->user->is_admin) {
 			nav_link(r, "/admin/departments", _("Afdelinger"));
 			nav_link(r, "/admin/users", _("Brugere"));

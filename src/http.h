@@ -154,5 +154,33 @@ void page_round_create(Req *r);
 void page_round_show(Req *r);
 void page_round_sample(Req *r);
 void page_round_replace(Req *r);
+void page_round_sheet(Req *r);
+void page_round_sheet_upload(Req *r);
+void page_sheet_section(Req *r, const Round *rd);
+void page_sheet_form(Req *r, const Round *rd);
+void page_review_progress(Req *r);
+void page_review_assign(Req *r);
+void page_review_case(Req *r);
+void page_review_case_post(Req *r);
+void page_review_answer(Req *r);
+void page_review_finish(Req *r);
+void page_review_acute(Req *r);
+void page_review_consent(Req *r);
+
+void page_catalogue_list(Req *r);
+void page_catalogue_import(Req *r);
+void page_catalogue_show(Req *r);
+void page_catalogue_export(Req *r);
+void page_catalogue_draft(Req *r);
+void page_catalogue_meta(Req *r);
+void page_catalogue_publish(Req *r);
+void page_catalogue_delete(Req *r);
+void page_catalogue_section(Req *r);
+void page_catalogue_question_new(Req *r);
+void page_catalogue_question_add(Req *r);
+void page_catalogue_question_edit(Req *r);
+void page_catalogue_question_update(Req *r);
+void page_catalogue_question_delete(Req *r);
+void page_catalogue_question_move(Req *r);
 
 #endif

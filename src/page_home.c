@@ -8,11 +8,92 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Acute concerns raised in the review of cases in departments this person leads: they
+** cannot wait for the report, so they come first. Each one shown is audited (it is
+** case-level data). */
+static void acute_concerns(Req *r)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, d.id, rd.id, rd.title, c.id, c.case_no, coalesce(rc.acute_note, ''), coalesce(u.name, ''),"
+	           " coalesce(rc.acute_at, '') FROM round_case rc JOIN round rd ON rd.id = rc.round_id"
+	           " JOIN department d ON d.id = rd.department_id JOIN cases c ON c.id = rc.case_id"
+	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role = 'leder'"
+	           " LEFT JOIN users u ON u.id = rc.acute_by WHERE rc.acute = 1 AND rc.status = 'udtrukket'"
+	           " ORDER BY rc.acute_at DESC");
+	db_bind_int(&q, 1, r->user->id);
+	int n = 0;
+	while (db_step(&q)) {
+		if (n++ == 0)
+			html_lit(b, "<section class=\"acute\" aria-labelledby=\"acute-h\">\n<h2 id=\"acute-h\">Akut bekymring</h2>\n"
+			            "<p>Markeret under gennemgangen, fordi det ikke kan vente til rapporten.</p>\n<ul>\n");
+		char at[40];
+		review_time_text(db_col_text(&q, 8), at);
+		html_fmt(b, "<li><a href=\"/d/%U/rounds/%I/cases/%I\">Sag %T</a> (%T): %T <span class=\"hint\">– markeret af %T "
+		            "%T</span></li>\n",
+		         db_col_text(&q, 0), db_col_int(&q, 2), db_col_int(&q, 4), db_col_text(&q, 5), db_col_text(&q, 3),
+		         db_col_text(&q, 6), *db_col_text(&q, 7) ? db_col_text(&q, 7) : _("kommandolinjen"), at);
+		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "review_acute_view",
+		                               .department_id = db_col_int(&q, 1),
+		                               .object = arena_printf(r->arena, "case:%lld", (long long)db_col_int(&q, 4)),
+		                               .detail = arena_printf(r->arena, "tilsyn %lld: akut bekymring vist på forsiden",
+		                                                      (long long)db_col_int(&q, 2)),
+		                               .ip = r->ip});
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</ul>\n</section>\n");
+}
+
+/* The cases this person is to review, in departments where they still have a role;
+** those begun first, finished last. */
+static void my_reviews(Req *r)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, rd.id, rd.title, c.id, c.case_no, rc.review_status FROM round_case rc"
+	           " JOIN round rd ON rd.id = rc.round_id JOIN department d ON d.id = rd.department_id"
+	           " JOIN cases c ON c.id = rc.case_id JOIN membership m ON m.department_id = d.id AND m.user_id = ?1"
+	           " WHERE rc.reviewer_id = ?1 AND rc.status = 'udtrukket' AND rd.phase <> 'afsluttet'"
+	           " ORDER BY CASE rc.review_status WHEN 'i_gang' THEN 0 WHEN 'ikke_startet' THEN 1 ELSE 2 END, rd.id, c.case_no");
+	db_bind_int(&q, 1, r->user->id);
+	int n = 0, left = 0;
+	Buf rows;
+	buf_init(&rows, 0);
+	while (db_step(&q)) {
+		n++;
+		int answered = 0, relevant = 0;
+		review_counts(r->db, db_col_int(&q, 1), db_col_int(&q, 3), &answered, &relevant);
+		const char *status = db_col_text(&q, 5);
+		left += !str_eq(status, "faerdig");
+		html_fmt(&rows, "<tr><td><a href=\"/d/%U/rounds/%I/cases/%I\">%T</a></td><td>%T</td><td>%T</td>"
+		                "<td class=\"num\">%d af %d</td></tr>\n",
+		         db_col_text(&q, 0), db_col_int(&q, 1), db_col_int(&q, 3), db_col_text(&q, 4), db_col_text(&q, 2),
+		         str_eq(status, "faerdig") ? _("færdig") : str_eq(status, "i_gang") ? _("i gang") : _("ikke startet"),
+		         answered, relevant);
+	}
+	db_finalize(&q);
+	if (n) {
+		html_fmt(b, "<h2>Mine sager til gennemgang</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+		            "aria-label=\"Mine sager til gennemgang\"><table>\n<caption>%d sager, %d mangler</caption>\n<thead><tr>"
+		            "<th scope=\"col\">Sag</th><th scope=\"col\">Tilsyn</th><th scope=\"col\">Status</th>"
+		            "<th scope=\"col\" class=\"num\">Besvaret</th></tr></thead>\n<tbody>\n",
+		         n, left);
+		buf_append(b, rows.data, rows.len);
+		html_lit(b, "</tbody>\n</table></div>\n");
+	}
+	buf_free(&rows);
+}
+
 void page_home(Req *r)
 {
 	Buf *b = &r->out;
 	page_begin(r, _("Forside"));
 	html_fmt(b, "<h1>Goddag, %T</h1>\n", r->user->name);
+	acute_concerns(r);
+	my_reviews(r);
 	Stmt q;
 	db_prepare(&q, r->db,
 	           "SELECT d.code, d.name, d.area, m.role FROM membership m JOIN department d ON d.id = m.department_id"

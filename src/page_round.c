@@ -85,8 +85,28 @@ static void list_page(Req *r, int status, const char *error)
 	html_option(b, "overordnet", _("Overordnet ledelsestilsyn (mindst 30 sager)"), !kind || str_eq(kind, "overordnet"));
 	html_option(b, "uddybende", _("Uddybende ledelsestilsyn (mindst 20 sager, højst to temaer)"), str_eq(kind, "uddybende"));
 	html_option(b, "ekstern", _("Eksternt tilsyn"), str_eq(kind, "ekstern"));
-	html_lit(b, "</select>\n<label for=\"themes\">Temaer (kun uddybende; adskil med komma)</label>\n"
-	            "<input id=\"themes\" name=\"themes\" maxlength=\"300\">\n"
+	html_lit(b, "</select>\n<fieldset><legend>Temaer (uddybende tilsyn; anbefalingen er højst to)</legend>\n");
+	/* The published theme catalogues that fit the department's target group. */
+	db_prepare(&q, r->db,
+	           "SELECT c.code, c.title FROM catalogue c WHERE c.kind = 'tema' AND c.status = 'udgivet'"
+	           " AND c.target IN (?1, 'begge') AND c.version = (SELECT max(version) FROM catalogue o"
+	           "  WHERE o.code = c.code AND o.status = 'udgivet') ORDER BY c.title");
+	db_bind_text(&q, 1, r->dept->area);
+	int i = 0;
+	while (db_step(&q)) {
+		const char *code = db_col_text(&q, 0);
+		int checked = 0;
+		for (int k = 0; k < r->nform; k++)
+			checked |= str_eq(r->form[k].name, "theme") && str_eq(r->form[k].value, code);
+		html_fmt(b, "<label class=\"check\" for=\"theme-%d\"><input type=\"checkbox\" id=\"theme-%d\" name=\"theme\" "
+		            "value=\"%A\"", i, i, code);
+		if (checked)
+			html_lit(b, " checked");
+		html_fmt(b, "> %T</label>\n", db_col_text(&q, 1));
+		i++;
+	}
+	db_finalize(&q);
+	html_lit(b, "</fieldset>\n"
 	            "<label for=\"start\">Planlagt start</label>\n<input id=\"start\" name=\"start\" type=\"date\">\n"
 	            "<label for=\"end\">Planlagt afslutning</label>\n<input id=\"end\" name=\"end\" type=\"date\">\n"
 	            "<button type=\"submit\">Opret tilsyn</button>\n</div>\n</form>\n");
@@ -101,14 +121,11 @@ void page_round_list(Req *r)
 
 void page_round_create(Req *r)
 {
-	const char *themes_text = req_form(r, "themes");
 	const char *themes[16];
 	int nthemes = 0;
-	char *copy = arena_strdup(r->arena, themes_text ? themes_text : "");
-	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && nthemes < (int)COUNT(themes);
-	     t = strtok_r(NULL, ",", &save))
-		if (*str_trim(t))
-			themes[nthemes++] = str_trim(t);
+	for (int k = 0; k < r->nform && nthemes < (int)COUNT(themes); k++)
+		if (str_eq(r->form[k].name, "theme") && *r->form[k].value)
+			themes[nthemes++] = r->form[k].value;
 	const char *msg;
 	int64_t id;
 	if (db_begin(r->db) != SQLITE_OK) {
@@ -205,6 +222,13 @@ static void round_page(Req *r, const Round *rd, int status, const char *error)
 		page_message(r, "ok", _("Stikprøven er trukket."));
 	else if (req_query(r, "replaced"))
 		page_message(r, "ok", _("Sagen er erstattet."));
+	else if (req_query(r, "sheet")) {
+		int64_t saved = 0, unchanged = 0;
+		parse_int64(req_query(r, "saved"), &saved);
+		parse_int64(req_query(r, "unchanged"), &unchanged);
+		page_message(r, "ok", arena_printf(r->arena, _("Registreringsarket er indlæst: %lld svar gemt, %lld uændrede."),
+		                                   (long long)saved, (long long)unchanged));
+	}
 
 	Stmt q;
 	db_prepare(&q, r->db, "SELECT theme FROM round_theme WHERE round_id = ?1 ORDER BY theme");
@@ -228,6 +252,8 @@ static void round_page(Req *r, const Round *rd, int status, const char *error)
 		const char *warning = round_size_warning(rd, sampled);
 		if (warning)
 			page_message(r, "warn", warning);
+		html_fmt(b, "<p><a class=\"button\" href=\"/d/%U/rounds/%I/review\">Gennemgang: fordeling og fremdrift</a></p>\n",
+		         d->code, rd->id);
 		html_fmt(b, "<h2>Fordeling pr. rådgiver</h2>\n<table class=\"compact\">\n<caption>%I udtrukne sager</caption>\n"
 		            "<thead><tr><th scope=\"col\">Rådgiver</th><th scope=\"col\" class=\"num\">Udtrukket</th>"
 		            "<th scope=\"col\" class=\"num\">Sager i listen</th></tr></thead>\n<tbody>\n",
@@ -255,8 +281,13 @@ static void round_page(Req *r, const Round *rd, int status, const char *error)
 		db_bind_int(&q, 1, rd->id);
 		while (db_step(&q)) {
 			int replaced = str_eq(db_col_text(&q, 4), "erstattet");
-			html_fmt(b, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T%T</td><td>", db_col_text(&q, 1), db_col_text(&q, 2),
-			         db_col_text(&q, 3), replaced ? _("erstattet: ") : _("udtrukket"), replaced ? db_col_text(&q, 5) : "");
+			if (replaced)
+				html_fmt(b, "<tr><td>%T</td>", db_col_text(&q, 1));
+			else /* the case's review page */
+				html_fmt(b, "<tr><td><a href=\"/d/%U/rounds/%I/cases/%I\">%T</a></td>", d->code, rd->id, db_col_int(&q, 0),
+				         db_col_text(&q, 1));
+			html_fmt(b, "<td>%T</td><td>%T</td><td>%T%T</td><td>", db_col_text(&q, 2), db_col_text(&q, 3),
+			         replaced ? _("erstattet: ") : _("udtrukket"), replaced ? db_col_text(&q, 5) : "");
 			if (!replaced) {
 				char *id = arena_printf(r->arena, "reason-%lld", (long long)db_col_int(&q, 0));
 				/* Folded away: replacing is the exception, and the table stays readable. */
@@ -273,6 +304,8 @@ static void round_page(Req *r, const Round *rd, int status, const char *error)
 		}
 		db_finalize(&q);
 		html_lit(b, "</tbody>\n</table></div>\n");
+		if (sampled)
+			page_sheet_section(r, rd);
 		protocol(r, rd);
 		audit_round(r, rd, "round_view", arena_printf(r->arena, "stikprøve vist (%lld sager)", (long long)sampled));
 	}

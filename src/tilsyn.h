@@ -349,6 +349,25 @@ int catalogue_publish(sqlite3 *db, int64_t id);
 int catalogue_install_defaults(sqlite3 *db, char *err, size_t n);
 int64_t catalogue_newest(sqlite3 *db, const char *code);
 int64_t catalogue_default_for(sqlite3 *db, const char *target);
+struct json_t *catalogue_to_json(sqlite3 *db, int64_t id);
+int catalogue_draft_save(sqlite3 *db, int64_t id, struct json_t *root, char *err, size_t n);
+int catalogue_draft_from(sqlite3 *db, int64_t id, int64_t *new_id, char *err, size_t n);
+int catalogue_publish_draft(sqlite3 *db, int64_t id, char *err, size_t n);
+int catalogue_draft_delete(sqlite3 *db, int64_t id, char *err, size_t n);
+int64_t catalogue_newest_draft(sqlite3 *db, const char *code);
+
+/* ---- catalogue_xlsx.c: a catalogue as a spreadsheet (catalogues/README.md, "XLSX") ---- */
+#define CATALOGUE_MAX_PROBLEMS 100
+typedef struct CatalogueImport {
+	int64_t id;            /* the new draft */
+	int version;
+	char code[65];
+	int nproblems;         /* listed in problems; more are counted in more */
+	int more;
+	char problems[CATALOGUE_MAX_PROBLEMS][320];  /* "C14: spørgsmålsteksten mangler." */
+} CatalogueImport;
+int catalogue_xlsx_export(sqlite3 *db, int64_t id, const char *path, char *err, size_t n);
+int catalogue_xlsx_import(sqlite3 *db, const void *data, size_t n, CatalogueImport *out);
 
 /* ---- answer.c: the review's answers, with conflict detection and history ---- */
 typedef struct AnswerInput {
@@ -371,6 +390,60 @@ int answer_value_allowed(const char *scale, const char *choices_json, const char
 int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                 const User *by, AnswerState *current, const char **msg);
 int answer_missing(sqlite3 *db, int64_t round_id, int64_t case_id);
+
+/* ---- review.c: who reviews which sampled case, the review's flags and its progress ---- */
+typedef struct ReviewBy {     /* who does it, for the audit log */
+	int64_t user_id;          /* 0 on the command line */
+	const char *login;
+	const char *ip;
+} ReviewBy;
+typedef struct AssignCase {
+	int64_t case_id;
+	const char *advisor;      /* the caseworker named in the case list */
+	int reviewer;             /* index into the reviewers; -1: not assigned (yet) */
+} AssignCase;
+typedef struct AssignReviewer {
+	int64_t user_id;
+	const char *name;
+	int64_t load;             /* cases of the round already assigned to this reviewer */
+} AssignReviewer;
+int review_same_person(const char *advisor, const char *name);
+int review_balance(AssignCase *cases, int ncases, AssignReviewer *reviewers, int nreviewers);
+int review_reviewer_ok(sqlite3 *db, int64_t department_id, int64_t user_id, char *name, size_t n);
+int review_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
+                  size_t n);
+int review_default_reviewers(sqlite3 *db, int64_t department_id, int64_t *out, int max);
+int review_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
+                       int64_t *assigned, int64_t *left, char *msg, size_t n);
+int review_counts(sqlite3 *db, int64_t round_id, int64_t case_id, int *answered, int *relevant);
+int review_finish(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg, size_t n);
+int review_set_acute(sqlite3 *db, const Round *r, int64_t case_id, int on, const char *note, const ReviewBy *by,
+                     char *msg, size_t n);
+int review_set_consent(sqlite3 *db, const Round *r, int64_t case_id, int on, const ReviewBy *by, char *msg, size_t n);
+int cmd_round_assign(sqlite3 *db, const Round *r, int argc, char **argv);
+void review_time_text(const char *iso, char out[40]);
+
+/* ---- sheet.c: the offline registration sheet of a round (xlsx out, and read back) ---- */
+#define SHEET_MAX_PROBLEMS 200
+typedef struct SheetProblem {
+	char cell[16];               /* "D7" */
+	char reason[320];
+} SheetProblem;
+typedef struct SheetResult {
+	long rows;                   /* case rows read */
+	long saved, unchanged;       /* answers changed; answers given in the sheet and already stored so */
+	SheetProblem problems[SHEET_MAX_PROBLEMS];
+	int nproblems;
+	long more_problems;          /* found beyond those listed */
+	char error[512];             /* about the file as a whole (not xlsx, empty, ...) */
+} SheetResult;
+enum { SHEET_STORED = 0, SHEET_REFUSED = 1, SHEET_FAILED = -1 };
+int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases, char *err, size_t errlen);
+int sheet_write_buf(sqlite3 *db, const Round *r, Buf *out, long *cases, char *err, size_t errlen);
+int sheet_import_file(sqlite3 *db, const Round *r, const char *path, const User *by, SheetResult *res);
+int sheet_import_mem(sqlite3 *db, const Round *r, const void *data, size_t n, const User *by, SheetResult *res);
+int cmd_answers(sqlite3 *db, int argc, char **argv);
+int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv);
 
 /* ---- stats.c, results.c: honest small-sample statistics ---- */
 void stats_wilson(int64_t k, int64_t n, double *low, double *high);
@@ -400,6 +473,9 @@ void cli_audit(sqlite3 *db, const char *action, int64_t department_id, const cha
 int cmd_cases(sqlite3 *db, int argc, char **argv);
 int cmd_round(sqlite3 *db, int argc, char **argv);
 int cmd_catalogue(sqlite3 *db, int argc, char **argv);
+int cmd_catalogue_export(sqlite3 *db, int argc, char **argv);
+int cmd_catalogue_import(sqlite3 *db, int argc, char **argv);
+int cmd_catalogue_publish(sqlite3 *db, int argc, char **argv);
 int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv);
 
 /* ---- demo.c ---- */

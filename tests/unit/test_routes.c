@@ -45,6 +45,36 @@ static const Expect expected[] = {
 	{"GET",  "/d/:dept/rounds/:round",           {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/rounds/:round/sample",    {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/rounds/:round/replace",   {0,   0,    1,    1,    0,   0}},
+	/* The offline registration sheet (case numbers and every assessment): the working group. */
+	{"GET",  "/d/:dept/rounds/:round/sheet.xlsx", {0,  0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/sheet",     {0,   0,    1,    1,    0,   0}},
+	/* The review: progress and assignment for the working group; each case's review page for any
+	** member, where the handler lets in only the working group and the case's reviewer. */
+	{"GET",  "/d/:dept/rounds/:round/review",    {0,   0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/assign",    {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/rounds/:round/cases/:case", {0, 0,    1,    1,    1,   1}},
+	{"POST", "/d/:dept/rounds/:round/cases/:case", {0, 0,    1,    1,    1,   1}},
+	{"POST", "/d/:dept/rounds/:round/cases/:case/answer", {0, 0, 1, 1,    1,   1}},
+	{"POST", "/d/:dept/rounds/:round/cases/:case/finish", {0, 0, 1, 1,    1,   1}},
+	{"POST", "/d/:dept/rounds/:round/cases/:case/acute",  {0, 0, 1, 1,    1,   1}},
+	{"POST", "/d/:dept/rounds/:round/cases/:case/consent", {0, 0, 1, 1,   1,   1}},
+	/* Question catalogues: any logged-in user reads them; the handlers let only leder/koordinator
+	** in some department or an administrator change them (tested in tests/integration/catalogue). */
+	{"GET",  "/catalogues",                      {0,   1,    1,    1,    1,   1}},
+	{"POST", "/catalogues/import",               {0,   1,    1,    1,    1,   1}},
+	{"GET",  "/catalogues/:id",                  {0,   1,    1,    1,    1,   1}},
+	{"GET",  "/catalogues/:id/export",           {0,   1,    1,    1,    1,   1}},
+	{"POST", "/catalogues/:id/draft",            {0,   1,    1,    1,    1,   1}},
+	{"POST", "/catalogues/:id/meta",             {0,   1,    1,    1,    1,   1}},
+	{"POST", "/catalogues/:id/publish",          {0,   1,    1,    1,    1,   1}},
+	{"POST", "/catalogues/:id/delete",           {0,   1,    1,    1,    1,   1}},
+	{"POST", "/catalogues/:id/sections/:n",      {0,   1,    1,    1,    1,   1}},
+	{"GET",  "/catalogues/:id/questions/new",    {0,   1,    1,    1,    1,   1}},
+	{"POST", "/catalogues/:id/questions",        {0,   1,    1,    1,    1,   1}},
+	{"GET",  "/catalogues/:id/questions/:code",  {0,   1,    1,    1,    1,   1}},
+	{"POST", "/catalogues/:id/questions/:code",  {0,   1,    1,    1,    1,   1}},
+	{"POST", "/catalogues/:id/questions/:code/delete", {0, 1,   1,    1,    1,   1}},
+	{"POST", "/catalogues/:id/questions/:code/move",   {0, 1,   1,    1,    1,   1}},
 	{"GET",  "/admin/departments",               {0,   1,    0,    0,    0,   0}},
 	{"POST", "/admin/departments",               {0,   1,    0,    0,    0,   0}},
 	{"GET",  "/admin/departments/:dept",         {0,   1,    0,    0,    0,   0}},
@@ -242,6 +272,16 @@ static void find_with_captures(void **state)
 	assert_non_null(rt);
 	assert_ptr_equal(rt->handler, page_user_edit);
 	expect_capture(&caps[0], "id", "17");
+
+	/* A catalogue's new-question form is found before the question with the code "new". */
+	rt = route_find("GET", "/catalogues/4/questions/new", caps, &n, &known);
+	assert_non_null(rt);
+	assert_ptr_equal(rt->handler, page_catalogue_question_new);
+	rt = route_find("GET", "/catalogues/4/questions/OB-1", caps, &n, &known);
+	assert_non_null(rt);
+	assert_ptr_equal(rt->handler, page_catalogue_question_edit);
+	assert_int_equal(n, 2);
+	expect_capture(&caps[1], "code", "OB-1");
 
 	rt = route_find("GET", "/", caps, &n, &known);
 	assert_non_null(rt);

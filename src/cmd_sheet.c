@@ -1,0 +1,132 @@
+/*
+** The command-line side of the offline registration sheet: `tilsyn round sheet ROUND -o
+** FILE.xlsx` writes it, `tilsyn answers import ROUND FILE.xlsx` reads a filled one back.
+** A refused sheet lists every problem with its cell on stderr and exits 2; nothing is saved.
+*/
+#include "tilsyn.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int round_of(sqlite3 *db, const char *arg, Round *r)
+{
+	int64_t id;
+	if (!arg || !parse_int64(arg, &id) || id <= 0)
+		return cli_fail("TILSYN skal være tilsynets nummer (et tal), ikke '%s'", arg ? arg : "");
+	if (!round_by_id(db, id, r))
+		return cli_fail("tilsyn nummer %lld findes ikke", (long long)id);
+	return 0;
+}
+
+/* `round sheet ROUND -o FILE.xlsx`; argv[2] is ROUND, already found as r. */
+int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv)
+{
+	static const struct option opts[] = {{"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+	const char *out = NULL;
+	int c;
+	optind = 3;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		if (c != 'o')
+			return EXIT_BAD_INPUT;
+		out = optarg;
+	}
+	if (optind < argc)
+		return cli_fail("ukendt argument: %s", argv[optind]);
+	if (!out || !*out)
+		return cli_fail("round sheet: angiv filen med -o FIL.xlsx");
+	char err[512];
+	long cases = 0;
+	if (sheet_write_file(db, r, out, &cases, err, sizeof err) != 0)
+		return cli_fail("round sheet: %s", err);
+	char object[64], detail[96];
+	snprintf(object, sizeof object, "round:%lld", (long long)r->id);
+	snprintf(detail, sizeof detail, "registreringsark skrevet (%ld sager)", cases);
+	cli_audit(db, "round_sheet", r->department_id, object, detail);
+	printf("Registreringsark for tilsyn %lld skrevet til %s: %ld sager.\n", (long long)r->id, out, cases);
+	return 0;
+}
+
+static const char answers_usage[] = "brug: tilsyn answers import TILSYN FIL.xlsx [--user LOGIN]";
+
+static int answers_import(sqlite3 *db, int argc, char **argv)
+{
+	static const struct option opts[] = {{"user", required_argument, NULL, 'u'}, {NULL, 0, NULL, 0}};
+	const char *login = NULL;
+	const char *args[2];
+	int nargs = 0, c;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'u')
+			return EXIT_BAD_INPUT;
+		login = optarg;
+	}
+	while (optind < argc) {
+		if (nargs == 2)
+			return cli_fail("ukendt argument: %s (%s)", argv[optind], answers_usage);
+		args[nargs++] = argv[optind++];
+	}
+	if (nargs < 2)
+		return cli_fail("%s", answers_usage);
+	Round r;
+	int rc = round_of(db, args[0], &r);
+	if (rc)
+		return rc;
+	const char *file = args[1];
+	User by = {.id = 0, .active = 1};
+	snprintf(by.login, sizeof by.login, "%s", cli_login());
+	snprintf(by.name, sizeof by.name, "%s", "kommandolinje");
+	if (login) {
+		if (!user_by_login(db, login, &by) || !by.active)
+			return cli_fail("--user: brugeren '%s' findes ikke eller er deaktiveret", login);
+	}
+	SheetResult *res = xcalloc(1, sizeof *res);
+	if (db_begin(db) != SQLITE_OK) {
+		free(res);
+		return cli_fail("databasen er optaget af et andet program; prøv igen");
+	}
+	rc = sheet_import_file(db, &r, file, &by, res);
+	if (rc == SHEET_STORED) {
+		char object[64], detail[160];
+		snprintf(object, sizeof object, "round:%lld", (long long)r.id);
+		snprintf(detail, sizeof detail, "registreringsark indlæst%s%s: %ld rækker, %ld svar gemt, %ld uændrede",
+		         login ? " som " : "", login ? by.login : "", res->rows, res->saved, res->unchanged);
+		cli_audit(db, "answers_import", r.department_id, object, detail);
+		if (db_commit(db) != SQLITE_OK) {
+			fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db));
+			free(res);
+			return 1;
+		}
+		printf("%s: %ld rækker læst; %ld svar gemt, %ld uændrede.\n", file, res->rows, res->saved, res->unchanged);
+		free(res);
+		return 0;
+	}
+	db_rollback(db);
+	if (rc == SHEET_FAILED) {
+		fprintf(stderr, "tilsyn: %s: %s\n", file, res->error);
+		free(res);
+		return 1;
+	}
+	if (*res->error)
+		fprintf(stderr, "tilsyn: %s: %s\n", file, res->error);
+	for (int i = 0; i < res->nproblems; i++)
+		fprintf(stderr, "%s: %s: %s\n", file, res->problems[i].cell, res->problems[i].reason);
+	if (res->more_problems)
+		fprintf(stderr, "%s: ... og %ld fejl mere; kun de første %d er vist\n", file, res->more_problems,
+		        SHEET_MAX_PROBLEMS);
+	if (res->nproblems)
+		fprintf(stderr, "tilsyn: intet er gemt: arket har %ld fejl. Ret cellerne, og indlæs arket igen.\n",
+		        (long)res->nproblems + res->more_problems);
+	free(res);
+	return EXIT_BAD_INPUT;
+}
+
+int cmd_answers(sqlite3 *db, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_fail("answers: angiv en underkommando (se tilsyn answers --help)");
+	if (str_eq(argv[1], "import"))
+		return answers_import(db, argc, argv);
+	return cli_fail("ukendt underkommando 'answers %s' (se tilsyn answers --help)", argv[1]);
+}

@@ -1,0 +1,1125 @@
+/*
+** Review pages. For the working group: the round's progress per reviewer and per case, with
+** assignment by hand and automatic. For the working group and the case's reviewer: the
+** review of one case, every question of the round's catalogues grouped by catalogue and
+** section, with guidance one keystroke away, the acute-concern and example-consent flags,
+** "færdig", and (working group) the history of every change. The page works as one form
+** with a "Gem svar" button; static/review.js adds saving as you go through the JSON
+** endpoint page_review_answer, conditional questions that appear at once, and conflict
+** resolution. A save never silently overwrites someone else's: each question carries the
+** revision the page showed and a fingerprint of what it showed.
+*/
+#include "http.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- shared lookups ---- */
+
+typedef struct CaseInfo {
+	int64_t id;
+	char case_no[128], advisor[256], provision[128], benefit[128];
+	int64_t reviewer_id;
+	char reviewer[201], status[16], finished_at[32];
+	int acute;
+	char acute_note[1024], acute_by[201], acute_at[32];
+	int consent;
+	char consent_by[201], consent_at[32];
+} CaseInfo;
+
+typedef struct Question {
+	int64_t id, catalogue_id, section_id;
+	const char *catalogue, *section, *code, *text, *guidance, *reference, *scale, *choices, *cond_code, *cond_answers;
+	int parent;             /* index of the question the condition refers to, or -1 */
+	/* What is stored. */
+	int stored;
+	const char *value, *comment, *by, *at;
+	int material;
+	int64_t revision;
+	/* What the page shows (the stored answer, or what the person sent when it was not saved). */
+	const char *show_value, *show_comment;
+	int show_material;
+	int64_t show_revision;
+	char show_fp[33];
+	const char *error;      /* why the person's answer was not saved */
+	int conflict;           /* someone else saved first: `their` holds what they saved */
+	AnswerState *their;
+} Question;
+
+static const char *status_title(const char *s)
+{
+	if (str_eq(s, "faerdig"))
+		return _("færdig");
+	if (str_eq(s, "i_gang"))
+		return _("i gang");
+	return _("ikke startet");
+}
+
+static int in_workgroup(Req *r)
+{
+	return auth_allows(PERM_DEPT_WORKGROUP, 0, r->role);
+}
+
+static ReviewBy by_of(Req *r)
+{
+	return (ReviewBy){.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+}
+
+static const char *when(Req *r, const char *iso)
+{
+	char out[40];
+	review_time_text(iso, out);
+	return arena_strdup(r->arena, out);
+}
+
+static void audit_case(Req *r, const char *action, int64_t case_id, const char *detail)
+{
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
+	                               .department_id = r->dept->id,
+	                               .object = arena_printf(r->arena, "case:%lld", (long long)case_id), .detail = detail,
+	                               .ip = r->ip});
+}
+
+static void json_reply(Req *r, int status, json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	buf_reset(&r->out);
+	buf_puts(&r->out, s);
+	buf_putc(&r->out, '\n');
+	free(s);
+	r->status = status;
+	r->content_type = "application/json; charset=utf-8";
+}
+
+static void json_error(Req *r, int status, const char *message)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "status", json_string("error"));
+	json_object_set_new(o, "message", json_string(message));
+	json_reply(r, status, o);
+}
+
+/* The round named by :round, which must belong to the department in the address. */
+static int round_from_capture(Req *r, Round *out, int json)
+{
+	int64_t id;
+	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
+	    out->department_id != r->dept->id) {
+		if (json)
+			json_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
+		else
+			http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
+		return 0;
+	}
+	return 1;
+}
+
+static void copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+static int case_load(Req *r, const Round *rd, int64_t case_id, CaseInfo *ci)
+{
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT c.case_no, c.advisor, coalesce(c.provision, ''), coalesce(c.benefit, ''),"
+	           " coalesce(rc.reviewer_id, 0), coalesce(ru.name, ''), rc.review_status, coalesce(rc.finished_at, ''),"
+	           " rc.acute, coalesce(rc.acute_note, ''), coalesce(au.name, ''), coalesce(rc.acute_at, ''),"
+	           " rc.example_consent, coalesce(cu.name, ''), coalesce(rc.consent_at, '')"
+	           " FROM round_case rc JOIN cases c ON c.id = rc.case_id LEFT JOIN users ru ON ru.id = rc.reviewer_id"
+	           " LEFT JOIN users au ON au.id = rc.acute_by LEFT JOIN users cu ON cu.id = rc.consent_by"
+	           " WHERE rc.round_id = ?1 AND rc.case_id = ?2 AND rc.status = 'udtrukket'");
+	db_bind_int(&q, 1, rd->id);
+	db_bind_int(&q, 2, case_id);
+	int found = db_step(&q);
+	if (found) {
+		memset(ci, 0, sizeof *ci);
+		ci->id = case_id;
+		copy(ci->case_no, sizeof ci->case_no, db_col_text(&q, 0));
+		copy(ci->advisor, sizeof ci->advisor, db_col_text(&q, 1));
+		copy(ci->provision, sizeof ci->provision, db_col_text(&q, 2));
+		copy(ci->benefit, sizeof ci->benefit, db_col_text(&q, 3));
+		ci->reviewer_id = db_col_int(&q, 4);
+		copy(ci->reviewer, sizeof ci->reviewer, db_col_text(&q, 5));
+		copy(ci->status, sizeof ci->status, db_col_text(&q, 6));
+		copy(ci->finished_at, sizeof ci->finished_at, db_col_text(&q, 7));
+		ci->acute = (int)db_col_int(&q, 8);
+		copy(ci->acute_note, sizeof ci->acute_note, db_col_text(&q, 9));
+		copy(ci->acute_by, sizeof ci->acute_by, db_col_text(&q, 10));
+		copy(ci->acute_at, sizeof ci->acute_at, db_col_text(&q, 11));
+		ci->consent = (int)db_col_int(&q, 12);
+		copy(ci->consent_by, sizeof ci->consent_by, db_col_text(&q, 13));
+		copy(ci->consent_at, sizeof ci->consent_at, db_col_text(&q, 14));
+	}
+	db_finalize(&q);
+	return found;
+}
+
+/*
+** The round and the case named in the address, and whether this person may review it:
+** the working group may, and so may the case's reviewer. Anyone else gets 403, and the
+** attempt is audited. Returns 1 when the handler may go on.
+*/
+static int case_access(Req *r, Round *rd, CaseInfo *ci, int json)
+{
+	if (!round_from_capture(r, rd, json))
+		return 0;
+	int64_t case_id = 0;
+	int found = parse_int64(req_capture(r, "case"), &case_id) && case_load(r, rd, case_id, ci);
+	if (!found && in_workgroup(r)) {
+		const char *msg = _("Sagen er ikke i dette tilsyns stikprøve.");
+		if (json)
+			json_error(r, 404, msg);
+		else
+			http_error(r, 404, msg);
+		return 0;
+	}
+	if (found && (in_workgroup(r) || ci->reviewer_id == r->user->id))
+		return 1;
+	/* Others learn nothing, not even whether the case is in the sample. */
+	if (!found)
+		ci->id = case_id;
+	const char *msg = _("Du har ikke adgang til denne sag. Kun den, der skal gennemgå sagen, og afdelingens leder og "
+	                    "koordinator kan se gennemgangen. Forsøget er registreret.");
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
+	                               .department_id = r->dept->id,
+	                               .object = arena_printf(r->arena, "case:%lld", (long long)ci->id),
+	                               .detail = arena_printf(r->arena, "%s %s: ikke gennemgående på sagen", r->method, r->path),
+	                               .ip = r->ip});
+	if (json)
+		json_error(r, 403, msg);
+	else
+		http_error(r, 403, msg);
+	return 0;
+}
+
+/* A short fingerprint of an answer as shown, so that a form sent back can tell what the
+** person changed from what they merely saw. */
+static void fingerprint(const char *value, int material, const char *comment, char out[33])
+{
+	unsigned char h[16];
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)value, strlen(value) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)(material ? "1" : "0"), 2);
+	crypto_generichash_update(&st, (const unsigned char *)comment, strlen(comment));
+	crypto_generichash_final(&st, h, sizeof h);
+	hex_encode(out, h, sizeof h);
+}
+
+/* Text from a form: carriage returns dropped (browsers send CRLF, scripts LF). */
+static const char *form_text(Req *r, const char *name)
+{
+	const char *v = req_form(r, name);
+	if (!v)
+		return "";
+	char *s = arena_strdup(r->arena, v), *o = s;
+	for (const char *p = v; *p; p++)
+		if (*p != '\r')
+			*o++ = *p;
+	*o = 0;
+	return s;
+}
+
+/* Every question of the round's catalogues, in order, with the case's stored answers. */
+static Question *questions_load(Req *r, const Round *rd, int64_t case_id, int *count)
+{
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT q.id, q.catalogue_id, k.title, q.section_id, s.title, q.code, q.text, q.guidance, q.reference,"
+	           " q.scale, coalesce(q.choices, '[]'), coalesce(q.cond_question, ''), coalesce(q.cond_answers, '[]'),"
+	           " a.question_id IS NOT NULL, coalesce(a.value, ''), a.material, coalesce(a.comment, ''),"
+	           " coalesce(a.revision, 0), coalesce(u.name, ''), coalesce(a.updated_at, '')"
+	           " FROM round_catalogue rk JOIN catalogue k ON k.id = rk.catalogue_id JOIN question q ON q.catalogue_id = k.id"
+	           " JOIN catalogue_section s ON s.id = q.section_id"
+	           " LEFT JOIN answer a ON a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = q.id"
+	           " LEFT JOIN users u ON u.id = a.updated_by"
+	           " WHERE rk.round_id = ?1 ORDER BY rk.position, s.position, q.position");
+	db_bind_int(&q, 1, rd->id);
+	db_bind_int(&q, 2, case_id);
+	int n = 0, cap = 32;
+	Question *qs = arena_alloc(r->arena, (size_t)cap * sizeof *qs);
+	while (db_step(&q)) {
+		if (n == cap) {
+			Question *more = arena_alloc(r->arena, (size_t)cap * 2 * sizeof *qs);
+			memcpy(more, qs, (size_t)n * sizeof *qs);
+			qs = more;
+			cap *= 2;
+		}
+		Question *x = &qs[n++];
+		memset(x, 0, sizeof *x);
+		Arena *a = r->arena;
+		x->id = db_col_int(&q, 0);
+		x->catalogue_id = db_col_int(&q, 1);
+		x->catalogue = arena_strdup(a, db_col_text(&q, 2));
+		x->section_id = db_col_int(&q, 3);
+		x->section = arena_strdup(a, db_col_text(&q, 4));
+		x->code = arena_strdup(a, db_col_text(&q, 5));
+		x->text = arena_strdup(a, db_col_text(&q, 6));
+		x->guidance = arena_strdup(a, db_col_text(&q, 7));
+		x->reference = arena_strdup(a, db_col_text(&q, 8));
+		x->scale = arena_strdup(a, db_col_text(&q, 9));
+		x->choices = arena_strdup(a, db_col_text(&q, 10));
+		x->cond_code = arena_strdup(a, db_col_text(&q, 11));
+		x->cond_answers = arena_strdup(a, db_col_text(&q, 12));
+		x->stored = (int)db_col_int(&q, 13);
+		x->value = arena_strdup(a, db_col_text(&q, 14));
+		x->material = (int)db_col_int(&q, 15);
+		x->comment = arena_strdup(a, db_col_text(&q, 16));
+		x->revision = db_col_int(&q, 17);
+		x->by = arena_strdup(a, db_col_text(&q, 18));
+		x->at = arena_strdup(a, db_col_text(&q, 19));
+		x->show_value = x->value;
+		x->show_material = x->material;
+		x->show_comment = x->comment;
+		x->show_revision = x->revision;
+		fingerprint(x->value, x->material, x->comment, x->show_fp);
+		x->parent = -1;
+	}
+	db_finalize(&q);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i && *qs[i].cond_code; j++)
+			if (qs[j].catalogue_id == qs[i].catalogue_id && str_eq(qs[j].code, qs[i].cond_code))
+				qs[i].parent = j;
+	*count = n;
+	return qs;
+}
+
+static int json_has(const char *array_json, const char *value)
+{
+	json_t *a = json_loads(array_json, 0, NULL);
+	int found = 0;
+	for (size_t i = 0; i < json_array_size(a) && !found; i++)
+		found = str_eq(json_string_value(json_array_get(a, i)), value);
+	json_decref(a);
+	return found;
+}
+
+/* Whether a question is asked, going by the answers the page shows: the rule of
+** answer_missing (the question its condition names has one of the condition's answers). */
+static int relevant(const Question *qs, int i)
+{
+	if (!*qs[i].cond_code)
+		return 1;
+	if (qs[i].parent < 0)
+		return 0;
+	return *qs[qs[i].parent].show_value && json_has(qs[i].cond_answers, qs[qs[i].parent].show_value);
+}
+
+/* An answer in words: "nej, væsentlig betydning; kommentar: »...«". */
+static const char *answer_text(Req *r, const char *value, int material, const char *comment)
+{
+	const char *s = *value ? answer_value_title(value) : _("ikke besvaret");
+	if (material)
+		s = arena_printf(r->arena, "%s, %s", s, _("væsentlig betydning for afgørelsen"));
+	if (comment && *comment)
+		s = arena_printf(r->arena, "%s; %s »%s«", s, _("kommentar:"), comment);
+	return s;
+}
+
+/* ---- the progress page ---- */
+
+static void progress_page(Req *r, const Round *rd, int status, const char *error)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	page_begin(r, arena_printf(r->arena, "Gennemgang: %s", rd->title));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
+	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Gennemgang</p>\n<h1>Gennemgang: %T</h1>\n",
+	         d->code, d->name, d->code, d->code, rd->id, rd->title, rd->title);
+	int64_t n1, n2;
+	if (error)
+		page_message(r, "error", error);
+	else if (req_query(r, "assigned"))
+		page_message(r, "ok", _("Fordelingen er gemt."));
+	else if (parse_int64(req_query(r, "auto"), &n1) && parse_int64(req_query(r, "left"), &n2)) {
+		page_message(r, "ok", arena_printf(r->arena, _("%lld sager er fordelt automatisk."), (long long)n1));
+		if (n2)
+			page_message(r, "warn", arena_printf(r->arena, _("%lld sager kunne ikke fordeles, fordi den eneste valgte er "
+			                                                 "rådgiver på dem selv. Vælg flere, eller fordel dem i hånden."),
+			                                     (long long)n2));
+	}
+
+	/* The department's people who may review, for the choices below. */
+	typedef struct Person {
+		int64_t id;
+		const char *name, *role;
+	} Person;
+	Person people[200];
+	int npeople = 0;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT u.id, u.name, m.role FROM membership m JOIN users u ON u.id = m.user_id"
+	           " WHERE m.department_id = ?1 AND u.active = 1"
+	           " ORDER BY CASE m.role WHEN 'leder' THEN 1 WHEN 'koordinator' THEN 2 WHEN 'raadgiver' THEN 3 ELSE 4 END, u.name");
+	db_bind_int(&q, 1, d->id);
+	while (npeople < (int)COUNT(people) && db_step(&q))
+		people[npeople++] = (Person){db_col_int(&q, 0), arena_strdup(r->arena, db_col_text(&q, 1)),
+		                             arena_strdup(r->arena, db_col_text(&q, 2))};
+	db_finalize(&q);
+
+	/* The cases, with how far each has come. */
+	typedef struct Row {
+		int64_t id, reviewer;
+		const char *case_no, *advisor, *status;
+		int answered, relevant, acute, consent;
+	} Row;
+	int nrows = 0, cap = 64;
+	Row *rows = arena_alloc(r->arena, (size_t)cap * sizeof *rows);
+	db_prepare(&q, r->db,
+	           "SELECT c.id, c.case_no, c.advisor, coalesce(rc.reviewer_id, 0), rc.review_status, rc.acute, rc.example_consent"
+	           " FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'"
+	           " ORDER BY rc.sample_key");
+	db_bind_int(&q, 1, rd->id);
+	while (db_step(&q)) {
+		if (nrows == cap) {
+			Row *more = arena_alloc(r->arena, (size_t)cap * 2 * sizeof *rows);
+			memcpy(more, rows, (size_t)nrows * sizeof *rows);
+			rows = more;
+			cap *= 2;
+		}
+		rows[nrows++] = (Row){.id = db_col_int(&q, 0), .case_no = arena_strdup(r->arena, db_col_text(&q, 1)),
+		                      .advisor = arena_strdup(r->arena, db_col_text(&q, 2)), .reviewer = db_col_int(&q, 3),
+		                      .status = arena_strdup(r->arena, db_col_text(&q, 4)), .acute = (int)db_col_int(&q, 5),
+		                      .consent = (int)db_col_int(&q, 6)};
+	}
+	db_finalize(&q);
+	int finished = 0, started = 0, unassigned = 0, missing = 0, acute = 0;
+	for (int i = 0; i < nrows; i++) {
+		review_counts(r->db, rd->id, rows[i].id, &rows[i].answered, &rows[i].relevant);
+		finished += str_eq(rows[i].status, "faerdig");
+		started += str_eq(rows[i].status, "i_gang");
+		unassigned += rows[i].reviewer == 0;
+		missing += rows[i].relevant - rows[i].answered;
+		acute += rows[i].acute;
+	}
+	if (nrows == 0) {
+		html_lit(b, "<p>Tilsynet har ingen udtrukne sager endnu. Træk stikprøven på tilsynets side først.</p>\n");
+		page_end(r);
+		r->status = status;
+		return;
+	}
+	html_fmt(b, "<p class=\"lead\">%d sager: %d færdige, %d i gang og %d ikke startet. Tilbage: %d sager og %d "
+	            "ubesvarede spørgsmål.",
+	         nrows, finished, started, nrows - finished - started, nrows - finished, missing);
+	if (unassigned)
+		html_fmt(b, " %d sager mangler en, der gennemgår dem.", unassigned);
+	html_lit(b, "</p>\n");
+	if (acute)
+		page_message(r, "warn", arena_printf(r->arena, _("%d sager er markeret med akut bekymring (se tabellen)."), acute));
+
+	/* Per reviewer. */
+	html_lit(b, "<h2>Pr. gennemgående</h2>\n<table class=\"compact\">\n<thead><tr><th scope=\"col\">Gennemgående</th>"
+	            "<th scope=\"col\" class=\"num\">Tildelt</th><th scope=\"col\" class=\"num\">I gang</th>"
+	            "<th scope=\"col\" class=\"num\">Færdige</th><th scope=\"col\" class=\"num\">Tilbage</th></tr></thead>\n<tbody>\n");
+	db_prepare(&q, r->db,
+	           "SELECT u.name, count(*), sum(rc.review_status = 'i_gang'), sum(rc.review_status = 'faerdig')"
+	           " FROM round_case rc JOIN users u ON u.id = rc.reviewer_id WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'"
+	           " GROUP BY u.id ORDER BY u.name");
+	db_bind_int(&q, 1, rd->id);
+	int nreviewers = 0;
+	while (db_step(&q)) {
+		nreviewers++;
+		html_fmt(b, "<tr><td>%T</td><td class=\"num\">%I</td><td class=\"num\">%I</td><td class=\"num\">%I</td>"
+		            "<td class=\"num\">%I</td></tr>\n",
+		         db_col_text(&q, 0), db_col_int(&q, 1), db_col_int(&q, 2), db_col_int(&q, 3),
+		         db_col_int(&q, 1) - db_col_int(&q, 3));
+	}
+	db_finalize(&q);
+	if (unassigned)
+		html_fmt(b, "<tr><td>Ingen endnu</td><td class=\"num\">%d</td><td class=\"num\"></td><td class=\"num\"></td>"
+		            "<td class=\"num\">%d</td></tr>\n",
+		         unassigned, unassigned);
+	html_lit(b, "</tbody>\n</table>\n");
+	if (!nreviewers)
+		html_lit(b, "<p>Ingen sager er fordelt endnu. Fordel dem automatisk nedenfor, eller vælg en gennemgående for "
+		            "hver sag.</p>\n");
+
+	/* Automatic assignment. */
+	html_lit(b, "<h2>Fordel automatisk</h2>\n");
+	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/assign", d->code, (long long)rd->id));
+	html_lit(b, "<input type=\"hidden\" name=\"auto\" value=\"1\">\n<div class=\"stack\">\n<fieldset>"
+	            "<legend>Hvem gennemgår sager?</legend>\n");
+	for (int i = 0; i < npeople; i++) {
+		int preset = str_eq(people[i].role, "koordinator") || str_eq(people[i].role, "raadgiver");
+		if (preset)
+			html_fmt(b, "<label class=\"check\"><input type=\"checkbox\" name=\"reviewer\" value=\"%I\" checked> "
+			            "%T (%T)</label>\n",
+			         people[i].id, people[i].name, role_title(role_parse(people[i].role)));
+		else
+			html_fmt(b, "<label class=\"check\"><input type=\"checkbox\" name=\"reviewer\" value=\"%I\"> %T (%T)</label>\n",
+			         people[i].id, people[i].name, role_title(role_parse(people[i].role)));
+	}
+	html_lit(b, "</fieldset>\n<p class=\"hint\">Sager, der allerede har en gennemgående, bliver ikke flyttet. Sagerne "
+	            "fordeles jævnt, så de valgte får lige mange i alt, og ingen får en sag, hvor de selv er rådgiver.</p>\n"
+	            "<button type=\"submit\">Fordel sager uden gennemgående</button>\n</div>\n</form>\n");
+
+	/* Per case. */
+	html_fmt(b, "<h2>Pr. sag</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Sager i gennemgang\">"
+	            "<table>\n<caption>%d udtrukne sager</caption>\n<thead><tr><th scope=\"col\">Sag</th>"
+	            "<th scope=\"col\">Rådgiver</th><th scope=\"col\">Gennemgås af</th><th scope=\"col\">Status</th>"
+	            "<th scope=\"col\" class=\"num\">Besvaret</th><th scope=\"col\">Markeret</th></tr></thead>\n<tbody>\n",
+	         nrows);
+	for (int i = 0; i < nrows; i++) {
+		Row *x = &rows[i];
+		html_fmt(b, "<tr><td><a href=\"/d/%U/rounds/%I/cases/%I\">%T</a></td><td>%T</td><td>", d->code, rd->id, x->id,
+		         x->case_no, x->advisor);
+		page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/assign", d->code, (long long)rd->id));
+		char *id = arena_printf(r->arena, "rev-%lld", (long long)x->id);
+		html_fmt(b, "<input type=\"hidden\" name=\"case\" value=\"%I\"><label class=\"sr\" for=\"%A\">Gennemgås af, "
+		            "sag %T</label><select id=\"%A\" name=\"reviewer\">",
+		         x->id, id, x->case_no, id);
+		html_option(b, "", _("ingen endnu"), x->reviewer == 0);
+		for (int k = 0; k < npeople; k++) {
+			char *value = arena_printf(r->arena, "%lld", (long long)people[k].id);
+			if (review_same_person(x->advisor, people[k].name))
+				html_fmt(b, "<option value=\"%A\" disabled>%T (egen sag)</option>", value, people[k].name);
+			else
+				html_option(b, value, people[k].name, x->reviewer == people[k].id);
+		}
+		html_fmt(b, "</select> <button type=\"submit\" class=\"small\">Gem<span class=\"sr\"> for sag %T</span></button>"
+		            "</form></td><td>%T</td><td class=\"num\">%d af %d</td><td>%T%T%T</td></tr>\n",
+		         x->case_no, status_title(x->status), x->answered, x->relevant, x->acute ? _("akut bekymring") : "",
+		         x->acute && x->consent ? ", " : "", x->consent ? _("må bruges som eksempel") : "");
+	}
+	html_lit(b, "</tbody>\n</table></div>\n");
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "review_progress_view",
+	                               .department_id = d->id, .object = arena_printf(r->arena, "round:%lld", (long long)rd->id),
+	                               .detail = arena_printf(r->arena, "gennemgangens fremdrift vist (%d sager)", nrows),
+	                               .ip = r->ip});
+	page_end(r);
+	r->status = status;
+}
+
+void page_review_progress(Req *r)
+{
+	Round rd;
+	if (round_from_capture(r, &rd, 0))
+		progress_page(r, &rd, 200, NULL);
+}
+
+void page_review_assign(Req *r)
+{
+	Round rd;
+	if (!round_from_capture(r, &rd, 0))
+		return;
+	char msg[512];
+	ReviewBy by = by_of(r);
+	if (req_form_checked(r, "auto")) {
+		int64_t ids[200];
+		int n = 0;
+		for (int i = 0; i < r->nform && n < (int)COUNT(ids); i++) {
+			int64_t id;
+			if (strcmp(r->form[i].name, "reviewer") == 0 && !r->form[i].filename) {
+				if (!parse_int64(r->form[i].value, &id)) {
+					progress_page(r, &rd, 400, _("Vælg personerne på listen."));
+					return;
+				}
+				ids[n++] = id;
+			}
+		}
+		int64_t assigned, left;
+		if (db_begin(r->db) != SQLITE_OK) {
+			http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+			return;
+		}
+		if (review_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg) != 0) {
+			db_rollback(r->db);
+			progress_page(r, &rd, 400, msg);
+			return;
+		}
+		if (db_commit(r->db) != SQLITE_OK) {
+			http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
+			return;
+		}
+		http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/review?auto=%lld&left=%lld", r->dept->code,
+		                              (long long)rd.id, (long long)assigned, (long long)left));
+		return;
+	}
+	int64_t case_id, reviewer = 0;
+	const char *rv = req_form(r, "reviewer");
+	if (!parse_int64(req_form(r, "case"), &case_id) || (rv && *rv && !parse_int64(rv, &reviewer))) {
+		progress_page(r, &rd, 400, _("Vælg en sag og en person på listen."));
+		return;
+	}
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (review_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg) != 0) {
+		db_rollback(r->db);
+		progress_page(r, &rd, 400, msg);
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/review?assigned=1", r->dept->code, (long long)rd.id));
+}
+
+/* ---- the review of one case ---- */
+
+static const char *const scale_jdn[] = {"ja", "delvist", "nej", "ikke_relevant"};
+static const char *const scale_jn[] = {"ja", "nej", "ikke_relevant"};
+
+static void radio(Buf *b, int64_t qid, const char *value, const char *label, int checked)
+{
+	if (checked)
+		html_fmt(b, "<label class=\"check\"><input type=\"radio\" name=\"v-%I\" value=\"%A\" checked> %T</label>\n", qid,
+		         value, label);
+	else
+		html_fmt(b, "<label class=\"check\"><input type=\"radio\" name=\"v-%I\" value=\"%A\"> %T</label>\n", qid, value,
+		         label);
+}
+
+/* The box that shows both answers when someone else saved first. */
+static void conflict_box(Req *r, const Question *x)
+{
+	Buf *b = &r->out;
+	const AnswerState *t = x->their;
+	const char *who = *t->by ? t->by : _("en anden");
+	html_fmt(b, "<div class=\"conflict\" id=\"conflict-%I\">\n<p><strong>Dit svar er ikke gemt.</strong> %T gemte et andet "
+	            "svar %T, efter du åbnede siden.</p>\n<dl class=\"facts\">\n<dt>Dit svar</dt><dd>%T</dd>\n"
+	            "<dt>Gemt af %T</dt><dd>%T</dd>\n</dl>\n<p>Felterne herunder viser dit svar. Tryk »Gem svar« for at "
+	            "beholde det, eller <a href=\"%A#q-%I\">brug det gemte svar</a>.</p>\n</div>\n",
+	         x->id, who, when(r, t->at), answer_text(r, x->show_value, x->show_material, x->show_comment), who,
+	         answer_text(r, t->value, t->material, t->comment), r->path, x->id);
+}
+
+static void question_html(Req *r, const Question *qs, int i)
+{
+	Buf *b = &r->out;
+	const Question *x = &qs[i];
+	html_fmt(b, "<fieldset class=\"question\" id=\"q-%I\" data-question=\"%I\" data-scale=\"%A\"", x->id, x->id, x->scale);
+	if (x->parent >= 0)
+		html_fmt(b, " data-cond=\"%I\" data-cond-answers=\"%A\"", qs[x->parent].id, x->cond_answers);
+	if (!relevant(qs, i))
+		html_lit(b, " hidden");
+	html_fmt(b, ">\n<legend><span class=\"qcode\">%T</span> %T</legend>\n", x->code, x->text);
+	if (*x->guidance || *x->reference) {
+		html_fmt(b, "<details class=\"guide\"><summary>Vejledning<span class=\"sr\"> til %T</span></summary>\n", x->code);
+		if (*x->guidance)
+			html_fmt(b, "<p>%T</p>\n", x->guidance);
+		if (*x->reference)
+			html_fmt(b, "<p><strong>Lovhenvisning:</strong> %T</p>\n", x->reference);
+		html_lit(b, "</details>\n");
+	}
+	if (x->parent >= 0) {
+		html_fmt(b, "<p class=\"hint\">Stilles, fordi svaret på %T er ", qs[x->parent].code);
+		json_t *a = json_loads(x->cond_answers, 0, NULL);
+		for (size_t k = 0; k < json_array_size(a); k++)
+			html_fmt(b, "%T»%T«", k == 0 ? "" : k + 1 == json_array_size(a) ? " eller " : ", ",
+			         answer_value_title(json_string_value(json_array_get(a, k))));
+		json_decref(a);
+		html_lit(b, ".</p>\n");
+	}
+	if (x->conflict)
+		conflict_box(r, x);
+	if (x->error)
+		html_fmt(b, "<p class=\"field-error\" id=\"err-%I\">%T</p>\n", x->id, x->error);
+	if (str_eq(x->scale, "text")) {
+		html_fmt(b, "<label for=\"v-%I\">Svar</label>\n<textarea id=\"v-%I\" name=\"v-%I\" rows=\"3\" maxlength=\"5000\">\n"
+		            "%T</textarea>\n",
+		         x->id, x->id, x->id, x->show_value);
+	} else {
+		html_lit(b, "<div class=\"choices\">\n");
+		if (str_eq(x->scale, "choice")) {
+			json_t *a = json_loads(x->choices, 0, NULL);
+			for (size_t k = 0; k < json_array_size(a); k++) {
+				const char *v = json_string_value(json_array_get(a, k));
+				if (v)
+					radio(b, x->id, v, v, str_eq(x->show_value, v));
+			}
+			json_decref(a);
+		} else {
+			int jn = str_eq(x->scale, "jn");
+			const char *const *values = jn ? scale_jn : scale_jdn;
+			size_t n = jn ? COUNT(scale_jn) : COUNT(scale_jdn);
+			for (size_t k = 0; k < n; k++)
+				radio(b, x->id, values[k], answer_value_title(values[k]), str_eq(x->show_value, values[k]));
+		}
+		html_lit(b, "</div>\n");
+		if (!str_eq(x->scale, "choice") && x->show_material)
+			html_fmt(b, "<label class=\"check material\"><input type=\"checkbox\" name=\"m-%I\" value=\"1\" checked> "
+			            "Væsentlig betydning for afgørelsen</label>\n", x->id);
+		else if (!str_eq(x->scale, "choice"))
+			html_fmt(b, "<label class=\"check material\"><input type=\"checkbox\" name=\"m-%I\" value=\"1\"> "
+			            "Væsentlig betydning for afgørelsen</label>\n", x->id);
+		html_fmt(b, "<label for=\"c-%I\">Kommentar<span class=\"sr\"> til %T</span></label>\n<textarea id=\"c-%I\" "
+		            "name=\"c-%I\" rows=\"2\" maxlength=\"5000\">\n%T</textarea>\n",
+		         x->id, x->code, x->id, x->id, x->show_comment);
+	}
+	html_fmt(b, "<input type=\"hidden\" name=\"r-%I\" value=\"%I\"><input type=\"hidden\" name=\"s-%I\" value=\"%A\">\n",
+	         x->id, x->show_revision, x->id, x->show_fp);
+	if (*x->by)
+		html_fmt(b, "<p class=\"hint saved\" id=\"saved-%I\">Senest gemt af %T %T.</p>\n", x->id, x->by, when(r, x->at));
+	else
+		html_fmt(b, "<p class=\"hint saved\" id=\"saved-%I\"></p>\n", x->id);
+	html_lit(b, "</fieldset>\n");
+}
+
+static void history_html(Req *r, const Round *rd, const CaseInfo *ci)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT h.at, coalesce(u.name, ''), q.code, coalesce(h.old_value, ''), coalesce(h.old_material, 0),"
+	           " coalesce(h.old_comment, ''), coalesce(h.new_value, ''), coalesce(h.new_material, 0),"
+	           " coalesce(h.new_comment, ''), h.old_value IS NULL AND h.old_comment IS NULL"
+	           " FROM answer_history h JOIN question q ON q.id = h.question_id LEFT JOIN users u ON u.id = h.user_id"
+	           " WHERE h.round_id = ?1 AND h.case_id = ?2 ORDER BY h.id DESC");
+	db_bind_int(&q, 1, rd->id);
+	db_bind_int(&q, 2, ci->id);
+	Buf rows;
+	buf_init(&rows, 0);
+	int n = 0;
+	while (db_step(&q)) {
+		n++;
+		const char *before = db_col_int(&q, 9) ? _("intet svar")
+		                                        : answer_text(r, db_col_text(&q, 3), (int)db_col_int(&q, 4), db_col_text(&q, 5));
+		html_fmt(&rows, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n", when(r, db_col_text(&q, 0)),
+		         *db_col_text(&q, 1) ? db_col_text(&q, 1) : _("kommandolinjen"), db_col_text(&q, 2), before,
+		         answer_text(r, db_col_text(&q, 6), (int)db_col_int(&q, 7), db_col_text(&q, 8)));
+	}
+	db_finalize(&q);
+	html_fmt(b, "<details class=\"history\" id=\"historik\"><summary>Ændringer (%d)</summary>\n", n);
+	if (n) {
+		html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Ændringer af svarene\"><table>\n"
+		            "<thead><tr><th scope=\"col\">Tidspunkt</th><th scope=\"col\">Af</th><th scope=\"col\">Spørgsmål</th>"
+		            "<th scope=\"col\">Før</th><th scope=\"col\">Efter</th></tr></thead>\n<tbody>\n");
+		buf_append(b, rows.data, rows.len);
+		html_lit(b, "</tbody>\n</table></div>\n");
+	} else {
+		html_lit(b, "<p>Ingen svar er gemt endnu.</p>\n");
+	}
+	html_lit(b, "</details>\n");
+	buf_free(&rows);
+}
+
+static void flags_html(Req *r, const Round *rd, const CaseInfo *ci, int answered, int relevant_count)
+{
+	Buf *b = &r->out;
+	const char *base = arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld", r->dept->code, (long long)rd->id,
+	                                (long long)ci->id);
+	html_lit(b, "<section class=\"flags\" aria-labelledby=\"finish-h\">\n<h2 id=\"finish-h\">Færdig</h2>\n");
+	if (str_eq(ci->status, "faerdig")) {
+		html_fmt(b, "<p>Sagen blev markeret som færdig %T. Ændres et svar, åbnes sagen igen.</p>\n",
+		         when(r, ci->finished_at));
+	} else {
+		if (answered < relevant_count)
+			html_fmt(b, "<p>Sagen kan markeres som færdig, når alle relevante spørgsmål er besvaret. Der mangler %d.</p>\n",
+			         relevant_count - answered);
+		else
+			html_lit(b, "<p>Alle relevante spørgsmål er besvaret.</p>\n");
+		page_form_begin(r, arena_printf(r->arena, "%s/finish", base));
+		html_lit(b, "<button type=\"submit\">Marker som færdig</button></form>\n");
+	}
+	html_lit(b, "</section>\n<section class=\"flags\" aria-labelledby=\"acute-h\">\n<h2 id=\"acute-h\">Akut bekymring</h2>\n"
+	            "<p class=\"hint\">Til det, der ikke kan vente til rapporten: fx en borger i risiko eller en afgørelse, der "
+	            "skal rettes nu. Afdelingens leder ser markeringen med det samme på sin forside.</p>\n");
+	page_form_begin(r, arena_printf(r->arena, "%s/acute", base));
+	if (ci->acute) {
+		html_fmt(b, "<p><strong>Markeret af %T %T:</strong> %T</p>\n<input type=\"hidden\" name=\"action\" value=\"clear\">"
+		            "<button type=\"submit\" class=\"secondary\">Fjern markeringen</button></form>\n",
+		         *ci->acute_by ? ci->acute_by : _("kommandolinjen"), when(r, ci->acute_at), ci->acute_note);
+	} else {
+		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"set\"><div class=\"stack\">\n"
+		            "<label for=\"acute-note\">Hvad drejer bekymringen sig om?</label>\n"
+		            "<textarea id=\"acute-note\" name=\"note\" rows=\"2\" maxlength=\"1000\" required></textarea>\n"
+		            "<p class=\"hint\">Skriv kort og uden navne og CPR-numre; sagsnummeret står allerede på sagen.</p>\n"
+		            "<button type=\"submit\">Marker akut bekymring</button>\n</div></form>\n");
+	}
+	html_lit(b, "</section>\n<section class=\"flags\" aria-labelledby=\"consent-h\">\n<h2 id=\"consent-h\">Brug som "
+	            "eksempel</h2>\n<p class=\"hint\">Konkrete sager bruges kun som eksempler, når rådgiveren har sagt ja.</p>\n");
+	page_form_begin(r, arena_printf(r->arena, "%s/consent", base));
+	if (ci->consent)
+		html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"consent\" value=\"1\" checked> Rådgiveren har "
+		            "sagt ja til, at sagen må bruges som eksempel</label>\n");
+	else
+		html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"consent\" value=\"1\"> Rådgiveren har sagt ja "
+		            "til, at sagen må bruges som eksempel</label>\n");
+	html_lit(b, "<div class=\"actions\"><button type=\"submit\" class=\"secondary\">Gem samtykke</button></div></form>\n");
+	if (*ci->consent_at)
+		html_fmt(b, "<p class=\"hint\" id=\"consent-record\">%T af %T %T.</p>\n",
+		         ci->consent ? _("Samtykke registreret") : _("Samtykke trukket tilbage"),
+		         *ci->consent_by ? ci->consent_by : _("kommandolinjen"), when(r, ci->consent_at));
+	html_lit(b, "</section>\n");
+}
+
+static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Question *qs, int nq, int status,
+                      const char *kind, const char *message)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	page_begin(r, arena_printf(r->arena, "Sag %s", ci->case_no));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › ", d->code, d->name);
+	if (in_workgroup(r))
+		html_fmt(b, "<a href=\"/d/%U/rounds\">Tilsyn</a> › <a href=\"/d/%U/rounds/%I\">%T</a> › "
+		            "<a href=\"/d/%U/rounds/%I/review\">Gennemgang</a> › ",
+		         d->code, d->code, rd->id, rd->title, d->code, rd->id);
+	else
+		html_fmt(b, "%T › ", rd->title);
+	html_fmt(b, "Sag %T</p>\n<h1>Gennemgang af sag %T</h1>\n<p class=\"lead\">%T</p>\n", ci->case_no, ci->case_no,
+	         rd->title);
+	int64_t n;
+	if (message)
+		page_message(r, kind, message);
+	else if (parse_int64(req_query(r, "saved"), &n))
+		page_message(r, "ok", n == 1 ? _("1 svar er gemt.")
+		                             : n ? arena_printf(r->arena, _("%lld svar er gemt."), (long long)n)
+		                                 : _("Der var ingen ændringer at gemme."));
+	else if (req_query(r, "finished"))
+		page_message(r, "ok", _("Sagen er markeret som færdig."));
+	else if (str_eq(req_query(r, "acute"), "1"))
+		page_message(r, "ok", _("Akut bekymring er markeret. Afdelingens leder ser den nu på sin forside."));
+	else if (str_eq(req_query(r, "acute"), "0"))
+		page_message(r, "ok", _("Markeringen af akut bekymring er fjernet."));
+	else if (req_query(r, "consent"))
+		page_message(r, "ok", _("Samtykket er gemt."));
+	if (ci->acute)
+		page_message(r, "warn", arena_printf(r->arena, _("Akut bekymring, markeret af %s %s: %s"),
+		                                     *ci->acute_by ? ci->acute_by : _("kommandolinjen"), when(r, ci->acute_at),
+		                                     ci->acute_note));
+
+	int answered = 0, relevant_count = 0;
+	review_counts(r->db, rd->id, ci->id, &answered, &relevant_count);
+	html_fmt(b, "<dl class=\"facts\">\n<dt>Rådgiver</dt><dd>%T</dd>\n<dt>Paragraf</dt><dd>%T</dd>\n<dt>Ydelse</dt><dd>%T</dd>\n"
+	            "<dt>Gennemgås af</dt><dd>%T</dd>\n<dt>Status</dt><dd id=\"case-status\">%T</dd>\n</dl>\n",
+	         ci->advisor, *ci->provision ? ci->provision : "–", *ci->benefit ? ci->benefit : "–",
+	         *ci->reviewer ? ci->reviewer : _("ingen endnu"), status_title(ci->status));
+	html_fmt(b, "<div class=\"progress\"><p id=\"progress-text\">%d af %d besvaret</p><progress id=\"progress-bar\" "
+	            "max=\"%d\" value=\"%d\" aria-labelledby=\"progress-text\"></progress></div>\n",
+	         answered, relevant_count, relevant_count ? relevant_count : 1, answered);
+	html_lit(b, "<p id=\"save-status\" class=\"save-status\" role=\"status\" aria-live=\"polite\"></p>\n");
+
+	const char *action = arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld", d->code, (long long)rd->id,
+	                                  (long long)ci->id);
+	if (nq == 0) {
+		html_lit(b, "<p>Tilsynet har intet spørgekatalog, så der er ingen spørgsmål at besvare.</p>\n");
+	} else {
+		html_fmt(b, "<form method=\"post\" action=\"%A\" id=\"review-form\" class=\"review\" data-answer-url=\"%A/answer\">\n"
+		            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n",
+		         action, action, r->session->csrf);
+		int64_t catalogue = 0, section = 0;
+		for (int i = 0; i < nq; i++) {
+			if (qs[i].catalogue_id != catalogue) {
+				if (catalogue)
+					html_lit(b, "</section>\n");
+				html_fmt(b, "<section class=\"catalogue\" aria-labelledby=\"cat-%I\">\n<h2 id=\"cat-%I\">%T</h2>\n",
+				         qs[i].catalogue_id, qs[i].catalogue_id, qs[i].catalogue);
+				catalogue = qs[i].catalogue_id;
+				section = 0;
+			}
+			if (qs[i].section_id != section) {
+				html_fmt(b, "<h3>%T</h3>\n", qs[i].section);
+				section = qs[i].section_id;
+			}
+			question_html(r, qs, i);
+		}
+		html_lit(b, "</section>\n<div class=\"actions savebar\"><button type=\"submit\">Gem svar</button>\n"
+		            "<p class=\"hint\" id=\"save-hint\">Svarene gemmes, når du trykker »Gem svar«. Spørgsmål, der afhænger af "
+		            "et andet svar, vises, når det svar er gemt.</p></div>\n</form>\n");
+	}
+	flags_html(r, rd, ci, answered, relevant_count);
+	if (in_workgroup(r))
+		history_html(r, rd, ci);
+	html_lit(b, "<script src=\"/static/review.js\" defer></script>\n");
+	page_end(r);
+	r->status = status;
+}
+
+/* Renders the case page with fresh answers from the database; `sent` (may be NULL) holds
+** the questions whose answers the person sent but were not saved, shown as sent. */
+static void show_case(Req *r, const Round *rd, const CaseInfo *ci, const Question *sent, int nsent, int status,
+                      const char *kind, const char *message)
+{
+	int nq;
+	Question *qs = questions_load(r, rd, ci->id, &nq);
+	for (int i = 0; i < nq && i < nsent; i++)
+		if (sent[i].id == qs[i].id && (sent[i].conflict || sent[i].error)) {
+			qs[i].show_value = sent[i].show_value;
+			qs[i].show_material = sent[i].show_material;
+			qs[i].show_comment = sent[i].show_comment;
+			qs[i].show_revision = sent[i].show_revision;
+			memcpy(qs[i].show_fp, sent[i].show_fp, sizeof qs[i].show_fp);
+			qs[i].error = sent[i].error;
+			qs[i].conflict = sent[i].conflict;
+			qs[i].their = sent[i].their;
+		}
+	case_page(r, rd, ci, qs, nq, status, kind, message);
+}
+
+void page_review_case(Req *r)
+{
+	Round rd;
+	CaseInfo ci;
+	if (!case_access(r, &rd, &ci, 0))
+		return;
+	show_case(r, &rd, &ci, NULL, 0, 200, NULL, NULL);
+	audit_case(r, "review_view", ci.id, arena_printf(r->arena, "tilsyn %lld: gennemgangen af sagen vist", (long long)rd.id));
+}
+
+/* The whole form, sent with "Gem svar" (also without JavaScript). Only the questions the
+** person changed are saved; one changed by someone else meanwhile is not, and is shown
+** with both answers. */
+void page_review_case_post(Req *r)
+{
+	Round rd;
+	CaseInfo ci;
+	if (!case_access(r, &rd, &ci, 0))
+		return;
+	int nq;
+	Question *qs = questions_load(r, &rd, ci.id, &nq);
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	int saved = 0, conflicts = 0, errors = 0;
+	for (int i = 0; i < nq; i++) {
+		Question *x = &qs[i];
+		const char *seen_fp = req_form(r, arena_printf(r->arena, "s-%lld", (long long)x->id));
+		if (!seen_fp)
+			continue;
+		int choice = str_eq(x->scale, "choice"), text = str_eq(x->scale, "text");
+		const char *value = form_text(r, arena_printf(r->arena, "v-%lld", (long long)x->id));
+		int material = !choice && !text && req_form_checked(r, arena_printf(r->arena, "m-%lld", (long long)x->id));
+		/* A free-text question has no comment field; keep any comment it has (e.g. from a sheet). */
+		const char *comment = text ? x->comment : form_text(r, arena_printf(r->arena, "c-%lld", (long long)x->id));
+		char fp[33];
+		fingerprint(value, material, comment, fp);
+		if (str_eq(fp, seen_fp))
+			continue; /* not changed on the page */
+		int64_t seen;
+		x->show_value = value;
+		x->show_material = material;
+		x->show_comment = comment;
+		memcpy(x->show_fp, seen_fp, strnlen(seen_fp, 32));
+		x->show_fp[strnlen(seen_fp, 32)] = 0;
+		if (!parse_int64(req_form(r, arena_printf(r->arena, "r-%lld", (long long)x->id)), &seen) || seen < 0) {
+			x->error = _("Formularen mangler oplysninger. Genindlæs siden, og prøv igen.");
+			errors++;
+			continue;
+		}
+		x->show_revision = seen;
+		AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = seen};
+		AnswerState *cur = arena_alloc(r->arena, sizeof *cur);
+		const char *msg = NULL;
+		int res = answer_save(r->db, rd.id, ci.id, x->id, &in, r->user, cur, &msg);
+		if (res == ANSWER_SAVED) {
+			saved += cur->revision != x->revision;
+		} else if (res == ANSWER_CONFLICT) {
+			conflicts++;
+			x->conflict = 1;
+			x->their = cur;
+			x->show_revision = cur->revision;
+			fingerprint(cur->value, cur->material, cur->comment, x->show_fp);
+		} else {
+			errors++;
+			x->error = msg;
+		}
+	}
+	if (saved)
+		audit_case(r, "review_save", ci.id, arena_printf(r->arena, "tilsyn %lld: %d svar gemt", (long long)rd.id, saved));
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	if (!conflicts && !errors) {
+		http_redirect(r, arena_printf(r->arena, "%s?saved=%d", r->path, saved));
+		return;
+	}
+	const char *msg;
+	if (conflicts)
+		msg = arena_printf(r->arena, _("%d svar blev ikke gemt, fordi en anden har ændret dem, efter du åbnede siden. "
+		                               "De er vist nedenfor med begge svar: vælg, hvilket der skal gælde."),
+		                   conflicts);
+	else
+		msg = arena_printf(r->arena, _("%d svar blev ikke gemt. Ret det, der står ved spørgsmålet, og gem igen."), errors);
+	if (conflicts && errors)
+		msg = arena_printf(r->arena, _("%s %d andre svar blev ikke gemt; se ved spørgsmålene."), msg, errors);
+	if (saved)
+		msg = arena_printf(r->arena, _("%s De øvrige %d ændringer er gemt."), msg, saved);
+	CaseInfo fresh;
+	case_load(r, &rd, ci.id, &fresh);
+	show_case(r, &rd, &fresh, qs, nq, conflicts ? 409 : 400, "error", msg);
+}
+
+static json_t *answer_json(Req *r, const char *value, int material, const char *comment)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "value", json_string(value));
+	json_object_set_new(o, "material", json_boolean(material));
+	json_object_set_new(o, "comment", json_string(comment));
+	json_object_set_new(o, "text", json_string(answer_text(r, value, material, comment)));
+	return o;
+}
+
+/* One answer, saved as the person goes (static/review.js); answers JSON. */
+void page_review_answer(Req *r)
+{
+	Round rd;
+	CaseInfo ci;
+	if (!case_access(r, &rd, &ci, 1))
+		return;
+	int64_t qid, seen;
+	if (!parse_int64(req_form(r, "question"), &qid) || !parse_int64(req_form(r, "revision"), &seen) || seen < 0) {
+		json_error(r, 400, _("Forespørgslen mangler spørgsmål eller revision. Genindlæs siden."));
+		return;
+	}
+	const char *value = form_text(r, "value"), *comment = form_text(r, "comment");
+	int material = str_eq(req_form(r, "material"), "1");
+	if (!req_form(r, "comment")) {
+		/* No comment field (a free-text question): the stored comment stays. */
+		Stmt q;
+		db_prepare(&q, r->db, "SELECT comment FROM answer WHERE round_id = ?1 AND case_id = ?2 AND question_id = ?3");
+		db_bind_int(&q, 1, rd.id);
+		db_bind_int(&q, 2, ci.id);
+		db_bind_int(&q, 3, qid);
+		if (db_step(&q))
+			comment = arena_strdup(r->arena, db_col_text(&q, 0));
+		db_finalize(&q);
+	}
+	AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = seen};
+	AnswerState cur;
+	const char *msg = NULL;
+	if (db_begin(r->db) != SQLITE_OK) {
+		json_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	int res = answer_save(r->db, rd.id, ci.id, qid, &in, r->user, &cur, &msg);
+	char fp[33];
+	json_t *o = json_object();
+	json_object_set_new(o, "question", json_integer(qid));
+	if (res == ANSWER_CONFLICT) {
+		db_rollback(r->db);
+		fingerprint(cur.value, cur.material, cur.comment, fp);
+		json_t *theirs = answer_json(r, cur.value, cur.material, cur.comment);
+		json_object_set_new(theirs, "revision", json_integer(cur.revision));
+		json_object_set_new(theirs, "by", json_string(*cur.by ? cur.by : _("en anden")));
+		json_object_set_new(theirs, "at", json_string(cur.at));
+		json_object_set_new(theirs, "at_text", json_string(when(r, cur.at)));
+		json_object_set_new(theirs, "fingerprint", json_string(fp));
+		json_object_set_new(o, "status", json_string("conflict"));
+		json_object_set_new(o, "message", json_string(_("Dit svar er ikke gemt: en anden har gemt et andet svar, efter "
+		                                                "du åbnede siden. Vælg, hvilket svar der skal gælde.")));
+		json_object_set_new(o, "yours", answer_json(r, value, material, comment));
+		json_object_set_new(o, "theirs", theirs);
+		json_reply(r, 409, o);
+		return;
+	}
+	if (res != ANSWER_SAVED) {
+		db_rollback(r->db);
+		json_object_set_new(o, "status", json_string("error"));
+		json_object_set_new(o, "message", json_string(msg));
+		json_reply(r, 400, o);
+		return;
+	}
+	if (cur.revision != seen)
+		audit_case(r, "review_answer", ci.id,
+		           arena_printf(r->arena, "tilsyn %lld: svar på spørgsmål %lld gemt (revision %lld)", (long long)rd.id,
+		                        (long long)qid, (long long)cur.revision));
+	if (db_commit(r->db) != SQLITE_OK) {
+		json_decref(o);
+		json_error(r, 500, _("Svaret kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	int answered = 0, relevant_count = 0;
+	review_counts(r->db, rd.id, ci.id, &answered, &relevant_count);
+	CaseInfo fresh;
+	case_load(r, &rd, ci.id, &fresh);
+	fingerprint(cur.value, cur.material, cur.comment, fp);
+	json_object_set_new(o, "status", json_string("saved"));
+	json_object_set_new(o, "revision", json_integer(cur.revision));
+	json_object_set_new(o, "by", json_string(cur.by));
+	json_object_set_new(o, "at", json_string(cur.at));
+	json_object_set_new(o, "at_text", json_string(when(r, cur.at)));
+	json_object_set_new(o, "fingerprint", json_string(fp));
+	json_object_set_new(o, "answered", json_integer(answered));
+	json_object_set_new(o, "relevant", json_integer(relevant_count));
+	json_object_set_new(o, "case_status", json_string(fresh.status));
+	json_object_set_new(o, "case_status_text", json_string(status_title(fresh.status)));
+	json_reply(r, 200, o);
+}
+
+void page_review_finish(Req *r)
+{
+	Round rd;
+	CaseInfo ci;
+	if (!case_access(r, &rd, &ci, 0))
+		return;
+	char msg[512];
+	int missing;
+	ReviewBy by = by_of(r);
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (review_finish(r->db, &rd, ci.id, &by, &missing, msg, sizeof msg) != 0) {
+		db_rollback(r->db);
+		show_case(r, &rd, &ci, NULL, 0, 409, "error", arena_strdup(r->arena, msg));
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld?finished=1", r->dept->code, (long long)rd.id,
+	                              (long long)ci.id));
+}
+
+void page_review_acute(Req *r)
+{
+	Round rd;
+	CaseInfo ci;
+	if (!case_access(r, &rd, &ci, 0))
+		return;
+	int on = !str_eq(req_form(r, "action"), "clear");
+	char msg[512];
+	ReviewBy by = by_of(r);
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (review_set_acute(r->db, &rd, ci.id, on, req_form(r, "note"), &by, msg, sizeof msg) != 0) {
+		db_rollback(r->db);
+		show_case(r, &rd, &ci, NULL, 0, 400, "error", arena_strdup(r->arena, msg));
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld?acute=%d", r->dept->code, (long long)rd.id,
+	                              (long long)ci.id, on));
+}
+
+void page_review_consent(Req *r)
+{
+	Round rd;
+	CaseInfo ci;
+	if (!case_access(r, &rd, &ci, 0))
+		return;
+	char msg[512];
+	ReviewBy by = by_of(r);
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (review_set_consent(r->db, &rd, ci.id, req_form_checked(r, "consent"), &by, msg, sizeof msg) != 0) {
+		db_rollback(r->db);
+		show_case(r, &rd, &ci, NULL, 0, 400, "error", arena_strdup(r->arena, msg));
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Samtykket kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld?consent=1", r->dept->code, (long long)rd.id,
+	                              (long long)ci.id));
+}

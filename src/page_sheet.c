@@ -1,0 +1,150 @@
+/*
+** The offline registration sheet on the web, for the working group: download a round's
+** sheet (xlsx) and upload a filled one. A refused upload shows every problem with its cell
+** and the form again; an accepted one returns to the round page with the counts. The
+** sheet itself is made and read by sheet.c.
+*/
+#include "http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* The round named by :round, which must belong to the department in the address. */
+static int round_of(Req *r, Round *out)
+{
+	int64_t id;
+	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
+	    out->department_id != r->dept->id) {
+		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
+		return 0;
+	}
+	return 1;
+}
+
+static void audit(Req *r, const Round *rd, const char *action, const char *detail)
+{
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
+	                               .department_id = r->dept->id,
+	                               .object = arena_printf(r->arena, "round:%lld", (long long)rd->id), .detail = detail,
+	                               .ip = r->ip});
+}
+
+void page_round_sheet(Req *r)
+{
+	Round rd;
+	if (!round_of(r, &rd))
+		return;
+	char err[512];
+	long cases = 0;
+	Buf data;
+	buf_init(&data, (size_t)64 << 20);
+	if (sheet_write_buf(r->db, &rd, &data, &cases, err, sizeof err) != 0) {
+		buf_free(&data);
+		http_error(r, 409, err);
+		return;
+	}
+	audit(r, &rd, "round_sheet", arena_printf(r->arena, "registreringsark hentet (%ld sager)", cases));
+	buf_reset(&r->out);
+	buf_append(&r->out, data.data, data.len);
+	buf_free(&data);
+	r->content_type = XLSX_TYPE;
+	http_header(r, "Content-Disposition",
+	            arena_printf(r->arena, "attachment; filename=\"registreringsark-tilsyn-%lld.xlsx\"", (long long)rd.id));
+}
+
+/* The upload form, also shown on the round page. */
+void page_sheet_form(Req *r, const Round *rd)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<form method=\"post\" action=\"/d/%U/rounds/%I/sheet\" enctype=\"multipart/form-data\" class=\"stack\">\n"
+	            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
+	            "<label for=\"sheet-file\">Udfyldt registreringsark (xlsx)</label>\n"
+	            "<input id=\"sheet-file\" name=\"file\" type=\"file\" required accept=\".xlsx\">\n"
+	            "<button type=\"submit\">Indlæs registreringsark</button>\n</form>\n",
+	         r->dept->code, rd->id, r->session->csrf);
+}
+
+/* The section of the round page: download, what the sheet is, and the upload form. */
+void page_sheet_section(Req *r, const Round *rd)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<h2>Registreringsark</h2>\n<p>Til gennemgang uden for tilsyn: ét regneark med en række pr. udtrukket sag "
+	            "og en kolonne pr. spørgsmål. Svarene, der allerede er gemt, står i arket. Når det er udfyldt, indlæses det "
+	            "her; er der fejl, gemmes intet, og hver fejl vises med sin celle.</p>\n"
+	            "<p><a class=\"button secondary\" href=\"/d/%U/rounds/%I/sheet.xlsx\" download>Hent registreringsark (xlsx)</a></p>\n",
+	         r->dept->code, rd->id);
+	page_sheet_form(r, rd);
+	html_lit(b, "<p class=\"hint\">Arket indeholder sagsnumre: opbevar det sikkert, og slet det, når det er indlæst. "
+	            "Skriv aldrig CPR-numre eller navne i arket.</p>\n");
+}
+
+static void result_page(Req *r, const Round *rd, int status, const SheetResult *res, const char *message)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	page_begin(r, _("Indlæs registreringsark"));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
+	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Registreringsark</p>\n<h1>Indlæs registreringsark</h1>\n",
+	         d->code, d->name, d->code, d->code, rd->id, rd->title);
+	if (message)
+		page_message(r, "error", message);
+	if (res && *res->error)
+		page_message(r, "error", res->error);
+	if (res && res->nproblems) {
+		page_message(r, "error", arena_printf(r->arena, _("Intet er gemt: arket har %ld fejl. Ret cellerne, og indlæs "
+		                                                  "arket igen."), (long)res->nproblems + res->more_problems));
+		html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Fejl i arket\"><table class=\"compact\">\n"
+		            "<caption>Fejl i arket</caption>\n<thead><tr><th scope=\"col\">Celle</th><th scope=\"col\">Fejl</th>"
+		            "</tr></thead>\n<tbody>\n");
+		for (int i = 0; i < res->nproblems; i++)
+			html_fmt(b, "<tr><td><code>%T</code></td><td>%T</td></tr>\n", res->problems[i].cell, res->problems[i].reason);
+		html_lit(b, "</tbody>\n</table></div>\n");
+		if (res->more_problems)
+			html_fmt(b, "<p>… og %I fejl mere; kun de første %d er vist.</p>\n", (int64_t)res->more_problems,
+			         SHEET_MAX_PROBLEMS);
+	}
+	html_lit(b, "<h2>Prøv igen</h2>\n");
+	page_sheet_form(r, rd);
+	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I\">Tilbage til tilsynet</a></p>\n", d->code, rd->id);
+	page_end(r);
+	r->status = status;
+}
+
+void page_round_sheet_upload(Req *r)
+{
+	Round rd;
+	if (!round_of(r, &rd))
+		return;
+	const Param *file = req_file(r, "file");
+	if (!file || file->len == 0) {
+		result_page(r, &rd, 400, NULL, _("Vælg det udfyldte registreringsark (xlsx)."));
+		return;
+	}
+	SheetResult *res = arena_alloc(r->arena, sizeof *res);
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	int rc = sheet_import_mem(r->db, &rd, file->value, file->len, r->user, res);
+	if (rc == SHEET_STORED) {
+		audit(r, &rd, "answers_import",
+		      arena_printf(r->arena, "registreringsark indlæst: %ld rækker, %ld svar gemt, %ld uændrede", res->rows,
+		                   res->saved, res->unchanged));
+		if (db_commit(r->db) != SQLITE_OK) {
+			http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
+			return;
+		}
+		http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?sheet=1&saved=%ld&unchanged=%ld", r->dept->code,
+		                              (long long)rd.id, res->saved, res->unchanged));
+		return;
+	}
+	db_rollback(r->db);
+	if (rc == SHEET_FAILED) {
+		http_error(r, 500, _("Svarene kunne ikke gemmes, og intet er gemt. Prøv igen; sker det igen, så kontakt "
+		                     "administratoren."));
+		return;
+	}
+	result_page(r, &rd, 400, res, NULL);
+}

@@ -1,0 +1,82 @@
+// An independent reader and writer of xlsx files for the tests, in python3 (zipfile and
+// xml.etree): readSheet(path) gives the workbook's sheet names and the first sheet's cells by
+// reference ("A1"), whether its panes are frozen and how many data validations it has;
+// writeSheet(path, rows) writes a minimal workbook whose first sheet holds rows (arrays of
+// strings; "" leaves a cell empty) as inline strings, the way some programs save them.
+import { spawnSync } from 'node:child_process';
+
+const PYTHON = String.raw`
+import json, sys, zipfile, re
+import xml.etree.ElementTree as ET
+NS = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+R = '{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id'
+
+def read(path):
+    z = zipfile.ZipFile(path)
+    wb = ET.fromstring(z.read('xl/workbook.xml'))
+    sheets = [(s.get('name'), s.get('state') or 'visible', s.get(R)) for s in wb.find('m:sheets', NS)]
+    rels = ET.fromstring(z.read('xl/_rels/workbook.xml.rels'))
+    target = {r.get('Id'): r.get('Target') for r in rels}
+    strings = []
+    if 'xl/sharedStrings.xml' in z.namelist():
+        for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si', NS):
+            strings.append(''.join(t.text or '' for t in si.iter('{%s}t' % NS['m'])))
+    out = {'sheets': [[n, st] for n, st, _ in sheets], 'cells': {}}
+    first = target[sheets[0][2]].lstrip('/')
+    first = first if first.startswith('xl/') else 'xl/' + first
+    ws = ET.fromstring(z.read(first))
+    for c in ws.iter('{%s}c' % NS['m']):
+        v = c.find('m:v', NS)
+        t = c.get('t')
+        if t == 's':
+            val = strings[int(v.text)]
+        elif t == 'inlineStr':
+            val = ''.join(x.text or '' for x in c.iter('{%s}t' % NS['m']))
+        else:
+            val = v.text if v is not None else ''
+        out['cells'][c.get('r')] = val
+    out['frozen'] = ws.find('.//m:pane', NS) is not None
+    out['validations'] = len(ws.findall('.//m:dataValidation', NS))
+    return out
+
+def col(i):
+    s = ''
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+def esc(s):
+    return s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+
+def write(path, rows):
+    data = []
+    for r, row in enumerate(rows, 1):
+        cells = ''.join('<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % (col(c), r, esc(v))
+                        for c, v in enumerate(row) if v)
+        data.append('<row r="%d">%s</row>' % (r, cells))
+    parts = {
+        '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        '_rels/.rels': '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        'xl/workbook.xml': '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Registrering" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        'xl/_rels/workbook.xml.rels': '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        'xl/worksheets/sheet1.xml': '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>' % ''.join(data),
+    }
+    with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text.encode('utf-8'))
+
+if sys.argv[1] == 'read':
+    print(json.dumps(read(sys.argv[2])))
+else:
+    write(sys.argv[2], json.load(sys.stdin))
+`;
+
+function python(args, input) {
+  const r = spawnSync('python3', ['-c', PYTHON, ...args], { input: input ?? '', encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
+  return r.stdout;
+}
+export const readSheet = (path) => JSON.parse(python(['read', path]));
+export const writeSheet = (path, rows) => python(['write', path], JSON.stringify(rows));
