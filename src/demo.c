@@ -6,6 +6,7 @@
 */
 #include "tilsyn.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,119 @@ static int demo_round(sqlite3 *db, const char *code, const char *title, const ch
 	return db_commit(db) == SQLITE_OK ? 0 : -1;
 }
 
+/* One answer as a reviewer might give it: mostly fulfilled, some partly or not. */
+static const char *demo_value(const char *scale, const char *choices_json, uint32_t *seed)
+{
+	uint32_t n = demo_next(seed) % 100;
+	if (str_eq(scale, "jn"))
+		return n < 80 ? "ja" : n < 95 ? "nej" : "ikke_relevant";
+	if (str_eq(scale, "choice")) {
+		/* The first choices of the gate questions are the common outcomes. */
+		static char choice[200];
+		json_t *a = json_loads(choices_json ? choices_json : "[]", 0, NULL);
+		size_t size = json_array_size(a);
+		snprintf(choice, sizeof choice, "%s",
+		         size ? json_string_value(json_array_get(a, n % (size < 3 ? size : 3))) : "");
+		json_decref(a);
+		return choice;
+	}
+	return n < 66 ? "ja" : n < 82 ? "delvist" : n < 95 ? "nej" : "ikke_relevant";
+}
+
+/*
+** A third round, in the children's department, half-way through its review: an uddybende
+** tilsyn with two themes, its cases spread over the reviewers,
+** half of them answered (most finished, a few in progress), one acute concern and one
+** case the caseworker agreed may be used as an example.
+*/
+static int demo_review(sqlite3 *db, const char *code, const char **msg)
+{
+	Department d;
+	Round r;
+	department_by_code(db, code, &d);
+	static const char *const themes[] = {"sagsoplysning", "afgoerelse-og-begrundelse"};
+	SampleRequest req = {.size = RECOMMENDED_UDDYBENDE, .exclude_months = 12,
+	                     .seed_hex = "5eed000000000000000000000000000000000000000000000000000000002028"};
+	int64_t round_id, drawn;
+	if (db_begin(db) != SQLITE_OK)
+		return -1;
+	if (round_create(db, &d, "uddybende", "Uddybende tilsyn: sagsoplysning og begrundelse", NULL, themes, 2,
+	                 "2026-09-07", "2026-10-30", "demo", &round_id, msg) != 0 ||
+	    !round_by_id(db, round_id, &r) || sample_draw(db, &r, &req, "demo", &drawn, msg) != 0 ||
+	    db_commit(db) != SQLITE_OK) {
+		db_rollback(db);
+		return -1;
+	}
+	round_by_id(db, round_id, &r);
+	Stmt q;
+	static char err[300];
+	ReviewBy by = {.login = "demo"};
+	int64_t reviewers[16], assigned, left;
+	int nreviewers = review_default_reviewers(db, d.id, reviewers, 16);
+	if (db_begin(db) != SQLITE_OK)
+		return -1;
+	if (review_assign_auto(db, &r, reviewers, nreviewers, &by, &assigned, &left, err, sizeof err) != 0)
+		goto fail;
+	uint32_t seed = 4711;
+	int64_t cases[64];
+	int ncases = 0;
+	db_prepare(&q, db, "SELECT case_id FROM round_case WHERE round_id = ?1 AND status = 'udtrukket' ORDER BY sample_key");
+	db_bind_int(&q, 1, r.id);
+	while (db_step(&q) && ncases < 64)
+		cases[ncases++] = db_col_int(&q, 0);
+	db_finalize(&q);
+	for (int c = 0; c < ncases / 2; c++) {
+		User reviewer = {0};
+		db_prepare(&q, db, "SELECT reviewer_id FROM round_case WHERE round_id = ?1 AND case_id = ?2");
+		db_bind_int(&q, 1, r.id);
+		db_bind_int(&q, 2, cases[c]);
+		int64_t reviewer_id = db_step(&q) ? db_col_int(&q, 0) : 0;
+		db_finalize(&q);
+		if (!reviewer_id || !user_by_id(db, reviewer_id, &reviewer))
+			continue;
+		int partial = c % 5 == 4; /* every fifth case is still being reviewed */
+		db_prepare(&q, db,
+		           "SELECT q.id, q.scale, q.choices FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
+		           " WHERE rc.round_id = ?1 AND q.scale <> 'text' ORDER BY rc.position, q.position");
+		db_bind_int(&q, 1, r.id);
+		int k = 0;
+		while (db_step(&q)) {
+			if (partial && k++ > 8)
+				break;
+			const char *value = demo_value(db_col_text(&q, 1), db_col_is_null(&q, 2) ? NULL : db_col_text(&q, 2), &seed);
+			AnswerInput in = {.value = value, .seen_revision = -1};
+			in.material = (str_eq(value, "nej") || str_eq(value, "delvist")) && demo_next(&seed) % 3 == 0;
+			in.comment = str_eq(value, "nej") ? "Se notat i sagen; drøftes på stop-op-mødet." : "";
+			AnswerState state;
+			if (answer_save(db, r.id, cases[c], db_col_int(&q, 0), &in, &reviewer, &state, msg) == ANSWER_INVALID) {
+				db_finalize(&q);
+				goto fail_msg;
+			}
+		}
+		db_finalize(&q);
+		int missing;
+		if (!partial && review_finish(db, &r, cases[c], &by, &missing, err, sizeof err) != 0 && missing == 0)
+			goto fail;
+	}
+	/* The coordinator raises the flags, as she would after talking to the reviewer. */
+	User coordinator;
+	if (user_by_login(db, str_eq(code, "BHS") ? "koordinator.barn" : "koordinator.voksen", &coordinator)) {
+		by.user_id = coordinator.id;
+		by.login = coordinator.login;
+	}
+	if (ncases > 2 &&
+	    (review_set_acute(db, &r, cases[1], 1, "Afgørelsen om merudgifter bygger på en forkert paragraf og bør rettes nu.",
+	                      &by, err, sizeof err) != 0 ||
+	     review_set_consent(db, &r, cases[2], 1, &by, err, sizeof err) != 0))
+		goto fail;
+	return db_commit(db) == SQLITE_OK ? 0 : -1;
+fail:
+	*msg = err;
+fail_msg:
+	db_rollback(db);
+	return -1;
+}
+
 int demo_fill(sqlite3 *db, const char **msg)
 {
 	Stmt q;
@@ -149,7 +263,8 @@ int demo_fill(sqlite3 *db, const char **msg)
 	    demo_round(db, "BHS", "Overordnet ledelsestilsyn forår 2026",
 	               "5eed000000000000000000000000000000000000000000000000000000002026", msg) != 0 ||
 	    demo_round(db, "VHS", "Overordnet ledelsestilsyn forår 2026",
-	               "5eed000000000000000000000000000000000000000000000000000000002027", msg) != 0)
+	               "5eed000000000000000000000000000000000000000000000000000000002027", msg) != 0 ||
+	    demo_review(db, "BHS", msg) != 0)
 		return -1;
 	return 0;
 fail:

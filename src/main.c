@@ -185,7 +185,8 @@ static int cmd_demo(sqlite3 *db, int argc, char **argv)
 	printf("Demodata er oprettet i %s. Alle demobrugere har adgangskoden %s:\n"
 	       "  admin (administrator), leder.barn, koordinator.barn, anne (rådgiver) - Børn og unge med handicap\n"
 	       "  leder.voksen, koordinator.voksen, signe (rådgiver), ekstern - Voksenhandicap\n"
-	       "Begge afdelinger har en sagsliste og et planlagt overordnet tilsyn med en udtrukket stikprøve.\n",
+	       "Begge afdelinger har en sagsliste og et planlagt overordnet tilsyn med en udtrukket stikprøve.\n"
+	       "Børn og unge med handicap har desuden et uddybende tilsyn, der er halvvejs gennemgået.\n",
 	       db_path(), DEMO_PASSWORD);
 	return 0;
 }
