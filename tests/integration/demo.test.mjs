@@ -39,7 +39,7 @@ test('case lists with caseloads that differ between caseworkers, and no CPR numb
 
 test('a sampled overordnet round in each department and an uddybende round half-way through review', () => {
   assert.equal(sqlite(db, `select group_concat(kind || ':' || phase) from (select * from round order by id)`),
-    'overordnet:udvaelgelse,overordnet:udvaelgelse,uddybende:gennemgang');
+    'overordnet:udvaelgelse,overordnet:udvaelgelse,uddybende:gennemgang,overordnet:afsluttet,overordnet:afsluttet');
   assert.equal(num(`select count(*) from round_case where round_id = 1 and status = 'udtrukket'`), 30);
   assert.equal(num(`select count(*) from round_case where round_id = 2 and status = 'udtrukket'`), 30);
   assert.equal(num(`select count(*) from round_theme where round_id = 3`), 2);
@@ -54,4 +54,15 @@ test('a sampled overordnet round in each department and an uddybende round half-
   const results = JSON.parse(cli(db, ['round', 'results', '3', '--format', 'json']).stdout);
   assert.ok(results.questions.some((q) => q.fulfilled !== null && q.yes > 0), 'the round has results');
   assert.equal(cli(db, ['audit', 'verify']).status, 0);
+});
+
+test('two finished rounds from 2025, so the later one compares with the earlier', () => {
+  assert.equal(sqlite(db, `select group_concat(planned_start) from (select planned_start from round where phase = 'afsluttet' order by id)`),
+    '2025-03-03,2025-09-01');
+  assert.equal(num(`select count(*) from round_case where round_id in (4, 5) and review_status <> 'faerdig'`), 0);
+  const later = JSON.parse(cli(db, ['round', 'results', '5', '--format', 'json']).stdout);
+  assert.ok(later.questions.every((q) => q.previous === null || q.previous.round === 4));
+  assert.ok(later.questions.some((q) => q.previous?.verdict === 'improved'), 'the demo shows an improvement');
+  // Sampled back then: their cases do not block a new sample today.
+  assert.equal(num(`select count(*) from round where id in (4, 5) and sampled_at < '2026-01-01'`), 2);
 });
