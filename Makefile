@@ -3,7 +3,7 @@ CC ?= cc
 # O: where objects go; BIN: the program. Separate values let parallel builds not collide.
 O ?= build
 BIN ?= tilsyn
-PKGS = libmicrohttpd sqlite3 jansson libsodium libzip expat xlsxwriter
+PKGS = libmicrohttpd sqlite3 jansson libsodium libzip expat xlsxwriter cairo pangocairo
 CFLAGS ?= -O2 -g
 WARN = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS += -D_GNU_SOURCE -Isrc

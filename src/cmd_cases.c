@@ -453,5 +453,10 @@ int cmd_round(sqlite3 *db, int argc, char **argv)
 		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);
 		return rc ? rc : cmd_round_sheet(db, &r, argc, argv);
 	}
+	if (str_eq(argv[1], "calibrate")) {
+		Round r;
+		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);
+		return rc ? rc : cmd_round_calibrate(db, &r, argc, argv);
+	}
 	return cli_fail("ukendt underkommando 'round %s' (se tilsyn round --help)", argv[1]);
 }

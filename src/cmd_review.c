@@ -141,13 +141,42 @@ static void print_results_text(const Round *r, const QuestionResult *x, int n)
 	puts("\nOpfyldt = ja / (ja + delvist + nej). Med få sager er usikkerheden stor: se intervallet, ikke kun tallet.");
 }
 
+/* `round results ROUND [--format json|csv|text] [--advisor NAME]`: the whole round, or only
+** the sampled cases of one caseworker (compared with that caseworker's cases last time). */
 int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv)
 {
-	const char *format = format_arg(argc, argv, 3);
-	if (!format || (!str_eq(format, "json") && !str_eq(format, "csv") && !str_eq(format, "text")))
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'}, {"advisor", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+	const char *format = "text", *advisor = NULL;
+	int c;
+	optind = 3;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else if (c == 'a')
+			advisor = optarg;
+		else
+			return cli_fail("round results: ukendt tilvalg (brug --format og --advisor)");
+	}
+	if (optind < argc)
+		return cli_fail("round results: uventet argument '%s'", argv[optind]);
+	if (!str_eq(format, "json") && !str_eq(format, "csv") && !str_eq(format, "text"))
 		return cli_fail("round results: --format skal være json, csv eller text");
+	if (advisor) {
+		char **names;
+		int nn = results_advisors(db, r->id, &names), known = 0;
+		for (int i = 0; i < nn; i++)
+			known |= review_same_person(names[i], advisor);
+		results_names_free(names, nn);
+		if (!known)
+			return cli_fail("round results: rådgiveren '%s' har ingen sager i tilsynets stikprøve", advisor);
+		char object[40], detail[400];
+		snprintf(object, sizeof object, "round:%lld", (long long)r->id);
+		snprintf(detail, sizeof detail, "resultater for rådgiveren %s vist", advisor);
+		cli_audit(db, "results_advisor_view", r->department_id, object, detail);
+	}
 	QuestionResult *x;
-	int n = results_round(db, r, &x);
+	int n = results_round_advisor(db, r, advisor, &x);
 	if (str_eq(format, "json")) {
 		char *text = results_json(r, x, n);
 		puts(text);

@@ -4,6 +4,7 @@
 ** 0 success, 2 bad input (with a message naming what was wrong), 1 internal failure.
 */
 #include "http.h"
+#include "report.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -46,6 +47,8 @@ static const char usage_text[] =
 	"  round assign TILSYN --auto [--reviewers LOGIN,LOGIN] | --case SAGSNUMMER --reviewer LOGIN|ingen\n"
 	"                                fordel sagerne til gennemgang (aldrig rådgiverens egne)\n"
 	"  round sheet TILSYN -o FIL.xlsx  skriv registreringsarket (én række pr. udtrukket sag)\n"
+	"  round calibrate TILSYN --cases K [--reviewers LOGIN,LOGIN]\n"
+	"                                vælg K sager til anden gennemgang (kalibrering)\n"
 	"  answers import TILSYN FIL.xlsx [--user LOGIN]\n"
 	"                                indlæs et udfyldt registreringsark (alt eller intet)\n"
 	"  catalogue list [--format json|text]\n"
@@ -53,6 +56,8 @@ static const char usage_text[] =
 	"                                skriv et spørgekatalog som regneark\n"
 	"  catalogue import FIL.xlsx     indlæs et regneark som ny kladde (alt eller intet)\n"
 	"  catalogue publish KODE        udgiv katalogets nyeste kladde\n"
+	"  report TILSYN --audience ledelse|medarbejdere|raadgiver:NAVN --format html|pdf|xlsx -o FIL\n"
+	"                                skriv tilsynets rapport til en målgruppe\n"
 	"  audit verify                  kontrollér at logbogen er ubrudt\n"
 	"\n"
 	"Roller: admin, leder, koordinator, raadgiver, ekstern.\n"
@@ -463,6 +468,7 @@ static const struct {
 	 "  tilsyn round assign TILSYN --auto [--reviewers LOGIN,LOGIN]\n"
 	 "  tilsyn round assign TILSYN --case SAGSNUMMER --reviewer LOGIN|ingen\n"
 	 "  tilsyn round sheet TILSYN -o FIL.xlsx\n"
+	 "  tilsyn round calibrate TILSYN --cases K [--reviewers LOGIN,LOGIN]\n"
 	 "\n"
 	 "round create skriver det nye tilsyns nummer. round sample trækker stikprøven: hver mulig sag får\n"
 	 "nøglen BLAKE2b-256(nøgle = seed, besked = sagsnummer), og stikprøven er de N sager med de mindste\n"
@@ -473,7 +479,26 @@ static const struct {
 	 "round assign --auto fordeler de sager, der ikke har en gennemgående, jævnt mellem de valgte\n"
 	 "(standard: afdelingens koordinatorer og rådgivere); ingen får sine egne sager (sagens rådgiver\n"
 	 "sammenlignes med brugerens navn). --case og --reviewer giver én sag til én person.\n"
-	 "round sheet skriver registreringsarket til gennemgang uden for tilsyn (se tilsyn answers --help).\n"},
+	 "round sheet skriver registreringsarket til gennemgang uden for tilsyn (se tilsyn answers --help).\n"
+	 "round calibrate vælger K sager mere til en blind anden gennemgang: blandt sager med en første\n"
+	 "gennemgående dem med de mindste nøgler; med --reviewers fordeles de (aldrig til første\n"
+	 "gennemgående eller sagens rådgiver). Enigheden ses på tilsynets side under Kalibrering.\n"},
+	{"report", cmd_report,
+	 "Brug:\n"
+	 "  tilsyn report TILSYN --audience ledelse|medarbejdere|raadgiver:NAVN --format html|pdf|xlsx -o FIL\n"
+	 "\n"
+	 "Skriver tilsynets rapport til én målgruppe:\n"
+	 "  ledelse        alt: resultater, tal pr. rådgiver, akut bekymring og et bilag med hver sag\n"
+	 "                 (sagsnummer), dens svar og bemærkninger.\n"
+	 "  medarbejdere   til hele medarbejdergruppen: kun samlede tal; ingen sagsnumre, ingen rådgivernavne,\n"
+	 "                 ingen bemærkninger, intet tal der bygger på færre end 5 sager, og sagseksempler\n"
+	 "                 kun hvor rådgiveren har givet lov (beskrevet ved gennemgangens fund).\n"
+	 "  raadgiver:NAVN individuel tilbagemelding til én rådgiver (navnet som i sagslisten): egne sager\n"
+	 "                 med svar og bemærkninger ved siden af afdelingens samlede tal.\n"
+	 "Formater: html (til udskrift), pdf (A4 med sidetal og indholdsfortegnelse) og xlsx (arkene\n"
+	 "Resultater med diagram, Svar, Kommentarer og Om rapporten).\n"
+	 "Rapporten indeholder arbejdsgruppens tekst (endelig, eller mærket KLADDE) og en forklaring af tallene.\n"
+	 "En rapport med sagsnumre registreres i logbogen for hver sag. Filen skrives helt eller slet ikke.\n"},
 	{"answers", cmd_answers,
 	 "Brug:\n"
 	 "  tilsyn answers import TILSYN FIL.xlsx [--user LOGIN]\n"

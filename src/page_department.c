@@ -160,6 +160,40 @@ void page_department_edit_post(Req *r)
 }
 
 /* The department's own page: who is who. Later features add the tilsyn here. */
+/*
+** The rounds with answers in which some sampled case is the user's own (cases.advisor is
+** their name), each linking to their own results; for a rådgiver also when not in the
+** working group. Nothing is written when there are none.
+*/
+static void own_results(Req *r)
+{
+	if (r->role == ROLE_EKSTERN)
+		return;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT DISTINCT o.id, o.title, c.advisor, coalesce(o.planned_start, substr(o.created_at, 1, 10)) AS d"
+	           " FROM round o JOIN round_case rc ON rc.round_id = o.id AND rc.status = 'udtrukket'"
+	           " JOIN cases c ON c.id = rc.case_id WHERE o.department_id = ?1"
+	           " AND EXISTS (SELECT 1 FROM answer a WHERE a.round_id = o.id) ORDER BY d DESC, o.id DESC");
+	db_bind_int(&q, 1, r->dept->id);
+	int64_t last = 0;
+	int n = 0;
+	while (db_step(&q)) {
+		int64_t id = db_col_int(&q, 0);
+		if (id == last || !review_same_person(db_col_text(&q, 2), r->user->name))
+			continue;
+		last = id;
+		if (n++ == 0)
+			html_lit(&r->out, "<h2>Dine resultater</h2>\n<p>Tallene for dine egne sager i afdelingens tilsyn, ved siden "
+			                  "af afdelingens samlede tal.</p>\n<ul>\n");
+		html_fmt(&r->out, "<li><a href=\"/d/%U/rounds/%I/results/mine\">%T</a></li>\n", r->dept->code, id,
+		         db_col_text(&q, 1));
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(&r->out, "</ul>\n");
+}
+
 void page_department_home(Req *r)
 {
 	Buf *b = &r->out;
@@ -172,8 +206,10 @@ void page_department_home(Req *r)
 	if (auth_allows(PERM_DEPT_WORKGROUP, 0, r->role))
 		html_fmt(b, "<ul class=\"cards\">\n<li><a href=\"/d/%U/rounds\">Tilsyn</a><span>planlæg, udtræk og følg "
 		            "afdelingens tilsyn</span></li>\n<li><a href=\"/d/%U/cases\">Sagsliste</a><span>indlæs og se "
-		            "afdelingens sager</span></li>\n</ul>\n",
-		         d->code, d->code);
+		            "afdelingens sager</span></li>\n<li><a href=\"/d/%U/trends\">Udvikling</a><span>resultaterne over "
+		            "tid, samlet og pr. spørgsmål</span></li>\n</ul>\n",
+		         d->code, d->code, d->code);
+	own_results(r);
 	html_lit(b, "<h2>Medarbejdere</h2>\n<table>\n<thead><tr><th scope=\"col\">Navn</th><th scope=\"col\">Rolle</th>"
 	            "</tr></thead>\n<tbody>\n");
 	Stmt q;

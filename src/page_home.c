@@ -87,6 +87,44 @@ static void my_reviews(Req *r)
 	buf_free(&rows);
 }
 
+/* The cases this person is to review a second time (calibration), unfinished first. */
+static void my_calibrations(Req *r)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, rd.id, rd.title, c.id, c.case_no, k.status FROM calibration_case k"
+	           " JOIN round_case rc ON rc.round_id = k.round_id AND rc.case_id = k.case_id"
+	           " JOIN round rd ON rd.id = k.round_id JOIN department d ON d.id = rd.department_id"
+	           " JOIN cases c ON c.id = k.case_id JOIN membership m ON m.department_id = d.id AND m.user_id = ?1"
+	           " WHERE k.reviewer_id = ?1 AND rc.status = 'udtrukket' AND rd.phase <> 'afsluttet'"
+	           " ORDER BY k.status = 'faerdig', rd.id, c.case_no");
+	db_bind_int(&q, 1, r->user->id);
+	int n = 0, left = 0;
+	Buf rows;
+	buf_init(&rows, 0);
+	while (db_step(&q)) {
+		n++;
+		const char *status = db_col_text(&q, 5);
+		left += !str_eq(status, "faerdig");
+		html_fmt(&rows, "<tr><td><a href=\"/d/%U/rounds/%I/calibration/%I\">%T</a></td><td>%T</td><td>%T</td></tr>\n",
+		         db_col_text(&q, 0), db_col_int(&q, 1), db_col_int(&q, 3), db_col_text(&q, 4), db_col_text(&q, 2),
+		         str_eq(status, "faerdig") ? _("færdig") : str_eq(status, "i_gang") ? _("i gang") : _("ikke startet"));
+	}
+	db_finalize(&q);
+	if (n) {
+		html_fmt(b, "<h2>Mine kalibreringssager</h2>\n<p class=\"hint\">Sager, du gennemgår anden gang, uden at se den "
+		            "første gennemgang.</p>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+		            "aria-label=\"Mine kalibreringssager\"><table>\n<caption>%d sager, %d mangler</caption>\n<thead><tr>"
+		            "<th scope=\"col\">Sag</th><th scope=\"col\">Tilsyn</th><th scope=\"col\">Status</th></tr></thead>\n"
+		            "<tbody>\n",
+		         n, left);
+		buf_append(b, rows.data, rows.len);
+		html_lit(b, "</tbody>\n</table></div>\n");
+	}
+	buf_free(&rows);
+}
+
 void page_home(Req *r)
 {
 	Buf *b = &r->out;
@@ -94,6 +132,8 @@ void page_home(Req *r)
 	html_fmt(b, "<h1>Goddag, %T</h1>\n", r->user->name);
 	acute_concerns(r);
 	my_reviews(r);
+	page_report_my_feedback(r);
+	my_calibrations(r);
 	Stmt q;
 	db_prepare(&q, r->db,
 	           "SELECT d.code, d.name, d.area, m.role FROM membership m JOIN department d ON d.id = m.department_id"

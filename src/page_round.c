@@ -252,8 +252,12 @@ static void round_page(Req *r, const Round *rd, int status, const char *error)
 		const char *warning = round_size_warning(rd, sampled);
 		if (warning)
 			page_message(r, "warn", warning);
-		html_fmt(b, "<p><a class=\"button\" href=\"/d/%U/rounds/%I/review\">Gennemgang: fordeling og fremdrift</a></p>\n",
-		         d->code, rd->id);
+		html_fmt(b, "<p><a class=\"button\" href=\"/d/%U/rounds/%I/review\">Gennemgang: fordeling og fremdrift</a> "
+		            "<a class=\"button secondary\" href=\"/d/%U/rounds/%I/calibration\">Kalibrering: dobbelt gennemgang</a></p>\n",
+		         d->code, rd->id, d->code, rd->id);
+		html_fmt(b, "<p><a class=\"button secondary\" href=\"/d/%U/rounds/%I/results\">Resultater</a> "
+		            "<a class=\"button secondary\" href=\"/d/%U/rounds/%I/report\">Rapport: tekst og hent</a></p>\n",
+		         d->code, rd->id, d->code, rd->id);
 		html_fmt(b, "<h2>Fordeling pr. rådgiver</h2>\n<table class=\"compact\">\n<caption>%I udtrukne sager</caption>\n"
 		            "<thead><tr><th scope=\"col\">Rådgiver</th><th scope=\"col\" class=\"num\">Udtrukket</th>"
 		            "<th scope=\"col\" class=\"num\">Sager i listen</th></tr></thead>\n<tbody>\n",

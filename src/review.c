@@ -259,6 +259,20 @@ int review_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer
 		            case_no, name, name);
 	if (current == reviewer_id)
 		return 0;
+	if (reviewer_id) { /* the calibration's second reviewer must stay another person (calibration.c) */
+		Stmt q;
+		db_prepare(&q, db, "SELECT 1 FROM calibration_case WHERE round_id = ?1 AND case_id = ?2 AND reviewer_id = ?3");
+		db_bind_int(&q, 1, r->id);
+		db_bind_int(&q, 2, case_id);
+		db_bind_int(&q, 3, reviewer_id);
+		int second = db_step(&q);
+		db_finalize(&q);
+		if (second)
+			return fail(msg, n,
+			            _("Sag %s kan ikke gives til %s, fordi %s gennemgår sagen anden gang (kalibrering). De to "
+			              "gennemgange skal være to forskellige personers; vælg en anden."),
+			            case_no, name, name);
+	}
 	if (set_reviewer(db, r, case_id, reviewer_id, name, "i hånden", by) != 0)
 		return fail(msg, n, _("Fordelingen kunne ikke gemmes i databasen."));
 	return 0;

@@ -42,6 +42,25 @@ const Route routes[] = {
 	{"POST", "/d/:dept/rounds/:round/cases/:case/finish", page_review_finish, PERM_DEPT_MEMBER,    CSRF_SESSION, KB(16)},
 	{"POST", "/d/:dept/rounds/:round/cases/:case/acute",  page_review_acute,  PERM_DEPT_MEMBER,    CSRF_SESSION, KB(16)},
 	{"POST", "/d/:dept/rounds/:round/cases/:case/consent", page_review_consent, PERM_DEPT_MEMBER,  CSRF_SESSION, KB(16)},
+	/* The report: its text and downloads for the working group; page_report.c lets any other
+	** member download only their own individual feedback. */
+	{"GET",  "/d/:dept/rounds/:round/report",   page_report_show,             PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"POST", "/d/:dept/rounds/:round/report",   page_report_save,             PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(128)},
+	{"GET",  "/d/:dept/rounds/:round/report/download", page_report_download,  PERM_DEPT_MEMBER,    CSRF_NONE, 0},
+	/* Results: the working group sees the whole round and each caseworker's figures; any member may
+	** ask for their own (page_results.c lets in rådgivere and the working group, not ekstern). */
+	{"GET",  "/d/:dept/rounds/:round/results",  page_results_show,            PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"GET",  "/d/:dept/rounds/:round/results/mine", page_results_mine,       PERM_DEPT_MEMBER,    CSRF_NONE, 0},
+	{"GET",  "/d/:dept/trends",                 page_results_trends,          PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	/* Calibration: a blind second review of some cases. The overview, choosing and assigning for
+	** the working group; a case's second review for any member, where page_calibration.c lets in
+	** only the working group and the case's second reviewer. Literal segments before :case. */
+	{"GET",  "/d/:dept/rounds/:round/calibration", page_calibration_show,    PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"POST", "/d/:dept/rounds/:round/calibration/choose", page_calibration_choose, PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
+	{"POST", "/d/:dept/rounds/:round/calibration/assign", page_calibration_assign, PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
+	{"GET",  "/d/:dept/rounds/:round/calibration/:case", page_calibration_case, PERM_DEPT_MEMBER, CSRF_NONE, 0},
+	{"POST", "/d/:dept/rounds/:round/calibration/:case", page_calibration_case_post, PERM_DEPT_MEMBER, CSRF_SESSION, 0},
+	{"POST", "/d/:dept/rounds/:round/calibration/:case/finish", page_calibration_finish, PERM_DEPT_MEMBER, CSRF_SESSION, KB(16)},
 	/* Question catalogues are shared by all departments and are no case data: any logged-in user
 	** reads them; page_catalogue.c lets only leder/koordinator (any department) or admin change them. */
 	{"GET",  "/catalogues",                     page_catalogue_list,          PERM_LOGIN,          CSRF_NONE, 0},

@@ -52,3 +52,38 @@ const char *stats_verdict(double low, double high)
 		return "declined";
 	return "no_clear_change";
 }
+
+/*
+** Cohen's kappa (unweighted) for two raters from a k×k table: table[i*k + j] counts the
+** items rater 1 put in category i and rater 2 in category j. *agreement is the observed
+** share p_o on the diagonal; kappa = (p_o - p_e) / (1 - p_e), with p_e the agreement
+** expected by chance from the two raters' marginals. Returns 0 when kappa was computed,
+** -1 when the table is empty (both outputs 0), -2 when p_e = 1 (both raters used one and
+** the same category for every item: kappa is 0/0, undefined; *kappa is set to 0).
+*/
+int stats_kappa(const int64_t *table, int k, double *kappa, double *agreement)
+{
+	int64_t n = 0, diag = 0;
+	double pe = 0;
+	*kappa = 0;
+	*agreement = 0;
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++) {
+			n += table[i * k + j];
+			if (i == j)
+				diag += table[i * k + j];
+		}
+	if (n <= 0)
+		return -1;
+	for (int c = 0; c < k; c++) {
+		int64_t row = 0, col = 0;
+		for (int x = 0; x < k; x++)
+			row += table[c * k + x], col += table[x * k + c];
+		pe += ((double)row / (double)n) * ((double)col / (double)n);
+	}
+	*agreement = (double)diag / (double)n;
+	if (pe >= 1 - 1e-12)
+		return -2;
+	*kappa = (*agreement - pe) / (1 - pe);
+	return 0;
+}

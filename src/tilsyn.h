@@ -449,6 +449,7 @@ int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv);
 void stats_wilson(int64_t k, int64_t n, double *low, double *high);
 void stats_newcombe(int64_t k1, int64_t n1, int64_t k2, int64_t n2, double *diff, double *low, double *high);
 const char *stats_verdict(double low, double high);
+int stats_kappa(const int64_t *table, int k, double *kappa, double *agreement);
 typedef struct QuestionResult {
 	int64_t question_id;
 	char code[33];
@@ -459,11 +460,135 @@ typedef struct QuestionResult {
 	double fulfilled, ci_low, ci_high;
 	int64_t prev_round; /* 0 when there is no comparable earlier result */
 	double prev_fulfilled, diff, diff_low, diff_high;
+	int64_t prev_yes, prev_base;           /* the previous round's ja and ja + delvist + nej */
+	double partly_ok, partly_low, partly_high; /* at least partly: (ja + delvist) / (ja + delvist + nej) */
 } QuestionResult;
 int results_round(sqlite3 *db, const Round *r, QuestionResult **out);
+int results_round_advisor(sqlite3 *db, const Round *r, const char *advisor, QuestionResult **out);
 int64_t results_previous_round(sqlite3 *db, const Round *r);
 void results_free(QuestionResult *r, int n);
 char *results_json(const Round *r, const QuestionResult *x, int n);
+
+/* Pooled figures of a group of questions: a section, a category, or the whole round. */
+#define RESULT_CATEGORIES 3
+extern const char *const result_categories[RESULT_CATEGORIES]; /* forvaltningsret, retssikkerhed, socialfaglig */
+typedef struct ResultGroup {
+	char name[201];            /* section title, category code, or "" for the whole round */
+	int nquestions;
+	int64_t yes, partly, no, not_relevant, unanswered, material;
+	int has_fulfilled;
+	double fulfilled, ci_low, ci_high;
+	double partly_ok, partly_low, partly_high;
+	int64_t prev_round;        /* 0: nothing to compare with */
+	int64_t now_yes, now_base, prev_yes, prev_base; /* over the questions asked in both rounds */
+	double prev_fulfilled, diff, diff_low, diff_high;
+} ResultGroup;
+typedef struct RoundResults {
+	int64_t round_id, prev_round;
+	QuestionResult *q;
+	int nq;
+	ResultGroup total;
+	ResultGroup categories[RESULT_CATEGORIES];
+	ResultGroup *sections;
+	int nsections;
+	int64_t sampled, finished, with_answers; /* cases (of the caseworker, when filtered) */
+} RoundResults;
+const char *results_category_title(const char *code);
+int results_category_index(const char *code);
+int results_compute(sqlite3 *db, const Round *r, const char *advisor, RoundResults *out);
+void results_release(RoundResults *rr);
+int results_advisors(sqlite3 *db, int64_t round_id, char ***names);
+void results_names_free(char **names, int n);
+int results_rank(const QuestionResult *x, int n, int64_t min_answers, int *order);
+void results_split(int m, int k, int *nstrengths, int *nchallenges);
+#define RESULTS_RANK_MIN 5  /* answers a question needs to be suggested as a strength or challenge */
+#define RESULTS_RANK_TOP 5
+
+/* Trends: every round of a department with answers, oldest first. */
+typedef struct TrendCell {
+	int has;
+	int64_t yes, base;
+	double fulfilled, ci_low, ci_high;
+} TrendCell;
+typedef struct TrendRound {
+	int64_t id;
+	char title[201];
+	char kind[16];
+	char date[11];             /* planned start, else the day it was created */
+} TrendRound;
+typedef struct TrendQuestion {
+	char code[33];
+	char *text;                /* the newest wording */
+	char category[16];
+} TrendQuestion;
+typedef struct Trends {
+	TrendRound *rounds;
+	int nrounds;
+	TrendQuestion *questions;
+	int nquestions;
+	TrendCell *cells;          /* [round * nquestions + question] */
+	TrendCell *categories;     /* [round * RESULT_CATEGORIES + category] */
+	TrendCell *total;          /* [round] */
+} Trends;
+int results_trends(sqlite3 *db, int64_t department_id, const char *kind, Trends *out);
+void results_trends_free(Trends *t);
+
+/* ---- chart.c: SVG charts written by the server (colour-blind-safe, with title and desc) ---- */
+typedef struct ChartBar {
+	const char *label;
+	int has;                   /* 0: no answers, no bar */
+	double value, low, high;   /* proportions in [0, 1] */
+	int has_prev;
+	double prev;
+} ChartBar;
+typedef struct ChartSeries {
+	const char *name;
+	const TrendCell *points;   /* npoints of them, stride apart */
+	int stride;
+} ChartSeries;
+void chart_bars(Buf *b, const char *id, const char *title, const char *desc, const char *marker_label,
+                const ChartBar *bars, int n);
+void chart_lines(Buf *b, const char *id, const char *title, const char *desc, const char *const *xlabels,
+                 int npoints, const ChartSeries *series, int nseries);
+
+/* ---- calibration.c: a blind second review of some cases, and how far reviewers agree ---- */
+#define CALIBRATION_CATEGORIES 4 /* ja, delvist, nej, ikke_relevant: the order of the kappa table */
+int calibration_category(const char *value);
+int calibration_first_visible(int in_workgroup, int is_second_reviewer, const char *status);
+int calibration_choose(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n);
+int calibration_choose_random(sqlite3 *db, const Round *r, int64_t k, const ReviewBy *by, int64_t *added, char *msg,
+                              size_t n);
+int calibration_remove(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n);
+int calibration_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
+                       size_t n);
+int calibration_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
+                            int64_t *assigned, int64_t *left, char *msg, size_t n);
+int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+                            const User *by, int *changed, const char **msg);
+int calibration_missing(sqlite3 *db, int64_t round_id, int64_t case_id);
+int calibration_finish(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg,
+                       size_t n);
+typedef struct Agreement {
+	int64_t question_id;      /* 0 for the whole round */
+	char code[33];
+	char *text;
+	int64_t table[CALIBRATION_CATEGORIES * CALIBRATION_CATEGORIES]; /* first reviewer's row, second's column */
+	int64_t n, agree;         /* pairs where both answered; of those, the same answer */
+	double percent;           /* agree / n */
+	int kappa_status;         /* stats_kappa's return: 0 computed, -1 no pairs, -2 no variation */
+	double kappa;
+} Agreement;
+typedef struct Disagreement {
+	int64_t case_id;
+	char *case_no, *code, *text;
+	char *first_value, *first_comment, *first_reviewer;
+	char *second_value, *second_comment, *second_reviewer;
+} Disagreement;
+int calibration_agreement(sqlite3 *db, const Round *r, Agreement **per_question, int *nquestions, Agreement *overall,
+                          Disagreement **disagreements, int *ndisagreements);
+void calibration_free(Agreement *a, int na, Disagreement *d, int nd);
+const char *calibration_kappa_reason(int kappa_status);
+int cmd_round_calibrate(sqlite3 *db, const Round *r, int argc, char **argv);
 
 /* ---- cli.c: what the commands share (main.c, cmd_*.c) ---- */
 #define EXIT_BAD_INPUT 2

@@ -501,7 +501,8 @@ static const char *const question_keys[] = {"code", "text", "yes", "partly", "no
                                             "fulfilled", "ci_low", "ci_high", "previous"};
 static const char *const previous_keys[] = {"round", "fulfilled", "diff", "diff_low", "diff_high", "verdict"};
 /* Keys results_json adds beyond the design (used by pages and reports). */
-static const char *const extra_keys[] = {"section", "category", "material"};
+static const char *const extra_keys[] = {"section", "category", "material", "at_least_partly", "at_least_partly_low",
+                                         "at_least_partly_high"};
 
 static int in_list(const char *key, const char *const *list, size_t n)
 {

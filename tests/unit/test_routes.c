@@ -58,6 +58,24 @@ static const Expect expected[] = {
 	{"POST", "/d/:dept/rounds/:round/cases/:case/finish", {0, 0, 1, 1,    1,   1}},
 	{"POST", "/d/:dept/rounds/:round/cases/:case/acute",  {0, 0, 1, 1,    1,   1}},
 	{"POST", "/d/:dept/rounds/:round/cases/:case/consent", {0, 0, 1, 1,   1,   1}},
+	/* The report: text and every download for the working group; the download route is open to
+	** members, and page_report.c lets a caseworker have only their own individual feedback. */
+	{"GET",  "/d/:dept/rounds/:round/report",    {0,   0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/report",    {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/rounds/:round/report/download", {0, 0, 1,    1,    1,   1}},
+	/* Results: the whole round and the per-caseworker breakdown for the working group; one's own
+	** figures for any member, where the handler turns away ekstern (tests/integration/results_pages). */
+	{"GET",  "/d/:dept/rounds/:round/results",   {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/rounds/:round/results/mine", {0, 0,   1,    1,    1,   1}},
+	{"GET",  "/d/:dept/trends",                  {0,   0,    1,    1,    0,   0}},
+	/* Calibration: overview, choosing and assigning for the working group; a case's second review
+	** for any member, where the handler lets in only the working group and the second reviewer. */
+	{"GET",  "/d/:dept/rounds/:round/calibration", {0,  0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/calibration/choose", {0, 0, 1, 1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/calibration/assign", {0, 0, 1, 1,    0,   0}},
+	{"GET",  "/d/:dept/rounds/:round/calibration/:case", {0, 0, 1, 1,     1,   1}},
+	{"POST", "/d/:dept/rounds/:round/calibration/:case", {0, 0, 1, 1,     1,   1}},
+	{"POST", "/d/:dept/rounds/:round/calibration/:case/finish", {0, 0, 1, 1, 1, 1}},
 	/* Question catalogues: any logged-in user reads them; the handlers let only leder/koordinator
 	** in some department or an administrator change them (tested in tests/integration/catalogue). */
 	{"GET",  "/catalogues",                      {0,   1,    1,    1,    1,   1}},

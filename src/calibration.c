@@ -1,0 +1,771 @@
+/*
+** Calibration: the working group has some sampled cases reviewed a second time, blind, by
+** another person (never the first reviewer, never the case's caseworker), and sees how far
+** the two reviews agree: per question and overall, the percent agreement and Cohen's kappa
+** (unweighted, over ja / delvist / nej / ikke relevant; stats_kappa), and the list of
+** disagreements for a moderation talk. Cases are chosen by hand or as the K cases with the
+** smallest sample keys among those that have a first reviewer (so the choice follows from
+** the round's recorded seed and can be repeated). The second answers are kept apart
+** (calibration_answer), validated as answer_save validates, so the first review and the
+** round's results are untouched. The functions that write run inside the caller's
+** transaction and audit with the object "case:ID".
+*/
+#include "tilsyn.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(char *msg, size_t n, const char *fmt, ...) ATTR_PRINTF(3, 4);
+static int fail(char *msg, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *const categories[CALIBRATION_CATEGORIES] = {"ja", "delvist", "nej", "ikke_relevant"};
+
+/* The row / column of an answer in the kappa table, or -1 (no answer, or not on the scale). */
+int calibration_category(const char *value)
+{
+	for (int i = 0; i < CALIBRATION_CATEGORIES; i++)
+		if (str_eq(value, categories[i]))
+			return i;
+	return -1;
+}
+
+/* The blind rule: the first review is shown beside the second to the working group, and
+** to the second reviewer only once their own review is finished (and can no longer change);
+** a leder or koordinator doing a second review is blind to the first on this page too. */
+int calibration_first_visible(int in_workgroup, int is_second_reviewer, const char *status)
+{
+	return str_eq(status, "faerdig") || (in_workgroup && !is_second_reviewer);
+}
+
+const char *calibration_kappa_reason(int kappa_status)
+{
+	if (kappa_status == -1)
+		return _("ikke beregnet: ingen sager, hvor begge har svaret");
+	if (kappa_status == -2)
+		return _("ikke beregnet: begge har givet det samme svar i alle sager, så der er ingen variation at måle "
+		         "enigheden ud over det tilfældige på");
+	return "";
+}
+
+static int audit_case(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, const char *action,
+                      const char *detail)
+{
+	char object[48];
+	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
+	return audit_log(db, &(AuditEntry){.user_id = by->user_id, .login = by->login, .action = action,
+	                                   .department_id = r->department_id, .object = object, .detail = detail,
+	                                   .ip = by->ip});
+}
+
+/* A sampled case of the round: its number, caseworker, first reviewer (0: none), and
+** whether it is chosen for calibration (then *second and *status are filled). */
+typedef struct CalCase {
+	char case_no[128], advisor[256];
+	int64_t first, second, answers;
+	int chosen;
+	char status[16];
+} CalCase;
+
+static int cal_case(sqlite3 *db, int64_t round_id, int64_t case_id, CalCase *c)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT c.case_no, c.advisor, coalesce(rc.reviewer_id, 0), k.case_id IS NOT NULL,"
+	           " coalesce(k.reviewer_id, 0), coalesce(k.status, ''),"
+	           " (SELECT count(*) FROM calibration_answer a WHERE a.round_id = ?1 AND a.case_id = ?2)"
+	           " FROM round_case rc JOIN cases c ON c.id = rc.case_id"
+	           " LEFT JOIN calibration_case k ON k.round_id = rc.round_id AND k.case_id = rc.case_id"
+	           " WHERE rc.round_id = ?1 AND rc.case_id = ?2 AND rc.status = 'udtrukket'");
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, case_id);
+	int found = db_step(&q);
+	if (found) {
+		memset(c, 0, sizeof *c);
+		snprintf(c->case_no, sizeof c->case_no, "%s", db_col_text(&q, 0));
+		snprintf(c->advisor, sizeof c->advisor, "%s", db_col_text(&q, 1));
+		c->first = db_col_int(&q, 2);
+		c->chosen = (int)db_col_int(&q, 3);
+		c->second = db_col_int(&q, 4);
+		snprintf(c->status, sizeof c->status, "%s", db_col_text(&q, 5));
+		c->answers = db_col_int(&q, 6);
+	}
+	db_finalize(&q);
+	return found;
+}
+
+static int insert_case(sqlite3 *db, const Round *r, int64_t case_id, const char *how, const ReviewBy *by)
+{
+	char now[32];
+	time_iso(now, time(NULL));
+	Stmt q;
+	db_prepare(&q, db,
+	           "INSERT INTO calibration_case (round_id, case_id, chosen_at, chosen_by, how) VALUES (?1, ?2, ?3, ?4, ?5)");
+	db_bind_int(&q, 1, r->id);
+	db_bind_int(&q, 2, case_id);
+	db_bind_text(&q, 3, now);
+	if (by->user_id > 0)
+		db_bind_int(&q, 4, by->user_id);
+	db_bind_text(&q, 5, how);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc != SQLITE_OK)
+		return -1;
+	char detail[160];
+	snprintf(detail, sizeof detail, "tilsyn %lld: valgt til anden gennemgang (kalibrering, %s)", (long long)r->id,
+	         str_eq(how, "haand") ? "i hånden" : "tilfældigt efter udtrækningsnøglen");
+	return audit_case(db, r, case_id, by, "calibration_choose", detail);
+}
+
+/* Chooses one sampled case for a second review. Refused, with msg saying why, when the case
+** is not in the sample, has no first reviewer yet, or is chosen already. */
+int calibration_choose(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n)
+{
+	CalCase c;
+	if (!cal_case(db, r->id, case_id, &c))
+		return fail(msg, n, _("Sagen er ikke i tilsynets stikprøve."));
+	if (c.chosen)
+		return fail(msg, n, _("Sag %s er allerede valgt til anden gennemgang."), c.case_no);
+	if (!c.first)
+		return fail(msg, n, _("Sag %s har endnu ingen, der gennemgår den første gang. Fordel den først; en anden "
+		                      "gennemgang sammenlignes med den første."),
+		            c.case_no);
+	if (insert_case(db, r, case_id, "haand", by) != 0)
+		return fail(msg, n, _("Valget kunne ikke gemmes i databasen."));
+	return 0;
+}
+
+/*
+** Chooses up to k more cases for a second review: among the sampled cases with a first
+** reviewer and not chosen yet, those with the smallest sample keys (BLAKE2b of the round's
+** seed and the case number), so anyone can repeat the choice. *added: how many were chosen.
+*/
+int calibration_choose_random(sqlite3 *db, const Round *r, int64_t k, const ReviewBy *by, int64_t *added, char *msg,
+                              size_t n)
+{
+	*added = 0;
+	if (k < 1 || k > 1000)
+		return fail(msg, n, _("Angiv, hvor mange sager der skal gennemgås to gange (mindst 1)."));
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT rc.case_id FROM round_case rc WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'"
+	           " AND rc.reviewer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calibration_case k"
+	           "  WHERE k.round_id = rc.round_id AND k.case_id = rc.case_id)"
+	           " ORDER BY rc.sample_key, rc.case_id LIMIT ?2");
+	db_bind_int(&q, 1, r->id);
+	db_bind_int(&q, 2, k);
+	int64_t ids[1000];
+	int count = 0;
+	while (count < (int)COUNT(ids) && db_step(&q))
+		ids[count++] = db_col_int(&q, 0);
+	db_finalize(&q);
+	if (count == 0)
+		return fail(msg, n, _("Der er ingen sager at vælge: alle sager med en første gennemgående er allerede valgt, "
+		                      "eller ingen sager er fordelt endnu."));
+	for (int i = 0; i < count; i++) {
+		if (insert_case(db, r, ids[i], "tilfaeldig", by) != 0)
+			return fail(msg, n, _("Valget kunne ikke gemmes i databasen."));
+		(*added)++;
+	}
+	return 0;
+}
+
+/* Takes a case out of the calibration again; refused once the second review has answers. */
+int calibration_remove(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n)
+{
+	CalCase c;
+	if (!cal_case(db, r->id, case_id, &c) || !c.chosen)
+		return fail(msg, n, _("Sagen er ikke valgt til anden gennemgang."));
+	if (c.answers)
+		return fail(msg, n, _("Sag %s kan ikke tages ud: den anden gennemgang er begyndt og har gemte svar."),
+		            c.case_no);
+	Stmt q;
+	db_prepare(&q, db, "DELETE FROM calibration_case WHERE round_id = ?1 AND case_id = ?2");
+	db_bind_int(&q, 1, r->id);
+	db_bind_int(&q, 2, case_id);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	char detail[96];
+	snprintf(detail, sizeof detail, "tilsyn %lld: taget ud af kalibreringen", (long long)r->id);
+	if (rc != SQLITE_OK || audit_case(db, r, case_id, by, "calibration_remove", detail) != 0)
+		return fail(msg, n, _("Ændringen kunne ikke gemmes i databasen."));
+	return 0;
+}
+
+/* Why this person cannot do the second review of the case, in msg; 0 when they can. */
+static int second_reviewer_problem(sqlite3 *db, const Round *r, const CalCase *c, int64_t reviewer_id, char *name,
+                                   size_t namelen, char *msg, size_t n)
+{
+	if (!review_reviewer_ok(db, r->department_id, reviewer_id, name, namelen))
+		return fail(msg, n, _("Den valgte person er ikke aktiv medarbejder i afdelingen og kan ikke gennemgå sager her."));
+	if (!c->first)
+		return fail(msg, n, _("Sag %s har ingen første gennemgående; fordel den først."), c->case_no);
+	if (reviewer_id == c->first)
+		return fail(msg, n,
+		            _("Sag %s kan ikke gives til %s til anden gennemgang, fordi %s gennemgår sagen første gang. "
+		              "Kalibrering sammenligner to forskellige personers vurdering; vælg en anden."),
+		            c->case_no, name, name);
+	if (review_same_person(c->advisor, name))
+		return fail(msg, n,
+		            _("Sag %s kan ikke gives til %s til anden gennemgang, fordi %s selv er rådgiver på sagen. I et "
+		              "ledelsestilsyn gennemgår ingen sine egne sager; vælg en anden."),
+		            c->case_no, name, name);
+	return 0;
+}
+
+static int set_second(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const char *name,
+                      const char *how, const ReviewBy *by)
+{
+	Stmt q;
+	db_prepare(&q, db, "UPDATE calibration_case SET reviewer_id = ?3 WHERE round_id = ?1 AND case_id = ?2");
+	db_bind_int(&q, 1, r->id);
+	db_bind_int(&q, 2, case_id);
+	if (reviewer_id)
+		db_bind_int(&q, 3, reviewer_id);
+	else
+		db_bind_null(&q, 3);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc != SQLITE_OK)
+		return -1;
+	char detail[320];
+	if (reviewer_id)
+		snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang ved %s (bruger %lld, %s)", (long long)r->id, name,
+		         (long long)reviewer_id, how);
+	else
+		snprintf(detail, sizeof detail, "tilsyn %lld: ingen anden gennemgående (%s)", (long long)r->id, how);
+	return audit_case(db, r, case_id, by, "calibration_assign", detail);
+}
+
+/*
+** Makes reviewer_id (0: nobody) the second reviewer of a chosen case. Refused, with msg
+** saying why, when the case is not chosen, the person is not in the department, is the
+** case's first reviewer or its caseworker, or the second review already has answers.
+*/
+int calibration_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
+                       size_t n)
+{
+	CalCase c;
+	char name[201] = "";
+	if (!cal_case(db, r->id, case_id, &c) || !c.chosen)
+		return fail(msg, n, _("Sagen er ikke valgt til anden gennemgang."));
+	if (reviewer_id && second_reviewer_problem(db, r, &c, reviewer_id, name, sizeof name, msg, n) != 0)
+		return -1;
+	if (c.second == reviewer_id)
+		return 0;
+	if (c.answers)
+		return fail(msg, n, _("Sag %s har allerede svar fra den anden gennemgang, så den kan ikke gives til en anden."),
+		            c.case_no);
+	if (set_second(db, r, case_id, reviewer_id, name, "i hånden", by) != 0)
+		return fail(msg, n, _("Fordelingen kunne ikke gemmes i databasen."));
+	return 0;
+}
+
+/*
+** Gives every chosen case without a second reviewer to one of the reviewers: the least
+** loaded (second reviews in this round; earliest on ties) who is neither the case's first
+** reviewer nor its caseworker, cases in sample-key order. *left: cases nobody could take.
+*/
+int calibration_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
+                            int64_t *assigned, int64_t *left, char *msg, size_t n)
+{
+	*assigned = *left = 0;
+	if (nreviewers <= 0 || nreviewers > 200)
+		return fail(msg, n, _("Vælg mindst én person til de anden gennemgange."));
+	char (*names)[201] = xcalloc((size_t)nreviewers, sizeof *names);
+	int64_t *load = xcalloc((size_t)nreviewers, sizeof *load);
+	int rc = 0;
+	Stmt q;
+	for (int k = 0; k < nreviewers && rc == 0; k++) {
+		for (int j = 0; j < k; j++)
+			if (reviewers[j] == reviewers[k])
+				rc = fail(msg, n, _("Den samme person er valgt to gange."));
+		if (rc == 0 && !review_reviewer_ok(db, r->department_id, reviewers[k], names[k], sizeof names[k]))
+			rc = fail(msg, n, _("En af de valgte er ikke aktiv medarbejder i afdelingen og kan ikke gennemgå sager her."));
+		if (rc == 0) {
+			db_prepare(&q, db, "SELECT count(*) FROM calibration_case WHERE round_id = ?1 AND reviewer_id = ?2");
+			db_bind_int(&q, 1, r->id);
+			db_bind_int(&q, 2, reviewers[k]);
+			load[k] = db_step(&q) ? db_col_int(&q, 0) : 0;
+			db_finalize(&q);
+		}
+	}
+	int64_t *cases = NULL;
+	int ncases = 0, cap = 0;
+	if (rc == 0) {
+		db_prepare(&q, db,
+		           "SELECT k.case_id FROM calibration_case k JOIN round_case rc ON rc.round_id = k.round_id"
+		           " AND rc.case_id = k.case_id WHERE k.round_id = ?1 AND k.reviewer_id IS NULL AND rc.status = 'udtrukket'"
+		           " ORDER BY rc.sample_key, k.case_id");
+		db_bind_int(&q, 1, r->id);
+		while (db_step(&q)) {
+			if (ncases == cap)
+				cases = xrealloc(cases, (size_t)(cap = cap ? cap * 2 : 32) * sizeof *cases);
+			cases[ncases++] = db_col_int(&q, 0);
+		}
+		db_finalize(&q);
+	}
+	for (int i = 0; i < ncases && rc == 0; i++) {
+		CalCase c;
+		if (!cal_case(db, r->id, cases[i], &c))
+			continue;
+		int best = -1;
+		for (int k = 0; k < nreviewers; k++) {
+			if (!c.first || reviewers[k] == c.first || review_same_person(c.advisor, names[k]))
+				continue;
+			if (best < 0 || load[k] < load[best])
+				best = k;
+		}
+		if (best < 0) {
+			(*left)++;
+			continue;
+		}
+		if (set_second(db, r, cases[i], reviewers[best], names[best], "automatisk fordeling", by) != 0)
+			rc = fail(msg, n, _("Fordelingen kunne ikke gemmes i databasen."));
+		load[best]++;
+		(*assigned)++;
+	}
+	free(cases);
+	free(names);
+	free(load);
+	return rc;
+}
+
+/*
+** Saves one answer of the second review inside the caller's transaction, validated as
+** answer_save validates (the question belongs to the round, the value fits its scale,
+** "væsentlig betydning" only with nej / delvist, no CPR number). Only the case's second
+** reviewer may save, and only until the second review is finished. *changed: whether
+** anything changed. Returns ANSWER_SAVED or ANSWER_INVALID with *msg saying why.
+*/
+int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+                            const User *by, int *changed, const char **msg)
+{
+	*changed = 0;
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT q.scale, q.choices FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
+	           " WHERE rc.round_id = ?1 AND q.id = ?2");
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, question_id);
+	if (!db_step(&q)) {
+		db_finalize(&q);
+		*msg = _("Spørgsmålet hører ikke til dette tilsyn.");
+		return ANSWER_INVALID;
+	}
+	int allowed = answer_value_allowed(db_col_text(&q, 0), db_col_is_null(&q, 1) ? NULL : db_col_text(&q, 1), in->value);
+	db_finalize(&q);
+	const char *value = in->value && *in->value ? in->value : NULL;
+	const char *comment = in->comment ? in->comment : "";
+	if (!allowed) {
+		*msg = _("Svaret passer ikke til spørgsmålet.");
+		return ANSWER_INVALID;
+	}
+	if (in->material && !str_eq(value, "nej") && !str_eq(value, "delvist")) {
+		*msg = _("Kun et nej eller delvist svar kan have væsentlig betydning for afgørelsen.");
+		return ANSWER_INVALID;
+	}
+	if (strlen(comment) > 5000 || !utf8_valid(comment, strlen(comment))) {
+		*msg = _("Kommentaren er for lang (højst 5000 tegn) eller indeholder ugyldige tegn.");
+		return ANSWER_INVALID;
+	}
+	if (cpr_find(comment) >= 0 || (value && cpr_find(value) >= 0)) {
+		*msg = _("Teksten ligner et CPR-nummer. CPR-numre må ikke skrives i tilsyn; henvis til sagen med sagsnummeret.");
+		return ANSWER_INVALID;
+	}
+	db_prepare(&q, db,
+	           "SELECT coalesce(k.reviewer_id, 0), k.status, a.question_id IS NOT NULL, coalesce(a.value, ''), a.material,"
+	           " a.comment FROM calibration_case k JOIN round_case rc ON rc.round_id = k.round_id AND rc.case_id = k.case_id"
+	           " LEFT JOIN calibration_answer a ON a.round_id = k.round_id AND a.case_id = k.case_id AND a.question_id = ?3"
+	           " WHERE k.round_id = ?1 AND k.case_id = ?2 AND rc.status = 'udtrukket'");
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, case_id);
+	db_bind_int(&q, 3, question_id);
+	if (!db_step(&q)) {
+		db_finalize(&q);
+		*msg = _("Sagen er ikke valgt til anden gennemgang.");
+		return ANSWER_INVALID;
+	}
+	int64_t reviewer = db_col_int(&q, 0);
+	int finished = str_eq(db_col_text(&q, 1), "faerdig"), exists = (int)db_col_int(&q, 2);
+	int same = exists && str_eq(db_col_text(&q, 3), value ? value : "") &&
+	           db_col_int(&q, 4) == (in->material != 0) && str_eq(db_col_text(&q, 5), comment);
+	db_finalize(&q);
+	if (!by || by->id <= 0 || by->id != reviewer) {
+		*msg = _("Kun den, der er valgt til den anden gennemgang af sagen, kan gemme svar i den.");
+		return ANSWER_INVALID;
+	}
+	if (finished) {
+		*msg = _("Den anden gennemgang er markeret som færdig, så svarene kan ikke længere ændres.");
+		return ANSWER_INVALID;
+	}
+	if (same || (!exists && !value && !*comment))
+		return ANSWER_SAVED;
+	char now[32];
+	time_iso(now, time(NULL));
+	db_prepare(&q, db,
+	           "INSERT INTO calibration_answer (round_id, case_id, question_id, value, material, comment, revision,"
+	           " updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)"
+	           " ON CONFLICT (round_id, case_id, question_id) DO UPDATE SET value = excluded.value,"
+	           " material = excluded.material, comment = excluded.comment, revision = calibration_answer.revision + 1,"
+	           " updated_at = excluded.updated_at, updated_by = excluded.updated_by");
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, case_id);
+	db_bind_int(&q, 3, question_id);
+	db_bind_text(&q, 4, value);
+	db_bind_int(&q, 5, in->material != 0);
+	db_bind_text(&q, 6, comment);
+	db_bind_text(&q, 7, now);
+	db_bind_int(&q, 8, by->id);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc == SQLITE_OK) {
+		db_prepare(&q, db,
+		           "UPDATE calibration_case SET status = 'i_gang' WHERE round_id = ?1 AND case_id = ?2"
+		           " AND status = 'ikke_startet'");
+		db_bind_int(&q, 1, round_id);
+		db_bind_int(&q, 2, case_id);
+		rc = db_done(&q);
+		db_finalize(&q);
+	}
+	if (rc != SQLITE_OK) {
+		*msg = _("Svaret kunne ikke gemmes i databasen.");
+		return ANSWER_INVALID;
+	}
+	*changed = 1;
+	return ANSWER_SAVED;
+}
+
+/* The questions of the second review still to answer: answer_missing's rule, on the
+** second reviewer's own answers. Returns -1 on a database error. */
+int calibration_missing(sqlite3 *db, int64_t round_id, int64_t case_id)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT count(*) FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
+	           " LEFT JOIN calibration_answer a ON a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = q.id"
+	           " WHERE rc.round_id = ?1 AND q.scale <> 'text' AND (a.value IS NULL OR a.value = '')"
+	           " AND (q.cond_question IS NULL OR EXISTS (SELECT 1 FROM question c JOIN calibration_answer ca"
+	           "  ON ca.question_id = c.id AND ca.round_id = ?1 AND ca.case_id = ?2 WHERE c.catalogue_id = q.catalogue_id"
+	           "  AND c.code = q.cond_question AND ca.value IN (SELECT value FROM json_each(q.cond_answers))))");
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, case_id);
+	int n = db_step(&q) ? (int)db_col_int(&q, 0) : -1;
+	db_finalize(&q);
+	return n;
+}
+
+/* Marks the second review finished (then its answers are fixed, and the second reviewer
+** may see the first review); refused while a relevant question is unanswered. */
+int calibration_finish(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg,
+                       size_t n)
+{
+	CalCase c;
+	*missing = 0;
+	if (!cal_case(db, r->id, case_id, &c) || !c.chosen)
+		return fail(msg, n, _("Sagen er ikke valgt til anden gennemgang."));
+	if (str_eq(c.status, "faerdig"))
+		return 0;
+	if ((*missing = calibration_missing(db, r->id, case_id)) < 0)
+		return fail(msg, n, _("Gennemgangen kunne ikke læses fra databasen."));
+	if (*missing == 1)
+		return fail(msg, n, _("Den anden gennemgang kan ikke markeres som færdig endnu: 1 relevant spørgsmål mangler et "
+		                      "svar."));
+	if (*missing > 1)
+		return fail(msg, n, _("Den anden gennemgang kan ikke markeres som færdig endnu: %d relevante spørgsmål mangler et "
+		                      "svar."),
+		            *missing);
+	char now[32];
+	time_iso(now, time(NULL));
+	Stmt q;
+	db_prepare(&q, db,
+	           "UPDATE calibration_case SET status = 'faerdig', finished_at = ?3 WHERE round_id = ?1 AND case_id = ?2");
+	db_bind_int(&q, 1, r->id);
+	db_bind_int(&q, 2, case_id);
+	db_bind_text(&q, 3, now);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	char detail[96];
+	snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang færdig", (long long)r->id);
+	if (rc != SQLITE_OK || audit_case(db, r, case_id, by, "calibration_finish", detail) != 0)
+		return fail(msg, n, _("Markeringen kunne ikke gemmes i databasen."));
+	return 0;
+}
+
+/* ---- agreement ---- */
+
+typedef struct CalQuestion {
+	int64_t id, catalogue_id;
+	char *code, *text, *scale, *cond_code, *cond_answers;
+	int parent; /* index of the question its condition names, or -1 */
+} CalQuestion;
+
+typedef struct Given {
+	char *value, *comment;
+} Given;
+
+static int json_has(const char *array_json, const char *value)
+{
+	json_t *a = json_loads(array_json, 0, NULL);
+	int found = 0;
+	for (size_t i = 0; i < json_array_size(a) && !found; i++)
+		found = str_eq(json_string_value(json_array_get(a, i)), value);
+	json_decref(a);
+	return found;
+}
+
+/* The answer that counts for question i, as results.c counts it: a question whose condition
+** is answered otherwise is "ikke_relevant"; one whose condition is not answered yet has no
+** answer (""), so an unfinished review is not read as a disagreement. *by_condition is set
+** when the value comes from the condition. */
+static const char *effective(const CalQuestion *qs, const Given *g, int i, int *by_condition)
+{
+	*by_condition = 0;
+	if (!*qs[i].cond_code)
+		return g[i].value ? g[i].value : "";
+	int p = qs[i].parent;
+	if (p < 0 || !g[p].value || !*g[p].value)
+		return "";
+	if (json_has(qs[i].cond_answers, g[p].value))
+		return g[i].value ? g[i].value : "";
+	*by_condition = 1;
+	return "ikke_relevant";
+}
+
+static void load_given(sqlite3 *db, const char *table_sql, int64_t round_id, int64_t case_id, const CalQuestion *qs,
+                       int nq, Given *g)
+{
+	Stmt q;
+	db_prepare(&q, db, table_sql);
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, case_id);
+	while (db_step(&q)) {
+		int64_t id = db_col_int(&q, 0);
+		for (int i = 0; i < nq; i++)
+			if (qs[i].id == id) {
+				g[i].value = xstrdup(db_col_text(&q, 1));
+				g[i].comment = xstrdup(db_col_text(&q, 2));
+				break;
+			}
+	}
+	db_finalize(&q);
+}
+
+static char *shown(const char *value, int by_condition)
+{
+	if (by_condition)
+		return xstrdup(_("ikke relevant (betingelsen er ikke opfyldt)"));
+	return xstrdup(answer_value_title(value));
+}
+
+static void finish_stats(Agreement *a)
+{
+	a->n = a->agree = 0;
+	for (int i = 0; i < CALIBRATION_CATEGORIES; i++)
+		for (int j = 0; j < CALIBRATION_CATEGORIES; j++) {
+			a->n += a->table[i * CALIBRATION_CATEGORIES + j];
+			if (i == j)
+				a->agree += a->table[i * CALIBRATION_CATEGORIES + j];
+		}
+	a->kappa_status = stats_kappa(a->table, CALIBRATION_CATEGORIES, &a->kappa, &a->percent);
+}
+
+/*
+** The agreement between first and second reviews of the round's calibration cases: per
+** question on the scales ja / delvist / nej (/ ikke relevant), over the cases where both
+** have an answer (finished or not), and over all those pairs together (*overall). Also the
+** disagreements, in case and question order. Returns 0, or -1 on a database error.
+** Free with calibration_free.
+*/
+int calibration_agreement(sqlite3 *db, const Round *r, Agreement **per_question, int *nquestions, Agreement *overall,
+                          Disagreement **disagreements, int *ndisagreements)
+{
+	Stmt q;
+	int nq = 0, cap = 0;
+	CalQuestion *qs = NULL;
+	db_prepare(&q, db,
+	           "SELECT q.id, q.catalogue_id, q.code, q.text, q.scale, coalesce(q.cond_question, ''),"
+	           " coalesce(q.cond_answers, '[]') FROM round_catalogue rk JOIN question q ON q.catalogue_id = rk.catalogue_id"
+	           " JOIN catalogue_section s ON s.id = q.section_id WHERE rk.round_id = ?1"
+	           " ORDER BY rk.position, s.position, q.position");
+	db_bind_int(&q, 1, r->id);
+	while (db_step(&q)) {
+		if (nq == cap)
+			qs = xrealloc(qs, (size_t)(cap = cap ? cap * 2 : 64) * sizeof *qs);
+		qs[nq++] = (CalQuestion){.id = db_col_int(&q, 0), .catalogue_id = db_col_int(&q, 1),
+		                         .code = xstrdup(db_col_text(&q, 2)), .text = xstrdup(db_col_text(&q, 3)),
+		                         .scale = xstrdup(db_col_text(&q, 4)), .cond_code = xstrdup(db_col_text(&q, 5)),
+		                         .cond_answers = xstrdup(db_col_text(&q, 6)), .parent = -1};
+	}
+	db_finalize(&q);
+	for (int i = 0; i < nq; i++)
+		for (int j = 0; j < i && *qs[i].cond_code; j++)
+			if (qs[j].catalogue_id == qs[i].catalogue_id && str_eq(qs[j].code, qs[i].cond_code))
+				qs[i].parent = j;
+
+	/* One row per question that agreement is measured on. */
+	int na = 0;
+	Agreement *a = xcalloc((size_t)(nq ? nq : 1), sizeof *a);
+	int *row = xcalloc((size_t)(nq ? nq : 1), sizeof *row);
+	for (int i = 0; i < nq; i++) {
+		row[i] = -1;
+		if (!str_eq(qs[i].scale, "jdn") && !str_eq(qs[i].scale, "jn"))
+			continue;
+		row[i] = na;
+		a[na].question_id = qs[i].id;
+		snprintf(a[na].code, sizeof a[na].code, "%s", qs[i].code);
+		a[na].text = xstrdup(qs[i].text);
+		na++;
+	}
+	memset(overall, 0, sizeof *overall);
+	snprintf(overall->code, sizeof overall->code, "%s", _("I alt"));
+
+	int nd = 0, dcap = 0;
+	Disagreement *d = NULL;
+	db_prepare(&q, db,
+	           "SELECT k.case_id, c.case_no, coalesce(u1.name, ''), coalesce(u2.name, '') FROM calibration_case k"
+	           " JOIN round_case rc ON rc.round_id = k.round_id AND rc.case_id = k.case_id JOIN cases c ON c.id = k.case_id"
+	           " LEFT JOIN users u1 ON u1.id = rc.reviewer_id LEFT JOIN users u2 ON u2.id = k.reviewer_id"
+	           " WHERE k.round_id = ?1 AND rc.status = 'udtrukket' ORDER BY rc.sample_key, k.case_id");
+	db_bind_int(&q, 1, r->id);
+	Given *g1 = xcalloc((size_t)(nq ? nq : 1), sizeof *g1), *g2 = xcalloc((size_t)(nq ? nq : 1), sizeof *g2);
+	while (db_step(&q)) {
+		int64_t case_id = db_col_int(&q, 0);
+		memset(g1, 0, (size_t)nq * sizeof *g1);
+		memset(g2, 0, (size_t)nq * sizeof *g2);
+		load_given(db, "SELECT question_id, coalesce(value, ''), comment FROM answer WHERE round_id = ?1 AND case_id = ?2",
+		           r->id, case_id, qs, nq, g1);
+		load_given(db,
+		           "SELECT question_id, coalesce(value, ''), comment FROM calibration_answer WHERE round_id = ?1"
+		           " AND case_id = ?2",
+		           r->id, case_id, qs, nq, g2);
+		for (int i = 0; i < nq; i++) {
+			if (row[i] < 0)
+				continue;
+			int c1, c2;
+			const char *v1 = effective(qs, g1, i, &c1), *v2 = effective(qs, g2, i, &c2);
+			int x = calibration_category(v1), y = calibration_category(v2);
+			if (x < 0 || y < 0)
+				continue; /* not answered by both */
+			a[row[i]].table[x * CALIBRATION_CATEGORIES + y]++;
+			overall->table[x * CALIBRATION_CATEGORIES + y]++;
+			if (x == y)
+				continue;
+			if (nd == dcap)
+				d = xrealloc(d, (size_t)(dcap = dcap ? dcap * 2 : 32) * sizeof *d);
+			d[nd++] = (Disagreement){.case_id = case_id, .case_no = xstrdup(db_col_text(&q, 1)),
+			                         .code = xstrdup(qs[i].code), .text = xstrdup(qs[i].text),
+			                         .first_value = shown(v1, c1), .first_comment = xstrdup(g1[i].comment ? g1[i].comment : ""),
+			                         .first_reviewer = xstrdup(db_col_text(&q, 2)), .second_value = shown(v2, c2),
+			                         .second_comment = xstrdup(g2[i].comment ? g2[i].comment : ""),
+			                         .second_reviewer = xstrdup(db_col_text(&q, 3))};
+		}
+		for (int i = 0; i < nq; i++) {
+			free(g1[i].value), free(g1[i].comment);
+			free(g2[i].value), free(g2[i].comment);
+		}
+	}
+	db_finalize(&q);
+	free(g1);
+	free(g2);
+	for (int i = 0; i < na; i++)
+		finish_stats(&a[i]);
+	finish_stats(overall);
+	for (int i = 0; i < nq; i++) {
+		free(qs[i].code), free(qs[i].text), free(qs[i].scale), free(qs[i].cond_code), free(qs[i].cond_answers);
+	}
+	free(qs);
+	free(row);
+	*per_question = a;
+	*nquestions = na;
+	*disagreements = d;
+	*ndisagreements = nd;
+	return 0;
+}
+
+void calibration_free(Agreement *a, int na, Disagreement *d, int nd)
+{
+	for (int i = 0; i < na; i++)
+		free(a[i].text);
+	free(a);
+	for (int i = 0; i < nd; i++) {
+		free(d[i].case_no), free(d[i].code), free(d[i].text);
+		free(d[i].first_value), free(d[i].first_comment), free(d[i].first_reviewer);
+		free(d[i].second_value), free(d[i].second_comment), free(d[i].second_reviewer);
+	}
+	free(d);
+}
+
+/* ---- command line: tilsyn round calibrate ROUND --cases K [--reviewers LOGIN,LOGIN] ---- */
+
+int cmd_round_calibrate(sqlite3 *db, const Round *r, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"cases", required_argument, NULL, 'k'},
+		{"reviewers", required_argument, NULL, 'R'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *cases = NULL, *list = NULL;
+	int c;
+	optind = 3;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': cases = optarg; break;
+		case 'R': list = optarg; break;
+		default: return EXIT_BAD_INPUT;
+		}
+	}
+	if (optind < argc)
+		return cli_fail("ukendt argument: %s", argv[optind]);
+	int64_t k;
+	if (!cases || !parse_int64(cases, &k) || k < 1)
+		return cli_fail("brug: tilsyn round calibrate TILSYN --cases ANTAL [--reviewers LOGIN,LOGIN]");
+	int64_t ids[64];
+	int n = 0;
+	if (list) {
+		char *copy = xstrdup(list);
+		int bad = 0;
+		for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && !bad; t = strtok_r(NULL, ",", &save)) {
+			t = str_trim(t);
+			User u;
+			if (!*t)
+				continue;
+			if (n == (int)COUNT(ids) || !user_by_login(db, t, &u))
+				bad = cli_fail("round calibrate: brugeren '%s' findes ikke", t);
+			else
+				ids[n++] = u.id;
+		}
+		free(copy);
+		if (bad)
+			return bad;
+	}
+	char msg[512];
+	int64_t added = 0, assigned = 0, left = 0;
+	ReviewBy by = {.login = cli_login(), .ip = "kommandolinje"};
+	if (db_begin(db) != SQLITE_OK)
+		return cli_fail("databasen er optaget af et andet program; prøv igen");
+	if (calibration_choose_random(db, r, k, &by, &added, msg, sizeof msg) != 0 ||
+	    (n && calibration_assign_auto(db, r, ids, n, &by, &assigned, &left, msg, sizeof msg) != 0)) {
+		db_rollback(db);
+		return cli_fail("round calibrate: %s", msg);
+	}
+	if (db_commit(db) != SQLITE_OK)
+		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
+	printf("Valgt til anden gennemgang: %lld sager.\n", (long long)added);
+	if (n)
+		printf("Fordelt til anden gennemgang: %lld sager.\n", (long long)assigned);
+	if (left)
+		fprintf(stderr, "tilsyn: advarsel: %lld sager kunne ikke fordeles: de valgte er første gennemgående eller "
+		                "rådgiver på dem\n", (long long)left);
+	return 0;
+}

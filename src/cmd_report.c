@@ -1,0 +1,100 @@
+/*
+** `tilsyn report ROUND --audience ledelse|medarbejdere|raadgiver:NAME --format html|pdf|xlsx
+** -o FILE`: writes a round's report for one audience. The file is written beside FILE and
+** renamed into place, so a failure never leaves half a report. Reports that name cases are
+** audited (report_audit).
+*/
+#include "report.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int write_atomically(const char *path, const Buf *b)
+{
+	char *tmp = xmalloc(strlen(path) + 16);
+	sprintf(tmp, "%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	int ok = f && fwrite(b->data, 1, b->len, f) == b->len;
+	if (f && fclose(f) != 0)
+		ok = 0;
+	if (ok && rename(tmp, path) != 0)
+		ok = 0;
+	if (!ok) {
+		int e = errno;
+		unlink(tmp);
+		errno = e;
+	}
+	free(tmp);
+	return ok ? 0 : -1;
+}
+
+int cmd_report(sqlite3 *db, int argc, char **argv)
+{
+	static const struct option opts[] = {{"audience", required_argument, NULL, 'a'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"output", required_argument, NULL, 'o'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *audience = NULL, *format = NULL, *output = NULL;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': audience = optarg; break;
+		case 'f': format = optarg; break;
+		case 'o': output = optarg; break;
+		default: return cli_fail("report: ukendt eller ufuldstændigt tilvalg (se tilsyn report --help)");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_fail("report: angiv præcis ét tilsyn, fx tilsyn report 3 --audience ledelse --format pdf -o rapport.pdf");
+	int64_t id;
+	Round r;
+	if (!parse_int64(argv[optind], &id) || !round_by_id(db, id, &r))
+		return cli_fail("report: tilsyn '%s' findes ikke", argv[optind]);
+	ReportAudience a;
+	const char *name;
+	if (!audience)
+		return cli_fail("report: angiv --audience ledelse, medarbejdere eller raadgiver:NAVN");
+	if (!report_audience_parse(audience, &a, &name))
+		return cli_fail("report: ukendt målgruppe '%s'; brug ledelse, medarbejdere eller raadgiver:NAVN", audience);
+	ReportFormat f;
+	if (!format || !report_format_parse(format, &f))
+		return cli_fail("report: --format skal være html, pdf eller xlsx");
+	if (str_empty(output))
+		return cli_fail("report: angiv filen med -o FIL");
+	char advisor[201] = "";
+	if (a == REPORT_RAADGIVER) {
+		int found = report_find_advisor(db, &r, name, advisor, sizeof advisor);
+		if (found == 0)
+			return cli_fail("report: ingen rådgiver ved navn '%s' i afdelingens sagsliste", name);
+		if (found < 0)
+			return cli_fail("report: rådgiveren '%s' har ingen sager i tilsyn %lld's stikprøve", name, (long long)r.id);
+	}
+	Report rp;
+	char err[512];
+	if (report_load(db, &r, a, advisor, &rp, err, sizeof err) != 0)
+		return cli_fail("report: %s", err);
+	Buf out;
+	buf_init(&out, (size_t)256 << 20);
+	int rc = report_write(&rp, f, &out, err, sizeof err);
+	if (rc != 0) {
+		fprintf(stderr, "tilsyn: report: %s\n", err);
+		report_free(&rp);
+		buf_free(&out);
+		return 1;
+	}
+	if (write_atomically(output, &out) != 0) {
+		rc = cli_fail("report: filen %s kan ikke skrives (%s)", output, strerror(errno));
+	} else {
+		report_audit(db, &rp, f, 0, cli_login(), "kommandolinje");
+		rc = 0;
+	}
+	report_free(&rp);
+	buf_free(&out);
+	return rc;
+}

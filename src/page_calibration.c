@@ -1,0 +1,854 @@
+/*
+** Calibration pages (calibration.c does the work). For the working group: choose cases for
+** a second review (by hand, or K cases by the round's sample keys), give each to a second
+** reviewer (never the first reviewer, never the caseworker), follow progress, and read the
+** agreement per question (percent agreement, Cohen's kappa, n) with the disagreements for
+** the moderation talk. For the second reviewer (and the working group): the second review of
+** one case, a plain form with the round's questions, guidance in <details>, a comment per
+** question and "Gem svar"; blind: the first review is not shown to the second reviewer until
+** they have finished. Every case-level read is audited, and so is a refused one.
+*/
+#include "http.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int in_workgroup(Req *r)
+{
+	return auth_allows(PERM_DEPT_WORKGROUP, 0, r->role);
+}
+
+static ReviewBy by_of(Req *r)
+{
+	return (ReviewBy){.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+}
+
+static int round_from_capture(Req *r, Round *out)
+{
+	int64_t id;
+	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
+	    out->department_id != r->dept->id) {
+		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
+		return 0;
+	}
+	return 1;
+}
+
+static const char *status_title(const char *s)
+{
+	if (str_eq(s, "faerdig"))
+		return _("færdig");
+	if (str_eq(s, "i_gang"))
+		return _("i gang");
+	return _("ikke startet");
+}
+
+/* A number with a decimal comma, as Danish readers expect: 0,40. */
+static const char *decimal(Req *r, double x, int places)
+{
+	char *s = arena_printf(r->arena, "%.*f", places, x);
+	for (char *p = s; *p; p++)
+		if (*p == '.')
+			*p = ',';
+	return s;
+}
+
+static const char *answer_words(Req *r, const char *value, int material, const char *comment)
+{
+	const char *s = value && *value ? answer_value_title(value) : _("ikke besvaret");
+	if (material)
+		s = arena_printf(r->arena, "%s, %s", s, _("væsentlig betydning for afgørelsen"));
+	if (comment && *comment)
+		s = arena_printf(r->arena, "%s; %s »%s«", s, _("kommentar:"), comment);
+	return s;
+}
+
+static const char *base_path(Req *r, const Round *rd)
+{
+	return arena_printf(r->arena, "/d/%s/rounds/%lld/calibration", r->dept->code, (long long)rd->id);
+}
+
+/* ---- the working group's overview ---- */
+
+typedef struct Person {
+	int64_t id;
+	const char *name, *role;
+} Person;
+
+static int people_load(Req *r, Person *people, int max)
+{
+	Stmt q;
+	int n = 0;
+	db_prepare(&q, r->db,
+	           "SELECT u.id, u.name, m.role FROM membership m JOIN users u ON u.id = m.user_id"
+	           " WHERE m.department_id = ?1 AND u.active = 1"
+	           " ORDER BY CASE m.role WHEN 'leder' THEN 1 WHEN 'koordinator' THEN 2 WHEN 'raadgiver' THEN 3 ELSE 4 END, u.name");
+	db_bind_int(&q, 1, r->dept->id);
+	while (n < max && db_step(&q))
+		people[n++] = (Person){db_col_int(&q, 0), arena_strdup(r->arena, db_col_text(&q, 1)),
+		                       arena_strdup(r->arena, db_col_text(&q, 2))};
+	db_finalize(&q);
+	return n;
+}
+
+static void agreement_row(Req *r, const Agreement *a, int overall)
+{
+	Buf *b = &r->out;
+	if (overall)
+		html_fmt(b, "<tr class=\"total\"><th scope=\"row\">%T</th><td>%T</td>", a->code, _("alle spørgsmål samlet"));
+	else
+		html_fmt(b, "<tr><th scope=\"row\">%T</th><td>%T</td>", a->code, a->text);
+	html_fmt(b, "<td class=\"num\">%I</td>", a->n);
+	if (a->n)
+		html_fmt(b, "<td class=\"num\">%T %% <span class=\"hint\">(%I af %I)</span></td>", decimal(r, 100 * a->percent, 0),
+		         a->agree, a->n);
+	else
+		html_lit(b, "<td class=\"num\">–</td>");
+	if (a->kappa_status == 0)
+		html_fmt(b, "<td class=\"num\">%T</td></tr>\n", decimal(r, a->kappa, 2));
+	else
+		html_fmt(b, "<td>%T</td></tr>\n", calibration_kappa_reason(a->kappa_status));
+}
+
+static void overview(Req *r, const Round *rd, int status, const char *error)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	const char *base = base_path(r, rd);
+	page_begin(r, arena_printf(r->arena, "Kalibrering: %s", rd->title));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
+	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Kalibrering</p>\n<h1>Kalibrering: %T</h1>\n",
+	         d->code, d->name, d->code, d->code, rd->id, rd->title, rd->title);
+	int64_t n1, n2;
+	if (error)
+		page_message(r, "error", error);
+	else if (parse_int64(req_query(r, "chosen"), &n1))
+		page_message(r, "ok", arena_printf(r->arena, _("%lld sager er valgt til anden gennemgang."), (long long)n1));
+	else if (parse_int64(req_query(r, "auto"), &n1) && parse_int64(req_query(r, "left"), &n2)) {
+		page_message(r, "ok", arena_printf(r->arena, _("%lld sager har fået en anden gennemgående."), (long long)n1));
+		if (n2)
+			page_message(r, "warn", arena_printf(r->arena, _("%lld sager kunne ikke fordeles, fordi de valgte er første "
+			                                                 "gennemgående eller rådgiver på dem. Vælg flere."),
+			                                     (long long)n2));
+	} else if (req_query(r, "saved"))
+		page_message(r, "ok", _("Ændringen er gemt."));
+	html_lit(b, "<p class=\"lead\">Nogle sager gennemgås to gange af to forskellige personer, uden at den anden ser den "
+	            "første gennemgang. Enigheden pr. spørgsmål viser, hvor spørgsmålene forstås ens, og uenighederne er "
+	            "oplæg til en snak om, hvordan der skal vurderes. Den første gennemgang og tilsynets resultater ændres "
+	            "ikke.</p>\n");
+
+	/* The calibration cases. */
+	typedef struct Row {
+		int64_t id, first, second;
+		const char *case_no, *advisor, *first_name, *second_name, *status;
+		int missing;
+	} Row;
+	int nrows = 0, cap = 16;
+	Row *rows = arena_alloc(r->arena, (size_t)cap * sizeof *rows);
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT k.case_id, c.case_no, c.advisor, coalesce(rc.reviewer_id, 0), coalesce(u1.name, ''),"
+	           " coalesce(k.reviewer_id, 0), coalesce(u2.name, ''), k.status FROM calibration_case k"
+	           " JOIN round_case rc ON rc.round_id = k.round_id AND rc.case_id = k.case_id JOIN cases c ON c.id = k.case_id"
+	           " LEFT JOIN users u1 ON u1.id = rc.reviewer_id LEFT JOIN users u2 ON u2.id = k.reviewer_id"
+	           " WHERE k.round_id = ?1 AND rc.status = 'udtrukket' ORDER BY rc.sample_key, k.case_id");
+	db_bind_int(&q, 1, rd->id);
+	while (db_step(&q)) {
+		if (nrows == cap) {
+			Row *more = arena_alloc(r->arena, (size_t)cap * 2 * sizeof *rows);
+			memcpy(more, rows, (size_t)nrows * sizeof *rows);
+			rows = more;
+			cap *= 2;
+		}
+		Arena *a = r->arena;
+		rows[nrows++] = (Row){.id = db_col_int(&q, 0), .case_no = arena_strdup(a, db_col_text(&q, 1)),
+		                      .advisor = arena_strdup(a, db_col_text(&q, 2)), .first = db_col_int(&q, 3),
+		                      .first_name = arena_strdup(a, db_col_text(&q, 4)), .second = db_col_int(&q, 5),
+		                      .second_name = arena_strdup(a, db_col_text(&q, 6)),
+		                      .status = arena_strdup(a, db_col_text(&q, 7))};
+	}
+	db_finalize(&q);
+	for (int i = 0; i < nrows; i++)
+		rows[i].missing = calibration_missing(r->db, rd->id, rows[i].id);
+	Person people[200];
+	int npeople = people_load(r, people, (int)COUNT(people));
+
+	/* Agreement and disagreements. */
+	Agreement *ag = NULL, all;
+	Disagreement *dis = NULL;
+	int nag = 0, ndis = 0;
+	calibration_agreement(r->db, rd, &ag, &nag, &all, &dis, &ndis);
+
+	html_lit(b, "<h2 id=\"enighed\">Enighed pr. spørgsmål</h2>\n");
+	if (all.n == 0) {
+		html_lit(b, "<p>Ingen sager er gennemgået af begge endnu. Enigheden vises, når begge har svaret på samme "
+		            "spørgsmål i mindst én sag.</p>\n");
+	} else {
+		html_fmt(b, "<p>Samlet: %T %% enighed og kappa %T over %I svarpar fra %d sager.</p>\n",
+		         decimal(r, 100 * all.percent, 0), all.kappa_status == 0 ? decimal(r, all.kappa, 2) : _("ikke beregnet"),
+		         all.n, nrows);
+		html_lit(b, "<p class=\"hint\">Enighed er andelen af sager, hvor de to gav samme svar. Cohens kappa trækker den "
+		            "enighed fra, der ville komme af ren tilfældighed: 1 er fuld enighed, 0 er ikke bedre end tilfældigt, "
+		            "og under 0 er værre. Med få sager flytter en enkelt uenighed tallene meget; brug dem som oplæg til "
+		            "snakken, ikke som karakter.</p>\n");
+		html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Enighed pr. spørgsmål\"><table>\n"
+		            "<caption>Enighed mellem første og anden gennemgang</caption>\n<thead><tr><th scope=\"col\">Nr.</th>"
+		            "<th scope=\"col\">Spørgsmål</th><th scope=\"col\" class=\"num\">Sager (n)</th>"
+		            "<th scope=\"col\" class=\"num\">Enighed</th><th scope=\"col\" class=\"num\">Kappa</th></tr></thead>\n"
+		            "<tbody>\n");
+		for (int i = 0; i < nag; i++)
+			if (ag[i].n)
+				agreement_row(r, &ag[i], 0);
+		html_lit(b, "</tbody>\n<tfoot>\n");
+		agreement_row(r, &all, 1);
+		html_lit(b, "</tfoot>\n</table></div>\n");
+	}
+
+	html_fmt(b, "<h2 id=\"uenigheder\">Uenigheder til drøftelse (%d)</h2>\n", ndis);
+	if (ndis == 0) {
+		html_lit(b, "<p>Ingen uenigheder endnu.</p>\n");
+	} else {
+		html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Uenigheder\"><table>\n"
+		            "<caption>Spørgsmål, hvor de to gennemgange svarede forskelligt</caption>\n<thead><tr>"
+		            "<th scope=\"col\">Sag</th><th scope=\"col\">Spørgsmål</th><th scope=\"col\">Første gennemgang</th>"
+		            "<th scope=\"col\">Anden gennemgang</th></tr></thead>\n<tbody>\n");
+		for (int i = 0; i < ndis; i++) {
+			Disagreement *x = &dis[i];
+			html_fmt(b, "<tr><td><a href=\"%A/%I\">%T</a></td><td><span class=\"qcode\">%T</span> %T</td>"
+			            "<td><strong>%T</strong> (%T)",
+			         base, x->case_id, x->case_no, x->code, x->text, x->first_value,
+			         *x->first_reviewer ? x->first_reviewer : _("ukendt"));
+			if (*x->first_comment)
+				html_fmt(b, "<br>»%T«", x->first_comment);
+			html_fmt(b, "</td><td><strong>%T</strong> (%T)", x->second_value,
+			         *x->second_reviewer ? x->second_reviewer : _("ukendt"));
+			if (*x->second_comment)
+				html_fmt(b, "<br>»%T«", x->second_comment);
+			html_lit(b, "</td></tr>\n");
+		}
+		html_lit(b, "</tbody>\n</table></div>\n");
+	}
+	calibration_free(ag, nag, dis, ndis);
+
+	/* Progress and second reviewers. */
+	int finished = 0;
+	for (int i = 0; i < nrows; i++)
+		finished += str_eq(rows[i].status, "faerdig");
+	html_fmt(b, "<h2 id=\"sager\">Sager til anden gennemgang</h2>\n<p>%d sager er valgt, %d er færdige.</p>\n", nrows,
+	         finished);
+	if (nrows) {
+		html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Sager til anden gennemgang\"><table>\n"
+		            "<caption>%d sager til anden gennemgang</caption>\n<thead><tr><th scope=\"col\">Sag</th>"
+		            "<th scope=\"col\">Rådgiver</th><th scope=\"col\">Første gennemgang</th>"
+		            "<th scope=\"col\">Anden gennemgang</th><th scope=\"col\">Status</th>"
+		            "<th scope=\"col\" class=\"num\">Mangler</th><th scope=\"col\">Tag ud</th></tr></thead>\n<tbody>\n",
+		         nrows);
+		for (int i = 0; i < nrows; i++) {
+			Row *x = &rows[i];
+			html_fmt(b, "<tr><td><a href=\"%A/%I\">%T</a></td><td>%T</td><td>%T</td><td>", base, x->id, x->case_no,
+			         x->advisor, *x->first_name ? x->first_name : _("ingen endnu"));
+			page_form_begin(r, arena_printf(r->arena, "%s/assign", base));
+			char *id = arena_printf(r->arena, "second-%lld", (long long)x->id);
+			html_fmt(b, "<input type=\"hidden\" name=\"case\" value=\"%I\"><label class=\"sr\" for=\"%A\">Anden "
+			            "gennemgang, sag %T</label><select id=\"%A\" name=\"reviewer\">",
+			         x->id, id, x->case_no, id);
+			html_option(b, "", _("ingen endnu"), x->second == 0);
+			for (int k = 0; k < npeople; k++) {
+				char *value = arena_printf(r->arena, "%lld", (long long)people[k].id);
+				if (people[k].id == x->first)
+					html_fmt(b, "<option value=\"%A\" disabled>%T (første gennemgang)</option>", value, people[k].name);
+				else if (review_same_person(x->advisor, people[k].name))
+					html_fmt(b, "<option value=\"%A\" disabled>%T (egen sag)</option>", value, people[k].name);
+				else
+					html_option(b, value, people[k].name, x->second == people[k].id);
+			}
+			html_fmt(b, "</select> <button type=\"submit\" class=\"small\">Gem<span class=\"sr\"> for sag %T</span>"
+			            "</button></form></td><td>%T</td><td class=\"num\">%d</td><td>",
+			         x->case_no, status_title(x->status), x->missing);
+			page_form_begin(r, arena_printf(r->arena, "%s/choose", base));
+			html_fmt(b, "<input type=\"hidden\" name=\"remove\" value=\"%I\"><button type=\"submit\" class=\"small "
+			            "secondary\">Tag ud<span class=\"sr\"> sag %T</span></button></form></td></tr>\n",
+			         x->id, x->case_no);
+		}
+		html_lit(b, "</tbody>\n</table></div>\n");
+		html_lit(b, "<p class=\"hint\">Lederen og koordinatoren kan altid se den første gennemgang under "
+		            "»Gennemgang«. Skal den anden gennemgang være helt blind, så giv den til en rådgiver.</p>\n");
+
+		html_lit(b, "<h3>Fordel anden gennemgang automatisk</h3>\n");
+		page_form_begin(r, arena_printf(r->arena, "%s/assign", base));
+		html_lit(b, "<input type=\"hidden\" name=\"auto\" value=\"1\">\n<div class=\"stack\">\n<fieldset>"
+		            "<legend>Hvem tager de anden gennemgange?</legend>\n");
+		for (int i = 0; i < npeople; i++)
+			html_fmt(b, "<label class=\"check\"><input type=\"checkbox\" name=\"reviewer\" value=\"%I\"> %T (%T)</label>\n",
+			         people[i].id, people[i].name, role_title(role_parse(people[i].role)));
+		html_lit(b, "</fieldset>\n<p class=\"hint\">Kun sager uden anden gennemgående fordeles; ingen får en sag, de "
+		            "selv har gennemgået første gang eller er rådgiver på.</p>\n<button type=\"submit\">Fordel</button>\n"
+		            "</div>\n</form>\n");
+	}
+
+	/* Choosing cases. */
+	html_lit(b, "<h2 id=\"vaelg\">Vælg sager til anden gennemgang</h2>\n");
+	page_form_begin(r, arena_printf(r->arena, "%s/choose", base));
+	html_lit(b, "<div class=\"stack\">\n<label for=\"cal-count\">Antal sager, valgt tilfældigt</label>\n"
+	            "<input id=\"cal-count\" name=\"count\" type=\"number\" min=\"1\" max=\"1000\" value=\"5\" "
+	            "aria-describedby=\"cal-count-hint\">\n<p class=\"hint\" id=\"cal-count-hint\">Blandt sager, der har en "
+	            "første gennemgående, vælges dem med de mindste udtrækningsnøgler (fra tilsynets frø), så valget kan "
+	            "gentages og efterprøves.</p>\n<button type=\"submit\">Vælg sager</button>\n</div>\n</form>\n");
+	db_prepare(&q, r->db,
+	           "SELECT c.id, c.case_no FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ?1"
+	           " AND rc.status = 'udtrukket' AND rc.reviewer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calibration_case k"
+	           "  WHERE k.round_id = rc.round_id AND k.case_id = rc.case_id) ORDER BY c.case_no");
+	db_bind_int(&q, 1, rd->id);
+	int nfree = 0;
+	Buf opts;
+	buf_init(&opts, 0);
+	while (db_step(&q)) {
+		nfree++;
+		html_option(&opts, arena_printf(r->arena, "%lld", (long long)db_col_int(&q, 0)), db_col_text(&q, 1), 0);
+	}
+	db_finalize(&q);
+	if (nfree) {
+		page_form_begin(r, arena_printf(r->arena, "%s/choose", base));
+		html_lit(b, "<div class=\"stack\">\n<label for=\"cal-case\">Eller vælg en bestemt sag</label>\n"
+		            "<select id=\"cal-case\" name=\"case\">");
+		buf_append(b, opts.data, opts.len);
+		html_lit(b, "</select>\n<button type=\"submit\">Vælg sagen</button>\n</div>\n</form>\n");
+	} else {
+		html_lit(b, "<p>Der er ingen flere sager at vælge: en sag skal have en første gennemgående, før den kan "
+		            "gennemgås anden gang.</p>\n");
+	}
+	buf_free(&opts);
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calibration_overview_view",
+	                               .department_id = d->id, .object = arena_printf(r->arena, "round:%lld", (long long)rd->id),
+	                               .detail = arena_printf(r->arena, "kalibrering vist (%d sager, %d uenigheder)", nrows, ndis),
+	                               .ip = r->ip});
+	page_end(r);
+	r->status = status;
+}
+
+void page_calibration_show(Req *r)
+{
+	Round rd;
+	if (round_from_capture(r, &rd))
+		overview(r, &rd, 200, NULL);
+}
+
+void page_calibration_choose(Req *r)
+{
+	Round rd;
+	if (!round_from_capture(r, &rd))
+		return;
+	char msg[512];
+	ReviewBy by = by_of(r);
+	int64_t id = 0, count = 0, added = 0;
+	const char *remove = req_form(r, "remove"), *one = req_form(r, "case"), *k = req_form(r, "count");
+	if ((remove && !parse_int64(remove, &id)) || (!remove && one && !parse_int64(one, &id)) ||
+	    (!remove && !one && (!k || !parse_int64(k, &count)))) {
+		overview(r, &rd, 400, _("Angiv et antal sager, eller vælg en sag på listen."));
+		return;
+	}
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	int rc;
+	if (remove)
+		rc = calibration_remove(r->db, &rd, id, &by, msg, sizeof msg);
+	else if (one)
+		rc = calibration_choose(r->db, &rd, id, &by, msg, sizeof msg), added = 1;
+	else
+		rc = calibration_choose_random(r->db, &rd, count, &by, &added, msg, sizeof msg);
+	if (rc != 0) {
+		db_rollback(r->db);
+		overview(r, &rd, 400, arena_strdup(r->arena, msg));
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Valget kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	if (remove)
+		http_redirect(r, arena_printf(r->arena, "%s?saved=1", base_path(r, &rd)));
+	else
+		http_redirect(r, arena_printf(r->arena, "%s?chosen=%lld", base_path(r, &rd), (long long)added));
+}
+
+void page_calibration_assign(Req *r)
+{
+	Round rd;
+	if (!round_from_capture(r, &rd))
+		return;
+	char msg[512];
+	ReviewBy by = by_of(r);
+	if (req_form_checked(r, "auto")) {
+		int64_t ids[200];
+		int n = 0;
+		for (int i = 0; i < r->nform && n < (int)COUNT(ids); i++) {
+			int64_t id;
+			if (strcmp(r->form[i].name, "reviewer") == 0 && !r->form[i].filename) {
+				if (!parse_int64(r->form[i].value, &id)) {
+					overview(r, &rd, 400, _("Vælg personerne på listen."));
+					return;
+				}
+				ids[n++] = id;
+			}
+		}
+		int64_t assigned, left;
+		if (db_begin(r->db) != SQLITE_OK) {
+			http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+			return;
+		}
+		if (calibration_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg) != 0) {
+			db_rollback(r->db);
+			overview(r, &rd, 400, arena_strdup(r->arena, msg));
+			return;
+		}
+		if (db_commit(r->db) != SQLITE_OK) {
+			http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
+			return;
+		}
+		http_redirect(r, arena_printf(r->arena, "%s?auto=%lld&left=%lld", base_path(r, &rd), (long long)assigned,
+		                              (long long)left));
+		return;
+	}
+	int64_t case_id, reviewer = 0;
+	const char *rv = req_form(r, "reviewer");
+	if (!parse_int64(req_form(r, "case"), &case_id) || (rv && *rv && !parse_int64(rv, &reviewer))) {
+		overview(r, &rd, 400, _("Vælg en sag og en person på listen."));
+		return;
+	}
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (calibration_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg) != 0) {
+		db_rollback(r->db);
+		overview(r, &rd, 400, arena_strdup(r->arena, msg));
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "%s?saved=1", base_path(r, &rd)));
+}
+
+/* ---- the second review of one case ---- */
+
+typedef struct CalInfo {
+	int64_t id, first, second;
+	char case_no[128], advisor[256], first_name[201], second_name[201], status[16], finished_at[32];
+} CalInfo;
+
+static int cal_load(Req *r, const Round *rd, int64_t case_id, CalInfo *ci)
+{
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT c.case_no, c.advisor, coalesce(rc.reviewer_id, 0), coalesce(u1.name, ''), coalesce(k.reviewer_id, 0),"
+	           " coalesce(u2.name, ''), k.status, coalesce(k.finished_at, '') FROM calibration_case k"
+	           " JOIN round_case rc ON rc.round_id = k.round_id AND rc.case_id = k.case_id JOIN cases c ON c.id = k.case_id"
+	           " LEFT JOIN users u1 ON u1.id = rc.reviewer_id LEFT JOIN users u2 ON u2.id = k.reviewer_id"
+	           " WHERE k.round_id = ?1 AND k.case_id = ?2 AND rc.status = 'udtrukket'");
+	db_bind_int(&q, 1, rd->id);
+	db_bind_int(&q, 2, case_id);
+	int found = db_step(&q);
+	if (found) {
+		memset(ci, 0, sizeof *ci);
+		ci->id = case_id;
+		snprintf(ci->case_no, sizeof ci->case_no, "%s", db_col_text(&q, 0));
+		snprintf(ci->advisor, sizeof ci->advisor, "%s", db_col_text(&q, 1));
+		ci->first = db_col_int(&q, 2);
+		snprintf(ci->first_name, sizeof ci->first_name, "%s", db_col_text(&q, 3));
+		ci->second = db_col_int(&q, 4);
+		snprintf(ci->second_name, sizeof ci->second_name, "%s", db_col_text(&q, 5));
+		snprintf(ci->status, sizeof ci->status, "%s", db_col_text(&q, 6));
+		snprintf(ci->finished_at, sizeof ci->finished_at, "%s", db_col_text(&q, 7));
+	}
+	db_finalize(&q);
+	return found;
+}
+
+/* The round and the calibration case in the address, and whether this person may see it:
+** the working group and the case's second reviewer. Others get 403, audited. */
+static int cal_access(Req *r, Round *rd, CalInfo *ci)
+{
+	if (!round_from_capture(r, rd))
+		return 0;
+	int64_t case_id = 0;
+	int found = parse_int64(req_capture(r, "case"), &case_id) && cal_load(r, rd, case_id, ci);
+	if (!found && in_workgroup(r)) {
+		http_error(r, 404, _("Sagen er ikke valgt til anden gennemgang i dette tilsyn."));
+		return 0;
+	}
+	if (found && (in_workgroup(r) || ci->second == r->user->id))
+		return 1;
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
+	                               .department_id = r->dept->id,
+	                               .object = arena_printf(r->arena, "case:%lld", (long long)case_id),
+	                               .detail = arena_printf(r->arena, "%s %s: ikke anden gennemgående på sagen", r->method,
+	                                                      r->path),
+	                               .ip = r->ip});
+	http_error(r, 403, _("Du har ikke adgang til denne sag. Kun den, der gennemgår sagen anden gang, og afdelingens "
+	                     "leder og koordinator kan se den. Forsøget er registreret."));
+	return 0;
+}
+
+typedef struct CalQ {
+	int64_t id, catalogue_id, section_id;
+	const char *catalogue, *section, *code, *text, *guidance, *reference, *scale, *choices, *cond_code, *cond_answers;
+	const char *value, *comment, *first_value, *first_comment; /* second and first review */
+	int material, first_material;
+	const char *error;
+} CalQ;
+
+static CalQ *cal_questions(Req *r, const Round *rd, int64_t case_id, int *count)
+{
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT q.id, q.catalogue_id, k.title, q.section_id, s.title, q.code, q.text, q.guidance, q.reference,"
+	           " q.scale, coalesce(q.choices, '[]'), coalesce(q.cond_question, ''), coalesce(q.cond_answers, '[]'),"
+	           " coalesce(b.value, ''), coalesce(b.material, 0), coalesce(b.comment, ''),"
+	           " coalesce(a.value, ''), coalesce(a.material, 0), coalesce(a.comment, '')"
+	           " FROM round_catalogue rk JOIN catalogue k ON k.id = rk.catalogue_id JOIN question q ON q.catalogue_id = k.id"
+	           " JOIN catalogue_section s ON s.id = q.section_id"
+	           " LEFT JOIN calibration_answer b ON b.round_id = ?1 AND b.case_id = ?2 AND b.question_id = q.id"
+	           " LEFT JOIN answer a ON a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = q.id"
+	           " WHERE rk.round_id = ?1 ORDER BY rk.position, s.position, q.position");
+	db_bind_int(&q, 1, rd->id);
+	db_bind_int(&q, 2, case_id);
+	int n = 0, cap = 32;
+	CalQ *qs = arena_alloc(r->arena, (size_t)cap * sizeof *qs);
+	while (db_step(&q)) {
+		if (n == cap) {
+			CalQ *more = arena_alloc(r->arena, (size_t)cap * 2 * sizeof *qs);
+			memcpy(more, qs, (size_t)n * sizeof *qs);
+			qs = more;
+			cap *= 2;
+		}
+		Arena *a = r->arena;
+		CalQ *x = &qs[n++];
+		memset(x, 0, sizeof *x);
+		x->id = db_col_int(&q, 0);
+		x->catalogue_id = db_col_int(&q, 1);
+		x->catalogue = arena_strdup(a, db_col_text(&q, 2));
+		x->section_id = db_col_int(&q, 3);
+		x->section = arena_strdup(a, db_col_text(&q, 4));
+		x->code = arena_strdup(a, db_col_text(&q, 5));
+		x->text = arena_strdup(a, db_col_text(&q, 6));
+		x->guidance = arena_strdup(a, db_col_text(&q, 7));
+		x->reference = arena_strdup(a, db_col_text(&q, 8));
+		x->scale = arena_strdup(a, db_col_text(&q, 9));
+		x->choices = arena_strdup(a, db_col_text(&q, 10));
+		x->cond_code = arena_strdup(a, db_col_text(&q, 11));
+		x->cond_answers = arena_strdup(a, db_col_text(&q, 12));
+		x->value = arena_strdup(a, db_col_text(&q, 13));
+		x->material = (int)db_col_int(&q, 14);
+		x->comment = arena_strdup(a, db_col_text(&q, 15));
+		x->first_value = arena_strdup(a, db_col_text(&q, 16));
+		x->first_material = (int)db_col_int(&q, 17);
+		x->first_comment = arena_strdup(a, db_col_text(&q, 18));
+	}
+	db_finalize(&q);
+	*count = n;
+	return qs;
+}
+
+static const char *const scale_jdn[] = {"ja", "delvist", "nej", "ikke_relevant"};
+static const char *const scale_jn[] = {"ja", "nej", "ikke_relevant"};
+
+static void radio(Buf *b, int64_t qid, const char *value, const char *label, int checked)
+{
+	if (checked)
+		html_fmt(b, "<label class=\"check\"><input type=\"radio\" name=\"v-%I\" value=\"%A\" checked> %T</label>\n", qid,
+		         value, label);
+	else
+		html_fmt(b, "<label class=\"check\"><input type=\"radio\" name=\"v-%I\" value=\"%A\"> %T</label>\n", qid, value,
+		         label);
+}
+
+static void condition_hint(Buf *b, const CalQ *x)
+{
+	if (!*x->cond_code)
+		return;
+	html_fmt(b, "<p class=\"hint\">Besvares kun, når svaret på %T er ", x->cond_code);
+	json_t *a = json_loads(x->cond_answers, 0, NULL);
+	for (size_t k = 0; k < json_array_size(a); k++)
+		html_fmt(b, "%T»%T«", k == 0 ? "" : k + 1 == json_array_size(a) ? " eller " : ", ",
+		         answer_value_title(json_string_value(json_array_get(a, k))));
+	json_decref(a);
+	html_lit(b, ".</p>\n");
+}
+
+static void question_form(Req *r, const CalQ *x)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<fieldset class=\"question\" id=\"q-%I\">\n<legend><span class=\"qcode\">%T</span> %T</legend>\n", x->id,
+	         x->code, x->text);
+	if (*x->guidance || *x->reference) {
+		html_fmt(b, "<details class=\"guide\"><summary>Vejledning<span class=\"sr\"> til %T</span></summary>\n", x->code);
+		if (*x->guidance)
+			html_fmt(b, "<p>%T</p>\n", x->guidance);
+		if (*x->reference)
+			html_fmt(b, "<p><strong>Lovhenvisning:</strong> %T</p>\n", x->reference);
+		html_lit(b, "</details>\n");
+	}
+	condition_hint(b, x);
+	if (x->error)
+		html_fmt(b, "<p class=\"field-error\" id=\"err-%I\">%T</p>\n", x->id, x->error);
+	html_fmt(b, "<input type=\"hidden\" name=\"p-%I\" value=\"1\">\n", x->id);
+	if (str_eq(x->scale, "text")) {
+		html_fmt(b, "<label for=\"v-%I\">Svar</label>\n<textarea id=\"v-%I\" name=\"v-%I\" rows=\"3\" maxlength=\"5000\">\n"
+		            "%T</textarea>\n</fieldset>\n",
+		         x->id, x->id, x->id, x->value);
+		return;
+	}
+	html_lit(b, "<div class=\"choices\">\n");
+	if (str_eq(x->scale, "choice")) {
+		json_t *a = json_loads(x->choices, 0, NULL);
+		for (size_t k = 0; k < json_array_size(a); k++) {
+			const char *v = json_string_value(json_array_get(a, k));
+			if (v)
+				radio(b, x->id, v, v, str_eq(x->value, v));
+		}
+		json_decref(a);
+	} else {
+		int jn = str_eq(x->scale, "jn");
+		const char *const *values = jn ? scale_jn : scale_jdn;
+		size_t n = jn ? COUNT(scale_jn) : COUNT(scale_jdn);
+		for (size_t k = 0; k < n; k++)
+			radio(b, x->id, values[k], answer_value_title(values[k]), str_eq(x->value, values[k]));
+	}
+	html_lit(b, "</div>\n");
+	if (!str_eq(x->scale, "choice")) {
+		if (x->material)
+			html_fmt(b, "<label class=\"check material\"><input type=\"checkbox\" name=\"m-%I\" value=\"1\" checked> "
+			            "Væsentlig betydning for afgørelsen</label>\n", x->id);
+		else
+			html_fmt(b, "<label class=\"check material\"><input type=\"checkbox\" name=\"m-%I\" value=\"1\"> "
+			            "Væsentlig betydning for afgørelsen</label>\n", x->id);
+	}
+	html_fmt(b, "<label for=\"c-%I\">Kommentar<span class=\"sr\"> til %T</span></label>\n<textarea id=\"c-%I\" "
+	            "name=\"c-%I\" rows=\"2\" maxlength=\"5000\">\n%T</textarea>\n</fieldset>\n",
+	         x->id, x->code, x->id, x->id, x->comment);
+}
+
+static void case_page(Req *r, const Round *rd, const CalInfo *ci, CalQ *qs, int nq, int status, const char *kind,
+                      const char *message)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	int is_second = ci->second == r->user->id, workgroup = in_workgroup(r);
+	int show_first = calibration_first_visible(workgroup, is_second, ci->status);
+	int editable = is_second && !str_eq(ci->status, "faerdig");
+	const char *self = arena_printf(r->arena, "%s/%lld", base_path(r, rd), (long long)ci->id);
+	page_begin(r, arena_printf(r->arena, "Anden gennemgang af sag %s", ci->case_no));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › ", d->code, d->name);
+	if (workgroup)
+		html_fmt(b, "<a href=\"/d/%U/rounds\">Tilsyn</a> › <a href=\"/d/%U/rounds/%I\">%T</a> › <a href=\"%A\">Kalibrering</a> › ",
+		         d->code, d->code, rd->id, rd->title, base_path(r, rd));
+	else
+		html_fmt(b, "%T › ", rd->title);
+	html_fmt(b, "Sag %T</p>\n<h1>Anden gennemgang af sag %T</h1>\n<p class=\"lead\">%T</p>\n", ci->case_no, ci->case_no,
+	         rd->title);
+	int64_t n;
+	if (message)
+		page_message(r, kind, message);
+	else if (parse_int64(req_query(r, "saved"), &n))
+		page_message(r, "ok", n ? arena_printf(r->arena, _("%lld svar er gemt."), (long long)n)
+		                        : _("Der var ingen ændringer at gemme."));
+	else if (req_query(r, "finished"))
+		page_message(r, "ok", _("Den anden gennemgang er markeret som færdig."));
+	int missing = calibration_missing(r->db, rd->id, ci->id);
+	html_fmt(b, "<dl class=\"facts\">\n<dt>Rådgiver</dt><dd>%T</dd>\n<dt>Første gennemgang</dt><dd>%T</dd>\n"
+	            "<dt>Anden gennemgang</dt><dd>%T</dd>\n<dt>Status</dt><dd id=\"case-status\">%T</dd>\n"
+	            "<dt>Mangler</dt><dd>%d spørgsmål</dd>\n</dl>\n",
+	         ci->advisor, *ci->first_name ? ci->first_name : _("ingen"),
+	         *ci->second_name ? ci->second_name : _("ingen endnu"), status_title(ci->status), missing);
+	if (!show_first)
+		html_lit(b, "<p class=\"msg warn\" id=\"blind\">Blind gennemgang: du ser ikke den første gennemgangs svar, før du "
+		            "har markeret din gennemgang som færdig. Vurdér sagen selvstændigt.</p>\n");
+
+	if (nq == 0) {
+		html_lit(b, "<p>Tilsynet har intet spørgekatalog, så der er ingen spørgsmål at besvare.</p>\n");
+	} else if (editable) {
+		html_fmt(b, "<form method=\"post\" action=\"%A\" id=\"calibration-form\" class=\"review\">\n"
+		            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n",
+		         self, r->session->csrf);
+		int64_t catalogue = 0, section = 0;
+		for (int i = 0; i < nq; i++) {
+			if (qs[i].catalogue_id != catalogue) {
+				if (catalogue)
+					html_lit(b, "</section>\n");
+				html_fmt(b, "<section class=\"catalogue\" aria-labelledby=\"cat-%I\">\n<h2 id=\"cat-%I\">%T</h2>\n",
+				         qs[i].catalogue_id, qs[i].catalogue_id, qs[i].catalogue);
+				catalogue = qs[i].catalogue_id;
+				section = 0;
+			}
+			if (qs[i].section_id != section) {
+				html_fmt(b, "<h3>%T</h3>\n", qs[i].section);
+				section = qs[i].section_id;
+			}
+			question_form(r, &qs[i]);
+		}
+		html_lit(b, "</section>\n<div class=\"actions savebar\"><button type=\"submit\">Gem svar</button></div>\n</form>\n");
+		html_lit(b, "<section class=\"flags\" aria-labelledby=\"finish-h\">\n<h2 id=\"finish-h\">Færdig</h2>\n");
+		if (missing > 0)
+			html_fmt(b, "<p>Gennemgangen kan markeres som færdig, når alle relevante spørgsmål er besvaret. Der mangler "
+			            "%d.</p>\n", missing);
+		else
+			html_lit(b, "<p>Alle relevante spørgsmål er besvaret. Når du markerer gennemgangen som færdig, kan svarene "
+			            "ikke ændres, og du kan se den første gennemgang.</p>\n");
+		page_form_begin(r, arena_printf(r->arena, "%s/finish", self));
+		html_lit(b, "<button type=\"submit\">Marker som færdig</button></form>\n</section>\n");
+	} else {
+		/* Read-only: the second review, and the first beside it when the blind rule allows. */
+		html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Svarene\"><table id=\"answers\">\n"
+		            "<caption>Svarene i de to gennemgange</caption>\n<thead><tr><th scope=\"col\">Nr.</th>"
+		            "<th scope=\"col\">Spørgsmål</th>");
+		if (show_first)
+			html_fmt(b, "<th scope=\"col\">Første gennemgang (%T)</th>", *ci->first_name ? ci->first_name : _("ingen"));
+		html_fmt(b, "<th scope=\"col\">Anden gennemgang (%T)</th></tr></thead>\n<tbody>\n",
+		         *ci->second_name ? ci->second_name : _("ingen endnu"));
+		for (int i = 0; i < nq; i++) {
+			const CalQ *x = &qs[i];
+			int differ = show_first && *x->value && *x->first_value && !str_eq(x->value, x->first_value);
+			if (differ)
+				html_fmt(b, "<tr class=\"differ\"><th scope=\"row\">%T</th><td>%T <strong>(uenige)</strong></td>", x->code,
+				         x->text);
+			else
+				html_fmt(b, "<tr><th scope=\"row\">%T</th><td>%T</td>", x->code, x->text);
+			if (show_first)
+				html_fmt(b, "<td>%T</td>", answer_words(r, x->first_value, x->first_material, x->first_comment));
+			html_fmt(b, "<td>%T</td></tr>\n", answer_words(r, x->value, x->material, x->comment));
+		}
+		html_lit(b, "</tbody>\n</table></div>\n");
+	}
+	page_end(r);
+	r->status = status;
+}
+
+void page_calibration_case(Req *r)
+{
+	Round rd;
+	CalInfo ci;
+	if (!cal_access(r, &rd, &ci))
+		return;
+	int nq;
+	CalQ *qs = cal_questions(r, &rd, ci.id, &nq);
+	case_page(r, &rd, &ci, qs, nq, 200, NULL, NULL);
+	int first = calibration_first_visible(in_workgroup(r), ci.second == r->user->id, ci.status);
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calibration_view",
+	                               .department_id = r->dept->id,
+	                               .object = arena_printf(r->arena, "case:%lld", (long long)ci.id),
+	                               .detail = arena_printf(r->arena, "tilsyn %lld: anden gennemgang vist%s", (long long)rd.id,
+	                                                      first ? " med første gennemgang" : ""),
+	                               .ip = r->ip});
+}
+
+static const char *form_text(Req *r, const char *name)
+{
+	const char *v = req_form(r, name);
+	if (!v)
+		return "";
+	char *s = arena_strdup(r->arena, v), *o = s;
+	for (const char *p = v; *p; p++)
+		if (*p != '\r')
+			*o++ = *p;
+	*o = 0;
+	return s;
+}
+
+/* The form sent with "Gem svar": every question on the page is saved as sent. */
+void page_calibration_case_post(Req *r)
+{
+	Round rd;
+	CalInfo ci;
+	if (!cal_access(r, &rd, &ci))
+		return;
+	if (ci.second != r->user->id) {
+		http_error(r, 403, _("Kun den, der er valgt til den anden gennemgang af sagen, kan gemme svar i den."));
+		return;
+	}
+	int nq;
+	CalQ *qs = cal_questions(r, &rd, ci.id, &nq);
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	int saved = 0, errors = 0;
+	for (int i = 0; i < nq; i++) {
+		CalQ *x = &qs[i];
+		if (!req_form(r, arena_printf(r->arena, "p-%lld", (long long)x->id)))
+			continue;
+		int text = str_eq(x->scale, "text"), choice = str_eq(x->scale, "choice");
+		const char *value = form_text(r, arena_printf(r->arena, "v-%lld", (long long)x->id));
+		int material = !text && !choice && req_form_checked(r, arena_printf(r->arena, "m-%lld", (long long)x->id));
+		const char *comment = text ? x->comment : form_text(r, arena_printf(r->arena, "c-%lld", (long long)x->id));
+		AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = -1};
+		const char *msg = NULL;
+		int changed = 0;
+		if (calibration_answer_save(r->db, rd.id, ci.id, x->id, &in, r->user, &changed, &msg) != ANSWER_SAVED) {
+			errors++;
+			x->error = msg;
+		}
+		saved += changed;
+		x->value = value;
+		x->material = material;
+		x->comment = comment;
+	}
+	if (errors) {
+		db_rollback(r->db);
+		CalInfo fresh;
+		cal_load(r, &rd, ci.id, &fresh);
+		case_page(r, &rd, &fresh, qs, nq, 400, "error",
+		          arena_printf(r->arena, _("%d svar kunne ikke gemmes, så intet er gemt. Ret det, der står ved "
+		                                   "spørgsmålene, og gem igen."),
+		                       errors));
+		return;
+	}
+	if (saved)
+		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calibration_save",
+		                               .department_id = r->dept->id,
+		                               .object = arena_printf(r->arena, "case:%lld", (long long)ci.id),
+		                               .detail = arena_printf(r->arena, "tilsyn %lld: %d svar i anden gennemgang gemt",
+		                                                      (long long)rd.id, saved),
+		                               .ip = r->ip});
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "%s?saved=%d", r->path, saved));
+}
+
+void page_calibration_finish(Req *r)
+{
+	Round rd;
+	CalInfo ci;
+	if (!cal_access(r, &rd, &ci))
+		return;
+	if (ci.second != r->user->id) {
+		http_error(r, 403, _("Kun den, der gennemgår sagen anden gang, kan markere gennemgangen som færdig."));
+		return;
+	}
+	char msg[512];
+	int missing;
+	ReviewBy by = by_of(r);
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (calibration_finish(r->db, &rd, ci.id, &by, &missing, msg, sizeof msg) != 0) {
+		db_rollback(r->db);
+		int nq;
+		CalQ *qs = cal_questions(r, &rd, ci.id, &nq);
+		case_page(r, &rd, &ci, qs, nq, 409, "error", arena_strdup(r->arena, msg));
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "%s/%lld?finished=1", base_path(r, &rd), (long long)ci.id));
+}

@@ -1,0 +1,236 @@
+/*
+** Report pages: the working group writes the report's own words (summary, strengths,
+** challenges, recommendations) as a draft and marks them final, and downloads the report
+** for each audience and format. A caseworker downloads their own individual feedback
+** (raadgiver:<own name>) from the front page; every other download by someone outside
+** the working group is refused with 403 and audited.
+*/
+#include "http.h"
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int round_of(Req *r, Round *out)
+{
+	int64_t id;
+	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
+	    out->department_id != r->dept->id) {
+		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
+		return 0;
+	}
+	return 1;
+}
+
+static void download_links(Req *r, const Round *rd, const char *audience, const char *label)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<tr><th scope=\"row\">%T</th>", label);
+	static const char *const formats[] = {"pdf", "html", "xlsx"};
+	for (int i = 0; i < 3; i++)
+		html_fmt(b, "<td><a href=\"/d/%U/rounds/%I/report/download?audience=%U&amp;format=%U\" download>%T"
+		            "<span class=\"sr\"> – %T</span></a></td>",
+		         r->dept->code, rd->id, audience, formats[i], formats[i], label);
+	html_lit(b, "</tr>\n");
+}
+
+static void report_page(Req *r, const Round *rd, int status, const char *error, const char *const posted[4])
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	ReportText t;
+	report_text_load(r->db, rd->id, &t);
+	page_begin(r, _("Rapport"));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
+	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Rapport</p>\n<h1>Rapport: %T</h1>\n",
+	         d->code, d->name, d->code, d->code, rd->id, rd->title, rd->title);
+	if (error)
+		page_message(r, "error", error);
+	else if (req_query(r, "saved"))
+		page_message(r, "ok", t.final ? _("Teksten er gemt og markeret som endelig.") : _("Teksten er gemt som kladde."));
+	if (t.final)
+		html_fmt(b, "<p class=\"lead\">Status: <strong>endelig</strong>, markeret %T af %T. Gemmer I som kladde, bliver "
+		            "teksten en kladde igen.</p>\n",
+		         t.final_at, t.final_by);
+	else if (t.exists)
+		html_fmt(b, "<p class=\"lead\">Status: <strong>kladde</strong>, sidst gemt %T af %T. Rapporterne mærkes "
+		            "KLADDE, indtil teksten er endelig.</p>\n",
+		         t.updated_at, *t.updated_by ? t.updated_by : _("kommandolinjen"));
+	else
+		html_lit(b, "<p class=\"lead\">Status: <strong>ikke skrevet endnu</strong>. Rapporterne mærkes KLADDE, indtil "
+		            "teksten er endelig.</p>\n");
+
+	html_lit(b, "<h2>Arbejdsgruppens tekst</h2>\n<p class=\"hint\">Skriv aldrig CPR-numre eller borgeres navne. "
+	            "Rapporten til medarbejderne må ikke kunne pege på en sag eller en rådgiver. En tom linje starter et "
+	            "nyt afsnit.</p>\n");
+	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/report", d->code, (long long)rd->id));
+	static const char *const names[4] = {"summary", "strengths", "challenges", "recommendations"};
+	static const char *const labels[4] = {"Sammenfatning", "Styrker", "Udfordringer", "Anbefalinger"};
+	const char *values[4] = {t.summary, t.strengths, t.challenges, t.recommendations};
+	html_lit(b, "<div class=\"stack\">\n");
+	for (int i = 0; i < 4; i++)
+		html_fmt(b, "<label for=\"%A\">%T</label>\n<textarea id=\"%A\" name=\"%A\" rows=\"6\" maxlength=\"20000\">%T"
+		            "</textarea>\n",
+		         names[i], labels[i], names[i], names[i], posted ? posted[i] : values[i]);
+	html_lit(b, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"draft\">Gem som kladde</button> "
+	            "<button type=\"submit\" name=\"action\" value=\"final\">Gem og markér som endelig</button></div>\n"
+	            "</div>\n</form>\n");
+
+	html_lit(b, "<h2>Hent rapporten</h2>\n<p class=\"hint\">Rapporten til ledelsen og de individuelle tilbagemeldinger "
+	            "indeholder sagsnumre; hver hentning registreres i logbogen for hver sag. Rapporten til medarbejderne "
+	            "viser kun samlede tal, ingen sagsnumre og ingen navne.</p>\n"
+	            "<table class=\"compact\">\n<thead><tr><th scope=\"col\">Målgruppe</th><th scope=\"col\">PDF</th>"
+	            "<th scope=\"col\">HTML</th><th scope=\"col\">Regneark</th></tr></thead>\n<tbody>\n");
+	download_links(r, rd, "ledelse", _("Ledelsen"));
+	download_links(r, rd, "medarbejdere", _("Medarbejderne"));
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT DISTINCT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
+	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' ORDER BY c.advisor");
+	db_bind_int(&q, 1, rd->id);
+	while (db_step(&q)) {
+		const char *name = db_col_text(&q, 0);
+		download_links(r, rd, arena_printf(r->arena, "raadgiver:%s", name),
+		               arena_printf(r->arena, _("Tilbagemelding til %s"), name));
+	}
+	db_finalize(&q);
+	html_lit(b, "</tbody>\n</table>\n");
+	page_end(r);
+	r->status = status;
+}
+
+void page_report_show(Req *r)
+{
+	Round rd;
+	if (round_of(r, &rd))
+		report_page(r, &rd, 200, NULL, NULL);
+}
+
+void page_report_save(Req *r)
+{
+	Round rd;
+	if (!round_of(r, &rd))
+		return;
+	const char *texts[4] = {req_form(r, "summary"), req_form(r, "strengths"), req_form(r, "challenges"),
+	                        req_form(r, "recommendations")};
+	for (int i = 0; i < 4; i++)
+		if (!texts[i])
+			texts[i] = "";
+	int final = str_eq(req_form(r, "action"), "final");
+	const char *msg;
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (report_text_save(r->db, rd.id, texts, final, r->user->id, r->user->name, &msg) != 0) {
+		db_rollback(r->db);
+		report_page(r, &rd, 400, msg, texts);
+		return;
+	}
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "report_text",
+	                               .department_id = r->dept->id,
+	                               .object = arena_printf(r->arena, "round:%lld", (long long)rd.id),
+	                               .detail = final ? "rapportens tekst gemt som endelig" : "rapportens tekst gemt som kladde",
+	                               .ip = r->ip});
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Teksten kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/report?saved=1", r->dept->code, (long long)rd.id));
+}
+
+/*
+** GET .../report/download?audience=ledelse|medarbejdere|raadgiver:NAME|raadgiver&format=pdf|html|xlsx.
+** The working group may download every audience. Anyone else in the department only their
+** own individual feedback ("raadgiver" alone means their own); other requests get 403 and
+** are audited.
+*/
+void page_report_download(Req *r)
+{
+	Round rd;
+	if (!round_of(r, &rd))
+		return;
+	const char *audience = req_query(r, "audience");
+	int workgroup = auth_allows(PERM_DEPT_WORKGROUP, 0, r->role);
+	if (str_eq(audience, "raadgiver") || !audience)
+		audience = arena_printf(r->arena, "raadgiver:%s", r->user->name);
+	ReportAudience a;
+	const char *name;
+	ReportFormat f;
+	if (!report_audience_parse(audience, &a, &name) || !report_format_parse(req_query(r, "format"), &f)) {
+		http_error(r, 400, _("Vælg en målgruppe (ledelse, medarbejdere eller en rådgiver) og et format (pdf, html "
+		                     "eller xlsx)."));
+		return;
+	}
+	if (!workgroup && (a != REPORT_RAADGIVER || !review_same_person(name, r->user->name))) {
+		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
+		                               .department_id = r->dept->id,
+		                               .object = arena_printf(r->arena, "round:%lld", (long long)rd.id),
+		                               .detail = arena_printf(r->arena, "rapport %s: ikke i arbejdsgruppen", audience),
+		                               .ip = r->ip});
+		http_error(r, 403, _("Du kan kun hente din egen tilbagemelding. Rapporterne til ledelsen og medarbejderne "
+		                     "hentes af afdelingens leder og koordinator. Forsøget er registreret."));
+		return;
+	}
+	char advisor[201] = "", err[512];
+	if (a == REPORT_RAADGIVER && report_find_advisor(r->db, &rd, name, advisor, sizeof advisor) != 1) {
+		http_error(r, 404, workgroup ? _("Rådgiveren har ingen sager i dette tilsyns stikprøve.")
+		                             : _("Du har ingen sager i dette tilsyns stikprøve, så der er ingen tilbagemelding."));
+		return;
+	}
+	Report rp;
+	if (report_load(r->db, &rd, a, advisor, &rp, err, sizeof err) != 0) {
+		http_error(r, 409, err);
+		return;
+	}
+	Buf data;
+	buf_init(&data, (size_t)128 << 20);
+	if (report_write(&rp, f, &data, err, sizeof err) != 0) {
+		report_free(&rp);
+		buf_free(&data);
+		http_error(r, 500, err);
+		return;
+	}
+	report_audit(r->db, &rp, f, r->user->id, r->user->login, r->ip);
+	buf_reset(&r->out);
+	buf_append(&r->out, data.data, data.len);
+	buf_free(&data);
+	r->content_type = report_format_type(f);
+	http_header(r, "Content-Disposition",
+	            arena_printf(r->arena, "attachment; filename=\"rapport-tilsyn-%lld-%s.%s\"", (long long)rd.id,
+	                         a == REPORT_LEDELSE ? "ledelse" : a == REPORT_MEDARBEJDERE ? "medarbejdere" : "tilbagemelding",
+	                         report_format_ext(f)));
+	report_free(&rp);
+}
+
+/* On the front page: the rounds in which this person's own cases were sampled, with their
+** individual feedback to download. */
+void page_report_my_feedback(Req *r)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT DISTINCT d.code, rd.id, rd.title, c.advisor FROM membership m JOIN department d ON d.id = m.department_id"
+	           " JOIN round rd ON rd.department_id = d.id JOIN round_case rc ON rc.round_id = rd.id AND rc.status = 'udtrukket'"
+	           " JOIN cases c ON c.id = rc.case_id WHERE m.user_id = ?1"
+	           " AND EXISTS (SELECT 1 FROM answer a WHERE a.round_id = rd.id AND a.case_id = rc.case_id)"
+	           " ORDER BY rd.id DESC");
+	db_bind_int(&q, 1, r->user->id);
+	int n = 0;
+	while (db_step(&q)) {
+		if (!review_same_person(db_col_text(&q, 3), r->user->name))
+			continue;
+		if (n++ == 0)
+			html_lit(b, "<h2>Min tilbagemelding</h2>\n<p class=\"hint\">Gennemgangen af dine egne sager, ved siden af "
+			            "afdelingens samlede tal.</p>\n<ul>\n");
+		html_fmt(b, "<li>%T: <a href=\"/d/%U/rounds/%I/report/download?audience=raadgiver&amp;format=pdf\" download>PDF</a>"
+		            " · <a href=\"/d/%U/rounds/%I/report/download?audience=raadgiver&amp;format=html\" download>HTML</a>"
+		            " · <a href=\"/d/%U/rounds/%I/report/download?audience=raadgiver&amp;format=xlsx\" download>regneark</a>"
+		            "</li>\n",
+		         db_col_text(&q, 2), db_col_text(&q, 0), db_col_int(&q, 1), db_col_text(&q, 0), db_col_int(&q, 1),
+		         db_col_text(&q, 0), db_col_int(&q, 1));
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</ul>\n");
+}

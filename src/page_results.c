@@ -1,0 +1,585 @@
+/*
+** Result pages: a round's results for the working group (the whole round, per category,
+** per section and question, the change since the previous comparable round, suggested
+** strengths and challenges, and a breakdown for one caseworker at a time), a caseworker's
+** own figures beside the department's, and the department's trends over its rounds. Each
+** chart is an inline SVG (chart.c) followed by the table with the same figures, which is
+** its text alternative. The text says what the numbers can and cannot carry: with 20-40
+** cases a share moves a lot by chance.
+*/
+#include "http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- small formatters (into the request's arena) ---- */
+
+static const char *pct(Req *r, double v)
+{
+	return arena_printf(r->arena, "%.0f %%", 100 * v);
+}
+
+static const char *interval(Req *r, double low, double high)
+{
+	return arena_printf(r->arena, "%.0f–%.0f %%", 100 * low, 100 * high);
+}
+
+static const char *verdict_title(const char *v)
+{
+	if (str_eq(v, "improved"))
+		return _("forbedring");
+	if (str_eq(v, "declined"))
+		return _("forringelse");
+	return _("ingen klar ændring");
+}
+
+static const char *change_text(Req *r, double diff, double low, double high)
+{
+	return arena_printf(r->arena, "%+.0f point (%+.0f til %+.0f)", 100 * diff, 100 * low, 100 * high);
+}
+
+/* The round named by :round, which must belong to the department in the address. */
+static int round_of(Req *r, Round *out)
+{
+	int64_t id;
+	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
+	    out->department_id != r->dept->id) {
+		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
+		return 0;
+	}
+	return 1;
+}
+
+static void audit_view(Req *r, const Round *rd, const char *action, const char *detail)
+{
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
+	                               .department_id = r->dept->id,
+	                               .object = arena_printf(r->arena, "round:%lld", (long long)rd->id), .detail = detail,
+	                               .ip = r->ip});
+}
+
+static ChartBar bar_of_group(const ResultGroup *g, const char *label)
+{
+	return (ChartBar){.label = label, .has = g->has_fulfilled, .value = g->fulfilled, .low = g->ci_low,
+	                  .high = g->ci_high, .has_prev = g->prev_round != 0, .prev = g->prev_fulfilled};
+}
+
+static const char *group_label(const ResultGroup *g)
+{
+	return *g->name ? results_category_title(g->name) : _("Hele tilsynet");
+}
+
+/* The numbers of one group (or question) in table cells: ja, delvist, nej, opfyldt, interval,
+** mindst delvist, væsentlig. */
+static void figure_cells(Req *r, int64_t yes, int64_t partly, int64_t no, int has, double ful, double low, double high,
+                         double pok, int64_t material)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<td class=\"num\">%I</td><td class=\"num\">%I</td><td class=\"num\">%I</td>", yes, partly, no);
+	if (has)
+		html_fmt(b, "<td class=\"num\"><strong>%T</strong></td><td class=\"num\">%T</td><td class=\"num\">%T</td>",
+		         pct(r, ful), interval(r, low, high), pct(r, pok));
+	else
+		html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td>");
+	html_fmt(b, "<td class=\"num\">%I</td>", material);
+}
+
+/* Three cells: the previous round's figure, the change with its interval, and the verdict. */
+static void change_cell(Req *r, int64_t prev, double prev_ful, double diff, double low, double high)
+{
+	if (prev)
+		html_fmt(&r->out, "<td class=\"num\">%T</td><td class=\"num nowrap\">%T</td><td>%T</td>", pct(r, prev_ful),
+		         change_text(r, diff, low, high), verdict_title(stats_verdict(low, high)));
+	else
+		html_lit(&r->out, "<td class=\"num\">–</td><td class=\"num\">–</td><td>–</td>");
+}
+
+static void how_to_read(Req *r, int pooled)
+{
+	Buf *b = &r->out;
+	html_lit(b, "<details class=\"guide\" open><summary>Sådan læses tallene</summary>\n<ul class=\"hint\">\n"
+	            "<li><strong>Opfyldt</strong> er andelen af svarene »ja« blandt ja, delvist og nej. »Ikke relevant« og "
+	            "ubesvarede tæller ikke med.</li>\n"
+	            "<li><strong>Intervallet</strong> viser, hvor andelen for alle afdelingens sager med 95 % sandsynlighed "
+	            "ligger: jo færre sager, jo bredere interval.</li>\n"
+	            "<li>Med 20-40 sager kan en andel flytte sig 10-20 procentpoint alene ved tilfældighed. En ændring kaldes "
+	            "kun en forbedring eller en forringelse, når hele intervallet for forskellen ligger på samme side af 0; "
+	            "ellers står der »ingen klar ændring«.</li>\n");
+	if (pooled)
+		html_lit(b, "<li>De samlede tal pr. område lægger alle svar sammen. Svar om samme sag hænger sammen, så den "
+		            "reelle usikkerhed er lidt større, end intervallet viser.</li>\n");
+	html_lit(b, "</ul></details>\n");
+}
+
+static void group_table(Req *r, const char *caption, const ResultGroup *const *groups, int n, int with_change)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table>\n<caption>%T</caption>\n"
+	            "<thead><tr><th scope=\"col\">Område</th><th scope=\"col\" class=\"num\">Spørgsmål</th>"
+	            "<th scope=\"col\" class=\"num\">Ja</th><th scope=\"col\" class=\"num\">Delvist</th>"
+	            "<th scope=\"col\" class=\"num\">Nej</th><th scope=\"col\" class=\"num\">Opfyldt</th>"
+	            "<th scope=\"col\" class=\"num\">95 %%-interval</th><th scope=\"col\" class=\"num\">Mindst delvist</th>"
+	            "<th scope=\"col\" class=\"num\">Væsentlig betydning</th>",
+	         caption, caption);
+	if (with_change)
+		html_lit(b, "<th scope=\"col\" class=\"num\">Forrige tilsyn</th><th scope=\"col\" class=\"num\">Ændring (95 %%-interval)</th><th scope=\"col\">Vurdering</th>");
+	html_lit(b, "</tr></thead>\n<tbody>\n");
+	for (int i = 0; i < n; i++) {
+		const ResultGroup *g = groups[i];
+		html_fmt(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">%d</td>", group_label(g), g->nquestions);
+		figure_cells(r, g->yes, g->partly, g->no, g->has_fulfilled, g->fulfilled, g->ci_low, g->ci_high, g->partly_ok,
+		             g->material);
+		if (with_change)
+			change_cell(r, g->prev_round, g->prev_fulfilled, g->diff, g->diff_low, g->diff_high);
+		html_lit(b, "</tr>\n");
+	}
+	html_lit(b, "</tbody>\n</table></div>\n");
+}
+
+/* One section's questions: the bar chart, then the table with the same figures. */
+static void section_block(Req *r, const RoundResults *rr, const ResultGroup *sec, int index)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<h3>%T</h3>\n", sec->name);
+	ChartBar *bars = arena_alloc(r->arena, sizeof *bars * (size_t)(sec->nquestions ? sec->nquestions : 1));
+	int n = 0;
+	for (int i = 0; i < rr->nq; i++)
+		if (str_eq(rr->q[i].section, sec->name) && n < sec->nquestions) {
+			const QuestionResult *x = &rr->q[i];
+			bars[n++] = (ChartBar){.label = x->code, .has = x->has_fulfilled, .value = x->fulfilled, .low = x->ci_low,
+			                       .high = x->ci_high, .has_prev = x->prev_round != 0, .prev = x->prev_fulfilled};
+		}
+	char *title = arena_printf(r->arena, "Opfyldt pr. spørgsmål: %s", sec->name);
+	chart_bars(b, arena_printf(r->arena, "chart-section-%d", index), title,
+	           _("Vandrette søjler: andel opfyldt pr. spørgsmål med 95 %-interval; romben er forrige tilsyn. "
+	             "Tabellen under diagrammet har de samme tal."),
+	           NULL, bars, n);
+	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table class=\"results\">\n"
+	            "<caption>%T</caption>\n<thead><tr><th scope=\"col\">Kode</th><th scope=\"col\">Spørgsmål</th>"
+	            "<th scope=\"col\" class=\"num\">Ja</th><th scope=\"col\" class=\"num\">Delvist</th>"
+	            "<th scope=\"col\" class=\"num\">Nej</th><th scope=\"col\" class=\"num\">Ikke relevant</th>"
+	            "<th scope=\"col\" class=\"num\">Ubesvaret</th><th scope=\"col\" class=\"num\">Opfyldt</th>"
+	            "<th scope=\"col\" class=\"num\">95 %%-interval</th><th scope=\"col\" class=\"num\">Mindst delvist</th>"
+	            "<th scope=\"col\" class=\"num\">Væsentlig betydning</th><th scope=\"col\" class=\"num\">Forrige tilsyn</th><th scope=\"col\" class=\"num\">Ændring (95 %%-interval)</th><th scope=\"col\">Vurdering</th>"
+	            "</tr></thead>\n<tbody>\n",
+	         sec->name, sec->name);
+	for (int i = 0; i < rr->nq; i++) {
+		const QuestionResult *x = &rr->q[i];
+		if (!str_eq(x->section, sec->name))
+			continue;
+		html_fmt(b, "<tr><th scope=\"row\">%T</th><td>%T</td><td class=\"num\">%I</td><td class=\"num\">%I</td>"
+		            "<td class=\"num\">%I</td><td class=\"num\">%I</td><td class=\"num\">%I</td>",
+		         x->code, x->text, x->yes, x->partly, x->no, x->not_relevant, x->unanswered);
+		if (x->has_fulfilled)
+			html_fmt(b, "<td class=\"num\"><strong>%T</strong></td><td class=\"num\">%T</td><td class=\"num\">%T</td>",
+			         pct(r, x->fulfilled), interval(r, x->ci_low, x->ci_high), pct(r, x->partly_ok));
+		else
+			html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td>");
+		html_fmt(b, "<td class=\"num\">%I</td>", x->material);
+		change_cell(r, x->prev_round, x->prev_fulfilled, x->diff, x->diff_low, x->diff_high);
+		html_lit(b, "</tr>\n");
+	}
+	html_lit(b, "</tbody>\n</table></div>\n");
+}
+
+static void suggestion_item(Req *r, const QuestionResult *x)
+{
+	html_fmt(&r->out, "<li><strong>%T</strong> %T: %T opfyldt (interval %T, %I svar)", x->code, x->text,
+	         pct(r, x->fulfilled), interval(r, x->ci_low, x->ci_high), x->yes + x->partly + x->no);
+	if (x->material)
+		html_fmt(&r->out, "; %I med væsentlig betydning for afgørelsen", x->material);
+	html_lit(&r->out, "</li>\n");
+}
+
+static void suggestions(Req *r, const RoundResults *rr)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<h2 id=\"forslag\">Forslag til styrker og udfordringer</h2>\n"
+	            "<p>Dette er kun et <strong>forslag</strong> ud fra tallene: spørgsmålene med den højeste og den laveste "
+	            "andel opfyldt, blandt dem med mindst %d svar. Arbejdsgruppen vurderer selv, hvad der er afdelingens styrker "
+	            "og udfordringer, og skriver det med egne ord. Se på intervallerne: to spørgsmål, hvis intervaller overlapper "
+	            "meget, er ikke sikkert forskellige.</p>\n",
+	         RESULTS_RANK_MIN);
+	int *order = arena_alloc(r->arena, sizeof *order * (size_t)(rr->nq ? rr->nq : 1));
+	int m = results_rank(rr->q, rr->nq, RESULTS_RANK_MIN, order), ns, nc;
+	results_split(m, RESULTS_RANK_TOP, &ns, &nc);
+	if (m == 0) {
+		html_fmt(b, "<p>Endnu har intet spørgsmål %d svar eller flere.</p>\n", RESULTS_RANK_MIN);
+		return;
+	}
+	html_lit(b, "<div class=\"pair\"><section aria-labelledby=\"styrker\"><h3 id=\"styrker\">Mulige styrker</h3>\n<ol>\n");
+	for (int i = 0; i < ns; i++)
+		suggestion_item(r, &rr->q[order[i]]);
+	html_lit(b, "</ol></section>\n<section aria-labelledby=\"udfordringer\"><h3 id=\"udfordringer\">Mulige udfordringer</h3>\n");
+	if (nc == 0)
+		html_lit(b, "<p>For få spørgsmål til at foreslå udfordringer.</p>\n");
+	else {
+		html_lit(b, "<ol>\n");
+		for (int i = 0; i < nc; i++)
+			suggestion_item(r, &rr->q[order[m - 1 - i]]);
+		html_lit(b, "</ol>\n");
+	}
+	html_lit(b, "</section></div>\n");
+}
+
+/* The caseworker's figures per category and question, beside the department's. */
+static void own_beside_department(Req *r, const RoundResults *own, const RoundResults *all, const char *who,
+                                  const char *chart_id)
+{
+	Buf *b = &r->out;
+	ChartBar bars[1 + RESULT_CATEGORIES];
+	const ResultGroup *og[1 + RESULT_CATEGORIES] = {&own->total, &own->categories[0], &own->categories[1],
+	                                                &own->categories[2]};
+	const ResultGroup *ag[1 + RESULT_CATEGORIES] = {&all->total, &all->categories[0], &all->categories[1],
+	                                                &all->categories[2]};
+	int n = 0;
+	for (int i = 0; i < 1 + RESULT_CATEGORIES; i++) {
+		if (og[i]->nquestions == 0)
+			continue;
+		bars[n] = bar_of_group(og[i], group_label(og[i]));
+		bars[n].has_prev = ag[i]->has_fulfilled;
+		bars[n].prev = ag[i]->fulfilled;
+		n++;
+	}
+	chart_bars(b, chart_id, arena_printf(r->arena, "Opfyldt i sagerne for %s og i hele afdelingen", who),
+	           _("Vandrette søjler: andel opfyldt i rådgiverens sager med 95 %-interval; romben er hele tilsynets tal. "
+	             "Tabellen under diagrammet har de samme tal."),
+	           _("Hele tilsynet"), bars, n);
+	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table>\n<caption>%T</caption>\n"
+	            "<thead><tr><th scope=\"col\">Område</th><th scope=\"col\" class=\"num\">Ja</th>"
+	            "<th scope=\"col\" class=\"num\">Delvist</th><th scope=\"col\" class=\"num\">Nej</th>"
+	            "<th scope=\"col\" class=\"num\">Opfyldt</th><th scope=\"col\" class=\"num\">95 %%-interval</th>"
+	            "<th scope=\"col\" class=\"num\">Hele tilsynet</th></tr></thead>\n<tbody>\n",
+	         _("Pr. område"), arena_printf(r->arena, "Sagerne for %s pr. område", who));
+	for (int i = 0; i < 1 + RESULT_CATEGORIES; i++) {
+		if (og[i]->nquestions == 0)
+			continue;
+		html_fmt(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">%I</td><td class=\"num\">%I</td><td class=\"num\">%I</td>",
+		         group_label(og[i]), og[i]->yes, og[i]->partly, og[i]->no);
+		if (og[i]->has_fulfilled)
+			html_fmt(b, "<td class=\"num\"><strong>%T</strong></td><td class=\"num\">%T</td>", pct(r, og[i]->fulfilled),
+			         interval(r, og[i]->ci_low, og[i]->ci_high));
+		else
+			html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
+		html_fmt(b, "<td class=\"num\">%T</td></tr>\n", ag[i]->has_fulfilled ? pct(r, ag[i]->fulfilled) : "–");
+	}
+	html_lit(b, "</tbody>\n</table></div>\n");
+
+	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table class=\"results\">\n"
+	            "<caption>%T</caption>\n<thead><tr><th scope=\"col\">Kode</th><th scope=\"col\">Spørgsmål</th>"
+	            "<th scope=\"col\" class=\"num\">Ja</th><th scope=\"col\" class=\"num\">Delvist</th>"
+	            "<th scope=\"col\" class=\"num\">Nej</th><th scope=\"col\" class=\"num\">Ikke relevant</th>"
+	            "<th scope=\"col\" class=\"num\">Opfyldt</th><th scope=\"col\" class=\"num\">95 %%-interval</th>"
+	            "<th scope=\"col\" class=\"num\">Væsentlig betydning</th><th scope=\"col\" class=\"num\">Hele tilsynet</th>"
+	            "</tr></thead>\n<tbody>\n",
+	         _("Pr. spørgsmål"), arena_printf(r->arena, "Sagerne for %s pr. spørgsmål", who));
+	for (int i = 0; i < own->nq; i++) {
+		const QuestionResult *x = &own->q[i];
+		const QuestionResult *d = i < all->nq && str_eq(all->q[i].code, x->code) ? &all->q[i] : NULL;
+		html_fmt(b, "<tr><th scope=\"row\">%T</th><td>%T</td><td class=\"num\">%I</td><td class=\"num\">%I</td>"
+		            "<td class=\"num\">%I</td><td class=\"num\">%I</td>",
+		         x->code, x->text, x->yes, x->partly, x->no, x->not_relevant);
+		if (x->has_fulfilled)
+			html_fmt(b, "<td class=\"num\"><strong>%T</strong></td><td class=\"num\">%T</td>", pct(r, x->fulfilled),
+			         interval(r, x->ci_low, x->ci_high));
+		else
+			html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
+		html_fmt(b, "<td class=\"num\">%I</td><td class=\"num\">%T</td></tr>\n", x->material,
+		         d && d->has_fulfilled ? pct(r, d->fulfilled) : "–");
+	}
+	html_lit(b, "</tbody>\n</table></div>\n");
+}
+
+static void advisor_breakdown(Req *r, const Round *rd, const RoundResults *all)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	const char *advisor = req_query(r, "advisor");
+	if (advisor && !*advisor)
+		advisor = NULL;
+	html_lit(b, "<h2 id=\"pr-raadgiver\">Pr. rådgiver</h2>\n"
+	            "<p class=\"hint\">Kun leder og koordinator kan se tallene for den enkelte rådgivers sager, og hver visning "
+	            "bliver logget. Med få sager pr. rådgiver er intervallerne meget brede: brug tallene til den individuelle "
+	            "tilbagemelding og en samtale om praksis, ikke til at sammenligne rådgivere.</p>\n");
+	char **names;
+	int n = results_advisors(r->db, rd->id, &names);
+	html_fmt(b, "<form method=\"get\" action=\"/d/%U/rounds/%I/results#pr-raadgiver\" class=\"filters\"><div>"
+	            "<label for=\"advisor\">Rådgiver</label><select id=\"advisor\" name=\"advisor\">",
+	         d->code, rd->id);
+	html_option(b, "", _("Vælg en rådgiver"), !advisor);
+	int known = 0;
+	for (int i = 0; i < n; i++) {
+		int sel = advisor && str_eq(names[i], advisor);
+		known |= sel;
+		html_option(b, names[i], names[i], sel);
+	}
+	results_names_free(names, n);
+	html_lit(b, "</select></div><div class=\"actions\"><button type=\"submit\">Vis</button></div></form>\n");
+	if (!advisor)
+		return;
+	if (!known) {
+		page_message(r, "error", _("Rådgiveren har ingen sager i dette tilsyns stikprøve."));
+		return;
+	}
+	RoundResults own;
+	results_compute(r->db, rd, advisor, &own);
+	html_fmt(b, "<h3>%T</h3>\n<p>%I sager i stikprøven, %I færdiggennemgået.</p>\n", advisor, own.sampled, own.finished);
+	own_beside_department(r, &own, all, advisor, "chart-advisor");
+	results_release(&own);
+	audit_view(r, rd, "results_advisor_view", arena_printf(r->arena, "resultater for rådgiveren %s vist", advisor));
+}
+
+static void progress_line(Req *r, const RoundResults *rr, int own)
+{
+	if (own)
+		html_fmt(&r->out, "<p class=\"lead\">%I af dine %I sager i stikprøven er færdiggennemgået; %I har mindst ét svar."
+		                  "</p>\n",
+		         rr->finished, rr->sampled, rr->with_answers);
+	else
+		html_fmt(&r->out, "<p class=\"lead\">%I af %I udtrukne sager er færdiggennemgået; %I har mindst ét svar.</p>\n",
+		         rr->finished, rr->sampled, rr->with_answers);
+	if (rr->sampled && rr->finished < rr->sampled)
+		page_message(r, "warn", _("Gennemgangen er ikke færdig. Tallene er foreløbige og kan ændre sig."));
+}
+
+static void previous_line(Req *r, const RoundResults *rr)
+{
+	Round prev;
+	if (rr->prev_round && round_by_id(r->db, rr->prev_round, &prev))
+		html_fmt(&r->out, "<p>Sammenlignet med det forrige tilsyn af samme art: <a href=\"/d/%U/rounds/%I/results\">%T</a>"
+		                  " (%T). Spørgsmål sammenlignes på deres kode; de samlede tal kun over spørgsmål, der var med "
+		                  "begge gange.</p>\n",
+		         r->dept->code, prev.id, prev.title, *prev.planned_start ? prev.planned_start : prev.created_at);
+	else
+		html_lit(&r->out, "<p>Der er intet tidligere tilsyn af samme art med svar at sammenligne med.</p>\n");
+}
+
+void page_results_show(Req *r)
+{
+	Round rd;
+	if (!round_of(r, &rd))
+		return;
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	RoundResults rr;
+	results_compute(r->db, &rd, NULL, &rr);
+	page_begin(r, arena_printf(r->arena, "Resultater: %s", rd.title));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
+	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Resultater</p>\n<h1>Resultater: %T</h1>\n",
+	         d->code, d->name, d->code, d->code, rd.id, rd.title, rd.title);
+	progress_line(r, &rr, 0);
+	how_to_read(r, 1);
+	previous_line(r, &rr);
+	if (rr.nq == 0) {
+		html_lit(b, "<p>Tilsynet har ingen spørgsmål med svarmulighederne ja, delvist og nej.</p>\n");
+		page_end(r);
+		results_release(&rr);
+		return;
+	}
+
+	html_lit(b, "<h2>Samlet og pr. område</h2>\n");
+	ChartBar bars[1 + RESULT_CATEGORIES];
+	const ResultGroup *groups[1 + RESULT_CATEGORIES];
+	int n = 0;
+	groups[n] = &rr.total, bars[n] = bar_of_group(&rr.total, group_label(&rr.total)), n++;
+	for (int c = 0; c < RESULT_CATEGORIES; c++)
+		if (rr.categories[c].nquestions)
+			groups[n] = &rr.categories[c], bars[n] = bar_of_group(&rr.categories[c], group_label(&rr.categories[c])), n++;
+	chart_bars(b, "chart-categories", _("Opfyldt samlet og pr. område"),
+	           _("Vandrette søjler: andel opfyldt for hele tilsynet og for forvaltningsret, retssikkerhed og socialfaglig "
+	             "kvalitet, med 95 %-interval; romben er forrige tilsyn. Tabellen under diagrammet har de samme tal."),
+	           NULL, bars, n);
+	group_table(r, _("Samlet og pr. område"), groups, n, 1);
+	if (rr.nsections > 1) {
+		const ResultGroup **secs = arena_alloc(r->arena, sizeof *secs * (size_t)rr.nsections);
+		for (int s = 0; s < rr.nsections; s++)
+			secs[s] = &rr.sections[s];
+		/* group_label shows a category title; sections show their own title. */
+		html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table>\n<caption>%T</caption>\n"
+		            "<thead><tr><th scope=\"col\">Afsnit</th><th scope=\"col\" class=\"num\">Spørgsmål</th>"
+		            "<th scope=\"col\" class=\"num\">Ja</th><th scope=\"col\" class=\"num\">Delvist</th>"
+		            "<th scope=\"col\" class=\"num\">Nej</th><th scope=\"col\" class=\"num\">Opfyldt</th>"
+		            "<th scope=\"col\" class=\"num\">95 %%-interval</th><th scope=\"col\" class=\"num\">Mindst delvist</th>"
+		            "<th scope=\"col\" class=\"num\">Væsentlig betydning</th><th scope=\"col\" class=\"num\">Forrige tilsyn</th><th scope=\"col\" class=\"num\">Ændring (95 %%-interval)</th><th scope=\"col\">Vurdering</th>"
+		            "</tr></thead>\n<tbody>\n",
+		         _("Pr. afsnit"), _("Pr. afsnit"));
+		for (int s = 0; s < rr.nsections; s++) {
+			const ResultGroup *g = secs[s];
+			html_fmt(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">%d</td>", g->name, g->nquestions);
+			figure_cells(r, g->yes, g->partly, g->no, g->has_fulfilled, g->fulfilled, g->ci_low, g->ci_high, g->partly_ok,
+			             g->material);
+			change_cell(r, g->prev_round, g->prev_fulfilled, g->diff, g->diff_low, g->diff_high);
+			html_lit(b, "</tr>\n");
+		}
+		html_lit(b, "</tbody>\n</table></div>\n");
+	}
+
+	html_lit(b, "<h2>Pr. spørgsmål</h2>\n");
+	for (int s = 0; s < rr.nsections; s++)
+		section_block(r, &rr, &rr.sections[s], s + 1);
+	suggestions(r, &rr);
+	advisor_breakdown(r, &rd, &rr);
+	html_fmt(b, "<h2>Udvikling over tid</h2>\n<p><a href=\"/d/%U/trends\">Se afdelingens udvikling over alle tilsyn</a></p>\n",
+	         d->code);
+	page_end(r);
+	results_release(&rr);
+}
+
+void page_results_mine(Req *r)
+{
+	Round rd;
+	if (!round_of(r, &rd))
+		return;
+	if (r->role != ROLE_RAADGIVER && !auth_allows(PERM_DEPT_WORKGROUP, 0, r->role)) {
+		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
+		                               .department_id = r->dept->id,
+		                               .object = arena_printf(r->arena, "round:%lld", (long long)rd.id),
+		                               .detail = arena_printf(r->arena, "%s %s: ikke rådgiver i afdelingen", r->method,
+		                                                      r->path),
+		                               .ip = r->ip});
+		http_error(r, 403, _("Kun afdelingens rådgivere, leder og koordinator kan se resultaterne for egne sager."));
+		return;
+	}
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	RoundResults own, all;
+	results_compute(r->db, &rd, r->user->name, &own);
+	page_begin(r, arena_printf(r->arena, "Dine resultater: %s", rd.title));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Dine resultater</p>\n<h1>Dine resultater: %T</h1>\n",
+	         d->code, d->name, rd.title);
+	if (own.sampled == 0) {
+		html_lit(b, "<p>Ingen af dine sager er med i dette tilsyns stikprøve.</p>\n");
+		page_end(r);
+		results_release(&own);
+		return;
+	}
+	results_compute(r->db, &rd, NULL, &all);
+	html_lit(b, "<p>Her ser du tallene for dine egne sager i tilsynet ved siden af tallene for hele tilsynet. Tallene "
+	            "er et udgangspunkt for tilbagemeldingen og en samtale om praksis, ikke en karakter.</p>\n");
+	progress_line(r, &own, 1);
+	page_message(r, "warn", _("Med så få sager er intervallerne meget brede. En forskel mellem dine tal og afdelingens "
+	                          "kan sagtens skyldes tilfældighed."));
+	how_to_read(r, 1);
+	own_beside_department(r, &own, &all, _("dine sager"), "chart-mine");
+	audit_view(r, &rd, "results_own_view", _("egne resultater vist"));
+	page_end(r);
+	results_release(&own);
+	results_release(&all);
+}
+
+/* ---- trends ---- */
+
+void page_results_trends(Req *r)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	/* The default is the overordnede tilsyn, the recurring check that asks the same questions each
+	** time; "alle" shows every kind. */
+	const char *kind = req_query(r, "kind");
+	if (!kind || !*kind)
+		kind = "overordnet";
+	if (!round_valid_kind(kind))
+		kind = NULL;
+	Trends t;
+	results_trends(r->db, d->id, kind, &t);
+	if (t.nrounds == 0 && kind && !req_query(r, "kind")) {
+		results_trends_free(&t);
+		kind = NULL;
+		results_trends(r->db, d->id, NULL, &t);
+	}
+	page_begin(r, _("Udvikling over tid"));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Udvikling</p>\n<h1>Udvikling over tid</h1>\n", d->code,
+	         d->name);
+	html_fmt(b, "<form method=\"get\" action=\"/d/%U/trends\" class=\"filters\"><div><label for=\"kind\">Art</label>"
+	            "<select id=\"kind\" name=\"kind\">",
+	         d->code);
+	html_option(b, "alle", _("Alle tilsyn"), !kind);
+	html_option(b, "overordnet", _("Overordnede tilsyn"), str_eq(kind, "overordnet"));
+	html_option(b, "uddybende", _("Uddybende tilsyn"), str_eq(kind, "uddybende"));
+	html_option(b, "ekstern", _("Eksterne tilsyn"), str_eq(kind, "ekstern"));
+	html_lit(b, "</select></div><div class=\"actions\"><button type=\"submit\">Vis</button></div></form>\n");
+	if (t.nrounds == 0) {
+		html_lit(b, "<p>Der er endnu ingen tilsyn med svar at vise.</p>\n");
+		page_end(r);
+		results_trends_free(&t);
+		return;
+	}
+	html_lit(b, "<p>Hvert punkt er ét tilsyn, ældste til venstre; den lodrette streg er 95 %-intervallet. Når intervallerne "
+	            "for to tilsyn overlapper meget, er forskellen ikke sikker. Uddybende og overordnede tilsyn stiller "
+	            "forskellige spørgsmål, så deres tal er kun sammenlignelige spørgsmål for spørgsmål; vælg en art for at se "
+	            "tilsyn, der måler det samme.</p>\n");
+	const char **labels = arena_alloc(r->arena, sizeof *labels * (size_t)t.nrounds);
+	for (int k = 0; k < t.nrounds; k++)
+		labels[k] = arena_strndup(r->arena, t.rounds[k].date, 7);
+	ChartSeries series[1 + RESULT_CATEGORIES];
+	series[0] = (ChartSeries){.name = _("Hele tilsynet"), .points = t.total, .stride = 1};
+	for (int c = 0; c < RESULT_CATEGORIES; c++)
+		series[1 + c] = (ChartSeries){.name = results_category_title(result_categories[c]), .points = &t.categories[c],
+		                              .stride = RESULT_CATEGORIES};
+	chart_lines(b, "chart-trend", _("Opfyldt over tid, samlet og pr. område"),
+	            _("Linjer over tilsynene, ældste til venstre: andel opfyldt for hele tilsynet og for hvert område, hvert "
+	              "punkt med 95 %-interval. Tabellen under diagrammet har de samme tal."),
+	            labels, t.nrounds, series, 1 + RESULT_CATEGORIES);
+
+	html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Tilsyn over tid\"><table class=\"trend\">\n"
+	            "<caption>Opfyldt pr. tilsyn (95 %-interval)</caption>\n<thead><tr><th scope=\"col\">Tilsyn</th>"
+	            "<th scope=\"col\">Dato</th><th scope=\"col\">Art</th><th scope=\"col\" class=\"num\">Hele tilsynet</th>");
+	for (int c = 0; c < RESULT_CATEGORIES; c++)
+		html_fmt(b, "<th scope=\"col\" class=\"num\">%T</th>", results_category_title(result_categories[c]));
+	html_lit(b, "</tr></thead>\n<tbody>\n");
+	for (int k = 0; k < t.nrounds; k++) {
+		const TrendRound *x = &t.rounds[k];
+		html_fmt(b, "<tr><th scope=\"row\"><a href=\"/d/%U/rounds/%I/results\">%T</a></th><td>%T</td><td>%T</td>", d->code,
+		         x->id, x->title, x->date, round_kind_title(x->kind));
+		for (int c = -1; c < RESULT_CATEGORIES; c++) {
+			const TrendCell *cell = c < 0 ? &t.total[k] : &t.categories[(size_t)k * RESULT_CATEGORIES + (size_t)c];
+			if (cell->has)
+				html_fmt(b, "<td class=\"num\">%T (%T)</td>", pct(r, cell->fulfilled),
+				         interval(r, cell->ci_low, cell->ci_high));
+			else
+				html_lit(b, "<td class=\"num\">–</td>");
+		}
+		html_lit(b, "</tr>\n");
+	}
+	html_lit(b, "</tbody>\n</table></div>\n");
+
+	/* One question's line, chosen from the table below. */
+	const char *code = req_query(r, "question");
+	for (int j = 0; code && j < t.nquestions; j++) {
+		if (!str_eq(t.questions[j].code, code))
+			continue;
+		ChartSeries one = {.name = t.questions[j].code, .points = &t.cells[j], .stride = t.nquestions};
+		html_fmt(b, "<h2 id=\"spoergsmaal\">%T: %T</h2>\n", t.questions[j].code, t.questions[j].text);
+		chart_lines(b, "chart-question", arena_printf(r->arena, "Opfyldt over tid: %s", t.questions[j].code),
+		            _("Én linje over tilsynene, ældste til venstre, med 95 %-interval for hvert punkt. Tabellen "
+		              "nedenfor har de samme tal."),
+		            labels, t.nrounds, &one, 1);
+	}
+
+	html_lit(b, "<h2>Pr. spørgsmål</h2>\n<p class=\"hint\">Spørgsmål sammenlignes på deres kode. Vælg en kode for at se "
+	            "spørgsmålets linje.</p>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Pr. spørgsmål over "
+	            "tid\"><table class=\"trend\">\n<caption>Opfyldt pr. spørgsmål og tilsyn</caption>\n<thead><tr>"
+	            "<th scope=\"col\">Kode</th><th scope=\"col\">Spørgsmål</th>");
+	for (int k = 0; k < t.nrounds; k++)
+		html_fmt(b, "<th scope=\"col\" class=\"num\">%T<span class=\"sr\"> %T</span></th>", t.rounds[k].date,
+		         t.rounds[k].title);
+	html_lit(b, "</tr></thead>\n<tbody>\n");
+	for (int j = 0; j < t.nquestions; j++) {
+		html_fmt(b, "<tr><th scope=\"row\"><a href=\"/d/%U/trends?question=%U", d->code, t.questions[j].code);
+		if (kind)
+			html_fmt(b, "&amp;kind=%U", kind);
+		html_fmt(b, "#spoergsmaal\">%T</a></th><td>%T</td>", t.questions[j].code, t.questions[j].text);
+		for (int k = 0; k < t.nrounds; k++) {
+			const TrendCell *c = &t.cells[(size_t)k * (size_t)t.nquestions + (size_t)j];
+			if (c->has)
+				html_fmt(b, "<td class=\"num\">%T <span class=\"ci\">(%T)</span></td>", pct(r, c->fulfilled),
+				         interval(r, c->ci_low, c->ci_high));
+			else
+				html_lit(b, "<td class=\"num\">–</td>");
+		}
+		html_lit(b, "</tr>\n");
+	}
+	html_lit(b, "</tbody>\n</table></div>\n");
+	page_end(r);
+	results_trends_free(&t);
+}

@@ -1,0 +1,570 @@
+/*
+** The report model: what a report of a round holds for each audience, decided in one place.
+**   ledelse       everything: results, per caseworker, acute concerns, and an appendix with
+**                 every sampled case (case number) and its answers and comments;
+**   medarbejdere  the whole staff: aggregates only; no case numbers, no caseworker names, no
+**                 comments, no figure based on fewer than REPORT_MIN_CASES cases, and case
+**                 examples only where the caseworker agreed (described by their findings);
+**   raadgiver     one caseworker's own cases with answers and comments, beside the
+**                 department's figures, where a figure is shown only when the OTHER
+**                 caseworkers' cases behind it are at least REPORT_MIN_CASES (so that the
+**                 caseworker cannot subtract their own answers and see a colleague's).
+** Aggregates per category and for the whole round are pooled here from QuestionResult,
+** leaving out suppressed questions (so that no total minus the shown parts reveals them);
+** results_compute's groups pool every question, which is right for the working group's
+** results page but not for a report with suppressed figures.
+** The report's own words (report_text) are kept and checked for CPR numbers here too.
+*/
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *code, *title;
+} categories[3] = {
+	{"forvaltningsret", "Forvaltningsret"},
+	{"retssikkerhed", "Retssikkerhed"},
+	{"socialfaglig", "Socialfaglig kvalitet"},
+};
+
+const char *report_category_title(const char *code)
+{
+	for (int i = 0; i < 3; i++)
+		if (str_eq(code, categories[i].code))
+			return _(categories[i].title);
+	return code;
+}
+
+/* "ledelse", "medarbejdere" or "raadgiver:NAME" (name then points into s). */
+int report_audience_parse(const char *s, ReportAudience *a, const char **name)
+{
+	*name = NULL;
+	if (!s)
+		return 0;
+	if (str_eq(s, "ledelse"))
+		*a = REPORT_LEDELSE;
+	else if (str_eq(s, "medarbejdere"))
+		*a = REPORT_MEDARBEJDERE;
+	else if (strncmp(s, "raadgiver:", 10) == 0 && !str_empty(s + 10))
+		*a = REPORT_RAADGIVER, *name = s + 10;
+	else
+		return 0;
+	return 1;
+}
+
+int report_format_parse(const char *s, ReportFormat *f)
+{
+	if (str_eq(s, "html"))
+		*f = REPORT_HTML;
+	else if (str_eq(s, "pdf"))
+		*f = REPORT_PDF;
+	else if (str_eq(s, "xlsx"))
+		*f = REPORT_XLSX;
+	else
+		return 0;
+	return 1;
+}
+
+const char *report_audience_title(ReportAudience a)
+{
+	switch (a) {
+	case REPORT_LEDELSE: return _("Rapport til ledelsen");
+	case REPORT_MEDARBEJDERE: return _("Rapport til medarbejderne");
+	case REPORT_RAADGIVER: return _("Individuel tilbagemelding");
+	}
+	return "";
+}
+
+const char *report_format_ext(ReportFormat f)
+{
+	return f == REPORT_PDF ? "pdf" : f == REPORT_XLSX ? "xlsx" : "html";
+}
+
+const char *report_format_type(ReportFormat f)
+{
+	return f == REPORT_PDF ? "application/pdf"
+	       : f == REPORT_XLSX ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	                          : "text/html; charset=utf-8";
+}
+
+/* Whether a figure based on this many cases must be left out. */
+int report_suppress(int64_t cases)
+{
+	return cases < REPORT_MIN_CASES;
+}
+
+/* Danish percentages: "78 %", and intervals "45–94 %". */
+void report_pct(char out[16], double p)
+{
+	snprintf(out, 16, "%.0f %%", 100 * p);
+}
+
+void report_interval(char out[40], double low, double high)
+{
+	snprintf(out, 40, "%.0f–%.0f %%", 100 * low, 100 * high);
+}
+
+const char *const report_stats_text[] = {
+	"Sådan skal tallene læses. »Opfyldt« er andelen af de vurderede sager, hvor svaret var ja: ja / (ja + delvist + "
+	"nej). Sager, hvor spørgsmålet ikke var relevant, eller som endnu ikke er besvaret, tæller ikke med.",
+	"Et tilsyn ser på en stikprøve på 20–40 sager. Med så få sager flytter en procentsats sig meget ved et tilfælde: "
+	"var der blevet trukket andre sager, kunne tallet let have været 10–20 procentpoint anderledes. Derfor står der "
+	"ved hvert tal et 95 %-interval (Wilsons interval). Intervallet viser, hvor det sande niveau for afdelingens "
+	"sager med rimelig sikkerhed ligger. Et bredt interval betyder, at tallet skal læses med forsigtighed.",
+	"To spørgsmål, hvis intervaller overlapper meget, kan ikke siges at være forskellige. En ændring i forhold til "
+	"sidste sammenlignelige tilsyn kaldes kun en forbedring eller en forringelse, når intervallet for forskellen "
+	"(Newcombes metode) ligger helt over eller helt under nul; ellers er der ingen klar ændring.",
+	"Tal for en kategori eller for hele tilsynet lægger alle vurderinger sammen. De vises uden interval, fordi "
+	"svarene i samme sag hænger sammen, så et simpelt interval ville se mere sikkert ud, end det er.",
+	"»Væsentlig betydning« tæller de nej- og delvist-svar, hvor manglen havde væsentlig betydning for afgørelsen.",
+	NULL,
+};
+
+const char *const report_staff_rules[] = {
+	"Rapporten er til hele medarbejdergruppen og viser kun samlede tal. Den nævner ingen sagsnumre og ingen "
+	"rådgivere, og bemærkningerne fra gennemgangen er udeladt.",
+	"Et tal, der bygger på færre end 5 sager, vises ikke, fordi det ville kunne pege på en bestemt sag eller "
+	"rådgiver, og fordi det siger for lidt til at bygge på.",
+	"Sagseksempler bruges kun, hvor rådgiveren har givet lov, og de beskrives alene ved gennemgangens fund.",
+	NULL,
+};
+
+const char *report_suppressed_text(void)
+{
+	return _("vises ikke: bygger på færre end 5 sager");
+}
+
+/*
+** The caseworker in the round's sample whose name is `name` (as review_same_person sees
+** names: case and spacing do not matter). Writes the name as the case list has it.
+** Returns 1 when found, 0 when the name is unknown in the department, -1 when known in
+** the department but without cases in this round's sample.
+*/
+int report_find_advisor(sqlite3 *db, const Round *r, const char *name, char *out, size_t n)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT DISTINCT c.advisor, EXISTS (SELECT 1 FROM round_case rc WHERE rc.round_id = ?2"
+	           "  AND rc.case_id IN (SELECT x.id FROM cases x WHERE x.department_id = ?1 AND x.advisor = c.advisor)"
+	           "  AND rc.status = 'udtrukket')"
+	           " FROM cases c WHERE c.department_id = ?1 ORDER BY 2 DESC, c.advisor");
+	db_bind_int(&q, 1, r->department_id);
+	db_bind_int(&q, 2, r->id);
+	int found = 0;
+	while (db_step(&q)) {
+		if (!review_same_person(db_col_text(&q, 0), name))
+			continue;
+		if (db_col_int(&q, 1)) {
+			snprintf(out, n, "%s", db_col_text(&q, 0));
+			found = 1;
+			break;
+		}
+		found = -1;
+	}
+	db_finalize(&q);
+	return found;
+}
+
+int report_text_load(sqlite3 *db, int64_t round_id, ReportText *t)
+{
+	memset(t, 0, sizeof *t);
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT t.summary, t.strengths, t.challenges, t.recommendations, t.status, t.updated_at,"
+	           " coalesce(u.name, ''), coalesce(t.final_at, ''), coalesce(t.final_by_name, f.name, '')"
+	           " FROM report_text t LEFT JOIN users u ON u.id = t.updated_by LEFT JOIN users f ON f.id = t.final_by"
+	           " WHERE t.round_id = ?1");
+	db_bind_int(&q, 1, round_id);
+	if (db_step(&q)) {
+		t->exists = 1;
+		snprintf(t->summary, sizeof t->summary, "%s", db_col_text(&q, 0));
+		snprintf(t->strengths, sizeof t->strengths, "%s", db_col_text(&q, 1));
+		snprintf(t->challenges, sizeof t->challenges, "%s", db_col_text(&q, 2));
+		snprintf(t->recommendations, sizeof t->recommendations, "%s", db_col_text(&q, 3));
+		t->final = str_eq(db_col_text(&q, 4), "endelig");
+		snprintf(t->updated_at, sizeof t->updated_at, "%s", db_col_text(&q, 5));
+		snprintf(t->updated_by, sizeof t->updated_by, "%s", db_col_text(&q, 6));
+		snprintf(t->final_at, sizeof t->final_at, "%s", db_col_text(&q, 7));
+		snprintf(t->final_by, sizeof t->final_by, "%s", db_col_text(&q, 8));
+	}
+	db_finalize(&q);
+	return t->exists;
+}
+
+/*
+** Saves the four texts (summary, strengths, challenges, recommendations) of a round's
+** report; final = 1 marks them final (who and when are recorded), 0 keeps or makes them a
+** draft. Refuses a CPR number, invalid UTF-8 or an over-long text with a message naming the
+** field. The caller holds the transaction. Returns 0, or -1 with *msg.
+*/
+int report_text_save(sqlite3 *db, int64_t round_id, const char *const texts[4], int final, int64_t user_id,
+                     const char *who, const char **msg)
+{
+	static const char *const names[4] = {"Sammenfatning", "Styrker", "Udfordringer", "Anbefalinger"};
+	static char problem[300];
+	for (int i = 0; i < 4; i++) {
+		const char *s = texts[i] ? texts[i] : "";
+		size_t n = strlen(s);
+		if (n > 20000) {
+			snprintf(problem, sizeof problem, _("%s er for lang (højst 20.000 tegn)."), names[i]);
+			*msg = problem;
+			return -1;
+		}
+		if (!utf8_valid(s, n)) {
+			snprintf(problem, sizeof problem, _("%s indeholder tegn, der ikke kan læses (ikke UTF-8)."), names[i]);
+			*msg = problem;
+			return -1;
+		}
+		if (cpr_find(s) >= 0) {
+			snprintf(problem, sizeof problem,
+			         _("%s ser ud til at indeholde et CPR-nummer. Rapporter må aldrig indeholde CPR-numre; skriv "
+			           "sagsnummeret eller beskriv sagen uden at den kan genkendes. Intet er gemt."),
+			         names[i]);
+			*msg = problem;
+			return -1;
+		}
+	}
+	char now[32];
+	time_iso(now, time(NULL));
+	Stmt q;
+	db_prepare(&q, db,
+	           "INSERT INTO report_text (round_id, summary, strengths, challenges, recommendations, status, updated_at,"
+	           " updated_by, final_at, final_by, final_by_name)"
+	           " VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?6 THEN 'endelig' ELSE 'kladde' END, ?7, ?8,"
+	           "  CASE WHEN ?6 THEN ?7 END, CASE WHEN ?6 THEN ?8 END, CASE WHEN ?6 THEN ?9 END)"
+	           " ON CONFLICT (round_id) DO UPDATE SET summary = excluded.summary, strengths = excluded.strengths,"
+	           " challenges = excluded.challenges, recommendations = excluded.recommendations, status = excluded.status,"
+	           " updated_at = excluded.updated_at, updated_by = excluded.updated_by, final_at = excluded.final_at,"
+	           " final_by = excluded.final_by, final_by_name = excluded.final_by_name");
+	db_bind_int(&q, 1, round_id);
+	for (int i = 0; i < 4; i++)
+		db_bind_text(&q, 2 + i, texts[i] ? texts[i] : "");
+	db_bind_int(&q, 6, final ? 1 : 0);
+	db_bind_text(&q, 7, now);
+	if (user_id > 0)
+		db_bind_int(&q, 8, user_id);
+	else
+		db_bind_null(&q, 8);
+	db_bind_text(&q, 9, who ? who : "");
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc != SQLITE_OK) {
+		*msg = _("Rapportteksten kunne ikke gemmes. Prøv igen.");
+		return -1;
+	}
+	return 0;
+}
+
+static char *dup_or_null(Stmt *q, int i)
+{
+	return db_col_is_null(q, i) ? NULL : xstrdup(db_col_text(q, i));
+}
+
+/* The answers of one case, in catalogue order; staff examples keep only the assessments. */
+static void load_answers(sqlite3 *db, const Round *r, ReportCase *c, int staff)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT q.code, q.text, q.scale, a.value, a.material, a.comment FROM answer a"
+	           " JOIN question q ON q.id = a.question_id JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
+	           "  AND rc.round_id = a.round_id"
+	           " WHERE a.round_id = ?1 AND a.case_id = ?2 AND coalesce(a.value, '') <> ''"
+	           " AND (?3 = 0 OR (q.scale IN ('jdn', 'jn') AND a.value IN ('ja', 'delvist', 'nej', 'ikke_relevant')))"
+	           " ORDER BY rc.position, q.position");
+	db_bind_int(&q, 1, r->id);
+	db_bind_int(&q, 2, c->case_id);
+	db_bind_int(&q, 3, staff);
+	int cap = 16;
+	c->answers = xcalloc((size_t)cap, sizeof *c->answers);
+	while (db_step(&q)) {
+		if (c->nanswers == cap)
+			c->answers = xrealloc(c->answers, (size_t)(cap *= 2) * sizeof *c->answers);
+		ReportAnswer *a = &c->answers[c->nanswers++];
+		a->code = xstrdup(db_col_text(&q, 0));
+		a->text = xstrdup(db_col_text(&q, 1));
+		a->scale = xstrdup(db_col_text(&q, 2));
+		a->value = xstrdup(db_col_text(&q, 3));
+		a->material = (int)db_col_int(&q, 4);
+		a->comment = xstrdup(staff ? "" : db_col_text(&q, 5));
+	}
+	db_finalize(&q);
+}
+
+static void load_cases(sqlite3 *db, Report *rp)
+{
+	int staff = rp->audience == REPORT_MEDARBEJDERE;
+	Stmt q;
+	/* Staff: only cases whose caseworker agreed to their use as an example, and that have findings. */
+	db_prepare(&q, db,
+	           "SELECT c.id, c.case_no, c.advisor, c.provision, rc.review_status, rc.acute, rc.acute_note"
+	           " FROM round_case rc JOIN cases c ON c.id = rc.case_id"
+	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'"
+	           " AND (?2 IN ('ledelse', 'raadgiver')"
+	           "  OR (?2 = 'medarbejdere' AND rc.example_consent = 1"
+	           "   AND EXISTS (SELECT 1 FROM answer a WHERE a.round_id = rc.round_id AND a.case_id = rc.case_id"
+	           "    AND a.value IN ('ja', 'delvist', 'nej'))))"
+	           " ORDER BY CASE WHEN ?2 = 'medarbejdere' THEN rc.sample_key ELSE c.case_no END");
+	db_bind_int(&q, 1, rp->round.id);
+	db_bind_text(&q, 2, rp->audience == REPORT_LEDELSE ? "ledelse" : staff ? "medarbejdere" : "raadgiver");
+	int cap = 32;
+	rp->cases = xcalloc((size_t)cap, sizeof *rp->cases);
+	while (db_step(&q)) {
+		/* A caseworker's own cases, matched by name as review_same_person does everywhere. */
+		if (rp->audience == REPORT_RAADGIVER && !review_same_person(db_col_text(&q, 2), rp->advisor))
+			continue;
+		if (rp->ncases == cap)
+			rp->cases = xrealloc(rp->cases, (size_t)(cap *= 2) * sizeof *rp->cases);
+		ReportCase *c = &rp->cases[rp->ncases++];
+		memset(c, 0, sizeof *c);
+		c->case_id = db_col_int(&q, 0);
+		snprintf(c->review_status, sizeof c->review_status, "%s", db_col_text(&q, 4));
+		if (!staff) {
+			c->case_no = xstrdup(db_col_text(&q, 1));
+			c->advisor = xstrdup(db_col_text(&q, 2));
+			c->provision = dup_or_null(&q, 3);
+			c->acute = (int)db_col_int(&q, 5);
+			c->acute_note = c->acute ? dup_or_null(&q, 6) : NULL;
+		}
+	}
+	db_finalize(&q);
+	for (int i = 0; i < rp->ncases; i++)
+		load_answers(db, &rp->round, &rp->cases[i], staff);
+}
+
+/* The caseworker's own ja / delvist / nej per question, as results.c counts them for their
+** cases (results_round_advisor: the same relevance rules and the same matching of names). */
+static void load_own(sqlite3 *db, Report *rp)
+{
+	rp->own_yes = xcalloc((size_t)rp->nq + 1, sizeof(int64_t));
+	rp->own_partly = xcalloc((size_t)rp->nq + 1, sizeof(int64_t));
+	rp->own_no = xcalloc((size_t)rp->nq + 1, sizeof(int64_t));
+	if (rp->audience != REPORT_RAADGIVER)
+		return;
+	QuestionResult *own;
+	int n = results_round_advisor(db, &rp->round, rp->advisor, &own);
+	for (int k = 0; k < n; k++)
+		for (int i = 0; i < rp->nq; i++)
+			if (rp->q[i].question_id == own[k].question_id) {
+				rp->own_yes[i] = own[k].yes;
+				rp->own_partly[i] = own[k].partly;
+				rp->own_no[i] = own[k].no;
+			}
+	results_free(own, n);
+}
+
+static void add_to(ReportCategory *c, const QuestionResult *x)
+{
+	int64_t base = x->yes + x->partly + x->no;
+	c->yes += x->yes;
+	c->partly += x->partly;
+	c->no += x->no;
+	c->material += x->material;
+	if (base > c->cases)
+		c->cases = base;
+	c->nquestions++;
+}
+
+/* Management's breakdown per caseworker: their cases and the pooled answers. */
+static void load_advisors(sqlite3 *db, Report *rp)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT c.advisor, count(DISTINCT rc.case_id),"
+	           " (SELECT count(*) FROM answer a JOIN round_case r2 ON r2.round_id = a.round_id AND r2.case_id = a.case_id"
+	           "  JOIN cases c2 ON c2.id = a.case_id JOIN question qq ON qq.id = a.question_id WHERE a.round_id = ?1"
+	           "  AND r2.status = 'udtrukket' AND c2.advisor = c.advisor AND qq.scale IN ('jdn', 'jn') AND a.value = 'ja'),"
+	           " (SELECT count(*) FROM answer a JOIN round_case r2 ON r2.round_id = a.round_id AND r2.case_id = a.case_id"
+	           "  JOIN cases c2 ON c2.id = a.case_id JOIN question qq ON qq.id = a.question_id WHERE a.round_id = ?1"
+	           "  AND r2.status = 'udtrukket' AND c2.advisor = c.advisor AND qq.scale IN ('jdn', 'jn') AND a.value = 'delvist'),"
+	           " (SELECT count(*) FROM answer a JOIN round_case r2 ON r2.round_id = a.round_id AND r2.case_id = a.case_id"
+	           "  JOIN cases c2 ON c2.id = a.case_id JOIN question qq ON qq.id = a.question_id WHERE a.round_id = ?1"
+	           "  AND r2.status = 'udtrukket' AND c2.advisor = c.advisor AND qq.scale IN ('jdn', 'jn') AND a.value = 'nej')"
+	           " FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'"
+	           " GROUP BY c.advisor ORDER BY c.advisor");
+	db_bind_int(&q, 1, rp->round.id);
+	int cap = 8;
+	rp->advisors = xcalloc((size_t)cap, sizeof *rp->advisors);
+	while (db_step(&q)) {
+		if (rp->nadvisors == cap)
+			rp->advisors = xrealloc(rp->advisors, (size_t)(cap *= 2) * sizeof *rp->advisors);
+		ReportAdvisorRow *a = &rp->advisors[rp->nadvisors++];
+		a->advisor = xstrdup(db_col_text(&q, 0));
+		a->cases = db_col_int(&q, 1);
+		a->yes = db_col_int(&q, 2);
+		a->partly = db_col_int(&q, 3);
+		a->no = db_col_int(&q, 4);
+	}
+	db_finalize(&q);
+}
+
+/*
+** Builds the report of round r for audience a (advisor: the caseworker's name for
+** REPORT_RAADGIVER, as report_find_advisor found it). Returns 0, or -1 with a message.
+*/
+int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advisor, Report *rp, char *err, size_t n)
+{
+	memset(rp, 0, sizeof *rp);
+	rp->round = *r;
+	rp->audience = a;
+	if (!department_by_id(db, r->department_id, &rp->dept)) {
+		snprintf(err, n, "%s", _("Tilsynets afdeling findes ikke."));
+		return -1;
+	}
+	if (a == REPORT_RAADGIVER) {
+		if (str_empty(advisor)) {
+			snprintf(err, n, "%s", _("Angiv rådgiverens navn."));
+			return -1;
+		}
+		snprintf(rp->advisor, sizeof rp->advisor, "%s", advisor);
+	}
+	time_iso(rp->made_at, time(NULL));
+	rp->nq = results_round(db, r, &rp->q);
+	rp->suppressed = xcalloc((size_t)rp->nq + 1, sizeof(int));
+	rp->show_change = xcalloc((size_t)rp->nq + 1, sizeof(int));
+	load_own(db, rp);
+	/* A comparison shows the earlier round's figure too: for the staff and a caseworker it too
+	** must rest on at least REPORT_MIN_CASES cases. */
+	int64_t prev = results_previous_round(db, r);
+	Round pr;
+	QuestionResult *p = NULL;
+	int np = prev && round_by_id(db, prev, &pr) ? results_round(db, &pr, &p) : 0;
+
+	for (int i = 0; i < 3; i++)
+		rp->cat[i].code = categories[i].code, rp->cat[i].title = _(categories[i].title);
+	rp->total.code = "i alt";
+	rp->total.title = _("Hele tilsynet");
+	for (int i = 0; i < rp->nq; i++) {
+		const QuestionResult *x = &rp->q[i];
+		int64_t base = x->yes + x->partly + x->no;
+		int64_t own = rp->own_yes[i] + rp->own_partly[i] + rp->own_no[i];
+		if (a == REPORT_MEDARBEJDERE)
+			rp->suppressed[i] = report_suppress(base);
+		else if (a == REPORT_RAADGIVER)
+			rp->suppressed[i] = report_suppress(base) || report_suppress(base - own);
+		if (rp->suppressed[i])
+			continue;
+		if (x->prev_round) {
+			rp->show_change[i] = a == REPORT_LEDELSE;
+			for (int k = 0; k < np && !rp->show_change[i]; k++)
+				if (str_eq(p[k].code, x->code) && !report_suppress(p[k].yes + p[k].partly + p[k].no))
+					rp->show_change[i] = 1;
+		}
+		for (int k = 0; k < 3; k++)
+			if (str_eq(x->category, categories[k].code))
+				add_to(&rp->cat[k], x);
+		add_to(&rp->total, x);
+	}
+	if (p)
+		results_free(p, np);
+	for (int k = 0; k < 3; k++)
+		rp->cat[k].suppressed = a != REPORT_LEDELSE && report_suppress(rp->cat[k].cases);
+	rp->total.suppressed = a != REPORT_LEDELSE && report_suppress(rp->total.cases);
+
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM answer a WHERE a.round_id = rc.round_id"
+	           "  AND a.case_id = rc.case_id AND coalesce(a.value, '') <> '')),"
+	           " count(*) FILTER (WHERE rc.review_status = 'faerdig'), count(*) FILTER (WHERE rc.acute = 1)"
+	           " FROM round_case rc WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'");
+	db_bind_int(&q, 1, r->id);
+	if (db_step(&q)) {
+		rp->sampled = db_col_int(&q, 0);
+		rp->answered = db_col_int(&q, 1);
+		rp->finished = db_col_int(&q, 2);
+		rp->acute = db_col_int(&q, 3);
+	}
+	db_finalize(&q);
+	load_cases(db, rp);
+	if (a == REPORT_LEDELSE)
+		load_advisors(db, rp);
+	report_text_load(db, r->id, &rp->text);
+	if (a == REPORT_MEDARBEJDERE) /* the staff report names nobody, not even who wrote it */
+		rp->text.updated_by[0] = rp->text.final_by[0] = 0;
+	return 0;
+}
+
+void report_free(Report *rp)
+{
+	results_free(rp->q, rp->nq);
+	free(rp->suppressed);
+	free(rp->show_change);
+	free(rp->own_yes);
+	free(rp->own_partly);
+	free(rp->own_no);
+	for (int i = 0; i < rp->ncases; i++) {
+		ReportCase *c = &rp->cases[i];
+		for (int k = 0; k < c->nanswers; k++) {
+			ReportAnswer *x = &c->answers[k];
+			free(x->code), free(x->text), free(x->scale), free(x->value), free(x->comment);
+		}
+		free(c->answers);
+		free(c->case_no), free(c->advisor), free(c->provision), free(c->acute_note);
+	}
+	free(rp->cases);
+	for (int i = 0; i < rp->nadvisors; i++)
+		free(rp->advisors[i].advisor);
+	free(rp->advisors);
+	memset(rp, 0, sizeof *rp);
+}
+
+/* "+12 point (−5 til +29): ingen klar ændring" */
+void report_change_text(const QuestionResult *x, char *out, size_t n)
+{
+	const char *v = stats_verdict(x->diff_low, x->diff_high);
+	snprintf(out, n, "%+.0f point (%+.0f til %+.0f): %s", 100 * x->diff, 100 * x->diff_low, 100 * x->diff_high,
+	         str_eq(v, "improved") ? _("forbedring") : str_eq(v, "declined") ? _("forringelse") : _("ingen klar ændring"));
+}
+
+/* Whether the working group's text is final, and who approved it (not named to the staff). */
+void report_status_text(const Report *rp, char *out, size_t n)
+{
+	const ReportText *t = &rp->text;
+	if (!t->final)
+		snprintf(out, n, "%s", _("KLADDE – teksten er ikke endelig."));
+	else if (rp->audience == REPORT_MEDARBEJDERE || !*t->final_by)
+		snprintf(out, n, _("Endelig tekst, godkendt %s."), t->final_at);
+	else
+		snprintf(out, n, _("Endelig tekst, godkendt %s af %s."), t->final_at, t->final_by);
+}
+
+int report_has_case_numbers(const Report *rp)
+{
+	return rp->audience != REPORT_MEDARBEJDERE && rp->ncases > 0;
+}
+
+/*
+** Audits a produced report: one entry for the round, and, when the report names cases,
+** one per case (so that `audit case` lists every report a case appeared in).
+*/
+void report_audit(sqlite3 *db, const Report *rp, ReportFormat f, int64_t user_id, const char *login, const char *ip)
+{
+	char object[48], detail[400];
+	snprintf(object, sizeof object, "round:%lld", (long long)rp->round.id);
+	snprintf(detail, sizeof detail, "rapport %s%s%s (%s) lavet, %d sager nævnt",
+	         rp->audience == REPORT_LEDELSE ? "ledelse" : rp->audience == REPORT_MEDARBEJDERE ? "medarbejdere" : "raadgiver",
+	         rp->audience == REPORT_RAADGIVER ? ":" : "", rp->audience == REPORT_RAADGIVER ? rp->advisor : "",
+	         report_format_ext(f), report_has_case_numbers(rp) ? rp->ncases : 0);
+	audit_log(db, &(AuditEntry){.user_id = user_id, .login = login, .action = "report", .department_id = rp->dept.id,
+	                            .object = object, .detail = detail, .ip = ip});
+	if (!report_has_case_numbers(rp))
+		return;
+	for (int i = 0; i < rp->ncases; i++) {
+		snprintf(object, sizeof object, "case:%lld", (long long)rp->cases[i].case_id);
+		snprintf(detail, sizeof detail, "tilsyn %lld: sagen er med i en rapport (%s, %s)", (long long)rp->round.id,
+		         rp->audience == REPORT_LEDELSE ? "ledelse" : "individuel tilbagemelding", report_format_ext(f));
+		audit_log(db, &(AuditEntry){.user_id = user_id, .login = login, .action = "report_case",
+		                            .department_id = rp->dept.id, .object = object, .detail = detail, .ip = ip});
+	}
+}
+
+int report_write(const Report *rp, ReportFormat f, Buf *out, char *err, size_t n)
+{
+	switch (f) {
+	case REPORT_HTML: return report_html(rp, out);
+	case REPORT_PDF: return report_pdf(rp, out, err, n);
+	case REPORT_XLSX: return report_xlsx(rp, out, err, n);
+	}
+	return -1;
+}
