@@ -1,0 +1,219 @@
+/*
+** Tests of sample.c on a real SQLite file: the keyed BLAKE2b keys against values computed
+** independently (Python's hashlib.blake2b(case_no, key=seed, digest_size=32)), the sample
+** as the N smallest keys, K per caseworker, the exclusion window, replacement by the next
+** smallest key, and the recorded protocol.
+*/
+#include "unit_helpers.h"
+
+static const char *const seed_hex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+static void test_key_matches_independent_blake2b(void **state)
+{
+	(void)state;
+	assert_int_equal(auth_init(), 0);
+	static const struct {
+		const char *case_no, *key;
+	} vectors[] = {
+		{"27.12.00-G01-262-24", "2a3bf3eea74be7da4720bb02a14f6e2cb5bc884cad7e5be4acd61e992a470e5e"},
+		{"Sag-Æ-1", "42f4780b19344a3fb2452bafcd9b215d76eb14ce93c7be44ab398082b88bf59c"},
+		{"A", "fe6d79600611370a9d50e40d22c8279c80a85ff88fd030739ee2512359dcf1dc"},
+	};
+	unsigned char seed[32], key[32];
+	char hex[65];
+	assert_true(hex_decode(seed, sizeof seed, seed_hex));
+	for (size_t i = 0; i < COUNT(vectors); i++) {
+		assert_int_equal(sample_key(seed, vectors[i].case_no, key), 0);
+		hex_encode(hex, key, sizeof key);
+		assert_string_equal(hex, vectors[i].key);
+	}
+}
+
+/* A department with `per` cases for each of three caseworkers. */
+static void fill(sqlite3 *db, Department *d, int per)
+{
+	const char *msg;
+	assert_int_equal(department_add(db, "S", "Sample", "voksen", NULL, &msg), 0);
+	assert_true(department_by_code(db, "S", d));
+	Buf csv;
+	buf_init(&csv, 0);
+	buf_puts(&csv, "Sagsnummer;Rådgiver\n");
+	static const char *const advisors[] = {"Anne", "Bo", "Cecilie"};
+	for (int a = 0; a < 3; a++)
+		for (int i = 0; i < per; i++)
+			buf_printf(&csv, "S-%d-%d;%s\n", a, i, advisors[a]);
+	ImportOptions o = {.login = "test"};
+	ImportResult *r = calloc(1, sizeof *r);
+	assert_int_equal(cases_import_mem(db, d, csv.data, csv.len, "t.csv", &o, r), IMPORT_STORED);
+	free(r);
+	buf_free(&csv);
+}
+
+static int64_t new_round(sqlite3 *db, const Department *d, Round *r)
+{
+	const char *msg;
+	int64_t id;
+	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(round_create(db, d, "overordnet", "T", NULL, NULL, 0, NULL, NULL, "test", &id, &msg), 0);
+	assert_int_equal(db_commit(db), SQLITE_OK);
+	assert_true(round_by_id(db, id, r));
+	return id;
+}
+
+static int draw(sqlite3 *db, Round *r, SampleRequest *req)
+{
+	const char *msg;
+	int64_t drawn;
+	assert_int_equal(db_begin(db), SQLITE_OK);
+	int rc = sample_draw(db, r, req, "test", &drawn, &msg);
+	if (rc == 0)
+		assert_int_equal(db_commit(db), SQLITE_OK);
+	else
+		db_rollback(db);
+	round_by_id(db, r->id, r);
+	return rc == 0 ? (int)drawn : -1;
+}
+
+static void test_sample_is_the_smallest_keys(void **state)
+{
+	(void)state;
+	TestDb *t = testdb_new();
+	Department d;
+	Round r;
+	fill(t->db, &d, 10);
+	new_round(t->db, &d, &r);
+	SampleRequest req = {.size = 7, .seed_hex = seed_hex, .exclude_months = 12};
+	assert_int_equal(draw(t->db, &r, &req), 7);
+	assert_string_equal(r.seed, seed_hex);
+	assert_int_equal(r.population_size, 30);
+	assert_string_equal(r.sample_method, "size");
+	/* Every sampled key is smaller than every key left out. */
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM round_case"), 7);
+	unsigned char seed[32], key[32];
+	hex_decode(seed, sizeof seed, seed_hex);
+	char max_in[65] = "", hex[65];
+	Stmt q;
+	db_prepare(&q, t->db, "SELECT max(sample_key) FROM round_case");
+	assert_true(db_step(&q));
+	snprintf(max_in, sizeof max_in, "%s", db_col_text(&q, 0));
+	db_finalize(&q);
+	int below = 0;
+	db_prepare(&q, t->db, "SELECT case_no FROM cases WHERE id NOT IN (SELECT case_id FROM round_case)");
+	while (db_step(&q)) {
+		sample_key(seed, db_col_text(&q, 0), key);
+		hex_encode(hex, key, sizeof key);
+		below += strcmp(hex, max_in) < 0;
+	}
+	db_finalize(&q);
+	assert_int_equal(below, 0);
+	/* The same seed gives the same sample. */
+	char first[2000] = "";
+	db_prepare(&q, t->db, "SELECT group_concat(case_id) FROM (SELECT case_id FROM round_case ORDER BY sample_key)");
+	assert_true(db_step(&q));
+	snprintf(first, sizeof first, "%s", db_col_text(&q, 0));
+	db_finalize(&q);
+	req.reason = "samme frø igen";
+	assert_int_equal(draw(t->db, &r, &req), 7);
+	db_prepare(&q, t->db, "SELECT group_concat(case_id) FROM (SELECT case_id FROM round_case ORDER BY sample_key)");
+	assert_true(db_step(&q));
+	assert_string_equal(db_col_text(&q, 0), first);
+	db_finalize(&q);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'sample_redraw'"), 1);
+	testdb_free(t);
+}
+
+static void test_per_advisor_and_exclusion(void **state)
+{
+	(void)state;
+	TestDb *t = testdb_new();
+	Department d;
+	Round r1, r2;
+	fill(t->db, &d, 4);
+	new_round(t->db, &d, &r1);
+	SampleRequest req = {.per_advisor = 2, .seed_hex = seed_hex, .exclude_months = 12};
+	assert_int_equal(draw(t->db, &r1, &req), 6);
+	assert_int_equal(testdb_int(t->db, "SELECT max(n) FROM (SELECT count(*) AS n FROM round_case rc JOIN cases c"
+	                                   " ON c.id = rc.case_id GROUP BY c.advisor)"), 2);
+	/* A second round may not take the 6 cases sampled in the first within 12 months... */
+	new_round(t->db, &d, &r2);
+	SampleRequest all = {.size = 100, .seed_hex = seed_hex, .exclude_months = 12};
+	assert_int_equal(draw(t->db, &r2, &all), 6);
+	assert_int_equal(r2.population_size, 6);
+	/* ...but may with no exclusion window. */
+	all.exclude_months = 0;
+	all.reason = "uden udelukkelse";
+	assert_int_equal(draw(t->db, &r2, &all), 12);
+	testdb_free(t);
+}
+
+static void test_replace_takes_the_next_key(void **state)
+{
+	(void)state;
+	TestDb *t = testdb_new();
+	Department d;
+	Round r;
+	fill(t->db, &d, 5);
+	new_round(t->db, &d, &r);
+	SampleRequest req = {.size = 3, .seed_hex = seed_hex, .exclude_months = 12};
+	assert_int_equal(draw(t->db, &r, &req), 3);
+	int64_t victim = testdb_int(t->db, "SELECT case_id FROM round_case ORDER BY sample_key LIMIT 1");
+	/* The expected replacement: the smallest key not in the sample. */
+	unsigned char seed[32], key[32];
+	hex_decode(seed, sizeof seed, seed_hex);
+	char best[65] = "g", hex[65];
+	int64_t expected = 0;
+	Stmt q;
+	db_prepare(&q, t->db, "SELECT id, case_no FROM cases WHERE id NOT IN (SELECT case_id FROM round_case)");
+	while (db_step(&q)) {
+		sample_key(seed, db_col_text(&q, 1), key);
+		hex_encode(hex, key, sizeof key);
+		if (strcmp(hex, best) < 0) {
+			snprintf(best, sizeof best, "%s", hex);
+			expected = db_col_int(&q, 0);
+		}
+	}
+	db_finalize(&q);
+	const char *msg;
+	int64_t replacement;
+	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(sample_replace(t->db, &r, victim, "", "test", &replacement, &msg), -1); /* a reason is needed */
+	assert_int_equal(sample_replace(t->db, &r, victim, "ikke relevant", "test", &replacement, &msg), 0);
+	assert_int_equal(db_commit(t->db), SQLITE_OK);
+	assert_int_equal(replacement, expected);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM round_case WHERE status = 'erstattet'"), 1);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM round_case WHERE status = 'udtrukket'"), 3);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'sample_replace'"
+	                                   " AND detail LIKE '%ikke relevant%'"), 1);
+	testdb_free(t);
+}
+
+static void test_bad_requests_change_nothing(void **state)
+{
+	(void)state;
+	TestDb *t = testdb_new();
+	Department d;
+	Round r;
+	fill(t->db, &d, 2);
+	new_round(t->db, &d, &r);
+	SampleRequest bad_seed = {.size = 3, .seed_hex = "00ff", .exclude_months = 12};
+	assert_int_equal(draw(t->db, &r, &bad_seed), -1);
+	SampleRequest both = {.size = 3, .per_advisor = 1, .exclude_months = 12};
+	assert_int_equal(draw(t->db, &r, &both), -1);
+	SampleRequest bad_date = {.size = 3, .exclude_months = 12, .filters = {.opened_from = "31-12-2024"}};
+	assert_int_equal(draw(t->db, &r, &bad_date), -1);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM round_case"), 0);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM round WHERE seed IS NOT NULL"), 0);
+	testdb_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key_matches_independent_blake2b),
+		cmocka_unit_test(test_sample_is_the_smallest_keys),
+		cmocka_unit_test(test_per_advisor_and_exclusion),
+		cmocka_unit_test(test_replace_takes_the_next_key),
+		cmocka_unit_test(test_bad_requests_change_nothing),
+	};
+	return cmocka_run_group_tests_name("sample", tests, NULL, NULL);
+}
