@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define STMT_CACHE 256
 
@@ -69,8 +70,10 @@ sqlite3 *db_open(const char *path, char **errmsg)
 	};
 	for (size_t i = 0; i < COUNT(pragmas); i++) {
 		char *err = NULL;
-		if (sqlite3_exec(db, pragmas[i], NULL, NULL, &err) != SQLITE_OK) {
-			*errmsg = xstrdup(err ? err : sqlite3_errmsg(db));
+		rc = sqlite3_exec(db, pragmas[i], NULL, NULL, &err);
+		if (rc != SQLITE_OK) {
+			const char *cause = db_write_error_text(rc); /* WAL needs to write beside the file */
+			*errmsg = xstrdup(cause ? cause : err ? err : sqlite3_errmsg(db));
 			sqlite3_free(err);
 			sqlite3_close(db);
 			return NULL;
@@ -253,6 +256,49 @@ void db_bind_null(Stmt *q, int i)
 	sqlite3_bind_null(q->st, i);
 }
 
+/*
+** A write that fails because the database cannot be written (a read-only file or folder, a
+** full disk, an I/O error) is not the user's fault and must say so in Danish. db_done and
+** db_exec (so db_begin and db_commit) note such a failure for this thread; the web server
+** (http.c) and the command line (main.c) turn a failed request or command into this text.
+*/
+static _Thread_local int t_write_failed, t_write_reported;
+
+const char *db_write_error_text(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_READONLY:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		return _("Databasen kan ikke skrives til (skrivebeskyttet eller fuld disk). Ændringen er ikke gemt; "
+		         "alt, der var gemt før, er bevaret. Kontakt administratoren.");
+	}
+	return NULL;
+}
+
+static int note_write_error(int rc)
+{
+	if (db_write_error_text(rc))
+		t_write_failed = rc;
+	return rc;
+}
+
+int db_write_failed(void)
+{
+	return t_write_failed;
+}
+
+int db_write_failure_reported(void)
+{
+	return t_write_reported;
+}
+
+void db_write_failed_reset(void)
+{
+	t_write_failed = t_write_reported = 0;
+}
+
 /* Returns 1 while there is a row. Errors (constraint, busy, full disk) end the loop and are
 ** reported by db_done() or the return of db_exec-style callers through sqlite3_errcode. */
 int db_step(Stmt *q)
@@ -266,7 +312,7 @@ int db_done(Stmt *q)
 	int rc = sqlite3_step(q->st);
 	while (rc == SQLITE_ROW)
 		rc = sqlite3_step(q->st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return rc == SQLITE_DONE ? SQLITE_OK : note_write_error(rc);
 }
 
 int64_t db_col_int(Stmt *q, int i)
@@ -308,12 +354,51 @@ void db_finalize(Stmt *q)
 
 int db_exec(sqlite3 *db, const char *sql)
 {
-	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+	return note_write_error(sqlite3_exec(db, sql, NULL, NULL, NULL));
+}
+
+/*
+** Write transactions of one process queue on a mutex before BEGIN IMMEDIATE. SQLite lets
+** only one writer in at a time and makes the others wait in its busy handler, which polls
+** with sleeps of 1, 2, 5, 10, ... up to 100 ms: with 20 reviewers saving at once, a save
+** that lost the race a few times slept tens of milliseconds after the lock was long free,
+** and the other connections of its server thread waited with it (p99 40-420 ms, see
+** bench/answers). On the mutex a writer is woken as soon as the one before it ends. Waiting
+** is bounded as the busy timeout is (5 s, then SQLITE_BUSY, "databasen er optaget"), and
+** SQLite's busy handler still covers writers in other processes (the command line). The
+** mutex is held from db_begin until db_commit or db_rollback on the same connection, so
+** also through the automatic WAL checkpoint that COMMIT runs every 1000 pages. That is on
+** purpose: a checkpoint that ran beside the next writers (tried, with a wal hook) never
+** caught up with them under load, the WAL was never restarted and grew past 1 GB, and every
+** commit then ran a checkpoint of its own, with p99 up to 290 ms.
+*/
+static pthread_mutex_t write_mutex = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local sqlite3 *t_writer; /* this thread's connection holding write_mutex */
+
+static void write_release(sqlite3 *db)
+{
+	if (t_writer == db) {
+		t_writer = NULL;
+		pthread_mutex_unlock(&write_mutex);
+	}
 }
 
 int db_begin(sqlite3 *db)
 {
-	return db_exec(db, "BEGIN IMMEDIATE");
+	int took = 0;
+	if (!t_writer) { /* else a transaction of this thread already holds it (or BEGIN fails below) */
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 5;
+		if (pthread_mutex_timedlock(&write_mutex, &until) != 0)
+			return SQLITE_BUSY;
+		t_writer = db;
+		took = 1;
+	}
+	int rc = db_exec(db, "BEGIN IMMEDIATE");
+	if (rc != SQLITE_OK && took)
+		write_release(db);
+	return rc;
 }
 
 int db_commit(sqlite3 *db)
@@ -321,6 +406,8 @@ int db_commit(sqlite3 *db)
 	int rc = db_exec(db, "COMMIT");
 	if (rc != SQLITE_OK)
 		db_rollback(db);
+	else
+		write_release(db);
 	return rc;
 }
 
@@ -328,6 +415,7 @@ void db_rollback(sqlite3 *db)
 {
 	if (!sqlite3_get_autocommit(db))
 		db_exec(db, "ROLLBACK");
+	write_release(db);
 }
 
 int64_t db_last_id(sqlite3 *db)
@@ -340,7 +428,13 @@ int db_changes(sqlite3 *db)
 	return sqlite3_changes(db);
 }
 
+/* The cause of a write failure, when it is named by db_write_error_text, wins over SQLite's
+** own (English, and after the rollback often "not an error"). */
 const char *db_errmsg(sqlite3 *db)
 {
+	if (t_write_failed) {
+		t_write_reported = 1;
+		return db_write_error_text(t_write_failed);
+	}
 	return sqlite3_errmsg(db);
 }

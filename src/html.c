@@ -143,7 +143,8 @@ void page_begin(Req *r, const char *title)
 			html_fmt(b, " · %T, %T", role_title(r->role), r->dept->name);
 		else if (r->user->is_admin)
 			html_fmt(b, " · %T", role_title(ROLE_ADMIN));
-		html_lit(b, "</span> <a href=\"/account/password\">Skift adgangskode</a>");
+		html_lit(b, "</span> <a href=\"/account/password\">Skift adgangskode</a>"
+		            " <a href=\"/account/sessions\">Sessioner</a>");
 		page_form_begin(r, "/logout");
 		html_lit(b, "<button type=\"submit\" class=\"link\">Log ud</button></form></div>\n");
 	}

@@ -435,6 +435,24 @@ static void add_security_headers(struct MHD_Response *resp, const Req *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 }
 
+/* A request that failed (400 or 5xx) after a write failed because the database cannot be
+** written (db.c) says so: 503 with the Danish cause, as JSON where the handler answered JSON. */
+static void write_failure_reply(Req *r)
+{
+	const char *text = db_write_error_text(db_write_failed());
+	if (!text || (r->status != 400 && r->status < 500))
+		return;
+	if (strncmp(r->content_type, "application/json", 16) == 0 && strncmp(r->path, "/api/", 5) != 0) {
+		buf_reset(&r->out);
+		r->nheaders = 0;
+		r->status = 503;
+		html_fmt(&r->out, "{\"status\":\"error\",\"message\":\"%T\"}\n", text); /* text: no quote, no backslash */
+		return;
+	}
+	r->content_type = "text/html; charset=utf-8";
+	http_error(r, 503, text);
+}
+
 /* Runs the request; a bug found on the way (fatal()) ends it with a Danish 500 page
 ** instead of taking the whole server down. */
 static void run_guarded(Req *r, Conn *cc)
@@ -449,6 +467,7 @@ static void run_guarded(Req *r, Conn *cc)
 		else
 			dispatch(r, cc->body.data ? cc->body.data : "", cc->body.len);
 		fatal_recover_at(NULL);
+		write_failure_reply(r);
 		return;
 	}
 	db_rollback(r->db);
@@ -509,6 +528,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	const union MHD_ConnectionInfo *tls = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL);
 	r.tls = tls != NULL;
 
+	db_write_failed_reset();
 	run_guarded(&r, cc);
 	db_rollback(r.db); /* a handler that left a transaction open had a bug; never keep it */
 

@@ -59,6 +59,9 @@ static const char usage_text[] =
 	"  report TILSYN --audience ledelse|medarbejdere|raadgiver:NAVN --format html|pdf|xlsx -o FIL\n"
 	"                                skriv tilsynets rapport til en målgruppe\n"
 	"  audit verify                  kontrollér at logbogen er ubrudt\n"
+	"  audit case SAGSNUMMER --department KODE [--format json|text]\n"
+	"                                hvem har set eller ændret sagen og hvornår\n"
+	"  backup FIL [--force]          skriv en kontrolleret sikkerhedskopi, også mens serveren kører\n"
 	"\n"
 	"Roller: admin, leder, koordinator, raadgiver, ekstern.\n"
 	"Databasen er --db STI, ellers $TILSYN_DB, ellers ./var/tilsyn.db.\n"
@@ -380,12 +383,18 @@ static int cmd_department(sqlite3 *db, int argc, char **argv)
 
 static const char audit_help[] =
 	"Brug:\n"
-	"  tilsyn audit verify    genberegn logbogens kæde af hashværdier og navngiv den første brudte post\n";
+	"  tilsyn audit verify    genberegn logbogens kæde af hashværdier og navngiv den første brudte post\n"
+	"  tilsyn audit case SAGSNUMMER --department KODE [--format json|text]\n"
+	"                         hvem har set eller ændret sagen, hvornår og hvorfor (fx når en borger spørger);\n"
+	"                         json: [{\"at\", \"login\", \"name\", \"action\", \"detail\", \"ip\"}]. Visninger af hele\n"
+	"                         lister (sagslisten, stikprøven) logges pr. liste og er ikke med.\n";
 
 static int cmd_audit(sqlite3 *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return fputs(audit_help, stderr), EXIT_BAD_INPUT;
+	if (!strcmp(argv[1], "case"))
+		return cmd_audit_case(db, argc, argv);
 	if (strcmp(argv[1], "verify") != 0)
 		return cli_fail("ukendt underkommando 'audit %s' (se tilsyn audit --help)", argv[1]);
 	int64_t bad;
@@ -417,6 +426,12 @@ static const struct {
 	{"user", cmd_user, user_help},
 	{"department", cmd_department, department_help},
 	{"audit", cmd_audit, audit_help},
+	{"backup", cmd_backup,
+	 "Brug: tilsyn [--db STI] backup FIL [--force]\n\n"
+	 "Skriver en sikkerhedskopi af databasen til FIL, også mens serveren kører (SQLites backup-API, i små\n"
+	 "trin, så serveren ikke holdes tilbage). Kopien skrives først til FIL.tmp, kontrolleres (PRAGMA\n"
+	 "integrity_check og logbogens kæde) og omdøbes så til FIL. En eksisterende FIL overskrives kun med\n"
+	 "--force. Skriver kopiens størrelse og indhold. Gendannelse: se README.md, \"Backup and restore\".\n"},
 	{"cases", cmd_cases,
 	 "Brug:\n"
 	 "  tilsyn cases import FIL --department KODE [--map felt=Overskrift,...] [--skip-invalid] [--dry-run]\n"
@@ -553,6 +568,10 @@ int main(int argc, char **argv)
 		if (!db)
 			return 1;
 		int rc = commands[k].run(db, argc - i, argv + i);
+		if (db_write_failed() && !db_write_failure_reported())
+			fprintf(stderr, "tilsyn: %s\n", db_write_error_text(db_write_failed()));
+		if (db_write_failed() && rc == 0)
+			rc = 1;
 		if (strcmp(argv[i], "serve") != 0)
 			db_close(db);
 		db_thread_close();

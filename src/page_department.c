@@ -209,6 +209,9 @@ void page_department_home(Req *r)
 		            "afdelingens sager</span></li>\n<li><a href=\"/d/%U/trends\">Udvikling</a><span>resultaterne over "
 		            "tid, samlet og pr. spørgsmål</span></li>\n</ul>\n",
 		         d->code, d->code, d->code);
+	if (auth_allows(PERM_DEPT_LEDER, 0, r->role))
+		html_fmt(b, "<p><a href=\"/d/%U/audit\">Logbog for en sag</a> – hvem har set eller ændret en sag, og hvornår</p>\n",
+		         d->code);
 	own_results(r);
 	html_lit(b, "<h2>Medarbejdere</h2>\n<table>\n<thead><tr><th scope=\"col\">Navn</th><th scope=\"col\">Rolle</th>"
 	            "</tr></thead>\n<tbody>\n");

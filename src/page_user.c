@@ -223,6 +223,10 @@ static void edit_page(Req *r, const User *u, int status, const char *error)
 	db_finalize(&q);
 	html_lit(b, "</tbody>\n</table>\n");
 
+	html_lit(b, "<h2 id=\"sessioner\">Sessioner</h2>\n<p>Hvor brugeren er logget ind. En afsluttet session "
+	            "skal logge ind igen.</p>\n");
+	page_sessions_table(r, u->id, arena_printf(r->arena, "/admin/users/%lld/sessions", (long long)u->id));
+
 	html_lit(b, "<h2>Adgangskode</h2>\n<p>Har brugeren glemt sin adgangskode, kan du give en ny midlertidig. "
 	            "Brugeren logges ud alle steder og skal vælge en ny ved næste login.</p>\n");
 	page_form_begin(r, arena_printf(r->arena, "/admin/users/%lld/password", (long long)u->id));

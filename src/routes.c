@@ -20,6 +20,9 @@ const Route routes[] = {
 	{"POST", "/logout",                         page_logout,                  PERM_LOGIN,          CSRF_SESSION, KB(8)},
 	{"GET",  "/account/password",               page_account_password,        PERM_LOGIN,          CSRF_NONE, 0},
 	{"POST", "/account/password",               page_account_password_post,   PERM_LOGIN,          CSRF_SESSION, KB(8)},
+	/* One's own sessions; page_session.c ends only the user's own (another's id: 404). */
+	{"GET",  "/account/sessions",               page_account_sessions,        PERM_LOGIN,          CSRF_NONE, 0},
+	{"POST", "/account/sessions/:sid/end",      page_account_session_end,     PERM_LOGIN,          CSRF_SESSION, KB(8)},
 	{"GET",  "/d/:dept",                        page_department_home,         PERM_DEPT_MEMBER,    CSRF_NONE, 0},
 	{"GET",  "/d/:dept/cases",                  page_cases_list,              PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"GET",  "/d/:dept/cases/import",           page_cases_upload,            PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
@@ -52,6 +55,8 @@ const Route routes[] = {
 	{"GET",  "/d/:dept/rounds/:round/results",  page_results_show,            PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"GET",  "/d/:dept/rounds/:round/results/mine", page_results_mine,       PERM_DEPT_MEMBER,    CSRF_NONE, 0},
 	{"GET",  "/d/:dept/trends",                 page_results_trends,          PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	/* A case's audit log (who looked at or changed it): the leader only; page_audit.c. */
+	{"GET",  "/d/:dept/audit",                  page_audit_case,              PERM_DEPT_LEDER,     CSRF_NONE, 0},
 	/* Calibration: a blind second review of some cases. The overview, choosing and assigning for
 	** the working group; a case's second review for any member, where page_calibration.c lets in
 	** only the working group and the case's second reviewer. Literal segments before :case. */
@@ -89,6 +94,7 @@ const Route routes[] = {
 	{"POST", "/admin/users/:id",                page_user_edit_post,          PERM_ADMIN,          CSRF_SESSION, KB(16)},
 	{"POST", "/admin/users/:id/role",           page_user_role_post,          PERM_ADMIN,          CSRF_SESSION, KB(16)},
 	{"POST", "/admin/users/:id/password",       page_user_reset_password,     PERM_ADMIN,          CSRF_SESSION, KB(16)},
+	{"POST", "/admin/users/:id/sessions/:sid/end", page_user_session_end,    PERM_ADMIN,          CSRF_SESSION, KB(8)},
 };
 
 const size_t route_count = COUNT(routes);

@@ -103,6 +103,11 @@ void db_rollback(sqlite3 *db);
 int64_t db_last_id(sqlite3 *db);
 int db_changes(sqlite3 *db);
 const char *db_errmsg(sqlite3 *db);
+/* Write failures because the database cannot be written (read-only, full disk, I/O error). */
+const char *db_write_error_text(int rc); /* the Danish text for such a code, else NULL */
+int db_write_failed(void);               /* the code of such a failure on this thread, else 0 */
+int db_write_failure_reported(void);     /* db_errmsg has already given its text */
+void db_write_failed_reset(void);
 
 /* ---- embedded.c (generated): schema migrations and static files in the binary ---- */
 typedef struct EmbeddedFile {
@@ -602,6 +607,26 @@ int cmd_catalogue_export(sqlite3 *db, int argc, char **argv);
 int cmd_catalogue_import(sqlite3 *db, int argc, char **argv);
 int cmd_catalogue_publish(sqlite3 *db, int argc, char **argv);
 int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv);
+
+/* ---- audit_case.c: the audit log of one case (tilsyn audit case, the leader's page) ---- */
+typedef struct AuditCaseEntry {
+	char *at, *login, *name, *action, *detail, *ip; /* name: NULL for the command line */
+} AuditCaseEntry;
+extern const char audit_case_list_note[];
+const char *audit_action_title(const char *action);
+int audit_case_find(sqlite3 *db, int64_t department_id, const char *case_no, int64_t *case_id);
+int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditCaseEntry **out);
+void audit_case_free(AuditCaseEntry *v, int n);
+int cmd_audit_case(sqlite3 *db, int argc, char **argv);
+
+/* ---- backup.c: tilsyn backup FILE, an online copy checked before it is kept ---- */
+typedef struct BackupStats {
+	int64_t bytes, departments, users, cases, rounds, answers, audit;
+	int schema;
+} BackupStats;
+int backup_write(sqlite3 *db, const char *path, int force, BackupStats *st, char *err, size_t n);
+int backup_verify_file(const char *path, BackupStats *st, char *err, size_t n);
+int cmd_backup(sqlite3 *db, int argc, char **argv);
 
 /* ---- demo.c ---- */
 int demo_fill(sqlite3 *db, const char **msg);

@@ -34,6 +34,9 @@ static const Expect expected[] = {
 	{"POST", "/logout",                          {0,   1,    1,    1,    1,   1}},
 	{"GET",  "/account/password",                {0,   1,    1,    1,    1,   1}},
 	{"POST", "/account/password",                {0,   1,    1,    1,    1,   1}},
+	/* One's own sessions: the handler ends only the user's own (tests/integration/sessions). */
+	{"GET",  "/account/sessions",                {0,   1,    1,    1,    1,   1}},
+	{"POST", "/account/sessions/:sid/end",       {0,   1,    1,    1,    1,   1}},
 	{"GET",  "/d/:dept",                         {0,   0,    1,    1,    1,   1}},
 	/* Case lists, import and rounds (planning, sampling): the working group, leder and koordinator. */
 	{"GET",  "/d/:dept/cases",                   {0,   0,    1,    1,    0,   0}},
@@ -68,6 +71,8 @@ static const Expect expected[] = {
 	{"GET",  "/d/:dept/rounds/:round/results",   {0,   0,    1,    1,    0,   0}},
 	{"GET",  "/d/:dept/rounds/:round/results/mine", {0, 0,   1,    1,    1,   1}},
 	{"GET",  "/d/:dept/trends",                  {0,   0,    1,    1,    0,   0}},
+	/* A case's audit log (who looked at or changed it): the department's leder only. */
+	{"GET",  "/d/:dept/audit",                   {0,   0,    1,    0,    0,   0}},
 	/* Calibration: overview, choosing and assigning for the working group; a case's second review
 	** for any member, where the handler lets in only the working group and the second reviewer. */
 	{"GET",  "/d/:dept/rounds/:round/calibration", {0,  0,    1,    1,    0,   0}},
@@ -104,6 +109,7 @@ static const Expect expected[] = {
 	{"POST", "/admin/users/:id",                 {0,   1,    0,    0,    0,   0}},
 	{"POST", "/admin/users/:id/role",            {0,   1,    0,    0,    0,   0}},
 	{"POST", "/admin/users/:id/password",        {0,   1,    0,    0,    0,   0}},
+	{"POST", "/admin/users/:id/sessions/:sid/end", {0, 1,    0,    0,    0,   0}},
 };
 
 static int has_dept(const char *pattern)

@@ -1,0 +1,192 @@
+/*
+** The audit log of one case, as a citizen may ask for it: who looked at or changed the case,
+** when, and why. Entries about the case carry the object "case:ID" (review and calibration
+** pages, answers, assignment, acute concern, consent, reports that name the case, one entry
+** per case). Two more kinds name the case elsewhere and are found too: a sample replacement
+** ("sag ID erstattet af ID: reason" on the round) and access refused by the router (object
+** "METHOD /d/CODE/rounds/N/cases/ID..."). Views of whole lists (the case list, the sample,
+** the registration sheet) are logged once per list, not per case; the output says so.
+** Used by `tilsyn audit case` (cmd_audit_case) and the leader's page (page_audit.c).
+*/
+#include "tilsyn.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char audit_case_list_note[] =
+	"Visninger af hele lister (sagslisten, stikprøven, gennemgangens fremdrift, registreringsark og "
+	"rapporter uden sagsnumre) logges én gang pr. liste og ikke for hver sag, så de er ikke med her.";
+
+static const struct {
+	const char *action, *title;
+} action_titles[] = {
+	{"review_view", "så gennemgangen af sagen"},
+	{"review_save", "gemte svar i gennemgangen"},
+	{"review_answer", "gemte et svar i gennemgangen"},
+	{"review_assign", "fordelte sagen til gennemgang"},
+	{"review_finish", "ændrede gennemgangens status"},
+	{"review_acute", "markerede akut bekymring"},
+	{"review_acute_cleared", "fjernede markeringen af akut bekymring"},
+	{"review_acute_view", "så markeringen af akut bekymring (forsiden)"},
+	{"review_consent", "ændrede tilladelsen til at bruge sagen som eksempel"},
+	{"calibration_choose", "valgte sagen til kalibrering (anden gennemgang)"},
+	{"calibration_remove", "fjernede sagen fra kalibreringen"},
+	{"calibration_assign", "fordelte sagens anden gennemgang"},
+	{"calibration_view", "så sagens anden gennemgang"},
+	{"calibration_save", "gemte svar i sagens anden gennemgang"},
+	{"calibration_finish", "afsluttede sagens anden gennemgang"},
+	{"report_case", "lavede en rapport, der nævner sagen"},
+	{"sample_replace", "erstattede en sag i stikprøven"},
+	{"access_denied", "blev nægtet adgang til sagen"},
+	{"audit_case_view", "så logbogen for sagen"},
+};
+
+const char *audit_action_title(const char *action)
+{
+	for (size_t i = 0; i < COUNT(action_titles); i++)
+		if (str_eq(action, action_titles[i].action))
+			return _(action_titles[i].title);
+	return action;
+}
+
+int audit_case_find(sqlite3 *db, int64_t department_id, const char *case_no, int64_t *case_id)
+{
+	Stmt q;
+	db_prepare(&q, db, "SELECT id FROM cases WHERE department_id = ?1 AND case_no = ?2");
+	db_bind_int(&q, 1, department_id);
+	db_bind_text(&q, 2, case_no);
+	int found = db_step(&q);
+	if (found)
+		*case_id = db_col_int(&q, 0);
+	db_finalize(&q);
+	return found;
+}
+
+static char *dup_col(Stmt *q, int i)
+{
+	return db_col_is_null(q, i) ? NULL : xstrdup(db_col_text(q, i));
+}
+
+int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditCaseEntry **out)
+{
+	char object[48], replaced[64], replacing[64], paths[4][128];
+	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
+	snprintf(replaced, sizeof replaced, "sag %lld erstattet af %%", (long long)case_id);
+	snprintf(replacing, sizeof replacing, "sag %% erstattet af %lld:%%", (long long)case_id);
+	snprintf(paths[0], sizeof paths[0], "* /d/%s/rounds/*/cases/%lld", d->code, (long long)case_id);
+	snprintf(paths[1], sizeof paths[1], "* /d/%s/rounds/*/cases/%lld/*", d->code, (long long)case_id);
+	snprintf(paths[2], sizeof paths[2], "* /d/%s/rounds/*/calibration/%lld", d->code, (long long)case_id);
+	snprintf(paths[3], sizeof paths[3], "* /d/%s/rounds/*/calibration/%lld/*", d->code, (long long)case_id);
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT a.at, a.login, u.name, a.action, a.detail, a.ip FROM audit a"
+	           " LEFT JOIN users u ON u.id = a.user_id"
+	           " WHERE a.id IN (SELECT id FROM audit WHERE object = ?1"
+	           "  UNION SELECT id FROM audit WHERE action = 'sample_replace' AND department_id = ?2"
+	           "   AND (detail LIKE ?3 OR detail LIKE ?4)"
+	           "  UNION SELECT id FROM audit WHERE action = 'access_denied'"
+	           "   AND (object GLOB ?5 OR object GLOB ?6 OR object GLOB ?7 OR object GLOB ?8))"
+	           " ORDER BY a.id");
+	db_bind_text(&q, 1, object);
+	db_bind_int(&q, 2, d->id);
+	db_bind_text(&q, 3, replaced);
+	db_bind_text(&q, 4, replacing);
+	for (int i = 0; i < 4; i++)
+		db_bind_text(&q, 5 + i, paths[i]);
+	AuditCaseEntry *v = NULL;
+	int n = 0, cap = 0;
+	while (db_step(&q)) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			v = xrealloc(v, (size_t)cap * sizeof *v);
+		}
+		AuditCaseEntry *e = &v[n++];
+		e->at = dup_col(&q, 0);
+		e->login = dup_col(&q, 1);
+		e->name = dup_col(&q, 2);
+		e->action = dup_col(&q, 3);
+		e->detail = dup_col(&q, 4);
+		e->ip = dup_col(&q, 5);
+	}
+	db_finalize(&q);
+	*out = v;
+	return n;
+}
+
+void audit_case_free(AuditCaseEntry *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(v[i].at);
+		free(v[i].login);
+		free(v[i].name);
+		free(v[i].action);
+		free(v[i].detail);
+		free(v[i].ip);
+	}
+	free(v);
+}
+
+static const char audit_case_usage[] = "brug: tilsyn audit case SAGSNUMMER --department KODE [--format json|text]";
+
+int cmd_audit_case(sqlite3 *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"department", required_argument, NULL, 'd'},
+		{"format", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *code = NULL, *format = "text";
+	int c;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': code = optarg; break;
+		case 'f': format = optarg; break;
+		default: return cli_fail("%s", audit_case_usage);
+		}
+	}
+	if (optind + 1 != argc || !*argv[optind])
+		return cli_fail("audit case: angiv ét sagsnummer (%s)", audit_case_usage);
+	const char *case_no = argv[optind];
+	if (!code)
+		return cli_fail("audit case: --department mangler (%s)", audit_case_usage);
+	if (!str_eq(format, "json") && !str_eq(format, "text"))
+		return cli_fail("audit case: --format skal være json eller text, ikke '%s'", format);
+	Department d;
+	if (!department_by_code(db, code, &d))
+		return cli_fail("audit case: afdelingen '%s' findes ikke", code);
+	int64_t case_id;
+	if (!audit_case_find(db, d.id, case_no, &case_id))
+		return cli_fail("audit case: sagen '%s' findes ikke i afdelingen %s", case_no, d.code);
+	AuditCaseEntry *v;
+	int n = audit_case_entries(db, &d, case_id, &v);
+	if (str_eq(format, "json")) {
+		json_t *all = json_array();
+		for (int i = 0; i < n; i++)
+			json_array_append_new(all, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "at", v[i].at, "login",
+			                                     v[i].login, "name", v[i].name, "action", audit_action_title(v[i].action),
+			                                     "detail", v[i].detail, "ip", v[i].ip));
+		json_dumpf(all, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(all);
+	} else {
+		printf("Logbog for sag %s i %s (%s): %d %s\n", case_no, d.name, d.code, n, n == 1 ? "post" : "poster");
+		for (int i = 0; i < n; i++) {
+			char at[40];
+			review_time_text(v[i].at, at);
+			printf("%s\t%s%s%s%s\t%s\t%s\t%s\n", at, v[i].login ? v[i].login : "ukendt", v[i].name ? " (" : "",
+			       v[i].name ? v[i].name : "", v[i].name ? ")" : "", audit_action_title(v[i].action),
+			       v[i].detail ? v[i].detail : "", v[i].ip ? v[i].ip : "");
+		}
+		printf("%s\n", audit_case_list_note);
+	}
+	audit_case_free(v, n);
+	char object[48], detail[200];
+	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
+	snprintf(detail, sizeof detail, "logbogen for sagen udskrevet (%d poster, %s)", n, format);
+	cli_audit(db, "audit_case_view", d.id, object, detail);
+	return 0;
+}
