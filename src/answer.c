@@ -47,6 +47,28 @@ int answer_value_allowed(const char *scale, const char *choices_json, const char
 	return 0;
 }
 
+/*
+** Checks an answer against its question's scale and the rules every answer follows: the
+** material-significance mark only on nej or delvist, a comment of at most 5000 characters,
+** and no CPR number anywhere. Returns 0, or -1 with *msg saying what is wrong.
+*/
+int answer_check(const char *scale, const char *choices_json, const AnswerInput *in, const char **msg)
+{
+	const char *value = in->value && *in->value ? in->value : NULL;
+	const char *comment = in->comment ? in->comment : "";
+	if (!answer_value_allowed(scale, choices_json, in->value))
+		*msg = _("Svaret passer ikke til spørgsmålet.");
+	else if (in->material && !str_eq(value, "nej") && !str_eq(value, "delvist"))
+		*msg = _("Kun et nej eller delvist svar kan have væsentlig betydning for afgørelsen.");
+	else if (strlen(comment) > 5000 || !utf8_valid(comment, strlen(comment)))
+		*msg = _("Kommentaren er for lang (højst 5000 tegn) eller indeholder ugyldige tegn.");
+	else if (cpr_find(comment) >= 0 || (value && cpr_find(value) >= 0))
+		*msg = _("Teksten ligner et CPR-nummer. CPR-numre må ikke skrives i tilsyn; henvis til sagen med sagsnummeret.");
+	else
+		return 0;
+	return -1;
+}
+
 /* The question, if it belongs to one of the round's catalogues. */
 static int round_question(sqlite3 *db, int64_t round_id, int64_t question_id, char scale[8], char **choices)
 {
@@ -80,26 +102,12 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 		*msg = _("Spørgsmålet hører ikke til dette tilsyn.");
 		return ANSWER_INVALID;
 	}
-	int allowed = answer_value_allowed(scale, choices, in->value);
+	int checked = answer_check(scale, choices, in, msg);
 	free(choices);
+	if (checked != 0)
+		return ANSWER_INVALID;
 	const char *value = in->value && *in->value ? in->value : NULL;
 	const char *comment = in->comment ? in->comment : "";
-	if (!allowed) {
-		*msg = _("Svaret passer ikke til spørgsmålet.");
-		return ANSWER_INVALID;
-	}
-	if (in->material && !str_eq(value, "nej") && !str_eq(value, "delvist")) {
-		*msg = _("Kun et nej eller delvist svar kan have væsentlig betydning for afgørelsen.");
-		return ANSWER_INVALID;
-	}
-	if (strlen(comment) > 5000 || !utf8_valid(comment, strlen(comment))) {
-		*msg = _("Kommentaren er for lang (højst 5000 tegn) eller indeholder ugyldige tegn.");
-		return ANSWER_INVALID;
-	}
-	if (cpr_find(comment) >= 0 || (value && cpr_find(value) >= 0)) {
-		*msg = _("Teksten ligner et CPR-nummer. CPR-numre må ikke skrives i tilsyn; henvis til sagen med sagsnummeret.");
-		return ANSWER_INVALID;
-	}
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT rc.review_status, a.value, a.material, a.comment, a.revision, coalesce(u.name, ''), a.updated_at"

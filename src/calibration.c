@@ -363,26 +363,12 @@ int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int6
 		*msg = _("Spørgsmålet hører ikke til dette tilsyn.");
 		return ANSWER_INVALID;
 	}
-	int allowed = answer_value_allowed(db_col_text(&q, 0), db_col_is_null(&q, 1) ? NULL : db_col_text(&q, 1), in->value);
+	int checked = answer_check(db_col_text(&q, 0), db_col_is_null(&q, 1) ? NULL : db_col_text(&q, 1), in, msg);
 	db_finalize(&q);
+	if (checked != 0)
+		return ANSWER_INVALID;
 	const char *value = in->value && *in->value ? in->value : NULL;
 	const char *comment = in->comment ? in->comment : "";
-	if (!allowed) {
-		*msg = _("Svaret passer ikke til spørgsmålet.");
-		return ANSWER_INVALID;
-	}
-	if (in->material && !str_eq(value, "nej") && !str_eq(value, "delvist")) {
-		*msg = _("Kun et nej eller delvist svar kan have væsentlig betydning for afgørelsen.");
-		return ANSWER_INVALID;
-	}
-	if (strlen(comment) > 5000 || !utf8_valid(comment, strlen(comment))) {
-		*msg = _("Kommentaren er for lang (højst 5000 tegn) eller indeholder ugyldige tegn.");
-		return ANSWER_INVALID;
-	}
-	if (cpr_find(comment) >= 0 || (value && cpr_find(value) >= 0)) {
-		*msg = _("Teksten ligner et CPR-nummer. CPR-numre må ikke skrives i tilsyn; henvis til sagen med sagsnummeret.");
-		return ANSWER_INVALID;
-	}
 	db_prepare(&q, db,
 	           "SELECT coalesce(k.reviewer_id, 0), k.status, a.question_id IS NOT NULL, coalesce(a.value, ''), a.material,"
 	           " a.comment FROM calibration_case k JOIN round_case rc ON rc.round_id = k.round_id AND rc.case_id = k.case_id"

@@ -392,6 +392,7 @@ typedef struct AnswerState {
 enum { ANSWER_SAVED = 0, ANSWER_CONFLICT = 1, ANSWER_INVALID = -1 };
 const char *answer_value_title(const char *v);
 int answer_value_allowed(const char *scale, const char *choices_json, const char *value);
+int answer_check(const char *scale, const char *choices_json, const AnswerInput *in, const char **msg);
 int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                 const User *by, AnswerState *current, const char **msg);
 int answer_missing(sqlite3 *db, int64_t round_id, int64_t case_id);
