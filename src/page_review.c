@@ -664,6 +664,8 @@ static void question_html(Req *r, const Question *qs, int i)
 	html_lit(b, "</fieldset>\n");
 }
 
+#define HISTORY_SHOWN 200
+
 static void history_html(Req *r, const Round *rd, const CaseInfo *ci)
 {
 	Buf *b = &r->out;
@@ -680,7 +682,9 @@ static void history_html(Req *r, const Round *rd, const CaseInfo *ci)
 	buf_init(&rows, 0);
 	int n = 0;
 	while (db_step(&q)) {
-		n++;
+		/* The newest changes are shown; the count says how many there are in all. */
+		if (++n > HISTORY_SHOWN)
+			continue;
 		const char *before = db_col_int(&q, 9) ? _("intet svar")
 		                                        : answer_text(r, db_col_text(&q, 3), (int)db_col_int(&q, 4), db_col_text(&q, 5));
 		html_fmt(&rows, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n", when(r, db_col_text(&q, 0)),
@@ -695,6 +699,8 @@ static void history_html(Req *r, const Round *rd, const CaseInfo *ci)
 		            "<th scope=\"col\">Før</th><th scope=\"col\">Efter</th></tr></thead>\n<tbody>\n");
 		buf_append(b, rows.data, rows.len);
 		html_lit(b, "</tbody>\n</table></div>\n");
+		if (n > HISTORY_SHOWN)
+			html_fmt(b, "<p class=\"hint\">Viser de %d seneste af %d ændringer.</p>\n", HISTORY_SHOWN, n);
 	} else {
 		html_lit(b, "<p>Ingen svar er gemt endnu.</p>\n");
 	}
