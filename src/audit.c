@@ -10,6 +10,8 @@
 
 #define AUDIT_HASH_BYTES 32
 
+static _Thread_local int t_failed;
+
 static void hash_field(crypto_generichash_state *st, const char *s)
 {
 	uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX; /* NULL differs from "" */
@@ -90,7 +92,21 @@ int audit_log(sqlite3 *db, const AuditEntry *e)
 		else
 			db_rollback(db);
 	}
+	if (rc != SQLITE_OK)
+		t_failed = 1;
 	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* Whether an entry of this thread could not be written since the last reset: the server
+** then withholds what it was about to show (see http.c), as a read must not go unlogged. */
+int audit_failed(void)
+{
+	return t_failed;
+}
+
+void audit_failed_reset(void)
+{
+	t_failed = 0;
 }
 
 /* Recomputes the chain. Returns 0 when intact; else -1 and the id of the first entry

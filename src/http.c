@@ -453,6 +453,18 @@ static void write_failure_reply(Req *r)
 	http_error(r, 503, text);
 }
 
+/* Every read of case data is logged; when the entry could not be written, the page that was
+** about to be shown is withheld (fail closed) and the person told why. */
+static void audit_failure_reply(Req *r)
+{
+	if (!audit_failed() || r->status < 200 || r->status > 299)
+		return;
+	const char *cause = db_write_error_text(db_write_failed());
+	r->content_type = "text/html; charset=utf-8";
+	http_error(r, 503, arena_printf(r->arena, _("Opslaget kunne ikke skrives i logbogen, så siden vises ikke. %s"),
+	                                cause ? cause : _("Prøv igen om lidt, og kontakt administratoren, hvis det varer ved.")));
+}
+
 /* Runs the request; a bug found on the way (fatal()) ends it with a Danish 500 page
 ** instead of taking the whole server down. */
 static void run_guarded(Req *r, Conn *cc)
@@ -468,6 +480,7 @@ static void run_guarded(Req *r, Conn *cc)
 			dispatch(r, cc->body.data ? cc->body.data : "", cc->body.len);
 		fatal_recover_at(NULL);
 		write_failure_reply(r);
+		audit_failure_reply(r);
 		return;
 	}
 	db_rollback(r->db);
@@ -529,6 +542,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	r.tls = tls != NULL;
 
 	db_write_failed_reset();
+	audit_failed_reset();
 	run_guarded(&r, cc);
 	db_rollback(r.db); /* a handler that left a transaction open had a bug; never keep it */
 

@@ -131,6 +131,8 @@ typedef struct AuditEntry {
 } AuditEntry;
 int audit_log(sqlite3 *db, const AuditEntry *e);
 int audit_verify(sqlite3 *db, int64_t *first_bad);
+int audit_failed(void);
+void audit_failed_reset(void);
 
 /* ---- department.c ---- */
 typedef struct Department {

@@ -168,9 +168,14 @@ test('web app on a full disk: 503 with the Danish cause, the server stays up, no
     const login = await late.login('leder.barn');
     assert.equal(login.status, 503);
     assert.match(login.text, CAUSE);
-    // The server is still up and reads work.
+    // The server is still up. A case page cannot be shown, because the read could not be
+    // written to the audit log: it fails closed and says why.
     assert.equal(server.proc.exitCode, null);
-    assert.equal((await client.get(`${base}/cases/${caseId}`)).status, 200);
+    const withheld = await client.get(`${base}/cases/${caseId}`);
+    assert.equal(withheld.status, 503);
+    assert.match(withheld.text, /kunne ikke skrives i logbogen/);
+    assert.doesNotMatch(withheld.text, /skrevet på en fuld disk/, 'no case content in the refusal');
+    assert.equal((await client.get('/healthz')).status, 200);
 
     // Room again: saving works, and nothing from before is lost.
     rmSync(filler);
