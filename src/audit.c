@@ -1,11 +1,14 @@
 /*
 ** The audit log: who did what, when, to which object. Entries are only ever appended; each
 ** carries BLAKE2b(previous hash, its own fields), so editing or deleting an entry in the
-** database file breaks the chain from that entry on, which audit_verify() finds.
+** database file breaks the chain from that entry on, which audit_verify() finds. Retention
+** (retention.c) deletes the oldest entries through audit_purge(), which first records the
+** newest deleted entry's id and hash as the anchor the chain is then verified from.
 */
 #include "tilsyn.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #define AUDIT_HASH_BYTES 32
@@ -55,7 +58,13 @@ int audit_log(sqlite3 *db, const AuditEntry *e)
 	int64_t id = 1;
 	Stmt q;
 	db_prepare(&q, db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
-	if (db_step(&q)) {
+	int found = db_step(&q);
+	if (!found) { /* retention may have deleted every entry: the anchor stands in for the newest */
+		db_finalize(&q);
+		db_prepare(&q, db, "SELECT last_id, last_hash FROM audit_anchor");
+		found = db_step(&q);
+	}
+	if (found) {
 		size_t n;
 		const void *h = db_col_blob(&q, 1, &n);
 		if (n == AUDIT_HASH_BYTES)
@@ -109,12 +118,63 @@ void audit_failed_reset(void)
 	t_failed = 0;
 }
 
-/* Recomputes the chain. Returns 0 when intact; else -1 and the id of the first entry
-** whose hash does not match (or that follows a gap). */
+/* The anchor that retention leaves (audit_purge): id and hash of the newest deleted entry.
+** 1 when there is one, 0 when nothing was ever deleted, -1 when it is malformed. */
+static int anchor_read(sqlite3 *db, int64_t *id, unsigned char hash[AUDIT_HASH_BYTES])
+{
+	Stmt q;
+	db_prepare(&q, db, "SELECT last_id, last_hash FROM audit_anchor");
+	int rc = 0;
+	if (db_step(&q)) {
+		size_t n;
+		const void *h = db_col_blob(&q, 1, &n);
+		*id = db_col_int(&q, 0);
+		rc = n == AUDIT_HASH_BYTES && *id > 0 ? 1 : -1;
+		if (rc > 0)
+			memcpy(hash, h, n);
+	}
+	db_finalize(&q);
+	return rc;
+}
+
+/* The object and the hash text by which an audit_purge entry names the anchor it set. */
+static void anchor_names(int64_t id, const unsigned char hash[AUDIT_HASH_BYTES], char object[32],
+                         char hex[2 * AUDIT_HASH_BYTES + 1])
+{
+	snprintf(object, 32, "audit:%lld", (long long)id);
+	hex_encode(hex, hash, AUDIT_HASH_BYTES);
+}
+
+/* Whether a kept entry (so one inside the verified chain) recorded setting this anchor: an
+** anchor moved by hand to hide more deleted entries matches no such entry. */
+static int anchor_recorded(sqlite3 *db, int64_t id, const unsigned char hash[AUDIT_HASH_BYTES])
+{
+	char object[32], hex[2 * AUDIT_HASH_BYTES + 1];
+	anchor_names(id, hash, object, hex);
+	Stmt q;
+	db_prepare(&q, db, "SELECT detail FROM audit WHERE action = 'audit_purge' AND object = ?1");
+	db_bind_text(&q, 1, object);
+	int found = 0;
+	while (!found && db_step(&q))
+		found = !db_col_is_null(&q, 0) && strstr(db_col_text(&q, 0), hex) != NULL;
+	db_finalize(&q);
+	return found;
+}
+
+/* Recomputes the chain, from the anchor when retention has deleted the oldest entries.
+** Returns 0 when intact; else -1 and the id of the first entry whose hash does not match
+** (or that follows a gap, or follows an anchor no kept entry accounts for). */
 int audit_verify(sqlite3 *db, int64_t *first_bad)
 {
-	unsigned char prev[AUDIT_HASH_BYTES] = {0};
-	int64_t expect_id = 0;
+	unsigned char prev[AUDIT_HASH_BYTES] = {0}, anchor_hash[AUDIT_HASH_BYTES] = {0};
+	int64_t anchor = 0;
+	int anchored = anchor_read(db, &anchor, anchor_hash);
+	if (anchored < 0) {
+		*first_bad = anchor + 1;
+		return -1;
+	}
+	memcpy(prev, anchor_hash, sizeof prev);
+	int64_t expect_id = anchor;
 	int ok = 1;
 	Stmt q;
 	db_prepare(&q, db,
@@ -140,5 +200,91 @@ int audit_verify(sqlite3 *db, int64_t *first_bad)
 		expect_id = id;
 	}
 	db_finalize(&q);
+	if (ok && anchored && !anchor_recorded(db, anchor, anchor_hash)) {
+		ok = 0;
+		*first_bad = anchor + 1;
+	}
 	return ok ? 0 : -1;
+}
+
+/*
+** Deletes the oldest entries: those from the start of the log up to the first entry at or
+** after `before` (ISO time, as `at`), so what is left is one unbroken tail. The chain is
+** verified first, as a broken log is evidence and is not cut; then the anchor moves to the
+** newest deleted entry, the entries go, and an audit_purge entry by `who` naming the
+** anchor is appended. Runs in the caller's transaction. Returns 0 with *deleted (0 when
+** nothing is old enough) and *anchor_id, or -1 with a Danish message.
+*/
+int audit_purge(sqlite3 *db, const char *before, const AuditEntry *who, int64_t *deleted, int64_t *anchor_id,
+                char *err, size_t errlen)
+{
+	*deleted = 0;
+	*anchor_id = 0;
+	int64_t bad = 0;
+	if (audit_verify(db, &bad) != 0) {
+		snprintf(err, errlen,
+		         _("Logbogen er brudt ved post %lld, så ingen poster slettes, før det er undersøgt (se tilsyn audit "
+		           "verify)."),
+		         (long long)bad);
+		return -1;
+	}
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT id, hash, at, (SELECT count(*) FROM audit o WHERE o.id <= a.id) FROM audit a"
+	           " WHERE a.id < coalesce((SELECT min(id) FROM audit WHERE at >= ?1), (SELECT max(id) FROM audit) + 1)"
+	           " ORDER BY a.id DESC LIMIT 1");
+	db_bind_text(&q, 1, before);
+	if (!db_step(&q)) {
+		db_finalize(&q);
+		return 0;
+	}
+	int64_t last = db_col_int(&q, 0), count = db_col_int(&q, 3);
+	unsigned char hash[AUDIT_HASH_BYTES];
+	size_t n;
+	const void *h = db_col_blob(&q, 1, &n);
+	memcpy(hash, h, n == AUDIT_HASH_BYTES ? n : 0);
+	char last_at[32];
+	snprintf(last_at, sizeof last_at, "%s", db_col_text(&q, 2));
+	db_finalize(&q);
+
+	char now[32];
+	time_iso(now, time(NULL));
+	db_prepare(&q, db,
+	           "INSERT INTO audit_anchor (one, last_id, last_hash, last_at, deleted, updated_at)"
+	           " VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id,"
+	           " last_hash = excluded.last_hash, last_at = excluded.last_at,"
+	           " deleted = audit_anchor.deleted + excluded.deleted, updated_at = excluded.updated_at");
+	db_bind_int(&q, 1, last);
+	db_bind_blob(&q, 2, hash, sizeof hash);
+	db_bind_text(&q, 3, last_at);
+	db_bind_int(&q, 4, count);
+	db_bind_text(&q, 5, now);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc == SQLITE_OK) {
+		db_prepare(&q, db, "DELETE FROM audit WHERE id <= ?1");
+		db_bind_int(&q, 1, last);
+		rc = db_done(&q);
+		db_finalize(&q);
+	}
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, _("Logbogens gamle poster kunne ikke slettes: %s"), db_errmsg(db));
+		return -1;
+	}
+	char object[32], hex[2 * AUDIT_HASH_BYTES + 1], detail[400];
+	anchor_names(last, hash, object, hex);
+	snprintf(detail, sizeof detail,
+	         "%lld poster fra før %.10s slettet efter opbevaringsreglen; kæden fortsætter fra post %lld med hash %s",
+	         (long long)count, before, (long long)last, hex);
+	AuditEntry e = *who;
+	e.action = "audit_purge";
+	e.object = object;
+	e.detail = detail;
+	if (audit_log(db, &e) != 0) {
+		snprintf(err, errlen, _("Sletningen kunne ikke skrives i logbogen: %s"), db_errmsg(db));
+		return -1;
+	}
+	*deleted = count;
+	*anchor_id = last;
+	return 0;
 }

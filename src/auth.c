@@ -22,13 +22,18 @@ static const struct {
 	[ROLE_EKSTERN] = {"ekstern", "ekstern konsulent"},
 };
 
+/* An invited outside reviewer is an ekstern by role: named and shown as one. */
 const char *role_code(Role r)
 {
+	if (r == ROLE_EKSTERN_INVITED)
+		r = ROLE_EKSTERN;
 	return (unsigned)r < ROLE_COUNT ? roles[r].code : "";
 }
 
 const char *role_title(Role r)
 {
+	if (r == ROLE_EKSTERN_INVITED)
+		r = ROLE_EKSTERN;
 	return (unsigned)r < ROLE_COUNT ? _(roles[r].title) : "";
 }
 
@@ -44,7 +49,9 @@ Role role_parse(const char *s)
 ** The powers of each role (../shared/domain.md): the working group (leder, koordinator)
 ** sees all assessments of its department; caseworkers and external reviewers only what
 ** a later check on the object gives them; administrators manage users and departments
-** but see no case content unless they also hold a role in the department.
+** but see no case content unless they also hold a role in the department. An external
+** reviewer invited to an ekstern round (ROLE_EKSTERN_INVITED, given by the router only on
+** that round's pages) has the working group's powers there, and never the leder's.
 */
 int auth_allows(Perm p, int is_admin, Role dept_role)
 {
@@ -57,7 +64,7 @@ int auth_allows(Perm p, int is_admin, Role dept_role)
 	case PERM_DEPT_MEMBER:
 		return dept_role != ROLE_NONE;
 	case PERM_DEPT_WORKGROUP:
-		return dept_role == ROLE_LEDER || dept_role == ROLE_KOORDINATOR;
+		return dept_role == ROLE_LEDER || dept_role == ROLE_KOORDINATOR || dept_role == ROLE_EKSTERN_INVITED;
 	case PERM_DEPT_LEDER:
 		return dept_role == ROLE_LEDER;
 	}

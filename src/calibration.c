@@ -206,7 +206,7 @@ int calibration_remove(sqlite3 *db, const Round *r, int64_t case_id, const Revie
 static int second_reviewer_problem(sqlite3 *db, const Round *r, const CalCase *c, int64_t reviewer_id, char *name,
                                    size_t namelen, char *msg, size_t n)
 {
-	if (!review_reviewer_ok(db, r->department_id, reviewer_id, name, namelen))
+	if (!review_reviewer_ok(db, r, reviewer_id, name, namelen))
 		return fail(msg, n, _("Den valgte person er ikke aktiv medarbejder i afdelingen og kan ikke gennemgå sager her."));
 	if (!c->first)
 		return fail(msg, n, _("Sag %s har ingen første gennemgående; fordel den først."), c->case_no);
@@ -290,7 +290,7 @@ int calibration_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewer
 		for (int j = 0; j < k; j++)
 			if (reviewers[j] == reviewers[k])
 				rc = fail(msg, n, _("Den samme person er valgt to gange."));
-		if (rc == 0 && !review_reviewer_ok(db, r->department_id, reviewers[k], names[k], sizeof names[k]))
+		if (rc == 0 && !review_reviewer_ok(db, r, reviewers[k], names[k], sizeof names[k]))
 			rc = fail(msg, n, _("En af de valgte er ikke aktiv medarbejder i afdelingen og kan ikke gennemgå sager her."));
 		if (rc == 0) {
 			db_prepare(&q, db, "SELECT count(*) FROM calibration_case WHERE round_id = ?1 AND reviewer_id = ?2");

@@ -18,8 +18,26 @@ static int fail(char *err, size_t n, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err, n, fmt, ap);
+	int len = vsnprintf(err, n, fmt, ap);
 	va_end(ap);
+	/* The message is shown on pages and written as JSON, so it must be UTF-8 (found by
+	** tests/fuzz/fuzz_json.c): one cut short (a long title quoted in it) must not end inside
+	** a character, and bytes quoted from the input by jansson's error text become '?'. */
+	if (n && len >= 0 && (size_t)len >= n) {
+		size_t end = strlen(err), start = end;
+		while (start > 0 && ((unsigned char)err[start - 1] & 0xC0) == 0x80)
+			start--;
+		if (start > 0 && !utf8_valid(err + start - 1, end - start + 1))
+			err[start - 1] = 0;
+	}
+	for (size_t i = 0, m = n ? strlen(err) : 0; i < m;) {
+		unsigned char c = (unsigned char)err[i];
+		size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (i + k <= m && utf8_valid(err + i, k))
+			i += k;
+		else
+			err[i++] = '?';
+	}
 	return -1;
 }
 
@@ -106,6 +124,8 @@ int catalogue_validate(json_t *root, char *err, size_t n)
 	const char *code = str_field(root, "code");
 	if (!valid_code(code, 0, 64))
 		return fail(err, n, _("Kataloget mangler en kode (små bogstaver, tal og '-')."));
+	if (cpr_find(code) >= 0)
+		return fail(err, n, _("Katalogets kode ligner et CPR-nummer; CPR-numre må ikke stå i et katalog."));
 	char why_buf[80];
 	const char *why = text_problem(str_field(root, "title"), 200, why_buf, sizeof why_buf);
 	if (why)
@@ -140,6 +160,11 @@ int catalogue_validate(json_t *root, char *err, size_t n)
 			if (!valid_code(qc, 1, 32)) {
 				rc = fail(err, n, _("Katalog %s, afsnit %zu, spørgsmål %zu: koden skal være STORE bogstaver, tal og "
 				                    "'-' (højst 32 tegn)."), code, s + 1, k + 1);
+				break;
+			}
+			if (cpr_find(qc) >= 0) {
+				rc = fail(err, n, _("Katalog %s, afsnit %zu, spørgsmål %zu: koden ligner et CPR-nummer; CPR-numre må ikke "
+				                    "stå i et katalog."), code, s + 1, k + 1);
 				break;
 			}
 			if (json_object_get(seen, qc)) {

@@ -18,8 +18,9 @@ static int user_in_department(sqlite3 *db, const Round *r, const char *login, in
 	User u;
 	if (!user_by_login(db, login, &u))
 		return cli_fail("round assign: brugeren '%s' findes ikke", login);
-	if (!review_reviewer_ok(db, r->department_id, u.id, NULL, 0))
-		return cli_fail("round assign: '%s' er ikke aktiv medarbejder i tilsynets afdeling", login);
+	if (!review_reviewer_ok(db, r, u.id, NULL, 0))
+		return cli_fail("round assign: '%s' er ikke aktiv medarbejder i tilsynets afdeling (eller ekstern konsulent "
+		                "inviteret til tilsynet)", login);
 	*id = u.id;
 	return 0;
 }
@@ -46,7 +47,12 @@ static int assign_auto(sqlite3 *db, const Round *r, const char *list)
 		if (n == 0)
 			return cli_fail("--reviewers: angiv mindst ét login, adskilt med komma");
 	} else {
-		n = review_default_reviewers(db, r->department_id, ids, MAX_REVIEWERS);
+		/* An ekstern round is reviewed by the outside reviewers invited to it. */
+		n = str_eq(r->kind, "ekstern") ? external_reviewers(db, r, ids, MAX_REVIEWERS)
+		                               : review_default_reviewers(db, r->department_id, ids, MAX_REVIEWERS);
+		if (n == 0 && str_eq(r->kind, "ekstern"))
+			return cli_fail("round assign: ingen ekstern konsulent er inviteret til tilsynet; brug tilsyn round invite "
+			                "eller angiv --reviewers");
 		if (n == 0)
 			return cli_fail("round assign: afdelingen har ingen koordinator eller rådgiver; angiv --reviewers");
 	}

@@ -453,10 +453,20 @@ int cmd_round(sqlite3 *db, int argc, char **argv)
 		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);
 		return rc ? rc : cmd_round_sheet(db, &r, argc, argv);
 	}
+	if (str_eq(argv[1], "plan") || str_eq(argv[1], "phase")) {
+		Round r;
+		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);
+		return rc ? rc : str_eq(argv[1], "plan") ? cmd_round_plan(db, &r, argc, argv) : cmd_round_phase(db, &r, argc, argv);
+	}
 	if (str_eq(argv[1], "calibrate")) {
 		Round r;
 		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);
 		return rc ? rc : cmd_round_calibrate(db, &r, argc, argv);
+	}
+	if (str_eq(argv[1], "invite") || str_eq(argv[1], "uninvite")) { /* cmd_external.c */
+		Round r;
+		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);
+		return rc ? rc : cmd_round_invite(db, &r, argc, argv);
 	}
 	return cli_fail("ukendt underkommando 'round %s' (se tilsyn round --help)", argv[1]);
 }

@@ -185,6 +185,9 @@ int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv)
 		print_results_csv(x, n);
 	} else {
 		print_results_text(r, x, n);
+		char note[700];
+		if (retention_round_text(db, r->id, note, sizeof note))
+			printf("%s\n", note);
 	}
 	results_free(x, n);
 	return 0;

@@ -283,6 +283,452 @@ static int demo_history(sqlite3 *db, const char **msg)
 	return 0;
 }
 
+/*
+** The working groups of both departments, the planning answers of every demo round, and
+** the phase history of the two finished 2025 rounds (with the reason one of them moved on
+** before every caseworker had had feedback). The history is dated back then.
+*/
+static int demo_workgroups_and_phases(sqlite3 *db, const char **msg)
+{
+	static const struct {
+		const char *department, *login, *function;
+	} members[] = {
+		{"BHS", "leder.barn", "leder"},
+		{"BHS", "koordinator.barn", "koordinator"},
+		{"BHS", "anne", "raadgiver"},
+		{"VHS", "leder.voksen", "leder"},
+		{"VHS", "koordinator.voksen", "koordinator"},
+		{"VHS", "signe", "raadgiver"},
+		{"VHS", "peter", "raadgiver"},
+	};
+	static char err[300];
+	ReviewBy by = {.login = "demo"};
+	if (db_begin(db) != SQLITE_OK)
+		return -1;
+	for (size_t i = 0; i < COUNT(members); i++) {
+		Department d;
+		User u;
+		if (!department_by_code(db, members[i].department, &d) || !user_by_login(db, members[i].login, &u))
+			goto fail_db;
+		if (workgroup_set(db, &d, u.id, members[i].function, &by, err, sizeof err) < 0)
+			goto fail;
+	}
+	/* The planning answers, written by each department's koordinator when the round was made. */
+	Stmt q;
+	db_prepare(&q, db,
+	           "INSERT INTO round_plan (round_id, performers, planned_cases, selection, timing, gathering, stopop_meetings,"
+	           " updated_at, updated_by)"
+	           " SELECT r.id, CASE d.code WHEN 'BHS' THEN 'Mette Juhl (koordinator) og Anne Bækgaard gennemgår sagerne;"
+	           " Karen Holm (leder) følger op på akutte sager.' ELSE 'Birgitte Lund (koordinator), Signe Økjær og Peter Dahl"
+	           " gennemgår sagerne; Jens Ravn (leder) følger op på akutte sager.' END,"
+	           " CASE r.kind WHEN 'uddybende' THEN 20 ELSE 30 END,"
+	           " CASE r.kind WHEN 'uddybende' THEN 'Tilfældig stikprøve af sager med afgørelse inden for det seneste år,"
+	           " set med de to temaers briller.' ELSE 'Tilfældig stikprøve af hele sagslisten; sager gennemgået de sidste"
+	           " 12 måneder er udeladt.' END,"
+	           " 'Gennemgang fra ' || r.planned_start || ' til ' || r.planned_end || ', med et stop-op-møde midtvejs.',"
+	           " 'Svarene registreres direkte i tilsyn. Koordinatoren samler resultaterne til ledelsen og til"
+	           " personalemødet, hvor de fremlægges uden sagsnumre og navne.', 1, r.created_at, u.id"
+	           " FROM round r JOIN department d ON d.id = r.department_id"
+	           " JOIN membership m ON m.department_id = d.id AND m.role = 'koordinator' JOIN users u ON u.id = m.user_id"
+	           " ORDER BY r.id");
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc != SQLITE_OK)
+		goto fail_db;
+	/* The finished rounds went through every phase; days after the planned start. */
+	static const struct {
+		const char *from, *to;
+		int day;
+		const char *login, *reason;
+	} steps[] = {
+		{"planlaegning", "udvaelgelse", 0, "koordinator.barn", NULL},
+		{"udvaelgelse", "gennemgang", 0, "koordinator.barn", NULL},
+		{"gennemgang", "analyse", 35, "koordinator.barn", NULL},
+		{"analyse", "tilbagemelding", 45, "leder.barn", NULL},
+		{"tilbagemelding", "opfoelgning", 70, "leder.barn",
+		 "To rådgivere er på kursus; de får deres individuelle tilbagemelding, når de er tilbage."},
+		{"opfoelgning", "afsluttet", 120, "leder.barn", NULL},
+	};
+	db_prepare(&q, db, "SELECT id, planned_start FROM round WHERE phase = 'afsluttet' ORDER BY id");
+	int64_t ids[2];
+	char starts[2][11];
+	int nrounds = 0;
+	while (db_step(&q) && nrounds < 2) {
+		ids[nrounds] = db_col_int(&q, 0);
+		snprintf(starts[nrounds++], sizeof starts[0], "%s", db_col_text(&q, 1));
+	}
+	db_finalize(&q);
+	for (int k = 0; k < nrounds; k++) {
+		for (size_t i = 0; i < COUNT(steps); i++) {
+			/* Only the first round left feedback for later; the second gave it all in time. */
+			const char *reason = k == 0 ? steps[i].reason : NULL;
+			db_prepare(&q, db,
+			           "INSERT INTO round_phase_change (round_id, from_phase, to_phase, reason, at, by_id, by_name)"
+			           " SELECT ?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', ?5, '+' || ?6 || ' days', '+' || ?7 || ' hours'),"
+			           " u.id, u.name FROM users u WHERE u.login = ?8");
+			db_bind_int(&q, 1, ids[k]);
+			db_bind_text(&q, 2, steps[i].from);
+			db_bind_text(&q, 3, steps[i].to);
+			db_bind_text(&q, 4, reason);
+			db_bind_text(&q, 5, starts[k]);
+			db_bind_int(&q, 6, steps[i].day);
+			db_bind_int(&q, 7, 9 + (int64_t)i);
+			db_bind_text(&q, 8, steps[i].login);
+			rc = db_done(&q);
+			db_finalize(&q);
+			if (rc != SQLITE_OK)
+				goto fail_db;
+		}
+		db_prepare(&q, db,
+		           "UPDATE round SET finished_at = (SELECT max(at) FROM round_phase_change WHERE round_id = ?1) WHERE id = ?1");
+		db_bind_int(&q, 1, ids[k]);
+		rc = db_done(&q);
+		db_finalize(&q);
+		if (rc != SQLITE_OK)
+			goto fail_db;
+	}
+	return db_commit(db) == SQLITE_OK ? 0 : -1;
+fail_db:
+	snprintf(err, sizeof err, "%s", _("Demoens arbejdsgrupper og faser kunne ikke gemmes."));
+fail:
+	*msg = err;
+	db_rollback(db);
+	return -1;
+}
+
+/*
+** An external review in the adults' department, under way: a consultancy (the user ekstern)
+** reviews socialpædagogisk støtte (SEL § 85) and botilbud (SEL §§ 107 and 108). The
+** expectation alignment is written, the sample drawn from those provisions, the consultant
+** invited by the leder and given a few cases, the first of them reviewed.
+*/
+static int demo_external_review(sqlite3 *db, const char **msg)
+{
+	static const char *const expectation[EXPECTATION_FIELDS] = {
+		"Om vores afgørelser om socialpædagogisk støtte efter § 85 og om botilbud efter §§ 107 og 108 bygger på en "
+		"tilstrækkelig sagsoplysning, og om borgerens egne ønsker tydeligt indgår i vurderingen.",
+		"Vi har fået flere afgørelser om § 85 omgjort i Ankestyrelsen og frygter, at begrundelserne er for "
+		"standardprægede. Ved revisitation til botilbud bliver fristerne ofte overskredet.",
+		"Ja. Siden 1. marts 2026 har vi brugt en ny skabelon til afgørelsesbreve og en fast procedure for "
+		"partshøring. Vi vil gerne vide, om de bruges, og om de har løftet kvaliteten.",
+		"Det overordnede ledelsestilsyn i foråret 2026 viste mangler i handleplanerne efter § 141. Resultaterne blev "
+		"taget godt imod på personalemødet, men rådgiverne efterlyste konkrete eksempler på gode begrundelser.",
+		"Fire rådgivere med mellem et og tolv års erfaring, heraf én nyuddannet. To er socialrådgivere, to har en "
+		"pædagogisk baggrund. En faglig koordinator på 30 timer om ugen.",
+		"Sagerne fordeles i to teams efter bopælsdistrikt. Visitationsudvalget mødes hver anden uge og træffer "
+		"afgørelse om botilbud; § 85-sager afgøres af rådgiveren med sparring fra koordinatoren.",
+		"SEL § 85 (socialpædagogisk støtte) og botilbud efter SEL §§ 107 og 108: forvaltningsretlige, "
+		"retssikkerhedsmæssige og socialfaglige spørgsmål i afgørelser fra de seneste 18 måneder.",
+	};
+	static char err[300];
+	Department d;
+	User leder, consultant;
+	if (!department_by_code(db, "VHS", &d) || !user_by_login(db, "leder.voksen", &leder) ||
+	    !user_by_login(db, "ekstern", &consultant))
+		return *msg = _("Demoens eksterne tilsyn mangler sin afdeling eller sine brugere."), -1;
+	SampleRequest req = {.size = RECOMMENDED_UDDYBENDE, .exclude_months = 12,
+	                     .seed_hex = "5eed000000000000000000000000000000000000000000000000000000002085",
+	                     .filters = {.provisions = {"SEL § 85", "SEL § 107", "SEL § 108"}, .nprovisions = 3}};
+	ReviewBy by = {.user_id = leder.id, .login = leder.login};
+	ReviewBy by_consultant = {.user_id = consultant.id, .login = consultant.login};
+	int64_t id, drawn, cases[4];
+	int ncases = 0;
+	Round r;
+	if (db_begin(db) != SQLITE_OK)
+		return -1;
+	if (round_create(db, &d, "ekstern", "Eksternt tilsyn 2026: § 85 og botilbud", NULL, NULL, 0, "2026-11-02",
+	                 "2026-12-18", "demo", &id, msg) != 0 ||
+	    !round_by_id(db, id, &r) || sample_draw(db, &r, &req, "demo", &drawn, msg) != 0)
+		goto fail_msg;
+	round_by_id(db, id, &r);
+	if (external_invite(db, &r, consultant.id, &by, err, sizeof err) != 0 ||
+	    expectation_save(db, &r, expectation, &by_consultant, err, sizeof err) != 0)
+		goto fail;
+	Stmt q;
+	db_prepare(&q, db, "SELECT case_id FROM round_case WHERE round_id = ?1 AND status = 'udtrukket' ORDER BY sample_key");
+	db_bind_int(&q, 1, r.id);
+	while (ncases < (int)COUNT(cases) && db_step(&q))
+		cases[ncases++] = db_col_int(&q, 0);
+	db_finalize(&q);
+	for (int i = 0; i < ncases; i++)
+		if (review_assign(db, &r, cases[i], consultant.id, &by, err, sizeof err) != 0)
+			goto fail;
+	/* The consultant has reviewed the first case. */
+	uint32_t seed = 85u;
+	db_prepare(&q, db,
+	           "SELECT q.id, q.scale, q.choices FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
+	           " WHERE rc.round_id = ?1 AND q.scale <> 'text' ORDER BY rc.position, q.position");
+	db_bind_int(&q, 1, r.id);
+	while (ncases && db_step(&q)) {
+		AnswerInput in = {.value = demo_value(db_col_text(&q, 1), db_col_is_null(&q, 2) ? NULL : db_col_text(&q, 2), 60,
+		                                      &seed),
+		                  .seen_revision = -1};
+		in.comment = str_eq(in.value, "nej") ? "Begrundelsen nævner ikke, hvilke oplysninger afgørelsen bygger på." : "";
+		AnswerState state;
+		if (answer_save(db, r.id, cases[0], db_col_int(&q, 0), &in, &consultant, &state, msg) == ANSWER_INVALID) {
+			db_finalize(&q);
+			goto fail_msg;
+		}
+	}
+	db_finalize(&q);
+	int missing;
+	if (ncases && review_finish(db, &r, cases[0], &by_consultant, &missing, err, sizeof err) != 0)
+		goto fail;
+	return db_commit(db) == SQLITE_OK ? 0 : -1;
+fail:
+	*msg = err;
+fail_msg:
+	db_rollback(db);
+	return -1;
+}
+
+/* The external review's meetings: the expectation alignment was agreed at one, and the two
+** oral feedbacks (to management, to the staff) are planned. Made last, so that the meetings
+** of the other demo rounds keep the numbers they had. */
+static int demo_external_meetings(sqlite3 *db, const char **msg)
+{
+	static const MeetingInput meetings[] = {
+		{.kind = "forventning", .date = "2026-10-27", .time = "10:00", .status = "afholdt",
+		 .participants = "Jens Ravn, Birgitte Lund, Camilla Berg (konsulent)",
+		 .minutes = "Fokus aftalt: § 85 og botilbud efter §§ 107 og 108. Konsulenten gennemgår 20 sager i november."},
+		{.kind = "ledelse", .date = "2026-12-15", .time = "13:00", .status = "planlagt",
+		 .participants = "Jens Ravn, Birgitte Lund, Camilla Berg (konsulent)"},
+		{.kind = "personale", .date = "2026-12-17", .time = "09:00", .status = "planlagt",
+		 .participants = "Hele afdelingen; Camilla Berg (konsulent) fremlægger"},
+	};
+	static char err[300];
+	Department d;
+	User leder;
+	if (!department_by_code(db, "VHS", &d) || !user_by_login(db, "leder.voksen", &leder))
+		return *msg = _("Demoens eksterne tilsyn mangler sin afdeling eller sin leder."), -1;
+	int64_t round_id = 0;
+	Stmt q;
+	db_prepare(&q, db, "SELECT coalesce(min(id), 0) FROM round WHERE kind = 'ekstern' AND department_id = ?1");
+	db_bind_int(&q, 1, d.id);
+	if (db_step(&q))
+		round_id = db_col_int(&q, 0);
+	db_finalize(&q);
+	if (!round_id)
+		return *msg = _("Demoens eksterne tilsyn mangler."), -1;
+	if (db_begin(db) != SQLITE_OK)
+		return -1;
+	for (size_t i = 0; i < COUNT(meetings); i++) {
+		MeetingInput in = meetings[i];
+		in.round_id = round_id;
+		int64_t meeting_id;
+		if (meeting_add(db, &d, &in, leder.id, &meeting_id, err, sizeof err) != 0) {
+			db_rollback(db);
+			*msg = err;
+			return -1;
+		}
+	}
+	return db_commit(db) == SQLITE_OK ? 0 : -1;
+}
+
+/*
+** The children's department's year as an annual plan (tilsyn plan, the årshjul page): the
+** spring overordnet and autumn uddybende rounds of 2026 are already dated, so this adds the
+** next year's first tilsyn, planned but not yet sampled, with its planning answers, so the
+** plan for 2027 has begun and the calendar reaches into it.
+*/
+static int demo_year_plan(sqlite3 *db, const char **msg)
+{
+	static char err[300];
+	Department d;
+	User coordinator;
+	Round r;
+	int64_t id;
+	if (!department_by_code(db, "BHS", &d) || !user_by_login(db, "koordinator.barn", &coordinator) ||
+	    db_begin(db) != SQLITE_OK) {
+		*msg = _("Demoens årshjul kunne ikke gemmes.");
+		return -1;
+	}
+	ReviewBy by = {.user_id = coordinator.id, .login = coordinator.login};
+	RoundPlanInput plan = {
+		.performers = "Mette Juhl (koordinator) og Anne Bækgaard gennemgår sagerne; Karen Holm (leder) følger op.",
+		.planned_cases = "30",
+		.selection = "Tilfældig stikprøve af hele sagslisten; sager gennemgået de sidste 12 måneder er udeladt.",
+		.timing = "Marts og april 2027, et år efter forårets overordnede tilsyn, så udviklingen kan følges.",
+		.gathering = "Svarene registreres direkte i tilsyn og fremlægges på personalemødet i maj.",
+		.stopop_meetings = "1",
+	};
+	const char *why = NULL;
+	snprintf(err, sizeof err, "%s", _("Demoens årshjul kunne ikke gemmes."));
+	if (round_create(db, &d, "overordnet", "Overordnet ledelsestilsyn forår 2027", NULL, NULL, 0, "2027-03-01",
+	                 "2027-04-23", "demo", &id, &why) != 0 ||
+	    !round_by_id(db, id, &r) || round_plan_save(db, &r, &plan, &by, err, sizeof err) != 0) {
+		*msg = why ? why : err;
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db) == SQLITE_OK ? 0 : -1;
+}
+
+/* The demo round of the children's department that started on `start`, or 0. */
+static int64_t demo_round_id(sqlite3 *db, const char *start)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT r.id FROM round r JOIN department d ON d.id = r.department_id WHERE d.code = 'BHS'"
+	           " AND r.planned_start = ?1 ORDER BY r.id LIMIT 1");
+	db_bind_text(&q, 1, start);
+	int64_t id = db_step(&q) ? db_col_int(&q, 0) : 0;
+	db_finalize(&q);
+	return id;
+}
+
+/*
+** A year of follow-up in the children's department. Both finished 2025 rounds had their
+** information meeting before the review, a stop-op meeting, the results for management and
+** for the staff, and individual feedback for every caseworker (in the spring two of them
+** after a course, as the phase history says). Actions decided after the spring round aim at
+** questions the autumn round measured again, so their change shows; one of them is overdue.
+** The uddybende round under review has had its information meeting; its stop-op meeting and
+** the feedback meetings are planned for December 2026.
+*/
+static int demo_follow_up(sqlite3 *db, const char **msg)
+{
+	static char err[400];
+	Department d;
+	User coordinator;
+	int64_t spring = demo_round_id(db, "2025-03-03"), autumn = demo_round_id(db, "2025-09-01"),
+	        deep = demo_round_id(db, "2026-09-07");
+	if (!department_by_code(db, "BHS", &d) || !user_by_login(db, "koordinator.barn", &coordinator) || !spring ||
+	    !autumn || !deep)
+		return *msg = _("Demoens opfølgning mangler sine tilsyn eller brugere."), -1;
+	static const struct {
+		int round; /* 0 spring, 1 autumn, 2 the uddybende round */
+		const char *kind, *date, *time, *status, *participants, *minutes;
+	} meetings[] = {
+		{0, "information", "2025-02-24", "09:00", "afholdt", "Hele afdelingen",
+		 "Karen Holm fortalte om formålet med ledelsestilsynet: at lære, hvor praksis kan blive bedre, ikke at "
+		 "kontrollere den enkelte. Mette Juhl gennemgik tidsplanen: stikprøve af 30 sager 3. marts, gennemgang i "
+		 "marts og april, resultater på personalemødet sidst i april. Spørgsmål om hvem der gennemgår hvis sager: "
+		 "ingen gennemgår sine egne."},
+		{0, "stopop", "2025-03-24", "13:00", "afholdt", "Mette Juhl, Anne Bækgaard, Karen Holm",
+		 "Halvdelen af sagerne er gennemgået. Vi er enige om at læse spørgsmålet om sagsoplysning ens: oplysninger "
+		 "skal være indhentet før afgørelsen, ikke bagefter."},
+		{0, "ledelse", "2025-04-22", "10:00", "afholdt", "Karen Holm, Mette Juhl",
+		 "Resultaterne viser mangler i sagsoplysning og begrundelse; klagevejledning og partshøring er i orden. "
+		 "Ledelsen beslutter tre tiltag: tjekliste til sagsoplysning, skabelon til begrundelser og faste datoer for "
+		 "opfølgning."},
+		{0, "personale", "2025-04-29", "14:00", "afholdt", "Hele afdelingen",
+		 "Mette Juhl fremlagde de samlede resultater uden sagsnumre og navne. Drøftelse af, hvorfor sagsoplysningen "
+		 "halter: travlhed og uklarhed om, hvornår en udtalelse fra skolen er nødvendig. Forslag fra personalet: en "
+		 "kort tjekliste i sagssystemet."},
+		{1, "information", "2025-08-25", "09:00", "afholdt", "Hele afdelingen",
+		 "Rammer og tidsplan for efterårets tilsyn: 30 sager udtrækkes 1. september, de samme spørgsmål som i "
+		 "foråret, så vi kan se, om tiltagene har virket."},
+		{1, "stopop", "2025-09-22", "13:00", "afholdt", "Mette Juhl, Anne Bækgaard, Karen Holm",
+		 "Gennemgangen følger planen. Ingen akutte sager."},
+		{1, "ledelse", "2025-10-20", "10:00", "afholdt", "Karen Holm, Mette Juhl",
+		 "Klar forbedring i sagsoplysning og begrundelse siden foråret. Opfølgning på indsatser er stadig svag; "
+		 "tiltaget om faste opfølgningsdatoer fortsætter."},
+		{1, "personale", "2025-10-28", "14:00", "afholdt", "Hele afdelingen",
+		 "Resultaterne blev fremlagt og sammenlignet med foråret. Personalet oplever tjeklisten som en hjælp. Ønske "
+		 "om flere eksempler på gode begrundelser."},
+		{2, "information", "2026-08-31", "09:00", "afholdt", "Hele afdelingen",
+		 "Efterårets uddybende tilsyn ser nærmere på sagsoplysning og begrundelse: 20 sager udtrækkes 7. september, "
+		 "gennemgang i september og oktober."},
+		{2, "stopop", "2026-12-01", "13:00", "planlagt", "Mette Juhl, Anne Bækgaard, Karen Holm", ""},
+		{2, "ledelse", "2026-12-14", "10:00", "planlagt", "Karen Holm, Mette Juhl", ""},
+		{2, "personale", "2026-12-17", "14:00", "planlagt", "Hele afdelingen", ""},
+	};
+	const int64_t round_of[3] = {spring, autumn, deep};
+	char participants[300];
+	int64_t id;
+	if (db_begin(db) != SQLITE_OK)
+		return -1;
+	for (size_t i = 0; i < COUNT(meetings); i++) {
+		MeetingInput in = {.kind = meetings[i].kind, .date = meetings[i].date, .time = meetings[i].time,
+		                   .status = meetings[i].status, .participants = meetings[i].participants,
+		                   .minutes = meetings[i].minutes, .round_id = round_of[meetings[i].round]};
+		if (meeting_add(db, &d, &in, coordinator.id, &id, err, sizeof err) != 0)
+			goto fail;
+	}
+	/* Individual feedback for each caseworker of the two finished rounds. In the spring two of
+	** them were on a course when the round moved on, and had theirs in June. */
+	for (int k = 0; k < 2; k++) {
+		char **names;
+		int n = results_advisors(db, round_of[k], &names);
+		for (int i = 0; i < n; i++) {
+			int late = k == 0 && i % 2 == 0;
+			char date[16];
+			snprintf(date, sizeof date, "%s-%02d", k == 1 ? "2025-11" : late ? "2025-06" : "2025-05",
+			         (k == 1 ? 3 : late ? 10 : 5) + i % 16);
+			snprintf(participants, sizeof participants, "Mette Juhl, %s", names[i]);
+			MeetingInput in = {.kind = "individuel", .date = date, .time = "10:00", .status = "afholdt",
+			                   .advisor = names[i], .participants = participants,
+			                   .minutes = "Vi gennemgik dine sager i stikprøven ved siden af afdelingens samlede tal og "
+			                              "aftalte, hvad du holder fast i, og hvad du vil prøve at gøre anderledes.",
+			                   .round_id = round_of[k]};
+			if (meeting_add(db, &d, &in, coordinator.id, &id, err, sizeof err) != 0) {
+				results_names_free(names, n);
+				goto fail;
+			}
+		}
+		results_names_free(names, n);
+	}
+	/* Actions: three from the spring round, one from the autumn round, one from the uddybende round. */
+	static const char *const checklist[] = {"OB-SAGSOPL-1", "OB-SAGSOPL-3"};
+	static const char *const reasons[] = {"OB-AFG-4", "OB-AFG-5"};
+	static const char *const follow[] = {"OB-OPF-1", "OB-PLAN-1"};
+	static const char *const deadlines[] = {"OB-FRIST-1", "OB-FRIST-3"};
+	static const char *const theme[] = {"sagsoplysning"};
+	static const struct {
+		int round;
+		const char *title, *description, *owner, *due, *status, *decided;
+		const char *const *questions;
+		int nquestions;
+		const char *const *themes;
+		int nthemes;
+	} actions[] = {
+		{0, "Tjekliste til sagsoplysning før afgørelse",
+		 "En kort tjekliste i sagssystemet: hvilke oplysninger skal foreligge, før der træffes afgørelse, og hvornår "
+		 "skal der indhentes en udtalelse fra skole, dagtilbud eller læge.",
+		 "koordinator.barn", "2025-06-30", "gennemfoert", "2025-04-22", checklist, 2, NULL, 0},
+		{0, "Skabelon til begrundelse i afgørelsesbreve",
+		 "Skabelonen minder om at nævne de regler, afgørelsen bygger på, og de faktiske oplysninger, der er lagt "
+		 "vægt på.",
+		 "leder.barn", "2025-08-29", "gennemfoert", "2025-04-22", reasons, 2, NULL, 0},
+		{0, "Faste datoer for opfølgning på indsatser",
+		 "Ved hver bevilling sættes en dato for første opfølgning senest tre måneder efter, og opfølgningen noteres "
+		 "i barnets plan.",
+		 "koordinator.barn", "2026-10-30", "i_gang", "2025-04-22", follow, 2, NULL, 0},
+		{1, "Brev til familien, når fristen ikke kan holdes",
+		 "En standardtekst til familien med den forventede dato for afgørelsen, når sagsbehandlingsfristen ikke kan "
+		 "overholdes.",
+		 "anne", "2026-12-04", "planlagt", "2025-10-20", deadlines, 2, NULL, 0},
+		{2, "Sparring om sagsoplysning i teamet",
+		 "Hver anden uge gennemgår teamet én sag sammen med fokus på, om den er tilstrækkeligt oplyst.",
+		 "koordinator.barn", "2027-02-26", "planlagt", "2026-11-20", NULL, 0, theme, 1},
+	};
+	for (size_t i = 0; i < COUNT(actions); i++) {
+		ActionInput in = {.title = actions[i].title, .description = actions[i].description,
+		                  .owner_login = actions[i].owner, .due = actions[i].due, .status = actions[i].status,
+		                  .round_id = round_of[actions[i].round], .questions = actions[i].questions,
+		                  .nquestions = actions[i].nquestions, .themes = actions[i].themes,
+		                  .nthemes = actions[i].nthemes};
+		if (action_add(db, &d, &in, coordinator.id, &id, err, sizeof err) != 0)
+			goto fail;
+		/* Decided at the management meeting back then. */
+		Stmt q;
+		db_prepare(&q, db,
+		           "UPDATE action_item SET created_at = ?2 || 'T12:00:00Z', updated_at = ?2 || 'T12:00:00Z' WHERE id = ?1");
+		db_bind_int(&q, 1, id);
+		db_bind_text(&q, 2, actions[i].decided);
+		int rc = db_done(&q);
+		db_finalize(&q);
+		if (rc != SQLITE_OK)
+			goto fail;
+	}
+	return db_commit(db) == SQLITE_OK ? 0 : -1;
+fail:
+	*msg = err;
+	db_rollback(db);
+	return -1;
+}
+
 int demo_fill(sqlite3 *db, const char **msg)
 {
 	Stmt q;
@@ -330,7 +776,9 @@ int demo_fill(sqlite3 *db, const char **msg)
 	               "5eed000000000000000000000000000000000000000000000000000000002026", msg) != 0 ||
 	    demo_round(db, "VHS", "Overordnet ledelsestilsyn forår 2026",
 	               "5eed000000000000000000000000000000000000000000000000000000002027", msg) != 0 ||
-	    demo_review_in_progress(db, msg) != 0 || demo_history(db, msg) != 0)
+	    demo_review_in_progress(db, msg) != 0 || demo_history(db, msg) != 0 ||
+	    demo_workgroups_and_phases(db, msg) != 0 || demo_external_review(db, msg) != 0 ||
+	    demo_year_plan(db, msg) != 0 || demo_follow_up(db, msg) != 0 || demo_external_meetings(db, msg) != 0)
 		return -1;
 	return 0;
 fail:

@@ -29,6 +29,8 @@ static const char *check_name_area(const char *name, const char *area)
 		return _("Navnet er for langt (højst 200 tegn).");
 	if (!utf8_valid(name, strlen(name)))
 		return _("Navnet indeholder ugyldige tegn.");
+	if (cpr_find(name) >= 0)
+		return _("Navnet ligner et CPR-nummer. CPR-numre må ikke gemmes i tilsyn.");
 	if (!str_eq(area, "barn") && !str_eq(area, "voksen"))
 		return _("Området skal være 'barn' eller 'voksen'.");
 	return NULL;
@@ -39,6 +41,10 @@ int department_add(sqlite3 *db, const char *code, const char *name, const char *
 {
 	if (!code || !department_valid_code(code)) {
 		*msg = _("Koden skal være 1-32 tegn: bogstaver a-z, tal, '-' eller '_'.");
+		return -1;
+	}
+	if (cpr_find(code) >= 0) {
+		*msg = _("Koden ligner et CPR-nummer. CPR-numre må ikke gemmes i tilsyn.");
 		return -1;
 	}
 	if ((*msg = check_name_area(name, area)))

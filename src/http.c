@@ -260,12 +260,51 @@ static void method_not_allowed(Req *r)
 		http_header(r, "Allow", allow);
 }
 
+/* Whether a route's pattern has the capture ":name" as a whole segment. */
+static int pattern_captures(const char *pattern, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = strstr(pattern, "/:"); p; p = strstr(p + 1, "/:"))
+		if (strncmp(p + 2, name, n) == 0 && (p[2 + n] == 0 || p[2 + n] == '/'))
+			return 1;
+	return 0;
+}
+
+/*
+** An external reviewer (role ekstern) sees the ekstern rounds they are invited to and
+** nothing else (domain.md). On a route that names a round the router has already made the
+** role ROLE_EKSTERN_INVITED when they are invited to it (dispatch): then the working
+** group's powers apply there; not invited, nothing. Elsewhere in the department only the
+** department's home and its list of tilsyn, which show them just their own rounds
+** (page_external.c); every other department page is refused.
+*/
+static int ekstern_allows(const Route *route, Role dept_role)
+{
+	/* What is drawn and decided for the round (its sample, plan, phase and who is invited)
+	** stays with the department's own working group: the outside reviewer reviews and reports. */
+	static const char *const department_decides[] = {"/sample", "/replace", "/plan", "/phase", "/invite",
+	                                                 "/remove"};
+	if (pattern_captures(route->pattern, "round")) {
+		size_t n = strlen(route->pattern);
+		for (size_t i = 0; i < COUNT(department_decides); i++) {
+			size_t k = strlen(department_decides[i]);
+			if (n > k && strcmp(route->pattern + n - k, department_decides[i]) == 0)
+				return 0;
+		}
+		return dept_role == ROLE_EKSTERN_INVITED && auth_allows(route->perm, 0, dept_role);
+	}
+	return strcmp(route->method, "GET") == 0 &&
+	       (strcmp(route->pattern, "/d/:dept") == 0 || strcmp(route->pattern, "/d/:dept/rounds") == 0);
+}
+
 int route_allows(const Route *route, const User *user, Role dept_role)
 {
 	if (route->perm == PERM_PUBLIC)
 		return 1;
 	if (!user)
 		return 0;
+	if (route->perm >= PERM_DEPT_MEMBER && (dept_role == ROLE_EKSTERN || dept_role == ROLE_EKSTERN_INVITED))
+		return ekstern_allows(route, dept_role);
 	return auth_allows(route->perm, user->is_admin, dept_role);
 }
 
@@ -389,6 +428,12 @@ static void dispatch(Req *r, const char *body, size_t body_len)
 		}
 		r->dept = d;
 		r->role = r->user ? user_role_in(r->db, r->user->id, d->id) : ROLE_NONE;
+		/* An external reviewer invited to the ekstern round in the address works there as its
+		** working group; route_allows decides the rest (see ekstern_allows). */
+		int64_t round_id;
+		if (r->role == ROLE_EKSTERN && parse_int64(req_capture(r, "round"), &round_id) &&
+		    external_invited(r->db, d->id, round_id, r->user->id))
+			r->role = ROLE_EKSTERN_INVITED;
 	}
 	if (!route_allows(r->route, r->user, r->role)) {
 		deny(r, _("Du har ikke adgang til denne side med din rolle. Kontakt din leder eller "

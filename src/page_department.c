@@ -196,6 +196,10 @@ static void own_results(Req *r)
 
 void page_department_home(Req *r)
 {
+	if (r->role == ROLE_EKSTERN) { /* an external reviewer sees only the rounds they are invited to */
+		page_external_rounds(r);
+		return;
+	}
 	Buf *b = &r->out;
 	Department *d = r->dept;
 	page_begin(r, d->name);
@@ -209,6 +213,17 @@ void page_department_home(Req *r)
 		            "afdelingens sager</span></li>\n<li><a href=\"/d/%U/trends\">Udvikling</a><span>resultaterne over "
 		            "tid, samlet og pr. spørgsmål</span></li>\n</ul>\n",
 		         d->code, d->code, d->code);
+	if (r->role != ROLE_EKSTERN) /* the working group is no secret inside the department */
+		html_fmt(b, "<p><a href=\"/d/%U/workgroup\">Arbejdsgruppe</a> – hvem der planlægger afdelingens tilsyn</p>\n",
+		         d->code);
+	if (auth_allows(PERM_DEPT_WORKGROUP, 0, r->role))
+		html_fmt(b, "<p><a href=\"/d/%U/plan\">Årshjul</a> – årets tilsyn, møder og frister, og hvor planen afviger fra "
+		            "anbefalingerne</p>\n",
+		         d->code);
+	html_fmt(b, "<p><a href=\"/d/%U/meetings\">Møder og tilbagemelding</a> – informationsmøder, stop-op-møder og "
+	            "tilbagemelding til ledelsen, personalet og hver rådgiver</p>\n<p><a href=\"/d/%U/actions\">Tiltag</a> – "
+	            "det, afdelingen har besluttet efter et tilsyn, og om det har virket</p>\n",
+	         d->code, d->code);
 	if (auth_allows(PERM_DEPT_LEDER, 0, r->role))
 		html_fmt(b, "<p><a href=\"/d/%U/audit\">Logbog for en sag</a> – hvem har set eller ændret en sag, og hvornår</p>\n",
 		         d->code);

@@ -125,15 +125,212 @@ static void my_calibrations(Req *r)
 	buf_free(&rows);
 }
 
+/* ---- the follow-up: actions, feedback and meetings ---- */
+
+#define MEETINGS_SOON_DAYS 14
+
+static const char *day_text(Req *r, const char *iso)
+{
+	char out[40];
+	meeting_date_text(iso, out);
+	return arena_strdup(r->arena, out);
+}
+
+/* Open actions this person is responsible for whose due date has passed or comes within
+** ACTION_DUE_SOON_DAYS, soonest first. */
+static void my_actions(Req *r, const char *today)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, a.id, a.title, a.due, a.status FROM action_item a JOIN department d ON d.id = a.department_id"
+	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1"
+	           " WHERE a.owner_id = ?1 AND a.status NOT IN ('gennemfoert', 'opgivet') AND a.due IS NOT NULL"
+	           " AND a.due <= date(?2, '+' || ?3 || ' days') ORDER BY a.due, a.id");
+	db_bind_int(&q, 1, r->user->id);
+	db_bind_text(&q, 2, today);
+	db_bind_int(&q, 3, ACTION_DUE_SOON_DAYS);
+	int n = 0;
+	while (db_step(&q)) {
+		if (n++ == 0)
+			html_lit(b, "<h2 id=\"my-actions\">Mine tiltag med frist</h2>\n<ul>\n");
+		const char *due = db_col_text(&q, 3);
+		html_fmt(b, "<li><a href=\"/d/%U/actions/%I\">%T</a>: frist %T", db_col_text(&q, 0), db_col_int(&q, 1),
+		         db_col_text(&q, 2), day_text(r, due));
+		if (action_overdue(due, db_col_text(&q, 4), today))
+			html_lit(b, " <strong class=\"late\">fristen er overskredet</strong>");
+		html_lit(b, "</li>\n");
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</ul>\n");
+}
+
+/* For a leder: the department's overdue actions that someone else is responsible for. */
+static void department_overdue_actions(Req *r, const char *today)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, d.name, a.id, a.title, a.due, coalesce(u.name, '') FROM action_item a"
+	           " JOIN department d ON d.id = a.department_id"
+	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role = 'leder'"
+	           " LEFT JOIN users u ON u.id = a.owner_id"
+	           " WHERE a.owner_id IS NOT ?1 AND a.status NOT IN ('gennemfoert', 'opgivet') AND a.due < ?2"
+	           " ORDER BY d.name, a.due, a.id");
+	db_bind_int(&q, 1, r->user->id);
+	db_bind_text(&q, 2, today);
+	int n = 0;
+	while (db_step(&q)) {
+		if (n++ == 0)
+			html_lit(b, "<h2 id=\"late-actions\">Tiltag med overskredet frist</h2>\n<ul>\n");
+		html_fmt(b, "<li><a href=\"/d/%U/actions/%I\">%T</a> (%T): frist %T, ansvarlig %T</li>\n", db_col_text(&q, 0),
+		         db_col_int(&q, 2), db_col_text(&q, 3), db_col_text(&q, 1), day_text(r, db_col_text(&q, 4)),
+		         *db_col_text(&q, 5) ? db_col_text(&q, 5) : _("ingen"));
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</ul>\n");
+}
+
+/* For leder and koordinator: planned individual feedback, and tilsyn in the feedback phase
+** where caseworkers have not had theirs. */
+static void feedback_to_give(Req *r)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.advisor, coalesce(rd.title, '') FROM meeting mt"
+	           " JOIN department d ON d.id = mt.department_id"
+	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role IN ('leder', 'koordinator')"
+	           " LEFT JOIN round rd ON rd.id = mt.round_id"
+	           " WHERE mt.kind = 'individuel' AND mt.status = 'planlagt' ORDER BY mt.date, mt.time, mt.id");
+	db_bind_int(&q, 1, r->user->id);
+	int n = 0;
+	while (db_step(&q)) {
+		if (n++ == 0)
+			html_lit(b, "<h2 id=\"feedback-give\">Tilbagemelding at give</h2>\n<ul>\n");
+		html_fmt(b, "<li><a href=\"/d/%U/meetings/%I\">%T%T%T: individuel tilbagemelding til %T</a>", db_col_text(&q, 0),
+		         db_col_int(&q, 1), day_text(r, db_col_text(&q, 2)), *db_col_text(&q, 3) ? " kl. " : "",
+		         db_col_text(&q, 3), db_col_text(&q, 4));
+		if (*db_col_text(&q, 5))
+			html_fmt(b, " <span class=\"hint\">(%T)</span>", db_col_text(&q, 5));
+		html_lit(b, "</li>\n");
+	}
+	db_finalize(&q);
+	db_prepare(&q, r->db,
+	           "SELECT d.code, rd.id, rd.title FROM round rd JOIN department d ON d.id = rd.department_id"
+	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role IN ('leder', 'koordinator')"
+	           " WHERE rd.phase = 'tilbagemelding' ORDER BY rd.id");
+	db_bind_int(&q, 1, r->user->id);
+	while (db_step(&q)) {
+		FeedbackRow *rows;
+		int k = meeting_feedback(r->db, db_col_int(&q, 1), &rows), missing = 0, planned = 0;
+		for (int i = 0; i < k; i++) {
+			missing += !rows[i].meeting_id;
+			planned += str_eq(rows[i].status, "planlagt");
+		}
+		meeting_feedback_free(rows, k);
+		if (!missing)
+			continue;
+		if (n++ == 0)
+			html_lit(b, "<h2 id=\"feedback-give\">Tilbagemelding at give</h2>\n<ul>\n");
+		html_fmt(b, "<li><a href=\"/d/%U/meetings?round=%I#feedback\">%T: %d af %d rådgivere mangler en individuel "
+		            "tilbagemelding</a>",
+		         db_col_text(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2), missing, k);
+		if (planned)
+			html_fmt(b, " <span class=\"hint\">(%d planlagt)</span>", planned);
+		html_lit(b, "</li>\n");
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</ul>\n");
+}
+
+/* This person's own individual feedback that is planned, matched by name as in the case list. */
+static void feedback_to_receive(Req *r)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.advisor, coalesce(rd.title, '') FROM meeting mt"
+	           " JOIN department d ON d.id = mt.department_id"
+	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role <> 'ekstern'"
+	           " LEFT JOIN round rd ON rd.id = mt.round_id"
+	           " WHERE mt.kind = 'individuel' AND mt.status = 'planlagt' ORDER BY mt.date, mt.time, mt.id");
+	db_bind_int(&q, 1, r->user->id);
+	int n = 0;
+	while (db_step(&q)) {
+		if (!review_same_person(db_col_text(&q, 4), r->user->name))
+			continue;
+		if (n++ == 0)
+			html_lit(b, "<h2 id=\"feedback-receive\">Din tilbagemelding</h2>\n<ul>\n");
+		html_fmt(b, "<li><a href=\"/d/%U/meetings/%I\">%T%T%T: individuel tilbagemelding på dine sager</a>",
+		         db_col_text(&q, 0), db_col_int(&q, 1), day_text(r, db_col_text(&q, 2)), *db_col_text(&q, 3) ? " kl. " : "",
+		         db_col_text(&q, 3));
+		if (*db_col_text(&q, 5))
+			html_fmt(b, " <span class=\"hint\">(%T)</span>", db_col_text(&q, 5));
+		html_lit(b, "</li>\n");
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</ul>\n");
+}
+
+/* Planned meetings in the coming two weeks that this person may see (meeting_visible; outside
+** reviewers find theirs on their tilsyn's pages); individual feedback is listed above. */
+static void upcoming_meetings(Req *r, const char *today)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.kind, m.role, coalesce(rd.title, '')"
+	           " FROM meeting mt JOIN department d ON d.id = mt.department_id"
+	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role <> 'ekstern'"
+	           " LEFT JOIN round rd ON rd.id = mt.round_id"
+	           " WHERE mt.kind <> 'individuel' AND mt.status = 'planlagt' AND mt.date >= ?2"
+	           " AND mt.date <= date(?2, '+' || ?3 || ' days')"
+	           " ORDER BY mt.date, mt.time, mt.id");
+	db_bind_int(&q, 1, r->user->id);
+	db_bind_text(&q, 2, today);
+	db_bind_int(&q, 3, MEETINGS_SOON_DAYS);
+	int n = 0;
+	while (db_step(&q)) {
+		const char *kind = db_col_text(&q, 4);
+		if (!meeting_visible(role_parse(db_col_text(&q, 5)), kind, "", r->user->name, 0))
+			continue;
+		if (n++ == 0)
+			html_lit(b, "<h2 id=\"meetings-soon\">Møder de næste 14 dage</h2>\n<ul>\n");
+		html_fmt(b, "<li><a href=\"/d/%U/meetings/%I\">%T%T%T: %T</a>", db_col_text(&q, 0), db_col_int(&q, 1),
+		         day_text(r, db_col_text(&q, 2)), *db_col_text(&q, 3) ? " kl. " : "", db_col_text(&q, 3),
+		         meeting_kind_title(kind));
+		if (*db_col_text(&q, 6))
+			html_fmt(b, " <span class=\"hint\">(%T)</span>", db_col_text(&q, 6));
+		html_lit(b, "</li>\n");
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</ul>\n");
+}
+
 void page_home(Req *r)
 {
 	Buf *b = &r->out;
 	page_begin(r, _("Forside"));
 	html_fmt(b, "<h1>Goddag, %T</h1>\n", r->user->name);
 	acute_concerns(r);
+	retention_home_notice(r);
 	my_reviews(r);
 	page_report_my_feedback(r);
 	my_calibrations(r);
+	char today[11];
+	action_today(today);
+	feedback_to_give(r);
+	feedback_to_receive(r);
+	my_actions(r, today);
+	department_overdue_actions(r, today);
+	upcoming_meetings(r, today);
+	plan_home_warnings(r);
 	Stmt q;
 	db_prepare(&q, r->db,
 	           "SELECT d.code, d.name, d.area, m.role FROM membership m JOIN department d ON d.id = m.department_id"

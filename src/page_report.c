@@ -60,9 +60,10 @@ static void report_page(Req *r, const Round *rd, int status, const char *error, 
 		html_lit(b, "<p class=\"lead\">Status: <strong>ikke skrevet endnu</strong>. Rapporterne mærkes KLADDE, indtil "
 		            "teksten er endelig.</p>\n");
 
-	html_lit(b, "<h2>Arbejdsgruppens tekst</h2>\n<p class=\"hint\">Skriv aldrig CPR-numre eller borgeres navne. "
+	html_fmt(b, "<h2>%T</h2>\n<p class=\"hint\">Skriv aldrig CPR-numre eller borgeres navne. "
 	            "Rapporten til medarbejderne må ikke kunne pege på en sag eller en rådgiver. En tom linje starter et "
-	            "nyt afsnit.</p>\n");
+	            "nyt afsnit.</p>\n",
+	         str_eq(rd->kind, "ekstern") ? _("Det eksterne tilsyns tekst") : _("Arbejdsgruppens tekst"));
 	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/report", d->code, (long long)rd->id));
 	static const char *const names[4] = {"summary", "strengths", "challenges", "recommendations"};
 	static const char *const labels[4] = {"Sammenfatning", "Styrker", "Udfordringer", "Anbefalinger"};

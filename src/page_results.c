@@ -367,6 +367,7 @@ void page_results_show(Req *r)
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
 	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Resultater</p>\n<h1>Resultater: %T</h1>\n",
 	         d->code, d->name, d->code, d->code, rd.id, rd.title, rd.title);
+	retention_round_notice(r, &rd);
 	progress_line(r, &rr, 0);
 	how_to_read(r, 1);
 	previous_line(r, &rr);

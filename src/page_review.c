@@ -345,7 +345,8 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 			                                     (long long)n2));
 	}
 
-	/* The department's people who may review, for the choices below. */
+	/* The department's people who may review, for the choices below: external reviewers
+	** only when invited to this round (review_reviewer_ok). */
 	typedef struct Person {
 		int64_t id;
 		const char *name, *role;
@@ -355,9 +356,12 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 	Stmt q;
 	db_prepare(&q, r->db,
 	           "SELECT u.id, u.name, m.role FROM membership m JOIN users u ON u.id = m.user_id"
-	           " WHERE m.department_id = ?1 AND u.active = 1"
+	           " WHERE m.department_id = ?1 AND u.active = 1 AND (m.role <> 'ekstern' OR EXISTS"
+	           " (SELECT 1 FROM round_invite i JOIN round o ON o.id = i.round_id WHERE i.round_id = ?2"
+	           "  AND i.user_id = u.id AND o.kind = 'ekstern'))"
 	           " ORDER BY CASE m.role WHEN 'leder' THEN 1 WHEN 'koordinator' THEN 2 WHEN 'raadgiver' THEN 3 ELSE 4 END, u.name");
 	db_bind_int(&q, 1, d->id);
+	db_bind_int(&q, 2, rd->id);
 	while (npeople < (int)COUNT(people) && db_step(&q))
 		people[npeople++] = (Person){db_col_int(&q, 0), arena_strdup(r->arena, db_col_text(&q, 1)),
 		                             arena_strdup(r->arena, db_col_text(&q, 2))};
@@ -446,7 +450,9 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 	html_lit(b, "<input type=\"hidden\" name=\"auto\" value=\"1\">\n<div class=\"stack\">\n<fieldset>"
 	            "<legend>Hvem gennemgår sager?</legend>\n");
 	for (int i = 0; i < npeople; i++) {
-		int preset = str_eq(people[i].role, "koordinator") || str_eq(people[i].role, "raadgiver");
+		/* An ekstern round is reviewed by the invited outside reviewers, others by the department's own. */
+		int preset = str_eq(rd->kind, "ekstern") ? str_eq(people[i].role, "ekstern")
+		                                         : str_eq(people[i].role, "koordinator") || str_eq(people[i].role, "raadgiver");
 		if (preset)
 			html_fmt(b, "<label class=\"check\"><input type=\"checkbox\" name=\"reviewer\" value=\"%I\" checked> "
 			            "%T (%T)</label>\n",

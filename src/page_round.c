@@ -2,27 +2,14 @@
 ** Round pages: the department's tilsyn with a form to plan a new one, and each round's
 ** page with its sample: draw or redraw it (until the review starts), see the sampling
 ** protocol that lets anyone repeat the draw, the distribution per caseworker, warnings
-** against the recommendations, and replace a single case with a reason.
+** against the recommendations, and replace a single case with a reason. The page also
+** holds the working group's planning answers and the round's phase: moving on with work
+** left asks for a reason (phase.c), and the phase history shows every move.
 */
 #include "http.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static const char *phase_title(const char *phase)
-{
-	static const struct {
-		const char *code, *title;
-	} phases[] = {
-		{"planlaegning", "Planlægning"}, {"udvaelgelse", "Udvælgelse"},  {"gennemgang", "Gennemgang"},
-		{"analyse", "Analyse"},          {"tilbagemelding", "Tilbagemelding"}, {"opfoelgning", "Opfølgning"},
-		{"afsluttet", "Afsluttet"},
-	};
-	for (size_t i = 0; i < COUNT(phases); i++)
-		if (str_eq(phase, phases[i].code))
-			return _(phases[i].title);
-	return phase;
-}
 
 /* The round named by :round, which must belong to the department in the address. */
 static int round_from_capture(Req *r, Round *out)
@@ -116,6 +103,10 @@ static void list_page(Req *r, int status, const char *error)
 
 void page_round_list(Req *r)
 {
+	if (r->role == ROLE_EKSTERN) { /* an external reviewer sees only the rounds they are invited to */
+		page_external_rounds(r);
+		return;
+	}
 	list_page(r, 200, NULL);
 }
 
@@ -205,7 +196,150 @@ static void sample_form(Req *r, const Round *rd)
 		html_lit(b, "</details>\n");
 }
 
-static void round_page(Req *r, const Round *rd, int status, const char *error)
+/* Which form of the round page a re-shown POST came from: it is shown open, as typed. */
+enum { FORM_NONE, FORM_PLAN, FORM_PHASE };
+
+/* A field as typed in the refused form, else what is stored. A CPR number is never shown
+** back: that field is left empty. */
+static const char *typed(Req *r, const char *name, const char *stored)
+{
+	const char *v = req_form(r, name);
+	if (!v)
+		return stored;
+	return cpr_find(v) >= 0 ? "" : v;
+}
+
+/*
+** The phase: the cycle with the current phase marked, what is left before the next one, a
+** form to move (forward or back; a reason is asked for when work is left) and the history.
+*/
+static void phase_section(Req *r, const Round *rd, int form)
+{
+	Buf *b = &r->out;
+	int current = phase_index(rd->phase);
+	html_lit(b, "<h2 id=\"fase\">Fase</h2>\n<ol class=\"phases\">\n");
+	for (int i = 0; i < PHASE_COUNT; i++) {
+		if (i == current)
+			html_fmt(b, "<li aria-current=\"step\"><strong>%T</strong></li>\n", phase_title(phase_code(i)));
+		else if (i < current)
+			html_fmt(b, "<li class=\"done\">%T</li>\n", phase_title(phase_code(i)));
+		else
+			html_fmt(b, "<li>%T</li>\n", phase_title(phase_code(i)));
+	}
+	html_lit(b, "</ol>\n");
+	const char *next = phase_code(current + 1);
+	PhaseWorkLeft left;
+	if (next && phase_work_left(r->db, rd, next, &left)) {
+		char text[1024];
+		phase_work_left_text(&left, text, sizeof text);
+		html_fmt(b, "<p>Før fasen %T: %T</p>\n", phase_title(next), text);
+	}
+
+	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/phase", r->dept->code, (long long)rd->id));
+	const char *to = form == FORM_PHASE ? req_form(r, "to") : NULL;
+	if (!to)
+		to = next ? next : phase_code(current - 1);
+	html_lit(b, "<div class=\"stack\">\n<label for=\"phase-to\">Skift til fasen</label>\n"
+	            "<select id=\"phase-to\" name=\"to\">");
+	for (int i = 0; i < PHASE_COUNT; i++)
+		if (i != current)
+			html_option(b, phase_code(i), phase_title(phase_code(i)), str_eq(phase_code(i), to));
+	const char *reason = form == FORM_PHASE ? typed(r, "reason", "") : "";
+	html_fmt(b, "</select>\n<label for=\"phase-reason\">Begrundelse</label>\n"
+	            "<textarea id=\"phase-reason\" name=\"reason\" rows=\"3\" maxlength=\"%d\" "
+	            "aria-describedby=\"phase-reason-hint\">%T</textarea>\n"
+	            "<p class=\"hint\" id=\"phase-reason-hint\">Skal udfyldes, når tilsynet går videre med arbejde tilbage "
+	            "(sager der ikke er færdiggennemgået, tilbagemelding der ikke er givet). Begrundelsen gemmes i "
+	            "fasehistorikken.</p>\n<button type=\"submit\">Skift fase</button>\n</div>\n</form>\n",
+	         PHASE_REASON_MAX, reason);
+
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT at, from_phase, to_phase, coalesce(reason, ''), by_name FROM round_phase_change"
+	           " WHERE round_id = ?1 ORDER BY at, id");
+	db_bind_int(&q, 1, rd->id);
+	int n = 0;
+	while (db_step(&q)) {
+		if (n++ == 0)
+			html_lit(b, "<table class=\"history\">\n<caption>Fasehistorik</caption>\n<thead><tr>"
+			            "<th scope=\"col\">Tidspunkt</th><th scope=\"col\">Fra</th><th scope=\"col\">Til</th>"
+			            "<th scope=\"col\">Begrundelse</th><th scope=\"col\">Af</th></tr></thead>\n<tbody>\n");
+		char when[40];
+		review_time_text(db_col_text(&q, 0), when);
+		html_fmt(b, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n", when,
+		         phase_title(db_col_text(&q, 1)), phase_title(db_col_text(&q, 2)), db_col_text(&q, 3),
+		         db_col_text(&q, 4));
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</tbody>\n</table>\n");
+	html_lit(b, "<p class=\"hint\">Fasen skifter også af sig selv: til Udvælgelse, når stikprøven trækkes, og til "
+	            "Gennemgang ved det første svar.</p>\n");
+}
+
+static void plan_textarea(Buf *b, const char *id, const char *name, const char *label, const char *value)
+{
+	html_fmt(b, "<label for=\"%A\">%T</label>\n<textarea id=\"%A\" name=\"%A\" rows=\"2\" maxlength=\"%d\">%T</textarea>\n",
+	         id, label, id, name, ROUND_PLAN_TEXT_MAX, value);
+}
+
+
+/* The working group's answers to the planning questions, with links to the group and to the
+** round's meetings (meeting.c). */
+static void plan_section(Req *r, const Round *rd, int form)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	RoundPlan *p = arena_alloc(r->arena, sizeof *p);
+	round_plan_get(r->db, rd->id, p);
+	html_fmt(b, "<h2 id=\"planlaegning\">Planlægning</h2>\n<p>Arbejdsgruppens svar på planlægningsspørgsmålene. "
+	            "<a href=\"/d/%U/workgroup\">Arbejdsgruppe</a> · <a href=\"/d/%U/meetings?round=%I\">Møder</a></p>\n",
+	         d->code, d->code, rd->id);
+	const char *warning = round_plan_warning(rd, p);
+	if (warning)
+		page_message(r, "warn", warning);
+	if (p->exists) {
+		char when[40];
+		review_time_text(p->updated_at, when);
+		html_fmt(b, "<p class=\"hint\">Senest gemt %T af %T.</p>\n", when,
+		         *p->updated_by ? p->updated_by : _("kommandolinjen"));
+	}
+	/* Open while the round is being planned, or when the answers were refused. */
+	int open = form == FORM_PLAN || str_eq(rd->phase, "planlaegning");
+	if (open)
+		html_lit(b, "<details class=\"plan\" open><summary>Planlægningsspørgsmål</summary>\n");
+	else
+		html_lit(b, "<details class=\"plan\"><summary>Planlægningsspørgsmål</summary>\n");
+	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/plan", d->code, (long long)rd->id));
+	const char *performers = p->performers, *selection = p->selection, *timing = p->timing, *gathering = p->gathering;
+	const char *cases = p->planned_cases > 0 ? arena_printf(r->arena, "%lld", (long long)p->planned_cases) : "";
+	const char *stopop = arena_printf(r->arena, "%lld", (long long)p->stopop_meetings);
+	if (form == FORM_PLAN) {
+		performers = typed(r, "performers", performers);
+		selection = typed(r, "selection", selection);
+		timing = typed(r, "timing", timing);
+		gathering = typed(r, "gathering", gathering);
+		cases = typed(r, "planned_cases", cases);
+		stopop = typed(r, "stopop_meetings", stopop);
+	}
+	html_lit(b, "<div class=\"stack\">\n");
+	plan_textarea(b, "plan-performers", "performers", _("Hvem udfører tilsynet?"), performers);
+	html_fmt(b, "<label for=\"plan-cases\">Hvor mange sager?</label>\n"
+	            "<input id=\"plan-cases\" name=\"planned_cases\" type=\"number\" min=\"1\" max=\"100000\" value=\"%A\" "
+	            "aria-describedby=\"plan-cases-hint\">\n"
+	            "<p class=\"hint\" id=\"plan-cases-hint\">Anbefalingen er mindst %d sager i et %T.</p>\n",
+	         cases, str_eq(rd->kind, "uddybende") ? RECOMMENDED_UDDYBENDE : RECOMMENDED_OVERORDNET,
+	         str_eq(rd->kind, "uddybende") ? _("uddybende tilsyn") : _("overordnet tilsyn"));
+	plan_textarea(b, "plan-selection", "selection", _("Hvordan udvælges sagerne?"), selection);
+	plan_textarea(b, "plan-timing", "timing", _("Hvornår gennemføres tilsynet?"), timing);
+	plan_textarea(b, "plan-gathering", "gathering", _("Hvordan samles resultaterne?"), gathering);
+	html_fmt(b, "<label for=\"plan-stopop\">Antal stop-op-møder undervejs</label>\n"
+	            "<input id=\"plan-stopop\" name=\"stopop_meetings\" type=\"number\" min=\"0\" max=\"50\" value=\"%A\">\n"
+	            "<button type=\"submit\">Gem planlægningen</button>\n</div>\n</form>\n</details>\n",
+	         stopop);
+}
+
+static void round_page_at(Req *r, const Round *rd, int status, const char *error, int form)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
@@ -222,6 +356,10 @@ static void round_page(Req *r, const Round *rd, int status, const char *error)
 		page_message(r, "ok", _("Stikprøven er trukket."));
 	else if (req_query(r, "replaced"))
 		page_message(r, "ok", _("Sagen er erstattet."));
+	else if (req_query(r, "planned"))
+		page_message(r, "ok", _("Planlægningen er gemt."));
+	else if (req_query(r, "phase"))
+		page_message(r, "ok", arena_printf(r->arena, _("Tilsynet er nu i fasen %s."), phase_title(rd->phase)));
 	else if (req_query(r, "sheet")) {
 		int64_t saved = 0, unchanged = 0;
 		parse_int64(req_query(r, "saved"), &saved);
@@ -229,18 +367,32 @@ static void round_page(Req *r, const Round *rd, int status, const char *error)
 		page_message(r, "ok", arena_printf(r->arena, _("Registreringsarket er indlæst: %lld svar gemt, %lld uændrede."),
 		                                   (long long)saved, (long long)unchanged));
 	}
+	retention_round_notice(r, rd);
 
 	Stmt q;
 	db_prepare(&q, r->db, "SELECT theme FROM round_theme WHERE round_id = ?1 ORDER BY theme");
 	db_bind_int(&q, 1, rd->id);
 	int nthemes = 0;
-	while (db_step(&q))
-		html_fmt(b, "%T%T", nthemes++ ? ", " : "<p>Temaer: ", db_col_text(&q, 0));
+	while (db_step(&q)) {
+		if (nthemes++)
+			html_lit(b, ", ");
+		else
+			html_lit(b, "<p>Temaer: ");
+		html_text(b, db_col_text(&q, 0));
+	}
 	db_finalize(&q);
 	if (nthemes)
 		html_lit(b, "</p>\n");
 	if (nthemes > RECOMMENDED_MAX_THEMES)
 		page_message(r, "warn", _("Tilsynet har mere end to temaer. Anbefalingen er højst to temaer i et uddybende tilsyn."));
+	external_round_section(r, rd); /* an ekstern round: expectation alignment, invitations, meetings */
+	/* Phase, plan and sample are the department's to decide (http.c, ekstern_allows): an invited
+	** outside reviewer is not offered forms the router would refuse. */
+	int decides = r->role != ROLE_EKSTERN_INVITED;
+	if (decides) {
+		phase_section(r, rd, form);
+		plan_section(r, rd, form);
+	}
 
 	int64_t sampled = 0;
 	db_prepare(&q, r->db, "SELECT count(*) FROM round_case WHERE round_id = ?1 AND status = 'udtrukket'");
@@ -292,7 +444,7 @@ static void round_page(Req *r, const Round *rd, int status, const char *error)
 				         db_col_text(&q, 1));
 			html_fmt(b, "<td>%T</td><td>%T</td><td>%T%T</td><td>", db_col_text(&q, 2), db_col_text(&q, 3),
 			         replaced ? _("erstattet: ") : _("udtrukket"), replaced ? db_col_text(&q, 5) : "");
-			if (!replaced) {
+			if (!replaced && decides) {
 				char *id = arena_printf(r->arena, "reason-%lld", (long long)db_col_int(&q, 0));
 				/* Folded away: replacing is the exception, and the table stays readable. */
 				html_fmt(b, "<details class=\"inline\"><summary>Erstat<span class=\"sr\"> %T</span></summary>",
@@ -313,12 +465,17 @@ static void round_page(Req *r, const Round *rd, int status, const char *error)
 		protocol(r, rd);
 		audit_round(r, rd, "round_view", arena_printf(r->arena, "stikprøve vist (%lld sager)", (long long)sampled));
 	}
-	if (!*rd->review_started_at)
+	if (decides && !*rd->review_started_at)
 		sample_form(r, rd);
-	else
+	else if (decides)
 		html_lit(b, "<p>Gennemgangen er begyndt, så stikprøven kan ikke trækkes om. Enkelte sager kan erstattes.</p>\n");
 	page_end(r);
 	r->status = status;
+}
+
+static void round_page(Req *r, const Round *rd, int status, const char *error)
+{
+	round_page_at(r, rd, status, error, FORM_NONE);
 }
 
 void page_round_show(Req *r)
@@ -418,4 +575,57 @@ void page_round_replace(Req *r)
 		return;
 	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?replaced=1", r->dept->code, (long long)rd.id));
+}
+
+void page_round_plan(Req *r)
+{
+	Round rd;
+	if (!round_from_capture(r, &rd))
+		return;
+	RoundPlanInput in = {.performers = req_form(r, "performers"), .planned_cases = req_form(r, "planned_cases"),
+	                     .selection = req_form(r, "selection"), .timing = req_form(r, "timing"),
+	                     .gathering = req_form(r, "gathering"), .stopop_meetings = req_form(r, "stopop_meetings")};
+	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+	char msg[512];
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (round_plan_save(r->db, &rd, &in, &by, msg, sizeof msg) != 0) {
+		db_rollback(r->db);
+		round_page_at(r, &rd, 400, msg, FORM_PLAN);
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Planlægningen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?planned=1", r->dept->code, (long long)rd.id));
+}
+
+/* A move with work left and no reason is answered 409 with the page, saying what is left and
+** asking for the reason; nothing is changed until a reason is given. */
+void page_round_phase(Req *r)
+{
+	Round rd;
+	if (!round_from_capture(r, &rd))
+		return;
+	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+	PhaseWorkLeft left;
+	char msg[2048];
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	int rc = phase_change(r->db, &rd, req_form(r, "to"), req_form(r, "reason"), &by, &left, msg, sizeof msg);
+	if (rc != PHASE_MOVED) {
+		db_rollback(r->db);
+		round_page_at(r, &rd, rc == PHASE_REASON_NEEDED ? 409 : 400, msg, FORM_PHASE);
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Fasen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?phase=1", r->dept->code, (long long)rd.id));
 }

@@ -518,6 +518,19 @@ void report_change_text(const QuestionResult *x, char *out, size_t n)
 }
 
 /* Whether the working group's text is final, and who approved it (not named to the staff). */
+/* Whose assessment the report's text is: the working group's, or in an external review
+** (kind ekstern) the outside reviewers'. */
+const char *report_text_heading(const Round *r)
+{
+	return str_eq(r->kind, "ekstern") ? _("Det eksterne tilsyns vurdering") : _("Arbejdsgruppens vurdering");
+}
+
+const char *report_draft_note(const Round *r)
+{
+	return str_eq(r->kind, "ekstern") ? _("KLADDE – det eksterne tilsyns tekst er ikke endelig.")
+	                                  : _("KLADDE – arbejdsgruppens tekst er ikke endelig.");
+}
+
 void report_status_text(const Report *rp, char *out, size_t n)
 {
 	const ReportText *t = &rp->text;

@@ -88,6 +88,8 @@ int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advis
 void report_free(Report *rp);
 int report_has_case_numbers(const Report *rp);
 void report_status_text(const Report *rp, char *out, size_t n);
+const char *report_text_heading(const Round *r);
+const char *report_draft_note(const Round *r);
 void report_change_text(const QuestionResult *x, char *out, size_t n);
 void report_audit(sqlite3 *db, const Report *rp, ReportFormat f, int64_t user_id, const char *login, const char *ip);
 int report_write(const Report *rp, ReportFormat f, Buf *out, char *err, size_t n);

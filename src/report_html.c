@@ -45,7 +45,7 @@ static void paragraphs(Buf *b, const char *text)
 static void texts(Buf *b, const Report *rp)
 {
 	const ReportText *t = &rp->text;
-	html_lit(b, "<section>\n<h2 id=\"vurdering\">Arbejdsgruppens vurdering</h2>\n");
+	html_fmt(b, "<section>\n<h2 id=\"vurdering\">%T</h2>\n", report_text_heading(&rp->round));
 	char status[400];
 	report_status_text(rp, status, sizeof status);
 	if (t->final)
@@ -222,7 +222,7 @@ int report_html(const Report *rp, Buf *b)
 		html_fmt(b, " · %T – %T", r->planned_start, r->planned_end);
 	html_fmt(b, " · lavet %T</p>\n", rp->made_at);
 	if (!rp->text.final)
-		html_lit(b, "<p class=\"draft\">KLADDE – arbejdsgruppens tekst er ikke endelig.</p>\n");
+		html_fmt(b, "<p class=\"draft\">%T</p>\n", report_draft_note(r));
 	html_lit(b, "</header>\n<main>\n");
 
 	html_fmt(b, "<section>\n<h2 id=\"om\">Om tilsynet</h2>\n<p>Stikprøven er på %I sager; %I er gennemgået helt eller "

@@ -393,7 +393,7 @@ static void case_section(Pdf *p, const ReportCase *c, const char *title, int com
 static void texts(Pdf *p, const Report *rp)
 {
 	const ReportText *t = &rp->text;
-	heading(p, 1, _("Arbejdsgruppens vurdering"));
+	heading(p, 1, report_text_heading(&rp->round));
 	char s[400];
 	report_status_text(rp, s, sizeof s);
 	para_style(p, s, 10, !t->final, 0);
@@ -439,7 +439,7 @@ int report_pdf(const Report *rp, Buf *out, char *err, size_t n)
 	para_style(&p, s, 10, 1, 0);
 	if (!rp->text.final) {
 		cairo_set_source_rgb(p.cr, 0.67, 0, 0);
-		para_style(&p, _("KLADDE – arbejdsgruppens tekst er ikke endelig."), 12, 1, 0);
+		para_style(&p, report_draft_note(r), 12, 1, 0);
 		cairo_set_source_rgb(p.cr, 0, 0, 0);
 	}
 

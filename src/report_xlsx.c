@@ -247,7 +247,7 @@ static void about_sheet(X *x, const Report *rp)
 	int row = 0;
 	const ReportText *t = &rp->text;
 	char s[400];
-	str(ws, row++, 0, "Arbejdsgruppens vurdering", x->title);
+	str(ws, row++, 0, report_text_heading(&rp->round), x->title);
 	report_status_text(rp, s, sizeof s);
 	str(ws, row++, 0, s, x->bold);
 	const char *titles[4] = {"Sammenfatning", "Styrker", "Udfordringer", "Anbefalinger"};

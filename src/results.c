@@ -3,7 +3,9 @@
 ** unanswered over the sampled cases, "opfyldt" = ja / (ja + delvist + nej) with its
 ** Wilson interval, and the change against the previous comparable round (same department
 ** and kind, matched by question code) with Newcombe's interval. A question whose
-** condition is not met for a case counts as not relevant for that case.
+** condition is not met for a case counts as not relevant for that case. Once retention has
+** deleted a round's case data (round.purged_at), its figures are the counts results_keep()
+** stored just before (round_result, round_purge), so results, trends and comparisons stay.
 */
 #include "tilsyn.h"
 
@@ -44,16 +46,75 @@ static int find_i64(const int64_t *sorted, int n, int64_t v)
 	return -1;
 }
 
+/* The shares and intervals of a question from its counts. */
+static void question_finish(QuestionResult *x)
+{
+	int64_t base = x->yes + x->partly + x->no;
+	x->has_fulfilled = base > 0;
+	x->fulfilled = base ? (double)x->yes / (double)base : 0;
+	stats_wilson(x->yes, base, &x->ci_low, &x->ci_high);
+	x->partly_ok = base ? (double)(x->yes + x->partly) / (double)base : 0;
+	stats_wilson(x->yes + x->partly, base, &x->partly_low, &x->partly_high);
+}
+
+/* Whether retention has deleted the round's case data. */
+static int round_purged(sqlite3 *db, int64_t round_id)
+{
+	Stmt q;
+	db_prepare(&q, db, "SELECT 1 FROM round WHERE id = ?1 AND purged_at IS NOT NULL");
+	db_bind_int(&q, 1, round_id);
+	int purged = db_step(&q);
+	db_finalize(&q);
+	return purged;
+}
+
+/* A purged round's per-question counts, as results_keep stored them. */
+static int load_kept(sqlite3 *db, int64_t round_id, QuestionResult **out)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT question_id, code, text, section, category, yes, partly, no, not_relevant, unanswered, material"
+	           " FROM round_result WHERE round_id = ?1 ORDER BY position");
+	db_bind_int(&q, 1, round_id);
+	int n = 0, cap = 64;
+	QuestionResult *r = xcalloc((size_t)cap, sizeof *r);
+	while (db_step(&q)) {
+		if (n == cap) {
+			r = xrealloc(r, (size_t)(cap *= 2) * sizeof *r);
+			memset(r + n, 0, (size_t)(cap - n) * sizeof *r);
+		}
+		QuestionResult *x = &r[n++];
+		x->question_id = db_col_int(&q, 0);
+		snprintf(x->code, sizeof x->code, "%s", db_col_text(&q, 1));
+		x->text = xstrdup(db_col_text(&q, 2));
+		x->section = xstrdup(db_col_text(&q, 3));
+		snprintf(x->category, sizeof x->category, "%s", db_col_text(&q, 4));
+		x->yes = db_col_int(&q, 5);
+		x->partly = db_col_int(&q, 6);
+		x->no = db_col_int(&q, 7);
+		x->not_relevant = db_col_int(&q, 8);
+		x->unanswered = db_col_int(&q, 9);
+		x->material = db_col_int(&q, 10);
+		question_finish(x);
+	}
+	db_finalize(&q);
+	*out = r;
+	return n;
+}
+
 /*
 ** Per question of the round (jdn and jn questions, in catalogue order), counted over the
 ** sampled cases: ja, delvist, nej; ikke relevant, also where the question's condition is not
 ** met; unanswered; and nej/delvist with material significance. only_cases, when not NULL, is
 ** a JSON array of case ids: the counts are then over those sampled cases only (one
 ** caseworker's cases). Three plain reads (questions, cases, answers) and the counting in C:
-** a round of 50 cases × 60 questions is counted well under a millisecond.
+** a round of 50 cases × 60 questions is counted well under a millisecond. A purged round
+** gives its kept counts; one caseworker's cases in it are gone, so their counts are zero.
 */
 static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionResult **out)
 {
+	if (!only_cases && round_purged(db, round_id))
+		return load_kept(db, round_id, out);
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT q.id, q.catalogue_id, q.code, q.text, q.category, sec.title, q.scale IN ('jdn', 'jn'),"
@@ -174,12 +235,7 @@ static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionR
 				x->material += mat[(size_t)c * (size_t)nq + (size_t)i];
 			}
 		}
-		int64_t base = x->yes + x->partly + x->no;
-		x->has_fulfilled = base > 0;
-		x->fulfilled = base ? (double)x->yes / (double)base : 0;
-		stats_wilson(x->yes, base, &x->ci_low, &x->ci_high);
-		x->partly_ok = base ? (double)(x->yes + x->partly) / (double)base : 0;
-		stats_wilson(x->yes + x->partly, base, &x->partly_low, &x->partly_high);
+		question_finish(x);
 	}
 
 	for (size_t i = 0; i < cells; i++)
@@ -204,13 +260,15 @@ static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionR
 	return n;
 }
 
-/* The latest earlier round of the same department and kind that has answers, or 0. */
+/* The latest earlier round of the same department and kind that has (or had, before retention
+** deleted them) answers, or 0. */
 int64_t results_previous_round(sqlite3 *db, const Round *r)
 {
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT o.id FROM round o WHERE o.department_id = ?1 AND o.kind = ?2 AND o.id <> ?3"
-	           " AND EXISTS (SELECT 1 FROM answer a WHERE a.round_id = o.id)"
+	           " AND (EXISTS (SELECT 1 FROM answer a WHERE a.round_id = o.id)"
+	           "  OR EXISTS (SELECT 1 FROM round_purge p WHERE p.round_id = o.id AND p.had_answers))"
 	           " AND (coalesce(o.planned_start, substr(o.created_at, 1, 10)), o.id)"
 	           "  < (coalesce(?4, substr(?5, 1, 10)), ?3)"
 	           " ORDER BY coalesce(o.planned_start, substr(o.created_at, 1, 10)) DESC, o.id DESC LIMIT 1");
@@ -402,6 +460,17 @@ static void group_finish(ResultGroup *g)
 static void cases_progress(sqlite3 *db, int64_t round_id, const char *only, RoundResults *rr)
 {
 	Stmt q;
+	if (!only && round_purged(db, round_id)) {
+		db_prepare(&q, db, "SELECT sampled, finished, with_answers FROM round_purge WHERE round_id = ?1");
+		db_bind_int(&q, 1, round_id);
+		if (db_step(&q)) {
+			rr->sampled = db_col_int(&q, 0);
+			rr->finished = db_col_int(&q, 1);
+			rr->with_answers = db_col_int(&q, 2);
+		}
+		db_finalize(&q);
+		return;
+	}
 	db_prepare(&q, db,
 	           "SELECT count(*), coalesce(sum(rc.review_status = 'faerdig'), 0),"
 	           " coalesce(sum(EXISTS (SELECT 1 FROM answer a WHERE a.round_id = rc.round_id AND a.case_id = rc.case_id"
@@ -465,6 +534,53 @@ void results_release(RoundResults *rr)
 	results_free(rr->q, rr->nq);
 	free(rr->sections);
 	memset(rr, 0, sizeof *rr);
+}
+
+/*
+** Before retention deletes a round's case data: stores its per-question counts (round_result)
+** and hands back the progress figures and whether it had answers, which the caller keeps in
+** round_purge. From then on, with round.purged_at set, load() and cases_progress() read
+** these. Runs in the caller's transaction; 0, or -1 when a row could not be written.
+*/
+int results_keep(sqlite3 *db, int64_t round_id, ResultsKept *out)
+{
+	memset(out, 0, sizeof *out);
+	QuestionResult *x;
+	int n = load(db, round_id, NULL, &x);
+	Stmt q;
+	int rc = SQLITE_OK;
+	for (int i = 0; i < n && rc == SQLITE_OK; i++) {
+		db_prepare(&q, db,
+		           "INSERT INTO round_result (round_id, position, question_id, code, text, section, category, yes, partly,"
+		           " no, not_relevant, unanswered, material) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+		db_bind_int(&q, 1, round_id);
+		db_bind_int(&q, 2, i + 1);
+		db_bind_int(&q, 3, x[i].question_id);
+		db_bind_text(&q, 4, x[i].code);
+		db_bind_text(&q, 5, x[i].text);
+		db_bind_text(&q, 6, x[i].section);
+		db_bind_text(&q, 7, x[i].category);
+		db_bind_int(&q, 8, x[i].yes);
+		db_bind_int(&q, 9, x[i].partly);
+		db_bind_int(&q, 10, x[i].no);
+		db_bind_int(&q, 11, x[i].not_relevant);
+		db_bind_int(&q, 12, x[i].unanswered);
+		db_bind_int(&q, 13, x[i].material);
+		rc = db_done(&q);
+		db_finalize(&q);
+	}
+	results_free(x, n);
+	RoundResults rr = {0};
+	cases_progress(db, round_id, NULL, &rr);
+	out->questions = n;
+	out->sampled = rr.sampled;
+	out->finished = rr.finished;
+	out->with_answers = rr.with_answers;
+	db_prepare(&q, db, "SELECT EXISTS (SELECT 1 FROM answer WHERE round_id = ?1)");
+	db_bind_int(&q, 1, round_id);
+	out->had_answers = db_step(&q) && db_col_int(&q, 0);
+	db_finalize(&q);
+	return rc == SQLITE_OK ? 0 : -1;
 }
 
 /* The caseworkers (cases.advisor) of the round's sampled cases, sorted, each person once (as
@@ -554,7 +670,7 @@ static TrendCell cell_of(int64_t yes, int64_t base)
 }
 
 /*
-** Every round of the department that has answers (of this kind, when kind is not NULL),
+** Every round of the department that has (or had) answers (of this kind, when kind is not NULL),
 ** oldest first by planned start, else creation; per question code, per category and for
 ** the whole round: "opfyldt" with its interval. Free with results_trends_free.
 */
@@ -565,7 +681,8 @@ int results_trends(sqlite3 *db, int64_t department_id, const char *kind, Trends 
 	db_prepare(&q, db,
 	           "SELECT o.id, o.title, o.kind, coalesce(o.planned_start, substr(o.created_at, 1, 10)) AS d"
 	           " FROM round o WHERE o.department_id = ?1 AND (?2 IS NULL OR o.kind = ?2)"
-	           " AND EXISTS (SELECT 1 FROM answer a WHERE a.round_id = o.id) ORDER BY d, o.id");
+	           " AND (EXISTS (SELECT 1 FROM answer a WHERE a.round_id = o.id)"
+	           "  OR EXISTS (SELECT 1 FROM round_purge p WHERE p.round_id = o.id AND p.had_answers)) ORDER BY d, o.id");
 	db_bind_int(&q, 1, department_id);
 	db_bind_text(&q, 2, kind);
 	int cap = 8;

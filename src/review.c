@@ -158,16 +158,20 @@ int review_balance(AssignCase *cases, int ncases, AssignReviewer *rv, int nrv)
 	return left;
 }
 
-/* Whether the user may review cases in the department (active, with a role there);
-** fills in the user's name. */
-int review_reviewer_ok(sqlite3 *db, int64_t department_id, int64_t user_id, char *name, size_t n)
+/* Whether the user may review cases of the round (active, with a role in its department;
+** an external reviewer only in an ekstern round they are invited to, external.c); fills in
+** the user's name. */
+int review_reviewer_ok(sqlite3 *db, const Round *r, int64_t user_id, char *name, size_t n)
 {
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT u.name FROM users u JOIN membership m ON m.user_id = u.id"
-	           " WHERE u.id = ?1 AND m.department_id = ?2 AND u.active = 1");
+	           " WHERE u.id = ?1 AND m.department_id = ?2 AND u.active = 1 AND (m.role <> 'ekstern' OR EXISTS"
+	           " (SELECT 1 FROM round_invite i JOIN round o ON o.id = i.round_id WHERE i.round_id = ?3"
+	           "  AND i.user_id = u.id AND o.kind = 'ekstern'))");
 	db_bind_int(&q, 1, user_id);
-	db_bind_int(&q, 2, department_id);
+	db_bind_int(&q, 2, r->department_id);
+	db_bind_int(&q, 3, r->id);
 	int found = db_step(&q);
 	if (found && name)
 		snprintf(name, n, "%s", db_col_text(&q, 0));
@@ -250,8 +254,9 @@ int review_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer
 	int64_t current;
 	if (!sampled_case(db, r->id, case_id, case_no, advisor, &current))
 		return fail(msg, n, _("Sagen er ikke i tilsynets stikprøve."));
-	if (reviewer_id && !review_reviewer_ok(db, r->department_id, reviewer_id, name, sizeof name))
-		return fail(msg, n, _("Den valgte person er ikke aktiv medarbejder i afdelingen og kan ikke gennemgå sager her."));
+	if (reviewer_id && !review_reviewer_ok(db, r, reviewer_id, name, sizeof name))
+		return fail(msg, n, _("Den valgte person er ikke aktiv medarbejder i afdelingen (eller ekstern konsulent inviteret "
+		                      "til tilsynet) og kan ikke gennemgå sager her."));
 	if (reviewer_id && review_same_person(advisor, name))
 		return fail(msg, n,
 		            _("Sag %s kan ikke gives til %s, fordi %s selv er rådgiver på sagen. I et ledelsestilsyn "
@@ -313,8 +318,9 @@ int review_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, in
 		for (int j = 0; j < k; j++)
 			if (reviewers[j] == reviewers[k])
 				rc = fail(msg, n, _("Den samme person er valgt to gange."));
-		if (rc == 0 && !review_reviewer_ok(db, r->department_id, reviewers[k], names[k], sizeof names[k]))
-			rc = fail(msg, n, _("En af de valgte er ikke aktiv medarbejder i afdelingen og kan ikke gennemgå sager her."));
+		if (rc == 0 && !review_reviewer_ok(db, r, reviewers[k], names[k], sizeof names[k]))
+			rc = fail(msg, n, _("En af de valgte er ikke aktiv medarbejder i afdelingen (eller ekstern konsulent inviteret "
+			                    "til tilsynet) og kan ikke gennemgå sager her."));
 		rv[k].user_id = reviewers[k];
 		rv[k].name = names[k];
 	}

@@ -33,6 +33,13 @@ const Route routes[] = {
 	{"GET",  "/d/:dept/rounds/:round",          page_round_show,              PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"POST", "/d/:dept/rounds/:round/sample",   page_round_sample,            PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
 	{"POST", "/d/:dept/rounds/:round/replace",  page_round_replace,           PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
+	/* The planning answers and the phase of a round; moving on with work left asks for a reason. */
+	{"POST", "/d/:dept/rounds/:round/plan",     page_round_plan,              PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(64)},
+	{"POST", "/d/:dept/rounds/:round/phase",    page_round_phase,             PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
+	/* The working group: any member but ekstern sees it (page_workgroup.c turns ekstern away);
+	** leder and koordinator change it. */
+	{"GET",  "/d/:dept/workgroup",              page_workgroup_show,          PERM_DEPT_MEMBER,    CSRF_NONE, 0},
+	{"POST", "/d/:dept/workgroup",              page_workgroup_post,          PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
 	{"GET",  "/d/:dept/rounds/:round/sheet.xlsx", page_round_sheet,          PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"POST", "/d/:dept/rounds/:round/sheet",    page_round_sheet_upload,      PERM_DEPT_WORKGROUP, CSRF_SESSION, MB(16)},
 	/* The review: progress and assignment for the working group; a case's review page for the
@@ -55,6 +62,13 @@ const Route routes[] = {
 	{"GET",  "/d/:dept/rounds/:round/results",  page_results_show,            PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"GET",  "/d/:dept/rounds/:round/results/mine", page_results_mine,       PERM_DEPT_MEMBER,    CSRF_NONE, 0},
 	{"GET",  "/d/:dept/trends",                 page_results_trends,          PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	/* The annual plan (årshjul) and the calendar: the working group reads them; the leder makes the
+	** secret address a calendar program subscribes to, which page_plan.c checks against the stored
+	** hash (no login: calendar programs cannot log in; an unknown address is a 404). */
+	{"GET",  "/d/:dept/plan",                   page_plan_show,               PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"GET",  "/d/:dept/calendar.ics",           page_calendar_download,       PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"POST", "/d/:dept/calendar/feed",          page_calendar_feed_create,    PERM_DEPT_LEDER,     CSRF_SESSION, KB(8)},
+	{"GET",  "/calendar/:token",                page_calendar_public,         PERM_PUBLIC,         CSRF_NONE, 0},
 	/* A case's audit log (who looked at or changed it): the leader only; page_audit.c. */
 	{"GET",  "/d/:dept/audit",                  page_audit_case,              PERM_DEPT_LEDER,     CSRF_NONE, 0},
 	/* Calibration: a blind second review of some cases. The overview, choosing and assigning for
@@ -66,6 +80,26 @@ const Route routes[] = {
 	{"GET",  "/d/:dept/rounds/:round/calibration/:case", page_calibration_case, PERM_DEPT_MEMBER, CSRF_NONE, 0},
 	{"POST", "/d/:dept/rounds/:round/calibration/:case", page_calibration_case_post, PERM_DEPT_MEMBER, CSRF_SESSION, 0},
 	{"POST", "/d/:dept/rounds/:round/calibration/:case/finish", page_calibration_finish, PERM_DEPT_MEMBER, CSRF_SESSION, KB(16)},
+	/* The external review: the expectation alignment for the working group and the invited
+	** reviewers; invitations by the department's leder and koordinator (page_external.c turns
+	** an invited reviewer away). An ekstern reviewer's access: route_allows in http.c. */
+	{"GET",  "/d/:dept/rounds/:round/expectation", page_external_expectation, PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"POST", "/d/:dept/rounds/:round/expectation", page_external_expectation_post, PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(256)},
+	{"POST", "/d/:dept/rounds/:round/invite",   page_external_invite,         PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(8)},
+	{"POST", "/d/:dept/rounds/:round/invite/:user/remove", page_external_uninvite, PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(8)},
+	/* Meetings: the working group plans and edits; any member may look, and page_meeting.c shows a
+	** caseworker only the meetings for the whole staff and their own individual feedback. */
+	{"GET",  "/d/:dept/meetings",               page_meeting_list,            PERM_DEPT_MEMBER,    CSRF_NONE, 0},
+	{"GET",  "/d/:dept/meetings/new",           page_meeting_new,             PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"POST", "/d/:dept/meetings",               page_meeting_create,          PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(64)},
+	{"GET",  "/d/:dept/meetings/:id",           page_meeting_show,            PERM_DEPT_MEMBER,    CSRF_NONE, 0},
+	{"POST", "/d/:dept/meetings/:id",           page_meeting_update,          PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(64)},
+	/* Actions (tiltag): the working group decides and edits; any member reads them, and
+	** page_action.c lets the person responsible change the status. */
+	{"GET",  "/d/:dept/actions",                page_action_list,             PERM_DEPT_MEMBER,    CSRF_NONE, 0},
+	{"POST", "/d/:dept/actions",                page_action_create,           PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(64)},
+	{"GET",  "/d/:dept/actions/:id",            page_action_show,             PERM_DEPT_MEMBER,    CSRF_NONE, 0},
+	{"POST", "/d/:dept/actions/:id",            page_action_update,           PERM_DEPT_MEMBER,    CSRF_SESSION, KB(64)},
 	/* Question catalogues are shared by all departments and are no case data: any logged-in user
 	** reads them; page_catalogue.c lets only leder/koordinator (any department) or admin change them. */
 	{"GET",  "/catalogues",                     page_catalogue_list,          PERM_LOGIN,          CSRF_NONE, 0},

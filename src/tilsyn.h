@@ -131,6 +131,8 @@ typedef struct AuditEntry {
 } AuditEntry;
 int audit_log(sqlite3 *db, const AuditEntry *e);
 int audit_verify(sqlite3 *db, int64_t *first_bad);
+int audit_purge(sqlite3 *db, const char *before, const AuditEntry *who, int64_t *deleted, int64_t *anchor_id,
+                char *err, size_t errlen);
 int audit_failed(void);
 void audit_failed_reset(void);
 
@@ -149,8 +151,9 @@ int department_by_code(sqlite3 *db, const char *code, Department *out);
 int department_by_id(sqlite3 *db, int64_t id, Department *out);
 
 /* ---- auth.c: roles, passwords, sessions, login throttling, CSRF ---- */
-typedef enum Role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_LEDER, ROLE_KOORDINATOR, ROLE_RAADGIVER, ROLE_EKSTERN } Role;
-#define ROLE_COUNT 6
+typedef enum Role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_LEDER, ROLE_KOORDINATOR, ROLE_RAADGIVER, ROLE_EKSTERN,
+                    ROLE_EKSTERN_INVITED } Role;
+#define ROLE_COUNT 6 /* the roles a user holds; ROLE_EKSTERN_INVITED is only given by the router (http.c) */
 const char *role_code(Role r);
 const char *role_title(Role r);
 Role role_parse(const char *s);
@@ -417,7 +420,7 @@ typedef struct AssignReviewer {
 } AssignReviewer;
 int review_same_person(const char *advisor, const char *name);
 int review_balance(AssignCase *cases, int ncases, AssignReviewer *reviewers, int nreviewers);
-int review_reviewer_ok(sqlite3 *db, int64_t department_id, int64_t user_id, char *name, size_t n);
+int review_reviewer_ok(sqlite3 *db, const Round *r, int64_t user_id, char *name, size_t n);
 int review_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
                   size_t n);
 int review_default_reviewers(sqlite3 *db, int64_t department_id, int64_t *out, int max);
@@ -541,6 +544,14 @@ typedef struct Trends {
 int results_trends(sqlite3 *db, int64_t department_id, const char *kind, Trends *out);
 void results_trends_free(Trends *t);
 
+/* The figures of a round kept when retention deletes its case data (results_keep). */
+typedef struct ResultsKept {
+	int64_t questions;                       /* per-question rows stored */
+	int64_t sampled, finished, with_answers; /* the progress figures, as results_compute gives them */
+	int had_answers;                         /* it had answer rows: it counts for trends and comparisons */
+} ResultsKept;
+int results_keep(sqlite3 *db, int64_t round_id, ResultsKept *out);
+
 /* ---- chart.c: SVG charts written by the server (colour-blind-safe, with title and desc) ---- */
 typedef struct ChartBar {
 	const char *label;
@@ -598,6 +609,30 @@ void calibration_free(Agreement *a, int na, Disagreement *d, int nd);
 const char *calibration_kappa_reason(int kappa_status);
 int cmd_round_calibrate(sqlite3 *db, const Round *r, int argc, char **argv);
 
+/* ---- external.c: the external review (eksternt tilsyn): expectation alignment, invitations ---- */
+#define EXPECTATION_FIELDS 7
+#define EXPECTATION_MAX_CHARS 4000
+extern const char *const expectation_fields[EXPECTATION_FIELDS]; /* columns and form names, in order */
+extern const char *const expectation_titles[EXPECTATION_FIELDS]; /* the questions asked */
+typedef struct Expectation {
+	char *values[EXPECTATION_FIELDS]; /* never NULL after expectation_load; "" when not written */
+	int exists;                       /* saved at least once */
+	int filled;                       /* fields with text */
+	char updated_at[32];
+	char updated_by[201];             /* the user's name; "" from the command line */
+} Expectation;
+int expectation_load(sqlite3 *db, int64_t round_id, Expectation *out);
+void expectation_free(Expectation *e);
+int expectation_check(const char *const values[EXPECTATION_FIELDS], char *msg, size_t n);
+int expectation_save(sqlite3 *db, const Round *r, const char *const values[EXPECTATION_FIELDS], const ReviewBy *by,
+                     char *msg, size_t n);
+int external_invited(sqlite3 *db, int64_t department_id, int64_t round_id, int64_t user_id);
+int external_reviewers(sqlite3 *db, const Round *r, int64_t *out, int max);
+int external_invite(sqlite3 *db, const Round *r, int64_t user_id, const ReviewBy *by, char *msg, size_t n);
+int external_uninvite(sqlite3 *db, const Round *r, int64_t user_id, const ReviewBy *by, int64_t *still_assigned,
+                      char *msg, size_t n);
+int cmd_round_invite(sqlite3 *db, const Round *r, int argc, char **argv);
+
 /* ---- cli.c: what the commands share (main.c, cmd_*.c) ---- */
 #define EXIT_BAD_INPUT 2
 ATTR_PRINTF(1, 2) int cli_fail(const char *fmt, ...);
@@ -630,6 +665,296 @@ typedef struct BackupStats {
 int backup_write(sqlite3 *db, const char *path, int force, BackupStats *st, char *err, size_t n);
 int backup_verify_file(const char *path, BackupStats *st, char *err, size_t n);
 int cmd_backup(sqlite3 *db, int argc, char **argv);
+
+/* ---- workgroup.c: the department's working group and the planning answers of a tilsyn ---- */
+#define WORKGROUP_MIN 3            /* recommended size: 3-5 people, */
+#define WORKGROUP_MAX 5
+#define WORKGROUP_MAX_ADVISORS 3   /* a leder, a faglig koordinator and 1-3 rådgivere */
+enum { WORKGROUP_UNCHANGED = 0, WORKGROUP_ADDED = 1, WORKGROUP_CHANGED = 2 };
+int workgroup_valid_function(const char *function); /* leder | koordinator | raadgiver */
+const char *workgroup_function_title(const char *function);
+int workgroup_check(int members, int leaders, int coordinators, int advisors, const char **out, int max);
+/* The warnings (code `working_group` in the annual plan) when the department's working
+** group does not follow the recommendation: 3-5 people with a leder, a koordinator and at
+** least one rådgiver (and at most three). Writes up to max static Danish sentences to out
+** and returns how many warnings there are: 0 means the group follows the recommendation.
+** Only active members who still hold a role (not ekstern) in the department count. */
+int workgroup_warnings(sqlite3 *db, int64_t department_id, const char **out, int max);
+/* Adds a member or changes their function (audited); -1 with msg when refused (no role in
+** the department, ekstern, unknown function), else WORKGROUP_ADDED/CHANGED/UNCHANGED. */
+int workgroup_set(sqlite3 *db, const Department *d, int64_t user_id, const char *function, const ReviewBy *by,
+                  char *msg, size_t n);
+int workgroup_remove(sqlite3 *db, const Department *d, int64_t user_id, const ReviewBy *by, char *msg, size_t n);
+
+#define ROUND_PLAN_TEXT_MAX 2000   /* characters in each free-text planning answer */
+typedef struct RoundPlan {
+	int exists;
+	char performers[ROUND_PLAN_TEXT_MAX * 4 + 1]; /* who carries it out */
+	int64_t planned_cases;                    /* how many cases; 0: not answered */
+	char selection[ROUND_PLAN_TEXT_MAX * 4 + 1];  /* how they are selected */
+	char timing[ROUND_PLAN_TEXT_MAX * 4 + 1];     /* when */
+	char gathering[ROUND_PLAN_TEXT_MAX * 4 + 1];  /* how the results are gathered */
+	int64_t stopop_meetings;                  /* interim stop-op meetings intended */
+	char updated_at[32];
+	char updated_by[201];                     /* the user's name; "" from the command line */
+} RoundPlan;
+typedef struct RoundPlanInput {  /* as typed; NULL keeps the stored answer, "" clears it */
+	const char *performers, *planned_cases, *selection, *timing, *gathering, *stopop_meetings;
+} RoundPlanInput;
+const char *round_plan_field_title(const char *name);
+int round_plan_get(sqlite3 *db, int64_t round_id, RoundPlan *out);
+/* Checks every answer (valid UTF-8, length, no CPR number; the message names the field) and
+** saves them all or nothing; audited. 0, or -1 with msg. */
+int round_plan_save(sqlite3 *db, const Round *r, const RoundPlanInput *in, const ReviewBy *by, char *msg, size_t n);
+const char *round_plan_warning(const Round *r, const RoundPlan *p);
+
+/* ---- phase.c: the phases of a tilsyn, and why it moved on with work left ---- */
+#define PHASE_COUNT 7
+#define PHASE_REASON_MAX 1000     /* characters */
+enum { PHASE_PASSES_REVIEW = 1, PHASE_PASSES_FEEDBACK = 2 };
+enum { PHASE_MOVED = 0, PHASE_REASON_NEEDED = 1, PHASE_REFUSED = -1 };
+const char *phase_code(int index);        /* 0 planlaegning ... 6 afsluttet; NULL outside */
+int phase_index(const char *code);        /* -1 for an unknown code */
+const char *phase_title(const char *code); /* "Planlægning", ...; the one place for the names */
+int phase_passes(const char *from, const char *to);
+typedef struct PhaseWorkLeft {
+	int review;                /* the move passes gennemgang with cases not finished (or none drawn) */
+	int64_t sampled, unfinished;
+	int feedback;              /* the move passes tilbagemelding with feedback not given */
+	int64_t advisors_left;     /* caseworkers without a held individual feedback meeting */
+	char advisors[400];        /* their names, ", " between, cut short with "…" */
+	int staff_meeting_missing; /* no staff meeting (personale) held for the round */
+} PhaseWorkLeft;
+/* The work left when r moves to `to`: 1 (and out filled) when there is some. */
+int phase_work_left(sqlite3 *db, const Round *r, const char *to, PhaseWorkLeft *out);
+void phase_work_left_text(const PhaseWorkLeft *w, char *out, size_t n);
+/* Moves r to phase `to` (inside the caller's transaction): logged in round_phase_change and
+** the audit log; afsluttet sets round.finished_at and leaving it clears it. With work left
+** and no reason: PHASE_REASON_NEEDED, left filled in and msg saying what is left. */
+int phase_change(sqlite3 *db, const Round *r, const char *to, const char *reason, const ReviewBy *by,
+                 PhaseWorkLeft *left, char *msg, size_t n);
+
+/* ---- cmd_cycle.c: tilsyn workgroup, round plan, round phase ---- */
+int cmd_workgroup(sqlite3 *db, int argc, char **argv);
+int cmd_round_plan(sqlite3 *db, const Round *r, int argc, char **argv);
+int cmd_round_phase(sqlite3 *db, const Round *r, int argc, char **argv);
+
+/* ---- meeting.c: meetings of the cycle and individual feedback per caseworker ---- */
+#define MEETING_PARTICIPANTS_MAX 1000
+#define MEETING_MINUTES_MAX 5000
+typedef struct Meeting {
+	int64_t id, department_id, round_id;   /* round_id 0: not tied to a tilsyn */
+	char kind[16];                          /* information stopop ledelse personale individuel forventning */
+	char date[11], time[6];                 /* time "" for none */
+	char status[16];                        /* planlagt afholdt aflyst */
+	char advisor[201];                      /* individuel: the caseworker, as named in the case list */
+	char participants[MEETING_PARTICIPANTS_MAX + 1];
+	char minutes[MEETING_MINUTES_MAX + 1];
+	char updated_at[32];
+} Meeting;
+typedef struct MeetingInput {
+	const char *kind, *date, *time, *status, *advisor, *participants, *minutes; /* time, status may be "" */
+	int64_t round_id;                       /* 0: none */
+} MeetingInput;
+typedef struct FeedbackRow {
+	char *advisor;
+	int64_t meeting_id;                     /* the held meeting, else the first planned, else 0 */
+	char status[16];                        /* afholdt, planlagt or "" */
+	char date[11], time[6];
+} FeedbackRow;
+int meeting_valid_kind(const char *kind);
+const char *meeting_kind_title(const char *kind);
+const char *meeting_kind_code(int i);
+int meeting_valid_status(const char *status);
+const char *meeting_status_title(const char *status);
+int meeting_is_staff(const char *kind);
+int meeting_valid_time(const char *s);
+int meeting_whole_token(const char *text, size_t at, size_t len);
+int meeting_case_no_in(sqlite3 *db, int64_t department_id, const char *text, char *found, size_t n);
+int meeting_check(sqlite3 *db, const Department *d, const MeetingInput *in, char *msg, size_t n);
+int meeting_add(sqlite3 *db, const Department *d, const MeetingInput *in, int64_t user_id, int64_t *id, char *msg,
+                size_t n);
+int meeting_update(sqlite3 *db, const Department *d, int64_t id, const MeetingInput *in, int64_t user_id, char *msg,
+                   size_t n);
+int meeting_by_id(sqlite3 *db, int64_t id, Meeting *out);
+int meeting_visible(Role role, const char *kind, const char *advisor, const char *viewer_name, int invited);
+int meeting_feedback(sqlite3 *db, int64_t round_id, FeedbackRow **out);
+void meeting_feedback_free(FeedbackRow *rows, int n);
+int meeting_feedback_missing(sqlite3 *db, int64_t round_id);
+void meeting_date_text(const char *iso, char out[40]);
+int cmd_meeting(sqlite3 *db, int argc, char **argv);
+
+/* ---- action.c: actions (tiltag) decided from a tilsyn, and the change in what they aim at ---- */
+#define ACTION_TITLE_MAX 200
+#define ACTION_DESCRIPTION_MAX 5000
+#define ACTION_MAX_TARGETS 64
+#define ACTION_DUE_SOON_DAYS 14
+typedef struct ActionItem {
+	int64_t id, department_id, round_id, owner_id;  /* round_id, owner_id 0: none */
+	char title[ACTION_TITLE_MAX + 1];
+	char description[ACTION_DESCRIPTION_MAX + 1];
+	char owner_login[65], owner_name[201];
+	char due[11];                                   /* "" for none */
+	char status[16];                                /* planlagt i_gang gennemfoert opgivet */
+	char updated_at[32];
+} ActionItem;
+typedef struct ActionInput {
+	const char *title, *description, *owner_login, *due, *status; /* status "" or NULL: planlagt */
+	int64_t round_id;                                             /* 0: none */
+	const char *const *questions;                                 /* question codes */
+	int nquestions;
+	const char *const *themes;                                    /* theme catalogue codes */
+	int nthemes;
+} ActionInput;
+/* What an action aims at, measured in its tilsyn (before) and in the next comparable one (after). */
+typedef struct ActionChange {
+	char kind[10];                 /* question | theme */
+	char code[65];
+	char *text;                    /* the question's text or the theme's title; "" when unknown */
+	int nquestions;                /* the questions counted (a theme pools several) */
+	int has_before;
+	int64_t before_yes, before_base;
+	double before, before_low, before_high;
+	int has_after;                 /* measured again in the next comparable tilsyn */
+	int64_t after_yes, after_base;
+	double after, after_low, after_high;
+	double diff, diff_low, diff_high; /* after - before with Newcombe's interval */
+	const char *verdict;           /* stats_verdict, or NULL without has_after */
+} ActionChange;
+typedef struct ActionFollowUp {
+	int64_t from_round, next_round; /* 0: none */
+	char next_title[201], next_phase[24];
+	ActionChange *targets;
+	int ntargets;
+} ActionFollowUp;
+int action_valid_status(const char *status);
+const char *action_status_title(const char *status);
+int action_overdue(const char *due, const char *status, const char *today);
+void action_today(char out[11]);
+int action_add(sqlite3 *db, const Department *d, const ActionInput *in, int64_t user_id, int64_t *id, char *msg,
+               size_t n);
+int action_update(sqlite3 *db, const Department *d, int64_t id, const ActionInput *in, int64_t user_id, char *msg,
+                  size_t n);
+int action_set_status(sqlite3 *db, int64_t id, const char *status, int64_t user_id, char *msg, size_t n);
+int action_by_id(sqlite3 *db, int64_t id, ActionItem *out);
+int64_t action_next_round(sqlite3 *db, const Round *from);
+int action_follow_up(sqlite3 *db, const ActionItem *a, ActionFollowUp *out);
+void action_follow_up_free(ActionFollowUp *f);
+int cmd_action(sqlite3 *db, int argc, char **argv);
+
+/* ---- plan.c: the annual plan (årshjul) of a department and its warnings ---- */
+#define PLAN_YEAR_MIN 2000
+#define PLAN_YEAR_MAX 2100
+typedef struct PlanRound {
+	int64_t id;
+	char kind[16];
+	char title[201];
+	char phase[24];
+	char planned_start[11], planned_end[11]; /* "" when not planned */
+	char start[11], end[11];                 /* the period on the timeline (see plan.c) */
+	const char *date_source;                 /* "planned", "sampled" or "created": where start came from */
+	int is_sampled;
+	int64_t sampled;                         /* cases in the sample, replaced ones not counted */
+	int64_t planned_cases;                   /* round_plan.planned_cases; -1 when not given */
+	char review_started[11], finished[11];   /* "" when not */
+	int nthemes;
+	char **themes, **theme_titles;           /* theme codes and their catalogue titles */
+	int nprovisions;
+	char **provisions;                       /* the provisions the sample was restricted to */
+} PlanRound;
+typedef struct PlanWarning {
+	char code[24];   /* too_few_rounds, too_few_cases, too_many_themes, remeasure_too_soon, working_group,
+	                    staff_not_informed */
+	int64_t round;   /* 0: about the year or the department */
+	char *message;   /* Danish */
+} PlanWarning;
+typedef struct Plan {
+	int year;
+	PlanRound *rounds;
+	int nrounds;
+	PlanWarning *warnings;
+	int nwarnings;
+} Plan;
+int plan_build(sqlite3 *db, const Department *d, int year, const char *today, Plan *out);
+void plan_free(Plan *p);
+char *plan_json(const Plan *p);    /* {"rounds": [...], "warnings": [...]}; free() it */
+int plan_year_parse(const char *s, int *year);
+const char *plan_warning_title(const char *code);
+void date_today(char out[11]);     /* local date, yyyy-mm-dd */
+int date_add_days(const char *iso, long days, char out[11]);
+int date_add_months(const char *iso, int months, char out[11]);
+long date_diff_days(const char *from, const char *to);
+int cmd_plan(sqlite3 *db, int argc, char **argv);
+
+/* ---- ical.c: the department's calendar as iCalendar (RFC 5545) ---- */
+#define ICAL_FOLD 75 /* octets per physical line, CRLF not counted */
+void ical_escape_text(Buf *out, const char *s);
+void ical_fold(Buf *out, const char *line, size_t n);
+void ical_property(Buf *out, const char *name, const char *value);
+void ical_text_property(Buf *out, const char *name, const char *text);
+void ical_department(sqlite3 *db, const Department *d, time_t now, Buf *out);
+int ical_token_hash(const char *token, char out[65]);
+int cmd_calendar(sqlite3 *db, int argc, char **argv);
+
+/* ---- retention.c, cmd_retention.c: case data of finished tilsyn deleted after a period ---- */
+typedef struct RetentionSettings {
+	int64_t months;       /* retention_months: case data is deleted this long after the tilsyn finished */
+	int64_t audit_extra;  /* audit_extra_months: audit entries are kept this much longer */
+	int64_t notice_days;  /* retention_notice_days: the leader is told this many days before */
+} RetentionSettings;
+typedef struct RetentionRound {
+	int64_t round_id, department_id;
+	char department[33];
+	char title[201];
+	char basis[11];        /* yyyy-mm-dd the period counts from */
+	char basis_source[12]; /* afsluttet (finished_at), faseskift (phase change), skoen (estimated) */
+	int64_t months;        /* the period: retention_months, or the one it was purged under */
+	char due[11];          /* basis + months; "" when the dates cannot be read */
+	char purged_at[32];    /* "" while the case data is held */
+} RetentionRound;
+enum { RETENTION_KINDS = 9 }; /* what a purge counts, in the order of retention_count_keys */
+extern const char *const retention_count_keys[RETENTION_KINDS];
+extern const char *const retention_count_titles[RETENTION_KINDS];
+typedef struct RetentionPurged {
+	RetentionRound round;
+	int64_t counts[RETENTION_KINDS];
+	int64_t questions;     /* per-question counts kept */
+} RetentionPurged;
+typedef struct RetentionCaseList {
+	int64_t department_id;
+	char department[33];
+	int64_t cases;
+} RetentionCaseList;
+typedef struct RetentionResult {
+	int dry_run;
+	RetentionSettings settings;
+	RetentionPurged *rounds;
+	int nrounds;
+	char cases_before[11];          /* case-list rows last listed before this day went */
+	RetentionCaseList *case_lists;
+	int ncase_lists;
+	char audit_before[32];          /* audit entries before this time went */
+	int64_t audit_deleted, audit_anchor;
+} RetentionResult;
+void retention_settings(sqlite3 *db, RetentionSettings *out);
+const char *retention_settings_problem(const RetentionSettings *s);
+int retention_settings_save(sqlite3 *db, const RetentionSettings *s, const char *login, const char **msg);
+int retention_rounds(sqlite3 *db, const RetentionSettings *s, int64_t round_id, int64_t leader_id,
+                     RetentionRound **out);
+int retention_is_due(const RetentionRound *x, const char *today);
+void retention_today(sqlite3 *db, time_t now, char out[11]);
+void retention_cases_cutoff(sqlite3 *db, const RetentionSettings *s, time_t now, char out[11]);
+void retention_audit_cutoff(sqlite3 *db, const RetentionSettings *s, time_t now, char out[32]);
+void retention_notice_until(sqlite3 *db, const RetentionSettings *s, time_t now, char out[11]);
+int retention_round_text(sqlite3 *db, int64_t round_id, char *out, size_t n);
+int64_t retention_cases_due(sqlite3 *db, const char *before);
+int64_t retention_audit_due(sqlite3 *db, const char *before);
+void retention_audit_deleted(sqlite3 *db, int64_t *deleted, int64_t *anchor);
+const char *retention_basis_title(const char *source);
+void retention_date_text(const char *iso, char out[40]);
+int retention_run(sqlite3 *db, time_t now, int dry_run, const char *login, RetentionResult *out, char *err, size_t n);
+void retention_result_free(RetentionResult *r);
+int cmd_retention(sqlite3 *db, int argc, char **argv);
 
 /* ---- demo.c ---- */
 int demo_fill(sqlite3 *db, const char **msg);

@@ -38,7 +38,9 @@ test('case lists with caseloads that differ between caseworkers, and no CPR numb
 });
 
 test('a sampled overordnet round in each department and an uddybende round half-way through review', () => {
-  assert.equal(sqlite(db, `select group_concat(kind || ':' || phase) from (select * from round order by id)`),
+  // Rounds 1-5 as they always were; later features add their rounds after them (the external
+  // review is tests/integration/external.test.mjs).
+  assert.equal(sqlite(db, `select group_concat(kind || ':' || phase) from (select * from round where id <= 5 order by id)`),
     'overordnet:udvaelgelse,overordnet:udvaelgelse,uddybende:gennemgang,overordnet:afsluttet,overordnet:afsluttet');
   assert.equal(num(`select count(*) from round_case where round_id = 1 and status = 'udtrukket'`), 30);
   assert.equal(num(`select count(*) from round_case where round_id = 2 and status = 'udtrukket'`), 30);

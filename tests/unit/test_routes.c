@@ -10,12 +10,17 @@
 #include "http.h"
 
 /* Who is asking. The four role holders are ordinary users (not administrators) who hold
-** that role in the department named by :dept, when the route has one. */
+** that role in the department named by :dept, when the route has one. The ekstern column is
+** an outside reviewer invited to the (ekstern) round in the address: the router gives them
+** the working group's powers on routes that name that round (ROLE_EKSTERN_INVITED), except
+** what the department decides (sample, plan, phase, invitations), and elsewhere in the
+** department only its home and its list of tilsyn. Not invited, they are
+** refused every route that names a round (ekstern_not_invited). */
 enum { ANON, ADMIN, LEDER, KOORD, RAAD, EKST, NPRINCIPALS };
 static const char *const principal_names[NPRINCIPALS] = {"anonymous", "admin (no department role)", "leder",
                                                          "koordinator", "raadgiver", "ekstern"};
 static const Role principal_roles[NPRINCIPALS] = {ROLE_NONE, ROLE_NONE, ROLE_LEDER, ROLE_KOORDINATOR,
-                                                  ROLE_RAADGIVER, ROLE_EKSTERN};
+                                                  ROLE_RAADGIVER, ROLE_EKSTERN_INVITED};
 
 typedef struct Expect {
 	const char *method;
@@ -43,18 +48,26 @@ static const Expect expected[] = {
 	{"GET",  "/d/:dept/cases/import",            {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/cases/import",            {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/cases/import/confirm",    {0,   0,    1,    1,    0,   0}},
-	{"GET",  "/d/:dept/rounds",                  {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/rounds",                  {0,   0,    1,    1,    0,   1}},
 	{"POST", "/d/:dept/rounds",                  {0,   0,    1,    1,    0,   0}},
-	{"GET",  "/d/:dept/rounds/:round",           {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/rounds/:round",           {0,   0,    1,    1,    0,   1}},
 	{"POST", "/d/:dept/rounds/:round/sample",    {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/rounds/:round/replace",   {0,   0,    1,    1,    0,   0}},
+	/* The planning answers and phase changes of a round: the working group. */
+	{"POST", "/d/:dept/rounds/:round/plan",      {0,   0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/phase",     {0,   0,    1,    1,    0,   0}},
+	/* The working group: seen by any member but ekstern (the router refuses an outside reviewer
+	** every department page but the home and the list of tilsyn), changed by the leder and
+	** koordinator (tests/integration/workgroup). */
+	{"GET",  "/d/:dept/workgroup",               {0,   0,    1,    1,    1,   0}},
+	{"POST", "/d/:dept/workgroup",               {0,   0,    1,    1,    0,   0}},
 	/* The offline registration sheet (case numbers and every assessment): the working group. */
-	{"GET",  "/d/:dept/rounds/:round/sheet.xlsx", {0,  0,    1,    1,    0,   0}},
-	{"POST", "/d/:dept/rounds/:round/sheet",     {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/rounds/:round/sheet.xlsx", {0,  0,    1,    1,    0,   1}},
+	{"POST", "/d/:dept/rounds/:round/sheet",     {0,   0,    1,    1,    0,   1}},
 	/* The review: progress and assignment for the working group; each case's review page for any
 	** member, where the handler lets in only the working group and the case's reviewer. */
-	{"GET",  "/d/:dept/rounds/:round/review",    {0,   0,    1,    1,    0,   0}},
-	{"POST", "/d/:dept/rounds/:round/assign",    {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/rounds/:round/review",    {0,   0,    1,    1,    0,   1}},
+	{"POST", "/d/:dept/rounds/:round/assign",    {0,   0,    1,    1,    0,   1}},
 	{"GET",  "/d/:dept/rounds/:round/cases/:case", {0, 0,    1,    1,    1,   1}},
 	{"POST", "/d/:dept/rounds/:round/cases/:case", {0, 0,    1,    1,    1,   1}},
 	{"POST", "/d/:dept/rounds/:round/cases/:case/answer", {0, 0, 1, 1,    1,   1}},
@@ -63,24 +76,50 @@ static const Expect expected[] = {
 	{"POST", "/d/:dept/rounds/:round/cases/:case/consent", {0, 0, 1, 1,   1,   1}},
 	/* The report: text and every download for the working group; the download route is open to
 	** members, and page_report.c lets a caseworker have only their own individual feedback. */
-	{"GET",  "/d/:dept/rounds/:round/report",    {0,   0,    1,    1,    0,   0}},
-	{"POST", "/d/:dept/rounds/:round/report",    {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/rounds/:round/report",    {0,   0,    1,    1,    0,   1}},
+	{"POST", "/d/:dept/rounds/:round/report",    {0,   0,    1,    1,    0,   1}},
 	{"GET",  "/d/:dept/rounds/:round/report/download", {0, 0, 1,    1,    1,   1}},
 	/* Results: the whole round and the per-caseworker breakdown for the working group; one's own
 	** figures for any member, where the handler turns away ekstern (tests/integration/results_pages). */
-	{"GET",  "/d/:dept/rounds/:round/results",   {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/rounds/:round/results",   {0,   0,    1,    1,    0,   1}},
 	{"GET",  "/d/:dept/rounds/:round/results/mine", {0, 0,   1,    1,    1,   1}},
 	{"GET",  "/d/:dept/trends",                  {0,   0,    1,    1,    0,   0}},
+	/* The annual plan and the calendar file for the working group; the leder makes the secret
+	** subscription address, and the feed behind it needs no login (the token is the key). */
+	{"GET",  "/d/:dept/plan",                    {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/calendar.ics",            {0,   0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/calendar/feed",           {0,   0,    1,    0,    0,   0}},
+	{"GET",  "/calendar/:token",                 {1,   1,    1,    1,    1,   1}},
 	/* A case's audit log (who looked at or changed it): the department's leder only. */
 	{"GET",  "/d/:dept/audit",                   {0,   0,    1,    0,    0,   0}},
 	/* Calibration: overview, choosing and assigning for the working group; a case's second review
 	** for any member, where the handler lets in only the working group and the second reviewer. */
-	{"GET",  "/d/:dept/rounds/:round/calibration", {0,  0,    1,    1,    0,   0}},
-	{"POST", "/d/:dept/rounds/:round/calibration/choose", {0, 0, 1, 1,    0,   0}},
-	{"POST", "/d/:dept/rounds/:round/calibration/assign", {0, 0, 1, 1,    0,   0}},
+	{"GET",  "/d/:dept/rounds/:round/calibration", {0,  0,    1,    1,    0,   1}},
+	{"POST", "/d/:dept/rounds/:round/calibration/choose", {0, 0, 1, 1,    0,   1}},
+	{"POST", "/d/:dept/rounds/:round/calibration/assign", {0, 0, 1, 1,    0,   1}},
 	{"GET",  "/d/:dept/rounds/:round/calibration/:case", {0, 0, 1, 1,     1,   1}},
 	{"POST", "/d/:dept/rounds/:round/calibration/:case", {0, 0, 1, 1,     1,   1}},
 	{"POST", "/d/:dept/rounds/:round/calibration/:case/finish", {0, 0, 1, 1, 1, 1}},
+	/* The external review: the expectation alignment for the working group and the invited
+	** reviewers; invitations for the department's working group only. */
+	{"GET",  "/d/:dept/rounds/:round/expectation", {0, 0,    1,    1,    0,   1}},
+	{"POST", "/d/:dept/rounds/:round/expectation", {0, 0,    1,    1,    0,   1}},
+	{"POST", "/d/:dept/rounds/:round/invite",    {0,   0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/invite/:user/remove", {0, 0, 1, 1,   0,   0}},
+	/* Meetings: planned and edited by the working group; any member reaches the list and a
+	** meeting's page, where the handler shows a caseworker only the staff's meetings and their own
+	** individual feedback (tests/integration/meetings). Outside reviewers are refused by the router. */
+	{"GET",  "/d/:dept/meetings",                {0,   0,    1,    1,    1,   0}},
+	{"GET",  "/d/:dept/meetings/new",            {0,   0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/meetings",                {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/meetings/:id",            {0,   0,    1,    1,    1,   0}},
+	{"POST", "/d/:dept/meetings/:id",            {0,   0,    1,    1,    0,   0}},
+	/* Actions: decided by the working group; read by the department's members; the handler lets
+	** the person responsible change the status (tests/integration/actions). */
+	{"GET",  "/d/:dept/actions",                 {0,   0,    1,    1,    1,   0}},
+	{"POST", "/d/:dept/actions",                 {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/actions/:id",             {0,   0,    1,    1,    1,   0}},
+	{"POST", "/d/:dept/actions/:id",             {0,   0,    1,    1,    1,   0}},
 	/* Question catalogues: any logged-in user reads them; the handlers let only leder/koordinator
 	** in some department or an administrator change them (tested in tests/integration/catalogue). */
 	{"GET",  "/catalogues",                      {0,   1,    1,    1,    1,   1}},
@@ -182,6 +221,30 @@ static void permission_matrix(void **state)
 				            got ? "allowed" : "refused", e->allow[who] ? "allowed" : "refused");
 				wrong++;
 			}
+		}
+	}
+	assert_int_equal(wrong, 0);
+}
+
+/* The router makes an ekstern's role ROLE_EKSTERN_INVITED only on the pages of a round they
+** are invited to (http.c); with the plain role every route naming a round is refused, and
+** the rest is as the table's ekstern column says. */
+static void ekstern_not_invited(void **state)
+{
+	(void)state;
+	int wrong = 0;
+	User u = {.id = 7, .login = "ekstern", .name = "Ekstern", .active = 1};
+	for (size_t i = 0; i < route_count; i++) {
+		const Route *rt = &routes[i];
+		const Expect *e = route_expected(rt);
+		if (!e || !has_dept(rt->pattern))
+			continue;
+		const char *r = strstr(rt->pattern, "/:round");
+		int names_round = r && (r[7] == 0 || r[7] == '/');
+		int want = names_round ? 0 : e->allow[EKST];
+		if (route_allows(rt, &u, ROLE_EKSTERN) != want) {
+			print_error("%s %s: ekstern not invited is %s\n", rt->method, rt->pattern, want ? "refused" : "allowed");
+			wrong++;
 		}
 	}
 	assert_int_equal(wrong, 0);
@@ -376,6 +439,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_route_has_a_decision),
 		cmocka_unit_test(permission_matrix),
+		cmocka_unit_test(ekstern_not_invited),
 		cmocka_unit_test(admin_with_department_role),
 		cmocka_unit_test(csrf_by_method),
 		cmocka_unit_test(dept_permissions_need_dept),

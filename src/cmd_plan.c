@@ -1,0 +1,166 @@
+/*
+** The command line of the annual plan and the calendar: `tilsyn plan` prints a department's
+** tilsyn of one year with the warnings where the plan departs from the recommendations
+** (plan.c), and `tilsyn calendar` writes the department's calendar as an .ics file (ical.c).
+*/
+#include "tilsyn.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int department_option(sqlite3 *db, const char *code, Department *d)
+{
+	if (!code)
+		return cli_fail("--department KODE mangler");
+	if (!department_by_code(db, code, d))
+		return cli_fail("--department: afdelingen '%s' findes ikke (se tilsyn department list)", code);
+	return 0;
+}
+
+static void print_text(const Department *d, const Plan *p)
+{
+	printf(_("Årshjul %d for %s (%s)\n\n"), p->year, d->name, d->code);
+	if (p->nrounds == 0)
+		printf("%s", _("Ingen tilsyn i året.\n"));
+	else
+		printf("%s", _("Tilsyn:\n"));
+	for (int i = 0; i < p->nrounds; i++) {
+		const PlanRound *r = &p->rounds[i];
+		printf("  %-4lld %s – %s  %s\n", (long long)r->id, r->start, r->end, r->title);
+		printf("       %s · %s", round_kind_title(r->kind), phase_title(r->phase));
+		if (r->is_sampled)
+			printf(_(" · %lld udtrukne sager"), (long long)r->sampled);
+		else if (r->planned_cases >= 0)
+			printf(_(" · %lld sager planlagt"), (long long)r->planned_cases);
+		if (!str_eq(r->date_source, "planned"))
+			printf("%s", str_eq(r->date_source, "sampled") ? _(" · ingen planlagt start; dato fra udtrækningen")
+			                                                : _(" · ingen planlagt start; dato fra oprettelsen"));
+		putchar('\n');
+		if (r->nthemes) {
+			printf("%s", _("       Temaer: "));
+			for (int k = 0; k < r->nthemes; k++)
+				printf("%s%s", k ? ", " : "", r->theme_titles[k]);
+			putchar('\n');
+		}
+	}
+	if (p->nwarnings == 0) {
+		printf("%s", _("\nIngen advarsler: planen følger anbefalingerne.\n"));
+		return;
+	}
+	printf("%s", _("\nAdvarsler:\n"));
+	for (int i = 0; i < p->nwarnings; i++)
+		printf("  %s: %s\n", p->warnings[i].code, p->warnings[i].message);
+}
+
+int cmd_plan(sqlite3 *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"department", required_argument, NULL, 'd'},
+		{"year", required_argument, NULL, 'y'},
+		{"format", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *code = NULL, *year_text = NULL, *format = "text";
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': code = optarg; break;
+		case 'y': year_text = optarg; break;
+		case 'f': format = optarg; break;
+		default: return EXIT_BAD_INPUT;
+		}
+	}
+	if (optind < argc)
+		return cli_fail("ukendt argument til plan: %s", argv[optind]);
+	if (!str_eq(format, "json") && !str_eq(format, "text"))
+		return cli_fail("--format skal være json eller text, ikke '%s'", format);
+	char today[11];
+	date_today(today);
+	int year = atoi(today);
+	if (year_text && !plan_year_parse(year_text, &year))
+		return cli_fail("--year skal være et årstal fra %d til %d, fx 2026, ikke '%s'", PLAN_YEAR_MIN, PLAN_YEAR_MAX,
+		                year_text);
+	Department d;
+	int rc = department_option(db, code, &d);
+	if (rc)
+		return rc;
+	Plan p;
+	plan_build(db, &d, year, today, &p);
+	if (str_eq(format, "json")) {
+		char *text = plan_json(&p);
+		puts(text);
+		free(text);
+	} else {
+		print_text(&d, &p);
+	}
+	plan_free(&p);
+	return 0;
+}
+
+/* Writes the whole file or nothing: first FILE.tmp, then renamed. "-" is standard output. */
+static int write_file(const char *path, const Buf *b)
+{
+	if (str_eq(path, "-"))
+		return fwrite(b->data, 1, b->len, stdout) == b->len ? 0 : -1;
+	char tmp[4096];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return errno = ENAMETOOLONG, -1;
+	FILE *f = fopen(tmp, "wb");
+	if (!f)
+		return -1;
+	int ok = fwrite(b->data, 1, b->len, f) == b->len;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		int saved = errno;
+		remove(tmp);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_calendar(sqlite3 *db, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"department", required_argument, NULL, 'd'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *code = NULL, *path = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': code = optarg; break;
+		case 'o': path = optarg; break;
+		default: return EXIT_BAD_INPUT;
+		}
+	}
+	if (optind < argc)
+		return cli_fail("ukendt argument til calendar: %s", argv[optind]);
+	if (!path || !*path)
+		return cli_fail("calendar: -o FIL.ics mangler (eller -o - for standard output)");
+	Department d;
+	int rc = department_option(db, code, &d);
+	if (rc)
+		return rc;
+	Buf b;
+	buf_init(&b, 0);
+	ical_department(db, &d, time(NULL), &b);
+	if (write_file(path, &b) != 0) {
+		int saved = errno;
+		buf_free(&b);
+		return cli_fail("-o %s: filen kunne ikke skrives: %s", path, strerror(saved));
+	}
+	buf_free(&b);
+	char object[64];
+	snprintf(object, sizeof object, "calendar:%s", d.code);
+	cli_audit(db, "calendar_export", d.id, object, str_eq(path, "-") ? "standard output" : path);
+	if (!str_eq(path, "-"))
+		printf(_("Kalenderen for %s er skrevet til %s.\n"), d.name, path);
+	return 0;
+}

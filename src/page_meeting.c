@@ -1,0 +1,406 @@
+/*
+** Meeting pages: the department's meetings (upcoming and held), a form to plan one, each
+** meeting's page with its minutes, and, for one tilsyn, which caseworkers have had their
+** individual feedback with a button to plan it for those who have not. The working group
+** (leder, koordinator) plans and edits; a caseworker sees the meetings for the whole staff
+** and their own individual feedback (meeting_visible); other meetings are refused with 403,
+** and the refusal logged. Outside reviewers never get here: the router keeps them to the
+** pages of the tilsyn they are invited to (http.c).
+*/
+#include "http.h"
+
+#include <string.h>
+
+/* The fields of the meeting form, as strings: from a meeting, the address or a posted form. */
+typedef struct Fields {
+	const char *kind, *date, *time, *status, *round, *advisor, *participants, *minutes;
+} Fields;
+
+static int workgroup(Req *r)
+{
+	return auth_allows(PERM_DEPT_WORKGROUP, 0, r->role);
+}
+
+static void deny(Req *r, const char *object, const char *why)
+{
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
+	                               .department_id = r->dept->id, .object = object,
+	                               .detail = arena_printf(r->arena, "%s %s: %s", r->method, r->path, why), .ip = r->ip});
+	http_error(r, 403, why);
+}
+
+static void audit_meeting(Req *r, int64_t id, const char *action, const char *detail)
+{
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
+	                               .department_id = r->dept->id,
+	                               .object = arena_printf(r->arena, "meeting:%lld", (long long)id), .detail = detail,
+	                               .ip = r->ip});
+}
+
+static const char *date_text(Req *r, const char *iso)
+{
+	char out[40];
+	meeting_date_text(iso, out);
+	return arena_strdup(r->arena, out);
+}
+
+/* The round named by ?round= (or "" for none); 0 with a 404 page when it is not the department's. */
+static int round_from_query(Req *r, int64_t *id, Round *rd)
+{
+	const char *s = req_query(r, "round");
+	*id = 0;
+	if (str_empty(s))
+		return 1;
+	if (!parse_int64(s, id) || !round_by_id(r->db, *id, rd) || rd->department_id != r->dept->id) {
+		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
+		return 0;
+	}
+	return 1;
+}
+
+/* The form to plan or change a meeting; every field keeps what was written. */
+static void meeting_form(Req *r, const char *action, const Fields *f, const char *button)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	page_form_begin(r, action);
+	html_lit(b, "<div class=\"stack\">\n<label for=\"kind\">Art</label>\n<select id=\"kind\" name=\"kind\">");
+	for (int i = 0; meeting_kind_code(i); i++)
+		html_option(b, meeting_kind_code(i), meeting_kind_title(meeting_kind_code(i)),
+		            str_eq(f->kind, meeting_kind_code(i)));
+	html_fmt(b, "</select>\n<label for=\"date\">Dato</label>\n<input id=\"date\" name=\"date\" type=\"date\" required "
+	            "value=\"%A\">\n<label for=\"time\">Tidspunkt (valgfrit)</label>\n<input id=\"time\" name=\"time\" "
+	            "type=\"time\" value=\"%A\">\n<label for=\"status\">Status</label>\n<select id=\"status\" name=\"status\">",
+	         f->date ? f->date : "", f->time ? f->time : "");
+	static const char *const statuses[] = {"planlagt", "afholdt", "aflyst"};
+	for (size_t i = 0; i < COUNT(statuses); i++)
+		html_option(b, statuses[i], meeting_status_title(statuses[i]),
+		            str_eq(f->status, statuses[i]) || (i == 0 && str_empty(f->status)));
+	html_lit(b, "</select>\n<label for=\"round\">Tilsyn</label>\n<select id=\"round\" name=\"round\">");
+	html_option(b, "", _("Intet bestemt tilsyn"), str_empty(f->round));
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT id, title FROM round WHERE department_id = ?1"
+	           " ORDER BY coalesce(planned_start, substr(created_at, 1, 10)) DESC, id DESC");
+	db_bind_int(&q, 1, d->id);
+	while (db_step(&q)) {
+		char *id = arena_printf(r->arena, "%lld", (long long)db_col_int(&q, 0));
+		html_option(b, id, db_col_text(&q, 1), str_eq(f->round, id));
+	}
+	db_finalize(&q);
+	html_fmt(b, "</select>\n<label for=\"advisor\">Rådgiver (kun ved individuel tilbagemelding)</label>\n"
+	            "<input id=\"advisor\" name=\"advisor\" maxlength=\"200\" list=\"advisors\" autocomplete=\"off\" "
+	            "aria-describedby=\"advisor-hint\" value=\"%A\">\n<p class=\"hint\" id=\"advisor-hint\">Navnet, som det står "
+	            "i sagslisten.</p>\n<datalist id=\"advisors\">",
+	         f->advisor ? f->advisor : "");
+	db_prepare(&q, r->db, "SELECT DISTINCT advisor FROM cases WHERE department_id = ?1 ORDER BY advisor LIMIT 500");
+	db_bind_int(&q, 1, d->id);
+	while (db_step(&q))
+		html_fmt(b, "<option value=\"%A\"></option>", db_col_text(&q, 0));
+	db_finalize(&q);
+	html_fmt(b, "</datalist>\n<label for=\"participants\">Deltagere</label>\n<textarea id=\"participants\" "
+	            "name=\"participants\" rows=\"2\" maxlength=\"%d\">\n%T</textarea>\n"
+	            "<label for=\"minutes\">Kort referat</label>\n<textarea id=\"minutes\" name=\"minutes\" rows=\"6\" "
+	            "maxlength=\"%d\" aria-describedby=\"minutes-hint\">\n%T</textarea>\n"
+	            "<p class=\"hint\" id=\"minutes-hint\">Ved informationsmøder og tilbagemelding til personalet må hverken "
+	            "deltagere eller referat nævne sagsnumre: hele personalet hører det. CPR-numre må aldrig skrives.</p>\n"
+	            "<button type=\"submit\">%T</button>\n</div>\n</form>\n",
+	         MEETING_PARTICIPANTS_MAX, f->participants ? f->participants : "", MEETING_MINUTES_MAX,
+	         f->minutes ? f->minutes : "", button);
+}
+
+/* ---- the list, with the individual feedback of one tilsyn ---- */
+
+static void feedback_section(Req *r, const Round *rd)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	FeedbackRow *rows;
+	int n = meeting_feedback(r->db, rd->id, &rows), given = 0, planned = 0;
+	for (int i = 0; i < n; i++) {
+		given += str_eq(rows[i].status, "afholdt");
+		planned += str_eq(rows[i].status, "planlagt");
+	}
+	html_fmt(b, "<h2 id=\"feedback\">Individuel tilbagemelding</h2>\n<p>Hver rådgiver med sager i stikprøven skal have "
+	            "en tilbagemelding på sine egne sager.</p>\n");
+	if (n == 0) {
+		html_lit(b, "<p>Tilsynet har ingen udtrukne sager endnu.</p>\n");
+		meeting_feedback_free(rows, n);
+		return;
+	}
+	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Individuel tilbagemelding\"><table>\n"
+	            "<caption>%d af %d rådgivere har fået tilbagemelding, %d er planlagt, %d mangler</caption>\n<thead><tr>"
+	            "<th scope=\"col\">Rådgiver</th><th scope=\"col\">Tilbagemelding</th><th scope=\"col\">Dato</th>"
+	            "<th scope=\"col\">Handling</th></tr></thead>\n<tbody>\n",
+	         given, n, planned, n - given - planned);
+	for (int i = 0; i < n; i++) {
+		const FeedbackRow *x = &rows[i];
+		html_fmt(b, "<tr><th scope=\"row\">%T</th>", x->advisor);
+		if (x->meeting_id)
+			html_fmt(b, "<td><a href=\"/d/%U/meetings/%I\">%T</a></td><td>%T%T%T</td><td></td>", d->code, x->meeting_id,
+			         str_eq(x->status, "afholdt") ? _("givet") : _("planlagt"), date_text(r, x->date),
+			         *x->time ? " kl. " : "", x->time);
+		else
+			html_fmt(b, "<td><strong>mangler</strong></td><td>–</td><td><a class=\"button secondary\" "
+			            "href=\"/d/%U/meetings/new?round=%I&amp;kind=individuel&amp;advisor=%U\">Planlæg<span class=\"sr\"> "
+			            "tilbagemelding til %T</span></a></td>",
+			         d->code, rd->id, x->advisor, x->advisor);
+		html_lit(b, "</tr>\n");
+	}
+	html_lit(b, "</tbody>\n</table></div>\n");
+	meeting_feedback_free(rows, n);
+}
+
+/* One table of the meetings the viewer may see; returns how many it showed. */
+static int meeting_table(Req *r, int64_t round_id, int held, const char *caption, const char *today)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	Stmt q;
+	/* held = 0: planned, soonest first; held = 1: held or cancelled, newest first. */
+	db_prepare(&q, r->db,
+	           "SELECT m.id, m.kind, m.date, coalesce(m.time, ''), m.status, coalesce(m.advisor, ''), coalesce(rd.title, '')"
+	           " FROM meeting m LEFT JOIN round rd ON rd.id = m.round_id"
+	           " WHERE m.department_id = ?1 AND (?2 = 0 OR m.round_id = ?2) AND (m.status <> 'planlagt') = ?3"
+	           " ORDER BY CASE WHEN ?3 THEN '' ELSE m.date || coalesce(m.time, '') END,"
+	           " m.date || coalesce(m.time, '') DESC, m.id");
+	db_bind_int(&q, 1, d->id);
+	db_bind_int(&q, 2, round_id);
+	db_bind_int(&q, 3, held);
+	int n = 0;
+	while (db_step(&q)) {
+		const char *kind = db_col_text(&q, 1), *advisor = db_col_text(&q, 5);
+		if (!meeting_visible(r->role, kind, advisor, r->user->name, 0))
+			continue;
+		if (n++ == 0)
+			html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table>\n"
+			            "<caption>%T</caption>\n<thead><tr><th scope=\"col\">Dato</th><th scope=\"col\">Møde</th>"
+			            "<th scope=\"col\">Tilsyn</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n",
+			         caption, caption);
+		const char *date = db_col_text(&q, 2), *status = db_col_text(&q, 4);
+		html_fmt(b, "<tr><td class=\"nowrap\">%T%T%T</td><td><a href=\"/d/%U/meetings/%I\">%T</a>%T%T</td><td>%T</td>"
+		            "<td>%T%T</td></tr>\n",
+		         date_text(r, date), *db_col_text(&q, 3) ? " kl. " : "", db_col_text(&q, 3), d->code, db_col_int(&q, 0),
+		         meeting_kind_title(kind), *advisor ? ": " : "", advisor, db_col_text(&q, 6), meeting_status_title(status),
+		         str_eq(status, "planlagt") && strcmp(date, today) < 0 ? _(" (datoen er passeret)") : "");
+	}
+	db_finalize(&q);
+	if (n)
+		html_lit(b, "</tbody>\n</table></div>\n");
+	return n;
+}
+
+void page_meeting_list(Req *r)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	int64_t round_id;
+	Round rd;
+	if (!round_from_query(r, &round_id, &rd))
+		return;
+	page_begin(r, _("Møder og tilbagemelding"));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Møder</p>\n<h1>Møder og tilbagemelding</h1>\n", d->code,
+	         d->name);
+	if (workgroup(r)) {
+		html_lit(b, "<p class=\"lead\">Informationsmøde før gennemgangen, stop-op-møder undervejs, tilbagemelding til "
+		            "ledelsen, til personalet og til hver rådgiver.</p>\n");
+		if (round_id)
+			html_fmt(b, "<p><a class=\"button\" href=\"/d/%U/meetings/new?round=%I\">Planlæg et møde</a></p>\n", d->code,
+			         round_id);
+		else
+			html_fmt(b, "<p><a class=\"button\" href=\"/d/%U/meetings/new\">Planlæg et møde</a></p>\n", d->code);
+	}
+	html_fmt(b, "<form method=\"get\" action=\"/d/%U/meetings\" class=\"filters\"><div><label for=\"round-filter\">"
+	            "Tilsyn</label><select id=\"round-filter\" name=\"round\">",
+	         d->code);
+	html_option(b, "", _("Alle møder"), round_id == 0);
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT id, title FROM round WHERE department_id = ?1"
+	           " ORDER BY coalesce(planned_start, substr(created_at, 1, 10)) DESC, id DESC");
+	db_bind_int(&q, 1, d->id);
+	while (db_step(&q))
+		html_option(b, arena_printf(r->arena, "%lld", (long long)db_col_int(&q, 0)), db_col_text(&q, 1),
+		            db_col_int(&q, 0) == round_id);
+	db_finalize(&q);
+	html_lit(b, "</select></div><div class=\"actions\"><button type=\"submit\">Vis</button></div></form>\n");
+	if (round_id && workgroup(r)) {
+		html_fmt(b, "<p>Møder i tilsynet <a href=\"/d/%U/rounds/%I\">%T</a>.</p>\n", d->code, round_id, rd.title);
+		feedback_section(r, &rd);
+	}
+	char today[11];
+	action_today(today);
+	html_lit(b, "<h2>Planlagte møder</h2>\n");
+	if (!meeting_table(r, round_id, 0, _("Planlagte møder, de første først"), today))
+		html_lit(b, "<p>Ingen planlagte møder.</p>\n");
+	html_lit(b, "<h2>Afholdte og aflyste møder</h2>\n");
+	if (!meeting_table(r, round_id, 1, _("Afholdte og aflyste møder, de nyeste først"), today))
+		html_lit(b, "<p>Ingen endnu.</p>\n");
+	page_end(r);
+}
+
+/* ---- planning a meeting ---- */
+
+static Fields posted_fields(Req *r)
+{
+	return (Fields){.kind = req_form(r, "kind"), .date = req_form(r, "date"), .time = req_form(r, "time"),
+	                .status = req_form(r, "status"), .round = req_form(r, "round"), .advisor = req_form(r, "advisor"),
+	                .participants = req_form(r, "participants"), .minutes = req_form(r, "minutes")};
+}
+
+static void new_page(Req *r, const Fields *f, int status, const char *error)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	page_begin(r, _("Planlæg et møde"));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/meetings\">Møder</a> › Planlæg</p>\n"
+	            "<h1>Planlæg et møde</h1>\n",
+	         d->code, d->name, d->code);
+	if (error)
+		page_message(r, "error", error);
+	meeting_form(r, arena_printf(r->arena, "/d/%s/meetings", d->code), f, _("Gem mødet"));
+	page_end(r);
+	r->status = status;
+}
+
+void page_meeting_new(Req *r)
+{
+	Fields f = {.kind = req_query(r, "kind"), .round = req_query(r, "round"), .advisor = req_query(r, "advisor"),
+	            .status = "planlagt"};
+	if (!meeting_valid_kind(f.kind))
+		f.kind = "information";
+	new_page(r, &f, 200, NULL);
+}
+
+/* The input of a posted form; the round is -1 when it is not a number (meeting_check refuses it). */
+static MeetingInput posted_input(Req *r)
+{
+	MeetingInput in = {.kind = req_form(r, "kind"), .date = req_form(r, "date"), .time = req_form(r, "time"),
+	                   .status = req_form(r, "status"), .advisor = req_form(r, "advisor"),
+	                   .participants = req_form(r, "participants"), .minutes = req_form(r, "minutes")};
+	const char *round = req_form(r, "round");
+	if (!str_empty(round) && !parse_int64(round, &in.round_id))
+		in.round_id = -1;
+	return in;
+}
+
+void page_meeting_create(Req *r)
+{
+	MeetingInput in = posted_input(r);
+	Fields f = posted_fields(r);
+	char msg[512];
+	int64_t id;
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (meeting_add(r->db, r->dept, &in, r->user->id, &id, msg, sizeof msg) != 0) {
+		db_rollback(r->db);
+		new_page(r, &f, 400, arena_strdup(r->arena, msg));
+		return;
+	}
+	audit_meeting(r, id, "meeting_add", arena_printf(r->arena, "%s %s (%s)", in.kind, in.date, in.status));
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Mødet kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/meetings/%lld?saved=1", r->dept->code, (long long)id));
+}
+
+/* ---- one meeting ---- */
+
+/* The meeting named by :id, of the department in the address; 0 with a 404 page when it is not. */
+static int meeting_from_capture(Req *r, Meeting *m)
+{
+	int64_t id;
+	if (!parse_int64(req_capture(r, "id"), &id) || !meeting_by_id(r->db, id, m) || m->department_id != r->dept->id) {
+		http_error(r, 404, _("Mødet findes ikke i denne afdeling."));
+		return 0;
+	}
+	return 1;
+}
+
+static void show_page(Req *r, const Meeting *m, const Fields *edit, int status, const char *error)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	const char *title = arena_printf(r->arena, "%s %s", meeting_kind_title(m->kind), date_text(r, m->date));
+	page_begin(r, title);
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/meetings\">Møder</a> › %T</p>\n"
+	            "<h1>%T</h1>\n",
+	         d->code, d->name, d->code, meeting_kind_title(m->kind), title);
+	if (error)
+		page_message(r, "error", error);
+	else if (req_query(r, "saved"))
+		page_message(r, "ok", _("Mødet er gemt."));
+	html_fmt(b, "<dl class=\"facts\">\n<dt>Art</dt><dd>%T</dd>\n<dt>Dato</dt><dd>%T%T%T</dd>\n<dt>Status</dt><dd>%T</dd>\n",
+	         meeting_kind_title(m->kind), date_text(r, m->date), *m->time ? " kl. " : "", m->time,
+	         meeting_status_title(m->status));
+	if (*m->advisor)
+		html_fmt(b, "<dt>Rådgiver</dt><dd>%T</dd>\n", m->advisor);
+	if (m->round_id) {
+		Round rd;
+		if (round_by_id(r->db, m->round_id, &rd)) {
+			if (workgroup(r))
+				html_fmt(b, "<dt>Tilsyn</dt><dd><a href=\"/d/%U/meetings?round=%I\">%T</a></dd>\n", d->code, rd.id,
+				         rd.title);
+			else
+				html_fmt(b, "<dt>Tilsyn</dt><dd>%T</dd>\n", rd.title);
+		}
+	}
+	html_fmt(b, "<dt>Deltagere</dt><dd class=\"prewrap\">%T</dd>\n</dl>\n", *m->participants ? m->participants : "–");
+	html_lit(b, "<h2>Referat</h2>\n");
+	if (*m->minutes)
+		html_fmt(b, "<p class=\"prewrap\">%T</p>\n", m->minutes);
+	else
+		html_lit(b, "<p>Intet referat endnu.</p>\n");
+	if (workgroup(r)) {
+		html_lit(b, "<h2>Ret mødet</h2>\n<p class=\"hint\">Når mødet er holdt: sæt status til afholdt, og skriv et kort "
+		            "referat.</p>\n");
+		meeting_form(r, arena_printf(r->arena, "/d/%s/meetings/%lld", d->code, (long long)m->id), edit, _("Gem ændringer"));
+	}
+	page_end(r);
+	r->status = status;
+}
+
+void page_meeting_show(Req *r)
+{
+	Meeting m;
+	if (!meeting_from_capture(r, &m))
+		return;
+	const char *object = arena_printf(r->arena, "meeting:%lld", (long long)m.id);
+	if (!meeting_visible(r->role, m.kind, m.advisor, r->user->name, 0)) {
+		deny(r, object, _("Du kan kun se møder for hele personalet og din egen individuelle tilbagemelding."));
+		return;
+	}
+	char *round = m.round_id ? arena_printf(r->arena, "%lld", (long long)m.round_id) : "";
+	Fields f = {.kind = m.kind, .date = m.date, .time = m.time, .status = m.status, .round = round,
+	            .advisor = m.advisor, .participants = m.participants, .minutes = m.minutes};
+	show_page(r, &m, &f, 200, NULL);
+	audit_meeting(r, m.id, "meeting_view", meeting_kind_title(m.kind));
+}
+
+void page_meeting_update(Req *r)
+{
+	Meeting m;
+	if (!meeting_from_capture(r, &m))
+		return;
+	MeetingInput in = posted_input(r);
+	Fields f = posted_fields(r);
+	char msg[512];
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	if (meeting_update(r->db, r->dept, m.id, &in, r->user->id, msg, sizeof msg) != 0) {
+		db_rollback(r->db);
+		show_page(r, &m, &f, 400, arena_strdup(r->arena, msg));
+		return;
+	}
+	audit_meeting(r, m.id, "meeting_update", arena_printf(r->arena, "%s %s (%s)", in.kind, in.date, in.status));
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Mødet kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/meetings/%lld?saved=1", r->dept->code, (long long)m.id));
+}

@@ -1,0 +1,230 @@
+// Retention on a copy of the demo municipality. Round 4 (spring 2025) is made to have finished
+// more than 24 months ago and round 5 (its successor) to reach its deadline in ten days, by
+// setting round.finished_at with sqlite3; the demo's first audit entries are dated back to
+// 2023 by rewriting the hash chain in Python (an implementation independent of audit.c, which
+// `audit verify` must accept). Then: `retention run --dry-run` changes not one byte of the
+// database; the leader of BHS sees round 5 in a notice on the front page with its date (the
+// coordinator and another department's leader do not); `retention run` deletes round 4's case
+// data and the old audit entries and says so; the results of rounds 4, 5 and 1 (as JSON) and
+// the trends page are the same as before; the round and results pages say the data was
+// deleted; `audit verify` passes, and catches an entry changed after the purge.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startServer, freshDb, cli, sqlite, Client } from '../lib/server.mjs';
+
+// Rewrites the audit chain with the first K entries dated 2023, as tilsyn would have hashed
+// them: BLAKE2b-256 over the previous hash, then id, at, user_id, login, action,
+// department_id, object, detail, ip (numbers as int64 and texts as a uint32 length, or
+// 0xffffffff for NULL, then the bytes, little-endian as on the machines tilsyn runs on).
+const REHASH = `
+import sqlite3, hashlib, struct, sys
+db = sqlite3.connect(sys.argv[1])
+k = int(sys.argv[2])
+def text(h, s):
+    if s is None:
+        h.update(struct.pack('<I', 0xffffffff))
+    else:
+        b = s.encode('utf-8')
+        h.update(struct.pack('<I', len(b)))
+        h.update(b)
+db.execute("DROP TRIGGER audit_no_update")
+prev = bytes(32)
+rows = db.execute("SELECT id, at, user_id, login, action, department_id, object, detail, ip FROM audit ORDER BY id").fetchall()
+for i, (id, at, uid, login, action, dept, obj, detail, ip) in enumerate(rows):
+    if i < k:
+        at = '2023-01-01T00:%02d:%02dZ' % (i // 60, i % 60)
+    h = hashlib.blake2b(digest_size=32)
+    h.update(prev)
+    h.update(struct.pack('<q', id))
+    text(h, at)
+    h.update(struct.pack('<q', uid or 0))
+    text(h, login)
+    text(h, action)
+    h.update(struct.pack('<q', dept or 0))
+    text(h, obj)
+    text(h, detail)
+    text(h, ip)
+    prev = h.digest()
+    db.execute("UPDATE audit SET at = ?, hash = ? WHERE id = ?", (at, prev, id))
+db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
+db.commit()
+`;
+const OLD_ENTRIES = 20;
+
+const MONTHS = ['januar', 'februar', 'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober',
+  'november', 'december'];
+const danish = (iso) => { const [y, m, d] = iso.slice(0, 10).split('-').map(Number); return `${d}. ${MONTHS[m - 1]} ${y}`; };
+
+let fresh, server, leder, koord, ledervoksen, soonDue;
+const q = (sql) => sqlite(fresh.db, sql);
+const run = (...args) => cli(fresh.db, args);
+const results = (round) => {
+  const r = run('round', 'results', String(round), '--format', 'json');
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+};
+// The trends page from its heading on (the page around it holds nothing that changes).
+const trends = async () => {
+  const page = await leder.get('/d/BHS/trends?kind=alle');
+  assert.equal(page.status, 200);
+  return page.text.slice(page.text.indexOf('<h1>'));
+};
+const dump = () => {
+  const r = spawnSync('sqlite3', [fresh.db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+};
+
+const before_ = {};
+before(async () => {
+  fresh = freshDb({ demo: true });
+  q(`UPDATE round SET finished_at = '2024-06-01T10:00:00Z' WHERE id = 4`);
+  // Round 5 finished 24 months less 10 days ago: its case data is due in ten days.
+  q(`UPDATE round SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-24 months', '+10 days') WHERE id = 5`);
+  soonDue = q(`SELECT date(finished_at, '+24 months') FROM round WHERE id = 5`);
+  const r = spawnSync('python3', ['-c', REHASH, fresh.db, String(OLD_ENTRIES)], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  server = await startServer({ db: fresh.db });
+  [leder, koord, ledervoksen] = [0, 0, 0].map(() => new Client(server.url));
+  for (const [c, login] of [[leder, 'leder.barn'], [koord, 'koordinator.barn'], [ledervoksen, 'leder.voksen']])
+    assert.equal((await c.login(login)).status, 303);
+  for (const round of [4, 5, 1]) before_[round] = results(round);
+  before_.trends = await trends();
+});
+after(async () => {
+  await server?.stop();
+  fresh?.cleanup();
+});
+
+test('the rewritten audit chain verifies: the hashing is the one documented', () => {
+  const r = run('audit', 'verify');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(q(`SELECT count(*) FROM audit WHERE at < '2024-01-01'`), String(OLD_ENTRIES));
+});
+
+test('show lists the finished rounds with the day their case data is due', () => {
+  const r = run('retention', 'show', '--format', 'json');
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.deepEqual(s.settings, { retention_months: 24, audit_extra_months: 6, retention_notice_days: 30 });
+  const r4 = s.rounds.find((x) => x.round === 4), r5 = s.rounds.find((x) => x.round === 5);
+  assert.deepEqual([r4.basis, r4.basis_source, r4.due, r4.state], ['2024-06-01', 'afsluttet', '2026-06-01', 'due']);
+  assert.deepEqual([r5.due, r5.state], [soonDue, 'held']);
+  assert.equal(s.rounds.find((x) => x.round === 1), undefined, 'an unfinished round is not listed');
+  assert.equal(s.audit.due, OLD_ENTRIES);
+  const text = run('retention', 'show');
+  assert.equal(text.status, 0);
+  assert.match(text.stdout, /24 måneder efter afslutningen/);
+  assert.match(text.stdout, new RegExp(`tilsyn 5 \\(BHS\\)[^\\n]*\\n[^\\n]*sagsdata slettes ${soonDue}`));
+});
+
+test('the leader of the department is told on the front page; others are not', async () => {
+  const home = await leder.get('/');
+  assert.equal(home.status, 200);
+  assert.match(home.text, /<h2 id="retention-h">Sagsdata slettes snart<\/h2>/);
+  assert.match(home.text, new RegExp(`<a href="/d/BHS/rounds/5">Overordnet ledelsestilsyn efterår 2025</a> \\(BHS\\): `
+    + `sagsdata slettes ${danish(soonDue)}`));
+  // Round 4 is past its deadline (the run has not been yet): listed as due at the next clean-up.
+  assert.match(home.text, /rounds\/4">[^<]*<\/a> \(BHS\): sagsdata skulle slettes 1\. juni 2026 og slettes ved næste oprydning/);
+  for (const c of [koord, ledervoksen]) assert.doesNotMatch((await c.get('/')).text, /Sagsdata slettes snart/);
+  const page = await leder.get('/d/BHS/rounds/5');
+  assert.equal(page.status, 200);
+  assert.match(page.text, new RegExp(`Sagsdata slettes ${danish(soonDue)} efter opbevaringsreglen`));
+});
+
+test('--dry-run reports what would go and changes nothing', () => {
+  const was = dump();
+  const r = run('retention', 'run', '--dry-run', '--format', 'json');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.dry_run, true);
+  assert.deepEqual(out.rounds.map((x) => x.round), [4]);
+  assert.equal(out.rounds[0].deleted.cases, 30);
+  assert.equal(out.audit.deleted, OLD_ENTRIES);
+  assert.equal(dump(), was);
+  const text = run('retention', 'run', '--dry-run');
+  assert.match(text.stdout, /^Prøvekørsel: intet er slettet/);
+  assert.equal(dump(), was);
+});
+
+test('run deletes round 4\'s case data and the old audit entries, and reports it', () => {
+  const answers = Number(q(`SELECT count(*) FROM answer WHERE round_id = 4`));
+  const history = Number(q(`SELECT count(*) FROM answer_history WHERE round_id = 4`));
+  const answers5 = q(`SELECT count(*) FROM answer WHERE round_id = 5`);
+  const r = run('retention', 'run', '--format', 'json');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.dry_run, false);
+  assert.deepEqual(out.rounds.map((x) => x.round), [4]);
+  const d = out.rounds[0].deleted;
+  assert.deepEqual([d.cases, d.answers, d.history], [30, answers, history]);
+  assert.ok(out.rounds[0].questions_kept > 0);
+  assert.equal(out.audit.deleted, OLD_ENTRIES);
+  assert.equal(out.audit.anchor, OLD_ENTRIES);
+
+  for (const table of ['round_case', 'answer', 'answer_history', 'calibration_case', 'calibration_answer'])
+    assert.equal(q(`SELECT count(*) FROM ${table} WHERE round_id = 4`), '0', table);
+  assert.equal(q(`SELECT count(*) FROM round WHERE id = 4 AND purged_at IS NOT NULL`), '1');
+  assert.equal(q(`SELECT count(*) FROM answer WHERE round_id = 5`), answers5, 'round 5 is untouched');
+  assert.equal(q(`SELECT count(*) FROM audit WHERE at < '2024-01-01'`), '0');
+  assert.equal(q(`SELECT count(*) FROM audit WHERE action = 'retention_purge' AND object = 'round:4'`), '1');
+
+  // A tilsyn whose case data is gone cannot be reopened (and so never sampled again).
+  const reopen = run('round', 'phase', '4', 'opfoelgning');
+  assert.equal(reopen.status, 2);
+  assert.match(reopen.stderr, /kan ikke genåbnes/);
+  assert.equal(q(`SELECT phase FROM round WHERE id = 4`), 'afsluttet');
+
+  const again = run('retention', 'run');
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /Ingen tilsyn har sagsdata, der skal slettes nu/);
+});
+
+test('results, comparisons and trends are the same as before the purge', async () => {
+  for (const round of [4, 5, 1]) assert.equal(results(round), before_[round], `round ${round}`);
+  assert.equal(JSON.parse(before_[5]).questions.filter((x) => x.previous?.round === 4).length > 0, true,
+    'round 5 compares with round 4');
+  assert.equal(await trends(), before_.trends);
+});
+
+test('the round page, its results and the command line say the case data was deleted', async () => {
+  const purged = q(`SELECT purged_at FROM round WHERE id = 4`);
+  const said = `Sagsdata blev slettet ${danish(purged)} efter opbevaringsreglen (24 måneder efter at tilsynet blev `
+    + `afsluttet 1. juni 2024)`;
+  for (const path of ['/d/BHS/rounds/4', '/d/BHS/rounds/4/results']) {
+    const page = await leder.get(path);
+    assert.equal(page.status, 200, path);
+    assert.ok(page.text.includes(said), path);
+  }
+  const text = run('round', 'results', '4');
+  assert.ok(text.stdout.includes(said));
+  assert.doesNotMatch((await leder.get('/')).text, /rounds\/4">/, 'no longer in the notice');
+});
+
+test('audit verify passes on the purged log and catches an entry changed afterwards', () => {
+  let r = run('audit', 'verify');
+  assert.equal(r.status, 0, r.stderr);
+  const kept = Number(q(`SELECT min(id) FROM audit`)) + 3;
+  q(`DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'intet at se' WHERE id = ${kept}`);
+  r = run('audit', 'verify');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`brudt ved post ${kept}`));
+});
+
+test('set changes the settings, refuses bad ones, and logs each change', () => {
+  let r = run('retention', 'set', '--months', '0');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--months/);
+  r = run('retention', 'set', '--months', 'to');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /helt tal/);
+  r = run('retention', 'set', '--months', '36', '--notice-days', '60');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /36 måneder/);
+  assert.equal(q(`SELECT group_concat(object || '=' || detail, ';') FROM audit WHERE action = 'setting_set'`),
+    'retention_months=24 -> 36;retention_notice_days=30 -> 60');
+  assert.equal(JSON.parse(run('retention', 'show', '--format', 'json').stdout).settings.retention_months, 36);
+  r = run('retention', 'nonsense');
+  assert.equal(r.status, 2);
+});
