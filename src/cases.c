@@ -484,3 +484,15 @@ int cases_import_file(sqlite3 *db, const Department *d, const char *path, const 
 	                             : csv_read_file(path, &r->info, on_row, &im, err, sizeof err);
 	return import_end(&im, rc, err);
 }
+
+/* Removes web uploads older than UPLOAD_TTL (a preview nobody confirmed holds the raw file,
+** case data and all); returns how many went, or -1 when the database refused. */
+int64_t cases_forget_uploads(sqlite3 *db, time_t now)
+{
+	Stmt q;
+	db_prepare(&q, db, "DELETE FROM upload WHERE created < ?1");
+	db_bind_int(&q, 1, (int64_t)now - UPLOAD_TTL);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	return rc == SQLITE_OK ? (int64_t)db_changes(db) : -1;
+}

@@ -157,6 +157,8 @@ static void print_run_text(const RetentionResult *r)
 	if (!cases)
 		printf("Sagslisterne: ingen sager at slette (ingen uden for tilsyn, der ikke er indlæst siden %s).\n",
 		       r->cases_before);
+	if (r->uploads_deleted)
+		printf("Uploadede sagslister, der aldrig blev bekræftet: %lld slettet.\n", (long long)r->uploads_deleted);
 	if (r->audit_deleted)
 		printf("Logbogen: %lld poster fra før %.10s slettet; kæden kontrolleres nu fra post %lld.\n",
 		       (long long)r->audit_deleted, r->audit_before, (long long)r->audit_anchor);
@@ -195,6 +197,7 @@ static void print_run_json(const RetentionResult *r)
 	json_object_set_new(c, "before", json_string(r->cases_before));
 	json_object_set_new(c, "deleted", lists);
 	json_object_set_new(root, "case_lists", c);
+	json_object_set_new(root, "uploads_deleted", json_integer(r->uploads_deleted));
 	json_t *a = json_object();
 	json_object_set_new(a, "before", json_string(r->audit_before));
 	json_object_set_new(a, "deleted", json_integer(r->audit_deleted));

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define UPLOAD_TTL (60 * 60)
 
 static const char *target_title(const char *t)
 {
@@ -159,14 +158,11 @@ static void upload_form(Req *r, int status, const char *error)
 }
 
 /* Uploads wait at most an hour for their confirmation; older ones are removed whenever
-** someone opens the import, so an abandoned preview does not keep case data. */
+** someone opens the import (and by `tilsyn retention run`), so an abandoned preview does
+** not keep case data. */
 static void forget_old_uploads(Req *r)
 {
-	Stmt q;
-	db_prepare(&q, r->db, "DELETE FROM upload WHERE created < ?1");
-	db_bind_int(&q, 1, (int64_t)time(NULL) - UPLOAD_TTL);
-	db_done(&q);
-	db_finalize(&q);
+	cases_forget_uploads(r->db, time(NULL));
 }
 
 void page_cases_upload(Req *r)

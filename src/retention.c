@@ -565,6 +565,14 @@ static int run_steps(sqlite3 *db, time_t now, int dry_run, const char *login, Re
 	    step_end(db, purge_case_lists(db, out->cases_before, login, out, err, n) == 0, dry_run, err, n) != 0)
 		return -1;
 
+	if (step_begin(db, dry_run, err, n) != 0)
+		return -1;
+	out->uploads_deleted = cases_forget_uploads(db, now);
+	if (out->uploads_deleted < 0)
+		snprintf(err, n, _("Gamle uploadede sagslister kunne ikke slettes: %s"), db_errmsg(db));
+	if (step_end(db, out->uploads_deleted >= 0, dry_run, err, n) != 0)
+		return -1;
+
 	retention_audit_cutoff(db, &out->settings, now, out->audit_before);
 	if (step_begin(db, dry_run, err, n) != 0)
 		return -1;
@@ -575,7 +583,7 @@ static int run_steps(sqlite3 *db, time_t now, int dry_run, const char *login, Re
 
 /*
 ** Applies the rule at time now: each due round in a transaction of its own, then the case
-** lists, then the audit log. A dry run does every step inside one transaction and rolls it
+** lists, the web uploads never confirmed, then the audit log. A dry run does every step inside one transaction and rolls it
 ** back, so it reports exactly what a real run would delete and changes nothing. A real run
 ** stops at the first failure (what was committed before stays). Returns 0, or -1 with a
 ** Danish message in err.

@@ -297,6 +297,9 @@ int cases_import_file(sqlite3 *db, const Department *d, const char *path, const 
 int cases_import_mem(sqlite3 *db, const Department *d, const void *data, size_t n, const char *name,
                      const ImportOptions *o, ImportResult *r);
 int cases_header_field(const char *header);
+/* A web upload waits at most this long (seconds) in the upload table for its confirmation. */
+#define UPLOAD_TTL (60 * 60)
+int64_t cases_forget_uploads(sqlite3 *db, time_t now);
 
 /* ---- round.c, sample.c: a tilsyn and its reproducible sample ---- */
 typedef struct Round {
@@ -935,6 +938,7 @@ typedef struct RetentionResult {
 	int ncase_lists;
 	char audit_before[32];          /* audit entries before this time went */
 	int64_t audit_deleted, audit_anchor;
+	int64_t uploads_deleted;        /* web uploads of case lists never confirmed */
 } RetentionResult;
 void retention_settings(sqlite3 *db, RetentionSettings *out);
 const char *retention_settings_problem(const RetentionSettings *s);

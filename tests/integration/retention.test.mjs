@@ -228,3 +228,20 @@ test('set changes the settings, refuses bad ones, and logs each change', () => {
   r = run('retention', 'nonsense');
   assert.equal(r.status, 2);
 });
+
+test('a case list uploaded on the web and never confirmed is deleted after its hour', () => {
+  const own = freshDb({ demo: true });
+  const q = (sql) => sqlite(own.db, sql), run = (...args) => cli(own.db, args);
+  const now = Math.floor(Date.now() / 1000);
+  q(`INSERT INTO upload (token, department_id, user_id, created, file_name, data) VALUES
+     ('gammel', 1, (SELECT id FROM users WHERE login = 'leder.barn'), ${now - 2 * 3600}, 'sager.csv', x'53616701'),
+     ('ny', 1, (SELECT id FROM users WHERE login = 'leder.barn'), ${now - 60}, 'sager.csv', x'53616702')`);
+  const dry = JSON.parse(run('retention', 'run', '--dry-run', '--format', 'json').stdout);
+  assert.equal(dry.uploads_deleted, 1);
+  assert.equal(q(`SELECT group_concat(token) FROM upload`), 'gammel,ny', 'a dry run deletes nothing');
+  const r = run('retention', 'run');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /aldrig blev bekræftet: 1 slettet/);
+  assert.equal(q(`SELECT group_concat(token) FROM upload`), 'ny', 'the upload still inside its hour stays');
+  own.cleanup();
+});
