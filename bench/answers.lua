@@ -1,11 +1,13 @@
--- wrk script for bench/answers. Two modes (BENCH_MODE):
+-- wrk script for bench/answers and bench/mixed. Two modes (BENCH_MODE):
 --
 --   save  POST .../cases/CASE/answer, as static/review.js does when a reviewer picks an answer:
 --         question, value, material, comment, revision (the revision the page showed) as a form,
---         the session's CSRF token in X-CSRF-Token. The endpoint has no "overwrite": a save must
---         carry the answer's current revision, or it is refused with 409 (a conflict). So the
---         script keeps every (case, question) pair's revision, taken from each 200 answer, and
---         never has two saves of one pair in flight:
+--         with the session cookie and CSRF token (X-CSRF-Token) of the user each pair names, so
+--         every reviewer may save under a session of their own (bench/mixed) or one user may
+--         save them all (bench/answers). The endpoint has no "overwrite": a save must carry the
+--         answer's current revision, or it is refused with 409 (a conflict). So the script keeps
+--         every (case, question) pair's revision, taken from each 200 answer, and never has two
+--         saves of one pair in flight:
 --           - the cases are split between wrk's threads (case number i goes to thread i mod T),
 --             so no two threads ever touch the same pair;
 --           - within a thread, no two requests in flight share a question, so the "question"
@@ -14,27 +16,28 @@
 --         Pairs are visited in rotation (case by case, question by question), skipping a pair
 --         whose question is in flight; each save moves the pair to the next of ja, delvist,
 --         nej, so every save is a real change (a new revision and an answer_history row).
---   read  GET .../cases/CASE, the review page of one case, the cases in rotation.
+--   read  GET of pages (review pages, results pages, ...) in rotation, each with the session
+--         of the user its line names.
 --
 -- Both count every answer that is not 2xx (and, in save mode, 200s that are not
--- {"status":"saved"}), and print one line that bench/answers parses:
+-- {"status":"saved"}), and print one line that bench/answers and bench/mixed parse:
 --   BENCH requests=N duration_us=N rps=F mean_us=F p50_us=N p90_us=N p99_us=N max_us=N
 --         non2xx=N bad=N saved=N connect=N read=N write=N timeout=N
 --
 -- Environment:
 --   BENCH_MODE      save or read
---   BENCH_COOKIE    the Cookie header, e.g. "tilsyn_session=..."
---   BENCH_CSRF      the session's CSRF token (save)
---   BENCH_PREFIX    the cases' address up to the case id, e.g. "/d/BHS/rounds/1/cases/"
---   BENCH_PAIRS     save: a file of "CASE QUESTION REVISION VALUE" lines, one per pair (VALUE "-"
---                   when there is no answer yet); read: a file of case ids, one per line
+--   BENCH_FILE      save: "CASE QUESTION REVISION VALUE LOGIN" lines, one per pair (VALUE "-"
+--                   when there is no answer yet; LOGIN the user who saves it); read: "LOGIN
+--                   PATH" lines
+--   BENCH_SESSIONS  "LOGIN COOKIE CSRF" lines: each user's Cookie header value (e.g.
+--                   "tilsyn_session=...") and CSRF token ("-" for a user who only reads)
+--   BENCH_PREFIX    save: the cases' address up to the case id, e.g. "/d/BHS/rounds/1/cases/"
 --   BENCH_THREADS   wrk's -t, so each thread knows its share of the cases
 
 local mode = os.getenv("BENCH_MODE") or "save"
-local cookie = os.getenv("BENCH_COOKIE") or ""
-local csrf = os.getenv("BENCH_CSRF") or ""
+local file = os.getenv("BENCH_FILE")
+local sessions_file = os.getenv("BENCH_SESSIONS")
 local prefix = os.getenv("BENCH_PREFIX") or "/"
-local pairs_file = os.getenv("BENCH_PAIRS")
 local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
 
 local threads = {}
@@ -52,6 +55,19 @@ local function fail(msg)
 	os.exit(2)
 end
 
+local function lines(name, what)
+	local f = io.open(name or "", "r")
+	if not f then
+		fail("cannot read " .. what .. " " .. tostring(name))
+	end
+	local out = {}
+	for line in f:lines() do
+		table.insert(out, line)
+	end
+	f:close()
+	return out
+end
+
 function init(args)
 	non2xx = 0
 	statuses = ""   -- "status:count,..." of the answers that were not 2xx, for done()
@@ -63,44 +79,60 @@ function init(args)
 	-- the thread runs; that request is never sent, so it must not mark a pair as in flight.
 	verifying = (index == 0)
 
-	local f = io.open(pairs_file or "", "r")
-	if not f then
-		fail("cannot read BENCH_PAIRS " .. tostring(pairs_file))
+	local by_login = {}
+	for _, line in ipairs(lines(sessions_file, "BENCH_SESSIONS")) do
+		local login, cookie, csrf = line:match("^(%S+) (%S+) (%S+)$")
+		if not login then
+			fail("bad line in BENCH_SESSIONS: " .. line)
+		end
+		by_login[login] = { read = { ["Cookie"] = cookie } }
+		if csrf ~= "-" then
+			by_login[login].save = { ["Cookie"] = cookie, ["Content-Type"] = "application/x-www-form-urlencoded",
+			                         ["X-CSRF-Token"] = csrf }
+		end
 	end
+	local function headers_of(login, kind)
+		local s = by_login[login]
+		if not s then
+			fail("no session for " .. login .. " in BENCH_SESSIONS")
+		elseif not s[kind] then
+			fail("no CSRF token for " .. login .. " in BENCH_SESSIONS, so no saves as " .. login)
+		end
+		return s[kind]
+	end
+
+	plist = {}   -- save: this thread's pairs {case=, question=, revision=, value=, headers=}
+	reads = {}   -- read: {path=, headers=}
 	local case_index, ncases = {}, 0
-	plist = {}   -- this thread's pairs: {case=, question=, revision=, value=}
-	cases = {}   -- this thread's cases, for read mode
-	for line in f:lines() do
-		local c, q, r, v = line:match("^(%d+) (%d+) (%d+) (%S+)$")
+	for _, line in ipairs(lines(file, "BENCH_FILE")) do
 		if mode == "read" then
-			c = line:match("^(%d+)")
-		end
-		if not c then
-			fail("bad line in BENCH_PAIRS: " .. line)
-		end
-		if not case_index[c] then
-			case_index[c] = ncases
-			ncases = ncases + 1
+			local login, path = line:match("^(%S+) (/%S*)$")
+			if not login then
+				fail("bad line in BENCH_FILE: " .. line)
+			end
+			table.insert(reads, { path = path, headers = headers_of(login, "read") })
+		else
+			local c, q, r, v, login = line:match("^(%d+) (%d+) (%d+) (%S+) (%S+)$")
+			if not c then
+				fail("bad line in BENCH_FILE: " .. line)
+			end
+			if not case_index[c] then
+				case_index[c] = ncases
+				ncases = ncases + 1
+			end
 			if case_index[c] % nthreads == index then
-				table.insert(cases, c)
+				table.insert(plist, { case = c, question = q, revision = tonumber(r), value = v,
+				                      headers = headers_of(login, "save") })
 			end
 		end
-		if case_index[c] % nthreads == index then
-			table.insert(plist, { case = c, question = q, revision = tonumber(r), value = v })
-		end
 	end
-	f:close()
-	if #cases == 0 then
+	if mode == "read" and #reads == 0 then
+		fail("nothing to read in BENCH_FILE")
+	elseif mode ~= "read" and #plist == 0 then
 		fail("no cases for thread " .. index .. " (fewer cases than wrk threads?)")
 	end
 	cursor = 0
 	inflight = {} -- question id -> {pair, value}
-	save_headers = {
-		["Cookie"] = cookie,
-		["Content-Type"] = "application/x-www-form-urlencoded",
-		["X-CSRF-Token"] = csrf,
-	}
-	read_headers = { ["Cookie"] = cookie }
 end
 
 local function save_request()
@@ -115,7 +147,8 @@ local function save_request()
 	end
 	if not p then
 		-- Every question in flight: more connections per thread than questions. bench/answers
-		-- checks this cannot happen; if it does, the save below may conflict and count as non-2xx.
+		-- and bench/mixed check this cannot happen; if it does, the save below may conflict and
+		-- count as non-2xx.
 		p = plist[cursor]
 	end
 	local value = next_value[p.value] or "ja"
@@ -125,12 +158,12 @@ local function save_request()
 		inflight[p.question] = { pair = p, value = value }
 	end
 	local body = "question=" .. p.question .. "&value=" .. value .. "&material=&comment=&revision=" .. p.revision
-	return wrk.format("POST", prefix .. p.case .. "/answer", save_headers, body)
+	return wrk.format("POST", prefix .. p.case .. "/answer", p.headers, body)
 end
 
 local function read_request()
-	cursor = cursor % #cases + 1
-	return wrk.format("GET", prefix .. cases[cursor], read_headers)
+	cursor = cursor % #reads + 1
+	return wrk.format("GET", reads[cursor].path, reads[cursor].headers)
 end
 
 function request()
