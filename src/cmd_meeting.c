@@ -43,6 +43,20 @@ static int wants_json(const char *cmd, const char *format, int *json)
 	return 1;
 }
 
+/* The end of an add inside its transaction: audit the new object ("KIND:ID"), commit, and
+** print its number, which is what scripts read. */
+static int added(sqlite3 *db, const char *kind, int64_t dept_id, int64_t id, const char *detail)
+{
+	char object[32], action[32];
+	snprintf(object, sizeof object, "%s:%lld", kind, (long long)id);
+	snprintf(action, sizeof action, "%s_add", kind);
+	cli_audit(db, action, dept_id, object, detail);
+	if (db_commit(db) != SQLITE_OK)
+		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
+	printf("%lld\n", (long long)id);
+	return 0;
+}
+
 /* ---- tilsyn meeting ---- */
 
 static int meeting_add_cmd(sqlite3 *db, int argc, char **argv)
@@ -91,13 +105,7 @@ static int meeting_add_cmd(sqlite3 *db, int argc, char **argv)
 		db_rollback(db);
 		return cli_fail("meeting add: %s", msg);
 	}
-	char object[32];
-	snprintf(object, sizeof object, "meeting:%lld", (long long)id);
-	cli_audit(db, "meeting_add", d.id, object, in.kind);
-	if (db_commit(db) != SQLITE_OK)
-		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
-	printf("%lld\n", (long long)id);
-	return 0;
+	return added(db, "meeting", d.id, id, in.kind);
 }
 
 static int meeting_list_cmd(sqlite3 *db, int argc, char **argv)
@@ -238,13 +246,7 @@ static int action_add_cmd(sqlite3 *db, int argc, char **argv)
 		db_rollback(db);
 		return cli_fail("action add: %s", msg);
 	}
-	char object[32];
-	snprintf(object, sizeof object, "action:%lld", (long long)id);
-	cli_audit(db, "action_add", d.id, object, in.title);
-	if (db_commit(db) != SQLITE_OK)
-		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
-	printf("%lld\n", (long long)id);
-	return 0;
+	return added(db, "action", d.id, id, in.title);
 }
 
 static json_t *figure_json(int64_t round, int64_t yes, int64_t base, double share, double low, double high)

@@ -193,6 +193,19 @@ static void department_overdue_actions(Req *r, const char *today)
 		html_lit(b, "</ul>\n");
 }
 
+/* One meeting in a front-page list: its date (and time) and what it is, linked to the
+** meeting, with the tilsyn it belongs to as a hint. */
+static void meeting_item(Req *r, const char *dept, int64_t id, const char *date, const char *time, const char *what,
+                         const char *round_title)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<li><a href=\"/d/%U/meetings/%I\">%T%T%T: %T</a>", dept, id, day_text(r, date), *time ? " kl. " : "",
+	         time, what);
+	if (*round_title)
+		html_fmt(b, " <span class=\"hint\">(%T)</span>", round_title);
+	html_lit(b, "</li>\n");
+}
+
 /* For leder and koordinator: planned individual feedback, and tilsyn in the feedback phase
 ** where caseworkers have not had theirs. */
 static void feedback_to_give(Req *r)
@@ -210,12 +223,8 @@ static void feedback_to_give(Req *r)
 	while (db_step(&q)) {
 		if (n++ == 0)
 			html_lit(b, "<h2 id=\"feedback-give\">Tilbagemelding at give</h2>\n<ul>\n");
-		html_fmt(b, "<li><a href=\"/d/%U/meetings/%I\">%T%T%T: individuel tilbagemelding til %T</a>", db_col_text(&q, 0),
-		         db_col_int(&q, 1), day_text(r, db_col_text(&q, 2)), *db_col_text(&q, 3) ? " kl. " : "",
-		         db_col_text(&q, 3), db_col_text(&q, 4));
-		if (*db_col_text(&q, 5))
-			html_fmt(b, " <span class=\"hint\">(%T)</span>", db_col_text(&q, 5));
-		html_lit(b, "</li>\n");
+		meeting_item(r, db_col_text(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2), db_col_text(&q, 3),
+		             arena_printf(r->arena, "individuel tilbagemelding til %s", db_col_text(&q, 4)), db_col_text(&q, 5));
 	}
 	db_finalize(&q);
 	db_prepare(&q, r->db,
@@ -265,12 +274,8 @@ static void feedback_to_receive(Req *r)
 			continue;
 		if (n++ == 0)
 			html_lit(b, "<h2 id=\"feedback-receive\">Din tilbagemelding</h2>\n<ul>\n");
-		html_fmt(b, "<li><a href=\"/d/%U/meetings/%I\">%T%T%T: individuel tilbagemelding på dine sager</a>",
-		         db_col_text(&q, 0), db_col_int(&q, 1), day_text(r, db_col_text(&q, 2)), *db_col_text(&q, 3) ? " kl. " : "",
-		         db_col_text(&q, 3));
-		if (*db_col_text(&q, 5))
-			html_fmt(b, " <span class=\"hint\">(%T)</span>", db_col_text(&q, 5));
-		html_lit(b, "</li>\n");
+		meeting_item(r, db_col_text(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2), db_col_text(&q, 3),
+		             _("individuel tilbagemelding på dine sager"), db_col_text(&q, 5));
 	}
 	db_finalize(&q);
 	if (n)
@@ -301,12 +306,8 @@ static void upcoming_meetings(Req *r, const char *today)
 			continue;
 		if (n++ == 0)
 			html_lit(b, "<h2 id=\"meetings-soon\">Møder de næste 14 dage</h2>\n<ul>\n");
-		html_fmt(b, "<li><a href=\"/d/%U/meetings/%I\">%T%T%T: %T</a>", db_col_text(&q, 0), db_col_int(&q, 1),
-		         day_text(r, db_col_text(&q, 2)), *db_col_text(&q, 3) ? " kl. " : "", db_col_text(&q, 3),
-		         meeting_kind_title(kind));
-		if (*db_col_text(&q, 6))
-			html_fmt(b, " <span class=\"hint\">(%T)</span>", db_col_text(&q, 6));
-		html_lit(b, "</li>\n");
+		meeting_item(r, db_col_text(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2), db_col_text(&q, 3),
+		             meeting_kind_title(kind), db_col_text(&q, 6));
 	}
 	db_finalize(&q);
 	if (n)
