@@ -46,7 +46,7 @@ Role role_parse(const char *s)
 }
 
 /*
-** The powers of each role (../shared/domain.md): the working group (leder, koordinator)
+** The powers of each role (the data-protection rules of the domain): the working group (leder, koordinator)
 ** sees all assessments of its department; caseworkers and external reviewers only what
 ** a later check on the object gives them; administrators manage users and departments
 ** but see no case content unless they also hold a role in the department. An external

@@ -1,5 +1,5 @@
 /*
-** The external review (eksternt tilsyn, ../shared/domain.md): a round of kind ekstern that
+** The external review (eksternt tilsyn, as a consultancy runs it): a round of kind ekstern that
 ** outsiders carry out for the department. It starts with the expectation alignment
 ** (forventningsafstemning): seven short texts the department and the reviewers agree on
 ** before the review, ending with its focus areas or case types. The outside reviewers are

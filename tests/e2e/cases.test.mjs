@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startServer, sqlite, root } from '../lib/server.mjs';
 import { launch, newPage, login, expectNoAxeViolations, screenshot } from '../lib/browser.mjs';
 
-const EXAMPLE = join(root, '..', 'shared', 'data', 'eksempel-sagsliste.csv');
+const EXAMPLE = join(root, 'tests', 'data', 'eksempel-sagsliste.csv');
 
 let server, browser, work;
 

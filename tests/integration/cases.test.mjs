@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, freshDb, sqlite, root } from '../lib/server.mjs';
 
-const EXAMPLE = join(root, '..', 'shared', 'data', 'eksempel-sagsliste.csv');
+const EXAMPLE = join(root, 'tests', 'data', 'eksempel-sagsliste.csv');
 
 let work; // files written by these tests
 before(() => { work = mkdtempSync(join(tmpdir(), 'tilsyn-cases-')); });
@@ -178,6 +178,22 @@ test('the same list as UTF-8 with BOM, "," and LF, and as tab-separated UTF-8, i
     assert.deepEqual(facts(listCases(db, 'TAB')), expected);
     // No BOM leaked into the first header or the first case number.
     assert.equal(sqlite(db, "select count(*) from cases where case_no like char(65279) || '%'"), '0');
+  } finally { cleanup(); }
+});
+
+test('the shipped copies of the example (UTF-8 with BOM, tab, XLSX with date serials) import identically', () => {
+  const { db, cleanup } = setup({ U8: 'barn', TSV: 'barn', XL: 'barn' });
+  try {
+    const data = join(root, 'tests', 'data');
+    const expected = expectedExample();
+    for (const [file, dept, kind] of [['eksempel-sagsliste-utf8.csv', 'U8', /csv, UTF-8 med BOM, skilletegn ','/],
+      ['eksempel-sagsliste.tsv', 'TSV', /csv, UTF-8, skilletegn 'tab'/], ['eksempel-sagsliste.xlsx', 'XL', /xlsx/]]) {
+      const r = importFile(db, join(data, file), dept);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, kind, file);
+      assert.match(r.stdout, /40 rækker: 40 nye/, file);
+      assert.deepEqual(facts(listCases(db, dept)), expected, file);
+    }
   } finally { cleanup(); }
 });
 
@@ -379,8 +395,9 @@ test('re-importing updates cases by case number: count unchanged, fields and las
     sqlite(db, `update cases set first_seen = '${OLD}', last_seen = '${OLD}'`);
 
     const [header, ...rows] = exampleRecords();
-    const changed = rows.map((r) => (r[0] === '27.30.00-G01-389-24' ? [r[0], 'Nanna Ørsted', ...r.slice(2)] : r));
-    const dropped = changed.filter((r) => r[0] !== '27.22.00-G01-444-24'); // no longer on the list
+    const CHANGED = rows[1][0], DROPPED = rows[2][0];
+    const changed = rows.map((r) => (r[0] === CHANGED ? [r[0], 'Nanna Ørsted', ...r.slice(2)] : r));
+    const dropped = changed.filter((r) => r[0] !== DROPPED); // no longer on the list
     const file = writeFile('again.csv', Buffer.from(toCsv([header, ...dropped], ';', '\r\n'), 'utf8'));
     const r = importFile(db, file);
     assert.equal(r.status, 0, r.stderr);
@@ -389,10 +406,10 @@ test('re-importing updates cases by case number: count unchanged, fields and las
     assert.equal(count(db), 40);
     const list = listCases(db);
     const byNo = new Map(list.map((c) => [c.case_no, c]));
-    assert.equal(byNo.get('27.30.00-G01-389-24').advisor, 'Nanna Ørsted');
+    assert.equal(byNo.get(CHANGED).advisor, 'Nanna Ørsted');
     for (const c of list) {
       assert.equal(c.first_seen, OLD, c.case_no);
-      if (c.case_no === '27.22.00-G01-444-24') assert.equal(c.last_seen, OLD, 'a case not listed keeps its last_seen');
+      if (c.case_no === DROPPED) assert.equal(c.last_seen, OLD, 'a case not listed keeps its last_seen');
       else {
         assert.notEqual(c.last_seen, OLD, c.case_no);
         assert.match(c.last_seen, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -400,7 +417,7 @@ test('re-importing updates cases by case number: count unchanged, fields and las
       }
     }
     // Everything else is as before.
-    const expected = expectedExample().map((c) => (c.case_no === '27.30.00-G01-389-24' ? { ...c, advisor: 'Nanna Ørsted' } : c));
+    const expected = expectedExample().map((c) => (c.case_no === CHANGED ? { ...c, advisor: 'Nanna Ørsted' } : c));
     assert.deepEqual(facts(list), expected);
     assert.equal(sqlite(db, 'select count(*) from case_import'), '2');
   } finally { cleanup(); }

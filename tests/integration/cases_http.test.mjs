@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startServer, Client, sqlite, root } from '../lib/server.mjs';
 import { pythonSample, seedFrom } from '../lib/blake2.mjs';
 
-const EXAMPLE = join(root, '..', 'shared', 'data', 'eksempel-sagsliste.csv');
+const EXAMPLE = join(root, 'tests', 'data', 'eksempel-sagsliste.csv');
 
 let server, leder, koordinator, anne, voksen;
 before(async () => {

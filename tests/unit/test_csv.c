@@ -10,7 +10,8 @@
 
 #include <iconv.h>
 
-#define EXAMPLE "../shared/data/eksempel-sagsliste.csv"
+#define EXAMPLE "tests/data/eksempel-sagsliste.csv" /* tests/run runs from the root */
+#define EXAMPLE_DIR "tests/data/"
 #define CHUNK 65536 /* csv.c's chunk size: the tests put things right on its boundary */
 
 /* ---- collecting what the reader hands on ---- */
@@ -170,7 +171,7 @@ static char *read_whole(const char *path, size_t *n)
 	return buf_detach(&b);
 }
 
-/* ---- the shared example ---- */
+/* ---- the shipped examples (tests/data/make-examples.py) ---- */
 
 static void example_case_list(void **state)
 {
@@ -198,6 +199,29 @@ static void example_case_list(void **state)
 	free(data);
 	result_free(mem);
 	result_free(res);
+}
+
+/* The UTF-8 (BOM, ',') and tab-separated copies of the example give the same cells, row by row. */
+static void example_variants_same_cells(void **state)
+{
+	(void)state;
+	Result *win = parse_file(EXAMPLE);
+	const char *variants[][3] = {{EXAMPLE_DIR "eksempel-sagsliste-utf8.csv", "UTF-8 med BOM", ","},
+	                             {EXAMPLE_DIR "eksempel-sagsliste.tsv", "UTF-8", "\t"}};
+	for (size_t v = 0; v < sizeof variants / sizeof *variants; v++) {
+		Result *res = parse_file(variants[v][0]);
+		assert_int_equal(res->rc, 0);
+		assert_string_equal(res->info.encoding, variants[v][1]);
+		assert_int_equal(res->info.separator, variants[v][2][0]);
+		assert_int_equal(res->rows.n, win->rows.n);
+		for (int i = 0; i < res->rows.n; i++) {
+			assert_int_equal(res->rows.ncells[i], win->rows.ncells[i]);
+			for (int k = 0; k < res->rows.ncells[i]; k++)
+				assert_string_equal(res->rows.cells[i][k], win->rows.cells[i][k]);
+		}
+		result_free(res);
+	}
+	result_free(win);
 }
 
 /* ---- encodings and separators ---- */
@@ -876,6 +900,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(example_case_list),
+		cmocka_unit_test(example_variants_same_cells),
 		cmocka_unit_test(utf8_bom_comma_lf),
 		cmocka_unit_test(tab_separated),
 		cmocka_unit_test(separator_detection),
