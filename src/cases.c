@@ -4,6 +4,11 @@
 ** no CPR numbers anywhere), and storing it atomically. Rows are stored as they stream in,
 ** inside one transaction that is rolled back if any row was invalid, so memory stays flat
 ** however long the list is. Re-importing updates cases by case number.
+**
+** Each stored import is a version of the department's case list (case_list.c). By default
+** the file replaces the current list: the cases it does not hold stay in the database for
+** history but drop off the list and are never drawn again; with `add` the file adds to the
+** list (a list exported in parts). A row without a target group takes the department's area.
 */
 #include "tilsyn.h"
 
@@ -204,7 +209,8 @@ static const char upsert_sql[] =
 	" ON CONFLICT (department_id, case_no) DO UPDATE SET advisor = excluded.advisor,"
 	"  target = excluded.target, provision = excluded.provision, benefit = excluded.benefit,"
 	"  opened = excluded.opened, decided = excluded.decided, team = excluded.team,"
-	"  last_seen = excluded.last_seen, last_import_id = excluded.last_import_id"
+	"  last_seen = excluded.last_seen, last_import_id = excluded.last_import_id,"
+	"  on_list = 1, dropped_import_id = NULL"
 	"  WHERE cases.last_import_id IS NOT excluded.last_import_id";
 
 static int store_row(Import *im, long line, const char *v[F_COUNT])
@@ -304,7 +310,11 @@ static int on_row(void *ctx, long line, int ncells, const char *const *cells)
 		r->rejected++;
 		return 0;
 	}
-	v[F_TARGET] = target ? target : "";
+	if (!target) {
+		target = im->d->area; /* the department's area, which the import reports */
+		r->target_defaulted++;
+	}
+	v[F_TARGET] = target;
 	v[F_OPENED] = opened;
 	v[F_DECIDED] = decided;
 	/* The lengths were checked above, so both fit; memcpy, not snprintf, as this runs for
@@ -387,6 +397,47 @@ static int import_begin(sqlite3 *db, const Department *d, const char *name, cons
 	return 0;
 }
 
+/*
+** Makes the file the current list (or adds it), inside the import's transaction: the
+** cases on the list that the file does not hold drop off it, unless the import adds. Fills
+** r->dropped (with the first case numbers) and r->list_size. A dry run or a refused import
+** is rolled back afterwards, so its figures say what would have happened.
+*/
+static int apply_version(Import *im)
+{
+	ImportResult *r = im->r;
+	Stmt q;
+	if (!im->o->add) {
+		db_prepare(&q, im->db,
+		           "SELECT case_no FROM cases WHERE department_id = ?1 AND on_list = 1"
+		           " AND last_import_id IS NOT ?2 ORDER BY case_no");
+		db_bind_int(&q, 1, im->d->id);
+		db_bind_int(&q, 2, r->import_id);
+		while (db_step(&q)) {
+			if (r->ndropped_listed < IMPORT_MAX_DROPPED)
+				snprintf(r->dropped_nos[r->ndropped_listed++], sizeof r->dropped_nos[0], "%s", db_col_text(&q, 0));
+			r->dropped++;
+		}
+		db_finalize(&q);
+		db_prepare(&q, im->db,
+		           "UPDATE cases SET on_list = 0, dropped_import_id = ?2 WHERE department_id = ?1 AND on_list = 1"
+		           " AND last_import_id IS NOT ?2");
+		db_bind_int(&q, 1, im->d->id);
+		db_bind_int(&q, 2, r->import_id);
+		int rc = db_done(&q);
+		db_finalize(&q);
+		if (rc != SQLITE_OK) {
+			snprintf(r->error, sizeof r->error, _("Sagslisten kunne ikke gemmes: %s"), db_errmsg(im->db));
+			return -1;
+		}
+	}
+	db_prepare(&q, im->db, "SELECT count(*) FROM cases WHERE department_id = ?1 AND on_list = 1");
+	db_bind_int(&q, 1, im->d->id);
+	r->list_size = db_step(&q) ? (long)db_col_int(&q, 0) : 0;
+	db_finalize(&q);
+	return 0;
+}
+
 /* Decides, once every row has been read, whether the import stands. */
 static int import_decide(Import *im, int read_rc, const char *read_err)
 {
@@ -406,6 +457,11 @@ static int import_decide(Import *im, int read_rc, const char *read_err)
 		db_rollback(db);
 		return IMPORT_FAILED;
 	}
+	/* Before the decision, so a preview with errors says what would drop off as well. */
+	if (apply_version(im) != 0) {
+		db_rollback(db);
+		return IMPORT_FAILED;
+	}
 	if (r->rejected && !im->o->skip_invalid) {
 		db_rollback(db);
 		r->inserted = r->updated = 0;
@@ -418,7 +474,8 @@ static int import_decide(Import *im, int read_rc, const char *read_err)
 	Stmt q;
 	db_prepare(&q, db,
 	           "UPDATE case_import SET format = ?2, encoding = ?3, rows_read = ?4, rows_inserted = ?5,"
-	           " rows_updated = ?6, rows_rejected = ?7 WHERE id = ?1");
+	           " rows_updated = ?6, rows_rejected = ?7, mode = ?8, list_size = ?9, dropped = ?10,"
+	           " target_defaulted = ?11 WHERE id = ?1");
 	db_bind_int(&q, 1, r->import_id);
 	db_bind_text(&q, 2, r->info.format);
 	db_bind_text(&q, 3, r->info.encoding);
@@ -426,11 +483,16 @@ static int import_decide(Import *im, int read_rc, const char *read_err)
 	db_bind_int(&q, 5, r->inserted);
 	db_bind_int(&q, 6, r->updated);
 	db_bind_int(&q, 7, r->rejected);
+	db_bind_text(&q, 8, im->o->add ? "add" : "replace");
+	db_bind_int(&q, 9, r->list_size);
+	db_bind_int(&q, 10, r->dropped);
+	db_bind_int(&q, 11, r->target_defaulted);
 	db_done(&q);
 	db_finalize(&q);
-	char detail[200];
-	snprintf(detail, sizeof detail, "%ld rækker: %ld nye, %ld opdaterede, %ld afviste", r->rows_read, r->inserted,
-	         r->updated, r->rejected);
+	char detail[300];
+	snprintf(detail, sizeof detail, "%s; %ld rækker: %ld nye, %ld opdaterede, %ld afviste; %ld faldet ud; %ld på listen",
+	         im->o->add ? "tilføjet til listen" : "erstatter listen", r->rows_read, r->inserted, r->updated, r->rejected,
+	         r->dropped, r->list_size);
 	if (audit_log(db, &(AuditEntry){.login = im->o->login, .action = "cases_import", .department_id = im->d->id,
 	                                .object = "cases", .detail = detail}) != 0 ||
 	    db_commit(db) != SQLITE_OK) {

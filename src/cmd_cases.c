@@ -48,6 +48,33 @@ static int format_option(const char *format)
 	return 0;
 }
 
+/* What the import does to the current list: cases without a target group, cases that drop
+** off (listed), and the list's size. A dry run says what would happen. */
+static void print_list_change(const Department *d, const ImportOptions *o, const ImportResult *r)
+{
+	if (r->target_defaulted)
+		printf(_("%ld %s uden målgruppe får afdelingens område: %s.\n"), r->target_defaulted,
+		       r->target_defaulted == 1 ? "sag" : "sager", d->area);
+	if (o->add)
+		printf(o->dry_run ? _("Filen ville blive tilføjet til den nuværende sagsliste, som så ville have %ld sager.\n")
+		                  : _("Filen er tilføjet til den nuværende sagsliste, som nu har %ld sager.\n"),
+		       r->list_size);
+	else
+		printf(o->dry_run ? _("Filen ville erstatte den nuværende sagsliste, som så ville have %ld sager.\n")
+		                  : _("Filen erstatter den nuværende sagsliste, som nu har %ld sager.\n"),
+		       r->list_size);
+	if (!r->dropped)
+		return;
+	printf(o->dry_run ? _("%ld %s ville falde ud af den nuværende liste (de bliver i databasen, men trækkes ikke):")
+	                  : _("%ld %s faldet ud af den nuværende liste (de bliver i databasen, men trækkes ikke):"),
+	       r->dropped, o->dry_run ? (r->dropped == 1 ? "sag" : "sager") : (r->dropped == 1 ? "sag er" : "sager er"));
+	for (int i = 0; i < r->ndropped_listed; i++)
+		printf(" %s", r->dropped_nos[i]);
+	if (r->dropped > r->ndropped_listed)
+		printf(_(" ... og %ld flere"), r->dropped - r->ndropped_listed);
+	printf("\n");
+}
+
 static int cases_import(sqlite3 *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -55,6 +82,7 @@ static int cases_import(sqlite3 *db, int argc, char **argv)
 		{"map", required_argument, NULL, 'm'},
 		{"skip-invalid", no_argument, NULL, 's'},
 		{"dry-run", no_argument, NULL, 'n'},
+		{"add", no_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *code = NULL, *file = NULL;
@@ -67,6 +95,7 @@ static int cases_import(sqlite3 *db, int argc, char **argv)
 		case 'm': o.map = optarg; break;
 		case 's': o.skip_invalid = 1; break;
 		case 'n': o.dry_run = 1; break;
+		case 'a': o.add = 1; break;
 		default: return EXIT_BAD_INPUT;
 		}
 	}
@@ -114,6 +143,7 @@ static int cases_import(sqlite3 *db, int argc, char **argv)
 	       r->rows_read, r->inserted, r->updated, r->rejected ? "" : ".\n");
 	if (r->rejected)
 		printf("; %ld rækker afvist (se ovenfor).\n", r->rejected);
+	print_list_change(&d, &o, r);
 	free(r);
 	return 0;
 }
@@ -123,15 +153,17 @@ static int cases_list(sqlite3 *db, int argc, char **argv)
 	static const struct option opts[] = {
 		{"department", required_argument, NULL, 'd'},
 		{"format", required_argument, NULL, 'f'},
+		{"all", no_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *code = NULL, *format = NULL;
-	int c;
+	int c, all_cases = 0;
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': code = optarg; break;
 		case 'f': format = optarg; break;
+		case 'a': all_cases = 1; break;
 		default: return EXIT_BAD_INPUT;
 		}
 	}
@@ -144,13 +176,16 @@ static int cases_list(sqlite3 *db, int argc, char **argv)
 	int rc = need_department(db, code, &d);
 	if (rc)
 		return rc;
+	/* "current": whether the case is on the current list; only --all shows the others. */
 	static const char *const cols[] = {"case_no", "advisor", "target", "provision", "benefit", "opened", "decided",
-	                                   "team", "first_seen", "last_seen"};
+	                                   "team", "first_seen", "last_seen", "current"};
+	const size_t ntext = COUNT(cols) - 1;
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT case_no, advisor, target, provision, benefit, opened, decided, team, first_seen, last_seen"
-	           " FROM cases WHERE department_id = ?1 ORDER BY case_no");
+	           "SELECT case_no, advisor, target, provision, benefit, opened, decided, team, first_seen, last_seen, on_list"
+	           " FROM cases WHERE department_id = ?1 AND (?2 OR on_list = 1) ORDER BY case_no");
 	db_bind_int(&q, 1, d.id);
+	db_bind_int(&q, 2, all_cases);
 	json_t *all = fmt == 'j' ? json_array() : NULL;
 	if (fmt == 'c')
 		for (size_t i = 0; i < COUNT(cols); i++)
@@ -158,13 +193,18 @@ static int cases_list(sqlite3 *db, int argc, char **argv)
 	long n = 0;
 	while (db_step(&q)) {
 		n++;
+		int current = db_col_int(&q, (int)ntext) != 0;
 		json_t *o = all ? json_object() : NULL;
-		for (size_t i = 0; i < COUNT(cols); i++) {
+		for (size_t i = 0; i < ntext; i++) {
 			if (o)
 				json_object_set_new(o, cols[i], db_col_is_null(&q, (int)i) ? json_null() : json_string(db_col_text(&q, (int)i)));
 			else
-				csv_field(stdout, db_col_text(&q, (int)i), i + 1 == COUNT(cols));
+				csv_field(stdout, db_col_text(&q, (int)i), 0);
 		}
+		if (o)
+			json_object_set_new(o, "current", json_boolean(current));
+		else
+			csv_field(stdout, current ? "true" : "false", 1);
 		if (o)
 			json_array_append_new(all, o);
 	}
@@ -174,8 +214,9 @@ static int cases_list(sqlite3 *db, int argc, char **argv)
 		fputc('\n', stdout);
 		json_decref(all);
 	}
-	char detail[64];
-	snprintf(detail, sizeof detail, "%ld sager udskrevet (%s)", n, fmt == 'j' ? "json" : "csv");
+	char detail[128];
+	snprintf(detail, sizeof detail, "%ld sager udskrevet (%s%s)", n, fmt == 'j' ? "json" : "csv",
+	         all_cases ? ", også dem uden for listen" : "");
 	cli_audit(db, "cases_list", d.id, "cases", detail);
 	return 0;
 }
@@ -257,6 +298,27 @@ static int round_create_cmd(sqlite3 *db, int argc, char **argv)
 	return 0;
 }
 
+/* The population before the draw: the list version, what the window and each filter remove. */
+static void print_population(sqlite3 *db, const Population *p)
+{
+	CaseListVersion v;
+	char text[600];
+	if (p->import_id && case_list_version(db, p->import_id, &v)) {
+		case_list_version_text(&v, text, sizeof text);
+		printf(_("Sagsliste: %s.\n"), text);
+	}
+	printf(_("Sager på den nuværende liste: %lld\n"), (long long)p->listed);
+	if (p->exclude_months > 0)
+		printf(_("Gennemgået i afdelingen de sidste %lld måneder: -%lld\n"), (long long)p->exclude_months,
+		       (long long)p->excluded);
+	for (int i = 0; i < p->nsteps; i++) {
+		printf("%s: -%lld\n", p->steps[i].what, (long long)p->steps[i].removed);
+		if (population_empty_warning(&p->steps[i], text, sizeof text))
+			printf(_("  advarsel: %s\n"), text);
+	}
+	printf(_("Mulige sager: %lld\n"), (long long)p->eligible);
+}
+
 static int round_sample_cmd(sqlite3 *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -266,7 +328,7 @@ static int round_sample_cmd(sqlite3 *db, int argc, char **argv)
 		{"team", required_argument, NULL, 'T'},         {"opened-from", required_argument, NULL, '1'},
 		{"opened-to", required_argument, NULL, '2'},    {"decided-from", required_argument, NULL, '3'},
 		{"decided-to", required_argument, NULL, '4'},   {"reason", required_argument, NULL, 'r'},
-		{NULL, 0, NULL, 0},
+		{"advisor", required_argument, NULL, 'a'},      {NULL, 0, NULL, 0},
 	};
 	SampleRequest req = {.exclude_months = 12};
 	int c;
@@ -282,6 +344,7 @@ static int round_sample_cmd(sqlite3 *db, int argc, char **argv)
 		case 's': req.seed_hex = optarg; break;
 		case 't': req.filters.target = optarg; break;
 		case 'T': req.filters.team = optarg; break;
+		case 'a': req.filters.advisor = optarg; break;
 		case '1': req.filters.opened_from = optarg; break;
 		case '2': req.filters.opened_to = optarg; break;
 		case '3': req.filters.decided_from = optarg; break;
@@ -309,15 +372,24 @@ static int round_sample_cmd(sqlite3 *db, int argc, char **argv)
 	int64_t drawn;
 	if (db_begin(db) != SQLITE_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
+	/* The breakdown from the same function the draw uses, inside the same transaction. */
+	Population pop;
+	population_compute(db, &r, &req.filters, req.exclude_months, 0, &pop);
 	if (sample_draw(db, &r, &req, cli_login(), &drawn, &msg) != 0) {
 		db_rollback(db);
+		if (pop.listed && !pop.eligible) /* say which step left nothing */
+			print_population(db, &pop);
 		return cli_fail("round sample: %s", msg);
 	}
 	if (db_commit(db) != SQLITE_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	round_by_id(db, r.id, &r);
+	print_population(db, &pop);
 	printf("Stikprøve for tilsyn %lld: %lld sager af %lld mulige.\nSeed: %s\nPopulationens fingeraftryk: %s\n",
 	       (long long)r.id, (long long)drawn, (long long)r.population_size, r.seed, r.population_digest);
+	char shortfall[300];
+	if (sample_shortfall_text(db, &r, drawn, shortfall, sizeof shortfall))
+		printf("%s\n", shortfall);
 	const char *warning = round_size_warning(&r, drawn);
 	if (warning)
 		fprintf(stderr, "tilsyn: advarsel: %s\n", warning);

@@ -119,3 +119,48 @@ int date_valid_iso(const char *s)
 	char out[11];
 	return s && strlen(s) == 10 && s[4] == '-' && date_parse(s, out) && strcmp(out, s) == 0;
 }
+
+/* Days since 1970-01-01 of a civil date (the inverse of civil_from_days). */
+static long days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The day of the month of the last Sunday of month m in year y. */
+static int last_sunday(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int last = days[m - 1] + (m == 2 && leap(y));
+	long z = days_from_civil(y, m, last);
+	int weekday = (int)((z % 7 + 11) % 7); /* 0 = Sunday; 1970-01-01 was a Thursday */
+	return last - weekday;
+}
+
+/*
+** A UTC time (yyyy-mm-ddThh:mm:ssZ) as Danes read it in Denmark: "6. december 2026 kl. 18.12",
+** in Danish time whatever the server's time zone (CET, and CEST from the last Sunday of March
+** 01:00 UTC to the last Sunday of October 01:00 UTC, as in the EU). Other text is copied.
+*/
+void date_time_danish(const char *iso, char out[64])
+{
+	static const char *const months[] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
+	                                     "juli",   "august",  "september", "oktober", "november", "december"};
+	int y, m, d, hh, mm;
+	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &m, &d, &hh, &mm) != 5 || !valid_ymd(y, m, d) || hh > 23 ||
+	    mm > 59) {
+		snprintf(out, 64, "%s", iso ? iso : "");
+		return;
+	}
+	long minutes = days_from_civil(y, m, d) * 1440 + hh * 60 + mm;
+	long summer_from = days_from_civil(y, 3, last_sunday(y, 3)) * 1440 + 60;
+	long summer_to = days_from_civil(y, 10, last_sunday(y, 10)) * 1440 + 60;
+	minutes += minutes >= summer_from && minutes < summer_to ? 120 : 60;
+	long days = minutes / 1440, rest = minutes % 1440;
+	civil_from_days(days, &y, &m, &d);
+	snprintf(out, 64, "%d. %s %d kl. %02ld.%02ld", d, months[m - 1], y, rest / 60, rest % 60);
+}

@@ -27,11 +27,69 @@ static const char *q_or_null(Req *r, const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* A filter text folded for matching (fold.c), or NULL when none was given. */
+static const char *folded(Req *r, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	return text_fold(s, arena_alloc(r->arena, n), n);
+}
+
+/*
+** The current list's version: when it was imported, by whom, from which file, how many
+** cases, and how many dropped off compared with the list before, listed on request.
+*/
+static void version_section(Req *r)
+{
+	Buf *b = &r->out;
+	CaseListVersion v;
+	if (!case_list_current(r->db, r->dept->id, &v))
+		return;
+	char when[64];
+	date_time_danish(v.at, when);
+	html_fmt(b, "<section class=\"list-version\" aria-labelledby=\"list-version\">\n"
+	            "<h2 id=\"list-version\">Den nuværende sagsliste</h2>\n<p>Indlæst %T", when);
+	if (*v.by)
+		html_fmt(b, " af %T", v.by);
+	if (*v.file_name)
+		html_fmt(b, " fra filen <strong>%T</strong>", v.file_name);
+	html_fmt(b, ": %I sager%T.", v.list_size, v.add ? _(" (filen blev tilføjet til listen før den)") : "");
+	if (v.dropped == 0) {
+		if (v.add)
+			html_lit(b, "</p>\n");
+		else
+			html_lit(b, " Ingen sager faldt ud i forhold til den forrige liste.</p>\n");
+	} else {
+		html_fmt(b, " %I %T ud i forhold til den forrige liste. De bliver i databasen (tidligere tilsyn), men "
+		            "trækkes ikke.</p>\n",
+		         v.dropped, v.dropped == 1 ? _("sag faldt") : _("sager faldt"));
+		html_fmt(b, "<details class=\"dropped\"><summary>Vis de %I sager, der faldt ud</summary>\n"
+		            "<table class=\"compact\">\n<thead><tr><th scope=\"col\">Sagsnummer</th><th scope=\"col\">Rådgiver</th>"
+		            "</tr></thead>\n<tbody>\n",
+		         v.dropped);
+		Stmt q;
+		db_prepare(&q, r->db,
+		           "SELECT case_no, advisor FROM cases WHERE department_id = ?1 AND dropped_import_id = ?2 AND on_list = 0"
+		           " ORDER BY case_no LIMIT 1000");
+		db_bind_int(&q, 1, r->dept->id);
+		db_bind_int(&q, 2, v.id);
+		while (db_step(&q))
+			html_fmt(b, "<tr><td>%T</td><td>%T</td></tr>\n", db_col_text(&q, 0), db_col_text(&q, 1));
+		db_finalize(&q);
+		html_lit(b, "</tbody>\n</table>\n</details>\n");
+	}
+	if (v.target_defaulted)
+		html_fmt(b, "<p>%I %T uden målgruppe fik afdelingens område: %T.</p>\n", v.target_defaulted,
+		         v.target_defaulted == 1 ? _("sag") : _("sager"), r->dept->area);
+	html_lit(b, "</section>\n");
+}
+
 void page_cases_list(Req *r)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
-	const char *advisor = q_or_null(r, "advisor"), *provision = q_or_null(r, "provision");
+	const char *advisor = q_or_null(r, "advisor"), *provision = q_or_null(r, "provision"), *search = q_or_null(r, "q");
 	const char *target = q_or_null(r, "target"), *team = q_or_null(r, "team");
 	const char *opened_from = q_or_null(r, "opened_from"), *opened_to = q_or_null(r, "opened_to");
 	const char *decided_from = q_or_null(r, "decided_from"), *decided_to = q_or_null(r, "decided_to");
@@ -44,15 +102,21 @@ void page_cases_list(Req *r)
 	}
 	page_begin(r, _("Sagsliste"));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Sagsliste</p>\n<h1>Sagsliste</h1>\n", d->code, d->name);
-	int64_t added, updated;
+	int64_t added, updated, dropped = 0;
 	if (req_query(r, "imported") && parse_int64(req_query(r, "new"), &added) &&
-	    parse_int64(req_query(r, "updated"), &updated))
-		page_message(r, "ok", arena_printf(r->arena, _("Sagslisten er indlæst: %lld nye og %lld opdaterede sager."),
-		                                   (long long)added, (long long)updated));
+	    parse_int64(req_query(r, "updated"), &updated)) {
+		parse_int64(req_query(r, "dropped"), &dropped);
+		page_message(r, "ok", arena_printf(r->arena, _("Sagslisten er indlæst: %lld nye og %lld opdaterede sager; "
+		                                               "%lld faldt ud af listen."),
+		                                   (long long)added, (long long)updated, (long long)dropped));
+	}
 	html_fmt(b, "<p><a class=\"button\" href=\"/d/%U/cases/import\">Indlæs sagsliste</a></p>\n", d->code);
+	version_section(r);
 
 	/* Filters: a GET form, so a filtered list can be bookmarked. */
 	html_fmt(b, "<form method=\"get\" action=\"/d/%U/cases\" class=\"filters\" aria-label=\"Filtre\">\n", d->code);
+	html_fmt(b, "<div><label for=\"f-q\">Søg</label><input id=\"f-q\" name=\"q\" type=\"search\" value=\"%A\"></div>\n",
+	         search ? search : "");
 	html_fmt(b, "<div><label for=\"f-advisor\">Rådgiver</label><input id=\"f-advisor\" name=\"advisor\" value=\"%A\"></div>\n"
 	            "<div><label for=\"f-provision\">Paragraf</label><input id=\"f-provision\" name=\"provision\" value=\"%A\"></div>\n"
 	            "<div><label for=\"f-team\">Team</label><input id=\"f-team\" name=\"team\" value=\"%A\"></div>\n"
@@ -70,20 +134,23 @@ void page_cases_list(Req *r)
 	         opened_from ? opened_from : "", opened_to ? opened_to : "", decided_from ? decided_from : "",
 	         decided_to ? decided_to : "", d->code);
 
-	/* One query for both tables: the filtered cases, counted per caseworker first. */
+	/* The current list only; the text filters and the search match part of the text in any
+	** case (fold.c), so they are applied here rather than in SQL, which folds ASCII only. */
 	static const char *const filter_sql =
 		"SELECT case_no, advisor, target, provision, benefit, opened, decided, team FROM cases"
-		" WHERE department_id = ?1 AND (?2 IS NULL OR advisor = ?2) AND (?3 IS NULL OR provision = ?3)"
-		" AND (?4 IS NULL OR target = ?4) AND (?5 IS NULL OR team = ?5)"
-		" AND (?6 IS NULL OR opened >= ?6) AND (?7 IS NULL OR opened <= ?7)"
-		" AND (?8 IS NULL OR decided >= ?8) AND (?9 IS NULL OR decided <= ?9)"
+		" WHERE department_id = ?1 AND on_list = 1"
+		" AND (?2 IS NULL OR target = ?2)"
+		" AND (?3 IS NULL OR opened >= ?3) AND (?4 IS NULL OR opened <= ?4)"
+		" AND (?5 IS NULL OR decided >= ?5) AND (?6 IS NULL OR decided <= ?6)"
 		" ORDER BY advisor, case_no";
 	Stmt q;
 	db_prepare(&q, r->db, filter_sql);
-	const char *params[] = {advisor, provision, target, team, opened_from, opened_to, decided_from, decided_to};
+	const char *params[] = {target, opened_from, opened_to, decided_from, decided_to};
 	db_bind_int(&q, 1, d->id);
 	for (size_t i = 0; i < COUNT(params); i++)
 		db_bind_text(&q, (int)i + 2, params[i]);
+	const char *fold_advisor = folded(r, advisor), *fold_provision = folded(r, provision), *fold_team = folded(r, team),
+	           *fold_q = folded(r, search);
 	Buf rows;
 	buf_init(&rows, 0);
 	char last[201] = "";
@@ -92,6 +159,13 @@ void page_cases_list(Req *r)
 	buf_init(&counts, 0);
 	while (db_step(&q)) {
 		const char *adv = db_col_text(&q, 1);
+		if (!text_contains_folded(adv, fold_advisor) || !text_contains_folded(db_col_text(&q, 3), fold_provision) ||
+		    !text_contains_folded(db_col_text(&q, 7), fold_team))
+			continue;
+		if (fold_q && !text_contains_folded(db_col_text(&q, 0), fold_q) && !text_contains_folded(adv, fold_q) &&
+		    !text_contains_folded(db_col_text(&q, 3), fold_q) && !text_contains_folded(db_col_text(&q, 4), fold_q) &&
+		    !text_contains_folded(db_col_text(&q, 7), fold_q))
+			continue;
 		if (strcmp(adv, last) != 0) {
 			if (*last)
 				html_fmt(&counts, "<tr><td>%T</td><td class=\"num\">%I</td></tr>\n", last, per);
@@ -110,7 +184,8 @@ void page_cases_list(Req *r)
 	db_finalize(&q);
 
 	if (total == 0) {
-		html_lit(b, "<p>Ingen sager. Indlæs afdelingens sagsliste fra sagssystemet, eller løsn filtrene.</p>\n");
+		html_lit(b, "<p>Ingen sager på den nuværende liste. Indlæs afdelingens sagsliste fra sagssystemet, eller løsn "
+		            "filtrene.</p>\n");
 	} else {
 		html_fmt(b, "<h2>Sager pr. rådgiver</h2>\n<table class=\"compact\">\n<caption>%I sager i alt</caption>\n"
 		            "<thead><tr><th scope=\"col\">Rådgiver</th><th scope=\"col\" class=\"num\">Sager</th></tr></thead>\n<tbody>\n",
@@ -133,6 +208,27 @@ void page_cases_list(Req *r)
 	page_end(r);
 }
 
+/* Whether the form asks to add the file to the current list rather than replace it. */
+static int form_adds(Req *r)
+{
+	return str_eq(req_form(r, "mode"), "add");
+}
+
+/* The choice between replacing the current list (the default) and adding to it. */
+static void mode_choice(Req *r, int add)
+{
+	Buf *b = &r->out;
+	html_lit(b, "<fieldset class=\"mode\"><legend>Den nuværende sagsliste</legend>\n"
+	            "<label class=\"check\"><input type=\"radio\" name=\"mode\" value=\"replace\"");
+	if (!add)
+		html_lit(b, " checked");
+	html_lit(b, "> Erstat den nuværende liste med filen (sager, der ikke er i filen, falder ud og trækkes ikke)</label>\n"
+	            "<label class=\"check\"><input type=\"radio\" name=\"mode\" value=\"add\"");
+	if (add)
+		html_lit(b, " checked");
+	html_lit(b, "> Tilføj til den nuværende liste (når listen er udtrukket i flere dele)</label>\n</fieldset>\n");
+}
+
 static void upload_form(Req *r, int status, const char *error)
 {
 	Buf *b = &r->out;
@@ -150,9 +246,10 @@ static void upload_form(Req *r, int status, const char *error)
 	            "Du ser en forhåndsvisning, før noget gemmes.</p>\n");
 	html_fmt(b, "<form method=\"post\" action=\"/d/%U/cases/import\" enctype=\"multipart/form-data\" class=\"stack\">\n"
 	            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
-	            "<label for=\"file\">Fil</label>\n<input id=\"file\" name=\"file\" type=\"file\" required accept=\".csv,.txt,.xlsx\">\n"
-	            "<button type=\"submit\">Vis forhåndsvisning</button>\n</form>\n",
+	            "<label for=\"file\">Fil</label>\n<input id=\"file\" name=\"file\" type=\"file\" required accept=\".csv,.txt,.xlsx\">\n",
 	         d->code, r->session->csrf);
+	mode_choice(r, form_adds(r));
+	html_lit(b, "<button type=\"submit\">Vis forhåndsvisning</button>\n</form>\n");
 	page_end(r);
 	r->status = status;
 }
@@ -186,9 +283,37 @@ static const char *map_from_form(Req *r)
 	return *s ? s : NULL;
 }
 
+/* What the import will do to the current list: its size, the cases that drop off (listed
+** on request) and the rows that take the department's area for want of a target group. */
+static void list_change(Req *r, const ImportResult *res, int add)
+{
+	Buf *b = &r->out;
+	html_lit(b, "<h2>Den nuværende sagsliste</h2>\n<ul class=\"list-change\">\n");
+	html_fmt(b, "<li>%T: den nuværende liste får %I sager.</li>\n",
+	         add ? _("Filen tilføjes til den nuværende liste") : _("Filen erstatter den nuværende liste"),
+	         (int64_t)res->list_size);
+	if (res->dropped) {
+		html_fmt(b, "<li>%I %T ud af den nuværende liste. De bliver i databasen, men trækkes ikke."
+		            "<details class=\"dropped\"><summary>Vis sagerne, der falder ud</summary><p>",
+		         (int64_t)res->dropped, res->dropped == 1 ? _("sag falder") : _("sager falder"));
+		for (int i = 0; i < res->ndropped_listed; i++)
+			html_fmt(b, "%T%T", i ? ", " : "", res->dropped_nos[i]);
+		if (res->dropped > res->ndropped_listed)
+			html_fmt(b, " og %I flere", (int64_t)(res->dropped - res->ndropped_listed));
+		html_lit(b, "</p></details></li>\n");
+	} else if (!add) {
+		html_lit(b, "<li>Ingen sager falder ud af den nuværende liste.</li>\n");
+	}
+	if (res->target_defaulted)
+		html_fmt(b, "<li>%I %T uden målgruppe får afdelingens område: %T.</li>\n", (int64_t)res->target_defaulted,
+		         res->target_defaulted == 1 ? _("sag") : _("sager"), r->dept->area);
+	html_lit(b, "</ul>\n");
+}
+
 static void preview_page(Req *r, int status, const char *token, const char *file_name, const ImportResult *res,
                          int outcome)
 {
+	int add = form_adds(r);
 	Buf *b = &r->out;
 	Department *d = r->dept;
 	page_begin(r, _("Forhåndsvisning af sagsliste"));
@@ -218,9 +343,12 @@ static void preview_page(Req *r, int status, const char *token, const char *file
 	else if (*res->info.sheet)
 		html_fmt(b, "<dt>Ark</dt><dd>%T</dd>\n", res->info.sheet);
 	html_fmt(b, "<dt>Rækker</dt><dd>%I</dd>\n</dl>\n", (int64_t)res->rows_read);
+	if (outcome != IMPORT_FAILED)
+		list_change(r, res, add);
 
 	page_form_begin(r, arena_printf(r->arena, "/d/%s/cases/import/confirm", d->code));
 	html_fmt(b, "<input type=\"hidden\" name=\"token\" value=\"%A\">\n", token);
+	mode_choice(r, add);
 	html_lit(b, "<h2>Kolonner</h2>\n<p>Ret valget, hvis en kolonne er genkendt forkert eller ikke er fundet, og tryk "
 	            "<em>Opdatér forhåndsvisning</em>.</p>\n<table class=\"compact\">\n<thead><tr><th scope=\"col\">Felt i tilsyn</th>"
 	            "<th scope=\"col\">Kolonne i filen</th></tr></thead>\n<tbody>\n");
@@ -276,7 +404,7 @@ static void preview_page(Req *r, int status, const char *token, const char *file
 static int run_import(Req *r, const void *data, size_t n, const char *name, int dry_run, int skip, ImportResult *res)
 {
 	ImportOptions o = {.map = map_from_form(r), .skip_invalid = skip, .dry_run = dry_run, .file_name = name,
-	                   .login = r->user->login};
+	                   .login = r->user->login, .add = form_adds(r)};
 	return cases_import_mem(r->db, r->dept, data, n, name, &o, res);
 }
 
@@ -345,6 +473,6 @@ void page_cases_confirm(Req *r)
 	db_bind_text(&q, 1, token);
 	db_done(&q);
 	db_finalize(&q);
-	http_redirect(r, arena_printf(r->arena, "/d/%s/cases?imported=1&new=%ld&updated=%ld", r->dept->code, res->inserted,
-	                              res->updated));
+	http_redirect(r, arena_printf(r->arena, "/d/%s/cases?imported=1&new=%ld&updated=%ld&dropped=%ld", r->dept->code,
+	                              res->inserted, res->updated, res->dropped));
 }

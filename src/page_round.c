@@ -145,6 +145,15 @@ static void protocol(Req *r, const Round *rd)
 		html_fmt(b, "%I sager pr. rådgiver", rd->sample_param);
 	else
 		html_fmt(b, "%I sager i alt", rd->sample_param);
+	html_lit(b, "</dd>\n<dt>Sagsliste</dt><dd>");
+	CaseListVersion v;
+	if (rd->case_import_id && case_list_version(r->db, rd->case_import_id, &v)) {
+		char text[600];
+		case_list_version_text(&v, text, sizeof text);
+		html_fmt(b, "%T%T", text, *v.file_name ? arena_printf(r->arena, _(" (filen %s)"), v.file_name) : "");
+	} else {
+		html_lit(b, "ikke registreret (udtrukket før tilsyn registrerede sagslistens versioner)");
+	}
 	html_fmt(b, "</dd>\n<dt>Population</dt><dd>%I mulige sager</dd>\n"
 	            "<dt>Filtre</dt><dd><code>%T</code></dd>\n<dt>Udelukket</dt><dd>sager gennemgået i afdelingen de sidste %I "
 	            "måneder</dd>\n<dt>Seed</dt><dd><code class=\"wrap\">%T</code></dd>\n"
@@ -156,6 +165,84 @@ static void protocol(Req *r, const Round *rd)
 	         rd->population_digest);
 }
 
+/* A field of the sample form: as posted, else as in the address (the population preview is
+** also reachable by GET), else NULL. */
+static const char *sample_field(Req *r, const char *name)
+{
+	const char *v = req_form(r, name);
+	if (!v)
+		v = req_query(r, name);
+	return v && *v ? v : NULL;
+}
+
+/* The filters of the sample form; the provisions are split at commas into the arena. */
+static void sample_filters(Req *r, SampleFilters *f)
+{
+	memset(f, 0, sizeof *f);
+	char *prov = arena_strdup(r->arena, sample_field(r, "provision") ? sample_field(r, "provision") : "");
+	for (char *save = NULL, *t = strtok_r(prov, ",", &save); t && f->nprovisions < (int)COUNT(f->provisions);
+	     t = strtok_r(NULL, ",", &save))
+		if (*str_trim(t))
+			f->provisions[f->nprovisions++] = str_trim(t);
+	f->target = sample_field(r, "target");
+	f->team = sample_field(r, "team");
+	f->advisor = sample_field(r, "advisor");
+	f->opened_from = sample_field(r, "opened_from");
+	f->opened_to = sample_field(r, "opened_to");
+	f->decided_from = sample_field(r, "decided_from");
+	f->decided_to = sample_field(r, "decided_to");
+}
+
+/*
+** Before the draw: which cases may come with under the filters chosen (population.c, the
+** function the draw itself uses): the current list, what the exclusion window and each
+** filter remove, and a warning when a filter removes cases because a field is empty.
+*/
+static void population_section(Req *r, const Round *rd)
+{
+	Buf *b = &r->out;
+	SampleFilters f;
+	sample_filters(r, &f);
+	int64_t exclude = 12;
+	if (sample_field(r, "exclude") && (!parse_int64(sample_field(r, "exclude"), &exclude) || exclude < 0 || exclude > 120))
+		exclude = 12;
+	const char *dates[] = {f.opened_from, f.opened_to, f.decided_from, f.decided_to};
+	for (size_t i = 0; i < COUNT(dates); i++)
+		if (dates[i] && !date_valid_iso(dates[i]))
+			return; /* the draw says what is wrong with the date */
+	Population p;
+	population_compute(r->db, rd, &f, exclude, 0, &p);
+	html_lit(b, "<section id=\"population\" aria-labelledby=\"population-h\">\n"
+	            "<h3 id=\"population-h\">Hvilke sager kan komme med</h3>\n");
+	CaseListVersion v;
+	if (!case_list_current(r->db, rd->department_id, &v)) {
+		html_fmt(b, "<p>Afdelingen har ingen sagsliste endnu. <a href=\"/d/%U/cases/import\">Indlæs sagslisten</a> "
+		            "først.</p>\n</section>\n",
+		         r->dept->code);
+		return;
+	}
+	char text[600];
+	case_list_version_text(&v, text, sizeof text);
+	html_fmt(b, "<p>Stikprøven trækkes fra den nuværende sagsliste: %T.</p>\n", text);
+	html_fmt(b, "<table class=\"compact population\">\n<tbody>\n"
+	            "<tr><th scope=\"row\">Sager på den nuværende liste</th><td class=\"num\">%I</td></tr>\n",
+	         p.listed);
+	if (exclude > 0)
+		html_fmt(b, "<tr><th scope=\"row\">Gennemgået i afdelingen de sidste %I måneder</th>"
+		            "<td class=\"num\">−%I</td></tr>\n",
+		         exclude, p.excluded);
+	for (int i = 0; i < p.nsteps; i++)
+		html_fmt(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">−%I</td></tr>\n", p.steps[i].what,
+		         p.steps[i].removed);
+	html_fmt(b, "<tr class=\"total\"><th scope=\"row\">Mulige sager</th><td class=\"num\">%I</td></tr>\n"
+	            "</tbody>\n</table>\n",
+	         p.eligible);
+	for (int i = 0; i < p.nsteps; i++)
+		if (population_empty_warning(&p.steps[i], text, sizeof text))
+			page_message(r, "warn", arena_printf(r->arena, "%s: %s", p.steps[i].what, text));
+	html_lit(b, "</section>\n");
+}
+
 static void sample_form(Req *r, const Round *rd)
 {
 	Buf *b = &r->out;
@@ -163,34 +250,55 @@ static void sample_form(Req *r, const Round *rd)
 		html_lit(b, "<details class=\"redraw\"><summary>Træk stikprøven om</summary>\n");
 	else
 		html_lit(b, "<h2>Træk stikprøven</h2>\n");
+	population_section(r, rd);
 	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/sample", r->dept->code, (long long)rd->id));
 	int64_t recommended = str_eq(rd->kind, "uddybende") ? RECOMMENDED_UDDYBENDE : RECOMMENDED_OVERORDNET;
-	html_fmt(b, "<div class=\"stack\">\n<fieldset><legend>Antal</legend>\n"
-	            "<label class=\"check\"><input type=\"radio\" name=\"method\" value=\"size\" checked> I alt</label>\n"
-	            "<label class=\"check\"><input type=\"radio\" name=\"method\" value=\"per_advisor\"> Pr. rådgiver</label>\n"
+	const char *count = sample_field(r, "count");
+	const char *target = sample_field(r, "target"), *exclude = sample_field(r, "exclude");
+	int per_advisor = str_eq(sample_field(r, "method"), "per_advisor");
+	html_lit(b, "<div class=\"stack\">\n<fieldset><legend>Antal</legend>\n"
+	            "<label class=\"check\"><input type=\"radio\" name=\"method\" value=\"size\"");
+	if (!per_advisor)
+		html_lit(b, " checked");
+	html_lit(b, "> I alt</label>\n<label class=\"check\"><input type=\"radio\" name=\"method\" value=\"per_advisor\"");
+	if (per_advisor)
+		html_lit(b, " checked");
+	html_fmt(b, "> Pr. rådgiver</label>\n"
 	            "<label for=\"count\">Antal sager</label>\n<input id=\"count\" name=\"count\" type=\"number\" min=\"1\" "
-	            "max=\"100000\" required value=\"%I\">\n</fieldset>\n"
+	            "max=\"100000\" required value=\"%A\">\n</fieldset>\n"
 	            "<fieldset><legend>Hvilke sager kan komme med</legend>\n"
+	            "<p class=\"hint\">Paragraf, rådgiver og team finder også en del af teksten, uanset store og små bogstaver.</p>\n"
 	            "<label for=\"provision\">Paragraffer (adskil med komma; tomt = alle)</label>\n"
-	            "<input id=\"provision\" name=\"provision\" maxlength=\"300\">\n"
+	            "<input id=\"provision\" name=\"provision\" maxlength=\"300\" value=\"%A\">\n"
 	            "<label for=\"target\">Målgruppe</label>\n<select id=\"target\" name=\"target\">",
-	         recommended);
-	html_option(b, "", _("alle"), 1);
-	html_option(b, "barn", _("barn"), 0);
-	html_option(b, "voksen", _("voksen"), 0);
-	html_lit(b, "</select>\n<label for=\"team\">Team (tomt = alle)</label>\n<input id=\"team\" name=\"team\" maxlength=\"100\">\n"
-	            "<label for=\"opened_from\">Oprettet fra</label>\n<input id=\"opened_from\" name=\"opened_from\" type=\"date\">\n"
-	            "<label for=\"opened_to\">Oprettet til</label>\n<input id=\"opened_to\" name=\"opened_to\" type=\"date\">\n"
-	            "<label for=\"decided_from\">Afgjort fra</label>\n<input id=\"decided_from\" name=\"decided_from\" type=\"date\">\n"
-	            "<label for=\"decided_to\">Afgjort til</label>\n<input id=\"decided_to\" name=\"decided_to\" type=\"date\">\n"
+	         count ? count : arena_printf(r->arena, "%lld", (long long)recommended),
+	         sample_field(r, "provision") ? sample_field(r, "provision") : "");
+	html_option(b, "", _("alle"), !target);
+	html_option(b, "barn", _("barn"), str_eq(target, "barn"));
+	html_option(b, "voksen", _("voksen"), str_eq(target, "voksen"));
+	const char *v_team = sample_field(r, "team"), *v_advisor = sample_field(r, "advisor");
+	const char *v_of = sample_field(r, "opened_from"), *v_ot = sample_field(r, "opened_to");
+	const char *v_df = sample_field(r, "decided_from"), *v_dt = sample_field(r, "decided_to");
+	html_fmt(b, "</select>\n<label for=\"advisor\">Rådgiver (tomt = alle)</label>\n"
+	            "<input id=\"advisor\" name=\"advisor\" maxlength=\"200\" value=\"%A\">\n"
+	            "<label for=\"team\">Team (tomt = alle)</label>\n<input id=\"team\" name=\"team\" maxlength=\"100\" value=\"%A\">\n"
+	            "<label for=\"opened_from\">Oprettet fra</label>\n<input id=\"opened_from\" name=\"opened_from\" type=\"date\" value=\"%A\">\n"
+	            "<label for=\"opened_to\">Oprettet til</label>\n<input id=\"opened_to\" name=\"opened_to\" type=\"date\" value=\"%A\">\n"
+	            "<label for=\"decided_from\">Afgjort fra</label>\n<input id=\"decided_from\" name=\"decided_from\" type=\"date\" value=\"%A\">\n"
+	            "<label for=\"decided_to\">Afgjort til</label>\n<input id=\"decided_to\" name=\"decided_to\" type=\"date\" value=\"%A\">\n"
 	            "<label for=\"exclude\">Udelad sager gennemgået de sidste (måneder)</label>\n"
-	            "<input id=\"exclude\" name=\"exclude\" type=\"number\" min=\"0\" max=\"120\" value=\"12\">\n</fieldset>\n"
+	            "<input id=\"exclude\" name=\"exclude\" type=\"number\" min=\"0\" max=\"120\" value=\"%A\">\n</fieldset>\n"
 	            "<label for=\"seed\">Seed (valgfrit; 64 hextegn, ellers tilfældigt)</label>\n"
-	            "<input id=\"seed\" name=\"seed\" maxlength=\"64\" pattern=\"[0-9a-fA-F]{64}\" autocomplete=\"off\">\n");
+	            "<input id=\"seed\" name=\"seed\" maxlength=\"64\" pattern=\"[0-9a-fA-F]{64}\" autocomplete=\"off\">\n",
+	         v_advisor ? v_advisor : "", v_team ? v_team : "", v_of ? v_of : "", v_ot ? v_ot : "", v_df ? v_df : "",
+	         v_dt ? v_dt : "", exclude ? exclude : "12");
 	if (*rd->sampled_at)
 		html_lit(b, "<label for=\"reason\">Begrundelse for at trække om</label>\n"
 		            "<input id=\"reason\" name=\"reason\" required maxlength=\"500\">\n");
-	html_fmt(b, "<button type=\"submit\">%T</button>\n</div>\n</form>\n",
+	/* The preview draws nothing; it shows the counts above for the filters as typed. */
+	html_fmt(b, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"population\" "
+	            "class=\"secondary\" formnovalidate>Vis hvilke sager der kan komme med</button> "
+	            "<button type=\"submit\" name=\"action\" value=\"draw\">%T</button></div>\n</div>\n</form>\n",
 	         *rd->sampled_at ? _("Træk stikprøven om") : _("Træk stikprøven"));
 	if (*rd->sampled_at)
 		html_lit(b, "</details>\n");
@@ -401,6 +509,9 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 		sampled = db_col_int(&q, 0);
 	db_finalize(&q);
 	if (*rd->sampled_at) {
+		char shortfall[300];
+		if (sample_shortfall_text(r->db, rd, sampled, shortfall, sizeof shortfall))
+			page_message(r, "warn", arena_printf(r->arena, "%s", shortfall));
 		const char *warning = round_size_warning(rd, sampled);
 		if (warning)
 			page_message(r, "warn", warning);
@@ -416,7 +527,7 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 		         sampled);
 		db_prepare(&q, r->db,
 		           "SELECT c.advisor, sum(rc.status = 'udtrukket'),"
-		           " (SELECT count(*) FROM cases x WHERE x.department_id = ?2 AND x.advisor = c.advisor)"
+		           " (SELECT count(*) FROM cases x WHERE x.department_id = ?2 AND x.advisor = c.advisor AND x.on_list = 1)"
 		           " FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ?1"
 		           " GROUP BY c.advisor ORDER BY c.advisor");
 		db_bind_int(&q, 1, rd->id);
@@ -496,6 +607,10 @@ void page_round_sample(Req *r)
 	Round rd;
 	if (!round_from_capture(r, &rd))
 		return;
+	if (str_eq(req_form(r, "action"), "population")) { /* only the counts: the page, as typed */
+		round_page(r, &rd, 200, NULL);
+		return;
+	}
 	SampleRequest req = {.exclude_months = 12, .seed_hex = form_or_null(r, "seed"), .reason = form_or_null(r, "reason")};
 	int64_t count = 0, exclude = 12;
 	if (!parse_int64(req_form(r, "count"), &count) || count < 1) {
@@ -511,17 +626,7 @@ void page_round_sample(Req *r)
 		req.per_advisor = count;
 	else
 		req.size = count;
-	char *prov = arena_strdup(r->arena, req_form(r, "provision") ? req_form(r, "provision") : "");
-	for (char *save = NULL, *t = strtok_r(prov, ",", &save);
-	     t && req.filters.nprovisions < (int)COUNT(req.filters.provisions); t = strtok_r(NULL, ",", &save))
-		if (*str_trim(t))
-			req.filters.provisions[req.filters.nprovisions++] = str_trim(t);
-	req.filters.target = form_or_null(r, "target");
-	req.filters.team = form_or_null(r, "team");
-	req.filters.opened_from = form_or_null(r, "opened_from");
-	req.filters.opened_to = form_or_null(r, "opened_to");
-	req.filters.decided_from = form_or_null(r, "decided_from");
-	req.filters.decided_to = form_or_null(r, "decided_to");
+	sample_filters(r, &req.filters);
 	if (*rd.sampled_at && str_empty(req_form(r, "reason"))) {
 		round_page(r, &rd, 400, _("Skriv en begrundelse for at trække stikprøven om."));
 		return;

@@ -159,7 +159,7 @@ int round_by_id(sqlite3 *db, int64_t id, Round *out)
 	db_prepare(&q, db,
 	           "SELECT id, department_id, kind, title, catalogue, planned_start, planned_end, phase, seed,"
 	           " sample_method, sample_param, filters, exclude_months, population_size, population_digest,"
-	           " sampled_at, review_started_at, created_at FROM round WHERE id = ?1");
+	           " sampled_at, review_started_at, created_at, coalesce(case_import_id, 0) FROM round WHERE id = ?1");
 	db_bind_int(&q, 1, id);
 	int found = db_step(&q);
 	if (found) {
@@ -182,6 +182,7 @@ int round_by_id(sqlite3 *db, int64_t id, Round *out)
 		copy_col(&q, 15, out->sampled_at, sizeof out->sampled_at);
 		copy_col(&q, 16, out->review_started_at, sizeof out->review_started_at);
 		copy_col(&q, 17, out->created_at, sizeof out->created_at);
+		out->case_import_id = db_col_int(&q, 18);
 	}
 	db_finalize(&q);
 	return found;

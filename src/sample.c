@@ -2,8 +2,9 @@
 ** The sample: reproducible and checkable by anyone. Each eligible case gets the key
 ** BLAKE2b-256(key = seed, message = case number); the sample is the N cases with the
 ** smallest keys (or the K smallest of each caseworker). The round records the seed, the
-** filters, the population size and a digest of the population, so the draw can be
-** repeated outside tilsyn with any BLAKE2b implementation.
+** filters, the population size and a digest of the population, and the case-list version
+** drawn from, so the draw can be repeated outside tilsyn with any BLAKE2b implementation.
+** Which cases are eligible is population.c's to say; only the current case list counts.
 */
 #include "tilsyn.h"
 
@@ -48,7 +49,7 @@ static char *filters_json(const SampleFilters *f)
 	const struct {
 		const char *name, *value;
 	} s[] = {
-		{"target", f->target},           {"team", f->team},
+		{"target", f->target},           {"team", f->team},             {"advisor", f->advisor},
 		{"opened_from", f->opened_from}, {"opened_to", f->opened_to},
 		{"decided_from", f->decided_from}, {"decided_to", f->decided_to},
 	};
@@ -72,6 +73,7 @@ static void filters_from_json(const char *text, SampleFilters *f, json_t **root)
 		f->provisions[f->nprovisions++] = json_string_value(json_array_get(a, i));
 	f->target = json_string_value(json_object_get(*root, "target"));
 	f->team = json_string_value(json_object_get(*root, "team"));
+	f->advisor = json_string_value(json_object_get(*root, "advisor"));
 	f->opened_from = json_string_value(json_object_get(*root, "opened_from"));
 	f->opened_to = json_string_value(json_object_get(*root, "opened_to"));
 	f->decided_from = json_string_value(json_object_get(*root, "decided_from"));
@@ -86,71 +88,42 @@ static const char *check_filters(const SampleFilters *f)
 			return _("Datoer i filtrene skal skrives som ÅÅÅÅ-MM-DD, fx 2026-03-01.");
 	if (f->target && *f->target && !str_eq(f->target, "barn") && !str_eq(f->target, "voksen"))
 		return _("Målgruppen skal være barn eller voksen.");
+	const char *texts[] = {f->team, f->advisor};
+	for (size_t i = 0; i < COUNT(texts); i++)
+		if (texts[i] && (strlen(texts[i]) > 200 || !utf8_valid(texts[i], strlen(texts[i]))))
+			return _("Et filter på team eller rådgiver skal være gyldig tekst på højst 200 tegn.");
+	for (int i = 0; i < f->nprovisions; i++)
+		if (!f->provisions[i] || strlen(f->provisions[i]) > 200 || !utf8_valid(f->provisions[i], strlen(f->provisions[i])))
+			return _("Et filter på paragraf skal være gyldig tekst på højst 200 tegn.");
 	return NULL;
 }
 
-static const char *nz(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
 /*
-** The eligible cases with their keys, sorted by key; *digest is the BLAKE2b-256 (hex) of
-** the sorted case numbers, one per line, so two people can agree they drew from the same
-** population. Cases sampled (and not replaced) in another round of the department within
-** the last `exclude_months` months are not eligible; with 0 months none are left out (a
-** round sampled in this very second would otherwise still count as "within 0 months").
+** The eligible cases (population.c) with their keys, sorted by key; *digest is the
+** BLAKE2b-256 (hex) of the case numbers sorted bytewise, one per line, so two people can
+** agree they drew from the same population. *import_id: the case-list version drawn from.
 */
 static Candidate *population(sqlite3 *db, const Round *r, const unsigned char seed[32], const SampleFilters *f,
-                             int64_t exclude_months, size_t *count, char digest[65])
+                             int64_t exclude_months, size_t *count, char digest[65], int64_t *import_id)
 {
-	json_t *prov = NULL;
-	char *prov_text = NULL;
-	if (f->nprovisions) {
-		prov = json_array();
-		for (int i = 0; i < f->nprovisions; i++)
-			json_array_append_new(prov, json_string(f->provisions[i]));
-		prov_text = json_dumps(prov, JSON_COMPACT);
-	}
-	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT c.id, c.case_no, c.advisor FROM cases c WHERE c.department_id = ?1"
-	           " AND (?2 IS NULL OR c.provision IN (SELECT value FROM json_each(?2)))"
-	           " AND (?3 IS NULL OR c.target = ?3) AND (?4 IS NULL OR c.team = ?4)"
-	           " AND (?5 IS NULL OR c.opened >= ?5) AND (?6 IS NULL OR c.opened <= ?6)"
-	           " AND (?7 IS NULL OR c.decided >= ?7) AND (?8 IS NULL OR c.decided <= ?8)"
-	           " AND c.id NOT IN (SELECT rc.case_id FROM round_case rc JOIN round o ON o.id = rc.round_id"
-	           "  WHERE ?10 > 0 AND o.department_id = ?1 AND o.id <> ?9 AND rc.status = 'udtrukket'"
-	           "  AND o.sampled_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?10 || ' months'))"
-	           " ORDER BY c.case_no COLLATE BINARY");
-	db_bind_int(&q, 1, r->department_id);
-	db_bind_text(&q, 2, prov_text);
-	db_bind_text(&q, 3, nz(f->target));
-	db_bind_text(&q, 4, nz(f->team));
-	db_bind_text(&q, 5, nz(f->opened_from));
-	db_bind_text(&q, 6, nz(f->opened_to));
-	db_bind_text(&q, 7, nz(f->decided_from));
-	db_bind_text(&q, 8, nz(f->decided_to));
-	db_bind_int(&q, 9, r->id);
-	db_bind_int(&q, 10, exclude_months);
-	size_t n = 0, cap = 1024;
-	Candidate *c = xmalloc(cap * sizeof *c);
+	Population p;
+	population_compute(db, r, f, exclude_months, 1, &p);
+	size_t n = p.ncases;
+	Candidate *c = xmalloc((n ? n : 1) * sizeof *c);
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, 32);
-	while (db_step(&q)) {
-		if (n == cap)
-			c = xrealloc(c, (cap *= 2) * sizeof *c);
-		const char *case_no = db_col_text(&q, 1);
-		c[n].case_id = db_col_int(&q, 0);
-		c[n].advisor = xstrdup(db_col_text(&q, 2));
-		sample_key(seed, case_no, c[n].key);
+	for (size_t i = 0; i < n; i++) {
+		const char *case_no = p.cases[i].case_no;
+		c[i].case_id = p.cases[i].case_id;
+		c[i].advisor = p.cases[i].advisor;
+		p.cases[i].advisor = NULL; /* now the candidate's */
+		sample_key(seed, case_no, c[i].key);
 		crypto_generichash_update(&st, (const unsigned char *)case_no, strlen(case_no));
 		crypto_generichash_update(&st, (const unsigned char *)"\n", 1);
-		n++;
 	}
-	db_finalize(&q);
-	free(prov_text);
-	json_decref(prov);
+	if (import_id)
+		*import_id = p.import_id;
+	population_free(&p);
 	unsigned char h[32];
 	crypto_generichash_final(&st, h, sizeof h);
 	hex_encode(digest, h, sizeof h);
@@ -222,10 +195,13 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 
 	size_t n;
 	char digest[65];
-	Candidate *c = population(db, r, seed, &req->filters, req->exclude_months, &n, digest);
+	int64_t import_id = 0;
+	Candidate *c = population(db, r, seed, &req->filters, req->exclude_months, &n, digest, &import_id);
 	if (n == 0) {
 		free_population(c, n);
-		*msg = _("Ingen sager opfylder betingelserne. Indlæs sagslisten, eller løsn filtrene.");
+		*msg = import_id ? _("Ingen sager opfylder betingelserne på den nuværende sagsliste. Løsn filtrene eller "
+		                     "udelukkelsesperioden, eller indlæs en ny sagsliste.")
+		                 : _("Afdelingen har ingen sagsliste endnu. Indlæs sagslisten først.");
 		return -1;
 	}
 	char now[32];
@@ -255,6 +231,7 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 		db_prepare(&q, db,
 		           "UPDATE round SET seed = ?2, sample_method = ?3, sample_param = ?4, filters = ?5,"
 		           " exclude_months = ?6, population_size = ?7, population_digest = ?8, sampled_at = ?9,"
+		           " case_import_id = ?10,"
 		           " phase = CASE WHEN phase = 'planlaegning' THEN 'udvaelgelse' ELSE phase END WHERE id = ?1");
 		db_bind_int(&q, 1, r->id);
 		db_bind_text(&q, 2, seed_hex);
@@ -265,6 +242,10 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 		db_bind_int(&q, 7, (int64_t)n);
 		db_bind_text(&q, 8, digest);
 		db_bind_text(&q, 9, now);
+		if (import_id)
+			db_bind_int(&q, 10, import_id);
+		else
+			db_bind_null(&q, 10);
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
@@ -332,7 +313,7 @@ int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *rea
 	filters_from_json(r->filters, &f, &root);
 	size_t n;
 	char digest[65];
-	Candidate *c = population(db, r, seed, &f, r->exclude_months, &n, digest);
+	Candidate *c = population(db, r, seed, &f, r->exclude_months, &n, digest, NULL);
 	json_decref(root);
 	const Candidate *next = NULL;
 	for (size_t i = 0; i < n && !next; i++) {
@@ -375,4 +356,40 @@ int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *rea
 	if (!next)
 		*msg = _("Sagen er taget ud, men der er ingen flere sager at erstatte den med.");
 	return 0;
+}
+
+/*
+** When the sample is smaller than asked for because too few cases are eligible, the Danish
+** sentence saying both numbers ("Du bad om 30 sager, men kun 26 opfylder betingelserne. Alle
+** 26 er udtrukket."), written to out, and 1; else 0. For a per-caseworker sample: how many
+** caseworkers had fewer eligible cases than asked for.
+*/
+int sample_shortfall_text(sqlite3 *db, const Round *r, int64_t drawn, char *out, size_t n)
+{
+	*out = 0;
+	if (!*r->sampled_at)
+		return 0;
+	if (str_eq(r->sample_method, "size")) {
+		if (r->population_size >= r->sample_param)
+			return 0;
+		snprintf(out, n, _("Du bad om %lld sager, men kun %lld opfylder betingelserne. Alle %lld er udtrukket."),
+		         (long long)r->sample_param, (long long)r->population_size, (long long)drawn);
+		return 1;
+	}
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT count(*) FROM (SELECT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
+	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' GROUP BY c.advisor HAVING count(*) < ?2)");
+	db_bind_int(&q, 1, r->id);
+	db_bind_int(&q, 2, r->sample_param);
+	int64_t short_advisors = db_step(&q) ? db_col_int(&q, 0) : 0;
+	db_finalize(&q);
+	if (!short_advisors)
+		return 0;
+	snprintf(out, n,
+	         _("Du bad om %lld sager pr. rådgiver, men %lld %s færre sager, der opfylder betingelserne. "
+	           "Alle deres sager er udtrukket, i alt %lld sager."),
+	         (long long)r->sample_param, (long long)short_advisors, short_advisors == 1 ? _("rådgiver har") : _("rådgivere har"),
+	         (long long)drawn);
+	return 1;
 }

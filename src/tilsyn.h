@@ -250,6 +250,11 @@ int xlsx_read_mem(const void *data, size_t n, SheetInfo *info, RowFn fn, void *c
 /* ---- dates.c: the date formats of case-system exports ---- */
 int date_parse(const char *s, char out[11]);
 int date_valid_iso(const char *s);
+void date_time_danish(const char *iso, char out[64]); /* "6. december 2026 kl. 18.12", Danish time */
+
+/* ---- fold.c: case-insensitive matching of UTF-8 text (Æ Ø Å too) ---- */
+char *text_fold(const char *s, char *out, size_t n);
+int text_contains_folded(const char *text, const char *needle_folded);
 
 /* ---- cases.c: a department's case list and its import ---- */
 typedef enum CaseField {
@@ -274,7 +279,10 @@ typedef struct ImportOptions {
 	int dry_run;            /* check and count, store nothing */
 	const char *file_name;
 	const char *login;      /* who imports, for the import record */
+	int add;                /* add to the current list instead of replacing it */
 } ImportOptions;
+
+#define IMPORT_MAX_DROPPED 50 /* case numbers listed of those dropping off; more are counted */
 
 typedef struct ImportResult {
 	SheetInfo info;
@@ -290,6 +298,11 @@ typedef struct ImportResult {
 	char error[512];                    /* a problem with the file as a whole */
 	int missing_column;                 /* the error is a required column not found */
 	int64_t import_id;
+	long target_defaulted;              /* rows without a target group, given the department's area */
+	long dropped;                       /* cases on the current list that the file does not hold */
+	char dropped_nos[IMPORT_MAX_DROPPED][101]; /* the first of them, by case number */
+	int ndropped_listed;
+	long list_size;                     /* cases on the current list after the import */
 } ImportResult;
 
 enum { IMPORT_STORED = 0, IMPORT_REFUSED = 1, IMPORT_FAILED = -1 };
@@ -300,6 +313,19 @@ int cases_header_field(const char *header);
 /* A web upload waits at most this long (seconds) in the upload table for its confirmation. */
 #define UPLOAD_TTL (60 * 60)
 int64_t cases_forget_uploads(sqlite3 *db, time_t now);
+
+/* ---- case_list.c: the versions of a department's case list (one per stored import) ---- */
+typedef struct CaseListVersion {
+	int64_t id;                 /* case_import.id; 0: no list imported */
+	char at[32];
+	char by[201];               /* the user's name, else the login, else "" */
+	char file_name[256];
+	int add;                    /* added to the list before it instead of replacing it */
+	int64_t list_size, dropped, target_defaulted, rows_read;
+} CaseListVersion;
+int case_list_version(sqlite3 *db, int64_t import_id, CaseListVersion *out);
+int case_list_current(sqlite3 *db, int64_t department_id, CaseListVersion *out);
+void case_list_version_text(const CaseListVersion *v, char *out, size_t n);
 
 /* ---- round.c, sample.c: a tilsyn and its reproducible sample ---- */
 typedef struct Round {
@@ -320,6 +346,7 @@ typedef struct Round {
 	char sampled_at[32];
 	char review_started_at[32];
 	char created_at[32];
+	int64_t case_import_id;    /* the case-list version the sample was drawn from; 0: not recorded */
 } Round;
 #define RECOMMENDED_OVERORDNET 30
 #define RECOMMENDED_UDDYBENDE 20
@@ -336,7 +363,8 @@ typedef struct SampleFilters {
 	const char *provisions[16];
 	int nprovisions;
 	const char *target;           /* barn | voksen | NULL */
-	const char *team;
+	const char *team;             /* team, advisor, provisions: part of the text, any case */
+	const char *advisor;
 	const char *opened_from, *opened_to, *decided_from, *decided_to;  /* yyyy-mm-dd or NULL */
 } SampleFilters;
 typedef struct SampleRequest {
@@ -352,6 +380,35 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
                 const char **msg);
 int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *reason, const char *login,
                    int64_t *replacement, const char **msg);
+int sample_shortfall_text(sqlite3 *db, const Round *r, int64_t drawn, char *out, size_t n);
+
+/* ---- population.c: which cases a sample may be drawn from, and why the others may not ---- */
+#define POPULATION_MAX_STEPS 8
+typedef struct PopulationStep {
+	char what[160];            /* "Team indeholder »nord«" */
+	char field[40];            /* the field's Danish name, for the empty-field warning */
+	int64_t removed;           /* of the cases left before this filter */
+	int64_t removed_empty;     /* of those, removed because the field is empty */
+} PopulationStep;
+typedef struct PopulationCase {
+	int64_t case_id;
+	char *case_no, *advisor;
+} PopulationCase;
+typedef struct Population {
+	int64_t listed;            /* cases on the current list */
+	int64_t excluded;          /* of those, reviewed in the department within the window */
+	int64_t exclude_months;
+	PopulationStep steps[POPULATION_MAX_STEPS];
+	int nsteps;
+	int64_t eligible;
+	int64_t import_id;         /* the list version (case_list_current) */
+	PopulationCase *cases;     /* the eligible cases by case number (bytewise), when asked for */
+	size_t ncases;
+} Population;
+int population_compute(sqlite3 *db, const Round *r, const SampleFilters *f, int64_t exclude_months, int want_cases,
+                       Population *out);
+void population_free(Population *p);
+int population_empty_warning(const PopulationStep *s, char *out, size_t n);
 
 /* ---- catalogue.c: question catalogues, drafts and published versions ---- */
 struct json_t;

@@ -39,14 +39,15 @@ function importFile(db, file, dept = 'TST', extra = []) {
   return cli(db, ['cases', 'import', file, '--department', dept, ...extra]);
 }
 
-function listCases(db, dept = 'TST') {
-  const r = cli(db, ['cases', 'list', '--department', dept, '--format', 'json']);
+function listCases(db, dept = 'TST', extra = []) {
+  const r = cli(db, ['cases', 'list', '--department', dept, '--format', 'json', ...extra]);
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
 
-// The list without the import times, for comparing two imports of the same data.
-const facts = (list) => list.map(({ first_seen, last_seen, ...rest }) => rest);
+// The list without the import times and the current-list flag, for comparing two imports
+// of the same data.
+const facts = (list) => list.map(({ first_seen, last_seen, current, ...rest }) => rest);
 
 const count = (db, dept = 'TST') =>
   Number(sqlite(db, `select count(*) from cases c join department d on d.id = c.department_id where d.code = '${dept}'`));
@@ -141,6 +142,7 @@ test('the example export (Windows-1252, ;, CRLF, quoted ;) imports 40 cases with
     assert.deepEqual(facts([list.find((c) => c.case_no === '27.26.00-G01-228-24')])[0].advisor, 'Henrik Østerby');
     // Every row against an independent reading of the file.
     assert.deepEqual(facts(list), expectedExample());
+    assert.ok(list.every((c) => c.current === true), 'every case is on the current list');
     for (const c of list) {
       assert.match(c.first_seen, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       assert.equal(c.last_seen, c.first_seen);
@@ -248,7 +250,7 @@ test('header synonyms are recognised case-insensitively, ignoring spaces and a t
     const c1 = writeFile('sagsid.csv', 'sagsid;medarbejder;oprettet\nC-1;Carla;02.01.2024\n');
     const c2 = writeFile('sag.csv', 'Sag.;Ansvarlig;Paragraf\nC-2;Dan;SEL § 107\n');
     assert.equal(importFile(db, c1, 'C').status, 0);
-    r = importFile(db, c2, 'C');
+    r = importFile(db, c2, 'C', ['--add']); // the second part of the same list
     assert.equal(r.status, 0, r.stderr);
     const cl = listCases(db, 'C');
     assert.deepEqual(cl.map((x) => [x.case_no, x.advisor, x.opened, x.provision]),
@@ -403,8 +405,11 @@ test('re-importing updates cases by case number: count unchanged, fields and las
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /39 rækker: 0 nye og 39 opdaterede sager/);
 
-    assert.equal(count(db), 40);
-    const list = listCases(db);
+    assert.equal(count(db), 40, 'the dropped case stays in the database');
+    assert.equal(listCases(db).length, 39, 'but is no longer on the current list');
+    const list = listCases(db, 'TST', ['--all']);
+    assert.equal(list.find((c) => c.case_no === DROPPED).current, false);
+    assert.equal(list.filter((c) => c.current).length, 39);
     const byNo = new Map(list.map((c) => [c.case_no, c]));
     assert.equal(byNo.get(CHANGED).advisor, 'Nanna Ørsted');
     for (const c of list) {
@@ -530,9 +535,11 @@ test('an XLSX case list (first sheet, date cells as Excel serials) imports with 
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /xlsx\. Kolonner: case_no='Sagsnummer' advisor='Rådgiver' target='Målgruppe' provision='Paragraf' opened='Oprettet' decided='Seneste afgørelse'/);
     assert.match(r.stdout, /3 rækker: 3 nye/);
+    assert.match(r.stdout, /1 sag uden målgruppe får afdelingens område: barn\./);
     assert.deepEqual(facts(listCases(db)), [
       // A case number typed as a number stays as written, not 2024001.0.
-      { case_no: '2024001', advisor: 'Bo Ærø', target: null, provision: null, benefit: null,
+      // No target group: the department's area (barn).
+      { case_no: '2024001', advisor: 'Bo Ærø', target: 'barn', provision: null, benefit: null,
         opened: null, decided: null, team: null },
       // 45362 = 2024-03-11; 45413.5 = 2024-05-01 at noon; 44927 = 2023-01-01; 44958 (no date style) = 2023-02-01
       { case_no: 'X-1', advisor: 'Åse Ørum', target: 'barn', provision: 'BL § 32', benefit: null,

@@ -193,6 +193,10 @@ test('upload of the example file: the preview shows what was detected; confirm s
   assert.ok(rows.length >= 5);
   assert.deepEqual(rows[0], ['27.12.00-G01-262-24', 'Anne Bækgaard', 'voksen', 'SEL § 97', 'Støtte; se notat', '2024-03-11', '2024-07-20', '']);
   assert.match(res.text, /<button type="submit" name="action" value="confirm">Indlæs sagslisten<\/button>/);
+  // By default the file replaces the demo's list of 138 cases, and the preview says so.
+  assert.match(res.text, /<input type="radio" name="mode" value="replace" checked>/);
+  assert.match(text(res.text), /Filen erstatter den nuværende liste: den nuværende liste får 40 sager\./);
+  assert.match(text(res.text), /138 sager falder ud af den nuværende liste\./);
   // A preview stores no cases.
   assert.equal(bhsCount(), before);
   assert.equal(q("select count(*) from upload where user_id = (select id from users where login = 'leder.barn')"), '1');
@@ -200,8 +204,9 @@ test('upload of the example file: the preview shows what was detected; confirm s
   const token = tokenOf(res.text);
   const confirm = await leder.post('/d/BHS/cases/import/confirm', { csrf: Client.csrf(res.text), token, action: 'confirm' });
   assert.equal(confirm.status, 303);
-  assert.equal(confirm.location, '/d/BHS/cases?imported=1&new=40&updated=0');
-  assert.equal(bhsCount(), before + 40);
+  assert.equal(confirm.location, '/d/BHS/cases?imported=1&new=40&updated=0&dropped=138');
+  assert.equal(bhsCount(), before + 40, 'the dropped cases stay in the database');
+  assert.equal(q('select count(*) from cases where department_id = 1 and on_list = 1'), '40');
   assert.equal(q("select advisor || '|' || target || '|' || provision || '|' || benefit || '|' || opened || '|' || decided from cases where case_no = '27.12.00-G01-262-24' and department_id = 1"),
     'Anne Bækgaard|voksen|SEL § 97|Støtte; se notat|2024-03-11|2024-07-20');
   assert.equal(q("select advisor from cases where case_no = '27.30.00-G01-742-24'"), 'Signe Åkjær');
@@ -209,11 +214,11 @@ test('upload of the example file: the preview shows what was detected; confirm s
   assert.equal(q('select count(*) from upload'), '0', 'the uploaded file is removed once stored');
   assert.equal(q("select login || '|' || file_name || '|' || encoding || '|' || rows_inserted from case_import order by id desc limit 1"),
     'leder.barn|eksempel-sagsliste.csv|Windows-1252|40');
-  assert.match(q("select login || ' ' || detail from audit where action = 'cases_import' order by id desc limit 1"), /^leder\.barn 40 rækker: 40 nye/);
+  assert.match(q("select login || ' ' || detail from audit where action = 'cases_import' order by id desc limit 1"), /^leder\.barn erstatter listen; 40 rækker: 40 nye/);
 
   const list = await leder.get(confirm.location);
   assert.equal(list.status, 200);
-  assert.match(list.text, /<div class="msg ok" role="status">Sagslisten er indlæst: 40 nye og 0 opdaterede sager\.<\/div>/);
+  assert.match(list.text, /<div class="msg ok" role="status">Sagslisten er indlæst: 40 nye og 0 opdaterede sager; 138 faldt ud af listen\.<\/div>/);
   // The token is spent.
   const again = await leder.post('/d/BHS/cases/import/confirm', { csrf: Client.csrf(res.text), token, action: 'confirm' });
   assert.equal(again.status, 400);
@@ -233,7 +238,7 @@ test('a column chosen on the preview page (map_advisor) is used for the preview 
   assert.match(res.text, /Alle 2 rækker er gyldige/);
   assert.match(res.text, /<option value="Ansvarlig medarbejder" selected>/);
   assert.equal(q("select count(*) from cases where case_no like 'HTTP-MAP-%'"), '0');
-  res = await leder.post('/d/BHS/cases/import/confirm', { csrf, token, action: 'confirm', map_advisor: 'Ansvarlig medarbejder' });
+  res = await leder.post('/d/BHS/cases/import/confirm', { csrf, token, action: 'confirm', map_advisor: 'Ansvarlig medarbejder', mode: 'add' });
   assert.equal(res.status, 303);
   assert.equal(q("select group_concat(advisor, ',') from (select advisor from cases where case_no like 'HTTP-MAP-%' order by case_no)"), 'Karen Ølgaard,Lars Æbeløe');
 });
@@ -258,9 +263,9 @@ test('an upload with a CPR number: the preview lists the problem, confirm withou
   assert.equal(bhsCount(), before);
   assert.equal(q("select count(*) from cases where case_no like 'HTTP-CPR-%'"), '0');
 
-  res = await leder.post('/d/BHS/cases/import/confirm', { csrf, token, action: 'confirm', skip_invalid: '1' });
+  res = await leder.post('/d/BHS/cases/import/confirm', { csrf, token, action: 'confirm', skip_invalid: '1', mode: 'add' });
   assert.equal(res.status, 303);
-  assert.equal(res.location, '/d/BHS/cases?imported=1&new=2&updated=0');
+  assert.equal(res.location, '/d/BHS/cases?imported=1&new=2&updated=0&dropped=0');
   assert.equal(q("select group_concat(case_no, ',') from (select case_no from cases where case_no like 'HTTP-CPR-%' order by case_no)"), 'HTTP-CPR-1,HTTP-CPR-3');
   assert.equal(q('select count(*) from upload'), '0');
   const dump = q("select group_concat(coalesce(detail, ''), ' ') from audit") + q("select group_concat(case_no || advisor || coalesce(benefit, ''), ' ') from cases");
@@ -332,7 +337,7 @@ test('an upload token works only for its own user and department, and only for a
   assert.equal(q("select count(*) from cases where case_no = 'HTTP-TOK-1'"), '0');
   // Fresh again: the owner can confirm, which shows the token itself was good.
   q(`update upload set created = created + 3700 where token = '${token}'`);
-  r = await leder.post('/d/BHS/cases/import/confirm', { csrf, token, action: 'confirm' });
+  r = await leder.post('/d/BHS/cases/import/confirm', { csrf, token, action: 'confirm', mode: 'add' });
   assert.equal(r.status, 303);
   assert.equal(q("select department_id from cases where case_no = 'HTTP-TOK-1'"), '1');
 });
@@ -356,7 +361,7 @@ test('create a round, draw a 30-case sample and replace a case through the forms
   assert.match((await leder.get('/d/BHS/rounds')).text, new RegExp(`<a href="/d/BHS/rounds/${id}">Efterår 2026</a>`));
   let page = await leder.get(`/d/BHS/rounds/${id}`);
   assert.equal(page.status, 200);
-  assert.match(page.text, /<button type="submit">Træk stikprøven<\/button>/);
+  assert.match(page.text, /<button type="submit" name="action" value="draw">Træk stikprøven<\/button>/);
 
   // A bad seed is refused with a message, and nothing is drawn.
   res = await leder.post(`/d/BHS/rounds/${id}/sample`, { csrf, method: 'size', count: '30', exclude: '0', seed: 'abc' });
@@ -368,8 +373,9 @@ test('create a round, draw a 30-case sample and replace a case through the forms
   res = await leder.post(`/d/BHS/rounds/${id}/sample`, { csrf, method: 'size', count: '30', exclude: '0', seed });
   assert.equal(res.status, 303);
   assert.equal(res.location, `/d/BHS/rounds/${id}?sampled=1`);
-  // The whole department is the population (nothing excluded with 0 months).
-  const population = q('select case_no from cases where department_id = 1').split('\n');
+  // The department's current list is the population (nothing excluded with 0 months); the
+  // cases that dropped off when the example replaced the demo's list are not.
+  const population = q('select case_no from cases where department_id = 1 and on_list = 1').split('\n');
   const py = pythonSample(seed, population);
   const drawn = q(`select c.case_no from round_case rc join cases c on c.id = rc.case_id where rc.round_id = ${id} and rc.status = 'udtrukket' order by rc.sample_key`).split('\n');
   assert.deepEqual(drawn, py.order.slice(0, 30).map((o) => o.case_no));
@@ -381,8 +387,9 @@ test('create a round, draw a 30-case sample and replace a case through the forms
   assert.ok(page.text.includes(seed), 'the protocol shows the seed');
   assert.ok(page.text.includes(py.digest), 'and the population fingerprint');
   assert.ok(!/mindre end anbefalet/.test(page.text), 'no warning at 30');
+  assert.ok(!/Du bad om/.test(page.text), 'no shortfall');
   const dist = tableAfter(page.text, 'Fordeling pr. rådgiver');
-  const expectedDist = q(`select c.advisor || '|' || count(*) || '|' || (select count(*) from cases x where x.department_id = 1 and x.advisor = c.advisor) from round_case rc join cases c on c.id = rc.case_id where rc.round_id = ${id} group by c.advisor order by c.advisor`).split('\n');
+  const expectedDist = q(`select c.advisor || '|' || count(*) || '|' || (select count(*) from cases x where x.department_id = 1 and x.advisor = c.advisor and x.on_list = 1) from round_case rc join cases c on c.id = rc.case_id where rc.round_id = ${id} group by c.advisor order by c.advisor`).split('\n');
   assert.deepEqual(dist.map((r) => r.join('|')), expectedDist);
   assert.equal(dist.reduce((s, r) => s + Number(r[1]), 0), 30);
   assert.deepEqual(tableAfter(page.text, 'Udtrukne sager').map((r) => r[0]), drawn);
