@@ -224,7 +224,7 @@ static void population_section(Req *r, const Round *rd)
 	char text[600];
 	case_list_version_text(&v, text, sizeof text);
 	html_fmt(b, "<p>Stikprøven trækkes fra den nuværende sagsliste: %T.</p>\n", text);
-	html_fmt(b, "<table class=\"compact population\">\n<tbody>\n"
+	html_fmt(b, "<table class=\"population\">\n<tbody>\n"
 	            "<tr><th scope=\"row\">Sager på den nuværende liste</th><td class=\"num\">%I</td></tr>\n",
 	         p.listed);
 	if (exclude > 0)

@@ -78,11 +78,16 @@ test('leder.barn imports the example case list and draws a 30-case sample for an
   await expectNoAxeViolations(page, 'import preview');
   await screenshot(page, 'cases-preview');
 
-  // Indlæs sagslisten -> the case list with the success message.
-  await go(page, 'button:text-is("Indlæs sagslisten")', /\/d\/BHS\/cases\?imported=1&new=40&updated=0$/);
-  assert.match(await page.textContent('.msg.ok'), /Sagslisten er indlæst: 40 nye og 0 opdaterede sager\./);
+  // Indlæs sagslisten -> the case list with the success message. The file replaces the
+  // demo's list: its cases stay in the database but drop off the current list.
+  assert.equal(await page.isChecked('input[name=mode][value=replace]'), true, 'replacing is the default');
+  await go(page, 'button:text-is("Indlæs sagslisten")', new RegExp(`/d/BHS/cases\\?imported=1&new=40&updated=0&dropped=${before}$`));
+  assert.match(await page.textContent('.msg.ok'), new RegExp(`Sagslisten er indlæst: 40 nye og 0 opdaterede sager; ${before} faldt ud af listen\\.`));
   assert.equal(bhsCases(), before + 40);
-  assert.match(await page.textContent('main caption'), new RegExp(`${before + 40} sager i alt`));
+  assert.match(await page.textContent('main caption'), /^40 sager i alt/);
+  assert.match(await page.textContent('section.list-version'), new RegExp(`fra filen eksempel-sagsliste\\.csv: 40 sager\\. ${before} sager faldt ud`));
+  await page.click('details.dropped summary');
+  assert.equal(await page.locator('details.dropped tbody tr').count(), before);
   await expectNoAxeViolations(page, 'case list after import');
 
   // Tilsyn: plan an overordnet round.
@@ -145,9 +150,10 @@ test('a preview with problems (a CPR number, a bad date) and a small sample\'s w
   await expectNoAxeViolations(page, 'import preview with problems');
   await screenshot(page, 'cases-preview-problems');
 
-  // Keep only the valid row.
+  // Keep only the valid row, added to the current list (a list exported in parts).
   await page.check('input[name=skip_invalid]');
-  await go(page, 'button:text-is("Indlæs sagslisten")', /\/d\/BHS\/cases\?imported=1&new=1&updated=0$/);
+  await page.check('input[name=mode][value=add]');
+  await go(page, 'button:text-is("Indlæs sagslisten")', /\/d\/BHS\/cases\?imported=1&new=1&updated=0&dropped=0$/);
   assert.equal(sqlite(server.db, "select group_concat(case_no) from cases where case_no like 'E2E-%'"), 'E2E-1');
 
   // A round with a sample below the recommendation shows the warning.
