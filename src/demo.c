@@ -75,10 +75,21 @@ static int demo_cases(sqlite3 *db, const char *code, const char *const *advisors
 			           'A' + a % 2);
 		}
 	}
-	/* Imported by the department's leder, so the sampling protocols name a person. */
-	ImportOptions o = {.file_name = "demo-sagsliste.csv", .login = str_eq(code, "BHS") ? "leder.barn" : "leder.voksen"};
+	/* Imported by the department's leder, so the sampling protocols name a person: first in
+	** February 2025 (the list the 2025 rounds were drawn from, see demo_history), then again
+	** now, a later export of the same list that replaces it (nothing drops off). */
+	ImportOptions o = {.file_name = "demo-sagsliste-2025.csv", .login = str_eq(code, "BHS") ? "leder.barn" : "leder.voksen"};
 	ImportResult *r = xcalloc(1, sizeof *r);
-	int rc = cases_import_mem(db, &d, csv.data, csv.len, "demo-sagsliste.csv", &o, r);
+	int rc = cases_import_mem(db, &d, csv.data, csv.len, o.file_name, &o, r);
+	if (rc == IMPORT_STORED) {
+		Stmt q;
+		db_prepare(&q, db, "UPDATE case_import SET at = '2025-02-24T08:30:00Z' WHERE id = ?1");
+		db_bind_int(&q, 1, r->import_id);
+		db_done(&q);
+		db_finalize(&q);
+		o.file_name = "demo-sagsliste.csv";
+		rc = cases_import_mem(db, &d, csv.data, csv.len, o.file_name, &o, r);
+	}
 	if (rc != IMPORT_STORED)
 		*msg = _("Demosagslisten kunne ikke indlæses.");
 	free(r);
@@ -271,9 +282,11 @@ static int demo_history(sqlite3 *db, const char **msg)
 		    demo_review_round(db, &r, RECOMMENDED_OVERORDNET, 0, past[i].ja_percent, 2025u + (uint32_t)i, msg) != 0)
 			return -1;
 		Stmt q;
+		/* Drawn back then from the list of February 2025, the department's first version. */
 		db_prepare(&q, db,
 		           "UPDATE round SET phase = 'afsluttet', created_at = ?2 || 'T08:00:00Z', sampled_at = ?2 || 'T09:00:00Z',"
-		           " review_started_at = ?2 || 'T10:00:00Z' WHERE id = ?1");
+		           " review_started_at = ?2 || 'T10:00:00Z', case_import_id = (SELECT min(i.id) FROM case_import i"
+		           "  WHERE i.department_id = round.department_id) WHERE id = ?1");
 		db_bind_int(&q, 1, r.id);
 		db_bind_text(&q, 2, past[i].start);
 		int rc = db_done(&q);
