@@ -319,3 +319,23 @@ test('web: the round page shows the population before the draw, the shortfall, a
   assert.match(t, new RegExp(`Sagsliste sagslisten indlæst ${danish(at)} af Karen Holm, 47 sager \\(filen del-2\\.csv\\)`));
   assert.equal(sqlite(db, `select case_import_id = (select max(id) from case_import) from round where id = ${id}`), '1');
 });
+
+test('demo: every sampled round names the list version it was drawn from', async () => {
+  const demo = await startServer();
+  try {
+    const leder = new Client(demo.url);
+    assert.equal((await leder.login('leder.barn')).status, 303);
+    const rounds = sqlite(demo.db, "select id || '|' || coalesce(case_import_id, '') from round where department_id = 1 and sampled_at is not null").split('\n');
+    assert.ok(rounds.length >= 3);
+    for (const row of rounds) {
+      const [id, importId] = row.split('|');
+      assert.ok(importId, `round ${id} records its list version`);
+      const [at, size] = sqlite(demo.db, `select at || '|' || list_size from case_import where id = ${importId}`).split('|');
+      const page = await leder.get(`/d/BHS/rounds/${id}`);
+      assert.equal(page.status, 200);
+      assert.match(text(page.text), new RegExp(`Sagsliste sagslisten indlæst ${danish(at)} af Karen Holm, ${size} sager`), `round ${id}`);
+    }
+    // The 2025 rounds were drawn from the list of February 2025.
+    assert.match(text((await leder.get('/d/BHS/rounds/4')).text), /sagslisten indlæst 24\. februar 2025 kl\. 09\.30 af Karen Holm, 138 sager/);
+  } finally { await demo.stop(); }
+});
