@@ -295,10 +295,11 @@ static void sample_form(Req *r, const Round *rd)
 	if (*rd->sampled_at)
 		html_lit(b, "<label for=\"reason\">Begrundelse for at trække om</label>\n"
 		            "<input id=\"reason\" name=\"reason\" required maxlength=\"500\">\n");
-	/* The preview draws nothing; it shows the counts above for the filters as typed. */
-	html_fmt(b, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"population\" "
-	            "class=\"secondary\" formnovalidate>Vis hvilke sager der kan komme med</button> "
-	            "<button type=\"submit\" name=\"action\" value=\"draw\">%T</button></div>\n</div>\n</form>\n",
+	/* The draw comes first, as before (Enter in a field draws); the second button draws
+	** nothing and shows the counts above for the filters as typed. */
+	html_fmt(b, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"draw\">%T</button> "
+	            "<button type=\"submit\" name=\"action\" value=\"population\" class=\"secondary\" formnovalidate>"
+	            "Vis hvilke sager der kan komme med</button></div>\n</div>\n</form>\n",
 	         *rd->sampled_at ? _("Træk stikprøven om") : _("Træk stikprøven"));
 	if (*rd->sampled_at)
 		html_lit(b, "</details>\n");
