@@ -23,7 +23,9 @@ static int read_version(Stmt *q, CaseListVersion *out)
 		return 0;
 	out->id = db_col_int(q, 0);
 	snprintf(out->at, sizeof out->at, "%s", db_col_text(q, 1));
-	snprintf(out->by, sizeof out->by, "%s", db_col_text(q, 2));
+	/* Not a user: the login, or for the command line without $USER, the command line. */
+	const char *by = db_col_text(q, 2);
+	snprintf(out->by, sizeof out->by, "%s", str_eq(by, "kommandolinje") ? _("kommandolinjen") : by);
 	snprintf(out->file_name, sizeof out->file_name, "%s", db_col_text(q, 3));
 	out->add = str_eq(db_col_text(q, 4), "add");
 	out->list_size = db_col_int(q, 5);

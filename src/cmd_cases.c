@@ -109,6 +109,9 @@ static int cases_import(sqlite3 *db, int argc, char **argv)
 	int rc = need_department(db, code, &d);
 	if (rc)
 		return rc;
+	/* The list version names the file, not where it lay on the machine that imported it. */
+	const char *slash = strrchr(file, '/');
+	o.file_name = slash && slash[1] ? slash + 1 : file;
 	ImportResult *r = xcalloc(1, sizeof *r);
 	rc = cases_import_file(db, &d, file, &o, r);
 	if (rc == IMPORT_FAILED) {
