@@ -408,16 +408,15 @@ static int apply_version(Import *im)
 	ImportResult *r = im->r;
 	Stmt q;
 	if (!im->o->add) {
+		/* The first case numbers for the message, then one pass that drops them all and counts. */
 		db_prepare(&q, im->db,
 		           "SELECT case_no FROM cases WHERE department_id = ?1 AND on_list = 1"
-		           " AND last_import_id IS NOT ?2 ORDER BY case_no");
+		           " AND last_import_id IS NOT ?2 ORDER BY case_no LIMIT ?3");
 		db_bind_int(&q, 1, im->d->id);
 		db_bind_int(&q, 2, r->import_id);
-		while (db_step(&q)) {
-			if (r->ndropped_listed < IMPORT_MAX_DROPPED)
-				snprintf(r->dropped_nos[r->ndropped_listed++], sizeof r->dropped_nos[0], "%s", db_col_text(&q, 0));
-			r->dropped++;
-		}
+		db_bind_int(&q, 3, IMPORT_MAX_DROPPED);
+		while (db_step(&q))
+			snprintf(r->dropped_nos[r->ndropped_listed++], sizeof r->dropped_nos[0], "%s", db_col_text(&q, 0));
 		db_finalize(&q);
 		db_prepare(&q, im->db,
 		           "UPDATE cases SET on_list = 0, dropped_import_id = ?2 WHERE department_id = ?1 AND on_list = 1"
@@ -430,6 +429,7 @@ static int apply_version(Import *im)
 			snprintf(r->error, sizeof r->error, _("Sagslisten kunne ikke gemmes: %s"), db_errmsg(im->db));
 			return -1;
 		}
+		r->dropped = db_changes(im->db);
 	}
 	db_prepare(&q, im->db, "SELECT count(*) FROM cases WHERE department_id = ?1 AND on_list = 1");
 	db_bind_int(&q, 1, im->d->id);

@@ -7,7 +7,8 @@
 -- Cases imported before versions existed all stay on the list, as they were.
 ALTER TABLE cases ADD COLUMN on_list INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE cases ADD COLUMN dropped_import_id INTEGER REFERENCES case_import (id);
-CREATE INDEX cases_on_list ON cases (department_id, on_list);
+-- No index on on_list: nearly every case is on the list, so it would not narrow a search, and
+-- each import would pay for keeping it (the lists are read in case-number order anyway).
 
 -- What each import did to the list: 'replace' or 'add' (the earlier imports all added),
 -- the list's size after it, how many cases dropped off, and how many rows had no target
