@@ -6,7 +6,9 @@
 -- On the department's current list (1), or dropped off it (0) by the import dropped_import_id.
 -- Cases imported before versions existed all stay on the list, as they were.
 ALTER TABLE cases ADD COLUMN on_list INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE cases ADD COLUMN dropped_import_id INTEGER REFERENCES case_import (id);
+-- No REFERENCES, like first_import_id and last_import_id: a foreign key written by the import's
+-- upsert makes SQLite keep a statement journal for every row, which tripled an import's writes.
+ALTER TABLE cases ADD COLUMN dropped_import_id INTEGER;
 -- No index on on_list: nearly every case is on the list, so it would not narrow a search, and
 -- each import would pay for keeping it (the lists are read in case-number order anyway).
 
