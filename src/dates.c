@@ -151,7 +151,7 @@ void date_time_danish(const char *iso, char out[64])
 	static const char *const months[] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
 	                                     "juli",   "august",  "september", "oktober", "november", "december"};
 	int y, m, d, hh, mm;
-	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &m, &d, &hh, &mm) != 5 || !valid_ymd(y, m, d) || hh > 23 ||
+	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &m, &d, &hh, &mm) != 5 || !valid_ymd(y, m, d) || hh < 0 || hh > 23 || mm < 0 ||
 	    mm > 59) {
 		snprintf(out, 64, "%s", iso ? iso : "");
 		return;
