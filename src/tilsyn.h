@@ -483,7 +483,6 @@ int sheet_import_mem_opt(sqlite3 *db, const Round *r, const void *data, size_t n
                          const SheetImportOptions *o, SheetResult *res);
 int sheet_cell_conflict(int have_revision, int64_t sheet_revision, int64_t stored_revision, const char *stored,
                         const char *given);
-void sheet_forget_uploads(sqlite3 *db, time_t now);
 int cmd_answers(sqlite3 *db, int argc, char **argv);
 int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv);
 
