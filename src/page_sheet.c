@@ -126,7 +126,8 @@ static void conflict_page(Req *r, const Round *rd, const SheetResult *res, int c
 	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Registreringsark</p>\n<h1>Indlæs registreringsark</h1>\n",
 	         d->code, d->name, d->code, d->code, rd->id, rd->title);
 	if (changed)
-		page_message(r, "error", _("Der er gemt nye svar, siden du så listen. Intet er gemt; se listen igen."));
+		page_message(r, "error", _("Listen er ikke længere den, du så: der er gemt nye svar, eller arket er et andet. "
+		                           "Intet er gemt; se listen igen."));
 	page_message(r, "error",
 	             arena_printf(r->arena, _("Intet er gemt: %ld %s i arket ville overskrive svar, som arket ikke kendte, "
 	                                      "da det blev lavet."), res->conflicts, res->conflicts == 1 ? "celle" : "celler"));

@@ -168,14 +168,14 @@ test('web: the upload of an old sheet lists the newer answers (409); the same fi
     writeFileSync(old, Buffer.from(await res.arrayBuffer()));
 
     // Mette Juhl answers cases[0] q1 = nej and cases[1] q1 = ja on the review page.
-    const save = async (caseNo, value) => {
+    const save = async (caseNo, value, revision = 0) => {
       const caseId = sqlite(db, `select id from cases where case_no = '${caseNo}'`);
       const qid = sqlite(db, `select q.id from round_catalogue rc join question q on q.catalogue_id = rc.catalogue_id where rc.round_id = ${round} and q.code = '${q1}'`);
       const page = await mette.get(`/d/BHS/rounds/${round}/cases/${caseId}`);
       assert.equal(page.status, 200);
       const token = Client.csrf(page.text);
       const r = await mette.request('POST', `/d/BHS/rounds/${round}/cases/${caseId}/answer`, {
-        body: new URLSearchParams({ question: qid, value, material: '', comment: '', revision: '0' }).toString(),
+        body: new URLSearchParams({ question: qid, value, material: '', comment: '', revision: String(revision) }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': token },
       });
       assert.equal(r.status, 200, r.text);
@@ -208,13 +208,25 @@ test('web: the upload of an old sheet lists the newer answers (409); the same fi
     assert.equal(up.status, 409);
     up = await upload({ csrf, conflicts: '0'.repeat(64), overwrite: '1' }, readFileSync(filled));
     assert.equal(up.status, 409);
-    assert.match(up.text, /Der er gemt nye svar, siden du så listen/);
+    assert.match(up.text, /Listen er ikke længere den, du så: der er gemt nye svar, eller arket er et andet\. Intet er gemt/);
     up = await upload({ conflicts: key, overwrite: '1' }, readFileSync(filled));
     assert.equal(up.status, 403);
     assert.equal(answers(db, round), before);
 
-    // Confirmed: the sheet's answers are saved, and the audit log says a newer one was overwritten.
+    // Mette Juhl saves again while the list is on the leader's screen: the confirmation of the
+    // old list saves nothing and shows the new one, with its own fingerprint.
+    await save(cases[0], 'delvist', 1);
+    const between = answers(db, round);
     up = await upload({ csrf, conflicts: key, overwrite: '1' }, readFileSync(filled));
+    assert.equal(up.status, 409);
+    assert.match(up.text, /Listen er ikke længere den, du så/);
+    assert.match(up.text, /nu »delvist«, gemt af Mette Juhl/);
+    assert.equal(answers(db, round), between);
+    const key2 = up.text.match(/name="conflicts" value="([0-9a-f]{64})"/)[1];
+    assert.notEqual(key2, key);
+
+    // Confirmed: the sheet's answers are saved, and the audit log says a newer one was overwritten.
+    up = await upload({ csrf, conflicts: key2, overwrite: '1' }, readFileSync(filled));
     assert.equal(up.status, 303, up.text);
     assert.equal(up.location, `/d/BHS/rounds/${round}?sheet=1&saved=2&unchanged=1`);
     assert.equal(answerOf(db, round, cases[0], q1), 'ja');
