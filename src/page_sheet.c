@@ -76,7 +76,8 @@ void page_sheet_section(Req *r, const Round *rd)
 	Buf *b = &r->out;
 	html_fmt(b, "<h2>Registreringsark</h2>\n<p>Til gennemgang uden for tilsyn: ét regneark med en række pr. udtrukket sag "
 	            "og en kolonne pr. spørgsmål. Svarene, der allerede er gemt, står i arket. Når det er udfyldt, indlæses det "
-	            "her; er der fejl, gemmes intet, og hver fejl vises med sin celle.</p>\n"
+	            "her; er der fejl, gemmes intet, og hver fejl vises med sin celle. Er et svar ændret i tilsyn, efter arket blev "
+	            "hentet, og siger arket noget andet, gemmes intet, før du har set det nyere svar.</p>\n"
 	            "<p><a class=\"button secondary\" href=\"/d/%U/rounds/%I/sheet.xlsx\" download>Hent registreringsark (xlsx)</a></p>\n",
 	         r->dept->code, rd->id);
 	page_sheet_form(r, rd);
