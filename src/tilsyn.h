@@ -246,6 +246,13 @@ int csv_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char *
 int csv_read_mem(const char *data, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
 int xlsx_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
 int xlsx_read_mem(const void *data, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
+/* The same for the worksheet named sheet (hidden or not) instead of the first; returns
+** XLSX_NO_SHEET, with no message, when the workbook has no sheet of that name. */
+#define XLSX_NO_SHEET (-2)
+int xlsx_read_sheet_mem(const void *data, size_t n, const char *sheet, SheetInfo *info, RowFn fn, void *ctx,
+                        char *err, size_t errlen);
+int xlsx_read_sheet_file(const char *path, const char *sheet, SheetInfo *info, RowFn fn, void *ctx, char *err,
+                         size_t errlen);
 
 /* ---- dates.c: the date formats of case-system exports ---- */
 int date_parse(const char *s, char out[11]);
@@ -450,12 +457,32 @@ typedef struct SheetResult {
 	int nproblems;
 	long more_problems;          /* found beyond those listed */
 	char error[512];             /* about the file as a whole (not xlsx, empty, ...) */
+	long conflicts;              /* SHEET_CONFLICT: cells changed since the sheet was made (problems lists them) */
+	long overwritten;            /* with overwrite: such cells saved anyway */
+	int revisions;               /* the sheet carried the revisions of the answers when it was made */
+	char conflict_key[65];       /* hex fingerprint of the conflicts found; "" when none */
 } SheetResult;
 enum { SHEET_STORED = 0, SHEET_REFUSED = 1, SHEET_FAILED = -1 };
 int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases, char *err, size_t errlen);
 int sheet_write_buf(sqlite3 *db, const Round *r, Buf *out, long *cases, char *err, size_t errlen);
 int sheet_import_file(sqlite3 *db, const Round *r, const char *path, const User *by, SheetResult *res);
 int sheet_import_mem(sqlite3 *db, const Round *r, const void *data, size_t n, const User *by, SheetResult *res);
+/* A stale sheet: the sheet carries, in its hidden sheet "tilsyn", the revision of every answer
+** when it was made. A cell that differs from the stored answer, where the stored answer changed
+** since the sheet was made (or, in a sheet without revisions, where an answer is stored), is a
+** conflict: the sheet is refused with SHEET_CONFLICT and res->problems naming every such cell,
+** unless overwrite. res->conflict_key fingerprints the conflicts found (case, question, cell,
+** revision), so a confirmation can be checked against what the person was shown. */
+enum { SHEET_CONFLICT = 2 };
+typedef struct SheetImportOptions {
+	int overwrite;               /* apply the sheet's cells even where newer answers are stored */
+} SheetImportOptions;
+int sheet_import_file_opt(sqlite3 *db, const Round *r, const char *path, const User *by, const SheetImportOptions *o,
+                          SheetResult *res);
+int sheet_import_mem_opt(sqlite3 *db, const Round *r, const void *data, size_t n, const User *by,
+                         const SheetImportOptions *o, SheetResult *res);
+int sheet_cell_conflict(int have_revision, int64_t sheet_revision, int64_t stored_revision, const char *stored,
+                        const char *given);
 int cmd_answers(sqlite3 *db, int argc, char **argv);
 int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv);
 
