@@ -479,7 +479,11 @@ typedef struct SheetResult {
 	int nproblems;
 	long more_problems;          /* found beyond those listed */
 	char error[512];             /* about the file as a whole (not xlsx, empty, ...) */
+	SheetProblem notes[SHEET_MAX_PROBLEMS]; /* saved answers that do not count (relevance.c), by cell */
+	int nnotes;
+	long not_counted;            /* of the saved answers: those that do not count (also beyond notes) */
 } SheetResult;
+void sheet_summary(const SheetResult *res, char *out, size_t n);
 enum { SHEET_STORED = 0, SHEET_REFUSED = 1, SHEET_FAILED = -1 };
 int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases, char *err, size_t errlen);
 int sheet_write_buf(sqlite3 *db, const Round *r, Buf *out, long *cases, char *err, size_t errlen);
