@@ -619,7 +619,8 @@ static void condition_hint(Buf *b, const CalQ *x)
 static void question_form(Req *r, const CalQ *x)
 {
 	Buf *b = &r->out;
-	html_fmt(b, "<fieldset class=\"question\" id=\"q-%I\" data-relevance=\"%A\">\n<legend><span class=\"qcode\">%T</span> %T</legend>\n", x->id,
+	html_fmt(b, "<fieldset class=\"question\" id=\"q-%I\" data-relevance=\"%A\">\n<legend><span class=\"qcode\">%T</span> %T"
+	            "</legend>\n", x->id,
 	         x->state == RELEVANCE_NOT_RELEVANT ? "not_relevant" : x->state == RELEVANCE_UNKNOWN ? "unknown" : "asked",
 	         x->code, x->text);
 	if (*x->guidance || *x->reference) {

@@ -840,7 +840,8 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 		}
 		html_lit(b, "</section>\n<div class=\"actions savebar\"><button type=\"submit\">Gem svar</button>\n"
 		            "<p class=\"hint\" id=\"save-hint\">Svarene gemmes, når du trykker »Gem svar«. Spørgsmål, der afhænger af "
-		            "et andet svar, vises, når det svar er gemt, og tæller som ubesvarede, indtil det er besvaret.</p></div>\n</form>\n");
+		            "et andet svar, vises, når det svar er gemt, og tæller som ubesvarede, indtil det er besvaret.</p></div>\n"
+		            "</form>\n");
 	}
 	flags_html(r, rd, ci, answered, relevant_count);
 	if (in_workgroup(r))

@@ -103,8 +103,8 @@ static int load_kept(sqlite3 *db, int64_t round_id, QuestionResult **out)
 /*
 ** Per question of the round (jdn and jn questions, in catalogue order), counted over the
 ** sampled cases: ja, delvist, nej; ikke relevant, also where the question's condition is not
-** met; unanswered, also while its condition's question is unanswered (relevance.c); and nej/delvist with material significance. only_cases, when not NULL, is
-** a JSON array of case ids: the counts are then over those sampled cases only (one
+** met; unanswered, also while its condition's question is unanswered (relevance.c); and
+** nej/delvist with material significance. only_cases, when not NULL, is a JSON array of case ids: the counts are then over those sampled cases only (one
 ** caseworker's cases). Three plain reads (questions, cases, answers) and the counting in C:
 ** a round of 50 cases × 60 questions is counted well under a millisecond. A purged round
 ** gives its kept counts; one caseworker's cases in it are gone, so their counts are zero.
@@ -116,7 +116,8 @@ static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionR
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT q.id, q.catalogue_id, q.code, q.text, q.category, sec.title, q.scale IN ('jdn', 'jn'),"
-	           " q.cond_question, q.cond_answers, q.scale FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
+	           " q.cond_question, q.cond_answers, q.scale FROM question q"
+	           " JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
 	           " JOIN catalogue_section sec ON sec.id = q.section_id WHERE rc.round_id = ?1"
 	           " ORDER BY rc.position, q.position");
 	db_bind_int(&q, 1, round_id);
