@@ -380,8 +380,8 @@ static void add_to(ReportCategory *c, const QuestionResult *x)
 	c->nquestions++;
 }
 
-/* Management's breakdown per caseworker: their cases and the pooled answers, counted as
-** results.c counts them (results_round_advisor: conditions by relevance.c). */
+/* Management's breakdown per caseworker: their cases and the pooled ja / delvist / nej, each
+** case's answers counted as results.c counts them (relevance.c decides what counts). */
 static void load_advisors(sqlite3 *db, Report *rp)
 {
 	Stmt q;
@@ -401,14 +401,35 @@ static void load_advisors(sqlite3 *db, Report *rp)
 		a->cases = db_col_int(&q, 1);
 	}
 	db_finalize(&q);
-	for (int k = 0; k < rp->nadvisors; k++) {
-		ReportAdvisorRow *a = &rp->advisors[k];
-		QuestionResult *x;
-		int n = results_round_advisor(db, &rp->round, a->advisor, &x);
-		for (int i = 0; i < n; i++)
-			a->yes += x[i].yes, a->partly += x[i].partly, a->no += x[i].no;
-		results_free(x, n);
+	Relevance rel;
+	relevance_load(db, rp->round.id, &rel);
+	int *states = xcalloc((size_t)(rel.n ? rel.n : 1), sizeof *states);
+	db_prepare(&q, db,
+	           "SELECT rc.case_id, c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
+	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'");
+	db_bind_int(&q, 1, rp->round.id);
+	while (db_step(&q)) {
+		ReportAdvisorRow *a = NULL;
+		for (int k = 0; k < rp->nadvisors && !a; k++)
+			if (str_eq(rp->advisors[k].advisor, db_col_text(&q, 1)))
+				a = &rp->advisors[k];
+		if (!a)
+			continue;
+		char **values = relevance_case_values(db, &rel, rp->round.id, db_col_int(&q, 0), 0);
+		relevance_decide(&rel, (const char *const *)values, states);
+		for (int i = 0; i < rel.n; i++) {
+			if (!str_eq(rel.q[i].scale, "jdn") && !str_eq(rel.q[i].scale, "jn"))
+				continue;
+			const char *v = relevance_counted((const char *const *)values, states, i);
+			a->yes += str_eq(v, "ja");
+			a->partly += str_eq(v, "delvist");
+			a->no += str_eq(v, "nej");
+		}
+		relevance_values_free(values, rel.n);
 	}
+	db_finalize(&q);
+	free(states);
+	relevance_free(&rel);
 }
 
 /*

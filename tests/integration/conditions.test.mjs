@@ -266,3 +266,33 @@ test('the web sheet upload lists the answers that do not count by cell, after st
   const afg8 = results()['OV-AFG-8'];
   assert.equal(afg8.no, 0, 'the stored nej does not count');
 });
+
+test('the management report counts each caseworker\'s answers by the same rule', () => {
+  const out = join(work, 'ledelse.html');
+  const r = cli(server.db, ['report', String(round), '--audience', 'ledelse', '--format', 'html', '-o', out]);
+  assert.equal(r.status, 0, r.stderr);
+  const html = readFileSync(out, 'utf8');
+  const rows = q(`select c.advisor || '|' || c.id from round_case rc join cases c on c.id = rc.case_id
+    where rc.round_id = ${round} and rc.status = 'udtrukket'`).split('\n').map((l) => l.split('|'));
+  const per = new Map();
+  for (const [advisor, id] of rows) {
+    const given = answersOf(Number(id));
+    const t = per.get(advisor) ?? { cases: 0, ja: 0, delvist: 0, nej: 0 };
+    t.cases++;
+    for (const x of qs) {
+      if (!['jdn', 'jn'].includes(x.scale) || stateOf(x, given) !== 'asked') continue;
+      const v = given.get(x.code);
+      if (v in t) t[v]++;
+    }
+    per.set(advisor, t);
+  }
+  let stored = 0;
+  for (const [advisor, t] of per) {
+    const esc = advisor.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    assert.ok(html.includes(`<tr><th scope="row">${esc}</th><td class="num">${t.cases}</td><td class="num">${t.ja}</td>` +
+      `<td class="num">${t.delvist}</td><td class="num">${t.nej}</td>`), `${advisor}: ${JSON.stringify(t)}`);
+    stored += t.ja + t.delvist + t.nej;
+  }
+  // Some stored ja/delvist/nej do not count (their conditions say so), and the report leaves them out.
+  assert.ok(num(`select count(*) from answer where round_id = ${round} and value in ('ja', 'delvist', 'nej')`) > stored);
+});
