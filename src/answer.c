@@ -212,23 +212,11 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 }
 
 /*
-** The questions still to answer for a case: those relevant (no condition, or the
-** condition's question answered with one of its answers) without an answer. Text
-** questions are optional. Returns the count, or -1 on a database error.
+** The questions still to answer for a case before it can be marked færdig: those not
+** ikke relevant by their condition and without an answer that counts (relevance.c: a
+** question whose gate is unanswered is still to answer). Text questions are optional.
 */
 int answer_missing(sqlite3 *db, int64_t round_id, int64_t case_id)
 {
-	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT count(*) FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
-	           " LEFT JOIN answer a ON a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = q.id"
-	           " WHERE rc.round_id = ?1 AND q.scale <> 'text' AND (a.value IS NULL OR a.value = '')"
-	           " AND (q.cond_question IS NULL OR EXISTS (SELECT 1 FROM question c JOIN answer ca ON ca.question_id = c.id"
-	           "  AND ca.round_id = ?1 AND ca.case_id = ?2 WHERE c.catalogue_id = q.catalogue_id AND c.code = q.cond_question"
-	           "  AND ca.value IN (SELECT value FROM json_each(q.cond_answers))))");
-	db_bind_int(&q, 1, round_id);
-	db_bind_int(&q, 2, case_id);
-	int n = db_step(&q) ? (int)db_col_int(&q, 0) : -1;
-	db_finalize(&q);
-	return n;
+	return relevance_missing(db, round_id, case_id, 0, NULL, NULL);
 }

@@ -432,23 +432,11 @@ int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int6
 	return ANSWER_SAVED;
 }
 
-/* The questions of the second review still to answer: answer_missing's rule, on the
-** second reviewer's own answers. Returns -1 on a database error. */
+/* The questions of the second review still to answer: answer_missing's rule (relevance.c),
+** on the second reviewer's own answers. */
 int calibration_missing(sqlite3 *db, int64_t round_id, int64_t case_id)
 {
-	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT count(*) FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
-	           " LEFT JOIN calibration_answer a ON a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = q.id"
-	           " WHERE rc.round_id = ?1 AND q.scale <> 'text' AND (a.value IS NULL OR a.value = '')"
-	           " AND (q.cond_question IS NULL OR EXISTS (SELECT 1 FROM question c JOIN calibration_answer ca"
-	           "  ON ca.question_id = c.id AND ca.round_id = ?1 AND ca.case_id = ?2 WHERE c.catalogue_id = q.catalogue_id"
-	           "  AND c.code = q.cond_question AND ca.value IN (SELECT value FROM json_each(q.cond_answers))))");
-	db_bind_int(&q, 1, round_id);
-	db_bind_int(&q, 2, case_id);
-	int n = db_step(&q) ? (int)db_col_int(&q, 0) : -1;
-	db_finalize(&q);
-	return n;
+	return relevance_missing(db, round_id, case_id, 1, NULL, NULL);
 }
 
 /* Marks the second review finished (then its answers are fixed, and the second reviewer
@@ -493,39 +481,29 @@ int calibration_finish(sqlite3 *db, const Round *r, int64_t case_id, const Revie
 typedef struct CalQuestion {
 	int64_t id, catalogue_id;
 	char *code, *text, *scale, *cond_code, *cond_answers;
-	int parent; /* index of the question its condition names, or -1 */
 } CalQuestion;
 
 typedef struct Given {
 	char *value, *comment;
 } Given;
 
-static int json_has(const char *array_json, const char *value)
+/* The answer that counts for question i, as results.c counts it (relevance.c): a question
+** ikke relevant by its condition is "ikke_relevant"; one whose condition's question is not
+** answered yet has no answer (""), so an unfinished review is not read as a disagreement.
+** *by_condition is set when the value comes from the condition. */
+static const char *effective(const Given *g, const int *states, int i, int *by_condition)
 {
-	json_t *a = json_loads(array_json, 0, NULL);
-	int found = 0;
-	for (size_t i = 0; i < json_array_size(a) && !found; i++)
-		found = str_eq(json_string_value(json_array_get(a, i)), value);
-	json_decref(a);
-	return found;
+	*by_condition = states[i] == RELEVANCE_NOT_RELEVANT;
+	if (states[i] == RELEVANCE_ASKED)
+		return g[i].value ? g[i].value : "";
+	return *by_condition ? "ikke_relevant" : "";
 }
 
-/* The answer that counts for question i, as results.c counts it: a question whose condition
-** is answered otherwise is "ikke_relevant"; one whose condition is not answered yet has no
-** answer (""), so an unfinished review is not read as a disagreement. *by_condition is set
-** when the value comes from the condition. */
-static const char *effective(const CalQuestion *qs, const Given *g, int i, int *by_condition)
+/* The values of a review for relevance_decide. */
+static void given_values(const Given *g, int nq, const char **values)
 {
-	*by_condition = 0;
-	if (!*qs[i].cond_code)
-		return g[i].value ? g[i].value : "";
-	int p = qs[i].parent;
-	if (p < 0 || !g[p].value || !*g[p].value)
-		return "";
-	if (json_has(qs[i].cond_answers, g[p].value))
-		return g[i].value ? g[i].value : "";
-	*by_condition = 1;
-	return "ikke_relevant";
+	for (int i = 0; i < nq; i++)
+		values[i] = g[i].value;
 }
 
 static void load_given(sqlite3 *db, const char *table_sql, int64_t round_id, int64_t case_id, const CalQuestion *qs,
@@ -591,13 +569,15 @@ int calibration_agreement(sqlite3 *db, const Round *r, Agreement **per_question,
 		qs[nq++] = (CalQuestion){.id = db_col_int(&q, 0), .catalogue_id = db_col_int(&q, 1),
 		                         .code = xstrdup(db_col_text(&q, 2)), .text = xstrdup(db_col_text(&q, 3)),
 		                         .scale = xstrdup(db_col_text(&q, 4)), .cond_code = xstrdup(db_col_text(&q, 5)),
-		                         .cond_answers = xstrdup(db_col_text(&q, 6)), .parent = -1};
+		                         .cond_answers = xstrdup(db_col_text(&q, 6))};
 	}
 	db_finalize(&q);
+	Relevance rel = {0};
 	for (int i = 0; i < nq; i++)
-		for (int j = 0; j < i && *qs[i].cond_code; j++)
-			if (qs[j].catalogue_id == qs[i].catalogue_id && str_eq(qs[j].code, qs[i].cond_code))
-				qs[i].parent = j;
+		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
+	relevance_resolve(&rel);
+	const char **values = xcalloc((size_t)(nq ? nq : 1), sizeof *values);
+	int *s1 = xcalloc((size_t)(nq ? nq : 1), sizeof *s1), *s2 = xcalloc((size_t)(nq ? nq : 1), sizeof *s2);
 
 	/* One row per question that agreement is measured on. */
 	int na = 0;
@@ -635,11 +615,15 @@ int calibration_agreement(sqlite3 *db, const Round *r, Agreement **per_question,
 		           "SELECT question_id, coalesce(value, ''), comment FROM calibration_answer WHERE round_id = ?1"
 		           " AND case_id = ?2",
 		           r->id, case_id, qs, nq, g2);
+		given_values(g1, nq, values);
+		relevance_decide(&rel, values, s1);
+		given_values(g2, nq, values);
+		relevance_decide(&rel, values, s2);
 		for (int i = 0; i < nq; i++) {
 			if (row[i] < 0)
 				continue;
 			int c1, c2;
-			const char *v1 = effective(qs, g1, i, &c1), *v2 = effective(qs, g2, i, &c2);
+			const char *v1 = effective(g1, s1, i, &c1), *v2 = effective(g2, s2, i, &c2);
 			int x = calibration_category(v1), y = calibration_category(v2);
 			if (x < 0 || y < 0)
 				continue; /* not answered by both */
@@ -664,6 +648,10 @@ int calibration_agreement(sqlite3 *db, const Round *r, Agreement **per_question,
 	db_finalize(&q);
 	free(g1);
 	free(g2);
+	free(values);
+	free(s1);
+	free(s2);
+	relevance_free(&rel);
 	for (int i = 0; i < na; i++)
 		finish_stats(&a[i]);
 	finish_stats(overall);

@@ -108,7 +108,11 @@ static int answers_import(sqlite3 *db, int argc, char **argv)
 			free(res);
 			return 1;
 		}
-		printf("%s: %ld rækker læst; %ld svar gemt, %ld uændrede.\n", file, res->rows, res->saved, res->unchanged);
+		for (int i = 0; i < res->nnotes; i++)
+			printf("%s: %s: %s\n", file, res->notes[i].cell, res->notes[i].reason);
+		char summary[256];
+		sheet_summary(res, summary, sizeof summary);
+		printf("%s: %s\n", file, summary);
 		if (res->overwritten)
 			printf("%s: %ld %s overskrev svar, som arket ikke kendte (--overwrite).\n", file, res->overwritten,
 			       res->overwritten == 1 ? "celle" : "celler");

@@ -290,25 +290,25 @@ static Question *questions_load(Req *r, const Round *rd, int64_t case_id, int *c
 	return qs;
 }
 
-static int json_has(const char *array_json, const char *value)
+/* Whether each question is asked, going by the answers the page shows: relevance.c's rule
+** (the one static/review.js repeats in the browser). */
+static void questions_relevance(const Question *qs, int nq, int *states)
 {
-	json_t *a = json_loads(array_json, 0, NULL);
-	int found = 0;
-	for (size_t i = 0; i < json_array_size(a) && !found; i++)
-		found = str_eq(json_string_value(json_array_get(a, i)), value);
-	json_decref(a);
-	return found;
+	Relevance rel = {0};
+	const char **values = xcalloc((size_t)(nq ? nq : 1), sizeof *values);
+	for (int i = 0; i < nq; i++) {
+		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
+		values[i] = qs[i].show_value;
+	}
+	relevance_resolve(&rel);
+	relevance_decide(&rel, values, states);
+	free(values);
+	relevance_free(&rel);
 }
 
-/* Whether a question is asked, going by the answers the page shows: the rule of
-** answer_missing (the question its condition names has one of the condition's answers). */
-static int relevant(const Question *qs, int i)
+static const char *relevance_attr(int state)
 {
-	if (!*qs[i].cond_code)
-		return 1;
-	if (qs[i].parent < 0)
-		return 0;
-	return *qs[qs[i].parent].show_value && json_has(qs[i].cond_answers, qs[qs[i].parent].show_value);
+	return state == RELEVANCE_NOT_RELEVANT ? "not_relevant" : state == RELEVANCE_UNKNOWN ? "unknown" : "asked";
 }
 
 /* An answer in words: "nej, væsentlig betydning; kommentar: »...«". */
@@ -598,14 +598,16 @@ static void conflict_box(Req *r, const Question *x)
 	         answer_text(r, t->value, t->material, t->comment), r->path, x->id);
 }
 
-static void question_html(Req *r, const Question *qs, int i)
+static void question_html(Req *r, const Question *qs, const int *states, int i)
 {
 	Buf *b = &r->out;
 	const Question *x = &qs[i];
 	html_fmt(b, "<fieldset class=\"question\" id=\"q-%I\" data-question=\"%I\" data-scale=\"%A\"", x->id, x->id, x->scale);
 	if (x->parent >= 0)
 		html_fmt(b, " data-cond=\"%I\" data-cond-answers=\"%A\"", qs[x->parent].id, x->cond_answers);
-	if (!relevant(qs, i))
+	/* Shown only when asked: ikke relevant, or waiting for the answer it depends on. */
+	html_fmt(b, " data-relevance=\"%A\"", relevance_attr(states[i]));
+	if (states[i] != RELEVANCE_ASKED)
 		html_lit(b, " hidden");
 	html_fmt(b, ">\n<legend><span class=\"qcode\">%T</span> %T</legend>\n", x->code, x->text);
 	if (*x->guidance || *x->reference) {
@@ -819,6 +821,8 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 		            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n",
 		         action, action, r->session->csrf);
 		int64_t catalogue = 0, section = 0;
+		int *states = arena_alloc(r->arena, (size_t)nq * sizeof *states);
+		questions_relevance(qs, nq, states);
 		for (int i = 0; i < nq; i++) {
 			if (qs[i].catalogue_id != catalogue) {
 				if (catalogue)
@@ -832,11 +836,12 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 				html_fmt(b, "<h3>%T</h3>\n", qs[i].section);
 				section = qs[i].section_id;
 			}
-			question_html(r, qs, i);
+			question_html(r, qs, states, i);
 		}
 		html_lit(b, "</section>\n<div class=\"actions savebar\"><button type=\"submit\">Gem svar</button>\n"
 		            "<p class=\"hint\" id=\"save-hint\">Svarene gemmes, når du trykker »Gem svar«. Spørgsmål, der afhænger af "
-		            "et andet svar, vises, når det svar er gemt.</p></div>\n</form>\n");
+		            "et andet svar, vises, når det svar er gemt, og tæller som ubesvarede, indtil det er besvaret.</p></div>\n"
+		            "</form>\n");
 	}
 	flags_html(r, rd, ci, answered, relevant_count);
 	if (in_workgroup(r))

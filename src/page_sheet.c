@@ -159,6 +159,33 @@ static void conflict_page(Req *r, const Round *rd, const SheetResult *res, int c
 	r->status = 409;
 }
 
+/* A stored sheet with answers that do not count (relevance.c): each named by its cell. */
+static void stored_page(Req *r, const Round *rd, const SheetResult *res)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	char summary[256];
+	sheet_summary(res, summary, sizeof summary);
+	page_begin(r, _("Registreringsarket er indlæst"));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
+	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Registreringsark</p>\n<h1>Registreringsarket er indlæst</h1>\n",
+	         d->code, d->name, d->code, d->code, rd->id, rd->title);
+	page_message(r, "ok", summary);
+	html_lit(b, "<p>Disse svar er gemt, men tæller ikke med, fordi spørgsmålets betingelse ikke er opfyldt:</p>\n"
+	            "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Svar der ikke tæller\"><table "
+	            "class=\"compact\" id=\"not-counted\">\n<caption>Svar der ikke tæller</caption>\n<thead><tr><th "
+	            "scope=\"col\">Celle</th><th scope=\"col\">Hvorfor</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < res->nnotes; i++)
+		html_fmt(b, "<tr><td><code>%T</code></td><td>%T</td></tr>\n", res->notes[i].cell, res->notes[i].reason);
+	html_lit(b, "</tbody>\n</table></div>\n");
+	if (res->not_counted > res->nnotes)
+		html_fmt(b, "<p>… og %I mere; kun de første %d er vist.</p>\n", (int64_t)(res->not_counted - res->nnotes),
+		         SHEET_MAX_PROBLEMS);
+	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I\">Tilbage til tilsynet</a></p>\n", d->code, rd->id);
+	page_end(r);
+	r->status = 200;
+}
+
 void page_round_sheet_upload(Req *r)
 {
 	Round rd;
@@ -191,6 +218,10 @@ void page_round_sheet_upload(Req *r)
 		                                    : ""));
 		if (db_commit(r->db) != SQLITE_OK) {
 			http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
+			return;
+		}
+		if (res->not_counted) {
+			stored_page(r, &rd, res);
 			return;
 		}
 		http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?sheet=1&saved=%ld&unchanged=%ld", r->dept->code,

@@ -262,12 +262,17 @@ static char *dup_or_null(Stmt *q, int i)
 	return db_col_is_null(q, i) ? NULL : xstrdup(db_col_text(q, i));
 }
 
-/* The answers of one case, in catalogue order; staff examples keep only the assessments. */
-static void load_answers(sqlite3 *db, const Round *r, ReportCase *c, int staff)
+/* The answers of one case as they count (relevance.c): one whose condition is not met reads
+** "ikke relevant", one whose condition's question is unanswered is left out; in catalogue
+** order; staff examples keep only the assessments. */
+static void load_answers(sqlite3 *db, const Round *r, const Relevance *rel, ReportCase *c, int staff)
 {
+	char **values = relevance_case_values(db, rel, r->id, c->case_id, 0);
+	int *states = xcalloc((size_t)(rel->n ? rel->n : 1), sizeof *states);
+	relevance_decide(rel, (const char *const *)values, states);
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT q.code, q.text, q.scale, a.value, a.material, a.comment FROM answer a"
+	           "SELECT q.code, q.text, q.scale, a.value, a.material, a.comment, q.id FROM answer a"
 	           " JOIN question q ON q.id = a.question_id JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
 	           "  AND rc.round_id = a.round_id"
 	           " WHERE a.round_id = ?1 AND a.case_id = ?2 AND coalesce(a.value, '') <> ''"
@@ -279,17 +284,23 @@ static void load_answers(sqlite3 *db, const Round *r, ReportCase *c, int staff)
 	int cap = 16;
 	c->answers = xcalloc((size_t)cap, sizeof *c->answers);
 	while (db_step(&q)) {
+		int i = relevance_index(rel, db_col_int(&q, 6));
+		int state = i >= 0 ? states[i] : RELEVANCE_ASKED;
+		if (state == RELEVANCE_UNKNOWN)
+			continue;
 		if (c->nanswers == cap)
 			c->answers = xrealloc(c->answers, (size_t)(cap *= 2) * sizeof *c->answers);
 		ReportAnswer *a = &c->answers[c->nanswers++];
 		a->code = xstrdup(db_col_text(&q, 0));
 		a->text = xstrdup(db_col_text(&q, 1));
 		a->scale = xstrdup(db_col_text(&q, 2));
-		a->value = xstrdup(db_col_text(&q, 3));
-		a->material = (int)db_col_int(&q, 4);
+		a->value = xstrdup(state == RELEVANCE_NOT_RELEVANT ? "ikke_relevant" : db_col_text(&q, 3));
+		a->material = state == RELEVANCE_NOT_RELEVANT ? 0 : (int)db_col_int(&q, 4);
 		a->comment = xstrdup(staff ? "" : db_col_text(&q, 5));
 	}
 	db_finalize(&q);
+	free(states);
+	relevance_values_free(values, rel->n);
 }
 
 static void load_cases(sqlite3 *db, Report *rp)
@@ -329,8 +340,11 @@ static void load_cases(sqlite3 *db, Report *rp)
 		}
 	}
 	db_finalize(&q);
+	Relevance rel;
+	relevance_load(db, rp->round.id, &rel);
 	for (int i = 0; i < rp->ncases; i++)
-		load_answers(db, &rp->round, &rp->cases[i], staff);
+		load_answers(db, &rp->round, &rel, &rp->cases[i], staff);
+	relevance_free(&rel);
 }
 
 /* The caseworker's own ja / delvist / nej per question, as results.c counts them for their
@@ -366,21 +380,13 @@ static void add_to(ReportCategory *c, const QuestionResult *x)
 	c->nquestions++;
 }
 
-/* Management's breakdown per caseworker: their cases and the pooled answers. */
+/* Management's breakdown per caseworker: their cases and the pooled ja / delvist / nej, each
+** case's answers counted as results.c counts them (relevance.c decides what counts). */
 static void load_advisors(sqlite3 *db, Report *rp)
 {
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT c.advisor, count(DISTINCT rc.case_id),"
-	           " (SELECT count(*) FROM answer a JOIN round_case r2 ON r2.round_id = a.round_id AND r2.case_id = a.case_id"
-	           "  JOIN cases c2 ON c2.id = a.case_id JOIN question qq ON qq.id = a.question_id WHERE a.round_id = ?1"
-	           "  AND r2.status = 'udtrukket' AND c2.advisor = c.advisor AND qq.scale IN ('jdn', 'jn') AND a.value = 'ja'),"
-	           " (SELECT count(*) FROM answer a JOIN round_case r2 ON r2.round_id = a.round_id AND r2.case_id = a.case_id"
-	           "  JOIN cases c2 ON c2.id = a.case_id JOIN question qq ON qq.id = a.question_id WHERE a.round_id = ?1"
-	           "  AND r2.status = 'udtrukket' AND c2.advisor = c.advisor AND qq.scale IN ('jdn', 'jn') AND a.value = 'delvist'),"
-	           " (SELECT count(*) FROM answer a JOIN round_case r2 ON r2.round_id = a.round_id AND r2.case_id = a.case_id"
-	           "  JOIN cases c2 ON c2.id = a.case_id JOIN question qq ON qq.id = a.question_id WHERE a.round_id = ?1"
-	           "  AND r2.status = 'udtrukket' AND c2.advisor = c.advisor AND qq.scale IN ('jdn', 'jn') AND a.value = 'nej')"
+	           "SELECT c.advisor, count(DISTINCT rc.case_id)"
 	           " FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'"
 	           " GROUP BY c.advisor ORDER BY c.advisor");
 	db_bind_int(&q, 1, rp->round.id);
@@ -390,13 +396,40 @@ static void load_advisors(sqlite3 *db, Report *rp)
 		if (rp->nadvisors == cap)
 			rp->advisors = xrealloc(rp->advisors, (size_t)(cap *= 2) * sizeof *rp->advisors);
 		ReportAdvisorRow *a = &rp->advisors[rp->nadvisors++];
+		memset(a, 0, sizeof *a);
 		a->advisor = xstrdup(db_col_text(&q, 0));
 		a->cases = db_col_int(&q, 1);
-		a->yes = db_col_int(&q, 2);
-		a->partly = db_col_int(&q, 3);
-		a->no = db_col_int(&q, 4);
 	}
 	db_finalize(&q);
+	Relevance rel;
+	relevance_load(db, rp->round.id, &rel);
+	int *states = xcalloc((size_t)(rel.n ? rel.n : 1), sizeof *states);
+	db_prepare(&q, db,
+	           "SELECT rc.case_id, c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
+	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'");
+	db_bind_int(&q, 1, rp->round.id);
+	while (db_step(&q)) {
+		ReportAdvisorRow *a = NULL;
+		for (int k = 0; k < rp->nadvisors && !a; k++)
+			if (str_eq(rp->advisors[k].advisor, db_col_text(&q, 1)))
+				a = &rp->advisors[k];
+		if (!a)
+			continue;
+		char **values = relevance_case_values(db, &rel, rp->round.id, db_col_int(&q, 0), 0);
+		relevance_decide(&rel, (const char *const *)values, states);
+		for (int i = 0; i < rel.n; i++) {
+			if (!str_eq(rel.q[i].scale, "jdn") && !str_eq(rel.q[i].scale, "jn"))
+				continue;
+			const char *v = relevance_counted((const char *const *)values, states, i);
+			a->yes += str_eq(v, "ja");
+			a->partly += str_eq(v, "delvist");
+			a->no += str_eq(v, "nej");
+		}
+		relevance_values_free(values, rel.n);
+	}
+	db_finalize(&q);
+	free(states);
+	relevance_free(&rel);
 }
 
 /*

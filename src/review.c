@@ -370,27 +370,13 @@ int review_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, in
 
 /*
 ** How far the review of one case has come: *relevant is the number of questions to answer
-** (not free text, and asked: no condition, or its question answered with one of its
-** answers, the rule answer_missing uses), *answered how many of those have an answer.
+** (not free text, and not ikke relevant by a condition; relevance.c's rule, which
+** answer_missing uses too), *answered how many of those have an answer that counts.
 */
 int review_counts(sqlite3 *db, int64_t round_id, int64_t case_id, int *answered, int *relevant)
 {
-	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT count(*), coalesce(sum(a.value IS NOT NULL AND a.value <> ''), 0) FROM question q"
-	           " JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
-	           " LEFT JOIN answer a ON a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = q.id"
-	           " WHERE rc.round_id = ?1 AND q.scale <> 'text'"
-	           " AND (q.cond_question IS NULL OR EXISTS (SELECT 1 FROM question c JOIN answer ca ON ca.question_id = c.id"
-	           "  AND ca.round_id = ?1 AND ca.case_id = ?2 WHERE c.catalogue_id = q.catalogue_id AND c.code = q.cond_question"
-	           "  AND ca.value IN (SELECT value FROM json_each(q.cond_answers))))");
-	db_bind_int(&q, 1, round_id);
-	db_bind_int(&q, 2, case_id);
-	int ok = db_step(&q);
-	*relevant = ok ? (int)db_col_int(&q, 0) : 0;
-	*answered = ok ? (int)db_col_int(&q, 1) : 0;
-	db_finalize(&q);
-	return ok ? 0 : -1;
+	relevance_missing(db, round_id, case_id, 0, answered, relevant);
+	return 0;
 }
 
 /* Marks a case's review finished; refused while a relevant question is unanswered

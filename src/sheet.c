@@ -240,7 +240,7 @@ static char *clip(const char *s, size_t max)
 typedef struct Writer {
 	lxw_workbook *wb;
 	lxw_worksheet *main, *questions, *about, *lists, *revisions;
-	lxw_format *header, *text, *wrap, *title;
+	lxw_format *header, *text, *wrap, *title, *off;
 	const Questions *qs;
 	int extras;            /* the comment and væsentlig columns are written */
 	int ncomment, nmaterial;
@@ -383,8 +383,39 @@ static void validate_column(Writer *w, int col, const Question *q, int material)
 	free(message);
 }
 
+/*
+** Greys the answer cells of one case row that are ikke relevant by a condition (relevance.c),
+** with a note saying why. A stored answer stays in its cell, so the sheet reads back
+** unchanged; a cell waiting for its condition's answer is left as it is.
+*/
+static void mark_not_counted(Writer *w, sqlite3 *db, const Round *r, const Relevance *rel, int64_t case_id,
+                             lxw_row_t row)
+{
+	char **values = relevance_case_values(db, rel, r->id, case_id, 0);
+	int *states = xcalloc((size_t)(rel->n ? rel->n : 1), sizeof *states);
+	relevance_decide(rel, (const char *const *)values, states);
+	for (int qi = 0; qi < w->qs->n; qi++) {
+		int i = relevance_index(rel, w->qs->q[qi].id);
+		if (i < 0 || states[i] != RELEVANCE_NOT_RELEVANT)
+			continue;
+		char why[256], note[400];
+		relevance_reason(rel, (const char *const *)values, states, i, why, sizeof why);
+		snprintf(note, sizeof note, _("Tæller ikke, fordi %s."), why);
+		lxw_col_t col = (lxw_col_t)(1 + qi);
+		if (values[i] && *values[i])
+			worksheet_write_string(w->main, row, col, value_in_sheet(values[i]), w->off);
+		else
+			worksheet_write_blank(w->main, row, col, w->off);
+		worksheet_write_comment(w->main, row, col, note);
+	}
+	free(states);
+	relevance_values_free(values, rel->n);
+}
+
 static int write_cases(Writer *w, sqlite3 *db, const Round *r)
 {
+	Relevance rel;
+	relevance_load(db, r->id, &rel);
 	Stmt c, a;
 	db_prepare(&c, db,
 	           "SELECT c.id, c.case_no FROM round_case rc JOIN cases c ON c.id = rc.case_id"
@@ -420,9 +451,11 @@ static int write_cases(Writer *w, sqlite3 *db, const Round *r)
 				                       db_col_int(&a, 2) ? "ja" : "nej", NULL);
 		}
 		sqlite3_reset(a.st);
+		mark_not_counted(w, db, r, &rel, db_col_int(&c, 0), row);
 	}
 	db_finalize(&a);
 	db_finalize(&c);
+	relevance_free(&rel);
 	w->ncases = (long)row;
 	return 0;
 }
@@ -500,6 +533,9 @@ static void write_about(Writer *w, sqlite3 *db, const Round *r)
 		"svarmulighederne på listen.",
 		"Kolonnerne \"KODE kommentar\" er til en kommentar til svaret. I kolonnerne \"KODE væsentlig\" skrives ja, hvis "
 		"et nej eller delvist har væsentlig betydning for afgørelsen.",
+		"Grå celler tæller ikke, fordi spørgsmålets betingelse ikke er opfyldt (se cellens note og kolonnen Betingelse "
+		"på arket Spørgsmål). Et svar i en grå celle gemmes, men tæller ikke med. Et spørgsmål, hvis betingelse ikke "
+		"er besvaret endnu, tæller som ubesvaret.",
 		"En tom celle ændrer ikke det svar, der allerede er gemt. Ret ikke i række 1 og kolonne A, og tilføj ikke rækker "
 		"med andre sager.",
 		"Skriv aldrig CPR-numre eller borgeres navne i arket; henvis til sagen med sagsnummeret.",
@@ -610,6 +646,9 @@ int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases,
 	w.wrap = workbook_add_format(w.wb);
 	format_set_text_wrap(w.wrap);
 	format_set_align(w.wrap, LXW_ALIGN_VERTICAL_TOP);
+	w.off = workbook_add_format(w.wb); /* an answer cell that does not count */
+	format_set_bg_color(w.off, 0xD9D9D9);
+	format_set_font_color(w.off, 0x595959);
 	w.title = workbook_add_format(w.wb);
 	format_set_bold(w.title);
 	format_set_font_size(w.title, 14);
@@ -691,6 +730,7 @@ typedef struct Pending {
 	int col;
 	int q;                /* question index */
 	int ca, cc, cm;       /* the answer, comment and væsentlig cells given (column or -1) */
+	int answer_cell;      /* col is the answer's cell (not only a comment or væsentlig) */
 } Pending;
 
 typedef struct Revisions Revisions; /* the hidden sheet's revisions (sheet_conflicts) */
@@ -999,6 +1039,7 @@ static void read_question(Reading *rd, long line, const char *const *cells, int 
 			p->ca = ca;
 			p->cc = cc;
 			p->cm = cm;
+			p->answer_cell = ca >= 0;
 		}
 		free(old_value);
 		free(old_comment);
@@ -1414,6 +1455,59 @@ static int save_pending(Reading *rd, const User *by)
 	return rc;
 }
 
+/*
+** After saving: each answer the sheet gave that does not count, because its condition's
+** question is answered otherwise (or is itself ikke relevant) or is not answered yet, is
+** named by its cell (relevance.c decides, on the answers as now stored). Such answers are
+** stored all the same: they never count, and the sheet reads back unchanged.
+*/
+static void note_not_counted(Reading *rd)
+{
+	Relevance rel;
+	relevance_load(rd->db, rd->round->id, &rel);
+	int64_t case_id = 0;
+	char **values = NULL;
+	int *states = xcalloc((size_t)(rel.n ? rel.n : 1), sizeof *states);
+	for (size_t k = 0; k < rd->np; k++) {
+		const Pending *p = &rd->p[k];
+		if (!p->answer_cell || !*p->value)
+			continue;
+		if (p->case_id != case_id) { /* a case's cells are consecutive */
+			relevance_values_free(values, rel.n);
+			values = relevance_case_values(rd->db, &rel, rd->round->id, p->case_id, 0);
+			relevance_decide(&rel, (const char *const *)values, states);
+			case_id = p->case_id;
+		}
+		int i = relevance_index(&rel, p->question_id);
+		if (i < 0 || states[i] == RELEVANCE_ASKED)
+			continue;
+		rd->res->not_counted++;
+		if (rd->res->nnotes >= SHEET_MAX_PROBLEMS)
+			continue;
+		SheetProblem *n = &rd->res->notes[rd->res->nnotes++];
+		char why[256];
+		relevance_reason(&rel, (const char *const *)values, states, i, why, sizeof why);
+		cell_name(n->cell, p->col, p->row);
+		snprintf(n->reason, sizeof n->reason,
+		         states[i] == RELEVANCE_NOT_RELEVANT ? _("%s tæller ikke, fordi %s") : _("%s tæller ikke endnu, fordi %s"),
+		         rel.q[i].code, why);
+	}
+	relevance_values_free(values, rel.n);
+	free(states);
+	relevance_free(&rel);
+}
+
+/* "4 rækker læst; 4 svar gemt, heraf 1 der ikke tæller, fordi betingelsen ikke er opfyldt; 0 uændrede." */
+void sheet_summary(const SheetResult *res, char *out, size_t n)
+{
+	if (res->not_counted)
+		snprintf(out, n, _("%ld rækker læst; %ld svar gemt, heraf %ld der ikke tæller, fordi betingelsen ikke er "
+		                   "opfyldt; %ld uændrede."),
+		         res->rows, res->saved, res->not_counted, res->unchanged);
+	else
+		snprintf(out, n, _("%ld rækker læst; %ld svar gemt, %ld uændrede."), res->rows, res->saved, res->unchanged);
+}
+
 typedef int (*ReadFn)(const void *src, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
 
 static int read_path(const void *src, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen)
@@ -1480,6 +1574,8 @@ static int import(sqlite3 *db, const Round *r, ReadFn read, ReadNamedFn read_nam
 		rc = sheet_conflicts(rd, read_named, src, n, o);
 		if (rc == SHEET_STORED)
 			rc = save_pending(rd, by);
+		if (rc == SHEET_STORED)
+			note_not_counted(rd);
 	}
 	db_finalize(&rd->case_q);
 	db_finalize(&rd->answer_q);

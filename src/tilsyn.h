@@ -412,6 +412,35 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
                 const User *by, AnswerState *current, const char **msg);
 int answer_missing(sqlite3 *db, int64_t round_id, int64_t case_id);
 
+/* ---- relevance.c: the one rule for conditions (whether a question counts for a case) ---- */
+enum { RELEVANCE_ASKED = 0, RELEVANCE_NOT_RELEVANT = 1, RELEVANCE_UNKNOWN = 2 };
+typedef struct RelevanceQuestion {
+	int64_t id, catalogue_id;
+	char *code, *scale;
+	char *cond_code;        /* the gate's code, NULL without a condition */
+	char **allowed;         /* the gate's answers that make the question asked */
+	int nallowed;
+	int gate;               /* index of the gate, or -1 */
+} RelevanceQuestion;
+typedef struct Relevance {
+	RelevanceQuestion *q;
+	int n, cap;
+} Relevance;
+void relevance_load(sqlite3 *db, int64_t round_id, Relevance *rel);
+void relevance_add(Relevance *rel, int64_t id, int64_t catalogue_id, const char *code, const char *scale,
+                   const char *cond_code, const char *cond_answers_json);
+void relevance_resolve(Relevance *rel);
+void relevance_free(Relevance *rel);
+int relevance_index(const Relevance *rel, int64_t question_id);
+int relevance_allows(const RelevanceQuestion *x, const char *value);
+void relevance_decide(const Relevance *rel, const char *const *values, int *states);
+const char *relevance_counted(const char *const *values, const int *states, int i);
+void relevance_progress(const Relevance *rel, const char *const *values, const int *states, int *done, int *asked);
+void relevance_reason(const Relevance *rel, const char *const *values, const int *states, int i, char *out, size_t n);
+char **relevance_case_values(sqlite3 *db, const Relevance *rel, int64_t round_id, int64_t case_id, int second);
+void relevance_values_free(char **values, int n);
+int relevance_missing(sqlite3 *db, int64_t round_id, int64_t case_id, int second, int *done, int *asked);
+
 /* ---- review.c: who reviews which sampled case, the review's flags and its progress ---- */
 typedef struct ReviewBy {     /* who does it, for the audit log */
 	int64_t user_id;          /* 0 on the command line */
@@ -461,7 +490,11 @@ typedef struct SheetResult {
 	long overwritten;            /* with overwrite: such cells saved anyway */
 	int revisions;               /* the sheet carried the revisions of the answers when it was made */
 	char conflict_key[65];       /* hex fingerprint of the conflicts found; "" when none */
+	SheetProblem notes[SHEET_MAX_PROBLEMS]; /* saved answers that do not count (relevance.c), by cell */
+	int nnotes;
+	long not_counted;            /* of the saved answers: those that do not count (also beyond notes) */
 } SheetResult;
+void sheet_summary(const SheetResult *res, char *out, size_t n);
 enum { SHEET_STORED = 0, SHEET_REFUSED = 1, SHEET_FAILED = -1 };
 int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases, char *err, size_t errlen);
 int sheet_write_buf(sqlite3 *db, const Round *r, Buf *out, long *cases, char *err, size_t errlen);
