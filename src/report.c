@@ -303,6 +303,25 @@ static void load_answers(sqlite3 *db, const Round *r, const Relevance *rel, Repo
 	relevance_values_free(values, rel->n);
 }
 
+static int has_counted_finding(const ReportCase *c)
+{
+	for (int k = 0; k < c->nanswers; k++)
+		if (str_eq(c->answers[k].value, "ja") || str_eq(c->answers[k].value, "delvist") ||
+		    str_eq(c->answers[k].value, "nej"))
+			return 1;
+	return 0;
+}
+
+static void free_case(ReportCase *c)
+{
+	for (int k = 0; k < c->nanswers; k++) {
+		ReportAnswer *x = &c->answers[k];
+		free(x->code), free(x->text), free(x->scale), free(x->value), free(x->comment);
+	}
+	free(c->answers);
+	free(c->case_no), free(c->advisor), free(c->provision), free(c->acute_note);
+}
+
 static void load_cases(sqlite3 *db, Report *rp)
 {
 	int staff = rp->audience == REPORT_MEDARBEJDERE;
@@ -342,8 +361,18 @@ static void load_cases(sqlite3 *db, Report *rp)
 	db_finalize(&q);
 	Relevance rel;
 	relevance_load(db, rp->round.id, &rel);
-	for (int i = 0; i < rp->ncases; i++)
-		load_answers(db, &rp->round, &rel, &rp->cases[i], staff);
+	int kept = 0;
+	for (int i = 0; i < rp->ncases; i++) {
+		ReportCase *c = &rp->cases[i];
+		load_answers(db, &rp->round, &rel, c, staff);
+		/* A staff example must have a finding that counts: answers its condition rules out do not. */
+		if (staff && !has_counted_finding(c)) {
+			free_case(c);
+			continue;
+		}
+		rp->cases[kept++] = *c;
+	}
+	rp->ncases = kept;
 	relevance_free(&rel);
 }
 
@@ -526,15 +555,8 @@ void report_free(Report *rp)
 	free(rp->own_yes);
 	free(rp->own_partly);
 	free(rp->own_no);
-	for (int i = 0; i < rp->ncases; i++) {
-		ReportCase *c = &rp->cases[i];
-		for (int k = 0; k < c->nanswers; k++) {
-			ReportAnswer *x = &c->answers[k];
-			free(x->code), free(x->text), free(x->scale), free(x->value), free(x->comment);
-		}
-		free(c->answers);
-		free(c->case_no), free(c->advisor), free(c->provision), free(c->acute_note);
-	}
+	for (int i = 0; i < rp->ncases; i++)
+		free_case(&rp->cases[i]);
 	free(rp->cases);
 	for (int i = 0; i < rp->nadvisors; i++)
 		free(rp->advisors[i].advisor);

@@ -296,3 +296,38 @@ test('the management report counts each caseworker\'s answers by the same rule',
   // Some stored ja/delvist/nej do not count (their conditions say so), and the report leaves them out.
   assert.ok(num(`select count(*) from answer where round_id = ${round} and value in ('ja', 'delvist', 'nej')`) > stored);
 });
+
+test('the staff report uses a case as an example only for a finding that counts by the rule', async () => {
+  const given = (c) => answersOf(c.id);
+  const last = cases[n - 1];
+  assert.equal(given(last).size, 0, 'the last sampled case has no answers yet');
+  const file = join(work, 'eksempel.xlsx');
+  // Fuld bevilling rules OV-AFG-4 out: its nej is stored but is no finding.
+  writeSheet(file, [['Sagsnummer', 'OV-AFG-1', 'OV-AFG-4'], [last.no, 'Fuld bevilling', 'nej']]);
+  let r = cli(server.db, ['answers', 'import', String(round), file]);
+  assert.equal(r.status, 0, r.stderr);
+  const leder = await as('leder.voksen');
+  const path = `${base}/cases/${last.id}`;
+  const res = await leder.post(`${path}/consent`, { csrf: await leder.csrfFor(path), consent: '1' });
+  assert.equal(res.status, 303, res.text);
+  assert.equal(num(`select example_consent from round_case where round_id = ${round} and case_id = ${last.id}`), 1);
+
+  const examples = () => {
+    const out = join(work, 'medarbejdere.html');
+    const rr = cli(server.db, ['report', String(round), '--audience', 'medarbejdere', '--format', 'html', '-o', out]);
+    assert.equal(rr.status, 0, rr.stderr);
+    return (readFileSync(out, 'utf8').match(/<h3>Eksempel \d+<\/h3>/g) ?? []).length;
+  };
+  // Expected: consenting cases with a ja/delvist/nej that counts.
+  const expected = () => cases.filter((c) => num(`select example_consent from round_case where round_id = ${round} and case_id = ${c.id}`) === 1)
+    .filter((c) => { const g = given(c); return qs.some((x) => ['jdn', 'jn'].includes(x.scale) && stateOf(x, g) === 'asked' && ['ja', 'delvist', 'nej'].includes(g.get(x.code))); }).length;
+  const before = examples();
+  assert.equal(before, expected());
+  // Once the gate says Afslag, OV-AFG-4's nej counts, and the case becomes an example.
+  // (A hand-made sheet carries no revisions, so changing a stored answer takes --overwrite.)
+  writeSheet(file, [['Sagsnummer', 'OV-AFG-1'], [last.no, 'Afslag']]);
+  r = cli(server.db, ['answers', 'import', String(round), file, '--overwrite']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(examples(), before + 1);
+  assert.equal(examples(), expected());
+});
