@@ -25,6 +25,7 @@
 #include "tilsyn.h"
 
 #include <glib.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,17 +230,33 @@ static int find_units(const Units *us, size_t from, Match *m)
 	return 0;
 }
 
-/* Whether s can hold no CPR number at all: plain ASCII with fewer than ten digits. Most
-** case-list cells (names, dates, paragraphs) end here, without normalising anything. */
-static int surely_none(const char *s)
+/*
+** How many digits s can hold at most once normalised, or INT_MAX when that is not known
+** cheaply. ASCII and the Latin-1 letters of Danish names (æ ø å é ü §) are counted byte by
+** byte; of Latin-1 only the superscripts and fractions become digits (² ³ ¹ ¼ ½ ¾); any other
+** character sends the text through the full normalisation. Most case-list cells (names,
+** dates, paragraphs) hold fewer than nine and end here.
+*/
+static int digits_at_most(const char *s)
 {
 	int digits = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x80)
-			return 0;
-		digits += *p >= '0' && *p <= '9';
+		if (*p < 0x80) {
+			digits += *p >= '0' && *p <= '9';
+		} else if ((*p == 0xC2 || *p == 0xC3) && (p[1] & 0xC0) == 0x80) {
+			if (*p == 0xC2 && (p[1] == 0xB2 || p[1] == 0xB3 || p[1] == 0xB9 || (p[1] >= 0xBC && p[1] <= 0xBE)))
+				digits += 2;
+			p++;
+		} else {
+			return INT_MAX;
+		}
 	}
-	return digits < 10;
+	return digits;
+}
+
+static int surely_none(const char *s)
+{
+	return digits_at_most(s) < 10;
 }
 
 /*
@@ -268,12 +285,7 @@ int cpr_number_cell(const char *cell)
 {
 	if (!cell)
 		return 0;
-	int ndigits = 0, ascii = 1;
-	for (const unsigned char *p = (const unsigned char *)cell; *p; p++) {
-		ndigits += *p >= '0' && *p <= '9';
-		ascii &= *p < 0x80;
-	}
-	if (ascii && ndigits < 9) /* most cells: nothing to normalise */
+	if (digits_at_most(cell) < 9) /* most cells: nothing to normalise */
 		return 0;
 	Units us;
 	units_build(&us, cell);

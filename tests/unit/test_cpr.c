@@ -92,6 +92,8 @@ static void hidden_characters(void **state)
 	found_at("Sag: \xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x99\xEF\xBC\x90 1234", 5);
 	found_at("010190-\xD9\xA1\xD9\xA2\xD9\xA3\xD9\xA4", 0); /* Arabic-Indic digits */
 	found_at("0\xCC\x81" "10190-1234", 0);                  /* a combining accent on a digit */
+	found_at("Søren 010190-12\xC2\xB3" "4", 7);              /* a superscript three among Latin-1 */
+	found_at("\xC2\xB9" "01190-1234", 0);                    /* a superscript one */
 }
 
 static void not_cpr_numbers(void **state)
