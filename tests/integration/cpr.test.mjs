@@ -5,7 +5,7 @@
 // header via the CLI (CSV and XLSX, and a 9-digit number cell whose leading zero a
 // spreadsheet dropped) and via the web upload (which then keeps nothing of the file), an
 // answer's comment, a report text, meeting minutes, an action, a round title, a planning
-// answer, a user's name and login, a department's name. Where a value is not ours to refuse
+// answer, a sampling filter, a user's name and login, a department's name. Where a value is not ours to refuse
 // (a typed login name, a refused URL, an uploaded file's name) it is stored masked as
 // 230787-xxxx. At the end the whole database (`sqlite3 DB .dump`, read as NFKC) holds no CPR
 // number at all, and the audit chain verifies.
@@ -213,7 +213,7 @@ test('a report text with a CPR number in any spelling is refused', async () => {
   assert.equal(ok.status, 303, 'the control text saves');
 });
 
-test('meeting minutes and participants, an action, a round title, a planning answer, a user and a department with a CPR number are refused', () => {
+test('meeting minutes and participants, an action, a round title, a planning answer, a sampling filter, a user and a department with a CPR number are refused', () => {
   const control = [
     ['meeting', 'add', '--department', 'BHS', '--kind', 'ledelse', '--date', '2026-05-01', '--minutes', 'Gennemgang af resultater'],
     ['action', 'add', '--department', 'BHS', '--title', 'Bedre sagsoplysning', '--owner', 'leder.barn', '--due', '2026-12-31'],
@@ -222,6 +222,8 @@ test('meeting minutes and participants, an action, a round title, a planning ans
     ['department', 'add', 'CPRD', '--name', 'Afdeling for kontrol', '--area', 'barn'],
   ];
   for (const args of control) assert.equal(run(...args).status, 0, `control: ${args.join(' ')}`);
+  // A sampling filter is stored with the round; an ordinary one is refused only for finding no cases.
+  assert.doesNotMatch(run('round', 'sample', '1', '--size', '5', '--team', 'Team Nord').stderr, /CPR/);
   const userOk = cli(server.db, ['user', 'add', 'cpr.kontrol', '--name', 'Karen Kontrol', '--role', 'raadgiver', '--department', 'BHS'], 'et-langt-kodeord-2026\n');
   assert.equal(userOk.status, 0, `control user: ${userOk.stderr}`);
   const counts = () => q(`select (select count(*) from meeting) || '/' || (select count(*) from action_item) || '/' ||
@@ -238,6 +240,8 @@ test('meeting minutes and participants, an action, a round title, a planning ans
       ['round', 'create', '--department', 'BHS', '--kind', 'overordnet', '--title', `Tilsyn ${s}`],
       ['round', 'plan', String(PLANNED), '--performers', `Anne ${s}`],
       ['department', 'add', 'CPRX', '--name', `Afdeling ${s}`, '--area', 'barn'],
+      ['round', 'sample', '1', '--size', '5', '--team', `Team ${s}`],
+      ['round', 'sample', '1', '--size', '5', '--provision', `§ ${s}`],
     ];
     for (const args of attempts) {
       const r = run(...args);
