@@ -86,6 +86,12 @@ static const char *check_filters(const SampleFilters *f)
 			return _("Datoer i filtrene skal skrives som ÅÅÅÅ-MM-DD, fx 2026-03-01.");
 	if (f->target && *f->target && !str_eq(f->target, "barn") && !str_eq(f->target, "voksen"))
 		return _("Målgruppen skal være barn eller voksen.");
+	/* The filters are stored with the round: typed text in them is checked like any other. */
+	int cpr = f->team && cpr_find(f->team) >= 0;
+	for (int i = 0; i < f->nprovisions && !cpr; i++)
+		cpr = f->provisions[i] && cpr_find(f->provisions[i]) >= 0;
+	if (cpr)
+		return _("Et filter (team eller paragraf) ligner et CPR-nummer. CPR-numre må ikke gemmes i tilsyn.");
 	return NULL;
 }
 

@@ -36,8 +36,13 @@ char *str_trim(char *s);
 int parse_int64(const char *s, int64_t *out);
 void hex_encode(char *out, const unsigned char *in, size_t n);
 int hex_decode(unsigned char *out, size_t n, const char *hex);
-int cpr_find(const char *s);
 void time_iso(char out[32], time_t t);
+
+/* ---- cpr.c: CPR numbers however spelled (NFKC, zero-width characters, any separator) ---- */
+int cpr_find(const char *s);            /* byte offset of the first CPR number in s, or -1 */
+int cpr_number_cell(const char *cell);  /* a case-list cell holding one as a 9- or 10-digit number */
+char *cpr_mask(const char *s);          /* malloc'd copy, each one as 010190-xxxx; NULL for NULL */
+char *cpr_normalize(const char *s);     /* malloc'd NFKC text without format characters */
 
 /* ---- buf.c: growable byte buffer with a hard size limit ---- */
 typedef struct Buf {
@@ -297,6 +302,7 @@ typedef struct ImportResult {
 	char error[512];                    /* a problem with the file as a whole */
 	int missing_column;                 /* the error is a required column not found */
 	int64_t import_id;
+	int cpr_found;                      /* a header or cell holds a CPR number: a web upload is not kept */
 } ImportResult;
 
 enum { IMPORT_STORED = 0, IMPORT_REFUSED = 1, IMPORT_FAILED = -1 };

@@ -2,7 +2,8 @@
 // xml.etree): readSheet(path) gives the workbook's sheet names and the first sheet's cells by
 // reference ("A1"), whether its panes are frozen and how many data validations it has;
 // writeSheet(path, rows) writes a minimal workbook whose first sheet holds rows (arrays of
-// strings; "" leaves a cell empty) as inline strings, the way some programs save them;
+// strings; "" leaves a cell empty) as inline strings, the way some programs save them (a
+// number in a row becomes a number cell);
 // fillSheet(src, dst, {B7: 'ja', C3: ''}) copies a workbook with those cells of its first sheet
 // set (as inline strings) or emptied, every other part (hidden sheets too) kept as it was.
 import { spawnSync } from 'node:child_process';
@@ -55,8 +56,9 @@ def esc(s):
 def write(path, rows):
     data = []
     for r, row in enumerate(rows, 1):
-        cells = ''.join('<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % (col(c), r, esc(v))
-                        for c, v in enumerate(row) if v)
+        cells = ''.join(('<c r="%s%d"><v>%s</v></c>' if isinstance(v, (int, float)) else
+                         '<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>') % (col(c), r, v if isinstance(v, (int, float)) else esc(v))
+                        for c, v in enumerate(row) if v != '')
         data.append('<row r="%d">%s</row>' % (r, cells))
     parts = {
         '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
