@@ -532,9 +532,10 @@ void page_round_sample(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (sample_draw(r->db, &rd, &req, r->user->login, &drawn, &msg) != 0) {
+	int rc = sample_draw(r->db, &rd, &req, r->user->login, &drawn, &msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		round_page(r, &rd, 400, msg);
+		round_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -560,9 +561,10 @@ void page_round_replace(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (sample_replace(r->db, &rd, case_id, req_form(r, "reason"), r->user->login, &replacement, &msg) != 0) {
+	int rc = sample_replace(r->db, &rd, case_id, req_form(r, "reason"), r->user->login, &replacement, &msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		round_page(r, &rd, 400, msg);
+		round_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {

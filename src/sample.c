@@ -186,6 +186,10 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
                 const char **msg)
 {
 	*drawn = 0;
+	if (round_writable(db, r->id, NULL, 0) != 0) {
+		*msg = _(round_closed_text);
+		return ROUND_CLOSED;
+	}
 	if (*r->review_started_at) {
 		*msg = _("Gennemgangen af sagerne er begyndt, så stikprøven kan ikke trækkes om. Erstat i stedet enkelte sager.");
 		return -1;
@@ -254,8 +258,7 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 	if (rc == SQLITE_OK) {
 		db_prepare(&q, db,
 		           "UPDATE round SET seed = ?2, sample_method = ?3, sample_param = ?4, filters = ?5,"
-		           " exclude_months = ?6, population_size = ?7, population_digest = ?8, sampled_at = ?9,"
-		           " phase = CASE WHEN phase = 'planlaegning' THEN 'udvaelgelse' ELSE phase END WHERE id = ?1");
+		           " exclude_months = ?6, population_size = ?7, population_digest = ?8, sampled_at = ?9 WHERE id = ?1");
 		db_bind_int(&q, 1, r->id);
 		db_bind_text(&q, 2, seed_hex);
 		db_bind_text(&q, 3, req->per_advisor > 0 ? "per_advisor" : "size");
@@ -268,6 +271,9 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
+	/* Drawing the sample moves a round in planning on to udvælgelse by itself, recorded. */
+	if (rc == SQLITE_OK)
+		rc = phase_auto(db, r->id, "planlaegning", "udvaelgelse", 0, login);
 	if (rc == SQLITE_OK) {
 		char object[64], detail[600];
 		snprintf(object, sizeof object, "round:%lld", (long long)r->id);
@@ -299,6 +305,10 @@ int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *rea
                    int64_t *replacement, const char **msg)
 {
 	*replacement = 0;
+	if (round_writable(db, r->id, NULL, 0) != 0) {
+		*msg = _(round_closed_text);
+		return ROUND_CLOSED;
+	}
 	if (str_empty(reason)) {
 		*msg = _("Skriv en begrundelse for at erstatte sagen.");
 		return -1;
