@@ -652,6 +652,7 @@ int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv);
 /* ---- audit_case.c: the audit log of one case (tilsyn audit case, the leader's page) ---- */
 typedef struct AuditCaseEntry {
 	char *at, *login, *name, *action, *detail, *ip; /* name: NULL for the command line */
+	int list;            /* a view of a whole list that included the case */
 } AuditCaseEntry;
 extern const char audit_case_list_note[];
 const char *audit_action_title(const char *action);
