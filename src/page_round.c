@@ -209,6 +209,29 @@ static const char *typed(Req *r, const char *name, const char *stored)
 	return cpr_find(v) >= 0 ? "" : v;
 }
 
+/* The reopenings of a finished round, newest first, and what they mean for the reports
+** made before: those show the round as it was when it was finished. */
+static void reopenings(Req *r, const Round *rd)
+{
+	Buf *b = &r->out;
+	PhaseReopening *re = arena_alloc(r->arena, 10 * sizeof *re);
+	int n = phase_reopenings(r->db, rd->id, re, 10);
+	for (int i = 0; i < n; i++) {
+		char day[40], date[11];
+		snprintf(date, sizeof date, "%.10s", re[i].at);
+		retention_date_text(date, day);
+		html_fmt(b, "<p class=\"reopened\">Genåbnet %T af %T: %T</p>\n", day, re[i].by, re[i].reason);
+	}
+	if (n) {
+		char day[40], date[11];
+		snprintf(date, sizeof date, "%.10s", re[0].at);
+		retention_date_text(date, day);
+		html_fmt(b, "<p class=\"hint\">Rapporter, der er lavet før genåbningen %T, viser tilsynet, som det var, før det "
+		            "blev genåbnet. Lav en ny rapport for at se det, som det er nu.</p>\n",
+		         day);
+	}
+}
+
 /*
 ** The phase: the cycle with the current phase marked, what is left before the next one, a
 ** form to move (forward or back; a reason is asked for when work is left) and the history.
@@ -234,6 +257,11 @@ static void phase_section(Req *r, const Round *rd, int form)
 		phase_work_left_text(&left, text, sizeof text);
 		html_fmt(b, "<p>Før fasen %T: %T</p>\n", phase_title(next), text);
 	}
+	if (str_eq(rd->phase, "afsluttet"))
+		html_fmt(b, "<p class=\"closed\">%T</p>\n",
+		         _("Tilsynet er afsluttet: stikprøve, fordeling, svar, kalibrering og markeringer kan ikke længere "
+		           "ændres. Skal der ændres noget, så genåbn det med et faseskift tilbage og en begrundelse."));
+	reopenings(r, rd);
 
 	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/phase", r->dept->code, (long long)rd->id));
 	const char *to = form == FORM_PHASE ? req_form(r, "to") : NULL;
@@ -249,8 +277,8 @@ static void phase_section(Req *r, const Round *rd, int form)
 	            "<textarea id=\"phase-reason\" name=\"reason\" rows=\"3\" maxlength=\"%d\" "
 	            "aria-describedby=\"phase-reason-hint\">%T</textarea>\n"
 	            "<p class=\"hint\" id=\"phase-reason-hint\">Skal udfyldes, når tilsynet går videre med arbejde tilbage "
-	            "(sager der ikke er færdiggennemgået, tilbagemelding der ikke er givet). Begrundelsen gemmes i "
-	            "fasehistorikken.</p>\n<button type=\"submit\">Skift fase</button>\n</div>\n</form>\n",
+	            "(sager der ikke er færdiggennemgået, tilbagemelding der ikke er givet), og når et afsluttet tilsyn "
+	            "genåbnes. Begrundelsen gemmes i fasehistorikken.</p>\n<button type=\"submit\">Skift fase</button>\n</div>\n</form>\n",
 	         PHASE_REASON_MAX, reason);
 
 	Stmt q;
@@ -274,7 +302,7 @@ static void phase_section(Req *r, const Round *rd, int form)
 	if (n)
 		html_lit(b, "</tbody>\n</table>\n");
 	html_lit(b, "<p class=\"hint\">Fasen skifter også af sig selv: til Udvælgelse, når stikprøven trækkes, og til "
-	            "Gennemgang ved det første svar.</p>\n");
+	            "Gennemgang ved det første svar. Disse skift står i historikken med begrundelsen »automatisk«.</p>\n");
 }
 
 static void plan_textarea(Buf *b, const char *id, const char *name, const char *label, const char *value)
