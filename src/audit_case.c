@@ -9,8 +9,8 @@
 ** "METHOD /d/CODE/rounds/N/cases/ID..."). Views of whole lists are logged once per list; the
 ** log of a case also lists those that included it: the views of a round's sample (round
 ** page, progress, calibration overview, `round cases`, the registration sheet) made while
-** the case was in that sample, and the views of the department's case list made after an
-** import first listed it. Used by `tilsyn audit case` and the leader's page (page_audit.c).
+** the case was in that sample, the views of the department's case list made after an
+** import first listed it, and the imports of the case list that listed it. Used by `tilsyn audit case` and the leader's page (page_audit.c).
 */
 #include "tilsyn.h"
 
@@ -62,6 +62,7 @@ static const struct {
 	{"round_sheet", "hentede registreringsarket (listevisning)"},
 	{"cases_view", "så afdelingens sagsliste (listevisning)"},
 	{"cases_list", "udskrev afdelingens sagsliste (listevisning)"},
+	{"cases_import", "indlæste afdelingens sagsliste med sagen (hele listen)"},
 	{"access_denied", "blev nægtet adgang til sagen"},
 	{"audit_case_view", "så logbogen for sagen"},
 };
@@ -105,7 +106,7 @@ int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditC
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT a.at, a.login, u.name, a.action, a.detail, a.ip, a.object <> ?1 AND a.action IN ("
-	           ROUND_LIST_ACTIONS ", " CASE_LIST_ACTIONS ") FROM audit a"
+	           ROUND_LIST_ACTIONS ", " CASE_LIST_ACTIONS ", 'cases_import') FROM audit a"
 	           " LEFT JOIN users u ON u.id = a.user_id"
 	           " WHERE a.id IN (SELECT id FROM audit WHERE object = ?1"
 	           "  UNION SELECT id FROM audit WHERE action = 'sample_replace' AND department_id = ?2"
@@ -115,7 +116,11 @@ int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditC
 	           "  UNION SELECT l.id FROM round_case rc JOIN audit l ON l.object = 'round:' || rc.round_id"
 	           "   WHERE rc.case_id = ?9 AND l.action IN (" ROUND_LIST_ACTIONS ") AND l.at >= rc.added_at"
 	           "  UNION SELECT l.id FROM cases c JOIN audit l ON l.department_id = c.department_id AND l.object = 'cases'"
-	           "   WHERE c.id = ?9 AND l.action IN (" CASE_LIST_ACTIONS ") AND l.at >= c.first_seen)"
+	           "   WHERE c.id = ?9 AND l.action IN (" CASE_LIST_ACTIONS ") AND l.at >= c.first_seen"
+	           /* the imports that listed the case: from the first to the last (logged a moment after) */
+	           "  UNION SELECT l.id FROM cases c JOIN audit l ON l.department_id = c.department_id AND l.object = 'cases'"
+	           "   WHERE c.id = ?9 AND l.action = 'cases_import' AND l.at >= c.first_seen"
+	           "   AND l.at <= strftime('%Y-%m-%dT%H:%M:%SZ', c.last_seen, '+60 seconds'))"
 	           " ORDER BY a.id");
 	db_bind_text(&q, 1, object);
 	db_bind_int(&q, 2, d->id);

@@ -875,7 +875,9 @@ void page_review_case(Req *r)
 	CaseInfo ci;
 	if (!case_access(r, &rd, &ci, 0))
 		return;
-	show_case(r, &rd, &ci, NULL, 0, 200, NULL, NULL);
+	/* A finished round is shown, but says it is closed (saving would be refused with 409). */
+	int closed = round_writable(r->db, rd.id, NULL, 0) != 0;
+	show_case(r, &rd, &ci, NULL, 0, 200, closed ? "warn" : NULL, closed ? _(round_closed_text) : NULL);
 	audit_case(r, "review_view", ci.id, arena_printf(r->arena, "tilsyn %lld: gennemgangen af sagen vist", (long long)rd.id));
 }
 

@@ -5,7 +5,8 @@
 // case, an answer saved by autosave and by the form, acute concern, consent, calibration
 // (chosen, assigned, answered), a sheet imported on the command line and on the web (one
 // entry per case, naming the changed codes), a replacement (both cases), a command-line read
-// of the sample (`round cases`, a list view that included the case), and retention's
+// of the sample (`round cases`, a list view that included the case), the case-list import
+// that listed the case, and retention's
 // deletion of the case data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -154,6 +155,10 @@ test('a command-line read of the sample is listed as a list view on each case in
   assert.equal(r.status, 0, r.stderr);
   const e = entry(cases[2], 'udskrev stikprøven (listevisning)');
   assert.equal(e.list, true);
+  // The import of the case list that listed the case is there too (the demo's), as a list entry.
+  const imp = entry(cases[2], 'indlæste afdelingens sagsliste med sagen (hele listen)');
+  assert.equal(imp.list, true);
+  assert.match(imp.detail, /rækker/);
   const other = q(`select id from cases where department_id = (select id from department where code = 'BHS')
     and id not in (select case_id from round_case where round_id = ${round}) limit 1`);
   assert.ok(!log(other).some((x) => x.action === 'udskrev stikprøven (listevisning)' && x.at >= e.at && x.detail === e.detail),
