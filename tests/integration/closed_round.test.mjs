@@ -152,6 +152,13 @@ test('a report says which state it shows: finished on a date, or the status at a
   const text = spawnSync('pdftotext', [out, '-'], { encoding: 'utf8' });
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout.replace(/\s+/g, ' '), /Rapporten viser tilsynet, som det var afsluttet 1\. juli 2025\./);
+  // The xlsx says it on the sheet "Om rapporten" (read with python3's zipfile, not tilsyn's reader).
+  const xlsx = join(work, 'rapport.xlsx');
+  assert.equal(cli(server.db, ['report', String(ROUND), '--audience', 'ledelse', '--format', 'xlsx', '-o', xlsx]).status, 0);
+  const strings = spawnSync('python3', ['-c', 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("xl/sharedStrings.xml").decode())', xlsx],
+    { encoding: 'utf8' });
+  assert.equal(strings.status, 0, strings.stderr);
+  assert.ok(strings.stdout.includes('Rapporten viser tilsynet, som det var afsluttet 1. juli 2025.'));
 });
 
 test('reopening needs a reason (web 409, CLI exit 2); with one it is audited and shown, and writes are allowed again', async () => {
