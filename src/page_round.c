@@ -550,7 +550,8 @@ void page_round_sample(Req *r)
 	req.filters.opened_to = form_or_null(r, "opened_to");
 	req.filters.decided_from = form_or_null(r, "decided_from");
 	req.filters.decided_to = form_or_null(r, "decided_to");
-	if (*rd.sampled_at && str_empty(req_form(r, "reason"))) {
+	/* (A finished round is refused by sample_draw below, with 409, before any reason is asked.) */
+	if (*rd.sampled_at && str_empty(req_form(r, "reason")) && round_writable(r->db, rd.id, NULL, 0) == 0) {
 		round_page(r, &rd, 400, _("Skriv en begrundelse for at trække stikprøven om."));
 		return;
 	}

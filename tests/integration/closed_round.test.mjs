@@ -104,6 +104,7 @@ test('every write path is refused in a finished round: web 409 with a Danish mes
     ['fordeling balanceret', koord, `${base}/assign`, { auto: '1', reviewer }],
     ['erstatning', koord, `${base}/replace`, { case: caseId, reason: 'ikke relevant' }],
     ['ny udtrækning', koord, `${base}/sample`, { count: '30', reason: 'forkert filter' }],
+    ['ny udtrækning uden begrundelse', koord, `${base}/sample`, { count: '30' }],
     ['kalibrering vælg', koord, `${base}/calibration/choose`, { count: '2' }],
     ['kalibrering tildel', koord, `${base}/calibration/assign`, { case: calCase, reviewer: q(`select id from users where login = 'henrik'`) }],
     ['kalibrering svar', morten, `${base}/calibration/${calCase}`, { [`p-${question}`]: '1', [`v-${question}`]: 'ja', [`c-${question}`]: '' }],
