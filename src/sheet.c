@@ -1055,14 +1055,14 @@ static const char *question_code_of(const Reading *rd, int64_t question_id)
 
 /* One audit entry per case of the sheet, naming the question codes whose answers it
 ** changed (a sheet of 30 cases x 40 answers gives 30 entries, not 1200). */
-static int audit_sheet_case(Reading *rd, const User *by, int64_t case_id, const Buf *codes, long changed)
+static int audit_sheet_case(Reading *rd, const User *by, int64_t case_id, const char *codes, long changed)
 {
 	char object[48];
 	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
 	Buf d;
 	buf_init(&d, 0);
 	buf_printf(&d, "tilsyn %lld: registreringsark indlæst, %ld svar ændret: %s", (long long)rd->round->id, changed,
-	           codes->len ? codes->data : "");
+	           codes);
 	int rc = audit_log(rd->db, &(AuditEntry){.user_id = by->id > 0 ? by->id : 0, .login = by->login,
 	                                         .action = "answers_import_case", .department_id = rd->round->department_id,
 	                                         .object = object, .detail = buf_cstr(&d),
@@ -1088,7 +1088,7 @@ static int save_pending(Reading *rd, const User *by)
 			buf_printf(&codes, "%s%s", changed++ ? ", " : "", question_code_of(rd, p->question_id));
 			/* Pending answers come row by row, so a case's answers are together. */
 			if ((i + 1 == rd->np || rd->p[i + 1].case_id != p->case_id)) {
-				if (audit_sheet_case(rd, by, p->case_id, &codes, changed) != 0) {
+				if (audit_sheet_case(rd, by, p->case_id, buf_cstr(&codes), changed) != 0) {
 					snprintf(rd->res->error, sizeof rd->res->error, "%s",
 					         _("Indlæsningen kunne ikke skrives i logbogen, så intet er gemt."));
 					rc = SHEET_FAILED;
