@@ -226,9 +226,15 @@ static void reopenings(Req *r, const Round *rd)
 		char day[40], date[11];
 		snprintf(date, sizeof date, "%.10s", re[0].at);
 		retention_date_text(date, day);
-		html_fmt(b, "<p class=\"hint\">Rapporter, der er lavet før genåbningen %T, viser tilsynet, som det var, før det "
-		            "blev genåbnet. Lav en ny rapport for at se det, som det er nu.</p>\n",
-		         day);
+		Stmt q; /* the reports made before, from the audit log (report.c logs each one) */
+		db_prepare(&q, r->db, "SELECT count(*) FROM audit WHERE action = 'report' AND object = ?1 AND at < ?2");
+		db_bind_text(&q, 1, arena_printf(r->arena, "round:%lld", (long long)rd->id));
+		db_bind_text(&q, 2, re[0].at);
+		int64_t before = db_step(&q) ? db_col_int(&q, 0) : 0;
+		db_finalize(&q);
+		html_fmt(b, "<p class=\"hint\">Rapporter, der er lavet før genåbningen %T (%I i alt), viser tilsynet, som det var, "
+		            "før det blev genåbnet. Lav en ny rapport for at se det, som det er nu.</p>\n",
+		         day, before);
 	}
 }
 
