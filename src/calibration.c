@@ -131,6 +131,8 @@ static int insert_case(sqlite3 *db, const Round *r, int64_t case_id, const char 
 ** is not in the sample, has no first reviewer yet, or is chosen already. */
 int calibration_choose(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n)
 {
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	CalCase c;
 	if (!cal_case(db, r->id, case_id, &c))
 		return fail(msg, n, _("Sagen er ikke i tilsynets stikprøve."));
@@ -154,6 +156,8 @@ int calibration_choose_random(sqlite3 *db, const Round *r, int64_t k, const Revi
                               size_t n)
 {
 	*added = 0;
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	if (k < 1 || k > 1000)
 		return fail(msg, n, _("Angiv, hvor mange sager der skal gennemgås to gange (mindst 1)."));
 	Stmt q;
@@ -183,6 +187,8 @@ int calibration_choose_random(sqlite3 *db, const Round *r, int64_t k, const Revi
 /* Takes a case out of the calibration again; refused once the second review has answers. */
 int calibration_remove(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n)
 {
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	CalCase c;
 	if (!cal_case(db, r->id, case_id, &c) || !c.chosen)
 		return fail(msg, n, _("Sagen er ikke valgt til anden gennemgang."));
@@ -240,8 +246,7 @@ static int set_second(sqlite3 *db, const Round *r, int64_t case_id, int64_t revi
 		return -1;
 	char detail[320];
 	if (reviewer_id)
-		snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang ved %s (bruger %lld, %s)", (long long)r->id, name,
-		         (long long)reviewer_id, how);
+		snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang ved %s (%s)", (long long)r->id, name, how);
 	else
 		snprintf(detail, sizeof detail, "tilsyn %lld: ingen anden gennemgående (%s)", (long long)r->id, how);
 	return audit_case(db, r, case_id, by, "calibration_assign", detail);
@@ -255,6 +260,8 @@ static int set_second(sqlite3 *db, const Round *r, int64_t case_id, int64_t revi
 int calibration_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
                        size_t n)
 {
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	CalCase c;
 	char name[201] = "";
 	if (!cal_case(db, r->id, case_id, &c) || !c.chosen)
@@ -280,6 +287,8 @@ int calibration_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewer
                             int64_t *assigned, int64_t *left, char *msg, size_t n)
 {
 	*assigned = *left = 0;
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	if (nreviewers <= 0 || nreviewers > 200)
 		return fail(msg, n, _("Vælg mindst én person til de anden gennemgange."));
 	char (*names)[201] = xcalloc((size_t)nreviewers, sizeof *names);
@@ -346,12 +355,17 @@ int calibration_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewer
 ** answer_save validates (the question belongs to the round, the value fits its scale,
 ** "væsentlig betydning" only with nej / delvist, no CPR number). Only the case's second
 ** reviewer may save, and only until the second review is finished. *changed: whether
-** anything changed. Returns ANSWER_SAVED or ANSWER_INVALID with *msg saying why.
+** anything changed. Returns ANSWER_SAVED, ANSWER_INVALID with *msg saying why, or
+** ANSWER_CLOSED when the round is finished.
 */
 int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                             const User *by, int *changed, const char **msg)
 {
 	*changed = 0;
+	if (round_writable(db, round_id, NULL, 0) != 0) {
+		*msg = _(round_closed_text);
+		return ANSWER_CLOSED;
+	}
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT q.scale, q.choices FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
@@ -444,6 +458,8 @@ int calibration_missing(sqlite3 *db, int64_t round_id, int64_t case_id)
 int calibration_finish(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg,
                        size_t n)
 {
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	CalCase c;
 	*missing = 0;
 	if (!cal_case(db, r->id, case_id, &c) || !c.chosen)

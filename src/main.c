@@ -561,7 +561,10 @@ static const struct {
 	 "sager, der ikke er færdiggennemgået, når det går forbi gennemgang; individuel tilbagemelding eller\n"
 	 "et personalemøde, der ikke er holdt, når det går forbi tilbagemelding), kræves --reason; ellers\n"
 	 "afsluttes med status 2 og en besked om, hvad der mangler. Begrundelsen logges. Uden FASE vises\n"
-	 "fasen og fasehistorikken.\n"},
+	 "fasen og fasehistorikken.\n"
+	 "Et afsluttet tilsyn er lukket: stikprøve, fordeling, svar, registreringsark, kalibrering og\n"
+	 "markeringer kan ikke ændres (status 2). Det genåbnes med et faseskift tilbage, som kræver --reason.\n"
+	 "Faseskift, som tilsyn selv laver (udtrækning, første svar), står i historikken som »automatisk«.\n"},
 	{"report", cmd_report,
 	 "Brug:\n"
 	 "  tilsyn report TILSYN --audience ledelse|medarbejdere|raadgiver:NAVN --format html|pdf|xlsx -o FIL\n"

@@ -362,7 +362,7 @@ void page_calibration_choose(Req *r)
 		rc = calibration_choose_random(r->db, &rd, count, &by, &added, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		overview(r, &rd, 400, arena_strdup(r->arena, msg));
+		overview(r, &rd, rc == ROUND_CLOSED ? 409 : 400, arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -400,9 +400,10 @@ void page_calibration_assign(Req *r)
 			http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 			return;
 		}
-		if (calibration_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg) != 0) {
+		int rc = calibration_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg);
+		if (rc != 0) {
 			db_rollback(r->db);
-			overview(r, &rd, 400, arena_strdup(r->arena, msg));
+			overview(r, &rd, rc == ROUND_CLOSED ? 409 : 400, arena_strdup(r->arena, msg));
 			return;
 		}
 		if (db_commit(r->db) != SQLITE_OK) {
@@ -423,9 +424,10 @@ void page_calibration_assign(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (calibration_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg) != 0) {
+	int rc = calibration_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		overview(r, &rd, 400, arena_strdup(r->arena, msg));
+		overview(r, &rd, rc == ROUND_CLOSED ? 409 : 400, arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -830,7 +832,9 @@ void page_calibration_case_post(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	int saved = 0, errors = 0;
+	int saved = 0, errors = 0, closed = 0;
+	Buf codes; /* the question codes of the answers saved, for the audit log */
+	buf_init(&codes, 0);
 	for (int i = 0; i < nq; i++) {
 		CalQ *x = &qs[i];
 		if (!req_form(r, arena_printf(r->arena, "p-%lld", (long long)x->id)))
@@ -842,32 +846,39 @@ void page_calibration_case_post(Req *r)
 		AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = -1};
 		const char *msg = NULL;
 		int changed = 0;
-		if (calibration_answer_save(r->db, rd.id, ci.id, x->id, &in, r->user, &changed, &msg) != ANSWER_SAVED) {
+		int res = calibration_answer_save(r->db, rd.id, ci.id, x->id, &in, r->user, &changed, &msg);
+		if (res != ANSWER_SAVED) {
 			errors++;
+			closed += res == ANSWER_CLOSED;
 			x->error = msg;
 		}
+		if (changed)
+			buf_printf(&codes, "%s%s", saved ? ", " : "", x->code);
 		saved += changed;
 		x->value = value;
 		x->material = material;
 		x->comment = comment;
 	}
 	if (errors) {
+		buf_free(&codes);
 		db_rollback(r->db);
 		CalInfo fresh;
 		cal_load(r, &rd, ci.id, &fresh);
-		case_page(r, &rd, &fresh, qs, nq, 400, "error",
-		          arena_printf(r->arena, _("%d svar kunne ikke gemmes, så intet er gemt. Ret det, der står ved "
-		                                   "spørgsmålene, og gem igen."),
-		                       errors));
+		case_page(r, &rd, &fresh, qs, nq, closed ? 409 : 400, "error",
+		          closed ? _(round_closed_text)
+		                 : arena_printf(r->arena, _("%d svar kunne ikke gemmes, så intet er gemt. Ret det, der står ved "
+		                                            "spørgsmålene, og gem igen."),
+		                                errors));
 		return;
 	}
 	if (saved)
 		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calibration_save",
 		                               .department_id = r->dept->id,
 		                               .object = arena_printf(r->arena, "case:%lld", (long long)ci.id),
-		                               .detail = arena_printf(r->arena, "tilsyn %lld: %d svar i anden gennemgang gemt",
-		                                                      (long long)rd.id, saved),
+		                               .detail = arena_printf(r->arena, "tilsyn %lld: %d svar i anden gennemgang gemt: %s",
+		                                                      (long long)rd.id, saved, buf_cstr(&codes)),
 		                               .ip = r->ip});
+	buf_free(&codes);
 	if (db_commit(r->db) != SQLITE_OK) {
 		http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
 		return;

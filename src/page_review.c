@@ -534,9 +534,10 @@ void page_review_assign(Req *r)
 			http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 			return;
 		}
-		if (review_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg) != 0) {
+		int rc = review_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg);
+		if (rc != 0) {
 			db_rollback(r->db);
-			progress_page(r, &rd, 400, msg);
+			progress_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
 			return;
 		}
 		if (db_commit(r->db) != SQLITE_OK) {
@@ -557,9 +558,10 @@ void page_review_assign(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (review_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg) != 0) {
+	int rc = review_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		progress_page(r, &rd, 400, msg);
+		progress_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -878,7 +880,9 @@ void page_review_case(Req *r)
 	CaseInfo ci;
 	if (!case_access(r, &rd, &ci, 0))
 		return;
-	show_case(r, &rd, &ci, NULL, 0, 200, NULL, NULL);
+	/* A finished round is shown, but says it is closed (saving would be refused with 409). */
+	int closed = round_writable(r->db, rd.id, NULL, 0) != 0;
+	show_case(r, &rd, &ci, NULL, 0, 200, closed ? "warn" : NULL, closed ? _(round_closed_text) : NULL);
 	audit_case(r, "review_view", ci.id, arena_printf(r->arena, "tilsyn %lld: gennemgangen af sagen vist", (long long)rd.id));
 }
 
@@ -897,7 +901,9 @@ void page_review_case_post(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	int saved = 0, conflicts = 0, errors = 0;
+	int saved = 0, conflicts = 0, errors = 0, closed = 0;
+	Buf codes; /* the question codes of the answers saved, for the audit log */
+	buf_init(&codes, 0);
 	for (int i = 0; i < nq; i++) {
 		Question *x = &qs[i];
 		const char *seen_fp = req_form(r, arena_printf(r->arena, "s-%lld", (long long)x->id));
@@ -929,7 +935,13 @@ void page_review_case_post(Req *r)
 		const char *msg = NULL;
 		int res = answer_save(r->db, rd.id, ci.id, x->id, &in, r->user, cur, &msg);
 		if (res == ANSWER_SAVED) {
-			saved += cur->revision != x->revision;
+			if (cur->revision != x->revision) {
+				buf_printf(&codes, "%s%s", saved ? ", " : "", x->code);
+				saved++;
+			}
+		} else if (res == ANSWER_CLOSED) {
+			closed++;
+			x->error = msg;
 		} else if (res == ANSWER_CONFLICT) {
 			conflicts++;
 			x->conflict = 1;
@@ -941,8 +953,18 @@ void page_review_case_post(Req *r)
 			x->error = msg;
 		}
 	}
+	if (closed) { /* the round is finished: nothing of the form is saved */
+		buf_free(&codes);
+		db_rollback(r->db);
+		CaseInfo fresh;
+		case_load(r, &rd, ci.id, &fresh);
+		show_case(r, &rd, &fresh, NULL, 0, 409, "error", _(round_closed_text));
+		return;
+	}
 	if (saved)
-		audit_case(r, "review_save", ci.id, arena_printf(r->arena, "tilsyn %lld: %d svar gemt", (long long)rd.id, saved));
+		audit_case(r, "review_save", ci.id,
+		           arena_printf(r->arena, "tilsyn %lld: %d svar gemt: %s", (long long)rd.id, saved, buf_cstr(&codes)));
+	buf_free(&codes);
 	if (db_commit(r->db) != SQLITE_OK) {
 		http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
 		return;
@@ -975,6 +997,17 @@ static json_t *answer_json(Req *r, const char *value, int material, const char *
 	json_object_set_new(o, "comment", json_string(comment));
 	json_object_set_new(o, "text", json_string(answer_text(r, value, material, comment)));
 	return o;
+}
+
+/* The code of a question (F1, B3, ...), as the audit log names it; "?" when unknown. */
+static const char *question_code(Req *r, int64_t qid)
+{
+	Stmt q;
+	db_prepare(&q, r->db, "SELECT code FROM question WHERE id = ?1");
+	db_bind_int(&q, 1, qid);
+	const char *code = db_step(&q) ? arena_strdup(r->arena, db_col_text(&q, 0)) : "?";
+	db_finalize(&q);
+	return code;
 }
 
 /* One answer, saved as the person goes (static/review.js); answers JSON. */
@@ -1032,15 +1065,15 @@ void page_review_answer(Req *r)
 	}
 	if (res != ANSWER_SAVED) {
 		db_rollback(r->db);
-		json_object_set_new(o, "status", json_string("error"));
+		json_object_set_new(o, "status", json_string(res == ANSWER_CLOSED ? "closed" : "error"));
 		json_object_set_new(o, "message", json_string(msg));
-		json_reply(r, 400, o);
+		json_reply(r, res == ANSWER_CLOSED ? 409 : 400, o);
 		return;
 	}
 	if (cur.revision != seen)
 		audit_case(r, "review_answer", ci.id,
-		           arena_printf(r->arena, "tilsyn %lld: svar på spørgsmål %lld gemt (revision %lld)", (long long)rd.id,
-		                        (long long)qid, (long long)cur.revision));
+		           arena_printf(r->arena, "tilsyn %lld: svar på spørgsmål %s gemt (revision %lld)", (long long)rd.id,
+		                        question_code(r, qid), (long long)cur.revision));
 	if (db_commit(r->db) != SQLITE_OK) {
 		json_decref(o);
 		json_error(r, 500, _("Svaret kunne ikke gemmes. Prøv igen."));
@@ -1103,9 +1136,10 @@ void page_review_acute(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (review_set_acute(r->db, &rd, ci.id, on, req_form(r, "note"), &by, msg, sizeof msg) != 0) {
+	int rc = review_set_acute(r->db, &rd, ci.id, on, req_form(r, "note"), &by, msg, sizeof msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		show_case(r, &rd, &ci, NULL, 0, 400, "error", arena_strdup(r->arena, msg));
+		show_case(r, &rd, &ci, NULL, 0, rc == ROUND_CLOSED ? 409 : 400, "error", arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -1128,9 +1162,10 @@ void page_review_consent(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (review_set_consent(r->db, &rd, ci.id, req_form_checked(r, "consent"), &by, msg, sizeof msg) != 0) {
+	int rc = review_set_consent(r->db, &rd, ci.id, req_form_checked(r, "consent"), &by, msg, sizeof msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		show_case(r, &rd, &ci, NULL, 0, 400, "error", arena_strdup(r->arena, msg));
+		show_case(r, &rd, &ci, NULL, 0, rc == ROUND_CLOSED ? 409 : 400, "error", arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {

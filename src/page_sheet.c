@@ -238,5 +238,5 @@ void page_round_sheet_upload(Req *r)
 		conflict_page(r, &rd, res, confirmed);
 		return;
 	}
-	result_page(r, &rd, 400, res, NULL);
+	result_page(r, &rd, rc == SHEET_CLOSED ? 409 : 400, res, NULL);
 }

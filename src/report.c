@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const struct {
 	const char *code, *title;
@@ -482,6 +483,12 @@ int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advis
 		snprintf(rp->advisor, sizeof rp->advisor, "%s", advisor);
 	}
 	time_iso(rp->made_at, time(NULL));
+	Stmt fq;
+	db_prepare(&fq, db, "SELECT coalesce(finished_at, '') FROM round WHERE id = ?1");
+	db_bind_int(&fq, 1, r->id);
+	if (db_step(&fq))
+		snprintf(rp->finished_at, sizeof rp->finished_at, "%s", db_col_text(&fq, 0));
+	db_finalize(&fq);
 	rp->nq = results_round(db, r, &rp->q);
 	rp->suppressed = xcalloc((size_t)rp->nq + 1, sizeof(int));
 	rp->show_change = xcalloc((size_t)rp->nq + 1, sizeof(int));
@@ -595,6 +602,39 @@ void report_status_text(const Report *rp, char *out, size_t n)
 		snprintf(out, n, _("Endelig tekst, godkendt %s."), t->final_at);
 	else
 		snprintf(out, n, _("Endelig tekst, godkendt %s af %s."), t->final_at, t->final_by);
+}
+
+/*
+** Which state of the tilsyn the report shows, so a report kept from before a reopening can
+** be told apart: "Rapporten viser tilsynet, som det var afsluttet 1. juli 2025." or
+** "Rapporten viser status pr. 6. december 2026 kl. 18.12, fase Gennemgang. ...".
+*/
+void report_state_text(const Report *rp, char *out, size_t n)
+{
+	char day[40];
+	if (str_eq(rp->round.phase, "afsluttet")) {
+		if (*rp->finished_at) {
+			char date[11];
+			snprintf(date, sizeof date, "%.10s", rp->finished_at);
+			retention_date_text(date, day);
+			snprintf(out, n, _("Rapporten viser tilsynet, som det var afsluttet %s."), day);
+		} else {
+			snprintf(out, n, "%s", _("Rapporten viser tilsynet, som det var, da det blev afsluttet."));
+		}
+		return;
+	}
+	struct tm tm = {0}, local;
+	char date[11] = "", clock[8] = "";
+	if (strptime(rp->made_at, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		time_t t = timegm(&tm);
+		localtime_r(&t, &local);
+		strftime(date, sizeof date, "%Y-%m-%d", &local);
+		strftime(clock, sizeof clock, "%H.%M", &local);
+	}
+	retention_date_text(date, day);
+	snprintf(out, n,
+	         _("Rapporten viser status pr. %s kl. %s, fase %s. Tallene kan ændre sig, indtil tilsynet er afsluttet."),
+	         day, clock, phase_title(rp->round.phase));
 }
 
 int report_has_case_numbers(const Report *rp)

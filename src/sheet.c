@@ -1432,10 +1432,39 @@ static int sheet_conflicts(Reading *rd, ReadNamedFn read, const void *src, size_
 	return SHEET_CONFLICT;
 }
 
+static const char *question_code_of(const Reading *rd, int64_t question_id)
+{
+	for (int i = 0; i < rd->qs.n; i++)
+		if (rd->qs.q[i].id == question_id)
+			return rd->qs.q[i].code;
+	return "?";
+}
+
+/* One audit entry per case of the sheet, naming the question codes whose answers it
+** changed (a sheet of 30 cases x 40 answers gives 30 entries, not 1200). */
+static int audit_sheet_case(Reading *rd, const User *by, int64_t case_id, const char *codes, long changed)
+{
+	char object[48];
+	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
+	Buf d;
+	buf_init(&d, 0);
+	buf_printf(&d, "tilsyn %lld: registreringsark indlæst, %ld svar ændret: %s", (long long)rd->round->id, changed,
+	           codes);
+	int rc = audit_log(rd->db, &(AuditEntry){.user_id = by->id > 0 ? by->id : 0, .login = by->login,
+	                                         .action = "answers_import_case", .department_id = rd->round->department_id,
+	                                         .object = object, .detail = buf_cstr(&d),
+	                                         .ip = by->id > 0 ? NULL : "kommandolinje"});
+	buf_free(&d);
+	return rc;
+}
+
 static int save_pending(Reading *rd, const User *by)
 {
 	AnswerState *state = xmalloc(sizeof *state);
 	int rc = SHEET_STORED;
+	Buf codes;
+	buf_init(&codes, 0);
+	long changed = 0;
 	for (size_t i = 0; i < rd->np && rc == SHEET_STORED; i++) {
 		Pending *p = &rd->p[i];
 		AnswerInput in = {.value = p->value, .material = p->material, .comment = p->comment, .seen_revision = -1};
@@ -1443,6 +1472,17 @@ static int save_pending(Reading *rd, const User *by)
 		int r = answer_save(rd->db, rd->round->id, p->case_id, p->question_id, &in, by, state, &msg);
 		if (r == ANSWER_SAVED) {
 			rd->res->saved++;
+			buf_printf(&codes, "%s%s", changed++ ? ", " : "", question_code_of(rd, p->question_id));
+			/* Pending answers come row by row, so a case's answers are together. */
+			if ((i + 1 == rd->np || rd->p[i + 1].case_id != p->case_id)) {
+				if (audit_sheet_case(rd, by, p->case_id, buf_cstr(&codes), changed) != 0) {
+					snprintf(rd->res->error, sizeof rd->res->error, "%s",
+					         _("Indlæsningen kunne ikke skrives i logbogen, så intet er gemt."));
+					rc = SHEET_FAILED;
+				}
+				buf_reset(&codes);
+				changed = 0;
+			}
 		} else {
 			/* Every cell was checked above, so this is the database failing (or a bug). */
 			char cell[16];
@@ -1452,6 +1492,7 @@ static int save_pending(Reading *rd, const User *by)
 		}
 	}
 	free(state);
+	buf_free(&codes);
 	return rc;
 }
 
@@ -1528,12 +1569,15 @@ static int read_path_named(const void *src, size_t n, const char *sheet, SheetIn
 ** transaction (the caller rolls back on anything but SHEET_STORED). Returns SHEET_STORED,
 ** SHEET_REFUSED (bad input: res->problems and/or res->error say what and where; nothing
 ** saved), SHEET_CONFLICT (cells would undo newer answers: res->problems names them; nothing
-** saved) or SHEET_FAILED (the database failed).
+** saved), SHEET_CLOSED (the round is finished; res->error says so) or SHEET_FAILED (the
+** database failed).
 */
 static int import(sqlite3 *db, const Round *r, ReadFn read, ReadNamedFn read_named, const void *src, size_t n,
                   const User *by, const SheetImportOptions *o, SheetResult *res)
 {
 	memset(res, 0, sizeof *res);
+	if (round_writable(db, r->id, res->error, sizeof res->error) != 0)
+		return SHEET_CLOSED;
 	Reading *rd = xcalloc(1, sizeof *rd);
 	rd->db = db;
 	rd->round = r;

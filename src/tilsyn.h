@@ -410,7 +410,7 @@ typedef struct AnswerState {
 	char by[201];
 	char at[32];
 } AnswerState;
-enum { ANSWER_SAVED = 0, ANSWER_CONFLICT = 1, ANSWER_INVALID = -1 };
+enum { ANSWER_SAVED = 0, ANSWER_CONFLICT = 1, ANSWER_INVALID = -1, ANSWER_CLOSED = -2 /* ROUND_CLOSED */ };
 const char *answer_value_title(const char *v);
 int answer_value_allowed(const char *scale, const char *choices_json, const char *value);
 int answer_check(const char *scale, const char *choices_json, const AnswerInput *in, const char **msg);
@@ -501,7 +501,7 @@ typedef struct SheetResult {
 	long not_counted;            /* of the saved answers: those that do not count (also beyond notes) */
 } SheetResult;
 void sheet_summary(const SheetResult *res, char *out, size_t n);
-enum { SHEET_STORED = 0, SHEET_REFUSED = 1, SHEET_FAILED = -1 };
+enum { SHEET_STORED = 0, SHEET_REFUSED = 1, SHEET_FAILED = -1, SHEET_CLOSED = -2 /* ROUND_CLOSED */ };
 int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases, char *err, size_t errlen);
 int sheet_write_buf(sqlite3 *db, const Round *r, Buf *out, long *cases, char *err, size_t errlen);
 int sheet_import_file(sqlite3 *db, const Round *r, const char *path, const User *by, SheetResult *res);
@@ -718,6 +718,7 @@ int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv);
 /* ---- audit_case.c: the audit log of one case (tilsyn audit case, the leader's page) ---- */
 typedef struct AuditCaseEntry {
 	char *at, *login, *name, *action, *detail, *ip; /* name: NULL for the command line */
+	int list;            /* a view of a whole list that included the case */
 } AuditCaseEntry;
 extern const char audit_case_list_note[];
 const char *audit_action_title(const char *action);
@@ -802,6 +803,18 @@ void phase_work_left_text(const PhaseWorkLeft *w, char *out, size_t n);
 ** and no reason: PHASE_REASON_NEEDED, left filled in and msg saying what is left. */
 int phase_change(sqlite3 *db, const Round *r, const char *to, const char *reason, const ReviewBy *by,
                  PhaseWorkLeft *left, char *msg, size_t n);
+/* A finished (afsluttet) round is closed to writes of its case data: every model function
+** that writes them calls round_writable first and passes ROUND_CLOSED on (web 409, CLI 2). */
+#define ROUND_CLOSED (-2)
+extern const char round_closed_text[];
+int round_writable(sqlite3 *db, int64_t round_id, char *msg, size_t n);
+int phase_auto(sqlite3 *db, int64_t round_id, const char *from_any, const char *to, int64_t user_id,
+               const char *login);
+typedef struct PhaseReopening {
+	char at[32], to[24], by[201];
+	char reason[PHASE_REASON_MAX * 4 + 1];
+} PhaseReopening;
+int phase_reopenings(sqlite3 *db, int64_t round_id, PhaseReopening *out, int max);
 
 /* ---- cmd_cycle.c: tilsyn workgroup, round plan, round phase ---- */
 int cmd_workgroup(sqlite3 *db, int argc, char **argv);
