@@ -89,8 +89,8 @@ static int round_question(sqlite3 *db, int64_t round_id, int64_t question_id, ch
 
 /*
 ** Saves one answer inside the caller's transaction. Returns ANSWER_SAVED, ANSWER_CONFLICT
-** (someone saved since revision `seen`; *current holds what they saved) or ANSWER_INVALID
-** with *msg saying why.
+** (someone saved since revision `seen`; *current holds what they saved), ANSWER_INVALID
+** with *msg saying why, or ANSWER_CLOSED when the round is finished (round_writable).
 */
 int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                 const User *by, AnswerState *current, const char **msg)
@@ -98,6 +98,10 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 	char scale[8];
 	char *choices = NULL;
 	memset(current, 0, sizeof *current);
+	if (round_writable(db, round_id, NULL, 0) != 0) {
+		*msg = _(round_closed_text);
+		return ANSWER_CLOSED;
+	}
 	if (!round_question(db, round_id, question_id, scale, &choices)) {
 		*msg = _("Spørgsmålet hører ikke til dette tilsyn.");
 		return ANSWER_INVALID;
@@ -189,14 +193,15 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 		db_finalize(&q);
 	}
 	if (rc == SQLITE_OK) {
-		db_prepare(&q, db,
-		           "UPDATE round SET review_started_at = ?2,"
-		           " phase = CASE WHEN phase IN ('planlaegning', 'udvaelgelse') THEN 'gennemgang' ELSE phase END"
-		           " WHERE id = ?1 AND review_started_at IS NULL");
+		db_prepare(&q, db, "UPDATE round SET review_started_at = ?2 WHERE id = ?1 AND review_started_at IS NULL");
 		db_bind_int(&q, 1, round_id);
 		db_bind_text(&q, 2, now);
 		rc = db_done(&q);
+		int first = rc == SQLITE_OK && db_changes(db) > 0;
 		db_finalize(&q);
+		/* The first answer starts the review: the phase moves on by itself, recorded. */
+		if (first)
+			rc = phase_auto(db, round_id, "planlaegning,udvaelgelse", "gennemgang", by->id > 0 ? by->id : 0, by->login);
 	}
 	if (rc != SQLITE_OK) {
 		*msg = _("Svaret kunne ikke gemmes i databasen.");
@@ -212,23 +217,11 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 }
 
 /*
-** The questions still to answer for a case: those relevant (no condition, or the
-** condition's question answered with one of its answers) without an answer. Text
-** questions are optional. Returns the count, or -1 on a database error.
+** The questions still to answer for a case before it can be marked færdig: those not
+** ikke relevant by their condition and without an answer that counts (relevance.c: a
+** question whose gate is unanswered is still to answer). Text questions are optional.
 */
 int answer_missing(sqlite3 *db, int64_t round_id, int64_t case_id)
 {
-	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT count(*) FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
-	           " LEFT JOIN answer a ON a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = q.id"
-	           " WHERE rc.round_id = ?1 AND q.scale <> 'text' AND (a.value IS NULL OR a.value = '')"
-	           " AND (q.cond_question IS NULL OR EXISTS (SELECT 1 FROM question c JOIN answer ca ON ca.question_id = c.id"
-	           "  AND ca.round_id = ?1 AND ca.case_id = ?2 WHERE c.catalogue_id = q.catalogue_id AND c.code = q.cond_question"
-	           "  AND ca.value IN (SELECT value FROM json_each(q.cond_answers))))");
-	db_bind_int(&q, 1, round_id);
-	db_bind_int(&q, 2, case_id);
-	int n = db_step(&q) ? (int)db_col_int(&q, 0) : -1;
-	db_finalize(&q);
-	return n;
+	return relevance_missing(db, round_id, case_id, 0, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define AUDIT_HASH_BYTES 32
@@ -48,8 +49,25 @@ static void audit_hash(unsigned char out[AUDIT_HASH_BYTES], const unsigned char 
 }
 
 /* Appends one entry. Runs inside the caller's transaction when there is one (so the entry
-** commits or rolls back with the change it describes), else in its own. */
+** commits or rolls back with the change it describes), else in its own. A CPR number in
+** the login or the object (a typed login name, a refused URL) is masked first: the log is
+** append-only, so what goes in stays. The detail is written by tilsyn from checked values
+** and is left as it is (a sampling seed in hex may hold ten digits in a row); a caller that
+** puts a foreign value in it (a file's name) masks that value itself. */
+static int audit_append(sqlite3 *db, const AuditEntry *e);
+
 int audit_log(sqlite3 *db, const AuditEntry *e)
+{
+	AuditEntry m = *e;
+	char *login = cpr_mask(e->login), *object = cpr_mask(e->object);
+	m.login = login, m.object = object;
+	int rc = audit_append(db, &m);
+	free(login);
+	free(object);
+	return rc;
+}
+
+static int audit_append(sqlite3 *db, const AuditEntry *e)
 {
 	int own = sqlite3_get_autocommit(db);
 	if (own && db_begin(db) != SQLITE_OK)

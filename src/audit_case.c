@@ -1,12 +1,16 @@
 /*
 ** The audit log of one case, as a citizen may ask for it: who looked at or changed the case,
-** when, and why. Entries about the case carry the object "case:ID" (review and calibration
-** pages, answers, assignment, acute concern, consent, reports that name the case, one entry
-** per case). Two more kinds name the case elsewhere and are found too: a sample replacement
-** ("sag ID erstattet af ID: reason" on the round) and access refused by the router (object
-** "METHOD /d/CODE/rounds/N/cases/ID..."). Views of whole lists (the case list, the sample,
-** the registration sheet) are logged once per list, not per case; the output says so.
-** Used by `tilsyn audit case` (cmd_audit_case) and the leader's page (page_audit.c).
+** when, and why. Entries about the case carry the object "case:ID": the review and
+** calibration pages, answers (naming the question codes), sheet imports on the web and the
+** command line (one entry per case), the draw, a redraw, a replacement, assignment,
+** acute concern, consent, reports that name the case and retention's deletion. Two older
+** kinds name the case elsewhere and are found too: a sample replacement logged only on
+** the round ("sag ID erstattet af ID: reason") and access refused by the router (object
+** "METHOD /d/CODE/rounds/N/cases/ID..."). Views of whole lists are logged once per list; the
+** log of a case also lists those that included it: the views of a round's sample (round
+** page, progress, calibration overview, `round cases`, the registration sheet) made while
+** the case was in that sample, the views of the department's case list made after an
+** import first listed it, and the imports of the case list that listed it. Used by `tilsyn audit case` and the leader's page (page_audit.c).
 */
 #include "tilsyn.h"
 
@@ -17,8 +21,14 @@
 #include <string.h>
 
 const char audit_case_list_note[] =
-	"Visninger af hele lister (sagslisten, stikprøven, gennemgangens fremdrift, registreringsark og "
-	"rapporter uden sagsnumre) logges én gang pr. liste og ikke for hver sag, så de er ikke med her.";
+	"Visninger af hele lister (stikprøven, gennemgangens fremdrift, registreringsark, sagslisten) logges én gang "
+	"pr. liste; her er de visninger af lister, som sagen var med på, markeret som listevisning. Rapporter uden "
+	"sagsnumre er ikke med.";
+
+/* The round-level list views (object "round:N") that show every case of the sample. */
+#define ROUND_LIST_ACTIONS "'round_view', 'review_progress_view', 'calibration_overview_view', 'round_cases', 'round_sheet'"
+/* The department-level views of the case list. */
+#define CASE_LIST_ACTIONS "'cases_view', 'cases_list'"
 
 static const struct {
 	const char *action, *title;
@@ -40,6 +50,19 @@ static const struct {
 	{"calibration_finish", "afsluttede sagens anden gennemgang"},
 	{"report_case", "lavede en rapport, der nævner sagen"},
 	{"sample_replace", "erstattede en sag i stikprøven"},
+	{"sample_drawn", "udtrak sagen til stikprøven"},
+	{"sample_removed", "tog sagen ud af stikprøven ved en ny udtrækning"},
+	{"sample_replacement", "udtrak sagen som erstatning i stikprøven"},
+	{"answers_import_case", "indlæste svar fra et registreringsark"},
+	{"retention_purge_case", "slettede sagens data efter opbevaringsreglen"},
+	{"round_view", "så stikprøven på tilsynets side (listevisning)"},
+	{"review_progress_view", "så gennemgangens fremdrift (listevisning)"},
+	{"calibration_overview_view", "så kalibreringens oversigt (listevisning)"},
+	{"round_cases", "udskrev stikprøven (listevisning)"},
+	{"round_sheet", "hentede registreringsarket (listevisning)"},
+	{"cases_view", "så afdelingens sagsliste (listevisning)"},
+	{"cases_list", "udskrev afdelingens sagsliste (listevisning)"},
+	{"cases_import", "indlæste afdelingens sagsliste med sagen (hele listen)"},
 	{"access_denied", "blev nægtet adgang til sagen"},
 	{"audit_case_view", "så logbogen for sagen"},
 };
@@ -82,13 +105,22 @@ int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditC
 	snprintf(paths[3], sizeof paths[3], "* /d/%s/rounds/*/calibration/%lld/*", d->code, (long long)case_id);
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT a.at, a.login, u.name, a.action, a.detail, a.ip FROM audit a"
+	           "SELECT a.at, a.login, u.name, a.action, a.detail, a.ip, a.object <> ?1 AND a.action IN ("
+	           ROUND_LIST_ACTIONS ", " CASE_LIST_ACTIONS ", 'cases_import') FROM audit a"
 	           " LEFT JOIN users u ON u.id = a.user_id"
 	           " WHERE a.id IN (SELECT id FROM audit WHERE object = ?1"
 	           "  UNION SELECT id FROM audit WHERE action = 'sample_replace' AND department_id = ?2"
 	           "   AND (detail LIKE ?3 OR detail LIKE ?4)"
 	           "  UNION SELECT id FROM audit WHERE action = 'access_denied'"
-	           "   AND (object GLOB ?5 OR object GLOB ?6 OR object GLOB ?7 OR object GLOB ?8))"
+	           "   AND (object GLOB ?5 OR object GLOB ?6 OR object GLOB ?7 OR object GLOB ?8)"
+	           "  UNION SELECT l.id FROM round_case rc JOIN audit l ON l.object = 'round:' || rc.round_id"
+	           "   WHERE rc.case_id = ?9 AND l.action IN (" ROUND_LIST_ACTIONS ") AND l.at >= rc.added_at"
+	           "  UNION SELECT l.id FROM cases c JOIN audit l ON l.department_id = c.department_id AND l.object = 'cases'"
+	           "   WHERE c.id = ?9 AND l.action IN (" CASE_LIST_ACTIONS ") AND l.at >= c.first_seen"
+	           /* the imports that listed the case: from the first to the last (logged a moment after) */
+	           "  UNION SELECT l.id FROM cases c JOIN audit l ON l.department_id = c.department_id AND l.object = 'cases'"
+	           "   WHERE c.id = ?9 AND l.action = 'cases_import' AND l.at >= c.first_seen"
+	           "   AND l.at <= strftime('%Y-%m-%dT%H:%M:%SZ', c.last_seen, '+60 seconds'))"
 	           " ORDER BY a.id");
 	db_bind_text(&q, 1, object);
 	db_bind_int(&q, 2, d->id);
@@ -96,6 +128,7 @@ int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditC
 	db_bind_text(&q, 4, replacing);
 	for (int i = 0; i < 4; i++)
 		db_bind_text(&q, 5 + i, paths[i]);
+	db_bind_int(&q, 9, case_id);
 	AuditCaseEntry *v = NULL;
 	int n = 0, cap = 0;
 	while (db_step(&q)) {
@@ -110,6 +143,7 @@ int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditC
 		e->action = dup_col(&q, 3);
 		e->detail = dup_col(&q, 4);
 		e->ip = dup_col(&q, 5);
+		e->list = (int)db_col_int(&q, 6);
 	}
 	db_finalize(&q);
 	*out = v;
@@ -166,9 +200,9 @@ int cmd_audit_case(sqlite3 *db, int argc, char **argv)
 	if (str_eq(format, "json")) {
 		json_t *all = json_array();
 		for (int i = 0; i < n; i++)
-			json_array_append_new(all, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "at", v[i].at, "login",
+			json_array_append_new(all, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:b}", "at", v[i].at, "login",
 			                                     v[i].login, "name", v[i].name, "action", audit_action_title(v[i].action),
-			                                     "detail", v[i].detail, "ip", v[i].ip));
+			                                     "detail", v[i].detail, "ip", v[i].ip, "list", v[i].list));
 		json_dumpf(all, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(all);

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -276,8 +277,10 @@ static void login_failure(sqlite3 *db, const char *login, int64_t now)
 int auth_login_delay_ms(sqlite3 *db, const char *login, int64_t now)
 {
 	Stmt q;
+	char *key = cpr_mask(login); /* as auth_login keeps it */
 	db_prepare(&q, db, "SELECT failures, last_failure FROM login_attempt WHERE login = ?1");
-	db_bind_text(&q, 1, login);
+	db_bind_text(&q, 1, key);
+	free(key);
 	int delay = 0;
 	if (db_step(&q) && now - db_col_int(&q, 1) <= LOGIN_LOCK_SECONDS) {
 		int64_t f = db_col_int(&q, 0);
@@ -295,18 +298,32 @@ int auth_login_delay_ms(sqlite3 *db, const char *login, int64_t now)
 ** LOGIN_LOCK_AFTER failures the login is locked for LOGIN_LOCK_SECONDS, also for the right
 ** password; *locked_for says how many seconds remain. Every outcome is audited.
 */
+static LoginResult login_check(sqlite3 *db, const char *login, const char *key, const char *password, int64_t now,
+                               const char *ip, User *out, int64_t *locked_for);
+
+/* The typed login name as login_attempt keeps it: a CPR number typed as a name is masked
+** (no user has one: user_add refuses it), so lockout still counts it and nothing stores it. */
 LoginResult auth_login(sqlite3 *db, const char *login, const char *password, int64_t now, const char *ip,
                        User *out, int64_t *locked_for)
+{
+	char *key = cpr_mask(login);
+	LoginResult res = login_check(db, login, key, password, now, ip, out, locked_for);
+	free(key);
+	return res;
+}
+
+static LoginResult login_check(sqlite3 *db, const char *login, const char *key, const char *password, int64_t now,
+                               const char *ip, User *out, int64_t *locked_for)
 {
 	*locked_for = 0;
 	Stmt q;
 	db_prepare(&q, db, "SELECT locked_until FROM login_attempt WHERE login = ?1");
-	db_bind_text(&q, 1, login);
+	db_bind_text(&q, 1, key);
 	int64_t locked_until = db_step(&q) ? db_col_int(&q, 0) : 0;
 	db_finalize(&q);
 	if (locked_until > now) {
 		*locked_for = locked_until - now;
-		audit_log(db, &(AuditEntry){.login = login, .action = "login_locked", .ip = ip,
+		audit_log(db, &(AuditEntry){.login = key, .action = "login_locked", .ip = ip,
 		                            .detail = "forsøg mens brugernavnet er låst"});
 		return LOGIN_LOCKED;
 	}
@@ -325,17 +342,17 @@ LoginResult auth_login(sqlite3 *db, const char *login, const char *password, int
 	int ok = auth_password_verify(found ? hash : dummy_hash, password) && found;
 	if (ok && user_by_login(db, login, out)) {
 		db_prepare(&q, db, "DELETE FROM login_attempt WHERE login = ?1");
-		db_bind_text(&q, 1, login);
+		db_bind_text(&q, 1, key);
 		db_done(&q);
 		db_finalize(&q);
 		audit_log(db, &(AuditEntry){.user_id = out->id, .login = out->login, .action = "login", .ip = ip});
 		return LOGIN_OK;
 	}
-	login_failure(db, login, now);
-	audit_log(db, &(AuditEntry){.login = login, .action = "login_failed", .ip = ip,
+	login_failure(db, key, now);
+	audit_log(db, &(AuditEntry){.login = key, .action = "login_failed", .ip = ip,
 	                            .detail = found ? "forkert adgangskode" : "ukendt eller deaktiveret bruger"});
 	db_prepare(&q, db, "SELECT locked_until FROM login_attempt WHERE login = ?1");
-	db_bind_text(&q, 1, login);
+	db_bind_text(&q, 1, key);
 	locked_until = db_step(&q) ? db_col_int(&q, 0) : 0;
 	db_finalize(&q);
 	if (locked_until > now) {

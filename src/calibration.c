@@ -131,6 +131,8 @@ static int insert_case(sqlite3 *db, const Round *r, int64_t case_id, const char 
 ** is not in the sample, has no first reviewer yet, or is chosen already. */
 int calibration_choose(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n)
 {
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	CalCase c;
 	if (!cal_case(db, r->id, case_id, &c))
 		return fail(msg, n, _("Sagen er ikke i tilsynets stikprøve."));
@@ -154,6 +156,8 @@ int calibration_choose_random(sqlite3 *db, const Round *r, int64_t k, const Revi
                               size_t n)
 {
 	*added = 0;
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	if (k < 1 || k > 1000)
 		return fail(msg, n, _("Angiv, hvor mange sager der skal gennemgås to gange (mindst 1)."));
 	Stmt q;
@@ -183,6 +187,8 @@ int calibration_choose_random(sqlite3 *db, const Round *r, int64_t k, const Revi
 /* Takes a case out of the calibration again; refused once the second review has answers. */
 int calibration_remove(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n)
 {
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	CalCase c;
 	if (!cal_case(db, r->id, case_id, &c) || !c.chosen)
 		return fail(msg, n, _("Sagen er ikke valgt til anden gennemgang."));
@@ -240,8 +246,7 @@ static int set_second(sqlite3 *db, const Round *r, int64_t case_id, int64_t revi
 		return -1;
 	char detail[320];
 	if (reviewer_id)
-		snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang ved %s (bruger %lld, %s)", (long long)r->id, name,
-		         (long long)reviewer_id, how);
+		snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang ved %s (%s)", (long long)r->id, name, how);
 	else
 		snprintf(detail, sizeof detail, "tilsyn %lld: ingen anden gennemgående (%s)", (long long)r->id, how);
 	return audit_case(db, r, case_id, by, "calibration_assign", detail);
@@ -255,6 +260,8 @@ static int set_second(sqlite3 *db, const Round *r, int64_t case_id, int64_t revi
 int calibration_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
                        size_t n)
 {
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	CalCase c;
 	char name[201] = "";
 	if (!cal_case(db, r->id, case_id, &c) || !c.chosen)
@@ -280,6 +287,8 @@ int calibration_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewer
                             int64_t *assigned, int64_t *left, char *msg, size_t n)
 {
 	*assigned = *left = 0;
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	if (nreviewers <= 0 || nreviewers > 200)
 		return fail(msg, n, _("Vælg mindst én person til de anden gennemgange."));
 	char (*names)[201] = xcalloc((size_t)nreviewers, sizeof *names);
@@ -346,12 +355,17 @@ int calibration_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewer
 ** answer_save validates (the question belongs to the round, the value fits its scale,
 ** "væsentlig betydning" only with nej / delvist, no CPR number). Only the case's second
 ** reviewer may save, and only until the second review is finished. *changed: whether
-** anything changed. Returns ANSWER_SAVED or ANSWER_INVALID with *msg saying why.
+** anything changed. Returns ANSWER_SAVED, ANSWER_INVALID with *msg saying why, or
+** ANSWER_CLOSED when the round is finished.
 */
 int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                             const User *by, int *changed, const char **msg)
 {
 	*changed = 0;
+	if (round_writable(db, round_id, NULL, 0) != 0) {
+		*msg = _(round_closed_text);
+		return ANSWER_CLOSED;
+	}
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT q.scale, q.choices FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
@@ -432,23 +446,11 @@ int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int6
 	return ANSWER_SAVED;
 }
 
-/* The questions of the second review still to answer: answer_missing's rule, on the
-** second reviewer's own answers. Returns -1 on a database error. */
+/* The questions of the second review still to answer: answer_missing's rule (relevance.c),
+** on the second reviewer's own answers. */
 int calibration_missing(sqlite3 *db, int64_t round_id, int64_t case_id)
 {
-	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT count(*) FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
-	           " LEFT JOIN calibration_answer a ON a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = q.id"
-	           " WHERE rc.round_id = ?1 AND q.scale <> 'text' AND (a.value IS NULL OR a.value = '')"
-	           " AND (q.cond_question IS NULL OR EXISTS (SELECT 1 FROM question c JOIN calibration_answer ca"
-	           "  ON ca.question_id = c.id AND ca.round_id = ?1 AND ca.case_id = ?2 WHERE c.catalogue_id = q.catalogue_id"
-	           "  AND c.code = q.cond_question AND ca.value IN (SELECT value FROM json_each(q.cond_answers))))");
-	db_bind_int(&q, 1, round_id);
-	db_bind_int(&q, 2, case_id);
-	int n = db_step(&q) ? (int)db_col_int(&q, 0) : -1;
-	db_finalize(&q);
-	return n;
+	return relevance_missing(db, round_id, case_id, 1, NULL, NULL);
 }
 
 /* Marks the second review finished (then its answers are fixed, and the second reviewer
@@ -456,6 +458,8 @@ int calibration_missing(sqlite3 *db, int64_t round_id, int64_t case_id)
 int calibration_finish(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg,
                        size_t n)
 {
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	CalCase c;
 	*missing = 0;
 	if (!cal_case(db, r->id, case_id, &c) || !c.chosen)
@@ -493,39 +497,29 @@ int calibration_finish(sqlite3 *db, const Round *r, int64_t case_id, const Revie
 typedef struct CalQuestion {
 	int64_t id, catalogue_id;
 	char *code, *text, *scale, *cond_code, *cond_answers;
-	int parent; /* index of the question its condition names, or -1 */
 } CalQuestion;
 
 typedef struct Given {
 	char *value, *comment;
 } Given;
 
-static int json_has(const char *array_json, const char *value)
+/* The answer that counts for question i, as results.c counts it (relevance.c): a question
+** ikke relevant by its condition is "ikke_relevant"; one whose condition's question is not
+** answered yet has no answer (""), so an unfinished review is not read as a disagreement.
+** *by_condition is set when the value comes from the condition. */
+static const char *effective(const Given *g, const int *states, int i, int *by_condition)
 {
-	json_t *a = json_loads(array_json, 0, NULL);
-	int found = 0;
-	for (size_t i = 0; i < json_array_size(a) && !found; i++)
-		found = str_eq(json_string_value(json_array_get(a, i)), value);
-	json_decref(a);
-	return found;
+	*by_condition = states[i] == RELEVANCE_NOT_RELEVANT;
+	if (states[i] == RELEVANCE_ASKED)
+		return g[i].value ? g[i].value : "";
+	return *by_condition ? "ikke_relevant" : "";
 }
 
-/* The answer that counts for question i, as results.c counts it: a question whose condition
-** is answered otherwise is "ikke_relevant"; one whose condition is not answered yet has no
-** answer (""), so an unfinished review is not read as a disagreement. *by_condition is set
-** when the value comes from the condition. */
-static const char *effective(const CalQuestion *qs, const Given *g, int i, int *by_condition)
+/* The values of a review for relevance_decide. */
+static void given_values(const Given *g, int nq, const char **values)
 {
-	*by_condition = 0;
-	if (!*qs[i].cond_code)
-		return g[i].value ? g[i].value : "";
-	int p = qs[i].parent;
-	if (p < 0 || !g[p].value || !*g[p].value)
-		return "";
-	if (json_has(qs[i].cond_answers, g[p].value))
-		return g[i].value ? g[i].value : "";
-	*by_condition = 1;
-	return "ikke_relevant";
+	for (int i = 0; i < nq; i++)
+		values[i] = g[i].value;
 }
 
 static void load_given(sqlite3 *db, const char *table_sql, int64_t round_id, int64_t case_id, const CalQuestion *qs,
@@ -591,13 +585,15 @@ int calibration_agreement(sqlite3 *db, const Round *r, Agreement **per_question,
 		qs[nq++] = (CalQuestion){.id = db_col_int(&q, 0), .catalogue_id = db_col_int(&q, 1),
 		                         .code = xstrdup(db_col_text(&q, 2)), .text = xstrdup(db_col_text(&q, 3)),
 		                         .scale = xstrdup(db_col_text(&q, 4)), .cond_code = xstrdup(db_col_text(&q, 5)),
-		                         .cond_answers = xstrdup(db_col_text(&q, 6)), .parent = -1};
+		                         .cond_answers = xstrdup(db_col_text(&q, 6))};
 	}
 	db_finalize(&q);
+	Relevance rel = {0};
 	for (int i = 0; i < nq; i++)
-		for (int j = 0; j < i && *qs[i].cond_code; j++)
-			if (qs[j].catalogue_id == qs[i].catalogue_id && str_eq(qs[j].code, qs[i].cond_code))
-				qs[i].parent = j;
+		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
+	relevance_resolve(&rel);
+	const char **values = xcalloc((size_t)(nq ? nq : 1), sizeof *values);
+	int *s1 = xcalloc((size_t)(nq ? nq : 1), sizeof *s1), *s2 = xcalloc((size_t)(nq ? nq : 1), sizeof *s2);
 
 	/* One row per question that agreement is measured on. */
 	int na = 0;
@@ -635,11 +631,15 @@ int calibration_agreement(sqlite3 *db, const Round *r, Agreement **per_question,
 		           "SELECT question_id, coalesce(value, ''), comment FROM calibration_answer WHERE round_id = ?1"
 		           " AND case_id = ?2",
 		           r->id, case_id, qs, nq, g2);
+		given_values(g1, nq, values);
+		relevance_decide(&rel, values, s1);
+		given_values(g2, nq, values);
+		relevance_decide(&rel, values, s2);
 		for (int i = 0; i < nq; i++) {
 			if (row[i] < 0)
 				continue;
 			int c1, c2;
-			const char *v1 = effective(qs, g1, i, &c1), *v2 = effective(qs, g2, i, &c2);
+			const char *v1 = effective(g1, s1, i, &c1), *v2 = effective(g2, s2, i, &c2);
 			int x = calibration_category(v1), y = calibration_category(v2);
 			if (x < 0 || y < 0)
 				continue; /* not answered by both */
@@ -664,6 +664,10 @@ int calibration_agreement(sqlite3 *db, const Round *r, Agreement **per_question,
 	db_finalize(&q);
 	free(g1);
 	free(g2);
+	free(values);
+	free(s1);
+	free(s2);
+	relevance_free(&rel);
 	for (int i = 0; i < na; i++)
 		finish_stats(&a[i]);
 	finish_stats(overall);

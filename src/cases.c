@@ -153,9 +153,25 @@ static int apply_map(Import *im, int ncells, const char *const *cells)
 	return 0;
 }
 
+/* A CPR number in a cell, spelled out or as a 9- or 10-digit number. */
+static int cpr_like(const char *cell)
+{
+	return cpr_find(cell) >= 0 || cpr_number_cell(cell);
+}
+
 static int read_header(Import *im, long line, int ncells, const char *const *cells)
 {
 	ImportResult *r = im->r;
+	/* Checked before the headers are kept anywhere (the preview page lists them). */
+	for (int c = 0; c < ncells; c++)
+		if (cpr_like(cells[c])) {
+			snprintf(r->error, sizeof r->error,
+			         _("Linje %ld, kolonne %d: overskriften ligner et CPR-nummer. CPR-numre må ikke indlæses; "
+			           "fjern det fra filen."),
+			         line, c + 1);
+			r->cpr_found = 1;
+			return -1;
+		}
 	r->ncolumns = ncells;
 	im->headers = xcalloc((size_t)ncells + 1, sizeof *im->headers);
 	for (int c = 0; c < ncells; c++)
@@ -271,6 +287,13 @@ static int on_row(void *ctx, long line, int ncells, const char *const *cells)
 			problem(im, line, column_name(im, c), "%s",
 			        _("Feltet ligner et CPR-nummer. CPR-numre må ikke indlæses; fjern dem fra filen."));
 			bad++;
+			r->cpr_found = 1;
+		} else if (cpr_number_cell(cells[c])) {
+			problem(im, line, column_name(im, c), "%s",
+			        _("Feltet er et tal, der ligner et CPR-nummer (et regneark fjerner nullet foran, når "
+			          "fødselsdagen er 1.-9.). CPR-numre må ikke indlæses; fjern dem fra filen."));
+			bad++;
+			r->cpr_found = 1;
 		}
 	}
 
@@ -288,7 +311,8 @@ static int on_row(void *ctx, long line, int ncells, const char *const *cells)
 	else if (adv_len > 200)
 		problem(im, line, r->header_of[F_ADVISOR], "%s", _("Rådgiverens navn er længere end 200 tegn.")), bad++;
 	const char *target = NULL;
-	if (!str_empty(v[F_TARGET])) {
+	/* The problems below quote the cell; one holding a CPR number was reported above. */
+	if (!str_empty(v[F_TARGET]) && !cpr_like(v[F_TARGET])) {
 		char t[32];
 		normalise_header(v[F_TARGET], t, sizeof t);
 		if (!strcmp(t, "barn") || !strcmp(t, "børn") || !strcmp(t, "unge"))
@@ -299,10 +323,10 @@ static int on_row(void *ctx, long line, int ncells, const char *const *cells)
 			problem(im, line, r->header_of[F_TARGET], _("Målgruppen skal være 'barn' eller 'voksen', ikke '%.40s'."),
 			        v[F_TARGET]), bad++;
 	}
-	if (!str_empty(v[F_OPENED]) && !date_parse(v[F_OPENED], opened))
+	if (!str_empty(v[F_OPENED]) && !date_parse(v[F_OPENED], opened) && !cpr_like(v[F_OPENED]))
 		problem(im, line, r->header_of[F_OPENED],
 		        _("'%.40s' er ikke en dato. Brug fx 11-03-2024, 11.03.2024 eller 2024-03-11."), v[F_OPENED]), bad++;
-	if (!str_empty(v[F_DECIDED]) && !date_parse(v[F_DECIDED], decided))
+	if (!str_empty(v[F_DECIDED]) && !date_parse(v[F_DECIDED], decided) && !cpr_like(v[F_DECIDED]))
 		problem(im, line, r->header_of[F_DECIDED],
 		        _("'%.40s' er ikke en dato. Brug fx 11-03-2024, 11.03.2024 eller 2024-03-11."), v[F_DECIDED]), bad++;
 
@@ -376,13 +400,15 @@ static int import_begin(sqlite3 *db, const Department *d, const char *name, cons
 		return -1;
 	}
 	Stmt q;
+	char *file_name = cpr_mask(name); /* a file's name is not ours: a CPR number in it is masked */
 	db_prepare(&q, db, "INSERT INTO case_import (department_id, at, login, file_name) VALUES (?1, ?2, ?3, ?4)");
 	db_bind_int(&q, 1, d->id);
 	db_bind_text(&q, 2, im->now);
 	db_bind_text(&q, 3, o->login);
-	db_bind_text(&q, 4, name);
+	db_bind_text(&q, 4, file_name);
 	int rc = db_done(&q);
 	db_finalize(&q);
+	free(file_name);
 	if (rc != SQLITE_OK) {
 		db_rollback(db);
 		snprintf(r->error, sizeof r->error, _("Importen kunne ikke registreres: %s"), db_errmsg(db));

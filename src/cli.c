@@ -23,8 +23,12 @@ int cli_fail(const char *fmt, ...)
 /* Who runs a command, for the audit log: the operating-system user. */
 const char *cli_login(void)
 {
-	const char *who = getenv("USER");
-	return who && *who ? who : "kommandolinje";
+	static char *masked; /* $USER is not ours: a CPR number in it is masked before it is stored */
+	if (!masked) {
+		const char *who = getenv("USER");
+		masked = cpr_mask(who && *who ? who : "kommandolinje");
+	}
+	return masked;
 }
 
 void cli_audit(sqlite3 *db, const char *action, int64_t department_id, const char *object, const char *detail)

@@ -269,6 +269,12 @@ int cmd_round_phase(sqlite3 *db, const Round *r, int argc, char **argv)
 	if (db_begin(db) != SQLITE_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	int rc = phase_change(db, r, to, reason, &by, &left, msg, sizeof msg);
+	if (rc == PHASE_REASON_NEEDED && str_eq(r->phase, "afsluttet")) {
+		db_rollback(db);
+		return cli_fail("round phase %lld %s: tilsynet er afsluttet; angiv --reason TEKST for at genåbne det "
+		                "(begrundelsen vises på tilsynets side).",
+		                (long long)r->id, to);
+	}
 	if (rc == PHASE_REASON_NEEDED) {
 		db_rollback(db);
 		char text[1024];

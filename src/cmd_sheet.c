@@ -2,6 +2,8 @@
 ** The command-line side of the offline registration sheet: `tilsyn round sheet ROUND -o
 ** FILE.xlsx` writes it, `tilsyn answers import ROUND FILE.xlsx` reads a filled one back.
 ** A refused sheet lists every problem with its cell on stderr and exits 2; nothing is saved.
+** So does a stale sheet, whose cells would undo answers saved after it was made, unless
+** --overwrite says to save the sheet's answers anyway.
 */
 #include "tilsyn.h"
 
@@ -48,19 +50,25 @@ int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv)
 	return 0;
 }
 
-static const char answers_usage[] = "brug: tilsyn answers import TILSYN FIL.xlsx [--user LOGIN]";
+static const char answers_usage[] = "brug: tilsyn answers import TILSYN FIL.xlsx [--user LOGIN] [--overwrite]";
 
 static int answers_import(sqlite3 *db, int argc, char **argv)
 {
-	static const struct option opts[] = {{"user", required_argument, NULL, 'u'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"user", required_argument, NULL, 'u'},
+	                                     {"overwrite", no_argument, NULL, 'w'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *login = NULL;
+	SheetImportOptions o = {0};
 	const char *args[2];
 	int nargs = 0, c;
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'u')
+		if (c == 'w')
+			o.overwrite = 1;
+		else if (c == 'u')
+			login = optarg;
+		else
 			return EXIT_BAD_INPUT;
-		login = optarg;
 	}
 	while (optind < argc) {
 		if (nargs == 2)
@@ -86,19 +94,28 @@ static int answers_import(sqlite3 *db, int argc, char **argv)
 		free(res);
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	}
-	rc = sheet_import_file(db, &r, file, &by, res);
+	rc = sheet_import_file_opt(db, &r, file, &by, &o, res);
 	if (rc == SHEET_STORED) {
-		char object[64], detail[160];
+		char object[64], detail[240], over[96] = "";
 		snprintf(object, sizeof object, "round:%lld", (long long)r.id);
-		snprintf(detail, sizeof detail, "registreringsark indlæst%s%s: %ld rækker, %ld svar gemt, %ld uændrede",
-		         login ? " som " : "", login ? by.login : "", res->rows, res->saved, res->unchanged);
+		if (res->overwritten)
+			snprintf(over, sizeof over, "; %ld nyere svar overskrevet (--overwrite)", res->overwritten);
+		snprintf(detail, sizeof detail, "registreringsark indlæst%s%s: %ld rækker, %ld svar gemt, %ld uændrede%s",
+		         login ? " som " : "", login ? by.login : "", res->rows, res->saved, res->unchanged, over);
 		cli_audit(db, "answers_import", r.department_id, object, detail);
 		if (db_commit(db) != SQLITE_OK) {
 			fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db));
 			free(res);
 			return 1;
 		}
-		printf("%s: %ld rækker læst; %ld svar gemt, %ld uændrede.\n", file, res->rows, res->saved, res->unchanged);
+		for (int i = 0; i < res->nnotes; i++)
+			printf("%s: %s: %s\n", file, res->notes[i].cell, res->notes[i].reason);
+		char summary[256];
+		sheet_summary(res, summary, sizeof summary);
+		printf("%s: %s\n", file, summary);
+		if (res->overwritten)
+			printf("%s: %ld %s overskrev svar, som arket ikke kendte (--overwrite).\n", file, res->overwritten,
+			       res->overwritten == 1 ? "celle" : "celler");
 		free(res);
 		return 0;
 	}
@@ -115,7 +132,11 @@ static int answers_import(sqlite3 *db, int argc, char **argv)
 	if (res->more_problems)
 		fprintf(stderr, "%s: ... og %ld fejl mere; kun de første %d er vist\n", file, res->more_problems,
 		        SHEET_MAX_PROBLEMS);
-	if (res->nproblems)
+	if (rc == SHEET_CONFLICT)
+		fprintf(stderr, "tilsyn: intet er gemt: %ld %s i arket ville overskrive svar, som arket ikke kendte. Hent et "
+		        "nyt ark (tilsyn round sheet), eller indlæs med --overwrite for at gemme arkets svar alligevel.\n",
+		        res->conflicts, res->conflicts == 1 ? "celle" : "celler");
+	else if (res->nproblems)
 		fprintf(stderr, "tilsyn: intet er gemt: arket har %ld fejl. Ret cellerne, og indlæs arket igen.\n",
 		        (long)res->nproblems + res->more_problems);
 	free(res);

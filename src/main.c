@@ -59,7 +59,7 @@ static const char usage_text[] =
 	"  workgroup remove LOGIN --department KODE\n"
 	"  workgroup list --department KODE [--format json|text]\n"
 	"                                afdelingens arbejdsgruppe og advarsler mod anbefalingen\n"
-	"  answers import TILSYN FIL.xlsx [--user LOGIN]\n"
+	"  answers import TILSYN FIL.xlsx [--user LOGIN] [--overwrite]\n"
 	"                                indlæs et udfyldt registreringsark (alt eller intet)\n"
 	"  catalogue list [--format json|text]\n"
 	"  catalogue export KODE [--version N] -o FIL.xlsx\n"
@@ -574,7 +574,10 @@ static const struct {
 	 "sager, der ikke er færdiggennemgået, når det går forbi gennemgang; individuel tilbagemelding eller\n"
 	 "et personalemøde, der ikke er holdt, når det går forbi tilbagemelding), kræves --reason; ellers\n"
 	 "afsluttes med status 2 og en besked om, hvad der mangler. Begrundelsen logges. Uden FASE vises\n"
-	 "fasen og fasehistorikken.\n"},
+	 "fasen og fasehistorikken.\n"
+	 "Et afsluttet tilsyn er lukket: stikprøve, fordeling, svar, registreringsark, kalibrering og\n"
+	 "markeringer kan ikke ændres (status 2). Det genåbnes med et faseskift tilbage, som kræver --reason.\n"
+	 "Faseskift, som tilsyn selv laver (udtrækning, første svar), står i historikken som »automatisk«.\n"},
 	{"report", cmd_report,
 	 "Brug:\n"
 	 "  tilsyn report TILSYN --audience ledelse|medarbejdere|raadgiver:NAVN --format html|pdf|xlsx -o FIL\n"
@@ -663,7 +666,7 @@ static const struct {
 	 "\"members\": [{\"login\", \"name\", \"function\", \"role\", \"counts\"}], \"warnings\": [tekst]}.\n"},
 	{"answers", cmd_answers,
 	 "Brug:\n"
-	 "  tilsyn answers import TILSYN FIL.xlsx [--user LOGIN]\n"
+	 "  tilsyn answers import TILSYN FIL.xlsx [--user LOGIN] [--overwrite]\n"
 	 "\n"
 	 "Indlæser et udfyldt registreringsark (fra tilsyn round sheet eller tilsynets side). Første ark skal\n"
 	 "have Sagsnummer i A1 og spørgsmålenes koder i række 1 (B1, C1, ...), og én række pr. udtrukket sag.\n"
@@ -674,7 +677,13 @@ static const struct {
 	 "Indlæsningen er alt eller intet: er en celle forkert (et ugyldigt svar, en ukendt spørgsmålskode,\n"
 	 "en sag uden for stikprøven, en sag to gange, et CPR-nummer), gemmes intet, og hver fejl vises med\n"
 	 "sin celle, fx D7. Hver ændring gemmes i svarets historik. --user angiver, hvilken bruger svarene\n"
-	 "gemmes som; ellers gemmes de som kommandolinjen.\n"},
+	 "gemmes som; ellers gemmes de som kommandolinjen.\n"
+	 "\n"
+	 "Et gammelt ark overskriver ikke nyere arbejde: arket husker (i det skjulte ark tilsyn), hvilke svar\n"
+	 "der var gemt, da det blev lavet. Er et svar ændret siden, og siger arket noget andet, afvises hele\n"
+	 "arket (exit 2), og hver sådan celle vises med det nyere svar, hvem der gemte det og hvornår. Et ark\n"
+	 "uden den oplysning (fx lavet i hånden) må udfylde tomme svar, men ikke ændre et gemt svar. Celler,\n"
+	 "der siger det samme som det gemte, er aldrig et problem. --overwrite gemmer arkets svar alligevel.\n"},
 };
 
 int main(int argc, char **argv)

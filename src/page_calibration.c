@@ -362,7 +362,7 @@ void page_calibration_choose(Req *r)
 		rc = calibration_choose_random(r->db, &rd, count, &by, &added, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		overview(r, &rd, 400, arena_strdup(r->arena, msg));
+		overview(r, &rd, rc == ROUND_CLOSED ? 409 : 400, arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -400,9 +400,10 @@ void page_calibration_assign(Req *r)
 			http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 			return;
 		}
-		if (calibration_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg) != 0) {
+		int rc = calibration_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg);
+		if (rc != 0) {
 			db_rollback(r->db);
-			overview(r, &rd, 400, arena_strdup(r->arena, msg));
+			overview(r, &rd, rc == ROUND_CLOSED ? 409 : 400, arena_strdup(r->arena, msg));
 			return;
 		}
 		if (db_commit(r->db) != SQLITE_OK) {
@@ -423,9 +424,10 @@ void page_calibration_assign(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (calibration_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg) != 0) {
+	int rc = calibration_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		overview(r, &rd, 400, arena_strdup(r->arena, msg));
+		overview(r, &rd, rc == ROUND_CLOSED ? 409 : 400, arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -500,8 +502,38 @@ typedef struct CalQ {
 	const char *catalogue, *section, *code, *text, *guidance, *reference, *scale, *choices, *cond_code, *cond_answers;
 	const char *value, *comment, *first_value, *first_comment; /* second and first review */
 	int material, first_material;
+	int state, first_state;  /* RELEVANCE_* of the second and the first review (relevance.c) */
+	const char *why;         /* why the second review's answer does not count, or "" */
 	const char *error;
 } CalQ;
+
+/* Whether each question counts in the second and in the first review: relevance.c's rule. */
+static void cal_relevance(Req *r, CalQ *qs, int n)
+{
+	Relevance rel = {0};
+	const char **v = xcalloc((size_t)(n ? n : 1), sizeof *v);
+	int *st = xcalloc((size_t)(n ? n : 1), sizeof *st);
+	for (int i = 0; i < n; i++)
+		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
+	relevance_resolve(&rel);
+	for (int i = 0; i < n; i++)
+		v[i] = qs[i].first_value;
+	relevance_decide(&rel, v, st);
+	for (int i = 0; i < n; i++)
+		qs[i].first_state = st[i];
+	for (int i = 0; i < n; i++)
+		v[i] = qs[i].value;
+	relevance_decide(&rel, v, st);
+	for (int i = 0; i < n; i++) {
+		char why[256];
+		qs[i].state = st[i];
+		relevance_reason(&rel, v, st, i, why, sizeof why);
+		qs[i].why = arena_strdup(r->arena, why);
+	}
+	free(st);
+	free(v);
+	relevance_free(&rel);
+}
 
 static CalQ *cal_questions(Req *r, const Round *rd, int64_t case_id, int *count)
 {
@@ -551,6 +583,7 @@ static CalQ *cal_questions(Req *r, const Round *rd, int64_t case_id, int *count)
 		x->first_comment = arena_strdup(a, db_col_text(&q, 18));
 	}
 	db_finalize(&q);
+	cal_relevance(r, qs, n);
 	*count = n;
 	return qs;
 }
@@ -579,12 +612,18 @@ static void condition_hint(Buf *b, const CalQ *x)
 		         answer_value_title(json_string_value(json_array_get(a, k))));
 	json_decref(a);
 	html_lit(b, ".</p>\n");
+	if (x->state == RELEVANCE_NOT_RELEVANT)
+		html_fmt(b, "<p class=\"hint\">Tæller som ikke relevant, fordi %T.</p>\n", x->why);
+	else if (x->state == RELEVANCE_UNKNOWN)
+		html_fmt(b, "<p class=\"hint\">Tæller som ubesvaret, fordi %T.</p>\n", x->why);
 }
 
 static void question_form(Req *r, const CalQ *x)
 {
 	Buf *b = &r->out;
-	html_fmt(b, "<fieldset class=\"question\" id=\"q-%I\">\n<legend><span class=\"qcode\">%T</span> %T</legend>\n", x->id,
+	html_fmt(b, "<fieldset class=\"question\" id=\"q-%I\" data-relevance=\"%A\">\n<legend><span class=\"qcode\">%T</span> %T"
+	            "</legend>\n", x->id,
+	         x->state == RELEVANCE_NOT_RELEVANT ? "not_relevant" : x->state == RELEVANCE_UNKNOWN ? "unknown" : "asked",
 	         x->code, x->text);
 	if (*x->guidance || *x->reference) {
 		html_fmt(b, "<details class=\"guide\"><summary>Vejledning<span class=\"sr\"> til %T</span></summary>\n", x->code);
@@ -632,6 +671,17 @@ static void question_form(Req *r, const CalQ *x)
 	html_fmt(b, "<label for=\"c-%I\">Kommentar<span class=\"sr\"> til %T</span></label>\n<textarea id=\"c-%I\" "
 	            "name=\"c-%I\" rows=\"2\" maxlength=\"5000\">\n%T</textarea>\n</fieldset>\n",
 	         x->id, x->code, x->id, x->id, x->comment);
+}
+
+/* An answer in words, as it counts: one that its condition makes ikke relevant says so. */
+static const char *cal_words(Req *r, int state, const char *value, int material, const char *comment)
+{
+	if (state == RELEVANCE_NOT_RELEVANT)
+		return _("ikke relevant (betingelsen er ikke opfyldt)");
+	if (state == RELEVANCE_UNKNOWN && *value)
+		return arena_printf(r->arena, "%s (%s)", answer_words(r, value, material, comment),
+		                    _("tæller ikke endnu: betingelsen er ikke besvaret"));
+	return answer_words(r, value, material, comment);
 }
 
 static void case_page(Req *r, const Round *rd, const CalInfo *ci, CalQ *qs, int nq, int status, const char *kind,
@@ -713,15 +763,20 @@ static void case_page(Req *r, const Round *rd, const CalInfo *ci, CalQ *qs, int 
 		         *ci->second_name ? ci->second_name : _("ingen endnu"));
 		for (int i = 0; i < nq; i++) {
 			const CalQ *x = &qs[i];
-			int differ = show_first && *x->value && *x->first_value && !str_eq(x->value, x->first_value);
+			/* What counts (relevance.c), as calibration_agreement compares them. */
+			const char *second = x->state == RELEVANCE_NOT_RELEVANT ? "ikke_relevant" : x->state ? "" : x->value;
+			const char *first = x->first_state == RELEVANCE_NOT_RELEVANT ? "ikke_relevant"
+			                    : x->first_state                          ? ""
+			                                                              : x->first_value;
+			int differ = show_first && *second && *first && !str_eq(second, first);
 			if (differ)
 				html_fmt(b, "<tr class=\"differ\"><th scope=\"row\">%T</th><td>%T <strong>(uenige)</strong></td>", x->code,
 				         x->text);
 			else
 				html_fmt(b, "<tr><th scope=\"row\">%T</th><td>%T</td>", x->code, x->text);
 			if (show_first)
-				html_fmt(b, "<td>%T</td>", answer_words(r, x->first_value, x->first_material, x->first_comment));
-			html_fmt(b, "<td>%T</td></tr>\n", answer_words(r, x->value, x->material, x->comment));
+				html_fmt(b, "<td>%T</td>", cal_words(r, x->first_state, x->first_value, x->first_material, x->first_comment));
+			html_fmt(b, "<td>%T</td></tr>\n", cal_words(r, x->state, x->value, x->material, x->comment));
 		}
 		html_lit(b, "</tbody>\n</table></div>\n");
 	}
@@ -777,7 +832,9 @@ void page_calibration_case_post(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	int saved = 0, errors = 0;
+	int saved = 0, errors = 0, closed = 0;
+	Buf codes; /* the question codes of the answers saved, for the audit log */
+	buf_init(&codes, 0);
 	for (int i = 0; i < nq; i++) {
 		CalQ *x = &qs[i];
 		if (!req_form(r, arena_printf(r->arena, "p-%lld", (long long)x->id)))
@@ -789,32 +846,39 @@ void page_calibration_case_post(Req *r)
 		AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = -1};
 		const char *msg = NULL;
 		int changed = 0;
-		if (calibration_answer_save(r->db, rd.id, ci.id, x->id, &in, r->user, &changed, &msg) != ANSWER_SAVED) {
+		int res = calibration_answer_save(r->db, rd.id, ci.id, x->id, &in, r->user, &changed, &msg);
+		if (res != ANSWER_SAVED) {
 			errors++;
+			closed += res == ANSWER_CLOSED;
 			x->error = msg;
 		}
+		if (changed)
+			buf_printf(&codes, "%s%s", saved ? ", " : "", x->code);
 		saved += changed;
 		x->value = value;
 		x->material = material;
 		x->comment = comment;
 	}
 	if (errors) {
+		buf_free(&codes);
 		db_rollback(r->db);
 		CalInfo fresh;
 		cal_load(r, &rd, ci.id, &fresh);
-		case_page(r, &rd, &fresh, qs, nq, 400, "error",
-		          arena_printf(r->arena, _("%d svar kunne ikke gemmes, så intet er gemt. Ret det, der står ved "
-		                                   "spørgsmålene, og gem igen."),
-		                       errors));
+		case_page(r, &rd, &fresh, qs, nq, closed ? 409 : 400, "error",
+		          closed ? _(round_closed_text)
+		                 : arena_printf(r->arena, _("%d svar kunne ikke gemmes, så intet er gemt. Ret det, der står ved "
+		                                            "spørgsmålene, og gem igen."),
+		                                errors));
 		return;
 	}
 	if (saved)
 		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calibration_save",
 		                               .department_id = r->dept->id,
 		                               .object = arena_printf(r->arena, "case:%lld", (long long)ci.id),
-		                               .detail = arena_printf(r->arena, "tilsyn %lld: %d svar i anden gennemgang gemt",
-		                                                      (long long)rd.id, saved),
+		                               .detail = arena_printf(r->arena, "tilsyn %lld: %d svar i anden gennemgang gemt: %s",
+		                                                      (long long)rd.id, saved, buf_cstr(&codes)),
 		                               .ip = r->ip});
+	buf_free(&codes);
 	if (db_commit(r->db) != SQLITE_OK) {
 		http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
 		return;

@@ -7,6 +7,7 @@
 #include "http.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 
@@ -320,7 +321,12 @@ static void preview_page(Req *r, int status, const char *token, const char *file
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/cases\">Sagsliste</a> › Indlæs</p>\n"
 	            "<h1>Forhåndsvisning: %T</h1>\n",
 	         d->code, d->name, d->code, file_name);
-	if (outcome == IMPORT_FAILED) {
+	if (!token && outcome != IMPORT_FAILED) {
+		page_message(r, "error", arena_printf(r->arena,
+		             _("%ld af %ld rækker har fejl (se listen nedenfor). Filen indeholder CPR-numre, så den er ikke "
+		               "gemt, heller ikke midlertidigt: fjern CPR-numrene fra filen og indlæs den igen."),
+		             res->rejected, res->rows_read));
+	} else if (outcome == IMPORT_FAILED) {
 		page_message(r, "error", res->missing_column ? arena_printf(r->arena, _("%s Vælg kolonnen under Kolonner "
 		                                                                        "herunder, og opdatér forhåndsvisningen."),
 		                                                            res->error)
@@ -346,23 +352,26 @@ static void preview_page(Req *r, int status, const char *token, const char *file
 	if (outcome != IMPORT_FAILED)
 		list_change(r, res, add);
 
-	page_form_begin(r, arena_printf(r->arena, "/d/%s/cases/import/confirm", d->code));
-	html_fmt(b, "<input type=\"hidden\" name=\"token\" value=\"%A\">\n", token);
-	mode_choice(r, add);
-	html_lit(b, "<h2>Kolonner</h2>\n<p>Ret valget, hvis en kolonne er genkendt forkert eller ikke er fundet, og tryk "
-	            "<em>Opdatér forhåndsvisning</em>.</p>\n<table class=\"compact\">\n<thead><tr><th scope=\"col\">Felt i tilsyn</th>"
-	            "<th scope=\"col\">Kolonne i filen</th></tr></thead>\n<tbody>\n");
-	for (int f = 0; f < F_COUNT; f++) {
-		html_fmt(b, "<tr><td><label for=\"map-%T\">%T%T</label></td><td><select id=\"map-%T\" name=\"map_%T\">",
-		         case_field_names[f], case_field_titles[f], f <= F_ADVISOR ? _(" (skal udfyldes)") : "",
-		         case_field_names[f], case_field_names[f]);
-		html_option(b, "", _("(ingen)"), res->column_of[f] < 0);
-		for (int c = 0; c < res->ncolumns && c < IMPORT_MAX_HEADERS; c++)
-			if (*res->headers[c])
-				html_option(b, res->headers[c], res->headers[c], res->column_of[f] == c);
-		html_lit(b, "</select></td></tr>\n");
+	/* Without a token the file was refused and not kept: nothing to choose or confirm. */
+	if (token) {
+		page_form_begin(r, arena_printf(r->arena, "/d/%s/cases/import/confirm", d->code));
+		html_fmt(b, "<input type=\"hidden\" name=\"token\" value=\"%A\">\n", token);
+		mode_choice(r, add);
+		html_lit(b, "<h2>Kolonner</h2>\n<p>Ret valget, hvis en kolonne er genkendt forkert eller ikke er fundet, og tryk "
+		            "<em>Opdatér forhåndsvisning</em>.</p>\n<table class=\"compact\">\n<thead><tr><th scope=\"col\">Felt i tilsyn</th>"
+		            "<th scope=\"col\">Kolonne i filen</th></tr></thead>\n<tbody>\n");
+		for (int f = 0; f < F_COUNT; f++) {
+			html_fmt(b, "<tr><td><label for=\"map-%T\">%T%T</label></td><td><select id=\"map-%T\" name=\"map_%T\">",
+			         case_field_names[f], case_field_titles[f], f <= F_ADVISOR ? _(" (skal udfyldes)") : "",
+			         case_field_names[f], case_field_names[f]);
+			html_option(b, "", _("(ingen)"), res->column_of[f] < 0);
+			for (int c = 0; c < res->ncolumns && c < IMPORT_MAX_HEADERS; c++)
+				if (*res->headers[c])
+					html_option(b, res->headers[c], res->headers[c], res->column_of[f] == c);
+			html_lit(b, "</select></td></tr>\n");
+		}
+		html_lit(b, "</tbody>\n</table>\n");
 	}
-	html_lit(b, "</tbody>\n</table>\n");
 
 	if (res->npreview) {
 		html_lit(b, "<h2>De første gyldige rækker</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
@@ -389,6 +398,12 @@ static void preview_page(Req *r, int status, const char *token, const char *file
 		if (res->rejected > res->nproblems)
 			html_fmt(b, "<p>Kun de første %d fejl er vist.</p>\n", IMPORT_MAX_PROBLEMS);
 	}
+	if (!token) {
+		html_fmt(b, "<p><a href=\"/d/%U/cases/import\">Vælg en anden fil</a></p>\n", d->code);
+		page_end(r);
+		r->status = status;
+		return;
+	}
 	html_lit(b, "<div class=\"actions\">\n");
 	if (res->rejected && outcome != IMPORT_FAILED)
 		html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"skip_invalid\" value=\"1\"> Gem de gyldige rækker "
@@ -399,6 +414,13 @@ static void preview_page(Req *r, int status, const char *token, const char *file
 	html_fmt(b, "</div>\n</form>\n<p><a href=\"/d/%U/cases/import\">Vælg en anden fil</a></p>\n", d->code);
 	page_end(r);
 	r->status = status;
+}
+
+/* An upload that cannot go on to a confirmation, and so is not kept: it holds a CPR number,
+** or it could not be read as a case list for another reason than a column to choose. */
+static int upload_refused(const ImportResult *res, int outcome)
+{
+	return res->cpr_found || (outcome == IMPORT_FAILED && !res->missing_column);
 }
 
 static int run_import(Req *r, const void *data, size_t n, const char *name, int dry_run, int skip, ImportResult *res)
@@ -415,10 +437,21 @@ void page_cases_preview(Req *r)
 		upload_form(r, 400, _("Vælg en fil at indlæse."));
 		return;
 	}
-	const char *name = *file->filename ? file->filename : "sagsliste";
+	char *masked = cpr_mask(*file->filename ? file->filename : "sagsliste"); /* the name is not ours */
+	const char *name = arena_strdup(r->arena, masked);
+	free(masked);
+	forget_old_uploads(r);
+	/* The file is read before it is kept: one refused outright (a CPR number anywhere, or not
+	** a case list at all) never reaches the database; only a missing column (chosen by hand
+	** on the preview) or rows with other problems (skipped on request) wait for the user. */
+	ImportResult *res = arena_alloc(r->arena, sizeof *res);
+	int outcome = run_import(r, file->value, file->len, name, 1, 0, res);
+	if (upload_refused(res, outcome)) {
+		preview_page(r, 400, NULL, name, res, outcome);
+		return;
+	}
 	char token[TOKEN_HEX];
 	auth_random_token(token);
-	forget_old_uploads(r);
 	Stmt q;
 	db_prepare(&q, r->db,
 	           "INSERT INTO upload (token, department_id, user_id, created, file_name, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -434,9 +467,16 @@ void page_cases_preview(Req *r)
 		http_error(r, 503, _("Filen kunne ikke gemmes midlertidigt. Prøv igen om lidt."));
 		return;
 	}
-	ImportResult *res = arena_alloc(r->arena, sizeof *res);
-	int outcome = run_import(r, file->value, file->len, name, 1, 0, res);
 	preview_page(r, outcome == IMPORT_FAILED ? 400 : 200, token, name, res, outcome);
+}
+
+static void forget_upload(Req *r, const char *token)
+{
+	Stmt q;
+	db_prepare(&q, r->db, "DELETE FROM upload WHERE token = ?1");
+	db_bind_text(&q, 1, token);
+	db_done(&q);
+	db_finalize(&q);
 }
 
 void page_cases_confirm(Req *r)
@@ -464,15 +504,15 @@ void page_cases_confirm(Req *r)
 	ImportResult *res = arena_alloc(r->arena, sizeof *res);
 	int confirm = str_eq(req_form(r, "action"), "confirm");
 	int outcome = run_import(r, data, n, name, !confirm, req_form_checked(r, "skip_invalid"), res);
-	if (!confirm || outcome != IMPORT_STORED) {
-		preview_page(r, outcome == IMPORT_FAILED || (confirm && outcome == IMPORT_REFUSED) ? 400 : 200, token, name,
-		             res, outcome);
+	int refused = upload_refused(res, outcome);
+	if (refused || !confirm || outcome != IMPORT_STORED) {
+		if (refused) /* not kept a moment longer (a preview never keeps such a file) */
+			forget_upload(r, token);
+		preview_page(r, outcome == IMPORT_FAILED || (confirm && outcome == IMPORT_REFUSED) ? 400 : 200,
+		             refused ? NULL : token, name, res, outcome);
 		return;
 	}
-	db_prepare(&q, r->db, "DELETE FROM upload WHERE token = ?1");
-	db_bind_text(&q, 1, token);
-	db_done(&q);
-	db_finalize(&q);
+	forget_upload(r, token);
 	http_redirect(r, arena_printf(r->arena, "/d/%s/cases?imported=1&new=%ld&updated=%ld&dropped=%ld", r->dept->code,
 	                              res->inserted, res->updated, res->dropped));
 }

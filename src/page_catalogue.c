@@ -258,7 +258,9 @@ void page_catalogue_import(Req *r)
 	}
 	Cat c;
 	cat_by_id(r, imp->id, &c);
-	audit_catalogue(r, &c, "catalogue_import", arena_printf(r->arena, "kladde indlæst fra %s", file->filename));
+	char *file_name = cpr_mask(file->filename); /* a file's name is not ours: a CPR number in it is masked */
+	audit_catalogue(r, &c, "catalogue_import", arena_printf(r->arena, "kladde indlæst fra %s", file_name));
+	free(file_name);
 	if (db_commit(r->db) != SQLITE_OK) {
 		http_error(r, 500, _("Kataloget kunne ikke gemmes. Prøv igen."));
 		return;

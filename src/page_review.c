@@ -290,25 +290,25 @@ static Question *questions_load(Req *r, const Round *rd, int64_t case_id, int *c
 	return qs;
 }
 
-static int json_has(const char *array_json, const char *value)
+/* Whether each question is asked, going by the answers the page shows: relevance.c's rule
+** (the one static/review.js repeats in the browser). */
+static void questions_relevance(const Question *qs, int nq, int *states)
 {
-	json_t *a = json_loads(array_json, 0, NULL);
-	int found = 0;
-	for (size_t i = 0; i < json_array_size(a) && !found; i++)
-		found = str_eq(json_string_value(json_array_get(a, i)), value);
-	json_decref(a);
-	return found;
+	Relevance rel = {0};
+	const char **values = xcalloc((size_t)(nq ? nq : 1), sizeof *values);
+	for (int i = 0; i < nq; i++) {
+		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
+		values[i] = qs[i].show_value;
+	}
+	relevance_resolve(&rel);
+	relevance_decide(&rel, values, states);
+	free(values);
+	relevance_free(&rel);
 }
 
-/* Whether a question is asked, going by the answers the page shows: the rule of
-** answer_missing (the question its condition names has one of the condition's answers). */
-static int relevant(const Question *qs, int i)
+static const char *relevance_attr(int state)
 {
-	if (!*qs[i].cond_code)
-		return 1;
-	if (qs[i].parent < 0)
-		return 0;
-	return *qs[qs[i].parent].show_value && json_has(qs[i].cond_answers, qs[qs[i].parent].show_value);
+	return state == RELEVANCE_NOT_RELEVANT ? "not_relevant" : state == RELEVANCE_UNKNOWN ? "unknown" : "asked";
 }
 
 /* An answer in words: "nej, væsentlig betydning; kommentar: »...«". */
@@ -534,9 +534,10 @@ void page_review_assign(Req *r)
 			http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 			return;
 		}
-		if (review_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg) != 0) {
+		int rc = review_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg);
+		if (rc != 0) {
 			db_rollback(r->db);
-			progress_page(r, &rd, 400, msg);
+			progress_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
 			return;
 		}
 		if (db_commit(r->db) != SQLITE_OK) {
@@ -557,9 +558,10 @@ void page_review_assign(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (review_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg) != 0) {
+	int rc = review_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		progress_page(r, &rd, 400, msg);
+		progress_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -598,14 +600,16 @@ static void conflict_box(Req *r, const Question *x)
 	         answer_text(r, t->value, t->material, t->comment), r->path, x->id);
 }
 
-static void question_html(Req *r, const Question *qs, int i)
+static void question_html(Req *r, const Question *qs, const int *states, int i)
 {
 	Buf *b = &r->out;
 	const Question *x = &qs[i];
 	html_fmt(b, "<fieldset class=\"question\" id=\"q-%I\" data-question=\"%I\" data-scale=\"%A\"", x->id, x->id, x->scale);
 	if (x->parent >= 0)
 		html_fmt(b, " data-cond=\"%I\" data-cond-answers=\"%A\"", qs[x->parent].id, x->cond_answers);
-	if (!relevant(qs, i))
+	/* Shown only when asked: ikke relevant, or waiting for the answer it depends on. */
+	html_fmt(b, " data-relevance=\"%A\"", relevance_attr(states[i]));
+	if (states[i] != RELEVANCE_ASKED)
 		html_lit(b, " hidden");
 	html_fmt(b, ">\n<legend><span class=\"qcode\">%T</span> %T</legend>\n", x->code, x->text);
 	if (*x->guidance || *x->reference) {
@@ -819,6 +823,8 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 		            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n",
 		         action, action, r->session->csrf);
 		int64_t catalogue = 0, section = 0;
+		int *states = arena_alloc(r->arena, (size_t)nq * sizeof *states);
+		questions_relevance(qs, nq, states);
 		for (int i = 0; i < nq; i++) {
 			if (qs[i].catalogue_id != catalogue) {
 				if (catalogue)
@@ -832,11 +838,12 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 				html_fmt(b, "<h3>%T</h3>\n", qs[i].section);
 				section = qs[i].section_id;
 			}
-			question_html(r, qs, i);
+			question_html(r, qs, states, i);
 		}
 		html_lit(b, "</section>\n<div class=\"actions savebar\"><button type=\"submit\">Gem svar</button>\n"
 		            "<p class=\"hint\" id=\"save-hint\">Svarene gemmes, når du trykker »Gem svar«. Spørgsmål, der afhænger af "
-		            "et andet svar, vises, når det svar er gemt.</p></div>\n</form>\n");
+		            "et andet svar, vises, når det svar er gemt, og tæller som ubesvarede, indtil det er besvaret.</p></div>\n"
+		            "</form>\n");
 	}
 	flags_html(r, rd, ci, answered, relevant_count);
 	if (in_workgroup(r))
@@ -873,7 +880,9 @@ void page_review_case(Req *r)
 	CaseInfo ci;
 	if (!case_access(r, &rd, &ci, 0))
 		return;
-	show_case(r, &rd, &ci, NULL, 0, 200, NULL, NULL);
+	/* A finished round is shown, but says it is closed (saving would be refused with 409). */
+	int closed = round_writable(r->db, rd.id, NULL, 0) != 0;
+	show_case(r, &rd, &ci, NULL, 0, 200, closed ? "warn" : NULL, closed ? _(round_closed_text) : NULL);
 	audit_case(r, "review_view", ci.id, arena_printf(r->arena, "tilsyn %lld: gennemgangen af sagen vist", (long long)rd.id));
 }
 
@@ -892,7 +901,9 @@ void page_review_case_post(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	int saved = 0, conflicts = 0, errors = 0;
+	int saved = 0, conflicts = 0, errors = 0, closed = 0;
+	Buf codes; /* the question codes of the answers saved, for the audit log */
+	buf_init(&codes, 0);
 	for (int i = 0; i < nq; i++) {
 		Question *x = &qs[i];
 		const char *seen_fp = req_form(r, arena_printf(r->arena, "s-%lld", (long long)x->id));
@@ -924,7 +935,13 @@ void page_review_case_post(Req *r)
 		const char *msg = NULL;
 		int res = answer_save(r->db, rd.id, ci.id, x->id, &in, r->user, cur, &msg);
 		if (res == ANSWER_SAVED) {
-			saved += cur->revision != x->revision;
+			if (cur->revision != x->revision) {
+				buf_printf(&codes, "%s%s", saved ? ", " : "", x->code);
+				saved++;
+			}
+		} else if (res == ANSWER_CLOSED) {
+			closed++;
+			x->error = msg;
 		} else if (res == ANSWER_CONFLICT) {
 			conflicts++;
 			x->conflict = 1;
@@ -936,8 +953,18 @@ void page_review_case_post(Req *r)
 			x->error = msg;
 		}
 	}
+	if (closed) { /* the round is finished: nothing of the form is saved */
+		buf_free(&codes);
+		db_rollback(r->db);
+		CaseInfo fresh;
+		case_load(r, &rd, ci.id, &fresh);
+		show_case(r, &rd, &fresh, NULL, 0, 409, "error", _(round_closed_text));
+		return;
+	}
 	if (saved)
-		audit_case(r, "review_save", ci.id, arena_printf(r->arena, "tilsyn %lld: %d svar gemt", (long long)rd.id, saved));
+		audit_case(r, "review_save", ci.id,
+		           arena_printf(r->arena, "tilsyn %lld: %d svar gemt: %s", (long long)rd.id, saved, buf_cstr(&codes)));
+	buf_free(&codes);
 	if (db_commit(r->db) != SQLITE_OK) {
 		http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
 		return;
@@ -970,6 +997,17 @@ static json_t *answer_json(Req *r, const char *value, int material, const char *
 	json_object_set_new(o, "comment", json_string(comment));
 	json_object_set_new(o, "text", json_string(answer_text(r, value, material, comment)));
 	return o;
+}
+
+/* The code of a question (F1, B3, ...), as the audit log names it; "?" when unknown. */
+static const char *question_code(Req *r, int64_t qid)
+{
+	Stmt q;
+	db_prepare(&q, r->db, "SELECT code FROM question WHERE id = ?1");
+	db_bind_int(&q, 1, qid);
+	const char *code = db_step(&q) ? arena_strdup(r->arena, db_col_text(&q, 0)) : "?";
+	db_finalize(&q);
+	return code;
 }
 
 /* One answer, saved as the person goes (static/review.js); answers JSON. */
@@ -1027,15 +1065,15 @@ void page_review_answer(Req *r)
 	}
 	if (res != ANSWER_SAVED) {
 		db_rollback(r->db);
-		json_object_set_new(o, "status", json_string("error"));
+		json_object_set_new(o, "status", json_string(res == ANSWER_CLOSED ? "closed" : "error"));
 		json_object_set_new(o, "message", json_string(msg));
-		json_reply(r, 400, o);
+		json_reply(r, res == ANSWER_CLOSED ? 409 : 400, o);
 		return;
 	}
 	if (cur.revision != seen)
 		audit_case(r, "review_answer", ci.id,
-		           arena_printf(r->arena, "tilsyn %lld: svar på spørgsmål %lld gemt (revision %lld)", (long long)rd.id,
-		                        (long long)qid, (long long)cur.revision));
+		           arena_printf(r->arena, "tilsyn %lld: svar på spørgsmål %s gemt (revision %lld)", (long long)rd.id,
+		                        question_code(r, qid), (long long)cur.revision));
 	if (db_commit(r->db) != SQLITE_OK) {
 		json_decref(o);
 		json_error(r, 500, _("Svaret kunne ikke gemmes. Prøv igen."));
@@ -1098,9 +1136,10 @@ void page_review_acute(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (review_set_acute(r->db, &rd, ci.id, on, req_form(r, "note"), &by, msg, sizeof msg) != 0) {
+	int rc = review_set_acute(r->db, &rd, ci.id, on, req_form(r, "note"), &by, msg, sizeof msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		show_case(r, &rd, &ci, NULL, 0, 400, "error", arena_strdup(r->arena, msg));
+		show_case(r, &rd, &ci, NULL, 0, rc == ROUND_CLOSED ? 409 : 400, "error", arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -1123,9 +1162,10 @@ void page_review_consent(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (review_set_consent(r->db, &rd, ci.id, req_form_checked(r, "consent"), &by, msg, sizeof msg) != 0) {
+	int rc = review_set_consent(r->db, &rd, ci.id, req_form_checked(r, "consent"), &by, msg, sizeof msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		show_case(r, &rd, &ci, NULL, 0, 400, "error", arena_strdup(r->arena, msg));
+		show_case(r, &rd, &ci, NULL, 0, rc == ROUND_CLOSED ? 409 : 400, "error", arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {

@@ -318,6 +318,38 @@ static const char *typed(Req *r, const char *name, const char *stored)
 	return cpr_find(v) >= 0 ? "" : v;
 }
 
+/* The reopenings of a finished round, newest first, and what they mean for the reports
+** made before: those show the round as it was when it was finished. */
+static void reopenings(Req *r, const Round *rd)
+{
+	Buf *b = &r->out;
+	PhaseReopening *re = arena_alloc(r->arena, 10 * sizeof *re);
+	int n = phase_reopenings(r->db, rd->id, re, 10);
+	for (int i = 0; i < n; i++) {
+		char day[40], date[11];
+		snprintf(date, sizeof date, "%.10s", re[i].at);
+		retention_date_text(date, day);
+		html_fmt(b, "<p class=\"reopened\">Genåbnet %T af %T: %T</p>\n", day, re[i].by, re[i].reason);
+	}
+	if (n) {
+		char day[40], date[11];
+		snprintf(date, sizeof date, "%.10s", re[0].at);
+		retention_date_text(date, day);
+		/* The reports made before, from the audit log (report.c logs each one): by the order of
+		** the entries, not their times, which a report and the reopening may share to the second. */
+		Stmt q;
+		db_prepare(&q, r->db,
+		           "SELECT count(*) FROM audit WHERE action = 'report' AND object = ?1 AND id < coalesce((SELECT max(id)"
+		           " FROM audit WHERE action = 'round_phase' AND object = ?1 AND detail LIKE 'afsluttet →%'), 0)");
+		db_bind_text(&q, 1, arena_printf(r->arena, "round:%lld", (long long)rd->id));
+		int64_t before = db_step(&q) ? db_col_int(&q, 0) : 0;
+		db_finalize(&q);
+		html_fmt(b, "<p class=\"hint\">Rapporter, der er lavet før genåbningen %T (%I i alt), viser tilsynet, som det var, "
+		            "før det blev genåbnet. Lav en ny rapport for at se det, som det er nu.</p>\n",
+		         day, before);
+	}
+}
+
 /*
 ** The phase: the cycle with the current phase marked, what is left before the next one, a
 ** form to move (forward or back; a reason is asked for when work is left) and the history.
@@ -343,6 +375,11 @@ static void phase_section(Req *r, const Round *rd, int form)
 		phase_work_left_text(&left, text, sizeof text);
 		html_fmt(b, "<p>Før fasen %T: %T</p>\n", phase_title(next), text);
 	}
+	if (str_eq(rd->phase, "afsluttet"))
+		html_fmt(b, "<p class=\"closed\">%T</p>\n",
+		         _("Tilsynet er afsluttet: stikprøve, fordeling, svar, kalibrering og markeringer kan ikke længere "
+		           "ændres. Skal der ændres noget, så genåbn det med et faseskift tilbage og en begrundelse."));
+	reopenings(r, rd);
 
 	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/phase", r->dept->code, (long long)rd->id));
 	const char *to = form == FORM_PHASE ? req_form(r, "to") : NULL;
@@ -358,8 +395,8 @@ static void phase_section(Req *r, const Round *rd, int form)
 	            "<textarea id=\"phase-reason\" name=\"reason\" rows=\"3\" maxlength=\"%d\" "
 	            "aria-describedby=\"phase-reason-hint\">%T</textarea>\n"
 	            "<p class=\"hint\" id=\"phase-reason-hint\">Skal udfyldes, når tilsynet går videre med arbejde tilbage "
-	            "(sager der ikke er færdiggennemgået, tilbagemelding der ikke er givet). Begrundelsen gemmes i "
-	            "fasehistorikken.</p>\n<button type=\"submit\">Skift fase</button>\n</div>\n</form>\n",
+	            "(sager der ikke er færdiggennemgået, tilbagemelding der ikke er givet), og når et afsluttet tilsyn "
+	            "genåbnes. Begrundelsen gemmes i fasehistorikken.</p>\n<button type=\"submit\">Skift fase</button>\n</div>\n</form>\n",
 	         PHASE_REASON_MAX, reason);
 
 	Stmt q;
@@ -383,7 +420,7 @@ static void phase_section(Req *r, const Round *rd, int form)
 	if (n)
 		html_lit(b, "</tbody>\n</table>\n");
 	html_lit(b, "<p class=\"hint\">Fasen skifter også af sig selv: til Udvælgelse, når stikprøven trækkes, og til "
-	            "Gennemgang ved det første svar.</p>\n");
+	            "Gennemgang ved det første svar. Disse skift står i historikken med begrundelsen »automatisk«.</p>\n");
 }
 
 static void plan_textarea(Buf *b, const char *id, const char *name, const char *label, const char *value)
@@ -628,7 +665,8 @@ void page_round_sample(Req *r)
 	else
 		req.size = count;
 	sample_filters(r, &req.filters);
-	if (*rd.sampled_at && str_empty(req_form(r, "reason"))) {
+	/* (A finished round is refused by sample_draw below, with 409, before any reason is asked.) */
+	if (*rd.sampled_at && str_empty(req_form(r, "reason")) && round_writable(r->db, rd.id, NULL, 0) == 0) {
 		round_page(r, &rd, 400, _("Skriv en begrundelse for at trække stikprøven om."));
 		return;
 	}
@@ -638,9 +676,10 @@ void page_round_sample(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (sample_draw(r->db, &rd, &req, r->user->login, &drawn, &msg) != 0) {
+	int rc = sample_draw(r->db, &rd, &req, r->user->login, &drawn, &msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		round_page(r, &rd, 400, msg);
+		round_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -666,9 +705,10 @@ void page_round_replace(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (sample_replace(r->db, &rd, case_id, req_form(r, "reason"), r->user->login, &replacement, &msg) != 0) {
+	int rc = sample_replace(r->db, &rd, case_id, req_form(r, "reason"), r->user->login, &replacement, &msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		round_page(r, &rd, 400, msg);
+		round_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {

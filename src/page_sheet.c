@@ -1,8 +1,12 @@
 /*
 ** The offline registration sheet on the web, for the working group: download a round's
 ** sheet (xlsx) and upload a filled one. A refused upload shows every problem with its cell
-** and the form again; an accepted one returns to the round page with the counts. The
-** sheet itself is made and read by sheet.c.
+** and the form again; an accepted one returns to the round page with the counts. A stale
+** sheet, whose cells would undo answers saved after it was made, is refused with those cells
+** listed (409) and a second form: the same file again with the box "Gem alligevel arkets
+** svar" ticked saves it, provided the conflicts are still exactly those shown (their
+** fingerprint travels in the form). The upload is never kept in the database. The sheet
+** itself is made and read by sheet.c.
 */
 #include "http.h"
 
@@ -72,7 +76,8 @@ void page_sheet_section(Req *r, const Round *rd)
 	Buf *b = &r->out;
 	html_fmt(b, "<h2>Registreringsark</h2>\n<p>Til gennemgang uden for tilsyn: ét regneark med en række pr. udtrukket sag "
 	            "og en kolonne pr. spørgsmål. Svarene, der allerede er gemt, står i arket. Når det er udfyldt, indlæses det "
-	            "her; er der fejl, gemmes intet, og hver fejl vises med sin celle.</p>\n"
+	            "her; er der fejl, gemmes intet, og hver fejl vises med sin celle. Er et svar ændret i tilsyn, efter arket blev "
+	            "hentet, og siger arket noget andet, gemmes intet, før du har set det nyere svar.</p>\n"
 	            "<p><a class=\"button secondary\" href=\"/d/%U/rounds/%I/sheet.xlsx\" download>Hent registreringsark (xlsx)</a></p>\n",
 	         r->dept->code, rd->id);
 	page_sheet_form(r, rd);
@@ -112,6 +117,75 @@ static void result_page(Req *r, const Round *rd, int status, const SheetResult *
 	r->status = status;
 }
 
+/* A stale sheet: the cells that would undo newer answers, and the form to save it anyway. */
+static void conflict_page(Req *r, const Round *rd, const SheetResult *res, int changed)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	page_begin(r, _("Indlæs registreringsark"));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
+	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Registreringsark</p>\n<h1>Indlæs registreringsark</h1>\n",
+	         d->code, d->name, d->code, d->code, rd->id, rd->title);
+	if (changed)
+		page_message(r, "error", _("Listen er ikke længere den, du så: der er gemt nye svar, eller arket er et andet. "
+		                           "Intet er gemt; se listen igen."));
+	page_message(r, "error",
+	             arena_printf(r->arena, _("Intet er gemt: %ld %s i arket ville overskrive svar, som arket ikke kendte, "
+	                                      "da det blev lavet."), res->conflicts, res->conflicts == 1 ? "celle" : "celler"));
+	html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Nyere svar\"><table class=\"compact\">\n"
+	            "<caption>Celler, hvor tilsyn har et nyere svar end arket</caption>\n<thead><tr><th scope=\"col\">Celle</th>"
+	            "<th scope=\"col\">Nyere svar</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < res->nproblems; i++)
+		html_fmt(b, "<tr><td><code>%T</code></td><td>%T</td></tr>\n", res->problems[i].cell, res->problems[i].reason);
+	html_lit(b, "</tbody>\n</table></div>\n");
+	if (res->more_problems)
+		html_fmt(b, "<p>… og %I celler mere; kun de første %d er vist.</p>\n", (int64_t)res->more_problems,
+		         SHEET_MAX_PROBLEMS);
+	html_fmt(b, "<h2>Hvad nu?</h2>\n<p>Hent et nyt registreringsark med de nyeste svar, og skriv ændringerne ind i det: "
+	            "<a href=\"/d/%U/rounds/%I/sheet.xlsx\" download>Hent registreringsark (xlsx)</a>.</p>\n"
+	            "<p>Er arkets svar de rigtige, kan du gemme dem i stedet for de nyere svar ovenfor. Vælg det samme ark igen; "
+	            "det gemmes kun, hvis listen stadig er den samme.</p>\n"
+	            "<form method=\"post\" action=\"/d/%U/rounds/%I/sheet\" enctype=\"multipart/form-data\" class=\"stack\">\n"
+	            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
+	            "<input type=\"hidden\" name=\"conflicts\" value=\"%A\">\n"
+	            "<label for=\"sheet-again\">Det samme registreringsark (xlsx)</label>\n"
+	            "<input id=\"sheet-again\" name=\"file\" type=\"file\" required accept=\".xlsx\">\n"
+	            "<label><input type=\"checkbox\" name=\"overwrite\" value=\"1\" required> Gem arkets svar i stedet for de "
+	            "nyere svar i listen</label>\n"
+	            "<button type=\"submit\">Gem alligevel arkets svar</button>\n</form>\n",
+	         d->code, rd->id, d->code, rd->id, r->session->csrf, res->conflict_key);
+	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I\">Tilbage til tilsynet uden at gemme</a></p>\n", d->code, rd->id);
+	page_end(r);
+	r->status = 409;
+}
+
+/* A stored sheet with answers that do not count (relevance.c): each named by its cell. */
+static void stored_page(Req *r, const Round *rd, const SheetResult *res)
+{
+	Buf *b = &r->out;
+	Department *d = r->dept;
+	char summary[256];
+	sheet_summary(res, summary, sizeof summary);
+	page_begin(r, _("Registreringsarket er indlæst"));
+	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
+	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Registreringsark</p>\n<h1>Registreringsarket er indlæst</h1>\n",
+	         d->code, d->name, d->code, d->code, rd->id, rd->title);
+	page_message(r, "ok", summary);
+	html_lit(b, "<p>Disse svar er gemt, men tæller ikke med, fordi spørgsmålets betingelse ikke er opfyldt:</p>\n"
+	            "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Svar der ikke tæller\"><table "
+	            "class=\"compact\" id=\"not-counted\">\n<caption>Svar der ikke tæller</caption>\n<thead><tr><th "
+	            "scope=\"col\">Celle</th><th scope=\"col\">Hvorfor</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < res->nnotes; i++)
+		html_fmt(b, "<tr><td><code>%T</code></td><td>%T</td></tr>\n", res->notes[i].cell, res->notes[i].reason);
+	html_lit(b, "</tbody>\n</table></div>\n");
+	if (res->not_counted > res->nnotes)
+		html_fmt(b, "<p>… og %I mere; kun de første %d er vist.</p>\n", (int64_t)(res->not_counted - res->nnotes),
+		         SHEET_MAX_PROBLEMS);
+	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I\">Tilbage til tilsynet</a></p>\n", d->code, rd->id);
+	page_end(r);
+	r->status = 200;
+}
+
 void page_round_sheet_upload(Req *r)
 {
 	Round rd;
@@ -128,12 +202,26 @@ void page_round_sheet_upload(Req *r)
 		return;
 	}
 	int rc = sheet_import_mem(r->db, &rd, file->value, file->len, r->user, res);
+	/* The confirmation: the same conflicts as shown, and the box ticked. */
+	const char *shown = req_form(r, "conflicts");
+	int confirmed = req_form_checked(r, "overwrite") && shown && *shown;
+	if (rc == SHEET_CONFLICT && confirmed && str_eq(shown, res->conflict_key)) {
+		SheetImportOptions o = {.overwrite = 1};
+		rc = sheet_import_mem_opt(r->db, &rd, file->value, file->len, r->user, &o, res);
+	}
 	if (rc == SHEET_STORED) {
 		audit(r, &rd, "answers_import",
-		      arena_printf(r->arena, "registreringsark indlæst: %ld rækker, %ld svar gemt, %ld uændrede", res->rows,
-		                   res->saved, res->unchanged));
+		      arena_printf(r->arena, "registreringsark indlæst: %ld rækker, %ld svar gemt, %ld uændrede%s", res->rows,
+		                   res->saved, res->unchanged,
+		                   res->overwritten ? arena_printf(r->arena, "; %ld nyere svar overskrevet efter bekræftelse",
+		                                                   res->overwritten)
+		                                    : ""));
 		if (db_commit(r->db) != SQLITE_OK) {
 			http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
+			return;
+		}
+		if (res->not_counted) {
+			stored_page(r, &rd, res);
 			return;
 		}
 		http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?sheet=1&saved=%ld&unchanged=%ld", r->dept->code,
@@ -146,5 +234,9 @@ void page_round_sheet_upload(Req *r)
 		                     "administratoren."));
 		return;
 	}
-	result_page(r, &rd, 400, res, NULL);
+	if (rc == SHEET_CONFLICT) {
+		conflict_page(r, &rd, res, confirmed);
+		return;
+	}
+	result_page(r, &rd, rc == SHEET_CLOSED ? 409 : 400, res, NULL);
 }

@@ -3,8 +3,11 @@
 ** opfølgning and afsluttet. A round may move to any phase, forward or back; moving on with
 ** work left (cases not reviewed, feedback not given) asks for a reason, which is kept in
 ** round_phase_change and the audit log. Nothing is ever blocked beyond asking why: the
-** recommendations are general and the department decides. sample.c and answer.c still
-** move a round on by themselves when the sample is drawn and the first answer is saved.
+** recommendations are general and the department decides. sample.c and answer.c
+** move a round on by themselves when the sample is drawn and the first answer is saved
+** (phase_auto), recorded like a manual move with the reason "automatisk". A finished
+** (afsluttet) round is closed: round_writable() is the one check every model function that
+** writes case data calls first, and reopening it is a move back that needs a reason.
 */
 #include "tilsyn.h"
 
@@ -229,6 +232,14 @@ int phase_change(sqlite3 *db, const Round *r, const char *to, const char *reason
 	char *reason = xstrdup(reason_in ? reason_in : "");
 	char *why = str_trim(reason);
 	char left_text[1024];
+	/* Reopening a finished tilsyn changes what its reports showed: say why, always. */
+	if (str_eq(r->phase, "afsluttet") && !*why) {
+		snprintf(msg, n, _("Tilsynet er afsluttet. Skriv en begrundelse for at genåbne det i fasen %s; begrundelsen "
+		                   "vises på tilsynets side."),
+		         phase_title(to));
+		free(reason);
+		return PHASE_REASON_NEEDED;
+	}
 	if (phase_work_left(db, r, to, left)) {
 		phase_work_left_text(left, left_text, sizeof left_text);
 		if (!*why) {
@@ -290,4 +301,115 @@ int phase_change(sqlite3 *db, const Round *r, const char *to, const char *reason
 	free(detail);
 	free(reason);
 	return PHASE_MOVED;
+}
+
+const char round_closed_text[] =
+	"Tilsynet er afsluttet. Genåbn det med et faseskift tilbage, hvis der skal ændres noget.";
+
+/*
+** Whether the case data of a round (sample, assignment, answers, færdig, acute concern,
+** consent, calibration, sheet imports) may be written: 0 when it may, ROUND_CLOSED with
+** round_closed_text in msg when the round is afsluttet (or gone). The phase is read from the
+** database, inside the caller's transaction, so a round finished a moment ago is closed.
+** Every model function that writes case data calls this first; pages answer 409 and the
+** command line exits 2 on ROUND_CLOSED.
+*/
+int round_writable(sqlite3 *db, int64_t round_id, char *msg, size_t n)
+{
+	Stmt q;
+	db_prepare(&q, db, "SELECT phase FROM round WHERE id = ?1");
+	db_bind_int(&q, 1, round_id);
+	int closed = !db_step(&q) || str_eq(db_col_text(&q, 0), "afsluttet");
+	db_finalize(&q);
+	if (!closed)
+		return 0;
+	if (msg && n)
+		snprintf(msg, n, "%s", _(round_closed_text));
+	return ROUND_CLOSED;
+}
+
+/*
+** A move the program makes by itself (the sample drawn, the first answer saved): the round
+** goes from a phase in `from_any` (a comma-separated list of codes) to `to`, recorded in
+** round_phase_change and the audit log like a manual move, with the reason "automatisk".
+** Nothing happens when the round is in another phase. Inside the caller's transaction;
+** user_id 0 and login name the command line. Returns SQLITE_OK or the failing code.
+*/
+int phase_auto(sqlite3 *db, int64_t round_id, const char *from_any, const char *to, int64_t user_id,
+               const char *login)
+{
+	Stmt q;
+	db_prepare(&q, db, "SELECT phase, department_id FROM round WHERE id = ?1");
+	db_bind_int(&q, 1, round_id);
+	char from[24] = "";
+	int64_t department_id = 0;
+	if (db_step(&q)) {
+		snprintf(from, sizeof from, "%s", db_col_text(&q, 0));
+		department_id = db_col_int(&q, 1);
+	}
+	db_finalize(&q);
+	size_t len = strlen(from);
+	const char *hit = len ? strstr(from_any, from) : NULL;
+	if (!hit || (hit > from_any && hit[-1] != ',') || (hit[len] && hit[len] != ','))
+		return SQLITE_OK;
+	char now[32], by_name[201] = "kommandolinjen";
+	time_iso(now, time(NULL));
+	User u;
+	if (user_id && user_by_id(db, user_id, &u))
+		snprintf(by_name, sizeof by_name, "%s", u.name);
+	else if (login && user_by_login(db, login, &u))
+		snprintf(by_name, sizeof by_name, "%s", u.name);
+	db_prepare(&q, db,
+	           "INSERT INTO round_phase_change (round_id, from_phase, to_phase, reason, at, by_id, by_name)"
+	           " VALUES (?1, ?2, ?3, 'automatisk', ?4, ?5, ?6)");
+	db_bind_int(&q, 1, round_id);
+	db_bind_text(&q, 2, from);
+	db_bind_text(&q, 3, to);
+	db_bind_text(&q, 4, now);
+	if (user_id)
+		db_bind_int(&q, 5, user_id);
+	else
+		db_bind_null(&q, 5);
+	db_bind_text(&q, 6, by_name);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc == SQLITE_OK) {
+		db_prepare(&q, db, "UPDATE round SET phase = ?2 WHERE id = ?1");
+		db_bind_int(&q, 1, round_id);
+		db_bind_text(&q, 2, to);
+		rc = db_done(&q);
+		db_finalize(&q);
+	}
+	if (rc != SQLITE_OK)
+		return rc;
+	char object[64], detail[160];
+	snprintf(object, sizeof object, "round:%lld", (long long)round_id);
+	snprintf(detail, sizeof detail, "%s → %s. Begrundelse: automatisk", from, to);
+	return audit_log(db, &(AuditEntry){.user_id = user_id, .login = login, .action = "round_phase",
+	                                   .department_id = department_id, .object = object, .detail = detail})
+	               ? SQLITE_ERROR
+	               : SQLITE_OK;
+}
+
+/*
+** The reopenings of a round (moves out of afsluttet), newest first: up to max of them,
+** each with the time, who and why. Returns how many were written to out.
+*/
+int phase_reopenings(sqlite3 *db, int64_t round_id, PhaseReopening *out, int max)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT at, to_phase, coalesce(reason, ''), by_name FROM round_phase_change"
+	           " WHERE round_id = ?1 AND from_phase = 'afsluttet' ORDER BY at DESC, id DESC");
+	db_bind_int(&q, 1, round_id);
+	int n = 0;
+	while (n < max && db_step(&q)) {
+		PhaseReopening *o = &out[n++];
+		snprintf(o->at, sizeof o->at, "%s", db_col_text(&q, 0));
+		snprintf(o->to, sizeof o->to, "%s", db_col_text(&q, 1));
+		snprintf(o->reason, sizeof o->reason, "%s", db_col_text(&q, 2));
+		snprintf(o->by, sizeof o->by, "%s", db_col_text(&q, 3));
+	}
+	db_finalize(&q);
+	return n;
 }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const struct {
 	const char *code, *title;
@@ -262,12 +263,17 @@ static char *dup_or_null(Stmt *q, int i)
 	return db_col_is_null(q, i) ? NULL : xstrdup(db_col_text(q, i));
 }
 
-/* The answers of one case, in catalogue order; staff examples keep only the assessments. */
-static void load_answers(sqlite3 *db, const Round *r, ReportCase *c, int staff)
+/* The answers of one case as they count (relevance.c): one whose condition is not met reads
+** "ikke relevant", one whose condition's question is unanswered is left out; in catalogue
+** order; staff examples keep only the assessments. */
+static void load_answers(sqlite3 *db, const Round *r, const Relevance *rel, ReportCase *c, int staff)
 {
+	char **values = relevance_case_values(db, rel, r->id, c->case_id, 0);
+	int *states = xcalloc((size_t)(rel->n ? rel->n : 1), sizeof *states);
+	relevance_decide(rel, (const char *const *)values, states);
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT q.code, q.text, q.scale, a.value, a.material, a.comment FROM answer a"
+	           "SELECT q.code, q.text, q.scale, a.value, a.material, a.comment, q.id FROM answer a"
 	           " JOIN question q ON q.id = a.question_id JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
 	           "  AND rc.round_id = a.round_id"
 	           " WHERE a.round_id = ?1 AND a.case_id = ?2 AND coalesce(a.value, '') <> ''"
@@ -279,17 +285,42 @@ static void load_answers(sqlite3 *db, const Round *r, ReportCase *c, int staff)
 	int cap = 16;
 	c->answers = xcalloc((size_t)cap, sizeof *c->answers);
 	while (db_step(&q)) {
+		int i = relevance_index(rel, db_col_int(&q, 6));
+		int state = i >= 0 ? states[i] : RELEVANCE_ASKED;
+		if (state == RELEVANCE_UNKNOWN)
+			continue;
 		if (c->nanswers == cap)
 			c->answers = xrealloc(c->answers, (size_t)(cap *= 2) * sizeof *c->answers);
 		ReportAnswer *a = &c->answers[c->nanswers++];
 		a->code = xstrdup(db_col_text(&q, 0));
 		a->text = xstrdup(db_col_text(&q, 1));
 		a->scale = xstrdup(db_col_text(&q, 2));
-		a->value = xstrdup(db_col_text(&q, 3));
-		a->material = (int)db_col_int(&q, 4);
+		a->value = xstrdup(state == RELEVANCE_NOT_RELEVANT ? "ikke_relevant" : db_col_text(&q, 3));
+		a->material = state == RELEVANCE_NOT_RELEVANT ? 0 : (int)db_col_int(&q, 4);
 		a->comment = xstrdup(staff ? "" : db_col_text(&q, 5));
 	}
 	db_finalize(&q);
+	free(states);
+	relevance_values_free(values, rel->n);
+}
+
+static int has_counted_finding(const ReportCase *c)
+{
+	for (int k = 0; k < c->nanswers; k++)
+		if (str_eq(c->answers[k].value, "ja") || str_eq(c->answers[k].value, "delvist") ||
+		    str_eq(c->answers[k].value, "nej"))
+			return 1;
+	return 0;
+}
+
+static void free_case(ReportCase *c)
+{
+	for (int k = 0; k < c->nanswers; k++) {
+		ReportAnswer *x = &c->answers[k];
+		free(x->code), free(x->text), free(x->scale), free(x->value), free(x->comment);
+	}
+	free(c->answers);
+	free(c->case_no), free(c->advisor), free(c->provision), free(c->acute_note);
 }
 
 static void load_cases(sqlite3 *db, Report *rp)
@@ -329,8 +360,21 @@ static void load_cases(sqlite3 *db, Report *rp)
 		}
 	}
 	db_finalize(&q);
-	for (int i = 0; i < rp->ncases; i++)
-		load_answers(db, &rp->round, &rp->cases[i], staff);
+	Relevance rel;
+	relevance_load(db, rp->round.id, &rel);
+	int kept = 0;
+	for (int i = 0; i < rp->ncases; i++) {
+		ReportCase *c = &rp->cases[i];
+		load_answers(db, &rp->round, &rel, c, staff);
+		/* A staff example must have a finding that counts: answers its condition rules out do not. */
+		if (staff && !has_counted_finding(c)) {
+			free_case(c);
+			continue;
+		}
+		rp->cases[kept++] = *c;
+	}
+	rp->ncases = kept;
+	relevance_free(&rel);
 }
 
 /* The caseworker's own ja / delvist / nej per question, as results.c counts them for their
@@ -366,21 +410,13 @@ static void add_to(ReportCategory *c, const QuestionResult *x)
 	c->nquestions++;
 }
 
-/* Management's breakdown per caseworker: their cases and the pooled answers. */
+/* Management's breakdown per caseworker: their cases and the pooled ja / delvist / nej, each
+** case's answers counted as results.c counts them (relevance.c decides what counts). */
 static void load_advisors(sqlite3 *db, Report *rp)
 {
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT c.advisor, count(DISTINCT rc.case_id),"
-	           " (SELECT count(*) FROM answer a JOIN round_case r2 ON r2.round_id = a.round_id AND r2.case_id = a.case_id"
-	           "  JOIN cases c2 ON c2.id = a.case_id JOIN question qq ON qq.id = a.question_id WHERE a.round_id = ?1"
-	           "  AND r2.status = 'udtrukket' AND c2.advisor = c.advisor AND qq.scale IN ('jdn', 'jn') AND a.value = 'ja'),"
-	           " (SELECT count(*) FROM answer a JOIN round_case r2 ON r2.round_id = a.round_id AND r2.case_id = a.case_id"
-	           "  JOIN cases c2 ON c2.id = a.case_id JOIN question qq ON qq.id = a.question_id WHERE a.round_id = ?1"
-	           "  AND r2.status = 'udtrukket' AND c2.advisor = c.advisor AND qq.scale IN ('jdn', 'jn') AND a.value = 'delvist'),"
-	           " (SELECT count(*) FROM answer a JOIN round_case r2 ON r2.round_id = a.round_id AND r2.case_id = a.case_id"
-	           "  JOIN cases c2 ON c2.id = a.case_id JOIN question qq ON qq.id = a.question_id WHERE a.round_id = ?1"
-	           "  AND r2.status = 'udtrukket' AND c2.advisor = c.advisor AND qq.scale IN ('jdn', 'jn') AND a.value = 'nej')"
+	           "SELECT c.advisor, count(DISTINCT rc.case_id)"
 	           " FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'"
 	           " GROUP BY c.advisor ORDER BY c.advisor");
 	db_bind_int(&q, 1, rp->round.id);
@@ -390,13 +426,40 @@ static void load_advisors(sqlite3 *db, Report *rp)
 		if (rp->nadvisors == cap)
 			rp->advisors = xrealloc(rp->advisors, (size_t)(cap *= 2) * sizeof *rp->advisors);
 		ReportAdvisorRow *a = &rp->advisors[rp->nadvisors++];
+		memset(a, 0, sizeof *a);
 		a->advisor = xstrdup(db_col_text(&q, 0));
 		a->cases = db_col_int(&q, 1);
-		a->yes = db_col_int(&q, 2);
-		a->partly = db_col_int(&q, 3);
-		a->no = db_col_int(&q, 4);
 	}
 	db_finalize(&q);
+	Relevance rel;
+	relevance_load(db, rp->round.id, &rel);
+	int *states = xcalloc((size_t)(rel.n ? rel.n : 1), sizeof *states);
+	db_prepare(&q, db,
+	           "SELECT rc.case_id, c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
+	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'");
+	db_bind_int(&q, 1, rp->round.id);
+	while (db_step(&q)) {
+		ReportAdvisorRow *a = NULL;
+		for (int k = 0; k < rp->nadvisors && !a; k++)
+			if (str_eq(rp->advisors[k].advisor, db_col_text(&q, 1)))
+				a = &rp->advisors[k];
+		if (!a)
+			continue;
+		char **values = relevance_case_values(db, &rel, rp->round.id, db_col_int(&q, 0), 0);
+		relevance_decide(&rel, (const char *const *)values, states);
+		for (int i = 0; i < rel.n; i++) {
+			if (!str_eq(rel.q[i].scale, "jdn") && !str_eq(rel.q[i].scale, "jn"))
+				continue;
+			const char *v = relevance_counted((const char *const *)values, states, i);
+			a->yes += str_eq(v, "ja");
+			a->partly += str_eq(v, "delvist");
+			a->no += str_eq(v, "nej");
+		}
+		relevance_values_free(values, rel.n);
+	}
+	db_finalize(&q);
+	free(states);
+	relevance_free(&rel);
 }
 
 /*
@@ -420,6 +483,12 @@ int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advis
 		snprintf(rp->advisor, sizeof rp->advisor, "%s", advisor);
 	}
 	time_iso(rp->made_at, time(NULL));
+	Stmt fq;
+	db_prepare(&fq, db, "SELECT coalesce(finished_at, '') FROM round WHERE id = ?1");
+	db_bind_int(&fq, 1, r->id);
+	if (db_step(&fq))
+		snprintf(rp->finished_at, sizeof rp->finished_at, "%s", db_col_text(&fq, 0));
+	db_finalize(&fq);
 	rp->nq = results_round(db, r, &rp->q);
 	rp->suppressed = xcalloc((size_t)rp->nq + 1, sizeof(int));
 	rp->show_change = xcalloc((size_t)rp->nq + 1, sizeof(int));
@@ -493,15 +562,8 @@ void report_free(Report *rp)
 	free(rp->own_yes);
 	free(rp->own_partly);
 	free(rp->own_no);
-	for (int i = 0; i < rp->ncases; i++) {
-		ReportCase *c = &rp->cases[i];
-		for (int k = 0; k < c->nanswers; k++) {
-			ReportAnswer *x = &c->answers[k];
-			free(x->code), free(x->text), free(x->scale), free(x->value), free(x->comment);
-		}
-		free(c->answers);
-		free(c->case_no), free(c->advisor), free(c->provision), free(c->acute_note);
-	}
+	for (int i = 0; i < rp->ncases; i++)
+		free_case(&rp->cases[i]);
 	free(rp->cases);
 	for (int i = 0; i < rp->nadvisors; i++)
 		free(rp->advisors[i].advisor);
@@ -540,6 +602,39 @@ void report_status_text(const Report *rp, char *out, size_t n)
 		snprintf(out, n, _("Endelig tekst, godkendt %s."), t->final_at);
 	else
 		snprintf(out, n, _("Endelig tekst, godkendt %s af %s."), t->final_at, t->final_by);
+}
+
+/*
+** Which state of the tilsyn the report shows, so a report kept from before a reopening can
+** be told apart: "Rapporten viser tilsynet, som det var afsluttet 1. juli 2025." or
+** "Rapporten viser status pr. 6. december 2026 kl. 18.12, fase Gennemgang. ...".
+*/
+void report_state_text(const Report *rp, char *out, size_t n)
+{
+	char day[40];
+	if (str_eq(rp->round.phase, "afsluttet")) {
+		if (*rp->finished_at) {
+			char date[11];
+			snprintf(date, sizeof date, "%.10s", rp->finished_at);
+			retention_date_text(date, day);
+			snprintf(out, n, _("Rapporten viser tilsynet, som det var afsluttet %s."), day);
+		} else {
+			snprintf(out, n, "%s", _("Rapporten viser tilsynet, som det var, da det blev afsluttet."));
+		}
+		return;
+	}
+	struct tm tm = {0}, local;
+	char date[11] = "", clock[8] = "";
+	if (strptime(rp->made_at, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		time_t t = timegm(&tm);
+		localtime_r(&t, &local);
+		strftime(date, sizeof date, "%Y-%m-%d", &local);
+		strftime(clock, sizeof clock, "%H.%M", &local);
+	}
+	retention_date_text(date, day);
+	snprintf(out, n,
+	         _("Rapporten viser status pr. %s kl. %s, fase %s. Tallene kan ændre sig, indtil tilsynet er afsluttet."),
+	         day, clock, phase_title(rp->round.phase));
 }
 
 int report_has_case_numbers(const Report *rp)

@@ -74,6 +74,7 @@ typedef struct Report {
 	int nadvisors;
 	ReportText text;
 	char made_at[32];
+	char finished_at[32]; /* when the round was finished (phase afsluttet); "" when not */
 } Report;
 
 int report_audience_parse(const char *s, ReportAudience *a, const char **name);
@@ -88,6 +89,7 @@ int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advis
 void report_free(Report *rp);
 int report_has_case_numbers(const Report *rp);
 void report_status_text(const Report *rp, char *out, size_t n);
+void report_state_text(const Report *rp, char *out, size_t n);
 const char *report_text_heading(const Round *r);
 const char *report_draft_note(const Round *r);
 void report_change_text(const QuestionResult *x, char *out, size_t n);

@@ -221,6 +221,9 @@ int report_html(const Report *rp, Buf *b)
 	if (*r->planned_start || *r->planned_end)
 		html_fmt(b, " · %T – %T", r->planned_start, r->planned_end);
 	html_fmt(b, " · lavet %T</p>\n", rp->made_at);
+	char state[400];
+	report_state_text(rp, state, sizeof state);
+	html_fmt(b, "<p class=\"state\">%T</p>\n", state);
 	if (!rp->text.final)
 		html_fmt(b, "<p class=\"draft\">%T</p>\n", report_draft_note(r));
 	html_lit(b, "</header>\n<main>\n");

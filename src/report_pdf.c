@@ -437,6 +437,8 @@ int report_pdf(const Report *rp, Buf *out, char *err, size_t n)
 	snprintf(s, sizeof s, "%s%s%s%s%s · lavet %s", r->title, *r->planned_start || *r->planned_end ? " · " : "",
 	         r->planned_start, *r->planned_start || *r->planned_end ? " – " : "", r->planned_end, rp->made_at);
 	para_style(&p, s, 10, 1, 0);
+	report_state_text(rp, s, sizeof s);
+	para_style(&p, s, 10, 0, 0);
 	if (!rp->text.final) {
 		cairo_set_source_rgb(p.cr, 0.67, 0, 0);
 		para_style(&p, report_draft_note(r), 12, 1, 0);

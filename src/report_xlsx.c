@@ -250,6 +250,8 @@ static void about_sheet(X *x, const Report *rp)
 	str(ws, row++, 0, report_text_heading(&rp->round), x->title);
 	report_status_text(rp, s, sizeof s);
 	str(ws, row++, 0, s, x->bold);
+	report_state_text(rp, s, sizeof s);
+	str(ws, row++, 0, s, x->bold);
 	const char *titles[4] = {"Sammenfatning", "Styrker", "Udfordringer", "Anbefalinger"};
 	const char *bodies[4] = {t->summary, t->strengths, t->challenges, t->recommendations};
 	for (int i = 0; i < 4; i++) {

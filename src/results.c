@@ -2,8 +2,9 @@
 ** Results of a round: per question, the counts of ja / delvist / nej / ikke relevant /
 ** unanswered over the sampled cases, "opfyldt" = ja / (ja + delvist + nej) with its
 ** Wilson interval, and the change against the previous comparable round (same department
-** and kind, matched by question code) with Newcombe's interval. A question whose
-** condition is not met for a case counts as not relevant for that case. Once retention has
+** and kind, matched by question code) with Newcombe's interval. Whether a question counts
+** for a case is relevance.c's rule: ikke relevant when its gate is answered otherwise (or is
+** itself ikke relevant), unanswered while its gate is unanswered. Once retention has
 ** deleted a round's case data (round.purged_at), its figures are the counts results_keep()
 ** stored just before (round_result, round_purge), so results, trends and comparisons stay.
 */
@@ -17,11 +18,8 @@
 /* A question of the round's catalogues while counting (every scale: a condition may name any). */
 typedef struct LoadQ {
 	int64_t id, catalogue_id;
-	char *code, *text, *category, *section, *cond_question;
+	char *code, *text, *category, *section;
 	int counted;           /* jdn or jn: has a result */
-	int parent;            /* the question named by the condition, or -1 */
-	char **cond;           /* the answers that make it relevant */
-	int ncond;
 } LoadQ;
 
 static int cmp_i64(const void *a, const void *b)
@@ -105,8 +103,8 @@ static int load_kept(sqlite3 *db, int64_t round_id, QuestionResult **out)
 /*
 ** Per question of the round (jdn and jn questions, in catalogue order), counted over the
 ** sampled cases: ja, delvist, nej; ikke relevant, also where the question's condition is not
-** met; unanswered; and nej/delvist with material significance. only_cases, when not NULL, is
-** a JSON array of case ids: the counts are then over those sampled cases only (one
+** met; unanswered, also while its condition's question is unanswered (relevance.c); and
+** nej/delvist with material significance. only_cases, when not NULL, is a JSON array of case ids: the counts are then over those sampled cases only (one
 ** caseworker's cases). Three plain reads (questions, cases, answers) and the counting in C:
 ** a round of 50 cases × 60 questions is counted well under a millisecond. A purged round
 ** gives its kept counts; one caseworker's cases in it are gone, so their counts are zero.
@@ -118,12 +116,14 @@ static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionR
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT q.id, q.catalogue_id, q.code, q.text, q.category, sec.title, q.scale IN ('jdn', 'jn'),"
-	           " q.cond_question, q.cond_answers FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
+	           " q.cond_question, q.cond_answers, q.scale FROM question q"
+	           " JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
 	           " JOIN catalogue_section sec ON sec.id = q.section_id WHERE rc.round_id = ?1"
 	           " ORDER BY rc.position, q.position");
 	db_bind_int(&q, 1, round_id);
 	int nq = 0, qcap = 64;
 	LoadQ *qs = xcalloc((size_t)qcap, sizeof *qs);
+	Relevance rel = {0};
 	while (db_step(&q)) {
 		if (nq == qcap) {
 			qs = xrealloc(qs, (size_t)(qcap *= 2) * sizeof *qs);
@@ -137,28 +137,11 @@ static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionR
 		x->category = xstrdup(db_col_text(&q, 4));
 		x->section = xstrdup(db_col_text(&q, 5));
 		x->counted = (int)db_col_int(&q, 6);
-		x->cond_question = db_col_is_null(&q, 7) ? NULL : xstrdup(db_col_text(&q, 7));
-		x->parent = -1;
-		if (x->cond_question && !db_col_is_null(&q, 8)) {
-			json_t *arr = json_loads(db_col_text(&q, 8), 0, NULL);
-			if (json_is_array(arr)) {
-				x->cond = xcalloc(json_array_size(arr) + 1, sizeof *x->cond);
-				size_t i;
-				json_t *v;
-				json_array_foreach(arr, i, v)
-				{
-					if (json_is_string(v))
-						x->cond[x->ncond++] = xstrdup(json_string_value(v));
-				}
-			}
-			json_decref(arr);
-		}
+		relevance_add(&rel, x->id, x->catalogue_id, x->code, db_col_text(&q, 9),
+		              db_col_is_null(&q, 7) ? NULL : db_col_text(&q, 7), db_col_is_null(&q, 8) ? NULL : db_col_text(&q, 8));
 	}
 	db_finalize(&q);
-	for (int i = 0; i < nq; i++)
-		for (int j = 0; qs[i].cond_question && j < nq && qs[i].parent < 0; j++)
-			if (qs[j].catalogue_id == qs[i].catalogue_id && str_eq(qs[j].code, qs[i].cond_question))
-				qs[i].parent = j;
+	relevance_resolve(&rel);
 
 	/* The sampled cases, sorted by id. */
 	db_prepare(&q, db,
@@ -200,6 +183,11 @@ static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionR
 	}
 	db_finalize(&q);
 
+	/* Per case, what each question counts with. */
+	int *state = xcalloc(cells ? cells : 1, sizeof *state);
+	for (int c = 0; c < nc; c++)
+		relevance_decide(&rel, (const char *const *)&val[(size_t)c * (size_t)nq], &state[(size_t)c * (size_t)nq]);
+
 	QuestionResult *r = xcalloc((size_t)(nq ? nq : 1), sizeof *r);
 	int n = 0;
 	for (int i = 0; i < nq; i++) {
@@ -213,17 +201,11 @@ static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionR
 		snprintf(x->category, sizeof x->category, "%s", lq->category);
 		x->section = xstrdup(lq->section);
 		for (int c = 0; c < nc; c++) {
-			int rel = 1;
-			if (lq->cond_question) {
-				const char *pv = lq->parent >= 0 ? val[(size_t)c * (size_t)nq + (size_t)lq->parent] : NULL;
-				rel = 0;
-				for (int k = 0; pv && k < lq->ncond && !rel; k++)
-					rel = str_eq(pv, lq->cond[k]);
-			}
-			const char *v = val[(size_t)c * (size_t)nq + (size_t)i];
-			if (!rel || str_eq(v, "ikke_relevant"))
+			size_t row = (size_t)c * (size_t)nq;
+			const char *v = relevance_counted((const char *const *)&val[row], &state[row], i);
+			if (str_eq(v, "ikke_relevant"))
 				x->not_relevant++;
-			else if (!v || !*v)
+			else if (!v)
 				x->unanswered++;
 			else if (str_eq(v, "ja"))
 				x->yes++;
@@ -242,6 +224,8 @@ static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionR
 		free(val[i]);
 	free(val);
 	free(mat);
+	free(state);
+	relevance_free(&rel);
 	free(qkey);
 	free(qids);
 	free(cases);
@@ -250,10 +234,6 @@ static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionR
 		free(qs[i].text);
 		free(qs[i].category);
 		free(qs[i].section);
-		free(qs[i].cond_question);
-		for (int k = 0; k < qs[i].ncond; k++)
-			free(qs[i].cond[k]);
-		free(qs[i].cond);
 	}
 	free(qs);
 	*out = r;

@@ -386,6 +386,18 @@ static int purge_round(sqlite3 *db, const RetentionRound *x, const RetentionSett
 			out->counts[k] = db_col_int(&q, k);
 	db_finalize(&q);
 
+	/* The cases whose data goes, for one entry each in their own audit log (below). */
+	int64_t *case_ids = NULL;
+	size_t ncases = 0, cap = 0;
+	db_prepare(&q, db, "SELECT case_id FROM round_case WHERE round_id = ?1 ORDER BY case_id");
+	db_bind_int(&q, 1, x->round_id);
+	while (db_step(&q)) {
+		if (ncases == cap)
+			case_ids = xrealloc(case_ids, (cap = cap ? cap * 2 : 64) * sizeof *case_ids);
+		case_ids[ncases++] = db_col_int(&q, 0);
+	}
+	db_finalize(&q);
+
 	/* Children first, though round_case's cascades would take most of them. */
 	static const char *const deletes[] = {
 		"DELETE FROM answer_history WHERE round_id = ?1",
@@ -432,6 +444,20 @@ static int purge_round(sqlite3 *db, const RetentionRound *x, const RetentionSett
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
+	for (size_t i = 0; i < ncases && rc == SQLITE_OK; i++) {
+		char case_object[48], case_detail[200];
+		snprintf(case_object, sizeof case_object, "case:%lld", (long long)case_ids[i]);
+		snprintf(case_detail, sizeof case_detail,
+		         "tilsyn %lld: sagens svar, kommentarer, historik, kalibrering, akutte noter og samtykke slettet efter "
+		         "opbevaringsreglen",
+		         (long long)x->round_id);
+		rc = audit_log(db, &(AuditEntry){.login = login, .action = "retention_purge_case",
+		                                 .department_id = x->department_id, .object = case_object,
+		                                 .detail = case_detail, .ip = "kommandolinje"})
+		         ? SQLITE_ERROR
+		         : SQLITE_OK;
+	}
+	free(case_ids);
 	if (rc != SQLITE_OK) {
 		snprintf(err, n, _("Tilsyn %lld: sagsdata kunne ikke slettes: %s"), (long long)x->round_id, db_errmsg(db));
 		return -1;

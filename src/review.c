@@ -235,8 +235,7 @@ static int set_reviewer(sqlite3 *db, const Round *r, int64_t case_id, int64_t re
 		return -1;
 	char detail[320];
 	if (reviewer_id)
-		snprintf(detail, sizeof detail, "tilsyn %lld: gennemgås af %s (bruger %lld, %s)", (long long)r->id, name,
-		         (long long)reviewer_id, how);
+		snprintf(detail, sizeof detail, "tilsyn %lld: gennemgås af %s (%s)", (long long)r->id, name, how);
 	else
 		snprintf(detail, sizeof detail, "tilsyn %lld: ingen gennemgår sagen (%s)", (long long)r->id, how);
 	return audit_case(db, r, case_id, by, "review_assign", detail);
@@ -250,6 +249,8 @@ static int set_reviewer(sqlite3 *db, const Round *r, int64_t case_id, int64_t re
 int review_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
                   size_t n)
 {
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	char case_no[128], advisor[256], name[201] = "";
 	int64_t current;
 	if (!sampled_case(db, r->id, case_id, case_no, advisor, &current))
@@ -309,6 +310,8 @@ int review_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, in
                        int64_t *assigned, int64_t *left, char *msg, size_t n)
 {
 	*assigned = *left = 0;
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	if (nreviewers <= 0)
 		return fail(msg, n, _("Vælg mindst én person, der skal gennemgå sager."));
 	AssignReviewer *rv = xcalloc((size_t)nreviewers, sizeof *rv);
@@ -370,33 +373,21 @@ int review_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, in
 
 /*
 ** How far the review of one case has come: *relevant is the number of questions to answer
-** (not free text, and asked: no condition, or its question answered with one of its
-** answers, the rule answer_missing uses), *answered how many of those have an answer.
+** (not free text, and not ikke relevant by a condition; relevance.c's rule, which
+** answer_missing uses too), *answered how many of those have an answer that counts.
 */
 int review_counts(sqlite3 *db, int64_t round_id, int64_t case_id, int *answered, int *relevant)
 {
-	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT count(*), coalesce(sum(a.value IS NOT NULL AND a.value <> ''), 0) FROM question q"
-	           " JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
-	           " LEFT JOIN answer a ON a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = q.id"
-	           " WHERE rc.round_id = ?1 AND q.scale <> 'text'"
-	           " AND (q.cond_question IS NULL OR EXISTS (SELECT 1 FROM question c JOIN answer ca ON ca.question_id = c.id"
-	           "  AND ca.round_id = ?1 AND ca.case_id = ?2 WHERE c.catalogue_id = q.catalogue_id AND c.code = q.cond_question"
-	           "  AND ca.value IN (SELECT value FROM json_each(q.cond_answers))))");
-	db_bind_int(&q, 1, round_id);
-	db_bind_int(&q, 2, case_id);
-	int ok = db_step(&q);
-	*relevant = ok ? (int)db_col_int(&q, 0) : 0;
-	*answered = ok ? (int)db_col_int(&q, 1) : 0;
-	db_finalize(&q);
-	return ok ? 0 : -1;
+	relevance_missing(db, round_id, case_id, 0, answered, relevant);
+	return 0;
 }
 
 /* Marks a case's review finished; refused while a relevant question is unanswered
 ** (*missing says how many). A later change of an answer reopens it (answer_save). */
 int review_finish(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg, size_t n)
 {
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	char case_no[128], advisor[256];
 	*missing = 0;
 	if (!sampled_case(db, r->id, case_id, case_no, advisor, NULL))
@@ -448,6 +439,8 @@ static int note_problem(const char *note, size_t max, char *msg, size_t n)
 int review_set_acute(sqlite3 *db, const Round *r, int64_t case_id, int on, const char *note, const ReviewBy *by,
                      char *msg, size_t n)
 {
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	char case_no[128], advisor[256];
 	if (!sampled_case(db, r->id, case_id, case_no, advisor, NULL))
 		return fail(msg, n, _("Sagen er ikke i tilsynets stikprøve."));
@@ -491,6 +484,8 @@ int review_set_acute(sqlite3 *db, const Round *r, int64_t case_id, int on, const
 ** or has withdrawn the agreement; who recorded it and when are kept and audited. */
 int review_set_consent(sqlite3 *db, const Round *r, int64_t case_id, int on, const ReviewBy *by, char *msg, size_t n)
 {
+	if (round_writable(db, r->id, msg, n) != 0)
+		return ROUND_CLOSED;
 	char case_no[128], advisor[256];
 	if (!sampled_case(db, r->id, case_id, case_no, advisor, NULL))
 		return fail(msg, n, _("Sagen er ikke i tilsynets stikprøve."));

@@ -95,6 +95,14 @@ static const char *check_filters(const SampleFilters *f)
 	for (int i = 0; i < f->nprovisions; i++)
 		if (!f->provisions[i] || strlen(f->provisions[i]) > 200 || !utf8_valid(f->provisions[i], strlen(f->provisions[i])))
 			return _("Et filter på paragraf skal være gyldig tekst på højst 200 tegn.");
+	/* The filters are stored with the round: typed text in them is checked like any other. */
+	int cpr = 0;
+	for (size_t i = 0; i < COUNT(texts) && !cpr; i++)
+		cpr = texts[i] && cpr_find(texts[i]) >= 0;
+	for (int i = 0; i < f->nprovisions && !cpr; i++)
+		cpr = f->provisions[i] && cpr_find(f->provisions[i]) >= 0;
+	if (cpr)
+		return _("Et filter (team, rådgiver eller paragraf) ligner et CPR-nummer. CPR-numre må ikke gemmes i tilsyn.");
 	return NULL;
 }
 
@@ -154,11 +162,83 @@ static int add_to_sample(sqlite3 *db, int64_t round_id, const Candidate *c, cons
 	return rc;
 }
 
+/*
+** One audit entry with the case as its object, so that the case's own log (audit_case.c)
+** shows its draw, a redraw that took it out, and a replacement. `login` is the web user's
+** login (the entry then names that user) or the command line's operating-system user.
+*/
+static int audit_sample_case(sqlite3 *db, const Round *r, int64_t case_id, const char *login, const char *action,
+                             const char *detail)
+{
+	User u;
+	int64_t user_id = login && user_by_login(db, login, &u) ? u.id : 0;
+	char object[48];
+	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
+	return audit_log(db, &(AuditEntry){.user_id = user_id, .login = login, .action = action,
+	                                   .department_id = r->department_id, .object = object, .detail = detail})
+	               ? SQLITE_ERROR
+	               : SQLITE_OK;
+}
+
+/* The case ids of the round's sample (replaced ones too), sorted; *n how many. */
+static int64_t *sample_case_ids(sqlite3 *db, int64_t round_id, size_t *n)
+{
+	Stmt q;
+	db_prepare(&q, db, "SELECT case_id FROM round_case WHERE round_id = ?1 ORDER BY case_id");
+	db_bind_int(&q, 1, round_id);
+	int64_t *ids = NULL;
+	size_t cap = 0;
+	*n = 0;
+	while (db_step(&q)) {
+		if (*n == cap)
+			ids = xrealloc(ids, (cap = cap ? cap * 2 : 64) * sizeof *ids);
+		ids[(*n)++] = db_col_int(&q, 0);
+	}
+	db_finalize(&q);
+	return ids;
+}
+
+static int ids_have(const int64_t *ids, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+/* Per case: drawn (again), or taken out by a redraw. */
+static int audit_draw_cases(sqlite3 *db, const Round *r, const int64_t *before, size_t nbefore, const char *login)
+{
+	size_t nafter;
+	int64_t *after = sample_case_ids(db, r->id, &nafter);
+	int rc = SQLITE_OK;
+	char detail[160];
+	for (size_t i = 0; rc == SQLITE_OK && i < nafter; i++) {
+		snprintf(detail, sizeof detail, "tilsyn %lld: %s", (long long)r->id,
+		         !nbefore                              ? "udtrukket til stikprøven"
+		         : ids_have(before, nbefore, after[i]) ? "udtrukket igen ved ny udtrækning"
+		                                               : "udtrukket til stikprøven ved ny udtrækning");
+		rc = audit_sample_case(db, r, after[i], login, "sample_drawn", detail);
+	}
+	for (size_t i = 0; rc == SQLITE_OK && i < nbefore; i++) {
+		if (ids_have(after, nafter, before[i]))
+			continue;
+		snprintf(detail, sizeof detail, "tilsyn %lld: taget ud af stikprøven ved ny udtrækning", (long long)r->id);
+		rc = audit_sample_case(db, r, before[i], login, "sample_removed", detail);
+	}
+	free(after);
+	return rc;
+}
+
 /* Draws (or redraws) the sample of round r inside the caller's transaction. */
 int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const char *login, int64_t *drawn,
                 const char **msg)
 {
 	*drawn = 0;
+	if (round_writable(db, r->id, NULL, 0) != 0) {
+		*msg = _(round_closed_text);
+		return ROUND_CLOSED;
+	}
 	if (*r->review_started_at) {
 		*msg = _("Gennemgangen af sagerne er begyndt, så stikprøven kan ikke trækkes om. Erstat i stedet enkelte sager.");
 		return -1;
@@ -207,6 +287,8 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 	char now[32];
 	time_iso(now, time(NULL));
 	int redraw = *r->sampled_at != 0;
+	size_t nbefore;
+	int64_t *before = sample_case_ids(db, r->id, &nbefore);
 	Stmt q;
 	db_prepare(&q, db, "DELETE FROM round_case WHERE round_id = ?1");
 	db_bind_int(&q, 1, r->id);
@@ -231,8 +313,7 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 		db_prepare(&q, db,
 		           "UPDATE round SET seed = ?2, sample_method = ?3, sample_param = ?4, filters = ?5,"
 		           " exclude_months = ?6, population_size = ?7, population_digest = ?8, sampled_at = ?9,"
-		           " case_import_id = ?10,"
-		           " phase = CASE WHEN phase = 'planlaegning' THEN 'udvaelgelse' ELSE phase END WHERE id = ?1");
+		           " case_import_id = ?10 WHERE id = ?1");
 		db_bind_int(&q, 1, r->id);
 		db_bind_text(&q, 2, seed_hex);
 		db_bind_text(&q, 3, req->per_advisor > 0 ? "per_advisor" : "size");
@@ -249,6 +330,12 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
+	/* Drawing the sample moves a round in planning on to udvælgelse by itself, recorded. */
+	if (rc == SQLITE_OK)
+		rc = phase_auto(db, r->id, "planlaegning", "udvaelgelse", 0, login);
+	if (rc == SQLITE_OK)
+		rc = audit_draw_cases(db, r, before, nbefore, login);
+	free(before);
 	if (rc == SQLITE_OK) {
 		char object[64], detail[600];
 		snprintf(object, sizeof object, "round:%lld", (long long)r->id);
@@ -280,6 +367,10 @@ int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *rea
                    int64_t *replacement, const char **msg)
 {
 	*replacement = 0;
+	if (round_writable(db, r->id, NULL, 0) != 0) {
+		*msg = _(round_closed_text);
+		return ROUND_CLOSED;
+	}
 	if (str_empty(reason)) {
 		*msg = _("Skriv en begrundelse for at erstatte sagen.");
 		return -1;
@@ -339,14 +430,28 @@ int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *rea
 		*replacement = next->case_id;
 	}
 	if (rc == SQLITE_OK) {
-		char object[64], detail[700];
+		/* Named by case number, never by internal id; and once more on each case. */
+		char object[64], detail[900], old_no[201] = "", new_no[201] = "";
+		db_prepare(&q, db, "SELECT id, case_no FROM cases WHERE id IN (?1, ?2)");
+		db_bind_int(&q, 1, case_id);
+		db_bind_int(&q, 2, *replacement);
+		while (db_step(&q))
+			snprintf(db_col_int(&q, 0) == case_id ? old_no : new_no, sizeof old_no, "%s", db_col_text(&q, 1));
+		db_finalize(&q);
 		snprintf(object, sizeof object, "round:%lld", (long long)r->id);
-		snprintf(detail, sizeof detail, "sag %lld erstattet af %lld: %s", (long long)case_id,
-		         (long long)*replacement, reason);
+		snprintf(detail, sizeof detail, "sagen %s erstattet af %s: %s", old_no, *new_no ? new_no : "ingen", reason);
 		rc = audit_log(db, &(AuditEntry){.login = login, .action = "sample_replace",
 		                                 .department_id = r->department_id, .object = object, .detail = detail})
 		         ? SQLITE_ERROR
 		         : SQLITE_OK;
+		snprintf(detail, sizeof detail, "tilsyn %lld: taget ud af stikprøven og erstattet af sagen %s: %s",
+		         (long long)r->id, *new_no ? new_no : "ingen", reason);
+		if (rc == SQLITE_OK)
+			rc = audit_sample_case(db, r, case_id, login, "sample_replace", detail);
+		snprintf(detail, sizeof detail, "tilsyn %lld: udtrukket til stikprøven i stedet for sagen %s", (long long)r->id,
+		         old_no);
+		if (rc == SQLITE_OK && *replacement)
+			rc = audit_sample_case(db, r, *replacement, login, "sample_replacement", detail);
 	}
 	free_population(c, n);
 	if (rc != SQLITE_OK) {

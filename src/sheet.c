@@ -6,6 +6,8 @@
 ** and with drop-down lists on the answer cells; after the answer columns come one
 ** "KODE kommentar" column per question (free-text questions excepted) and one
 ** "KODE væsentlig" (ja/nej) column per question answered ja/delvist/nej. Sheet "Spørgsmål" holds the questions with guidance and reference.
+** The hidden sheet "tilsyn" holds, per case, the revision of every answer when the sheet was
+** made, so that reading an old sheet back cannot silently undo newer work (sheet_conflicts).
 **
 ** Reading back is all or nothing: every cell is checked first (known column, sampled case,
 ** an allowed answer, no CPR number), every problem is listed with its cell ("D7"), and only
@@ -16,9 +18,11 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -26,6 +30,9 @@
 #define SHEET_QUESTIONS "Spørgsmål"
 #define SHEET_ABOUT "Om arket"
 #define SHEET_LISTS "Svarlister"
+#define SHEET_REVISIONS "tilsyn"             /* hidden: the answers' revisions when the sheet was made */
+#define REVISIONS_MARK "tilsyn-revisioner"   /* its A1; B1 the format version, C1 the round, D1 when made */
+#define REVISIONS_VERSION "1"
 #define SHEET_TEXT_MAX 5000                  /* as answer_save: free text and comments */
 #define SHEET_PENDING_MAX ((size_t)64 << 20) /* text held for saving */
 #define SUFFIX_COMMENT "kommentar"
@@ -232,8 +239,8 @@ static char *clip(const char *s, size_t max)
 
 typedef struct Writer {
 	lxw_workbook *wb;
-	lxw_worksheet *main, *questions, *about, *lists;
-	lxw_format *header, *text, *wrap, *title;
+	lxw_worksheet *main, *questions, *about, *lists, *revisions;
+	lxw_format *header, *text, *wrap, *title, *off;
 	const Questions *qs;
 	int extras;            /* the comment and væsentlig columns are written */
 	int ncomment, nmaterial;
@@ -376,8 +383,39 @@ static void validate_column(Writer *w, int col, const Question *q, int material)
 	free(message);
 }
 
+/*
+** Greys the answer cells of one case row that are ikke relevant by a condition (relevance.c),
+** with a note saying why. A stored answer stays in its cell, so the sheet reads back
+** unchanged; a cell waiting for its condition's answer is left as it is.
+*/
+static void mark_not_counted(Writer *w, sqlite3 *db, const Round *r, const Relevance *rel, int64_t case_id,
+                             lxw_row_t row)
+{
+	char **values = relevance_case_values(db, rel, r->id, case_id, 0);
+	int *states = xcalloc((size_t)(rel->n ? rel->n : 1), sizeof *states);
+	relevance_decide(rel, (const char *const *)values, states);
+	for (int qi = 0; qi < w->qs->n; qi++) {
+		int i = relevance_index(rel, w->qs->q[qi].id);
+		if (i < 0 || states[i] != RELEVANCE_NOT_RELEVANT)
+			continue;
+		char why[256], note[400];
+		relevance_reason(rel, (const char *const *)values, states, i, why, sizeof why);
+		snprintf(note, sizeof note, _("Tæller ikke, fordi %s."), why);
+		lxw_col_t col = (lxw_col_t)(1 + qi);
+		if (values[i] && *values[i])
+			worksheet_write_string(w->main, row, col, value_in_sheet(values[i]), w->off);
+		else
+			worksheet_write_blank(w->main, row, col, w->off);
+		worksheet_write_comment(w->main, row, col, note);
+	}
+	free(states);
+	relevance_values_free(values, rel->n);
+}
+
 static int write_cases(Writer *w, sqlite3 *db, const Round *r)
 {
+	Relevance rel;
+	relevance_load(db, r->id, &rel);
 	Stmt c, a;
 	db_prepare(&c, db,
 	           "SELECT c.id, c.case_no FROM round_case rc JOIN cases c ON c.id = rc.case_id"
@@ -413,9 +451,11 @@ static int write_cases(Writer *w, sqlite3 *db, const Round *r)
 				                       db_col_int(&a, 2) ? "ja" : "nej", NULL);
 		}
 		sqlite3_reset(a.st);
+		mark_not_counted(w, db, r, &rel, db_col_int(&c, 0), row);
 	}
 	db_finalize(&a);
 	db_finalize(&c);
+	relevance_free(&rel);
 	w->ncases = (long)row;
 	return 0;
 }
@@ -493,15 +533,65 @@ static void write_about(Writer *w, sqlite3 *db, const Round *r)
 		"svarmulighederne på listen.",
 		"Kolonnerne \"KODE kommentar\" er til en kommentar til svaret. I kolonnerne \"KODE væsentlig\" skrives ja, hvis "
 		"et nej eller delvist har væsentlig betydning for afgørelsen.",
+		"Grå celler tæller ikke, fordi spørgsmålets betingelse ikke er opfyldt (se cellens note og kolonnen Betingelse "
+		"på arket Spørgsmål). Et svar i en grå celle gemmes, men tæller ikke med. Et spørgsmål, hvis betingelse ikke "
+		"er besvaret endnu, tæller som ubesvaret.",
 		"En tom celle ændrer ikke det svar, der allerede er gemt. Ret ikke i række 1 og kolonne A, og tilføj ikke rækker "
 		"med andre sager.",
 		"Skriv aldrig CPR-numre eller borgeres navne i arket; henvis til sagen med sagsnummeret.",
 		"Indlæs arket igen på tilsynets side (knappen Indlæs registreringsark) eller med tilsyn answers import. "
 		"Er der fejl i arket, gemmes intet, og hver fejl vises med sin celle, fx D7.",
 		"Arket indeholder sagsnumre: opbevar det sikkert, og slet det, når det er indlæst.",
+		"Er et svar ændret i tilsyn, efter arket blev hentet, og siger arket noget andet, gemmes intet, og hver sådan "
+		"celle vises med det nyere svar, hvem der gemte det og hvornår. Hent et nyt ark, eller vælg at gemme arkets "
+		"svar alligevel. Det skjulte ark tilsyn holder styr på det; ret ikke i det.",
 	};
 	for (size_t i = 0; i < COUNT(help); i++)
 		worksheet_write_string(ws, (lxw_row_t)(3 + i), 0, help[i], NULL);
+}
+
+/*
+** The hidden sheet "tilsyn": A1 the mark, B1 the format version, C1 the round, D1 when the
+** sheet was made; row 2 "Sagsnummer" and the question columns as on Registrering; then one
+** row per case, in the same order, with the revision of each stored answer (empty: none).
+** Protected, so that unhiding it by hand does not invite edits.
+*/
+static void write_revisions(Writer *w, sqlite3 *db, const Round *r)
+{
+	lxw_worksheet *ws = w->revisions;
+	char round_id[32], now[32];
+	snprintf(round_id, sizeof round_id, "%lld", (long long)r->id);
+	time_iso(now, time(NULL));
+	worksheet_write_string(ws, 0, 0, REVISIONS_MARK, NULL);
+	worksheet_write_string(ws, 0, 1, REVISIONS_VERSION, NULL);
+	worksheet_write_string(ws, 0, 2, round_id, NULL);
+	worksheet_write_string(ws, 0, 3, now, NULL);
+	worksheet_write_string(ws, 1, 0, _("Sagsnummer"), NULL);
+	for (int i = 0; i < w->qs->n; i++)
+		worksheet_write_string(ws, 1, (lxw_col_t)(1 + i), w->qs->q[i].label, NULL);
+	Stmt c, a;
+	db_prepare(&c, db,
+	           "SELECT c.id, c.case_no FROM round_case rc JOIN cases c ON c.id = rc.case_id"
+	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' ORDER BY rc.sample_key");
+	db_bind_int(&c, 1, r->id);
+	db_prepare(&a, db, "SELECT question_id, revision FROM answer WHERE round_id = ?1 AND case_id = ?2");
+	lxw_row_t row = 1;
+	while (db_step(&c) && (long)row <= w->ncases) {
+		row++;
+		worksheet_write_string(ws, row, 0, db_col_text(&c, 1), NULL);
+		db_bind_int(&a, 1, r->id);
+		db_bind_int(&a, 2, db_col_int(&c, 0));
+		while (db_step(&a)) {
+			int64_t qid = db_col_int(&a, 0);
+			for (int qi = 0; qi < w->qs->n; qi++)
+				if (w->qs->q[qi].id == qid)
+					worksheet_write_number(ws, row, (lxw_col_t)(1 + qi), (double)db_col_int(&a, 1), NULL);
+		}
+		sqlite3_reset(a.st);
+	}
+	db_finalize(&a);
+	db_finalize(&c);
+	worksheet_protect(ws, NULL, NULL);
 }
 
 /* Writes the sheet to path; *cases gets the number of case rows. 0, or -1 with err. */
@@ -541,6 +631,8 @@ int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases,
 	w.about = workbook_add_worksheet(w.wb, SHEET_ABOUT);
 	w.lists = workbook_add_worksheet(w.wb, SHEET_LISTS);
 	worksheet_hide(w.lists);
+	w.revisions = workbook_add_worksheet(w.wb, SHEET_REVISIONS);
+	worksheet_hide(w.revisions); /* libxlsxwriter 1.1.4 cannot make it "very hidden" */
 	worksheet_activate(w.main);
 	w.header = workbook_add_format(w.wb);
 	format_set_bold(w.header);
@@ -554,6 +646,9 @@ int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases,
 	w.wrap = workbook_add_format(w.wb);
 	format_set_text_wrap(w.wrap);
 	format_set_align(w.wrap, LXW_ALIGN_VERTICAL_TOP);
+	w.off = workbook_add_format(w.wb); /* an answer cell that does not count */
+	format_set_bg_color(w.off, 0xD9D9D9);
+	format_set_font_color(w.off, 0x595959);
 	w.title = workbook_add_format(w.wb);
 	format_set_bold(w.title);
 	format_set_font_size(w.title, 14);
@@ -570,6 +665,7 @@ int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases,
 	}
 	write_questions(&w);
 	write_about(&w, db, r);
+	write_revisions(&w, db, r);
 	lxw_error e = workbook_close(w.wb);
 	questions_free(&qs);
 	if (e != LXW_NO_ERROR) {
@@ -632,7 +728,12 @@ typedef struct Pending {
 	int material;
 	long row;
 	int col;
+	int q;                /* question index */
+	int ca, cc, cm;       /* the answer, comment and væsentlig cells given (column or -1) */
+	int answer_cell;      /* col is the answer's cell (not only a comment or væsentlig) */
 } Pending;
+
+typedef struct Revisions Revisions; /* the hidden sheet's revisions (sheet_conflicts) */
 
 typedef struct Reading {
 	sqlite3 *db;
@@ -653,6 +754,7 @@ typedef struct Reading {
 	/* per row: for each question, the answer, comment and væsentlig cell (column or -1) */
 	int *cell_answer, *cell_comment, *cell_material;
 	Stmt case_q, answer_q;
+	Revisions *revs;
 } Reading;
 
 static void problem(Reading *rd, int col, long row, const char *fmt, ...) ATTR_PRINTF(4, 5);
@@ -933,6 +1035,11 @@ static void read_question(Reading *rd, long line, const char *const *cells, int 
 			p->material = new_material;
 			p->row = line;
 			p->col = ca >= 0 ? ca : cc >= 0 ? cc : cm;
+			p->q = qi;
+			p->ca = ca;
+			p->cc = cc;
+			p->cm = cm;
+			p->answer_cell = ca >= 0;
 		}
 		free(old_value);
 		free(old_comment);
@@ -1045,10 +1152,319 @@ static int read_row(void *ctx, long line, int ncells, const char *const *cells)
 	return 0;
 }
 
+/* ---- a stale sheet: cells whose stored answer changed after the sheet was made ---- */
+
+typedef int (*ReadNamedFn)(const void *src, size_t n, const char *sheet, SheetInfo *info, RowFn fn, void *ctx,
+                           char *err, size_t errlen);
+
+/* The revisions of one case's answers when the sheet was made; rev[qi] is 0 for no answer. */
+typedef struct RevisionRow {
+	int64_t case_id;
+	int64_t *rev;
+} RevisionRow;
+
+struct Revisions {
+	int valid;            /* the mark, version and round in row 1 are right */
+	int header;           /* row 2 was read */
+	int *col_q;           /* column -> question index, or -1 */
+	unsigned char *have;  /* per question: a column in the hidden sheet */
+	RevisionRow *rows;
+	size_t n, cap;
+};
+
+/*
+** The rule for one cell of a stale sheet. given: the cell's value as it would be stored;
+** stored: the stored field now ("" when empty); stored_revision: the stored answer's
+** revision now (0: no answer). With have_revision, sheet_revision is the answer's revision
+** when the sheet was made (0: none then): the cell conflicts when it differs from what is
+** stored and the stored answer changed since. Without (an older or hand-made sheet), it
+** conflicts when it differs from a field that is stored: filling in empty answers offline
+** stays possible, overwriting someone's answer does not happen unseen. Equal is never a
+** conflict. Returns 1 for a conflict.
+*/
+int sheet_cell_conflict(int have_revision, int64_t sheet_revision, int64_t stored_revision, const char *stored,
+                        const char *given)
+{
+	if (str_eq(stored ? stored : "", given ? given : ""))
+		return 0;
+	if (have_revision)
+		return sheet_revision != stored_revision;
+	return stored && *stored;
+}
+
+static void revisions_free(Revisions *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n; i++)
+		free(v->rows[i].rev);
+	free(v->rows);
+	free(v->col_q);
+	free(v->have);
+	free(v);
+}
+
+/* A RowFn for the hidden sheet. Anything unexpected leaves the sheet without revisions
+** (valid = 0), so that the stricter rule applies; it never refuses the sheet by itself. */
+static int revisions_row(void *ctx, long line, int ncells, const char *const *cells)
+{
+	Reading *rd = ctx;
+	Revisions *v = rd->revs;
+	(void)line;
+	if (!v->valid) {
+		char round_id[32];
+		snprintf(round_id, sizeof round_id, "%lld", (long long)rd->round->id);
+		v->valid = ncells >= 3 && str_eq(cells[0], REVISIONS_MARK) && str_eq(cells[1], REVISIONS_VERSION) &&
+		           str_eq(cells[2], round_id);
+		return !v->valid; /* another round's sheet, or not ours: stop */
+	}
+	if (!v->header) {
+		v->header = 1;
+		for (int c = 1; c < ncells; c++) {
+			char *n = normalise(cells[c]);
+			int qi = *n ? question_by_norm(rd, n, strlen(n)) : -1;
+			free(n);
+			if (qi >= 0 && !v->have[qi]) {
+				v->have[qi] = 1;
+				v->col_q[c] = qi;
+			}
+		}
+		return 0;
+	}
+	/* A case of the sample, once; the revisions are counts, anything else makes them unknown. */
+	Stmt *q = &rd->case_q;
+	sqlite3_reset(q->st);
+	db_bind_int(q, 1, rd->round->id);
+	db_bind_int(q, 2, rd->round->department_id);
+	db_bind_text(q, 3, cells[0]);
+	int64_t case_id = db_step(q) ? db_col_int(q, 0) : 0;
+	sqlite3_reset(q->st);
+	for (size_t i = 0; i < v->n && case_id; i++)
+		if (v->rows[i].case_id == case_id)
+			case_id = 0;
+	if (!case_id)
+		return 0;
+	size_t nq = (size_t)rd->qs.n;
+	int64_t *rev = xmalloc(nq * sizeof *rev);
+	for (size_t i = 0; i < nq; i++)
+		rev[i] = v->have[i] ? 0 : -1;
+	for (int c = 1; c < ncells; c++) {
+		int qi = v->col_q[c];
+		int64_t x;
+		if (qi < 0 || !*cells[c])
+			continue;
+		rev[qi] = parse_int64(cells[c], &x) && x > 0 ? x : -1;
+	}
+	if (v->n == v->cap)
+		v->rows = xrealloc(v->rows, (v->cap = v->cap ? v->cap * 2 : 64) * sizeof *v->rows);
+	v->rows[v->n++] = (RevisionRow){.case_id = case_id, .rev = rev};
+	return 0;
+}
+
+/* Reads the hidden sheet into rd->revs. 0, or -1 when the file cannot be read (res->error). */
+static int revisions_read(Reading *rd, ReadNamedFn read, const void *src, size_t n)
+{
+	Revisions *v = rd->revs = xcalloc(1, sizeof *v);
+	v->col_q = xmalloc(SHEET_MAX_CELLS * sizeof *v->col_q);
+	for (int c = 0; c < SHEET_MAX_CELLS; c++)
+		v->col_q[c] = -1;
+	v->have = xcalloc((size_t)rd->qs.n, 1);
+	SheetInfo info;
+	char err[400]; /* room for the words around it in res->error */
+	int got = read(src, n, SHEET_REVISIONS, &info, revisions_row, rd, err, sizeof err);
+	if (got == -1) {
+		snprintf(rd->res->error, sizeof rd->res->error, _("Det skjulte ark %s kan ikke læses: %s"), SHEET_REVISIONS,
+		         err);
+		return -1;
+	}
+	if (!v->valid || !v->header) {
+		v->valid = 0;
+		v->n = 0; /* no revisions: the stricter rule */
+	}
+	rd->res->revisions = v->valid;
+	return 0;
+}
+
+/* The answer's revision when the sheet was made: 1 and *rev when known, else 0. */
+static int revision_of(const Revisions *v, int64_t case_id, int q, int64_t *rev)
+{
+	if (!v || !v->valid)
+		return 0;
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->rows[i].case_id == case_id) {
+			*rev = v->rows[i].rev[q];
+			return *rev >= 0;
+		}
+	}
+	return 0;
+}
+
+/* "6. december 2026 kl. 14.02" in local time, for a stored UTC time; "" stays "". */
+static void local_time_text(const char *iso, char out[64])
+{
+	struct tm tm = {0};
+	out[0] = 0;
+	if (!iso || !*iso)
+		return;
+	if (!strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		snprintf(out, 64, "%s", iso);
+		return;
+	}
+	time_t t = timegm(&tm);
+	struct tm local;
+	localtime_r(&t, &local);
+	char day[11], date[40], clock[8];
+	strftime(day, sizeof day, "%Y-%m-%d", &local);
+	strftime(clock, sizeof clock, "%H.%M", &local);
+	meeting_date_text(day, date);
+	snprintf(out, 64, "%s kl. %s", date, clock);
+}
+
+/* A stored or given field for a message: »ja«, or the words for nothing. */
+static char *shown(const char *v, const char *nothing)
+{
+	if (!v || !*v)
+		return xstrdup(nothing);
+	char *q = quoted(value_in_sheet(v));
+	size_t n = strlen(q) + 8;
+	char *out = xmalloc(n);
+	snprintf(out, n, "»%s«", q);
+	free(q);
+	return out;
+}
+
+/* Names one conflicting cell with the newer value, who saved it and when. */
+static void conflict_problem(Reading *rd, const Pending *p, int col, int kind, int have_revision, const char *case_no,
+                             const char *stored, const char *given, const char *who, const char *at)
+{
+	const char *label = rd->qs.q[p->q].label;
+	char what[200];
+	if (kind == COL_COMMENT)
+		snprintf(what, sizeof what, _("Kommentaren til %s (sag %s)"), label, case_no);
+	else if (kind == COL_MATERIAL)
+		snprintf(what, sizeof what, _("Væsentlig betydning ved %s (sag %s)"), label, case_no);
+	else
+		snprintf(what, sizeof what, "%s (sag %s)", label, case_no);
+	const char *none = kind == COL_COMMENT ? _("ingen kommentar") : _("intet svar");
+	char *now = shown(stored, none), *sheet = shown(given, none);
+	char when[64], by[240];
+	local_time_text(at, when);
+	if (*who)
+		snprintf(by, sizeof by, _("gemt af %s %s"), who, when);
+	else
+		snprintf(by, sizeof by, _("gemt fra kommandolinjen %s"), when);
+	if (have_revision)
+		problem(rd, col, p->row, _("%s er ændret, efter arket blev lavet: nu %s, %s; arket siger %s."), what, now, by,
+		        sheet);
+	else
+		problem(rd, col, p->row, _("%s har allerede et andet svar, og arket viser ikke, hvornår det blev lavet: nu %s, "
+		                           "%s; arket siger %s."), what, now, by, sheet);
+	free(now);
+	free(sheet);
+}
+
+/*
+** Between reading the sheet and saving it: every given cell of a pending answer is checked
+** against the stored answer with sheet_cell_conflict. Conflicts are listed as problems (and
+** fingerprinted in res->conflict_key) and make the sheet SHEET_CONFLICT, unless o->overwrite,
+** which counts them in res->overwritten and lets them be saved. Returns SHEET_STORED (go on
+** saving), SHEET_CONFLICT, or SHEET_REFUSED when the hidden sheet cannot be read.
+*/
+static int sheet_conflicts(Reading *rd, ReadNamedFn read, const void *src, size_t n, const SheetImportOptions *o)
+{
+	if (rd->np == 0)
+		return SHEET_STORED;
+	if (revisions_read(rd, read, src, n) != 0)
+		return SHEET_REFUSED;
+	Stmt q, c;
+	db_prepare(&q, rd->db,
+	           "SELECT coalesce(a.value, ''), a.material, a.comment, a.revision, coalesce(u.name, ''), a.updated_at"
+	           " FROM answer a LEFT JOIN users u ON u.id = a.updated_by"
+	           " WHERE a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = ?3");
+	db_prepare(&c, rd->db, "SELECT case_no FROM cases WHERE id = ?1");
+	crypto_generichash_state hash;
+	crypto_generichash_init(&hash, NULL, 0, 32);
+	for (size_t i = 0; i < rd->np; i++) {
+		Pending *p = &rd->p[i];
+		sqlite3_reset(q.st);
+		db_bind_int(&q, 1, rd->round->id);
+		db_bind_int(&q, 2, p->case_id);
+		db_bind_int(&q, 3, p->question_id);
+		int exists = db_step(&q);
+		const char *value = exists ? db_col_text(&q, 0) : "";
+		const char *material = exists ? (db_col_int(&q, 1) ? "ja" : "nej") : "";
+		const char *comment = exists ? db_col_text(&q, 2) : "";
+		int64_t revision = exists ? db_col_int(&q, 3) : 0;
+		int64_t sheet_rev = 0;
+		int have = revision_of(rd->revs, p->case_id, p->q, &sheet_rev);
+		const struct { int col, kind; const char *stored, *given; } cells[] = {
+			{p->ca, COL_ANSWER, value, p->value},
+			{p->cc, COL_COMMENT, comment, p->comment},
+			{p->cm, COL_MATERIAL, material, p->material ? "ja" : "nej"},
+		};
+		for (size_t k = 0; k < COUNT(cells); k++) {
+			if (cells[k].col < 0 || !sheet_cell_conflict(have, sheet_rev, revision, cells[k].stored, cells[k].given))
+				continue;
+			if (o && o->overwrite) {
+				rd->res->overwritten++;
+				continue;
+			}
+			rd->res->conflicts++;
+			char key[96];
+			int len = snprintf(key, sizeof key, "%lld:%lld:%d:%lld;", (long long)p->case_id, (long long)p->question_id,
+			                   cells[k].col, (long long)revision);
+			crypto_generichash_update(&hash, (const unsigned char *)key, (unsigned long long)len);
+			sqlite3_reset(c.st);
+			db_bind_int(&c, 1, p->case_id);
+			char *case_no = xstrdup(db_step(&c) ? db_col_text(&c, 0) : "?");
+			conflict_problem(rd, p, cells[k].col, cells[k].kind, have, case_no, cells[k].stored, cells[k].given,
+			                 exists ? db_col_text(&q, 4) : "", exists ? db_col_text(&q, 5) : "");
+			free(case_no);
+		}
+	}
+	db_finalize(&c);
+	db_finalize(&q);
+	unsigned char digest[32];
+	crypto_generichash_final(&hash, digest, sizeof digest);
+	if (rd->res->conflicts == 0)
+		return SHEET_STORED;
+	sodium_bin2hex(rd->res->conflict_key, sizeof rd->res->conflict_key, digest, sizeof digest);
+	return SHEET_CONFLICT;
+}
+
+static const char *question_code_of(const Reading *rd, int64_t question_id)
+{
+	for (int i = 0; i < rd->qs.n; i++)
+		if (rd->qs.q[i].id == question_id)
+			return rd->qs.q[i].code;
+	return "?";
+}
+
+/* One audit entry per case of the sheet, naming the question codes whose answers it
+** changed (a sheet of 30 cases x 40 answers gives 30 entries, not 1200). */
+static int audit_sheet_case(Reading *rd, const User *by, int64_t case_id, const char *codes, long changed)
+{
+	char object[48];
+	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
+	Buf d;
+	buf_init(&d, 0);
+	buf_printf(&d, "tilsyn %lld: registreringsark indlæst, %ld svar ændret: %s", (long long)rd->round->id, changed,
+	           codes);
+	int rc = audit_log(rd->db, &(AuditEntry){.user_id = by->id > 0 ? by->id : 0, .login = by->login,
+	                                         .action = "answers_import_case", .department_id = rd->round->department_id,
+	                                         .object = object, .detail = buf_cstr(&d),
+	                                         .ip = by->id > 0 ? NULL : "kommandolinje"});
+	buf_free(&d);
+	return rc;
+}
+
 static int save_pending(Reading *rd, const User *by)
 {
 	AnswerState *state = xmalloc(sizeof *state);
 	int rc = SHEET_STORED;
+	Buf codes;
+	buf_init(&codes, 0);
+	long changed = 0;
 	for (size_t i = 0; i < rd->np && rc == SHEET_STORED; i++) {
 		Pending *p = &rd->p[i];
 		AnswerInput in = {.value = p->value, .material = p->material, .comment = p->comment, .seen_revision = -1};
@@ -1056,6 +1472,17 @@ static int save_pending(Reading *rd, const User *by)
 		int r = answer_save(rd->db, rd->round->id, p->case_id, p->question_id, &in, by, state, &msg);
 		if (r == ANSWER_SAVED) {
 			rd->res->saved++;
+			buf_printf(&codes, "%s%s", changed++ ? ", " : "", question_code_of(rd, p->question_id));
+			/* Pending answers come row by row, so a case's answers are together. */
+			if ((i + 1 == rd->np || rd->p[i + 1].case_id != p->case_id)) {
+				if (audit_sheet_case(rd, by, p->case_id, buf_cstr(&codes), changed) != 0) {
+					snprintf(rd->res->error, sizeof rd->res->error, "%s",
+					         _("Indlæsningen kunne ikke skrives i logbogen, så intet er gemt."));
+					rc = SHEET_FAILED;
+				}
+				buf_reset(&codes);
+				changed = 0;
+			}
 		} else {
 			/* Every cell was checked above, so this is the database failing (or a bug). */
 			char cell[16];
@@ -1065,7 +1492,61 @@ static int save_pending(Reading *rd, const User *by)
 		}
 	}
 	free(state);
+	buf_free(&codes);
 	return rc;
+}
+
+/*
+** After saving: each answer the sheet gave that does not count, because its condition's
+** question is answered otherwise (or is itself ikke relevant) or is not answered yet, is
+** named by its cell (relevance.c decides, on the answers as now stored). Such answers are
+** stored all the same: they never count, and the sheet reads back unchanged.
+*/
+static void note_not_counted(Reading *rd)
+{
+	Relevance rel;
+	relevance_load(rd->db, rd->round->id, &rel);
+	int64_t case_id = 0;
+	char **values = NULL;
+	int *states = xcalloc((size_t)(rel.n ? rel.n : 1), sizeof *states);
+	for (size_t k = 0; k < rd->np; k++) {
+		const Pending *p = &rd->p[k];
+		if (!p->answer_cell || !*p->value)
+			continue;
+		if (p->case_id != case_id) { /* a case's cells are consecutive */
+			relevance_values_free(values, rel.n);
+			values = relevance_case_values(rd->db, &rel, rd->round->id, p->case_id, 0);
+			relevance_decide(&rel, (const char *const *)values, states);
+			case_id = p->case_id;
+		}
+		int i = relevance_index(&rel, p->question_id);
+		if (i < 0 || states[i] == RELEVANCE_ASKED)
+			continue;
+		rd->res->not_counted++;
+		if (rd->res->nnotes >= SHEET_MAX_PROBLEMS)
+			continue;
+		SheetProblem *n = &rd->res->notes[rd->res->nnotes++];
+		char why[256];
+		relevance_reason(&rel, (const char *const *)values, states, i, why, sizeof why);
+		cell_name(n->cell, p->col, p->row);
+		snprintf(n->reason, sizeof n->reason,
+		         states[i] == RELEVANCE_NOT_RELEVANT ? _("%s tæller ikke, fordi %s") : _("%s tæller ikke endnu, fordi %s"),
+		         rel.q[i].code, why);
+	}
+	relevance_values_free(values, rel.n);
+	free(states);
+	relevance_free(&rel);
+}
+
+/* "4 rækker læst; 4 svar gemt, heraf 1 der ikke tæller, fordi betingelsen ikke er opfyldt; 0 uændrede." */
+void sheet_summary(const SheetResult *res, char *out, size_t n)
+{
+	if (res->not_counted)
+		snprintf(out, n, _("%ld rækker læst; %ld svar gemt, heraf %ld der ikke tæller, fordi betingelsen ikke er "
+		                   "opfyldt; %ld uændrede."),
+		         res->rows, res->saved, res->not_counted, res->unchanged);
+	else
+		snprintf(out, n, _("%ld rækker læst; %ld svar gemt, %ld uændrede."), res->rows, res->saved, res->unchanged);
 }
 
 typedef int (*ReadFn)(const void *src, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
@@ -1076,16 +1557,27 @@ static int read_path(const void *src, size_t n, SheetInfo *info, RowFn fn, void 
 	return xlsx_read_file(src, info, fn, ctx, err, errlen);
 }
 
+static int read_path_named(const void *src, size_t n, const char *sheet, SheetInfo *info, RowFn fn, void *ctx,
+                           char *err, size_t errlen)
+{
+	(void)n;
+	return xlsx_read_sheet_file(src, sheet, info, fn, ctx, err, errlen);
+}
+
 /*
 ** Reads a filled sheet and, when every cell is right, saves its answers in the caller's
 ** transaction (the caller rolls back on anything but SHEET_STORED). Returns SHEET_STORED,
 ** SHEET_REFUSED (bad input: res->problems and/or res->error say what and where; nothing
-** saved) or SHEET_FAILED (the database failed).
+** saved), SHEET_CONFLICT (cells would undo newer answers: res->problems names them; nothing
+** saved), SHEET_CLOSED (the round is finished; res->error says so) or SHEET_FAILED (the
+** database failed).
 */
-static int import(sqlite3 *db, const Round *r, ReadFn read, const void *src, size_t n, const User *by,
-                  SheetResult *res)
+static int import(sqlite3 *db, const Round *r, ReadFn read, ReadNamedFn read_named, const void *src, size_t n,
+                  const User *by, const SheetImportOptions *o, SheetResult *res)
 {
 	memset(res, 0, sizeof *res);
+	if (round_writable(db, r->id, res->error, sizeof res->error) != 0)
+		return SHEET_CLOSED;
 	Reading *rd = xcalloc(1, sizeof *rd);
 	rd->db = db;
 	rd->round = r;
@@ -1123,7 +1615,11 @@ static int import(sqlite3 *db, const Round *r, ReadFn read, const void *src, siz
 		snprintf(res->error, sizeof res->error, "%s", _("Arket har ingen rækker med sager under overskrifterne."));
 		rc = SHEET_REFUSED;
 	} else {
-		rc = save_pending(rd, by);
+		rc = sheet_conflicts(rd, read_named, src, n, o);
+		if (rc == SHEET_STORED)
+			rc = save_pending(rd, by);
+		if (rc == SHEET_STORED)
+			note_not_counted(rd);
 	}
 	db_finalize(&rd->case_q);
 	db_finalize(&rd->answer_q);
@@ -1137,6 +1633,7 @@ static int import(sqlite3 *db, const Round *r, ReadFn read, const void *src, siz
 	free(rd->cell_answer);
 	free(rd->cell_comment);
 	free(rd->cell_material);
+	revisions_free(rd->revs);
 	questions_free(&rd->qs);
 	free(rd);
 	if (rc != SHEET_STORED)
@@ -1144,12 +1641,24 @@ static int import(sqlite3 *db, const Round *r, ReadFn read, const void *src, siz
 	return rc;
 }
 
+int sheet_import_file_opt(sqlite3 *db, const Round *r, const char *path, const User *by, const SheetImportOptions *o,
+                          SheetResult *res)
+{
+	return import(db, r, read_path, read_path_named, path, 0, by, o, res);
+}
+
+int sheet_import_mem_opt(sqlite3 *db, const Round *r, const void *data, size_t n, const User *by,
+                         const SheetImportOptions *o, SheetResult *res)
+{
+	return import(db, r, xlsx_read_mem, xlsx_read_sheet_mem, data, n, by, o, res);
+}
+
 int sheet_import_file(sqlite3 *db, const Round *r, const char *path, const User *by, SheetResult *res)
 {
-	return import(db, r, read_path, path, 0, by, res);
+	return sheet_import_file_opt(db, r, path, by, NULL, res);
 }
 
 int sheet_import_mem(sqlite3 *db, const Round *r, const void *data, size_t n, const User *by, SheetResult *res)
 {
-	return import(db, r, xlsx_read_mem, data, n, by, res);
+	return sheet_import_mem_opt(db, r, data, n, by, NULL, res);
 }

@@ -36,8 +36,13 @@ char *str_trim(char *s);
 int parse_int64(const char *s, int64_t *out);
 void hex_encode(char *out, const unsigned char *in, size_t n);
 int hex_decode(unsigned char *out, size_t n, const char *hex);
-int cpr_find(const char *s);
 void time_iso(char out[32], time_t t);
+
+/* ---- cpr.c: CPR numbers however spelled (NFKC, zero-width characters, any separator) ---- */
+int cpr_find(const char *s);            /* byte offset of the first CPR number in s, or -1 */
+int cpr_number_cell(const char *cell);  /* a case-list cell holding one as a 9- or 10-digit number */
+char *cpr_mask(const char *s);          /* malloc'd copy, each one as 010190-xxxx; NULL for NULL */
+char *cpr_normalize(const char *s);     /* malloc'd NFKC text without format characters */
 
 /* ---- buf.c: growable byte buffer with a hard size limit ---- */
 typedef struct Buf {
@@ -246,6 +251,13 @@ int csv_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char *
 int csv_read_mem(const char *data, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
 int xlsx_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
 int xlsx_read_mem(const void *data, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
+/* The same for the worksheet named sheet (hidden or not) instead of the first; returns
+** XLSX_NO_SHEET, with no message, when the workbook has no sheet of that name. */
+#define XLSX_NO_SHEET (-2)
+int xlsx_read_sheet_mem(const void *data, size_t n, const char *sheet, SheetInfo *info, RowFn fn, void *ctx,
+                        char *err, size_t errlen);
+int xlsx_read_sheet_file(const char *path, const char *sheet, SheetInfo *info, RowFn fn, void *ctx, char *err,
+                         size_t errlen);
 
 /* ---- dates.c: the date formats of case-system exports ---- */
 int date_parse(const char *s, char out[11]);
@@ -303,6 +315,7 @@ typedef struct ImportResult {
 	char dropped_nos[IMPORT_MAX_DROPPED][101]; /* the first of them, by case number */
 	int ndropped_listed;
 	long list_size;                     /* cases on the current list after the import */
+	int cpr_found;                      /* a header or cell holds a CPR number: a web upload is not kept */
 } ImportResult;
 
 enum { IMPORT_STORED = 0, IMPORT_REFUSED = 1, IMPORT_FAILED = -1 };
@@ -454,13 +467,42 @@ typedef struct AnswerState {
 	char by[201];
 	char at[32];
 } AnswerState;
-enum { ANSWER_SAVED = 0, ANSWER_CONFLICT = 1, ANSWER_INVALID = -1 };
+enum { ANSWER_SAVED = 0, ANSWER_CONFLICT = 1, ANSWER_INVALID = -1, ANSWER_CLOSED = -2 /* ROUND_CLOSED */ };
 const char *answer_value_title(const char *v);
 int answer_value_allowed(const char *scale, const char *choices_json, const char *value);
 int answer_check(const char *scale, const char *choices_json, const AnswerInput *in, const char **msg);
 int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                 const User *by, AnswerState *current, const char **msg);
 int answer_missing(sqlite3 *db, int64_t round_id, int64_t case_id);
+
+/* ---- relevance.c: the one rule for conditions (whether a question counts for a case) ---- */
+enum { RELEVANCE_ASKED = 0, RELEVANCE_NOT_RELEVANT = 1, RELEVANCE_UNKNOWN = 2 };
+typedef struct RelevanceQuestion {
+	int64_t id, catalogue_id;
+	char *code, *scale;
+	char *cond_code;        /* the gate's code, NULL without a condition */
+	char **allowed;         /* the gate's answers that make the question asked */
+	int nallowed;
+	int gate;               /* index of the gate, or -1 */
+} RelevanceQuestion;
+typedef struct Relevance {
+	RelevanceQuestion *q;
+	int n, cap;
+} Relevance;
+void relevance_load(sqlite3 *db, int64_t round_id, Relevance *rel);
+void relevance_add(Relevance *rel, int64_t id, int64_t catalogue_id, const char *code, const char *scale,
+                   const char *cond_code, const char *cond_answers_json);
+void relevance_resolve(Relevance *rel);
+void relevance_free(Relevance *rel);
+int relevance_index(const Relevance *rel, int64_t question_id);
+int relevance_allows(const RelevanceQuestion *x, const char *value);
+void relevance_decide(const Relevance *rel, const char *const *values, int *states);
+const char *relevance_counted(const char *const *values, const int *states, int i);
+void relevance_progress(const Relevance *rel, const char *const *values, const int *states, int *done, int *asked);
+void relevance_reason(const Relevance *rel, const char *const *values, const int *states, int i, char *out, size_t n);
+char **relevance_case_values(sqlite3 *db, const Relevance *rel, int64_t round_id, int64_t case_id, int second);
+void relevance_values_free(char **values, int n);
+int relevance_missing(sqlite3 *db, int64_t round_id, int64_t case_id, int second, int *done, int *asked);
 
 /* ---- review.c: who reviews which sampled case, the review's flags and its progress ---- */
 typedef struct ReviewBy {     /* who does it, for the audit log */
@@ -507,12 +549,36 @@ typedef struct SheetResult {
 	int nproblems;
 	long more_problems;          /* found beyond those listed */
 	char error[512];             /* about the file as a whole (not xlsx, empty, ...) */
+	long conflicts;              /* SHEET_CONFLICT: cells changed since the sheet was made (problems lists them) */
+	long overwritten;            /* with overwrite: such cells saved anyway */
+	int revisions;               /* the sheet carried the revisions of the answers when it was made */
+	char conflict_key[65];       /* hex fingerprint of the conflicts found; "" when none */
+	SheetProblem notes[SHEET_MAX_PROBLEMS]; /* saved answers that do not count (relevance.c), by cell */
+	int nnotes;
+	long not_counted;            /* of the saved answers: those that do not count (also beyond notes) */
 } SheetResult;
-enum { SHEET_STORED = 0, SHEET_REFUSED = 1, SHEET_FAILED = -1 };
+void sheet_summary(const SheetResult *res, char *out, size_t n);
+enum { SHEET_STORED = 0, SHEET_REFUSED = 1, SHEET_FAILED = -1, SHEET_CLOSED = -2 /* ROUND_CLOSED */ };
 int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases, char *err, size_t errlen);
 int sheet_write_buf(sqlite3 *db, const Round *r, Buf *out, long *cases, char *err, size_t errlen);
 int sheet_import_file(sqlite3 *db, const Round *r, const char *path, const User *by, SheetResult *res);
 int sheet_import_mem(sqlite3 *db, const Round *r, const void *data, size_t n, const User *by, SheetResult *res);
+/* A stale sheet: the sheet carries, in its hidden sheet "tilsyn", the revision of every answer
+** when it was made. A cell that differs from the stored answer, where the stored answer changed
+** since the sheet was made (or, in a sheet without revisions, where an answer is stored), is a
+** conflict: the sheet is refused with SHEET_CONFLICT and res->problems naming every such cell,
+** unless overwrite. res->conflict_key fingerprints the conflicts found (case, question, cell,
+** revision), so a confirmation can be checked against what the person was shown. */
+enum { SHEET_CONFLICT = 2 };
+typedef struct SheetImportOptions {
+	int overwrite;               /* apply the sheet's cells even where newer answers are stored */
+} SheetImportOptions;
+int sheet_import_file_opt(sqlite3 *db, const Round *r, const char *path, const User *by, const SheetImportOptions *o,
+                          SheetResult *res);
+int sheet_import_mem_opt(sqlite3 *db, const Round *r, const void *data, size_t n, const User *by,
+                         const SheetImportOptions *o, SheetResult *res);
+int sheet_cell_conflict(int have_revision, int64_t sheet_revision, int64_t stored_revision, const char *stored,
+                        const char *given);
 int cmd_answers(sqlite3 *db, int argc, char **argv);
 int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv);
 
@@ -709,6 +775,7 @@ int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv);
 /* ---- audit_case.c: the audit log of one case (tilsyn audit case, the leader's page) ---- */
 typedef struct AuditCaseEntry {
 	char *at, *login, *name, *action, *detail, *ip; /* name: NULL for the command line */
+	int list;            /* a view of a whole list that included the case */
 } AuditCaseEntry;
 extern const char audit_case_list_note[];
 const char *audit_action_title(const char *action);
@@ -793,6 +860,18 @@ void phase_work_left_text(const PhaseWorkLeft *w, char *out, size_t n);
 ** and no reason: PHASE_REASON_NEEDED, left filled in and msg saying what is left. */
 int phase_change(sqlite3 *db, const Round *r, const char *to, const char *reason, const ReviewBy *by,
                  PhaseWorkLeft *left, char *msg, size_t n);
+/* A finished (afsluttet) round is closed to writes of its case data: every model function
+** that writes them calls round_writable first and passes ROUND_CLOSED on (web 409, CLI 2). */
+#define ROUND_CLOSED (-2)
+extern const char round_closed_text[];
+int round_writable(sqlite3 *db, int64_t round_id, char *msg, size_t n);
+int phase_auto(sqlite3 *db, int64_t round_id, const char *from_any, const char *to, int64_t user_id,
+               const char *login);
+typedef struct PhaseReopening {
+	char at[32], to[24], by[201];
+	char reason[PHASE_REASON_MAX * 4 + 1];
+} PhaseReopening;
+int phase_reopenings(sqlite3 *db, int64_t round_id, PhaseReopening *out, int max);
 
 /* ---- cmd_cycle.c: tilsyn workgroup, round plan, round phase ---- */
 int cmd_workgroup(sqlite3 *db, int argc, char **argv);

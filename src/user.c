@@ -78,6 +78,10 @@ int user_add(sqlite3 *db, const char *login, const char *name, int is_admin, con
 		*msg = _("Brugernavnet skal være 2-64 tegn: bogstaver a-z, tal, '.', '_', '-' eller '@'.");
 		return -1;
 	}
+	if (cpr_find(login) >= 0) {
+		*msg = _("Brugernavnet ligner et CPR-nummer. CPR-numre må ikke gemmes i tilsyn.");
+		return -1;
+	}
 	if ((*msg = check_name(name)))
 		return -1;
 	if ((*msg = auth_password_problem(password)))

@@ -1,7 +1,7 @@
 /*
 ** Small helpers used everywhere: allocation that aborts loudly on exhaustion (a server
 ** that limps on after malloc failed is worse than one that stops), UTF-8 validation,
-** string and number parsing, hex, and recognising CPR numbers in free text.
+** string and number parsing and hex. (CPR numbers in free text: cpr.c.)
 */
 #include "tilsyn.h"
 
@@ -188,64 +188,6 @@ int hex_decode(unsigned char *out, size_t n, const char *hex)
 		out[i] = (unsigned char)(hi * 16 + lo);
 	}
 	return 1;
-}
-
-static int days_in_month(int m, int y2)
-{
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	(void)y2; /* the century is unknown, so 29 February is always allowed */
-	return days[m - 1];
-}
-
-static inline int is_digit(unsigned char c)
-{
-	return (unsigned)(c - '0') < 10;
-}
-
-/*
-** Finds a CPR number in s: ddmmyy-nnnn, ddmmyy nnnn or ten digits in a row, whose first six
-** digits are a real day and month, standing alone (not inside a longer run of digits).
-** Returns the byte offset of the first one, or -1. Case numbers such as 27.12.00-G01-262-24
-** do not match because their digit groups are short.
-**
-** Every cell of an imported case list goes through here, so it looks at as little as it can:
-** each candidate starts with a run of at least six digits, and every such run covers one of
-** the offsets 5, 11, 17, ..., so only those are tested until one is a digit. Then the whole
-** run around it is taken: a run of exactly ten, or of exactly six followed by '-' or ' ' and
-** exactly four more, is a candidate.
-*/
-int cpr_find(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s);
-	for (size_t probe = 5; probe < n; probe += 6) {
-		if (!is_digit(u[probe]))
-			continue;
-		size_t start = probe, end = probe + 1;
-		while (start > 0 && is_digit(u[start - 1]))
-			start--;
-		while (is_digit(u[end]))
-			end++;
-		size_t run = end - start;
-		int found = run == 10;
-		if (run == 6 && (u[end] == '-' || u[end] == ' ')) {
-			size_t k = end + 1;
-			while (k < end + 5 && is_digit(u[k]))
-				k++;
-			found = k == end + 5 && !is_digit(u[k]);
-		}
-		if (found) {
-			const unsigned char *p = u + start;
-			int dd = (p[0] - '0') * 10 + (p[1] - '0');
-			int mm = (p[2] - '0') * 10 + (p[3] - '0');
-			int yy = (p[4] - '0') * 10 + (p[5] - '0');
-			if (mm >= 1 && mm <= 12 && dd >= 1 && dd <= days_in_month(mm, yy))
-				return (int)start;
-		}
-		while (probe + 6 < end) /* the next probe lies past this run */
-			probe += 6;
-	}
-	return -1;
 }
 
 void time_iso(char out[32], time_t t)

@@ -1,7 +1,8 @@
 /*
 ** xlsx.c: a streaming reader of the first worksheet of an Excel workbook (.xlsx), for case
-** lists and filled-in answer sheets. An .xlsx file is a zip archive of XML parts; we find
-** the first sheet the way Excel does (package relationships -> workbook -> its
+** lists and filled-in answer sheets, or of the worksheet with a given name (the hidden sheet
+** in which the registration sheet carries its revisions). An .xlsx file is a zip archive of
+** XML parts; we find the sheet the way Excel does (package relationships -> workbook -> its
 ** relationships -> sheet part), load the shared strings and the cell styles (to tell dates
 ** from numbers), and then feed the sheet part to expat in chunks, handing each row to a
 ** RowFn as it is completed. Only the shared strings are held in memory.
@@ -82,6 +83,7 @@ struct Reader {
 	char styles_path[XLSX_MAX_PATH];
 	char sheet_rid[256];
 	char sheet_name[256];
+	const char *want_sheet; /* read the sheet of this name; NULL: the first */
 	int found_sheet;
 	int sheet_is_chart;
 	int date1904;
@@ -469,7 +471,8 @@ static void package_rels_start(Reader *r, const char *name, const char **atts)
 		resolve_target(r->workbook_path, "", target);
 }
 
-/* xl/workbook.xml: the first <sheet> is the one we read; workbookPr tells the date system. */
+/* xl/workbook.xml: the first <sheet> (or the first of the wanted name) is the one we read;
+** workbookPr tells the date system. */
 static void workbook_start(Reader *r, const char *name, const char **atts)
 {
 	if (strcmp(name, "workbookPr") == 0) {
@@ -477,6 +480,8 @@ static void workbook_start(Reader *r, const char *name, const char **atts)
 		r->date1904 = str_eq(v, "1") || str_eq(v, "true");
 	} else if (strcmp(name, "sheet") == 0 && !r->found_sheet) {
 		const char *sheet_name = attr(atts, "name", 0), *rid = attr(atts, "id", 1);
+		if (r->want_sheet && !str_eq(sheet_name, r->want_sheet))
+			return;
 		r->found_sheet = 1;
 		copy_str(r->sheet_name, sizeof r->sheet_name, sheet_name ? sheet_name : "");
 		copy_str(r->sheet_rid, sizeof r->sheet_rid, rid ? rid : "");
@@ -1109,6 +1114,10 @@ static int read_workbook(Reader *r)
 		fail_no_workbook(r);
 		return -1;
 	}
+	if (!r->found_sheet && r->want_sheet) {
+		r->stop = 1;
+		return XLSX_NO_SHEET; /* not an error: the caller decides what a missing sheet means */
+	}
 	if (!r->found_sheet) {
 		fail(r, _(NOT_XLSX ": projektmappen indeholder ingen ark."));
 		return -1;
@@ -1128,11 +1137,17 @@ static int read_workbook(Reader *r)
 	if (parse_part(r, rels, workbook_rels_start, NULL, NULL) < 0)
 		return -1;
 	if (r->sheet_is_chart) {
-		fail(r, _("Det første ark i filen (\"%s\") er et diagram, ikke et regneark."), r->info->sheet);
+		if (r->want_sheet)
+			fail(r, _("Arket \"%s\" i filen er et diagram, ikke et regneark."), r->info->sheet);
+		else
+			fail(r, _("Det første ark i filen (\"%s\") er et diagram, ikke et regneark."), r->info->sheet);
 		return -1;
 	}
 	if (!r->sheet_path[0] || entry_index(r, r->sheet_path) < 0) {
-		fail(r, _(NOT_XLSX ": det første ark (\"%s\") mangler i filen."), r->info->sheet);
+		if (r->want_sheet)
+			fail(r, _(NOT_XLSX ": arket \"%s\" mangler i filen."), r->info->sheet);
+		else
+			fail(r, _(NOT_XLSX ": det første ark (\"%s\") mangler i filen."), r->info->sheet);
 		return -1;
 	}
 	/* Lenient with writers that leave out these two relationships. */
@@ -1218,11 +1233,13 @@ static int open_failed(Reader *r, zip_error_t *ze)
 	return -1;
 }
 
-int xlsx_read_mem(const void *data, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen)
+int xlsx_read_sheet_mem(const void *data, size_t n, const char *sheet, SheetInfo *info, RowFn fn, void *ctx,
+                        char *err, size_t errlen)
 {
 	SheetInfo local;
 	Reader *r = xmalloc(sizeof *r);
 	reader_init(r, info ? info : &local, fn, ctx, err, errlen);
+	r->want_sheet = sheet;
 	int rc;
 	if (sniff(r, data, n)) {
 		reader_free(r);
@@ -1244,11 +1261,13 @@ int xlsx_read_mem(const void *data, size_t n, SheetInfo *info, RowFn fn, void *c
 	return rc;
 }
 
-int xlsx_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen)
+int xlsx_read_sheet_file(const char *path, const char *sheet, SheetInfo *info, RowFn fn, void *ctx, char *err,
+                         size_t errlen)
 {
 	SheetInfo local;
 	Reader *r = xmalloc(sizeof *r);
 	reader_init(r, info ? info : &local, fn, ctx, err, errlen);
+	r->want_sheet = sheet;
 	int rc = -1;
 	unsigned char head[8];
 	FILE *f = fopen(path, "rb");
@@ -1275,4 +1294,14 @@ int xlsx_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char 
 	}
 	free(r);
 	return rc;
+}
+
+int xlsx_read_mem(const void *data, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen)
+{
+	return xlsx_read_sheet_mem(data, n, NULL, info, fn, ctx, err, errlen);
+}
+
+int xlsx_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen)
+{
+	return xlsx_read_sheet_file(path, NULL, info, fn, ctx, err, errlen);
 }

@@ -3,7 +3,7 @@
 // - each answer is saved as soon as it changes (radio buttons and the "væsentlig
 //   betydning" box at once, comments when the field is left or after a pause in typing),
 //   through POST .../answer with the session's CSRF token in the X-CSRF-Token header;
-// - questions that depend on another answer appear and disappear at once;
+// - questions that depend on another answer appear and disappear at once (src/relevance.c's rule);
 // - "væsentlig betydning" can be ticked only for nej and delvist;
 // - a save refused because someone else saved first shows both answers and lets the
 //   person choose; "Gemt" and errors are announced in the page's live region.
@@ -68,15 +68,37 @@
     box.closest('label').classList.toggle('off', !on);
   }
 
-  // A question with a condition is shown only while the question it depends on has one of
-  // the condition's answers (the same rule as the server's).
+  // Whether each question is asked, by the answers on the page: the server's rule
+  // (src/relevance.c), chains included. A question with a condition is
+  //   - asked when its gate is asked and answered with one of the condition's answers;
+  //   - not_relevant when its gate is answered otherwise, or is itself not_relevant;
+  //   - unknown (counts as unanswered) while its gate is unanswered or itself unknown.
+  // Only asked questions are shown.
+  function relevance() {
+    var states = {};
+    function decide(fs) {
+      var id = qid(fs);
+      if (states[id] === 'deciding') return 'asked'; // a cycle (refused by the catalogue)
+      if (states[id]) return states[id];
+      var gate = fs.getAttribute('data-cond');
+      if (!gate || !byId[gate]) return (states[id] = 'asked');
+      states[id] = 'deciding';
+      var g = decide(byId[gate]), v = valueOf(gate), answers;
+      try { answers = JSON.parse(fs.getAttribute('data-cond-answers')) || []; } catch (e) { answers = []; }
+      if (g === 'not_relevant') return (states[id] = 'not_relevant');
+      if (g === 'unknown' || v === '') return (states[id] = 'unknown');
+      return (states[id] = answers.indexOf(v) >= 0 ? 'asked' : 'not_relevant');
+    }
+    questions.forEach(decide);
+    return states;
+  }
+
   function updateConditions() {
+    var states = relevance();
     questions.forEach(function (fs) {
-      var parent = fs.getAttribute('data-cond');
-      if (!parent) return;
-      var answers;
-      try { answers = JSON.parse(fs.getAttribute('data-cond-answers')); } catch (e) { answers = []; }
-      fs.hidden = answers.indexOf(valueOf(parent)) < 0;
+      var st = states[qid(fs)];
+      fs.setAttribute('data-relevance', st);
+      fs.hidden = st !== 'asked';
     });
   }
 

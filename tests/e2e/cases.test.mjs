@@ -143,14 +143,21 @@ test('a preview with problems (a CPR number, a bad date) and a small sample\'s w
   await page.goto(`${base}/d/BHS/cases/import`);
   await page.setInputFiles('#file', file);
   await Promise.all([page.waitForSelector('h1:has-text("Forhåndsvisning")'), page.click('main form button[type=submit]')]);
-  assert.match(await page.textContent('.msg.error'), /2 af 3 rækker har fejl/);
+  assert.match(await page.textContent('.msg.error'), /2 af 3 rækker har fejl .* Filen indeholder CPR-numre, så den er ikke gemt/s);
   const problems = await page.$$eval('table.problems tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
   assert.deepEqual(problems.map((r) => r.slice(0, 2)), [['3', 'Oprettet'], ['4', 'Bemærkning']]);
   assert.ok(!(await page.content()).includes('010190-1234'));
+  assert.equal(await page.$('input[name=skip_invalid]'), null, 'a file with a CPR number cannot be confirmed');
   await expectNoAxeViolations(page, 'import preview with problems');
   await screenshot(page, 'cases-preview-problems');
 
-  // Keep only the valid row, added to the current list (a list exported in parts).
+  // Without the CPR number the file waits for its confirmation: keep only the valid row, added
+  // to the current list (a list exported in parts).
+  writeFileSync(file, 'Sagsnummer;Rådgiver;Oprettet\nE2E-1;Anna;01-02-2024\nE2E-2;Bo;31-02-2024\n');
+  await page.goto(`${base}/d/BHS/cases/import`);
+  await page.setInputFiles('#file', file);
+  await Promise.all([page.waitForSelector('h1:has-text("Forhåndsvisning")'), page.click('main form button[type=submit]')]);
+  assert.match(await page.textContent('.msg.error'), /1 af 2 rækker har fejl/);
   await page.check('input[name=skip_invalid]');
   await page.check('input[name=mode][value=add]');
   await go(page, 'button:text-is("Indlæs sagslisten")', /\/d\/BHS\/cases\?imported=1&new=1&updated=0&dropped=0$/);

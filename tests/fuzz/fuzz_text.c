@@ -1,13 +1,13 @@
 /*
-** libFuzzer target for the text helpers every request passes through: utf8_valid() and
-** cpr_find() (src/util.c), the HTML escapers html_text(), html_attr(), html_url() and the
+** libFuzzer target for the text helpers every request passes through: utf8_valid()
+** (src/util.c), the HTML escapers html_text(), html_attr(), html_url() and the
 ** html_fmt() formatter (src/html.c), and the small parsers parse_int64() and hex_decode().
 ** utf8_valid() is compared with a reference written from the Unicode well-formed byte
-** sequence table; cpr_find()'s answer must point at a real ddmmyy[-| ]nnnn standing alone;
-** the escapers' output must contain no '<', '>', '"' or '\'' (html_url: only unreserved
-** characters, '/' and %XX) and must decode back to the input.
+** sequence table; the escapers' output must contain no '<', '>', '"' or '\'' (html_url:
+** only unreserved characters, '/' and %XX) and must decode back to the input. (CPR numbers
+** have their own target, fuzz_cpr.c.)
 */
-// fuzz-sources: util.c buf.c arena.c html.c db.c auth.c audit.c user.c embedded.c
+// fuzz-sources: util.c cpr.c buf.c arena.c html.c db.c auth.c audit.c user.c embedded.c
 #include "http.h"
 
 #include <ctype.h>
@@ -67,31 +67,6 @@ static int ref_utf8_valid(const unsigned char *s, size_t n)
 static int digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static void check_cpr(const char *s)
-{
-	size_t n = strlen(s);
-	int r = cpr_find(s);
-	CHECK(r >= -1);
-	if (r < 0)
-		return;
-	size_t i = (size_t)r;
-	CHECK(i + 10 <= n);
-	CHECK(i == 0 || !digit(s[i - 1]));
-	const char *p = s + i;
-	for (int k = 0; k < 6; k++)
-		CHECK(digit(p[k]));
-	size_t rest = (p[6] == '-' || p[6] == ' ') ? 7 : 6;
-	CHECK(i + rest + 4 <= n);
-	for (size_t k = rest; k < rest + 4; k++)
-		CHECK(digit(p[k]));
-	CHECK(!digit(p[rest + 4]));
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int dd = (p[0] - '0') * 10 + (p[1] - '0'), mm = (p[2] - '0') * 10 + (p[3] - '0');
-	CHECK(mm >= 1 && mm <= 12 && dd >= 1 && dd <= days[mm - 1]);
-	/* The number found is found again on its own, at its start. */
-	CHECK(cpr_find(p) == 0);
 }
 
 /* html_text / html_attr: no markup characters, every '&' starts one of our entities, and
@@ -236,7 +211,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	CHECK(s);
 	memcpy(s, data, n);
 	s[n] = 0;
-	check_cpr(s);
 	check_html(s);
 	check_int(s);
 	check_hex(s);

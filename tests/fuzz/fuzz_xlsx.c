@@ -8,9 +8,13 @@
 **     workbook relationships, in that order; missing or empty parts are left out, or for the
 **     last two replaced by a minimal default. This way
 **     the mutations reach the XML handling of every part.
+** Every input is read twice: the first sheet, and the sheet named "tilsyn" (the hidden sheet
+** of the registration sheet, found by name among the workbook's sheets; the default workbook
+** names its one sheet "Ark1", so mutations of the workbook part reach that path).
 ** Every row handed on must have 1..SHEET_MAX_CELLS cells of valid UTF-8 within
 ** SHEET_MAX_CELL_BYTES, a positive row number and a non-empty last cell; the reader must
-** return 0, or -1 with a message in valid UTF-8, and count the rows it handed on.
+** return 0, or -1 with a message in valid UTF-8, and count the rows it handed on; by name it
+** may also return XLSX_NO_SHEET, with no message and no rows.
 */
 // fuzz-sources: util.c buf.c arena.c xlsx.c
 #include "tilsyn.h"
@@ -44,18 +48,24 @@ static int on_row(void *ctx, long line, int ncells, const char *const *cells)
 	return 0;
 }
 
-static void read_checked(const void *data, size_t n)
+static void read_checked(const void *data, size_t n, const char *sheet)
 {
 	long rows = 0;
 	SheetInfo info;
 	char err[512];
-	int rc = xlsx_read_mem(data, n, &info, on_row, &rows, err, sizeof err);
+	int rc = sheet ? xlsx_read_sheet_mem(data, n, sheet, &info, on_row, &rows, err, sizeof err)
+	               : xlsx_read_mem(data, n, &info, on_row, &rows, err, sizeof err);
+	if (sheet && rc == XLSX_NO_SHEET) {
+		CHECK(err[0] == 0 && rows == 0 && info.rows == 0);
+		return;
+	}
 	CHECK(rc == 0 || rc == -1);
 	CHECK(rc == 0 || err[0] != 0);
 	CHECK(utf8_valid(err, strnlen(err, sizeof err)));
 	CHECK(info.rows == rows);
 	CHECK(strcmp(info.format, "xlsx") == 0);
 	CHECK(utf8_valid(info.sheet, strnlen(info.sheet, sizeof info.sheet)));
+	CHECK(!sheet || rc != 0 || strcmp(info.sheet, sheet) == 0);
 }
 
 static const char *const part_names[] = {
@@ -126,12 +136,14 @@ static unsigned char *pack(const uint8_t *data, size_t size, size_t *out_len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size >= 2 && data[0] == 'P' && data[1] == 'K') {
-		read_checked(data, size);
+		read_checked(data, size, NULL);
+		read_checked(data, size, "tilsyn");
 		return 0;
 	}
 	size_t n;
 	unsigned char *zip = pack(data, size, &n);
-	read_checked(zip, n);
+	read_checked(zip, n, NULL);
+	read_checked(zip, n, "tilsyn");
 	free(zip);
 	return 0;
 }

@@ -709,13 +709,12 @@ test('afterwards: no page shows the markup raw, /healthz answers, the audit chai
   const verify = cli(server.db, ['audit', 'verify']);
   assert.equal(verify.status, 0, `audit verify: ${verify.stdout}${verify.stderr}`);
   assert.equal(q('pragma integrity_check'), 'ok');
-  // The CPR number sent in every field is stored nowhere. Not searched: the audit log, login
-  // attempts and sessions (they record what was tried), and upload, which keeps an uploaded
-  // case list as sent for its confirmation (page_cases.c: usable for an hour, deleted when it
-  // is confirmed or at the next visit to the import page after that).
+  // The CPR number sent in every field is stored nowhere: not in the audit log or login
+  // attempts (a typed login name or a refused URL is masked, src/cpr.c) and not in upload (a
+  // case list holding one is never kept). Sessions hold no typed text.
   const stored = [];
   for (const t of q(`select name from sqlite_schema where type = 'table' and name not like 'sqlite_%'
-    and name not in ('audit', 'login_attempt', 'session', 'upload')`).split('\n')) {
+    and name not in ('session')`).split('\n')) {
     const cols = q(`select name from pragma_table_info('${t}')`).split('\n');
     const hits = q(`select count(*) from "${t}" where ${cols.map((c) => `cast("${c}" as text) like '%010190-1234%'`).join(' or ')}`);
     if (hits === '0') continue;

@@ -135,7 +135,8 @@ function putAnswers(db, rnd, answers) {
 }
 
 // The expected result of one round, from the answers the test wrote: only cases still in the
-// sample count; a conditional question counts as not relevant where its condition is not met.
+// sample count; a conditional question counts as not relevant where its condition's question is
+// answered otherwise, and as unanswered where that question is unanswered.
 function expected(answers, n) {
   const out = {};
   for (const x of QUESTIONS) {
@@ -144,8 +145,10 @@ function expected(answers, n) {
     for (let i = 0; i < n; i++) {
       const raw = answers[x.code]?.[i] ?? null;
       const v = raw?.replace(/^\*/, '') ?? null;
-      const relevant = !x.cond || x.cond[1].includes(answers[x.cond[0]]?.[i]);
-      if (!relevant || v === 'ikke_relevant') c.not_relevant++;
+      // The gate unanswered: not yet known, so unanswered (never ikke relevant).
+      const gate = x.cond ? (answers[x.cond[0]]?.[i] ?? null)?.replace(/^\*/, '') ?? null : undefined;
+      if (x.cond && gate === null) c.unanswered++;
+      else if ((x.cond && !x.cond[1].includes(gate)) || v === 'ikke_relevant') c.not_relevant++;
       else if (v === null) c.unanswered++;
       else {
         c[{ ja: 'yes', delvist: 'partly', nej: 'no' }[v]]++;
@@ -323,8 +326,9 @@ test('results with no earlier comparable round: counts, Wilson intervals, previo
   const { db, cleanup } = setup();
   try {
     const now = round(db, { start: '2025-09-01', size: 11 });
-    // Before any answer: everything unanswered, no share.
+    // Before any answer: everything unanswered (B-1 too: its condition is not answered yet), no share.
     let want = withPrevious(expected({}, 11), null);
+    assert.equal(want['B-1'].unanswered, 11);
     checkJson(db, now.id, want);
     checkCsv(db, now.id, want);
 
@@ -332,7 +336,9 @@ test('results with no earlier comparable round: counts, Wilson intervals, previo
     want = withPrevious(expected(NOW, 10), null);
     // Sanity of the scenario itself.
     assert.deepEqual([want['A-1'].yes, want['A-1'].partly, want['A-1'].not_relevant, want['A-1'].material], [8, 1, 1, 1]);
-    assert.deepEqual([want['B-1'].yes, want['B-1'].no, want['B-1'].not_relevant, want['B-1'].unanswered, want['B-1'].material], [5, 1, 3, 1, 0]);
+    assert.deepEqual([want['B-1'].yes, want['B-1'].no, want['B-1'].not_relevant, want['B-1'].unanswered, want['B-1'].material], [5, 1, 2, 2, 0]);
+    // The case whose A-3 is unanswered has B-1 unanswered, not ikke relevant.
+    assert.equal(NOW['A-3'].slice(0, 10).filter((v) => v == null).length, 1);
 
     // An earlier round of another kind, one of another department and a later one: none is comparable.
     const other = round(db, { kind: 'uddybende', start: '2025-03-01', size: 3 });

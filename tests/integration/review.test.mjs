@@ -176,13 +176,14 @@ test('the assigned reviewer opens and saves a case; a raadgiver who is not the r
   const page = await anne.get(`${base}/cases/${caseId}`);
   assert.equal(page.status, 200);
   assert.match(page.text, /<script src="\/static\/review.js" defer><\/script>/);
-  assert.ok(text(page.text).includes(`0 af ${qs.filter((x) => !x.cond && x.scale !== 'text').length} besvaret`));
+  // Every question but free text is to answer: a conditional one too, while its condition is unanswered.
+  assert.ok(text(page.text).includes(`0 af ${qs.filter((x) => x.scale !== 'text').length} besvaret`));
   // A fieldset per question with its legend, guidance in <details> right after it.
   assert.match(page.text, new RegExp(`<fieldset class="question" id="q-${first.id}"[^>]*>\\n<legend><span class="qcode">${first.code}</span>[^<]+</legend>\\n<details class="guide"><summary>`));
-  // A conditional question starts hidden and says what it depends on.
+  // A conditional question starts hidden, waiting for its condition's answer, and says what it depends on.
   const child = qs.find((x) => x.cond);
   const parent = qs.find((x) => x.code === child.cond);
-  assert.match(page.text, new RegExp(`<fieldset class="question" id="q-${child.id}" data-question="${child.id}" data-scale="[a-z]+" data-cond="${parent.id}" data-cond-answers="[^"]+" hidden>`));
+  assert.match(page.text, new RegExp(`<fieldset class="question" id="q-${child.id}" data-question="${child.id}" data-scale="[a-z]+" data-cond="${parent.id}" data-cond-answers="[^"]+" data-relevance="unknown" hidden>`));
 
   // Not the reviewer and not in the working group: refused and audited.
   const denied = await morten.get(`${base}/cases/${caseId}`);
@@ -281,7 +282,7 @@ test('a stale revision is refused with both answers (409), as you go and with th
   assert.equal(answerOf(caseId, first.id), 'nej|0||3');
 });
 
-test('færdig is refused until every relevant question is answered; a conditional question counts only when its condition is met', async () => {
+test('færdig is refused until every relevant question is answered; a conditional question is not required when its condition is answered otherwise', async () => {
   const caseId = annesCases()[1];
   const qs = questions();
   const page = await anne.get(`${base}/cases/${caseId}`);
@@ -289,7 +290,9 @@ test('færdig is refused until every relevant question is answered; a conditiona
   const finish = () => anne.post(`${base}/cases/${caseId}/finish`, { csrf });
   let res = await finish();
   assert.equal(res.status, 409);
-  const required = qs.filter((x) => !x.cond && x.scale !== 'text').length;
+  // Nothing answered: every question but free text is missing, the conditional ones too (their
+  // conditions are unanswered, so they are not yet known to be ikke relevant).
+  const required = qs.filter((x) => x.scale !== 'text').length;
   assert.ok(text(res.text).includes(`${required} relevante spørgsmål mangler et svar`), 'says how many are missing');
   assert.notEqual(q(`select review_status from round_case where round_id = ${ROUND} and case_id = ${caseId}`), 'faerdig');
 
@@ -309,9 +312,17 @@ test('færdig is refused until every relevant question is answered; a conditiona
   assert.ok(skipped.length > 0, 'some conditional questions are not asked');
   for (const [i, [x, value]] of toAnswer.entries()) {
     if (i === toAnswer.length - 1) {
+      // Missing: this question, and those waiting for its answer (its dependants, down the chain).
+      const waiting = new Set([x.code]);
+      for (let grew = true; grew;) {
+        grew = false;
+        for (const c of qs) if (c.cond && waiting.has(c.cond) && !waiting.has(c.code) && c.scale !== 'text') { waiting.add(c.code); grew = true; }
+      }
       res = await finish();
       assert.equal(res.status, 409);
-      assert.ok(text(res.text).includes('1 relevant spørgsmål mangler et svar'));
+      const n = waiting.size;
+      assert.ok(text(res.text).includes(n === 1 ? '1 relevant spørgsmål mangler et svar' : `${n} relevante spørgsmål mangler et svar`),
+        `${n} missing before ${x.code} is answered`);
     }
     const s = await saveAnswer(anne, caseId, csrf, { question: x.id, value, revision: 0 });
     assert.equal(s.status, 200, `${x.code}: ${s.text}`);
@@ -338,7 +349,7 @@ test('færdig is refused until every relevant question is answered; a conditiona
   assert.ok(text(res.text).includes('1 relevant spørgsmål mangler et svar'));
   // And the page now shows the child.
   const shown = await anne.get(`${base}/cases/${caseId}`);
-  assert.match(shown.text, new RegExp(`<fieldset class="question" id="q-${child.id}"[^>]*data-cond-answers="[^"]+">`));
+  assert.match(shown.text, new RegExp(`<fieldset class="question" id="q-${child.id}"[^>]*data-cond-answers="[^"]+" data-relevance="asked">`));
 });
 
 test('an acute concern shows at once on leder.barn\'s front page with a link; CPR in the note is refused', async () => {

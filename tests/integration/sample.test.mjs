@@ -393,7 +393,11 @@ test('round replace: marks the case erstattet with the reason, adds the next sma
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, `Sagen ${py.order[0].case_no} er erstattet af ${py.order[11].case_no}.\n`);
     assertSample(db, id, [py.order[1], ...py.order.slice(3, 12)]);
-    assert.equal(sqlite(db, "select count(*) from audit where action = 'sample_replace'"), '2');
+    assert.equal(sqlite(db, "select count(*) from audit where action = 'sample_replace' and object like 'round:%'"), '2');
+    // And once on each replaced case, by case number, in the case's own log.
+    assert.equal(sqlite(db, "select count(*) from audit where action = 'sample_replace' and object like 'case:%'"), '2');
+    assert.equal(sqlite(db, `select count(*) from audit where action = 'sample_replacement' and object = 'case:' ||
+      (select id from cases where case_no = '${py.order[11].case_no}')`), '1');
 
     // What cannot be replaced, or not without a reason.
     const before = sqlite(db, 'select count(*) from round_case');

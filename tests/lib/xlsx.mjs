@@ -2,7 +2,10 @@
 // xml.etree): readSheet(path) gives the workbook's sheet names and the first sheet's cells by
 // reference ("A1"), whether its panes are frozen and how many data validations it has;
 // writeSheet(path, rows) writes a minimal workbook whose first sheet holds rows (arrays of
-// strings; "" leaves a cell empty) as inline strings, the way some programs save them.
+// strings; "" leaves a cell empty) as inline strings, the way some programs save them (a
+// number in a row becomes a number cell);
+// fillSheet(src, dst, {B7: 'ja', C3: ''}) copies a workbook with those cells of its first sheet
+// set (as inline strings) or emptied, every other part (hidden sheets too) kept as it was.
 import { spawnSync } from 'node:child_process';
 
 const PYTHON = String.raw`
@@ -53,8 +56,9 @@ def esc(s):
 def write(path, rows):
     data = []
     for r, row in enumerate(rows, 1):
-        cells = ''.join('<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % (col(c), r, esc(v))
-                        for c, v in enumerate(row) if v)
+        cells = ''.join(('<c r="%s%d"><v>%s</v></c>' if isinstance(v, (int, float)) else
+                         '<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>') % (col(c), r, v if isinstance(v, (int, float)) else esc(v))
+                        for c, v in enumerate(row) if v != '')
         data.append('<row r="%d">%s</row>' % (r, cells))
     parts = {
         '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
@@ -67,8 +71,56 @@ def write(path, rows):
         for name, text in parts.items():
             z.writestr(name, text.encode('utf-8'))
 
+def cell_key(ref):
+    m = re.match(r'([A-Z]+)(\d+)$', ref)
+    n = 0
+    for ch in m.group(1):
+        n = n * 26 + ord(ch) - 64
+    return int(m.group(2)), n
+
+def fill(src, dst, cells):
+    z = zipfile.ZipFile(src)
+    wb = ET.fromstring(z.read('xl/workbook.xml'))
+    first_rid = wb.find('m:sheets', NS)[0].get(R)
+    rels = ET.fromstring(z.read('xl/_rels/workbook.xml.rels'))
+    first = {r.get('Id'): r.get('Target') for r in rels}[first_rid].lstrip('/')
+    first = first if first.startswith('xl/') else 'xl/' + first
+    ET.register_namespace('', NS['m'])
+    ET.register_namespace('r', R[1:R.index('}')])
+    ws = ET.fromstring(z.read(first))
+    data = ws.find('m:sheetData', NS)
+    m = '{%s}' % NS['m']
+    for ref, value in cells.items():
+        rn, cn = cell_key(ref)
+        row = next((x for x in data.findall('m:row', NS) if int(x.get('r')) == rn), None)
+        if row is None:
+            row = ET.Element(m + 'row', {'r': str(rn)})
+            rows = data.findall('m:row', NS)
+            at = sum(1 for x in rows if int(x.get('r')) < rn)
+            data.insert(at, row)
+        cell = next((c for c in row.findall('m:c', NS) if c.get('r') == ref), None)
+        if cell is not None and value == '':
+            row.remove(cell)
+            continue
+        if value == '':
+            continue
+        if cell is None:
+            cell = ET.Element(m + 'c', {'r': ref})
+            at = sum(1 for c in row.findall('m:c', NS) if cell_key(c.get('r'))[1] < cn)
+            row.insert(at, cell)
+        for child in list(cell):
+            cell.remove(child)
+        cell.set('t', 'inlineStr')
+        ET.SubElement(ET.SubElement(cell, m + 'is'), m + 't').text = value
+    out = ET.tostring(ws, encoding='utf-8', xml_declaration=True)
+    with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as o:
+        for info in z.infolist():
+            o.writestr(info.filename, out if info.filename == first else z.read(info.filename))
+
 if sys.argv[1] == 'read':
     print(json.dumps(read(sys.argv[2])))
+elif sys.argv[1] == 'fill':
+    fill(sys.argv[2], sys.argv[3], json.load(sys.stdin))
 else:
     write(sys.argv[2], json.load(sys.stdin))
 `;
@@ -80,3 +132,4 @@ function python(args, input) {
 }
 export const readSheet = (path) => JSON.parse(python(['read', path]));
 export const writeSheet = (path, rows) => python(['write', path], JSON.stringify(rows));
+export const fillSheet = (src, dst, cells) => python(['fill', src, dst], JSON.stringify(cells));

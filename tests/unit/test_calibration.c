@@ -313,10 +313,10 @@ static void saving_second_answers(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM calibration_answer"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM answer"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM calibration_case WHERE status = 'i_gang'"), 1);
-	/* Not finished while K-2 is unanswered; then finished, and locked. */
+	/* Not finished while K-2 is unanswered (and K-3, which waits for K-2); then finished, and locked. */
 	int missing;
 	assert_int_equal(calibration_finish(db, &f->round, f->case_id[1], &by, &missing, m, sizeof m), -1);
-	assert_int_equal(missing, 1);
+	assert_int_equal(missing, 2);
 	assert_int_equal(save2(f, &f->dorte, 1, "K-2", "nej", "", &msg), ANSWER_SAVED);
 	assert_int_equal(calibration_finish(db, &f->round, f->case_id[1], &by, &missing, m, sizeof m), 0);
 	assert_int_equal(save2(f, &f->dorte, 1, "K-1", "ja", "", &msg), ANSWER_INVALID);

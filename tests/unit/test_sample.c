@@ -183,7 +183,12 @@ static void test_replace_takes_the_next_key(void **state)
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM round_case WHERE status = 'erstattet'"), 1);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM round_case WHERE status = 'udtrukket'"), 3);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'sample_replace'"
-	                                   " AND detail LIKE '%ikke relevant%'"), 1);
+	                                   " AND object LIKE 'round:%' AND detail LIKE '%ikke relevant%'"), 1);
+	/* The replaced case's own log has it too, with the reason. */
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit WHERE action = 'sample_replace' AND object = 'case:%lld'"
+	                          " AND detail LIKE '%%ikke relevant%%'", (long long)victim);
+	assert_int_equal(testdb_int(t->db, sql), 1);
 	testdb_free(t);
 }
 

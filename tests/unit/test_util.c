@@ -1,7 +1,6 @@
 /*
-** Tests of the small helpers in util.c: strict UTF-8 validation, finding CPR numbers in
-** free text (and not mistaking case numbers or long digit runs for them), hex encoding and
-** decoding, integer parsing and trimming.
+** Tests of the small helpers in util.c: strict UTF-8 validation, hex encoding and decoding,
+** integer parsing and trimming. (Finding CPR numbers: test_cpr.c.)
 */
 #include "unit_helpers.h"
 
@@ -51,47 +50,6 @@ static void utf8_refuses_invalid_text(void **state)
 	assert_false(VALID("a\0b"));                  /* NUL */
 	assert_false(utf8_valid("\0", 1));
 	assert_false(VALID("ok \xC3\xA6 then \xC0\x80"));
-}
-
-static void cpr_found(void **state)
-{
-	(void)state;
-	assert_int_equal(cpr_find("010190-1234"), 0);
-	assert_int_equal(cpr_find("0101901234"), 0);
-	assert_int_equal(cpr_find("x 311299 1234 y"), 2);
-	assert_int_equal(cpr_find("CPR: 241265-4321."), 5);
-	assert_int_equal(cpr_find("Borger (0101901234) ringede"), 8);
-	assert_int_equal(cpr_find("290200-1234"), 0);      /* 29 February: the century is unknown */
-	assert_int_equal(cpr_find("310190-1234"), 0);
-	assert_int_equal(cpr_find("300490-1234"), 0);
-	assert_int_equal(cpr_find("sag 27.12.00-G01-262-24 og 010190-1234"), 27);
-	assert_int_equal(cpr_find("ÆØÅ 010190-1234"), 7);  /* byte offset */
-	assert_int_equal(cpr_find("12-0101901234"), 3);    /* a dash before is not a digit */
-}
-
-static void cpr_not_found(void **state)
-{
-	(void)state;
-	assert_int_equal(cpr_find(""), -1);
-	assert_int_equal(cpr_find("Anna Hansen"), -1);
-	assert_int_equal(cpr_find("320190-1234"), -1);     /* day 32 */
-	assert_int_equal(cpr_find("000190-1234"), -1);     /* day 0 */
-	assert_int_equal(cpr_find("011390-1234"), -1);     /* month 13 */
-	assert_int_equal(cpr_find("010090-1234"), -1);     /* month 0 */
-	assert_int_equal(cpr_find("310490-1234"), -1);     /* 31 April */
-	assert_int_equal(cpr_find("300290-1234"), -1);     /* 30 February */
-	assert_int_equal(cpr_find("27.12.00-G01-262-24"), -1);
-	assert_int_equal(cpr_find("Sag 27.12.12-A00-1-20 er lukket"), -1);
-	assert_int_equal(cpr_find("01019012345"), -1);     /* 11 digits */
-	assert_int_equal(cpr_find("990101901234"), -1);    /* a 10-digit run inside a longer number */
-	assert_int_equal(cpr_find("123456789012345"), -1);
-	assert_int_equal(cpr_find("010190-12345"), -1);    /* too many digits after the dash */
-	assert_int_equal(cpr_find("5010190-1234"), -1);    /* too many before */
-	assert_int_equal(cpr_find("010190-123"), -1);      /* too few */
-	assert_int_equal(cpr_find("010190--1234"), -1);
-	assert_int_equal(cpr_find("010190"), -1);
-	assert_int_equal(cpr_find("tlf. 12345678"), -1);
-	assert_int_equal(cpr_find("01-01-90-1234"), -1);
 }
 
 static void hex_round_trip(void **state)
@@ -207,8 +165,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(utf8_accepts_valid_text),
 		cmocka_unit_test(utf8_refuses_invalid_text),
-		cmocka_unit_test(cpr_found),
-		cmocka_unit_test(cpr_not_found),
 		cmocka_unit_test(hex_round_trip),
 		cmocka_unit_test(hex_rejects),
 		cmocka_unit_test(int64_parsing),

@@ -326,16 +326,20 @@ static void phase_change_asks_and_logs(void **state)
 	assert_non_null(strstr(msg, "gennemgang → analyse. Arbejde tilbage: 4 af 4"));
 	assert_non_null(strstr(msg, "færdiggennemgået. Begrundelse: Resten tages på stop-op-mødet"));
 
-	/* Afsluttet dates the round; moving back needs no reason and clears the date. */
+	/* Afsluttet dates the round; reopening it (a move back) needs a reason and clears the date. */
 	assert_true(round_by_id(db, f->round.id, &f->round));
 	assert_int_equal(phase_change(db, &f->round, "afsluttet", "Besluttet på ledermødet", &by, &w, msg, sizeof msg),
 	                 PHASE_MOVED);
 	testdb_text(db, "SELECT coalesce(finished_at, '') FROM round", text, sizeof text);
 	assert_true(strlen(text) == 20 && text[10] == 'T');
 	assert_true(round_by_id(db, f->round.id, &f->round));
-	assert_int_equal(phase_change(db, &f->round, "gennemgang", NULL, &by, &w, msg, sizeof msg), PHASE_MOVED);
+	assert_int_equal(phase_change(db, &f->round, "gennemgang", NULL, &by, &w, msg, sizeof msg), PHASE_REASON_NEEDED);
+	assert_non_null(strstr(msg, "Skriv en begrundelse for at genåbne det"));
+	assert_int_equal(testdb_int(db, "SELECT finished_at IS NOT NULL FROM round"), 1);
+	assert_int_equal(phase_change(db, &f->round, "gennemgang", "Genåbnet efter en klage", &by, &w, msg, sizeof msg),
+	                 PHASE_MOVED);
 	assert_int_equal(testdb_int(db, "SELECT finished_at IS NULL FROM round"), 1);
-	assert_int_equal(testdb_int(db, "SELECT count(*) FROM round_phase_change WHERE reason IS NULL"), 1);
+	assert_int_equal(testdb_int(db, "SELECT count(*) FROM round_phase_change WHERE reason IS NULL"), 0);
 	assert_int_equal(testdb_int(db, "SELECT count(*) FROM audit WHERE action = 'round_phase'"), 3);
 
 	/* From the command line (no user): by_name says so. */
