@@ -34,7 +34,7 @@ static int digits(const char *s, int max, int *out)
 }
 
 /* Civil date from days since 1970-01-01 (Howard Hinnant's well-known algorithm). */
-static void civil_from_days(long z, int *y, int *m, int *d)
+void date_civil_from_days(long z, int *y, int *m, int *d)
 {
 	z += 719468;
 	long era = (z >= 0 ? z : z - 146096) / 146097;
@@ -92,7 +92,7 @@ int date_parse(const char *s, char out[11])
 			return 0; /* 29 February 1900, which did not exist */
 		if (days < 60)
 			days++; /* Excel counts 1900 as a leap year */
-		civil_from_days(days - 25569, &y, &m, &d);
+		date_civil_from_days(days - 25569, &y, &m, &d);
 		if (valid_ymd(y, m, d))
 			goto ok;
 	}
@@ -121,7 +121,7 @@ int date_valid_iso(const char *s)
 }
 
 /* Days since 1970-01-01 of a civil date (the inverse of civil_from_days). */
-static long days_from_civil(int y, int m, int d)
+long date_days_from_civil(int y, int m, int d)
 {
 	y -= m <= 2;
 	long era = (y >= 0 ? y : y - 399) / 400;
@@ -136,31 +136,65 @@ static int last_sunday(int y, int m)
 {
 	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int last = days[m - 1] + (m == 2 && leap(y));
-	long z = days_from_civil(y, m, last);
+	long z = date_days_from_civil(y, m, last);
 	int weekday = (int)((z % 7 + 11) % 7); /* 0 = Sunday; 1970-01-01 was a Thursday */
 	return last - weekday;
 }
 
-/*
-** A UTC time (yyyy-mm-ddThh:mm:ssZ) as Danes read it in Denmark: "6. december 2026 kl. 18.12",
-** in Danish time whatever the server's time zone (CET, and CEST from the last Sunday of March
-** 01:00 UTC to the last Sunday of October 01:00 UTC, as in the EU). Other text is copied.
-*/
+/* A UTC time (yyyy-mm-ddThh:mm:ssZ) in Danish time whatever the server's time zone (CET, and
+** CEST from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC, as in
+** the EU). 0 when iso is no such time. */
+static int danish_time(const char *iso, int *y, int *m, int *d, long *minute_of_day)
+{
+	int hh, mm;
+	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d", y, m, d, &hh, &mm) != 5 || !valid_ymd(*y, *m, *d) || hh < 0 ||
+	    hh > 23 || mm < 0 || mm > 59)
+		return 0;
+	long minutes = date_days_from_civil(*y, *m, *d) * 1440 + hh * 60 + mm;
+	long summer_from = date_days_from_civil(*y, 3, last_sunday(*y, 3)) * 1440 + 60;
+	long summer_to = date_days_from_civil(*y, 10, last_sunday(*y, 10)) * 1440 + 60;
+	minutes += minutes >= summer_from && minutes < summer_to ? 120 : 60;
+	date_civil_from_days(minutes / 1440, y, m, d);
+	*minute_of_day = minutes % 1440;
+	return 1;
+}
+
+static const char *const month_names[] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
+                                          "juli",   "august",  "september", "oktober", "november", "december"};
+
+/* A UTC time as Danes read it in Denmark: "6. december 2026 kl. 18.12". Other text is copied. */
 void date_time_danish(const char *iso, char out[64])
 {
-	static const char *const months[] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
-	                                     "juli",   "august",  "september", "oktober", "november", "december"};
-	int y, m, d, hh, mm;
-	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &m, &d, &hh, &mm) != 5 || !valid_ymd(y, m, d) || hh < 0 || hh > 23 || mm < 0 ||
-	    mm > 59) {
+	int y, m, d;
+	long t;
+	if (!danish_time(iso, &y, &m, &d, &t))
 		snprintf(out, 64, "%s", iso ? iso : "");
+	else
+		snprintf(out, 64, "%d. %s %d kl. %02ld.%02ld", d, month_names[m - 1], y, t / 60, t % 60);
+}
+
+/* A date (yyyy-mm-dd) as people read it: "6. december 2026"; a stored UTC time gives its day
+** in Danish time (date_danish). Other text is copied. */
+void date_text(const char *ymd, char out[40])
+{
+	int y, m, d;
+	if (ymd && strlen(ymd) > 10 && ymd[10] == 'T') {
+		date_danish(ymd, out);
 		return;
 	}
-	long minutes = days_from_civil(y, m, d) * 1440 + hh * 60 + mm;
-	long summer_from = days_from_civil(y, 3, last_sunday(y, 3)) * 1440 + 60;
-	long summer_to = days_from_civil(y, 10, last_sunday(y, 10)) * 1440 + 60;
-	minutes += minutes >= summer_from && minutes < summer_to ? 120 : 60;
-	long days = minutes / 1440, rest = minutes % 1440;
-	civil_from_days(days, &y, &m, &d);
-	snprintf(out, 64, "%d. %s %d kl. %02ld.%02ld", d, months[m - 1], y, rest / 60, rest % 60);
+	if (ymd && strlen(ymd) == 10 && sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) == 3 && valid_ymd(y, m, d))
+		snprintf(out, 40, "%d. %s %d", d, month_names[m - 1], y);
+	else
+		snprintf(out, 40, "%s", ymd ? ymd : "");
+}
+
+/* The day of a UTC time in Danish time: "6. december 2026". Other text is copied. */
+void date_danish(const char *iso, char out[40])
+{
+	int y, m, d;
+	long t;
+	if (!danish_time(iso, &y, &m, &d, &t))
+		snprintf(out, 40, "%s", iso ? iso : "");
+	else
+		snprintf(out, 40, "%d. %s %d", d, month_names[m - 1], y);
 }

@@ -433,15 +433,3 @@ int meeting_feedback_missing(sqlite3 *db, int64_t round_id)
 	return missing;
 }
 
-/* A date as Danes write it: "3. december 2026"; anything else is copied as it is. */
-void meeting_date_text(const char *iso, char out[40])
-{
-	static const char *const months[] = {"januar", "februar", "marts", "april", "maj", "juni", "juli",
-	                                     "august", "september", "oktober", "november", "december"};
-	if (!date_valid_iso(iso)) {
-		snprintf(out, 40, "%s", iso ? iso : "");
-		return;
-	}
-	int y = atoi(iso), m = atoi(iso + 5), d = atoi(iso + 8);
-	snprintf(out, 40, "%d. %s %d", d, months[m - 1], y);
-}

@@ -455,7 +455,7 @@ static void show_page(Req *r, const ActionItem *a, const Fields *edit, int statu
 	if (overdue)
 		html_lit(b, " <strong class=\"late\">fristen er overskredet</strong>");
 	char due[40];
-	meeting_date_text(a->due, due);
+	date_text(a->due, due);
 	html_fmt(b, "</dd>\n<dt>Ansvarlig</dt><dd>%T</dd>\n<dt>Frist</dt><dd>%T</dd>\n",
 	         *a->owner_name ? a->owner_name : _("ingen"), *a->due ? due : "–");
 	if (a->round_id) {

@@ -258,7 +258,7 @@ static void meetings(Req *r, const Round *rd)
 		management |= str_eq(kind, "ledelse");
 		staff |= str_eq(kind, "personale");
 		char date[40];
-		meeting_date_text(db_col_text(&q, 1), date);
+		date_text(db_col_text(&q, 1), date);
 		html_fmt(b, "<tr><td>%T%T%T</td><td>", date, *db_col_text(&q, 2) ? " kl. " : "", db_col_text(&q, 2));
 		if (manage)
 			html_fmt(b, "<a href=\"/d/%U/meetings/%I\">%T</a>", d->code, db_col_int(&q, 0), meeting_kind_title(kind));

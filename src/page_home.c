@@ -132,7 +132,7 @@ static void my_calibrations(Req *r)
 static const char *day_text(Req *r, const char *iso)
 {
 	char out[40];
-	meeting_date_text(iso, out);
+	date_text(iso, out);
 	return arena_strdup(r->arena, out);
 }
 

@@ -37,10 +37,10 @@ static void audit_meeting(Req *r, int64_t id, const char *action, const char *de
 	                               .ip = r->ip});
 }
 
-static const char *date_text(Req *r, const char *iso)
+static const char *day_text(Req *r, const char *iso)
 {
 	char out[40];
-	meeting_date_text(iso, out);
+	date_text(iso, out);
 	return arena_strdup(r->arena, out);
 }
 
@@ -138,7 +138,7 @@ static void feedback_section(Req *r, const Round *rd)
 		html_fmt(b, "<tr><th scope=\"row\">%T</th>", x->advisor);
 		if (x->meeting_id)
 			html_fmt(b, "<td><a href=\"/d/%U/meetings/%I\">%T</a></td><td>%T%T%T</td><td></td>", d->code, x->meeting_id,
-			         str_eq(x->status, "afholdt") ? _("givet") : _("planlagt"), date_text(r, x->date),
+			         str_eq(x->status, "afholdt") ? _("givet") : _("planlagt"), day_text(r, x->date),
 			         *x->time ? " kl. " : "", x->time);
 		else
 			html_fmt(b, "<td><strong>mangler</strong></td><td>–</td><td><a class=\"button secondary\" "
@@ -180,7 +180,7 @@ static int meeting_table(Req *r, int64_t round_id, int held, const char *caption
 		const char *date = db_col_text(&q, 2), *status = db_col_text(&q, 4);
 		html_fmt(b, "<tr><td class=\"nowrap\">%T%T%T</td><td><a href=\"/d/%U/meetings/%I\">%T</a>%T%T</td><td>%T</td>"
 		            "<td>%T%T</td></tr>\n",
-		         date_text(r, date), *db_col_text(&q, 3) ? " kl. " : "", db_col_text(&q, 3), d->code, db_col_int(&q, 0),
+		         day_text(r, date), *db_col_text(&q, 3) ? " kl. " : "", db_col_text(&q, 3), d->code, db_col_int(&q, 0),
 		         meeting_kind_title(kind), *advisor ? ": " : "", advisor, db_col_text(&q, 6), meeting_status_title(status),
 		         str_eq(status, "planlagt") && strcmp(date, today) < 0 ? _(" (datoen er passeret)") : "");
 	}
@@ -324,7 +324,7 @@ static void show_page(Req *r, const Meeting *m, const Fields *edit, int status, 
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
-	const char *title = arena_printf(r->arena, "%s %s", meeting_kind_title(m->kind), date_text(r, m->date));
+	const char *title = arena_printf(r->arena, "%s %s", meeting_kind_title(m->kind), day_text(r, m->date));
 	page_begin(r, title);
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/meetings\">Møder</a> › %T</p>\n"
 	            "<h1>%T</h1>\n",
@@ -334,7 +334,7 @@ static void show_page(Req *r, const Meeting *m, const Fields *edit, int status, 
 	else if (req_query(r, "saved"))
 		page_message(r, "ok", _("Mødet er gemt."));
 	html_fmt(b, "<dl class=\"facts\">\n<dt>Art</dt><dd>%T</dd>\n<dt>Dato</dt><dd>%T%T%T</dd>\n<dt>Status</dt><dd>%T</dd>\n",
-	         meeting_kind_title(m->kind), date_text(r, m->date), *m->time ? " kl. " : "", m->time,
+	         meeting_kind_title(m->kind), day_text(r, m->date), *m->time ? " kl. " : "", m->time,
 	         meeting_status_title(m->status));
 	if (*m->advisor)
 		html_fmt(b, "<dt>Rådgiver</dt><dd>%T</dd>\n", m->advisor);

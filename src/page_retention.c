@@ -33,7 +33,7 @@ void retention_home_notice(Req *r)
 			            "sammenligningerne kan stadig ses.</p>\n<ul>\n",
 			         s.months);
 		char due[40];
-		retention_date_text(x->due, due);
+		date_text(x->due, due);
 		html_fmt(b, "<li><a href=\"/d/%U/rounds/%I\">%T</a> (%T): ", x->department, x->round_id, x->title,
 		         x->department);
 		if (strcmp(x->due, today) <= 0)

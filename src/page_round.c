@@ -326,15 +326,13 @@ static void reopenings(Req *r, const Round *rd)
 	PhaseReopening *re = arena_alloc(r->arena, 10 * sizeof *re);
 	int n = phase_reopenings(r->db, rd->id, re, 10);
 	for (int i = 0; i < n; i++) {
-		char day[40], date[11];
-		snprintf(date, sizeof date, "%.10s", re[i].at);
-		retention_date_text(date, day);
+		char day[40];
+		date_danish(re[i].at, day);
 		html_fmt(b, "<p class=\"reopened\">Genåbnet %T af %T: %T</p>\n", day, re[i].by, re[i].reason);
 	}
 	if (n) {
-		char day[40], date[11];
-		snprintf(date, sizeof date, "%.10s", re[0].at);
-		retention_date_text(date, day);
+		char day[40];
+		date_danish(re[0].at, day);
 		/* The reports made before, from the audit log (report.c logs each one): by the order of
 		** the entries, not their times, which a report and the reopening may share to the second. */
 		Stmt q;

@@ -60,30 +60,6 @@ static int month_days(int y, int m)
 	return days[m - 1] + (m == 2 && leap(y));
 }
 
-/* Days since 1970-01-01 of a civil date, and back (Howard Hinnant's algorithms). */
-static long days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* Writes y-m-d as yyyy-mm-dd; 0 when it is outside years 1-9999. */
 static int format_date(char out[11], int y, int m, int d)
 {
@@ -110,7 +86,7 @@ int date_add_days(const char *iso, long days, char out[11])
 	int y, m, d;
 	if (!split_date(iso, &y, &m, &d))
 		return 0;
-	civil_from_days(days_from_civil(y, m, d) + days, &y, &m, &d);
+	date_civil_from_days(date_days_from_civil(y, m, d) + days, &y, &m, &d);
 	return format_date(out, y, m, d);
 }
 
@@ -135,7 +111,7 @@ long date_diff_days(const char *from, const char *to)
 	int y1, m1, d1, y2, m2, d2;
 	if (!split_date(from, &y1, &m1, &d1) || !split_date(to, &y2, &m2, &d2))
 		return 0;
-	return days_from_civil(y2, m2, d2) - days_from_civil(y1, m1, d1);
+	return date_days_from_civil(y2, m2, d2) - date_days_from_civil(y1, m1, d1);
 }
 
 /* Whole calendar months from `from` to the later `to` (2025-09-01 to 2026-03-02: 6). */

@@ -611,30 +611,19 @@ void report_status_text(const Report *rp, char *out, size_t n)
 */
 void report_state_text(const Report *rp, char *out, size_t n)
 {
-	char day[40];
 	if (str_eq(rp->round.phase, "afsluttet")) {
-		if (*rp->finished_at) {
-			char date[11];
-			snprintf(date, sizeof date, "%.10s", rp->finished_at);
-			retention_date_text(date, day);
+		char day[40];
+		date_danish(rp->finished_at, day);
+		if (*rp->finished_at)
 			snprintf(out, n, _("Rapporten viser tilsynet, som det var afsluttet %s."), day);
-		} else {
+		else
 			snprintf(out, n, "%s", _("Rapporten viser tilsynet, som det var, da det blev afsluttet."));
-		}
 		return;
 	}
-	struct tm tm = {0}, local;
-	char date[11] = "", clock[8] = "";
-	if (strptime(rp->made_at, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-		time_t t = timegm(&tm);
-		localtime_r(&t, &local);
-		strftime(date, sizeof date, "%Y-%m-%d", &local);
-		strftime(clock, sizeof clock, "%H.%M", &local);
-	}
-	retention_date_text(date, day);
-	snprintf(out, n,
-	         _("Rapporten viser status pr. %s kl. %s, fase %s. Tallene kan ændre sig, indtil tilsynet er afsluttet."),
-	         day, clock, phase_title(rp->round.phase));
+	char when[64];
+	date_time_danish(rp->made_at, when);
+	snprintf(out, n, _("Rapporten viser status pr. %s, fase %s. Tallene kan ændre sig, indtil tilsynet er afsluttet."),
+	         when, phase_title(rp->round.phase));
 }
 
 int report_has_case_numbers(const Report *rp)

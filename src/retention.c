@@ -154,18 +154,6 @@ const char *retention_basis_title(const char *source)
 	return _("sidst arbejdet på (anslået)");
 }
 
-/* "2026-11-24" (or a longer ISO time) as "24. november 2026"; other text unchanged. */
-void retention_date_text(const char *iso, char out[40])
-{
-	static const char *const months[] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
-	                                     "juli",   "august",  "september", "oktober", "november", "december"};
-	int y, m, d;
-	if (iso && sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
-		snprintf(out, 40, "%d. %s %d", d, months[m - 1], y);
-	else
-		snprintf(out, 40, "%s", iso ? iso : "");
-}
-
 /*
 ** The finished (or purged) rounds with the day their period counts from and the day their
 ** case data is due for deletion, soonest first; limited to one round (round_id) or to the
@@ -280,9 +268,9 @@ int retention_round_text(sqlite3 *db, int64_t round_id, char *out, size_t n)
 	if (found) {
 		const RetentionRound *x = &v[0];
 		char basis[40], due[40], purged[40], today[11], why[160];
-		retention_date_text(x->basis, basis);
-		retention_date_text(x->due, due);
-		retention_date_text(x->purged_at, purged);
+		date_text(x->basis, basis);
+		date_text(x->due, due);
+		date_text(x->purged_at, purged);
 		retention_today(db, time(NULL), today);
 		if (str_eq(x->basis_source, "skoen"))
 			snprintf(why, sizeof why, _("måneder efter %s, den seneste dag tilsynet vides at være arbejdet på"), basis);

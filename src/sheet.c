@@ -1299,27 +1299,6 @@ static int revision_of(const Revisions *v, int64_t case_id, int q, int64_t *rev)
 	return 0;
 }
 
-/* "6. december 2026 kl. 14.02" in local time, for a stored UTC time; "" stays "". */
-static void local_time_text(const char *iso, char out[64])
-{
-	struct tm tm = {0};
-	out[0] = 0;
-	if (!iso || !*iso)
-		return;
-	if (!strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-		snprintf(out, 64, "%s", iso);
-		return;
-	}
-	time_t t = timegm(&tm);
-	struct tm local;
-	localtime_r(&t, &local);
-	char day[11], date[40], clock[8];
-	strftime(day, sizeof day, "%Y-%m-%d", &local);
-	strftime(clock, sizeof clock, "%H.%M", &local);
-	meeting_date_text(day, date);
-	snprintf(out, 64, "%s kl. %s", date, clock);
-}
-
 /* A stored or given field for a message: »ja«, or the words for nothing. */
 static char *shown(const char *v, const char *nothing)
 {
@@ -1348,7 +1327,7 @@ static void conflict_problem(Reading *rd, const Pending *p, int col, int kind, i
 	const char *none = kind == COL_COMMENT ? _("ingen kommentar") : _("intet svar");
 	char *now = shown(stored, none), *sheet = shown(given, none);
 	char when[64], by[240];
-	local_time_text(at, when);
+	date_time_danish(at, when);
 	if (*who)
 		snprintf(by, sizeof by, _("gemt af %s %s"), who, when);
 	else

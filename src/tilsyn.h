@@ -263,6 +263,10 @@ int xlsx_read_sheet_file(const char *path, const char *sheet, SheetInfo *info, R
 int date_parse(const char *s, char out[11]);
 int date_valid_iso(const char *s);
 void date_time_danish(const char *iso, char out[64]); /* "6. december 2026 kl. 18.12", Danish time */
+void date_text(const char *ymd, char out[40]);        /* yyyy-mm-dd as "6. december 2026" */
+void date_danish(const char *iso, char out[40]);      /* "6. december 2026", the day in Danish time */
+long date_days_from_civil(int y, int m, int d);        /* days since 1970-01-01 (Hinnant) */
+void date_civil_from_days(long z, int *y, int *m, int *d);
 
 /* ---- fold.c: case-insensitive matching of UTF-8 text (Æ Ø Å too) ---- */
 char *text_fold(const char *s, char *out, size_t n);
@@ -920,7 +924,6 @@ int meeting_visible(Role role, const char *kind, const char *advisor, const char
 int meeting_feedback(sqlite3 *db, int64_t round_id, FeedbackRow **out);
 void meeting_feedback_free(FeedbackRow *rows, int n);
 int meeting_feedback_missing(sqlite3 *db, int64_t round_id);
-void meeting_date_text(const char *iso, char out[40]);
 int cmd_meeting(sqlite3 *db, int argc, char **argv);
 
 /* ---- action.c: actions (tiltag) decided from a tilsyn, and the change in what they aim at ---- */
@@ -1091,7 +1094,6 @@ int64_t retention_cases_due(sqlite3 *db, const char *before);
 int64_t retention_audit_due(sqlite3 *db, const char *before);
 void retention_audit_deleted(sqlite3 *db, int64_t *deleted, int64_t *anchor);
 const char *retention_basis_title(const char *source);
-void retention_date_text(const char *iso, char out[40]);
 int retention_run(sqlite3 *db, time_t now, int dry_run, const char *login, RetentionResult *out, char *err, size_t n);
 void retention_result_free(RetentionResult *r);
 int cmd_retention(sqlite3 *db, int argc, char **argv);

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, freshDb, sqlite, root, startServer, Client } from '../lib/server.mjs';
+import { cli, freshDb, sqlite, root, startServer, Client, danishTime } from '../lib/server.mjs';
 import { pythonSample, seedFrom } from '../lib/blake2.mjs';
 
 const LIST_A = join(root, 'tests', 'data', 'eksempel-sagsliste.csv');
@@ -55,14 +55,7 @@ function sampledNos(db, id) {
   return JSON.parse(r.stdout).filter((c) => c.status === 'udtrukket').map((c) => c.case_no);
 }
 
-// A UTC time as tilsyn must show it: Danish time, "6. december 2026 kl. 18.12" (Intl, not tilsyn).
-const MONTHS = ['januar', 'februar', 'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'december'];
-function danish(iso) {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Copenhagen', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
-  return `${Number(parts.day)}. ${MONTHS[Number(parts.month) - 1]} ${parts.year} kl. ${parts.hour}.${parts.minute}`;
-}
+const danish = danishTime;
 
 test('a second import replaces the list: the dropped cases stay but are never drawn; the draw follows the keyed rule on B', () => {
   const { db, cleanup } = setup();

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, cli, sqlite } from '../lib/server.mjs';
+import { startServer, Client, cli, sqlite, danishDay } from '../lib/server.mjs';
 import { writeSheet } from '../lib/xlsx.mjs';
 
 const ROUND = 4;
@@ -181,9 +181,8 @@ test('reopening needs a reason (web 409, CLI exit 2); with one it is audited and
   assert.match(q(`select detail from audit where action = 'round_phase' and object = 'round:${ROUND}' order by id desc limit 1`),
     /^afsluttet → gennemgang\. Begrundelse: Klage over sag; vurderingen skal ses igen$/);
   const page = decode((await leder.get(base)).text);
-  const today = q(`select strftime('%Y-%m-%d', 'now', 'localtime')`);
-  const months = ['januar', 'februar', 'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'december'];
-  const day = `${Number(today.slice(8))}. ${months[Number(today.slice(5, 7)) - 1]} ${today.slice(0, 4)}`;
+  // The day of the reopening in Danish time, whatever this machine's time zone.
+  const day = danishDay(q(`select at from round_phase_change where round_id = ${ROUND} and from_phase = 'afsluttet' order by id desc limit 1`));
   assert.ok(page.includes(`Genåbnet ${day} af Karen Holm: Klage over sag; vurderingen skal ses igen`), 'the reopening is shown');
   // The html report made in the test before, and the pdf and xlsx made on the command line.
   const reports = q(`select count(*) from audit where action = 'report' and object = 'round:${ROUND}'`);

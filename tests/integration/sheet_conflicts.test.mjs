@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, freshDb, sqlite, startServer, Client } from '../lib/server.mjs';
+import { cli, freshDb, sqlite, startServer, Client, danishTime } from '../lib/server.mjs';
 import { fillSheet, readSheet, writeSheet } from '../lib/xlsx.mjs';
 
 let work;
@@ -35,13 +35,6 @@ const answers = (db, round) => sqlite(db, `select group_concat(c.case_no || '/' 
 const answerOf = (db, round, caseNo, code) => sqlite(db, `select coalesce(a.value, '') from answer a join cases c on c.id = a.case_id join question q on q.id = a.question_id where a.round_id = ${round} and c.case_no = '${caseNo}' and q.code = '${code}'`);
 const updatedAt = (db, round, caseNo, code) => sqlite(db, `select a.updated_at from answer a join cases c on c.id = a.case_id join question q on q.id = a.question_id where a.round_id = ${round} and c.case_no = '${caseNo}' and q.code = '${code}'`);
 
-// "6. december 2026 kl. 14.02" in this process's local time zone, which the CLI and server share.
-const MONTHS = ['januar', 'februar', 'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'december'];
-function danishTime(iso) {
-  const d = new Date(iso);
-  const two = (n) => String(n).padStart(2, '0');
-  return `${d.getDate()}. ${MONTHS[d.getMonth()]} ${d.getFullYear()} kl. ${two(d.getHours())}.${two(d.getMinutes())}`;
-}
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 test('CLI: an old sheet that would undo newer answers exits 2 naming each cell, the newer value and who; --overwrite saves it', () => {

@@ -150,3 +150,20 @@ export class Client {
     return this.post('/login', { csrf, login, password });
   }
 }
+
+// A stored UTC time as tilsyn shows it to people, in Danish time whatever the machine's time
+// zone (worked out with Intl, not with tilsyn): "6. december 2026 kl. 18.12", and its day.
+const MONTHS_DA = ['januar', 'februar', 'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'december'];
+function danishParts(iso) {
+  return Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Copenhagen', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+}
+export function danishDay(iso) {
+  const p = danishParts(iso);
+  return `${Number(p.day)}. ${MONTHS_DA[Number(p.month) - 1]} ${p.year}`;
+}
+export function danishTime(iso) {
+  const p = danishParts(iso);
+  return `${danishDay(iso)} kl. ${p.hour}.${p.minute}`;
+}

@@ -351,11 +351,11 @@ static void dates_in_danish(void **state)
 {
 	(void)state;
 	char out[40];
-	meeting_date_text("2026-12-03", out);
+	date_text("2026-12-03", out);
 	assert_string_equal(out, "3. december 2026");
-	meeting_date_text("2025-05-31", out);
+	date_text("2025-05-31", out);
 	assert_string_equal(out, "31. maj 2025");
-	meeting_date_text("igår", out);
+	date_text("igår", out);
 	assert_string_equal(out, "igår");
 	assert_true(meeting_valid_time("00:00"));
 	assert_true(meeting_valid_time("23:59"));

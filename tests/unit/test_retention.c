@@ -255,9 +255,9 @@ static void basis_and_due(void **state)
 	free(v);
 
 	char text[40];
-	retention_date_text("2026-03-01", text);
+	date_text("2026-03-01", text);
 	assert_string_equal(text, "1. marts 2026");
-	retention_date_text("2026-11-24T10:00:00Z", text);
+	date_text("2026-11-24T10:00:00Z", text);
 	assert_string_equal(text, "24. november 2026");
 	testdb_free(t);
 }
