@@ -85,14 +85,39 @@ void page_sheet_section(Req *r, const Round *rd)
 	            "Skriv aldrig CPR-numre eller navne i arket.</p>\n");
 }
 
+/* The start of each page after an upload: title, crumbs back to the round, heading. */
+static void upload_page_begin(Req *r, const Round *rd, const char *title)
+{
+	Department *d = r->dept;
+	page_begin(r, title);
+	html_fmt(&r->out, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
+	                  "<a href=\"/d/%U/rounds/%I\">%T</a> › Registreringsark</p>\n<h1>%T</h1>\n",
+	         d->code, d->name, d->code, d->code, rd->id, rd->title, title);
+}
+
+/* A table of cells and what is said of each (errors, newer answers, answers that do not
+** count), scrollable on a phone; `more` beyond those listed are counted under it. */
+static void cell_table(Req *r, const char *id, const char *caption, const char *said, const SheetProblem *v, int n,
+                       long more, const char *more_words)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table class=\"compact\"", caption);
+	if (id)
+		html_fmt(b, " id=\"%A\"", id);
+	html_fmt(b, ">\n<caption>%T</caption>\n<thead><tr><th scope=\"col\">Celle</th><th scope=\"col\">%T</th></tr></thead>\n"
+	            "<tbody>\n", caption, said);
+	for (int i = 0; i < n; i++)
+		html_fmt(b, "<tr><td><code>%T</code></td><td>%T</td></tr>\n", v[i].cell, v[i].reason);
+	html_lit(b, "</tbody>\n</table></div>\n");
+	if (more > 0)
+		html_fmt(b, "<p>… og %I %T mere; kun de første %d er vist.</p>\n", (int64_t)more, more_words, SHEET_MAX_PROBLEMS);
+}
+
 static void result_page(Req *r, const Round *rd, int status, const SheetResult *res, const char *message)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
-	page_begin(r, _("Indlæs registreringsark"));
-	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
-	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Registreringsark</p>\n<h1>Indlæs registreringsark</h1>\n",
-	         d->code, d->name, d->code, d->code, rd->id, rd->title);
+	upload_page_begin(r, rd, _("Indlæs registreringsark"));
 	if (message)
 		page_message(r, "error", message);
 	if (res && *res->error)
@@ -100,15 +125,7 @@ static void result_page(Req *r, const Round *rd, int status, const SheetResult *
 	if (res && res->nproblems) {
 		page_message(r, "error", arena_printf(r->arena, _("Intet er gemt: arket har %ld fejl. Ret cellerne, og indlæs "
 		                                                  "arket igen."), (long)res->nproblems + res->more_problems));
-		html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Fejl i arket\"><table class=\"compact\">\n"
-		            "<caption>Fejl i arket</caption>\n<thead><tr><th scope=\"col\">Celle</th><th scope=\"col\">Fejl</th>"
-		            "</tr></thead>\n<tbody>\n");
-		for (int i = 0; i < res->nproblems; i++)
-			html_fmt(b, "<tr><td><code>%T</code></td><td>%T</td></tr>\n", res->problems[i].cell, res->problems[i].reason);
-		html_lit(b, "</tbody>\n</table></div>\n");
-		if (res->more_problems)
-			html_fmt(b, "<p>… og %I fejl mere; kun de første %d er vist.</p>\n", (int64_t)res->more_problems,
-			         SHEET_MAX_PROBLEMS);
+		cell_table(r, NULL, _("Fejl i arket"), _("Fejl"), res->problems, res->nproblems, res->more_problems, _("fejl"));
 	}
 	html_lit(b, "<h2>Prøv igen</h2>\n");
 	page_sheet_form(r, rd);
@@ -122,25 +139,15 @@ static void conflict_page(Req *r, const Round *rd, const SheetResult *res, int c
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
-	page_begin(r, _("Indlæs registreringsark"));
-	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
-	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Registreringsark</p>\n<h1>Indlæs registreringsark</h1>\n",
-	         d->code, d->name, d->code, d->code, rd->id, rd->title);
+	upload_page_begin(r, rd, _("Indlæs registreringsark"));
 	if (changed)
 		page_message(r, "error", _("Listen er ikke længere den, du så: der er gemt nye svar, eller arket er et andet. "
 		                           "Intet er gemt; se listen igen."));
 	page_message(r, "error",
 	             arena_printf(r->arena, _("Intet er gemt: %ld %s i arket ville overskrive svar, som arket ikke kendte, "
 	                                      "da det blev lavet."), res->conflicts, res->conflicts == 1 ? "celle" : "celler"));
-	html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Nyere svar\"><table class=\"compact\">\n"
-	            "<caption>Celler, hvor tilsyn har et nyere svar end arket</caption>\n<thead><tr><th scope=\"col\">Celle</th>"
-	            "<th scope=\"col\">Nyere svar</th></tr></thead>\n<tbody>\n");
-	for (int i = 0; i < res->nproblems; i++)
-		html_fmt(b, "<tr><td><code>%T</code></td><td>%T</td></tr>\n", res->problems[i].cell, res->problems[i].reason);
-	html_lit(b, "</tbody>\n</table></div>\n");
-	if (res->more_problems)
-		html_fmt(b, "<p>… og %I celler mere; kun de første %d er vist.</p>\n", (int64_t)res->more_problems,
-		         SHEET_MAX_PROBLEMS);
+	cell_table(r, NULL, _("Celler, hvor tilsyn har et nyere svar end arket"), _("Nyere svar"), res->problems,
+	           res->nproblems, res->more_problems, _("celler"));
 	html_fmt(b, "<h2>Hvad nu?</h2>\n<p>Hent et nyt registreringsark med de nyeste svar, og skriv ændringerne ind i det: "
 	            "<a href=\"/d/%U/rounds/%I/sheet.xlsx\" download>Hent registreringsark (xlsx)</a>.</p>\n"
 	            "<p>Er arkets svar de rigtige, kan du gemme dem i stedet for de nyere svar ovenfor. Vælg det samme ark igen; "
@@ -166,21 +173,11 @@ static void stored_page(Req *r, const Round *rd, const SheetResult *res)
 	Department *d = r->dept;
 	char summary[256];
 	sheet_summary(res, summary, sizeof summary);
-	page_begin(r, _("Registreringsarket er indlæst"));
-	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
-	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Registreringsark</p>\n<h1>Registreringsarket er indlæst</h1>\n",
-	         d->code, d->name, d->code, d->code, rd->id, rd->title);
+	upload_page_begin(r, rd, _("Registreringsarket er indlæst"));
 	page_message(r, "ok", summary);
-	html_lit(b, "<p>Disse svar er gemt, men tæller ikke med, fordi spørgsmålets betingelse ikke er opfyldt:</p>\n"
-	            "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Svar der ikke tæller\"><table "
-	            "class=\"compact\" id=\"not-counted\">\n<caption>Svar der ikke tæller</caption>\n<thead><tr><th "
-	            "scope=\"col\">Celle</th><th scope=\"col\">Hvorfor</th></tr></thead>\n<tbody>\n");
-	for (int i = 0; i < res->nnotes; i++)
-		html_fmt(b, "<tr><td><code>%T</code></td><td>%T</td></tr>\n", res->notes[i].cell, res->notes[i].reason);
-	html_lit(b, "</tbody>\n</table></div>\n");
-	if (res->not_counted > res->nnotes)
-		html_fmt(b, "<p>… og %I mere; kun de første %d er vist.</p>\n", (int64_t)(res->not_counted - res->nnotes),
-		         SHEET_MAX_PROBLEMS);
+	html_lit(b, "<p>Disse svar er gemt, men tæller ikke med, fordi spørgsmålets betingelse ikke er opfyldt:</p>\n");
+	cell_table(r, "not-counted", _("Svar der ikke tæller"), _("Hvorfor"), res->notes, res->nnotes,
+	           res->not_counted - res->nnotes, _("svar"));
 	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I\">Tilbage til tilsynet</a></p>\n", d->code, rd->id);
 	page_end(r);
 	r->status = 200;
