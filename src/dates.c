@@ -144,7 +144,7 @@ static int last_sunday(int y, int m)
 /* A UTC time (yyyy-mm-ddThh:mm:ssZ) in Danish time whatever the server's time zone (CET, and
 ** CEST from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC, as in
 ** the EU). 0 when iso is no such time. */
-static int danish_time(const char *iso, int *y, int *m, int *d, long *minute_of_day)
+int date_danish_parts(const char *iso, int *y, int *m, int *d, long *minute_of_day)
 {
 	int hh, mm;
 	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d", y, m, d, &hh, &mm) != 5 || !valid_ymd(*y, *m, *d) || hh < 0 ||
@@ -167,7 +167,7 @@ void date_time_danish(const char *iso, char out[64])
 {
 	int y, m, d;
 	long t;
-	if (!danish_time(iso, &y, &m, &d, &t))
+	if (!date_danish_parts(iso, &y, &m, &d, &t))
 		snprintf(out, 64, "%s", iso ? iso : "");
 	else
 		snprintf(out, 64, "%d. %s %d kl. %02ld.%02ld", d, month_names[m - 1], y, t / 60, t % 60);
@@ -193,7 +193,7 @@ void date_danish(const char *iso, char out[40])
 {
 	int y, m, d;
 	long t;
-	if (!danish_time(iso, &y, &m, &d, &t))
+	if (!date_danish_parts(iso, &y, &m, &d, &t))
 		snprintf(out, 40, "%s", iso ? iso : "");
 	else
 		snprintf(out, 40, "%d. %s %d", d, month_names[m - 1], y);

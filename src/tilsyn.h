@@ -265,6 +265,7 @@ int date_valid_iso(const char *s);
 void date_time_danish(const char *iso, char out[64]); /* "6. december 2026 kl. 18.12", Danish time */
 void date_text(const char *ymd, char out[40]);        /* yyyy-mm-dd as "6. december 2026" */
 void date_danish(const char *iso, char out[40]);      /* "6. december 2026", the day in Danish time */
+int date_danish_parts(const char *iso, int *y, int *m, int *d, long *minute_of_day); /* UTC -> Danish time */
 long date_days_from_civil(int y, int m, int d);        /* days since 1970-01-01 (Hinnant) */
 void date_civil_from_days(long z, int *y, int *m, int *d);
 

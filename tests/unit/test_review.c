@@ -481,10 +481,18 @@ static void time_text(void **state)
 	char out[40];
 	review_time_text("", out);
 	assert_string_equal(out, "");
-	setenv("TZ", "UTC", 1);
+	/* Danish time whatever the server's zone: CET in winter, CEST in summer, the day after
+	** at midnight. */
+	setenv("TZ", "America/New_York", 1);
 	tzset();
 	review_time_text("2026-03-02T10:15:00Z", out);
-	assert_string_equal(out, "02-03-2026 kl. 10:15");
+	assert_string_equal(out, "02-03-2026 kl. 11:15");
+	review_time_text("2026-07-01T22:30:00Z", out);
+	assert_string_equal(out, "02-07-2026 kl. 00:30");
+	review_time_text("2026-03-29T00:59:00Z", out);
+	assert_string_equal(out, "29-03-2026 kl. 01:59");
+	review_time_text("2026-03-29T01:00:00Z", out);
+	assert_string_equal(out, "29-03-2026 kl. 03:00");
 	review_time_text("noget andet", out);
 	assert_string_equal(out, "noget andet");
 }
