@@ -1,9 +1,13 @@
 /*
 ** The audit log: who did what, when, to which object. Entries are only ever appended; each
-** carries BLAKE2b(previous hash, its own fields), so editing or deleting an entry in the
-** database file breaks the chain from that entry on, which audit_verify() finds. Retention
-** (retention.c) deletes the oldest entries through audit_purge(), which first records the
-** newest deleted entry's id and hash as the anchor the chain is then verified from.
+** carries a keyed BLAKE2b(previous hash, its own fields) with the key of audit_key.c (kept
+** outside the database), so editing or deleting an entry in the database file breaks the
+** chain from that entry on, which audit_verify() finds, and the chain cannot be recomputed
+** without the key. Entries written before the chain was keyed (below audit_keyed.from_id)
+** were hashed without a key and are verified so. Retention (retention.c) deletes the oldest
+** entries through audit_purge(), which first records the newest deleted entry's id and hash
+** as the anchor the chain is then verified from. The newest entry (the head) is anchored
+** outside the database by audit_head.c.
 */
 #include "tilsyn.h"
 
@@ -12,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define AUDIT_HASH_BYTES 32
 
 static _Thread_local int t_failed;
 
@@ -29,12 +32,13 @@ static void hash_int(crypto_generichash_state *st, int64_t v)
 	crypto_generichash_update(st, (const unsigned char *)&v, sizeof v);
 }
 
-static void audit_hash(unsigned char out[AUDIT_HASH_BYTES], const unsigned char *prev, size_t prevlen,
-                       int64_t id, const char *at, int64_t user_id, const char *login, const char *action,
+/* key: the audit key for keyed entries, NULL for those written before the chain was keyed. */
+static void audit_hash(unsigned char out[AUDIT_HASH_BYTES], const unsigned char *key, const unsigned char *prev,
+                       size_t prevlen, int64_t id, const char *at, int64_t user_id, const char *login, const char *action,
                        int64_t department_id, const char *object, const char *detail, const char *ip)
 {
 	crypto_generichash_state st;
-	crypto_generichash_init(&st, NULL, 0, AUDIT_HASH_BYTES);
+	crypto_generichash_init(&st, key, key ? AUDIT_KEY_BYTES : 0, AUDIT_HASH_BYTES);
 	crypto_generichash_update(&st, prev, prevlen);
 	hash_int(&st, id);
 	hash_field(&st, at);
@@ -91,10 +95,18 @@ static int audit_append(sqlite3 *db, const AuditEntry *e)
 	}
 	db_finalize(&q);
 
+	/* Every new entry is keyed: from_id is at most the next id (009_audit_key.sql). */
+	const unsigned char *key = audit_key();
+	if (!key) {
+		if (own)
+			db_rollback(db);
+		t_failed = 1;
+		return -1;
+	}
 	char at[32];
 	time_iso(at, time(NULL));
 	unsigned char hash[AUDIT_HASH_BYTES];
-	audit_hash(hash, prev, sizeof prev, id, at, e->user_id, e->login, e->action, e->department_id,
+	audit_hash(hash, key, prev, sizeof prev, id, at, e->user_id, e->login, e->action, e->department_id,
 	           e->object, e->detail, e->ip);
 	db_prepare(&q, db,
 	           "INSERT INTO audit (id, at, user_id, login, action, department_id, object, detail, ip, hash)"
@@ -179,20 +191,62 @@ static int anchor_recorded(sqlite3 *db, int64_t id, const unsigned char hash[AUD
 	return found;
 }
 
-/* Recomputes the chain, from the anchor when retention has deleted the oldest entries.
-** Returns 0 when intact; else -1 and the id of the first entry whose hash does not match
-** (or that follows a gap, or follows an anchor no kept entry accounts for). */
-int audit_verify(sqlite3 *db, int64_t *first_bad)
+/* Whether the database holds what is only ever made with an audit entry: then an empty log
+** has been emptied. */
+static int data_exists(sqlite3 *db)
 {
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM cases) OR EXISTS (SELECT 1 FROM round)");
+	int yes = db_step(&q) && db_col_int(&q, 0);
+	db_finalize(&q);
+	return yes;
+}
+
+static int verify_fail(int64_t *first_bad, int64_t id, char *why, size_t n, const char *text)
+{
+	*first_bad = id;
+	if (why && n)
+		snprintf(why, n, "%s", text);
+	return -1;
+}
+
+/* Recomputes the chain, from the anchor when retention has deleted the oldest entries:
+** entries before audit_keyed.from_id without the key, the rest with it. Returns 0 when
+** intact; else -1, the id of the first entry whose hash does not match (or that follows a
+** gap, or follows an anchor no kept entry accounts for, or the first missing one) and, when
+** why is not NULL, a Danish sentence saying what is wrong. An empty log, or one that does
+** not begin at 1 (or right after the anchor), while users, cases or rounds exist, is broken. */
+int audit_check(sqlite3 *db, int64_t *first_bad, char *why, size_t n)
+{
+	char text[400];
+	const unsigned char *key = audit_key();
+	if (!key)
+		return verify_fail(first_bad, 0, why, n, _("nøglen til logbogen er ikke indlæst"));
+	int64_t keyed_from = 1;
+	unsigned char mac[AUDIT_KEY_BYTES], want_mac[AUDIT_KEY_BYTES];
+	int sealed = 0;
+	if (!audit_keyed_from(db, &keyed_from, mac, &sealed) || keyed_from < 1)
+		return verify_fail(first_bad, 1, why, n,
+		                   _("markeringen af, hvorfra logbogen er beskyttet med nøglen, mangler (tabellen audit_keyed)"));
+	if (keyed_from > 1) {
+		audit_keyed_mac(want_mac, keyed_from);
+		if (!sealed || sodium_memcmp(mac, want_mac, sizeof mac) != 0) {
+			snprintf(text, sizeof text,
+			         _("markeringen af, at logbogen er beskyttet med nøglen fra post %lld, er ændret eller passer "
+			           "ikke til nøglen"),
+			         (long long)keyed_from);
+			return verify_fail(first_bad, keyed_from, why, n, text);
+		}
+	}
+
 	unsigned char prev[AUDIT_HASH_BYTES] = {0}, anchor_hash[AUDIT_HASH_BYTES] = {0};
 	int64_t anchor = 0;
 	int anchored = anchor_read(db, &anchor, anchor_hash);
-	if (anchored < 0) {
-		*first_bad = anchor + 1;
-		return -1;
-	}
+	if (anchored < 0)
+		return verify_fail(first_bad, anchor + 1, why, n, _("oprydningens anker i logbogen er beskadiget"));
 	memcpy(prev, anchor_hash, sizeof prev);
-	int64_t expect_id = anchor;
+	int64_t expect_id = anchor, count = 0;
 	int ok = 1;
 	Stmt q;
 	db_prepare(&q, db,
@@ -205,24 +259,55 @@ int audit_verify(sqlite3 *db, int64_t *first_bad)
 		const char *detail = db_col_is_null(&q, 7) ? NULL : db_col_text(&q, 7);
 		const char *ip = db_col_is_null(&q, 8) ? NULL : db_col_text(&q, 8);
 		unsigned char want[AUDIT_HASH_BYTES];
-		audit_hash(want, prev, sizeof prev, id, db_col_text(&q, 1), db_col_int(&q, 2), login,
-		           db_col_text(&q, 4), db_col_int(&q, 5), object, detail, ip);
-		size_t n;
-		const void *have = db_col_blob(&q, 9, &n);
-		if ((expect_id && id != expect_id + 1) || n != AUDIT_HASH_BYTES || memcmp(have, want, n) != 0) {
+		audit_hash(want, id >= keyed_from ? key : NULL, prev, sizeof prev, id, db_col_text(&q, 1), db_col_int(&q, 2),
+		           login, db_col_text(&q, 4), db_col_int(&q, 5), object, detail, ip);
+		size_t hn;
+		const void *have = db_col_blob(&q, 9, &hn);
+		if (id != expect_id + 1) {
 			ok = 0;
-			*first_bad = id;
-			break;
+			if (count == 0 && anchored)
+				snprintf(text, sizeof text,
+				         _("logbogen begynder ved post %lld, men oprydningen slettede kun til og med post %lld"),
+				         (long long)id, (long long)anchor);
+			else if (count == 0)
+				snprintf(text, sizeof text,
+				         _("logbogen begynder ved post %lld, men ingen oprydning har slettet posterne før den: "
+				           "post 1-%lld mangler"),
+				         (long long)id, (long long)(id - 1));
+			else
+				snprintf(text, sizeof text, _("post %lld-%lld mangler (slettet)"), (long long)(expect_id + 1),
+				         (long long)(id - 1));
+			verify_fail(first_bad, id, why, n, text);
+		} else if (hn != AUDIT_HASH_BYTES || memcmp(have, want, hn) != 0) {
+			ok = 0;
+			snprintf(text, sizeof text,
+			         id == keyed_from
+			             ? _("post %lld eller en før den er ændret eller slettet, eller nøglen til logbogen er forkert")
+			             : _("post %lld eller en før den er ændret eller slettet"),
+			         (long long)id);
+			verify_fail(first_bad, id, why, n, text);
 		}
 		memcpy(prev, want, sizeof prev);
 		expect_id = id;
+		count++;
 	}
 	db_finalize(&q);
 	if (ok && anchored && !anchor_recorded(db, anchor, anchor_hash)) {
 		ok = 0;
-		*first_bad = anchor + 1;
+		verify_fail(first_bad, anchor + 1, why, n,
+		            _("oprydningens anker nævnes ikke af nogen post i logbogen (ankeret er flyttet)"));
+	}
+	if (ok && count == 0 && data_exists(db)) {
+		ok = 0;
+		verify_fail(first_bad, anchor + 1, why, n,
+		            _("logbogen er tom, men databasen har brugere, sager eller tilsyn: alle poster er slettet"));
 	}
 	return ok ? 0 : -1;
+}
+
+int audit_verify(sqlite3 *db, int64_t *first_bad)
+{
+	return audit_check(db, first_bad, NULL, 0);
 }
 
 /*

@@ -5,7 +5,10 @@
 ** between two steps, SQLite starts the copy over, and after a few such restarts the rest is
 ** copied in one step so the backup always ends. The copy goes to FILE.tmp, is switched to a
 ** plain rollback journal (one self-contained file), checked (PRAGMA integrity_check and the
-** audit chain) and only then renamed to FILE. Restore: README.md, "Backup and restore".
+** audit chain) and only then renamed to FILE. The copy's audit head (ID:HASH of its newest
+** entry) is written beside it as FILE.head and printed: `audit verify` of the restored copy
+** compares with it, so entries deleted from the copy afterwards are found. Restore: README.md,
+** "Backup and restore".
 */
 #include "tilsyn.h"
 
@@ -97,10 +100,15 @@ int backup_verify_file(const char *path, BackupStats *st, char *err, size_t n)
 	}
 	db_finalize(&q);
 	int64_t bad = 0;
-	if (ok && audit_verify(db, &bad) != 0) {
-		snprintf(err, n, _("logbogen i kopien er brudt ved post %lld"), (long long)bad);
+	char why[400];
+	if (ok && audit_check(db, &bad, why, sizeof why) != 0) {
+		snprintf(err, n, _("logbogen i kopien er brudt ved post %lld: %s"), (long long)bad, why);
 		ok = 0;
 	}
+	int64_t head_id;
+	unsigned char head_hash[AUDIT_HASH_BYTES];
+	if (ok && audit_head(db, &head_id, head_hash))
+		audit_head_text(st->head, head_id, head_hash);
 	if (ok) {
 		st->departments = count_rows(db, "SELECT count(*) FROM department");
 		st->users = count_rows(db, "SELECT count(*) FROM users");
@@ -115,6 +123,23 @@ int backup_verify_file(const char *path, BackupStats *st, char *err, size_t n)
 	if (ok && stat(path, &sb) == 0)
 		st->bytes = (int64_t)sb.st_size;
 	return ok ? 0 : -1;
+}
+
+/* FILE.head: the copy's audit head, written whole (FILE.head.tmp, then renamed). */
+static int write_head(const char *path, const char *head, char *err, size_t n)
+{
+	char file[4200], tmp[4300];
+	snprintf(file, sizeof file, "%s.head", path);
+	snprintf(tmp, sizeof tmp, "%s.tmp", file);
+	FILE *f = fopen(tmp, "w");
+	int ok = f && fprintf(f, "%s\n", head) > 0;
+	ok = f && fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
+	ok = f && fclose(f) == 0 && ok;
+	if (ok && rename(tmp, file) == 0)
+		return 0;
+	snprintf(err, n, _("logbogens hoved kunne ikke skrives til %s: %s"), file, strerror(errno));
+	unlink(tmp);
+	return 1;
 }
 
 int backup_write(sqlite3 *db, const char *path, int force, BackupStats *st, char *err, size_t n)
@@ -141,7 +166,7 @@ int backup_write(sqlite3 *db, const char *path, int force, BackupStats *st, char
 			close(fd);
 		}
 		if (rename(tmp, path) == 0)
-			rc = 0;
+			rc = write_head(path, st->head, err, n);
 		else
 			snprintf(err, n, _("%s kunne ikke omdøbes til %s: %s"), tmp, path, strerror(errno));
 	}
@@ -179,13 +204,14 @@ int cmd_backup(sqlite3 *db, int argc, char **argv)
 		return 1;
 	}
 	char detail[1200];
-	snprintf(detail, sizeof detail, "sikkerhedskopi skrevet til %s (%lld byte, %lld poster i logbogen)", path,
-	         (long long)st.bytes, (long long)st.audit);
+	snprintf(detail, sizeof detail, "sikkerhedskopi skrevet til %s (%lld byte, %lld poster i logbogen, hoved %s)",
+	         path, (long long)st.bytes, (long long)st.audit, st.head);
 	cli_audit(db, "backup", 0, "database", detail);
 	printf("Sikkerhedskopien er skrevet til %s og kontrolleret (integrity_check og logbogens kæde er i orden).\n"
 	       "Størrelse: %lld byte. Skemaversion %d.\n"
-	       "Indhold: %lld afdelinger, %lld brugere, %lld sager, %lld tilsyn, %lld svar, %lld poster i logbogen.\n",
+	       "Indhold: %lld afdelinger, %lld brugere, %lld sager, %lld tilsyn, %lld svar, %lld poster i logbogen.\n"
+	       "Logbogens hoved: %s (gemt i %s.head; gem det også uden for maskinen).\n",
 	       path, (long long)st.bytes, st.schema, (long long)st.departments, (long long)st.users, (long long)st.cases,
-	       (long long)st.rounds, (long long)st.answers, (long long)st.audit);
+	       (long long)st.rounds, (long long)st.answers, (long long)st.audit, st.head, path);
 	return 0;
 }

@@ -712,8 +712,11 @@ int http_serve(const ServeOptions *o)
 	printf("tilsyn: lytter på %s://%s:%u/\n", cert ? "https" : "http", host, info ? info->port : (unsigned)port);
 	fflush(stdout);
 
+	/* While waiting for the signal, anchor the audit head outside the database (audit_head.c). */
 	int sig;
-	sigwait(&sigs, &sig);
+	struct timespec tick = {.tv_sec = 5};
+	while ((sig = sigtimedwait(&sigs, NULL, &tick)) < 0)
+		audit_head_syslog(db_thread(), time(NULL), 0);
 	fprintf(stderr, "tilsyn: stopper (signal %d); afslutter igangværende forespørgsler\n", sig);
 	/* Stop accepting, let the requests in progress be answered (for at most 10 s), then stop. */
 	MHD_socket listener = MHD_quiesce_daemon(d);
@@ -722,6 +725,7 @@ int http_serve(const ServeOptions *o)
 	MHD_stop_daemon(d);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
+	audit_head_syslog(db_thread(), time(NULL), 1);
 	free(cert);
 	free(key);
 	return 0;

@@ -78,7 +78,8 @@ static const char usage_text[] =
 	"                                årshjulet: årets tilsyn og afvigelser fra anbefalingerne\n"
 	"  calendar --department KODE -o FIL.ics\n"
 	"                                skriv afdelingens kalender (tilsyn, frister, møder, tiltag)\n"
-	"  audit verify                  kontrollér at logbogen er ubrudt\n"
+	"  audit verify [--head ID:HASH] kontrollér at logbogen er ubrudt (og når hovedet)\n"
+	"  audit head                    skriv logbogens nyeste post som ID:HASH\n"
 	"  audit case SAGSNUMMER --department KODE [--format json|text]\n"
 	"                                hvem har set eller ændret sagen og hvornår\n"
 	"  backup FIL [--force]          skriv en kontrolleret sikkerhedskopi, også mens serveren kører\n"
@@ -87,6 +88,7 @@ static const char usage_text[] =
 	"\n"
 	"Roller: admin, leder, koordinator, raadgiver, ekstern.\n"
 	"Databasen er --db STI, ellers $TILSYN_DB, ellers ./var/tilsyn.db.\n"
+	"Logbogens nøgle er --audit-key FIL, ellers $TILSYN_AUDIT_KEY, ellers databasens sti + .auditkey.\n"
 	"`tilsyn KOMMANDO --help` forklarer den enkelte kommando.\n";
 
 static int help(const char *text)
@@ -103,8 +105,11 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
-/* Opens the database and brings its schema up to date; prints why on failure. */
-static sqlite3 *open_db(const char *path)
+static const char *audit_key_file; /* --audit-key, else $TILSYN_AUDIT_KEY, else DB.auditkey */
+
+/* Opens the database, brings its schema up to date and loads the audit key (init may make
+** it); prints why on failure. */
+static sqlite3 *open_db(const char *path, int is_init)
 {
 	if (strcmp(path, "./var/tilsyn.db") == 0)
 		mkdir("./var", 0700);
@@ -121,7 +126,16 @@ static sqlite3 *open_db(const char *path)
 		db_close(db);
 		return NULL;
 	}
-	char msg[512];
+	char msg[512], key_path[4096];
+	if (audit_key_file && *audit_key_file)
+		snprintf(key_path, sizeof key_path, "%s", audit_key_file);
+	else
+		audit_key_default_path(key_path, sizeof key_path, path);
+	if (audit_key_open(db, key_path, is_init, msg, sizeof msg) < 0) {
+		fprintf(stderr, "tilsyn: %s\n", msg);
+		db_close(db);
+		return NULL;
+	}
 	if (catalogue_install_defaults(db, msg, sizeof msg) < 0) {
 		fprintf(stderr, "tilsyn: standardkatalogerne kunne ikke installeres: %s\n", msg);
 		db_close(db);
@@ -162,11 +176,32 @@ static int read_password(char *out, size_t n)
 	return 1;
 }
 
+/* At start (init, serve): the audit log's protective triggers are there and unchanged, else
+** they are created again, with an audit entry and a warning here (README, for IT staff). */
+static int check_audit_triggers(sqlite3 *db)
+{
+	char names[512], err[512];
+	int n = audit_triggers_restore(db, names, sizeof names, err, sizeof err);
+	if (n < 0) {
+		fprintf(stderr, "tilsyn: %s\n", err);
+		return -1;
+	}
+	if (n > 0)
+		fprintf(stderr,
+		        "tilsyn: ADVARSEL: logbogens beskyttende triggere var fjernet eller ændret uden om tilsyn: %s.\n"
+		        "tilsyn: De er genskabt, og det er skrevet i logbogen. Undersøg, hvem der har haft adgang til "
+		        "databasefilen, og kør tilsyn audit verify.\n",
+		        names);
+	return 0;
+}
+
 static int cmd_init(sqlite3 *db, int argc, char **argv)
 {
 	(void)argv;
 	if (argc > 1)
 		return cli_fail("init tager ingen argumenter");
+	if (check_audit_triggers(db) != 0)
+		return 1;
 	printf("Databasen %s er klar (skemaversion %d).\n", db_path(), db_schema_version(db));
 	return 0;
 }
@@ -200,6 +235,8 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_fail("ukendt argument til serve: %s", argv[optind]);
+	if (check_audit_triggers(db) != 0)
+		return 1;
 	db_close(db);
 	return http_serve(&o);
 }
@@ -406,11 +443,42 @@ static int cmd_department(sqlite3 *db, int argc, char **argv)
 
 static const char audit_help[] =
 	"Brug:\n"
-	"  tilsyn audit verify    genberegn logbogens kæde af hashværdier og navngiv den første brudte post\n"
+	"  tilsyn audit verify [--head ID:HASH]\n"
+	"                         genberegn logbogens kæde af hashværdier og navngiv den første brudte post\n"
+	"  tilsyn audit head      skriv logbogens hoved: ID:HASH for den nyeste post\n"
 	"  tilsyn audit case SAGSNUMMER --department KODE [--format json|text]\n"
 	"                         hvem har set eller ændret sagen, hvornår og hvorfor (fx når en borger spørger);\n"
 	"                         json: [{\"at\", \"login\", \"name\", \"action\", \"detail\", \"ip\"}]. Visninger af hele\n"
-	"                         lister (sagslisten, stikprøven) logges pr. liste og er ikke med.\n";
+	"                         lister (sagslisten, stikprøven) logges pr. liste og er ikke med.\n"
+	"\n"
+	"Kæden er beskyttet med en nøgle uden for databasen (--audit-key FIL, $TILSYN_AUDIT_KEY, ellers\n"
+	"databasens sti + .auditkey; tilsyn init laver den). Uden nøglen kan kæden hverken kontrolleres eller\n"
+	"regnes om. Hovedet gemmes uden for databasen (serveren skriver det i syslog, og hver sikkerhedskopi\n"
+	"FIL får det i FIL.head); verify --head ID:HASH fejler, når logbogen ikke længere når den post med den\n"
+	"hash, fx fordi de nyeste poster er slettet. Uden --head bruges databasens sti + .head, hvis den findes\n"
+	"(som ved en gendannet sikkerhedskopi). En tom logbog, eller en der ikke begynder ved post 1 uden at\n"
+	"oprydningen har slettet de første, er brudt, når databasen har brugere, sager eller tilsyn.\n"
+	"Exit 0: ubrudt; 1: brudt (beskeden siger hvad der mangler eller er ændret); 2: forkert brug.\n";
+
+/* The head to compare with: --head, else DB.head beside the database (a restored backup). */
+static int audit_wanted_head(const char *arg, int64_t *id, unsigned char hash[AUDIT_HASH_BYTES], char *from,
+                             size_t n)
+{
+	if (arg) {
+		snprintf(from, n, "--head");
+		return audit_head_parse(arg, id, hash) ? 1 : -1;
+	}
+	char path[4096], text[256];
+	snprintf(path, sizeof path, "%s.head", db_path());
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t got = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[got] = 0;
+	snprintf(from, n, "%s", path);
+	return audit_head_parse(text, id, hash) ? 1 : -1;
+}
 
 static int cmd_audit(sqlite3 *db, int argc, char **argv)
 {
@@ -418,18 +486,51 @@ static int cmd_audit(sqlite3 *db, int argc, char **argv)
 		return fputs(audit_help, stderr), EXIT_BAD_INPUT;
 	if (!strcmp(argv[1], "case"))
 		return cmd_audit_case(db, argc, argv);
+	if (!strcmp(argv[1], "head")) {
+		if (argc > 2)
+			return cli_fail("audit head tager ingen argumenter");
+		int64_t id;
+		unsigned char hash[AUDIT_HASH_BYTES];
+		if (!audit_head(db, &id, hash))
+			return fputs("tilsyn: logbogen er tom\n", stderr), 1;
+		char head[AUDIT_HEAD_TEXT];
+		audit_head_text(head, id, hash);
+		printf("%s\n", head);
+		return 0;
+	}
 	if (strcmp(argv[1], "verify") != 0)
 		return cli_fail("ukendt underkommando 'audit %s' (se tilsyn audit --help)", argv[1]);
+	const char *head_arg = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--head") && i + 1 < argc)
+			head_arg = argv[++i];
+		else if (!strncmp(argv[i], "--head=", 7))
+			head_arg = argv[i] + 7;
+		else
+			return cli_fail("ukendt argument til audit verify: %s (se tilsyn audit --help)", argv[i]);
+	}
+	int64_t head_id = 0;
+	unsigned char head_hash[AUDIT_HASH_BYTES];
+	char from[4200], why[600];
+	int have_head = audit_wanted_head(head_arg, &head_id, head_hash, from, sizeof from);
+	if (have_head < 0)
+		return cli_fail("%s: et hoved skrives ID:HASH, fx 42:%.16s... (64 hextegn), som tilsyn audit head skriver",
+		                from, "0123456789abcdef0123456789abcdef");
 	int64_t bad;
-	if (audit_verify(db, &bad) != 0) {
-		fprintf(stderr, "tilsyn: logbogen er brudt ved post %lld: posten eller en før den er ændret eller slettet\n",
-		        (long long)bad);
+	if (audit_check(db, &bad, why, sizeof why) != 0) {
+		fprintf(stderr, "tilsyn: logbogen er brudt ved post %lld: %s\n", (long long)bad, why);
+		return 1;
+	}
+	if (have_head && audit_head_check(db, head_id, head_hash, why, sizeof why) != 0) {
+		fprintf(stderr, "tilsyn: logbogen når ikke hovedet fra %s: %s\n", from, why);
 		return 1;
 	}
 	Stmt q;
 	db_prepare(&q, db, "SELECT count(*) FROM audit");
 	printf("Logbogen er ubrudt (%lld poster).\n", db_step(&q) ? (long long)db_col_int(&q, 0) : 0LL);
 	db_finalize(&q);
+	if (have_head)
+		printf("Den når hovedet %lld fra %s.\n", (long long)head_id, from);
 	return 0;
 }
 
@@ -689,6 +790,7 @@ static const struct {
 int main(int argc, char **argv)
 {
 	const char *path = getenv("TILSYN_DB");
+	audit_key_file = getenv("TILSYN_AUDIT_KEY");
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
@@ -701,6 +803,10 @@ int main(int argc, char **argv)
 			path = argv[++i];
 		else if (!strncmp(argv[i], "--db=", 5))
 			path = argv[i] + 5;
+		else if (!strcmp(argv[i], "--audit-key") && i + 1 < argc)
+			audit_key_file = argv[++i];
+		else if (!strncmp(argv[i], "--audit-key=", 12))
+			audit_key_file = argv[i] + 12;
 		else
 			return cli_fail("ukendt tilvalg %s (se tilsyn --help)", argv[i]);
 	}
@@ -720,7 +826,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		db_set_path(path && *path ? path : "./var/tilsyn.db");
-		sqlite3 *db = open_db(db_path());
+		sqlite3 *db = open_db(db_path(), !strcmp(argv[i], "init"));
 		if (!db)
 			return 1;
 		int rc = commands[k].run(db, argc - i, argv + i);

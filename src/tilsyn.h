@@ -140,6 +140,31 @@ int audit_purge(sqlite3 *db, const char *before, const AuditEntry *who, int64_t 
                 char *err, size_t errlen);
 int audit_failed(void);
 void audit_failed_reset(void);
+int audit_check(sqlite3 *db, int64_t *first_bad, char *why, size_t n); /* audit_verify with a Danish reason */
+
+/* ---- audit_key.c: the chain's key, in a file outside the database ---- */
+#define AUDIT_KEY_BYTES 32
+#define AUDIT_HASH_BYTES 32
+void audit_key_set(const unsigned char key[AUDIT_KEY_BYTES]);
+const unsigned char *audit_key(void); /* NULL until loaded */
+void audit_key_default_path(char *out, size_t n, const char *db_file);
+/* Loads the key file; makes it when missing and may_create and the log has no keyed entry
+** (tilsyn init). 0 loaded, 1 made, -1 with a Danish message. */
+int audit_key_open(sqlite3 *db, const char *path, int may_create, char *err, size_t n);
+int audit_keyed_from(sqlite3 *db, int64_t *from_id, unsigned char mac[AUDIT_KEY_BYTES], int *sealed);
+void audit_keyed_mac(unsigned char out[AUDIT_KEY_BYTES], int64_t from_id);
+
+/* ---- audit_head.c: the newest entry ID:HASH, anchored outside the database ---- */
+#define AUDIT_HEAD_TEXT 96
+int audit_head(sqlite3 *db, int64_t *id, unsigned char hash[AUDIT_HASH_BYTES]);
+void audit_head_text(char out[AUDIT_HEAD_TEXT], int64_t id, const unsigned char hash[AUDIT_HASH_BYTES]);
+int audit_head_parse(const char *s, int64_t *id, unsigned char hash[AUDIT_HASH_BYTES]);
+int audit_head_check(sqlite3 *db, int64_t id, const unsigned char hash[AUDIT_HASH_BYTES], char *why, size_t n);
+int audit_head_syslog(sqlite3 *db, time_t now, int force);
+
+/* ---- audit_triggers.c: the append-only triggers, checked at start (init, serve) ---- */
+/* Recreates missing or changed triggers with a loud audit entry; the count (names lists them), or -1. */
+int audit_triggers_restore(sqlite3 *db, char *names, size_t n, char *err, size_t errlen);
 
 /* ---- department.c ---- */
 typedef struct Department {
@@ -793,6 +818,7 @@ int cmd_audit_case(sqlite3 *db, int argc, char **argv);
 typedef struct BackupStats {
 	int64_t bytes, departments, users, cases, rounds, answers, audit;
 	int schema;
+	char head[AUDIT_HEAD_TEXT]; /* the copy's audit head ID:HASH, also written to FILE.head */
 } BackupStats;
 int backup_write(sqlite3 *db, const char *path, int force, BackupStats *st, char *err, size_t n);
 int backup_verify_file(const char *path, BackupStats *st, char *err, size_t n);

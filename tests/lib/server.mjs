@@ -49,7 +49,8 @@ export function freshDb({ demo = false } = {}) {
   if (demo) {
     const template = demoTemplateDb();
     copyFileSync(template, db);
-    for (const suffix of ['-wal', '-shm']) if (existsSync(template + suffix)) copyFileSync(template + suffix, db + suffix);
+    // The audit key (made by init beside the database) goes with it, as in a real restore.
+    for (const suffix of ['-wal', '-shm', '.auditkey']) if (existsSync(template + suffix)) copyFileSync(template + suffix, db + suffix);
   } else {
     const r = cli(db, ['init']);
     if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);

@@ -1,0 +1,204 @@
+/*
+** The key of the audit chain: 32 random bytes in a file outside the database (64 hex digits
+** and a newline, mode 0600), named by --audit-key FILE or $TILSYN_AUDIT_KEY, by default the
+** database's path with ".auditkey" added. audit.c hashes every entry from audit_keyed.from_id
+** on with it, so whoever has only the database file cannot recompute the chain after changing
+** it. `tilsyn init` makes the key when it is missing and the log has no keyed entry yet; every
+** other command refuses to run without it (a new key would make the kept chain unverifiable,
+** and writing on without one would leave entries anyone could forge).
+*/
+#include "tilsyn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static unsigned char g_key[AUDIT_KEY_BYTES];
+static int g_have_key;
+
+void audit_key_set(const unsigned char key[AUDIT_KEY_BYTES])
+{
+	memcpy(g_key, key, AUDIT_KEY_BYTES);
+	g_have_key = 1;
+}
+
+const unsigned char *audit_key(void)
+{
+	return g_have_key ? g_key : NULL;
+}
+
+/* The default key file of a database: PATH.auditkey. */
+void audit_key_default_path(char *out, size_t n, const char *db_file)
+{
+	snprintf(out, n, "%s.auditkey", db_file);
+}
+
+/* Reads the key file. 1 read, 0 missing, -1 unusable (with a Danish message). */
+static int key_read(const char *path, unsigned char key[AUDIT_KEY_BYTES], char *err, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, n, _("nøglen til logbogen %s kan ikke læses: %s"), path, strerror(errno));
+		return -1;
+	}
+	struct stat sb;
+	char text[2 * AUDIT_KEY_BYTES + 2];
+	ssize_t got = -1;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+		got = read(fd, text, sizeof text);
+	close(fd);
+	/* Only its owner may read the key: a copy elsewhere lets its holder rewrite the chain. */
+	if (got >= 0 && (sb.st_mode & 077)) {
+		snprintf(err, n, _("nøglen til logbogen %s kan læses af andre end ejeren (tilstand %03o); ret det med chmod 600 %s"),
+		         path, (unsigned)(sb.st_mode & 0777), path);
+		return -1;
+	}
+	if (got == 2 * AUDIT_KEY_BYTES + 1 && text[2 * AUDIT_KEY_BYTES] == '\n')
+		got--;
+	if (got == 2 * AUDIT_KEY_BYTES) {
+		text[got] = 0;
+		if (hex_decode(key, AUDIT_KEY_BYTES, text))
+			return 1;
+	}
+	snprintf(err, n, _("nøglen til logbogen %s er ikke 64 hextegn"), path);
+	return -1;
+}
+
+/* Makes a new key file (never over an existing one). 0, or -1 with a message. */
+static int key_create(const char *path, unsigned char key[AUDIT_KEY_BYTES], char *err, size_t n)
+{
+	randombytes_buf(key, AUDIT_KEY_BYTES);
+	char text[2 * AUDIT_KEY_BYTES + 2];
+	hex_encode(text, key, AUDIT_KEY_BYTES);
+	strcat(text, "\n");
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, n, _("nøglen til logbogen %s kan ikke oprettes: %s"), path, strerror(errno));
+		return -1;
+	}
+	size_t len = strlen(text);
+	int ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok) {
+		snprintf(err, n, _("nøglen til logbogen %s kan ikke skrives: %s"), path, strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether any entry (kept, or deleted behind the retention anchor) was hashed with a key. */
+static int log_has_keyed_entries(sqlite3 *db, int64_t from_id)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT max(coalesce((SELECT max(id) FROM audit), 0), coalesce((SELECT last_id FROM audit_anchor), 0))");
+	int64_t newest = db_step(&q) ? db_col_int(&q, 0) : 0;
+	db_finalize(&q);
+	return newest >= from_id;
+}
+
+int audit_keyed_from(sqlite3 *db, int64_t *from_id, unsigned char mac[AUDIT_KEY_BYTES], int *sealed)
+{
+	Stmt q;
+	db_prepare(&q, db, "SELECT from_id, mac FROM audit_keyed WHERE one = 1");
+	int found = db_step(&q);
+	*sealed = 0;
+	if (found) {
+		*from_id = db_col_int(&q, 0);
+		size_t n = 0;
+		const void *m = db_col_blob(&q, 1, &n);
+		if (m && n == AUDIT_KEY_BYTES) {
+			memcpy(mac, m, n);
+			*sealed = 1;
+		}
+	}
+	db_finalize(&q);
+	return found;
+}
+
+void audit_keyed_mac(unsigned char out[AUDIT_KEY_BYTES], int64_t from_id)
+{
+	static const char label[] = "tilsyn audit_keyed from_id";
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, g_key, AUDIT_KEY_BYTES, AUDIT_KEY_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)label, sizeof label);
+	crypto_generichash_update(&st, (const unsigned char *)&from_id, sizeof from_id);
+	crypto_generichash_final(&st, out, AUDIT_KEY_BYTES);
+}
+
+/* A log that had entries before the key: mac holds from_id in place, and an entry (the first
+** keyed one) says from where the chain is keyed. */
+static int seal_keyed_from(sqlite3 *db, int64_t from_id, char *err, size_t n)
+{
+	unsigned char mac[AUDIT_KEY_BYTES];
+	audit_keyed_mac(mac, from_id);
+	if (db_begin(db) != SQLITE_OK) {
+		snprintf(err, n, _("databasen er optaget af et andet program; prøv igen"));
+		return -1;
+	}
+	Stmt q;
+	db_prepare(&q, db, "UPDATE audit_keyed SET mac = ?1 WHERE one = 1 AND mac IS NULL");
+	db_bind_blob(&q, 1, mac, sizeof mac);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	char object[32], detail[300];
+	snprintf(object, sizeof object, "audit:%lld", (long long)from_id);
+	snprintf(detail, sizeof detail,
+	         "logbogens kæde er nøglebeskyttet fra post %lld; de %lld ældre poster kontrolleres uden nøgle som før",
+	         (long long)from_id, (long long)(from_id - 1));
+	if (rc != SQLITE_OK ||
+	    audit_log(db, &(AuditEntry){.login = "kommandolinje", .action = "audit_keyed", .object = object,
+	                                .detail = detail}) != 0 ||
+	    db_commit(db) != SQLITE_OK) {
+		snprintf(err, n, _("logbogens nøglemarkering kunne ikke gemmes: %s"), db_errmsg(db));
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+int audit_key_open(sqlite3 *db, const char *path, int may_create, char *err, size_t n)
+{
+	unsigned char key[AUDIT_KEY_BYTES];
+	int rc = key_read(path, key, err, n);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		audit_key_set(key);
+		sodium_memzero(key, sizeof key);
+		return 0;
+	}
+	int64_t from_id = 1;
+	unsigned char mac[AUDIT_KEY_BYTES];
+	int sealed = 0;
+	int marked = audit_keyed_from(db, &from_id, mac, &sealed);
+	if (!may_create || !marked || log_has_keyed_entries(db, from_id) || sealed) {
+		snprintf(err, n,
+		         _("nøglen til logbogen findes ikke: %s. %sLæg sikkerhedskopien af nøglen tilbage, eller angiv den med "
+		           "--audit-key FIL (eller $TILSYN_AUDIT_KEY)."),
+		         path,
+		         may_create ? _("Logbogen er allerede beskyttet med en nøgle, så init laver ikke en ny. ")
+		                    : _("En ny database får sin nøgle af tilsyn init. "));
+		return -1;
+	}
+	if (key_create(path, key, err, n) != 0)
+		return -1;
+	audit_key_set(key);
+	sodium_memzero(key, sizeof key);
+	fprintf(stderr,
+	        "tilsyn: VIGTIGT: en ny nøgle til logbogen er skrevet i %s.\n"
+	        "tilsyn: Tag en sikkerhedskopi af nøglen og opbevar den adskilt fra databasen og dens\n"
+	        "tilsyn: sikkerhedskopier: uden nøglen kan logbogen ikke kontrolleres, og med den kan den omskrives.\n",
+	        path);
+	if (from_id > 1 && seal_keyed_from(db, from_id, err, n) != 0)
+		return -1;
+	return 1;
+}
