@@ -118,7 +118,8 @@ test('an online backup under writes is complete and checked; restore per README 
   const n = Number(sqlite(copy, 'select count(*) from audit'));
   assert.equal(sqlite(copy, 'select hex(hash) from audit order by id desc limit 1'),
     sqlite(server.db, `select hex(hash) from audit where id = ${n}`));
-  const verify = cli(copy, ['audit', 'verify']);
+  // The copy is checked with the live database's key (never stored beside the copy).
+  const verify = cli(copy, ['--audit-key', server.db + '.auditkey', 'audit', 'verify']);
   assert.equal(verify.status, 0, verify.stderr);
   assert.match(verify.stdout, /ubrudt/);
   // The backup itself is in the live log.
@@ -141,6 +142,7 @@ test('an online backup under writes is complete and checked; restore per README 
   writeFileSync(target + '-wal', 'stale');
   writeFileSync(target + '-shm', 'stale');
   copyFileSync(copy, target);
+  copyFileSync(server.db + '.auditkey', target + '.auditkey'); // the key, from its own backup
   rmSync(target + '-wal', { force: true });
   rmSync(target + '-shm', { force: true });
   const reinit = cli(target, ['init']);

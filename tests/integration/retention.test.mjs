@@ -14,13 +14,16 @@ import { spawnSync } from 'node:child_process';
 import { startServer, freshDb, cli, sqlite, Client } from '../lib/server.mjs';
 
 // Rewrites the audit chain with the first K entries dated 2023, as tilsyn would have hashed
-// them: BLAKE2b-256 over the previous hash, then id, at, user_id, login, action,
+// them: BLAKE2b-256 keyed with the audit key (the 64 hex digits in DB.auditkey, made by init;
+// entries from audit_keyed.from_id on) over the previous hash, then id, at, user_id, login, action,
 // department_id, object, detail, ip (numbers as int64 and texts as a uint32 length, or
 // 0xffffffff for NULL, then the bytes, little-endian as on the machines tilsyn runs on).
 const REHASH = `
 import sqlite3, hashlib, struct, sys
 db = sqlite3.connect(sys.argv[1])
 k = int(sys.argv[2])
+key = bytes.fromhex(open(sys.argv[1] + '.auditkey').read().strip())
+(keyed_from,) = db.execute("SELECT from_id FROM audit_keyed").fetchone()
 def text(h, s):
     if s is None:
         h.update(struct.pack('<I', 0xffffffff))
@@ -34,7 +37,7 @@ rows = db.execute("SELECT id, at, user_id, login, action, department_id, object,
 for i, (id, at, uid, login, action, dept, obj, detail, ip) in enumerate(rows):
     if i < k:
         at = '2023-01-01T00:%02d:%02dZ' % (i // 60, i % 60)
-    h = hashlib.blake2b(digest_size=32)
+    h = hashlib.blake2b(digest_size=32, key=key if id >= keyed_from else b'')
     h.update(prev)
     h.update(struct.pack('<q', id))
     text(h, at)
