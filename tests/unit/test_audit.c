@@ -2,9 +2,16 @@
 ** Tests of the audit log (audit.c) on a real database file: appended entries form a hash
 ** chain that audit_verify accepts; changing or deleting an entry behind the program's back
 ** (through a raw SQLite connection, after dropping the append-only triggers) is detected
-** and the first bad entry named; with the triggers in place UPDATE and DELETE fail.
+** and the first bad entry named; with the triggers in place UPDATE and DELETE fail. The chain
+** is keyed (audit_key.c): another key fails it, and so does moving the marker of where the
+** keyed part begins. The head (audit_head.c) is read, parsed, checked after the newest
+** entries are deleted and after retention's purge, and written to syslog at most once a
+** minute; missing or changed triggers are restored with an entry (audit_triggers.c); the key
+** file is made 0600 for a new log and never for one that is keyed already.
 */
 #include "unit_helpers.h"
+
+#include <sys/stat.h>
 
 static int setup(void **state)
 {
@@ -204,6 +211,216 @@ static void entry_follows_callers_transaction(void **state)
 	assert_int_equal(audit_verify(t->db, &bad), 0);
 }
 
+
+static void other_key_fails_the_chain(void **state)
+{
+	TestDb *t = *state;
+	append_entries(t->db, 5);
+	int64_t bad = -1;
+	assert_int_equal(audit_verify(t->db, &bad), 0);
+	unsigned char saved[AUDIT_KEY_BYTES], other[AUDIT_KEY_BYTES];
+	memcpy(saved, audit_key(), sizeof saved);
+	memcpy(other, saved, sizeof other);
+	other[31] ^= 1;
+	audit_key_set(other);
+	char why[400];
+	assert_int_equal(audit_check(t->db, &bad, why, sizeof why), -1);
+	assert_int_equal(bad, 1);
+	assert_non_null(strstr(why, "nøglen til logbogen er forkert"));
+	audit_key_set(saved);
+	assert_int_equal(audit_verify(t->db, &bad), 0);
+}
+
+static void moved_marker_is_found(void **state)
+{
+	TestDb *t = *state;
+	append_entries(t->db, 4);
+	sqlite3 *raw = raw_open(t);
+	/* The marker is sealed against change by its trigger... */
+	assert_int_not_equal(sqlite3_exec(raw, "UPDATE audit_keyed SET from_id = 3", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(raw, "DELETE FROM audit_keyed", NULL, NULL, NULL), SQLITE_OK);
+	/* ...and moved behind its back it no longer matches the key (no mac for from_id 3). */
+	raw_exec(raw, "DROP TRIGGER audit_keyed_sealed");
+	raw_exec(raw, "UPDATE audit_keyed SET from_id = 3");
+	int64_t bad = -1;
+	char why[400];
+	assert_int_equal(audit_check(t->db, &bad, why, sizeof why), -1);
+	assert_int_equal(bad, 3);
+	assert_non_null(strstr(why, "markeringen"));
+	/* Removed altogether, too. */
+	raw_exec(raw, "DROP TRIGGER audit_keyed_no_delete");
+	raw_exec(raw, "DELETE FROM audit_keyed");
+	sqlite3_close(raw);
+	assert_int_equal(audit_verify(t->db, &bad), -1);
+	assert_int_equal(bad, 1);
+}
+
+static void empty_log_with_users_is_broken(void **state)
+{
+	TestDb *t = *state;
+	append_entries(t->db, 2);
+	sqlite3 *raw = raw_open(t);
+	raw_exec(raw, "INSERT INTO users (login, name, password_hash) VALUES ('anna', 'Anna', 'x')");
+	raw_exec(raw, "DROP TRIGGER audit_no_delete");
+	raw_exec(raw, "DELETE FROM audit");
+	sqlite3_close(raw);
+	int64_t bad = -1;
+	char why[400];
+	assert_int_equal(audit_check(t->db, &bad, why, sizeof why), -1);
+	assert_non_null(strstr(why, "logbogen er tom"));
+}
+
+static void head_text_and_parse(void **state)
+{
+	TestDb *t = *state;
+	int64_t id = -1;
+	unsigned char hash[AUDIT_HASH_BYTES], parsed[AUDIT_HASH_BYTES];
+	assert_int_equal(audit_head(t->db, &id, hash), 0); /* a log that never had an entry */
+	append_entries(t->db, 3);
+	assert_int_equal(audit_head(t->db, &id, hash), 1);
+	assert_int_equal(id, 3);
+	char text[AUDIT_HEAD_TEXT], stored[80];
+	audit_head_text(text, id, hash);
+	testdb_text(t->db, "SELECT '3:' || lower(hex(hash)) FROM audit WHERE id = 3", stored, sizeof stored);
+	assert_string_equal(text, stored);
+	int64_t pid = 0;
+	char line[AUDIT_HEAD_TEXT + 4];
+	snprintf(line, sizeof line, " %s\n", text);
+	assert_int_equal(audit_head_parse(line, &pid, parsed), 1); /* as read from FILE.head */
+	assert_int_equal(pid, 3);
+	assert_memory_equal(parsed, hash, sizeof hash);
+	static const char *const bad[] = {"", "3", "3:", ":abc", "0:" "00000000000000000000000000000000"
+	                                  "00000000000000000000000000000000", "x:" "00000000000000000000000000000000"
+	                                  "00000000000000000000000000000000", "3:abc", "3:" "000000000000000000000000000000"
+	                                  "0000000000000000000000000000000000 x"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(audit_head_parse(bad[i], &pid, parsed), 0);
+}
+
+static void head_check_finds_deleted_newest(void **state)
+{
+	TestDb *t = *state;
+	append_entries(t->db, 6);
+	int64_t id4, id6;
+	unsigned char h4[AUDIT_HASH_BYTES], h6[AUDIT_HASH_BYTES];
+	assert_int_equal(audit_head(t->db, &id6, h6), 1); /* the head recorded before the deletion */
+	assert_int_equal(id6, 6);
+	sqlite3 *raw = raw_open(t);
+	raw_exec(raw, "DROP TRIGGER audit_no_delete");
+	raw_exec(raw, "DELETE FROM audit WHERE id > 4");
+	sqlite3_close(raw);
+	assert_int_equal(audit_head(t->db, &id4, h4), 1);
+	assert_int_equal(id4, 4);
+	char why[400];
+	int64_t bad;
+	assert_int_equal(audit_verify(t->db, &bad), 0); /* the rest still chains */
+	assert_int_equal(audit_head_check(t->db, id4, h4, why, sizeof why), 0);
+	assert_int_equal(audit_head_check(t->db, id6, h6, why, sizeof why), -1);
+	assert_non_null(strstr(why, "slutter ved post 4: post 5-6 mangler"));
+	h4[0] ^= 1;
+	assert_int_equal(audit_head_check(t->db, id4, h4, why, sizeof why), -1);
+	assert_non_null(strstr(why, "anden hash"));
+}
+
+static void head_check_after_purge(void **state)
+{
+	TestDb *t = *state;
+	append_entries(t->db, 5);
+	int64_t id2 = 2, id5;
+	unsigned char h2[AUDIT_HASH_BYTES], h5[AUDIT_HASH_BYTES];
+	assert_int_equal(audit_head(t->db, &id5, h5), 1);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(t->db, "SELECT hash FROM audit WHERE id = 2", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	memcpy(h2, sqlite3_column_blob(st, 0), sizeof h2);
+	sqlite3_finalize(st);
+	/* Everything purged: the purge's own entry follows the anchor (entry 5). */
+	int64_t deleted, anchor, bad;
+	char err[300], why[400];
+	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(audit_purge(t->db, "2999-01-01T00:00:00Z", &(AuditEntry){.login = "test"}, &deleted, &anchor, err,
+	                             sizeof err),
+	                 0);
+	assert_int_equal(db_commit(t->db), SQLITE_OK);
+	assert_int_equal(anchor, 5);
+	assert_int_equal(audit_verify(t->db, &bad), 0);
+	assert_int_equal(audit_head_check(t->db, id5, h5, why, sizeof why), 0); /* the anchor itself */
+	assert_int_equal(audit_head_check(t->db, id2, h2, why, sizeof why), 0); /* passed by the purge */
+	h5[3] ^= 1;
+	assert_int_equal(audit_head_check(t->db, id5, h5, why, sizeof why), -1);
+}
+
+static void head_goes_to_syslog_once_a_minute(void **state)
+{
+	TestDb *t = *state;
+	time_t now = 1700000000;
+	assert_int_equal(audit_head_syslog(t->db, now, 0), 0); /* no entry yet: nothing to say */
+	append_entries(t->db, 1);
+	assert_int_equal(audit_head_syslog(t->db, now, 0), 1);
+	assert_int_equal(audit_head_syslog(t->db, now + 120, 0), 0); /* unchanged */
+	append_entries(t->db, 1);
+	assert_int_equal(audit_head_syslog(t->db, now + 121, 1), 1); /* shutdown: at once */
+	append_entries(t->db, 1);
+	assert_int_equal(audit_head_syslog(t->db, now + 150, 0), 0); /* changed, but within the minute */
+	assert_int_equal(audit_head_syslog(t->db, now + 181, 0), 1);
+	assert_int_equal(audit_head_syslog(t->db, now + 300, 1), 0); /* unchanged: not even at shutdown */
+}
+
+static void triggers_are_restored(void **state)
+{
+	TestDb *t = *state;
+	append_entries(t->db, 2);
+	char names[512], err[300];
+	assert_int_equal(audit_triggers_restore(t->db, names, sizeof names, err, sizeof err), 0);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit"), 2);
+	sqlite3 *raw = raw_open(t);
+	raw_exec(raw, "DROP TRIGGER audit_no_update");
+	raw_exec(raw, "DROP TRIGGER audit_anchor_no_delete");
+	raw_exec(raw, "CREATE TRIGGER audit_anchor_no_delete BEFORE DELETE ON audit_anchor WHEN 0 BEGIN SELECT 1; END");
+	sqlite3_close(raw);
+	assert_int_equal(audit_triggers_restore(t->db, names, sizeof names, err, sizeof err), 2);
+	assert_string_equal(names, "audit_no_update (manglede), audit_anchor_no_delete (ændret)");
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'audit_triggers_restored'"), 1);
+	assert_int_not_equal(db_exec(t->db, "UPDATE audit SET detail = 'x' WHERE id = 1"), SQLITE_OK);
+	int64_t bad;
+	assert_int_equal(audit_verify(t->db, &bad), 0);
+	assert_int_equal(audit_triggers_restore(t->db, names, sizeof names, err, sizeof err), 0);
+}
+
+static void key_file_made_only_for_a_new_log(void **state)
+{
+	TestDb *t = *state;
+	char path[200], err[400];
+	snprintf(path, sizeof path, "%s/test.db.auditkey", t->dir);
+	unsigned char saved[AUDIT_KEY_BYTES];
+	memcpy(saved, audit_key(), sizeof saved);
+	assert_int_equal(audit_key_open(t->db, path, 0, err, sizeof err), -1); /* only init makes it */
+	assert_non_null(strstr(err, "findes ikke"));
+	int devnull = open("/dev/null", O_WRONLY), keep = dup(2);
+	dup2(devnull, 2); /* the loud note to back the key up */
+	int made = audit_key_open(t->db, path, 1, err, sizeof err);
+	dup2(keep, 2);
+	close(keep);
+	close(devnull);
+	assert_int_equal(made, 1);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(sb.st_size, 65);
+	assert_memory_not_equal(audit_key(), saved, AUDIT_KEY_BYTES);
+	unsigned char made_key[AUDIT_KEY_BYTES];
+	memcpy(made_key, audit_key(), sizeof made_key);
+	append_entries(t->db, 1);
+	audit_key_set(saved);
+	assert_int_equal(audit_key_open(t->db, path, 0, err, sizeof err), 0); /* read back */
+	assert_memory_equal(audit_key(), made_key, AUDIT_KEY_BYTES);
+	/* Gone after a keyed entry was written: not even init makes another. */
+	unlink(path);
+	assert_int_equal(audit_key_open(t->db, path, 1, err, sizeof err), -1);
+	assert_non_null(strstr(err, "allerede beskyttet"));
+	assert_int_equal(access(path, F_OK), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +433,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(deleted_entry_is_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(deleted_first_entry_is_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(entry_follows_callers_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(other_key_fails_the_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(moved_marker_is_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(empty_log_with_users_is_broken, setup, teardown),
+		cmocka_unit_test_setup_teardown(head_text_and_parse, setup, teardown),
+		cmocka_unit_test_setup_teardown(head_check_finds_deleted_newest, setup, teardown),
+		cmocka_unit_test_setup_teardown(head_check_after_purge, setup, teardown),
+		cmocka_unit_test_setup_teardown(head_goes_to_syslog_once_a_minute, setup, teardown),
+		cmocka_unit_test_setup_teardown(triggers_are_restored, setup, teardown),
+		cmocka_unit_test_setup_teardown(key_file_made_only_for_a_new_log, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }
