@@ -192,8 +192,8 @@ static int anchor_recorded(sqlite3 *db, int64_t id, const unsigned char hash[AUD
 }
 
 /* Whether the database holds what is only ever made with an audit entry: then an empty log
-** has been emptied. */
-static int data_exists(sqlite3 *db)
+** has been emptied (and a new audit key is not made for it, audit_key.c). */
+int audit_data_exists(sqlite3 *db)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -297,7 +297,7 @@ int audit_check(sqlite3 *db, int64_t *first_bad, char *why, size_t n)
 		verify_fail(first_bad, anchor + 1, why, n,
 		            _("oprydningens anker nævnes ikke af nogen post i logbogen (ankeret er flyttet)"));
 	}
-	if (ok && count == 0 && data_exists(db)) {
+	if (ok && count == 0 && audit_data_exists(db)) {
 		ok = 0;
 		verify_fail(first_bad, anchor + 1, why, n,
 		            _("logbogen er tom, men databasen har brugere, sager eller tilsyn: alle poster er slettet"));

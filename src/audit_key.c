@@ -3,9 +3,10 @@
 ** and a newline, mode 0600), named by --audit-key FILE or $TILSYN_AUDIT_KEY, by default the
 ** database's path with ".auditkey" added. audit.c hashes every entry from audit_keyed.from_id
 ** on with it, so whoever has only the database file cannot recompute the chain after changing
-** it. `tilsyn init` makes the key when it is missing and the log has no keyed entry yet; every
-** other command refuses to run without it (a new key would make the kept chain unverifiable,
-** and writing on without one would leave entries anyone could forge).
+** it. The first command on a new database (tilsyn init, or demo) makes the key; for a log from
+** before the key only `tilsyn init` does. Otherwise every command refuses to run without it: a
+** new key would make the kept chain unverifiable (or, for an emptied log, start a new one that
+** verifies), and writing on without one would leave entries anyone could forge.
 */
 #include "tilsyn.h"
 
@@ -180,13 +181,20 @@ int audit_key_open(sqlite3 *db, const char *path, int may_create, char *err, siz
 	unsigned char mac[AUDIT_KEY_BYTES];
 	int sealed = 0;
 	int marked = audit_keyed_from(db, &from_id, mac, &sealed);
-	if (!may_create || !marked || log_has_keyed_entries(db, from_id) || sealed) {
+	/* A new database (no entry, nothing made yet) gets its key from any command; a log from
+	** before the key only from init; a keyed log, or an emptied one, never gets a new key. */
+	int keyed = !marked || sealed || log_has_keyed_entries(db, from_id);
+	int fresh = !keyed && from_id == 1 && !audit_data_exists(db);
+	int legacy = !keyed && from_id > 1;
+	if (!fresh && !(legacy && may_create)) {
 		snprintf(err, n,
 		         _("nøglen til logbogen findes ikke: %s. %sLæg sikkerhedskopien af nøglen tilbage, eller angiv den med "
 		           "--audit-key FIL (eller $TILSYN_AUDIT_KEY)."),
 		         path,
-		         may_create ? _("Logbogen er allerede beskyttet med en nøgle, så init laver ikke en ny. ")
-		                    : _("En ny database får sin nøgle af tilsyn init. "));
+		         legacy ? _("Logbogen er fra før nøglen: kør tilsyn init, som laver den. ")
+		         : keyed ? _("Logbogen er allerede beskyttet med en nøgle, så der laves ikke en ny. ")
+		                 : _("Logbogen er tom, men databasen har brugere, sager eller tilsyn, så der laves ikke en ny "
+		                     "nøgle (se tilsyn audit verify). "));
 		return -1;
 	}
 	if (key_create(path, key, err, n) != 0)

@@ -141,6 +141,7 @@ int audit_purge(sqlite3 *db, const char *before, const AuditEntry *who, int64_t 
 int audit_failed(void);
 void audit_failed_reset(void);
 int audit_check(sqlite3 *db, int64_t *first_bad, char *why, size_t n); /* audit_verify with a Danish reason */
+int audit_data_exists(sqlite3 *db); /* users, cases or rounds: made only with an audit entry */
 
 /* ---- audit_key.c: the chain's key, in a file outside the database ---- */
 #define AUDIT_KEY_BYTES 32
@@ -148,8 +149,8 @@ int audit_check(sqlite3 *db, int64_t *first_bad, char *why, size_t n); /* audit_
 void audit_key_set(const unsigned char key[AUDIT_KEY_BYTES]);
 const unsigned char *audit_key(void); /* NULL until loaded */
 void audit_key_default_path(char *out, size_t n, const char *db_file);
-/* Loads the key file; makes it when missing and may_create and the log has no keyed entry
-** (tilsyn init). 0 loaded, 1 made, -1 with a Danish message. */
+/* Loads the key file; makes it when missing for a new database (any command), or with
+** may_create (tilsyn init) for a log from before the key. 0 loaded, 1 made, -1 with a message. */
 int audit_key_open(sqlite3 *db, const char *path, int may_create, char *err, size_t n);
 int audit_keyed_from(sqlite3 *db, int64_t *from_id, unsigned char mac[AUDIT_KEY_BYTES], int *sealed);
 void audit_keyed_mac(unsigned char out[AUDIT_KEY_BYTES], int64_t from_id);

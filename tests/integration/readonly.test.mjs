@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binary, cli, Client, freshDb, sqlite, startServer } from '../lib/server.mjs';
@@ -23,7 +23,7 @@ const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
 function copyDb(from, dir) {
   const db = join(dir, 'tilsyn.db');
   copyFileSync(from, db);
-  for (const s of ['-wal', '-shm']) if (existsSync(from + s)) copyFileSync(from + s, db + s);
+  for (const s of ['-wal', '-shm', '.auditkey']) if (existsSync(from + s)) copyFileSync(from + s, db + s);
   return db;
 }
 
@@ -44,6 +44,7 @@ test('command line on a read-only database: a Danish error naming the cause, exi
     assert.equal(cli(fresh.db, ['department', 'add', 'TST', '--name', 'Testafdeling', '--area', 'barn']).status, 0);
     const before = departments(fresh.db);
     const audit = sqlite(fresh.db, 'select count(*) from audit');
+    chownSync(fresh.db + '.auditkey', 65534, 65534); // the audit key belongs to the user tilsyn runs as
     assert.ok(statSync(binary).mode & 0o001, 'the binary is executable by others');
 
     // 1. The folder and the file are read-only for nobody: SQLite cannot even open the WAL.

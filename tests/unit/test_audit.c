@@ -7,7 +7,7 @@
 ** keyed part begins. The head (audit_head.c) is read, parsed, checked after the newest
 ** entries are deleted and after retention's purge, and written to syslog at most once a
 ** minute; missing or changed triggers are restored with an entry (audit_triggers.c); the key
-** file is made 0600 for a new log and never for one that is keyed already.
+** file is made 0600 for a new database and never for a keyed or emptied log.
 */
 #include "unit_helpers.h"
 
@@ -387,18 +387,24 @@ static void triggers_are_restored(void **state)
 	assert_int_equal(audit_triggers_restore(t->db, names, sizeof names, err, sizeof err), 0);
 }
 
-static void key_file_made_only_for_a_new_log(void **state)
+static void key_file_made_only_for_a_new_database(void **state)
 {
 	TestDb *t = *state;
 	char path[200], err[400];
 	snprintf(path, sizeof path, "%s/test.db.auditkey", t->dir);
 	unsigned char saved[AUDIT_KEY_BYTES];
 	memcpy(saved, audit_key(), sizeof saved);
-	assert_int_equal(audit_key_open(t->db, path, 0, err, sizeof err), -1); /* only init makes it */
-	assert_non_null(strstr(err, "findes ikke"));
+	/* An emptied log in a database with users gets no new key (it would verify from 1 again). */
+	sqlite3 *raw = raw_open(t);
+	raw_exec(raw, "INSERT INTO users (login, name, password_hash) VALUES ('anna', 'Anna', 'x')");
+	assert_int_equal(audit_key_open(t->db, path, 1, err, sizeof err), -1);
+	assert_non_null(strstr(err, "Logbogen er tom"));
+	raw_exec(raw, "DELETE FROM users");
+	sqlite3_close(raw);
+	/* A new database: made by the first command, init or not. */
 	int devnull = open("/dev/null", O_WRONLY), keep = dup(2);
 	dup2(devnull, 2); /* the loud note to back the key up */
-	int made = audit_key_open(t->db, path, 1, err, sizeof err);
+	int made = audit_key_open(t->db, path, 0, err, sizeof err);
 	dup2(keep, 2);
 	close(keep);
 	close(devnull);
@@ -441,7 +447,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(head_check_after_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(head_goes_to_syslog_once_a_minute, setup, teardown),
 		cmocka_unit_test_setup_teardown(triggers_are_restored, setup, teardown),
-		cmocka_unit_test_setup_teardown(key_file_made_only_for_a_new_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(key_file_made_only_for_a_new_database, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }
