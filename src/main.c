@@ -539,12 +539,18 @@ static const struct {
 	int (*run)(sqlite3 *db, int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{"init", cmd_init, "Brug: tilsyn [--db STI] init\n\nOpretter databasen, eller opdaterer dens skema til denne version.\n"},
+	{"init", cmd_init,
+	 "Brug: tilsyn [--db STI] [--audit-key FIL] init\n\nOpretter databasen, eller opdaterer dens skema til denne version.\n"
+	 "Laver logbogens nøgle (standard: databasens sti + .auditkey, tilstand 0600), når den mangler for en\n"
+	 "ny database eller en logbog fra før nøglen; tag sikkerhedskopi af den for sig. Kontrollerer, at\n"
+	 "logbogens beskyttende triggere findes, og genskaber dem med en advarsel og en post i logbogen.\n"},
 	{"serve", cmd_serve,
 	 "Brug: tilsyn [--db STI] serve [--listen VÆRT:PORT] [--threads N] [--tls-cert FIL --tls-key FIL]\n\n"
 	 "Starter webserveren; standard er 127.0.0.1:8080 og to tråde pr. processorkerne. Med --tls-cert og\n"
 	 "--tls-key (PEM) svarer den over HTTPS, og cookies får Secure. Stoppes med Ctrl-C eller SIGTERM;\n"
-	 "igangværende forespørgsler gøres færdige først.\n"},
+	 "igangværende forespørgsler gøres færdige først.\n"
+	 "Ved start kontrolleres logbogens beskyttende triggere (som ved init). Logbogens hoved (ID:HASH)\n"
+	 "skrives i syslog, når det har ændret sig (højst én gang i minuttet), og når serveren stopper.\n"},
 	{"demo", cmd_demo,
 	 "Brug: tilsyn [--db STI] demo\n\nFylder en tom database med en opdigtet kommune: to afdelinger og brugere i alle roller.\n"},
 	{"user", cmd_user, user_help},
@@ -555,7 +561,9 @@ static const struct {
 	 "Skriver en sikkerhedskopi af databasen til FIL, også mens serveren kører (SQLites backup-API, i små\n"
 	 "trin, så serveren ikke holdes tilbage). Kopien skrives først til FIL.tmp, kontrolleres (PRAGMA\n"
 	 "integrity_check og logbogens kæde) og omdøbes så til FIL. En eksisterende FIL overskrives kun med\n"
-	 "--force. Skriver kopiens størrelse og indhold. Gendannelse: se README.md, \"Backup and restore\".\n"},
+	 "--force. Skriver kopiens størrelse og indhold og logbogens hoved (ID:HASH), som også gemmes i FIL.head;\n"
+	 "tilsyn audit verify bruger det ved den gendannede kopi. Logbogens nøgle er ikke med i kopien: tag\n"
+	 "sikkerhedskopi af den for sig. Gendannelse: se README.md, \"Backup and restore\".\n"},
 	{"retention", cmd_retention,
 	 "Brug:\n"
 	 "  tilsyn retention show [--format text|json]\n"
