@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static _Thread_local int t_failed;
 
 static void hash_field(crypto_generichash_state *st, const char *s)
