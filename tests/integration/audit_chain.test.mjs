@@ -12,9 +12,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, rmSync, copyFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, rmSync, copyFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { freshDb, cli, sqlite, startServer } from '../lib/server.mjs';
+import { binary, freshDb, cli, sqlite, startServer } from '../lib/server.mjs';
 
 // Recomputes the chain over the stored fields: entries from keyed_from on keyed with key_hex
 // ('-' for none: the unkeyed hash of before), optionally after running some SQL.
@@ -86,7 +86,12 @@ test('init makes the key file (0600, 64 hex digits) once, says to back it up; ot
     assert.equal(keyOf(db), key, 'init keeps an existing key');
 
     addDepartments(db, ['K1']);
-    rmSync(keyFile);
+    // The key elsewhere: named by --audit-key or $TILSYN_AUDIT_KEY.
+    const elsewhere = join(dir, 'andetsteds.key');
+    renameSync(keyFile, elsewhere);
+    assert.equal(cli(db, ['--audit-key', elsewhere, 'audit', 'verify']).status, 0);
+    const env = spawnSync(binary, ['--db', db, 'audit', 'verify'], { encoding: 'utf8', env: { ...process.env, TILSYN_AUDIT_KEY: elsewhere } });
+    assert.equal(env.status, 0, env.stderr);
     // Without its key no command runs, and init does not make a new key for a keyed log.
     for (const args of [['audit', 'verify'], ['department', 'add', 'K2', '--name', 'K2', '--area', 'barn'], ['init']]) {
       const refused = cli(db, args);
