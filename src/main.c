@@ -203,6 +203,14 @@ static int cmd_init(sqlite3 *db, int argc, char **argv)
 	if (check_audit_triggers(db) != 0)
 		return 1;
 	printf("Databasen %s er klar (skemaversion %d).\n", db_path(), db_schema_version(db));
+	/* A tampered log is not passed over in silence: the database is ready, but init fails. */
+	int64_t bad;
+	char why[600];
+	if (audit_check(db, &bad, why, sizeof why) != 0) {
+		fprintf(stderr, "tilsyn: ADVARSEL: logbogen er brudt ved post %lld: %s. Undersøg det (tilsyn audit verify).\n",
+		        (long long)bad, why);
+		return 1;
+	}
 	return 0;
 }
 
@@ -543,7 +551,8 @@ static const struct {
 	 "Brug: tilsyn [--db STI] [--audit-key FIL] init\n\nOpretter databasen, eller opdaterer dens skema til denne version.\n"
 	 "Laver logbogens nøgle (standard: databasens sti + .auditkey, tilstand 0600), når den mangler for en\n"
 	 "ny database eller en logbog fra før nøglen; tag sikkerhedskopi af den for sig. Kontrollerer, at\n"
-	 "logbogens beskyttende triggere findes, og genskaber dem med en advarsel og en post i logbogen.\n"},
+	 "logbogens beskyttende triggere findes, og genskaber dem med en advarsel og en post i logbogen.\n"
+	 "Er logbogens kæde brudt, siges det, og init slutter med status 1 (databasen er dog klar).\n"},
 	{"serve", cmd_serve,
 	 "Brug: tilsyn [--db STI] serve [--listen VÆRT:PORT] [--threads N] [--tls-cert FIL --tls-key FIL]\n\n"
 	 "Starter webserveren; standard er 127.0.0.1:8080 og to tråde pr. processorkerne. Med --tls-cert og\n"

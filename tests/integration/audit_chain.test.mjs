@@ -175,6 +175,10 @@ test('a log that does not begin at 1 without a purge anchor is broken, naming th
     const r = cli(db, ['audit', 'verify']);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /begynder ved post 4, men ingen oprydning har slettet posterne før den: post 1-3 mangler/);
+    // init, too, no longer reports success over a broken log.
+    const init = cli(db, ['init']);
+    assert.equal(init.status, 1);
+    assert.match(init.stderr, /ADVARSEL: logbogen er brudt ved post 4/);
   } finally { cleanup(); }
 });
 
