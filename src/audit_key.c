@@ -202,9 +202,9 @@ int audit_key_open(sqlite3 *db, const char *path, int may_create, char *err, siz
 	audit_key_set(key);
 	sodium_memzero(key, sizeof key);
 	fprintf(stderr,
-	        "tilsyn: VIGTIGT: en ny nøgle til logbogen er skrevet i %s.\n"
-	        "tilsyn: Tag en sikkerhedskopi af nøglen og opbevar den adskilt fra databasen og dens\n"
-	        "tilsyn: sikkerhedskopier: uden nøglen kan logbogen ikke kontrolleres, og med den kan den omskrives.\n",
+	        _("tilsyn: VIGTIGT: en ny nøgle til logbogen er skrevet i %s.\n"
+	          "tilsyn: Tag en sikkerhedskopi af nøglen og opbevar den adskilt fra databasen og dens\n"
+	          "tilsyn: sikkerhedskopier: uden nøglen kan logbogen ikke kontrolleres, og med den kan den omskrives.\n"),
 	        path);
 	if (from_id > 1 && seal_keyed_from(db, from_id, err, n) != 0)
 		return -1;
