@@ -566,13 +566,17 @@ static int judge_headers(Req *r, Conn *cc)
 		          "og prøv igen."));
 		return 1;
 	}
+	/* A route's larger limit is for files; anything else it is sent is a plain form. */
+	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	int upload = ct && r->route->max_body > HTTP_FORM_LIMIT && media_type_is(ct, "multipart/form-data");
 	cc->limit = r->route->max_body ? r->route->max_body : HTTP_FORM_LIMIT;
+	if (!upload && cc->limit > HTTP_FORM_LIMIT)
+		cc->limit = HTTP_FORM_LIMIT;
 	if (content_length(r->conn) > cc->limit) {
 		http_error(r, 413, _("De sendte data er for store. Del filen op, eller kontakt administratoren."));
 		return 1;
 	}
-	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (ct && cc->limit > HTTP_FORM_LIMIT && media_type_is(ct, "multipart/form-data")) {
+	if (upload) {
 		if (!spool_slot_take()) {
 			http_error(r, 503, _("Der bliver indlæst mange filer lige nu. Vent et øjeblik, og send filen igen."));
 			http_header(r, "Retry-After", "10");
