@@ -865,8 +865,8 @@ int http_serve(const ServeOptions *o)
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		/* Until a request's headers are in (and between requests) a connection may be silent
-		** for header_timeout seconds; then REQUEST_IDLE_TIMEOUT (on_request). One address holds
+		/* Until its first request's headers are in a connection may be silent for header_timeout
+		** seconds; from then on REQUEST_IDLE_TIMEOUT (on_request). One address holds
 		** at most per_ip_connections, so nobody can take all 1000 with slow connections. */
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->header_timeout > 0 ? o->header_timeout : 10),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,

@@ -41,7 +41,7 @@ const spoolFiles = (pid) => readdirSync(`/proc/${pid}/fd`).map((fd) => {
 }).filter((l) => l.includes('tilsyn-upload-'));
 
 // A raw HTTP/1.1 request over its own socket: the headers, then `prefix` bytes of body, then
-// filler up to `send` bytes: the first 64 KiB at once, then (after 300 ms in which a server that
+// filler up to `send` bytes: the first 64 KiB at once, then (after up to 2 s in which a server that
 // judges on the headers has answered) the rest in 256 KiB pieces as fast as the socket takes
 // them, stopping as soon as an answer arrives. A server that waits for the body gets all of it.
 // (The pause is for the client: a socket whose write fails after the server closed it loses the
@@ -85,7 +85,7 @@ function rawRequest(base, { method = 'POST', path, headers = {}, prefix = Buffer
       const n = Math.min(64 * 1024, send);
       sock.write(piece.subarray(0, n));
       sent += n;
-      await Promise.race([first, sleep(300)]);
+      await Promise.race([first, sleep(2000)]);
     }
     while (!done && sent < send) {
       const n = Math.min(piece.length, send - sent);
