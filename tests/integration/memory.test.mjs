@@ -4,7 +4,7 @@
 // server's memory (VmRSS) nearly where it was; an accepted large upload is written to an
 // unlinked spool file, not kept in memory, and still reaches the page; only a few uploads are
 // received at once (503 with Retry-After beyond); one address holds at most
-// --per-ip-connections connections; and a connection whose headers stall is dropped after
+// --per-ip-connections connections while another address (127.0.0.2) is still served; and a connection whose headers stall is dropped after
 // --header-timeout, while a body that pauses longer than that still gets its answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,9 +47,9 @@ const spoolFiles = (pid) => readdirSync(`/proc/${pid}/fd`).map((fd) => {
 // (The pause is for the client: a socket whose write fails after the server closed it loses the
 // answer it had received.) `hold` keeps the socket open after the prefix.
 // Resolves to {status, headers, text, sent}; status 0 when the server closed without answering.
-function rawRequest(base, { method = 'POST', path, headers = {}, prefix = Buffer.alloc(0), send = 0, hold = false }) {
+function rawRequest(base, { method = 'POST', path, headers = {}, prefix = Buffer.alloc(0), send = 0, hold = false, localAddress }) {
   const { hostname, port } = new URL(base);
-  const sock = connect(Number(port), hostname);
+  const sock = connect({ port: Number(port), host: hostname, localAddress });
   let answer = Buffer.alloc(0), sent = 0, done = false;
   let answered;
   const first = new Promise((r) => { answered = r; });
@@ -208,6 +208,10 @@ test('per-address connection limit and header timeout (--per-ip-connections 4 --
     await sleep(100);
     const refused = await rawRequest(small.url, { method: 'GET', path: '/healthz' }).result;
     assert.equal(refused.status, 0, 'the fifth connection from 127.0.0.1 is closed without an answer');
+    // Another address (127.0.0.2 is loopback too, and the server sees it as another client) is
+    // served meanwhile.
+    const other = await rawRequest(small.url, { method: 'GET', path: '/healthz', headers: { Connection: 'close' }, localAddress: '127.0.0.2' }).result;
+    assert.equal(other.status, 200, 'a client at another address is served while 127.0.0.1 is at its limit');
     for (const s of open) s.destroy();
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i++) {
