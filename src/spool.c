@@ -6,8 +6,10 @@
 */
 #include "http.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,13 +21,41 @@
 static char spool_dir[4096];
 static atomic_int slots_taken;
 
-/* Makes the private folder (mode 0700) in $TMPDIR or /tmp; returns 0, or -1 with errno. */
+/* Removes the (empty) folders of servers that were killed before they could: named with
+** their process id, ours, and that process is gone. A folder that is not empty stays. */
+static void sweep_stale(const char *tmp)
+{
+	DIR *d = opendir(tmp);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		if (strncmp(e->d_name, "tilsyn-upload-", 14) != 0)
+			continue;
+		long pid = strtol(e->d_name + 14, &end, 10);
+		if (end == e->d_name + 14 || *end != '-' || pid <= 0 || pid == (long)getpid())
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid())
+			continue;
+		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+			unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
+}
+
+/* Makes the private folder (mode 0700) in $TMPDIR or /tmp, named with the process id so that
+** a later server can tidy it away if this one is killed; returns 0, or -1 with errno. */
 int spool_init(void)
 {
 	const char *tmp = getenv("TMPDIR");
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
-	if ((size_t)snprintf(spool_dir, sizeof spool_dir, "%s/tilsyn-upload-XXXXXX", tmp) >= sizeof spool_dir)
+	sweep_stale(tmp);
+	if ((size_t)snprintf(spool_dir, sizeof spool_dir, "%s/tilsyn-upload-%ld-XXXXXX", tmp, (long)getpid()) >=
+	    sizeof spool_dir)
 		return errno = ENAMETOOLONG, -1;
 	if (!mkdtemp(spool_dir)) {
 		spool_dir[0] = 0;

@@ -1,7 +1,8 @@
 /*
 ** Tests of spooled uploads (spool.c) and the in-place multipart parser they use (form.c): a
 ** spool file has no name on disk, gives back exactly what was written when mapped, only
-** SPOOL_SLOTS uploads are taken at once, and a file part parsed in place points into the body
+** SPOOL_SLOTS uploads are taken at once, a killed server's empty folder is removed at the next
+** start, and a file part parsed in place points into the body
 ** (no copy) with the same bytes, length and NUL ending as the copying parser gives.
 */
 #include "unit_helpers.h"
@@ -9,6 +10,7 @@
 
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void spool_round_trip(void **state)
@@ -39,6 +41,53 @@ static void spool_round_trip(void **state)
 	free(data);
 	spool_cleanup();
 	assert_int_equal(spool_open(), -1); /* no folder after clean-up */
+}
+
+/* A folder left by a killed server (its process gone) is removed at the next start; one of a
+** running process, one with files in it and one not named like ours stay. */
+static void stale_folders_swept(void **state)
+{
+	(void)state;
+	char tmp[] = "/tmp/tilsyn-spool-test-XXXXXX";
+	assert_non_null(mkdtemp(tmp));
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	assert_true(child > 0);
+	waitpid(child, NULL, 0);
+	char dead[200], alive[200], full[200], file[260], other[200];
+	snprintf(dead, sizeof dead, "%s/tilsyn-upload-%ld-abcdef", tmp, (long)child);
+	snprintf(alive, sizeof alive, "%s/tilsyn-upload-%ld-abcdef", tmp, (long)getppid());
+	snprintf(full, sizeof full, "%s/tilsyn-upload-%ld-ghijkl", tmp, (long)child);
+	snprintf(file, sizeof file, "%s/x", full);
+	snprintf(other, sizeof other, "%s/tilsyn-uploads", tmp);
+	assert_int_equal(mkdir(dead, 0700), 0);
+	assert_int_equal(mkdir(alive, 0700), 0);
+	assert_int_equal(mkdir(full, 0700), 0);
+	assert_int_equal(mkdir(other, 0700), 0);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL;
+	setenv("TMPDIR", tmp, 1);
+	assert_int_equal(spool_init(), 0);
+	struct stat st;
+	assert_int_equal(stat(dead, &st), -1);
+	assert_int_equal(stat(alive, &st), 0);
+	assert_int_equal(stat(full, &st), 0);
+	assert_int_equal(stat(other, &st), 0);
+	spool_cleanup();
+	unlink(file);
+	rmdir(full);
+	rmdir(alive);
+	rmdir(other);
+	assert_int_equal(rmdir(tmp), 0); /* our own folder went at clean-up */
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
 }
 
 static void slots_are_few(void **state)
@@ -115,6 +164,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(spool_round_trip),
+		cmocka_unit_test(stale_folders_swept),
 		cmocka_unit_test(slots_are_few),
 		cmocka_unit_test(multipart_in_place),
 		cmocka_unit_test(in_place_refuses_the_same),
