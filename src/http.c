@@ -3,6 +3,8 @@
 ** what every route demands before its handler runs: a valid session, the role in the
 ** department the route names, and a CSRF token on every POST. Then it adds the security
 ** headers to whatever the handler answered. Handlers never see a request that failed these.
+** A request with a body is judged on its headers before the body is read, so a client that
+** would be refused costs no memory; uploads are spooled to disk (spool.c).
 */
 #include "http.h"
 
@@ -22,7 +24,7 @@
 #define LOGIN_COOKIE "tilsyn_login"
 
 /* Per-request state while the body arrives. A body is received only after the request was
-** admitted on its headers (admit_on_headers): small ones in memory, large uploads in a spool
+** admitted on its headers (judge_headers): small ones in memory, large uploads in a spool
 ** file (spool.c) that is mapped when complete. */
 typedef struct Conn {
 	Buf body;
