@@ -126,8 +126,12 @@ static char *header_param(Arena *a, const char *h, size_t n, const char *name)
 	return NULL;
 }
 
-int form_parse_multipart(Arena *a, const char *content_type, const char *body, size_t n, Param **out, int *count,
-                         const char **err)
+/* The parser behind both entry points. With `in_place` (the same bytes as body, writable) a
+** file part's value points into the body instead of being copied, and is ended by a NUL written
+** over the first byte of the delimiter that follows it (already matched, never read again):
+** a large upload mapped from its temporary file is then never copied into memory. */
+static int parse_multipart(Arena *a, const char *content_type, const char *body, char *in_place, size_t n,
+                           Param **out, int *count, const char **err)
 {
 	*out = NULL;
 	*count = 0;
@@ -190,10 +194,27 @@ int form_parse_multipart(Arena *a, const char *content_type, const char *body, s
 			*err = arena_printf(a, _("Feltet '%s' indeholder ugyldige tegn (ikke UTF-8)."), name);
 			return -1;
 		}
-		p[k++] = (Param){name, arena_strndup(a, data, len), len, filename};
+		if (filename && in_place) {
+			p[k++] = (Param){name, data, len, filename};
+			in_place[next - body] = 0;
+		} else {
+			p[k++] = (Param){name, arena_strndup(a, data, len), len, filename};
+		}
 		pos = (size_t)(next - body) + dlen;
 	}
 	*out = p;
 	*count = k;
 	return 0;
+}
+
+int form_parse_multipart(Arena *a, const char *content_type, const char *body, size_t n, Param **out, int *count,
+                         const char **err)
+{
+	return parse_multipart(a, content_type, body, NULL, n, out, count, err);
+}
+
+int form_parse_multipart_in_place(Arena *a, const char *content_type, char *body, size_t n, Param **out,
+                                  int *count, const char **err)
+{
+	return parse_multipart(a, content_type, body, body, n, out, count, err);
 }

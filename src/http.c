@@ -3,10 +3,13 @@
 ** what every route demands before its handler runs: a valid session, the role in the
 ** department the route names, and a CSRF token on every POST. Then it adds the security
 ** headers to whatever the handler answered. Handlers never see a request that failed these.
+** A request with a body is judged on its headers before the body is read, so a client that
+** would be refused costs no memory; uploads are spooled to disk (spool.c).
 */
 #include "http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -20,12 +23,29 @@
 #define SESSION_COOKIE "tilsyn_session"
 #define LOGIN_COOKIE "tilsyn_login"
 
-/* Per-connection state while the request body arrives. */
+/* Per-request state while the body arrives. A body is received only after the request was
+** admitted on its headers (judge_headers): small ones in memory, large uploads in a spool
+** file (spool.c) that is mapped when complete. */
 typedef struct Conn {
 	Buf body;
 	size_t limit;
+	size_t received;
 	int too_large;
+	int admitted;  /* the headers passed every check; the body is wanted */
+	int fd;        /* the spool file of a large upload, or -1 */
+	int slot;      /* holds one of spool.c's upload slots */
+	int spool_failed;
+	char *map;     /* the spool file mapped once complete */
+	struct MHD_Response *refusal; /* decided on the headers, sent once a small body is dropped */
+	int early_status;             /* the status of the answer handle() made */
 } Conn;
+
+/* A refused request's body up to this size is read (and dropped) before the answer. */
+#define REFUSED_BODY_DRAIN ((size_t)64 << 10)
+
+/* Seconds a connection may be silent once its request's headers are in: a large upload on a
+** slow line only has to keep sending something, and a slow page still gets its answer. */
+#define REQUEST_IDLE_TIMEOUT 60
 
 /* Requests begun and not yet answered; shutdown waits for them. */
 static atomic_int requests_in_flight;
@@ -367,14 +387,17 @@ static void deny(Req *r, const char *why)
 	http_error(r, 403, why);
 }
 
-static void dispatch(Req *r, const char *body, size_t body_len)
+/* The checks that need only the request line and headers: route, login, department, role.
+** Returns 1 when the request may go on; otherwise r holds the answer. Run when the headers are
+** complete (before a body is read) and again for the request as a whole. */
+static int admit(Req *r)
 {
 	int ok = utf8_valid(r->path, strlen(r->path));
 	if (ok)
 		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg_utf8, &ok);
 	if (!ok) {
 		http_error(r, 400, _("Adressen indeholder ugyldige tegn (ikke UTF-8)."));
-		return;
+		return 0;
 	}
 
 	int path_known;
@@ -385,7 +408,7 @@ static void dispatch(Req *r, const char *body, size_t body_len)
 		} else {
 			http_error(r, 404, _("Siden findes ikke. Måske er adressen skrevet forkert, eller siden er flyttet."));
 		}
-		return;
+		return 0;
 	}
 	captures_to_strings(r);
 
@@ -403,12 +426,12 @@ static void dispatch(Req *r, const char *body, size_t body_len)
 			http_redirect(r, arena_printf(r->arena, "/login?next=%s", buf_cstr(&next)));
 			buf_free(&next);
 		}
-		return;
+		return 0;
 	}
 	if (r->user && r->user->must_change_password && strcmp(r->path, "/account/password") != 0 &&
 	    strcmp(r->path, "/logout") != 0 && strncmp(r->path, "/static/", 8) != 0) {
 		http_redirect(r, "/account/password");
-		return;
+		return 0;
 	}
 
 	/* Routes that do not depend on a role in the department are decided first, so that
@@ -418,13 +441,13 @@ static void dispatch(Req *r, const char *body, size_t body_len)
 	if (!dept_perm && !route_allows(r->route, r->user, ROLE_NONE)) {
 		deny(r, _("Du har ikke adgang til denne side med din rolle. Kontakt din leder eller "
 		          "administrator, hvis du mener, det er en fejl."));
-		return;
+		return 0;
 	}
 	if (code) {
 		Department *d = arena_alloc(r->arena, sizeof *d);
 		if (!department_by_code(r->db, code, d)) {
 			http_error(r, 404, _("Afdelingen findes ikke."));
-			return;
+			return 0;
 		}
 		r->dept = d;
 		r->role = r->user ? user_role_in(r->db, r->user->id, d->id) : ROLE_NONE;
@@ -438,15 +461,22 @@ static void dispatch(Req *r, const char *body, size_t body_len)
 	if (!route_allows(r->route, r->user, r->role)) {
 		deny(r, _("Du har ikke adgang til denne side med din rolle. Kontakt din leder eller "
 		          "administrator, hvis du mener, det er en fejl."));
-		return;
+		return 0;
 	}
+	return 1;
+}
 
+static void dispatch(Req *r, char *body, size_t body_len)
+{
+	if (!admit(r))
+		return;
 	if (strcmp(r->method, "POST") == 0) {
 		const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 		const char *err = NULL;
 		/* Files are accepted only where a route allows more than a plain form's size. */
 		if (ct && r->route->max_body > HTTP_FORM_LIMIT && media_type_is(ct, "multipart/form-data")) {
-			if (form_parse_multipart(r->arena, ct, body, body_len, &r->form, &r->nform, &err) != 0) {
+			/* In place: an upload's bytes are used where they lie (the spool file's mapping). */
+			if (form_parse_multipart_in_place(r->arena, ct, body, body_len, &r->form, &r->nform, &err) != 0) {
 				http_error(r, 400, err);
 				return;
 			}
@@ -510,60 +540,116 @@ static void audit_failure_reply(Req *r)
 	                                cause ? cause : _("Prøv igen om lidt, og kontakt administratoren, hvis det varer ved.")));
 }
 
-/* Runs the request; a bug found on the way (fatal()) ends it with a Danish 500 page
-** instead of taking the whole server down. */
-static void run_guarded(Req *r, Conn *cc)
+/* The size the client announced, or 0 (none, or chunked). */
+static unsigned long long content_length(struct MHD_Connection *conn)
+{
+	const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return len ? strtoull(len, NULL, 10) : 0;
+}
+
+/*
+** A request with a body, judged on its headers alone, before one byte of the body is read:
+** unknown address (404), wrong method (405), no session (401), no role (403), no department
+** (404), no CSRF cookie or session to check the form's token against (403), or more than the
+** route takes (413). Returns 1 when r holds that answer. Otherwise the body is wanted: a large
+** upload gets one of the few spool slots (else 503 with Retry-After) and a spool file.
+*/
+static int judge_headers(Req *r, Conn *cc)
+{
+	if (strcmp(r->method, "POST") != 0) {
+		method_not_allowed(r);
+		return 1;
+	}
+	if (!admit(r))
+		return 1;
+	if ((r->route->csrf == CSRF_SESSION && !r->session) ||
+	    (r->route->csrf == CSRF_LOGIN && !req_cookie(r, LOGIN_COOKIE))) {
+		deny(r, _("Formularen er udløbet eller kom ikke fra tilsyn. Gå tilbage, genindlæs siden, "
+		          "og prøv igen."));
+		return 1;
+	}
+	/* A route's larger limit is for files; anything else it is sent is a plain form. */
+	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	int upload = ct && r->route->max_body > HTTP_FORM_LIMIT && media_type_is(ct, "multipart/form-data");
+	cc->limit = r->route->max_body ? r->route->max_body : HTTP_FORM_LIMIT;
+	if (!upload && cc->limit > HTTP_FORM_LIMIT)
+		cc->limit = HTTP_FORM_LIMIT;
+	if (content_length(r->conn) > cc->limit) {
+		http_error(r, 413, _("De sendte data er for store. Del filen op, eller kontakt administratoren."));
+		return 1;
+	}
+	if (upload) {
+		if (!spool_slot_take()) {
+			http_error(r, 503, _("Der bliver indlæst mange filer lige nu. Vent et øjeblik, og send filen igen."));
+			http_header(r, "Retry-After", "10");
+			return 1;
+		}
+		cc->slot = 1;
+		cc->fd = spool_open();
+		if (cc->fd < 0) {
+			http_error(r, 503, _("Filen kan ikke modtages lige nu (ingen plads til midlertidige filer). "
+			                     "Kontakt administratoren."));
+			return 1;
+		}
+	}
+	cc->admitted = 1;
+	return 0;
+}
+
+/* The request as a whole, its body received. */
+static void run_request(Req *r, Conn *cc)
+{
+	static char empty[1];
+	if (!cc->admitted) /* GET and HEAD: judged here, their body (if any) was dropped */
+		dispatch(r, empty, 0);
+	else if (cc->too_large)
+		http_error(r, 413, _("De sendte data er for store. Del filen op, eller kontakt administratoren."));
+	else if (cc->spool_failed)
+		http_error(r, 503, _("Filen kunne ikke modtages (ingen plads til midlertidige filer). Prøv igen senere, "
+		                     "og kontakt administratoren, hvis det varer ved."));
+	else if (cc->fd >= 0) {
+		cc->map = spool_map(cc->fd, cc->received);
+		if (cc->received && !cc->map)
+			http_error(r, 503, _("Filen kunne ikke læses efter modtagelsen. Prøv igen om lidt."));
+		else
+			dispatch(r, cc->map ? cc->map : empty, cc->received);
+	} else
+		dispatch(r, cc->body.data ? cc->body.data : empty, cc->body.len);
+}
+
+/* Runs one stage of the request (on its headers, or whole); a bug found on the way (fatal())
+** ends it with a Danish 500 page instead of taking the whole server down. Returns 1 when r
+** holds the answer. */
+static int run_guarded(Req *r, Conn *cc, int on_headers)
 {
 	jmp_buf recover;
 	if (setjmp(recover) == 0) {
 		fatal_recover_at(&recover);
-		if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD") && strcmp(r->method, "POST"))
-			method_not_allowed(r);
-		else if (cc->too_large)
-			http_error(r, 413, _("De sendte data er for store. Del filen op, eller kontakt administratoren."));
+		int answered = 1;
+		if (on_headers)
+			answered = judge_headers(r, cc);
 		else
-			dispatch(r, cc->body.data ? cc->body.data : "", cc->body.len);
+			run_request(r, cc);
 		fatal_recover_at(NULL);
-		write_failure_reply(r);
-		audit_failure_reply(r);
-		return;
+		if (answered) {
+			write_failure_reply(r);
+			audit_failure_reply(r);
+		}
+		return answered;
 	}
 	db_rollback(r->db);
 	r->user = NULL; /* the error page needs nothing more from the database */
 	r->session = NULL;
 	http_error(r, 500, _("Der skete en fejl i tilsyn, og handlingen blev ikke gennemført. Prøv igen; sker det "
 	                     "igen, så kontakt administratoren og fortæl, hvad du gjorde."));
+	return 1;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-                                  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+/* Runs a stage of the request with a fresh Req; returns its answer, or NULL when the request
+** goes on (its headers passed). */
+static struct MHD_Response *handle(struct MHD_Connection *conn, const char *url, const char *method, Conn *cc,
+                              int on_headers)
 {
-	(void)cls;
-	(void)version;
-	Conn *cc = *con_cls;
-	if (!cc) {
-		cc = xcalloc(1, sizeof *cc);
-		atomic_fetch_add(&requests_in_flight, 1);
-		Param caps[8];
-		int n, known;
-		const Route *rt = route_find(method, url, caps, &n, &known);
-		cc->limit = rt && rt->max_body ? rt->max_body : HTTP_FORM_LIMIT;
-		buf_init(&cc->body, cc->limit + 1);
-		const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (len && strtoull(len, NULL, 10) > cc->limit)
-			cc->too_large = 1;
-		*con_cls = cc;
-		return MHD_YES;
-	}
-	if (*upload_size) {
-		if (!cc->too_large && cc->body.len + *upload_size <= cc->limit)
-			buf_append(&cc->body, upload, *upload_size);
-		else
-			cc->too_large = 1;
-		*upload_size = 0;
-		return MHD_YES;
-	}
-
 	Req r = {0};
 	r.arena = arena_new(0);
 	r.conn = conn;
@@ -588,22 +674,91 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 	db_write_failed_reset();
 	audit_failed_reset();
-	run_guarded(&r, cc);
+	int answered = run_guarded(&r, cc, on_headers);
 	db_rollback(r.db); /* a handler that left a transaction open had a bug; never keep it */
 
-	size_t len = r.out.len;
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(len, len ? buf_detach(&r.out) : (void *)"", len ? MHD_RESPMEM_MUST_FREE
-		                                                                                 : MHD_RESPMEM_PERSISTENT);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.content_type);
-	for (int i = 0; i < r.nheaders; i++)
-		MHD_add_response_header(resp, r.headers[i].name, r.headers[i].value);
-	add_security_headers(resp, &r);
-	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r.status, resp);
-	MHD_destroy_response(resp);
+	struct MHD_Response *resp = NULL;
+	if (answered) {
+		size_t len = r.out.len;
+		resp = MHD_create_response_from_buffer(len, len ? buf_detach(&r.out) : (void *)"",
+		                                       len ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.content_type);
+		for (int i = 0; i < r.nheaders; i++)
+			MHD_add_response_header(resp, r.headers[i].name, r.headers[i].value);
+		add_security_headers(resp, &r);
+		cc->early_status = r.status;
+	}
 	buf_free(&r.out);
 	arena_destroy(r.arena);
+	return resp;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn, int status, struct MHD_Response *resp)
+{
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
 	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	Conn *cc = *con_cls;
+	if (!cc) {
+		/* The headers are complete. Until now the connection had the short header timeout;
+		** from here it may stay silent longer (REQUEST_IDLE_TIMEOUT). */
+		cc = xcalloc(1, sizeof *cc);
+		cc->fd = -1;
+		*con_cls = cc;
+		atomic_fetch_add(&requests_in_flight, 1);
+		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)REQUEST_IDLE_TIMEOUT);
+		if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+			return MHD_YES;
+		struct MHD_Response *refusal = handle(conn, url, method, cc, 1);
+		if (refusal) {
+			/* A small body is read and dropped before the answer, since most clients cannot
+			** read an answer while they are still sending; a larger one is not read at all:
+			** the answer goes at once and the connection is closed after it. */
+			if (content_length(conn) <= REFUSED_BODY_DRAIN)
+				cc->refusal = refusal;
+			else
+				return queue(conn, cc->early_status, refusal);
+		}
+		buf_init(&cc->body, cc->limit + 1);
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		size_t n = *upload_size;
+		*upload_size = 0;
+		if (cc->refusal) {
+			cc->received += n;
+			/* A body sent in chunks, with no length announced, that turns out large. */
+			return cc->received > REFUSED_BODY_DRAIN ? MHD_NO : MHD_YES;
+		}
+		if (!cc->admitted || cc->too_large || cc->spool_failed)
+			return MHD_YES; /* GET's body, or past the limit: dropped */
+		if (cc->received + n > cc->limit) {
+			cc->too_large = 1;
+			return MHD_YES;
+		}
+		if (cc->fd >= 0) {
+			if (spool_write(cc->fd, upload, n) != 0)
+				cc->spool_failed = 1;
+		} else {
+			buf_append(&cc->body, upload, n);
+		}
+		cc->received += n;
+		return MHD_YES;
+	}
+	if (cc->refusal) {
+		struct MHD_Response *refusal = cc->refusal;
+		cc->refusal = NULL;
+		return queue(conn, cc->early_status, refusal);
+	}
+	struct MHD_Response *resp = handle(conn, url, method, cc, 0);
+	return resp ? queue(conn, cc->early_status, resp) : MHD_NO;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -614,7 +769,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)code;
 	Conn *cc = *con_cls;
 	if (cc) {
+		if (cc->refusal)
+			MHD_destroy_response(cc->refusal);
 		buf_free(&cc->body);
+		spool_unmap(cc->map, cc->received);
+		if (cc->fd >= 0)
+			close(cc->fd);
+		if (cc->slot)
+			spool_slot_give();
 		free(cc);
 		*con_cls = NULL;
 		atomic_fetch_sub(&requests_in_flight, 1);
@@ -687,6 +849,13 @@ int http_serve(const ServeOptions *o)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (spool_init() != 0) {
+		fprintf(stderr, "tilsyn: kunne ikke lave en mappe til modtagne filer i %s: %s\n",
+		        getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
+		free(cert);
+		free(key);
+		return 1;
+	}
 	struct MHD_OptionItem tls_opts[] = {
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
@@ -698,12 +867,17 @@ int http_serve(const ServeOptions *o)
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+		/* Until its first request's headers are in a connection may be silent for header_timeout
+		** seconds; from then on REQUEST_IDLE_TIMEOUT (on_request). One address holds
+		** at most per_ip_connections, so nobody can take all 1000 with slow connections. */
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->header_timeout > 0 ? o->header_timeout : 10),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(o->per_ip_connections > 0 ? o->per_ip_connections : 32),
 		MHD_OPTION_ARRAY, cert ? tls_opts : tls_opts + 2,
 		MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "tilsyn: kunne ikke lytte på %s (er porten optaget?)\n", o->listen);
+		spool_cleanup();
 		free(cert);
 		free(key);
 		return 1;
@@ -726,6 +900,7 @@ int http_serve(const ServeOptions *o)
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
 	audit_head_syslog(db_thread(), time(NULL), 1);
+	spool_cleanup();
 	free(cert);
 	free(key);
 	return 0;

@@ -96,8 +96,21 @@ typedef struct ServeOptions {
 	int threads;
 	const char *tls_cert; /* PEM files; both or neither */
 	const char *tls_key;
+	int per_ip_connections; /* connections one address may hold open at once */
+	int header_timeout;     /* seconds a connection may stay silent before its request's headers are in */
 } ServeOptions;
 int http_serve(const ServeOptions *o);
+
+/* spool.c: large uploads go to an unlinked temporary file, not memory (see http.c). */
+#define SPOOL_SLOTS 4 /* large uploads received at once; more get 503 and Retry-After */
+int spool_init(void);
+void spool_cleanup(void);
+int spool_slot_take(void);
+void spool_slot_give(void);
+int spool_open(void);
+int spool_write(int fd, const char *data, size_t n);
+char *spool_map(int fd, size_t n);
+void spool_unmap(char *p, size_t n);
 
 /* Routing, exposed for the tests of the permission matrix. */
 const Route *route_find(const char *method, const char *path, Param *caps, int *ncaps, int *path_known);
@@ -107,6 +120,10 @@ int route_allows(const Route *route, const User *user, Role dept_role);
 int form_parse(Arena *a, const char *body, size_t n, Param **out, int *count, const char **err);
 int form_parse_multipart(Arena *a, const char *content_type, const char *body, size_t n, Param **out, int *count,
                          const char **err);
+/* The same for a writable body that outlives the request's use of the form (a mapped upload):
+** file values point into body, which gets NUL bytes after each file's contents. */
+int form_parse_multipart_in_place(Arena *a, const char *content_type, char *body, size_t n, Param **out,
+                                  int *count, const char **err);
 const Param *req_file(Req *r, const char *name);
 int url_decode(char *s, size_t *len);
 

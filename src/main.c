@@ -221,10 +221,13 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 		{"threads", required_argument, NULL, 't'},
 		{"tls-cert", required_argument, NULL, 'c'},
 		{"tls-key", required_argument, NULL, 'k'},
+		{"per-ip-connections", required_argument, NULL, 'p'},
+		{"header-timeout", required_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	ServeOptions o = {.listen = "127.0.0.1:8080", .threads = cpus > 0 ? (int)cpus * 2 : 4};
+	ServeOptions o = {.listen = "127.0.0.1:8080", .threads = cpus > 0 ? (int)cpus * 2 : 4,
+	                  .per_ip_connections = 32, .header_timeout = 10};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -238,6 +241,16 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 			break;
 		case 'c': o.tls_cert = optarg; break;
 		case 'k': o.tls_key = optarg; break;
+		case 'p':
+			if (!parse_int64(optarg, &n) || n < 1 || n > 1000)
+				return cli_fail("--per-ip-connections skal være et tal fra 1 til 1000, ikke '%s'", optarg);
+			o.per_ip_connections = (int)n;
+			break;
+		case 'h':
+			if (!parse_int64(optarg, &n) || n < 1 || n > 600)
+				return cli_fail("--header-timeout skal være et antal sekunder fra 1 til 600, ikke '%s'", optarg);
+			o.header_timeout = (int)n;
+			break;
 		default: return EXIT_BAD_INPUT;
 		}
 	}
@@ -558,6 +571,11 @@ static const struct {
 	 "Starter webserveren; standard er 127.0.0.1:8080 og to tråde pr. processorkerne. Med --tls-cert og\n"
 	 "--tls-key (PEM) svarer den over HTTPS, og cookies får Secure. Stoppes med Ctrl-C eller SIGTERM;\n"
 	 "igangværende forespørgsler gøres færdige først.\n"
+	 "  --per-ip-connections N  forbindelser én adresse må have åbne på én gang (standard 32)\n"
+	 "  --header-timeout S      sekunder en forbindelse må tie, før forespørgslens overskrifter er modtaget\n"
+	 "                          (standard 10); derefter 60 sekunder, så store filer over langsomme linjer\n"
+	 "                          kommer igennem, så længe der bliver ved med at komme data\n"
+	 "\n"
 	 "Ved start kontrolleres logbogens beskyttende triggere (som ved init). Logbogens hoved (ID:HASH)\n"
 	 "skrives i syslog, når det har ændret sig (højst én gang i minuttet), og når serveren stopper.\n"},
 	{"demo", cmd_demo,

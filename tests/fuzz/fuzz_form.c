@@ -191,6 +191,27 @@ static void check_multipart(const uint8_t *data, size_t n)
 		CHECK(utf8_valid(err, strlen(err)));
 		CHECK(params == NULL && count == 0);
 	}
+
+	/* Parsed in place (as a spooled upload is), the same fields with the same bytes; files
+	** point into the body, and nothing is written outside it. */
+	char *mine = malloc(blen ? blen : 1);
+	CHECK(mine);
+	if (blen)
+		memcpy(mine, body, blen);
+	Param *placed = (Param *)1;
+	int nplaced = -1;
+	const char *err2 = NULL;
+	int rc2 = form_parse_multipart_in_place(a, ct, mine, blen, &placed, &nplaced, &err2);
+	CHECK(rc2 == rc && nplaced == count);
+	for (int i = 0; rc == 0 && i < count; i++) {
+		CHECK(strcmp(placed[i].name, params[i].name) == 0);
+		CHECK(placed[i].len == params[i].len);
+		CHECK(memcmp(placed[i].value, params[i].value, params[i].len) == 0);
+		CHECK(placed[i].value[placed[i].len] == 0);
+		if (placed[i].filename)
+			CHECK(placed[i].value >= mine && placed[i].value + placed[i].len < mine + blen);
+	}
+	free(mine);
 	arena_destroy(a);
 	free(ct);
 	free(body);
