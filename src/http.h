@@ -201,6 +201,7 @@ void page_external_expectation_post(Req *r);
 void page_external_invite(Req *r);
 void page_external_uninvite(Req *r);
 void external_round_section(Req *r, const Round *rd);
+int external_refuse_staff_view(Req *r, const Round *rd, const char *what);
 void page_meeting_list(Req *r);
 void page_meeting_new(Req *r);
 void page_meeting_create(Req *r);
