@@ -259,6 +259,13 @@ int xlsx_read_sheet_mem(const void *data, size_t n, const char *sheet, SheetInfo
 int xlsx_read_sheet_file(const char *path, const char *sheet, SheetInfo *info, RowFn fn, void *ctx, char *err,
                          size_t errlen);
 
+/* ---- csv_write.c: the one CSV writer; a cell then ',' (last: '\n'). csv_text defuses a text
+** a spreadsheet would run as a formula (leading = + - @ tab CR get a '); csv_number writes a
+** number the program formatted itself as it is. */
+int csv_text_is_formula(const char *s);
+void csv_text(Buf *b, const char *s, int last);
+void csv_number(Buf *b, const char *s, int last);
+
 /* ---- dates.c: the date formats of case-system exports ---- */
 int date_parse(const char *s, char out[11]);
 int date_valid_iso(const char *s);
