@@ -96,8 +96,18 @@ typedef struct ServeOptions {
 	int threads;
 	const char *tls_cert; /* PEM files; both or neither */
 	const char *tls_key;
+	const char *public_url;           /* as browsers reach tilsyn; https:// means Secure cookies, HSTS */
+	const char *trusted_proxies[16];  /* peers whose X-Forwarded-For is believed (proxy.c) */
+	int ntrusted_proxies;
 } ServeOptions;
 int http_serve(const ServeOptions *o);
+
+/* proxy.c: behind a reverse proxy; configured once before serving. */
+void proxy_reset(void);
+int proxy_trust(const char *addr);          /* -1: not an IP address, or too many */
+int proxy_set_public_url(const char *url);  /* -1: not http:// or https:// */
+int proxy_public_https(void);
+void proxy_client_address(const char *peer, const char *forwarded_for, char *out, size_t n);
 
 /* Routing, exposed for the tests of the permission matrix. */
 const Route *route_find(const char *method, const char *path, Param *caps, int *ncaps, int *path_known);
