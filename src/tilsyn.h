@@ -788,11 +788,17 @@ int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv);
 typedef struct AuditCaseEntry {
 	char *at, *login, *name, *action, *detail, *ip; /* name: NULL for the command line */
 	int list;            /* a view of a whole list that included the case */
+	int64_t id;          /* the audit entry's id */
 } AuditCaseEntry;
 extern const char audit_case_list_note[];
 const char *audit_action_title(const char *action);
 int audit_case_find(sqlite3 *db, int64_t department_id, const char *case_no, int64_t *case_id);
 int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditCaseEntry **out);
+/* One page of them (limit -1: all from offset), oldest or newest first, and how many there are;
+** max_id (0: none) leaves out newer entries, so pages stay put while the log grows. */
+int audit_case_page(sqlite3 *db, const Department *d, int64_t case_id, int64_t max_id, int newest_first,
+                    int64_t offset, int limit, AuditCaseEntry **out);
+int64_t audit_case_count(sqlite3 *db, const Department *d, int64_t case_id, int64_t max_id);
 void audit_case_free(AuditCaseEntry *v, int n);
 int cmd_audit_case(sqlite3 *db, int argc, char **argv);
 
