@@ -336,6 +336,14 @@ test('invited: no caseworker is shown to the consultant: per-caseworker results 
   const objectDenied = () => num(`select count(*) from audit where action = 'access_denied' and login = 'ekstern'
     and object = 'round:${ext}'`);
 
+  // The round page: the sample (each case with its caseworker, for the review), but not each
+  // caseworker's share of the sample and of the department's list.
+  const roundPage = await ekstern.get(`/d/VHS/rounds/${ext}`);
+  assert.equal(roundPage.status, 200);
+  assert.match(roundPage.text, /Udtrukne sager/);
+  assert.doesNotMatch(roundPage.text, /Fordeling pr. rådgiver/);
+  assert.match((await leder.get(`/d/VHS/rounds/${ext}`)).text, /Fordeling pr. rådgiver/);
+
   // The results page: the round's figures, no per-caseworker section and no way to choose one.
   const results = await ekstern.get(`/d/VHS/rounds/${ext}/results`);
   assert.equal(results.status, 200);
