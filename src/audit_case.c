@@ -93,7 +93,28 @@ static char *dup_col(Stmt *q, int i)
 	return db_col_is_null(q, i) ? NULL : xstrdup(db_col_text(q, i));
 }
 
-int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditCaseEntry **out)
+/* The ids of the case's entries; binds ?1 to ?9 as audit_case_page does. */
+#define CASE_ENTRY_IDS \
+	"SELECT id FROM audit WHERE object = ?1" \
+	"  UNION SELECT id FROM audit WHERE action = 'sample_replace' AND department_id = ?2" \
+	"   AND (detail LIKE ?3 OR detail LIKE ?4)" \
+	"  UNION SELECT id FROM audit WHERE action = 'access_denied'" \
+	"   AND (object GLOB ?5 OR object GLOB ?6 OR object GLOB ?7 OR object GLOB ?8)" \
+	"  UNION SELECT l.id FROM round_case rc JOIN audit l ON l.object = 'round:' || rc.round_id" \
+	"   WHERE rc.case_id = ?9 AND l.action IN (" ROUND_LIST_ACTIONS ") AND l.at >= rc.added_at" \
+	"  UNION SELECT l.id FROM cases c JOIN audit l ON l.department_id = c.department_id AND l.object = 'cases'" \
+	"   WHERE c.id = ?9 AND l.action IN (" CASE_LIST_ACTIONS ") AND l.at >= c.first_seen" \
+	/* the imports that listed the case: from the first to the last (logged a moment after) */ \
+	"  UNION SELECT l.id FROM cases c JOIN audit l ON l.department_id = c.department_id AND l.object = 'cases'" \
+	"   WHERE c.id = ?9 AND l.action = 'cases_import' AND l.at >= c.first_seen" \
+	"   AND l.at <= strftime('%Y-%m-%dT%H:%M:%SZ', c.last_seen, '+60 seconds')"
+
+#define CASE_ENTRY_SELECT \
+	"SELECT a.at, a.login, u.name, a.action, a.detail, a.ip, a.object <> ?1 AND a.action IN (" \
+	ROUND_LIST_ACTIONS ", " CASE_LIST_ACTIONS ", 'cases_import'), a.id FROM audit a" \
+	" LEFT JOIN users u ON u.id = a.user_id WHERE a.id IN (" CASE_ENTRY_IDS ") AND (?12 = 0 OR a.id <= ?12)"
+
+static void bind_case(Stmt *q, const Department *d, int64_t case_id)
 {
 	char object[48], replaced[64], replacing[64], paths[4][128];
 	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
@@ -103,32 +124,36 @@ int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditC
 	snprintf(paths[1], sizeof paths[1], "* /d/%s/rounds/*/cases/%lld/*", d->code, (long long)case_id);
 	snprintf(paths[2], sizeof paths[2], "* /d/%s/rounds/*/calibration/%lld", d->code, (long long)case_id);
 	snprintf(paths[3], sizeof paths[3], "* /d/%s/rounds/*/calibration/%lld/*", d->code, (long long)case_id);
-	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT a.at, a.login, u.name, a.action, a.detail, a.ip, a.object <> ?1 AND a.action IN ("
-	           ROUND_LIST_ACTIONS ", " CASE_LIST_ACTIONS ", 'cases_import') FROM audit a"
-	           " LEFT JOIN users u ON u.id = a.user_id"
-	           " WHERE a.id IN (SELECT id FROM audit WHERE object = ?1"
-	           "  UNION SELECT id FROM audit WHERE action = 'sample_replace' AND department_id = ?2"
-	           "   AND (detail LIKE ?3 OR detail LIKE ?4)"
-	           "  UNION SELECT id FROM audit WHERE action = 'access_denied'"
-	           "   AND (object GLOB ?5 OR object GLOB ?6 OR object GLOB ?7 OR object GLOB ?8)"
-	           "  UNION SELECT l.id FROM round_case rc JOIN audit l ON l.object = 'round:' || rc.round_id"
-	           "   WHERE rc.case_id = ?9 AND l.action IN (" ROUND_LIST_ACTIONS ") AND l.at >= rc.added_at"
-	           "  UNION SELECT l.id FROM cases c JOIN audit l ON l.department_id = c.department_id AND l.object = 'cases'"
-	           "   WHERE c.id = ?9 AND l.action IN (" CASE_LIST_ACTIONS ") AND l.at >= c.first_seen"
-	           /* the imports that listed the case: from the first to the last (logged a moment after) */
-	           "  UNION SELECT l.id FROM cases c JOIN audit l ON l.department_id = c.department_id AND l.object = 'cases'"
-	           "   WHERE c.id = ?9 AND l.action = 'cases_import' AND l.at >= c.first_seen"
-	           "   AND l.at <= strftime('%Y-%m-%dT%H:%M:%SZ', c.last_seen, '+60 seconds'))"
-	           " ORDER BY a.id");
-	db_bind_text(&q, 1, object);
-	db_bind_int(&q, 2, d->id);
-	db_bind_text(&q, 3, replaced);
-	db_bind_text(&q, 4, replacing);
+	db_bind_text(q, 1, object);
+	db_bind_int(q, 2, d->id);
+	db_bind_text(q, 3, replaced);
+	db_bind_text(q, 4, replacing);
 	for (int i = 0; i < 4; i++)
-		db_bind_text(&q, 5 + i, paths[i]);
-	db_bind_int(&q, 9, case_id);
+		db_bind_text(q, 5 + i, paths[i]);
+	db_bind_int(q, 9, case_id);
+}
+
+int64_t audit_case_count(sqlite3 *db, const Department *d, int64_t case_id, int64_t max_id)
+{
+	Stmt q;
+	db_prepare(&q, db, "SELECT count(*) FROM (" CASE_ENTRY_IDS ") WHERE ?10 = 0 OR id <= ?10");
+	bind_case(&q, d, case_id);
+	db_bind_int(&q, 10, max_id);
+	int64_t n = db_step(&q) ? db_col_int(&q, 0) : 0;
+	db_finalize(&q);
+	return n;
+}
+
+int audit_case_page(sqlite3 *db, const Department *d, int64_t case_id, int64_t max_id, int newest_first,
+                    int64_t offset, int limit, AuditCaseEntry **out)
+{
+	Stmt q;
+	db_prepare(&q, db, newest_first ? CASE_ENTRY_SELECT " ORDER BY a.id DESC LIMIT ?10 OFFSET ?11"
+	                                : CASE_ENTRY_SELECT " ORDER BY a.id LIMIT ?10 OFFSET ?11");
+	bind_case(&q, d, case_id);
+	db_bind_int(&q, 10, limit);
+	db_bind_int(&q, 11, offset);
+	db_bind_int(&q, 12, max_id);
 	AuditCaseEntry *v = NULL;
 	int n = 0, cap = 0;
 	while (db_step(&q)) {
@@ -144,10 +169,16 @@ int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditC
 		e->detail = dup_col(&q, 4);
 		e->ip = dup_col(&q, 5);
 		e->list = (int)db_col_int(&q, 6);
+		e->id = db_col_int(&q, 7);
 	}
 	db_finalize(&q);
 	*out = v;
 	return n;
+}
+
+int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditCaseEntry **out)
+{
+	return audit_case_page(db, d, case_id, 0, 0, 0, -1, out);
 }
 
 void audit_case_free(AuditCaseEntry *v, int n)

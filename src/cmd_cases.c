@@ -20,21 +20,11 @@ static int need_department(sqlite3 *db, const char *code, Department *d)
 	return 0;
 }
 
-/* Writes one CSV field with RFC 4180 quoting when needed. */
-static void csv_field(FILE *out, const char *s, int last)
+/* Writes the CSV row built in row (csv_write.c) to standard output and empties it. */
+static void row_flush(Buf *row)
 {
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else {
-		fputs(s, out);
-	}
-	fputc(last ? '\n' : ',', out);
+	fwrite(row->data, 1, row->len, stdout);
+	buf_reset(row);
 }
 
 static int format_option(const char *format)
@@ -190,9 +180,13 @@ static int cases_list(sqlite3 *db, int argc, char **argv)
 	db_bind_int(&q, 1, d.id);
 	db_bind_int(&q, 2, all_cases);
 	json_t *all = fmt == 'j' ? json_array() : NULL;
-	if (fmt == 'c')
+	Buf row;
+	buf_init(&row, 0);
+	if (fmt == 'c') {
 		for (size_t i = 0; i < COUNT(cols); i++)
-			csv_field(stdout, cols[i], i + 1 == COUNT(cols));
+			csv_text(&row, cols[i], i + 1 == COUNT(cols));
+		row_flush(&row);
+	}
 	long n = 0;
 	while (db_step(&q)) {
 		n++;
@@ -202,16 +196,17 @@ static int cases_list(sqlite3 *db, int argc, char **argv)
 			if (o)
 				json_object_set_new(o, cols[i], db_col_is_null(&q, (int)i) ? json_null() : json_string(db_col_text(&q, (int)i)));
 			else
-				csv_field(stdout, db_col_text(&q, (int)i), 0);
+				csv_text(&row, db_col_text(&q, (int)i), 0);
 		}
 		if (o)
 			json_object_set_new(o, "current", json_boolean(current));
 		else
-			csv_field(stdout, current ? "true" : "false", 1);
+			csv_text(&row, current ? "true" : "false", 1), row_flush(&row);
 		if (o)
 			json_array_append_new(all, o);
 	}
 	db_finalize(&q);
+	buf_free(&row);
 	if (all) {
 		json_dumpf(all, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
@@ -472,9 +467,13 @@ static int round_cases_cmd(sqlite3 *db, int argc, char **argv)
 	db_bind_int(&q, 1, r.id);
 	static const char *const cols[] = {"case_no", "advisor", "reviewer", "status", "key"};
 	json_t *all = fmt == 'j' ? json_array() : NULL;
-	if (!all)
+	Buf row;
+	buf_init(&row, 0);
+	if (!all) {
 		for (size_t i = 0; i < COUNT(cols); i++)
-			csv_field(stdout, cols[i], i + 1 == COUNT(cols));
+			csv_text(&row, cols[i], i + 1 == COUNT(cols));
+		row_flush(&row);
+	}
 	long n = 0;
 	while (db_step(&q)) {
 		n++;
@@ -485,10 +484,12 @@ static int round_cases_cmd(sqlite3 *db, int argc, char **argv)
 			json_array_append_new(all, o);
 		} else {
 			for (size_t i = 0; i < COUNT(cols); i++)
-				csv_field(stdout, db_col_text(&q, (int)i), i + 1 == COUNT(cols));
+				csv_text(&row, db_col_text(&q, (int)i), i + 1 == COUNT(cols));
+			row_flush(&row);
 		}
 	}
 	db_finalize(&q);
+	buf_free(&row);
 	if (all) {
 		json_dumpf(all, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);

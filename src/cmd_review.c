@@ -80,43 +80,49 @@ int cmd_catalogue(sqlite3 *db, int argc, char **argv)
 	return cli_fail("ukendt underkommando 'catalogue %s' (se tilsyn catalogue --help)", argv[1]);
 }
 
-static void csv_cell(const char *s, int last)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-	putchar(last ? '\n' : ',');
-}
-
+/* The CSV of `round results` (csv_write.c): question code and text are catalogue text and
+** defused like any text; the figures are numbers tilsyn formats itself (a change may be
+** negative) and stay numbers. */
 static void print_results_csv(const QuestionResult *x, int n)
 {
-	puts("code,text,yes,partly,no,not_relevant,unanswered,material,fulfilled,ci_low,ci_high,"
-	     "previous_round,previous_fulfilled,diff,diff_low,diff_high,verdict");
+	static const char *const cols[] = {"code", "text", "yes", "partly", "no", "not_relevant", "unanswered", "material",
+	                                   "fulfilled", "ci_low", "ci_high", "previous_round", "previous_fulfilled", "diff",
+	                                   "diff_low", "diff_high", "verdict"};
+	Buf row;
+	buf_init(&row, 0);
+	for (size_t i = 0; i < COUNT(cols); i++)
+		csv_text(&row, cols[i], i + 1 == COUNT(cols));
 	for (int i = 0; i < n; i++) {
-		char num[400];
-		csv_cell(x[i].code, 0);
-		csv_cell(x[i].text, 0);
-		snprintf(num, sizeof num, "%lld,%lld,%lld,%lld,%lld,%lld,", (long long)x[i].yes, (long long)x[i].partly,
-		         (long long)x[i].no, (long long)x[i].not_relevant, (long long)x[i].unanswered, (long long)x[i].material);
-		fputs(num, stdout);
-		if (x[i].has_fulfilled)
-			printf("%.4f,%.4f,%.4f,", x[i].fulfilled, x[i].ci_low, x[i].ci_high);
-		else
-			fputs(",,,", stdout);
-		if (x[i].prev_round)
-			printf("%lld,%.4f,%.4f,%.4f,%.4f,%s\n", (long long)x[i].prev_round, x[i].prev_fulfilled, x[i].diff,
-			       x[i].diff_low, x[i].diff_high, stats_verdict(x[i].diff_low, x[i].diff_high));
-		else
-			fputs(",,,,,\n", stdout);
+		char num[64];
+		csv_text(&row, x[i].code, 0);
+		csv_text(&row, x[i].text, 0);
+		const int64_t counts[6] = {x[i].yes, x[i].partly, x[i].no, x[i].not_relevant, x[i].unanswered, x[i].material};
+		for (int k = 0; k < 6; k++) {
+			snprintf(num, sizeof num, "%lld", (long long)counts[k]);
+			csv_number(&row, num, 0);
+		}
+		const double props[3] = {x[i].fulfilled, x[i].ci_low, x[i].ci_high};
+		for (int k = 0; k < 3; k++) {
+			snprintf(num, sizeof num, "%.4f", props[k]);
+			csv_number(&row, x[i].has_fulfilled ? num : "", 0);
+		}
+		if (x[i].prev_round) {
+			snprintf(num, sizeof num, "%lld", (long long)x[i].prev_round);
+			csv_number(&row, num, 0);
+			const double change[4] = {x[i].prev_fulfilled, x[i].diff, x[i].diff_low, x[i].diff_high};
+			for (int k = 0; k < 4; k++) {
+				snprintf(num, sizeof num, "%.4f", change[k]);
+				csv_number(&row, num, 0);
+			}
+			csv_text(&row, stats_verdict(x[i].diff_low, x[i].diff_high), 1);
+		} else {
+			for (int k = 0; k < 5; k++)
+				csv_number(&row, "", 0);
+			csv_number(&row, "", 1);
+		}
 	}
+	fwrite(row.data, 1, row.len, stdout);
+	buf_free(&row);
 }
 
 static void print_results_text(const Round *r, const QuestionResult *x, int n)

@@ -62,9 +62,18 @@ sqlite3 *db_open(const char *path, char **errmsg)
 	}
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, 5000);
+	/* synchronous=FULL: with WAL, each commit is on disk (one fsync of the WAL) before tilsyn
+	** says "gemt", so a power loss keeps every save acknowledged; NORMAL could lose the last
+	** ones (measured: 0.2-2 ms more per commit on this disk; an import is one commit).
+	** secure_delete: deleted rows are overwritten, not left in free pages; retention's
+	** deletion of case data relies on it, so it is set here, not left to how SQLite was built.
+	** journal_size_limit: the WAL is cut back to 64 MB after a checkpoint (a killed import
+	** once left one of 450 MB behind). */
 	static const char *const pragmas[] = {
 		"PRAGMA journal_mode=WAL",
-		"PRAGMA synchronous=NORMAL",
+		"PRAGMA synchronous=FULL",
+		"PRAGMA secure_delete=ON",
+		"PRAGMA journal_size_limit=67108864",
 		"PRAGMA foreign_keys=ON",
 		"PRAGMA trusted_schema=OFF",
 	};

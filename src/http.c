@@ -668,9 +668,15 @@ static struct MHD_Response *handle(struct MHD_Connection *conn, const char *url,
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
 	}
-	r.ip = ip;
+	/* Behind a trusted reverse proxy the client is in X-Forwarded-For (proxy.c). */
+	char client[INET6_ADDRSTRLEN];
+	proxy_client_address(ip, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For"), client,
+	                     sizeof client);
+	r.ip = client;
+	/* r.tls: the browser talks HTTPS, to us or to the proxy of an https:// public URL
+	** (Secure cookies, HSTS). */
 	const union MHD_ConnectionInfo *tls = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL);
-	r.tls = tls != NULL;
+	r.tls = tls != NULL || proxy_public_https();
 
 	db_write_failed_reset();
 	audit_failed_reset();
@@ -826,6 +832,18 @@ int http_serve(const ServeOptions *o)
 		fprintf(stderr, "tilsyn: ugyldig IPv4-adresse i --listen: %s\n", host);
 		return 2;
 	}
+
+	proxy_reset();
+	if (proxy_set_public_url(o->public_url) != 0) {
+		fprintf(stderr, "tilsyn: --public-url skal begynde med https:// eller http://, fx https://tilsyn.kommune.dk\n");
+		return 2;
+	}
+	for (int i = 0; i < o->ntrusted_proxies; i++)
+		if (proxy_trust(o->trusted_proxies[i]) != 0) {
+			fprintf(stderr, "tilsyn: --trusted-proxy skal være en IP-adresse (højst 16), ikke '%s'\n",
+			        o->trusted_proxies[i]);
+			return 2;
+		}
 
 	char *cert = NULL, *key = NULL;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;

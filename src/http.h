@@ -98,8 +98,18 @@ typedef struct ServeOptions {
 	const char *tls_key;
 	int per_ip_connections; /* connections one address may hold open at once */
 	int header_timeout;     /* seconds a connection may stay silent before its request's headers are in */
+	const char *public_url;           /* as browsers reach tilsyn; https:// means Secure cookies, HSTS */
+	const char *trusted_proxies[16];  /* peers whose X-Forwarded-For is believed (proxy.c) */
+	int ntrusted_proxies;
 } ServeOptions;
 int http_serve(const ServeOptions *o);
+
+/* proxy.c: behind a reverse proxy; configured once before serving. */
+void proxy_reset(void);
+int proxy_trust(const char *addr);          /* -1: not an IP address, or too many */
+int proxy_set_public_url(const char *url);  /* -1: not http:// or https:// */
+int proxy_public_https(void);
+void proxy_client_address(const char *peer, const char *forwarded_for, char *out, size_t n);
 
 /* spool.c: large uploads go to an unlinked temporary file, not memory (see http.c). */
 #define SPOOL_SLOTS 4 /* large uploads received at once; more get 503 and Retry-After */
@@ -218,6 +228,7 @@ void page_external_expectation_post(Req *r);
 void page_external_invite(Req *r);
 void page_external_uninvite(Req *r);
 void external_round_section(Req *r, const Round *rd);
+int external_refuse_staff_view(Req *r, const Round *rd, const char *what);
 void page_meeting_list(Req *r);
 void page_meeting_new(Req *r);
 void page_meeting_create(Req *r);

@@ -24,6 +24,7 @@ static const char usage_text[] =
 	"Kommandoer:\n"
 	"  init                          opret eller opdater databasen\n"
 	"  serve [--listen VÆRT:PORT] [--threads N] [--tls-cert FIL --tls-key FIL]\n"
+	"        [--public-url URL] [--trusted-proxy ADRESSE]...\n"
 	"                                start webserveren (standard 127.0.0.1:8080)\n"
 	"  demo                          fyld en tom database med en opdigtet kommune\n"
 	"  user add LOGIN --name NAVN --role ROLLE [--department KODE]\n"
@@ -221,8 +222,10 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 		{"threads", required_argument, NULL, 't'},
 		{"tls-cert", required_argument, NULL, 'c'},
 		{"tls-key", required_argument, NULL, 'k'},
-		{"per-ip-connections", required_argument, NULL, 'p'},
+		{"per-ip-connections", required_argument, NULL, 'i'},
 		{"header-timeout", required_argument, NULL, 'h'},
+		{"public-url", required_argument, NULL, 'u'},
+		{"trusted-proxy", required_argument, NULL, 'p'},
 		{NULL, 0, NULL, 0},
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -241,7 +244,7 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 			break;
 		case 'c': o.tls_cert = optarg; break;
 		case 'k': o.tls_key = optarg; break;
-		case 'p':
+		case 'i':
 			if (!parse_int64(optarg, &n) || n < 1 || n > 1000)
 				return cli_fail("--per-ip-connections skal være et tal fra 1 til 1000, ikke '%s'", optarg);
 			o.per_ip_connections = (int)n;
@@ -250,6 +253,12 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 			if (!parse_int64(optarg, &n) || n < 1 || n > 600)
 				return cli_fail("--header-timeout skal være et antal sekunder fra 1 til 600, ikke '%s'", optarg);
 			o.header_timeout = (int)n;
+			break;
+		case 'u': o.public_url = optarg; break;
+		case 'p':
+			if (o.ntrusted_proxies >= (int)COUNT(o.trusted_proxies))
+				return cli_fail("højst %d --trusted-proxy", (int)COUNT(o.trusted_proxies));
+			o.trusted_proxies[o.ntrusted_proxies++] = optarg;
 			break;
 		default: return EXIT_BAD_INPUT;
 		}
@@ -567,7 +576,8 @@ static const struct {
 	 "logbogens beskyttende triggere findes, og genskaber dem med en advarsel og en post i logbogen.\n"
 	 "Er logbogens kæde brudt, siges det, og init slutter med status 1 (databasen er dog klar).\n"},
 	{"serve", cmd_serve,
-	 "Brug: tilsyn [--db STI] serve [--listen VÆRT:PORT] [--threads N] [--tls-cert FIL --tls-key FIL]\n\n"
+	 "Brug: tilsyn [--db STI] serve [--listen VÆRT:PORT] [--threads N] [--tls-cert FIL --tls-key FIL]\n"
+	 "                              [--public-url URL] [--trusted-proxy ADRESSE]...\n\n"
 	 "Starter webserveren; standard er 127.0.0.1:8080 og to tråde pr. processorkerne. Med --tls-cert og\n"
 	 "--tls-key (PEM) svarer den over HTTPS, og cookies får Secure. Stoppes med Ctrl-C eller SIGTERM;\n"
 	 "igangværende forespørgsler gøres færdige først.\n"
@@ -577,7 +587,12 @@ static const struct {
 	 "                          kommer igennem, så længe der bliver ved med at komme data\n"
 	 "\n"
 	 "Ved start kontrolleres logbogens beskyttende triggere (som ved init). Logbogens hoved (ID:HASH)\n"
-	 "skrives i syslog, når det har ændret sig (højst én gang i minuttet), og når serveren stopper.\n"},
+	 "skrives i syslog, når det har ændret sig (højst én gang i minuttet), og når serveren stopper.\n\n"
+	 "Bag en reverse proxy, der afslutter TLS: --public-url https://tilsyn.kommune.dk (adressen brugerne\n"
+	 "bruger) giver cookies Secure og sender Strict-Transport-Security. --trusted-proxy ADRESSE (kan\n"
+	 "gentages) er proxyens IP-adresse: kun fra den tages klientens adresse i logbogen fra\n"
+	 "X-Forwarded-For (den yderste højre adresse, der ikke er en betroet proxy); ellers bruges\n"
+	 "forbindelsens adresse.\n"},
 	{"demo", cmd_demo,
 	 "Brug: tilsyn [--db STI] demo\n\nFylder en tom database med en opdigtet kommune: to afdelinger og brugere i alle roller.\n"},
 	{"user", cmd_user, user_help},

@@ -1,11 +1,34 @@
 /*
 ** The leader's page of a case's audit log (/d/:dept/audit?case=CASE_NO): who looked at or
 ** changed the case, when and why, as a citizen may ask for it. The entries are found by
-** audit_case.c, the same as `tilsyn audit case`; looking at them is itself logged.
+** audit_case.c, the same as `tilsyn audit case`; looking at them is itself logged. A busy
+** case has thousands of entries, so the page shows AUDIT_PAGE of them at a time, newest
+** first, with the total and links to newer and older pages (?case=...&side=N&til=ID). Each
+** view adds an entry to the log itself, so the links carry the newest entry of the first page
+** (til) and later pages count from there: no entry is shown twice or skipped.
 */
 #include "http.h"
 
 #include <string.h>
+
+#define AUDIT_PAGE 100
+
+/* Links to the newer and older pages of the case's log, with where we are. */
+static void page_links(Req *r, const char *case_no, int64_t upto, int64_t page, int64_t pages)
+{
+	if (pages <= 1)
+		return;
+	Buf *b = &r->out;
+	html_lit(b, "<nav class=\"paging\" aria-label=\"Sider i logbogen\"><p>");
+	if (page > 1)
+		html_fmt(b, "<a href=\"/d/%U/audit?case=%U&amp;side=%I&amp;til=%I\" rel=\"prev\">‹ Nyere poster</a> · ",
+		         r->dept->code, case_no, page - 1, upto);
+	html_fmt(b, "Side %I af %I", page, pages);
+	if (page < pages)
+		html_fmt(b, " · <a href=\"/d/%U/audit?case=%U&amp;side=%I&amp;til=%I\" rel=\"next\">Ældre poster ›</a>",
+		         r->dept->code, case_no, page + 1, upto);
+	html_lit(b, "</p></nav>\n");
+}
 
 void page_audit_case(Req *r)
 {
@@ -16,6 +39,13 @@ void page_audit_case(Req *r)
 		case_no = NULL;
 	if (case_no && strlen(case_no) > 128) {
 		http_error(r, 400, _("Sagsnummeret er for langt (højst 128 tegn)."));
+		return;
+	}
+	int64_t page = 1, upto = 0;
+	const char *side = req_query(r, "side"), *til = req_query(r, "til");
+	if ((side && *side && (!parse_int64(side, &page) || page < 1)) ||
+	    (til && *til && (!parse_int64(til, &upto) || upto < 1))) {
+		http_error(r, 400, _("Sidetallet skal være et helt tal fra 1 og op."));
 		return;
 	}
 	int64_t case_id = 0;
@@ -43,17 +73,30 @@ void page_audit_case(Req *r)
 		r->status = 404;
 		return;
 	}
+	if (!upto) { /* the first view of the log: later pages count from its newest entry */
+		AuditCaseEntry *newest;
+		int k = audit_case_page(r->db, d, case_id, 0, 1, 0, 1, &newest);
+		upto = k ? newest[0].id : 0;
+		audit_case_free(newest, k);
+	}
+	int64_t total = audit_case_count(r->db, d, case_id, upto);
+	int64_t pages = total ? (total + AUDIT_PAGE - 1) / AUDIT_PAGE : 1;
+	if (page > pages)
+		page = pages;
 	AuditCaseEntry *v;
-	int n = audit_case_entries(r->db, d, case_id, &v);
+	int n = audit_case_page(r->db, d, case_id, upto, 1, (page - 1) * AUDIT_PAGE, AUDIT_PAGE, &v);
 	html_fmt(b, "<h2>Sag %T</h2>\n", case_no);
-	if (n == 0) {
+	if (total == 0) {
 		html_lit(b, "<p>Logbogen har ingen poster om sagen.</p>\n");
 	} else {
+		int64_t first = (page - 1) * AUDIT_PAGE + 1;
+		html_fmt(b, "<p class=\"lead\">%I %T om sagen, de nyeste først.</p>\n", total, total == 1 ? _("post") : _("poster"));
+		page_links(r, case_no, upto, page, pages);
 		html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Logbogens poster\"><table>\n"
-		            "<caption>%d %T</caption>\n<thead><tr><th scope=\"col\">Tidspunkt</th><th scope=\"col\">Hvem</th>"
+		            "<caption>%T %I–%I af %I</caption>\n<thead><tr><th scope=\"col\">Tidspunkt</th><th scope=\"col\">Hvem</th>"
 		            "<th scope=\"col\">Handling</th><th scope=\"col\">Hvad og hvorfor</th><th scope=\"col\">Fra</th>"
 		            "</tr></thead>\n<tbody>\n",
-		         n, n == 1 ? _("post") : _("poster"));
+		         _("Poster"), first, first + n - 1, total);
 		for (int i = 0; i < n; i++) {
 			char at[40];
 			review_time_text(v[i].at, at);
@@ -63,12 +106,17 @@ void page_audit_case(Req *r)
 			         audit_action_title(v[i].action), v[i].detail ? v[i].detail : "", v[i].ip ? v[i].ip : "");
 		}
 		html_lit(b, "</tbody>\n</table></div>\n");
+		page_links(r, case_no, upto, page, pages);
 	}
 	html_fmt(b, "<p class=\"hint\">%T</p>\n", _(audit_case_list_note));
 	audit_case_free(v, n);
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "audit_case_view",
 	                               .department_id = d->id,
 	                               .object = arena_printf(r->arena, "case:%lld", (long long)case_id),
-	                               .detail = arena_printf(r->arena, "logbogen for sagen vist (%d poster)", n), .ip = r->ip});
+	                               .detail = pages > 1 ? arena_printf(r->arena, "logbogen for sagen vist (side %lld af %lld, %lld poster)",
+	                                                                  (long long)page, (long long)pages, (long long)total)
+	                                                   : arena_printf(r->arena, "logbogen for sagen vist (%lld poster)",
+	                                                                  (long long)total),
+	                               .ip = r->ip});
 	page_end(r);
 }

@@ -35,6 +35,28 @@ static ReviewBy by_of(Req *r)
 	return (ReviewBy){.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
 }
 
+/*
+** An outside reviewer sees the round's review and report, nothing about individual
+** caseworkers (domain.md): not the figures of one caseworker's cases, not anyone's
+** individual feedback. Returns 1, after an audited Danish 403, when r is such a reviewer;
+** `what` names the view refused in the audit entry. Pages showing caseworker views call it
+** first (page_results.c, page_report.c).
+*/
+int external_refuse_staff_view(Req *r, const Round *rd, const char *what)
+{
+	if (r->role != ROLE_EKSTERN_INVITED && r->role != ROLE_EKSTERN)
+		return 0;
+	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
+	                               .department_id = r->dept->id,
+	                               .object = arena_printf(r->arena, "round:%lld", (long long)rd->id),
+	                               .detail = arena_printf(r->arena, "%s %s: %s, ekstern konsulent", r->method, r->path,
+	                                                      what),
+	                               .ip = r->ip});
+	http_error(r, 403, _("Som ekstern konsulent ser du tilsynets gennemgang, resultater og rapport, men ikke tal eller "
+	                     "tilbagemeldinger for den enkelte rådgiver. Forsøget er registreret."));
+	return 1;
+}
+
 /* The round named by :round, which must belong to the department in the address. */
 static int round_of(Req *r, Round *out)
 {

@@ -85,6 +85,13 @@ static void report_page(Req *r, const Round *rd, int status, const char *error, 
 	download_links(r, rd, "ledelse", _("Ledelsen"));
 	download_links(r, rd, "medarbejdere", _("Medarbejderne"));
 	Stmt q;
+	/* An outside reviewer writes the round's report, never a caseworker's feedback. */
+	if (r->role == ROLE_EKSTERN_INVITED) {
+		html_lit(b, "</tbody>\n</table>\n");
+		page_end(r);
+		r->status = status;
+		return;
+	}
 	db_prepare(&q, r->db,
 	           "SELECT DISTINCT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
 	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' ORDER BY c.advisor");
@@ -163,6 +170,8 @@ void page_report_download(Req *r)
 		                     "eller xlsx)."));
 		return;
 	}
+	if (a == REPORT_RAADGIVER && external_refuse_staff_view(r, &rd, "individuel tilbagemelding"))
+		return;
 	if (!workgroup && (a != REPORT_RAADGIVER || !review_same_person(name, r->user->name))) {
 		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
 		                               .department_id = r->dept->id,

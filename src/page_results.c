@@ -297,6 +297,9 @@ static void advisor_breakdown(Req *r, const Round *rd, const RoundResults *all)
 	const char *advisor = req_query(r, "advisor");
 	if (advisor && !*advisor)
 		advisor = NULL;
+	/* An outside reviewer gets no caseworker's figures (page_results_show refused ?advisor=). */
+	if (r->role == ROLE_EKSTERN_INVITED)
+		return;
 	html_lit(b, "<h2 id=\"pr-raadgiver\">Pr. rådgiver</h2>\n"
 	            "<p class=\"hint\">Kun leder og koordinator kan se tallene for den enkelte rådgivers sager, og hver visning "
 	            "bliver logget. Med få sager pr. rådgiver er intervallerne meget brede: brug tallene til den individuelle "
@@ -358,6 +361,9 @@ void page_results_show(Req *r)
 {
 	Round rd;
 	if (!round_of(r, &rd))
+		return;
+	const char *advisor = req_query(r, "advisor");
+	if (advisor && *advisor && external_refuse_staff_view(r, &rd, "resultater pr. rådgiver"))
 		return;
 	Buf *b = &r->out;
 	Department *d = r->dept;
@@ -430,6 +436,8 @@ void page_results_mine(Req *r)
 {
 	Round rd;
 	if (!round_of(r, &rd))
+		return;
+	if (external_refuse_staff_view(r, &rd, "egne resultater"))
 		return;
 	if (r->role != ROLE_RAADGIVER && !auth_allows(PERM_DEPT_WORKGROUP, 0, r->role)) {
 		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",

@@ -557,22 +557,26 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 		html_fmt(b, "<p><a class=\"button secondary\" href=\"/d/%U/rounds/%I/results\">Resultater</a> "
 		            "<a class=\"button secondary\" href=\"/d/%U/rounds/%I/report\">Rapport: tekst og hent</a></p>\n",
 		         d->code, rd->id, d->code, rd->id);
-		html_fmt(b, "<h2>Fordeling pr. rådgiver</h2>\n<table class=\"compact\">\n<caption>%I udtrukne sager</caption>\n"
-		            "<thead><tr><th scope=\"col\">Rådgiver</th><th scope=\"col\" class=\"num\">Udtrukket</th>"
-		            "<th scope=\"col\" class=\"num\">Sager i listen</th></tr></thead>\n<tbody>\n",
-		         sampled);
-		db_prepare(&q, r->db,
-		           "SELECT c.advisor, sum(rc.status = 'udtrukket'),"
-		           " (SELECT count(*) FROM cases x WHERE x.department_id = ?2 AND x.advisor = c.advisor AND x.on_list = 1)"
-		           " FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ?1"
-		           " GROUP BY c.advisor ORDER BY c.advisor");
-		db_bind_int(&q, 1, rd->id);
-		db_bind_int(&q, 2, d->id);
-		while (db_step(&q))
-			html_fmt(b, "<tr><td>%T</td><td class=\"num\">%I</td><td class=\"num\">%I</td></tr>\n", db_col_text(&q, 0),
-			         db_col_int(&q, 1), db_col_int(&q, 2));
-		db_finalize(&q);
-		html_lit(b, "</tbody>\n</table>\n");
+		/* Each caseworker's share of the sample and of the list: not for an outside reviewer, who
+		** sees nothing about individual caseworkers (issue 12). */
+		if (r->role != ROLE_EKSTERN_INVITED) {
+			html_fmt(b, "<h2>Fordeling pr. rådgiver</h2>\n<table class=\"compact\">\n<caption>%I udtrukne sager</caption>\n"
+			            "<thead><tr><th scope=\"col\">Rådgiver</th><th scope=\"col\" class=\"num\">Udtrukket</th>"
+			            "<th scope=\"col\" class=\"num\">Sager i listen</th></tr></thead>\n<tbody>\n",
+			         sampled);
+			db_prepare(&q, r->db,
+			           "SELECT c.advisor, sum(rc.status = 'udtrukket'),"
+			           " (SELECT count(*) FROM cases x WHERE x.department_id = ?2 AND x.advisor = c.advisor AND x.on_list = 1)"
+			           " FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ?1"
+			           " GROUP BY c.advisor ORDER BY c.advisor");
+			db_bind_int(&q, 1, rd->id);
+			db_bind_int(&q, 2, d->id);
+			while (db_step(&q))
+				html_fmt(b, "<tr><td>%T</td><td class=\"num\">%I</td><td class=\"num\">%I</td></tr>\n", db_col_text(&q, 0),
+				         db_col_int(&q, 1), db_col_int(&q, 2));
+			db_finalize(&q);
+			html_lit(b, "</tbody>\n</table>\n");
+		}
 
 		html_lit(b, "<h2>Udtrukne sager</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
 		            "aria-label=\"Udtrukne sager\"><table>\n<thead><tr><th scope=\"col\">Sagsnummer</th>"

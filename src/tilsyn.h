@@ -285,6 +285,13 @@ int xlsx_read_sheet_mem(const void *data, size_t n, const char *sheet, SheetInfo
 int xlsx_read_sheet_file(const char *path, const char *sheet, SheetInfo *info, RowFn fn, void *ctx, char *err,
                          size_t errlen);
 
+/* ---- csv_write.c: the one CSV writer; a cell then ',' (last: '\n'). csv_text defuses a text
+** a spreadsheet would run as a formula (leading = + - @ tab CR get a '); csv_number writes a
+** number the program formatted itself as it is. */
+int csv_text_is_formula(const char *s);
+void csv_text(Buf *b, const char *s, int last);
+void csv_number(Buf *b, const char *s, int last);
+
 /* ---- dates.c: the date formats of case-system exports ---- */
 int date_parse(const char *s, char out[11]);
 int date_valid_iso(const char *s);
@@ -807,11 +814,17 @@ int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv);
 typedef struct AuditCaseEntry {
 	char *at, *login, *name, *action, *detail, *ip; /* name: NULL for the command line */
 	int list;            /* a view of a whole list that included the case */
+	int64_t id;          /* the audit entry's id */
 } AuditCaseEntry;
 extern const char audit_case_list_note[];
 const char *audit_action_title(const char *action);
 int audit_case_find(sqlite3 *db, int64_t department_id, const char *case_no, int64_t *case_id);
 int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditCaseEntry **out);
+/* One page of them (limit -1: all from offset), oldest or newest first, and how many there are;
+** max_id (0: none) leaves out newer entries, so pages stay put while the log grows. */
+int audit_case_page(sqlite3 *db, const Department *d, int64_t case_id, int64_t max_id, int newest_first,
+                    int64_t offset, int limit, AuditCaseEntry **out);
+int64_t audit_case_count(sqlite3 *db, const Department *d, int64_t case_id, int64_t max_id);
 void audit_case_free(AuditCaseEntry *v, int n);
 int cmd_audit_case(sqlite3 *db, int argc, char **argv);
 

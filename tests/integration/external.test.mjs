@@ -324,3 +324,59 @@ test('the command line: round invite and uninvite, with clear refusals', () => {
   }
   assert.match(cli(db, ['round', '--help']).stdout, /round invite TILSYN LOGIN/);
 });
+
+// Issue 12, item 7: the consultant gets the round's review and report, nothing about individual
+// caseworkers: no per-caseworker results, no individual feedback (links or downloads), each
+// refusal a Danish 403 that is audited. The department's leder still has them all.
+test('invited: no caseworker is shown to the consultant: per-caseworker results and individual feedback are 403', async () => {
+  const advisor = q(`select c.advisor from round_case rc join cases c on c.id = rc.case_id
+    where rc.round_id = ${ext} and rc.status = 'udtrukket' order by c.advisor limit 1`);
+  assert.ok(advisor, 'the round has a sampled caseworker');
+  const enc = encodeURIComponent(advisor);
+  const objectDenied = () => num(`select count(*) from audit where action = 'access_denied' and login = 'ekstern'
+    and object = 'round:${ext}'`);
+
+  // The round page: the sample (each case with its caseworker, for the review), but not each
+  // caseworker's share of the sample and of the department's list.
+  const roundPage = await ekstern.get(`/d/VHS/rounds/${ext}`);
+  assert.equal(roundPage.status, 200);
+  assert.match(roundPage.text, /Udtrukne sager/);
+  assert.doesNotMatch(roundPage.text, /Fordeling pr. rådgiver/);
+  assert.match((await leder.get(`/d/VHS/rounds/${ext}`)).text, /Fordeling pr. rådgiver/);
+
+  // The results page: the round's figures, no per-caseworker section and no way to choose one.
+  const results = await ekstern.get(`/d/VHS/rounds/${ext}/results`);
+  assert.equal(results.status, 200);
+  assert.match(results.text, /Samlet og pr. område/);
+  assert.doesNotMatch(results.text, /Pr. rådgiver|name="advisor"/);
+  const viaLeder = await leder.get(`/d/VHS/rounds/${ext}/results`);
+  assert.match(viaLeder.text, /Pr. rådgiver/, 'the leder still chooses a caseworker');
+
+  // The report page: ledelse and medarbejdere downloads, no caseworker's feedback.
+  const report = await ekstern.get(`/d/VHS/rounds/${ext}/report`);
+  assert.equal(report.status, 200);
+  assert.match(report.text, /audience=ledelse/);
+  assert.match(report.text, /audience=medarbejdere/);
+  assert.doesNotMatch(report.text, /audience=raadgiver|Tilbagemelding til/);
+  assert.match((await leder.get(`/d/VHS/rounds/${ext}/report`)).text, /audience=raadgiver/);
+
+  const before = objectDenied();
+  const paths = [`/d/VHS/rounds/${ext}/results?advisor=${enc}`, `/d/VHS/rounds/${ext}/results/mine`];
+  for (const format of ['html', 'pdf', 'xlsx'])
+    paths.push(`/d/VHS/rounds/${ext}/report/download?audience=raadgiver:${enc}&format=${format}`);
+  paths.push(`/d/VHS/rounds/${ext}/report/download?audience=raadgiver&format=html`);
+  for (const path of paths) {
+    const res = await ekstern.get(path);
+    refused(res, path);
+    assert.match(res.text, /ikke tal eller tilbagemeldinger for den enkelte rådgiver/, path);
+    assert.doesNotMatch(res.text, new RegExp(advisor), path);
+  }
+  assert.equal(objectDenied(), before + paths.length, 'every refusal audited');
+  assert.equal(num(`select count(*) from audit where login = 'ekstern' and action = 'results_advisor_view'`), 0);
+
+  // The round's own reports stay theirs; the leder still downloads a caseworker's feedback.
+  for (const audience of ['ledelse', 'medarbejdere'])
+    assert.equal((await ekstern.get(`/d/VHS/rounds/${ext}/report/download?audience=${audience}&format=html`)).status, 200);
+  assert.equal((await leder.get(`/d/VHS/rounds/${ext}/report/download?audience=raadgiver:${enc}&format=html`)).status, 200);
+  assert.equal((await leder.get(`/d/VHS/rounds/${ext}/results?advisor=${enc}`)).status, 200);
+});

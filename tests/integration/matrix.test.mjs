@@ -272,9 +272,14 @@ const HANDLER_RULES = [
   // and finishes a second review, not the working group (which gets 404 for a case not chosen).
   { re: /^POST \/d\/:dept\/rounds\/:round\/calibration\/:case(\/finish)?$/,
     allow: (a, c, r) => isSecond(a, c.round) || (a.workgroupIn(c, r) && !calChosen(c.round)) },
-  // page_results.c page_results_mine: the department's raadgivere and working group, not ekstern.
+  // page_results.c page_results_mine: the department's raadgivere and working group, not ekstern,
+  // not even where invited (issue 12: an outside reviewer sees no caseworker's figures).
   { re: /^GET \/d\/:dept\/rounds\/:round\/results\/mine$/,
-    allow: (a, c, r) => a.workgroupIn(c, r) || a.role(c.dept) === 'raadgiver' },
+    allow: (a, c, r) => a.role(c.dept) !== 'ekstern' && (a.workgroupIn(c, r) || a.role(c.dept) === 'raadgiver') },
+  // page_report.c page_report_download: without an audience, one's own individual feedback,
+  // which an outside reviewer never gets (issue 12); the router's permission decides the rest.
+  { re: /^GET \/d\/:dept\/rounds\/:round\/report\/download$/,
+    allow: (a, c) => a.role(c.dept) !== 'ekstern' },
   // page_external.c: invitations are given and taken back by the department's leder and
   // koordinator, not by an invited reviewer.
   { re: /^POST \/d\/:dept\/rounds\/:round\/invite(\/|$)/,
