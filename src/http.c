@@ -348,8 +348,8 @@ static int csrf_ok(Req *r)
 	const char *sent = req_form(r, "csrf");
 	if (!sent)
 		sent = req_header(r, "X-CSRF-Token");
-	if (r->route->csrf == CSRF_LOGIN)
-		return auth_token_equal(sent, req_cookie(r, LOGIN_COOKIE));
+	if (r->route->csrf == CSRF_LOGIN) /* the double submit, and made by this server */
+		return auth_token_equal(sent, req_cookie(r, LOGIN_COOKIE)) && auth_login_token_valid(r->db, sent, time(NULL));
 	return r->session && auth_token_equal(sent, r->session->csrf);
 }
 
@@ -455,6 +455,10 @@ static void dispatch(Req *r, const char *body, size_t body_len)
 			return;
 		} else if (form_parse(r->arena, body, body_len, &r->form, &r->nform, &err) != 0) {
 			http_error(r, 400, err);
+			return;
+		}
+		if (r->route->csrf == CSRF_LOGIN && !csrf_ok(r)) {
+			page_login_refused(r);
 			return;
 		}
 		if (r->route->csrf != CSRF_NONE && !csrf_ok(r)) {
@@ -712,14 +716,18 @@ int http_serve(const ServeOptions *o)
 	printf("tilsyn: lytter på %s://%s:%u/\n", cert ? "https" : "http", host, info ? info->port : (unsigned)port);
 	fflush(stdout);
 
+	/* Wait for a signal; meanwhile write the counts of refused logins of each past minute. */
 	int sig;
-	sigwait(&sigs, &sig);
+	struct timespec tick = {.tv_sec = 5};
+	while ((sig = sigtimedwait(&sigs, NULL, &tick)) < 0)
+		denial_flush(db_thread(), time(NULL), 0);
 	fprintf(stderr, "tilsyn: stopper (signal %d); afslutter igangværende forespørgsler\n", sig);
 	/* Stop accepting, let the requests in progress be answered (for at most 10 s), then stop. */
 	MHD_socket listener = MHD_quiesce_daemon(d);
 	for (int i = 0; i < 1000 && atomic_load(&requests_in_flight) > 0; i++)
 		usleep(10 * 1000);
 	MHD_stop_daemon(d);
+	denial_flush(db_thread(), time(NULL), 1);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
 	free(cert);
