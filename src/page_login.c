@@ -168,9 +168,10 @@ void page_account_password_post(Req *r)
 		auth_session_end(r->db, r->session->id);
 		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "session_ended",
 		                               .ip = r->ip, .detail = "for mange forkerte nuværende adgangskoder"});
-		http_set_cookie(r, SESSION_COOKIE, "", 0);
+		r->session = NULL, r->user = NULL; /* the page is shown as to someone logged out */
 		http_error(r, 401, _("Den nuværende adgangskode blev skrevet forkert for mange gange, så du er logget ud. "
 		                     "Log ind igen."));
+		http_set_cookie(r, SESSION_COOKIE, "", 0);
 		return;
 	}
 	if (!ok) {
