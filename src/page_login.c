@@ -53,8 +53,9 @@ static const char *wait_message(Req *r, int64_t now, int64_t wait)
 	char iso[32], when[64];
 	time_iso(iso, (time_t)(now + wait));
 	date_time_danish(iso, when);
-	const char *in = wait < 120 ? arena_printf(r->arena, _("%lld sekunder"), (long long)wait)
-	                            : arena_printf(r->arena, _("%lld minutter"), (long long)((wait + 59) / 60));
+	const char *in = wait == 1  ? _("1 sekund")
+	                 : wait < 120 ? arena_printf(r->arena, _("%lld sekunder"), (long long)wait)
+	                              : arena_printf(r->arena, _("%lld minutter"), (long long)((wait + 59) / 60));
 	return arena_printf(r->arena,
 	                    _("For mange mislykkede forsøg herfra. Prøv igen om %s (%s). "
 	                      "Har du glemt din adgangskode, så kontakt administratoren."),

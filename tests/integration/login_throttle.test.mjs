@@ -73,17 +73,17 @@ test('an attacker\'s address waits (429, Retry-After, at once) while the person 
   // The attacker's next try waits, even with the right password, and is answered at once.
   const t0 = Date.now();
   const res = await attacker.login('anne', DEMO_PASSWORD);
-  assert.ok(Date.now() - t0 < 500, `answered in ${Date.now() - t0} ms`);
+  assert.ok(Date.now() - t0 < 1000, `answered in ${Date.now() - t0} ms`); // no argon2, no sleep
   assert.equal(res.status, 429);
   assert.match(res.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
-  assert.match(res.text, /For mange mislykkede forsøg herfra\. Prøv igen om \d+ sekunder/);
+  assert.match(res.text, /For mange mislykkede forsøg herfra\. Prøv igen om \d+ sekund(er)?/);
   assert.equal(sessionCookie(res), undefined);
 
   // Anne, from another address, logs in at once: no lock-out for everyone.
   const anne = new AddrClient(server.url, '127.0.0.4');
   const t1 = Date.now();
   const ok = await anne.login('anne');
-  assert.ok(Date.now() - t1 < 1500, `logged in in ${Date.now() - t1} ms`);
+  assert.ok(Date.now() - t1 < 3000, `logged in in ${Date.now() - t1} ms`);
   assert.equal(ok.status, 303);
   assert.equal((await anne.get('/')).status, 200);
 
