@@ -1,7 +1,8 @@
 /*
 ** Authentication and authorisation: roles and what each may do, argon2id passwords,
 ** sessions (random tokens of which only a hash is stored, with idle and absolute
-** expiry), throttling and locking of repeated failed logins, and CSRF token comparison.
+** expiry), throttling of repeated failed logins per login and client address (never a
+** lock-out for everyone, never a sleep), and CSRF tokens (the login form's signed).
 */
 #include "tilsyn.h"
 
@@ -244,92 +245,177 @@ void auth_session_end_user(sqlite3 *db, int64_t user_id)
 	db_bind_int(&q, 1, user_id);
 	db_done(&q);
 	db_finalize(&q);
-	db_prepare(&q, db, "DELETE FROM login_attempt WHERE login = (SELECT login FROM users WHERE id = ?1)");
+	/* The user's failure counts from every address (keys "ADDRESS LOGIN"; see auth_login_wait). */
+	db_prepare(&q, db,
+	           "DELETE FROM login_attempt WHERE instr(login, ' ') > 0 AND substr(login, instr(login, ' ') + 1)"
+	           " = (SELECT login FROM users WHERE id = ?1) COLLATE NOCASE");
 	db_bind_int(&q, 1, user_id);
 	db_done(&q);
 	db_finalize(&q);
 }
 
-static void login_failure(sqlite3 *db, const char *login, int64_t now)
+/*
+** Throttling. login_attempt keeps, per key, the failures, the time of the last one and until
+** when the next try must wait. Two kinds of key: "ADDRESS LOGIN" counts one typed login from one
+** client address (the wait doubles from 1 s after LOGIN_FREE_FAILURES failures, up to
+** LOGIN_MAX_WAIT), and "ADDRESS" alone counts every failure from that address (after
+** LOGIN_ADDRESS_BUDGET it waits LOGIN_ADDRESS_WAIT). An address never contains a space, so the
+** keys cannot collide. Nothing here sleeps: the caller answers 429 with the wait at once.
+*/
+static char *pair_key(const char *key, const char *ip)
+{
+	size_t n = strlen(ip) + strlen(key) + 2;
+	char *k = xmalloc(n);
+	snprintf(k, n, "%s %s", ip, key);
+	return k;
+}
+
+static int64_t wait_of(sqlite3 *db, const char *key, int64_t now)
 {
 	Stmt q;
-	/* Failures older than the lock period are forgotten. */
+	db_prepare(&q, db, "SELECT locked_until FROM login_attempt WHERE login = ?1");
+	db_bind_text(&q, 1, key);
+	int64_t until = db_step(&q) ? db_col_int(&q, 0) : 0;
+	db_finalize(&q);
+	return until > now ? until - now : 0;
+}
+
+/* Seconds before `login` may be tried again from `ip`: 0 when it may be tried now. */
+int64_t auth_login_wait(sqlite3 *db, const char *login, const char *ip, int64_t now)
+{
+	char *key = cpr_mask(login); /* as auth_login keeps it */
+	char *pair = pair_key(key, ip ? ip : "");
+	int64_t a = wait_of(db, pair, now), b = wait_of(db, ip ? ip : "", now);
+	free(pair);
+	free(key);
+	return a > b ? a : b;
+}
+
+/* Deletes failure counts older than LOGIN_FORGET_SECONDS and all but the `cap` newest, so
+** that no number of failed logins makes the table grow without bound. */
+void auth_login_attempts_trim(sqlite3 *db, int64_t now, int64_t cap)
+{
+	Stmt q;
+	db_prepare(&q, db, "DELETE FROM login_attempt WHERE last_failure < ?1 AND locked_until < ?2");
+	db_bind_int(&q, 1, now - LOGIN_FORGET_SECONDS);
+	db_bind_int(&q, 2, now);
+	db_done(&q);
+	db_finalize(&q);
+	db_prepare(&q, db,
+	           "DELETE FROM login_attempt WHERE login IN"
+	           " (SELECT login FROM login_attempt ORDER BY last_failure DESC LIMIT -1 OFFSET ?1)");
+	db_bind_int(&q, 1, cap);
+	db_done(&q);
+	db_finalize(&q);
+}
+
+/* Counts one failure under `key`; `forget` seconds without one start the count anew. Returns the
+** failures now counted. */
+static int64_t count_failure(sqlite3 *db, const char *key, int64_t now, int64_t forget)
+{
+	Stmt q;
 	db_prepare(&q, db,
 	           "INSERT INTO login_attempt (login, failures, last_failure) VALUES (?1, 1, ?2)"
 	           " ON CONFLICT (login) DO UPDATE SET"
 	           "  failures = CASE WHEN ?2 - last_failure > ?3 THEN 1 ELSE failures + 1 END,"
-	           "  last_failure = ?2");
-	db_bind_text(&q, 1, login);
+	           "  last_failure = ?2"
+	           " RETURNING failures");
+	db_bind_text(&q, 1, key);
 	db_bind_int(&q, 2, now);
-	db_bind_int(&q, 3, LOGIN_LOCK_SECONDS);
-	db_done(&q);
+	db_bind_int(&q, 3, forget);
+	int64_t f = db_step(&q) ? db_col_int(&q, 0) : 0;
 	db_finalize(&q);
-	db_prepare(&q, db, "UPDATE login_attempt SET locked_until = ?2 + ?3 WHERE login = ?1 AND failures >= ?4");
-	db_bind_text(&q, 1, login);
-	db_bind_int(&q, 2, now);
-	db_bind_int(&q, 3, LOGIN_LOCK_SECONDS);
-	db_bind_int(&q, 4, LOGIN_LOCK_AFTER);
+	return f;
+}
+
+static void set_wait(sqlite3 *db, const char *key, int64_t until, int reset)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "UPDATE login_attempt SET locked_until = ?2, failures = CASE WHEN ?3 THEN 0 ELSE failures END"
+	           " WHERE login = ?1");
+	db_bind_text(&q, 1, key);
+	db_bind_int(&q, 2, until);
+	db_bind_int(&q, 3, reset);
 	db_done(&q);
 	db_finalize(&q);
 }
 
-/* How long to hold back the answer to a login attempt, growing with recent failures. */
-int auth_login_delay_ms(sqlite3 *db, const char *login, int64_t now)
+/* The wait after `failures` failures of one login from one address: none for the first few, then
+** 1 s, 2 s, 4 s ... up to LOGIN_MAX_WAIT. */
+static int64_t pair_wait(int64_t failures)
 {
-	Stmt q;
-	char *key = cpr_mask(login); /* as auth_login keeps it */
-	db_prepare(&q, db, "SELECT failures, last_failure FROM login_attempt WHERE login = ?1");
-	db_bind_text(&q, 1, key);
-	free(key);
-	int delay = 0;
-	if (db_step(&q) && now - db_col_int(&q, 1) <= LOGIN_LOCK_SECONDS) {
-		int64_t f = db_col_int(&q, 0);
-		int64_t steps = f - LOGIN_SLOW_AFTER + 1; /* capped before multiplying: no overflow */
-		if (steps > 0)
-			delay = steps >= 2000 / 500 ? 2000 : (int)steps * 500;
+	int64_t steps = failures - LOGIN_FREE_FAILURES;
+	if (steps < 0)
+		return 0;
+	return steps >= 20 ? LOGIN_MAX_WAIT : ((int64_t)1 << steps) > LOGIN_MAX_WAIT ? LOGIN_MAX_WAIT : (int64_t)1 << steps;
+}
+
+/* Records a failed password for `key` (masked login) from `ip` and starts the waits it earns,
+** auditing each start (what an administrator looks for). Returns the failures of the pair. */
+static int64_t record_failure(sqlite3 *db, const char *key, const char *ip, int64_t now, int64_t user_id)
+{
+	char *pair = pair_key(key, ip);
+	int64_t f = count_failure(db, pair, now, LOGIN_FORGET_SECONDS);
+	int64_t wait = pair_wait(f);
+	if (wait) {
+		set_wait(db, pair, now + wait, 0);
+		char detail[160];
+		snprintf(detail, sizeof detail, "%lld mislykkede forsøg fra adressen: næste forsøg om %lld sekunder",
+		         (long long)f, (long long)wait);
+		audit_log(db, &(AuditEntry){.user_id = user_id, .login = key, .action = "login_throttled", .ip = ip,
+		                            .detail = detail});
 	}
-	db_finalize(&q);
-	return delay;
+	int64_t af = count_failure(db, ip, now, LOGIN_ADDRESS_WAIT);
+	if (af >= LOGIN_ADDRESS_BUDGET) {
+		set_wait(db, ip, now + LOGIN_ADDRESS_WAIT, 1);
+		char detail[160];
+		snprintf(detail, sizeof detail, "%lld mislykkede forsøg fra adressen på flere brugernavne: venter %d minutter",
+		         (long long)af, LOGIN_ADDRESS_WAIT / 60);
+		audit_log(db, &(AuditEntry){.action = "login_throttled", .object = "address", .ip = ip, .detail = detail});
+	}
+	auth_login_attempts_trim(db, now, LOGIN_ATTEMPT_CAP);
+	free(pair);
+	return f;
 }
 
 /*
-** Checks a login. Unknown logins, wrong passwords and deactivated users all answer
-** LOGIN_BAD (and take as long), so the answer tells an attacker nothing. After
-** LOGIN_LOCK_AFTER failures the login is locked for LOGIN_LOCK_SECONDS, also for the right
-** password; *locked_for says how many seconds remain. Every outcome is audited.
+** Checks a login. Unknown logins, wrong passwords and deactivated users all answer LOGIN_BAD
+** (and take as long), so the answer tells an attacker nothing. A login or address that must
+** wait answers LOGIN_THROTTLED at once, also for the right password, with *retry_after the
+** seconds left; a right password from an address that has not been failing logs in whatever
+** happens elsewhere. Audited: every login, every start of a wait, and the first refusal of each
+** address and minute; the other refusals are counted by denial.c.
 */
 static LoginResult login_check(sqlite3 *db, const char *login, const char *key, const char *password, int64_t now,
-                               const char *ip, User *out, int64_t *locked_for);
+                               const char *ip, User *out, int64_t *retry_after);
 
 /* The typed login name as login_attempt keeps it: a CPR number typed as a name is masked
-** (no user has one: user_add refuses it), so lockout still counts it and nothing stores it. */
+** (no user has one: user_add refuses it), so throttling still counts it and nothing stores it. */
 LoginResult auth_login(sqlite3 *db, const char *login, const char *password, int64_t now, const char *ip,
-                       User *out, int64_t *locked_for)
+                       User *out, int64_t *retry_after)
 {
 	char *key = cpr_mask(login);
-	LoginResult res = login_check(db, login, key, password, now, ip, out, locked_for);
+	LoginResult res = login_check(db, login, key, password, now, ip ? ip : "", out, retry_after);
 	free(key);
+	denial_flush(db, now, 0);
 	return res;
 }
 
 static LoginResult login_check(sqlite3 *db, const char *login, const char *key, const char *password, int64_t now,
-                               const char *ip, User *out, int64_t *locked_for)
+                               const char *ip, User *out, int64_t *retry_after)
 {
-	*locked_for = 0;
-	Stmt q;
-	db_prepare(&q, db, "SELECT locked_until FROM login_attempt WHERE login = ?1");
-	db_bind_text(&q, 1, key);
-	int64_t locked_until = db_step(&q) ? db_col_int(&q, 0) : 0;
-	db_finalize(&q);
-	if (locked_until > now) {
-		*locked_for = locked_until - now;
-		audit_log(db, &(AuditEntry){.login = key, .action = "login_locked", .ip = ip,
-		                            .detail = "forsøg mens brugernavnet er låst"});
-		return LOGIN_LOCKED;
+	*retry_after = auth_login_wait(db, login, ip, now);
+	if (*retry_after > 0) {
+		if (denial_note(ip, DENIAL_THROTTLED, now))
+			audit_log(db, &(AuditEntry){.login = key, .action = "login_refused_waiting", .ip = ip,
+			                            .detail = "forsøg før ventetiden er gået"});
+		return LOGIN_THROTTLED;
 	}
 
 	char hash[crypto_pwhash_STRBYTES] = "";
 	int found = 0;
+	Stmt q;
 	db_prepare(&q, db, "SELECT password_hash FROM users WHERE login = ?1 AND active = 1");
 	db_bind_text(&q, 1, login);
 	if (db_step(&q)) {
@@ -341,23 +427,131 @@ static LoginResult login_check(sqlite3 *db, const char *login, const char *key, 
 		pthread_once(&dummy_once, make_dummy_hash);
 	int ok = auth_password_verify(found ? hash : dummy_hash, password) && found;
 	if (ok && user_by_login(db, login, out)) {
+		char *pair = pair_key(key, ip);
 		db_prepare(&q, db, "DELETE FROM login_attempt WHERE login = ?1");
-		db_bind_text(&q, 1, key);
+		db_bind_text(&q, 1, pair);
 		db_done(&q);
 		db_finalize(&q);
+		free(pair);
 		audit_log(db, &(AuditEntry){.user_id = out->id, .login = out->login, .action = "login", .ip = ip});
 		return LOGIN_OK;
 	}
-	login_failure(db, key, now);
-	audit_log(db, &(AuditEntry){.login = key, .action = "login_failed", .ip = ip,
-	                            .detail = found ? "forkert adgangskode" : "ukendt eller deaktiveret bruger"});
-	db_prepare(&q, db, "SELECT locked_until FROM login_attempt WHERE login = ?1");
-	db_bind_text(&q, 1, key);
-	locked_until = db_step(&q) ? db_col_int(&q, 0) : 0;
-	db_finalize(&q);
-	if (locked_until > now) {
-		*locked_for = locked_until - now;
-		return LOGIN_LOCKED;
-	}
+	/* One transaction for the counts and their audit entries: a failure is counted whole or not. */
+	int own = sqlite3_get_autocommit(db) && db_begin(db) == SQLITE_OK;
+	record_failure(db, key, ip, now, 0);
+	if (denial_note(ip, DENIAL_FAILED, now))
+		audit_log(db, &(AuditEntry){.login = key, .action = "login_failed", .ip = ip,
+		                            .detail = found ? "forkert adgangskode" : "ukendt eller deaktiveret bruger"});
+	if (own && db_commit(db) != SQLITE_OK)
+		db_rollback(db);
 	return LOGIN_BAD;
+}
+
+/*
+** The current password asked again (to change it): counted like a login from `ip`, every failure
+** audited (the asker is logged in, so these are bounded by the session's end). Returns 1 when
+** right, 0 when wrong (*failures: the failures counted for this login and address), -1 when
+** the login must wait *retry_after seconds first.
+*/
+int auth_password_recheck(sqlite3 *db, const User *u, const char *password, int64_t now, const char *ip,
+                          int64_t *retry_after, int64_t *failures)
+{
+	ip = ip ? ip : "";
+	*failures = 0;
+	*retry_after = auth_login_wait(db, u->login, ip, now);
+	if (*retry_after > 0)
+		return -1;
+	Stmt q;
+	db_prepare(&q, db, "SELECT password_hash FROM users WHERE id = ?1");
+	db_bind_int(&q, 1, u->id);
+	int ok = db_step(&q) && password && auth_password_verify(db_col_text(&q, 0), password);
+	db_finalize(&q);
+	if (ok)
+		return 1;
+	int own = sqlite3_get_autocommit(db) && db_begin(db) == SQLITE_OK;
+	*failures = record_failure(db, u->login, ip, now, u->id);
+	audit_log(db, &(AuditEntry){.user_id = u->id, .login = u->login, .action = "password_check_failed", .ip = ip,
+	                            .object = NULL, .detail = "forkert nuværende adgangskode ved skift af adgangskode"});
+	if (own && db_commit(db) != SQLITE_OK)
+		db_rollback(db);
+	return 0;
+}
+
+/*
+** The login form's CSRF token, signed so that only this server can make one: 12 random bytes,
+** the time made (4 bytes, big-endian) and the first 16 bytes of their HMAC-SHA-512-256
+** (libsodium crypto_auth) under a key kept in the setting table ('login_token_key', made on first
+** use). 32 bytes as 64 hex digits, like every other token. A cookie and form field that are equal
+** but not made here (cookie injection from a sibling site) are refused.
+*/
+#define LOGIN_NONCE 12
+#define LOGIN_MAC 16
+
+static unsigned char login_key[crypto_auth_KEYBYTES];
+static int login_key_ready;
+static pthread_mutex_t login_key_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int key_from_setting(sqlite3 *db)
+{
+	Stmt q;
+	db_prepare(&q, db, "SELECT value FROM setting WHERE key = 'login_token_key'");
+	int ok = db_step(&q) && hex_decode(login_key, sizeof login_key, db_col_text(&q, 0));
+	db_finalize(&q);
+	return ok;
+}
+
+static const unsigned char *login_token_key(sqlite3 *db)
+{
+	pthread_mutex_lock(&login_key_lock);
+	if (!login_key_ready && !key_from_setting(db)) {
+		unsigned char fresh[crypto_auth_KEYBYTES];
+		char hex[2 * sizeof fresh + 1];
+		crypto_auth_keygen(fresh);
+		hex_encode(hex, fresh, sizeof fresh);
+		Stmt q;
+		db_prepare(&q, db, "INSERT INTO setting (key, value) VALUES ('login_token_key', ?1) ON CONFLICT DO NOTHING");
+		db_bind_text(&q, 1, hex);
+		db_done(&q);
+		db_finalize(&q);
+		/* Another server process may have stored its key first; a read-only database keeps ours in memory. */
+		if (!key_from_setting(db))
+			memcpy(login_key, fresh, sizeof fresh);
+		sodium_memzero(fresh, sizeof fresh);
+	}
+	login_key_ready = 1;
+	pthread_mutex_unlock(&login_key_lock);
+	return login_key;
+}
+
+static void login_token_mac(sqlite3 *db, const unsigned char *msg, unsigned char mac[LOGIN_MAC])
+{
+	unsigned char full[crypto_auth_BYTES];
+	crypto_auth(full, msg, LOGIN_NONCE + 4, login_token_key(db));
+	memcpy(mac, full, LOGIN_MAC);
+}
+
+void auth_login_token_make(sqlite3 *db, int64_t now, char out[TOKEN_HEX])
+{
+	unsigned char raw[TOKEN_BYTES];
+	randombytes_buf(raw, LOGIN_NONCE);
+	uint32_t t = (uint32_t)now;
+	for (int i = 0; i < 4; i++)
+		raw[LOGIN_NONCE + i] = (unsigned char)(t >> (24 - 8 * i));
+	login_token_mac(db, raw, raw + LOGIN_NONCE + 4);
+	hex_encode(out, raw, sizeof raw);
+}
+
+/* 1 when `token` was made by this server's key less than LOGIN_TOKEN_SECONDS ago. */
+int auth_login_token_valid(sqlite3 *db, const char *token, int64_t now)
+{
+	unsigned char raw[TOKEN_BYTES], mac[LOGIN_MAC];
+	if (!token || strlen(token) != 2 * TOKEN_BYTES || !hex_decode(raw, sizeof raw, token))
+		return 0;
+	login_token_mac(db, raw, mac);
+	if (sodium_memcmp(mac, raw + LOGIN_NONCE + 4, LOGIN_MAC) != 0)
+		return 0;
+	int64_t t = 0;
+	for (int i = 0; i < 4; i++)
+		t = (t << 8) | raw[LOGIN_NONCE + i];
+	return t <= now + 60 && now - t < LOGIN_TOKEN_SECONDS;
 }

@@ -368,8 +368,8 @@ static int csrf_ok(Req *r)
 	const char *sent = req_form(r, "csrf");
 	if (!sent)
 		sent = req_header(r, "X-CSRF-Token");
-	if (r->route->csrf == CSRF_LOGIN)
-		return auth_token_equal(sent, req_cookie(r, LOGIN_COOKIE));
+	if (r->route->csrf == CSRF_LOGIN) /* the double submit, and made by this server */
+		return auth_token_equal(sent, req_cookie(r, LOGIN_COOKIE)) && auth_login_token_valid(r->db, sent, time(NULL));
 	return r->session && auth_token_equal(sent, r->session->csrf);
 }
 
@@ -487,6 +487,10 @@ static void dispatch(Req *r, char *body, size_t body_len)
 			http_error(r, 400, err);
 			return;
 		}
+		if (r->route->csrf == CSRF_LOGIN && !csrf_ok(r)) {
+			page_login_refused(r);
+			return;
+		}
 		if (r->route->csrf != CSRF_NONE && !csrf_ok(r)) {
 			deny(r, _("Formularen er udløbet eller kom ikke fra tilsyn. Gå tilbage, genindlæs siden, "
 			          "og prøv igen."));
@@ -562,8 +566,11 @@ static int judge_headers(Req *r, Conn *cc)
 	}
 	if (!admit(r))
 		return 1;
-	if ((r->route->csrf == CSRF_SESSION && !r->session) ||
-	    (r->route->csrf == CSRF_LOGIN && !req_cookie(r, LOGIN_COOKIE))) {
+	if (r->route->csrf == CSRF_LOGIN && !req_cookie(r, LOGIN_COOKIE)) {
+		page_login_refused(r); /* anyone can send these: counted per address and minute (denial.c) */
+		return 1;
+	}
+	if (r->route->csrf == CSRF_SESSION && !r->session) {
 		deny(r, _("Formularen er udløbet eller kom ikke fra tilsyn. Gå tilbage, genindlæs siden, "
 		          "og prøv igen."));
 		return 1;
@@ -904,17 +911,21 @@ int http_serve(const ServeOptions *o)
 	printf("tilsyn: lytter på %s://%s:%u/\n", cert ? "https" : "http", host, info ? info->port : (unsigned)port);
 	fflush(stdout);
 
-	/* While waiting for the signal, anchor the audit head outside the database (audit_head.c). */
+	/* While waiting for the signal: anchor the audit head outside the database (audit_head.c),
+	** and write the counts of refused logins of each past minute (denial.c). */
 	int sig;
 	struct timespec tick = {.tv_sec = 5};
-	while ((sig = sigtimedwait(&sigs, NULL, &tick)) < 0)
+	while ((sig = sigtimedwait(&sigs, NULL, &tick)) < 0) {
 		audit_head_syslog(db_thread(), time(NULL), 0);
+		denial_flush(db_thread(), time(NULL), 0);
+	}
 	fprintf(stderr, "tilsyn: stopper (signal %d); afslutter igangværende forespørgsler\n", sig);
 	/* Stop accepting, let the requests in progress be answered (for at most 10 s), then stop. */
 	MHD_socket listener = MHD_quiesce_daemon(d);
 	for (int i = 0; i < 1000 && atomic_load(&requests_in_flight) > 0; i++)
 		usleep(10 * 1000);
 	MHD_stop_daemon(d);
+	denial_flush(db_thread(), time(NULL), 1);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
 	audit_head_syslog(db_thread(), time(NULL), 1);

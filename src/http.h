@@ -157,6 +157,7 @@ void page_health(Req *r);
 void page_test_fault(Req *r);
 void page_login_form(Req *r);
 void page_login_post(Req *r);
+void page_login_refused(Req *r);
 void page_logout(Req *r);
 void page_account_password(Req *r);
 void page_account_password_post(Req *r);

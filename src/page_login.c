@@ -1,12 +1,13 @@
 /*
 ** Logging in and out, and changing one's own password. The login form is protected
-** against forgery by a token in a cookie that must match the one in the form; a
-** successful login always starts a brand-new session (never one an attacker planted).
+** against forgery by a token that this server signed (auth_login_token_make), in a cookie
+** that must match the one in the form; a successful login always starts a brand-new
+** session (never one an attacker planted). Repeated failures are answered with 429 and
+** the time to try again, at once (auth.c counts them; denial.c aggregates their audit).
 */
 #include "http.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #define LOGIN_COOKIE "tilsyn_login"
 #define SESSION_COOKIE "tilsyn_session"
@@ -14,7 +15,7 @@
 static void login_form(Req *r, int status, const char *error, const char *login, const char *next)
 {
 	char token[TOKEN_HEX];
-	auth_random_token(token);
+	auth_login_token_make(r->db, time(NULL), token);
 	Buf *b = &r->out;
 	page_begin(r, _("Log ind"));
 	http_set_cookie(r, LOGIN_COOKIE, token, 3600);
@@ -46,6 +47,34 @@ void page_login_form(Req *r)
 	login_form(r, 200, NULL, NULL, req_query(r, "next"));
 }
 
+/* "Try again in N seconds (at 21.14)", in Danish time. */
+static const char *wait_message(Req *r, int64_t now, int64_t wait)
+{
+	char iso[32], when[64];
+	time_iso(iso, (time_t)(now + wait));
+	date_time_danish(iso, when);
+	const char *in = wait == 1  ? _("1 sekund")
+	                 : wait < 120 ? arena_printf(r->arena, _("%lld sekunder"), (long long)wait)
+	                              : arena_printf(r->arena, _("%lld minutter"), (long long)((wait + 59) / 60));
+	return arena_printf(r->arena,
+	                    _("For mange mislykkede forsøg herfra. Prøv igen om %s (%s). "
+	                      "Har du glemt din adgangskode, så kontakt administratoren."),
+	                    in, when);
+}
+
+/* A login post whose form token is missing, forged or too old: 403, audited once per address and
+** minute (denial.c counts the rest), so a flood of them writes almost nothing. */
+void page_login_refused(Req *r)
+{
+	int64_t now = time(NULL);
+	if (denial_note(r->ip, DENIAL_CSRF, now))
+		audit_log(r->db, &(AuditEntry){.action = "access_denied", .object = "POST /login", .ip = r->ip,
+		                               .detail = "login-formularens nøgle mangler, er udløbet eller er ikke lavet her"});
+	denial_flush(r->db, now, 0);
+	http_error(r, 403, _("Formularen er udløbet eller kom ikke fra tilsyn. Gå tilbage, genindlæs siden, "
+	                     "og prøv igen."));
+}
+
 void page_login_post(Req *r)
 {
 	const char *login = req_form(r, "login");
@@ -60,21 +89,12 @@ void page_login_post(Req *r)
 		return;
 	}
 	int64_t now = time(NULL);
-	int delay = auth_login_delay_ms(r->db, login, now);
-	if (delay)
-		usleep((useconds_t)delay * 1000);
 	User u;
-	int64_t locked_for;
-	LoginResult res = auth_login(r->db, login, password, now, r->ip, &u, &locked_for);
-	if (res == LOGIN_LOCKED) {
-		int minutes = (int)((locked_for + 59) / 60);
-		login_form(r, 429,
-		           arena_printf(r->arena,
-		                        _("For mange mislykkede forsøg. Brugernavnet er låst i %d minutter. "
-		                          "Kontakt administratoren, hvis du har glemt din adgangskode."),
-		                        minutes),
-		           login, next);
-		http_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)locked_for));
+	int64_t retry_after;
+	LoginResult res = auth_login(r->db, login, password, now, r->ip, &u, &retry_after);
+	if (res == LOGIN_THROTTLED) {
+		login_form(r, 429, wait_message(r, now, retry_after), login, next);
+		http_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)retry_after));
 		return;
 	}
 	if (res != LOGIN_OK) {
@@ -137,11 +157,24 @@ void page_account_password_post(Req *r)
 	const char *current = req_form(r, "current");
 	const char *fresh = req_form(r, "new");
 	const char *repeat = req_form(r, "repeat");
-	Stmt q;
-	db_prepare(&q, r->db, "SELECT password_hash FROM users WHERE id = ?1");
-	db_bind_int(&q, 1, r->user->id);
-	int ok = db_step(&q) && current && auth_password_verify(db_col_text(&q, 0), current);
-	db_finalize(&q);
+	int64_t now = time(NULL), retry_after, failures;
+	int ok = auth_password_recheck(r->db, r->user, current ? current : "", now, r->ip, &retry_after, &failures);
+	if (ok < 0) {
+		password_form(r, 429, wait_message(r, now, retry_after));
+		http_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)retry_after));
+		return;
+	}
+	if (!ok && failures >= PASSWORD_CHECK_MAX) {
+		/* Someone at an open session guessing the password: the session ends. */
+		auth_session_end(r->db, r->session->id);
+		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "session_ended",
+		                               .ip = r->ip, .detail = "for mange forkerte nuværende adgangskoder"});
+		r->session = NULL, r->user = NULL; /* the page is shown as to someone logged out */
+		http_error(r, 401, _("Den nuværende adgangskode blev skrevet forkert for mange gange, så du er logget ud. "
+		                     "Log ind igen."));
+		http_set_cookie(r, SESSION_COOKIE, "", 0);
+		return;
+	}
 	if (!ok) {
 		password_form(r, 400, _("Den nuværende adgangskode er forkert."));
 		return;

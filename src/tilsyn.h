@@ -214,9 +214,16 @@ typedef struct User {
 #define PASSWORD_MAX 200
 #define SESSION_IDLE_SECONDS (30 * 60)
 #define SESSION_ABSOLUTE_SECONDS (12 * 60 * 60)
-#define LOGIN_SLOW_AFTER 3      /* failures before each attempt is slowed down */
-#define LOGIN_LOCK_AFTER 5      /* failures before the login is locked */
-#define LOGIN_LOCK_SECONDS (15 * 60)
+/* Login throttling (auth.c): failures are counted per login AND client address, so nobody can
+** lock out a person from elsewhere, plus a budget per address over all logins. */
+#define LOGIN_FREE_FAILURES 3   /* failures of one login from one address before each next try waits */
+#define LOGIN_MAX_WAIT (15 * 60) /* the wait doubles from 1 s up to this */
+#define LOGIN_ADDRESS_BUDGET 30 /* failed logins from one address, any login, before it waits ... */
+#define LOGIN_ADDRESS_WAIT (15 * 60) /* ... this long; failures this far apart start the count anew */
+#define LOGIN_FORGET_SECONDS (24 * 60 * 60) /* failure counts older than this are deleted */
+#define LOGIN_ATTEMPT_CAP 10000 /* rows kept in login_attempt at most (the newest) */
+#define PASSWORD_CHECK_MAX 5    /* wrong current passwords on /account/password before the session ends */
+#define LOGIN_TOKEN_SECONDS (60 * 60) /* a login form's signed token is good this long */
 #define TOKEN_BYTES 32
 #define TOKEN_HEX (TOKEN_BYTES * 2 + 1)
 
@@ -242,10 +249,20 @@ int auth_session_expired(const Session *s, int64_t now);
 void auth_session_end(sqlite3 *db, int64_t session_id);
 void auth_session_end_user(sqlite3 *db, int64_t user_id);
 
-typedef enum LoginResult { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED } LoginResult;
+typedef enum LoginResult { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED } LoginResult;
 LoginResult auth_login(sqlite3 *db, const char *login, const char *password, int64_t now,
-                       const char *ip, User *out, int64_t *locked_for);
-int auth_login_delay_ms(sqlite3 *db, const char *login, int64_t now);
+                       const char *ip, User *out, int64_t *retry_after);
+int64_t auth_login_wait(sqlite3 *db, const char *login, const char *ip, int64_t now);
+int auth_password_recheck(sqlite3 *db, const User *u, const char *password, int64_t now, const char *ip,
+                          int64_t *retry_after, int64_t *failures);
+void auth_login_attempts_trim(sqlite3 *db, int64_t now, int64_t cap);
+void auth_login_token_make(sqlite3 *db, int64_t now, char out[TOKEN_HEX]);
+int auth_login_token_valid(sqlite3 *db, const char *token, int64_t now);
+
+/* ---- denial.c: refused logins counted per address and minute, one audit entry each ---- */
+typedef enum DenialKind { DENIAL_FAILED, DENIAL_THROTTLED, DENIAL_CSRF, DENIAL_KINDS } DenialKind;
+int denial_note(const char *ip, DenialKind kind, int64_t now); /* 1: first of the minute, audit it */
+void denial_flush(sqlite3 *db, int64_t now, int all);
 
 /* ---- user.c ---- */
 int user_valid_login(const char *login);

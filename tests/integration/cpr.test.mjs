@@ -267,9 +267,11 @@ test('a CPR number typed as a login name is kept only masked, in login attempts 
     const res = await c.login(s, 'forkert-kodeord');
     assert.equal(res.status, 401, JSON.stringify(s));
   }
+  // Failure counts are kept per address and login ("ADDRESS LOGIN"); refusals are audited once per
+  // address and minute, so at least the first of these is there, masked.
   const attempts = q("select group_concat(login, '|') from login_attempt where login like '%xxxx%'").split('|');
-  assert.ok(attempts.includes('230787-xxxx'), attempts.join(','));
-  assert.ok(Number(q("select count(*) from audit where action = 'login_failed' and login like '%230787-xxxx%'")) >= 3);
+  assert.ok(attempts.includes('127.0.0.1 230787-xxxx'), attempts.join(','));
+  assert.ok(Number(q("select count(*) from audit where action like 'login%' and login like '%230787-xxxx%'")) >= 1);
 });
 
 test('a refused URL with a CPR number is audited with the number masked', async () => {

@@ -1,8 +1,8 @@
 /*
 ** Tests of authentication and authorisation (auth.c) against real SQLite files: argon2id
 ** password hashing, the password rules, constant-time token comparison, sessions (idle and
-** absolute expiry, last-seen refresh, ending them), login with auditing, throttling and
-** locking after repeated failures, roles, and the permission each role has.
+** absolute expiry, last-seen refresh, ending them), login with auditing, waits per login and
+** address and per address, the aggregated audit of refusals, the signed login token, roles, and the permission each role has.
 */
 #include "unit_helpers.h"
 
@@ -372,9 +372,9 @@ static void login_right_password(void **state)
 	int64_t uid = real_user(t->db, "anna", GOOD_PASSWORD);
 	User u;
 	memset(&u, 0, sizeof u);
-	int64_t locked_for = -1;
-	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, T0, "10.1.2.3", &u, &locked_for), LOGIN_OK);
-	assert_int_equal(locked_for, 0);
+	int64_t retry_after = -1;
+	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, T0, "10.1.2.3", &u, &retry_after), LOGIN_OK);
+	assert_int_equal(retry_after, 0);
 	assert_int_equal(u.id, uid);
 	assert_string_equal(u.login, "anna");
 	assert_string_equal(u.name, "Anna Hansen");
@@ -391,24 +391,26 @@ static void login_right_password(void **state)
 	assert_int_equal(audit_verify(t->db, &bad), 0);
 }
 
+/* denial.c counts refusals per address and minute in memory, for the whole process: each test
+** below uses addresses of its own, so that one test's first refusal is not another's. */
 static void login_wrong_password_or_user(void **state)
 {
 	TestDb *t = *state;
 	real_user(t->db, "anna", GOOD_PASSWORD);
 	User u;
-	int64_t locked_for = -1;
+	int64_t retry_after = -1;
 	char action[32], detail[128];
 	int64_t audit_user = -1;
 
-	assert_int_equal(auth_login(t->db, "anna", "forkert kodeord", T0, NULL, &u, &locked_for), LOGIN_BAD);
-	assert_int_equal(locked_for, 0);
+	assert_int_equal(auth_login(t->db, "anna", "forkert kodeord", T0, "10.0.1.1", &u, &retry_after), LOGIN_BAD);
+	assert_int_equal(retry_after, 0);
 	last_audit(t->db, action, sizeof action, &audit_user);
 	assert_string_equal(action, "login_failed");
 	assert_int_equal(audit_user, 0);
 	testdb_text(t->db, "SELECT login || '|' || detail FROM audit ORDER BY id DESC LIMIT 1", detail, sizeof detail);
 	assert_string_equal(detail, "anna|forkert adgangskode");
 
-	assert_int_equal(auth_login(t->db, "ukendt", GOOD_PASSWORD, T0, NULL, &u, &locked_for), LOGIN_BAD);
+	assert_int_equal(auth_login(t->db, "ukendt", GOOD_PASSWORD, T0, "10.0.1.2", &u, &retry_after), LOGIN_BAD);
 	last_audit(t->db, action, sizeof action, &audit_user);
 	assert_string_equal(action, "login_failed");
 	testdb_text(t->db, "SELECT login || '|' || detail FROM audit ORDER BY id DESC LIMIT 1", detail, sizeof detail);
@@ -416,80 +418,160 @@ static void login_wrong_password_or_user(void **state)
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'login'"), 0);
 }
 
-static void login_locks_after_failures(void **state)
+/* The wait grows per login and address; another address with the right password logs in at once. */
+static void login_waits_per_login_and_address(void **state)
 {
 	TestDb *t = *state;
 	real_user(t->db, "anna", GOOD_PASSWORD);
 	User u;
-	int64_t locked_for = -1;
-	for (int i = 1; i < LOGIN_LOCK_AFTER; i++) {
-		assert_int_equal(auth_login(t->db, "anna", "forkert kodeord", T0 + i, NULL, &u, &locked_for), LOGIN_BAD);
-		assert_int_equal(locked_for, 0);
+	int64_t retry_after = -1, now = T0 + 1000;
+	const char *attacker = "10.0.2.1", *victim = "10.0.2.2";
+	for (int i = 0; i < LOGIN_FREE_FAILURES - 1; i++) {
+		assert_int_equal(auth_login(t->db, "anna", "forkert", now, attacker, &u, &retry_after), LOGIN_BAD);
+		assert_int_equal(auth_login_wait(t->db, "anna", attacker, now), 0);
 	}
-	/* The failure that reaches the limit locks the login. */
-	int64_t last_failure = T0 + LOGIN_LOCK_AFTER;
-	assert_int_equal(auth_login(t->db, "anna", "forkert kodeord", last_failure, NULL, &u, &locked_for),
-	                 LOGIN_LOCKED);
-	assert_int_equal(locked_for, LOGIN_LOCK_SECONDS);
-
-	/* Locked also for the right password, and the time left counts down. */
-	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, last_failure + 60, NULL, &u, &locked_for),
-	                 LOGIN_LOCKED);
-	assert_int_equal(locked_for, LOGIN_LOCK_SECONDS - 60);
-	char action[32];
-	int64_t audit_user;
-	last_audit(t->db, action, sizeof action, &audit_user);
-	assert_string_equal(action, "login_locked");
-	/* The lock is on the login however it is spelled. */
-	assert_int_equal(auth_login(t->db, "ANNA", GOOD_PASSWORD, last_failure + 61, NULL, &u, &locked_for),
-	                 LOGIN_LOCKED);
-	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, last_failure + LOGIN_LOCK_SECONDS - 1, NULL, &u,
-	                            &locked_for),
-	                 LOGIN_LOCKED);
-	assert_int_equal(locked_for, 1);
-
-	/* When the lock period has passed, the right password works and the count is cleared. */
-	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, last_failure + LOGIN_LOCK_SECONDS, NULL, &u,
-	                            &locked_for),
+	/* Each further failure doubles the wait: 1, 2, 4, 8 s ... */
+	int64_t expect = 1;
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(auth_login(t->db, "anna", "forkert", now, attacker, &u, &retry_after), LOGIN_BAD);
+		assert_int_equal(auth_login_wait(t->db, "ANNA", attacker, now), expect);
+		/* Meanwhile even the right password waits, answered at once with the time left. */
+		assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, now, attacker, &u, &retry_after), LOGIN_THROTTLED);
+		assert_int_equal(retry_after, expect);
+		now += expect;
+		expect *= 2;
+	}
+	assert_true(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'login_throttled'") >= 5);
+	/* The person herself, from her own address, is not held back. */
+	assert_int_equal(auth_login_wait(t->db, "anna", victim, now), 0);
+	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, now, victim, &u, &retry_after), LOGIN_OK);
+	/* Nor is another login from the attacker's address (below the address budget). */
+	assert_int_equal(auth_login_wait(t->db, "bo", attacker, now), 0);
+	/* The wait is capped. */
+	assert_int_equal(db_exec(t->db, "UPDATE login_attempt SET failures = 1000000 WHERE login = '10.0.2.1 anna'"),
+	                 SQLITE_OK);
+	assert_int_equal(auth_login(t->db, "anna", "forkert", now + LOGIN_MAX_WAIT, attacker, &u, &retry_after),
+	                 LOGIN_BAD);
+	assert_int_equal(auth_login_wait(t->db, "anna", attacker, now + LOGIN_MAX_WAIT), LOGIN_MAX_WAIT);
+	/* After the wait, the right password works and clears the count of that address. */
+	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, now + 2 * LOGIN_MAX_WAIT, attacker, &u, &retry_after),
 	                 LOGIN_OK);
-	assert_int_equal(locked_for, 0);
-	assert_int_equal(auth_login_delay_ms(t->db, "anna", last_failure + LOGIN_LOCK_SECONDS), 0);
-	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM login_attempt"), 0);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM login_attempt WHERE login = '10.0.2.1 anna'"), 0);
 }
 
-static void login_delay_grows_and_is_capped(void **state)
+/* Spraying many logins from one address: after LOGIN_ADDRESS_BUDGET failures the address waits. */
+static void login_address_budget(void **state)
 {
 	TestDb *t = *state;
+	real_user(t->db, "anna", GOOD_PASSWORD);
 	User u;
-	int64_t locked_for;
-	assert_int_equal(auth_login_delay_ms(t->db, "ghost", T0), 0);
-	int prev = 0;
-	for (int i = 1; i <= LOGIN_LOCK_AFTER; i++) {
-		auth_login(t->db, "ghost", "hvad som helst", T0 + i, NULL, &u, &locked_for);
-		int d = auth_login_delay_ms(t->db, "ghost", T0 + i);
-		if (i < LOGIN_SLOW_AFTER)
-			assert_int_equal(d, 0);
-		else
-			assert_true(d > prev);
-		prev = d;
+	int64_t retry_after = -1, now = T0 + 5000;
+	const char *sprayer = "10.0.3.1";
+	for (int i = 0; i < LOGIN_ADDRESS_BUDGET; i++) {
+		char login[32];
+		snprintf(login, sizeof login, "bruger%d", i);
+		assert_int_equal(auth_login_wait(t->db, login, sprayer, now), 0);
+		assert_int_equal(auth_login(t->db, login, "forkert", now, sprayer, &u, &retry_after), LOGIN_BAD);
 	}
-	assert_true(prev > 0);
-	assert_true(prev <= 2000);
-	/* Other logins are not slowed down by ghost's failures. */
-	assert_int_equal(auth_login_delay_ms(t->db, "anna", T0 + 10), 0);
-	/* Failures older than the lock period no longer slow anything down. */
-	assert_int_equal(auth_login_delay_ms(t->db, "ghost", T0 + LOGIN_LOCK_AFTER + LOGIN_LOCK_SECONDS + 1), 0);
+	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, now + 1, sprayer, &u, &retry_after), LOGIN_THROTTLED);
+	assert_int_equal(retry_after, LOGIN_ADDRESS_WAIT - 1);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'login_throttled' AND object = 'address'"),
+	                 1);
+	/* Another address is untouched. */
+	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, now + 1, "10.0.3.2", &u, &retry_after), LOGIN_OK);
+	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, now + LOGIN_ADDRESS_WAIT, sprayer, &u, &retry_after),
+	                 LOGIN_OK);
+}
 
-	/* However many failures there are, the delay stays at its cap. */
-	assert_int_equal(db_exec(t->db, "INSERT INTO login_attempt (login, failures, last_failure)"
-	                                " VALUES ('many', 1000, 1700000000)"),
+/* The table of failure counts stays bounded: old rows go, and only the newest `cap` stay. */
+static void login_attempts_trimmed(void **state)
+{
+	TestDb *t = *state;
+	assert_int_equal(db_exec(t->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)"
+	                                " INSERT INTO login_attempt (login, failures, last_failure)"
+	                                " SELECT '10.9.0.' || i || ' x', 1, 1700000000 + i FROM n"),
 	                 SQLITE_OK);
-	int capped = auth_login_delay_ms(t->db, "many", T0);
-	assert_int_equal(capped, 2000);
-	assert_true(capped >= prev);
-	assert_int_equal(db_exec(t->db, "UPDATE login_attempt SET failures = 1000000000 WHERE login = 'many'"),
-	                 SQLITE_OK);
-	assert_int_equal(auth_login_delay_ms(t->db, "many", T0), 2000);
+	auth_login_attempts_trim(t->db, 1700000000 + LOGIN_FORGET_SECONDS + 100, 1000);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM login_attempt"), 401);
+	assert_int_equal(testdb_int(t->db, "SELECT min(last_failure) FROM login_attempt"), 1700000000 + 100);
+	auth_login_attempts_trim(t->db, 1700000000 + 1000, 50);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM login_attempt"), 50);
+	assert_int_equal(testdb_int(t->db, "SELECT min(last_failure) FROM login_attempt"), 1700000000 + 451);
+}
+
+/* The current password asked again counts like a login and is audited each time. */
+static void password_recheck_counts(void **state)
+{
+	TestDb *t = *state;
+	int64_t uid = real_user(t->db, "anna", GOOD_PASSWORD);
+	User u;
+	assert_true(user_by_id(t->db, uid, &u));
+	int64_t retry_after, failures, now = T0 + 9000;
+	assert_int_equal(auth_password_recheck(t->db, &u, GOOD_PASSWORD, now, "10.0.4.1", &retry_after, &failures), 1);
+	for (int i = 1; i <= LOGIN_FREE_FAILURES; i++) {
+		assert_int_equal(auth_password_recheck(t->db, &u, "forkert", now, "10.0.4.1", &retry_after, &failures), 0);
+		assert_int_equal(failures, i);
+	}
+	assert_int_equal(auth_password_recheck(t->db, &u, GOOD_PASSWORD, now, "10.0.4.1", &retry_after, &failures), -1);
+	assert_int_equal(retry_after, 1);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'password_check_failed'"
+	                                   " AND user_id = (SELECT id FROM users WHERE login = 'anna')"),
+	                 LOGIN_FREE_FAILURES);
+}
+
+/* Refusals: the first of an address and minute is for the caller to audit, the rest are counted
+** and written as one entry per address and minute when the minute is over. */
+static void denials_aggregated(void **state)
+{
+	TestDb *t = *state;
+	int64_t now = (T0 / 60 + 20000) * 60; /* the start of a minute no other test uses */
+	assert_int_equal(denial_note("10.0.5.1", DENIAL_FAILED, now), 1);
+	for (int i = 0; i < 99; i++)
+		assert_int_equal(denial_note("10.0.5.1", i % 2 ? DENIAL_THROTTLED : DENIAL_CSRF, now + 1), 0);
+	assert_int_equal(denial_note("10.0.5.2", DENIAL_FAILED, now), 1);
+	denial_flush(t->db, now + 59, 0); /* the minute is not over: nothing written for it */
+	const char *ours = "SELECT count(*) FROM audit WHERE ip LIKE '10.0.5.%'";
+	assert_int_equal(testdb_int(t->db, ours), 0);
+	assert_int_equal(denial_note("10.0.5.1", DENIAL_FAILED, now + 60), 1); /* a new minute */
+	denial_flush(t->db, now + 60, 0);
+	assert_int_equal(testdb_int(t->db, ours), 1); /* 10.0.5.2 had only its first: nothing to add */
+	char detail[300];
+	testdb_text(t->db, "SELECT ip || '|' || detail FROM audit WHERE ip LIKE '10.0.5.%'", detail, sizeof detail);
+	assert_string_equal(detail, "10.0.5.1|99 afviste login-forsøg mere i minuttet (forkert adgangskode eller ukendt "
+	                            "bruger: 0, for mange forsøg: 49, ugyldig login-formular: 50)");
+	assert_int_equal(denial_note("10.0.5.1", DENIAL_CSRF, now + 61), 0);
+	denial_flush(t->db, now + 61, 1); /* at shutdown: everything, also the minute in progress */
+	assert_int_equal(testdb_int(t->db, ours), 2);
+	int64_t bad;
+	assert_int_equal(audit_verify(t->db, &bad), 0);
+}
+
+/* The login form's token: made here, signed, and good for LOGIN_TOKEN_SECONDS. */
+static void login_token_signed(void **state)
+{
+	TestDb *t = *state;
+	char tok[TOKEN_HEX], other[TOKEN_HEX];
+	auth_login_token_make(t->db, T0, tok);
+	assert_int_equal(strlen(tok), 64);
+	assert_true(auth_login_token_valid(t->db, tok, T0));
+	assert_true(auth_login_token_valid(t->db, tok, T0 + LOGIN_TOKEN_SECONDS - 1));
+	assert_false(auth_login_token_valid(t->db, tok, T0 + LOGIN_TOKEN_SECONDS));
+	assert_false(auth_login_token_valid(t->db, tok, T0 - 3600)); /* from the future */
+	auth_login_token_make(t->db, T0, other);
+	assert_string_not_equal(tok, other);
+	/* Any change, and any random token (the old plain double submit), is refused. */
+	for (int i = 0; i < 64; i++) {
+		char bad[TOKEN_HEX];
+		memcpy(bad, tok, sizeof bad);
+		bad[i] = bad[i] == '0' ? '1' : '0';
+		assert_false(auth_login_token_valid(t->db, bad, T0));
+	}
+	auth_random_token(other);
+	assert_false(auth_login_token_valid(t->db, other, T0));
+	assert_false(auth_login_token_valid(t->db, NULL, T0));
+	assert_false(auth_login_token_valid(t->db, "", T0));
+	/* The key is kept in the setting table. */
+	assert_int_equal(testdb_int(t->db, "SELECT length(value) FROM setting WHERE key = 'login_token_key'"), 64);
 }
 
 static void login_deactivated_user(void **state)
@@ -499,8 +581,8 @@ static void login_deactivated_user(void **state)
 	const char *msg = NULL;
 	assert_int_equal(user_update(t->db, uid, "Anna Hansen", 0, 0, &msg), 0);
 	User u;
-	int64_t locked_for;
-	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, T0, NULL, &u, &locked_for), LOGIN_BAD);
+	int64_t retry_after;
+	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, T0, "10.0.6.1", &u, &retry_after), LOGIN_BAD);
 	char detail[128];
 	testdb_text(t->db, "SELECT detail FROM audit ORDER BY id DESC LIMIT 1", detail, sizeof detail);
 	assert_string_equal(detail, "ukendt eller deaktiveret bruger");
@@ -581,8 +663,12 @@ int main(void)
 		DB_TEST(session_of_inactive_user),
 		DB_TEST(login_right_password),
 		DB_TEST(login_wrong_password_or_user),
-		DB_TEST(login_locks_after_failures),
-		DB_TEST(login_delay_grows_and_is_capped),
+		DB_TEST(login_waits_per_login_and_address),
+		DB_TEST(login_address_budget),
+		DB_TEST(login_attempts_trimmed),
+		DB_TEST(password_recheck_counts),
+		DB_TEST(denials_aggregated),
+		DB_TEST(login_token_signed),
 		DB_TEST(login_deactivated_user),
 		cmocka_unit_test(roles_round_trip),
 		cmocka_unit_test(permissions_by_role),
