@@ -102,6 +102,12 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 		*msg = _(round_closed_text);
 		return ANSWER_CLOSED;
 	}
+	/* Checked on every write, not only at assignment: a new case list may have made the
+	** writer the caseworker since (ident.c). by->id 0 is the command line. */
+	if (by && ident_case_may_be(db, case_id, by->id)) {
+		*msg = ident_own_case_text();
+		return ANSWER_INVALID;
+	}
 	if (!round_question(db, round_id, question_id, scale, &choices)) {
 		*msg = _("Spørgsmålet hører ikke til dette tilsyn.");
 		return ANSWER_INVALID;

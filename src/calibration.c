@@ -221,7 +221,7 @@ static int second_reviewer_problem(sqlite3 *db, const Round *r, const CalCase *c
 		            _("Sag %s kan ikke gives til %s til anden gennemgang, fordi %s gennemgår sagen første gang. "
 		              "Kalibrering sammenligner to forskellige personers vurdering; vælg en anden."),
 		            c->case_no, name, name);
-	if (review_same_person(c->advisor, name))
+	if (ident_may_be(db, r->department_id, c->advisor, reviewer_id))
 		return fail(msg, n,
 		            _("Sag %s kan ikke gives til %s til anden gennemgang, fordi %s selv er rådgiver på sagen. I et "
 		              "ledelsestilsyn gennemgår ingen sine egne sager; vælg en anden."),
@@ -366,6 +366,10 @@ int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int6
 		*msg = _(round_closed_text);
 		return ANSWER_CLOSED;
 	}
+	if (by && ident_case_may_be(db, case_id, by->id)) { /* the own-case rule on every write (ident.c) */
+		*msg = ident_own_case_text();
+		return ANSWER_INVALID;
+	}
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT q.scale, q.choices FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
@@ -462,6 +466,8 @@ int calibration_finish(sqlite3 *db, const Round *r, int64_t case_id, const Revie
 		return ROUND_CLOSED;
 	CalCase c;
 	*missing = 0;
+	if (ident_case_may_be(db, case_id, by->user_id))
+		return fail(msg, n, "%s", ident_own_case_text());
 	if (!cal_case(db, r->id, case_id, &c) || !c.chosen)
 		return fail(msg, n, _("Sagen er ikke valgt til anden gennemgang."));
 	if (str_eq(c.status, "faerdig"))

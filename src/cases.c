@@ -522,6 +522,12 @@ static int import_decide(Import *im, int read_rc, const char *read_err)
 		db_rollback(db);
 		return IMPORT_FAILED;
 	}
+	/* Who the caseworkers are, and assignments the new list turns into own cases (ident.c). */
+	if (ident_after_import(db, im->d->id, r, im->o->login) != 0) {
+		db_rollback(db);
+		snprintf(r->error, sizeof r->error, _("Sagslisten kunne ikke gemmes: %s"), db_errmsg(db));
+		return IMPORT_FAILED;
+	}
 	if (r->rejected && !im->o->skip_invalid) {
 		db_rollback(db);
 		r->inserted = r->updated = 0;

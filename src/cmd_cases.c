@@ -65,6 +65,25 @@ static void print_list_change(const Department *d, const ImportOptions *o, const
 	printf("\n");
 }
 
+/* For the working group (ident.c): assignments the new list made into own cases, and the
+** caseworkers nobody is linked to yet. */
+static void print_identity(const ImportResult *r)
+{
+	for (long i = 0; i < r->ident_cleared && i < IDENT_MAX_LISTED; i++)
+		printf("%s\n", r->ident_cleared_notes[i]);
+	if (r->ident_cleared > IDENT_MAX_LISTED)
+		printf(_("... og %ld sager mere har mistet deres gennemgående af samme grund.\n"),
+		       r->ident_cleared - IDENT_MAX_LISTED);
+	if (!r->ident_unknown)
+		return;
+	printf(_("%ld %s i filen er ikke knyttet til en bruger (knyt dem med tilsyn user alias add LOGIN NAVN):\n"),
+	       r->ident_unknown, r->ident_unknown == 1 ? _("rådgivernavn") : _("rådgivernavne"));
+	for (long i = 0; i < r->ident_unknown && i < IDENT_MAX_LISTED; i++)
+		printf("  %s\n", r->ident_unknown_names[i]);
+	if (r->ident_unknown > IDENT_MAX_LISTED)
+		printf(_("  ... og %ld flere\n"), r->ident_unknown - IDENT_MAX_LISTED);
+}
+
 static int cases_import(sqlite3 *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -137,6 +156,7 @@ static int cases_import(sqlite3 *db, int argc, char **argv)
 	if (r->rejected)
 		printf("; %ld rækker afvist (se ovenfor).\n", r->rejected);
 	print_list_change(&d, &o, r);
+	print_identity(r);
 	free(r);
 	return 0;
 }

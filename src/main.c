@@ -296,6 +296,8 @@ static const char user_help[] =
 	"  tilsyn user passwd LOGIN\n"
 	"  tilsyn user role LOGIN --department KODE --role leder|koordinator|raadgiver|ekstern|ingen\n"
 	"  tilsyn user deactivate LOGIN\n"
+	"  tilsyn user alias add|remove LOGIN NAVN [--department KODE] | user alias list [LOGIN]\n"
+	"                                 navnet i sagssystemet, der er denne rådgiver\n"
 	"\n"
 	"Adgangskoden læses som én linje fra standard input, når det ikke er en terminal; ellers spørges\n"
 	"der to gange. Den skal være mindst 10 tegn. Andre roller end admin kræver --department.\n";
@@ -305,6 +307,8 @@ static int cmd_user(sqlite3 *db, int argc, char **argv)
 	if (argc < 2)
 		return fputs(user_help, stderr), EXIT_BAD_INPUT;
 	const char *sub = argv[1];
+	if (!strcmp(sub, "alias"))
+		return cmd_user_alias(db, argc - 1, argv + 1);
 	if (!strcmp(sub, "list")) {
 		Stmt q;
 		db_prepare(&q, db,

@@ -183,13 +183,18 @@ void page_report_download(Req *r)
 		return;
 	}
 	char advisor[201] = "", err[512];
-	if (a == REPORT_RAADGIVER && report_find_advisor(r->db, &rd, name, advisor, sizeof advisor) != 1) {
+	/* A caseworker's own feedback goes by the stable key (ident.c), never by the display name:
+	** a namesake gets nothing, and an ambiguous name nothing until an alias is set. */
+	int own = !workgroup && a == REPORT_RAADGIVER;
+	if (own ? report_own_cases(r->db, &rd, r->user->id) == 0
+	        : a == REPORT_RAADGIVER && report_find_advisor(r->db, &rd, name, advisor, sizeof advisor) != 1) {
 		http_error(r, 404, workgroup ? _("Rådgiveren har ingen sager i dette tilsyns stikprøve.")
 		                             : _("Du har ingen sager i dette tilsyns stikprøve, så der er ingen tilbagemelding."));
 		return;
 	}
 	Report rp;
-	if (report_load(r->db, &rd, a, advisor, &rp, err, sizeof err) != 0) {
+	if ((own ? report_load_own(r->db, &rd, r->user, &rp, err, sizeof err)
+	         : report_load(r->db, &rd, a, advisor, &rp, err, sizeof err)) != 0) {
 		http_error(r, 409, err);
 		return;
 	}
@@ -220,16 +225,18 @@ void page_report_my_feedback(Req *r)
 	Buf *b = &r->out;
 	Stmt q;
 	db_prepare(&q, r->db,
-	           "SELECT DISTINCT d.code, rd.id, rd.title, c.advisor FROM membership m JOIN department d ON d.id = m.department_id"
+	           "SELECT DISTINCT d.code, rd.id, rd.title, c.advisor, d.id FROM membership m JOIN department d ON d.id = m.department_id"
 	           " JOIN round rd ON rd.department_id = d.id JOIN round_case rc ON rc.round_id = rd.id AND rc.status = 'udtrukket'"
 	           " JOIN cases c ON c.id = rc.case_id WHERE m.user_id = ?1"
 	           " AND EXISTS (SELECT 1 FROM answer a WHERE a.round_id = rd.id AND a.case_id = rc.case_id)"
 	           " ORDER BY rd.id DESC");
 	db_bind_int(&q, 1, r->user->id);
 	int n = 0;
+	int64_t last = 0; /* one line per round, whatever names the case list uses for this person */
 	while (db_step(&q)) {
-		if (!review_same_person(db_col_text(&q, 3), r->user->name))
+		if (db_col_int(&q, 1) == last || !ident_owns(r->db, db_col_int(&q, 4), db_col_text(&q, 3), r->user->id))
 			continue;
+		last = db_col_int(&q, 1);
 		if (n++ == 0)
 			html_lit(b, "<h2>Min tilbagemelding</h2>\n<p class=\"hint\">Gennemgangen af dine egne sager, ved siden af "
 			            "afdelingens samlede tal.</p>\n<ul>\n");

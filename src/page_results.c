@@ -452,7 +452,7 @@ void page_results_mine(Req *r)
 	Buf *b = &r->out;
 	Department *d = r->dept;
 	RoundResults own, all;
-	results_compute(r->db, &rd, r->user->name, &own);
+	results_compute_own(r->db, &rd, r->user->id, &own); /* by the stable key, not the display name */
 	page_begin(r, arena_printf(r->arena, "Dine resultater: %s", rd.title));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Dine resultater</p>\n<h1>Dine resultater: %T</h1>\n",
 	         d->code, d->name, rd.title);

@@ -343,7 +343,9 @@ static void load_cases(sqlite3 *db, Report *rp)
 	rp->cases = xcalloc((size_t)cap, sizeof *rp->cases);
 	while (db_step(&q)) {
 		/* A caseworker's own cases, matched by name as review_same_person does everywhere. */
-		if (rp->audience == REPORT_RAADGIVER && !review_same_person(db_col_text(&q, 2), rp->advisor))
+		if (rp->audience == REPORT_RAADGIVER &&
+		    !(rp->advisor_user_id ? ident_owns(db, rp->round.department_id, db_col_text(&q, 2), rp->advisor_user_id)
+		                          : review_same_person(db_col_text(&q, 2), rp->advisor)))
 			continue;
 		if (rp->ncases == cap)
 			rp->cases = xrealloc(rp->cases, (size_t)(cap *= 2) * sizeof *rp->cases);
@@ -387,7 +389,8 @@ static void load_own(sqlite3 *db, Report *rp)
 	if (rp->audience != REPORT_RAADGIVER)
 		return;
 	QuestionResult *own;
-	int n = results_round_advisor(db, &rp->round, rp->advisor, &own);
+	int n = rp->advisor_user_id ? results_round_own(db, &rp->round, rp->advisor_user_id, &own)
+	                            : results_round_advisor(db, &rp->round, rp->advisor, &own);
 	for (int k = 0; k < n; k++)
 		for (int i = 0; i < rp->nq; i++)
 			if (rp->q[i].question_id == own[k].question_id) {
@@ -466,11 +469,13 @@ static void load_advisors(sqlite3 *db, Report *rp)
 ** Builds the report of round r for audience a (advisor: the caseworker's name for
 ** REPORT_RAADGIVER, as report_find_advisor found it). Returns 0, or -1 with a message.
 */
-int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advisor, Report *rp, char *err, size_t n)
+static int load(sqlite3 *db, const Round *r, ReportAudience a, const char *advisor, int64_t user_id, Report *rp,
+                char *err, size_t n)
 {
 	memset(rp, 0, sizeof *rp);
 	rp->round = *r;
 	rp->audience = a;
+	rp->advisor_user_id = user_id;
 	if (!department_by_id(db, r->department_id, &rp->dept)) {
 		snprintf(err, n, "%s", _("Tilsynets afdeling findes ikke."));
 		return -1;
@@ -552,6 +557,33 @@ int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advis
 	if (a == REPORT_MEDARBEJDERE) /* the staff report names nobody, not even who wrote it */
 		rp->text.updated_by[0] = rp->text.final_by[0] = 0;
 	return 0;
+}
+
+int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advisor, Report *rp, char *err, size_t n)
+{
+	return load(db, r, a, advisor, 0, rp, err, n);
+}
+
+/* A user's individual feedback: their own cases by the stable key (ident_owns), so that a
+** second user with the same display name gets none of them. */
+int report_load_own(sqlite3 *db, const Round *r, const User *u, Report *rp, char *err, size_t n)
+{
+	return load(db, r, REPORT_RAADGIVER, u->name, u->id, rp, err, n);
+}
+
+/* How many of the round's sampled cases are surely this user's own (ident_owns). */
+int report_own_cases(sqlite3 *db, const Round *r, int64_t user_id)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT DISTINCT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
+	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'");
+	db_bind_int(&q, 1, r->id);
+	int n = 0;
+	while (db_step(&q))
+		n += ident_owns(db, r->department_id, db_col_text(&q, 0), user_id);
+	db_finalize(&q);
+	return n;
 }
 
 void report_free(Report *rp)

@@ -60,6 +60,7 @@ typedef struct Report {
 	Department dept;
 	ReportAudience audience;
 	char advisor[201];    /* raadgiver: the caseworker's name as in the case list */
+	int64_t advisor_user_id; /* raadgiver by the stable key (ident.c): this user's own cases; 0: by name */
 	QuestionResult *q;    /* the department's results per question */
 	int nq;
 	int *suppressed;      /* per question: figures not shown (fewer than REPORT_MIN_CASES) */
@@ -84,6 +85,8 @@ const char *report_format_ext(ReportFormat f);
 const char *report_format_type(ReportFormat f);
 int report_suppress(int64_t cases);
 int report_find_advisor(sqlite3 *db, const Round *r, const char *name, char *out, size_t n);
+int report_load_own(sqlite3 *db, const Round *r, const User *u, Report *out, char *err, size_t n);
+int report_own_cases(sqlite3 *db, const Round *r, int64_t user_id);
 int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advisor, Report *out, char *err,
                 size_t n);
 void report_free(Report *rp);

@@ -283,11 +283,13 @@ static void compare(QuestionResult *x, int n, const QuestionResult *p, int np, i
 
 /*
 ** The round's sampled cases whose caseworker (cases.advisor) is the person named, matched as
-** review_same_person does, as a JSON array of case ids ("[]" when none); NULL for no filter.
+** review_same_person does, or (user_id not 0) whose caseworker surely is that user by the
+** stable key (ident_owns: aliases, a display name only when no one else has it), as a JSON
+** array of case ids ("[]" when none); NULL for no filter.
 */
-static char *advisor_cases(sqlite3 *db, int64_t round_id, const char *advisor)
+static char *advisor_cases(sqlite3 *db, int64_t round_id, const char *advisor, int64_t department_id, int64_t user_id)
 {
-	if (!advisor)
+	if (!advisor && !user_id)
 		return NULL;
 	Stmt q;
 	db_prepare(&q, db,
@@ -299,28 +301,40 @@ static char *advisor_cases(sqlite3 *db, int64_t round_id, const char *advisor)
 	buf_putc(&b, '[');
 	int n = 0;
 	while (db_step(&q))
-		if (review_same_person(db_col_text(&q, 1), advisor))
+		if (user_id ? ident_owns(db, department_id, db_col_text(&q, 1), user_id)
+		            : review_same_person(db_col_text(&q, 1), advisor))
 			buf_printf(&b, "%s%lld", n++ ? "," : "", (long long)db_col_int(&q, 0));
 	db_finalize(&q);
 	buf_putc(&b, ']');
 	return buf_detach(&b);
 }
 
-int results_round_advisor(sqlite3 *db, const Round *r, const char *advisor, QuestionResult **out)
+static int round_filtered(sqlite3 *db, const Round *r, const char *advisor, int64_t user_id, QuestionResult **out)
 {
-	char *only = advisor_cases(db, r->id, advisor);
+	char *only = advisor_cases(db, r->id, advisor, r->department_id, user_id);
 	int n = load(db, r->id, only, out);
 	free(only);
 	int64_t prev = results_previous_round(db, r);
 	if (!prev)
 		return n;
 	QuestionResult *p;
-	only = advisor_cases(db, prev, advisor);
+	only = advisor_cases(db, prev, advisor, r->department_id, user_id);
 	int np = load(db, prev, only, &p);
 	free(only);
 	compare(*out, n, p, np, prev);
 	results_free(p, np);
 	return n;
+}
+
+int results_round_advisor(sqlite3 *db, const Round *r, const char *advisor, QuestionResult **out)
+{
+	return round_filtered(db, r, advisor, 0, out);
+}
+
+/* The user's own cases, by the stable key (ident.c): what individual feedback shows. */
+int results_round_own(sqlite3 *db, const Round *r, int64_t user_id, QuestionResult **out)
+{
+	return round_filtered(db, r, NULL, user_id ? user_id : -1, out);
 }
 
 int results_round(sqlite3 *db, const Round *r, QuestionResult **out)
@@ -474,12 +488,12 @@ static void cases_progress(sqlite3 *db, int64_t round_id, const char *only, Roun
 ** the questions asked in both rounds only, so that a new or dropped question does not pass
 ** for a change. Free with results_release.
 */
-int results_compute(sqlite3 *db, const Round *r, const char *advisor, RoundResults *rr)
+static int compute(sqlite3 *db, const Round *r, const char *advisor, int64_t user_id, RoundResults *rr)
 {
 	memset(rr, 0, sizeof *rr);
 	rr->round_id = r->id;
-	rr->nq = results_round_advisor(db, r, advisor, &rr->q);
-	char *only = advisor_cases(db, r->id, advisor);
+	rr->nq = round_filtered(db, r, advisor, user_id, &rr->q);
+	char *only = advisor_cases(db, r->id, advisor, r->department_id, user_id);
 	cases_progress(db, r->id, only, rr);
 	free(only);
 	rr->sections = xcalloc((size_t)(rr->nq ? rr->nq : 1), sizeof *rr->sections);
@@ -507,6 +521,17 @@ int results_compute(sqlite3 *db, const Round *r, const char *advisor, RoundResul
 	for (int s = 0; s < rr->nsections; s++)
 		group_finish(&rr->sections[s]);
 	return rr->nq;
+}
+
+int results_compute(sqlite3 *db, const Round *r, const char *advisor, RoundResults *rr)
+{
+	return compute(db, r, advisor, 0, rr);
+}
+
+/* The user's own cases by the stable key (ident.c), for "Dine resultater". */
+int results_compute_own(sqlite3 *db, const Round *r, int64_t user_id, RoundResults *rr)
+{
+	return compute(db, r, NULL, user_id ? user_id : -1, rr);
 }
 
 void results_release(RoundResults *rr)

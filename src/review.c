@@ -81,7 +81,7 @@ int review_balance(AssignCase *cases, int ncases, AssignReviewer *rv, int nrv)
 	int *options = xcalloc((size_t)ncases, sizeof *options);
 	for (int i = 0; i < ncases; i++)
 		for (int k = 0; k < nrv; k++)
-			if (!review_same_person(cases[i].advisor, rv[k].name))
+			if (cases[i].own ? !cases[i].own[k] : !review_same_person(cases[i].advisor, rv[k].name))
 				ok[i * nrv + k] = 1, options[i]++;
 	for (int want = 1; want <= nrv; want++) {
 		for (int i = 0; i < ncases; i++) {
@@ -222,7 +222,7 @@ static int set_reviewer(sqlite3 *db, const Round *r, int64_t case_id, int64_t re
                         const char *how, const ReviewBy *by)
 {
 	Stmt q;
-	db_prepare(&q, db, "UPDATE round_case SET reviewer_id = ?3 WHERE round_id = ?1 AND case_id = ?2");
+	db_prepare(&q, db, "UPDATE round_case SET reviewer_id = ?3, reviewer_cleared = NULL WHERE round_id = ?1 AND case_id = ?2");
 	db_bind_int(&q, 1, r->id);
 	db_bind_int(&q, 2, case_id);
 	if (reviewer_id)
@@ -258,7 +258,7 @@ int review_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer
 	if (reviewer_id && !review_reviewer_ok(db, r, reviewer_id, name, sizeof name))
 		return fail(msg, n, _("Den valgte person er ikke aktiv medarbejder i afdelingen (eller ekstern konsulent inviteret "
 		                      "til tilsynet) og kan ikke gennemgå sager her."));
-	if (reviewer_id && review_same_person(advisor, name))
+	if (reviewer_id && ident_may_be(db, r->department_id, advisor, reviewer_id))
 		return fail(msg, n,
 		            _("Sag %s kan ikke gives til %s, fordi %s selv er rådgiver på sagen. I et ledelsestilsyn "
 		              "gennemgår ingen sine egne sager; vælg en anden."),
@@ -348,8 +348,12 @@ int review_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, in
 				cap = cap ? cap * 2 : 64;
 				cases = xrealloc(cases, (size_t)cap * sizeof *cases);
 			}
+			/* Whose case it is by the stable key (aliases), not by comparing names. */
+			unsigned char *own = xcalloc((size_t)nreviewers, 1);
+			for (int k = 0; k < nreviewers; k++)
+				own[k] = (unsigned char)ident_may_be(db, r->department_id, db_col_text(&q, 1), reviewers[k]);
 			cases[ncases++] = (AssignCase){.case_id = db_col_int(&q, 0), .advisor = xstrdup(db_col_text(&q, 1)),
-			                               .reviewer = -1};
+			                               .reviewer = -1, .own = own};
 		}
 		db_finalize(&q);
 		*left = review_balance(cases, ncases, rv, nreviewers);
@@ -363,8 +367,10 @@ int review_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, in
 		else
 			(*assigned)++;
 	}
-	for (int i = 0; i < ncases; i++)
+	for (int i = 0; i < ncases; i++) {
 		free((char *)cases[i].advisor);
+		free((unsigned char *)cases[i].own);
+	}
 	free(cases);
 	free(rv);
 	free(names);
@@ -390,6 +396,8 @@ int review_finish(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *
 		return ROUND_CLOSED;
 	char case_no[128], advisor[256];
 	*missing = 0;
+	if (ident_case_may_be(db, case_id, by->user_id))
+		return fail(msg, n, "%s", ident_own_case_text());
 	if (!sampled_case(db, r->id, case_id, case_no, advisor, NULL))
 		return fail(msg, n, _("Sagen er ikke i tilsynets stikprøve."));
 	int answered, relevant;

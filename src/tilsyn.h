@@ -323,6 +323,22 @@ void date_civil_from_days(long z, int *y, int *m, int *d);
 char *text_fold(const char *s, char *out, size_t n);
 int text_contains_folded(const char *text, const char *needle_folded);
 
+/* ---- ident.c: who a case list's caseworker is (aliases linked to users) ---- */
+enum { IDENT_UNKNOWN = 0, IDENT_ALIAS = 1, IDENT_NAME = 2, IDENT_AMBIGUOUS = 3 };
+#define IDENT_MAX_LISTED 20
+char *ident_fold(const char *s); /* malloc'd: NFKC, case folded, white space collapsed */
+int ident_resolve(sqlite3 *db, int64_t department_id, const char *advisor, int64_t *user_id); /* IDENT_* */
+int ident_owns(sqlite3 *db, int64_t department_id, const char *advisor, int64_t user_id);   /* feedback: surely */
+int ident_may_be(sqlite3 *db, int64_t department_id, const char *advisor, int64_t user_id); /* own-case rule */
+int ident_case_may_be(sqlite3 *db, int64_t case_id, int64_t user_id);
+const char *ident_own_case_text(void);
+int ident_alias_add(sqlite3 *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
+                    char *msg, size_t n);
+int ident_alias_remove(sqlite3 *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
+                       char *msg, size_t n);
+int ident_unknown_on_list(sqlite3 *db, int64_t department_id, void (*each)(const char *, int, int64_t, void *),
+                          void *ctx);
+
 /* ---- cases.c: a department's case list and its import ---- */
 typedef enum CaseField {
 	F_CASE_NO, F_ADVISOR, F_TARGET, F_PROVISION, F_BENEFIT, F_OPENED, F_DECIDED, F_TEAM, F_COUNT
@@ -371,6 +387,10 @@ typedef struct ImportResult {
 	int ndropped_listed;
 	long list_size;                     /* cases on the current list after the import */
 	int cpr_found;                      /* a header or cell holds a CPR number: a web upload is not kept */
+	long ident_unknown;                 /* caseworkers in the file linked to nobody (ident.c) */
+	char ident_unknown_names[20][240];  /* the first of them */
+	long ident_cleared;                 /* assignments cleared: the reviewer became the caseworker */
+	char ident_cleared_notes[20][440];  /* the first of them, in Danish */
 } ImportResult;
 
 enum { IMPORT_STORED = 0, IMPORT_REFUSED = 1, IMPORT_FAILED = -1 };
@@ -378,6 +398,7 @@ int cases_import_file(sqlite3 *db, const Department *d, const char *path, const 
 int cases_import_mem(sqlite3 *db, const Department *d, const void *data, size_t n, const char *name,
                      const ImportOptions *o, ImportResult *r);
 int cases_header_field(const char *header);
+int ident_after_import(sqlite3 *db, int64_t department_id, ImportResult *r, const char *login); /* ident.c */
 /* A web upload waits at most this long (seconds) in the upload table for its confirmation. */
 #define UPLOAD_TTL (60 * 60)
 int64_t cases_forget_uploads(sqlite3 *db, time_t now);
@@ -569,6 +590,7 @@ typedef struct AssignCase {
 	int64_t case_id;
 	const char *advisor;      /* the caseworker named in the case list */
 	int reviewer;             /* index into the reviewers; -1: not assigned (yet) */
+	const unsigned char *own; /* per reviewer: may be the caseworker (ident.c); NULL: compare names */
 } AssignCase;
 typedef struct AssignReviewer {
 	int64_t user_id;
@@ -657,6 +679,7 @@ typedef struct QuestionResult {
 } QuestionResult;
 int results_round(sqlite3 *db, const Round *r, QuestionResult **out);
 int results_round_advisor(sqlite3 *db, const Round *r, const char *advisor, QuestionResult **out);
+int results_round_own(sqlite3 *db, const Round *r, int64_t user_id, QuestionResult **out); /* by ident.c's key */
 int64_t results_previous_round(sqlite3 *db, const Round *r);
 void results_free(QuestionResult *r, int n);
 char *results_json(const Round *r, const QuestionResult *x, int n);
@@ -688,6 +711,7 @@ typedef struct RoundResults {
 const char *results_category_title(const char *code);
 int results_category_index(const char *code);
 int results_compute(sqlite3 *db, const Round *r, const char *advisor, RoundResults *out);
+int results_compute_own(sqlite3 *db, const Round *r, int64_t user_id, RoundResults *out); /* by ident.c's key */
 void results_release(RoundResults *rr);
 int results_advisors(sqlite3 *db, int64_t round_id, char ***names);
 void results_names_free(char **names, int n);
@@ -826,6 +850,7 @@ int cmd_catalogue_export(sqlite3 *db, int argc, char **argv);
 int cmd_catalogue_import(sqlite3 *db, int argc, char **argv);
 int cmd_catalogue_publish(sqlite3 *db, int argc, char **argv);
 int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv);
+int cmd_user_alias(sqlite3 *db, int argc, char **argv); /* cmd_alias.c: tilsyn user alias ... */
 
 /* ---- audit_case.c: the audit log of one case (tilsyn audit case, the leader's page) ---- */
 typedef struct AuditCaseEntry {

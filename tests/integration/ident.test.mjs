@@ -1,0 +1,123 @@
+// Caseworker identity (issue 12, item 3) against the real CLI and server on the demo
+// municipality: name variants linked to a user through aliases (`tilsyn user alias`), a
+// duplicate link refused, a re-import that makes a sampled case's reviewer its caseworker
+// clears the assignment (import output, audit entry) and every later write by that person
+// is refused, and a second user with the same display name gets none of the first one's
+// individual feedback (nor does either, while the name is ambiguous, until an alias says who).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startServer, Client, sqlite, cli, DEMO_PASSWORD } from '../lib/server.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server?.stop(); });
+
+const q = (sql) => sqlite(server.db, sql);
+const num = (sql) => Number(q(sql));
+const userId = (login) => num(`select id from users where login = '${login}'`);
+const dir = mkdtempSync(join(tmpdir(), 'tilsyn-ident-'));
+
+function importList(rows) {
+  const file = join(dir, `list-${Math.random().toString(36).slice(2)}.csv`);
+  writeFileSync(file, 'Sagsnummer;Rådgiver\n' + rows.map(([no, adv]) => `${no};${adv}`).join('\n') + '\n');
+  return cli(server.db, ['cases', 'import', file, '--department', 'BHS', '--add']);
+}
+
+test('aliases: a link is normalised, listed, and the same name for a second user is refused', () => {
+  let r = cli(server.db, ['user', 'alias', 'add', 'anne', 'Bækgaard, Anne', '--department', 'BHS']);
+  assert.equal(r.status, 0, r.stderr);
+  // Case, spacing and a no-break space do not make another name.
+  r = cli(server.db, ['user', 'alias', 'add', 'morten', '  BÆKGAARD,\u00a0 anne ']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /allerede knyttet til en anden bruger, Anne Bækgaard \(anne\)/);
+  assert.equal(num(`select count(*) from advisor_alias`), 1);
+  r = cli(server.db, ['user', 'alias', 'list']);
+  assert.match(r.stdout, /anne\tAnne Bækgaard\tBækgaard, Anne\tBHS/);
+  assert.equal(num(`select count(*) from audit where action = 'advisor_alias_add'`), 1);
+});
+
+test('a name variant linked by alias is the caseworker: assignment to her own case refused', () => {
+  const caseNo = q(`select c.case_no from round_case rc join cases c on c.id = rc.case_id where rc.round_id = 1
+    and rc.status = 'udtrukket' and c.advisor <> 'Anne Bækgaard' order by c.case_no limit 1`);
+  let r = importList([[caseNo, 'Bækgaard, Anne']]);
+  assert.equal(r.status, 0, r.stderr);
+  r = cli(server.db, ['round', 'assign', '1', '--case', caseNo, '--reviewer', 'anne']);
+  assert.equal(r.status, 2, r.stdout);
+  assert.match(r.stderr, /selv er rådgiver på sagen/);
+  // An unknown caseworker in a list is named to the working group.
+  r = importList([[caseNo, 'Bækgaard, Anne'], ['ID-9001', 'Ukendt Person']]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /ikke knyttet til en bruger[^\n]*\n  Ukendt Person\n/);
+  assert.doesNotMatch(r.stdout, /  Bækgaard, Anne\n/);
+});
+
+test('a re-import making the reviewer the caseworker clears the assignment, and her writes are refused', async () => {
+  const row = q(`select c.id || '|' || c.case_no from round_case rc join cases c on c.id = rc.case_id where rc.round_id = 3
+    and rc.status = 'udtrukket' and c.advisor <> 'Morten Løvstad' order by c.case_no limit 1`);
+  const [caseId, caseNo] = row.split('|');
+  let r = cli(server.db, ['round', 'assign', '3', '--case', caseNo, '--reviewer', 'morten']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(num(`select reviewer_id from round_case where round_id = 3 and case_id = ${caseId}`), userId('morten'));
+  assert.equal(cli(server.db, ['user', 'alias', 'add', 'morten', 'MLØ']).status, 0);
+  r = importList([[caseNo, 'mlø']]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`gør Morten Løvstad til rådgiver på sag ${caseNo}, så Morten Løvstad gennemgår den ikke længere`));
+  assert.equal(q(`select coalesce(reviewer_id, 'ingen') from round_case where round_id = 3 and case_id = ${caseId}`), 'ingen');
+  assert.match(q(`select reviewer_cleared from round_case where round_id = 3 and case_id = ${caseId}`), /Morten Løvstad/);
+  assert.equal(num(`select count(*) from audit where action = 'review_assign_cleared' and object = 'case:${caseId}'`), 1);
+  // Given back to him: refused.
+  r = cli(server.db, ['round', 'assign', '3', '--case', caseNo, '--reviewer', 'morten']);
+  assert.equal(r.status, 2);
+  // Even with the assignment put back behind tilsyn's back, every write is refused.
+  q(`update round_case set reviewer_id = ${userId('morten')} where round_id = 3 and case_id = ${caseId}`);
+  const morten = new Client(server.url);
+  assert.equal((await morten.login('morten')).status, 303);
+  const page = await morten.get(`/d/BHS/rounds/3/cases/${caseId}`);
+  assert.equal(page.status, 200);
+  const qid = num(`select q.id from round_catalogue rk join question q on q.catalogue_id = rk.catalogue_id
+    where rk.round_id = 3 and q.scale <> 'text' and q.cond_question is null order by q.id limit 1`);
+  const before = num(`select count(*) from answer where round_id = 3 and case_id = ${caseId}`);
+  const res = await morten.request('POST', `/d/BHS/rounds/3/cases/${caseId}/answer`, {
+    body: new URLSearchParams({ question: String(qid), value: 'ja', material: '', comment: '', revision: '0' }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': Client.csrf(page.text) },
+  });
+  assert.ok(res.status >= 400 && res.status < 500, `refused, got ${res.status}`);
+  assert.match(res.text, /rådgiver på denne sag/);
+  assert.equal(num(`select count(*) from answer where round_id = 3 and case_id = ${caseId}`), before);
+  const fin = await morten.post(`/d/BHS/rounds/3/cases/${caseId}/finish`, { csrf: Client.csrf(page.text) });
+  assert.ok(fin.status >= 400 && fin.status < 500, `færdig refused, got ${fin.status}`);
+});
+
+test('a second user with the same display name gets none of the first one\'s feedback', async () => {
+  // Henrik is a caseworker outside the working group, so he gets only his own feedback.
+  const url = '/d/BHS/rounds/5/report/download?audience=raadgiver&format=html';
+  const henrik = new Client(server.url);
+  assert.equal((await henrik.login('henrik')).status, 303);
+  const mine = await henrik.get(url);
+  assert.equal(mine.status, 200);
+  const own = q(`select c.case_no from round_case rc join cases c on c.id = rc.case_id where rc.round_id = 5
+      and c.advisor = 'Henrik Østerby' and rc.status = 'udtrukket'`).split('\n');
+  assert.ok(own.length > 0 && own.every((no) => mine.text.includes(no)), 'his feedback names his cases');
+  const r = cli(server.db, ['user', 'add', 'henrik2', '--name', 'Henrik  østerby', '--role', 'raadgiver', '--department', 'BHS'],
+    DEMO_PASSWORD + '\n');
+  assert.equal(r.status, 0, r.stderr);
+  const henrik2 = new Client(server.url);
+  assert.equal((await henrik2.login('henrik2')).status, 303);
+  // Two users answer to the name: neither gets the feedback until an alias says who.
+  assert.equal((await henrik2.get(url)).status, 404);
+  assert.equal((await henrik.get(url)).status, 404);
+  assert.ok((await henrik2.get('/d/BHS/rounds/5/results/mine')).text.includes('Ingen af dine sager'));
+  assert.equal(cli(server.db, ['user', 'alias', 'add', 'henrik', 'Henrik Østerby']).status, 0);
+  const again = await henrik.get(url);
+  assert.equal(again.status, 200);
+  assert.ok(own.every((no) => again.text.includes(no)));
+  const other = await henrik2.get(url);
+  assert.equal(other.status, 404);
+  assert.ok(!own.some((no) => other.text.includes(no)));
+  assert.ok((await henrik2.get('/d/BHS/rounds/5/results/mine')).text.includes('Ingen af dine sager'));
+  assert.ok(!(await henrik2.get('/')).text.includes('rounds/5/report/download'));
+  assert.ok((await henrik.get('/')).text.includes('rounds/5/report/download'));
+});
