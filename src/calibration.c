@@ -330,7 +330,7 @@ int calibration_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewer
 			continue;
 		int best = -1;
 		for (int k = 0; k < nreviewers; k++) {
-			if (!c.first || reviewers[k] == c.first || review_same_person(c.advisor, names[k]))
+			if (!c.first || reviewers[k] == c.first || ident_may_be(db, r->department_id, c.advisor, reviewers[k]))
 				continue;
 			if (best < 0 || load[k] < load[best])
 				best = k;

@@ -380,6 +380,16 @@ int meeting_visible(Role role, const char *kind, const char *advisor, const char
 	return 0;
 }
 
+/* meeting_visible for a signed-in user: their own individual feedback by the stable key
+** (ident_owns), so a second user with the same display name does not see it. */
+int meeting_visible_to(sqlite3 *db, int64_t department_id, const User *u, Role role, const char *kind,
+                       const char *advisor, int invited)
+{
+	if (role == ROLE_RAADGIVER && str_eq(kind, "individuel"))
+		return ident_owns(db, department_id, advisor, u->id);
+	return meeting_visible(role, kind, advisor, u->name, invited);
+}
+
 /*
 ** The individual feedback of a round: one row per caseworker with sampled cases (as
 ** results_advisors lists them), with their individual meeting tied to the round: the held

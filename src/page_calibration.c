@@ -259,7 +259,7 @@ static void overview(Req *r, const Round *rd, int status, const char *error)
 				char *value = arena_printf(r->arena, "%lld", (long long)people[k].id);
 				if (people[k].id == x->first)
 					html_fmt(b, "<option value=\"%A\" disabled>%T (første gennemgang)</option>", value, people[k].name);
-				else if (review_same_person(x->advisor, people[k].name))
+				else if (ident_may_be(r->db, rd->department_id, x->advisor, people[k].id))
 					html_fmt(b, "<option value=\"%A\" disabled>%T (egen sag)</option>", value, people[k].name);
 				else
 					html_option(b, value, people[k].name, x->second == people[k].id);

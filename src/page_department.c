@@ -180,7 +180,7 @@ static void own_results(Req *r)
 	int n = 0;
 	while (db_step(&q)) {
 		int64_t id = db_col_int(&q, 0);
-		if (id == last || !review_same_person(db_col_text(&q, 2), r->user->name))
+		if (id == last || !ident_owns(r->db, r->dept->id, db_col_text(&q, 2), r->user->id))
 			continue;
 		last = id;
 		if (n++ == 0)

@@ -213,7 +213,7 @@ static void feedback_to_give(Req *r)
 	Buf *b = &r->out;
 	Stmt q;
 	db_prepare(&q, r->db,
-	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.advisor, coalesce(rd.title, '') FROM meeting mt"
+	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.advisor, coalesce(rd.title, ''), d.id FROM meeting mt"
 	           " JOIN department d ON d.id = mt.department_id"
 	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role IN ('leder', 'koordinator')"
 	           " LEFT JOIN round rd ON rd.id = mt.round_id"
@@ -256,13 +256,13 @@ static void feedback_to_give(Req *r)
 		html_lit(b, "</ul>\n");
 }
 
-/* This person's own individual feedback that is planned, matched by name as in the case list. */
+/* This person's own individual feedback that is planned, by the stable key (ident_owns). */
 static void feedback_to_receive(Req *r)
 {
 	Buf *b = &r->out;
 	Stmt q;
 	db_prepare(&q, r->db,
-	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.advisor, coalesce(rd.title, '') FROM meeting mt"
+	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.advisor, coalesce(rd.title, ''), d.id FROM meeting mt"
 	           " JOIN department d ON d.id = mt.department_id"
 	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role <> 'ekstern'"
 	           " LEFT JOIN round rd ON rd.id = mt.round_id"
@@ -270,7 +270,7 @@ static void feedback_to_receive(Req *r)
 	db_bind_int(&q, 1, r->user->id);
 	int n = 0;
 	while (db_step(&q)) {
-		if (!review_same_person(db_col_text(&q, 4), r->user->name))
+		if (!ident_owns(r->db, db_col_int(&q, 6), db_col_text(&q, 4), r->user->id))
 			continue;
 		if (n++ == 0)
 			html_lit(b, "<h2 id=\"feedback-receive\">Din tilbagemelding</h2>\n<ul>\n");

@@ -170,7 +170,7 @@ static int meeting_table(Req *r, int64_t round_id, int held, const char *caption
 	int n = 0;
 	while (db_step(&q)) {
 		const char *kind = db_col_text(&q, 1), *advisor = db_col_text(&q, 5);
-		if (!meeting_visible(r->role, kind, advisor, r->user->name, 0))
+		if (!meeting_visible_to(r->db, d->id, r->user, r->role, kind, advisor, 0))
 			continue;
 		if (n++ == 0)
 			html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table>\n"
@@ -369,7 +369,7 @@ void page_meeting_show(Req *r)
 	if (!meeting_from_capture(r, &m))
 		return;
 	const char *object = arena_printf(r->arena, "meeting:%lld", (long long)m.id);
-	if (!meeting_visible(r->role, m.kind, m.advisor, r->user->name, 0)) {
+	if (!meeting_visible_to(r->db, r->dept->id, r->user, r->role, m.kind, m.advisor, 0)) {
 		deny(r, object, _("Du kan kun se møder for hele personalet og din egen individuelle tilbagemelding."));
 		return;
 	}

@@ -483,7 +483,7 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 		html_option(b, "", _("ingen endnu"), x->reviewer == 0);
 		for (int k = 0; k < npeople; k++) {
 			char *value = arena_printf(r->arena, "%lld", (long long)people[k].id);
-			if (review_same_person(x->advisor, people[k].name))
+			if (ident_may_be(r->db, rd->department_id, x->advisor, people[k].id))
 				html_fmt(b, "<option value=\"%A\" disabled>%T (egen sag)</option>", value, people[k].name);
 			else
 				html_option(b, value, people[k].name, x->reviewer == people[k].id);

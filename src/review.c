@@ -24,40 +24,12 @@ static int fail(char *msg, size_t n, const char *fmt, ...)
 	return -1;
 }
 
-/* A name folded for comparison: trimmed, white space runs as one space, ASCII and
-** Latin-1 letters (Æ Ø Å É ...) in lower case. Never longer than s. */
-static char *fold_name(const char *s)
-{
-	char *out = xmalloc(strlen(s ? s : "") + 1);
-	size_t j = 0;
-	int space = 0;
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (isspace(*p)) {
-			space = j > 0;
-			continue;
-		}
-		if (space)
-			out[j++] = ' ';
-		space = 0;
-		if (*p >= 'A' && *p <= 'Z') {
-			out[j++] = (char)(*p + 32);
-		} else if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0x9E && p[1] != 0x97) {
-			out[j++] = (char)0xC3;
-			out[j++] = (char)(p[1] + 0x20);
-			p++;
-		} else {
-			out[j++] = (char)*p;
-		}
-	}
-	out[j] = 0;
-	return out;
-}
-
-/* Whether the caseworker named in the case list (advisor) is the person with this user
-** name: compared trimmed and case-insensitively. An empty name is nobody. */
+/* Whether two names are the same name: compared as ident_fold sees them (NFKC, case,
+** white space and no-break spaces do not matter). An empty name is nobody. Whose case it
+** is goes by ident.c's stable key; this is for grouping names as the case list writes them. */
 int review_same_person(const char *advisor, const char *name)
 {
-	char *a = fold_name(advisor), *b = fold_name(name);
+	char *a = ident_fold(advisor), *b = ident_fold(name);
 	int same = *a && strcmp(a, b) == 0;
 	free(a);
 	free(b);

@@ -1004,6 +1004,8 @@ int meeting_update(sqlite3 *db, const Department *d, int64_t id, const MeetingIn
                    size_t n);
 int meeting_by_id(sqlite3 *db, int64_t id, Meeting *out);
 int meeting_visible(Role role, const char *kind, const char *advisor, const char *viewer_name, int invited);
+int meeting_visible_to(sqlite3 *db, int64_t department_id, const User *u, Role role, const char *kind,
+                       const char *advisor, int invited);
 int meeting_feedback(sqlite3 *db, int64_t round_id, FeedbackRow **out);
 void meeting_feedback_free(FeedbackRow *rows, int n);
 int meeting_feedback_missing(sqlite3 *db, int64_t round_id);

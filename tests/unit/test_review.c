@@ -82,7 +82,7 @@ static void balance_needs_handing_along(void **state)
 {
 	(void)state;
 	AssignReviewer rv[] = {{1, "X", 0}, {2, "Y", 0}, {3, "Z", 0}};
-	AssignCase c[] = {{1, "X", -1}, {2, "Y", -1}, {3, "Z", -1}};
+	AssignCase c[] = {{1, "X", -1, NULL}, {2, "Y", -1, NULL}, {3, "Z", -1, NULL}};
 	int64_t before[3] = {0};
 	assert_int_equal(review_balance(c, 3, rv, 3), 0);
 	check_consistent(c, 3, rv, before, 3);
@@ -94,13 +94,13 @@ static void balance_own_case_left(void **state)
 {
 	(void)state;
 	AssignReviewer rv[] = {{1, "Anne Bækgaard", 0}};
-	AssignCase c[] = {{1, "Anne Bækgaard", -1}, {2, "Morten Løvstad", -1}};
+	AssignCase c[] = {{1, "Anne Bækgaard", -1, NULL}, {2, "Morten Løvstad", -1, NULL}};
 	assert_int_equal(review_balance(c, 2, rv, 1), 1);
 	assert_int_equal(c[0].reviewer, -1);
 	assert_int_equal(c[1].reviewer, 0);
 	assert_int_equal(rv[0].load, 1);
 	/* Nobody to give cases to. */
-	AssignCase d[] = {{1, "A", -1}};
+	AssignCase d[] = {{1, "A", -1, NULL}};
 	assert_int_equal(review_balance(d, 1, rv, 0), 1);
 }
 
@@ -108,7 +108,7 @@ static void balance_counts_existing_loads(void **state)
 {
 	(void)state;
 	AssignReviewer rv[] = {{1, "A", 4}, {2, "B", 0}, {3, "C", 1}};
-	AssignCase c[] = {{1, "Q", -1}, {2, "Q", -1}, {3, "Q", -1}, {4, "Q", -1}, {5, "Q", -1}};
+	AssignCase c[] = {{1, "Q", -1, NULL}, {2, "Q", -1, NULL}, {3, "Q", -1, NULL}, {4, "Q", -1, NULL}, {5, "Q", -1, NULL}};
 	int64_t before[3] = {4, 0, 1};
 	assert_int_equal(review_balance(c, 5, rv, 3), 0);
 	check_consistent(c, 5, rv, before, 3);
@@ -126,7 +126,7 @@ static void balance_deterministic(void **state)
 	for (int k = 0; k < 4; k++)
 		r1[k] = r2[k] = (AssignReviewer){k + 1, names[k], k};
 	for (int i = 0; i < 40; i++)
-		c1[i] = c2[i] = (AssignCase){i + 1, names[(i * 3 + i / 5) % 4], -1};
+		c1[i] = c2[i] = (AssignCase){i + 1, names[(i * 3 + i / 5) % 4], -1, NULL};
 	review_balance(c1, 40, r1, 4);
 	review_balance(c2, 40, r2, 4);
 	for (int i = 0; i < 40; i++)
@@ -193,7 +193,7 @@ static void balance_optimal_on_random_instances(void **state)
 		for (int i = 0; i < nc; i++) {
 			seed = seed * 1664525u + 1013904223u;
 			/* Mostly the reviewers' own cases, to make it hard. */
-			c[i] = (AssignCase){i + 1, (seed >> 9) % 5 == 0 ? "Ekstern" : names[(seed >> 13) % 4], -1};
+			c[i] = (AssignCase){i + 1, (seed >> 9) % 5 == 0 ? "Ekstern" : names[(seed >> 13) % 4], -1, NULL};
 		}
 		int64_t optimum = brute_force_max(c, nc, rv, nr);
 		int left = review_balance(c, nc, rv, nr);
