@@ -110,9 +110,18 @@ void page_cases_list(Req *r)
 		page_message(r, "ok", arena_printf(r->arena, _("Sagslisten er indlæst: %lld nye og %lld opdaterede sager; "
 		                                               "%lld faldt ud af listen."),
 		                                   (long long)added, (long long)updated, (long long)dropped));
+		int64_t cleared = 0;
+		if (parse_int64(req_query(r, "cleared"), &cleared) && cleared > 0)
+			page_message(r, "warn", arena_printf(r->arena, _("Den nye sagsliste gør %lld gennemgående til rådgiver på "
+			                                                 "den sag, de skulle gennemgå. De har mistet sagen; se "
+			                                                 "tilsynets side og giv sagerne til andre."),
+			                                     (long long)cleared));
 	}
 	html_fmt(b, "<p><a class=\"button\" href=\"/d/%U/cases/import\">Indlæs sagsliste</a></p>\n", d->code);
 	version_section(r);
+	if (req_query(r, "linked"))
+		page_message(r, "ok", _("Navnet er knyttet til personen."));
+	page_alias_unknown(r); /* caseworkers linked to nobody (ident.c) */
 
 	/* Filters: a GET form, so a filtered list can be bookmarked. */
 	html_fmt(b, "<form method=\"get\" action=\"/d/%U/cases\" class=\"filters\" aria-label=\"Filtre\">\n", d->code);
@@ -513,6 +522,6 @@ void page_cases_confirm(Req *r)
 		return;
 	}
 	forget_upload(r, token);
-	http_redirect(r, arena_printf(r->arena, "/d/%s/cases?imported=1&new=%ld&updated=%ld&dropped=%ld", r->dept->code,
-	                              res->inserted, res->updated, res->dropped));
+	http_redirect(r, arena_printf(r->arena, "/d/%s/cases?imported=1&new=%ld&updated=%ld&dropped=%ld&cleared=%ld",
+	                              r->dept->code, res->inserted, res->updated, res->dropped, res->ident_cleared));
 }

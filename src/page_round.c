@@ -512,6 +512,7 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 		                                   (long long)saved, (long long)unchanged));
 	}
 	retention_round_notice(r, rd);
+	page_alias_cleared_notice(r, rd); /* reviewers a new case list made caseworkers (ident.c) */
 
 	Stmt q;
 	db_prepare(&q, r->db, "SELECT theme FROM round_theme WHERE round_id = ?1 ORDER BY theme");

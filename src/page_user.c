@@ -222,6 +222,7 @@ static void edit_page(Req *r, const User *u, int status, const char *error)
 	}
 	db_finalize(&q);
 	html_lit(b, "</tbody>\n</table>\n");
+	page_alias_section(r, u);
 
 	html_lit(b, "<h2 id=\"sessioner\">Sessioner</h2>\n<p>Hvor brugeren er logget ind. En afsluttet session "
 	            "skal logge ind igen.</p>\n");
@@ -233,6 +234,11 @@ static void edit_page(Req *r, const User *u, int status, const char *error)
 	html_lit(b, "<button type=\"submit\">Giv ny midlertidig adgangskode</button></form>\n");
 	page_end(r);
 	r->status = status;
+}
+
+void page_user_edit_error(Req *r, const User *u, int status, const char *error)
+{
+	edit_page(r, u, status, error);
 }
 
 void page_user_edit(Req *r)

@@ -28,6 +28,7 @@ const Route routes[] = {
 	{"GET",  "/d/:dept/cases/import",           page_cases_upload,            PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"POST", "/d/:dept/cases/import",           page_cases_preview,           PERM_DEPT_WORKGROUP, CSRF_SESSION, MB(64)},
 	{"POST", "/d/:dept/cases/import/confirm",   page_cases_confirm,           PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
+	{"POST", "/d/:dept/cases/link",             page_alias_link,              PERM_DEPT_LEDER,     CSRF_SESSION, KB(8)},
 	{"GET",  "/d/:dept/rounds",                 page_round_list,              PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"POST", "/d/:dept/rounds",                 page_round_create,            PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
 	{"GET",  "/d/:dept/rounds/:round",          page_round_show,              PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
@@ -128,6 +129,8 @@ const Route routes[] = {
 	{"POST", "/admin/users/:id",                page_user_edit_post,          PERM_ADMIN,          CSRF_SESSION, KB(16)},
 	{"POST", "/admin/users/:id/role",           page_user_role_post,          PERM_ADMIN,          CSRF_SESSION, KB(16)},
 	{"POST", "/admin/users/:id/password",       page_user_reset_password,     PERM_ADMIN,          CSRF_SESSION, KB(16)},
+	{"POST", "/admin/users/:id/alias",          page_alias_add,               PERM_ADMIN,          CSRF_SESSION, KB(8)},
+	{"POST", "/admin/users/:id/alias/remove",   page_alias_remove,            PERM_ADMIN,          CSRF_SESSION, KB(8)},
 	{"POST", "/admin/users/:id/sessions/:sid/end", page_user_session_end,    PERM_ADMIN,          CSRF_SESSION, KB(8)},
 };
 

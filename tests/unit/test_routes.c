@@ -48,6 +48,8 @@ static const Expect expected[] = {
 	{"GET",  "/d/:dept/cases/import",            {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/cases/import",            {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/cases/import/confirm",    {0,   0,    1,    1,    0,   0}},
+	/* Linking a case list's caseworker name to one of the department's people: the leder. */
+	{"POST", "/d/:dept/cases/link",              {0,   0,    1,    0,    0,   0}},
 	{"GET",  "/d/:dept/rounds",                  {0,   0,    1,    1,    0,   1}},
 	{"POST", "/d/:dept/rounds",                  {0,   0,    1,    1,    0,   0}},
 	{"GET",  "/d/:dept/rounds/:round",           {0,   0,    1,    1,    0,   1}},
@@ -148,6 +150,8 @@ static const Expect expected[] = {
 	{"POST", "/admin/users/:id",                 {0,   1,    0,    0,    0,   0}},
 	{"POST", "/admin/users/:id/role",            {0,   1,    0,    0,    0,   0}},
 	{"POST", "/admin/users/:id/password",        {0,   1,    0,    0,    0,   0}},
+	{"POST", "/admin/users/:id/alias",           {0,   1,    0,    0,    0,   0}},
+	{"POST", "/admin/users/:id/alias/remove",    {0,   1,    0,    0,    0,   0}},
 	{"POST", "/admin/users/:id/sessions/:sid/end", {0, 1,    0,    0,    0,   0}},
 };
 
