@@ -89,6 +89,8 @@ test('a re-import making the reviewer the caseworker clears the assignment, and 
   assert.equal(num(`select count(*) from answer where round_id = 3 and case_id = ${caseId}`), before);
   const fin = await morten.post(`/d/BHS/rounds/3/cases/${caseId}/finish`, { csrf: Client.csrf(page.text) });
   assert.ok(fin.status >= 400 && fin.status < 500, `færdig refused, got ${fin.status}`);
+  assert.match(fin.text, /rådgiver på denne sag/, 'færdig is refused for being his own case, not for missing answers');
+  q(`update round_case set reviewer_id = null where round_id = 3 and case_id = ${caseId}`); /* undo the tampering */
 });
 
 test('a second user with the same display name gets none of the first one\'s feedback', async () => {
@@ -120,4 +122,73 @@ test('a second user with the same display name gets none of the first one\'s fee
   assert.ok((await henrik2.get('/d/BHS/rounds/5/results/mine')).text.includes('Ingen af dine sager'));
   assert.ok(!(await henrik2.get('/')).text.includes('rounds/5/report/download'));
   assert.ok((await henrik.get('/')).text.includes('rounds/5/report/download'));
+});
+
+test('web: the administrator links names on the user page; a duplicate is refused in Danish', async () => {
+  const admin = new Client(server.url);
+  assert.equal((await admin.login('admin')).status, 303);
+  const louise = userId('louise');
+  const page = await admin.get(`/admin/users/${louise}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<h2 id="aliaser">Navne i sagssystemet<\/h2>/);
+  const csrf = Client.csrf(page.text);
+  let res = await admin.post(`/admin/users/${louise}/alias`, { csrf, alias: 'Krag,\u00a0Louise', department: 'BHS' });
+  assert.equal(res.status, 303);
+  assert.equal(q(`select alias || '|' || alias_folded from advisor_alias where user_id = ${louise}`), 'Krag,\u00a0Louise|krag, louise');
+  assert.match((await admin.get(`/admin/users/${louise}`)).text, /Krag,.Louise<\/td><td>Børn og unge med handicap/);
+  // The same name for Morten, in another spelling: refused, the page says who has it.
+  res = await admin.post(`/admin/users/${userId('morten')}/alias`, { csrf, alias: 'KRAG, LOUISE', department: '' });
+  assert.equal(res.status, 409);
+  assert.match(res.text, /allerede knyttet til en anden bruger, Louise Krag \(louise\)/);
+  assert.equal(num(`select count(*) from advisor_alias where alias_folded = 'krag, louise'`), 1);
+  res = await admin.post(`/admin/users/${louise}/alias/remove`, { csrf, alias: 'krag, louise', department: 'BHS' });
+  assert.equal(res.status, 303);
+  assert.equal(num(`select count(*) from advisor_alias where user_id = ${louise}`), 0);
+  assert.equal(num(`select count(*) from audit where action = 'advisor_alias_remove' and object = 'user:${louise}'`), 1);
+});
+
+test('web: the case list names caseworkers linked to nobody, and only the leder links them', async () => {
+  const leder = new Client(server.url), koord = new Client(server.url);
+  assert.equal((await leder.login('leder.barn')).status, 303);
+  assert.equal((await koord.login('koordinator.barn')).status, 303);
+  const list = await koord.get('/d/BHS/cases');
+  assert.equal(list.status, 200);
+  const section = (html) => html.slice(html.indexOf('id="ukendte"'), html.indexOf('<form method="get" action="/d/BHS/cases"'));
+  assert.match(list.text, /<h2 id="ukendte">Rådgivere uden bruger<\/h2>/);
+  assert.match(section(list.text), /<td>Ukendt Person<\/td>/);
+  assert.doesNotMatch(list.text, /action="\/d\/BHS\/cases\/link"/, 'the koordinator is offered no form');
+  // Henrik Østerby's name was shared by two users (the test above); his alias settled it.
+  assert.doesNotMatch(section(list.text), /Henrik/);
+  const csrf = Client.csrf(list.text);
+  const refused = await koord.post('/d/BHS/cases/link', { csrf, alias: 'Ukendt Person', user: String(userId('louise')) });
+  assert.equal(refused.status, 403);
+  const page = await leder.get('/d/BHS/cases');
+  assert.match(page.text, /action="\/d\/BHS\/cases\/link"/);
+  const lcsrf = Client.csrf(page.text);
+  // Someone outside the department cannot be chosen.
+  let res = await leder.post('/d/BHS/cases/link', { csrf: lcsrf, alias: 'Ukendt Person', user: String(userId('signe')) });
+  assert.equal(res.status, 400);
+  res = await leder.post('/d/BHS/cases/link', { csrf: lcsrf, alias: 'Ukendt Person', user: String(userId('louise')) });
+  assert.equal(res.status, 303);
+  assert.equal(num(`select user_id from advisor_alias where alias_folded = 'ukendt person'
+    and department_id = (select id from department where code = 'BHS')`), userId('louise'));
+  const after = await leder.get('/d/BHS/cases?linked=1');
+  assert.doesNotMatch(section(after.text), /Ukendt Person/);
+  assert.match(section(after.text), /Alle rådgivere i den nuværende sagsliste er knyttet til en bruger/);
+  // Linking it again to someone else is refused.
+  res = await leder.post('/d/BHS/cases/link', { csrf: lcsrf, alias: 'ukendt  person', user: String(userId('morten')) });
+  assert.equal(res.status, 409);
+  assert.match(res.text, /allerede knyttet til en anden bruger/);
+});
+
+test('web: the round page tells the working group which cases lost their reviewer', async () => {
+  const koord = new Client(server.url);
+  assert.equal((await koord.login('koordinator.barn')).status, 303);
+  const page = await koord.get('/d/BHS/rounds/3');
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<strong>Bemærk:<\/strong> Den nye sagsliste gør Morten Løvstad til rådgiver på sag [^,]+, så Morten Løvstad gennemgår den ikke længere/);
+  // Given to someone else, the notice goes.
+  const row = q(`select c.case_no from round_case rc join cases c on c.id = rc.case_id where rc.round_id = 3 and rc.reviewer_cleared is not null`);
+  assert.equal(cli(server.db, ['round', 'assign', '3', '--case', row, '--reviewer', 'louise']).status, 0);
+  assert.doesNotMatch((await koord.get('/d/BHS/rounds/3')).text, /gennemgår den ikke længere/);
 });
