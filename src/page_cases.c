@@ -522,6 +522,8 @@ void page_cases_confirm(Req *r)
 		return;
 	}
 	forget_upload(r, token);
-	http_redirect(r, arena_printf(r->arena, "/d/%s/cases?imported=1&new=%ld&updated=%ld&dropped=%ld&cleared=%ld",
-	                              r->dept->code, res->inserted, res->updated, res->dropped, res->ident_cleared));
+	/* &cleared= only when an assignment was cleared (ident.c), so the usual address stays as it was. */
+	http_redirect(r, arena_printf(r->arena, "/d/%s/cases?imported=1&new=%ld&updated=%ld&dropped=%ld%s", r->dept->code,
+	                              res->inserted, res->updated, res->dropped,
+	                              res->ident_cleared ? arena_printf(r->arena, "&cleared=%ld", res->ident_cleared) : ""));
 }
