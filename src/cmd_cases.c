@@ -67,10 +67,10 @@ static void print_list_change(const Department *d, const ImportOptions *o, const
 
 /* For the working group (ident.c): assignments the new list made into own cases, and the
 ** caseworkers nobody is linked to yet. */
-static void print_identity(const ImportResult *r)
+static void print_identity(const ImportOptions *o, const ImportResult *r)
 {
 	for (long i = 0; i < r->ident_cleared && i < IDENT_MAX_LISTED; i++)
-		printf("%s\n", r->ident_cleared_notes[i]);
+		printf("%s%s\n", o->dry_run ? _("Prøvekørsel, intet er ændret: ") : "", r->ident_cleared_notes[i]);
 	if (r->ident_cleared > IDENT_MAX_LISTED)
 		printf(_("... og %ld sager mere har mistet deres gennemgående af samme grund.\n"),
 		       r->ident_cleared - IDENT_MAX_LISTED);
@@ -156,7 +156,7 @@ static int cases_import(sqlite3 *db, int argc, char **argv)
 	if (r->rejected)
 		printf("; %ld rækker afvist (se ovenfor).\n", r->rejected);
 	print_list_change(&d, &o, r);
-	print_identity(r);
+	print_identity(&o, r);
 	free(r);
 	return 0;
 }

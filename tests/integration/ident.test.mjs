@@ -192,3 +192,20 @@ test('web: the round page tells the working group which cases lost their reviewe
   assert.equal(cli(server.db, ['round', 'assign', '3', '--case', row, '--reviewer', 'louise']).status, 0);
   assert.doesNotMatch((await koord.get('/d/BHS/rounds/3')).text, /gennemgår den ikke længere/);
 });
+
+test('a dry run says which assignment a list would clear and changes nothing', () => {
+  const row = q(`select c.id || '|' || c.case_no from round_case rc join cases c on c.id = rc.case_id where rc.round_id = 3
+    and rc.status = 'udtrukket' and rc.reviewer_id is not null and c.advisor <> 'Louise Krag' order by c.case_no limit 1`);
+  const [caseId, caseNo] = row.split('|');
+  assert.equal(cli(server.db, ['round', 'assign', '3', '--case', caseNo, '--reviewer', 'louise']).status, 0);
+  const cleared = () => num(`select count(*) from audit where action = 'review_assign_cleared' and object = 'case:${caseId}'`);
+  const before = cleared();
+  const file = join(dir, 'dry.csv');
+  writeFileSync(file, `Sagsnummer;Rådgiver\n${caseNo};Louise\u00a0KRAG\n`);
+  const r = cli(server.db, ['cases', 'import', file, '--department', 'BHS', '--add', '--dry-run']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`Prøvekørsel, intet er ændret: tilsyn 3: Den nye sagsliste gør Louise Krag til rådgiver på sag ${caseNo}`));
+  assert.equal(num(`select reviewer_id from round_case where round_id = 3 and case_id = ${caseId}`), userId('louise'));
+  assert.equal(cleared(), before);
+  assert.equal(q(`select advisor from cases where id = ${caseId}`) === 'Louise\u00a0KRAG', false);
+});
