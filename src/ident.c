@@ -151,6 +151,9 @@ const char *ident_own_case_text(void)
 	         "gennemgår ingen sine egne sager; bed afdelingens leder eller koordinator om at give sagen til en anden.");
 }
 
+static int clear_conflicts(sqlite3 *db, int64_t department_id, int64_t import_id, const char *alias, int removed,
+                           const AuditEntry *who, ImportResult *r);
+
 /* Checks an alias as typed; NULL when fine, else a Danish reason. */
 static const char *alias_problem(const char *alias, const char *f)
 {
@@ -216,6 +219,11 @@ int ident_alias_add(sqlite3 *db, int64_t user_id, int64_t department_id, const c
 		snprintf(msg, n, _("Koblingen kunne ikke gemmes: %s"), db_errmsg(db));
 		return -1;
 	}
+	/* A name newly linked may make a reviewer the caseworker of a case they have. */
+	if (clear_conflicts(db, department_id, 0, alias, 0, who, NULL) != 0) {
+		snprintf(msg, n, "%s", _("Koblingen kunne ikke gemmes i databasen."));
+		return -1;
+	}
 	AuditEntry e = *who;
 	e.action = "advisor_alias_add";
 	e.department_id = department_id;
@@ -244,6 +252,11 @@ int ident_alias_remove(sqlite3 *db, int64_t user_id, int64_t department_id, cons
 		snprintf(msg, n, _("%s er ikke knyttet til denne bruger."), alias);
 		return -1;
 	}
+	/* Without the link the name may fall back to display names shared by several people. */
+	if (clear_conflicts(db, department_id, 0, alias, 1, who, NULL) != 0) {
+		snprintf(msg, n, "%s", _("Ændringen kunne ikke gemmes i databasen."));
+		return -1;
+	}
 	AuditEntry e = *who;
 	e.action = "advisor_alias_remove";
 	e.department_id = department_id;
@@ -255,65 +268,113 @@ int ident_alias_remove(sqlite3 *db, int64_t user_id, int64_t department_id, cons
 	return audit_log(db, &e) == 0 ? 0 : (snprintf(msg, n, "%s", _("Revisionsloggen kunne ikke skrives.")), -1);
 }
 
+typedef struct Conflict {
+	int64_t round_id, case_id, department_id;
+	int second;
+	char note[400];
+} Conflict;
+
 /*
-** After an import (inside its transaction): a sampled case of a round still open whose
-** reviewer (or calibration's second reviewer) the new list makes its caseworker loses that
-** reviewer, with an audit entry on the case and a note for the round page; and the list's
-** caseworkers that are nobody (or ambiguous) are counted, the first listed. Fills the
-** ident fields of r; returns -1 when the database refused.
+** Inside the caller's transaction: a sampled case of a round still open whose reviewer (or
+** calibration's second reviewer) may now be its caseworker loses that reviewer, with an
+** audit entry on the case and (first review) a note for the round page. Looks at the cases
+** of one import (import_id), or at all cases of department_id (0: every department) when
+** an alias changed. alias: NULL for an import, else the name linked (or unlinked: removed). Counts and lists into
+** r when given; returns -1 when the database refused.
 */
-int ident_after_import(sqlite3 *db, int64_t department_id, ImportResult *r, const char *login)
+static int clear_conflicts(sqlite3 *db, int64_t department_id, int64_t import_id, const char *alias, int removed,
+                           const AuditEntry *who, ImportResult *r)
 {
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT rc.round_id, rc.case_id, c.case_no, c.advisor, rc.reviewer_id, u.name, 0"
+	           "SELECT rc.round_id, rc.case_id, c.department_id, c.case_no, c.advisor, rc.reviewer_id, u.name, 0"
 	           " FROM round_case rc JOIN cases c ON c.id = rc.case_id JOIN round rd ON rd.id = rc.round_id"
-	           " JOIN users u ON u.id = rc.reviewer_id WHERE c.department_id = ?1 AND c.last_import_id = ?2"
-	           " AND rc.status = 'udtrukket' AND rd.phase <> 'afsluttet'"
-	           " UNION ALL SELECT k.round_id, k.case_id, c.case_no, c.advisor, k.reviewer_id, u.name, 1"
+	           " JOIN users u ON u.id = rc.reviewer_id WHERE (?1 = 0 OR c.department_id = ?1)"
+	           " AND (?2 = 0 OR c.last_import_id = ?2) AND rc.status = 'udtrukket' AND rd.phase <> 'afsluttet'"
+	           " UNION ALL SELECT k.round_id, k.case_id, c.department_id, c.case_no, c.advisor, k.reviewer_id, u.name, 1"
 	           " FROM calibration_case k JOIN cases c ON c.id = k.case_id JOIN round rd ON rd.id = k.round_id"
-	           " JOIN users u ON u.id = k.reviewer_id WHERE c.department_id = ?1 AND c.last_import_id = ?2"
-	           " AND rd.phase <> 'afsluttet'");
+	           " JOIN users u ON u.id = k.reviewer_id WHERE (?1 = 0 OR c.department_id = ?1)"
+	           " AND (?2 = 0 OR c.last_import_id = ?2) AND rd.phase <> 'afsluttet'");
 	db_bind_int(&q, 1, department_id);
-	db_bind_int(&q, 2, r->import_id);
-	int rc = 0;
-	while (rc == 0 && db_step(&q)) {
-		int64_t round_id = db_col_int(&q, 0), case_id = db_col_int(&q, 1), reviewer = db_col_int(&q, 4);
-		int second = (int)db_col_int(&q, 6);
-		if (!ident_may_be(db, department_id, db_col_text(&q, 3), reviewer))
+	db_bind_int(&q, 2, import_id);
+	/* Collected first: the rows are changed below, not while the query walks them. */
+	Conflict *v = NULL;
+	int n = 0, cap = 0;
+	while (db_step(&q)) {
+		int64_t dept = db_col_int(&q, 2);
+		if (!ident_may_be(db, dept, db_col_text(&q, 4), db_col_int(&q, 5)))
 			continue;
-		char note[400];
-		snprintf(note, sizeof note,
-		         _("Den nye sagsliste gør %s til rådgiver på sag %s, så %s gennemgår den ikke længere%s; giv sagen til "
-		           "en anden."),
-		         db_col_text(&q, 5), db_col_text(&q, 2), db_col_text(&q, 5),
-		         second ? _(" anden gang (kalibrering)") : "");
+		if (n == cap)
+			v = xrealloc(v, (size_t)(cap = cap ? cap * 2 : 8) * sizeof *v);
+		Conflict *c = &v[n++];
+		c->round_id = db_col_int(&q, 0);
+		c->case_id = db_col_int(&q, 1);
+		c->department_id = dept;
+		c->second = (int)db_col_int(&q, 7);
+		const char *name = db_col_text(&q, 6), *case_no = db_col_text(&q, 3);
+		const char *second = c->second ? _(" anden gang (kalibrering)") : "";
+		if (alias && removed)
+			snprintf(c->note, sizeof c->note,
+			         _("Uden koblingen af navnet %s kan %s være rådgiver på sag %s, så %s gennemgår den ikke "
+			           "længere%s; giv sagen til en anden."),
+			         alias, name, case_no, name, second);
+		else if (alias)
+			snprintf(c->note, sizeof c->note,
+			         _("Navnet %s er nu knyttet til %s, som dermed er rådgiver på sag %s, så %s gennemgår den ikke "
+			           "længere%s; giv sagen til en anden."),
+			         alias, name, case_no, name, second);
+		else
+			snprintf(c->note, sizeof c->note,
+			         _("Den nye sagsliste gør %s til rådgiver på sag %s, så %s gennemgår den ikke længere%s; giv sagen "
+			           "til en anden."),
+			         name, case_no, name, second);
+	}
+	db_finalize(&q);
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		Conflict *c = &v[i];
 		Stmt u;
 		db_prepare(&u, db,
-		           second ? "UPDATE calibration_case SET reviewer_id = NULL WHERE round_id = ?1 AND case_id = ?2"
-		                  : "UPDATE round_case SET reviewer_id = NULL, reviewer_cleared = ?3 WHERE round_id = ?1"
-		                    " AND case_id = ?2");
-		db_bind_int(&u, 1, round_id);
-		db_bind_int(&u, 2, case_id);
-		if (!second)
-			db_bind_text(&u, 3, note);
+		           c->second ? "UPDATE calibration_case SET reviewer_id = NULL WHERE round_id = ?1 AND case_id = ?2"
+		                     : "UPDATE round_case SET reviewer_id = NULL, reviewer_cleared = ?3 WHERE round_id = ?1"
+		                       " AND case_id = ?2");
+		db_bind_int(&u, 1, c->round_id);
+		db_bind_int(&u, 2, c->case_id);
+		if (!c->second)
+			db_bind_text(&u, 3, c->note);
 		rc = db_done(&u) == SQLITE_OK ? 0 : -1;
 		db_finalize(&u);
 		char object[32], detail[520];
-		snprintf(object, sizeof object, "case:%lld", (long long)case_id);
-		snprintf(detail, sizeof detail, "tilsyn %lld: %s", (long long)round_id, note);
-		if (rc == 0 && audit_log(db, &(AuditEntry){.login = login, .action = "review_assign_cleared",
-		                                          .department_id = department_id, .object = object,
-		                                          .detail = detail}) != 0)
+		snprintf(object, sizeof object, "case:%lld", (long long)c->case_id);
+		snprintf(detail, sizeof detail, "tilsyn %lld: %s", (long long)c->round_id, c->note);
+		AuditEntry e = *who;
+		e.action = "review_assign_cleared";
+		e.department_id = c->department_id;
+		e.object = object;
+		e.detail = detail;
+		if (rc == 0 && audit_log(db, &e) != 0)
 			rc = -1;
-		if (r->ident_cleared < IDENT_MAX_LISTED)
+		if (r && r->ident_cleared < IDENT_MAX_LISTED)
 			snprintf(r->ident_cleared_notes[r->ident_cleared], sizeof r->ident_cleared_notes[0], "tilsyn %lld: %s",
-			         (long long)round_id, note);
-		r->ident_cleared++;
+			         (long long)c->round_id, c->note);
+		if (r)
+			r->ident_cleared++;
 	}
-	db_finalize(&q);
-	if (rc)
-		return rc;
+	free(v);
+	return rc;
+}
+
+/*
+** After an import (inside its transaction): assignments the new list turns into own cases
+** are cleared (clear_conflicts), and the list's caseworkers that are nobody (or ambiguous)
+** are counted, the first listed. Fills the ident fields of r; returns -1 when the database
+** refused.
+*/
+int ident_after_import(sqlite3 *db, int64_t department_id, ImportResult *r, const char *login)
+{
+	if (clear_conflicts(db, department_id, r->import_id, NULL, 0, &(AuditEntry){.login = login}, r) != 0)
+		return -1;
+	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT advisor, count(*) FROM cases WHERE department_id = ?1 AND last_import_id = ?2 GROUP BY advisor"
 	           " ORDER BY advisor");

@@ -209,3 +209,19 @@ test('a dry run says which assignment a list would clear and changes nothing', (
   assert.equal(cleared(), before);
   assert.equal(q(`select advisor from cases where id = ${caseId}`) === 'Louise\u00a0KRAG', false);
 });
+
+test('linking a name later takes the case from a reviewer it makes the caseworker', () => {
+  const row = q(`select c.id || '|' || c.case_no from round_case rc join cases c on c.id = rc.case_id where rc.round_id = 3
+    and rc.status = 'udtrukket' and c.advisor = 'Henrik Østerby' order by c.case_no limit 1`);
+  const [caseId, caseNo] = row.split('|');
+  let r = importList([[caseNo, 'HØ-4711']]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /  HØ-4711\n/, 'listed as linked to nobody');
+  assert.equal(cli(server.db, ['round', 'assign', '3', '--case', caseNo, '--reviewer', 'louise']).status, 0);
+  r = cli(server.db, ['user', 'alias', 'add', 'louise', 'hø-4711', '--department', 'BHS']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(q(`select coalesce(reviewer_id, 'ingen') from round_case where round_id = 3 and case_id = ${caseId}`), 'ingen');
+  assert.match(q(`select detail from audit where action = 'review_assign_cleared' and object = 'case:${caseId}' order by id desc limit 1`),
+    new RegExp(`Navnet hø-4711 er nu knyttet til Louise Krag, som dermed er rådgiver på sag ${caseNo}`));
+  assert.equal(cli(server.db, ['round', 'assign', '3', '--case', caseNo, '--reviewer', 'louise']).status, 2);
+});
