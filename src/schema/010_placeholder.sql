@@ -1,0 +1,1 @@
+-- Placeholder for migration 010, written by another branch; dropped at merge.
