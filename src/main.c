@@ -226,11 +226,14 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 		{"header-timeout", required_argument, NULL, 'h'},
 		{"public-url", required_argument, NULL, 'u'},
 		{"trusted-proxy", required_argument, NULL, 'p'},
+		{"statement-timeout", required_argument, NULL, 's'},
+		{"upload-lifetime", required_argument, NULL, 'U'},
 		{NULL, 0, NULL, 0},
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	ServeOptions o = {.listen = "127.0.0.1:8080", .threads = cpus > 0 ? (int)cpus * 2 : 4,
-	                  .per_ip_connections = 32, .header_timeout = 10};
+	                  .per_ip_connections = 32, .header_timeout = 10, .statement_timeout = 5,
+	                  .upload_lifetime = UPLOAD_TTL};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -253,6 +256,20 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 			if (!parse_int64(optarg, &n) || n < 1 || n > 600)
 				return cli_fail("--header-timeout skal være et antal sekunder fra 1 til 600, ikke '%s'", optarg);
 			o.header_timeout = (int)n;
+			break;
+		case 's': {
+			char *end;
+			double sec = strtod(optarg, &end);
+			if (end == optarg || *end || !(sec >= 0 && sec <= 3600))
+				return cli_fail("--statement-timeout skal være et antal sekunder fra 0 til 3600 (fx 5 eller 0.5; 0: "
+				                "ingen grænse), ikke '%s'", optarg);
+			o.statement_timeout = sec;
+			break;
+		}
+		case 'U':
+			if (!parse_int64(optarg, &n) || n < 1 || n > 24 * 60 * 60)
+				return cli_fail("--upload-lifetime skal være et antal sekunder fra 1 til 86400, ikke '%s'", optarg);
+			o.upload_lifetime = (int)n;
 			break;
 		case 'u': o.public_url = optarg; break;
 		case 'p':
@@ -585,6 +602,12 @@ static const struct {
 	 "  --header-timeout S      sekunder en forbindelse må tie, før forespørgslens overskrifter er modtaget\n"
 	 "                          (standard 10); derefter 60 sekunder, så store filer over langsomme linjer\n"
 	 "                          kommer igennem, så længe der bliver ved med at komme data\n"
+	 "  --statement-timeout S   sekunder en forespørgsels databasearbejde må tage (standard 5; fx 0.5;\n"
+	 "                          0: ingen grænse); derefter stoppes det, rulles tilbage, og svaret er 503\n"
+	 "  --upload-lifetime S     sekunder en uploadet sagsliste venter på at blive bekræftet (standard 3600);\n"
+	 "                          ældre slettes hvert minut\n"
+	 "Ved SIGTERM får igangværende forespørgsler 5 sekunder; så stoppes deres databasearbejde (503), og\n"
+	 "serveren er stoppet senest 10 sekunder efter signalet.\n"
 	 "\n"
 	 "Ved start kontrolleres logbogens beskyttende triggere (som ved init). Logbogens hoved (ID:HASH)\n"
 	 "skrives i syslog, når det har ændret sig (højst én gang i minuttet), og når serveren stopper.\n\n"
