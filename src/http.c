@@ -55,10 +55,9 @@ static atomic_int handlers_running;
 /* The time limit of each request's statements (--statement-timeout; db.c's deadline). */
 static double statement_timeout = 5;
 
-/* On SIGTERM running requests get SHUTDOWN_GRACE seconds to finish; then their statements
-** are stopped (they end with 503), and the server is gone SHUTDOWN_DEADLINE seconds after
-** the signal even if a handler is still busy outside the database. */
-#define SHUTDOWN_GRACE 5
+/* On SIGTERM the statements that run long are stopped at once (their requests end with 503;
+** a save or an import of short statements goes on and finishes), and the server is gone
+** SHUTDOWN_DEADLINE seconds after the signal even if a handler is still busy. */
 #define SHUTDOWN_DEADLINE 10
 
 static const char csp[] =
@@ -965,19 +964,16 @@ int http_serve(const ServeOptions *o)
 		}
 	}
 	fprintf(stderr, "tilsyn: stopper (signal %d); afslutter igangværende forespørgsler\n", sig);
-	/* Stop accepting and let the requests in progress be answered; after SHUTDOWN_GRACE their
-	** statements are stopped (db.c), and after SHUTDOWN_DEADLINE the server stops regardless:
-	** MHD_stop_daemon would wait for a handler that is still busy, so it is skipped then (the
-	** process ends; SQLite rolls back what was not committed, as after a crash). */
+	/* Stop accepting, stop long statements (db.c) and let the requests in progress be
+	** answered; after SHUTDOWN_DEADLINE the server stops regardless: MHD_stop_daemon would
+	** wait for a handler that is still busy, so it is skipped then (the process ends; SQLite
+	** rolls back what was not committed, as after a crash). */
 	MHD_socket listener = MHD_quiesce_daemon(d);
+	db_deadline_stop_all();
 	struct timespec since;
 	clock_gettime(CLOCK_MONOTONIC, &since);
 	double waited = 0;
 	while (atomic_load(&requests_in_flight) > 0 && waited < SHUTDOWN_DEADLINE) {
-		if (waited >= SHUTDOWN_GRACE)
-			db_deadline_stop_all();
-		if (waited >= SHUTDOWN_GRACE && atomic_load(&handlers_running) == 0)
-			break; /* what is left are clients still sending or reading; closing them is enough */
 		usleep(10 * 1000);
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);

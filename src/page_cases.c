@@ -417,10 +417,13 @@ static void preview_page(Req *r, int status, const char *token, const char *file
 }
 
 /* An upload that cannot go on to a confirmation, and so is not kept: it holds a CPR number,
-** or it could not be read as a case list for another reason than a column to choose. */
+** it could not be read as a case list for another reason than a column to choose, or it
+** has no valid row. Kept (for at most the upload lifetime): a file with a column to choose
+** by hand, and one with some invalid rows that may be skipped on request. */
 static int upload_refused(const ImportResult *res, int outcome)
 {
-	return res->cpr_found || (outcome == IMPORT_FAILED && !res->missing_column);
+	return res->cpr_found ||
+	       (!res->missing_column && (outcome == IMPORT_FAILED || res->rows_read <= res->rejected));
 }
 
 static int run_import(Req *r, const void *data, size_t n, const char *name, int dry_run, int skip, ImportResult *res)
