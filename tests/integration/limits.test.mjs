@@ -6,7 +6,9 @@
 // the server removes expired ones by itself, without any request.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, freshDb, Client, sqlite, root } from '../lib/server.mjs';
 
@@ -109,6 +111,23 @@ async function upload(client, csrf, name, data) {
   fd.append('file', new Blob([data], { type: 'text/csv' }), name);
   return client.request('POST', '/d/BHS/cases/import', { body: fd });
 }
+// An .xlsx whose sheet unpacks to 50 MB of spaces from about 50 kB: a compression bomb.
+function zipBomb() {
+  const dir = mkdtempSync(join(tmpdir(), 'tilsyn-bomb-'));
+  const path = join(dir, 'bomb.xlsx');
+  const r = spawnSync('python3', ['-c', `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types/>')
+    z.writestr('xl/workbook.xml', '<?xml version="1.0"?><workbook/>')
+    z.writestr('xl/worksheets/sheet1.xml', ' ' * (50 << 20))
+`, path]);
+  assert.equal(r.status, 0, String(r.stderr));
+  const data = readFileSync(path);
+  rmSync(dir, { recursive: true, force: true });
+  return data;
+}
+
 const tokenOf = (html) => html.match(/name="token" value="([0-9a-f]+)"/)?.[1];
 
 test('refused uploads are not kept; one with a column to choose is; at most 3 per user, the oldest goes', async () => {
@@ -124,6 +143,7 @@ test('refused uploads are not kept; one with a column to choose is; at most 3 pe
     const refused = [
       ['binary.csv', binary],
       ['fake.xlsx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), binary])],
+      ['bomb.xlsx', zipBomb()],
       ['cpr.csv', 'Sagsnummer;Rådgiver;Bemærkning\nL-1;Anna;\nL-2;Bo;cpr 010190-1234\n'],
       ['invalid-only.csv', 'Sagsnummer;Rådgiver;Startdato\nL-1;Anna;31-02-2024\n'],
       ['headers-only.csv', 'Sagsnummer;Rådgiver\n'],
@@ -132,6 +152,7 @@ test('refused uploads are not kept; one with a column to choose is; at most 3 pe
       const res = await upload(leder, csrf, name, data);
       assert.ok(res.status === 400 || res.status === 200, `${name}: ${res.status}`);
       assert.equal(tokenOf(res.text), undefined, `${name}: no token to go on with`);
+      if (name === 'bomb.xlsx') assert.match(res.text, /pakket mistænkeligt hårdt sammen/);
       assert.equal(q('select count(*) from upload'), '0', `${name} was kept`);
     }
     // A missing column is chosen by hand on the preview, so that file waits (with its token).
