@@ -594,7 +594,8 @@ static const struct {
 	 "Er logbogens kæde brudt, siges det, og init slutter med status 1 (databasen er dog klar).\n"},
 	{"serve", cmd_serve,
 	 "Brug: tilsyn [--db STI] serve [--listen VÆRT:PORT] [--threads N] [--tls-cert FIL --tls-key FIL]\n"
-	 "                              [--public-url URL] [--trusted-proxy ADRESSE]...\n\n"
+	 "                              [--public-url URL] [--trusted-proxy ADRESSE]...\n"
+	 "                              [--statement-timeout S] [--upload-lifetime S]\n\n"
 	 "Starter webserveren; standard er 127.0.0.1:8080 og to tråde pr. processorkerne. Med --tls-cert og\n"
 	 "--tls-key (PEM) svarer den over HTTPS, og cookies får Secure. Stoppes med Ctrl-C eller SIGTERM.\n"
 	 "  --per-ip-connections N  forbindelser én adresse må have åbne på én gang (standard 32)\n"
