@@ -613,14 +613,68 @@ int cases_import_file(sqlite3 *db, const Department *d, const char *path, const 
 	return import_end(&im, rc, err);
 }
 
-/* Removes web uploads older than UPLOAD_TTL (a preview nobody confirmed holds the raw file,
-** case data and all); returns how many went, or -1 when the database refused. */
+/*
+** Web uploads waiting for their confirmation hold the raw file, case data and all, so they
+** are kept as briefly and as few as possible: only a file whose preview can go on to a
+** confirmation is kept (page_cases.c), at most UPLOAD_PER_USER per user, and none longer
+** than the upload lifetime (removed each minute by the server, when someone opens the
+** import, and by `tilsyn retention run`).
+*/
+static int upload_lifetime = UPLOAD_TTL; /* set once before the server's threads start */
+
+void cases_upload_lifetime_set(int seconds)
+{
+	upload_lifetime = seconds > 0 ? seconds : UPLOAD_TTL;
+}
+
+int cases_upload_lifetime(void)
+{
+	return upload_lifetime;
+}
+
+/* Removes web uploads older than the upload lifetime; returns how many went, or -1 when the
+** database refused. */
 int64_t cases_forget_uploads(sqlite3 *db, time_t now)
 {
 	Stmt q;
 	db_prepare(&q, db, "DELETE FROM upload WHERE created < ?1");
-	db_bind_int(&q, 1, (int64_t)now - UPLOAD_TTL);
+	db_bind_int(&q, 1, (int64_t)now - upload_lifetime);
 	int rc = db_done(&q);
 	db_finalize(&q);
 	return rc == SQLITE_OK ? (int64_t)db_changes(db) : -1;
+}
+
+/* Keeps an upload under `token` until its confirmation, and removes the user's older ones
+** beyond UPLOAD_PER_USER, in one transaction. Returns SQLITE_OK or the error. */
+int cases_keep_upload(sqlite3 *db, int64_t department_id, int64_t user_id, const char *token, const char *file_name,
+                      const void *data, size_t n, time_t now)
+{
+	int rc = db_begin(db);
+	if (rc != SQLITE_OK)
+		return rc;
+	Stmt q;
+	db_prepare(&q, db,
+	           "INSERT INTO upload (token, department_id, user_id, created, file_name, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	db_bind_text(&q, 1, token);
+	db_bind_int(&q, 2, department_id);
+	db_bind_int(&q, 3, user_id);
+	db_bind_int(&q, 4, (int64_t)now);
+	db_bind_text(&q, 5, file_name);
+	db_bind_blob(&q, 6, data, n);
+	rc = db_done(&q);
+	db_finalize(&q);
+	if (rc == SQLITE_OK) {
+		db_prepare(&q, db,
+		           "DELETE FROM upload WHERE user_id = ?1 AND id NOT IN"
+		           " (SELECT id FROM upload WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2)");
+		db_bind_int(&q, 1, user_id);
+		db_bind_int(&q, 2, UPLOAD_PER_USER);
+		rc = db_done(&q);
+		db_finalize(&q);
+	}
+	if (rc != SQLITE_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
 }

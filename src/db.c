@@ -7,6 +7,7 @@
 #include "tilsyn.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,69 @@ const char *db_path(void)
 	return g_path;
 }
 
+/*
+** The time limit of a web request's statements. http.c arms it for each request on the
+** worker thread's connection; SQLite calls progress() every PROGRESS_OPS virtual machine
+** steps of a running statement, and a non-zero answer ends that statement with
+** SQLITE_INTERRUPT. Once the limit is passed every later statement of the request ends at
+** once too (db_step, db_done, db_begin and db_commit refuse: SQLite calls progress() only
+** in statements longer than PROGRESS_OPS steps), so a handler that carries on after a
+** failed query, with what it read cut short, cannot write anything; the
+** request is answered with 503 and its transaction rolled back. db_deadline_stop_all
+** (on SIGTERM) does the same for every armed thread, without the limit: SQLite's own
+** sqlite3_interrupt would also make a statement that is still being prepared fail, which
+** db_prepare treats as a bug. The main thread and the command line are never armed.
+*/
+#define PROGRESS_OPS 1000
+
+static _Thread_local int t_armed, t_expired;
+static _Thread_local struct timespec t_deadline;
+static atomic_int stop_all;
+
+static int progress(void *unused)
+{
+	(void)unused;
+	if (!t_armed)
+		return 0;
+	if (t_expired)
+		return 1;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (atomic_load(&stop_all) || now.tv_sec > t_deadline.tv_sec ||
+	    (now.tv_sec == t_deadline.tv_sec && now.tv_nsec >= t_deadline.tv_nsec))
+		t_expired = 1;
+	return t_expired;
+}
+
+void db_deadline_arm(double seconds)
+{
+	t_expired = 0;
+	t_armed = 1;
+	clock_gettime(CLOCK_MONOTONIC, &t_deadline);
+	if (seconds <= 0)
+		seconds = 1e6; /* no limit, but still stopped by db_deadline_stop_all */
+	long long ns = (long long)(seconds * 1e9) + t_deadline.tv_nsec;
+	t_deadline.tv_sec += (time_t)(ns / 1000000000);
+	t_deadline.tv_nsec = (long)(ns % 1000000000);
+}
+
+int db_deadline_disarm(void)
+{
+	int expired = t_expired;
+	t_armed = t_expired = 0;
+	return expired;
+}
+
+int db_deadline_expired(void)
+{
+	return t_expired;
+}
+
+void db_deadline_stop_all(void)
+{
+	atomic_store(&stop_all, 1);
+}
+
 /* This thread's connection, opened on first use. Opening can only fail for reasons
 ** the server already checked at start (the file exists and is migrated), so it is fatal. */
 sqlite3 *db_thread(void)
@@ -123,6 +187,7 @@ sqlite3 *db_thread(void)
 		t_db = db_open(g_path, &err);
 		if (!t_db)
 			fatal("cannot open database %s: %s", g_path, err);
+		sqlite3_progress_handler(t_db, PROGRESS_OPS, progress, NULL);
 		t_cache = xcalloc(1, sizeof *t_cache);
 		pthread_once(&thread_key_once, thread_key_create);
 		pthread_setspecific(thread_key, t_db); /* any non-NULL value makes the destructor run */
@@ -312,12 +377,16 @@ void db_write_failed_reset(void)
 ** reported by db_done() or the return of db_exec-style callers through sqlite3_errcode. */
 int db_step(Stmt *q)
 {
+	if (t_expired)
+		return 0;
 	return sqlite3_step(q->st) == SQLITE_ROW;
 }
 
 /* Runs a statement that returns no rows; returns SQLITE_OK or the error code. */
 int db_done(Stmt *q)
 {
+	if (t_expired)
+		return SQLITE_INTERRUPT;
 	int rc = sqlite3_step(q->st);
 	while (rc == SQLITE_ROW)
 		rc = sqlite3_step(q->st);
@@ -394,6 +463,8 @@ static void write_release(sqlite3 *db)
 
 int db_begin(sqlite3 *db)
 {
+	if (t_expired)
+		return SQLITE_INTERRUPT;
 	int took = 0;
 	if (!t_writer) { /* else a transaction of this thread already holds it (or BEGIN fails below) */
 		struct timespec until;
@@ -412,7 +483,7 @@ int db_begin(sqlite3 *db)
 
 int db_commit(sqlite3 *db)
 {
-	int rc = db_exec(db, "COMMIT");
+	int rc = t_expired ? SQLITE_INTERRUPT : db_exec(db, "COMMIT");
 	if (rc != SQLITE_OK)
 		db_rollback(db);
 	else

@@ -49,6 +49,16 @@ typedef struct Conn {
 
 /* Requests begun and not yet answered; shutdown waits for them. */
 static atomic_int requests_in_flight;
+/* Of those, the ones a worker thread is running a handler for right now. */
+static atomic_int handlers_running;
+
+/* The time limit of each request's statements (--statement-timeout; db.c's deadline). */
+static double statement_timeout = 5;
+
+/* On SIGTERM the statements that run long are stopped at once (their requests end with 503;
+** a save or an import of short statements goes on and finishes), and the server is gone
+** SHUTDOWN_DEADLINE seconds after the signal even if a handler is still busy. */
+#define SHUTDOWN_DEADLINE 10
 
 static const char csp[] =
 	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -544,6 +554,22 @@ static void audit_failure_reply(Req *r)
 	                                cause ? cause : _("Prøv igen om lidt, og kontakt administratoren, hvis det varer ved.")));
 }
 
+/* A request whose statements ran past --statement-timeout (or were stopped at shutdown):
+** whatever it began is rolled back and it ends with 503, so one slow page cannot hold a
+** worker thread for long. */
+static void too_slow_reply(Req *r)
+{
+	db_rollback(r->db);
+	fprintf(stderr, "tilsyn: %s %s stoppet efter %.3g s (--statement-timeout)\n", r->method, r->path,
+	        statement_timeout);
+	r->user = NULL; /* the error page needs nothing more from the database */
+	r->session = NULL;
+	r->content_type = "text/html; charset=utf-8";
+	http_error(r, 503, _("Siden tog for lang tid at lave og blev stoppet, så serveren kan svare andre. Intet halvt "
+	                     "færdigt er gemt. Prøv igen om lidt, og kontakt administratoren, hvis det sker igen."));
+	http_header(r, "Retry-After", "5");
+}
+
 /* The size the client announced, or 0 (none, or chunked). */
 static unsigned long long content_length(struct MHD_Connection *conn)
 {
@@ -687,7 +713,14 @@ static struct MHD_Response *handle(struct MHD_Connection *conn, const char *url,
 
 	db_write_failed_reset();
 	audit_failed_reset();
+	atomic_fetch_add(&handlers_running, 1);
+	db_deadline_arm(statement_timeout);
 	int answered = run_guarded(&r, cc, on_headers);
+	if (db_deadline_disarm()) {
+		too_slow_reply(&r);
+		answered = 1;
+	}
+	atomic_fetch_sub(&handlers_running, 1);
 	db_rollback(r.db); /* a handler that left a transaction open had a bug; never keep it */
 
 	struct MHD_Response *resp = NULL;
@@ -840,6 +873,8 @@ int http_serve(const ServeOptions *o)
 		return 2;
 	}
 
+	statement_timeout = o->statement_timeout;
+	cases_upload_lifetime_set(o->upload_lifetime);
 	proxy_reset();
 	if (proxy_set_public_url(o->public_url) != 0) {
 		fprintf(stderr, "tilsyn: --public-url skal begynde med https:// eller http://, fx https://tilsyn.kommune.dk\n");
@@ -913,18 +948,42 @@ int http_serve(const ServeOptions *o)
 
 	/* While waiting for the signal: anchor the audit head outside the database (audit_head.c),
 	** and write the counts of refused logins of each past minute (denial.c). */
+	/* Unconfirmed uploads past their lifetime go too (each minute, or each lifetime when
+	** that is shorter), whether or not anyone opens the import again. */
 	int sig;
 	struct timespec tick = {.tv_sec = 5};
+	int purge_every = cases_upload_lifetime() < 60 ? cases_upload_lifetime() : 60;
+	time_t purged = time(NULL);
 	while ((sig = sigtimedwait(&sigs, NULL, &tick)) < 0) {
-		audit_head_syslog(db_thread(), time(NULL), 0);
-		denial_flush(db_thread(), time(NULL), 0);
+		time_t now = time(NULL);
+		audit_head_syslog(db_thread(), now, 0);
+		denial_flush(db_thread(), now, 0);
+		if (now - purged >= purge_every) {
+			cases_forget_uploads(db_thread(), now);
+			purged = now;
+		}
 	}
 	fprintf(stderr, "tilsyn: stopper (signal %d); afslutter igangværende forespørgsler\n", sig);
-	/* Stop accepting, let the requests in progress be answered (for at most 10 s), then stop. */
+	/* Stop accepting, stop long statements (db.c) and let the requests in progress be
+	** answered; after SHUTDOWN_DEADLINE the server stops regardless: MHD_stop_daemon would
+	** wait for a handler that is still busy, so it is skipped then (the process ends; SQLite
+	** rolls back what was not committed, as after a crash). */
 	MHD_socket listener = MHD_quiesce_daemon(d);
-	for (int i = 0; i < 1000 && atomic_load(&requests_in_flight) > 0; i++)
+	db_deadline_stop_all();
+	struct timespec since;
+	clock_gettime(CLOCK_MONOTONIC, &since);
+	double waited = 0;
+	while (atomic_load(&requests_in_flight) > 0 && waited < SHUTDOWN_DEADLINE) {
 		usleep(10 * 1000);
-	MHD_stop_daemon(d);
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		waited = (double)(now.tv_sec - since.tv_sec) + (double)(now.tv_nsec - since.tv_nsec) / 1e9;
+	}
+	if (atomic_load(&handlers_running) > 0)
+		fprintf(stderr, "tilsyn: %d forespørgsler var ikke færdige efter %d s; stopper uden dem\n",
+		        atomic_load(&handlers_running), SHUTDOWN_DEADLINE);
+	else
+		MHD_stop_daemon(d);
 	denial_flush(db_thread(), time(NULL), 1);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);

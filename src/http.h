@@ -101,6 +101,8 @@ typedef struct ServeOptions {
 	const char *public_url;           /* as browsers reach tilsyn; https:// means Secure cookies, HSTS */
 	const char *trusted_proxies[16];  /* peers whose X-Forwarded-For is believed (proxy.c) */
 	int ntrusted_proxies;
+	double statement_timeout;         /* seconds a request's statements may run; <= 0: no limit */
+	int upload_lifetime;              /* seconds an unconfirmed case-list upload is kept */
 } ServeOptions;
 int http_serve(const ServeOptions *o);
 

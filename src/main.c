@@ -226,11 +226,14 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 		{"header-timeout", required_argument, NULL, 'h'},
 		{"public-url", required_argument, NULL, 'u'},
 		{"trusted-proxy", required_argument, NULL, 'p'},
+		{"statement-timeout", required_argument, NULL, 's'},
+		{"upload-lifetime", required_argument, NULL, 'U'},
 		{NULL, 0, NULL, 0},
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	ServeOptions o = {.listen = "127.0.0.1:8080", .threads = cpus > 0 ? (int)cpus * 2 : 4,
-	                  .per_ip_connections = 32, .header_timeout = 10};
+	                  .per_ip_connections = 32, .header_timeout = 10, .statement_timeout = 5,
+	                  .upload_lifetime = UPLOAD_TTL};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -253,6 +256,20 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 			if (!parse_int64(optarg, &n) || n < 1 || n > 600)
 				return cli_fail("--header-timeout skal være et antal sekunder fra 1 til 600, ikke '%s'", optarg);
 			o.header_timeout = (int)n;
+			break;
+		case 's': {
+			char *end;
+			double sec = strtod(optarg, &end);
+			if (end == optarg || *end || !(sec >= 0 && sec <= 3600))
+				return cli_fail("--statement-timeout skal være et antal sekunder fra 0 til 3600 (fx 5 eller 0.5; 0: "
+				                "ingen grænse), ikke '%s'", optarg);
+			o.statement_timeout = sec;
+			break;
+		}
+		case 'U':
+			if (!parse_int64(optarg, &n) || n < 1 || n > 24 * 60 * 60)
+				return cli_fail("--upload-lifetime skal være et antal sekunder fra 1 til 86400, ikke '%s'", optarg);
+			o.upload_lifetime = (int)n;
 			break;
 		case 'u': o.public_url = optarg; break;
 		case 'p':
@@ -581,14 +598,20 @@ static const struct {
 	 "Er logbogens kæde brudt, siges det, og init slutter med status 1 (databasen er dog klar).\n"},
 	{"serve", cmd_serve,
 	 "Brug: tilsyn [--db STI] serve [--listen VÆRT:PORT] [--threads N] [--tls-cert FIL --tls-key FIL]\n"
-	 "                              [--public-url URL] [--trusted-proxy ADRESSE]...\n\n"
+	 "                              [--public-url URL] [--trusted-proxy ADRESSE]...\n"
+	 "                              [--statement-timeout S] [--upload-lifetime S]\n\n"
 	 "Starter webserveren; standard er 127.0.0.1:8080 og to tråde pr. processorkerne. Med --tls-cert og\n"
-	 "--tls-key (PEM) svarer den over HTTPS, og cookies får Secure. Stoppes med Ctrl-C eller SIGTERM;\n"
-	 "igangværende forespørgsler gøres færdige først.\n"
+	 "--tls-key (PEM) svarer den over HTTPS, og cookies får Secure. Stoppes med Ctrl-C eller SIGTERM.\n"
 	 "  --per-ip-connections N  forbindelser én adresse må have åbne på én gang (standard 32)\n"
 	 "  --header-timeout S      sekunder en forbindelse må tie, før forespørgslens overskrifter er modtaget\n"
 	 "                          (standard 10); derefter 60 sekunder, så store filer over langsomme linjer\n"
 	 "                          kommer igennem, så længe der bliver ved med at komme data\n"
+	 "  --statement-timeout S   sekunder en forespørgsels databasearbejde må tage (standard 5; fx 0.5;\n"
+	 "                          0: ingen grænse); derefter stoppes det, rulles tilbage, og svaret er 503\n"
+	 "  --upload-lifetime S     sekunder en uploadet sagsliste venter på at blive bekræftet (standard 3600);\n"
+	 "                          ældre slettes hvert minut\n"
+	 "Ved SIGTERM gøres igangværende forespørgsler færdige, men langvarigt databasearbejde stoppes straks\n"
+	 "(503), og serveren er stoppet senest 10 sekunder efter signalet.\n"
 	 "\n"
 	 "Ved start kontrolleres logbogens beskyttende triggere (som ved init). Logbogens hoved (ID:HASH)\n"
 	 "skrives i syslog, når det har ændret sig (højst én gang i minuttet), og når serveren stopper.\n\n"

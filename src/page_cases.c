@@ -264,9 +264,9 @@ static void upload_form(Req *r, int status, const char *error)
 	r->status = status;
 }
 
-/* Uploads wait at most an hour for their confirmation; older ones are removed whenever
-** someone opens the import (and by `tilsyn retention run`), so an abandoned preview does
-** not keep case data. */
+/* Uploads wait at most an hour (the upload lifetime) for their confirmation; older ones are
+** removed whenever someone opens the import, each minute by the server and by `tilsyn
+** retention run`, so an abandoned preview does not keep case data. */
 static void forget_old_uploads(Req *r)
 {
 	cases_forget_uploads(r->db, time(NULL));
@@ -426,10 +426,13 @@ static void preview_page(Req *r, int status, const char *token, const char *file
 }
 
 /* An upload that cannot go on to a confirmation, and so is not kept: it holds a CPR number,
-** or it could not be read as a case list for another reason than a column to choose. */
+** it could not be read as a case list for another reason than a column to choose, or it
+** has no valid row. Kept (for at most the upload lifetime): a file with a column to choose
+** by hand, and one with some invalid rows that may be skipped on request. */
 static int upload_refused(const ImportResult *res, int outcome)
 {
-	return res->cpr_found || (outcome == IMPORT_FAILED && !res->missing_column);
+	return res->cpr_found ||
+	       (!res->missing_column && (outcome == IMPORT_FAILED || res->rows_read <= res->rejected));
 }
 
 static int run_import(Req *r, const void *data, size_t n, const char *name, int dry_run, int skip, ImportResult *res)
@@ -461,17 +464,7 @@ void page_cases_preview(Req *r)
 	}
 	char token[TOKEN_HEX];
 	auth_random_token(token);
-	Stmt q;
-	db_prepare(&q, r->db,
-	           "INSERT INTO upload (token, department_id, user_id, created, file_name, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	db_bind_text(&q, 1, token);
-	db_bind_int(&q, 2, r->dept->id);
-	db_bind_int(&q, 3, r->user->id);
-	db_bind_int(&q, 4, (int64_t)time(NULL));
-	db_bind_text(&q, 5, name);
-	db_bind_blob(&q, 6, file->value, file->len);
-	int rc = db_done(&q);
-	db_finalize(&q);
+	int rc = cases_keep_upload(r->db, r->dept->id, r->user->id, token, name, file->value, file->len, time(NULL));
 	if (rc != SQLITE_OK) {
 		http_error(r, 503, _("Filen kunne ikke gemmes midlertidigt. Prøv igen om lidt."));
 		return;
@@ -497,10 +490,11 @@ void page_cases_confirm(Req *r)
 	db_bind_text(&q, 1, token ? token : "");
 	db_bind_int(&q, 2, r->dept->id);
 	db_bind_int(&q, 3, r->user->id);
-	db_bind_int(&q, 4, (int64_t)time(NULL) - UPLOAD_TTL);
+	db_bind_int(&q, 4, (int64_t)time(NULL) - cases_upload_lifetime());
 	if (!db_step(&q)) {
 		db_finalize(&q);
-		upload_form(r, 400, _("Den uploadede fil er udløbet (efter en time) eller findes ikke. Vælg filen igen."));
+		upload_form(r, 400, _("Den uploadede fil er udløbet (efter en time) eller findes ikke (kun dine tre nyeste filer "
+		                         "venter). Vælg filen igen."));
 		return;
 	}
 	char *name = arena_strdup(r->arena, db_col_text(&q, 0));

@@ -142,28 +142,30 @@ const char *report_suppressed_text(void)
 ** names: case and spacing do not matter). Writes the name as the case list has it.
 ** Returns 1 when found, 0 when the name is unknown in the department, -1 when known in
 ** the department but without cases in this round's sample.
+** The sample is searched first, through round_case's key (a few dozen rows); only a name
+** not found there is looked for among the department's caseworkers, each name once from
+** the index cases_advisor. (It once ran a correlated query over the whole case list for
+** every download: 10.9 s at 20,000 cases.)
 */
 int report_find_advisor(sqlite3 *db, const Round *r, const char *name, char *out, size_t n)
 {
 	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT DISTINCT c.advisor, EXISTS (SELECT 1 FROM round_case rc WHERE rc.round_id = ?2"
-	           "  AND rc.case_id IN (SELECT x.id FROM cases x WHERE x.department_id = ?1 AND x.advisor = c.advisor)"
-	           "  AND rc.status = 'udtrukket')"
-	           " FROM cases c WHERE c.department_id = ?1 ORDER BY 2 DESC, c.advisor");
-	db_bind_int(&q, 1, r->department_id);
-	db_bind_int(&q, 2, r->id);
+	db_prepare(&q, db, REPORT_SQL_SAMPLE_ADVISORS);
+	db_bind_int(&q, 1, r->id);
 	int found = 0;
-	while (db_step(&q)) {
-		if (!review_same_person(db_col_text(&q, 0), name))
-			continue;
-		if (db_col_int(&q, 1)) {
+	while (!found && db_step(&q))
+		if (review_same_person(db_col_text(&q, 0), name)) {
 			snprintf(out, n, "%s", db_col_text(&q, 0));
 			found = 1;
-			break;
 		}
-		found = -1;
-	}
+	db_finalize(&q);
+	if (found)
+		return 1;
+	db_prepare(&q, db, REPORT_SQL_DEPARTMENT_ADVISORS);
+	db_bind_int(&q, 1, r->department_id);
+	while (!found && db_step(&q))
+		if (review_same_person(db_col_text(&q, 0), name))
+			found = -1;
 	db_finalize(&q);
 	return found;
 }

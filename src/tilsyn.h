@@ -89,6 +89,13 @@ void db_set_path(const char *path);
 const char *db_path(void);
 sqlite3 *db_thread(void);
 void db_thread_close(void);
+/* A time limit for the statements of this thread's connection (db_thread), armed per web
+** request: a statement running past it ends with SQLITE_INTERRUPT, and so does every later
+** one until disarmed. seconds <= 0: no limit. disarm returns whether the limit was hit. */
+void db_deadline_arm(double seconds);
+int db_deadline_disarm(void);
+int db_deadline_expired(void);
+void db_deadline_stop_all(void); /* SIGTERM: every armed thread's statements end at once */
 void db_prepare(Stmt *q, sqlite3 *db, const char *sql);
 void db_bind_int(Stmt *q, int i, int64_t v);
 void db_bind_text(Stmt *q, int i, const char *s);
@@ -399,9 +406,16 @@ int cases_import_mem(sqlite3 *db, const Department *d, const void *data, size_t 
                      const ImportOptions *o, ImportResult *r);
 int cases_header_field(const char *header);
 int ident_after_import(sqlite3 *db, int64_t department_id, ImportResult *r, const char *login); /* ident.c */
-/* A web upload waits at most this long (seconds) in the upload table for its confirmation. */
+/* A web upload waits at most this long (seconds) in the upload table for its confirmation
+** (the default; `serve --upload-lifetime` sets another), and one user has at most
+** UPLOAD_PER_USER waiting (a new one removes the oldest). */
 #define UPLOAD_TTL (60 * 60)
+#define UPLOAD_PER_USER 3
+void cases_upload_lifetime_set(int seconds);
+int cases_upload_lifetime(void);
 int64_t cases_forget_uploads(sqlite3 *db, time_t now);
+int cases_keep_upload(sqlite3 *db, int64_t department_id, int64_t user_id, const char *token, const char *file_name,
+                      const void *data, size_t n, time_t now);
 
 /* ---- case_list.c: the versions of a department's case list (one per stored import) ---- */
 typedef struct CaseListVersion {

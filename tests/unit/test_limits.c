@@ -1,0 +1,232 @@
+/*
+** Tests of what one request may cost (issue 12, items 6 and 10) on a real database: the
+** lookup of a caseworker for their own feedback reads the sample through an index, not the
+** department's whole case list (checked with EXPLAIN QUERY PLAN and at 20,000 cases); the
+** statement time limit of db.c ends a long statement with SQLITE_INTERRUPT and every later
+** one until disarmed; waiting uploads are capped per user and expire.
+*/
+#include "unit_helpers.h"
+#include "report.h"
+
+#include <time.h>
+
+static TestDb *demo_db(Round *r)
+{
+	TestDb *t = testdb_new();
+	char err[512];
+	const char *msg = NULL;
+	assert_int_equal(auth_init(), 0);
+	if (catalogue_install_defaults(t->db, err, sizeof err) < 0)
+		fail_msg("catalogue_install_defaults: %s", err);
+	if (demo_fill(t->db, &msg) != 0)
+		fail_msg("demo_fill: %s", msg ? msg : "?");
+	assert_true(round_by_id(t->db, 3, r));
+	return t;
+}
+
+/* The plan of sql, one line per step, joined with " | ". */
+static void query_plan(sqlite3 *db, const char *sql, char *out, size_t n)
+{
+	char eqp[2048];
+	snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, eqp, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("prepare %s: %s", eqp, sqlite3_errmsg(db));
+	sqlite3_bind_int(st, 1, 1);
+	size_t len = 0;
+	out[0] = 0;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s | ", (const char *)sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void advisor_lookup_uses_indexes(void **state)
+{
+	(void)state;
+	Round r;
+	TestDb *t = demo_db(&r);
+	char plan[4096];
+	/* The sample: round_case by its key (round_id first), each case by its id. */
+	query_plan(t->db, REPORT_SQL_SAMPLE_ADVISORS, plan, sizeof plan);
+	assert_non_null(strstr(plan, "SEARCH rc USING PRIMARY KEY (round_id=?)"));
+	assert_non_null(strstr(plan, "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"));
+	assert_null(strstr(plan, "SCAN c"));
+	/* The department's caseworkers, only when the name is not in the sample: the index alone. */
+	query_plan(t->db, REPORT_SQL_DEPARTMENT_ADVISORS, plan, sizeof plan);
+	assert_non_null(strstr(plan, "USING COVERING INDEX cases_advisor (department_id=?)"));
+	testdb_free(t);
+}
+
+static void advisor_lookup_fast_at_20000_cases(void **state)
+{
+	(void)state;
+	Round r;
+	TestDb *t = demo_db(&r);
+	/* 20,000 more cases in the round's department, 400 caseworkers, none of them sampled. */
+	assert_int_equal(db_exec(t->db, "BEGIN"), SQLITE_OK);
+	Stmt q;
+	db_prepare(&q, t->db,
+	           "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
+	           " VALUES (?1, ?2, ?3, '2026-01-01', '2026-01-01')");
+	for (int i = 0; i < 20000; i++) {
+		char no[32], advisor[64];
+		snprintf(no, sizeof no, "STOR-%05d", i);
+		snprintf(advisor, sizeof advisor, "Rådgiver Nummer %03d", i % 400);
+		db_bind_int(&q, 1, r.department_id);
+		db_bind_text(&q, 2, no);
+		db_bind_text(&q, 3, advisor);
+		assert_int_equal(db_done(&q), SQLITE_OK);
+		sqlite3_reset(q.st);
+	}
+	db_finalize(&q);
+	assert_int_equal(db_exec(t->db, "COMMIT"), SQLITE_OK);
+	db_prepare(&q, t->db,
+	           "SELECT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
+	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' ORDER BY c.advisor LIMIT 1");
+	db_bind_int(&q, 1, r.id);
+	assert_true(db_step(&q));
+	char sampled[201], found[201];
+	snprintf(sampled, sizeof sampled, "%s", db_col_text(&q, 0));
+	db_finalize(&q);
+
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(report_find_advisor(t->db, &r, sampled, found, sizeof found), 1);
+		assert_string_equal(found, sampled);
+		assert_int_equal(report_find_advisor(t->db, &r, "rådgiver  nummer 123", found, sizeof found), -1);
+		assert_int_equal(report_find_advisor(t->db, &r, "Ingen Sådan", found, sizeof found), 0);
+	}
+	/* 60 lookups; the old query took seconds for one at this size. */
+	double took = seconds_since(&t0);
+	if (took > 2.0)
+		fail_msg("60 lookups at 20,000 cases took %.2f s", took);
+	testdb_free(t);
+}
+
+/* A statement that runs for a long time: counting to a billion. */
+static const char slow_sql[] =
+	"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT count(*) FROM n";
+
+static void statement_deadline_interrupts(void **state)
+{
+	(void)state;
+	TestDb *t = testdb_new();
+	db_set_path(t->path);
+	sqlite3 *db = db_thread(); /* the limit lives on a server thread's connection */
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	db_deadline_arm(0.05);
+	Stmt q;
+	db_prepare(&q, db, slow_sql);
+	assert_false(db_step(&q));
+	assert_int_equal(sqlite3_errcode(db), SQLITE_INTERRUPT);
+	db_finalize(&q);
+	double took = seconds_since(&t0);
+	if (took > 1.0)
+		fail_msg("the 0.05 s limit stopped the statement only after %.2f s", took);
+	assert_true(db_deadline_expired());
+	/* Later statements of the same request end at once, short ones and writes included. */
+	assert_int_equal(db_begin(db), SQLITE_INTERRUPT);
+	db_prepare(&q, db, "SELECT 1");
+	assert_false(db_step(&q));
+	db_finalize(&q);
+	db_prepare(&q, db, "INSERT INTO setting (key, value) VALUES ('never', 'x')");
+	assert_int_equal(db_done(&q), SQLITE_INTERRUPT);
+	db_finalize(&q);
+	assert_true(db_deadline_disarm());
+	assert_int_equal(testdb_int(db, "SELECT count(*) FROM setting WHERE key = 'never'"), 0);
+	/* A transaction begun before the limit passed is not committed, but rolled back. */
+	db_deadline_arm(0.05);
+	assert_int_equal(db_begin(db), SQLITE_OK);
+	db_prepare(&q, db, "INSERT INTO setting (key, value) VALUES ('half', 'x')");
+	assert_int_equal(db_done(&q), SQLITE_OK);
+	db_finalize(&q);
+	db_prepare(&q, db, slow_sql);
+	assert_false(db_step(&q));
+	db_finalize(&q);
+	assert_int_equal(db_commit(db), SQLITE_INTERRUPT);
+	assert_true(db_deadline_disarm());
+	assert_int_equal(testdb_int(db, "SELECT count(*) FROM setting WHERE key = 'half'"), 0);
+	/* Disarmed: the next request's statements run normally. */
+	assert_int_equal(db_exec(db, "CREATE TABLE later (x)"), SQLITE_OK);
+	/* A quick request under the limit is not disturbed, and says so. */
+	db_deadline_arm(5);
+	assert_int_equal(db_exec(db, "INSERT INTO later VALUES (1)"), SQLITE_OK);
+	assert_false(db_deadline_disarm());
+	db_thread_close();
+	testdb_free(t);
+}
+
+static void statement_deadline_not_on_unarmed_connection(void **state)
+{
+	(void)state;
+	TestDb *t = testdb_new();
+	/* The command line's connection (db_open) has no limit: a long statement runs to the end. */
+	db_deadline_arm(0.001);
+	assert_int_equal(testdb_int(t->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)"
+	                                   " SELECT count(*) FROM n"), 200000);
+	assert_false(db_deadline_disarm());
+	testdb_free(t);
+}
+
+static int64_t uploads_of(sqlite3 *db, int64_t user)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM upload WHERE user_id = %lld", (long long)user);
+	return testdb_int(db, sql);
+}
+
+static void uploads_capped_per_user_and_expire(void **state)
+{
+	(void)state;
+	Round r;
+	TestDb *t = demo_db(&r);
+	int64_t a = testdb_int(t->db, "SELECT min(id) FROM users"), b = testdb_int(t->db, "SELECT max(id) FROM users");
+	assert_true(a != b);
+	time_t now = time(NULL);
+	char token[32];
+	for (int i = 0; i < 5; i++) {
+		snprintf(token, sizeof token, "a%d", i);
+		assert_int_equal(cases_keep_upload(t->db, r.department_id, a, token, "liste.csv", "x", 1, now - 10 + i), SQLITE_OK);
+	}
+	assert_int_equal(cases_keep_upload(t->db, r.department_id, b, "b0", "liste.csv", "y", 1, now - 4000), SQLITE_OK);
+	/* The three newest of a's stay; b's own upload is not counted against a. */
+	assert_int_equal(uploads_of(t->db, a), UPLOAD_PER_USER);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM upload WHERE token IN ('a2', 'a3', 'a4')"), 3);
+	assert_int_equal(uploads_of(t->db, b), 1);
+	/* b's is past the lifetime (an hour by default) and goes; a's stay. */
+	assert_int_equal(cases_upload_lifetime(), UPLOAD_TTL);
+	assert_int_equal(cases_forget_uploads(t->db, now), 1);
+	assert_int_equal(uploads_of(t->db, b), 0);
+	assert_int_equal(uploads_of(t->db, a), 3);
+	/* A shorter lifetime (serve --upload-lifetime) takes them too. */
+	cases_upload_lifetime_set(5);
+	assert_int_equal(cases_forget_uploads(t->db, now), 3);
+	cases_upload_lifetime_set(0);
+	assert_int_equal(cases_upload_lifetime(), UPLOAD_TTL);
+	/* The purge and the cap find uploads through the indexes of migration 011. */
+	char plan[1024];
+	query_plan(t->db, "DELETE FROM upload WHERE created < ?1", plan, sizeof plan);
+	assert_non_null(strstr(plan, "upload_created"));
+	testdb_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(advisor_lookup_uses_indexes),
+		cmocka_unit_test(advisor_lookup_fast_at_20000_cases),
+		cmocka_unit_test(statement_deadline_interrupts),
+		cmocka_unit_test(statement_deadline_not_on_unarmed_connection),
+		cmocka_unit_test(uploads_capped_per_user_and_expire),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
