@@ -168,6 +168,24 @@ static const char *alias_problem(const char *alias, const char *f)
 	return NULL;
 }
 
+/* The audit entry of a link made or removed; 0, or -1 with msg. */
+static int audit_alias(sqlite3 *db, const AuditEntry *who, const char *action, int64_t department_id, int64_t user_id,
+                       const char *alias, char *msg, size_t n)
+{
+	AuditEntry e = *who;
+	e.action = action;
+	e.department_id = department_id;
+	char object[32], detail[300];
+	snprintf(object, sizeof object, "user:%lld", (long long)user_id);
+	snprintf(detail, sizeof detail, "navn i sagssystemet: %s", alias);
+	e.object = object;
+	e.detail = detail;
+	if (audit_log(db, &e) == 0)
+		return 0;
+	snprintf(msg, n, "%s", _("Revisionsloggen kunne ikke skrives."));
+	return -1;
+}
+
 int ident_alias_add(sqlite3 *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
                     char *msg, size_t n)
 {
@@ -224,15 +242,7 @@ int ident_alias_add(sqlite3 *db, int64_t user_id, int64_t department_id, const c
 		snprintf(msg, n, "%s", _("Koblingen kunne ikke gemmes i databasen."));
 		return -1;
 	}
-	AuditEntry e = *who;
-	e.action = "advisor_alias_add";
-	e.department_id = department_id;
-	char object[32], detail[300];
-	snprintf(object, sizeof object, "user:%lld", (long long)user_id);
-	snprintf(detail, sizeof detail, "navn i sagssystemet: %s", alias);
-	e.object = object;
-	e.detail = detail;
-	return audit_log(db, &e) == 0 ? 0 : (snprintf(msg, n, "%s", _("Revisionsloggen kunne ikke skrives.")), -1);
+	return audit_alias(db, who, "advisor_alias_add", department_id, user_id, alias, msg, n);
 }
 
 int ident_alias_remove(sqlite3 *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
@@ -257,15 +267,7 @@ int ident_alias_remove(sqlite3 *db, int64_t user_id, int64_t department_id, cons
 		snprintf(msg, n, "%s", _("Ændringen kunne ikke gemmes i databasen."));
 		return -1;
 	}
-	AuditEntry e = *who;
-	e.action = "advisor_alias_remove";
-	e.department_id = department_id;
-	char object[32], detail[300];
-	snprintf(object, sizeof object, "user:%lld", (long long)user_id);
-	snprintf(detail, sizeof detail, "navn i sagssystemet: %s", alias);
-	e.object = object;
-	e.detail = detail;
-	return audit_log(db, &e) == 0 ? 0 : (snprintf(msg, n, "%s", _("Revisionsloggen kunne ikke skrives.")), -1);
+	return audit_alias(db, who, "advisor_alias_remove", department_id, user_id, alias, msg, n);
 }
 
 typedef struct Conflict {
