@@ -14,48 +14,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, rmSync, copyFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { binary, freshDb, cli, sqlite, startServer } from '../lib/server.mjs';
+import { binary, freshDb, cli, sqlite, startServer, rechainAudit } from '../lib/server.mjs';
 
-// Recomputes the chain over the stored fields: entries from keyed_from on keyed with key_hex
-// ('-' for none: the unkeyed hash of before), optionally after running some SQL.
-const RECHAIN = `
-import sqlite3, hashlib, struct, sys
-db = sqlite3.connect(sys.argv[1])
-key = b'' if sys.argv[2] == '-' else bytes.fromhex(sys.argv[2])
-keyed_from = int(sys.argv[3])
-def text(h, s):
-    if s is None:
-        h.update(struct.pack('<I', 0xffffffff))
-    else:
-        b = s.encode('utf-8')
-        h.update(struct.pack('<I', len(b)))
-        h.update(b)
-db.execute("DROP TRIGGER IF EXISTS audit_no_update")
-if len(sys.argv) > 4:
-    db.executescript(sys.argv[4])
-prev = bytes(32)
-for (id, at, uid, login, action, dept, obj, detail, ip) in db.execute(
-        "SELECT id, at, user_id, login, action, department_id, object, detail, ip FROM audit ORDER BY id").fetchall():
-    h = hashlib.blake2b(digest_size=32, key=key if id >= keyed_from else b'')
-    h.update(prev)
-    h.update(struct.pack('<q', id))
-    text(h, at)
-    h.update(struct.pack('<q', uid or 0))
-    text(h, login)
-    text(h, action)
-    h.update(struct.pack('<q', dept or 0))
-    text(h, obj)
-    text(h, detail)
-    text(h, ip)
-    prev = h.digest()
-    db.execute("UPDATE audit SET hash = ? WHERE id = ?", (prev, id))
-db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
-db.commit()
-`;
-const rechain = (db, keyHex, keyedFrom, sql) => {
-  const r = spawnSync('python3', ['-c', RECHAIN, db, keyHex, String(keyedFrom), ...(sql ? [sql] : [])], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-};
+// Recomputes the chain over the stored fields (tests/lib/audit_rechain.py): entries from keyedFrom
+// on keyed with keyHex ('-' for none: the unkeyed hash of before), optionally after some SQL.
+const rechain = (db, keyHex, keyedFrom, sql) => rechainAudit(db, keyHex, keyedFrom, 0, sql);
 const keyOf = (db) => readFileSync(db + '.auditkey', 'utf8').trim();
 const head = (db) => {
   const r = cli(db, ['audit', 'head']);

@@ -11,48 +11,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, freshDb, cli, sqlite, Client } from '../lib/server.mjs';
+import { startServer, freshDb, cli, sqlite, Client, rechainAudit } from '../lib/server.mjs';
 
-// Rewrites the audit chain with the first K entries dated 2023, as tilsyn would have hashed
-// them: BLAKE2b-256 keyed with the audit key (the 64 hex digits in DB.auditkey, made by init;
-// entries from audit_keyed.from_id on) over the previous hash, then id, at, user_id, login, action,
-// department_id, object, detail, ip (numbers as int64 and texts as a uint32 length, or
-// 0xffffffff for NULL, then the bytes, little-endian as on the machines tilsyn runs on).
-const REHASH = `
-import sqlite3, hashlib, struct, sys
-db = sqlite3.connect(sys.argv[1])
-k = int(sys.argv[2])
-key = bytes.fromhex(open(sys.argv[1] + '.auditkey').read().strip())
-(keyed_from,) = db.execute("SELECT from_id FROM audit_keyed").fetchone()
-def text(h, s):
-    if s is None:
-        h.update(struct.pack('<I', 0xffffffff))
-    else:
-        b = s.encode('utf-8')
-        h.update(struct.pack('<I', len(b)))
-        h.update(b)
-db.execute("DROP TRIGGER audit_no_update")
-prev = bytes(32)
-rows = db.execute("SELECT id, at, user_id, login, action, department_id, object, detail, ip FROM audit ORDER BY id").fetchall()
-for i, (id, at, uid, login, action, dept, obj, detail, ip) in enumerate(rows):
-    if i < k:
-        at = '2023-01-01T00:%02d:%02dZ' % (i // 60, i % 60)
-    h = hashlib.blake2b(digest_size=32, key=key if id >= keyed_from else b'')
-    h.update(prev)
-    h.update(struct.pack('<q', id))
-    text(h, at)
-    h.update(struct.pack('<q', uid or 0))
-    text(h, login)
-    text(h, action)
-    h.update(struct.pack('<q', dept or 0))
-    text(h, obj)
-    text(h, detail)
-    text(h, ip)
-    prev = h.digest()
-    db.execute("UPDATE audit SET at = ?, hash = ? WHERE id = ?", (at, prev, id))
-db.execute("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END")
-db.commit()
-`;
+// The audit chain is rewritten with the first OLD_ENTRIES entries dated 2023, hashed as tilsyn
+// would have (tests/lib/audit_rechain.py, with the key in DB.auditkey from audit_keyed.from_id on).
 const OLD_ENTRIES = 20;
 
 const MONTHS = ['januar', 'februar', 'marts', 'april', 'maj', 'juni', 'juli', 'august', 'september', 'oktober',
@@ -86,8 +48,7 @@ before(async () => {
   // Round 5 finished 24 months less 10 days ago: its case data is due in ten days.
   q(`UPDATE round SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-24 months', '+10 days') WHERE id = 5`);
   soonDue = q(`SELECT date(finished_at, '+24 months') FROM round WHERE id = 5`);
-  const r = spawnSync('python3', ['-c', REHASH, fresh.db, String(OLD_ENTRIES)], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
+  rechainAudit(fresh.db, 'file', 'db', OLD_ENTRIES);
   server = await startServer({ db: fresh.db });
   [leder, koord, ledervoksen] = [0, 0, 0].map(() => new Client(server.url));
   for (const [c, login] of [[leder, 'leder.barn'], [koord, 'koordinator.barn'], [ledervoksen, 'leder.voksen']])

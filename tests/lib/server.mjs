@@ -168,3 +168,12 @@ export function danishTime(iso) {
   const p = danishParts(iso);
   return `${danishDay(iso)} kl. ${p.hour}.${p.minute}`;
 }
+
+// Recomputes the audit log's hash chain of db (tests/lib/audit_rechain.py): key is 64 hex
+// digits, '-' for none or 'file' for DB.auditkey; keyedFrom an id or 'db' (audit_keyed); the
+// first `old` entries dated 2023; sql run first.
+export function rechainAudit(db, key, keyedFrom, old = 0, sql) {
+  const r = spawnSync('python3', [join(root, 'tests', 'lib', 'audit_rechain.py'), db, key, String(keyedFrom), String(old),
+    ...(sql ? [sql] : [])], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`audit_rechain.py failed: ${r.stderr}`);
+}
