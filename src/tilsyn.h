@@ -329,6 +329,7 @@ void date_civil_from_days(long z, int *y, int *m, int *d);
 /* ---- fold.c: case-insensitive matching of UTF-8 text (Æ Ø Å too) ---- */
 char *text_fold(const char *s, char *out, size_t n);
 int text_contains_folded(const char *text, const char *needle_folded);
+int text_fold_register(sqlite3 *db); /* SQL text_fold(x), on every connection (db.c) */
 
 /* ---- ident.c: who a case list's caseworker is (aliases linked to users) ---- */
 enum { IDENT_UNKNOWN = 0, IDENT_ALIAS = 1, IDENT_NAME = 2, IDENT_AMBIGUOUS = 3 };
