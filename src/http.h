@@ -268,6 +268,13 @@ void page_action_create(Req *r);
 void page_action_show(Req *r);
 void page_action_update(Req *r);
 
+void page_export_cases(Req *r);   /* export.c: the lists as spreadsheets */
+void page_export_sample(Req *r);
+void page_export_review(Req *r);
+void page_export_results(Req *r);
+void page_export_actions(Req *r);
+void page_export_plan(Req *r);
+
 void page_catalogue_list(Req *r);
 void page_catalogue_import(Req *r);
 void page_catalogue_show(Req *r);
