@@ -287,12 +287,6 @@ void page_export_review(Req *r)
 
 /* ---- a round's results: per question, then per category and for the whole round ---- */
 
-static const char *verdict_title(double low, double high)
-{
-	const char *v = stats_verdict(low, high);
-	return str_eq(v, "improved") ? _("forbedring") : str_eq(v, "declined") ? _("tilbagegang") : _("ingen sikker ændring");
-}
-
 enum { R_YES = 4, R_FULFILLED = 10, R_PREV = 13 };
 
 /* Columns R_YES..: ja delvist nej ikke-relevant ubesvaret væsentlig, opfyldt with its
@@ -312,7 +306,7 @@ static void result_cells(Sheet *s, const int64_t counts[6], int has, double fulf
 		share(s, R_PREV + 1, diff);
 		share(s, R_PREV + 2, diff_low);
 		share(s, R_PREV + 3, diff_high);
-		text(s, R_PREV + 4, verdict_title(diff_low, diff_high));
+		text(s, R_PREV + 4, stats_verdict_title(diff_low, diff_high));
 	}
 }
 

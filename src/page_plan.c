@@ -390,6 +390,8 @@ void page_plan_show(Req *r)
 		page_message(r, "warn", p.warnings[i].message);
 	timeline(r, &p, m, nm, today);
 	rounds_table(r, &p);
+	html_fmt(b, "<p><a href=\"/d/%U/plan.xlsx?year=%d\" download>Hent årshjulets tilsyn som regneark (xlsx)</a></p>\n",
+	         d->code, year);
 	markers_table(r, &p, m, nm);
 	calendar_section(r);
 	page_end(r);

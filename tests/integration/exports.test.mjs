@@ -120,7 +120,7 @@ test('results as xlsx: counts and proportions are numbers, a change is three num
       assert.ok(row.slice(13, 17).every(([, t]) => t === 'number'), x.code);
       assert.ok(close(row[13][0], x.previous.fulfilled), x.code);
       assert.ok(close(row[14][0], x.previous.diff) && close(row[15][0], x.previous.diff_low) && close(row[16][0], x.previous.diff_high), x.code);
-      const verdict = { improved: 'forbedring', declined: 'tilbagegang', no_clear_change: 'ingen sikker ændring' }[x.previous.verdict];
+      const verdict = { improved: 'forbedring', declined: 'forringelse', no_clear_change: 'ingen klar ændring' }[x.previous.verdict];
       assert.equal(row[17][0], verdict, x.code);
     }
   });
@@ -180,4 +180,19 @@ test('actions and the annual plan as xlsx: due dates and periods are date cells'
   });
   assert.equal((await leder.get('/d/BHS/plan.xlsx?year=19')).status, 400);
   assert.equal((await anne.get('/d/BHS/plan.xlsx')).status, 403);
+});
+
+test('each list page links to its download', async () => {
+  for (const [page, link] of [
+    ['/d/BHS/rounds/3', '/d/BHS/rounds/3/sample.xlsx'],
+    ['/d/BHS/rounds/3/review', '/d/BHS/rounds/3/review.xlsx'],
+    ['/d/BHS/rounds/5/results', '/d/BHS/rounds/5/results.xlsx'],
+    ['/d/BHS/actions', '/d/BHS/actions.xlsx'],
+    ['/d/BHS/plan?year=2026', '/d/BHS/plan.xlsx?year=2026'],
+    ['/d/BHS/cases', '/d/BHS/cases/export.xlsx'],
+  ]) {
+    const res = await leder.get(page);
+    assert.equal(res.status, 200, page);
+    assert.ok(res.text.includes(`href="${link}" download>Hent `), `${page} links to ${link}`);
+  }
 });
