@@ -157,6 +157,7 @@ void page_home(Req *r);
 void page_static(Req *r);
 void page_health(Req *r);
 void page_test_fault(Req *r);
+void page_help(Req *r);
 void page_login_form(Req *r);
 void page_login_post(Req *r);
 void page_login_refused(Req *r);

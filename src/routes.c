@@ -15,6 +15,8 @@ const Route routes[] = {
 	{"GET",  "/healthz",                        page_health,                  PERM_PUBLIC,         CSRF_NONE, 0},
 	{"GET",  "/_test/fault",                    page_test_fault,              PERM_PUBLIC,         CSRF_NONE, 0},
 	{"GET",  "/static/:file",                   page_static,                  PERM_PUBLIC,         CSRF_NONE, 0},
+	/* Help: readable without login, it holds no data (page_help.c). */
+	{"GET",  "/hjaelp",                         page_help,                    PERM_PUBLIC,         CSRF_NONE, 0},
 	{"GET",  "/login",                          page_login_form,              PERM_PUBLIC,         CSRF_NONE, 0},
 	{"POST", "/login",                          page_login_post,              PERM_PUBLIC,         CSRF_LOGIN, KB(8)},
 	{"POST", "/logout",                         page_logout,                  PERM_LOGIN,          CSRF_SESSION, KB(8)},
