@@ -88,7 +88,8 @@ static const char usage_text[] =
 	"                                slet sagsdata i afsluttede tilsyn efter opbevaringsreglen\n"
 	"\n"
 	"Roller: admin, leder, koordinator, raadgiver, ekstern.\n"
-	"Databasen er --db STI, ellers $TILSYN_DB, ellers ./var/tilsyn.db.\n"
+	"Databasen er --db STI, ellers $TILSYN_DB, ellers ./var/tilsyn.db. --db står før kommandoen,\n"
+	"fx tilsyn --db var/tilsyn.db cases list --department BHS.\n"
 	"Logbogens nøgle er --audit-key FIL, ellers $TILSYN_AUDIT_KEY, ellers databasens sti + .auditkey.\n"
 	"`tilsyn KOMMANDO --help` forklarer den enkelte kommando.\n";
 
