@@ -82,6 +82,9 @@ test('the case list as xlsx: every case of the current list, dates as date cells
 
   const audit = q("select count(*) || '|' || max(detail) from audit where action = 'cases_export' and login = 'leder.barn'");
   assert.match(audit, /^3\|sagsliste hentet som regneark \(\d+ sager(, filtreret)?\)$/);
+  // The case's own audit log lists the download as a list view that included it.
+  const log = JSON.parse(cli(server.db, ['audit', 'case', expected[0].split('|')[0], '--department', 'BHS', '--format', 'json']).stdout);
+  assert.equal(log.filter((e) => e.action === 'hentede afdelingens sagsliste som regneark (listevisning)' && e.list).length, 3);
 
   // The permission of the page: a caseworker and another department's leader are refused.
   for (const c of [anne, voksen]) {
@@ -137,6 +140,9 @@ test('the sample and the review progress as xlsx, audited like their pages', asy
   const expected = q("select c.case_no || '|' || rc.status from round_case rc join cases c on c.id = rc.case_id where rc.round_id = 3 order by rc.status desc, rc.sample_key").split('\n');
   assert.deepEqual(sample.map((r) => `${r[0][0]}|${r[6][0]}`), expected);
   assert.match(q("select detail from audit where action = 'round_sample_export' and object = 'round:3'"), /^stikprøve hentet som regneark \(\d+ sager\)$/);
+  const first = expected[0].split('|')[0];
+  const log = JSON.parse(cli(server.db, ['audit', 'case', first, '--department', 'BHS', '--format', 'json']).stdout);
+  assert.ok(log.some((e) => e.action === 'hentede stikprøven som regneark (listevisning)' && e.list), first);
 
   const review = rows(await download('/d/BHS/rounds/3/review.xlsx'), 9);
   const sampled = Number(q("select count(*) from round_case where round_id = 3 and status = 'udtrukket'"));
