@@ -390,14 +390,9 @@ void page_export_actions(Req *r)
 void page_export_plan(Req *r)
 {
 	char today[11];
-	date_today(today);
-	int year = atoi(today);
-	const char *asked = req_query(r, "year");
-	if (asked && !plan_year_parse(asked, &year)) {
-		http_error(r, 400, arena_printf(r->arena, _("Året skal skrives med fire cifre fra %d til %d, fx ?year=2026."),
-		                                PLAN_YEAR_MIN, PLAN_YEAR_MAX));
+	int year;
+	if (!page_plan_year(r, today, &year))
 		return;
-	}
 	static const char *const heads[] = {"Tilsyn", "Type", "Fase", "Start", "Slut", "Planlagt start", "Planlagt slut",
 	                                    "Udtrukne sager", "Planlagte sager", "Temaer", "Gennemgang begyndt",
 	                                    "Afsluttet"};

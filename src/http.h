@@ -242,6 +242,7 @@ void page_results_mine(Req *r);
 void page_results_trends(Req *r);
 void page_audit_case(Req *r);
 void page_plan_show(Req *r);
+int page_plan_year(Req *r, char today[11], int *year); /* ?year=; 0 (and a 400 page) when no year */
 void page_calendar_download(Req *r);
 void page_calendar_feed_create(Req *r);
 void page_calendar_public(Req *r);

@@ -6,11 +6,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, sqlite } from '../lib/server.mjs';
+import { readSheet } from '../lib/xlsx.mjs';
 import { launch, newPage, login, expectNoAxeViolations, screenshot, horizontalOverflow } from '../lib/browser.mjs';
 
-let server, browser;
+let server, browser, work;
 before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'tilsyn-e2e-lists-'));
   browser = await launch();
   server = await startServer();
   // Enough cases for several pages.
@@ -22,6 +27,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
 }, { timeout: 15_000 });
 
 const total = () => Number(sqlite(server.db, 'select count(*) from cases where department_id = 1 and on_list = 1'));
@@ -62,6 +68,17 @@ for (const viewport of [{ width: 1366, height: 900 }, { width: 390, height: 844 
     assert.ok(rows.length === 100 && rows.every((t) => t.startsWith('SIDE-01')));
     assert.equal(await page.getAttribute('a[download]', 'href'), '/d/BHS/cases/export.xlsx?q=side-01');
     await check('case list searched');
+    // The download link gives the searched list as a workbook, opened and checked.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[download]')]);
+    assert.equal(download.suggestedFilename(), 'sagsliste-BHS.xlsx');
+    const file = join(work, `sagsliste-${viewport.width}.xlsx`);
+    await download.saveAs(file);
+    const sheet = readSheet(file);
+    assert.equal(sheet.cells.A1, 'Sagsnummer');
+    const numbers = Object.keys(sheet.cells).filter((k) => /^A\d+$/.test(k) && k !== 'A1').map((k) => sheet.cells[k]);
+    assert.equal(numbers.length, found);
+    assert.ok(numbers.every((t) => t.startsWith('SIDE-01')));
+    assert.ok(Object.keys(sheet.cells).filter((k) => /^F\d+$/.test(k) && k !== 'F1').every((k) => sheet.types[k] === 'date'));
 
     // A filter on part of a name, in another case, with Danish letters; two pages, the link keeps it.
     await page.goto(`${base}/d/BHS/cases`);
