@@ -154,7 +154,8 @@ void page_begin(Req *r, const char *title)
 void page_end(Req *r)
 {
 	html_fmt(&r->out,
-	         "</main>\n<footer class=\"foot\"><p>tilsyn %T · ledelsestilsyn på handicapområdet</p></footer>\n"
+	         "</main>\n<footer class=\"foot\"><p>tilsyn %T · ledelsestilsyn på handicapområdet · "
+	         "<a href=\"/hjaelp\">Hjælp</a></p></footer>\n"
 	         "</body>\n</html>\n",
 	         TILSYN_VERSION);
 }

@@ -494,6 +494,8 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 		         x->acute && x->consent ? ", " : "", x->consent ? _("må bruges som eksempel") : "");
 	}
 	html_lit(b, "</tbody>\n</table></div>\n");
+	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I/review.xlsx\" download>Hent fremdriften som regneark (xlsx)</a></p>\n",
+	         d->code, rd->id);
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "review_progress_view",
 	                               .department_id = d->id, .object = arena_printf(r->arena, "round:%lld", (long long)rd->id),
 	                               .detail = arena_printf(r->arena, "gennemgangens fremdrift vist (%d sager)", nrows),
