@@ -423,8 +423,9 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 	if (acute)
 		page_message(r, "warn", arena_printf(r->arena, _("%d sager er markeret med akut bekymring (se tabellen)."), acute));
 
-	/* Per reviewer. */
-	html_lit(b, "<h2>Pr. gennemgående</h2>\n<table class=\"compact\">\n<thead><tr><th scope=\"col\">Gennemgående</th>"
+	/* Per reviewer, and the automatic assignment beside it on a wide screen. */
+	html_lit(b, "<div class=\"columns\">\n<div>\n<h2>Pr. gennemgående</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Sager pr. "
+	            "gennemgående\"><table class=\"compact\">\n<thead><tr><th scope=\"col\">Gennemgående</th>"
 	            "<th scope=\"col\" class=\"num\">Tildelt</th><th scope=\"col\" class=\"num\">I gang</th>"
 	            "<th scope=\"col\" class=\"num\">Færdige</th><th scope=\"col\" class=\"num\">Tilbage</th></tr></thead>\n<tbody>\n");
 	db_prepare(&q, r->db,
@@ -445,13 +446,13 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 		html_fmt(b, "<tr><td>Ingen endnu</td><td class=\"num\">%d</td><td class=\"num\"></td><td class=\"num\"></td>"
 		            "<td class=\"num\">%d</td></tr>\n",
 		         unassigned, unassigned);
-	html_lit(b, "</tbody>\n</table>\n");
+	html_lit(b, "</tbody>\n</table></div>\n");
 	if (!nreviewers)
 		html_lit(b, "<p>Ingen sager er fordelt endnu. Fordel dem automatisk nedenfor, eller vælg en gennemgående for "
 		            "hver sag.</p>\n");
 
 	/* Automatic assignment. */
-	html_lit(b, "<h2>Fordel automatisk</h2>\n");
+	html_lit(b, "</div>\n<div>\n<h2>Fordel automatisk</h2>\n");
 	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/assign", d->code, (long long)rd->id));
 	html_lit(b, "<input type=\"hidden\" name=\"auto\" value=\"1\">\n<div class=\"stack\">\n<fieldset>"
 	            "<legend>Hvem gennemgår sager?</legend>\n");
@@ -469,7 +470,7 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 	}
 	html_lit(b, "</fieldset>\n<p class=\"hint\">Sager, der allerede har en gennemgående, bliver ikke flyttet. Sagerne "
 	            "fordeles jævnt, så de valgte får lige mange i alt, og ingen får en sag, hvor de selv er rådgiver.</p>\n"
-	            "<button type=\"submit\">Fordel sager uden gennemgående</button>\n</div>\n</form>\n");
+	            "<button type=\"submit\">Fordel sager uden gennemgående</button>\n</div>\n</form>\n</div>\n</div>\n");
 
 	/* Per case. */
 	html_fmt(b, "<h2>Pr. sag</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Sager i gennemgang\">"
@@ -759,12 +760,16 @@ static void flags_html(Req *r, const Round *rd, const CaseInfo *ci, int answered
 	html_lit(b, "</section>\n<section class=\"flags\" aria-labelledby=\"acute-h\">\n<h2 id=\"acute-h\">Akut bekymring</h2>\n"
 	            "<p class=\"hint\">Til det, der ikke kan vente til rapporten: fx en borger i risiko eller en afgørelse, der "
 	            "skal rettes nu. Afdelingens leder ser markeringen med det samme på sin forside.</p>\n");
-	page_form_begin(r, arena_printf(r->arena, "%s/acute", base));
 	if (ci->acute) {
-		html_fmt(b, "<p><strong>Markeret af %T %T:</strong> %T</p>\n<input type=\"hidden\" name=\"action\" value=\"clear\">"
-		            "<button type=\"submit\" class=\"secondary\">Fjern markeringen</button></form>\n",
+		/* Removing it takes the concern off the leader's front page: asked first (an open step). */
+		html_fmt(b, "<p><strong>Markeret af %T %T:</strong> %T</p>\n<details class=\"inline confirm\"><summary>Fjern "
+		            "markeringen</summary>\n<p>Er bekymringen afklaret? Markeringen forsvinder fra lederens forside.</p>\n",
 		         *ci->acute_by ? ci->acute_by : _("kommandolinjen"), when(r, ci->acute_at), ci->acute_note);
+		page_form_begin(r, arena_printf(r->arena, "%s/acute", base));
+		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"clear\"><button type=\"submit\" class=\"danger\">Ja, "
+		            "fjern markeringen</button></form></details>\n");
 	} else {
+		page_form_begin(r, arena_printf(r->arena, "%s/acute", base));
 		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"set\"><div class=\"stack\">\n"
 		            "<label for=\"acute-note\">Hvad drejer bekymringen sig om?</label>\n"
 		            "<textarea id=\"acute-note\" name=\"note\" rows=\"2\" maxlength=\"1000\" required></textarea>\n"
@@ -964,7 +969,9 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 		            "et andet svar, vises, når det svar er gemt, og tæller som ubesvarede, indtil det er besvaret.</p></div>\n"
 		            "</form>\n");
 	}
+	html_lit(b, "<div class=\"columns\">\n");
 	flags_html(r, rd, ci, answered, relevant_count);
+	html_lit(b, "</div>\n");
 	if (in_workgroup(r))
 		history_html(r, rd, ci);
 	html_lit(b, "<script src=\"/static/review.js\" defer></script>\n");

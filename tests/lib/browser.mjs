@@ -13,8 +13,8 @@ const require = createRequire(import.meta.url);
 
 export const CHROMIUM = process.env.TILSYN_CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = process.env.TILSYN_SHOTS || '/tmp/e2e-shots';
-export const DESKTOP = { width: 1280, height: 800 };
-export const PHONE = { width: 375, height: 740 };
+export const DESKTOP = { width: 1366, height: 768 };
+export const PHONE = { width: 390, height: 844 };
 
 // Chromium as root, headless, with nothing that talks to the network on its own.
 export function launch() {
