@@ -50,8 +50,10 @@ export async function login(page, base, user, password = DEMO_PASSWORD) {
   await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.click('main button[type=submit]')]);
 }
 
-// Logs out with the header's button; resolves on the login page.
+// Logs out with the header's button (behind the menu button on a phone); resolves on the login page.
 export async function logout(page) {
+  const menu = page.locator('header details.menu:not([open]) > summary');
+  if (await menu.isVisible()) await menu.click();
   await Promise.all([page.waitForURL(/\/login\?ud=1$/), page.click('header form[action="/logout"] button')]);
 }
 
