@@ -2,7 +2,8 @@
 // første ubesvarede" follows the answers; J / D / N / I answer the focused question but never
 // while typing; a refused "Marker som færdig" lists the missing questions as links and marks
 // them (also without JavaScript); after færdig, "Næste sag" leads to the next unfinished case
-// in sample order; the answers are at least 44 px high on a phone. axe-core on every state.
+// in sample order; the answers are at least 44 px high on a phone; removing an acute concern is
+// a red button behind a confirmation step. axe-core on every state.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -191,5 +192,32 @@ test('after færdig, Næste sag leads to the next unfinished case in sample orde
   await screenshot(page, 'review-next-case-phone');
   await Promise.all([page.waitForURL(`**${base}/cases/${expected}`), page.click('#next-case')]);
   assert.match(await page.textContent('h1'), new RegExp(caseNo.replace(/\./g, '\\.')));
+
+  // With every case done, the page says so and leads back to the front page.
+  q(`update round_case set review_status = 'faerdig' where reviewer_id = (select id from users where login = 'anne')`);
+  await page.goto(`${server.url}${base}/cases/${caseId}`);
+  assert.equal(await page.locator('#next-case').count(), 0);
+  assert.match(await page.textContent('nav.next-case'), /Du har ikke flere sager at gennemgå/);
+  assert.equal(await page.getAttribute('nav.next-case a', 'href'), '/');
   await page.context().close();
+});
+
+test('removing an acute concern is a red button behind a confirmation step', { timeout: 40_000 }, async () => {
+  const caseId = annesCases()[5];
+  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    const page = await newPage(browser, { viewport });
+    await login(page, server.url, 'koordinator.barn');
+    await page.goto(`${server.url}${base}/cases/${caseId}`);
+    await page.fill('#acute-note', 'Afgørelsen skal rettes nu');
+    await Promise.all([page.waitForURL(/acute=1/), page.click('form[action$="/acute"] button')]);
+    const button = page.locator('form[action$="/acute"] button.danger');
+    assert.equal(await button.isVisible(), false, 'not one click away');
+    await page.click('details.confirm > summary');
+    assert.ok(await button.isVisible());
+    assert.equal(await button.evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(180, 35, 24)');
+    await expectNoAxeViolations(page, `acute concern, confirmation open (${size})`);
+    await Promise.all([page.waitForURL(/acute=0/), button.click()]);
+    assert.equal(q(`select acute from round_case where round_id = 1 and case_id = ${caseId}`), '0');
+    await page.context().close();
+  }
 });
