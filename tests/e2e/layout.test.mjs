@@ -168,7 +168,7 @@ async function eachPage(page, base, visit, { perKind = 2, limit = 200 } = {}) {
   return { pages: n, kinds: kinds.size };
 }
 
-for (const user of ['admin', 'leder.barn', 'koordinator.barn', 'anne', 'ekstern']) {
+for (const user of ['admin', 'leder.barn', 'koordinator.barn', 'anne', 'ekstern', 'leder.voksen']) {
   test(`every page ${user} reaches fits a 390 x 844 phone: no sideways scrolling, a short header, labelled scroll boxes`,
     { timeout: 240_000 }, async (t) => {
     const base = server.url;
