@@ -424,8 +424,9 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 		page_message(r, "warn", arena_printf(r->arena, _("%d sager er markeret med akut bekymring (se tabellen)."), acute));
 
 	/* Per reviewer, and the automatic assignment beside it on a wide screen. */
-	html_lit(b, "<div class=\"columns\">\n<div>\n<h2>Pr. gennemgående</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Sager pr. "
-	            "gennemgående\"><table class=\"compact\">\n<thead><tr><th scope=\"col\">Gennemgående</th>"
+	html_lit(b, "<div class=\"columns\">\n<div>\n<h2>Pr. gennemgående</h2>\n<div class=\"scroll\" tabindex=\"0\" "
+	            "role=\"region\" aria-label=\"Sager pr. gennemgående\"><table class=\"compact\">\n<thead><tr>"
+	            "<th scope=\"col\">Gennemgående</th>"
 	            "<th scope=\"col\" class=\"num\">Tildelt</th><th scope=\"col\" class=\"num\">I gang</th>"
 	            "<th scope=\"col\" class=\"num\">Færdige</th><th scope=\"col\" class=\"num\">Tilbage</th></tr></thead>\n<tbody>\n");
 	db_prepare(&q, r->db,
