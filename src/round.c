@@ -229,11 +229,14 @@ static int64_t count_of(sqlite3 *db, const char *sql, int64_t id)
 	return n;
 }
 
-/* The round's theme codes, malloc'd (round_themes_free), in code order. */
+/* The round's theme codes, malloc'd (round_themes_free), in the order of their catalogues. */
 int round_themes(sqlite3 *db, int64_t round_id, char ***out)
 {
 	Stmt q;
-	db_prepare(&q, db, "SELECT theme FROM round_theme WHERE round_id = ?1 ORDER BY theme");
+	db_prepare(&q, db,
+	           "SELECT t.theme FROM round_theme t WHERE t.round_id = ?1 ORDER BY (SELECT min(rc.position)"
+	           " FROM round_catalogue rc JOIN catalogue c ON c.id = rc.catalogue_id WHERE rc.round_id = t.round_id"
+	           " AND rc.position > 0 AND c.code = t.theme), t.theme");
 	db_bind_int(&q, 1, round_id);
 	int n = 0;
 	*out = NULL;
@@ -326,8 +329,8 @@ int round_update(sqlite3 *db, const Round *r, const RoundEdit *e, const struct R
 		themes_text(&what, themes, nthemes);
 		buf_puts(&what, ". ");
 	}
-	round_themes_free(old, nold);
 	if (!what.len) {
+		round_themes_free(old, nold);
 		buf_free(&what);
 		snprintf(msg, n, "%s", _("Der var intet at ændre."));
 		return 0;
@@ -363,6 +366,7 @@ int round_update(sqlite3 *db, const Round *r, const RoundEdit *e, const struct R
 		else if (rc == SQLITE_OK && !kind_changed)
 			attach_themes(db, r->id, themes, nthemes, &fail);
 	}
+	round_themes_free(old, nold); /* themes may point into it until here */
 	if (rc != SQLITE_OK || fail) {
 		buf_free(&what);
 		snprintf(msg, n, "%s", fail ? fail : _("Ændringen kunne ikke gemmes i databasen."));
@@ -408,7 +412,7 @@ int round_delete_blocked(sqlite3 *db, const Round *r, char *msg, size_t n)
 
 /* A reason for deleting: required, valid text of at most ROUND_DELETE_REASON_MAX characters,
 ** no CPR number. NULL when fine. */
-static const char *reason_problem(const char *reason)
+const char *round_delete_reason_problem(const char *reason)
 {
 	if (str_empty(reason))
 		return _("Skriv en begrundelse for at slette tilsynet; den gemmes i loggen.");
@@ -428,7 +432,7 @@ int round_delete(sqlite3 *db, const Round *r, const char *reason, const struct R
 	int rc = round_writable(db, r->id, msg, n);
 	if (rc)
 		return rc;
-	const char *problem = reason_problem(reason);
+	const char *problem = round_delete_reason_problem(reason);
 	if (problem)
 		return snprintf(msg, n, "%s", problem), -1;
 	if (round_delete_blocked(db, r, msg, n))

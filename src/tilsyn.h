@@ -479,6 +479,7 @@ void round_themes_free(char **themes, int n);
 #define ROUND_REVIEWED (-3)
 #define ROUND_DELETE_REASON_MAX 1000
 int round_delete_blocked(sqlite3 *db, const Round *r, char *msg, size_t n);
+const char *round_delete_reason_problem(const char *reason); /* NULL when the reason will do */
 int round_delete(sqlite3 *db, const Round *r, const char *reason, const struct ReviewBy *by, char *msg, size_t n);
 /* The re-measurement: a round of the same kind, catalogue and themes, starting
 ** ROUND_REMEASURE_MONTHS after this one's start, marked as measuring it again (remeasure_of).
