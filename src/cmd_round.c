@@ -11,19 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static ReviewBy cli_by(void)
-{
-	return (ReviewBy){.login = cli_login(), .ip = "kommandolinje"};
-}
-
-static int commit_or_fail(sqlite3 *db)
-{
-	if (db_commit(db) == SQLITE_OK)
-		return 0;
-	fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db));
-	return 1;
-}
-
 int cmd_round_edit(sqlite3 *db, const Round *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -56,7 +43,7 @@ int cmd_round_edit(sqlite3 *db, const Round *r, int argc, char **argv)
 	if (!given)
 		return cli_fail("round edit: angiv mindst én af --title, --start, --end, --kind og --theme");
 	e.themes = themes;
-	ReviewBy by = cli_by();
+	ReviewBy by = cli_review_by();
 	char msg[512];
 	if (db_begin(db) != SQLITE_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
@@ -64,7 +51,7 @@ int cmd_round_edit(sqlite3 *db, const Round *r, int argc, char **argv)
 		db_rollback(db);
 		return cli_fail("round edit %lld: %s", (long long)r->id, msg);
 	}
-	if (commit_or_fail(db))
+	if (cli_commit(db))
 		return 1;
 	if (*msg)
 		printf("%s\n", msg);
@@ -91,7 +78,7 @@ int cmd_round_delete(sqlite3 *db, const Round *r, int argc, char **argv)
 		return cli_fail("ukendt argument: %s", argv[optind]);
 	if (!reason)
 		return cli_fail("round delete: --reason TEKST mangler (hvorfor tilsynet slettes; det gemmes i loggen)");
-	ReviewBy by = cli_by();
+	ReviewBy by = cli_review_by();
 	char msg[512];
 	if (db_begin(db) != SQLITE_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
@@ -99,7 +86,7 @@ int cmd_round_delete(sqlite3 *db, const Round *r, int argc, char **argv)
 		db_rollback(db);
 		return cli_fail("round delete %lld: %s", (long long)r->id, msg);
 	}
-	if (commit_or_fail(db))
+	if (cli_commit(db))
 		return 1;
 	printf(_("Tilsyn %lld «%s» er slettet.\n"), (long long)r->id, r->title);
 	return 0;

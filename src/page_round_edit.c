@@ -171,11 +171,14 @@ static void confirm_page(Req *r, const Round *rd, const char *reason)
 	}
 	db_finalize(&q);
 	html_fmt(b, "<div class=\"msg warn\" role=\"status\"><strong>Bemærk:</strong> Sletningen kan ikke fortrydes.</div>\n"
-	            "<dl class=\"facts\">\n<dt>Slettes</dt><dd>Tilsynet med planlægning, fasehistorik og %I %T i stikprøven "
-	            "med deres fordeling</dd>\n<dt>Bevares</dt><dd>%I %T og %I %T (uden tilknytning til tilsynet) og loggen</dd>\n"
-	            "<dt>Begrundelse</dt><dd>%T</dd>\n</dl>\n",
-	         cases, cases == 1 ? _("sag") : _("sager"), meetings, meetings == 1 ? _("møde") : _("møder"), actions,
-	         actions == 1 ? _("tiltag") : _("tiltag"), reason);
+	            "<dl class=\"facts\">\n<dt>Slettes</dt><dd>Tilsynet med planlægning og fasehistorik");
+	if (cases)
+		html_fmt(b, " og %I %T i stikprøven med deres fordeling", cases, cases == 1 ? _("sag") : _("sager"));
+	html_lit(b, "</dd>\n<dt>Bevares</dt><dd>Loggen med alt, hvad der er sket med tilsynet");
+	if (meetings || actions)
+		html_fmt(b, "; afdelingens %I %T og %I tiltag bliver, uden tilknytning til tilsynet", meetings,
+		         meetings == 1 ? _("møde") : _("møder"), actions);
+	html_fmt(b, "</dd>\n<dt>Begrundelse</dt><dd>%T</dd>\n</dl>\n", reason);
 	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/delete", r->dept->code, (long long)rd->id));
 	html_fmt(b, "<input type=\"hidden\" name=\"reason\" value=\"%A\"><input type=\"hidden\" name=\"confirm\" value=\"1\">"
 	            "<div class=\"actions\"><button type=\"submit\" class=\"danger\">Ja, slet tilsynet</button> "

@@ -895,6 +895,8 @@ int cmd_round_invite(sqlite3 *db, const Round *r, int argc, char **argv);
 ATTR_PRINTF(1, 2) int cli_fail(const char *fmt, ...);
 const char *cli_login(void);
 void cli_audit(sqlite3 *db, const char *action, int64_t department_id, const char *object, const char *detail);
+struct ReviewBy cli_review_by(void);
+int cli_commit(sqlite3 *db);
 int cmd_cases(sqlite3 *db, int argc, char **argv);
 int cmd_round(sqlite3 *db, int argc, char **argv);
 int cmd_catalogue(sqlite3 *db, int argc, char **argv);
