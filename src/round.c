@@ -447,7 +447,23 @@ int round_delete(sqlite3 *db, const Round *r, const char *reason, const struct R
 	** by the foreign key's ON DELETE SET NULL). The sample, assignments, planning answers, phase
 	** history, invitations and report text go with the round (ON DELETE CASCADE); the audit log
 	** keeps every entry about it. */
+	/* Each sampled case's own log (audit_case.c) says it left the sample with the round. */
 	Stmt q;
+	db_prepare(&q, db, "SELECT case_id FROM round_case WHERE round_id = ?1 ORDER BY case_id");
+	db_bind_int(&q, 1, r->id);
+	char detail_case[300];
+	snprintf(detail_case, sizeof detail_case, "tilsyn %lld «%.200s» slettet", (long long)r->id, cur.title);
+	rc = 0;
+	while (rc == 0 && db_step(&q)) {
+		char object[48];
+		snprintf(object, sizeof object, "case:%lld", (long long)db_col_int(&q, 0));
+		rc = audit_log(db, &(AuditEntry){.user_id = by->user_id, .login = by->login, .action = "round_delete_case",
+		                                 .department_id = r->department_id, .object = object, .detail = detail_case,
+		                                 .ip = by->ip});
+	}
+	db_finalize(&q);
+	if (rc != 0)
+		return snprintf(msg, n, "%s", _("Sletningen kunne ikke skrives i loggen.")), -1;
 	db_prepare(&q, db, "UPDATE meeting SET round_id = NULL WHERE round_id = ?1");
 	db_bind_int(&q, 1, r->id);
 	rc = db_done(&q);

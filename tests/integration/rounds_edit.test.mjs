@@ -104,6 +104,13 @@ test('round delete needs a reason, is refused once a case has answers, and keeps
     assert.equal(Number(q(`select count(*) from audit where object = 'round:1'`)), entriesBefore + 1);
     assert.match(q(`select detail from audit where action = 'round_delete' and object = 'round:1'`),
       /^«Overordnet ledelsestilsyn forår 2026» \(overordnet\) slettet\. Begrundelse: Oprettet to gange\..*Bevaret uden tilknytning til tilsynet: 1 møder og 0 tiltag\.$/);
+    // ... and each sampled case's own log says it left the sample with the round.
+    const caseNo = q(`select c.case_no from audit a join cases c on 'case:' || c.id = a.object
+      where a.action = 'round_delete_case' limit 1`);
+    assert.equal(Number(q(`select count(*) from audit where action = 'round_delete_case'`)), 30);
+    r = cli(db, ['audit', 'case', caseNo, '--department', 'BHS', '--format', 'text']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /tog sagen ud af stikprøven, da tilsynet blev slettet/);
     r = cli(db, ['audit', 'verify']);
     assert.equal(r.status, 0, r.stderr + r.stdout);
     r = cli(db, ['round', 'edit', '1', '--title', 'x']);
