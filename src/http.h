@@ -218,6 +218,12 @@ void page_round_sample(Req *r);
 void page_round_replace(Req *r);
 void page_round_plan(Req *r);
 void page_round_phase(Req *r);
+int page_round_from_capture(Req *r, Round *out);
+void page_round_theme_choices(Req *r, const char *const *checked, int nchecked, int disabled);
+void page_round_edit(Req *r);       /* page_round_edit.c: edit, delete (with a confirmation step) */
+void page_round_edit_post(Req *r);
+void page_round_delete(Req *r);
+void page_round_remeasure(Req *r);  /* page_round.c */
 void page_workgroup_show(Req *r);
 void page_workgroup_post(Req *r);
 void page_round_sheet(Req *r);

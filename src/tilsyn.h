@@ -451,6 +451,7 @@ typedef struct Round {
 	char review_started_at[32];
 	char created_at[32];
 	int64_t case_import_id;    /* the case-list version the sample was drawn from; 0: not recorded */
+	int64_t remeasure_of;      /* the round this one measures again (round_remeasure); 0: none */
 } Round;
 #define RECOMMENDED_OVERORDNET 30
 #define RECOMMENDED_UDDYBENDE 20
@@ -462,6 +463,43 @@ int round_create(sqlite3 *db, const Department *d, const char *kind, const char 
 int round_by_id(sqlite3 *db, int64_t id, Round *out);
 const char *round_kind_title(const char *kind);
 const char *round_size_warning(const Round *r, int64_t sampled);
+/* Editing a round: NULL keeps a field, "" clears a date; set_themes replaces the theme set.
+** The kind changes only before the draw, the themes only before the first answer; a closed
+** round is refused (ROUND_CLOSED). 0 (msg says when nothing changed), or -1 with msg. */
+typedef struct RoundEdit {
+	const char *title, *kind, *start, *end;
+	const char *const *themes;
+	int nthemes, set_themes;
+} RoundEdit;
+struct ReviewBy;
+int round_update(sqlite3 *db, const Round *r, const RoundEdit *e, const struct ReviewBy *by, char *msg, size_t n);
+int round_themes(sqlite3 *db, int64_t round_id, char ***out);
+void round_themes_free(char **themes, int n);
+/* Deleting a round with no reviewed case, with a reason (audited with its title; meetings and
+** actions stay, untied). ROUND_REVIEWED once a case has answers or is reviewed (web 409, CLI 2). */
+#define ROUND_REVIEWED (-3)
+#define ROUND_DELETE_REASON_MAX 1000
+int round_delete_blocked(sqlite3 *db, const Round *r, char *msg, size_t n);
+const char *round_delete_reason_problem(const char *reason); /* NULL when the reason will do */
+int round_delete(sqlite3 *db, const Round *r, const char *reason, const struct ReviewBy *by, char *msg, size_t n);
+/* The re-measurement: a round of the same kind, catalogue and themes, starting
+** ROUND_REMEASURE_MONTHS after this one's start, marked as measuring it again (remeasure_of).
+** 0 made, 1 one exists already (*id), -1 with msg (before the follow-up phase). */
+#define ROUND_REMEASURE_MONTHS 9
+int round_remeasure_dates(const Round *r, char start[11], char end[11]);
+int64_t round_remeasured_by(sqlite3 *db, int64_t round_id);
+int round_remeasure(sqlite3 *db, const Round *r, const struct ReviewBy *by, int64_t *id, char *msg, size_t n);
+/* The steps of a tilsyn for the round page's task list, each with a status from the data. */
+enum { TASK_CANNOT_START = 0, TASK_NOT_STARTED, TASK_STARTED, TASK_DONE };
+#define ROUND_TASKS 9
+typedef struct RoundTask {
+	const char *code;   /* plan inform sample assign review analyse report feedback followup */
+	const char *title;  /* Danish */
+	int status;         /* TASK_* */
+	int64_t meeting;    /* inform: the information meeting (held, else planned); 0: none */
+} RoundTask;
+const char *round_task_status_title(int status);
+void round_tasks(sqlite3 *db, const Round *r, RoundTask out[ROUND_TASKS], int *next);
 
 typedef struct SampleFilters {
 	const char *provisions[16];
@@ -859,6 +897,8 @@ int cmd_round_invite(sqlite3 *db, const Round *r, int argc, char **argv);
 ATTR_PRINTF(1, 2) int cli_fail(const char *fmt, ...);
 const char *cli_login(void);
 void cli_audit(sqlite3 *db, const char *action, int64_t department_id, const char *object, const char *detail);
+struct ReviewBy cli_review_by(void);
+int cli_commit(sqlite3 *db);
 int cmd_cases(sqlite3 *db, int argc, char **argv);
 int cmd_round(sqlite3 *db, int argc, char **argv);
 int cmd_catalogue(sqlite3 *db, int argc, char **argv);
@@ -975,6 +1015,11 @@ typedef struct PhaseReopening {
 	char reason[PHASE_REASON_MAX * 4 + 1];
 } PhaseReopening;
 int phase_reopenings(sqlite3 *db, int64_t round_id, PhaseReopening *out, int max);
+
+/* ---- cmd_round.c: tilsyn round edit, round delete, round list ---- */
+int cmd_round_edit(sqlite3 *db, const Round *r, int argc, char **argv);
+int cmd_round_delete(sqlite3 *db, const Round *r, int argc, char **argv);
+int cmd_round_list(sqlite3 *db, int argc, char **argv);
 
 /* ---- cmd_cycle.c: tilsyn workgroup, round plan, round phase ---- */
 int cmd_workgroup(sqlite3 *db, int argc, char **argv);

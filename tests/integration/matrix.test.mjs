@@ -311,8 +311,9 @@ const calChosen = (round) =>
   q(`select count(*) from calibration_case where round_id = ${round.id} and case_id = ${round.calCase}`) !== '0';
 
 // What the department decides for a round, never its invited outside reviewer, who reviews
-// and reports: the sample, the plan, the phase and who is invited (http.c, ekstern_allows).
-const DEPARTMENT_DECIDES = /\/(sample|replace|plan|phase|invite|remove)$/;
+// and reports: the sample, the plan, the phase, who is invited, and editing, deleting and
+// re-measuring the round (http.c, ekstern_allows).
+const DEPARTMENT_DECIDES = /\/(sample|replace|plan|phase|invite|remove|edit|delete|remeasure)$/;
 
 // What the router decides from the permission column: for an ekstern in :dept, by the rule
 // of issue 7 that http.c (ekstern_allows) applies instead: the rounds they are invited to, with

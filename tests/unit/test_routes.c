@@ -63,6 +63,11 @@ static const Expect expected[] = {
 	/* The planning answers and phase changes of a round: the working group. */
 	{"POST", "/d/:dept/rounds/:round/plan",      {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/rounds/:round/phase",     {0,   0,    1,    1,    0,   0}},
+	/* Editing, deleting and re-measuring a round: as creating one; never an invited outside reviewer. */
+	{"GET",  "/d/:dept/rounds/:round/edit",      {0,   0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/edit",      {0,   0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/delete",    {0,   0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/remeasure", {0,   0,    1,    1,    0,   0}},
 	/* The working group: seen by any member but ekstern (the router refuses an outside reviewer
 	** every department page but the home and the list of tilsyn), changed by the leder and
 	** koordinator (tests/integration/workgroup). */
