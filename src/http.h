@@ -244,6 +244,8 @@ void page_meeting_new(Req *r);
 void page_meeting_create(Req *r);
 void page_meeting_show(Req *r);
 void page_meeting_update(Req *r);
+void page_feedback_show(Req *r);
+void page_feedback_release(Req *r);
 void page_action_list(Req *r);
 void page_action_create(Req *r);
 void page_action_show(Req *r);
