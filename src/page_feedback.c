@@ -9,17 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int round_of(Req *r, Round *out)
-{
-	int64_t id;
-	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
-	    out->department_id != r->dept->id) {
-		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
-		return 0;
-	}
-	return 1;
-}
-
 static void release_button(Req *r, const Round *rd, const char *advisor, const char *label, const char *hidden)
 {
 	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/feedback/release", r->dept->code, (long long)rd->id));
@@ -31,7 +20,7 @@ static void release_button(Req *r, const Round *rd, const char *advisor, const c
 void page_feedback_show(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd) || external_refuse_staff_view(r, &rd, "frigivelse af individuel tilbagemelding"))
+	if (!page_results_round(r, &rd) || external_refuse_staff_view(r, &rd, "frigivelse af individuel tilbagemelding"))
 		return;
 	Buf *b = &r->out;
 	Department *d = r->dept;
@@ -114,7 +103,7 @@ void page_feedback_show(Req *r)
 void page_feedback_release(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_results_round(r, &rd))
 		return;
 	const char *advisor = req_form(r, "advisor");
 	int all = str_eq(req_form(r, "all"), "1");

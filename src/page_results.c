@@ -50,8 +50,9 @@ static void share_cell(Req *r, double ful, double low, double high)
 	         interval(r, low, high));
 }
 
-/* The round named by :round, which must belong to the department in the address. */
-static int round_of(Req *r, Round *out)
+/* The round named by :round, which must belong to the department in the address; else a 404
+** (the feedback pages share it). */
+int page_results_round(Req *r, Round *out)
 {
 	int64_t id;
 	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
@@ -467,7 +468,7 @@ static void feedback_line(Req *r, const Round *rd)
 void page_results_show(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_results_round(r, &rd))
 		return;
 	const char *advisor = req_query(r, "advisor");
 	if (advisor && *advisor && external_refuse_staff_view(r, &rd, "resultater pr. rådgiver"))
@@ -531,7 +532,7 @@ void page_results_show(Req *r)
 void page_results_mine(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_results_round(r, &rd))
 		return;
 	if (external_refuse_staff_view(r, &rd, "egne resultater"))
 		return;
