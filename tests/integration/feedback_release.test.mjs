@@ -149,3 +149,20 @@ test('a held individual feedback meeting releases it; a planned one does not', a
   assert.equal(count(`SELECT count(*) FROM feedback_release WHERE round_id = ${round}`), 3);
   assert.equal(count("SELECT count(*) FROM audit WHERE action = 'feedback_release'"), 3);
 });
+
+test('a caseworker named two ways in the sample sees the feedback only when both are released', async () => {
+  // One of Morten's sampled cases is given to anne under her initials, linked to her by an alias.
+  const caseId = sqlite(db, `SELECT c.id FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ${round}
+    AND rc.status = 'udtrukket' AND c.advisor = 'Morten Løvstad' ORDER BY c.id LIMIT 1`);
+  sqlite(db, `UPDATE cases SET advisor = 'ABK' WHERE id = ${caseId}`);
+  const r = cli(db, ['user', 'alias', 'add', 'anne', 'ABK']);
+  assert.equal(r.status, 0, r.stderr);
+  const anne = await as('anne');
+  assert.equal((await download(anne)).status, 403, 'her second name is not released yet');
+  assert.match((await anne.get(`/d/BHS/rounds/${round}/results/mine`)).text, /Endnu ikke frigivet/);
+  const leder = await as('leder.barn');
+  assert.equal((await release(leder, { advisor: 'ABK' })).status, 303);
+  const own = await download(anne);
+  assert.equal(own.status, 200);
+  assert.ok(own.text.includes(sqlite(db, `SELECT case_no FROM cases WHERE id = ${caseId}`)), 'the case under her initials');
+});
