@@ -332,10 +332,10 @@ static void own_beside_department(Req *r, const RoundResults *own, const RoundRe
 	           _("Vandrette søjler: andel opfyldt i rådgiverens sager med 95 %-interval; romben er hele tilsynets tal. "
 	             "Tabellen under diagrammet har de samme tal."),
 	           _("Hele tilsynet"), bars, n);
-	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table>\n<caption>%T</caption>\n"
+	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table class=\"figures\">\n<caption>%T</caption>\n"
 	            "<thead><tr><th scope=\"col\">Område</th><th scope=\"col\" class=\"num\">Ja</th>"
 	            "<th scope=\"col\" class=\"num\">Delvist</th><th scope=\"col\" class=\"num\">Nej</th>"
-	            "<th scope=\"col\" class=\"num\">Opfyldt</th><th scope=\"col\" class=\"num\">95 %%-interval</th>"
+	            "<th scope=\"col\" class=\"num\">Opfyldt (95 %%-interval)</th>"
 	            "<th scope=\"col\" class=\"num\">Hele tilsynet</th></tr></thead>\n<tbody>\n",
 	         _("Pr. område"), arena_printf(r->arena, "Sagerne for %s pr. område", who));
 	for (int i = 0; i < 1 + RESULT_CATEGORIES; i++) {
@@ -344,19 +344,18 @@ static void own_beside_department(Req *r, const RoundResults *own, const RoundRe
 		html_fmt(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">%I</td><td class=\"num\">%I</td><td class=\"num\">%I</td>",
 		         group_label(og[i]), og[i]->yes, og[i]->partly, og[i]->no);
 		if (og[i]->has_fulfilled)
-			html_fmt(b, "<td class=\"num\"><strong>%T</strong></td><td class=\"num\">%T</td>", pct(r, og[i]->fulfilled),
-			         interval(r, og[i]->ci_low, og[i]->ci_high));
+			share_cell(r, og[i]->fulfilled, og[i]->ci_low, og[i]->ci_high);
 		else
-			html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
+			html_lit(b, "<td class=\"num\">–</td>");
 		html_fmt(b, "<td class=\"num\">%T</td></tr>\n", ag[i]->has_fulfilled ? pct(r, ag[i]->fulfilled) : "–");
 	}
 	html_lit(b, "</tbody>\n</table></div>\n");
 
-	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table class=\"results\">\n"
+	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table class=\"results figures\">\n"
 	            "<caption>%T</caption>\n<thead><tr><th scope=\"col\">Kode</th><th scope=\"col\">Spørgsmål</th>"
 	            "<th scope=\"col\" class=\"num\">Ja</th><th scope=\"col\" class=\"num\">Delvist</th>"
 	            "<th scope=\"col\" class=\"num\">Nej</th><th scope=\"col\" class=\"num\">Ikke relevant</th>"
-	            "<th scope=\"col\" class=\"num\">Opfyldt</th><th scope=\"col\" class=\"num\">95 %%-interval</th>"
+	            "<th scope=\"col\" class=\"num\">Opfyldt (95 %%-interval)</th>"
 	            "<th scope=\"col\" class=\"num\">Væsentlig betydning</th><th scope=\"col\" class=\"num\">Hele tilsynet</th>"
 	            "</tr></thead>\n<tbody>\n",
 	         _("Pr. spørgsmål"), arena_printf(r->arena, "Sagerne for %s pr. spørgsmål", who));
@@ -367,10 +366,9 @@ static void own_beside_department(Req *r, const RoundResults *own, const RoundRe
 		            "<td class=\"num\">%I</td><td class=\"num\">%I</td>",
 		         x->code, x->text, x->yes, x->partly, x->no, x->not_relevant);
 		if (x->has_fulfilled)
-			html_fmt(b, "<td class=\"num\"><strong>%T</strong></td><td class=\"num\">%T</td>", pct(r, x->fulfilled),
-			         interval(r, x->ci_low, x->ci_high));
+			share_cell(r, x->fulfilled, x->ci_low, x->ci_high);
 		else
-			html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
+			html_lit(b, "<td class=\"num\">–</td>");
 		html_fmt(b, "<td class=\"num\">%I</td><td class=\"num\">%T</td></tr>\n", x->material,
 		         d && d->has_fulfilled ? pct(r, d->fulfilled) : "–");
 	}

@@ -72,6 +72,11 @@ test('at 1366 px the conclusion comes first, the details are folded, and no tabl
   assert.equal(await horizontalOverflow(page), 0);
   await expectNoAxeViolations(page, 'results, details unfolded (1366 px)');
   await screenshot(page, 'results-conclusion-1366');
+  // A caseworker's breakdown fits as well.
+  await page.selectOption('#advisor', { index: 1 });
+  await Promise.all([page.waitForURL(/advisor=/), page.click('form.filters button[type=submit]')]);
+  assert.deepEqual(await overflowingTables(page), []);
+  assert.equal(await horizontalOverflow(page), 0);
 
   // Printed (landscape A4 is about 1000 px wide inside its margins): every column on the paper,
   // the folded details included.
