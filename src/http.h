@@ -272,6 +272,9 @@ void page_meeting_new(Req *r);
 void page_meeting_create(Req *r);
 void page_meeting_show(Req *r);
 void page_meeting_update(Req *r);
+int page_results_round(Req *r, Round *out); /* :round of :dept, else 404 */
+void page_feedback_show(Req *r);
+void page_feedback_release(Req *r);
 void page_action_list(Req *r);
 void page_action_create(Req *r);
 void page_action_show(Req *r);

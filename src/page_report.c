@@ -192,6 +192,15 @@ void page_report_download(Req *r)
 		                             : _("Du har ingen sager i dette tilsyns stikprøve, så der er ingen tilbagemelding."));
 		return;
 	}
+	if (own && !feedback_released_to(r->db, &rd, r->user->id)) { /* released by the leader (feedback.c) */
+		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
+		                               .department_id = r->dept->id,
+		                               .object = arena_printf(r->arena, "round:%lld", (long long)rd.id),
+		                               .detail = "egen tilbagemelding: endnu ikke frigivet", .ip = r->ip});
+		http_error(r, 403, _("Din tilbagemelding er endnu ikke frigivet. Du kan se den her, når lederen har frigivet "
+		                     "den, eller når jeres individuelle tilbagemeldingsmøde er holdt."));
+		return;
+	}
 	Report rp;
 	if ((own ? report_load_own(r->db, &rd, r->user, &rp, err, sizeof err)
 	         : report_load(r->db, &rd, a, advisor, &rp, err, sizeof err)) != 0) {
@@ -240,6 +249,12 @@ void page_report_my_feedback(Req *r)
 		if (n++ == 0)
 			html_lit(b, "<h2>Min tilbagemelding</h2>\n<p class=\"hint\">Gennemgangen af dine egne sager, ved siden af "
 			            "afdelingens samlede tal.</p>\n<ul>\n");
+		Round rd;
+		if (round_by_id(r->db, last, &rd) && !feedback_released_to(r->db, &rd, r->user->id)) {
+			html_fmt(b, "<li>%T: <strong class=\"tag todo\">endnu ikke frigivet</strong></li>\n",
+			         db_col_text(&q, 2));
+			continue;
+		}
 		html_fmt(b, "<li>%T: <a href=\"/d/%U/rounds/%I/report/download?audience=raadgiver&amp;format=pdf\" download>PDF</a>"
 		            " · <a href=\"/d/%U/rounds/%I/report/download?audience=raadgiver&amp;format=html\" download>HTML</a>"
 		            " · <a href=\"/d/%U/rounds/%I/report/download?audience=raadgiver&amp;format=xlsx\" download>regneark</a>"

@@ -75,6 +75,10 @@ const Route routes[] = {
 	{"GET",  "/d/:dept/rounds/:round/results",  page_results_show,            PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"GET",  "/d/:dept/rounds/:round/results.xlsx", page_export_results,     PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"GET",  "/d/:dept/rounds/:round/results/mine", page_results_mine,       PERM_DEPT_MEMBER,    CSRF_NONE, 0},
+	/* Individual feedback reaches a caseworker once released: the working group sees per caseworker
+	** whether it is (page_feedback.c turns an outside reviewer away); only the leder releases it. */
+	{"GET",  "/d/:dept/rounds/:round/feedback", page_feedback_show,           PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"POST", "/d/:dept/rounds/:round/feedback/release", page_feedback_release, PERM_DEPT_LEDER,   CSRF_SESSION, KB(8)},
 	{"GET",  "/d/:dept/trends",                 page_results_trends,          PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	/* The annual plan (årshjul) and the calendar: the working group reads them; the leder makes the
 	** secret address a calendar program subscribes to, which page_plan.c checks against the stored

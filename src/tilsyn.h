@@ -1072,6 +1072,25 @@ void meeting_feedback_free(FeedbackRow *rows, int n);
 int meeting_feedback_missing(sqlite3 *db, int64_t round_id);
 int cmd_meeting(sqlite3 *db, int argc, char **argv);
 
+/* ---- feedback.c: a caseworker's individual feedback, released by the leader or a held meeting ---- */
+typedef struct FeedbackState {
+	char *advisor;               /* as the case list names the caseworker (results_advisors) */
+	int64_t meeting_id;          /* meeting_feedback's meeting; 0: none */
+	char meeting_status[16], meeting_date[11];
+	int meeting_held;            /* the individual feedback meeting is marked held */
+	int by_leader;               /* released in feedback_release ... */
+	char released_at[32];        /* ... then, by this person ("" when the user is gone) */
+	char released_by[201];
+	int released;                /* by_leader or meeting_held */
+} FeedbackState;
+int feedback_states(sqlite3 *db, int64_t round_id, FeedbackState **out);
+void feedback_states_free(FeedbackState *s, int n);
+/* 1 when the user has cases in r's sample (ident_owns) and every one of their names is released. */
+int feedback_released_to(sqlite3 *db, const Round *r, int64_t user_id);
+/* Releases advisor's feedback (one of the round's caseworkers, by review_same_person),
+** inside the caller's transaction; audited. 1 released, 0 already released, -1 with msg. */
+int feedback_release(sqlite3 *db, const Round *r, const char *advisor, const ReviewBy *by, char *msg, size_t n);
+
 /* ---- action.c: actions (tiltag) decided from a tilsyn, and the change in what they aim at ---- */
 #define ACTION_TITLE_MAX 200
 #define ACTION_DESCRIPTION_MAX 5000

@@ -328,6 +328,13 @@ test('the report text: CPR refused, draft marked KLADDE, final shown in every re
     }
     assert.equal(+sqlite(db, `SELECT count(*) FROM audit WHERE action = 'access_denied'`), denied + 3);
     assert.equal((await anne.get(`/d/BHS/rounds/${ROUND}/report`)).status, 403);
+    // Her own feedback: refused until the leader releases it, then hers alone.
+    const early = await anne.get(`/d/BHS/rounds/${ROUND}/report/download?audience=raadgiver&format=html`);
+    assert.equal(early.status, 403);
+    assert.match(early.text, /endnu ikke frigivet/);
+    const release = await leder.post(`/d/BHS/rounds/${ROUND}/feedback/release`,
+      { csrf: await leder.csrfFor(`/d/BHS/rounds/${ROUND}/feedback`), advisor: 'Anne Bækgaard' });
+    assert.equal(release.status, 303);
     const own = await anne.get(`/d/BHS/rounds/${ROUND}/report/download?audience=raadgiver&format=html`);
     assert.equal(own.status, 200);
     assert.equal(own.headers.get('content-type'), 'text/html; charset=utf-8');
