@@ -86,18 +86,18 @@ function rows(cells) {
 // XML escapes & < > " ' in text; a name with no such characters is found as written.
 const xmlHas = (xml, s) => xml.includes(s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;'));
 
-function report(audience, format) {
+function report(audience, format, ...extra) {
   const file = join(work, `${audience.replace(/[^a-z]/gi, '_')}.${format}`);
-  const r = cli(db, ['report', ROUND, '--audience', audience, '--format', format, '-o', file]);
+  const r = cli(db, ['report', ROUND, '--audience', audience, '--format', format, '-o', file, ...extra]);
   assert.equal(r.status, 0, `report ${audience} ${format}: ${r.stderr}`);
   return file;
 }
 
-function allText(audience) {
+function allText(audience, ...extra) {
   return {
-    pdf: pdfText(report(audience, 'pdf')),
-    html: readFileSync(report(audience, 'html'), 'utf8'),
-    xlsx: readXlsx(report(audience, 'xlsx')),
+    pdf: pdfText(report(audience, 'pdf', ...extra)),
+    html: readFileSync(report(audience, 'html', ...extra), 'utf8'),
+    xlsx: readXlsx(report(audience, 'xlsx', ...extra)),
   };
 }
 
@@ -141,9 +141,9 @@ test('report refuses bad input with exit status 2 and a message', () => {
   assert.match(cli(db, ['report', '--help']).stdout, /medarbejdere/);
 });
 
-test('the management report has everything: every case number, answers, comments, acute concern; audited per case', () => {
+test('the management report with --appendix has everything: every case number, answers, comments, acute concern; audited per case', () => {
   const before = +sqlite(db, `SELECT count(*) FROM audit WHERE action = 'report_case'`);
-  const { pdf, html, xlsx } = allText('ledelse');
+  const { pdf, html, xlsx } = allText('ledelse', '--appendix');
   const numbers = lines(sqlite(db, `SELECT c.case_no FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ${ROUND} AND rc.status = 'udtrukket'`));
   assert.ok(numbers.length >= 20);
   for (const n of numbers) {
