@@ -207,9 +207,12 @@ static void room(Pdf *p, double need)
 		h += heading_height(p, &p->pending[i], p->y <= MARGIN && i == 0);
 	if (p->y + h + need > BOTTOM && p->y > MARGIN)
 		new_page(p);
-	for (int i = 0; i < p->npending; i++)
-		draw_heading(p, &p->pending[i]);
+	Heading waiting[COUNT(p->pending)];
+	int n = p->npending;
+	memcpy(waiting, p->pending, sizeof waiting);
 	p->npending = 0;
+	for (int i = 0; i < n; i++)
+		draw_heading(p, &waiting[i]);
 }
 
 static void heading(Pdf *p, int level, const char *s)
@@ -1028,7 +1031,7 @@ static char *object_with(const char *pdf, size_t len, long offset, const char *a
 	buf_init(&b, 0);
 	buf_append(&b, dict, (size_t)(close - dict));
 	buf_printf(&b, "   %s\n>>\n", add);
-	return xstrdup(buf_cstr(&b));
+	return buf_detach(&b);
 }
 
 /*
