@@ -189,6 +189,26 @@ test('the management report with --appendix has everything: every case number, a
   assert.equal(sqlite(db, `SELECT count(DISTINCT object) FROM audit WHERE action = 'report_case'`), String(numbers.length));
 });
 
+test('dates are Danish in the HTML and PDF, and real date cells in the XLSX; without --appendix no single cases', () => {
+  const { pdf, html, xlsx } = allText('ledelse');
+  const iso = /\d{4}-\d\d-\d\d|T\d\d:\d\d|\d\dZ\b/;
+  assert.doesNotMatch(pdf, iso);
+  assert.doesNotMatch(html.replace(/<[^>]*>/g, ' '), iso);
+  assert.ok(html.includes('periode 7. september 2026 – 30. oktober 2026'), 'the period in Danish');
+  assert.match(html, /lavet \d{1,2}\. [a-zæø]+ \d{4} kl\. \d\d\.\d\d/);
+  assert.match(html, /<h2 id="noegletal">Nøgletal<\/h2>/);
+  assert.ok(!html.includes('Bilag: alle sager'));
+  // Row 4 of "Resultater": made (a date and time) and the period (two dates), as serial numbers.
+  const cells = xlsx.sheets.Resultater;
+  const serial = (ymd) => (Date.UTC(...ymd.split('-').map((v, i) => +v - (i === 1))) - Date.UTC(1899, 11, 30)) / 864e5;
+  assert.equal(+cells.D4, serial('2026-09-07'));
+  assert.equal(+cells.E4, serial('2026-10-30'));
+  assert.ok(+cells.B4 > serial('2026-01-01') && !Number.isInteger(+cells.B4), `made: ${cells.B4}`);
+  assert.match(xlsx.xml, /formatCode="d\. mmmm yyyy"/);
+  // Management's single cases are in the appendix only.
+  assert.deepEqual(Object.keys(xlsx.sheets), ['Resultater', 'Om rapporten']);
+});
+
 test('the staff report: no case numbers, no names, no comments, no figure on fewer than 5 cases', () => {
   const before = +sqlite(db, `SELECT count(*) FROM audit WHERE action = 'report_case'`);
   const { pdf, html, xlsx } = allText('medarbejdere');
