@@ -82,7 +82,7 @@ static void chart(Buf *b, const Report *rp)
 		            "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%d %%</text>\n",
 		         x, x, shown * row, x, shown * row + 14, t);
 	}
-	int k = 0;
+	int k = 0, any_prev = 0;
 	for (int i = 0; i < rp->nq; i++) {
 		const QuestionResult *x = &rp->q[i];
 		if (rp->suppressed[i] || !x->has_fulfilled)
@@ -97,9 +97,16 @@ static void chart(Buf *b, const Report *rp)
 		            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>\n",
 		         left - 6, y + 13, x->code, left, y + 4, w, row - 8, lo, y + row / 2, hi, y + row / 2, lo, y + 5, lo,
 		         y + row - 5, hi, y + 5, hi, y + row - 5);
+		if (rp->show_change[i] && x->prev_round) { /* the previous round, as on the results page */
+			int px = left + (int)(x->prev_fulfilled * width + 0.5);
+			html_fmt(b, "<path class=\"prev\" d=\"M%d %dl5 5l-5 5l-5 -5z\" fill=\"#D55E00\" stroke=\"#000\"/>\n", px, y + 4);
+			any_prev = 1;
+		}
 	}
-	html_lit(b, "</svg>\n<figcaption>Opfyldt pr. spørgsmål. Den sorte streg er 95 %-intervallet.</figcaption>\n"
-	            "</figure>\n");
+	html_lit(b, "</svg>\n<figcaption>Opfyldt pr. spørgsmål. Den sorte streg er 95 %-intervallet.");
+	if (any_prev)
+		html_lit(b, " Ruden er forrige sammenlignelige tilsyn.");
+	html_lit(b, "</figcaption>\n</figure>\n");
 }
 
 static void results_table(Buf *b, const Report *rp)

@@ -117,6 +117,9 @@ test('the management PDF: tagged, titled, in Danish; page 1 has the key figures,
   assert.ok(alts.length >= 1, 'a figure with alternative text');
   assert.match(alts[0], /^Søjlediagram over andelen opfyldt pr\. spørgsmål/);
   assert.match(run('pdfinfo', ['-struct', file]), /^\s+Figure/m);
+  // The previous round's marker: in the key above the bars, and in the alternative text per question.
+  assert.match(flat(text(file)), /Opfyldt 95 %-interval Forrige tilsyn/);
+  assert.match(alts[0], /OB-VEJL-1 \d+ % \(forrige \d+ %\)/);
 
   const page1 = flat(text(file, 1));
   const qs = JSON.parse(cli(db, ['round', 'results', '5', '--format', 'json']).stdout).questions;
