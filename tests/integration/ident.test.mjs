@@ -6,7 +6,7 @@
 // individual feedback (nor does either, while the name is ambiguous, until an alias says who).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startServer, Client, sqlite, cli, DEMO_PASSWORD } from '../lib/server.mjs';
@@ -224,4 +224,57 @@ test('linking a name later takes the case from a reviewer it makes the caseworke
   assert.match(q(`select detail from audit where action = 'review_assign_cleared' and object = 'case:${caseId}' order by id desc limit 1`),
     new RegExp(`Navnet hø-4711 er nu knyttet til Louise Krag, som dermed er rådgiver på sag ${caseNo}`));
   assert.equal(cli(server.db, ['round', 'assign', '3', '--case', caseNo, '--reviewer', 'louise']).status, 2);
+});
+
+// The working group's raadgiver:NAME and `round results --advisor NAME` find the person by a
+// login or a linked name and then her cases by the stable key, never by the display name: a
+// namesake gets nothing, an ambiguous or unknown name is refused in Danish (exit 2, 404).
+test('raadgiver:NAME and round results --advisor go by login or alias, never by display name', async () => {
+  // By now henrik has the alias "Henrik Østerby" and henrik2 the same display name.
+  const own = q(`select c.case_no from round_case rc join cases c on c.id = rc.case_id where rc.round_id = 5
+      and c.advisor = 'Henrik Østerby' and rc.status = 'udtrukket'`).split('\n');
+  const out = join(dir, 'rapport.html');
+  const report = (who) => cli(server.db, ['report', '5', '--audience', `raadgiver:${who}`, '--format', 'html', '-o', out]);
+  const results = (who) => cli(server.db, ['round', 'results', '5', '--format', 'json', '--advisor', who]);
+  for (const who of ['Henrik Østerby', 'henrik', 'HENRIK  østerby']) {
+    const r = report(who);
+    assert.equal(r.status, 0, `${who}: ${r.stderr}`);
+    const html = readFileSync(out, 'utf8');
+    assert.ok(own.every((no) => html.includes(no)), `${who}: his cases`);
+    assert.equal(results(who).status, 0, who);
+  }
+  // The namesake by his login: none of henrik's cases, said so.
+  let r = report('henrik2');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /Henrik {2}østerby \(henrik2\) har ingen sager/);
+  assert.equal(results('henrik2').status, 2);
+  // A name linked to the case system's id resolves as the import resolves it, variants too.
+  assert.equal(cli(server.db, ['user', 'alias', 'add', 'henrik', 'Østerby, Henrik', '--department', 'BHS']).status, 0);
+  assert.equal(report('østerby,\u00a0HENRIK').status, 0);
+  // Without the alias the display name is two people: ambiguous, refused, nothing written.
+  assert.equal(cli(server.db, ['user', 'alias', 'remove', 'henrik', 'Henrik Østerby']).status, 0);
+  rmSync(out, { force: true });
+  r = report('Henrik Østerby');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /kan være flere personer/);
+  assert.ok(!existsSync(out));
+  r = results('Henrik Østerby');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /kan være flere personer/);
+  r = report('Ingen Sådan');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /Ingen bruger hedder 'Ingen Sådan'/);
+  // The web download for the working group: the same rule.
+  const leder = new Client(server.url);
+  assert.equal((await leder.login('leder.barn')).status, 303);
+  const url = (who) => `/d/BHS/rounds/5/report/download?audience=${encodeURIComponent(`raadgiver:${who}`)}&format=html`;
+  const amb = await leder.get(url('Henrik Østerby'));
+  assert.equal(amb.status, 404);
+  assert.match(amb.text, /kan være flere personer/);
+  assert.ok(!own.some((no) => amb.text.includes(no)));
+  assert.equal(cli(server.db, ['user', 'alias', 'add', 'henrik', 'Henrik Østerby']).status, 0);
+  const ok = await leder.get(url('Henrik Østerby'));
+  assert.equal(ok.status, 200);
+  assert.ok(own.every((no) => ok.text.includes(no)));
+  assert.equal((await leder.get(url('henrik2'))).status, 404);
 });
