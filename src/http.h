@@ -187,6 +187,7 @@ void page_alias_remove(Req *r);
 void page_alias_unknown(Req *r);
 void page_alias_link(Req *r);
 void page_alias_cleared_notice(Req *r, const Round *rd);
+void page_alias_import_notes(Req *r, const ImportResult *res);
 void page_cases_upload(Req *r);
 void page_cases_preview(Req *r);
 void page_cases_confirm(Req *r);

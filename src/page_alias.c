@@ -244,3 +244,42 @@ void page_alias_cleared_notice(Req *r, const Round *rd)
 		page_message(r, "warn", arena_strdup(r->arena, db_col_text(&q, 0)));
 	db_finalize(&q);
 }
+
+/* On the upload preview (as `cases import` prints it): the file's caseworkers linked to nobody,
+** with the way to link them (the leder on the case list, an administrator on the user page),
+** and the assignments the list would take from a reviewer who becomes the caseworker. */
+void page_alias_import_notes(Req *r, const ImportResult *res)
+{
+	Buf *b = &r->out;
+	if (res->ident_cleared) {
+		html_lit(b, "<h2>Gennemgange, der skifter</h2>\n<ul>\n");
+		for (long i = 0; i < res->ident_cleared && i < IDENT_MAX_LISTED; i++)
+			html_fmt(b, "<li>%T</li>\n", res->ident_cleared_notes[i]);
+		if (res->ident_cleared > IDENT_MAX_LISTED)
+			html_fmt(b, "<li>... og %I flere.</li>\n", (int64_t)(res->ident_cleared - IDENT_MAX_LISTED));
+		html_lit(b, "</ul>\n");
+	}
+	if (!res->ident_unknown)
+		return;
+	html_fmt(b, "<h2 id=\"ukendte-i-filen\">Rådgivere uden bruger (%I)</h2>\n<p>Disse rådgivernavne i filen er ikke "
+	            "knyttet til en bruger. Indtil de er det, kan tilsyn ikke se, om en gennemgående selv er rådgiver på "
+	            "sagen, og ingen får den individuelle tilbagemelding på sagerne.</p>\n<ul>\n",
+	         (int64_t)res->ident_unknown);
+	for (long i = 0; i < res->ident_unknown && i < IDENT_MAX_LISTED; i++)
+		html_fmt(b, "<li>%T</li>\n", res->ident_unknown_names[i]);
+	if (res->ident_unknown > IDENT_MAX_LISTED)
+		html_fmt(b, "<li>... og %I flere.</li>\n", (int64_t)(res->ident_unknown - IDENT_MAX_LISTED));
+	html_lit(b, "</ul>\n<p>");
+	if (r->role == ROLE_LEDER)
+		html_fmt(b, "Når listen er indlæst, knytter du navnene til afdelingens medarbejdere under <a "
+		            "href=\"/d/%U/cases#ukendte\">Rådgivere uden bruger på sagslisten</a>.",
+		         r->dept->code);
+	else
+		html_fmt(b, "Når listen er indlæst, knytter afdelingens leder navnene til medarbejderne under <a "
+		            "href=\"/d/%U/cases#ukendte\">Rådgivere uden bruger på sagslisten</a>.",
+		         r->dept->code);
+	if (r->user->is_admin)
+		html_lit(b, " Som administrator kan du også knytte et navn til en bruger på <a href=\"/admin/users\">"
+		            "brugerens side</a>.");
+	html_lit(b, "</p>\n");
+}

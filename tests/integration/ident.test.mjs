@@ -278,3 +278,35 @@ test('raadgiver:NAME and round results --advisor go by login or alias, never by 
   assert.ok(own.every((no) => ok.text.includes(no)));
   assert.equal((await leder.get(url('henrik2'))).status, 404);
 });
+
+// The web upload preview names the file's caseworkers linked to nobody, as `cases import`
+// does, with the way to link them; the preview stores nothing.
+test('web: the upload preview lists unknown caseworkers with a link to where they are linked', async () => {
+  const rows = 'Sagsnummer;Rådgiver\nWEB-7001;Ny Kollega\nWEB-7002;Ny Kollega\nWEB-7003;Anne Bækgaard\nWEB-7004;Vikar 17\n';
+  const cliOut = (() => {
+    const file = join(dir, 'preview.csv');
+    writeFileSync(file, rows);
+    return cli(server.db, ['cases', 'import', file, '--department', 'BHS', '--add', '--dry-run']);
+  })();
+  assert.equal(cliOut.status, 0, cliOut.stderr);
+  assert.match(cliOut.stdout, /  Ny Kollega\n  Vikar 17\n/);
+  const before = num(`select count(*) from cases where case_no like 'WEB-70%'`);
+  for (const [login, linkText] of [['leder.barn', /knytter du navnene/], ['koordinator.barn', /knytter afdelingens leder/]]) {
+    const c = new Client(server.url);
+    assert.equal((await c.login(login)).status, 303);
+    const csrf = await c.csrfFor('/d/BHS/cases/import');
+    const fd = new FormData();
+    fd.append('csrf', csrf);
+    fd.append('mode', 'add');
+    fd.append('file', new Blob([rows], { type: 'text/csv' }), 'ny.csv');
+    const res = await c.request('POST', '/d/BHS/cases/import', { body: fd });
+    assert.equal(res.status, 200);
+    const part = res.text.slice(res.text.indexOf('id="ukendte-i-filen"'), res.text.indexOf('/cases/import/confirm'));
+    assert.match(part, /Rådgivere uden bruger \(2\)/);
+    assert.match(part, /<li>Ny Kollega<\/li>\n<li>Vikar 17<\/li>/);
+    assert.doesNotMatch(part, /Anne Bækgaard/);
+    assert.match(part, /href="\/d\/BHS\/cases#ukendte"/);
+    assert.match(part, linkText);
+  }
+  assert.equal(num(`select count(*) from cases where case_no like 'WEB-70%'`), before);
+});
