@@ -474,3 +474,42 @@ int ident_lookup(sqlite3 *db, int64_t department_id, const char *name, int64_t *
 		         name ? name : "");
 	return 0;
 }
+
+/*
+** Answers given before the case became the reviewer's own (a re-import or a new link made her
+** its caseworker after she answered). A reviewer never reviews her own cases, so while the
+** round is open such answers are kept (the answer rows and their history stay as they are) but
+** are not counted: each counts again once someone else has answered the question anew (the
+** answer's updated_by is then that person). A finished round keeps its results as they were.
+** Fills *out with (case_id, user_id) pairs, malloc'd; returns how many.
+*/
+int ident_answers_set_aside(sqlite3 *db, int64_t round_id, int64_t **out)
+{
+	*out = NULL;
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT DISTINCT a.case_id, a.updated_by, c.department_id, c.advisor FROM answer a"
+	           " JOIN cases c ON c.id = a.case_id JOIN round rd ON rd.id = a.round_id"
+	           " WHERE a.round_id = ?1 AND a.updated_by IS NOT NULL AND rd.phase <> 'afsluttet'");
+	db_bind_int(&q, 1, round_id);
+	int n = 0, cap = 0;
+	while (db_step(&q)) {
+		if (!ident_may_be(db, db_col_int(&q, 2), db_col_text(&q, 3), db_col_int(&q, 1)))
+			continue;
+		if (n == cap)
+			*out = xrealloc(*out, (size_t)(cap = cap ? cap * 2 : 8) * 2 * sizeof **out);
+		(*out)[2 * n] = db_col_int(&q, 0);
+		(*out)[2 * n + 1] = db_col_int(&q, 1);
+		n++;
+	}
+	db_finalize(&q);
+	return n;
+}
+
+int ident_answer_set_aside(const int64_t *pairs, int n, int64_t case_id, int64_t user_id)
+{
+	for (int i = 0; i < n; i++)
+		if (pairs[2 * i] == case_id && pairs[2 * i + 1] == user_id)
+			return 1;
+	return 0;
+}

@@ -7,6 +7,7 @@
 */
 #include "http.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The section on /admin/users/:id. */
@@ -230,7 +231,8 @@ void page_alias_link(Req *r)
 
 /* On the round page, for the department's working group: sampled cases that lost their
 ** reviewer because a new case list made that person the caseworker, until someone else is
-** given the case (review.c clears the note). */
+** given the case (review.c clears the note), and answers that person gave, which are not
+** counted until someone else answers anew. */
 void page_alias_cleared_notice(Req *r, const Round *rd)
 {
 	if (r->role != ROLE_LEDER && r->role != ROLE_KOORDINATOR)
@@ -243,6 +245,26 @@ void page_alias_cleared_notice(Req *r, const Round *rd)
 	while (db_step(&q))
 		page_message(r, "warn", arena_strdup(r->arena, db_col_text(&q, 0)));
 	db_finalize(&q);
+	/* Answers given before the case became the reviewer's own: kept, not counted (ident.c). */
+	int64_t *aside;
+	int n = ident_answers_set_aside(r->db, rd->id, &aside);
+	for (int i = 0; i < n && i < 20; i++) {
+		db_prepare(&q, r->db,
+		           "SELECT c.case_no, u.name, (SELECT count(*) FROM answer a WHERE a.round_id = ?1 AND a.case_id = c.id"
+		           " AND a.updated_by = u.id AND a.value IS NOT NULL) FROM cases c, users u WHERE c.id = ?2 AND u.id = ?3");
+		db_bind_int(&q, 1, rd->id);
+		db_bind_int(&q, 2, aside[2 * i]);
+		db_bind_int(&q, 3, aside[2 * i + 1]);
+		if (db_step(&q) && db_col_int(&q, 2) > 0)
+			page_message(r, "warn",
+			             arena_printf(r->arena,
+			                          _("Sag %s: %lld svar er givet af %s, som nu er rådgiver på sagen. Svarene er gemt "
+			                            "i historikken, men tælles ikke med i resultaterne, før en anden har gennemgået "
+			                            "sagen og svaret igen. Giv sagen til en anden."),
+			                          db_col_text(&q, 0), (long long)db_col_int(&q, 2), db_col_text(&q, 1)));
+		db_finalize(&q);
+	}
+	free(aside);
 }
 
 /* On the upload preview (as `cases import` prints it): the file's caseworkers linked to nobody,

@@ -310,3 +310,51 @@ test('web: the upload preview lists unknown caseworkers with a link to where the
   }
   assert.equal(num(`select count(*) from cases where case_no like 'WEB-70%'`), before);
 });
+
+// Answers a reviewer gave before a re-import made the case her own: kept (the rows and their
+// history stay), not counted in the open round's results until someone else answers anew, and
+// the working group is told on the round page.
+test('answers given before the case became the reviewer\'s own are kept but not counted, and flagged', async () => {
+  const row = q(`select rc.case_id || '|' || c.case_no || '|' || u.login || '|' || u.name from round_case rc
+    join cases c on c.id = rc.case_id join users u on u.id = rc.reviewer_id where rc.round_id = 3 and rc.status = 'udtrukket'
+    and u.login = 'henrik' and c.advisor <> 'Henrik Østerby'
+    and (select count(*) from answer a where a.round_id = 3 and a.case_id = rc.case_id and a.updated_by = u.id) > 5
+    order by c.case_no limit 1`);
+  const [caseId, caseNo, login, name] = row.split('|');
+  const results = () => JSON.parse(cli(server.db, ['round', 'results', '3', '--format', 'json']).stdout).questions;
+  const counted = (qs) => qs.reduce((s, x) => s + x.yes + x.partly + x.no + x.not_relevant, 0);
+  const before = results();
+  const rowsBefore = num(`select count(*) from answer where round_id = 3 and case_id = ${caseId}`);
+  const historyBefore = num(`select count(*) from answer_history where round_id = 3 and case_id = ${caseId}`);
+  const r = importList([[caseNo, name]]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`gør ${name} til rådgiver på sag ${caseNo}`));
+  const after = results();
+  assert.ok(counted(after) < counted(before), `fewer answers counted: ${counted(before)} -> ${counted(after)}`);
+  // Kept: the answers and their history are all still there.
+  assert.equal(num(`select count(*) from answer where round_id = 3 and case_id = ${caseId}`), rowsBefore);
+  assert.equal(num(`select count(*) from answer_history where round_id = 3 and case_id = ${caseId}`), historyBefore);
+  const koord = new Client(server.url);
+  assert.equal((await koord.login('koordinator.barn')).status, 303);
+  const page = await koord.get('/d/BHS/rounds/3');
+  const given = num(`select count(*) from answer where round_id = 3 and case_id = ${caseId} and updated_by = (select id from users where login = '${login}') and value is not null`);
+  assert.match(page.text, new RegExp(`Sag ${caseNo.replace(/\./g, '\\.')}: ${given} svar er givet af ${name}, som nu er rådgiver på sagen\\. Svarene er gemt i historikken, men tælles ikke med`));
+  // Someone else re-reviews one question: that answer counts again.
+  assert.equal(cli(server.db, ['round', 'assign', '3', '--case', caseNo, '--reviewer', 'louise']).status, 0);
+  const qid = num(`select a.question_id from answer a join question qq on qq.id = a.question_id where a.round_id = 3
+    and a.case_id = ${caseId} and qq.scale <> 'text' and qq.cond_question is null and a.value in ('ja', 'nej', 'delvist')
+    order by a.question_id limit 1`);
+  const louise = new Client(server.url);
+  assert.equal((await louise.login('louise')).status, 303);
+  const casePage = await louise.get(`/d/BHS/rounds/3/cases/${caseId}`);
+  assert.equal(casePage.status, 200);
+  const revision = num(`select revision from answer where round_id = 3 and case_id = ${caseId} and question_id = ${qid}`);
+  const old = q(`select value from answer where round_id = 3 and case_id = ${caseId} and question_id = ${qid}`);
+  const res = await louise.request('POST', `/d/BHS/rounds/3/cases/${caseId}/answer`, {
+    body: new URLSearchParams({ question: String(qid), value: old === 'ja' ? 'nej' : 'ja', material: '', comment: '', revision: String(revision) }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': Client.csrf(casePage.text) },
+  });
+  assert.ok(res.status < 400, `${res.status} ${res.text.slice(0, 300)}`);
+  assert.equal(q(`select u.login from answer a join users u on u.id = a.updated_by where a.round_id = 3 and a.case_id = ${caseId} and a.question_id = ${qid}`), 'louise');
+  assert.ok(counted(results()) > counted(after), 'the re-reviewed answer counts again');
+});
