@@ -187,6 +187,7 @@ void page_report_download(Req *r)
 	** namesake gets nothing, and an ambiguous name nothing until an alias is set. The working
 	** group names the caseworker by login or by a name linked to them (ident_lookup). */
 	User who = *r->user;
+	int own = !workgroup && a == REPORT_RAADGIVER;
 	if (a == REPORT_RAADGIVER && workgroup) {
 		int64_t uid;
 		if (!ident_lookup(r->db, rd.department_id, name, &uid, err, sizeof err) || !user_by_id(r->db, uid, &who)) {
@@ -200,7 +201,7 @@ void page_report_download(Req *r)
 		return;
 	}
 	Report rp;
-	if ((a == REPORT_RAADGIVER ? report_load_own(r->db, &rd, &who, &rp, err, sizeof err)
+	if ((own || a == REPORT_RAADGIVER ? report_load_own(r->db, &rd, &who, &rp, err, sizeof err)
 	                           : report_load(r->db, &rd, a, "", &rp, err, sizeof err)) != 0) {
 		http_error(r, 409, err);
 		return;
