@@ -196,12 +196,12 @@ void page_report_download(Req *r)
 		}
 	}
 	if (a == REPORT_RAADGIVER && report_own_cases(r->db, &rd, who.id) == 0) {
-		http_error(r, 404, workgroup ? _("Rådgiveren har ingen sager i dette tilsyns stikprøve.")
-		                             : _("Du har ingen sager i dette tilsyns stikprøve, så der er ingen tilbagemelding."));
+		http_error(r, 404, own ? _("Du har ingen sager i dette tilsyns stikprøve, så der er ingen tilbagemelding.")
+		                       : _("Rådgiveren har ingen sager i dette tilsyns stikprøve."));
 		return;
 	}
 	Report rp;
-	if ((own || a == REPORT_RAADGIVER ? report_load_own(r->db, &rd, &who, &rp, err, sizeof err)
+	if ((a == REPORT_RAADGIVER ? report_load_own(r->db, &rd, &who, &rp, err, sizeof err)
 	                           : report_load(r->db, &rd, a, "", &rp, err, sizeof err)) != 0) {
 		http_error(r, 409, err);
 		return;
