@@ -138,39 +138,6 @@ const char *report_suppressed_text(void)
 	return _("vises ikke: bygger på færre end 5 sager");
 }
 
-/*
-** The caseworker in the round's sample whose name is `name` (as review_same_person sees
-** names: case and spacing do not matter). Writes the name as the case list has it.
-** Returns 1 when found, 0 when the name is unknown in the department, -1 when known in
-** the department but without cases in this round's sample.
-** The sample is searched first, through round_case's key (a few dozen rows); only a name
-** not found there is looked for among the department's caseworkers, each name once from
-** the index cases_advisor. (It once ran a correlated query over the whole case list for
-** every download: 10.9 s at 20,000 cases.)
-*/
-int report_find_advisor(sqlite3 *db, const Round *r, const char *name, char *out, size_t n)
-{
-	Stmt q;
-	db_prepare(&q, db, REPORT_SQL_SAMPLE_ADVISORS);
-	db_bind_int(&q, 1, r->id);
-	int found = 0;
-	while (!found && db_step(&q))
-		if (review_same_person(db_col_text(&q, 0), name)) {
-			snprintf(out, n, "%s", db_col_text(&q, 0));
-			found = 1;
-		}
-	db_finalize(&q);
-	if (found)
-		return 1;
-	db_prepare(&q, db, REPORT_SQL_DEPARTMENT_ADVISORS);
-	db_bind_int(&q, 1, r->department_id);
-	while (!found && db_step(&q))
-		if (review_same_person(db_col_text(&q, 0), name))
-			found = -1;
-	db_finalize(&q);
-	return found;
-}
-
 int report_text_load(sqlite3 *db, int64_t round_id, ReportText *t)
 {
 	memset(t, 0, sizeof *t);
@@ -487,7 +454,7 @@ static void load_advisors(sqlite3 *db, Report *rp)
 
 /*
 ** Builds the report of round r for audience a (advisor: the caseworker's name for
-** REPORT_RAADGIVER, as report_find_advisor found it). Returns 0, or -1 with a message.
+** REPORT_RAADGIVER, as ident_lookup found it). Returns 0, or -1 with a message.
 */
 static int load(sqlite3 *db, const Round *r, ReportAudience a, const char *advisor, int64_t user_id, Report *rp,
                 char *err, size_t n)
@@ -598,9 +565,7 @@ int report_load_own(sqlite3 *db, const Round *r, const User *u, Report *rp, char
 int report_own_cases(sqlite3 *db, const Round *r, int64_t user_id)
 {
 	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT DISTINCT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
-	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'");
+	db_prepare(&q, db, REPORT_SQL_SAMPLE_ADVISORS);
 	db_bind_int(&q, 1, r->id);
 	int n = 0;
 	while (db_step(&q))

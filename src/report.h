@@ -89,14 +89,13 @@ const char *report_audience_title(ReportAudience a);
 const char *report_format_ext(ReportFormat f);
 const char *report_format_type(ReportFormat f);
 int report_suppress(int64_t cases);
-int report_find_advisor(sqlite3 *db, const Round *r, const char *name, char *out, size_t n);
 int report_load_own(sqlite3 *db, const Round *r, const User *u, Report *out, char *err, size_t n);
 int report_own_cases(sqlite3 *db, const Round *r, int64_t user_id);
-/* Its two queries, named so a unit test can check their plans use an index. */
+/* The sample's caseworkers (report_own_cases), named so a unit test can check its plan uses
+** the index: it runs on every caseworker's own-feedback download. */
 #define REPORT_SQL_SAMPLE_ADVISORS \
 	"SELECT DISTINCT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id" \
 	" WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' ORDER BY c.advisor"
-#define REPORT_SQL_DEPARTMENT_ADVISORS "SELECT DISTINCT advisor FROM cases WHERE department_id = ?1"
 int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advisor, Report *out, char *err,
                 size_t n);
 void report_free(Report *rp);

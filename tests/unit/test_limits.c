@@ -58,56 +58,6 @@ static void advisor_lookup_uses_indexes(void **state)
 	assert_non_null(strstr(plan, "SEARCH rc USING PRIMARY KEY (round_id=?)"));
 	assert_non_null(strstr(plan, "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"));
 	assert_null(strstr(plan, "SCAN c"));
-	/* The department's caseworkers, only when the name is not in the sample: the index alone. */
-	query_plan(t->db, REPORT_SQL_DEPARTMENT_ADVISORS, plan, sizeof plan);
-	assert_non_null(strstr(plan, "USING COVERING INDEX cases_advisor (department_id=?)"));
-	testdb_free(t);
-}
-
-static void advisor_lookup_fast_at_20000_cases(void **state)
-{
-	(void)state;
-	Round r;
-	TestDb *t = demo_db(&r);
-	/* 20,000 more cases in the round's department, 400 caseworkers, none of them sampled. */
-	assert_int_equal(db_exec(t->db, "BEGIN"), SQLITE_OK);
-	Stmt q;
-	db_prepare(&q, t->db,
-	           "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
-	           " VALUES (?1, ?2, ?3, '2026-01-01', '2026-01-01')");
-	for (int i = 0; i < 20000; i++) {
-		char no[32], advisor[64];
-		snprintf(no, sizeof no, "STOR-%05d", i);
-		snprintf(advisor, sizeof advisor, "Rådgiver Nummer %03d", i % 400);
-		db_bind_int(&q, 1, r.department_id);
-		db_bind_text(&q, 2, no);
-		db_bind_text(&q, 3, advisor);
-		assert_int_equal(db_done(&q), SQLITE_OK);
-		sqlite3_reset(q.st);
-	}
-	db_finalize(&q);
-	assert_int_equal(db_exec(t->db, "COMMIT"), SQLITE_OK);
-	db_prepare(&q, t->db,
-	           "SELECT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
-	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' ORDER BY c.advisor LIMIT 1");
-	db_bind_int(&q, 1, r.id);
-	assert_true(db_step(&q));
-	char sampled[201], found[201];
-	snprintf(sampled, sizeof sampled, "%s", db_col_text(&q, 0));
-	db_finalize(&q);
-
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int i = 0; i < 20; i++) {
-		assert_int_equal(report_find_advisor(t->db, &r, sampled, found, sizeof found), 1);
-		assert_string_equal(found, sampled);
-		assert_int_equal(report_find_advisor(t->db, &r, "rådgiver  nummer 123", found, sizeof found), -1);
-		assert_int_equal(report_find_advisor(t->db, &r, "Ingen Sådan", found, sizeof found), 0);
-	}
-	/* 60 lookups; the old query took seconds for one at this size. */
-	double took = seconds_since(&t0);
-	if (took > 2.0)
-		fail_msg("60 lookups at 20,000 cases took %.2f s", took);
 	testdb_free(t);
 }
 
@@ -223,7 +173,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(advisor_lookup_uses_indexes),
-		cmocka_unit_test(advisor_lookup_fast_at_20000_cases),
 		cmocka_unit_test(statement_deadline_interrupts),
 		cmocka_unit_test(statement_deadline_not_on_unarmed_connection),
 		cmocka_unit_test(uploads_capped_per_user_and_expire),
