@@ -197,6 +197,7 @@ void page_round_sample(Req *r);
 void page_round_replace(Req *r);
 void page_round_plan(Req *r);
 void page_round_phase(Req *r);
+void protocol_html(Req *r, const Round *rd); /* protocol.c: the round's sampling protocol */
 void page_workgroup_show(Req *r);
 void page_workgroup_post(Req *r);
 void page_round_sheet(Req *r);
