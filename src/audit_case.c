@@ -240,8 +240,8 @@ int cmd_audit_case(sqlite3 *db, int argc, char **argv)
 	} else {
 		printf("Logbog for sag %s i %s (%s): %d %s\n", case_no, d.name, d.code, n, n == 1 ? "post" : "poster");
 		for (int i = 0; i < n; i++) {
-			char at[40];
-			review_time_text(v[i].at, at);
+			char at[64];
+			date_time_danish(v[i].at, at);
 			printf("%s\t%s%s%s%s\t%s\t%s\t%s\n", at, v[i].login ? v[i].login : "ukendt", v[i].name ? " (" : "",
 			       v[i].name ? v[i].name : "", v[i].name ? ")" : "", audit_action_title(v[i].action),
 			       v[i].detail ? v[i].detail : "", v[i].ip ? v[i].ip : "");

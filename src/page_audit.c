@@ -98,8 +98,8 @@ void page_audit_case(Req *r)
 		            "</tr></thead>\n<tbody>\n",
 		         _("Poster"), first, first + n - 1, total);
 		for (int i = 0; i < n; i++) {
-			char at[40];
-			review_time_text(v[i].at, at);
+			char at[64];
+			date_time_danish(v[i].at, at);
 			html_fmt(b, "<tr><td>%T</td><td>%T%T%T%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n", at,
 			         v[i].name ? v[i].name : v[i].login ? v[i].login : _("ukendt"), v[i].name && v[i].login ? " (" : "",
 			         v[i].name && v[i].login ? v[i].login : "", v[i].name && v[i].login ? ")" : "",

@@ -187,7 +187,8 @@ void page_cases_list(Req *r)
 		if (shown++ < 1000)
 			html_fmt(&rows, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n",
 			         db_col_text(&q, 0), adv, target_title(db_col_text(&q, 2)), db_col_text(&q, 3), db_col_text(&q, 4),
-			         db_col_text(&q, 5), db_col_text(&q, 6), db_col_text(&q, 7));
+			         date_text_in(r->arena, db_col_text(&q, 5)), date_text_in(r->arena, db_col_text(&q, 6)),
+			         db_col_text(&q, 7));
 	}
 	if (*last)
 		html_fmt(&counts, "<tr><td>%T</td><td class=\"num\">%I</td></tr>\n", last, per);

@@ -51,11 +51,11 @@ static void report_page(Req *r, const Round *rd, int status, const char *error, 
 	if (t.final)
 		html_fmt(b, "<p class=\"lead\">Status: <strong>endelig</strong>, markeret %T af %T. Gemmer I som kladde, bliver "
 		            "teksten en kladde igen.</p>\n",
-		         t.final_at, t.final_by);
+		         date_time_in(r->arena, t.final_at), t.final_by);
 	else if (t.exists)
 		html_fmt(b, "<p class=\"lead\">Status: <strong>kladde</strong>, sidst gemt %T af %T. Rapporterne mærkes "
 		            "KLADDE, indtil teksten er endelig.</p>\n",
-		         t.updated_at, *t.updated_by ? t.updated_by : _("kommandolinjen"));
+		         date_time_in(r->arena, t.updated_at), *t.updated_by ? t.updated_by : _("kommandolinjen"));
 	else
 		html_lit(b, "<p class=\"lead\">Status: <strong>ikke skrevet endnu</strong>. Rapporterne mærkes KLADDE, indtil "
 		            "teksten er endelig.</p>\n");

@@ -352,7 +352,8 @@ static void previous_line(Req *r, const RoundResults *rr)
 		html_fmt(&r->out, "<p>Sammenlignet med det forrige tilsyn af samme art: <a href=\"/d/%U/rounds/%I/results\">%T</a>"
 		                  " (%T). Spørgsmål sammenlignes på deres kode; de samlede tal kun over spørgsmål, der var med "
 		                  "begge gange.</p>\n",
-		         r->dept->code, prev.id, prev.title, *prev.planned_start ? prev.planned_start : prev.created_at);
+		         r->dept->code, prev.id, prev.title,
+		         date_text_in(r->arena, *prev.planned_start ? prev.planned_start : prev.created_at));
 	else
 		html_lit(&r->out, "<p>Der er intet tidligere tilsyn af samme art med svar at sammenligne med.</p>\n");
 }
@@ -539,7 +540,7 @@ void page_results_trends(Req *r)
 	for (int k = 0; k < t.nrounds; k++) {
 		const TrendRound *x = &t.rounds[k];
 		html_fmt(b, "<tr><th scope=\"row\"><a href=\"/d/%U/rounds/%I/results\">%T</a></th><td>%T</td><td>%T</td>", d->code,
-		         x->id, x->title, x->date, round_kind_title(x->kind));
+		         x->id, x->title, date_text_in(r->arena, x->date), round_kind_title(x->kind));
 		for (int c = -1; c < RESULT_CATEGORIES; c++) {
 			const TrendCell *cell = c < 0 ? &t.total[k] : &t.categories[(size_t)k * RESULT_CATEGORIES + (size_t)c];
 			if (cell->has)
@@ -570,8 +571,8 @@ void page_results_trends(Req *r)
 	            "tid\"><table class=\"trend\">\n<caption>Opfyldt pr. spørgsmål og tilsyn</caption>\n<thead><tr>"
 	            "<th scope=\"col\">Kode</th><th scope=\"col\">Spørgsmål</th>");
 	for (int k = 0; k < t.nrounds; k++)
-		html_fmt(b, "<th scope=\"col\" class=\"num\">%T<span class=\"sr\"> %T</span></th>", t.rounds[k].date,
-		         t.rounds[k].title);
+		html_fmt(b, "<th scope=\"col\" class=\"num\">%T<span class=\"sr\"> %T</span></th>",
+		         date_text_in(r->arena, t.rounds[k].date), t.rounds[k].title);
 	html_lit(b, "</tr></thead>\n<tbody>\n");
 	for (int j = 0; j < t.nquestions; j++) {
 		html_fmt(b, "<tr><th scope=\"row\"><a href=\"/d/%U/trends?question=%U", d->code, t.questions[j].code);

@@ -53,7 +53,8 @@ static void list_page(Req *r, int status, const char *error)
 		html_fmt(b, "<tr><td><a href=\"/d/%U/rounds/%I\">%T</a></td><td>%T</td><td>%T</td><td>%T – %T</td>"
 		            "<td class=\"num\">%I</td></tr>\n",
 		         d->code, db_col_int(&q, 0), db_col_text(&q, 1), round_kind_title(db_col_text(&q, 2)),
-		         phase_title(db_col_text(&q, 3)), db_col_text(&q, 4), db_col_text(&q, 5), db_col_int(&q, 6));
+		         phase_title(db_col_text(&q, 3)), date_text_in(r->arena, db_col_text(&q, 4)),
+		         date_text_in(r->arena, db_col_text(&q, 5)), db_col_int(&q, 6));
 	}
 	db_finalize(&q);
 	if (n)
@@ -379,8 +380,8 @@ static void phase_section(Req *r, const Round *rd, int form)
 			html_lit(b, "<table class=\"history\">\n<caption>Fasehistorik</caption>\n<thead><tr>"
 			            "<th scope=\"col\">Tidspunkt</th><th scope=\"col\">Fra</th><th scope=\"col\">Til</th>"
 			            "<th scope=\"col\">Begrundelse</th><th scope=\"col\">Af</th></tr></thead>\n<tbody>\n");
-		char when[40];
-		review_time_text(db_col_text(&q, 0), when);
+		char when[64];
+		date_time_danish(db_col_text(&q, 0), when);
 		html_fmt(b, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n", when,
 		         phase_title(db_col_text(&q, 1)), phase_title(db_col_text(&q, 2)), db_col_text(&q, 3),
 		         db_col_text(&q, 4));
@@ -414,8 +415,8 @@ static void plan_section(Req *r, const Round *rd, int form)
 	if (warning)
 		page_message(r, "warn", warning);
 	if (p->exists) {
-		char when[40];
-		review_time_text(p->updated_at, when);
+		char when[64];
+		date_time_danish(p->updated_at, when);
 		html_fmt(b, "<p class=\"hint\">Senest gemt %T af %T.</p>\n", when,
 		         *p->updated_by ? p->updated_by : _("kommandolinjen"));
 	}
@@ -463,7 +464,7 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 	            "<h1>%T</h1>\n<p class=\"lead\">%T · fase: %T",
 	         d->code, d->name, d->code, rd->title, rd->title, round_kind_title(rd->kind), phase_title(rd->phase));
 	if (*rd->planned_start || *rd->planned_end)
-		html_fmt(b, " · planlagt %T – %T", rd->planned_start, rd->planned_end);
+		html_fmt(b, " · planlagt %T – %T", date_text_in(r->arena, rd->planned_start), date_text_in(r->arena, rd->planned_end));
 	html_lit(b, "</p>\n");
 	if (error)
 		page_message(r, "error", error);

@@ -630,12 +630,14 @@ const char *report_draft_note(const Round *r)
 void report_status_text(const Report *rp, char *out, size_t n)
 {
 	const ReportText *t = &rp->text;
+	char at[64];
+	date_time_danish(t->final_at, at);
 	if (!t->final)
 		snprintf(out, n, "%s", _("KLADDE – teksten er ikke endelig."));
 	else if (rp->audience == REPORT_MEDARBEJDERE || !*t->final_by)
-		snprintf(out, n, _("Endelig tekst, godkendt %s."), t->final_at);
+		snprintf(out, n, _("Endelig tekst, godkendt %s."), at);
 	else
-		snprintf(out, n, _("Endelig tekst, godkendt %s af %s."), t->final_at, t->final_by);
+		snprintf(out, n, _("Endelig tekst, godkendt %s af %s."), at, t->final_by);
 }
 
 /*

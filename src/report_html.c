@@ -218,9 +218,13 @@ int report_html(const Report *rp, Buf *b)
 	if (rp->audience == REPORT_RAADGIVER)
 		html_fmt(b, "<p class=\"lead\">Til %T</p>\n", rp->advisor);
 	html_fmt(b, "<p><strong>%T</strong>", r->title);
+	char start[40], end[40], made[64];
+	date_text(r->planned_start, start);
+	date_text(r->planned_end, end);
+	date_time_danish(rp->made_at, made);
 	if (*r->planned_start || *r->planned_end)
-		html_fmt(b, " · %T – %T", r->planned_start, r->planned_end);
-	html_fmt(b, " · lavet %T</p>\n", rp->made_at);
+		html_fmt(b, " · %T – %T", start, end);
+	html_fmt(b, " · lavet %T</p>\n", made);
 	char state[400];
 	report_state_text(rp, state, sizeof state);
 	html_fmt(b, "<p class=\"state\">%T</p>\n", state);

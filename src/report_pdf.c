@@ -434,8 +434,12 @@ int report_pdf(const Report *rp, Buf *out, char *err, size_t n)
 		snprintf(s, sizeof s, "Til %s", rp->advisor);
 		para_style(&p, s, 12, 0, 0);
 	}
-	snprintf(s, sizeof s, "%s%s%s%s%s · lavet %s", r->title, *r->planned_start || *r->planned_end ? " · " : "",
-	         r->planned_start, *r->planned_start || *r->planned_end ? " – " : "", r->planned_end, rp->made_at);
+	char start[40], end[40], made[64];
+	date_text(r->planned_start, start);
+	date_text(r->planned_end, end);
+	date_time_danish(rp->made_at, made);
+	snprintf(s, sizeof s, "%s%s%s%s%s · lavet %s", r->title, *r->planned_start || *r->planned_end ? " · " : "", start,
+	         *r->planned_start || *r->planned_end ? " – " : "", end, made);
 	para_style(&p, s, 10, 1, 0);
 	report_state_text(rp, s, sizeof s);
 	para_style(&p, s, 10, 0, 0);

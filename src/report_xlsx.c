@@ -38,8 +38,10 @@ static void results_sheet(X *x, const Report *rp)
 	char s[600];
 	snprintf(s, sizeof s, "%s – %s", report_audience_title(rp->audience), r->title);
 	str(ws, 0, 0, s, x->title);
+	char made[64];
+	date_time_danish(rp->made_at, made);
 	snprintf(s, sizeof s, "%s · %s%s%s · lavet %s%s", rp->dept.name, round_kind_title(r->kind),
-	         own ? " · til " : "", own ? rp->advisor : "", rp->made_at, rp->text.final ? "" : " · KLADDE");
+	         own ? " · til " : "", own ? rp->advisor : "", made, rp->text.final ? "" : " · KLADDE");
 	str(ws, 1, 0, s, NULL);
 	snprintf(s, sizeof s, "Stikprøve: %lld sager, %lld gennemgået helt eller delvist, %lld færdige.",
 	         (long long)rp->sampled, (long long)rp->answered, (long long)rp->finished);

@@ -1,0 +1,142 @@
+// People read dates: every page kind a leader, a coordinator, a caseworker and the
+// administrator can reach from the demo (one page per kind of address, found by following
+// the links), the audit pages and the HTML/PDF reports show dates as "6. december 2026" and
+// time stamps as "6. december 2026 kl. 18.12" in Danish time, never an ISO date, an ISO time
+// stamp or a trailing "Z", whatever the server's time zone (this file runs the server under
+// TZ=America/New_York, where a naive local time would show the wrong hour and often the
+// wrong day). Attributes (datetime=, href, value) are machine text and are not checked.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, Client, sqlite, danishTime, danishDay } from '../lib/server.mjs';
+
+process.env.TZ = 'America/New_York'; // inherited by the server started below
+
+let server;
+const clients = {};
+before(async () => {
+  server = await startServer();
+  for (const login of ['leder.barn', 'koordinator.barn', 'anne', 'admin']) {
+    clients[login] = new Client(server.url);
+    assert.equal((await clients[login].login(login)).status, 303, login);
+  }
+});
+after(async () => { await server?.stop(); });
+
+const q = (sql) => sqlite(server.db, sql);
+const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'")
+  .replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&');
+// The text a person reads: without scripts, styles, tags and their attributes.
+export const readable = (html) => unescape(html.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ')
+  .replace(/<!--[\s\S]*?-->/g, ' ').replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ');
+
+// An ISO date or time stamp, or a time with a trailing Z, in text a person reads.
+const ISO = /\b\d{4}-\d{2}-\d{2}(?!\d)|\d{4}-\d{2}-\d{2}T|\d{2}:\d{2}(:\d{2})?Z\b/;
+function assertNoIso(where, text) {
+  const m = text.match(ISO);
+  assert.ok(!m, `${where} shows a machine date: …${m ? text.slice(Math.max(0, m.index - 60), m.index + 40) : ''}…`);
+}
+
+// One address per kind: numbers in the path become ":n" (the first one found is fetched).
+const kind = (path) => path.replace(/\?.*$/, '').replace(/\/\d+(?=\/|$)/g, '/:n');
+const SKIP = /\/(logout|static\/|calendar\.ics|sheet\.xlsx|export|report\/download|calendar\/)/;
+
+async function crawl(client, start, limit = 150) {
+  const seen = new Map(), queue = [...start], found = [];
+  while (queue.length && seen.size < limit) {
+    const path = queue.shift();
+    if (seen.has(kind(path)) || SKIP.test(path)) continue;
+    const res = await client.get(path);
+    seen.set(kind(path), { path, status: res.status });
+    if (res.status !== 200 || !/text\/html/.test(res.headers.get('content-type') ?? '')) continue;
+    const text = readable(res.text), m = text.match(ISO);
+    if (m) found.push(`${path}: …${text.slice(Math.max(0, m.index - 60), m.index + 40)}…`);
+    for (const m of res.text.matchAll(/href="(\/[^"#]*)"/g)) {
+      const next = unescape(m[1]);
+      if (!seen.has(kind(next))) queue.push(next);
+    }
+  }
+  assert.deepEqual(found, [], 'pages that show a machine date');
+  return seen;
+}
+
+test('no page a person reads shows an ISO date or time stamp, in New York time', async () => {
+  const leder = await crawl(clients['leder.barn'], ['/', '/d/BHS', '/d/BHS/rounds/1', '/d/BHS/audit']);
+  // The crawl did reach the pages that show most dates.
+  for (const k of ['/d/BHS/rounds/:n', '/d/BHS/rounds/:n/cases/:n', '/d/BHS/rounds/:n/results', '/d/BHS/rounds/:n/report',
+    '/d/BHS/rounds/:n/review', '/d/BHS/plan', '/d/BHS/meetings/:n', '/d/BHS/actions/:n', '/d/BHS/cases', '/catalogues/:n',
+    '/account/sessions']) assert.ok(leder.has(k), `the crawl reached ${k}`);
+  assert.ok(leder.size >= 20, `pages seen: ${leder.size}`);
+  await crawl(clients['koordinator.barn'], ['/', '/d/BHS']);
+  await crawl(clients.anne, ['/', '/d/BHS']);
+  const admin = await crawl(clients.admin, ['/', '/admin/users', '/admin/departments', '/catalogues']);
+  assert.ok(admin.has('/admin/users/:n'));
+});
+
+test('a stored time stamp is shown in Danish time, in the one format', async () => {
+  // The sample was drawn at a stored UTC time; the round page shows it as a Dane reads it.
+  const at = q('select sampled_at from round where id = 1');
+  const page = readable((await clients['leder.barn'].get('/d/BHS/rounds/1')).text);
+  assert.ok(page.includes(danishTime(at)), `the round page shows ${danishTime(at)}`);
+  const sessions = readable((await clients['leder.barn'].get('/account/sessions')).text);
+  assert.match(sessions, /\d{1,2}\. [a-zæøå]+ \d{4} kl\. \d\d\.\d\d/);
+  // A round's planned dates read as dates.
+  const start = q('select planned_start from round where id = 1 and planned_start is not null');
+  if (start) assert.ok(page.includes(danishDay(`${start}T12:00:00Z`)), 'the planned start as a Danish date');
+});
+
+test('the management report (HTML and PDF) dates in Danish, no ISO time stamps', async () => {
+  const leder = clients['leder.barn'];
+  const html = await leder.get('/d/BHS/rounds/1/report/download?audience=ledelse&format=html');
+  assert.equal(html.status, 200);
+  const text = readable(html.text);
+  assertNoIso('report html', text);
+  assert.match(text, /lavet \d{1,2}\. [a-zæøå]+ \d{4} kl\. \d\d\.\d\d/);
+  const pdf = await fetch(`${server.url}/d/BHS/rounds/1/report/download?audience=ledelse&format=pdf`,
+    { headers: { cookie: leder.cookieHeader() } });
+  assert.equal(pdf.status, 200);
+  const file = join(server.db, '..', 'ledelse.pdf');
+  writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
+  const r = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assertNoIso('report pdf', r.stdout.replace(/\s+/g, ' '));
+  assert.match(r.stdout, /lavet \d{1,2}\.\s+[a-zæøå]+\s+\d{4}\s+kl\.\s+\d\d\.\d\d/);
+});
+
+test('the sample protocol is Danish sentences, its technical part folded under "Vis detaljer"', async () => {
+  const page = (await clients['leder.barn'].get('/d/BHS/rounds/1')).text;
+  const i = page.indexOf('<section class="protocol"');
+  assert.ok(i > 0, 'the round page has the protocol');
+  const section = page.slice(i, page.indexOf('</section>', i));
+  const [seed, digest, at, size, param, months] = q(`select seed || '|' || population_digest || '|' || sampled_at || '|' ||
+    population_size || '|' || sample_param || '|' || exclude_months from round where id = 1`).split('|');
+  const open = readable(section.slice(0, section.indexOf('<details')));
+  assert.ok(open.includes(`Stikprøven blev trukket ${danishTime(at)}: ${param} tilfældigt udvalgte sager`), open);
+  assert.ok(open.includes(`blandt ${size} mulige sager.`));
+  assert.match(open, /Sagerne kom fra sagslisten indlæst \d{1,2}\. [a-zæøå]+ \d{4} kl\. \d\d\.\d\d af Karen Holm, \d+ sager/);
+  assert.ok(open.includes(`inden for de sidste ${months} måneder, kunne ikke komme med igen.`));
+  // The technical words only inside the folded part.
+  for (const word of [seed, digest, 'BLAKE2b', 'fingeraftryk']) assert.ok(!open.includes(word), `${word} is folded`);
+  const details = section.slice(section.indexOf('<details'));
+  assert.match(details, /^<details[^>]*><summary>Vis detaljer<\/summary>/);
+  const folded = readable(details);
+  for (const word of [seed, digest, 'BLAKE2b-256']) assert.ok(folded.includes(word), `${word} under Vis detaljer`);
+});
+
+test('the protocol names filters in words and dates in Danish', async () => {
+  const leder = clients['leder.barn'];
+  const csrf = await leder.csrfFor('/d/BHS/rounds');
+  const made = await leder.post('/d/BHS/rounds', { csrf, kind: 'overordnet', title: 'Filtreret prøve' });
+  assert.equal(made.status, 303, made.text);
+  const res = await leder.post(`${made.location}/sample`, { csrf, action: 'draw', method: 'size', count: '5', exclude: '0',
+    target: 'barn', opened_from: '2020-01-01', opened_to: '2026-06-30' });
+  assert.equal(res.status, 303, res.text);
+  const page = (await leder.get(made.location)).text;
+  const section = page.slice(page.indexOf('<section class="protocol"'), page.indexOf('<details class="protocol-details"'));
+  const open = readable(section);
+  assert.match(open, /Kun sager med målgruppe børn og oprettet fra 1\. januar 2020 til 30\. juni 2026 kunne komme med\./);
+  assert.match(open, /Ingen sager var udelukket/);
+  assertNoIso('protocol with filters', readable(page));
+});
