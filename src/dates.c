@@ -227,3 +227,14 @@ const char *date_time_in(Arena *a, const char *iso)
 	date_time_danish(iso, out);
 	return arena_strdup(a, out);
 }
+
+/* A day and a wall-clock time in Denmark (a meeting's "2026-08-31" and "09:00") in the time
+** stamp's format, "31. august 2026 kl. 09.00"; the day alone when there is no time. */
+const char *date_local_in(Arena *a, const char *ymd, const char *hhmm)
+{
+	char day[40];
+	date_text(ymd, day);
+	if (!hhmm || strlen(hhmm) != 5 || hhmm[2] != ':')
+		return arena_strdup(a, day);
+	return arena_printf(a, "%s kl. %.2s.%.2s", day, hhmm, hhmm + 3);
+}

@@ -98,12 +98,13 @@ void page_audit_case(Req *r)
 		            "</tr></thead>\n<tbody>\n",
 		         _("Poster"), first, first + n - 1, total);
 		for (int i = 0; i < n; i++) {
-			char at[64];
+			char at[64], detail[1200];
 			date_time_danish(v[i].at, at);
+			audit_case_detail_text(r->db, v[i].detail, detail, sizeof detail);
 			html_fmt(b, "<tr><td>%T</td><td>%T%T%T%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n", at,
 			         v[i].name ? v[i].name : v[i].login ? v[i].login : _("ukendt"), v[i].name && v[i].login ? " (" : "",
 			         v[i].name && v[i].login ? v[i].login : "", v[i].name && v[i].login ? ")" : "",
-			         audit_action_title(v[i].action), v[i].detail ? v[i].detail : "", v[i].ip ? v[i].ip : "");
+			         audit_action_title(v[i].action), detail, v[i].ip ? v[i].ip : "");
 		}
 		html_lit(b, "</tbody>\n</table></div>\n");
 		page_links(r, case_no, upto, page, pages);

@@ -192,8 +192,7 @@ static void meeting_item(Req *r, const char *dept, int64_t id, const char *date,
                          const char *round_title)
 {
 	Buf *b = &r->out;
-	html_fmt(b, "<li><a href=\"/d/%U/meetings/%I\">%T%T%T: %T</a>", dept, id, date_text_in(r->arena, date), *time ? " kl. " : "",
-	         time, what);
+	html_fmt(b, "<li><a href=\"/d/%U/meetings/%I\">%T: %T</a>", dept, id, date_local_in(r->arena, date, time), what);
 	if (*round_title)
 		html_fmt(b, " <span class=\"hint\">(%T)</span>", round_title);
 	html_lit(b, "</li>\n");

@@ -130,9 +130,8 @@ static void feedback_section(Req *r, const Round *rd)
 		const FeedbackRow *x = &rows[i];
 		html_fmt(b, "<tr><th scope=\"row\">%T</th>", x->advisor);
 		if (x->meeting_id)
-			html_fmt(b, "<td><a href=\"/d/%U/meetings/%I\">%T</a></td><td>%T%T%T</td><td></td>", d->code, x->meeting_id,
-			         str_eq(x->status, "afholdt") ? _("givet") : _("planlagt"), date_text_in(r->arena, x->date),
-			         *x->time ? " kl. " : "", x->time);
+			html_fmt(b, "<td><a href=\"/d/%U/meetings/%I\">%T</a></td><td>%T</td><td></td>", d->code, x->meeting_id,
+			         str_eq(x->status, "afholdt") ? _("givet") : _("planlagt"), date_local_in(r->arena, x->date, x->time));
 		else
 			html_fmt(b, "<td><strong>mangler</strong></td><td>–</td><td><a class=\"button secondary\" "
 			            "href=\"/d/%U/meetings/new?round=%I&amp;kind=individuel&amp;advisor=%U\">Planlæg<span class=\"sr\"> "
@@ -326,8 +325,8 @@ static void show_page(Req *r, const Meeting *m, const Fields *edit, int status, 
 		page_message(r, "error", error);
 	else if (req_query(r, "saved"))
 		page_message(r, "ok", _("Mødet er gemt."));
-	html_fmt(b, "<dl class=\"facts\">\n<dt>Art</dt><dd>%T</dd>\n<dt>Dato</dt><dd>%T%T%T</dd>\n<dt>Status</dt><dd>%T</dd>\n",
-	         meeting_kind_title(m->kind), date_text_in(r->arena, m->date), *m->time ? " kl. " : "", m->time,
+	html_fmt(b, "<dl class=\"facts\">\n<dt>Art</dt><dd>%T</dd>\n<dt>Dato</dt><dd>%T</dd>\n<dt>Status</dt><dd>%T</dd>\n",
+	         meeting_kind_title(m->kind), date_local_in(r->arena, m->date, m->time),
 	         meeting_status_title(m->status));
 	if (*m->advisor)
 		html_fmt(b, "<dt>Rådgiver</dt><dd>%T</dd>\n", m->advisor);

@@ -308,8 +308,7 @@ static void markers_table(Req *r, const Plan *p, const Marker *m, int nm)
 	            "<tbody>\n",
 	         p->year);
 	for (int i = 0; i < nm; i++) {
-		html_fmt(b, "<tr><td class=\"nowrap\">%T%T%T</td>", date_text_in(r->arena, m[i].date), *m[i].time ? " kl. " : "",
-		         m[i].time);
+		html_fmt(b, "<tr><td class=\"nowrap\">%T</td>", date_local_in(r->arena, m[i].date, m[i].time));
 		if (m[i].is_action)
 			html_fmt(b, "<td><a href=\"/d/%U/actions/%I\">Frist for tiltag: %T</a></td>", code, m[i].id, marker_title(&m[i]));
 		else

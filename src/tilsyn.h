@@ -327,6 +327,7 @@ long date_days_from_civil(int y, int m, int d);        /* days since 1970-01-01 
 void date_civil_from_days(long z, int *y, int *m, int *d);
 const char *date_text_in(Arena *a, const char *s);     /* date_text into the arena */
 const char *date_time_in(Arena *a, const char *iso);   /* date_time_danish into the arena */
+const char *date_local_in(Arena *a, const char *ymd, const char *hhmm); /* a meeting's day and time */
 void date_today(char out[11]);                      /* today in Danish time, yyyy-mm-dd */
 
 /* ---- fold.c: case-insensitive matching of UTF-8 text (Æ Ø Å too) ---- */
@@ -884,6 +885,7 @@ int audit_case_page(sqlite3 *db, const Department *d, int64_t case_id, int64_t m
                     int64_t offset, int limit, AuditCaseEntry **out);
 int64_t audit_case_count(sqlite3 *db, const Department *d, int64_t case_id, int64_t max_id);
 void audit_case_free(AuditCaseEntry *v, int n);
+void audit_case_detail_text(sqlite3 *db, const char *detail, char *out, size_t n); /* round titles, case numbers */
 int cmd_audit_case(sqlite3 *db, int argc, char **argv);
 
 /* ---- backup.c: tilsyn backup FILE, an online copy checked before it is kept ---- */

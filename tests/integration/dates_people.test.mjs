@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, Client, sqlite, danishTime, danishDay } from '../lib/server.mjs';
+import { startServer, Client, sqlite, cli, danishTime, danishDay } from '../lib/server.mjs';
 
 process.env.TZ = 'America/New_York'; // inherited by the server started below
 
@@ -139,4 +139,28 @@ test('the protocol names filters in words and dates in Danish', async () => {
   assert.match(open, /Kun sager med målgruppe børn og oprettet fra 1\. januar 2020 til 30\. juni 2026 kunne komme med\./);
   assert.match(open, /Ingen sager var udelukket/);
   assertNoIso('protocol with filters', readable(page));
+});
+
+test('the audit page of a case: round titles, case numbers and user names, not internal ids; Danish time', async () => {
+  const leder = clients['leder.barn'];
+  const [caseId, caseNo] = q(`select c.id || '|' || c.case_no from round_case rc join cases c on c.id = rc.case_id
+    where rc.round_id = 3 and rc.status = 'udtrukket' limit 1`).split('|');
+  assert.equal((await clients['koordinator.barn'].get(`/d/BHS/rounds/3/cases/${caseId}`)).status, 200);
+  const res = await leder.get(`/d/BHS/audit?case=${encodeURIComponent(caseNo)}`);
+  assert.equal(res.status, 200);
+  const t = readable(res.text);
+  assertNoIso('audit page', t);
+  const title = q('select title from round where id = 3');
+  const koordName = q("select name from users where login = 'koordinator.barn'");
+  assert.ok(t.includes(`${koordName} (koordinator.barn) så gennemgangen af sagen «${title}»: gennemgangen af sagen vist`), t);
+  assert.doesNotMatch(t, /tilsyn \d+:|sag \d+ erstattet|case:\d/);
+  // The case list import is listed with the importer's name, found by the login the log keeps.
+  assert.match(t, /Karen Holm \(leder\.barn\) indlæste afdelingens sagsliste med sagen/);
+  const at = q(`select at from audit where object = 'case:${caseId}' and login = 'koordinator.barn' order by id desc limit 1`);
+  assert.ok(t.includes(danishTime(at)), 'the time stamp in Danish time');
+  // The command line's text listing says the same (its JSON keeps the log's own words).
+  const text = cli(server.db, ['audit', 'case', caseNo, '--department', 'BHS']);
+  assert.equal(text.status, 0, text.stderr);
+  assert.ok(text.stdout.includes(`«${title}»: gennemgangen af sagen vist`));
+  assertNoIso('audit case text', text.stdout);
 });
