@@ -487,7 +487,11 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 	page_alias_cleared_notice(r, rd); /* reviewers a new case list made caseworkers (ident.c) */
 
 	Stmt q;
-	db_prepare(&q, r->db, "SELECT theme FROM round_theme WHERE round_id = ?1 ORDER BY theme");
+	/* Themes by their catalogue's title (without the "Tema: " every theme title starts with). */
+	db_prepare(&q, r->db,
+	           "SELECT coalesce((SELECT CASE WHEN c.title LIKE 'Tema: %' THEN substr(c.title, 7) ELSE c.title END"
+	           " FROM catalogue c WHERE c.code = t.theme ORDER BY c.version DESC LIMIT 1), t.theme)"
+	           " FROM round_theme t WHERE t.round_id = ?1 ORDER BY t.theme");
 	db_bind_int(&q, 1, rd->id);
 	int nthemes = 0;
 	while (db_step(&q)) {

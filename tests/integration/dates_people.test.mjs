@@ -43,6 +43,13 @@ function assertNoIso(where, text) {
 const kind = (path) => path.replace(/\?.*$/, '').replace(/\/\d+(?=\/|$)/g, '/:n');
 const SKIP = /\/(logout|static\/|calendar\.ics|sheet\.xlsx|export|report\/download|calendar\/)/;
 
+// The catalogue codes that cannot be ordinary Danish words (frister, say, is one).
+let codes;
+const codeRe = () => {
+  codes ??= q("select distinct code from catalogue where code glob '*-*' or code glob '*oe*'").split('\n');
+  return new RegExp(`(^|[^\\wæøå-])(${codes.join('|')})($|[^\\wæøå-])`);
+};
+
 async function crawl(client, start, limit = 150) {
   const seen = new Map(), queue = [...start], found = [];
   while (queue.length && seen.size < limit) {
@@ -53,6 +60,10 @@ async function crawl(client, start, limit = 150) {
     if (res.status !== 200 || !/text\/html/.test(res.headers.get('content-type') ?? '')) continue;
     const text = readable(res.text), m = text.match(ISO);
     if (m) found.push(`${path}: …${text.slice(Math.max(0, m.index - 60), m.index + 40)}…`);
+    // Catalogues and themes by their names; only the catalogue pages, where the code is what an
+    // import file refers to, show it.
+    const code = path.startsWith('/catalogues') ? null : text.match(codeRe());
+    if (code) found.push(`${path}: the code ${code[2]}`);
     for (const m of res.text.matchAll(/href="(\/[^"#]*)"/g)) {
       const next = unescape(m[1]);
       if (!seen.has(kind(next))) queue.push(next);
@@ -93,6 +104,7 @@ test('the management report (HTML and PDF) dates in Danish, no ISO time stamps',
   assert.equal(html.status, 200);
   const text = readable(html.text);
   assertNoIso('report html', text);
+  assert.doesNotMatch(text, codeRe());
   assert.match(text, /lavet \d{1,2}\. [a-zæøå]+ \d{4} kl\. \d\d\.\d\d/);
   const pdf = await fetch(`${server.url}/d/BHS/rounds/1/report/download?audience=ledelse&format=pdf`,
     { headers: { cookie: leder.cookieHeader() } });
