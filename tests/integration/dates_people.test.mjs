@@ -157,7 +157,16 @@ test('the audit page of a case: round titles, case numbers and user names, not i
   const leder = clients['leder.barn'];
   const [caseId, caseNo] = q(`select c.id || '|' || c.case_no from round_case rc join cases c on c.id = rc.case_id
     where rc.round_id = 3 and rc.status = 'udtrukket' limit 1`).split('|');
-  assert.equal((await clients['koordinator.barn'].get(`/d/BHS/rounds/3/cases/${caseId}`)).status, 200);
+  const koord = clients['koordinator.barn'];
+  const review = await koord.get(`/d/BHS/rounds/3/cases/${caseId}`);
+  assert.equal(review.status, 200);
+  // An answer saved names its question by code; the page adds the question's short text.
+  const [qid, code, qtext] = q(`select q.id || '|' || q.code || '|' || q.text from round_catalogue k join question q
+    on q.catalogue_id = k.catalogue_id where k.round_id = 3 and q.scale = 'jdn' and length(q.text) > 100 order by q.id limit 1`).split('|');
+  const rev = q(`select coalesce((select revision from answer where round_id = 3 and case_id = ${caseId} and question_id = ${qid}), 0)`);
+  const saved = await koord.post(`/d/BHS/rounds/3/cases/${caseId}/answer`,
+    { csrf: Client.csrf(review.text), question: qid, revision: rev, value: 'delvist', comment: '' });
+  assert.equal(saved.status, 200, saved.text);
   const res = await leder.get(`/d/BHS/audit?case=${encodeURIComponent(caseNo)}`);
   assert.equal(res.status, 200);
   const t = readable(res.text);
@@ -166,6 +175,12 @@ test('the audit page of a case: round titles, case numbers and user names, not i
   const koordName = q("select name from users where login = 'koordinator.barn'");
   assert.ok(t.includes(`${koordName} (koordinator.barn) så gennemgangen af sagen «${title}»: gennemgangen af sagen vist`), t);
   assert.doesNotMatch(t, /tilsyn \d+:|sag \d+ erstattet|case:\d/);
+  assert.ok(t.includes(`«${title}»: svar på spørgsmål ${code} gemt`), t);
+  const key = res.text.slice(res.text.indexOf('<h3>Spørgsmål nævnt på siden</h3>'));
+  const shortText = key.match(new RegExp(`<dt>${code}</dt><dd>([^<]*)</dd>`));
+  assert.ok(shortText, 'the question is in the key below the log');
+  const short = unescape(shortText[1]);
+  assert.ok(short.endsWith(' …') && qtext.startsWith(short.slice(0, -2)) && short.length < qtext.length, short);
   // The case list import is listed with the importer's name, found by the login the log keeps.
   assert.match(t, /Karen Holm \(leder\.barn\) indlæste afdelingens sagsliste med sagen/);
   const at = q(`select at from audit where object = 'case:${caseId}' and login = 'koordinator.barn' order by id desc limit 1`);
