@@ -88,10 +88,11 @@ int audit_case_find(sqlite3 *db, int64_t department_id, const char *case_no, int
 	return found;
 }
 
-static int round_title(sqlite3 *db, int64_t id, char *out, size_t n)
+/* The text column of the one row sql (with ?1 = id) finds, into out; 0 when none. */
+static int text_by_id(sqlite3 *db, const char *sql, int64_t id, char *out, size_t n)
 {
 	Stmt q;
-	db_prepare(&q, db, "SELECT title FROM round WHERE id = ?1");
+	db_prepare(&q, db, sql);
 	db_bind_int(&q, 1, id);
 	int found = db_step(&q);
 	if (found)
@@ -102,14 +103,8 @@ static int round_title(sqlite3 *db, int64_t id, char *out, size_t n)
 
 static void case_number(sqlite3 *db, int64_t id, char *out, size_t n)
 {
-	Stmt q;
-	db_prepare(&q, db, "SELECT case_no FROM cases WHERE id = ?1");
-	db_bind_int(&q, 1, id);
-	if (db_step(&q))
-		snprintf(out, n, "%s", db_col_text(&q, 0));
-	else
+	if (!text_by_id(db, "SELECT case_no FROM cases WHERE id = ?1", id, out, n))
 		snprintf(out, n, "%s", _("(slettet)"));
-	db_finalize(&q);
 }
 
 /* An entry's detail as a person reads it: the log keeps the round's and a case's internal
@@ -122,7 +117,8 @@ void audit_case_detail_text(sqlite3 *db, const char *detail, char *out, size_t n
 	char title[256], a[130], b[130];
 	if (!detail)
 		snprintf(out, n, "%s", "");
-	else if (sscanf(detail, "tilsyn %lld: %n", &round, &used) == 1 && used > 0 && round_title(db, round, title, sizeof title))
+	else if (sscanf(detail, "tilsyn %lld: %n", &round, &used) == 1 && used > 0 &&
+	         text_by_id(db, "SELECT title FROM round WHERE id = ?1", round, title, sizeof title))
 		snprintf(out, n, "«%s»: %s", title, detail + used);
 	else if (sscanf(detail, "sag %lld erstattet af %lld: %n", &from, &to, &used) == 2 && used > 0) {
 		case_number(db, from, a, sizeof a);
