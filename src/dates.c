@@ -238,3 +238,14 @@ const char *date_local_in(Arena *a, const char *ymd, const char *hhmm)
 		return arena_strdup(a, day);
 	return arena_printf(a, "%s kl. %.2s.%.2s", day, hhmm, hhmm + 3);
 }
+
+/* A date's month for a chart's axis: "mar. 2025" (yyyy-mm-dd or a stored UTC time). */
+const char *date_month_in(Arena *a, const char *s)
+{
+	static const char *const short_names[] = {"jan.", "feb.", "mar.", "apr.", "maj", "jun.",
+	                                          "jul.", "aug.", "sep.", "okt.", "nov.", "dec."};
+	int y, m;
+	if (!s || sscanf(s, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+		return arena_strdup(a, s ? s : "");
+	return arena_printf(a, "%s %d", short_names[m - 1], y);
+}

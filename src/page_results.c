@@ -520,7 +520,7 @@ void page_results_trends(Req *r)
 	            "tilsyn, der måler det samme.</p>\n");
 	const char **labels = arena_alloc(r->arena, sizeof *labels * (size_t)t.nrounds);
 	for (int k = 0; k < t.nrounds; k++)
-		labels[k] = arena_strndup(r->arena, t.rounds[k].date, 7);
+		labels[k] = date_month_in(r->arena, t.rounds[k].date);
 	ChartSeries series[1 + RESULT_CATEGORIES];
 	series[0] = (ChartSeries){.name = _("Hele tilsynet"), .points = t.total, .stride = 1};
 	for (int c = 0; c < RESULT_CATEGORIES; c++)

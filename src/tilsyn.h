@@ -328,6 +328,7 @@ void date_civil_from_days(long z, int *y, int *m, int *d);
 const char *date_text_in(Arena *a, const char *s);     /* date_text into the arena */
 const char *date_time_in(Arena *a, const char *iso);   /* date_time_danish into the arena */
 const char *date_local_in(Arena *a, const char *ymd, const char *hhmm); /* a meeting's day and time */
+const char *date_month_in(Arena *a, const char *s);    /* "mar. 2025", for a chart's axis */
 void date_today(char out[11]);                      /* today in Danish time, yyyy-mm-dd */
 
 /* ---- fold.c: case-insensitive matching of UTF-8 text (Æ Ø Å too) ---- */

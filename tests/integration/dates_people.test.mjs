@@ -98,6 +98,14 @@ test('a stored time stamp is shown in Danish time, in the one format', async () 
   if (start) assert.ok(page.includes(danishDay(`${start}T12:00:00Z`)), 'the planned start as a Danish date');
 });
 
+test('the trends chart labels its rounds by month in Danish', async () => {
+  const page = (await clients['leder.barn'].get('/d/BHS/trends')).text;
+  const labels = [...page.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  // The demo's two finished overordnet rounds, planned for March and September 2025.
+  assert.ok(labels.includes('mar. 2025') && labels.includes('sep. 2025'), labels.join(' | '));
+  assert.ok(!labels.some((l) => /^\d{4}-\d\d$/.test(l)), 'no yyyy-mm label');
+});
+
 test('the management report (HTML and PDF) dates in Danish, no ISO time stamps', async () => {
   const leder = clients['leder.barn'];
   const html = await leder.get('/d/BHS/rounds/1/report/download?audience=ledelse&format=html');

@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, freshDb, cli, sqlite, Client, rechainAudit } from '../lib/server.mjs';
+import { startServer, freshDb, cli, sqlite, Client, rechainAudit, danishDay } from '../lib/server.mjs';
 
 // The audit chain is rewritten with the first OLD_ENTRIES entries dated 2023, hashed as tilsyn
 // would have (tests/lib/audit_rechain.py, with the key in DB.auditkey from audit_keyed.from_id on).
@@ -154,7 +154,7 @@ test('results, comparisons and trends are the same as before the purge', async (
 
 test('the round page, its results and the command line say the case data was deleted', async () => {
   const purged = q(`SELECT purged_at FROM round WHERE id = 4`);
-  const said = `Sagsdata blev slettet ${danish(purged)} efter opbevaringsreglen (24 måneder efter at tilsynet blev `
+  const said = `Sagsdata blev slettet ${danishDay(purged)} efter opbevaringsreglen (24 måneder efter at tilsynet blev `
     + `afsluttet 1. juni 2024)`;
   for (const path of ['/d/BHS/rounds/4', '/d/BHS/rounds/4/results']) {
     const page = await leder.get(path);
