@@ -127,8 +127,9 @@ static void invited_rounds(Req *r)
 			            "</tr></thead>\n<tbody>\n");
 		html_fmt(b, "<tr><td><a href=\"/d/%U/rounds/%I\">%T</a></td><td>%T</td><td>%T – %T</td>"
 		            "<td class=\"num\">%I</td><td class=\"num\">%I</td></tr>\n",
-		         d->code, db_col_int(&q, 0), db_col_text(&q, 1), phase_title(db_col_text(&q, 2)), db_col_text(&q, 3),
-		         db_col_text(&q, 4), db_col_int(&q, 5), db_col_int(&q, 6));
+		         d->code, db_col_int(&q, 0), db_col_text(&q, 1), phase_title(db_col_text(&q, 2)),
+		         date_text_in(r->arena, db_col_text(&q, 3)), date_text_in(r->arena, db_col_text(&q, 4)), db_col_int(&q, 5),
+		         db_col_int(&q, 6));
 	}
 	db_finalize(&q);
 	if (n)
@@ -279,9 +280,7 @@ static void meetings(Req *r, const Round *rd)
 		const char *kind = db_col_text(&q, 3);
 		management |= str_eq(kind, "ledelse");
 		staff |= str_eq(kind, "personale");
-		char date[40];
-		date_text(db_col_text(&q, 1), date);
-		html_fmt(b, "<tr><td>%T%T%T</td><td>", date, *db_col_text(&q, 2) ? " kl. " : "", db_col_text(&q, 2));
+		html_fmt(b, "<tr><td>%T</td><td>", date_local_in(r->arena, db_col_text(&q, 1), db_col_text(&q, 2)));
 		if (manage)
 			html_fmt(b, "<a href=\"/d/%U/meetings/%I\">%T</a>", d->code, db_col_int(&q, 0), meeting_kind_title(kind));
 		else

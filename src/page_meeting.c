@@ -170,9 +170,9 @@ static int meeting_table(Req *r, int64_t round_id, int held, const char *caption
 			            "<th scope=\"col\">Tilsyn</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n",
 			         caption, caption);
 		const char *date = db_col_text(&q, 2), *status = db_col_text(&q, 4);
-		html_fmt(b, "<tr><td class=\"nowrap\">%T%T%T</td><td><a href=\"/d/%U/meetings/%I\">%T</a>%T%T</td><td>%T</td>"
+		html_fmt(b, "<tr><td class=\"nowrap\">%T</td><td><a href=\"/d/%U/meetings/%I\">%T</a>%T%T</td><td>%T</td>"
 		            "<td>%T%T</td></tr>\n",
-		         date_text_in(r->arena, date), *db_col_text(&q, 3) ? " kl. " : "", db_col_text(&q, 3), d->code, db_col_int(&q, 0),
+		         date_local_in(r->arena, date, db_col_text(&q, 3)), d->code, db_col_int(&q, 0),
 		         meeting_kind_title(kind), *advisor ? ": " : "", advisor, db_col_text(&q, 6), meeting_status_title(status),
 		         str_eq(status, "planlagt") && strcmp(date, today) < 0 ? _(" (datoen er passeret)") : "");
 	}

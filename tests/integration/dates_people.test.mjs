@@ -18,7 +18,7 @@ let server;
 const clients = {};
 before(async () => {
   server = await startServer();
-  for (const login of ['leder.barn', 'koordinator.barn', 'anne', 'admin']) {
+  for (const login of ['leder.barn', 'koordinator.barn', 'anne', 'admin', 'leder.voksen', 'ekstern']) {
     clients[login] = new Client(server.url);
     assert.equal((await clients[login].login(login)).status, 303, login);
   }
@@ -33,7 +33,8 @@ export const readable = (html) => unescape(html.replace(/<(script|style)\b[\s\S]
   .replace(/<!--[\s\S]*?-->/g, ' ').replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ');
 
 // An ISO date or time stamp, or a time with a trailing Z, in text a person reads.
-const ISO = /\b\d{4}-\d{2}-\d{2}(?!\d)|\d{4}-\d{2}-\d{2}T|\d{2}:\d{2}(:\d{2})?Z\b/;
+// A time of day with a colon after "kl." is not the Danish form either (kl. 09.00).
+const ISO = /\b\d{4}-\d{2}-\d{2}(?!\d)|\d{4}-\d{2}-\d{2}T|\d{2}:\d{2}(:\d{2})?Z\b|kl\. \d{1,2}:\d{2}/;
 function assertNoIso(where, text) {
   const m = text.match(ISO);
   assert.ok(!m, `${where} shows a machine date: …${m ? text.slice(Math.max(0, m.index - 60), m.index + 40) : ''}…`);
@@ -82,6 +83,10 @@ test('no page a person reads shows an ISO date or time stamp, in New York time',
   assert.ok(leder.size >= 20, `pages seen: ${leder.size}`);
   await crawl(clients['koordinator.barn'], ['/', '/d/BHS']);
   await crawl(clients.anne, ['/', '/d/BHS']);
+  // Another department, with the demo's external review, as its leader and as the consultant.
+  await crawl(clients['leder.voksen'], ['/', '/d/VHS', '/d/VHS/rounds']);
+  const ekstern = await crawl(clients.ekstern, ['/', '/d/VHS/rounds']);
+  assert.ok(ekstern.size >= 3, `the consultant's pages: ${[...ekstern.keys()].join(' ')}`);
   const admin = await crawl(clients.admin, ['/', '/admin/users', '/admin/departments', '/catalogues']);
   assert.ok(admin.has('/admin/users/:n'));
 });
