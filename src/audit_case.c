@@ -26,9 +26,10 @@ const char audit_case_list_note[] =
 	"sagsnumre er ikke med.";
 
 /* The round-level list views (object "round:N") that show every case of the sample. */
-#define ROUND_LIST_ACTIONS "'round_view', 'review_progress_view', 'calibration_overview_view', 'round_cases', 'round_sheet'"
+#define ROUND_LIST_ACTIONS "'round_view', 'review_progress_view', 'calibration_overview_view', 'round_cases', 'round_sheet', " \
+	"'round_sample_export', 'review_progress_export'"
 /* The department-level views of the case list. */
-#define CASE_LIST_ACTIONS "'cases_view', 'cases_list'"
+#define CASE_LIST_ACTIONS "'cases_view', 'cases_list', 'cases_export'"
 
 static const struct {
 	const char *action, *title;
@@ -62,6 +63,9 @@ static const struct {
 	{"round_sheet", "hentede registreringsarket (listevisning)"},
 	{"cases_view", "så afdelingens sagsliste (listevisning)"},
 	{"cases_list", "udskrev afdelingens sagsliste (listevisning)"},
+	{"cases_export", "hentede afdelingens sagsliste som regneark (listevisning)"},
+	{"round_sample_export", "hentede stikprøven som regneark (listevisning)"},
+	{"review_progress_export", "hentede gennemgangens fremdrift som regneark (listevisning)"},
 	{"cases_import", "indlæste afdelingens sagsliste med sagen (hele listen)"},
 	{"access_denied", "blev nægtet adgang til sagen"},
 	{"audit_case_view", "så logbogen for sagen"},

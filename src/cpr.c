@@ -15,10 +15,10 @@
 ** cpr_normalize() gives the whole-string NFKC form, and the fuzzer checks they find the same.
 **
 ** Then a CPR number is: six digits that are a day and month as ddmmyy (or dd.mm.yy, dd-mm-yy,
-** dd/mm/yy), at most two separators of any kind (space, tab, no-break spaces, hyphen and the
-** other dashes, minus, dot, slash, underscore), and four digits, not inside a longer run of
-** digits; or ten digits in a row whose first six are such a date. The century is unknown, so
-** 29 February is always a date. Case numbers (27.12.00-G01-262-24), dates (01.01.2020),
+** dd/mm/yy), at most three separators of any kind (space, tab, no-break spaces, hyphen and the
+** other dashes, minus, dot, slash, underscore; three as in "010190 - 1234"), and four digits,
+** not inside a longer run of digits; or ten digits in a row whose first six are such a date.
+** The century is unknown, so 29 February is always a date. Case numbers (27.12.00-G01-262-24), dates (01.01.2020),
 ** phone numbers (12 34 56 78, +45 12345678) and amounts (1.234.567,00) do not match: their
 ** digit groups have the wrong lengths.
 */
@@ -173,7 +173,7 @@ typedef struct Match {
 /*
 ** Tries a CPR number starting at unit i, the start of a run of digits. The date is a run of
 ** exactly six digits, or three runs of exactly two joined by the same one of '.', '-', '/';
-** then zero to two separators and a run of exactly four digits (zero only as ten in a row).
+** then zero to three separators and a run of exactly four digits (zero only as ten in a row).
 */
 static int match_at(const Units *us, size_t i, Match *m)
 {
@@ -208,7 +208,7 @@ static int match_at(const Units *us, size_t i, Match *m)
 	if (!ddmmyy_valid(d))
 		return 0;
 	size_t k = j;
-	while (k < j + 2 && is_sep_unit(us, k))
+	while (k < j + 3 && is_sep_unit(us, k))
 		k++;
 	if (k == j || digit_run(us, k) != 4)
 		return 0;

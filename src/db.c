@@ -63,6 +63,7 @@ sqlite3 *db_open(const char *path, char **errmsg)
 	}
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, 5000);
+	text_fold_register(db);
 	/* synchronous=FULL: with WAL, each commit is on disk (one fsync of the WAL) before tilsyn
 	** says "gemt", so a power loss keeps every save acknowledged; NORMAL could lose the last
 	** ones (measured: 0.2-2 ms more per commit on this disk; an import is one commit).

@@ -1,7 +1,8 @@
 /*
 ** The HTML writer: escaping for each context (text, attribute, URL component), a small
 ** formatter whose only raw text is its literal format string, and the page layout that
-** every page shares (header with the user and department, navigation, main, footer).
+** every page shares (header with the user and department, navigation behind a menu button on
+** a phone, main, footer) and small shared pieces (status tags).
 */
 #include "http.h"
 
@@ -91,6 +92,13 @@ void html_fmt_(Buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A status as a tag (GOV.UK's status tag): the word carries the meaning, the colour of
+** `kind` ("done", "doing", "todo", "warn", "bad") only helps the eye. */
+void html_tag(Buf *b, const char *kind, const char *text)
+{
+	html_fmt(b, "<strong class=\"tag %A\">%T</strong>", kind, text);
+}
+
 void html_option(Buf *b, const char *value, const char *label, int selected)
 {
 	if (selected)
@@ -122,7 +130,10 @@ void page_begin(Req *r, const char *title)
 	         "<header class=\"top\">\n<div class=\"bar\">\n<a class=\"brand\" href=\"/\">tilsyn</a>\n",
 	         title);
 	if (r->user) {
-		html_lit(b, "<nav aria-label=\"Hovedmenu\"><ul>");
+		/* On a phone the navigation and the user's links fold away under a menu button; a
+		** <details> opens without JavaScript. On a wide screen the stylesheet shows them always. */
+		html_lit(b, "<details class=\"menu\"><summary>Menu</summary>\n<div class=\"menu-body\">\n"
+		            "<nav aria-label=\"Hovedmenu\"><ul>");
 		nav_link(r, "/", _("Forside"));
 		Stmt q;
 		db_prepare(&q, r->db,
@@ -146,7 +157,7 @@ void page_begin(Req *r, const char *title)
 		html_lit(b, "</span> <a href=\"/account/password\">Skift adgangskode</a>"
 		            " <a href=\"/account/sessions\">Sessioner</a>");
 		page_form_begin(r, "/logout");
-		html_lit(b, "<button type=\"submit\" class=\"link\">Log ud</button></form></div>\n");
+		html_lit(b, "<button type=\"submit\" class=\"link\">Log ud</button></form></div>\n</div>\n</details>\n");
 	}
 	html_lit(b, "</div>\n</header>\n<main id=\"main\">\n");
 }
@@ -154,7 +165,8 @@ void page_begin(Req *r, const char *title)
 void page_end(Req *r)
 {
 	html_fmt(&r->out,
-	         "</main>\n<footer class=\"foot\"><p>tilsyn %T · ledelsestilsyn på handicapområdet</p></footer>\n"
+	         "</main>\n<footer class=\"foot\"><p>tilsyn %T · ledelsestilsyn på handicapområdet · "
+	         "<a href=\"/hjaelp\">Hjælp</a></p></footer>\n"
 	         "</body>\n</html>\n",
 	         TILSYN_VERSION);
 }

@@ -147,6 +147,7 @@ void html_url(Buf *b, const char *s);
 #define html_fmt(b, fmt, ...) html_fmt_((b), "" fmt, ##__VA_ARGS__)
 void html_fmt_(Buf *b, const char *fmt, ...);
 void html_option(Buf *b, const char *value, const char *label, int selected);
+void html_tag(Buf *b, const char *kind, const char *text);
 void page_begin(Req *r, const char *title);
 void page_end(Req *r);
 void page_form_begin(Req *r, const char *action);
@@ -157,6 +158,7 @@ void page_home(Req *r);
 void page_static(Req *r);
 void page_health(Req *r);
 void page_test_fault(Req *r);
+void page_help(Req *r);
 void page_login_form(Req *r);
 void page_login_post(Req *r);
 void page_login_refused(Req *r);
@@ -187,6 +189,25 @@ void page_alias_remove(Req *r);
 void page_alias_unknown(Req *r);
 void page_alias_link(Req *r);
 void page_alias_cleared_notice(Req *r, const Round *rd);
+/* page_cases.c: the case list's filters, read from the query string; shared with its download. */
+typedef struct CaseFilter {
+	const char *q, *advisor, *provision, *team, *target, *opened_from, *opened_to, *decided_from, *decided_to;
+} CaseFilter;
+int case_filter_read(Req *r, CaseFilter *f); /* 0, and a 400 page, when a date is not a date */
+int case_filter_active(const CaseFilter *f);
+void case_filter_bind(Req *r, Stmt *q, const CaseFilter *f); /* ?1 to ?10 of CASE_FILTER_WHERE */
+const char *case_filter_query(Req *r, const CaseFilter *f);  /* "q=..&advisor=..", URL-encoded */
+/* The current list only. The text filters match part of the text in any case (text_fold,
+** fold.c, Æ Ø Å too) inside SQL, so that the list is counted and paged there. ?q= is part
+** of a case number. */
+#define CASE_FILTER_WHERE \
+	" WHERE department_id = ?1 AND on_list = 1 AND (?2 IS NULL OR target = ?2)" \
+	" AND (?3 IS NULL OR opened >= ?3) AND (?4 IS NULL OR opened <= ?4)" \
+	" AND (?5 IS NULL OR decided >= ?5) AND (?6 IS NULL OR decided <= ?6)" \
+	" AND (?7 IS NULL OR instr(text_fold(advisor), ?7) > 0)" \
+	" AND (?8 IS NULL OR instr(text_fold(provision), ?8) > 0)" \
+	" AND (?9 IS NULL OR instr(text_fold(team), ?9) > 0)" \
+	" AND (?10 IS NULL OR instr(text_fold(case_no), ?10) > 0)"
 void page_cases_upload(Req *r);
 void page_cases_preview(Req *r);
 void page_cases_confirm(Req *r);
@@ -223,6 +244,7 @@ void page_results_mine(Req *r);
 void page_results_trends(Req *r);
 void page_audit_case(Req *r);
 void page_plan_show(Req *r);
+int page_plan_year(Req *r, char today[11], int *year); /* ?year=; 0 (and a 400 page) when no year */
 void page_calendar_download(Req *r);
 void page_calendar_feed_create(Req *r);
 void page_calendar_public(Req *r);
@@ -249,6 +271,13 @@ void page_action_list(Req *r);
 void page_action_create(Req *r);
 void page_action_show(Req *r);
 void page_action_update(Req *r);
+
+void page_export_cases(Req *r);   /* export.c: the lists as spreadsheets */
+void page_export_sample(Req *r);
+void page_export_review(Req *r);
+void page_export_results(Req *r);
+void page_export_actions(Req *r);
+void page_export_plan(Req *r);
 
 void page_catalogue_list(Req *r);
 void page_catalogue_import(Req *r);

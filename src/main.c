@@ -88,7 +88,8 @@ static const char usage_text[] =
 	"                                slet sagsdata i afsluttede tilsyn efter opbevaringsreglen\n"
 	"\n"
 	"Roller: admin, leder, koordinator, raadgiver, ekstern.\n"
-	"Databasen er --db STI, ellers $TILSYN_DB, ellers ./var/tilsyn.db.\n"
+	"Databasen er --db STI, ellers $TILSYN_DB, ellers ./var/tilsyn.db. --db står før kommandoen,\n"
+	"fx tilsyn --db var/tilsyn.db cases list --department BHS.\n"
 	"Logbogens nøgle er --audit-key FIL, ellers $TILSYN_AUDIT_KEY, ellers databasens sti + .auditkey.\n"
 	"`tilsyn KOMMANDO --help` forklarer den enkelte kommando.\n";
 
@@ -893,6 +894,13 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[i], "help"))
 		return help(usage_text);
+	/* --db after the command would be taken for one of the command's own arguments (or
+	** silently ignored), and the command would run on another database: refused. */
+	for (int j = i + 1; j < argc; j++)
+		if (!strcmp(argv[j], "--db") || !strncmp(argv[j], "--db=", 5))
+			return cli_fail("--db skal stå før kommandoen, fordi den gælder alle kommandoer: "
+			                "tilsyn --db STI %s ... (fx tilsyn --db var/tilsyn.db %s)",
+			                argv[i], argv[i]);
 	for (size_t k = 0; k < COUNT(commands); k++) {
 		if (strcmp(argv[i], commands[k].name) != 0)
 			continue;

@@ -286,6 +286,7 @@ static void list_page(Req *r, const Fields *f, int status, const char *error)
 		         n, late);
 		buf_append(b, rows.data, rows.len);
 		html_lit(b, "</tbody>\n</table></div>\n");
+		html_fmt(b, "<p><a href=\"/d/%U/actions.xlsx\" download>Hent tiltagene som regneark (xlsx)</a></p>\n", r->dept->code);
 	} else {
 		html_lit(b, "<p>Afdelingen har ingen tiltag endnu. Tiltag besluttes typisk, når resultaterne er fremlagt for "
 		            "ledelsen og personalet.</p>\n");

@@ -45,6 +45,12 @@ static const char *status_title(const char *s)
 	return _("ikke startet");
 }
 
+/* The status as a tag (html_tag), as on the review pages. */
+static void status_tag(Buf *b, const char *s)
+{
+	html_tag(b, str_eq(s, "faerdig") ? "done" : str_eq(s, "i_gang") ? "doing" : "todo", status_title(s));
+}
+
 /* A number with a decimal comma, as Danish readers expect: 0,40. */
 static const char *decimal(Req *r, double x, int places)
 {
@@ -265,8 +271,10 @@ static void overview(Req *r, const Round *rd, int status, const char *error)
 					html_option(b, value, people[k].name, x->second == people[k].id);
 			}
 			html_fmt(b, "</select> <button type=\"submit\" class=\"small\">Gem<span class=\"sr\"> for sag %T</span>"
-			            "</button></form></td><td>%T</td><td class=\"num\">%d</td><td>",
-			         x->case_no, status_title(x->status), x->missing);
+			            "</button></form></td><td>",
+			         x->case_no);
+			status_tag(b, x->status);
+			html_fmt(b, "</td><td class=\"num\">%d</td><td>", x->missing);
 			page_form_begin(r, arena_printf(r->arena, "%s/choose", base));
 			html_fmt(b, "<input type=\"hidden\" name=\"remove\" value=\"%I\"><button type=\"submit\" class=\"small "
 			            "secondary\">Tag ud<span class=\"sr\"> sag %T</span></button></form></td></tr>\n",
@@ -712,10 +720,11 @@ static void case_page(Req *r, const Round *rd, const CalInfo *ci, CalQ *qs, int 
 		page_message(r, "ok", _("Den anden gennemgang er markeret som færdig."));
 	int missing = calibration_missing(r->db, rd->id, ci->id);
 	html_fmt(b, "<dl class=\"facts\">\n<dt>Rådgiver</dt><dd>%T</dd>\n<dt>Første gennemgang</dt><dd>%T</dd>\n"
-	            "<dt>Anden gennemgang</dt><dd>%T</dd>\n<dt>Status</dt><dd id=\"case-status\">%T</dd>\n"
-	            "<dt>Mangler</dt><dd>%d spørgsmål</dd>\n</dl>\n",
+	            "<dt>Anden gennemgang</dt><dd>%T</dd>\n<dt>Status</dt><dd id=\"case-status\">",
 	         ci->advisor, *ci->first_name ? ci->first_name : _("ingen"),
-	         *ci->second_name ? ci->second_name : _("ingen endnu"), status_title(ci->status), missing);
+	         *ci->second_name ? ci->second_name : _("ingen endnu"));
+	status_tag(b, ci->status);
+	html_fmt(b, "</dd>\n<dt>Mangler</dt><dd>%d spørgsmål</dd>\n</dl>\n", missing);
 	if (!show_first)
 		html_lit(b, "<p class=\"msg warn\" id=\"blind\">Blind gennemgang: du ser ikke den første gennemgangs svar, før du "
 		            "har markeret din gennemgang som færdig. Vurdér sagen selvstændigt.</p>\n");

@@ -86,21 +86,105 @@ static void version_section(Req *r)
 	html_lit(b, "</section>\n");
 }
 
+/* The case list's filters from the query string; 0 (and a 400 page) when a date is not a date. */
+int case_filter_read(Req *r, CaseFilter *f)
+{
+	*f = (CaseFilter){.q = q_or_null(r, "q"), .advisor = q_or_null(r, "advisor"),
+	                  .provision = q_or_null(r, "provision"), .team = q_or_null(r, "team"),
+	                  .target = q_or_null(r, "target"), .opened_from = q_or_null(r, "opened_from"),
+	                  .opened_to = q_or_null(r, "opened_to"), .decided_from = q_or_null(r, "decided_from"),
+	                  .decided_to = q_or_null(r, "decided_to")};
+	const char *dates[] = {f->opened_from, f->opened_to, f->decided_from, f->decided_to};
+	for (size_t i = 0; i < COUNT(dates); i++) {
+		if (dates[i] && !date_valid_iso(dates[i])) {
+			http_error(r, 400, _("En dato i filteret er ugyldig. Brug formen ÅÅÅÅ-MM-DD."));
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int case_filter_active(const CaseFilter *f)
+{
+	return f->q || f->advisor || f->provision || f->team || f->target || f->opened_from || f->opened_to ||
+	       f->decided_from || f->decided_to;
+}
+
+/* Binds ?1 to ?10 of CASE_FILTER_WHERE. */
+void case_filter_bind(Req *r, Stmt *q, const CaseFilter *f)
+{
+	db_bind_int(q, 1, r->dept->id);
+	const char *exact[] = {f->target, f->opened_from, f->opened_to, f->decided_from, f->decided_to};
+	for (size_t i = 0; i < COUNT(exact); i++)
+		db_bind_text(q, (int)i + 2, exact[i]);
+	const char *parts[] = {f->advisor, f->provision, f->team, f->q};
+	for (size_t i = 0; i < COUNT(parts); i++)
+		db_bind_text(q, (int)i + 7, folded(r, parts[i]));
+}
+
+/* The filters as a query string ("q=..&advisor=.."), for the page links and the download. */
+const char *case_filter_query(Req *r, const CaseFilter *f)
+{
+	const char *names[] = {"q", "advisor", "provision", "team", "target", "opened_from", "opened_to",
+	                       "decided_from", "decided_to"};
+	const char *values[] = {f->q, f->advisor, f->provision, f->team, f->target, f->opened_from, f->opened_to,
+	                        f->decided_from, f->decided_to};
+	Buf b;
+	buf_init(&b, 0);
+	for (size_t i = 0; i < COUNT(names); i++) {
+		if (!values[i])
+			continue;
+		buf_printf(&b, "%s%s=", b.len ? "&" : "", names[i]);
+		html_url(&b, values[i]);
+	}
+	const char *out = arena_strdup(r->arena, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+#define CASES_PER_PAGE 100
+
+static void page_link(Req *r, const char *base, int64_t page, const char *label, int current)
+{
+	const char *href = arena_printf(r->arena, "%s%spage=%lld", base, strchr(base, '?') ? "&" : "?", (long long)page);
+	if (current)
+		html_fmt(&r->out, "<li><a href=\"%A\" aria-current=\"page\">%T</a></li>", href, label);
+	else
+		html_fmt(&r->out, "<li><a href=\"%A\">%T</a></li>", href, label);
+}
+
+/* Links to the pages of the list: previous, the first, a few around this one, the last, next. */
+static void pagination(Req *r, const char *base, int64_t page, int64_t pages)
+{
+	if (pages <= 1)
+		return;
+	Buf *b = &r->out;
+	html_lit(b, "<nav class=\"pagination\" aria-label=\"Sider i sagslisten\"><ul>");
+	if (page > 1)
+		page_link(r, base, page - 1, _("‹ Forrige"), 0);
+	int64_t gap = 0;
+	for (int64_t p = 1; p <= pages; p++) {
+		if (p == 1 || p == pages || (p >= page - 2 && p <= page + 2)) {
+			if (gap)
+				html_lit(b, "<li class=\"gap\" aria-hidden=\"true\">…</li>");
+			gap = 0;
+			page_link(r, base, p, arena_printf(r->arena, "%lld", (long long)p), p == page);
+		} else {
+			gap = 1;
+		}
+	}
+	if (page < pages)
+		page_link(r, base, page + 1, _("Næste ›"), 0);
+	html_lit(b, "</ul></nav>\n");
+}
+
 void page_cases_list(Req *r)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
-	const char *advisor = q_or_null(r, "advisor"), *provision = q_or_null(r, "provision"), *search = q_or_null(r, "q");
-	const char *target = q_or_null(r, "target"), *team = q_or_null(r, "team");
-	const char *opened_from = q_or_null(r, "opened_from"), *opened_to = q_or_null(r, "opened_to");
-	const char *decided_from = q_or_null(r, "decided_from"), *decided_to = q_or_null(r, "decided_to");
-	const char *dates[] = {opened_from, opened_to, decided_from, decided_to};
-	for (size_t i = 0; i < COUNT(dates); i++) {
-		if (dates[i] && !date_valid_iso(dates[i])) {
-			http_error(r, 400, _("En dato i filteret er ugyldig. Brug formen ÅÅÅÅ-MM-DD."));
-			return;
-		}
-	}
+	CaseFilter f;
+	if (!case_filter_read(r, &f))
+		return;
 	page_begin(r, _("Sagsliste"));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Sagsliste</p>\n<h1>Sagsliste</h1>\n", d->code, d->name);
 	int64_t added, updated, dropped = 0;
@@ -125,95 +209,87 @@ void page_cases_list(Req *r)
 
 	/* Filters: a GET form, so a filtered list can be bookmarked. */
 	html_fmt(b, "<form method=\"get\" action=\"/d/%U/cases\" class=\"filters\" aria-label=\"Filtre\">\n", d->code);
-	html_fmt(b, "<div><label for=\"f-q\">Søg</label><input id=\"f-q\" name=\"q\" type=\"search\" value=\"%A\"></div>\n",
-	         search ? search : "");
-	html_fmt(b, "<div><label for=\"f-advisor\">Rådgiver</label><input id=\"f-advisor\" name=\"advisor\" value=\"%A\"></div>\n"
-	            "<div><label for=\"f-provision\">Paragraf</label><input id=\"f-provision\" name=\"provision\" value=\"%A\"></div>\n"
-	            "<div><label for=\"f-team\">Team</label><input id=\"f-team\" name=\"team\" value=\"%A\"></div>\n"
+	html_fmt(b, "<div><label for=\"f-q\">Sagsnummer</label><input id=\"f-q\" name=\"q\" type=\"search\" value=\"%A\" "
+	            "aria-describedby=\"f-hint\"></div>\n",
+	         f.q ? f.q : "");
+	html_fmt(b, "<div><label for=\"f-advisor\">Rådgiver</label><input id=\"f-advisor\" name=\"advisor\" value=\"%A\" aria-describedby=\"f-hint\"></div>\n"
+	            "<div><label for=\"f-provision\">Paragraf</label><input id=\"f-provision\" name=\"provision\" value=\"%A\" aria-describedby=\"f-hint\"></div>\n"
+	            "<div><label for=\"f-team\">Team</label><input id=\"f-team\" name=\"team\" value=\"%A\" aria-describedby=\"f-hint\"></div>\n"
 	            "<div><label for=\"f-target\">Målgruppe</label><select id=\"f-target\" name=\"target\">",
-	         advisor ? advisor : "", provision ? provision : "", team ? team : "");
-	html_option(b, "", _("alle"), !target);
-	html_option(b, "barn", _("barn"), str_eq(target, "barn"));
-	html_option(b, "voksen", _("voksen"), str_eq(target, "voksen"));
+	         f.advisor ? f.advisor : "", f.provision ? f.provision : "", f.team ? f.team : "");
+	html_option(b, "", _("alle"), !f.target);
+	html_option(b, "barn", _("barn"), str_eq(f.target, "barn"));
+	html_option(b, "voksen", _("voksen"), str_eq(f.target, "voksen"));
 	html_fmt(b, "</select></div>\n"
 	            "<div><label for=\"f-of\">Oprettet fra</label><input id=\"f-of\" name=\"opened_from\" type=\"date\" value=\"%A\"></div>\n"
 	            "<div><label for=\"f-ot\">Oprettet til</label><input id=\"f-ot\" name=\"opened_to\" type=\"date\" value=\"%A\"></div>\n"
 	            "<div><label for=\"f-df\">Afgjort fra</label><input id=\"f-df\" name=\"decided_from\" type=\"date\" value=\"%A\"></div>\n"
 	            "<div><label for=\"f-dt\">Afgjort til</label><input id=\"f-dt\" name=\"decided_to\" type=\"date\" value=\"%A\"></div>\n"
+	            "<p id=\"f-hint\" class=\"hint\">Skriv en del af teksten, fx de sidste cifre i sagsnummeret eller en del af "
+	            "et navn. Store og små bogstaver er lige gode.</p>\n"
 	            "<div class=\"actions\"><button type=\"submit\">Filtrér</button> <a href=\"/d/%U/cases\">Nulstil</a></div>\n</form>\n",
-	         opened_from ? opened_from : "", opened_to ? opened_to : "", decided_from ? decided_from : "",
-	         decided_to ? decided_to : "", d->code);
+	         f.opened_from ? f.opened_from : "", f.opened_to ? f.opened_to : "", f.decided_from ? f.decided_from : "",
+	         f.decided_to ? f.decided_to : "", d->code);
 
-	/* The current list only; the text filters and the search match part of the text in any
-	** case (fold.c), so they are applied here rather than in SQL, which folds ASCII only. */
-	static const char *const filter_sql =
-		"SELECT case_no, advisor, target, provision, benefit, opened, decided, team FROM cases"
-		" WHERE department_id = ?1 AND on_list = 1"
-		" AND (?2 IS NULL OR target = ?2)"
-		" AND (?3 IS NULL OR opened >= ?3) AND (?4 IS NULL OR opened <= ?4)"
-		" AND (?5 IS NULL OR decided >= ?5) AND (?6 IS NULL OR decided <= ?6)"
-		" ORDER BY advisor, case_no";
+	/* The caseload per caseworker gives the total; the page of cases is then read with LIMIT. */
 	Stmt q;
-	db_prepare(&q, r->db, filter_sql);
-	const char *params[] = {target, opened_from, opened_to, decided_from, decided_to};
-	db_bind_int(&q, 1, d->id);
-	for (size_t i = 0; i < COUNT(params); i++)
-		db_bind_text(&q, (int)i + 2, params[i]);
-	const char *fold_advisor = folded(r, advisor), *fold_provision = folded(r, provision), *fold_team = folded(r, team),
-	           *fold_q = folded(r, search);
-	Buf rows;
-	buf_init(&rows, 0);
-	char last[201] = "";
-	int64_t total = 0, per = 0, shown = 0;
+	db_prepare(&q, r->db, "SELECT advisor, count(*) FROM cases" CASE_FILTER_WHERE " GROUP BY advisor ORDER BY advisor");
+	case_filter_bind(r, &q, &f);
 	Buf counts;
 	buf_init(&counts, 0);
+	int64_t total = 0;
 	while (db_step(&q)) {
-		const char *adv = db_col_text(&q, 1);
-		if (!text_contains_folded(adv, fold_advisor) || !text_contains_folded(db_col_text(&q, 3), fold_provision) ||
-		    !text_contains_folded(db_col_text(&q, 7), fold_team))
-			continue;
-		if (fold_q && !text_contains_folded(db_col_text(&q, 0), fold_q) && !text_contains_folded(adv, fold_q) &&
-		    !text_contains_folded(db_col_text(&q, 3), fold_q) && !text_contains_folded(db_col_text(&q, 4), fold_q) &&
-		    !text_contains_folded(db_col_text(&q, 7), fold_q))
-			continue;
-		if (strcmp(adv, last) != 0) {
-			if (*last)
-				html_fmt(&counts, "<tr><td>%T</td><td class=\"num\">%I</td></tr>\n", last, per);
-			snprintf(last, sizeof last, "%s", adv);
-			per = 0;
-		}
-		per++;
-		total++;
-		if (shown++ < 1000)
-			html_fmt(&rows, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n",
-			         db_col_text(&q, 0), adv, target_title(db_col_text(&q, 2)), db_col_text(&q, 3), db_col_text(&q, 4),
-			         date_text_in(r->arena, db_col_text(&q, 5)), date_text_in(r->arena, db_col_text(&q, 6)),
-			         db_col_text(&q, 7));
+		int64_t n = db_col_int(&q, 1);
+		html_fmt(&counts, "<tr><td>%T</td><td class=\"num\">%I</td></tr>\n", db_col_text(&q, 0), n);
+		total += n;
 	}
-	if (*last)
-		html_fmt(&counts, "<tr><td>%T</td><td class=\"num\">%I</td></tr>\n", last, per);
 	db_finalize(&q);
 
-	if (total == 0) {
-		html_lit(b, "<p>Ingen sager på den nuværende liste. Indlæs afdelingens sagsliste fra sagssystemet, eller løsn "
-		            "filtrene.</p>\n");
+	const char *filters = case_filter_query(r, &f);
+	const char *base = arena_printf(r->arena, "/d/%s/cases%s%s", d->code, *filters ? "?" : "", filters);
+	int64_t pages = (total + CASES_PER_PAGE - 1) / CASES_PER_PAGE, page = 1;
+	if (!parse_int64(req_query(r, "page"), &page) || page < 1)
+		page = 1;
+	if (page > pages && pages > 0)
+		page = pages;
+	if (total == 0 && case_filter_active(&f)) {
+		html_fmt(b, "<div class=\"msg warn\" role=\"status\"><strong>Filteret fandt ingen sager.</strong> "
+		            "Ingen sager på den nuværende liste passer til det, du har skrevet eller valgt. "
+		            "<a href=\"/d/%U/cases\">Nulstil filtrene</a> for at se hele listen.</div>\n",
+		         d->code);
+	} else if (total == 0) {
+		html_lit(b, "<p>Ingen sager på den nuværende liste. Indlæs afdelingens sagsliste fra sagssystemet.</p>\n");
 	} else {
+		html_fmt(b, "<p><a class=\"button secondary\" href=\"/d/%U/cases/export.xlsx%T%A\" download>Hent listen som "
+		            "regneark (xlsx)</a></p>\n",
+		         d->code, *filters ? "?" : "", filters);
 		html_fmt(b, "<h2>Sager pr. rådgiver</h2>\n<table class=\"compact\">\n<caption>%I sager i alt</caption>\n"
 		            "<thead><tr><th scope=\"col\">Rådgiver</th><th scope=\"col\" class=\"num\">Sager</th></tr></thead>\n<tbody>\n",
 		         total);
 		buf_append(b, counts.data, counts.len);
 		html_lit(b, "</tbody>\n</table>\n<h2>Sager</h2>\n");
-		if (total > 1000)
-			html_fmt(b, "<p>Viser de første 1000 af %I sager. Brug filtrene for at se andre.</p>\n", total);
+		int64_t first = (page - 1) * CASES_PER_PAGE + 1, last = page * CASES_PER_PAGE < total ? page * CASES_PER_PAGE : total;
+		html_fmt(b, "<p class=\"page-info\">Viser sag %I–%I af %I (side %I af %I).</p>\n", first, last, total, page, pages);
+		pagination(r, base, page, pages);
 		html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Sager\"><table>\n<thead><tr>"
 		            "<th scope=\"col\">Sagsnummer</th><th scope=\"col\">Rådgiver</th>"
 		            "<th scope=\"col\">Målgruppe</th><th scope=\"col\">Paragraf</th><th scope=\"col\">Ydelse</th>"
 		            "<th scope=\"col\">Oprettet</th><th scope=\"col\">Seneste afgørelse</th><th scope=\"col\">Team</th>"
 		            "</tr></thead>\n<tbody>\n");
-		buf_append(b, rows.data, rows.len);
+		db_prepare(&q, r->db,
+		           "SELECT case_no, advisor, target, provision, benefit, opened, decided, team FROM cases" CASE_FILTER_WHERE
+		           " ORDER BY advisor, case_no LIMIT 100 OFFSET ?11"); /* CASES_PER_PAGE */
+		case_filter_bind(r, &q, &f);
+		db_bind_int(&q, 11, (page - 1) * CASES_PER_PAGE);
+		while (db_step(&q))
+			html_fmt(b, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n",
+			         db_col_text(&q, 0), db_col_text(&q, 1), target_title(db_col_text(&q, 2)), db_col_text(&q, 3),
+			         db_col_text(&q, 4), date_text_in(r->arena, db_col_text(&q, 5)),
+			         date_text_in(r->arena, db_col_text(&q, 6)), db_col_text(&q, 7));
+		db_finalize(&q);
 		html_lit(b, "</tbody>\n</table></div>\n");
+		pagination(r, base, page, pages);
 	}
-	buf_free(&rows);
 	buf_free(&counts);
 	audit_read(r, "cases_view", "cases", arena_printf(r->arena, "sagsliste vist (%lld sager)", (long long)total));
 	page_end(r);

@@ -314,7 +314,7 @@ static void question_item(Req *r, const Cat *c, json_t *q, int editing, int firs
 		}
 		html_fmt(b, "<details class=\"inline\"><summary>Slet<span class=\"sr\"> spørgsmål %T</span></summary>", code);
 		page_form_begin(r, arena_printf(r->arena, "%s/delete", base));
-		html_fmt(b, "<button type=\"submit\" class=\"small\">Slet spørgsmål %T</button></form></details>\n</div>\n", code);
+		html_fmt(b, "<button type=\"submit\" class=\"small danger\">Slet spørgsmål %T</button></form></details>\n</div>\n", code);
 	}
 	html_lit(b, "</li>\n");
 }
@@ -446,7 +446,7 @@ static void show_page(Req *r, const Cat *c, int status, const char *error)
 		html_fmt(b, "<button type=\"submit\">Udgiv version %d</button></form>\n", c->version);
 		html_lit(b, "<details class=\"inline\"><summary>Slet kladden</summary>");
 		page_form_begin(r, cat_url(r, c, "/delete"));
-		html_lit(b, "<button type=\"submit\" class=\"small\">Slet kladden nu</button></form></details>\n</div>\n");
+		html_lit(b, "<button type=\"submit\" class=\"small danger\">Slet kladden nu</button></form></details>\n</div>\n");
 		html_lit(b, "<h2>Ret kladden</h2>\n");
 		meta_form(r, c);
 		html_lit(b, "<p class=\"hint\">Spørgsmålenes koder følger med fra version til version, så resultaterne kan "

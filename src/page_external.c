@@ -216,11 +216,13 @@ static void invitations(Req *r, const Round *rd)
 		html_fmt(b, "<tr><td>%T</td><td>%T</td><td class=\"num\">%I</td><td class=\"num\">%I</td>", db_col_text(&q, 1),
 		         when, db_col_int(&q, 3), db_col_int(&q, 4));
 		if (manage) {
-			html_lit(b, "<td>");
+			/* Removing takes away the person's access to the round: asked first (an open step). */
+			html_fmt(b, "<td><details class=\"inline\"><summary>Fjern<span class=\"sr\"> %T</span></summary>",
+			         db_col_text(&q, 1));
 			page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/invite/%lld/remove", d->code, (long long)rd->id,
 			                                (long long)db_col_int(&q, 0)));
-			html_fmt(b, "<button type=\"submit\" class=\"small secondary\">Fjern<span class=\"sr\"> %T</span></button>"
-			            "</form></td>",
+			html_fmt(b, "<button type=\"submit\" class=\"small danger\">Fjern invitationen af %T</button>"
+			            "</form></details></td>",
 			         db_col_text(&q, 1));
 		}
 		html_lit(b, "</tr>\n");

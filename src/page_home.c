@@ -68,11 +68,15 @@ static void my_reviews(Req *r)
 		review_counts(r->db, db_col_int(&q, 1), db_col_int(&q, 3), &answered, &relevant);
 		const char *status = db_col_text(&q, 5);
 		left += !str_eq(status, "faerdig");
-		html_fmt(&rows, "<tr><td><a href=\"/d/%U/rounds/%I/cases/%I\">%T</a></td><td>%T</td><td>%T</td>"
-		                "<td class=\"num\">%d af %d</td></tr>\n",
-		         db_col_text(&q, 0), db_col_int(&q, 1), db_col_int(&q, 3), db_col_text(&q, 4), db_col_text(&q, 2),
-		         str_eq(status, "faerdig") ? _("færdig") : str_eq(status, "i_gang") ? _("i gang") : _("ikke startet"),
-		         answered, relevant);
+		html_fmt(&rows, "<tr><td><a href=\"/d/%U/rounds/%I/cases/%I\">%T</a></td><td>%T</td><td>",
+		         db_col_text(&q, 0), db_col_int(&q, 1), db_col_int(&q, 3), db_col_text(&q, 4), db_col_text(&q, 2));
+		if (str_eq(status, "faerdig"))
+			html_tag(&rows, "done", _("færdig"));
+		else if (str_eq(status, "i_gang"))
+			html_tag(&rows, "doing", _("i gang"));
+		else
+			html_tag(&rows, "todo", _("ikke startet"));
+		html_fmt(&rows, "</td><td class=\"num\">%d af %d</td></tr>\n", answered, relevant);
 	}
 	db_finalize(&q);
 	if (n) {

@@ -356,19 +356,28 @@ static void calendar_section(Req *r)
 	         exists ? _("Lav en ny adresse til kalenderabonnement") : _("Lav en adresse til kalenderabonnement"));
 }
 
+/* The year of ?year= (this year without it), and today; 0, and a 400 page, when it is no year. */
+int page_plan_year(Req *r, char today[11], int *year)
+{
+	date_today(today);
+	*year = atoi(today);
+	const char *asked = req_query(r, "year");
+	if (asked && !plan_year_parse(asked, year)) {
+		http_error(r, 400, arena_printf(r->arena, _("Året skal skrives med fire cifre fra %d til %d, fx ?year=2026."),
+		                                PLAN_YEAR_MIN, PLAN_YEAR_MAX));
+		return 0;
+	}
+	return 1;
+}
+
 void page_plan_show(Req *r)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
 	char today[11];
-	date_today(today);
-	int year = atoi(today);
-	const char *asked = req_query(r, "year");
-	if (asked && !plan_year_parse(asked, &year)) {
-		http_error(r, 400, arena_printf(r->arena, _("Året skal skrives med fire cifre fra %d til %d, fx ?year=2026."),
-		                                PLAN_YEAR_MIN, PLAN_YEAR_MAX));
+	int year;
+	if (!page_plan_year(r, today, &year))
 		return;
-	}
 	Plan p;
 	plan_build(r->db, d, year, today, &p);
 	Marker *m;
@@ -391,6 +400,8 @@ void page_plan_show(Req *r)
 		page_message(r, "warn", p.warnings[i].message);
 	timeline(r, &p, m, nm, today);
 	rounds_table(r, &p);
+	html_fmt(b, "<p><a href=\"/d/%U/plan.xlsx?year=%d\" download>Hent årshjulets tilsyn som regneark (xlsx)</a></p>\n",
+	         d->code, year);
 	markers_table(r, &p, m, nm);
 	calendar_section(r);
 	page_end(r);

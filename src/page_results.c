@@ -385,6 +385,8 @@ void page_results_show(Req *r)
 		return;
 	}
 
+	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I/results.xlsx\" download>Hent resultaterne som regneark (xlsx)</a></p>\n",
+	         d->code, rd.id);
 	html_lit(b, "<h2>Samlet og pr. område</h2>\n");
 	ChartBar bars[1 + RESULT_CATEGORIES];
 	const ResultGroup *groups[1 + RESULT_CATEGORIES];

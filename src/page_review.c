@@ -58,6 +58,12 @@ static const char *status_title(const char *s)
 	return _("ikke startet");
 }
 
+/* The colour of a review status's tag (html_tag). */
+static const char *status_kind(const char *s)
+{
+	return str_eq(s, "faerdig") ? "done" : str_eq(s, "i_gang") ? "doing" : "todo";
+}
+
 static int in_workgroup(Req *r)
 {
 	return auth_allows(PERM_DEPT_WORKGROUP, 0, r->role);
@@ -410,8 +416,10 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 	if (acute)
 		page_message(r, "warn", arena_printf(r->arena, _("%d sager er markeret med akut bekymring (se tabellen)."), acute));
 
-	/* Per reviewer. */
-	html_lit(b, "<h2>Pr. gennemgående</h2>\n<table class=\"compact\">\n<thead><tr><th scope=\"col\">Gennemgående</th>"
+	/* Per reviewer, and the automatic assignment beside it on a wide screen. */
+	html_lit(b, "<div class=\"columns\">\n<div>\n<h2>Pr. gennemgående</h2>\n<div class=\"scroll\" tabindex=\"0\" "
+	            "role=\"region\" aria-label=\"Sager pr. gennemgående\"><table class=\"compact\">\n<thead><tr>"
+	            "<th scope=\"col\">Gennemgående</th>"
 	            "<th scope=\"col\" class=\"num\">Tildelt</th><th scope=\"col\" class=\"num\">I gang</th>"
 	            "<th scope=\"col\" class=\"num\">Færdige</th><th scope=\"col\" class=\"num\">Tilbage</th></tr></thead>\n<tbody>\n");
 	db_prepare(&q, r->db,
@@ -432,13 +440,13 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 		html_fmt(b, "<tr><td>Ingen endnu</td><td class=\"num\">%d</td><td class=\"num\"></td><td class=\"num\"></td>"
 		            "<td class=\"num\">%d</td></tr>\n",
 		         unassigned, unassigned);
-	html_lit(b, "</tbody>\n</table>\n");
+	html_lit(b, "</tbody>\n</table></div>\n");
 	if (!nreviewers)
 		html_lit(b, "<p>Ingen sager er fordelt endnu. Fordel dem automatisk nedenfor, eller vælg en gennemgående for "
 		            "hver sag.</p>\n");
 
 	/* Automatic assignment. */
-	html_lit(b, "<h2>Fordel automatisk</h2>\n");
+	html_lit(b, "</div>\n<div>\n<h2>Fordel automatisk</h2>\n");
 	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/assign", d->code, (long long)rd->id));
 	html_lit(b, "<input type=\"hidden\" name=\"auto\" value=\"1\">\n<div class=\"stack\">\n<fieldset>"
 	            "<legend>Hvem gennemgår sager?</legend>\n");
@@ -456,7 +464,7 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 	}
 	html_lit(b, "</fieldset>\n<p class=\"hint\">Sager, der allerede har en gennemgående, bliver ikke flyttet. Sagerne "
 	            "fordeles jævnt, så de valgte får lige mange i alt, og ingen får en sag, hvor de selv er rådgiver.</p>\n"
-	            "<button type=\"submit\">Fordel sager uden gennemgående</button>\n</div>\n</form>\n");
+	            "<button type=\"submit\">Fordel sager uden gennemgående</button>\n</div>\n</form>\n</div>\n</div>\n");
 
 	/* Per case. */
 	html_fmt(b, "<h2>Pr. sag</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Sager i gennemgang\">"
@@ -482,11 +490,17 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 				html_option(b, value, people[k].name, x->reviewer == people[k].id);
 		}
 		html_fmt(b, "</select> <button type=\"submit\" class=\"small\">Gem<span class=\"sr\"> for sag %T</span></button>"
-		            "</form></td><td>%T</td><td class=\"num\">%d af %d</td><td>%T%T%T</td></tr>\n",
-		         x->case_no, status_title(x->status), x->answered, x->relevant, x->acute ? _("akut bekymring") : "",
-		         x->acute && x->consent ? ", " : "", x->consent ? _("må bruges som eksempel") : "");
+		            "</form></td><td>",
+		         x->case_no);
+		html_tag(b, status_kind(x->status), status_title(x->status));
+		html_fmt(b, "</td><td class=\"num\">%d af %d</td><td>", x->answered, x->relevant);
+		if (x->acute)
+			html_tag(b, "bad", _("akut bekymring"));
+		html_fmt(b, "%T%T</td></tr>\n", x->acute && x->consent ? " " : "", x->consent ? _("må bruges som eksempel") : "");
 	}
 	html_lit(b, "</tbody>\n</table></div>\n");
+	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I/review.xlsx\" download>Hent fremdriften som regneark (xlsx)</a></p>\n",
+	         d->code, rd->id);
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "review_progress_view",
 	                               .department_id = d->id, .object = arena_printf(r->arena, "round:%lld", (long long)rd->id),
 	                               .detail = arena_printf(r->arena, "gennemgangens fremdrift vist (%d sager)", nrows),
@@ -593,11 +607,18 @@ static void conflict_box(Req *r, const Question *x)
 	         answer_text(r, t->value, t->material, t->comment), r->path, x->id);
 }
 
-static void question_html(Req *r, const Question *qs, const int *states, int i)
+/* One question as a fieldset; `missing` marks it as one that færdig was refused for. */
+static void question_html(Req *r, const Question *qs, const int *states, int i, int missing)
 {
 	Buf *b = &r->out;
 	const Question *x = &qs[i];
-	html_fmt(b, "<fieldset class=\"question\" id=\"q-%I\" data-question=\"%I\" data-scale=\"%A\"", x->id, x->id, x->scale);
+	if (missing)
+		html_fmt(b, "<fieldset class=\"question missing\" id=\"q-%I\" aria-describedby=\"miss-%I\" data-question=\"%I\" "
+		            "data-scale=\"%A\"",
+		         x->id, x->id, x->id, x->scale);
+	else
+		html_fmt(b, "<fieldset class=\"question\" id=\"q-%I\" data-question=\"%I\" data-scale=\"%A\"", x->id, x->id,
+		         x->scale);
 	if (x->parent >= 0)
 		html_fmt(b, " data-cond=\"%I\" data-cond-answers=\"%A\"", qs[x->parent].id, x->cond_answers);
 	/* Shown only when asked: ikke relevant, or waiting for the answer it depends on. */
@@ -622,6 +643,9 @@ static void question_html(Req *r, const Question *qs, const int *states, int i)
 		json_decref(a);
 		html_lit(b, ".</p>\n");
 	}
+	if (missing)
+		html_fmt(b, "<p class=\"field-error\" id=\"miss-%I\">Mangler et svar, før sagen kan markeres som færdig.</p>\n",
+		         x->id);
 	if (x->conflict)
 		conflict_box(r, x);
 	if (x->error)
@@ -732,12 +756,16 @@ static void flags_html(Req *r, const Round *rd, const CaseInfo *ci, int answered
 	html_lit(b, "</section>\n<section class=\"flags\" aria-labelledby=\"acute-h\">\n<h2 id=\"acute-h\">Akut bekymring</h2>\n"
 	            "<p class=\"hint\">Til det, der ikke kan vente til rapporten: fx en borger i risiko eller en afgørelse, der "
 	            "skal rettes nu. Afdelingens leder ser markeringen med det samme på sin forside.</p>\n");
-	page_form_begin(r, arena_printf(r->arena, "%s/acute", base));
 	if (ci->acute) {
-		html_fmt(b, "<p><strong>Markeret af %T %T:</strong> %T</p>\n<input type=\"hidden\" name=\"action\" value=\"clear\">"
-		            "<button type=\"submit\" class=\"secondary\">Fjern markeringen</button></form>\n",
+		/* Removing it takes the concern off the leader's front page: asked first (an open step). */
+		html_fmt(b, "<p><strong>Markeret af %T %T:</strong> %T</p>\n<details class=\"inline confirm\"><summary>Fjern "
+		            "markeringen</summary>\n<p>Er bekymringen afklaret? Markeringen forsvinder fra lederens forside.</p>\n",
 		         *ci->acute_by ? ci->acute_by : _("kommandolinjen"), date_time_in(r->arena, ci->acute_at), ci->acute_note);
+		page_form_begin(r, arena_printf(r->arena, "%s/acute", base));
+		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"clear\"><button type=\"submit\" class=\"danger\">Ja, "
+		            "fjern markeringen</button></form></details>\n");
 	} else {
+		page_form_begin(r, arena_printf(r->arena, "%s/acute", base));
 		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"set\"><div class=\"stack\">\n"
 		            "<label for=\"acute-note\">Hvad drejer bekymringen sig om?</label>\n"
 		            "<textarea id=\"acute-note\" name=\"note\" rows=\"2\" maxlength=\"1000\" required></textarea>\n"
@@ -761,11 +789,96 @@ static void flags_html(Req *r, const Round *rd, const CaseInfo *ci, int answered
 	html_lit(b, "</section>\n");
 }
 
+/* Whether question i is one still to answer that the page shows: asked, not free text, and
+** without an answer. (Questions waiting for a gate's answer are hidden; the gate is listed.) */
+static int open_question(const Question *qs, const int *states, int i)
+{
+	return states[i] == RELEVANCE_ASKED && !str_eq(qs[i].scale, "text") && !*qs[i].show_value;
+}
+
+/*
+** The person's next case to review, for "Næste sag": assigned to them, not færdig, in a
+** round that is not finished. The rest of this round comes first, in sample order from the
+** case after this one (wrapping round), then their other rounds. Returns its address, or
+** NULL when there is none; *case_no gets its case number.
+*/
+static const char *next_case(Req *r, const Round *rd, int64_t case_id, const char **case_no)
+{
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, rc.round_id, rc.case_id, c.case_no FROM round_case rc JOIN round o ON o.id = rc.round_id"
+	           " JOIN department d ON d.id = o.department_id JOIN cases c ON c.id = rc.case_id"
+	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1"
+	           " WHERE rc.reviewer_id = ?1 AND rc.status = 'udtrukket' AND rc.review_status <> 'faerdig'"
+	           " AND o.phase <> 'afsluttet' AND NOT (rc.round_id = ?2 AND rc.case_id = ?3)"
+	           " ORDER BY rc.round_id <> ?2, CASE WHEN rc.round_id = ?2 THEN rc.sample_key <= coalesce("
+	           "  (SELECT k.sample_key FROM round_case k WHERE k.round_id = ?2 AND k.case_id = ?3), '') END,"
+	           " o.id, rc.sample_key LIMIT 1");
+	db_bind_int(&q, 1, r->user->id);
+	db_bind_int(&q, 2, rd->id);
+	db_bind_int(&q, 3, case_id);
+	const char *href = NULL;
+	if (db_step(&q)) {
+		href = arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld", db_col_text(&q, 0), (long long)db_col_int(&q, 1),
+		                    (long long)db_col_int(&q, 2));
+		*case_no = arena_strdup(r->arena, db_col_text(&q, 3));
+	}
+	db_finalize(&q);
+	return href;
+}
+
+/* After færdig: the way on, to the next case or, when none is left, back. */
+static void next_html(Req *r, const Round *rd, const CaseInfo *ci)
+{
+	Buf *b = &r->out;
+	const char *no = NULL, *href = next_case(r, rd, ci->id, &no);
+	html_lit(b, "<nav class=\"next-case\" aria-label=\"Næste sag\">");
+	if (href)
+		html_fmt(b, "<a class=\"button\" id=\"next-case\" href=\"%A\">Næste sag<span class=\"sr\">:</span> "
+		            "<span class=\"case-no\">%T</span></a>",
+		         href, no);
+	else
+		html_lit(b, "<p>Du har ikke flere sager at gennemgå. <a href=\"/\">Til forsiden</a></p>");
+	if (in_workgroup(r))
+		html_fmt(b, " <a href=\"/d/%U/rounds/%I/review\">Til gennemgangens oversigt</a>", r->dept->code, rd->id);
+	html_lit(b, "</nav>\n");
+}
+
+/* The færdig refusal as an error summary: what is missing, each a link to its question. */
+static void missing_summary(Req *r, const Question *qs, const int *states, int nq, const char *message)
+{
+	Buf *b = &r->out;
+	html_fmt(b, "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
+	            "aria-labelledby=\"error-summary-h\">\n<h2 id=\"error-summary-h\">%T</h2>\n<p>%T</p>\n<ul>\n",
+	         _("Sagen er ikke markeret som færdig"), message);
+	int hidden = 0;
+	for (int i = 0; i < nq; i++) {
+		if (open_question(qs, states, i))
+			html_fmt(b, "<li><a href=\"#q-%I\">%T %T</a></li>\n", qs[i].id, qs[i].code, qs[i].text);
+		else if (states[i] == RELEVANCE_UNKNOWN && !str_eq(qs[i].scale, "text"))
+			hidden++;
+	}
+	html_lit(b, "</ul>\n");
+	if (hidden == 1)
+		html_lit(b, "<p>Dertil 1 spørgsmål, der vises, når det svar, det afhænger af, er givet.</p>\n");
+	else if (hidden)
+		html_fmt(b, "<p>Dertil %d spørgsmål, der vises, når de svar, de afhænger af, er givet.</p>\n", hidden);
+	html_lit(b, "</div>\n");
+}
+
+/* The review page of one case. `missing` (with a message): færdig was refused for questions
+** without an answer, which are listed at the top and marked. */
 static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Question *qs, int nq, int status,
-                      const char *kind, const char *message)
+                      const char *kind, const char *message, int missing)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
+	int *states = arena_alloc(r->arena, (size_t)(nq ? nq : 1) * sizeof *states);
+	questions_relevance(qs, nq, states);
+	int first_open = -1;
+	for (int i = 0; i < nq && first_open < 0; i++)
+		if (open_question(qs, states, i))
+			first_open = i;
 	page_begin(r, arena_printf(r->arena, "Sag %s", ci->case_no));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › ", d->code, d->name);
 	if (in_workgroup(r))
@@ -777,13 +890,15 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 	html_fmt(b, "Sag %T</p>\n<h1>Gennemgang af sag %T</h1>\n<p class=\"lead\">%T</p>\n", ci->case_no, ci->case_no,
 	         rd->title);
 	int64_t n;
-	if (message)
+	if (message && missing)
+		missing_summary(r, qs, states, nq, message);
+	else if (message)
 		page_message(r, kind, message);
 	else if (parse_int64(req_query(r, "saved"), &n))
 		page_message(r, "ok", n == 1 ? _("1 svar er gemt.")
 		                             : n ? arena_printf(r->arena, _("%lld svar er gemt."), (long long)n)
 		                                 : _("Der var ingen ændringer at gemme."));
-	else if (req_query(r, "finished"))
+	else if (req_query(r, "finished") && str_eq(ci->status, "faerdig"))
 		page_message(r, "ok", _("Sagen er markeret som færdig."));
 	else if (str_eq(req_query(r, "acute"), "1"))
 		page_message(r, "ok", _("Akut bekymring er markeret. Afdelingens leder ser den nu på sin forside."));
@@ -795,16 +910,25 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 		page_message(r, "warn", arena_printf(r->arena, _("Akut bekymring, markeret af %s %s: %s"),
 		                                     *ci->acute_by ? ci->acute_by : _("kommandolinjen"), date_time_in(r->arena, ci->acute_at),
 		                                     ci->acute_note));
+	if (str_eq(ci->status, "faerdig"))
+		next_html(r, rd, ci);
 
 	int answered = 0, relevant_count = 0;
 	review_counts(r->db, rd->id, ci->id, &answered, &relevant_count);
 	html_fmt(b, "<dl class=\"facts\">\n<dt>Rådgiver</dt><dd>%T</dd>\n<dt>Paragraf</dt><dd>%T</dd>\n<dt>Ydelse</dt><dd>%T</dd>\n"
-	            "<dt>Gennemgås af</dt><dd>%T</dd>\n<dt>Status</dt><dd id=\"case-status\">%T</dd>\n</dl>\n",
+	            "<dt>Gennemgås af</dt><dd>%T</dd>\n<dt>Status</dt><dd id=\"case-status\">",
 	         ci->advisor, *ci->provision ? ci->provision : "–", *ci->benefit ? ci->benefit : "–",
-	         *ci->reviewer ? ci->reviewer : _("ingen endnu"), status_title(ci->status));
-	html_fmt(b, "<div class=\"progress\"><p id=\"progress-text\">%d af %d besvaret</p><progress id=\"progress-bar\" "
-	            "max=\"%d\" value=\"%d\" aria-labelledby=\"progress-text\"></progress></div>\n",
+	         *ci->reviewer ? ci->reviewer : _("ingen endnu"));
+	html_tag(b, status_kind(ci->status), status_title(ci->status));
+	html_fmt(b, "</dd>\n</dl>\n<div class=\"progress\"><p id=\"progress-text\">%d af %d besvaret</p><progress "
+	            "id=\"progress-bar\" max=\"%d\" value=\"%d\" aria-labelledby=\"progress-text\"></progress>",
 	         answered, relevant_count, relevant_count ? relevant_count : 1, answered);
+	/* To the first question still to answer (review.js keeps the link up to date). */
+	if (first_open >= 0)
+		html_fmt(b, "<a id=\"first-open\" href=\"#q-%I\">Gå til første ubesvarede</a>", qs[first_open].id);
+	else
+		html_lit(b, "<a id=\"first-open\" href=\"#review-form\" hidden>Gå til første ubesvarede</a>");
+	html_lit(b, "</div>\n");
 	html_lit(b, "<p id=\"save-status\" class=\"save-status\" role=\"status\" aria-live=\"polite\"></p>\n");
 
 	const char *action = arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld", d->code, (long long)rd->id,
@@ -815,9 +939,12 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 		html_fmt(b, "<form method=\"post\" action=\"%A\" id=\"review-form\" class=\"review\" data-answer-url=\"%A/answer\">\n"
 		            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n",
 		         action, action, r->session->csrf);
+		/* Shortcuts need review.js, which shows this. */
+		html_lit(b, "<p class=\"hint shortcuts\" id=\"shortcuts\" hidden><strong>Genveje:</strong> Når et spørgsmål har "
+		            "fokus, vælger <kbd>J</kbd> »ja«, <kbd>D</kbd> »delvist«, <kbd>N</kbd> »nej« og <kbd>I</kbd> »ikke "
+		            "relevant«. Genvejene virker ikke, mens du skriver i et "
+		            "tekstfelt.</p>\n");
 		int64_t catalogue = 0, section = 0;
-		int *states = arena_alloc(r->arena, (size_t)nq * sizeof *states);
-		questions_relevance(qs, nq, states);
 		for (int i = 0; i < nq; i++) {
 			if (qs[i].catalogue_id != catalogue) {
 				if (catalogue)
@@ -831,14 +958,16 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 				html_fmt(b, "<h3>%T</h3>\n", qs[i].section);
 				section = qs[i].section_id;
 			}
-			question_html(r, qs, states, i);
+			question_html(r, qs, states, i, missing && open_question(qs, states, i));
 		}
 		html_lit(b, "</section>\n<div class=\"actions savebar\"><button type=\"submit\">Gem svar</button>\n"
 		            "<p class=\"hint\" id=\"save-hint\">Svarene gemmes, når du trykker »Gem svar«. Spørgsmål, der afhænger af "
 		            "et andet svar, vises, når det svar er gemt, og tæller som ubesvarede, indtil det er besvaret.</p></div>\n"
 		            "</form>\n");
 	}
+	html_lit(b, "<div class=\"columns\">\n");
 	flags_html(r, rd, ci, answered, relevant_count);
+	html_lit(b, "</div>\n");
 	if (in_workgroup(r))
 		history_html(r, rd, ci);
 	html_lit(b, "<script src=\"/static/review.js\" defer></script>\n");
@@ -849,7 +978,7 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 /* Renders the case page with fresh answers from the database; `sent` (may be NULL) holds
 ** the questions whose answers the person sent but were not saved, shown as sent. */
 static void show_case(Req *r, const Round *rd, const CaseInfo *ci, const Question *sent, int nsent, int status,
-                      const char *kind, const char *message)
+                      const char *kind, const char *message, int missing)
 {
 	int nq;
 	Question *qs = questions_load(r, rd, ci->id, &nq);
@@ -864,7 +993,7 @@ static void show_case(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 			qs[i].conflict = sent[i].conflict;
 			qs[i].their = sent[i].their;
 		}
-	case_page(r, rd, ci, qs, nq, status, kind, message);
+	case_page(r, rd, ci, qs, nq, status, kind, message, missing);
 }
 
 void page_review_case(Req *r)
@@ -875,7 +1004,7 @@ void page_review_case(Req *r)
 		return;
 	/* A finished round is shown, but says it is closed (saving would be refused with 409). */
 	int closed = round_writable(r->db, rd.id, NULL, 0) != 0;
-	show_case(r, &rd, &ci, NULL, 0, 200, closed ? "warn" : NULL, closed ? _(round_closed_text) : NULL);
+	show_case(r, &rd, &ci, NULL, 0, 200, closed ? "warn" : NULL, closed ? _(round_closed_text) : NULL, 0);
 	audit_case(r, "review_view", ci.id, arena_printf(r->arena, "tilsyn %lld: gennemgangen af sagen vist", (long long)rd.id));
 }
 
@@ -951,7 +1080,7 @@ void page_review_case_post(Req *r)
 		db_rollback(r->db);
 		CaseInfo fresh;
 		case_load(r, &rd, ci.id, &fresh);
-		show_case(r, &rd, &fresh, NULL, 0, 409, "error", _(round_closed_text));
+		show_case(r, &rd, &fresh, NULL, 0, 409, "error", _(round_closed_text), 0);
 		return;
 	}
 	if (saved)
@@ -979,7 +1108,7 @@ void page_review_case_post(Req *r)
 		msg = arena_printf(r->arena, _("%s De øvrige %d ændringer er gemt."), msg, saved);
 	CaseInfo fresh;
 	case_load(r, &rd, ci.id, &fresh);
-	show_case(r, &rd, &fresh, qs, nq, conflicts ? 409 : 400, "error", msg);
+	show_case(r, &rd, &fresh, qs, nq, conflicts ? 409 : 400, "error", msg, 0);
 }
 
 static json_t *answer_json(Req *r, const char *value, int material, const char *comment)
@@ -1105,7 +1234,7 @@ void page_review_finish(Req *r)
 	}
 	if (review_finish(r->db, &rd, ci.id, &by, &missing, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
-		show_case(r, &rd, &ci, NULL, 0, 409, "error", arena_strdup(r->arena, msg));
+		show_case(r, &rd, &ci, NULL, 0, 409, "error", arena_strdup(r->arena, msg), missing > 0);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -1132,7 +1261,7 @@ void page_review_acute(Req *r)
 	int rc = review_set_acute(r->db, &rd, ci.id, on, req_form(r, "note"), &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		show_case(r, &rd, &ci, NULL, 0, rc == ROUND_CLOSED ? 409 : 400, "error", arena_strdup(r->arena, msg));
+		show_case(r, &rd, &ci, NULL, 0, rc == ROUND_CLOSED ? 409 : 400, "error", arena_strdup(r->arena, msg), 0);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -1158,7 +1287,7 @@ void page_review_consent(Req *r)
 	int rc = review_set_consent(r->db, &rd, ci.id, req_form_checked(r, "consent"), &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		show_case(r, &rd, &ci, NULL, 0, rc == ROUND_CLOSED ? 409 : 400, "error", arena_strdup(r->arena, msg));
+		show_case(r, &rd, &ci, NULL, 0, rc == ROUND_CLOSED ? 409 : 400, "error", arena_strdup(r->arena, msg), 0);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {

@@ -588,6 +588,8 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 		}
 		db_finalize(&q);
 		html_lit(b, "</tbody>\n</table></div>\n");
+		html_fmt(b, "<p><a href=\"/d/%U/rounds/%I/sample.xlsx\" download>Hent stikprøven som regneark (xlsx)</a></p>\n",
+		         d->code, rd->id);
 		if (sampled)
 			page_sheet_section(r, rd);
 		protocol_html(r, rd);

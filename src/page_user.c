@@ -65,10 +65,11 @@ void page_user_list(Req *r)
 	            "</tr></thead>\n<tbody>\n");
 	while (db_step(&q)) {
 		const char *roles = db_col_text(&q, 5);
-		html_fmt(b, "<tr><td><a href=\"/admin/users/%I\">%T</a></td><td>%T</td><td>%T%T%T</td><td>%T</td></tr>\n",
+		html_fmt(b, "<tr><td><a href=\"/admin/users/%I\">%T</a></td><td>%T</td><td>%T%T%T</td><td>",
 		         db_col_int(&q, 0), db_col_text(&q, 2), db_col_text(&q, 1),
-		         db_col_int(&q, 3) ? _("administrator") : "", db_col_int(&q, 3) && *roles ? ", " : "", roles,
-		         db_col_int(&q, 4) ? _("aktiv") : _("deaktiveret"));
+		         db_col_int(&q, 3) ? _("administrator") : "", db_col_int(&q, 3) && *roles ? ", " : "", roles);
+		html_tag(b, db_col_int(&q, 4) ? "done" : "todo", db_col_int(&q, 4) ? _("aktiv") : _("deaktiveret"));
+		html_lit(b, "</td></tr>\n");
 	}
 	db_finalize(&q);
 	html_lit(b, "</tbody>\n</table>\n");

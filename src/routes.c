@@ -15,6 +15,8 @@ const Route routes[] = {
 	{"GET",  "/healthz",                        page_health,                  PERM_PUBLIC,         CSRF_NONE, 0},
 	{"GET",  "/_test/fault",                    page_test_fault,              PERM_PUBLIC,         CSRF_NONE, 0},
 	{"GET",  "/static/:file",                   page_static,                  PERM_PUBLIC,         CSRF_NONE, 0},
+	/* Help: readable without login, it holds no data (page_help.c). */
+	{"GET",  "/hjaelp",                         page_help,                    PERM_PUBLIC,         CSRF_NONE, 0},
 	{"GET",  "/login",                          page_login_form,              PERM_PUBLIC,         CSRF_NONE, 0},
 	{"POST", "/login",                          page_login_post,              PERM_PUBLIC,         CSRF_LOGIN, KB(8)},
 	{"POST", "/logout",                         page_logout,                  PERM_LOGIN,          CSRF_SESSION, KB(8)},
@@ -25,6 +27,8 @@ const Route routes[] = {
 	{"POST", "/account/sessions/:sid/end",      page_account_session_end,     PERM_LOGIN,          CSRF_SESSION, KB(8)},
 	{"GET",  "/d/:dept",                        page_department_home,         PERM_DEPT_MEMBER,    CSRF_NONE, 0},
 	{"GET",  "/d/:dept/cases",                  page_cases_list,              PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	/* The lists as spreadsheets (export.c), each with the permission of the page it exports. */
+	{"GET",  "/d/:dept/cases/export.xlsx",      page_export_cases,            PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"GET",  "/d/:dept/cases/import",           page_cases_upload,            PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"POST", "/d/:dept/cases/import",           page_cases_preview,           PERM_DEPT_WORKGROUP, CSRF_SESSION, MB(64)},
 	{"POST", "/d/:dept/cases/import/confirm",   page_cases_confirm,           PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
@@ -32,6 +36,7 @@ const Route routes[] = {
 	{"GET",  "/d/:dept/rounds",                 page_round_list,              PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"POST", "/d/:dept/rounds",                 page_round_create,            PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
 	{"GET",  "/d/:dept/rounds/:round",          page_round_show,              PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"GET",  "/d/:dept/rounds/:round/sample.xlsx", page_export_sample,       PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"POST", "/d/:dept/rounds/:round/sample",   page_round_sample,            PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
 	{"POST", "/d/:dept/rounds/:round/replace",  page_round_replace,           PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
 	/* The planning answers and the phase of a round; moving on with work left asks for a reason. */
@@ -46,6 +51,7 @@ const Route routes[] = {
 	/* The review: progress and assignment for the working group; a case's review page for the
 	** working group and the case's reviewer (page_review.c checks the reviewer). */
 	{"GET",  "/d/:dept/rounds/:round/review",   page_review_progress,         PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"GET",  "/d/:dept/rounds/:round/review.xlsx", page_export_review,       PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"POST", "/d/:dept/rounds/:round/assign",   page_review_assign,           PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
 	{"GET",  "/d/:dept/rounds/:round/cases/:case", page_review_case,          PERM_DEPT_MEMBER,    CSRF_NONE, 0},
 	{"POST", "/d/:dept/rounds/:round/cases/:case", page_review_case_post,     PERM_DEPT_MEMBER,    CSRF_SESSION, 0},
@@ -61,12 +67,14 @@ const Route routes[] = {
 	/* Results: the working group sees the whole round and each caseworker's figures; any member may
 	** ask for their own (page_results.c lets in rådgivere and the working group, not ekstern). */
 	{"GET",  "/d/:dept/rounds/:round/results",  page_results_show,            PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"GET",  "/d/:dept/rounds/:round/results.xlsx", page_export_results,     PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"GET",  "/d/:dept/rounds/:round/results/mine", page_results_mine,       PERM_DEPT_MEMBER,    CSRF_NONE, 0},
 	{"GET",  "/d/:dept/trends",                 page_results_trends,          PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	/* The annual plan (årshjul) and the calendar: the working group reads them; the leder makes the
 	** secret address a calendar program subscribes to, which page_plan.c checks against the stored
 	** hash (no login: calendar programs cannot log in; an unknown address is a 404). */
 	{"GET",  "/d/:dept/plan",                   page_plan_show,               PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"GET",  "/d/:dept/plan.xlsx",              page_export_plan,             PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"GET",  "/d/:dept/calendar.ics",           page_calendar_download,       PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"POST", "/d/:dept/calendar/feed",          page_calendar_feed_create,    PERM_DEPT_LEDER,     CSRF_SESSION, KB(8)},
 	{"GET",  "/calendar/:token",                page_calendar_public,         PERM_PUBLIC,         CSRF_NONE, 0},
@@ -98,6 +106,7 @@ const Route routes[] = {
 	/* Actions (tiltag): the working group decides and edits; any member reads them, and
 	** page_action.c lets the person responsible change the status. */
 	{"GET",  "/d/:dept/actions",                page_action_list,             PERM_DEPT_MEMBER,    CSRF_NONE, 0},
+	{"GET",  "/d/:dept/actions.xlsx",           page_export_actions,          PERM_DEPT_MEMBER,    CSRF_NONE, 0},
 	{"POST", "/d/:dept/actions",                page_action_create,           PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(64)},
 	{"GET",  "/d/:dept/actions/:id",            page_action_show,             PERM_DEPT_MEMBER,    CSRF_NONE, 0},
 	{"POST", "/d/:dept/actions/:id",            page_action_update,           PERM_DEPT_MEMBER,    CSRF_SESSION, KB(64)},

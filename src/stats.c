@@ -53,6 +53,13 @@ const char *stats_verdict(double low, double high)
 	return "no_clear_change";
 }
 
+/* The verdict in words, as pages and spreadsheets show it. */
+const char *stats_verdict_title(double low, double high)
+{
+	const char *v = stats_verdict(low, high);
+	return str_eq(v, "improved") ? _("forbedring") : str_eq(v, "declined") ? _("forringelse") : _("ingen klar ændring");
+}
+
 /*
 ** Cohen's kappa (unweighted) for two raters from a k×k table: table[i*k + j] counts the
 ** items rater 1 put in category i and rater 2 in category j. *agreement is the observed

@@ -334,6 +334,7 @@ void date_today(char out[11]);                      /* today in Danish time, yyy
 /* ---- fold.c: case-insensitive matching of UTF-8 text (Æ Ø Å too) ---- */
 char *text_fold(const char *s, char *out, size_t n);
 int text_contains_folded(const char *text, const char *needle_folded);
+int text_fold_register(sqlite3 *db); /* SQL text_fold(x), on every connection (db.c) */
 
 /* ---- ident.c: who a case list's caseworker is (aliases linked to users) ---- */
 enum { IDENT_UNKNOWN = 0, IDENT_ALIAS = 1, IDENT_NAME = 2, IDENT_AMBIGUOUS = 3 };
@@ -681,6 +682,7 @@ int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv);
 void stats_wilson(int64_t k, int64_t n, double *low, double *high);
 void stats_newcombe(int64_t k1, int64_t n1, int64_t k2, int64_t n2, double *diff, double *low, double *high);
 const char *stats_verdict(double low, double high);
+const char *stats_verdict_title(double low, double high); /* forbedring, forringelse, ingen klar ændring */
 int stats_kappa(const int64_t *table, int k, double *kappa, double *agreement);
 typedef struct QuestionResult {
 	int64_t question_id;

@@ -6,7 +6,12 @@
 // - questions that depend on another answer appear and disappear at once (src/relevance.c's rule);
 // - "væsentlig betydning" can be ticked only for nej and delvist;
 // - a save refused because someone else saved first shows both answers and lets the
-//   person choose; "Gemt" and errors are announced in the page's live region.
+//   person choose; "Gemt" and errors are announced in the page's live region;
+// - keyboard shortcuts J / D / N / I answer the question that has focus (ja, delvist, nej,
+//   ikke relevant), never while the person types in a text field;
+// - "Gå til første ubesvarede" follows the answers and puts focus on the question's first answer;
+// - after færdig was refused, the list of missing questions gets focus, and a question's
+//   mark goes away once it is answered.
 (function () {
   'use strict';
 
@@ -18,6 +23,8 @@
   var progressText = document.getElementById('progress-text');
   var progressBar = document.getElementById('progress-bar');
   var caseStatus = document.getElementById('case-status');
+  var firstOpen = document.getElementById('first-open');
+  var shortcutHelp = document.getElementById('shortcuts');
   var hint = document.getElementById('save-hint');
   var questions = Array.prototype.slice.call(form.querySelectorAll('fieldset.question'));
   var byId = {};
@@ -100,6 +107,7 @@
       fs.setAttribute('data-relevance', st);
       fs.hidden = st !== 'asked';
     });
+    updateFirstOpen();
   }
 
   function setProgress(answered, relevant) {
@@ -138,7 +146,51 @@
     if (saved && data.by) saved.textContent = 'Senest gemt af ' + data.by + ' ' + data.at_text + '.';
     removeBoxes(fs);
     setProgress(data.answered, data.relevant);
-    if (caseStatus && data.case_status_text) caseStatus.textContent = data.case_status_text;
+    if (caseStatus && data.case_status_text) {
+      var tag = caseStatus.querySelector('.tag') || caseStatus;
+      tag.textContent = data.case_status_text;
+      if (tag !== caseStatus) {
+        tag.className = 'tag ' + (data.case_status === 'faerdig' ? 'done' : data.case_status === 'i_gang' ? 'doing' : 'todo');
+      }
+    }
+    if (answered(fs)) unmark(fs);
+    updateFirstOpen();
+  }
+
+  // Whether a question shown on the page has an answer (free text is never required).
+  function answered(fs) {
+    if (fs.getAttribute('data-scale') === 'text') return true;
+    return !!fs.querySelector('input[type=radio]:checked');
+  }
+
+  // The mark of a question færdig was refused for, once it is answered.
+  function unmark(fs) {
+    if (!fs.classList.contains('missing')) return;
+    fs.classList.remove('missing');
+    fs.removeAttribute('aria-describedby');
+    var p = document.getElementById('miss-' + qid(fs));
+    if (p) p.parentNode.removeChild(p);
+  }
+
+  // The first question shown and still to answer, or null.
+  function firstUnanswered() {
+    for (var i = 0; i < questions.length; i++) {
+      if (!questions[i].hidden && !answered(questions[i])) return questions[i];
+    }
+    return null;
+  }
+
+  function updateFirstOpen() {
+    if (!firstOpen) return;
+    var fs = firstUnanswered();
+    firstOpen.hidden = !fs;
+    if (fs) firstOpen.setAttribute('href', '#' + fs.id);
+  }
+
+  // Focus on a question's first answer (or its text field).
+  function focusQuestion(fs) {
+    var target = fs.querySelector('input[type=radio]:checked') || fs.querySelector('input[type=radio], textarea');
+    if (target) target.focus();
   }
 
   // Puts an answer into the question's fields.
@@ -320,6 +372,46 @@
     }
   });
 
+  // A link to a question on the page (the first unanswered, the error summary's list) puts
+  // focus on its answers, so that the shortcuts and the arrow keys work at once.
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest && e.target.closest('a[href^="#q-"]');
+    if (!a) return;
+    var fs = document.getElementById(a.getAttribute('href').slice(1));
+    if (!fs || fs.hidden) return;
+    e.preventDefault();
+    fs.scrollIntoView({ block: 'start' });
+    if (history.replaceState) history.replaceState(null, '', '#' + fs.id);
+    focusQuestion(fs);
+  });
+
+  // J / D / N / I: ja, delvist, nej, ikke relevant for the question that has focus. Not while
+  // typing (a text field, a list box), and not with Ctrl, Alt or Cmd (the browser's own keys).
+  var keys = { j: 'ja', d: 'delvist', n: 'nej', i: 'ikke_relevant' };
+  function typing(el) {
+    if (!el || !el.tagName) return false;
+    var tag = el.tagName;
+    if (tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable) return true;
+    return tag === 'INPUT' && ['radio', 'checkbox', 'button', 'submit', 'reset'].indexOf(el.type) < 0;
+  }
+  document.addEventListener('keydown', function (e) {
+    if (e.ctrlKey || e.altKey || e.metaKey || e.isComposing || typing(e.target)) return;
+    var value = keys[(e.key || '').toLowerCase()];
+    var fs = value && questionOf(e.target);
+    if (!fs || fs.hidden) return;
+    var radio = fs.querySelector('input[type=radio][value="' + value + '"]');
+    if (!radio) return;
+    e.preventDefault();
+    radio.focus();
+    if (radio.checked) return;
+    radio.checked = true;
+    radio.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  if (shortcutHelp) shortcutHelp.hidden = false;
+
   questions.forEach(updateMaterial);
   updateConditions();
+
+  var summary = document.getElementById('error-summary');
+  if (summary) summary.focus();
 })();

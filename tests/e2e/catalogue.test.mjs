@@ -106,6 +106,7 @@ test('a rådgiver reads catalogues without edit controls, also on a phone', { ti
   const base = server.url;
   const page = await newPage(browser, { viewport: PHONE });
   await login(page, base, 'anne');
+  await page.click('header details.menu > summary'); // on a phone the navigation is behind the menu button
   await go(page, 'header nav a[href="/catalogues"]', /\/catalogues$/);
   assert.equal(await page.locator('input[type=file]').count(), 0);
   assert.ok(await horizontalOverflow(page) <= 0, 'the list does not scroll sideways');

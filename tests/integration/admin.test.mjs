@@ -194,7 +194,7 @@ test('deactivating a user ends their existing session immediately and refuses ne
   assert.equal(count('session', `user_id = ${mads.id}`), 0);
   assert.equal((await new Client(server.url).login('mads', 'en lang sætning her')).status, 401);
   const list = await admin.get('/admin/users');
-  assert.match(list.text, /Mads Mikkelsen<\/a><\/td><td>mads<\/td><td>[^<]*<\/td><td>deaktiveret<\/td>/);
+  assert.match(list.text, /Mads Mikkelsen<\/a><\/td><td>mads<\/td><td>[^<]*<\/td><td><strong class="tag todo">deaktiveret<\/strong><\/td>/);
 });
 
 test('resetting a password ends the user\'s sessions; the new temporary password works', async () => {

@@ -251,13 +251,14 @@ test('web: the case-list page names the current list and what dropped off; the p
   assert.match(text(page.text), /45 sager i alt/);
   for (const n of DROPPED) assert.ok(!page.text.slice(page.text.indexOf('<h2>Sager</h2>')).includes(n), `${n} is not in the list`);
 
-  // ?q= searches, and the advisor filter matches part of a name in any case.
-  const search = await karen.get(`/d/TST/cases?q=${encodeURIComponent('østerby')}`);
+  // The advisor filter matches part of a name in any case; ?q= part of a case number.
+  const search = await karen.get(`/d/TST/cases?advisor=${encodeURIComponent('østerby')}`);
   const østerby = B.filter((c) => c.advisor === 'Henrik Østerby').length;
   assert.ok(østerby > 0);
   assert.match(text(search.text), new RegExp(`${østerby} sager i alt`));
   const filtered = await karen.get(`/d/TST/cases?advisor=${encodeURIComponent('ØSTER')}`);
   assert.match(text(filtered.text), new RegExp(`${østerby} sager i alt`));
+  assert.match(text((await karen.get(`/d/TST/cases?q=${encodeURIComponent('østerby')}`)).text), /Filteret fandt ingen sager\./);
   const byNo = await karen.get(`/d/TST/cases?q=${encodeURIComponent(B[0].case_no)}`);
   assert.match(text(byNo.text), /1 sager i alt/);
 

@@ -260,3 +260,25 @@ test('--db takes precedence over $TILSYN_DB', () => {
     assert.ok(existsSync(join(work, 'var', 'tilsyn.db')));
   } finally { a.cleanup(); b.cleanup(); }
 });
+
+test('--db after the command is refused with exit 2 and a Danish message saying it goes before', () => {
+  const a = freshDb({ demo: true });
+  try {
+    const before = sqlite(a.db, 'select count(*) from department');
+    for (const args of [
+      ['department', 'list', '--db', a.db],
+      ['department', 'add', 'X', '--name', 'X', '--area', 'barn', `--db=${a.db}`],
+      ['round', 'list', '--department', 'BHS', '--db', a.db],
+    ]) {
+      const r = run(args, { env: { TILSYN_DB: a.db } });
+      assert.equal(r.status, 2, args.join(' '));
+      assert.equal(r.stdout, '', args.join(' '));
+      assert.match(r.stderr, new RegExp(`^tilsyn: --db skal stå før kommandoen, .*tilsyn --db STI ${args[0]} \\.\\.\\.`), args.join(' '));
+    }
+    assert.equal(sqlite(a.db, 'select count(*) from department'), before, 'nothing was added');
+    // Before the command it works as always.
+    assert.equal(run(['--db', a.db, 'department', 'list']).status, 0);
+  } finally {
+    a.cleanup();
+  }
+});

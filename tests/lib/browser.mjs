@@ -13,8 +13,8 @@ const require = createRequire(import.meta.url);
 
 export const CHROMIUM = process.env.TILSYN_CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = process.env.TILSYN_SHOTS || '/tmp/e2e-shots';
-export const DESKTOP = { width: 1280, height: 800 };
-export const PHONE = { width: 375, height: 740 };
+export const DESKTOP = { width: 1366, height: 768 };
+export const PHONE = { width: 390, height: 844 };
 
 // Chromium as root, headless, with nothing that talks to the network on its own.
 export function launch() {
@@ -50,8 +50,10 @@ export async function login(page, base, user, password = DEMO_PASSWORD) {
   await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.click('main button[type=submit]')]);
 }
 
-// Logs out with the header's button; resolves on the login page.
+// Logs out with the header's button (behind the menu button on a phone); resolves on the login page.
 export async function logout(page) {
+  const menu = page.locator('header details.menu:not([open]) > summary');
+  if (await menu.isVisible()) await menu.click();
   await Promise.all([page.waitForURL(/\/login\?ud=1$/), page.click('header form[action="/logout"] button')]);
 }
 

@@ -1,6 +1,8 @@
 // An independent reader and writer of xlsx files for the tests, in python3 (zipfile and
 // xml.etree): readSheet(path) gives the workbook's sheet names and the first sheet's cells by
-// reference ("A1"), whether its panes are frozen and how many data validations it has;
+// reference ("A1"), whether its panes are frozen and how many data validations it has, and
+// each cell's type (types.A1: "text", "number", or "date" for a number shown as a date);
+// readSheet(path, n) reads the n-th sheet (from 0) instead of the first;
 // writeSheet(path, rows) writes a minimal workbook whose first sheet holds rows (arrays of
 // strings; "" leaves a cell empty) as inline strings, the way some programs save them (a
 // number in a row becomes a number cell);
@@ -14,7 +16,25 @@ import xml.etree.ElementTree as ET
 NS = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
 R = '{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id'
 
-def read(path):
+def date_styles(z):
+    # The cell styles (indexes into cellXfs) whose number format shows a date.
+    if 'xl/styles.xml' not in z.namelist():
+        return set()
+    st = ET.fromstring(z.read('xl/styles.xml'))
+    custom = {}
+    fmts = st.find('m:numFmts', NS)
+    for f in (fmts if fmts is not None else []):
+        custom[int(f.get('numFmtId'))] = f.get('formatCode')
+    out = set()
+    xfs = st.find('m:cellXfs', NS)
+    for i, xf in enumerate(xfs if xfs is not None else []):
+        n = int(xf.get('numFmtId') or 0)
+        code = re.sub(r'"[^"]*"|\[[^]]*\]', '', custom.get(n, ''))
+        if 14 <= n <= 22 or 45 <= n <= 47 or re.search(r'[dy]', code):
+            out.add(i)
+    return out
+
+def read(path, index=0):
     z = zipfile.ZipFile(path)
     wb = ET.fromstring(z.read('xl/workbook.xml'))
     sheets = [(s.get('name'), s.get('state') or 'visible', s.get(R)) for s in wb.find('m:sheets', NS)]
@@ -25,12 +45,16 @@ def read(path):
         for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si', NS):
             strings.append(''.join(t.text or '' for t in si.iter('{%s}t' % NS['m'])))
     out = {'sheets': [[n, st] for n, st, _ in sheets], 'cells': {}}
-    first = target[sheets[0][2]].lstrip('/')
+    first = target[sheets[index][2]].lstrip('/')
     first = first if first.startswith('xl/') else 'xl/' + first
     ws = ET.fromstring(z.read(first))
+    dates = date_styles(z)
+    out['types'] = {}
     for c in ws.iter('{%s}c' % NS['m']):
         v = c.find('m:v', NS)
         t = c.get('t')
+        out['types'][c.get('r')] = ('text' if t in ('s', 'inlineStr', 'str') else
+                                    'date' if int(c.get('s') or 0) in dates else 'number')
         if t == 's':
             val = strings[int(v.text)]
         elif t == 'inlineStr':
@@ -118,7 +142,7 @@ def fill(src, dst, cells):
             o.writestr(info.filename, out if info.filename == first else z.read(info.filename))
 
 if sys.argv[1] == 'read':
-    print(json.dumps(read(sys.argv[2])))
+    print(json.dumps(read(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0)))
 elif sys.argv[1] == 'fill':
     fill(sys.argv[2], sys.argv[3], json.load(sys.stdin))
 else:
@@ -130,6 +154,6 @@ function python(args, input) {
   if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
   return r.stdout;
 }
-export const readSheet = (path) => JSON.parse(python(['read', path]));
+export const readSheet = (path, index = 0) => JSON.parse(python(['read', path, String(index)]));
 export const writeSheet = (path, rows) => python(['write', path], JSON.stringify(rows));
 export const fillSheet = (src, dst, cells) => python(['fill', src, dst], JSON.stringify(cells));

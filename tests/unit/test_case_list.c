@@ -40,6 +40,17 @@ static void contains_ignores_case(void **state)
 	assert_true(text_contains_folded(big, "az")); /* longer than the stack buffer */
 }
 
+/* SQL text_fold, registered on every connection (db.c), folds as text_fold does. */
+static void sql_fold_matches_in_any_case(void **state)
+{
+	(void)state;
+	TestDb *t = testdb_new();
+	assert_int_equal(testdb_int(t->db, "SELECT text_fold('Henrik ØSTERBY') = 'henrik østerby'"), 1);
+	assert_int_equal(testdb_int(t->db, "SELECT instr(text_fold('27.11.ÆØÅ-G01'), text_fold('æøå-g')) > 0"), 1);
+	assert_int_equal(testdb_int(t->db, "SELECT text_fold(NULL) IS NULL"), 1);
+	testdb_free(t);
+}
+
 static void danish_time_follows_summer_time(void **state)
 {
 	(void)state;
@@ -187,6 +198,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fold_lowercases_danish_and_other_letters),
 		cmocka_unit_test(contains_ignores_case),
+		cmocka_unit_test(sql_fold_matches_in_any_case),
 		cmocka_unit_test(danish_time_follows_summer_time),
 		cmocka_unit_test(imports_replace_or_add),
 		cmocka_unit_test(population_counts_each_step),

@@ -1,6 +1,6 @@
 /*
 ** Tests of cpr.c: every usual spelling of a CPR number is found (dashes, spaces, no-break
-** spaces, dots, slashes, underscores, tabs, two separators, dd.mm.yy dates, zero-width and
+** spaces, dots, slashes, underscores, tabs, two and three separators, dd.mm.yy dates, zero-width and
 ** other format characters, full-width digits), and nothing that merely looks numeric is
 ** (case numbers, dates, times, phone numbers, amounts, long digit runs), each inside the
 ** longest ordinary text we could think of; the 9-digit number cell of a case list; masking.
@@ -58,6 +58,7 @@ static void separators(void **state)
 	found_at("010190.1234", 0);
 	found_at("010190/1234", 0);
 	found_at("010190_1234", 0);
+	found_at("Borger 010190 - 1234", 7); /* three separators, as people type it */
 	found_at("010190\t1234", 0);
 	found_at("010190\n1234", 0);
 	found_at("010190  1234", 0);
@@ -134,7 +135,7 @@ static void not_cpr_numbers(void **state)
 	none("010190-123");   /* too few */
 	none("010190");
 	none("tlf. 12345678");
-	none("010190 - 1234"); /* three separators: more than two */
+	none("010190 -  1234"); /* four separators: more than three */
 	none("01.01-90-1234"); /* the date's separators must agree */
 	none("01.01.901234");  /* the year runs into the four digits */
 	/* invalid UTF-8 is read byte by byte, never past the end */

@@ -2,7 +2,8 @@
 ** Tests of the HTML writer (html.c): html_text, html_attr and html_url escape every
 ** character that matters in their context and pass everything else (also non-ASCII UTF-8)
 ** through; html_fmt's conversions %T %A %U %d %I %% route each argument through the right
-** escaper; an unknown conversion is a programming error and aborts.
+** escaper; an unknown conversion is a programming error and aborts; a status tag escapes its
+** kind and its word.
 */
 #include "unit_helpers.h"
 #include "http.h"
@@ -154,6 +155,20 @@ static void option_escapes_and_selects(void **state)
 	buf_free(&b);
 }
 
+/* A status tag: the kind is a class, the word is text, both escaped. */
+static void tag_escapes_kind_and_word(void **state)
+{
+	(void)state;
+	Buf b;
+	buf_init(&b, 0);
+	html_tag(&b, "done", "færdig");
+	html_tag(&b, "x\" onclick=\"y", "<i gang>");
+	char *got = buf_detach(&b);
+	assert_string_equal(got, "<strong class=\"tag done\">færdig</strong>"
+	                         "<strong class=\"tag x&quot; onclick=&quot;y\">&lt;i gang&gt;</strong>");
+	free(got);
+}
+
 static void fmt_with_s(void *arg)
 {
 	(void)arg;
@@ -208,6 +223,7 @@ int main(void)
 		cmocka_unit_test(fmt_conversions),
 		cmocka_unit_test(fmt_appends),
 		cmocka_unit_test(option_escapes_and_selects),
+		cmocka_unit_test(tag_escapes_kind_and_word),
 		cmocka_unit_test(fmt_unknown_conversion_aborts),
 	};
 	return cmocka_run_group_tests_name("html", tests, NULL, NULL);

@@ -36,6 +36,8 @@ static const Expect expected[] = {
 	{"GET",  "/static/:file",                    {1,   1,    1,    1,    1,   1}},
 	{"GET",  "/login",                           {1,   1,    1,    1,    1,   1}},
 	{"POST", "/login",                           {1,   1,    1,    1,    1,   1}},
+	/* Help holds no data: readable without login. */
+	{"GET",  "/hjaelp",                          {1,   1,    1,    1,    1,   1}},
 	{"POST", "/logout",                          {0,   1,    1,    1,    1,   1}},
 	{"GET",  "/account/password",                {0,   1,    1,    1,    1,   1}},
 	{"POST", "/account/password",                {0,   1,    1,    1,    1,   1}},
@@ -45,6 +47,8 @@ static const Expect expected[] = {
 	{"GET",  "/d/:dept",                         {0,   0,    1,    1,    1,   1}},
 	/* Case lists, import and rounds (planning, sampling): the working group, leder and koordinator. */
 	{"GET",  "/d/:dept/cases",                   {0,   0,    1,    1,    0,   0}},
+	/* Each list as a spreadsheet (export.c) with the permission of its page. */
+	{"GET",  "/d/:dept/cases/export.xlsx",       {0,   0,    1,    1,    0,   0}},
 	{"GET",  "/d/:dept/cases/import",            {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/cases/import",            {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/cases/import/confirm",    {0,   0,    1,    1,    0,   0}},
@@ -53,6 +57,7 @@ static const Expect expected[] = {
 	{"GET",  "/d/:dept/rounds",                  {0,   0,    1,    1,    0,   1}},
 	{"POST", "/d/:dept/rounds",                  {0,   0,    1,    1,    0,   0}},
 	{"GET",  "/d/:dept/rounds/:round",           {0,   0,    1,    1,    0,   1}},
+	{"GET",  "/d/:dept/rounds/:round/sample.xlsx", {0, 0,    1,    1,    0,   1}},
 	{"POST", "/d/:dept/rounds/:round/sample",    {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/rounds/:round/replace",   {0,   0,    1,    1,    0,   0}},
 	/* The planning answers and phase changes of a round: the working group. */
@@ -69,6 +74,7 @@ static const Expect expected[] = {
 	/* The review: progress and assignment for the working group; each case's review page for any
 	** member, where the handler lets in only the working group and the case's reviewer. */
 	{"GET",  "/d/:dept/rounds/:round/review",    {0,   0,    1,    1,    0,   1}},
+	{"GET",  "/d/:dept/rounds/:round/review.xlsx", {0, 0,    1,    1,    0,   1}},
 	{"POST", "/d/:dept/rounds/:round/assign",    {0,   0,    1,    1,    0,   1}},
 	{"GET",  "/d/:dept/rounds/:round/cases/:case", {0, 0,    1,    1,    1,   1}},
 	{"POST", "/d/:dept/rounds/:round/cases/:case", {0, 0,    1,    1,    1,   1}},
@@ -84,11 +90,13 @@ static const Expect expected[] = {
 	/* Results: the whole round and the per-caseworker breakdown for the working group; one's own
 	** figures for any member, where the handler turns away ekstern (tests/integration/results_pages). */
 	{"GET",  "/d/:dept/rounds/:round/results",   {0,   0,    1,    1,    0,   1}},
+	{"GET",  "/d/:dept/rounds/:round/results.xlsx", {0, 0,   1,    1,    0,   1}},
 	{"GET",  "/d/:dept/rounds/:round/results/mine", {0, 0,   1,    1,    1,   1}},
 	{"GET",  "/d/:dept/trends",                  {0,   0,    1,    1,    0,   0}},
 	/* The annual plan and the calendar file for the working group; the leder makes the secret
 	** subscription address, and the feed behind it needs no login (the token is the key). */
 	{"GET",  "/d/:dept/plan",                    {0,   0,    1,    1,    0,   0}},
+	{"GET",  "/d/:dept/plan.xlsx",               {0,   0,    1,    1,    0,   0}},
 	{"GET",  "/d/:dept/calendar.ics",            {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/calendar/feed",           {0,   0,    1,    0,    0,   0}},
 	{"GET",  "/calendar/:token",                 {1,   1,    1,    1,    1,   1}},
@@ -119,6 +127,7 @@ static const Expect expected[] = {
 	/* Actions: decided by the working group; read by the department's members; the handler lets
 	** the person responsible change the status (tests/integration/actions). */
 	{"GET",  "/d/:dept/actions",                 {0,   0,    1,    1,    1,   0}},
+	{"GET",  "/d/:dept/actions.xlsx",            {0,   0,    1,    1,    1,   0}},
 	{"POST", "/d/:dept/actions",                 {0,   0,    1,    1,    0,   0}},
 	{"GET",  "/d/:dept/actions/:id",             {0,   0,    1,    1,    1,   0}},
 	{"POST", "/d/:dept/actions/:id",             {0,   0,    1,    1,    1,   0}},
