@@ -128,8 +128,8 @@ static void invited_rounds(Req *r)
 		html_fmt(b, "<tr><td><a href=\"/d/%U/rounds/%I\">%T</a></td><td>%T</td><td>%T – %T</td>"
 		            "<td class=\"num\">%I</td><td class=\"num\">%I</td></tr>\n",
 		         d->code, db_col_int(&q, 0), db_col_text(&q, 1), phase_title(db_col_text(&q, 2)),
-		         date_text_in(r->arena, db_col_text(&q, 3)), date_text_in(r->arena, db_col_text(&q, 4)), db_col_int(&q, 5),
-		         db_col_int(&q, 6));
+		         date_text_in(r->arena, db_col_text(&q, 3)), date_text_in(r->arena, db_col_text(&q, 4)),
+		         db_col_int(&q, 5), db_col_int(&q, 6));
 	}
 	db_finalize(&q);
 	if (n)

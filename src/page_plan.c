@@ -272,8 +272,8 @@ static void rounds_table(Req *r, const Plan *p)
 		const PlanRound *rd = &p->rounds[i];
 		html_fmt(b, "<tr><th scope=\"row\"><a href=\"/d/%U/rounds/%I\">%T</a></th><td>%T</td><td>%T</td>"
 		            "<td class=\"nowrap\">%T – %T",
-		         code, rd->id, rd->title, round_kind_title(rd->kind), phase_title(rd->phase), date_text_in(r->arena, rd->start),
-		         date_text_in(r->arena, rd->end));
+		         code, rd->id, rd->title, round_kind_title(rd->kind), phase_title(rd->phase),
+		         date_text_in(r->arena, rd->start), date_text_in(r->arena, rd->end));
 		if (str_eq(rd->date_source, "sampled"))
 			html_lit(b, "<br><span class=\"hint\">ikke planlagt; dato fra udtrækningen</span>");
 		else if (str_eq(rd->date_source, "created"))

@@ -685,7 +685,8 @@ static void question_html(Req *r, const Question *qs, const int *states, int i, 
 	html_fmt(b, "<input type=\"hidden\" name=\"r-%I\" value=\"%I\"><input type=\"hidden\" name=\"s-%I\" value=\"%A\">\n",
 	         x->id, x->show_revision, x->id, x->show_fp);
 	if (*x->by)
-		html_fmt(b, "<p class=\"hint saved\" id=\"saved-%I\">Senest gemt af %T %T.</p>\n", x->id, x->by, date_time_in(r->arena, x->at));
+		html_fmt(b, "<p class=\"hint saved\" id=\"saved-%I\">Senest gemt af %T %T.</p>\n", x->id, x->by,
+		         date_time_in(r->arena, x->at));
 	else
 		html_fmt(b, "<p class=\"hint saved\" id=\"saved-%I\"></p>\n", x->id);
 	html_lit(b, "</fieldset>\n");
@@ -714,7 +715,8 @@ static void history_html(Req *r, const Round *rd, const CaseInfo *ci)
 			continue;
 		const char *before = db_col_int(&q, 9) ? _("intet svar")
 		                                        : answer_text(r, db_col_text(&q, 3), (int)db_col_int(&q, 4), db_col_text(&q, 5));
-		html_fmt(&rows, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n", date_time_in(r->arena, db_col_text(&q, 0)),
+		html_fmt(&rows, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n",
+		         date_time_in(r->arena, db_col_text(&q, 0)),
 		         *db_col_text(&q, 1) ? db_col_text(&q, 1) : _("kommandolinjen"), db_col_text(&q, 2), before,
 		         answer_text(r, db_col_text(&q, 6), (int)db_col_int(&q, 7), db_col_text(&q, 8)));
 	}
@@ -908,7 +910,8 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 		page_message(r, "ok", _("Samtykket er gemt."));
 	if (ci->acute)
 		page_message(r, "warn", arena_printf(r->arena, _("Akut bekymring, markeret af %s %s: %s"),
-		                                     *ci->acute_by ? ci->acute_by : _("kommandolinjen"), date_time_in(r->arena, ci->acute_at),
+		                                     *ci->acute_by ? ci->acute_by : _("kommandolinjen"),
+		                                     date_time_in(r->arena, ci->acute_at),
 		                                     ci->acute_note));
 	if (str_eq(ci->status, "faerdig"))
 		next_html(r, rd, ci);

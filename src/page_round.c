@@ -464,7 +464,8 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 	            "<h1>%T</h1>\n<p class=\"lead\">%T · fase: %T",
 	         d->code, d->name, d->code, rd->title, rd->title, round_kind_title(rd->kind), phase_title(rd->phase));
 	if (*rd->planned_start || *rd->planned_end)
-		html_fmt(b, " · planlagt %T – %T", date_text_in(r->arena, rd->planned_start), date_text_in(r->arena, rd->planned_end));
+		html_fmt(b, " · planlagt %T – %T", date_text_in(r->arena, rd->planned_start),
+		         date_text_in(r->arena, rd->planned_end));
 	html_lit(b, "</p>\n");
 	if (error)
 		page_message(r, "error", error);
