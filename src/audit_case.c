@@ -54,6 +54,7 @@ static const struct {
 	{"sample_drawn", "udtrak sagen til stikprøven"},
 	{"sample_removed", "tog sagen ud af stikprøven ved en ny udtrækning"},
 	{"sample_replacement", "udtrak sagen som erstatning i stikprøven"},
+	{"round_delete_case", "tog sagen ud af stikprøven, da tilsynet blev slettet"},
 	{"answers_import_case", "indlæste svar fra et registreringsark"},
 	{"retention_purge_case", "slettede sagens data efter opbevaringsreglen"},
 	{"round_view", "så stikprøven på tilsynets side (listevisning)"},

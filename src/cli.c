@@ -36,3 +36,17 @@ void cli_audit(sqlite3 *db, const char *action, int64_t department_id, const cha
 	audit_log(db, &(AuditEntry){.login = cli_login(), .action = action, .department_id = department_id,
 	                            .object = object, .detail = detail, .ip = "kommandolinje"});
 }
+
+/* Who runs a command, for the model functions that audit a ReviewBy. */
+ReviewBy cli_review_by(void)
+{
+	return (ReviewBy){.user_id = 0, .login = cli_login(), .ip = "kommandolinje"};
+}
+
+/* Commits the command's transaction: 0, or 1 (internal failure) with the reason on stderr. */
+int cli_commit(sqlite3 *db)
+{
+	if (db_commit(db) != SQLITE_OK)
+		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
+	return 0;
+}

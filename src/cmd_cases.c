@@ -559,6 +559,13 @@ int cmd_round(sqlite3 *db, int argc, char **argv)
 		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);
 		return rc ? rc : cmd_round_calibrate(db, &r, argc, argv);
 	}
+	if (str_eq(argv[1], "list")) /* cmd_round.c: list, edit, delete */
+		return cmd_round_list(db, argc, argv);
+	if (str_eq(argv[1], "edit") || str_eq(argv[1], "delete")) {
+		Round r;
+		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);
+		return rc ? rc : str_eq(argv[1], "edit") ? cmd_round_edit(db, &r, argc, argv) : cmd_round_delete(db, &r, argc, argv);
+	}
 	if (str_eq(argv[1], "invite") || str_eq(argv[1], "uninvite")) { /* cmd_external.c */
 		Round r;
 		int rc = round_arg(db, argc > 2 ? argv[2] : NULL, &r);

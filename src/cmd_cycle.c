@@ -16,18 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static ReviewBy by_cli(void)
-{
-	return (ReviewBy){.user_id = 0, .login = cli_login(), .ip = "kommandolinje"};
-}
-
-static int commit_or_fail(sqlite3 *db)
-{
-	if (db_commit(db) != SQLITE_OK)
-		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
-	return 0;
-}
-
 static int workgroup_list(sqlite3 *db, const Department *d, const char *format)
 {
 	int json = str_eq(format, "json");
@@ -133,7 +121,7 @@ int cmd_workgroup(sqlite3 *db, int argc, char **argv)
 		return cli_fail("workgroup add: --function mangler (leder, koordinator eller raadgiver)");
 	if (!add && function)
 		return cli_fail("--function hører kun til workgroup add");
-	ReviewBy by = by_cli();
+	ReviewBy by = cli_review_by();
 	char msg[400];
 	if (db_begin(db) != SQLITE_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
@@ -143,7 +131,7 @@ int cmd_workgroup(sqlite3 *db, int argc, char **argv)
 		db_rollback(db);
 		return cli_fail("workgroup %s %s: %s", sub, login, msg);
 	}
-	if (commit_or_fail(db))
+	if (cli_commit(db))
 		return 1;
 	if (!add)
 		printf("%s er taget ud af arbejdsgruppen i %s.\n", login, d.code);
@@ -201,7 +189,7 @@ int cmd_round_plan(sqlite3 *db, const Round *r, int argc, char **argv)
 		return cli_fail("ukendt argument: %s", argv[optind]);
 	RoundPlan *p = xmalloc(sizeof *p);
 	if (given) {
-		ReviewBy by = by_cli();
+		ReviewBy by = cli_review_by();
 		char msg[512];
 		if (db_begin(db) != SQLITE_OK) {
 			free(p);
@@ -212,7 +200,7 @@ int cmd_round_plan(sqlite3 *db, const Round *r, int argc, char **argv)
 			free(p);
 			return cli_fail("round plan %lld: %s", (long long)r->id, msg);
 		}
-		if (commit_or_fail(db)) {
+		if (cli_commit(db)) {
 			free(p);
 			return 1;
 		}
@@ -263,7 +251,7 @@ int cmd_round_phase(sqlite3 *db, const Round *r, int argc, char **argv)
 	const char *to = argv[optind];
 	if (optind + 1 < argc)
 		return cli_fail("ukendt argument: %s", argv[optind + 1]);
-	ReviewBy by = by_cli();
+	ReviewBy by = cli_review_by();
 	PhaseWorkLeft left;
 	char msg[2048];
 	if (db_begin(db) != SQLITE_OK)
@@ -287,7 +275,7 @@ int cmd_round_phase(sqlite3 *db, const Round *r, int argc, char **argv)
 		db_rollback(db);
 		return cli_fail("round phase %lld: %s", (long long)r->id, msg);
 	}
-	if (commit_or_fail(db))
+	if (cli_commit(db))
 		return 1;
 	printf("Tilsyn %lld er nu i fasen %s (%s).\n", (long long)r->id, to, phase_title(to));
 	return 0;

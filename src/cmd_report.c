@@ -1,6 +1,7 @@
 /*
 ** `tilsyn report ROUND --audience ledelse|medarbejdere|raadgiver:NAME --format html|pdf|xlsx
-** -o FILE`: writes a round's report for one audience. The file is written beside FILE and
+** -o FILE [--appendix]`: writes a round's report for one audience (--appendix: management's
+** report with every single case in an appendix). The file is written beside FILE and
 ** renamed into place, so a failure never leaves half a report. Reports that name cases are
 ** audited (report_audit).
 */
@@ -37,9 +38,10 @@ int cmd_report(sqlite3 *db, int argc, char **argv)
 	static const struct option opts[] = {{"audience", required_argument, NULL, 'a'},
 	                                     {"format", required_argument, NULL, 'f'},
 	                                     {"output", required_argument, NULL, 'o'},
+	                                     {"appendix", no_argument, NULL, 'A'},
 	                                     {NULL, 0, NULL, 0}};
 	const char *audience = NULL, *format = NULL, *output = NULL;
-	int c;
+	int c, appendix = 0;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -47,6 +49,7 @@ int cmd_report(sqlite3 *db, int argc, char **argv)
 		case 'a': audience = optarg; break;
 		case 'f': format = optarg; break;
 		case 'o': output = optarg; break;
+		case 'A': appendix = 1; break;
 		default: return cli_fail("report: ukendt eller ufuldstændigt tilvalg (se tilsyn report --help)");
 		}
 	}
@@ -79,6 +82,7 @@ int cmd_report(sqlite3 *db, int argc, char **argv)
 	char err[512];
 	if (report_load(db, &r, a, advisor, &rp, err, sizeof err) != 0)
 		return cli_fail("report: %s", err);
+	rp.appendix = appendix;
 	Buf out;
 	buf_init(&out, (size_t)256 << 20);
 	int rc = report_write(&rp, f, &out, err, sizeof err);

@@ -310,10 +310,11 @@ static int pattern_captures(const char *pattern, const char *name)
 */
 static int ekstern_allows(const Route *route, Role dept_role)
 {
-	/* What is drawn and decided for the round (its sample, plan, phase and who is invited)
+	/* What is drawn and decided for the round (its sample, plan, phase, who is invited, and
+	** editing, deleting or re-measuring it)
 	** stays with the department's own working group: the outside reviewer reviews and reports. */
 	static const char *const department_decides[] = {"/sample", "/replace", "/plan", "/phase", "/invite",
-	                                                 "/remove"};
+	                                                 "/remove", "/edit", "/delete", "/remeasure"};
 	if (pattern_captures(route->pattern, "round")) {
 		size_t n = strlen(route->pattern);
 		for (size_t i = 0; i < COUNT(department_decides); i++) {

@@ -219,6 +219,12 @@ void page_round_replace(Req *r);
 void page_round_plan(Req *r);
 void page_round_phase(Req *r);
 void protocol_html(Req *r, const Round *rd); /* protocol.c: the round's sampling protocol */
+int page_round_from_capture(Req *r, Round *out);
+void page_round_theme_choices(Req *r, const char *const *checked, int nchecked, int disabled);
+void page_round_edit(Req *r);       /* page_round_edit.c: edit, delete (with a confirmation step) */
+void page_round_edit_post(Req *r);
+void page_round_delete(Req *r);
+void page_round_remeasure(Req *r);  /* page_round.c */
 void page_workgroup_show(Req *r);
 void page_workgroup_post(Req *r);
 void page_round_sheet(Req *r);
@@ -267,6 +273,9 @@ void page_meeting_new(Req *r);
 void page_meeting_create(Req *r);
 void page_meeting_show(Req *r);
 void page_meeting_update(Req *r);
+int page_results_round(Req *r, Round *out); /* :round of :dept, else 404 */
+void page_feedback_show(Req *r);
+void page_feedback_release(Req *r);
 void page_action_list(Req *r);
 void page_action_create(Req *r);
 void page_action_show(Req *r);

@@ -319,7 +319,15 @@ void page_action_list(Req *r)
 {
 	if (!readers_only(r))
 		return;
+	/* ?round=ID&question=CODE: a new action started from a weak question on the results page. */
 	Fields f = {.round = req_query(r, "round")};
+	const char *code = req_query(r, "question");
+	if (!str_empty(code)) {
+		const char **one = arena_alloc(r->arena, sizeof *one);
+		one[0] = code;
+		f.questions = one;
+		f.nquestions = 1;
+	}
 	list_page(r, &f, 200, NULL);
 }
 

@@ -34,6 +34,24 @@ static void download_links(Req *r, const Round *rd, const char *audience, const 
 	html_lit(b, "</tr>\n");
 }
 
+/* Management's report with the appendix of single cases: a GET form with a checkbox (the
+** appendix is off unless asked for, as on the command line). */
+static void appendix_form(Req *r, const Round *rd)
+{
+	html_fmt(&r->out,
+	         "<form method=\"get\" action=\"/d/%U/rounds/%I/report/download\" class=\"stack\">\n"
+	         "<fieldset>\n<legend>Rapporten til ledelsen med eller uden bilag</legend>\n"
+	         "<input type=\"hidden\" name=\"audience\" value=\"ledelse\">\n"
+	         "<div><input type=\"checkbox\" id=\"appendix\" name=\"appendix\" value=\"1\"> "
+	         "<label for=\"appendix\">Medtag bilaget med de enkelte sager (sagsnumre, svar og bemærkninger)</label></div>\n"
+	         "<div><label for=\"appendix-format\">Format</label> <select id=\"appendix-format\" name=\"format\">"
+	         "<option value=\"pdf\">PDF</option><option value=\"html\">HTML</option>"
+	         "<option value=\"xlsx\">Regneark</option></select></div>\n"
+	         "<div class=\"actions\"><button type=\"submit\">Hent rapporten til ledelsen</button></div>\n"
+	         "</fieldset>\n</form>\n",
+	         r->dept->code, rd->id);
+}
+
 static void report_page(Req *r, const Round *rd, int status, const char *error, const char *const posted[4])
 {
 	Buf *b = &r->out;
@@ -48,14 +66,17 @@ static void report_page(Req *r, const Round *rd, int status, const char *error, 
 		page_message(r, "error", error);
 	else if (req_query(r, "saved"))
 		page_message(r, "ok", t.final ? _("Teksten er gemt og markeret som endelig.") : _("Teksten er gemt som kladde."));
+	char final_at[64], updated_at[64];
+	date_time_danish(t.final_at, final_at);
+	date_time_danish(t.updated_at, updated_at);
 	if (t.final)
 		html_fmt(b, "<p class=\"lead\">Status: <strong>endelig</strong>, markeret %T af %T. Gemmer I som kladde, bliver "
 		            "teksten en kladde igen.</p>\n",
-		         date_time_in(r->arena, t.final_at), t.final_by);
+		         final_at, t.final_by);
 	else if (t.exists)
 		html_fmt(b, "<p class=\"lead\">Status: <strong>kladde</strong>, sidst gemt %T af %T. Rapporterne mærkes "
 		            "KLADDE, indtil teksten er endelig.</p>\n",
-		         date_time_in(r->arena, t.updated_at), *t.updated_by ? t.updated_by : _("kommandolinjen"));
+		         updated_at, *t.updated_by ? t.updated_by : _("kommandolinjen"));
 	else
 		html_lit(b, "<p class=\"lead\">Status: <strong>ikke skrevet endnu</strong>. Rapporterne mærkes KLADDE, indtil "
 		            "teksten er endelig.</p>\n");
@@ -84,10 +105,16 @@ static void report_page(Req *r, const Round *rd, int status, const char *error, 
 	            "<th scope=\"col\">HTML</th><th scope=\"col\">Regneark</th></tr></thead>\n<tbody>\n");
 	download_links(r, rd, "ledelse", _("Ledelsen"));
 	download_links(r, rd, "medarbejdere", _("Medarbejderne"));
+	html_lit(b, "</tbody>\n</table>\n");
+	appendix_form(r, rd);
+	html_lit(b, "<table class=\"compact\">\n<caption>Individuel tilbagemelding</caption>\n<thead><tr><th scope=\"col\">"
+	            "Rådgiver</th><th scope=\"col\">PDF</th><th scope=\"col\">HTML</th><th scope=\"col\">Regneark</th></tr>"
+	            "</thead>\n<tbody>\n");
 	Stmt q;
 	/* An outside reviewer writes the round's report, never a caseworker's feedback. */
 	if (r->role == ROLE_EKSTERN_INVITED) {
-		html_lit(b, "</tbody>\n</table>\n");
+		html_lit(b, "<tr><td colspan=\"4\">Et eksternt tilsyn skriver ikke individuel tilbagemelding.</td></tr>\n"
+		            "</tbody>\n</table>\n");
 		page_end(r);
 		r->status = status;
 		return;
@@ -148,7 +175,8 @@ void page_report_save(Req *r)
 }
 
 /*
-** GET .../report/download?audience=ledelse|medarbejdere|raadgiver:NAME|raadgiver&format=pdf|html|xlsx.
+** GET .../report/download?audience=ledelse|medarbejdere|raadgiver:NAME|raadgiver&format=pdf|html|xlsx
+** [&appendix=1] (management's report with every single case).
 ** The working group may download every audience. Anyone else in the department only their
 ** own individual feedback ("raadgiver" alone means their own); other requests get 403 and
 ** are audited.
@@ -192,12 +220,22 @@ void page_report_download(Req *r)
 		                             : _("Du har ingen sager i dette tilsyns stikprøve, så der er ingen tilbagemelding."));
 		return;
 	}
+	if (own && !feedback_released_to(r->db, &rd, r->user->id)) { /* released by the leader (feedback.c) */
+		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
+		                               .department_id = r->dept->id,
+		                               .object = arena_printf(r->arena, "round:%lld", (long long)rd.id),
+		                               .detail = "egen tilbagemelding: endnu ikke frigivet", .ip = r->ip});
+		http_error(r, 403, _("Din tilbagemelding er endnu ikke frigivet. Du kan se den her, når lederen har frigivet "
+		                     "den, eller når jeres individuelle tilbagemeldingsmøde er holdt."));
+		return;
+	}
 	Report rp;
 	if ((own ? report_load_own(r->db, &rd, r->user, &rp, err, sizeof err)
 	         : report_load(r->db, &rd, a, advisor, &rp, err, sizeof err)) != 0) {
 		http_error(r, 409, err);
 		return;
 	}
+	rp.appendix = a == REPORT_LEDELSE && str_eq(req_query(r, "appendix"), "1");
 	Buf data;
 	buf_init(&data, (size_t)128 << 20);
 	if (report_write(&rp, f, &data, err, sizeof err) != 0) {
@@ -240,6 +278,12 @@ void page_report_my_feedback(Req *r)
 		if (n++ == 0)
 			html_lit(b, "<h2>Min tilbagemelding</h2>\n<p class=\"hint\">Gennemgangen af dine egne sager, ved siden af "
 			            "afdelingens samlede tal.</p>\n<ul>\n");
+		Round rd;
+		if (round_by_id(r->db, last, &rd) && !feedback_released_to(r->db, &rd, r->user->id)) {
+			html_fmt(b, "<li>%T: <strong class=\"tag todo\">endnu ikke frigivet</strong></li>\n",
+			         db_col_text(&q, 2));
+			continue;
+		}
 		html_fmt(b, "<li>%T: <a href=\"/d/%U/rounds/%I/report/download?audience=raadgiver&amp;format=pdf\" download>PDF</a>"
 		            " · <a href=\"/d/%U/rounds/%I/report/download?audience=raadgiver&amp;format=html\" download>HTML</a>"
 		            " · <a href=\"/d/%U/rounds/%I/report/download?audience=raadgiver&amp;format=xlsx\" download>regneark</a>"

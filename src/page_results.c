@@ -24,22 +24,35 @@ static const char *interval(Req *r, double low, double high)
 	return arena_printf(r->arena, "%.0f–%.0f %%", 100 * low, 100 * high);
 }
 
-static const char *verdict_title(const char *v)
+/* The verdict on a change as a status tag (stats_verdict's code). */
+static void verdict_tag(Req *r, const char *v)
 {
 	if (str_eq(v, "improved"))
-		return _("forbedring");
-	if (str_eq(v, "declined"))
-		return _("forringelse");
-	return _("ingen klar ændring");
+		html_lit(&r->out, "<strong class=\"tag done\">forbedret</strong>");
+	else if (str_eq(v, "declined"))
+		html_lit(&r->out, "<strong class=\"tag bad\">forværret</strong>");
+	else
+		html_lit(&r->out, "<strong class=\"tag todo\">ingen sikker ændring</strong>");
 }
 
-static const char *change_text(Req *r, double diff, double low, double high)
+/* A change in one cell: the points on the first line, the interval under them. */
+static void change_text(Req *r, double diff, double low, double high)
 {
-	return arena_printf(r->arena, "%+.0f point (%+.0f til %+.0f)", 100 * diff, 100 * low, 100 * high);
+	html_fmt(&r->out, "<span class=\"nowrap\">%T</span> <span class=\"ci\">(%T)</span>",
+	         arena_printf(r->arena, "%+.0f point", 100 * diff),
+	         arena_printf(r->arena, "%+.0f til %+.0f", 100 * low, 100 * high));
 }
 
-/* The round named by :round, which must belong to the department in the address. */
-static int round_of(Req *r, Round *out)
+/* "Opfyldt" in one cell: the share, and its 95 % interval under it. */
+static void share_cell(Req *r, double ful, double low, double high)
+{
+	html_fmt(&r->out, "<td class=\"num\"><strong>%T</strong> <span class=\"ci\">%T</span></td>", pct(r, ful),
+	         interval(r, low, high));
+}
+
+/* The round named by :round, which must belong to the department in the address; else a 404
+** (the feedback pages share it). */
+int page_results_round(Req *r, Round *out)
 {
 	int64_t id;
 	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
@@ -76,57 +89,74 @@ static void figure_cells(Req *r, int64_t yes, int64_t partly, int64_t no, int ha
 {
 	Buf *b = &r->out;
 	html_fmt(b, "<td class=\"num\">%I</td><td class=\"num\">%I</td><td class=\"num\">%I</td>", yes, partly, no);
-	if (has)
-		html_fmt(b, "<td class=\"num\"><strong>%T</strong></td><td class=\"num\">%T</td><td class=\"num\">%T</td>",
-		         pct(r, ful), interval(r, low, high), pct(r, pok));
-	else
-		html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td>");
+	if (has) {
+		share_cell(r, ful, low, high);
+		html_fmt(b, "<td class=\"num\">%T</td>", pct(r, pok));
+	} else
+		html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
 	html_fmt(b, "<td class=\"num\">%I</td>", material);
 }
 
 /* Three cells: the previous round's figure, the change with its interval, and the verdict. */
 static void change_cell(Req *r, int64_t prev, double prev_ful, double diff, double low, double high)
 {
-	if (prev)
-		html_fmt(&r->out, "<td class=\"num\">%T</td><td class=\"num nowrap\">%T</td><td>%T</td>", pct(r, prev_ful),
-		         change_text(r, diff, low, high), verdict_title(stats_verdict(low, high)));
-	else
+	if (prev) {
+		html_fmt(&r->out, "<td class=\"num\">%T</td><td class=\"num\">", pct(r, prev_ful));
+		change_text(r, diff, low, high);
+		html_lit(&r->out, "</td><td>");
+		verdict_tag(r, stats_verdict(low, high));
+		html_lit(&r->out, "</td>");
+	} else
 		html_lit(&r->out, "<td class=\"num\">–</td><td class=\"num\">–</td><td>–</td>");
 }
 
-static void how_to_read(Req *r, int pooled)
+static void how_to_read(Req *r, int pooled, int open)
 {
 	Buf *b = &r->out;
-	html_lit(b, "<details class=\"guide\" open><summary>Sådan læses tallene</summary>\n<ul class=\"hint\">\n"
+	if (open)
+		html_lit(b, "<details class=\"guide\" open>");
+	else
+		html_lit(b, "<details class=\"guide\">");
+	html_lit(b, "<summary>Sådan læses tallene</summary>\n<ul class=\"hint\">\n"
 	            "<li><strong>Opfyldt</strong> er andelen af svarene »ja« blandt ja, delvist og nej. »Ikke relevant« og "
 	            "ubesvarede tæller ikke med.</li>\n"
-	            "<li><strong>Intervallet</strong> viser, hvor andelen for alle afdelingens sager med 95 % sandsynlighed "
-	            "ligger: jo færre sager, jo bredere interval.</li>\n"
+	            "<li><strong>Intervallet</strong> (95 %-intervallet, under andelen) viser, hvor andelen for alle "
+	            "afdelingens sager med 95 % sandsynlighed ligger: jo færre sager, jo bredere interval.</li>\n"
 	            "<li>Med 20-40 sager kan en andel flytte sig 10-20 procentpoint alene ved tilfældighed. En ændring kaldes "
-	            "kun en forbedring eller en forringelse, når hele intervallet for forskellen ligger på samme side af 0; "
-	            "ellers står der »ingen klar ændring«.</li>\n");
+	            "kun »forbedret« eller »forværret«, når hele intervallet for forskellen ligger på samme side af 0; "
+	            "ellers står der »ingen sikker ændring«.</li>\n");
 	if (pooled)
 		html_lit(b, "<li>De samlede tal pr. område lægger alle svar sammen. Svar om samme sag hænger sammen, så den "
 		            "reelle usikkerhed er lidt større, end intervallet viser.</li>\n");
 	html_lit(b, "</ul></details>\n");
 }
 
-static void group_table(Req *r, const char *caption, const ResultGroup *const *groups, int n, int with_change)
+/* The column heads of a table of figures: ja ... væsentlig, then the change when asked for. */
+static void figure_heads(Req *r, int with_change)
+{
+	html_lit(&r->out, "<th scope=\"col\" class=\"num\">Ja</th><th scope=\"col\" class=\"num\">Delvist</th>"
+	                  "<th scope=\"col\" class=\"num\">Nej</th><th scope=\"col\" class=\"num\">Opfyldt (95 %-interval)</th>"
+	                  "<th scope=\"col\" class=\"num\">Mindst delvist</th><th scope=\"col\" class=\"num\">Væsentlig "
+	                  "betydning</th>");
+	if (with_change)
+		html_lit(&r->out, "<th scope=\"col\" class=\"num\">Forrige tilsyn</th><th scope=\"col\" class=\"num\">Ændring "
+		                  "(95 %-interval)</th><th scope=\"col\">Vurdering</th>");
+}
+
+/* Pooled figures per group: the categories (and the whole round), or the sections by their titles. */
+static void group_table(Req *r, const char *caption, const char *first, const ResultGroup *const *groups, int n,
+                        int with_change, int sections)
 {
 	Buf *b = &r->out;
-	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table>\n<caption>%T</caption>\n"
-	            "<thead><tr><th scope=\"col\">Område</th><th scope=\"col\" class=\"num\">Spørgsmål</th>"
-	            "<th scope=\"col\" class=\"num\">Ja</th><th scope=\"col\" class=\"num\">Delvist</th>"
-	            "<th scope=\"col\" class=\"num\">Nej</th><th scope=\"col\" class=\"num\">Opfyldt</th>"
-	            "<th scope=\"col\" class=\"num\">95 %%-interval</th><th scope=\"col\" class=\"num\">Mindst delvist</th>"
-	            "<th scope=\"col\" class=\"num\">Væsentlig betydning</th>",
-	         caption, caption);
-	if (with_change)
-		html_lit(b, "<th scope=\"col\" class=\"num\">Forrige tilsyn</th><th scope=\"col\" class=\"num\">Ændring (95 %%-interval)</th><th scope=\"col\">Vurdering</th>");
+	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table class=\"figures\">\n"
+	            "<caption>%T</caption>\n<thead><tr><th scope=\"col\">%T</th><th scope=\"col\" class=\"num\">Spørgsmål</th>",
+	         caption, caption, first);
+	figure_heads(r, with_change);
 	html_lit(b, "</tr></thead>\n<tbody>\n");
 	for (int i = 0; i < n; i++) {
 		const ResultGroup *g = groups[i];
-		html_fmt(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">%d</td>", group_label(g), g->nquestions);
+		html_fmt(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">%d</td>", sections ? g->name : group_label(g),
+		         g->nquestions);
 		figure_cells(r, g->yes, g->partly, g->no, g->has_fulfilled, g->fulfilled, g->ci_low, g->ci_high, g->partly_ok,
 		             g->material);
 		if (with_change)
@@ -154,15 +184,15 @@ static void section_block(Req *r, const RoundResults *rr, const ResultGroup *sec
 	           _("Vandrette søjler: andel opfyldt pr. spørgsmål med 95 %-interval; romben er forrige tilsyn. "
 	             "Tabellen under diagrammet har de samme tal."),
 	           NULL, bars, n);
-	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table class=\"results\">\n"
+	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table class=\"results figures\">\n"
 	            "<caption>%T</caption>\n<thead><tr><th scope=\"col\">Kode</th><th scope=\"col\">Spørgsmål</th>"
 	            "<th scope=\"col\" class=\"num\">Ja</th><th scope=\"col\" class=\"num\">Delvist</th>"
 	            "<th scope=\"col\" class=\"num\">Nej</th><th scope=\"col\" class=\"num\">Ikke relevant</th>"
-	            "<th scope=\"col\" class=\"num\">Ubesvaret</th><th scope=\"col\" class=\"num\">Opfyldt</th>"
-	            "<th scope=\"col\" class=\"num\">95 %%-interval</th><th scope=\"col\" class=\"num\">Mindst delvist</th>"
-	            "<th scope=\"col\" class=\"num\">Væsentlig betydning</th><th scope=\"col\" class=\"num\">Forrige tilsyn</th><th scope=\"col\" class=\"num\">Ændring (95 %%-interval)</th><th scope=\"col\">Vurdering</th>"
-	            "</tr></thead>\n<tbody>\n",
+	            "<th scope=\"col\" class=\"num\">Ubesvaret</th><th scope=\"col\" class=\"num\">Opfyldt (95 %%-interval)</th>"
+	            "<th scope=\"col\" class=\"num\">Mindst delvist</th><th scope=\"col\" class=\"num\">Væsentlig betydning</th>",
 	         sec->name, sec->name);
+	html_lit(b, "<th scope=\"col\" class=\"num\">Forrige tilsyn</th><th scope=\"col\" class=\"num\">Ændring (95 %-interval)"
+	            "</th><th scope=\"col\">Vurdering</th></tr></thead>\n<tbody>\n");
 	for (int i = 0; i < rr->nq; i++) {
 		const QuestionResult *x = &rr->q[i];
 		if (!str_eq(x->section, sec->name))
@@ -170,11 +200,11 @@ static void section_block(Req *r, const RoundResults *rr, const ResultGroup *sec
 		html_fmt(b, "<tr><th scope=\"row\">%T</th><td>%T</td><td class=\"num\">%I</td><td class=\"num\">%I</td>"
 		            "<td class=\"num\">%I</td><td class=\"num\">%I</td><td class=\"num\">%I</td>",
 		         x->code, x->text, x->yes, x->partly, x->no, x->not_relevant, x->unanswered);
-		if (x->has_fulfilled)
-			html_fmt(b, "<td class=\"num\"><strong>%T</strong></td><td class=\"num\">%T</td><td class=\"num\">%T</td>",
-			         pct(r, x->fulfilled), interval(r, x->ci_low, x->ci_high), pct(r, x->partly_ok));
-		else
-			html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td><td class=\"num\">–</td>");
+		if (x->has_fulfilled) {
+			share_cell(r, x->fulfilled, x->ci_low, x->ci_high);
+			html_fmt(b, "<td class=\"num\">%T</td>", pct(r, x->partly_ok));
+		} else
+			html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
 		html_fmt(b, "<td class=\"num\">%I</td>", x->material);
 		change_cell(r, x->prev_round, x->prev_fulfilled, x->diff, x->diff_low, x->diff_high);
 		html_lit(b, "</tr>\n");
@@ -182,16 +212,32 @@ static void section_block(Req *r, const RoundResults *rr, const ResultGroup *sec
 	html_lit(b, "</tbody>\n</table></div>\n");
 }
 
-static void suggestion_item(Req *r, const QuestionResult *x)
+/* A link that starts an action (tiltag) from this question, chosen in the action form. */
+static void action_link(Req *r, const Round *rd, const QuestionResult *x)
+{
+	html_fmt(&r->out, " <a class=\"action-from\" href=\"/d/%U/actions?round=%I&amp;question=%U#nyt\">Opret tiltag"
+	                  "<span class=\"sr\"> for %T</span></a>",
+	         r->dept->code, rd->id, x->code, x->code);
+}
+
+static void suggestion_item(Req *r, const Round *rd, const QuestionResult *x, int with_action)
 {
 	html_fmt(&r->out, "<li><strong>%T</strong> %T: %T opfyldt (interval %T, %I svar)", x->code, x->text,
 	         pct(r, x->fulfilled), interval(r, x->ci_low, x->ci_high), x->yes + x->partly + x->no);
 	if (x->material)
 		html_fmt(&r->out, "; %I med væsentlig betydning for afgørelsen", x->material);
+	if (with_action)
+		action_link(r, rd, x);
 	html_lit(&r->out, "</li>\n");
 }
 
-static void suggestions(Req *r, const RoundResults *rr)
+/* Who may start an action from the results: the department's working group, not an outside reviewer. */
+static int may_start_action(Req *r)
+{
+	return r->role == ROLE_LEDER || r->role == ROLE_KOORDINATOR;
+}
+
+static void suggestions(Req *r, const Round *rd, const RoundResults *rr)
 {
 	Buf *b = &r->out;
 	html_fmt(b, "<h2 id=\"forslag\">Forslag til styrker og udfordringer</h2>\n"
@@ -209,17 +255,58 @@ static void suggestions(Req *r, const RoundResults *rr)
 	}
 	html_lit(b, "<div class=\"pair\"><section aria-labelledby=\"styrker\"><h3 id=\"styrker\">Mulige styrker</h3>\n<ol>\n");
 	for (int i = 0; i < ns; i++)
-		suggestion_item(r, &rr->q[order[i]]);
+		suggestion_item(r, rd, &rr->q[order[i]], 0);
 	html_lit(b, "</ol></section>\n<section aria-labelledby=\"udfordringer\"><h3 id=\"udfordringer\">Mulige udfordringer</h3>\n");
 	if (nc == 0)
 		html_lit(b, "<p>For få spørgsmål til at foreslå udfordringer.</p>\n");
 	else {
+		if (may_start_action(r))
+			html_lit(b, "<p class=\"hint\">»Opret tiltag« åbner formularen til et nyt tiltag med spørgsmålet valgt.</p>\n");
 		html_lit(b, "<ol>\n");
 		for (int i = 0; i < nc; i++)
-			suggestion_item(r, &rr->q[order[m - 1 - i]]);
+			suggestion_item(r, rd, &rr->q[order[m - 1 - i]], may_start_action(r));
 		html_lit(b, "</ol>\n");
 	}
 	html_lit(b, "</section></div>\n");
+}
+
+/* The conclusion first: per area and for the round, fulfilled now and before, the change and
+** its verdict. The figures behind it follow, folded. */
+static void conclusion(Req *r, const RoundResults *rr, const ResultGroup *const *groups, int n)
+{
+	Buf *b = &r->out;
+	const ResultGroup *t = &rr->total;
+	html_lit(b, "<h2 id=\"konklusion\">Konklusion</h2>\n");
+	if (!t->has_fulfilled)
+		html_lit(b, "<p class=\"lead\">Der er endnu ingen svar med ja, delvist eller nej.</p>\n");
+	else if (t->prev_round) {
+		html_fmt(b, "<p class=\"lead\">Hele tilsynet: <strong>%T opfyldt</strong> mod %T ved forrige tilsyn. ",
+		         pct(r, t->fulfilled), pct(r, t->prev_fulfilled));
+		verdict_tag(r, stats_verdict(t->diff_low, t->diff_high));
+		html_lit(b, "</p>\n");
+	} else
+		html_fmt(b, "<p class=\"lead\">Hele tilsynet: <strong>%T opfyldt</strong> (95 %%-interval %T). Der er intet "
+		            "tidligere tilsyn at sammenligne med.</p>\n",
+		         pct(r, t->fulfilled), interval(r, t->ci_low, t->ci_high));
+	html_lit(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Konklusion pr. område\">"
+	            "<table class=\"conclusion\">\n<caption>Opfyldt nu og ved forrige tilsyn, pr. område</caption>\n<thead><tr>"
+	            "<th scope=\"col\">Område</th><th scope=\"col\" class=\"num\">Opfyldt nu</th><th scope=\"col\" "
+	            "class=\"num\">Før</th><th scope=\"col\" class=\"num\">Ændring (95 %-interval)</th>"
+	            "<th scope=\"col\">Vurdering</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < n; i++) {
+		const ResultGroup *g = groups[i];
+		html_fmt(b, "<tr><th scope=\"row\" class=\"area\">%T</th>", group_label(g));
+		if (g->has_fulfilled)
+			share_cell(r, g->fulfilled, g->ci_low, g->ci_high);
+		else
+			html_lit(b, "<td class=\"num\">ingen svar</td>");
+		if (g->prev_round)
+			change_cell(r, g->prev_round, g->prev_fulfilled, g->diff, g->diff_low, g->diff_high);
+		else
+			html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td><td>intet at sammenligne med</td>");
+		html_lit(b, "</tr>\n");
+	}
+	html_lit(b, "</tbody>\n</table></div>\n");
 }
 
 /* The caseworker's figures per category and question, beside the department's. */
@@ -245,10 +332,10 @@ static void own_beside_department(Req *r, const RoundResults *own, const RoundRe
 	           _("Vandrette søjler: andel opfyldt i rådgiverens sager med 95 %-interval; romben er hele tilsynets tal. "
 	             "Tabellen under diagrammet har de samme tal."),
 	           _("Hele tilsynet"), bars, n);
-	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table>\n<caption>%T</caption>\n"
+	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table class=\"figures\">\n<caption>%T</caption>\n"
 	            "<thead><tr><th scope=\"col\">Område</th><th scope=\"col\" class=\"num\">Ja</th>"
 	            "<th scope=\"col\" class=\"num\">Delvist</th><th scope=\"col\" class=\"num\">Nej</th>"
-	            "<th scope=\"col\" class=\"num\">Opfyldt</th><th scope=\"col\" class=\"num\">95 %%-interval</th>"
+	            "<th scope=\"col\" class=\"num\">Opfyldt (95 %%-interval)</th>"
 	            "<th scope=\"col\" class=\"num\">Hele tilsynet</th></tr></thead>\n<tbody>\n",
 	         _("Pr. område"), arena_printf(r->arena, "Sagerne for %s pr. område", who));
 	for (int i = 0; i < 1 + RESULT_CATEGORIES; i++) {
@@ -257,19 +344,18 @@ static void own_beside_department(Req *r, const RoundResults *own, const RoundRe
 		html_fmt(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">%I</td><td class=\"num\">%I</td><td class=\"num\">%I</td>",
 		         group_label(og[i]), og[i]->yes, og[i]->partly, og[i]->no);
 		if (og[i]->has_fulfilled)
-			html_fmt(b, "<td class=\"num\"><strong>%T</strong></td><td class=\"num\">%T</td>", pct(r, og[i]->fulfilled),
-			         interval(r, og[i]->ci_low, og[i]->ci_high));
+			share_cell(r, og[i]->fulfilled, og[i]->ci_low, og[i]->ci_high);
 		else
-			html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
+			html_lit(b, "<td class=\"num\">–</td>");
 		html_fmt(b, "<td class=\"num\">%T</td></tr>\n", ag[i]->has_fulfilled ? pct(r, ag[i]->fulfilled) : "–");
 	}
 	html_lit(b, "</tbody>\n</table></div>\n");
 
-	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table class=\"results\">\n"
+	html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table class=\"results figures\">\n"
 	            "<caption>%T</caption>\n<thead><tr><th scope=\"col\">Kode</th><th scope=\"col\">Spørgsmål</th>"
 	            "<th scope=\"col\" class=\"num\">Ja</th><th scope=\"col\" class=\"num\">Delvist</th>"
 	            "<th scope=\"col\" class=\"num\">Nej</th><th scope=\"col\" class=\"num\">Ikke relevant</th>"
-	            "<th scope=\"col\" class=\"num\">Opfyldt</th><th scope=\"col\" class=\"num\">95 %%-interval</th>"
+	            "<th scope=\"col\" class=\"num\">Opfyldt (95 %%-interval)</th>"
 	            "<th scope=\"col\" class=\"num\">Væsentlig betydning</th><th scope=\"col\" class=\"num\">Hele tilsynet</th>"
 	            "</tr></thead>\n<tbody>\n",
 	         _("Pr. spørgsmål"), arena_printf(r->arena, "Sagerne for %s pr. spørgsmål", who));
@@ -280,10 +366,9 @@ static void own_beside_department(Req *r, const RoundResults *own, const RoundRe
 		            "<td class=\"num\">%I</td><td class=\"num\">%I</td>",
 		         x->code, x->text, x->yes, x->partly, x->no, x->not_relevant);
 		if (x->has_fulfilled)
-			html_fmt(b, "<td class=\"num\"><strong>%T</strong></td><td class=\"num\">%T</td>", pct(r, x->fulfilled),
-			         interval(r, x->ci_low, x->ci_high));
+			share_cell(r, x->fulfilled, x->ci_low, x->ci_high);
 		else
-			html_lit(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
+			html_lit(b, "<td class=\"num\">–</td>");
 		html_fmt(b, "<td class=\"num\">%I</td><td class=\"num\">%T</td></tr>\n", x->material,
 		         d && d->has_fulfilled ? pct(r, d->fulfilled) : "–");
 	}
@@ -348,20 +433,40 @@ static void progress_line(Req *r, const RoundResults *rr, int own)
 static void previous_line(Req *r, const RoundResults *rr)
 {
 	Round prev;
-	if (rr->prev_round && round_by_id(r->db, rr->prev_round, &prev))
+	if (rr->prev_round && round_by_id(r->db, rr->prev_round, &prev)) {
+		char when[40];
+		if (*prev.planned_start)
+			date_text(prev.planned_start, when);
+		else
+			date_danish(prev.created_at, when);
 		html_fmt(&r->out, "<p>Sammenlignet med det forrige tilsyn af samme art: <a href=\"/d/%U/rounds/%I/results\">%T</a>"
 		                  " (%T). Spørgsmål sammenlignes på deres kode; de samlede tal kun over spørgsmål, der var med "
 		                  "begge gange.</p>\n",
-		         r->dept->code, prev.id, prev.title,
-		         date_text_in(r->arena, *prev.planned_start ? prev.planned_start : prev.created_at));
-	else
+		         r->dept->code, prev.id, prev.title, when);
+	} else
 		html_lit(&r->out, "<p>Der er intet tidligere tilsyn af samme art med svar at sammenligne med.</p>\n");
+}
+
+/* For the working group: how many caseworkers can see their own feedback, and where to release it. */
+static void feedback_line(Req *r, const Round *rd)
+{
+	if (r->role != ROLE_LEDER && r->role != ROLE_KOORDINATOR)
+		return;
+	FeedbackState *s;
+	int n = feedback_states(r->db, rd->id, &s), released = 0;
+	for (int i = 0; i < n; i++)
+		released += s[i].released;
+	feedback_states_free(s, n);
+	if (n)
+		html_fmt(&r->out, "<p>Individuel tilbagemelding: %d af %d rådgivere kan se deres egen. <a href=\"/d/%U/rounds/%I/"
+		                  "feedback\">Se og frigiv tilbagemeldinger</a></p>\n",
+		         released, n, r->dept->code, rd->id);
 }
 
 void page_results_show(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_results_round(r, &rd))
 		return;
 	const char *advisor = req_query(r, "advisor");
 	if (advisor && *advisor && external_refuse_staff_view(r, &rd, "resultater pr. rådgiver"))
@@ -371,23 +476,17 @@ void page_results_show(Req *r)
 	RoundResults rr;
 	results_compute(r->db, &rd, NULL, &rr);
 	page_begin(r, arena_printf(r->arena, "Resultater: %s", rd.title));
-	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
-	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Resultater</p>\n<h1>Resultater: %T</h1>\n",
+	html_fmt(b, "<div class=\"results-page\">\n<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">"
+	            "Tilsyn</a> › <a href=\"/d/%U/rounds/%I\">%T</a> › Resultater</p>\n<h1>Resultater: %T</h1>\n",
 	         d->code, d->name, d->code, d->code, rd.id, rd.title, rd.title);
 	retention_round_notice(r, &rd);
 	progress_line(r, &rr, 0);
-	how_to_read(r, 1);
-	previous_line(r, &rr);
 	if (rr.nq == 0) {
-		html_lit(b, "<p>Tilsynet har ingen spørgsmål med svarmulighederne ja, delvist og nej.</p>\n");
+		html_lit(b, "<p>Tilsynet har ingen spørgsmål med svarmulighederne ja, delvist og nej.</p>\n</div>\n");
 		page_end(r);
 		results_release(&rr);
 		return;
 	}
-
-	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I/results.xlsx\" download>Hent resultaterne som regneark (xlsx)</a></p>\n",
-	         d->code, rd.id);
-	html_lit(b, "<h2>Samlet og pr. område</h2>\n");
 	ChartBar bars[1 + RESULT_CATEGORIES];
 	const ResultGroup *groups[1 + RESULT_CATEGORIES];
 	int n = 0;
@@ -395,41 +494,36 @@ void page_results_show(Req *r)
 	for (int c = 0; c < RESULT_CATEGORIES; c++)
 		if (rr.categories[c].nquestions)
 			groups[n] = &rr.categories[c], bars[n] = bar_of_group(&rr.categories[c], group_label(&rr.categories[c])), n++;
+	conclusion(r, &rr, groups, n);
+	previous_line(r, &rr);
+	feedback_line(r, &rd);
+	suggestions(r, &rd, &rr);
+	how_to_read(r, 1, 0);
+	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I/results.xlsx\" download>Hent resultaterne som regneark (xlsx)</a></p>\n",
+	         d->code, rd.id);
+
+	/* The details behind the conclusion, folded: each heading stays in the page's outline. */
+	html_lit(b, "<h2 id=\"omraader\">Samlet, pr. område og pr. afsnit</h2>\n<details class=\"more\"><summary>Vis diagram "
+	            "og alle tal pr. område</summary>\n");
 	chart_bars(b, "chart-categories", _("Opfyldt samlet og pr. område"),
 	           _("Vandrette søjler: andel opfyldt for hele tilsynet og for forvaltningsret, retssikkerhed og socialfaglig "
 	             "kvalitet, med 95 %-interval; romben er forrige tilsyn. Tabellen under diagrammet har de samme tal."),
 	           NULL, bars, n);
-	group_table(r, _("Samlet og pr. område"), groups, n, 1);
+	group_table(r, _("Samlet og pr. område"), _("Område"), groups, n, 1, 0);
 	if (rr.nsections > 1) {
 		const ResultGroup **secs = arena_alloc(r->arena, sizeof *secs * (size_t)rr.nsections);
 		for (int s = 0; s < rr.nsections; s++)
 			secs[s] = &rr.sections[s];
-		/* group_label shows a category title; sections show their own title. */
-		html_fmt(b, "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"%A\"><table>\n<caption>%T</caption>\n"
-		            "<thead><tr><th scope=\"col\">Afsnit</th><th scope=\"col\" class=\"num\">Spørgsmål</th>"
-		            "<th scope=\"col\" class=\"num\">Ja</th><th scope=\"col\" class=\"num\">Delvist</th>"
-		            "<th scope=\"col\" class=\"num\">Nej</th><th scope=\"col\" class=\"num\">Opfyldt</th>"
-		            "<th scope=\"col\" class=\"num\">95 %%-interval</th><th scope=\"col\" class=\"num\">Mindst delvist</th>"
-		            "<th scope=\"col\" class=\"num\">Væsentlig betydning</th><th scope=\"col\" class=\"num\">Forrige tilsyn</th><th scope=\"col\" class=\"num\">Ændring (95 %%-interval)</th><th scope=\"col\">Vurdering</th>"
-		            "</tr></thead>\n<tbody>\n",
-		         _("Pr. afsnit"), _("Pr. afsnit"));
-		for (int s = 0; s < rr.nsections; s++) {
-			const ResultGroup *g = secs[s];
-			html_fmt(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">%d</td>", g->name, g->nquestions);
-			figure_cells(r, g->yes, g->partly, g->no, g->has_fulfilled, g->fulfilled, g->ci_low, g->ci_high, g->partly_ok,
-			             g->material);
-			change_cell(r, g->prev_round, g->prev_fulfilled, g->diff, g->diff_low, g->diff_high);
-			html_lit(b, "</tr>\n");
-		}
-		html_lit(b, "</tbody>\n</table></div>\n");
+		group_table(r, _("Pr. afsnit"), _("Afsnit"), secs, rr.nsections, 1, 1);
 	}
-
-	html_lit(b, "<h2>Pr. spørgsmål</h2>\n");
+	html_lit(b, "</details>\n<h2 id=\"spoergsmaal\">Pr. spørgsmål</h2>\n<details class=\"more\"><summary>Vis diagrammer "
+	            "og alle tal pr. spørgsmål</summary>\n");
 	for (int s = 0; s < rr.nsections; s++)
 		section_block(r, &rr, &rr.sections[s], s + 1);
-	suggestions(r, &rr);
+	html_lit(b, "</details>\n");
 	advisor_breakdown(r, &rd, &rr);
-	html_fmt(b, "<h2>Udvikling over tid</h2>\n<p><a href=\"/d/%U/trends\">Se afdelingens udvikling over alle tilsyn</a></p>\n",
+	html_fmt(b, "<h2>Udvikling over tid</h2>\n<p><a href=\"/d/%U/trends\">Se afdelingens udvikling over alle tilsyn</a></p>\n"
+	            "</div>\n",
 	         d->code);
 	page_end(r);
 	results_release(&rr);
@@ -438,7 +532,7 @@ void page_results_show(Req *r)
 void page_results_mine(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_results_round(r, &rd))
 		return;
 	if (external_refuse_staff_view(r, &rd, "egne resultater"))
 		return;
@@ -465,13 +559,22 @@ void page_results_mine(Req *r)
 		results_release(&own);
 		return;
 	}
+	/* A caseworker's own figures are their feedback: shown once the leader has released it (feedback.c). */
+	if (!auth_allows(PERM_DEPT_WORKGROUP, 0, r->role) && !feedback_released_to(r->db, &rd, r->user->id)) {
+		html_lit(b, "<p><strong class=\"tag todo\">Endnu ikke frigivet</strong></p>\n<p>Din tilbagemelding "
+		            "og dine egne tal bliver synlige her, når lederen har frigivet dem, eller når jeres individuelle "
+		            "tilbagemeldingsmøde er holdt.</p>\n");
+		page_end(r);
+		results_release(&own);
+		return;
+	}
 	results_compute(r->db, &rd, NULL, &all);
 	html_lit(b, "<p>Her ser du tallene for dine egne sager i tilsynet ved siden af tallene for hele tilsynet. Tallene "
 	            "er et udgangspunkt for tilbagemeldingen og en samtale om praksis, ikke en karakter.</p>\n");
 	progress_line(r, &own, 1);
 	page_message(r, "warn", _("Med så få sager er intervallerne meget brede. En forskel mellem dine tal og afdelingens "
 	                          "kan sagtens skyldes tilfældighed."));
-	how_to_read(r, 1);
+	how_to_read(r, 1, 1);
 	own_beside_department(r, &own, &all, _("dine sager"), "chart-mine");
 	audit_view(r, &rd, "results_own_view", _("egne resultater vist"));
 	page_end(r);

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The round named by :round, which must belong to the department in the address. */
-static int round_from_capture(Req *r, Round *out)
+/* The round named by :round, which must belong to the department in the address; else a 404. */
+int page_round_from_capture(Req *r, Round *out)
 {
 	int64_t id;
 	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
@@ -31,6 +31,35 @@ static void audit_round(Req *r, const Round *rd, const char *action, const char 
 	                               .ip = r->ip});
 }
 
+/* A checkbox "theme" for each published theme catalogue that fits the department's target
+** group, ticked when its code is in checked; disabled when the themes cannot change. */
+void page_round_theme_choices(Req *r, const char *const *checked, int nchecked, int disabled)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT c.code, c.title FROM catalogue c WHERE c.kind = 'tema' AND c.status = 'udgivet'"
+	           " AND c.target IN (?1, 'begge') AND c.version = (SELECT max(version) FROM catalogue o"
+	           "  WHERE o.code = c.code AND o.status = 'udgivet') ORDER BY c.title");
+	db_bind_text(&q, 1, r->dept->area);
+	int i = 0;
+	while (db_step(&q)) {
+		const char *code = db_col_text(&q, 0);
+		int on = 0;
+		for (int k = 0; k < nchecked; k++)
+			on |= str_eq(checked[k], code);
+		html_fmt(b, "<label class=\"check\" for=\"theme-%d\"><input type=\"checkbox\" id=\"theme-%d\" name=\"theme\" "
+		            "value=\"%A\"", i, i, code);
+		if (on)
+			html_lit(b, " checked");
+		if (disabled)
+			html_lit(b, " disabled");
+		html_fmt(b, "> %T</label>\n", db_col_text(&q, 1));
+		i++;
+	}
+	db_finalize(&q);
+}
+
 static void list_page(Req *r, int status, const char *error)
 {
 	Buf *b = &r->out;
@@ -39,6 +68,8 @@ static void list_page(Req *r, int status, const char *error)
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Tilsyn</p>\n<h1>Tilsyn</h1>\n", d->code, d->name);
 	if (error)
 		page_message(r, "error", error);
+	else if (req_query(r, "deleted"))
+		page_message(r, "ok", _("Tilsynet er slettet. Sletningen og begrundelsen står i loggen."));
 	Stmt q;
 	db_prepare(&q, r->db,
 	           "SELECT r.id, r.title, r.kind, r.phase, r.planned_start, r.planned_end,"
@@ -74,26 +105,12 @@ static void list_page(Req *r, int status, const char *error)
 	html_option(b, "uddybende", _("Uddybende ledelsestilsyn (mindst 20 sager, højst to temaer)"), str_eq(kind, "uddybende"));
 	html_option(b, "ekstern", _("Eksternt tilsyn"), str_eq(kind, "ekstern"));
 	html_lit(b, "</select>\n<fieldset><legend>Temaer (uddybende tilsyn; anbefalingen er højst to)</legend>\n");
-	/* The published theme catalogues that fit the department's target group. */
-	db_prepare(&q, r->db,
-	           "SELECT c.code, c.title FROM catalogue c WHERE c.kind = 'tema' AND c.status = 'udgivet'"
-	           " AND c.target IN (?1, 'begge') AND c.version = (SELECT max(version) FROM catalogue o"
-	           "  WHERE o.code = c.code AND o.status = 'udgivet') ORDER BY c.title");
-	db_bind_text(&q, 1, r->dept->area);
-	int i = 0;
-	while (db_step(&q)) {
-		const char *code = db_col_text(&q, 0);
-		int checked = 0;
-		for (int k = 0; k < r->nform; k++)
-			checked |= str_eq(r->form[k].name, "theme") && str_eq(r->form[k].value, code);
-		html_fmt(b, "<label class=\"check\" for=\"theme-%d\"><input type=\"checkbox\" id=\"theme-%d\" name=\"theme\" "
-		            "value=\"%A\"", i, i, code);
-		if (checked)
-			html_lit(b, " checked");
-		html_fmt(b, "> %T</label>\n", db_col_text(&q, 1));
-		i++;
-	}
-	db_finalize(&q);
+	const char **checked = arena_alloc(r->arena, (size_t)(r->nform + 1) * sizeof *checked);
+	int nchecked = 0;
+	for (int k = 0; k < r->nform; k++)
+		if (str_eq(r->form[k].name, "theme"))
+			checked[nchecked++] = r->form[k].value;
+	page_round_theme_choices(r, checked, nchecked, 0);
 	html_lit(b, "</fieldset>\n"
 	            "<label for=\"start\">Planlagt start</label>\n<input id=\"start\" name=\"start\" type=\"date\">\n"
 	            "<label for=\"end\">Planlagt afslutning</label>\n<input id=\"end\" name=\"end\" type=\"date\">\n"
@@ -219,9 +236,9 @@ static void sample_form(Req *r, const Round *rd)
 {
 	Buf *b = &r->out;
 	if (*rd->sampled_at)
-		html_lit(b, "<details class=\"redraw\"><summary>Træk stikprøven om</summary>\n");
+		html_lit(b, "<details class=\"redraw\" id=\"stikproeve\"><summary>Træk stikprøven om</summary>\n");
 	else
-		html_lit(b, "<h2>Træk stikprøven</h2>\n");
+		html_lit(b, "<h2 id=\"stikproeve\">Træk stikprøven</h2>\n");
 	population_section(r, rd);
 	page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/sample", r->dept->code, (long long)rd->id));
 	int64_t recommended = str_eq(rd->kind, "uddybende") ? RECOMMENDED_UDDYBENDE : RECOMMENDED_OVERORDNET;
@@ -455,6 +472,131 @@ static void plan_section(Req *r, const Round *rd, int form)
 	         stopop);
 }
 
+/* The round's own pages, at the top: its cases, review, results and report, and editing it. */
+static void round_links(Req *r, const Round *rd)
+{
+	const char *d = r->dept->code;
+	html_lit(&r->out, "<nav class=\"round-links\" aria-label=\"Tilsynets sider\"><ul>\n");
+	if (*rd->sampled_at)
+		html_lit(&r->out, "<li><a href=\"#udtrukne-sager\">Udtrukne sager</a></li>\n");
+	else
+		html_fmt(&r->out, "<li><a href=\"/d/%U/cases\">Sagslisten</a></li>\n", d);
+	html_fmt(&r->out,
+	         "<li><a href=\"/d/%U/rounds/%I/review\">Gennemgang</a></li>\n"
+	         "<li><a href=\"/d/%U/rounds/%I/results\">Resultater</a></li>\n"
+	         "<li><a href=\"/d/%U/rounds/%I/report\">Rapport</a></li>\n"
+	         "<li><a href=\"/d/%U/rounds/%I/edit\">Ret eller slet tilsynet</a></li>\n</ul></nav>\n",
+	         d, rd->id, d, rd->id, d, rd->id, d, rd->id);
+}
+
+/* Where a step's next action is done, and what the link says. */
+static void task_action(Req *r, const Round *rd, const RoundTask *t, const char **href, const char **text)
+{
+	const char *d = r->dept->code;
+	long long id = (long long)rd->id;
+	Arena *a = r->arena;
+	*href = arena_printf(a, "/d/%s/rounds/%lld", d, id);
+	*text = t->title;
+	if (str_eq(t->code, "plan")) {
+		*href = arena_printf(a, "/d/%s/rounds/%lld#planlaegning", d, id);
+		*text = _("Besvar planlægningsspørgsmålene");
+	} else if (str_eq(t->code, "inform") && t->meeting) {
+		*href = arena_printf(a, "/d/%s/meetings/%lld", d, (long long)t->meeting);
+		*text = _("Registrér informationsmødet som afholdt");
+	} else if (str_eq(t->code, "inform")) {
+		*href = arena_printf(a, "/d/%s/meetings/new?round=%lld&kind=information", d, id);
+		*text = _("Planlæg et informationsmøde for medarbejderne");
+	} else if (str_eq(t->code, "sample")) {
+		*href = arena_printf(a, "/d/%s/rounds/%lld#stikproeve", d, id);
+		*text = _("Træk stikprøven");
+	} else if (str_eq(t->code, "assign")) {
+		*href = arena_printf(a, "/d/%s/rounds/%lld/review", d, id);
+		*text = _("Fordel sagerne til gennemgang");
+	} else if (str_eq(t->code, "review")) {
+		*href = arena_printf(a, "/d/%s/rounds/%lld/review", d, id);
+		*text = _("Følg gennemgangen af sagerne");
+	} else if (str_eq(t->code, "analyse")) {
+		*href = arena_printf(a, "/d/%s/rounds/%lld/results", d, id);
+		*text = _("Se og analysér resultaterne");
+	} else if (str_eq(t->code, "report")) {
+		*href = arena_printf(a, "/d/%s/rounds/%lld/report", d, id);
+		*text = _("Skriv rapporten");
+	} else if (str_eq(t->code, "feedback")) {
+		*href = arena_printf(a, "/d/%s/meetings?round=%lld", d, id);
+		*text = _("Planlæg tilbagemeldingen til medarbejderne og den enkelte rådgiver");
+	} else if (str_eq(t->code, "followup")) {
+		*href = arena_printf(a, "/d/%s/actions?round=%lld", d, id);
+		*text = _("Beslut tiltag, og planlæg genmålingen");
+	}
+}
+
+/*
+** The steps of the tilsyn (GOV.UK's task list): each with its status from the data
+** (round_tasks) and, first, the one next thing to do as a link. In the follow-up, the
+** re-measurement is proposed here: one click makes it.
+*/
+static void task_list(Req *r, const Round *rd)
+{
+	Buf *b = &r->out;
+	RoundTask t[ROUND_TASKS];
+	int next;
+	round_tasks(r->db, rd, t, &next);
+	html_lit(b, "<section class=\"tasks\" aria-labelledby=\"tasks-h\">\n<h2 id=\"tasks-h\">Tilsynets trin</h2>\n");
+	if (next >= 0) {
+		const char *href, *text;
+		task_action(r, rd, &t[next], &href, &text);
+		html_fmt(b, "<p class=\"next-action\">Næste skridt: <a href=\"%A\">%T</a></p>\n", href, text);
+	} else if (str_eq(rd->phase, "afsluttet")) {
+		html_lit(b, "<p class=\"next-action\">Tilsynet er afsluttet.</p>\n");
+	} else {
+		html_lit(b, "<p class=\"next-action\">Alle trin er færdige. Afslut tilsynet med et faseskift.</p>\n");
+	}
+	html_lit(b, "<ol class=\"tasklist\">\n");
+	for (int i = 0; i < ROUND_TASKS; i++) {
+		const char *href, *text;
+		task_action(r, rd, &t[i], &href, &text);
+		html_fmt(b, "<li class=\"task\" id=\"trin-%A\"><span class=\"task-name\">", t[i].code);
+		if (t[i].status == TASK_CANNOT_START)
+			html_text(b, t[i].title);
+		else
+			html_fmt(b, "<a href=\"%A\">%T</a>", href, t[i].title);
+		static const char *const tag_kind[] = {"blocked", "ready", "doing", "done"};
+		html_lit(b, "</span> ");
+		html_tag(b, tag_kind[t[i].status], round_task_status_title(t[i].status));
+		html_lit(b, "</li>\n");
+	}
+	html_lit(b, "</ol>\n");
+	if (phase_index(rd->phase) >= phase_index("opfoelgning") && !round_remeasured_by(r->db, rd->id)) {
+		char start[11], end[11];
+		if (round_remeasure_dates(rd, start, end)) {
+			char from[40], to[40];
+			date_text(start, from);
+			date_text(end, to);
+			html_fmt(b, "<div class=\"remeasure\">\n<h3>Genmåling</h3>\n<p>Mål det samme igen, når nye vaner har haft tid "
+			            "at virke: et nyt %T med samme katalog og temaer, planlagt %T – %T (9 måneder efter dette "
+			            "tilsyns start; anbefalingen er 8-10 måneder).</p>\n",
+			         round_kind_title(rd->kind), from, to);
+			page_form_begin(r, arena_printf(r->arena, "/d/%s/rounds/%lld/remeasure", r->dept->code, (long long)rd->id));
+			html_lit(b, "<button type=\"submit\">Opret genmålingen</button></form>\n</div>\n");
+		}
+	}
+	html_lit(b, "<p class=\"hint\"><a href=\"/hjaelp\">Hjælp: trinene i et tilsyn, og hvad tallene betyder</a></p>\n"
+	            "</section>\n");
+}
+
+/* A re-measurement names the round it measures again, and that round names it. */
+static void remeasure_links(Req *r, const Round *rd)
+{
+	Round other;
+	if (rd->remeasure_of && round_by_id(r->db, rd->remeasure_of, &other))
+		html_fmt(&r->out, "<p>Genmåling af <a href=\"/d/%U/rounds/%I\">%T</a>.</p>\n", r->dept->code, other.id,
+		         other.title);
+	int64_t later = round_remeasured_by(r->db, rd->id);
+	if (later && round_by_id(r->db, later, &other))
+		html_fmt(&r->out, "<p>Genmåles i <a href=\"/d/%U/rounds/%I\">%T</a>.</p>\n", r->dept->code, other.id,
+		         other.title);
+}
+
 static void round_page_at(Req *r, const Round *rd, int status, const char *error, int form)
 {
 	Buf *b = &r->out;
@@ -467,6 +609,8 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 		html_fmt(b, " · planlagt %T – %T", date_text_in(r->arena, rd->planned_start),
 		         date_text_in(r->arena, rd->planned_end));
 	html_lit(b, "</p>\n");
+	if (r->role != ROLE_EKSTERN_INVITED)
+		round_links(r, rd);
 	if (error)
 		page_message(r, "error", error);
 	else if (req_query(r, "sampled"))
@@ -475,6 +619,11 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 		page_message(r, "ok", _("Sagen er erstattet."));
 	else if (req_query(r, "planned"))
 		page_message(r, "ok", _("Planlægningen er gemt."));
+	else if (req_query(r, "edited"))
+		page_message(r, "ok", _("Ændringerne er gemt."));
+	else if (req_query(r, "remeasure"))
+		page_message(r, "ok", _("Genmålingen er oprettet. Den står i årshjulet med de datoer, der er foreslået; ret dem "
+		                        "her, hvis det passer bedre."));
 	else if (req_query(r, "phase"))
 		page_message(r, "ok", arena_printf(r->arena, _("Tilsynet er nu i fasen %s."), phase_title(rd->phase)));
 	else if (req_query(r, "sheet")) {
@@ -507,10 +656,14 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 		html_lit(b, "</p>\n");
 	if (nthemes > RECOMMENDED_MAX_THEMES)
 		page_message(r, "warn", _("Tilsynet har mere end to temaer. Anbefalingen er højst to temaer i et uddybende tilsyn."));
-	external_round_section(r, rd); /* an ekstern round: expectation alignment, invitations, meetings */
 	/* Phase, plan and sample are the department's to decide (http.c, ekstern_allows): an invited
 	** outside reviewer is not offered forms the router would refuse. */
 	int decides = r->role != ROLE_EKSTERN_INVITED;
+	if (decides) {
+		remeasure_links(r, rd);
+		task_list(r, rd);
+	}
+	external_round_section(r, rd); /* an ekstern round: expectation alignment, invitations, meetings */
 	if (decides) {
 		phase_section(r, rd, form);
 		plan_section(r, rd, form);
@@ -556,7 +709,7 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 			html_lit(b, "</tbody>\n</table>\n");
 		}
 
-		html_lit(b, "<h2>Udtrukne sager</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+		html_lit(b, "<h2 id=\"udtrukne-sager\">Udtrukne sager</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" "
 		            "aria-label=\"Udtrukne sager\"><table>\n<thead><tr><th scope=\"col\">Sagsnummer</th>"
 		            "<th scope=\"col\">Rådgiver</th><th scope=\"col\">Paragraf</th><th scope=\"col\">Status</th>"
 		            "<th scope=\"col\">Erstat</th></tr></thead>\n<tbody>\n");
@@ -612,7 +765,7 @@ static void round_page(Req *r, const Round *rd, int status, const char *error)
 void page_round_show(Req *r)
 {
 	Round rd;
-	if (round_from_capture(r, &rd))
+	if (page_round_from_capture(r, &rd))
 		round_page(r, &rd, 200, NULL);
 }
 
@@ -625,7 +778,7 @@ static const char *form_or_null(Req *r, const char *name)
 void page_round_sample(Req *r)
 {
 	Round rd;
-	if (!round_from_capture(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	if (str_eq(req_form(r, "action"), "population")) { /* only the counts: the page, as typed */
 		round_page(r, &rd, 200, NULL);
@@ -674,7 +827,7 @@ void page_round_sample(Req *r)
 void page_round_replace(Req *r)
 {
 	Round rd;
-	if (!round_from_capture(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	int64_t case_id;
 	if (!parse_int64(req_form(r, "case"), &case_id)) {
@@ -708,7 +861,7 @@ void page_round_replace(Req *r)
 void page_round_plan(Req *r)
 {
 	Round rd;
-	if (!round_from_capture(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	RoundPlanInput in = {.performers = req_form(r, "performers"), .planned_cases = req_form(r, "planned_cases"),
 	                     .selection = req_form(r, "selection"), .timing = req_form(r, "timing"),
@@ -736,7 +889,7 @@ void page_round_plan(Req *r)
 void page_round_phase(Req *r)
 {
 	Round rd;
-	if (!round_from_capture(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
 	PhaseWorkLeft left;
@@ -756,4 +909,30 @@ void page_round_phase(Req *r)
 		return;
 	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?phase=1", r->dept->code, (long long)rd.id));
+}
+
+/* The re-measurement, proposed in the follow-up: one POST makes it (a second one finds it). */
+void page_round_remeasure(Req *r)
+{
+	Round rd;
+	if (!page_round_from_capture(r, &rd))
+		return;
+	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+	char msg[512];
+	int64_t id;
+	if (db_begin(r->db) != SQLITE_OK) {
+		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		return;
+	}
+	int rc = round_remeasure(r->db, &rd, &by, &id, msg, sizeof msg);
+	if (rc < 0) {
+		db_rollback(r->db);
+		round_page(r, &rd, 409, msg);
+		return;
+	}
+	if (db_commit(r->db) != SQLITE_OK) {
+		http_error(r, 500, _("Genmålingen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
+	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?remeasure=1", r->dept->code, (long long)id));
 }

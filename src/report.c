@@ -17,6 +17,7 @@
 */
 #include "report.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,7 +404,9 @@ static void load_own(sqlite3 *db, Report *rp)
 	results_free(own, n);
 }
 
-static void add_to(ReportCategory *c, const QuestionResult *x)
+/* Adds a shown question to a pooled group; its change counts when it may be shown (as
+** results.c pools a group: over the questions asked in both rounds). */
+static void add_to(ReportCategory *c, const QuestionResult *x, int change)
 {
 	int64_t base = x->yes + x->partly + x->no;
 	c->yes += x->yes;
@@ -413,6 +416,21 @@ static void add_to(ReportCategory *c, const QuestionResult *x)
 	if (base > c->cases)
 		c->cases = base;
 	c->nquestions++;
+	if (change && x->prev_round) {
+		c->now_yes += x->yes;
+		c->now_base += base;
+		c->prev_yes += x->prev_yes;
+		c->prev_base += x->prev_base;
+	}
+}
+
+static void finish_change(ReportCategory *c)
+{
+	c->has_prev = !c->suppressed && c->now_base > 0 && c->prev_base > 0;
+	if (!c->has_prev)
+		return;
+	c->prev_fulfilled = (double)c->prev_yes / (double)c->prev_base;
+	stats_newcombe(c->now_yes, c->now_base, c->prev_yes, c->prev_base, &c->diff, &c->diff_low, &c->diff_high);
 }
 
 /* Management's breakdown per caseworker: their cases and the pooled ja / delvist / nej, each
@@ -529,14 +547,17 @@ static int load(sqlite3 *db, const Round *r, ReportAudience a, const char *advis
 		}
 		for (int k = 0; k < 3; k++)
 			if (str_eq(x->category, categories[k].code))
-				add_to(&rp->cat[k], x);
-		add_to(&rp->total, x);
+				add_to(&rp->cat[k], x, rp->show_change[i]);
+		add_to(&rp->total, x, rp->show_change[i]);
 	}
 	if (p)
 		results_free(p, np);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 3; k++) {
 		rp->cat[k].suppressed = a != REPORT_LEDELSE && report_suppress(rp->cat[k].cases);
+		finish_change(&rp->cat[k]);
+	}
 	rp->total.suppressed = a != REPORT_LEDELSE && report_suppress(rp->total.cases);
+	finish_change(&rp->total);
 
 	Stmt q;
 	db_prepare(&q, db,
@@ -605,12 +626,62 @@ void report_free(Report *rp)
 	memset(rp, 0, sizeof *rp);
 }
 
-/* "+12 point (−5 til +29): ingen klar ændring" */
+const char *report_verdict_title(const char *verdict)
+{
+	return str_eq(verdict, "improved") ? _("forbedring") : str_eq(verdict, "declined") ? _("forringelse")
+	                                                                                   : _("ingen klar ændring");
+}
+
+/* A mark that sets a clear change apart in a table without colour: "▲ " or "▼ ". */
+const char *report_change_mark(const char *verdict)
+{
+	return str_eq(verdict, "improved") ? "▲ " : str_eq(verdict, "declined") ? "▼ " : "";
+}
+
+/* "▲ +12 point (+3 til +29): forbedring" */
 void report_change_text(const QuestionResult *x, char *out, size_t n)
 {
 	const char *v = stats_verdict(x->diff_low, x->diff_high);
-	snprintf(out, n, "%+.0f point (%+.0f til %+.0f): %s", 100 * x->diff, 100 * x->diff_low, 100 * x->diff_high,
-	         str_eq(v, "improved") ? _("forbedring") : str_eq(v, "declined") ? _("forringelse") : _("ingen klar ændring"));
+	snprintf(out, n, "%s%+.0f point (%+.0f til %+.0f): %s", report_change_mark(v), 100 * x->diff, 100 * x->diff_low,
+	         100 * x->diff_high, report_verdict_title(v));
+}
+
+/*
+** The questions whose change may be shown and whose verdict is `verdict` ("declined" or
+** "improved"), the largest change first: up to max indexes into rp->q. Returns how many
+** there are in all (which may be more than max).
+*/
+int report_key_changes(const Report *rp, const char *verdict, int *out, int max)
+{
+	int n = 0;
+	for (int i = 0; i < rp->nq; i++) {
+		const QuestionResult *x = &rp->q[i];
+		if (rp->suppressed[i] || !rp->show_change[i] || !str_eq(stats_verdict(x->diff_low, x->diff_high), verdict))
+			continue;
+		/* Insertion by size of the change, into the first max places. */
+		int at = n < max ? n : max;
+		while (at > 0 && fabs(rp->q[out[at - 1]].diff) < fabs(x->diff)) {
+			if (at < max)
+				out[at] = out[at - 1];
+			at--;
+		}
+		if (at < max)
+			out[at] = i;
+		n++;
+	}
+	return n;
+}
+
+/* The round's planned period in Danish: "1. marts 2026 – 30. juni 2026"; "" when not planned. */
+void report_period_text(const Round *r, char *out, size_t n)
+{
+	char from[40], to[40];
+	date_text(r->planned_start, from);
+	date_text(r->planned_end, to);
+	if (!*r->planned_start && !*r->planned_end)
+		snprintf(out, n, "%s", "");
+	else
+		snprintf(out, n, "%s – %s", *from ? from : "?", *to ? to : "?");
 }
 
 /* Whether the working group's text is final, and who approved it (not named to the staff). */
@@ -630,14 +701,14 @@ const char *report_draft_note(const Round *r)
 void report_status_text(const Report *rp, char *out, size_t n)
 {
 	const ReportText *t = &rp->text;
-	char at[64];
-	date_time_danish(t->final_at, at);
+	char when[64];
+	date_time_danish(t->final_at, when);
 	if (!t->final)
 		snprintf(out, n, "%s", _("KLADDE – teksten er ikke endelig."));
 	else if (rp->audience == REPORT_MEDARBEJDERE || !*t->final_by)
-		snprintf(out, n, _("Endelig tekst, godkendt %s."), at);
+		snprintf(out, n, _("Endelig tekst, godkendt %s."), when);
 	else
-		snprintf(out, n, _("Endelig tekst, godkendt %s af %s."), at, t->final_by);
+		snprintf(out, n, _("Endelig tekst, godkendt %s af %s."), when, t->final_by);
 }
 
 /*
@@ -662,9 +733,21 @@ void report_state_text(const Report *rp, char *out, size_t n)
 	         when, phase_title(rp->round.phase));
 }
 
+/* Whether case i is named in the report: management's report names every case only with
+** the appendix, else only the cases with an acute concern. */
+int report_case_named(const Report *rp, int i)
+{
+	if (rp->audience == REPORT_MEDARBEJDERE)
+		return 0;
+	return rp->audience == REPORT_RAADGIVER || rp->appendix || rp->cases[i].acute;
+}
+
 int report_has_case_numbers(const Report *rp)
 {
-	return rp->audience != REPORT_MEDARBEJDERE && rp->ncases > 0;
+	for (int i = 0; i < rp->ncases; i++)
+		if (report_case_named(rp, i))
+			return 1;
+	return 0;
 }
 
 /*
@@ -674,16 +757,21 @@ int report_has_case_numbers(const Report *rp)
 void report_audit(sqlite3 *db, const Report *rp, ReportFormat f, int64_t user_id, const char *login, const char *ip)
 {
 	char object[48], detail[400];
+	int named = 0;
+	for (int i = 0; i < rp->ncases; i++)
+		named += report_case_named(rp, i);
 	snprintf(object, sizeof object, "round:%lld", (long long)rp->round.id);
-	snprintf(detail, sizeof detail, "rapport %s%s%s (%s) lavet, %d sager nævnt",
+	snprintf(detail, sizeof detail, "rapport %s%s%s (%s%s) lavet, %d sager nævnt",
 	         rp->audience == REPORT_LEDELSE ? "ledelse" : rp->audience == REPORT_MEDARBEJDERE ? "medarbejdere" : "raadgiver",
 	         rp->audience == REPORT_RAADGIVER ? ":" : "", rp->audience == REPORT_RAADGIVER ? rp->advisor : "",
-	         report_format_ext(f), report_has_case_numbers(rp) ? rp->ncases : 0);
+	         report_format_ext(f), rp->appendix ? ", med bilag" : "", named);
 	audit_log(db, &(AuditEntry){.user_id = user_id, .login = login, .action = "report", .department_id = rp->dept.id,
 	                            .object = object, .detail = detail, .ip = ip});
 	if (!report_has_case_numbers(rp))
 		return;
 	for (int i = 0; i < rp->ncases; i++) {
+		if (!report_case_named(rp, i))
+			continue;
 		snprintf(object, sizeof object, "case:%lld", (long long)rp->cases[i].case_id);
 		snprintf(detail, sizeof detail, "tilsyn %lld: sagen er med i en rapport (%s, %s)", (long long)rp->round.id,
 		         rp->audience == REPORT_LEDELSE ? "ledelse" : "individuel tilbagemelding", report_format_ext(f));

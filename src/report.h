@@ -48,6 +48,10 @@ typedef struct ReportCategory {
 	int64_t cases;        /* the most cases any question included is based on */
 	int nquestions;       /* questions included (not suppressed) */
 	int suppressed;
+	/* Against the previous comparable round, over the questions whose change may be shown. */
+	int64_t now_yes, now_base, prev_yes, prev_base;
+	int has_prev;
+	double prev_fulfilled, diff, diff_low, diff_high;
 } ReportCategory;
 
 typedef struct ReportAdvisorRow {  /* management's breakdown per caseworker */
@@ -76,6 +80,7 @@ typedef struct Report {
 	ReportText text;
 	char made_at[32];
 	char finished_at[32]; /* when the round was finished (phase afsluttet); "" when not */
+	int appendix;         /* ledelse: the appendix with every single case (--appendix); off by default */
 } Report;
 
 int report_audience_parse(const char *s, ReportAudience *a, const char **name);
@@ -96,6 +101,11 @@ int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advis
                 size_t n);
 void report_free(Report *rp);
 int report_has_case_numbers(const Report *rp);
+int report_case_named(const Report *rp, int i);
+int report_key_changes(const Report *rp, const char *verdict, int *out, int max);
+const char *report_change_mark(const char *verdict);
+const char *report_verdict_title(const char *verdict);
+void report_period_text(const Round *r, char *out, size_t n);
 void report_status_text(const Report *rp, char *out, size_t n);
 void report_state_text(const Report *rp, char *out, size_t n);
 const char *report_text_heading(const Round *r);

@@ -82,7 +82,7 @@ static void chart(Buf *b, const Report *rp)
 		            "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%d %%</text>\n",
 		         x, x, shown * row, x, shown * row + 14, t);
 	}
-	int k = 0;
+	int k = 0, any_prev = 0;
 	for (int i = 0; i < rp->nq; i++) {
 		const QuestionResult *x = &rp->q[i];
 		if (rp->suppressed[i] || !x->has_fulfilled)
@@ -97,9 +97,16 @@ static void chart(Buf *b, const Report *rp)
 		            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>\n",
 		         left - 6, y + 13, x->code, left, y + 4, w, row - 8, lo, y + row / 2, hi, y + row / 2, lo, y + 5, lo,
 		         y + row - 5, hi, y + 5, hi, y + row - 5);
+		if (rp->show_change[i] && x->prev_round) { /* the previous round, as on the results page */
+			int px = left + (int)(x->prev_fulfilled * width + 0.5);
+			html_fmt(b, "<path class=\"prev\" d=\"M%d %dl5 5l-5 5l-5 -5z\" fill=\"#D55E00\" stroke=\"#000\"/>\n", px, y + 4);
+			any_prev = 1;
+		}
 	}
-	html_lit(b, "</svg>\n<figcaption>Opfyldt pr. spørgsmål. Den sorte streg er 95 %-intervallet.</figcaption>\n"
-	            "</figure>\n");
+	html_lit(b, "</svg>\n<figcaption>Opfyldt pr. spørgsmål. Den sorte streg er 95 %-intervallet.");
+	if (any_prev)
+		html_lit(b, " Ruden er forrige sammenlignelige tilsyn.");
+	html_lit(b, "</figcaption>\n</figure>\n");
 }
 
 static void results_table(Buf *b, const Report *rp)
@@ -127,11 +134,15 @@ static void results_table(Buf *b, const Report *rp)
 			char pct[16] = "–", ci[40] = "–", change[120] = "";
 			if (x->has_fulfilled)
 				report_pct(pct, x->fulfilled), report_interval(ci, x->ci_low, x->ci_high);
-			if (rp->show_change[i])
+			int clear = 0;
+			if (rp->show_change[i]) {
 				report_change_text(x, change, sizeof change);
+				clear = !str_eq(stats_verdict(x->diff_low, x->diff_high), "no_clear_change");
+			}
 			html_fmt(b, "<td class=\"num\">%I</td><td class=\"num\">%I</td><td class=\"num\">%I</td><td class=\"num\">%I</td>"
-			            "<td class=\"num\">%I</td><td class=\"num\">%T</td><td>%T</td><td class=\"num\">%I</td><td>%T</td>",
-			         x->yes, x->partly, x->no, x->not_relevant, x->unanswered, pct, ci, x->material, change);
+			            "<td class=\"num\">%I</td><td class=\"num\">%T</td><td>%T</td><td class=\"num\">%I</td><td class=\"%A\">%T</td>",
+			         x->yes, x->partly, x->no, x->not_relevant, x->unanswered, pct, ci, x->material,
+			         clear ? "change" : "", change);
 		}
 		if (own)
 			html_fmt(b, "<td>%I / %I / %I</td>", rp->own_yes[i], rp->own_partly[i], rp->own_no[i]);
@@ -146,6 +157,7 @@ static void categories_table(Buf *b, const Report *rp)
 	            "<th scope=\"col\" class=\"num\">Spørgsmål</th><th scope=\"col\" class=\"num\">Ja</th>"
 	            "<th scope=\"col\" class=\"num\">Delvist</th><th scope=\"col\" class=\"num\">Nej</th>"
 	            "<th scope=\"col\" class=\"num\">Opfyldt</th><th scope=\"col\" class=\"num\">Væsentlig betydning</th>"
+	            "<th scope=\"col\" class=\"num\">Forrige tilsyn</th><th scope=\"col\">Ændring</th>"
 	            "</tr></thead>\n<tbody>\n");
 	for (int k = 0; k < 4; k++) {
 		const ReportCategory *c = k < 3 ? &rp->cat[k] : &rp->total;
@@ -154,7 +166,7 @@ static void categories_table(Buf *b, const Report *rp)
 		html_fmt(b, "<tr><th scope=\"row\">%T</th>", c->title);
 		int64_t base = c->yes + c->partly + c->no;
 		if (c->suppressed || !base) {
-			html_fmt(b, "<td colspan=\"6\" class=\"suppressed\">%T</td>",
+			html_fmt(b, "<td colspan=\"8\" class=\"suppressed\">%T</td>",
 			         c->suppressed ? report_suppressed_text() : _("ingen vurderinger endnu"));
 		} else {
 			char pct[16];
@@ -162,10 +174,69 @@ static void categories_table(Buf *b, const Report *rp)
 			html_fmt(b, "<td class=\"num\">%d</td><td class=\"num\">%I</td><td class=\"num\">%I</td><td class=\"num\">%I</td>"
 			            "<td class=\"num\">%T</td><td class=\"num\">%I</td>",
 			         c->nquestions, c->yes, c->partly, c->no, pct, c->material);
+			if (c->has_prev) {
+				const char *v = stats_verdict(c->diff_low, c->diff_high);
+				char prev[16], change[80];
+				report_pct(prev, c->prev_fulfilled);
+				snprintf(change, sizeof change, "%s%+.0f point: %s", report_change_mark(v), 100 * c->diff,
+				         report_verdict_title(v));
+				html_fmt(b, "<td class=\"num\">%T</td><td class=\"%A\">%T</td>", prev,
+				         str_eq(v, "no_clear_change") ? "" : "change", change);
+			} else {
+				html_lit(b, "<td class=\"num\">–</td><td></td>");
+			}
 		}
 		html_lit(b, "</tr>\n");
 	}
 	html_lit(b, "</tbody>\n</table>\n");
+}
+
+/* The key figures, as on the PDF's first page: the whole round against the previous round,
+** the largest clear declines and improvements, and (for management) the acute concerns. */
+static void key_figures(Buf *b, const Report *rp)
+{
+	const ReportCategory *c = &rp->total;
+	int64_t base = c->yes + c->partly + c->no;
+	html_lit(b, "<section>\n<h2 id=\"noegletal\">Nøgletal</h2>\n<ul class=\"key\">\n");
+	if (!c->suppressed && base) {
+		char pct[16], prev[16];
+		report_pct(pct, (double)c->yes / (double)base);
+		html_fmt(b, "<li><strong>Opfyldt i alt: %T</strong>", pct);
+		if (c->has_prev) {
+			const char *v = stats_verdict(c->diff_low, c->diff_high);
+			report_pct(prev, c->prev_fulfilled);
+			char change[80];
+			snprintf(change, sizeof change, "%s%+.0f point, %s", report_change_mark(v), 100 * c->diff,
+			         report_verdict_title(v));
+			html_fmt(b, " (forrige tilsyn %T): %T", prev, change);
+		}
+		html_lit(b, "</li>\n");
+	}
+	static const char *const verdicts[2] = {"declined", "improved"};
+	static const char *const labels[2] = {"Største forringelser", "Største forbedringer"};
+	static const char *const none[2] = {"Intet spørgsmål er klart forringet.", "Intet spørgsmål er klart forbedret."};
+	for (int k = 0; k < 2; k++) {
+		int top[2];
+		int all = report_key_changes(rp, verdicts[k], top, 2);
+		html_fmt(b, "<li>%T: ", labels[k]);
+		if (!all)
+			html_text(b, none[k]);
+		for (int j = 0; j < all && j < 2; j++) {
+			const QuestionResult *x = &rp->q[top[j]];
+			char now[16], before[16], figures[80];
+			report_pct(now, x->fulfilled);
+			report_pct(before, x->prev_fulfilled);
+			snprintf(figures, sizeof figures, "%s (sidst %s, %+.0f point)", now, before, 100 * x->diff);
+			html_fmt(b, "%T%T<span class=\"code\">%T</span> %T: %T", j ? "; " : "", report_change_mark(verdicts[k]),
+			         x->code, x->text, figures);
+		}
+		if (all > 2)
+			html_fmt(b, " og %d andre spørgsmål", all - 2);
+		html_lit(b, "</li>\n");
+	}
+	if (rp->audience == REPORT_LEDELSE)
+		html_fmt(b, "<li>Akut bekymring: %I %T</li>\n", rp->acute, rp->acute == 1 ? "sag" : "sager");
+	html_lit(b, "</ul>\n</section>\n");
 }
 
 static void case_block(Buf *b, const ReportCase *c, const char *heading, int comments)
@@ -209,7 +280,7 @@ int report_html(const Report *rp, Buf *b)
 	         "thead th{background:#e8eef3}.num{text-align:right}tr.section th{background:#f4f4f4}\n"
 	         ".code{font-weight:bold;white-space:nowrap}.suppressed,.hint{color:#555;font-style:italic}\n"
 	         ".draft{border:2px solid #a00;color:#a00;padding:.3rem .6rem;font-weight:bold}"
-	         ".acute{border-left:4px solid #D55E00;padding-left:.5rem}\n"
+	         ".acute{border-left:4px solid #D55E00;padding-left:.5rem}.change{font-weight:bold}\n"
 	         "figure{margin:1rem 0}svg text{font-family:inherit}\n"
 	         "@media print{body{margin:0;max-width:none}h2{break-after:avoid}section.case,tr{break-inside:avoid}}\n"
 	         "</style>\n</head>\n<body>\n<header>\n<p>%T · %T</p>\n<h1>%T</h1>\n",
@@ -217,13 +288,12 @@ int report_html(const Report *rp, Buf *b)
 	         report_audience_title(rp->audience));
 	if (rp->audience == REPORT_RAADGIVER)
 		html_fmt(b, "<p class=\"lead\">Til %T</p>\n", rp->advisor);
-	html_fmt(b, "<p><strong>%T</strong>", r->title);
-	char start[40], end[40], made[64];
-	date_text(r->planned_start, start);
-	date_text(r->planned_end, end);
+	char period[120], made[64];
+	report_period_text(r, period, sizeof period);
 	date_time_danish(rp->made_at, made);
-	if (*r->planned_start || *r->planned_end)
-		html_fmt(b, " · %T – %T", start, end);
+	html_fmt(b, "<p><strong>%T</strong>", r->title);
+	if (*period)
+		html_fmt(b, " · periode %T", period);
 	html_fmt(b, " · lavet %T</p>\n", made);
 	char state[400];
 	report_state_text(rp, state, sizeof state);
@@ -231,6 +301,7 @@ int report_html(const Report *rp, Buf *b)
 	if (!rp->text.final)
 		html_fmt(b, "<p class=\"draft\">%T</p>\n", report_draft_note(r));
 	html_lit(b, "</header>\n<main>\n");
+	key_figures(b, rp);
 
 	html_fmt(b, "<section>\n<h2 id=\"om\">Om tilsynet</h2>\n<p>Stikprøven er på %I sager; %I er gennemgået helt eller "
 	            "delvist, heraf %I færdige.</p>\n",
@@ -316,7 +387,7 @@ int report_html(const Report *rp, Buf *b)
 		html_fmt(b, "<p>%T</p>\n", report_stats_text[i]);
 	html_lit(b, "</section>\n");
 
-	if (rp->audience == REPORT_LEDELSE) {
+	if (rp->audience == REPORT_LEDELSE && rp->appendix) {
 		html_lit(b, "<section>\n<h2 id=\"bilag\">Bilag: alle sager</h2>\n");
 		for (int i = 0; i < rp->ncases; i++) {
 			char heading[200];

@@ -17,7 +17,7 @@
 
 typedef struct X {
 	lxw_workbook *wb;
-	lxw_format *bold, *head, *title, *pct, *wrap, *hint;
+	lxw_format *bold, *head, *title, *pct, *wrap, *hint, *date, *time;
 } X;
 
 static void num(lxw_worksheet *ws, int row, int col, int64_t v)
@@ -30,6 +30,16 @@ static void str(lxw_worksheet *ws, int row, int col, const char *s, lxw_format *
 	worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, s ? s : "", f);
 }
 
+/* A yyyy-mm-dd date as a real date cell; nothing when there is none. */
+static void date_cell(X *x, lxw_worksheet *ws, int row, int col, const char *ymd)
+{
+	int y, m, d;
+	if (!date_valid_iso(ymd) || sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return;
+	lxw_datetime dt = {y, m, d, 0, 0, 0};
+	worksheet_write_datetime(ws, (lxw_row_t)row, (lxw_col_t)col, &dt, x->date);
+}
+
 static void results_sheet(X *x, const Report *rp)
 {
 	const Round *r = &rp->round;
@@ -38,14 +48,23 @@ static void results_sheet(X *x, const Report *rp)
 	char s[600];
 	snprintf(s, sizeof s, "%s – %s", report_audience_title(rp->audience), r->title);
 	str(ws, 0, 0, s, x->title);
-	char made[64];
-	date_time_danish(rp->made_at, made);
-	snprintf(s, sizeof s, "%s · %s%s%s · lavet %s%s", rp->dept.name, round_kind_title(r->kind),
-	         own ? " · til " : "", own ? rp->advisor : "", made, rp->text.final ? "" : " · KLADDE");
+	snprintf(s, sizeof s, "%s · %s%s%s%s", rp->dept.name, round_kind_title(r->kind), own ? " · til " : "",
+	         own ? rp->advisor : "", rp->text.final ? "" : " · KLADDE");
 	str(ws, 1, 0, s, NULL);
 	snprintf(s, sizeof s, "Stikprøve: %lld sager, %lld gennemgået helt eller delvist, %lld færdige.",
 	         (long long)rp->sampled, (long long)rp->answered, (long long)rp->finished);
 	str(ws, 2, 0, s, NULL);
+	/* When it was made and the period, as date cells (Danish time). */
+	int y, m, d;
+	long minute;
+	str(ws, 3, 0, "Lavet", x->bold);
+	if (date_danish_parts(rp->made_at, &y, &m, &d, &minute)) {
+		lxw_datetime made = {y, m, d, (int)(minute / 60), (int)(minute % 60), 0};
+		worksheet_write_datetime(ws, 3, 1, &made, x->time);
+	}
+	str(ws, 3, 2, "Periode", x->bold);
+	date_cell(x, ws, 3, 3, r->planned_start);
+	date_cell(x, ws, 3, 4, r->planned_end);
 	static const char *const heads[] = {"Kode", "Spørgsmål", "Afsnit", "Kategori", "Ja", "Delvist", "Nej",
 	                                    "Ikke relevant", "Ubesvaret", "Opfyldt", "Interval fra", "Interval til",
 	                                    "Væsentlig betydning", "Ændring siden sidst", "Dine ja", "Dine delvist",
@@ -297,6 +316,10 @@ static int write_file(const Report *rp, const char *path, char *err, size_t n)
 	format_set_align(x.wrap, LXW_ALIGN_VERTICAL_TOP);
 	x.hint = workbook_add_format(x.wb);
 	format_set_italic(x.hint);
+	x.date = workbook_add_format(x.wb);
+	format_set_num_format(x.date, "d. mmmm yyyy");
+	x.time = workbook_add_format(x.wb);
+	format_set_num_format(x.time, "d. mmmm yyyy \"kl.\" hh.mm");
 	char title[400];
 	snprintf(title, sizeof title, "%s – %s", report_audience_title(rp->audience), rp->round.title);
 	lxw_doc_properties props = {.title = title, .author = (char *)"tilsyn", .company = (char *)rp->dept.name,
@@ -304,8 +327,11 @@ static int write_file(const Report *rp, const char *path, char *err, size_t n)
 	                                                                             : "Uden sagsnumre og navne")};
 	workbook_set_properties(x.wb, &props);
 	results_sheet(&x, rp);
-	answers_sheet(&x, rp);
-	comments_sheet(&x, rp);
+	/* Management's single cases belong to the appendix. */
+	if (rp->audience != REPORT_LEDELSE || rp->appendix) {
+		answers_sheet(&x, rp);
+		comments_sheet(&x, rp);
+	}
 	about_sheet(&x, rp);
 	lxw_error e = workbook_close(x.wb);
 	if (e != LXW_NO_ERROR) {

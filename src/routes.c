@@ -42,6 +42,12 @@ const Route routes[] = {
 	/* The planning answers and the phase of a round; moving on with work left asks for a reason. */
 	{"POST", "/d/:dept/rounds/:round/plan",     page_round_plan,              PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(64)},
 	{"POST", "/d/:dept/rounds/:round/phase",    page_round_phase,             PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
+	/* Editing and deleting a round (deleting asks to confirm, and is refused once a case is
+	** reviewed), and its re-measurement from the follow-up: as creating one, the working group. */
+	{"GET",  "/d/:dept/rounds/:round/edit",     page_round_edit,              PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"POST", "/d/:dept/rounds/:round/edit",     page_round_edit_post,         PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
+	{"POST", "/d/:dept/rounds/:round/delete",   page_round_delete,            PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
+	{"POST", "/d/:dept/rounds/:round/remeasure", page_round_remeasure,        PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(8)},
 	/* The working group: any member but ekstern sees it (page_workgroup.c turns ekstern away);
 	** leder and koordinator change it. */
 	{"GET",  "/d/:dept/workgroup",              page_workgroup_show,          PERM_DEPT_MEMBER,    CSRF_NONE, 0},
@@ -69,6 +75,10 @@ const Route routes[] = {
 	{"GET",  "/d/:dept/rounds/:round/results",  page_results_show,            PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"GET",  "/d/:dept/rounds/:round/results.xlsx", page_export_results,     PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"GET",  "/d/:dept/rounds/:round/results/mine", page_results_mine,       PERM_DEPT_MEMBER,    CSRF_NONE, 0},
+	/* Individual feedback reaches a caseworker once released: the working group sees per caseworker
+	** whether it is (page_feedback.c turns an outside reviewer away); only the leder releases it. */
+	{"GET",  "/d/:dept/rounds/:round/feedback", page_feedback_show,           PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"POST", "/d/:dept/rounds/:round/feedback/release", page_feedback_release, PERM_DEPT_LEDER,   CSRF_SESSION, KB(8)},
 	{"GET",  "/d/:dept/trends",                 page_results_trends,          PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	/* The annual plan (årshjul) and the calendar: the working group reads them; the leder makes the
 	** secret address a calendar program subscribes to, which page_plan.c checks against the stored

@@ -456,6 +456,7 @@ typedef struct Round {
 	char review_started_at[32];
 	char created_at[32];
 	int64_t case_import_id;    /* the case-list version the sample was drawn from; 0: not recorded */
+	int64_t remeasure_of;      /* the round this one measures again (round_remeasure); 0: none */
 } Round;
 #define RECOMMENDED_OVERORDNET 30
 #define RECOMMENDED_UDDYBENDE 20
@@ -467,6 +468,43 @@ int round_create(sqlite3 *db, const Department *d, const char *kind, const char 
 int round_by_id(sqlite3 *db, int64_t id, Round *out);
 const char *round_kind_title(const char *kind);
 const char *round_size_warning(const Round *r, int64_t sampled);
+/* Editing a round: NULL keeps a field, "" clears a date; set_themes replaces the theme set.
+** The kind changes only before the draw, the themes only before the first answer; a closed
+** round is refused (ROUND_CLOSED). 0 (msg says when nothing changed), or -1 with msg. */
+typedef struct RoundEdit {
+	const char *title, *kind, *start, *end;
+	const char *const *themes;
+	int nthemes, set_themes;
+} RoundEdit;
+struct ReviewBy;
+int round_update(sqlite3 *db, const Round *r, const RoundEdit *e, const struct ReviewBy *by, char *msg, size_t n);
+int round_themes(sqlite3 *db, int64_t round_id, char ***out);
+void round_themes_free(char **themes, int n);
+/* Deleting a round with no reviewed case, with a reason (audited with its title; meetings and
+** actions stay, untied). ROUND_REVIEWED once a case has answers or is reviewed (web 409, CLI 2). */
+#define ROUND_REVIEWED (-3)
+#define ROUND_DELETE_REASON_MAX 1000
+int round_delete_blocked(sqlite3 *db, const Round *r, char *msg, size_t n);
+const char *round_delete_reason_problem(const char *reason); /* NULL when the reason will do */
+int round_delete(sqlite3 *db, const Round *r, const char *reason, const struct ReviewBy *by, char *msg, size_t n);
+/* The re-measurement: a round of the same kind, catalogue and themes, starting
+** ROUND_REMEASURE_MONTHS after this one's start, marked as measuring it again (remeasure_of).
+** 0 made, 1 one exists already (*id), -1 with msg (before the follow-up phase). */
+#define ROUND_REMEASURE_MONTHS 9
+int round_remeasure_dates(const Round *r, char start[11], char end[11]);
+int64_t round_remeasured_by(sqlite3 *db, int64_t round_id);
+int round_remeasure(sqlite3 *db, const Round *r, const struct ReviewBy *by, int64_t *id, char *msg, size_t n);
+/* The steps of a tilsyn for the round page's task list, each with a status from the data. */
+enum { TASK_CANNOT_START = 0, TASK_NOT_STARTED, TASK_STARTED, TASK_DONE };
+#define ROUND_TASKS 9
+typedef struct RoundTask {
+	const char *code;   /* plan inform sample assign review analyse report feedback followup */
+	const char *title;  /* Danish */
+	int status;         /* TASK_* */
+	int64_t meeting;    /* inform: the information meeting (held, else planned); 0: none */
+} RoundTask;
+const char *round_task_status_title(int status);
+void round_tasks(sqlite3 *db, const Round *r, RoundTask out[ROUND_TASKS], int *next);
 
 typedef struct SampleFilters {
 	const char *provisions[16];
@@ -863,6 +901,8 @@ int cmd_round_invite(sqlite3 *db, const Round *r, int argc, char **argv);
 ATTR_PRINTF(1, 2) int cli_fail(const char *fmt, ...);
 const char *cli_login(void);
 void cli_audit(sqlite3 *db, const char *action, int64_t department_id, const char *object, const char *detail);
+struct ReviewBy cli_review_by(void);
+int cli_commit(sqlite3 *db);
 int cmd_cases(sqlite3 *db, int argc, char **argv);
 int cmd_round(sqlite3 *db, int argc, char **argv);
 int cmd_catalogue(sqlite3 *db, int argc, char **argv);
@@ -981,6 +1021,11 @@ typedef struct PhaseReopening {
 } PhaseReopening;
 int phase_reopenings(sqlite3 *db, int64_t round_id, PhaseReopening *out, int max);
 
+/* ---- cmd_round.c: tilsyn round edit, round delete, round list ---- */
+int cmd_round_edit(sqlite3 *db, const Round *r, int argc, char **argv);
+int cmd_round_delete(sqlite3 *db, const Round *r, int argc, char **argv);
+int cmd_round_list(sqlite3 *db, int argc, char **argv);
+
 /* ---- cmd_cycle.c: tilsyn workgroup, round plan, round phase ---- */
 int cmd_workgroup(sqlite3 *db, int argc, char **argv);
 int cmd_round_plan(sqlite3 *db, const Round *r, int argc, char **argv);
@@ -1031,6 +1076,25 @@ int meeting_feedback(sqlite3 *db, int64_t round_id, FeedbackRow **out);
 void meeting_feedback_free(FeedbackRow *rows, int n);
 int meeting_feedback_missing(sqlite3 *db, int64_t round_id);
 int cmd_meeting(sqlite3 *db, int argc, char **argv);
+
+/* ---- feedback.c: a caseworker's individual feedback, released by the leader or a held meeting ---- */
+typedef struct FeedbackState {
+	char *advisor;               /* as the case list names the caseworker (results_advisors) */
+	int64_t meeting_id;          /* meeting_feedback's meeting; 0: none */
+	char meeting_status[16], meeting_date[11];
+	int meeting_held;            /* the individual feedback meeting is marked held */
+	int by_leader;               /* released in feedback_release ... */
+	char released_at[32];        /* ... then, by this person ("" when the user is gone) */
+	char released_by[201];
+	int released;                /* by_leader or meeting_held */
+} FeedbackState;
+int feedback_states(sqlite3 *db, int64_t round_id, FeedbackState **out);
+void feedback_states_free(FeedbackState *s, int n);
+/* 1 when the user has cases in r's sample (ident_owns) and every one of their names is released. */
+int feedback_released_to(sqlite3 *db, const Round *r, int64_t user_id);
+/* Releases advisor's feedback (one of the round's caseworkers, by review_same_person),
+** inside the caller's transaction; audited. 1 released, 0 already released, -1 with msg. */
+int feedback_release(sqlite3 *db, const Round *r, const char *advisor, const ReviewBy *by, char *msg, size_t n);
 
 /* ---- action.c: actions (tiltag) decided from a tilsyn, and the change in what they aim at ---- */
 #define ACTION_TITLE_MAX 200

@@ -1,5 +1,5 @@
 // The audit log of one case, as a citizen may ask for it: after leder.barn has opened a case's
-// review page and downloaded a management report that names the case, `tilsyn audit case`
+// review page and downloaded a management report with the appendix, which names the case, `tilsyn audit case`
 // lists both accesses with the right login and name (text and json), and so does the leader's
 // page /d/BHS/audit?case=...; the page is for the department's leder only (403 for the
 // koordinator, a caseworker and another department's leder) and viewing it is itself logged.
@@ -25,7 +25,7 @@ const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&
 
 let caseId, caseNo, otherNo;
 test('audit case lists who viewed the case and who reported it, in text and json', async () => {
-  const report = await leder.get(`/d/BHS/rounds/${ROUND}/report/download?audience=ledelse&format=html`);
+  const report = await leder.get(`/d/BHS/rounds/${ROUND}/report/download?audience=ledelse&format=html&appendix=1`);
   assert.equal(report.status, 200);
   caseId = Number(q(`select substr(object, 6) from audit where action = 'report_case' and login = 'leder.barn'
     order by id limit 1`));

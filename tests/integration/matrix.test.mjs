@@ -278,7 +278,13 @@ const HANDLER_RULES = [
     allow: (a, c, r) => a.role(c.dept) !== 'ekstern' && (a.workgroupIn(c, r) || a.role(c.dept) === 'raadgiver') },
   // page_report.c page_report_download: without an audience, one's own individual feedback,
   // which an outside reviewer never gets (issue 12); the router's permission decides the rest.
+  // Issue 13: a caseworker's own feedback only once released (by the leader, or by a held
+  // individual feedback meeting); without cases in the sample it is a 404, no refusal.
   { re: /^GET \/d\/:dept\/rounds\/:round\/report\/download$/,
+    allow: (a, c, r) => a.role(c.dept) !== 'ekstern'
+      && (a.workgroupIn(c, r) || !hasOwnCases(a, c.round) || feedbackReleased(a, c.round)) },
+  // page_feedback.c: the release of feedback is the working group's page, never an outside reviewer's.
+  { re: /^GET \/d\/:dept\/rounds\/:round\/feedback$/,
     allow: (a, c) => a.role(c.dept) !== 'ekstern' },
   // page_external.c: invitations are given and taken back by the department's leder and
   // koordinator, not by an invited reviewer.
@@ -300,6 +306,12 @@ const HANDLER_RULES = [
     allow: (a) => a.login === 'admin' || Object.values(a.roles).some((r) => r === 'leder' || r === 'koordinator') },
 ];
 
+const hasOwnCases = (a, round) => !!a.login && q(`select count(*) from round_case rc join cases c on c.id = rc.case_id
+  join users u on u.name = c.advisor where rc.round_id = ${round.id} and rc.status = 'udtrukket' and u.login = '${a.login}'`) !== '0';
+const feedbackReleased = (a, round) => !!a.login && q(`select (select count(*) from feedback_release f join users u
+  on u.name = f.advisor where f.round_id = ${round.id} and u.login = '${a.login}') + (select count(*) from meeting m
+  join users u on u.name = m.advisor where m.round_id = ${round.id} and m.kind = 'individuel' and m.status = 'afholdt'
+  and u.login = '${a.login}')`) !== '0';
 const nameOf = (a) => (a.login ? q(`select name from users where login = '${a.login}'`) : '');
 const isReviewer = (a, round, caseId) =>
   !!a.login && q(`select count(*) from round_case rc join users u on u.id = rc.reviewer_id
@@ -311,8 +323,9 @@ const calChosen = (round) =>
   q(`select count(*) from calibration_case where round_id = ${round.id} and case_id = ${round.calCase}`) !== '0';
 
 // What the department decides for a round, never its invited outside reviewer, who reviews
-// and reports: the sample, the plan, the phase and who is invited (http.c, ekstern_allows).
-const DEPARTMENT_DECIDES = /\/(sample|replace|plan|phase|invite|remove)$/;
+// and reports: the sample, the plan, the phase, who is invited, and editing, deleting and
+// re-measuring the round (http.c, ekstern_allows).
+const DEPARTMENT_DECIDES = /\/(sample|replace|plan|phase|invite|remove|edit|delete|remeasure)$/;
 
 // What the router decides from the permission column: for an ekstern in :dept, by the rule
 // of issue 7 that http.c (ekstern_allows) applies instead: the rounds they are invited to, with

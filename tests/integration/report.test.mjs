@@ -86,18 +86,18 @@ function rows(cells) {
 // XML escapes & < > " ' in text; a name with no such characters is found as written.
 const xmlHas = (xml, s) => xml.includes(s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;'));
 
-function report(audience, format) {
+function report(audience, format, ...extra) {
   const file = join(work, `${audience.replace(/[^a-z]/gi, '_')}.${format}`);
-  const r = cli(db, ['report', ROUND, '--audience', audience, '--format', format, '-o', file]);
+  const r = cli(db, ['report', ROUND, '--audience', audience, '--format', format, '-o', file, ...extra]);
   assert.equal(r.status, 0, `report ${audience} ${format}: ${r.stderr}`);
   return file;
 }
 
-function allText(audience) {
+function allText(audience, ...extra) {
   return {
-    pdf: pdfText(report(audience, 'pdf')),
-    html: readFileSync(report(audience, 'html'), 'utf8'),
-    xlsx: readXlsx(report(audience, 'xlsx')),
+    pdf: pdfText(report(audience, 'pdf', ...extra)),
+    html: readFileSync(report(audience, 'html', ...extra), 'utf8'),
+    xlsx: readXlsx(report(audience, 'xlsx', ...extra)),
   };
 }
 
@@ -141,9 +141,9 @@ test('report refuses bad input with exit status 2 and a message', () => {
   assert.match(cli(db, ['report', '--help']).stdout, /medarbejdere/);
 });
 
-test('the management report has everything: every case number, answers, comments, acute concern; audited per case', () => {
+test('the management report with --appendix has everything: every case number, answers, comments, acute concern; audited per case', () => {
   const before = +sqlite(db, `SELECT count(*) FROM audit WHERE action = 'report_case'`);
-  const { pdf, html, xlsx } = allText('ledelse');
+  const { pdf, html, xlsx } = allText('ledelse', '--appendix');
   const numbers = lines(sqlite(db, `SELECT c.case_no FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ${ROUND} AND rc.status = 'udtrukket'`));
   assert.ok(numbers.length >= 20);
   for (const n of numbers) {
@@ -187,6 +187,26 @@ test('the management report has everything: every case number, answers, comments
   const after = +sqlite(db, `SELECT count(*) FROM audit WHERE action = 'report_case'`);
   assert.equal(after - before, 3 * numbers.length);
   assert.equal(sqlite(db, `SELECT count(DISTINCT object) FROM audit WHERE action = 'report_case'`), String(numbers.length));
+});
+
+test('dates are Danish in the HTML and PDF, and real date cells in the XLSX; without --appendix no single cases', () => {
+  const { pdf, html, xlsx } = allText('ledelse');
+  const iso = /\d{4}-\d\d-\d\d|T\d\d:\d\d|\d\dZ\b/;
+  assert.doesNotMatch(pdf, iso);
+  assert.doesNotMatch(html.replace(/<[^>]*>/g, ' '), iso);
+  assert.ok(html.includes('periode 7. september 2026 – 30. oktober 2026'), 'the period in Danish');
+  assert.match(html, /lavet \d{1,2}\. [a-zæø]+ \d{4} kl\. \d\d\.\d\d/);
+  assert.match(html, /<h2 id="noegletal">Nøgletal<\/h2>/);
+  assert.ok(!html.includes('Bilag: alle sager'));
+  // Row 4 of "Resultater": made (a date and time) and the period (two dates), as serial numbers.
+  const cells = xlsx.sheets.Resultater;
+  const serial = (ymd) => (Date.UTC(...ymd.split('-').map((v, i) => +v - (i === 1))) - Date.UTC(1899, 11, 30)) / 864e5;
+  assert.equal(+cells.D4, serial('2026-09-07'));
+  assert.equal(+cells.E4, serial('2026-10-30'));
+  assert.ok(+cells.B4 > serial('2026-01-01') && !Number.isInteger(+cells.B4), `made: ${cells.B4}`);
+  assert.match(xlsx.xml, /formatCode="d\. mmmm yyyy"/);
+  // Management's single cases are in the appendix only.
+  assert.deepEqual(Object.keys(xlsx.sheets), ['Resultater', 'Om rapporten']);
 });
 
 test('the staff report: no case numbers, no names, no comments, no figure on fewer than 5 cases', () => {
@@ -328,6 +348,13 @@ test('the report text: CPR refused, draft marked KLADDE, final shown in every re
     }
     assert.equal(+sqlite(db, `SELECT count(*) FROM audit WHERE action = 'access_denied'`), denied + 3);
     assert.equal((await anne.get(`/d/BHS/rounds/${ROUND}/report`)).status, 403);
+    // Her own feedback: refused until the leader releases it, then hers alone.
+    const early = await anne.get(`/d/BHS/rounds/${ROUND}/report/download?audience=raadgiver&format=html`);
+    assert.equal(early.status, 403);
+    assert.match(early.text, /endnu ikke frigivet/);
+    const release = await leder.post(`/d/BHS/rounds/${ROUND}/feedback/release`,
+      { csrf: await leder.csrfFor(`/d/BHS/rounds/${ROUND}/feedback`), advisor: 'Anne Bækgaard' });
+    assert.equal(release.status, 303);
     const own = await anne.get(`/d/BHS/rounds/${ROUND}/report/download?audience=raadgiver&format=html`);
     assert.equal(own.status, 200);
     assert.equal(own.headers.get('content-type'), 'text/html; charset=utf-8');

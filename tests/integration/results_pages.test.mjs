@@ -134,8 +134,8 @@ test('the leader sees counts, shares, intervals and the change per question and 
     assert.ok(cells.startsWith(want), `${code}: "${cells}" starts with "${want}"`);
   }
   // RP-4: 8/10 against 0/10 last time is a clear improvement; RP-2 6/8 against 10/10 is not clear.
-  assert.match(row(r.text, 'RP-4'), /forbedring$/);
-  assert.match(row(r.text, 'RP-2'), /ingen klar ændring$/);
+  assert.match(row(r.text, 'RP-4'), /forbedret$/);
+  assert.match(row(r.text, 'RP-2'), /ingen sikker ændring$/);
   // The whole round pools every answer.
   const all = Object.values(NEW).flat(), k = counts(all), base = k.yes + k.partly + k.no;
   const whole = row(r.text, 'Hele tilsynet');
@@ -180,6 +180,15 @@ test('anne is refused the full results and the trends, and sees only her own cas
   assert.equal((await c.get('/d/BHS/trends')).status, 403);
   const hers = rounds.new.advisors.map((a, i) => (/^\s*anne bækgaard$/i.test(a) ? i : -1)).filter((i) => i >= 0);
   assert.deepEqual(hers, [0, 3]);
+  // Her own figures are her feedback: not shown until the leader releases it.
+  const held = await c.get(`/d/BHS/rounds/${rounds.new.id}/results/mine`);
+  assert.equal(held.status, 200);
+  assert.match(held.text, /Endnu ikke frigivet/);
+  assert.doesNotMatch(held.text, /RP-1/);
+  const leder = await as('leder.barn');
+  const csrf = await leder.csrfFor(`/d/BHS/rounds/${rounds.new.id}/feedback`);
+  const rel = await leder.post(`/d/BHS/rounds/${rounds.new.id}/feedback/release`, { csrf, advisor: rounds.new.advisors[0] });
+  assert.equal(rel.status, 303);
   const r = await c.get(`/d/BHS/rounds/${rounds.new.id}/results/mine`);
   assert.equal(r.status, 200);
   assert.match(r.text, new RegExp(`0 af dine ${hers.length} sager i stikprøven`));

@@ -3,10 +3,12 @@
 ** rule that no figure for the staff rests on fewer than 5 cases (and, for a caseworker, on
 ** fewer than 5 of the colleagues' cases), that suppressed questions are left out of the
 ** pooled category totals, that the staff model holds no case number, caseworker or comment,
-** and that the report text refuses CPR numbers.
+** that the report text refuses CPR numbers, and the PDF's language and alternative texts.
 */
 #include "unit_helpers.h"
 #include "report.h"
+
+#include <math.h>
 
 static TestDb *demo_db(Round *r)
 {
@@ -160,6 +162,58 @@ static void text_refuses_cpr(void **state)
 	testdb_free(t);
 }
 
+/* fontconfig keeps its font cache for the life of the process (pango's font map holds it);
+** that is no leak of ours, so LeakSanitizer is told to leave it. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+
+static int count_of(const char *s, size_t n, const char *what)
+{
+	int k = 0;
+	size_t w = strlen(what);
+	for (const char *q = s; (q = memmem(q, n - (size_t)(q - s), what, w)) != NULL; q += w)
+		k++;
+	return k;
+}
+
+/* The PDF's incremental update: the catalog gets /Lang, every figure its /Alt, and the
+** pooled change of the whole round is the one results.c computes for the same questions. */
+static void pdf_language_and_alt_text(void **state)
+{
+	(void)state;
+	Round r;
+	TestDb *t = demo_db(&r);
+	assert_true(round_by_id(t->db, 5, &r)); /* has a previous round */
+	Report rp;
+	char err[256];
+	assert_int_equal(report_load(t->db, &r, REPORT_LEDELSE, NULL, &rp, err, sizeof err), 0);
+	RoundResults rr;
+	assert_true(results_compute(t->db, &r, NULL, &rr) >= 0);
+	assert_true(rp.total.has_prev && rr.total.prev_round);
+	assert_int_equal(rp.total.prev_base, rr.total.prev_base);
+	assert_true(fabs(rp.total.diff - rr.total.diff) < 1e-9);
+	results_release(&rr);
+	int top[2];
+	assert_true(report_key_changes(&rp, "improved", top, 2) >= 2);
+	assert_true(fabs(rp.q[top[0]].diff) >= fabs(rp.q[top[1]].diff));
+	rp.appendix = 1;
+	Buf b;
+	buf_init(&b, 0);
+	assert_int_equal(report_write(&rp, REPORT_PDF, &b, err, sizeof err), 0);
+	assert_true(b.len > 1000 && memcmp(b.data, "%PDF-", 5) == 0);
+	assert_int_equal(memcmp(b.data + b.len - 6, "%%EOF\n", 6), 0);
+	assert_int_equal(count_of(b.data, b.len, "/Lang (da-DK)"), 1);
+	int figures = count_of(b.data, b.len, "/S /Figure\n");
+	assert_true(figures >= 2); /* each once as cairo wrote it, once amended */
+	assert_int_equal(count_of(b.data, b.len, "/Alt <FEFF"), figures / 2);
+	buf_free(&b);
+	report_free(&rp);
+	testdb_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +221,7 @@ int main(void)
 		cmocka_unit_test(staff_model),
 		cmocka_unit_test(caseworker_model),
 		cmocka_unit_test(text_refuses_cpr),
+		cmocka_unit_test(pdf_language_and_alt_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,6 +63,11 @@ static const Expect expected[] = {
 	/* The planning answers and phase changes of a round: the working group. */
 	{"POST", "/d/:dept/rounds/:round/plan",      {0,   0,    1,    1,    0,   0}},
 	{"POST", "/d/:dept/rounds/:round/phase",     {0,   0,    1,    1,    0,   0}},
+	/* Editing, deleting and re-measuring a round: as creating one; never an invited outside reviewer. */
+	{"GET",  "/d/:dept/rounds/:round/edit",      {0,   0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/edit",      {0,   0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/delete",    {0,   0,    1,    1,    0,   0}},
+	{"POST", "/d/:dept/rounds/:round/remeasure", {0,   0,    1,    1,    0,   0}},
 	/* The working group: seen by any member but ekstern (the router refuses an outside reviewer
 	** every department page but the home and the list of tilsyn), changed by the leder and
 	** koordinator (tests/integration/workgroup). */
@@ -92,6 +97,10 @@ static const Expect expected[] = {
 	{"GET",  "/d/:dept/rounds/:round/results",   {0,   0,    1,    1,    0,   1}},
 	{"GET",  "/d/:dept/rounds/:round/results.xlsx", {0, 0,   1,    1,    0,   1}},
 	{"GET",  "/d/:dept/rounds/:round/results/mine", {0, 0,   1,    1,    1,   1}},
+	/* Release of individual feedback: the working group sees it (the handler turns ekstern away),
+	** the leder releases (tests/integration/feedback_release). */
+	{"GET",  "/d/:dept/rounds/:round/feedback",  {0,   0,    1,    1,    0,   1}},
+	{"POST", "/d/:dept/rounds/:round/feedback/release", {0, 0, 1,   0,    0,   0}},
 	{"GET",  "/d/:dept/trends",                  {0,   0,    1,    1,    0,   0}},
 	/* The annual plan and the calendar file for the working group; the leder makes the secret
 	** subscription address, and the feed behind it needs no login (the token is the key). */
