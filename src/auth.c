@@ -309,40 +309,110 @@ void auth_login_attempts_trim(sqlite3 *db, int64_t now, int64_t cap)
 	db_finalize(&q);
 }
 
-/* Counts one failure under `key`; `forget` seconds without one start the count anew. Returns the
-** failures now counted. */
-static int64_t count_failure(sqlite3 *db, const char *key, int64_t now, int64_t forget)
+/*
+** A guess is claimed before the password is hashed, in one statement per key, so that parallel
+** requests for one login cannot each get a guess while the first is being hashed (argon2id
+** takes a while): the claim counts the guess as a failure and starts the wait it would earn,
+** and only where no wait is running (the upsert's WHERE). Both keys in one BEGIN IMMEDIATE
+** transaction; in the database, because several servers will share it. A right password gives
+** the claim back (guess_release). SQL's wait is pair_wait's: 0 for the first
+** LOGIN_FREE_FAILURES, then 1 s doubling up to LOGIN_MAX_WAIT.
+*/
+#define NEW_FAILURES(forget) "CASE WHEN ?2 - last_failure > " forget " THEN 1 ELSE failures + 1 END"
+static int claim_pair(sqlite3 *db, const char *pair, int64_t now, int64_t *failures)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "INSERT INTO login_attempt (login, failures, last_failure) VALUES (?1, 1, ?2)"
+	           " ON CONFLICT (login) DO UPDATE SET failures = " NEW_FAILURES("?3") ","
+	           "  last_failure = ?2, locked_until = CASE WHEN " NEW_FAILURES("?3") " < ?4 THEN 0"
+	           "   ELSE ?2 + min(?5, 1 << min(" NEW_FAILURES("?3") " - ?4, 20)) END"
+	           " WHERE locked_until <= ?2 RETURNING failures");
+	db_bind_text(&q, 1, pair);
+	db_bind_int(&q, 2, now);
+	db_bind_int(&q, 3, LOGIN_FORGET_SECONDS);
+	db_bind_int(&q, 4, LOGIN_FREE_FAILURES);
+	db_bind_int(&q, 5, LOGIN_MAX_WAIT);
+	int claimed = db_step(&q);
+	*failures = claimed ? db_col_int(&q, 0) : 0;
+	db_finalize(&q);
+	return claimed;
+}
+
+/* The address's budget: the claim that spends the last of it starts LOGIN_ADDRESS_WAIT, after
+** which the count starts anew. */
+static int claim_address(sqlite3 *db, const char *ip, int64_t now, int64_t *failures)
 {
 	Stmt q;
 	db_prepare(&q, db,
 	           "INSERT INTO login_attempt (login, failures, last_failure) VALUES (?1, 1, ?2)"
 	           " ON CONFLICT (login) DO UPDATE SET"
-	           "  failures = CASE WHEN ?2 - last_failure > ?3 THEN 1 ELSE failures + 1 END,"
-	           "  last_failure = ?2"
-	           " RETURNING failures");
-	db_bind_text(&q, 1, key);
+	           "  failures = CASE WHEN locked_until > 0 OR ?2 - last_failure > ?3 THEN 1 ELSE failures + 1 END,"
+	           "  last_failure = ?2,"
+	           "  locked_until = CASE WHEN locked_until = 0 AND ?2 - last_failure <= ?3 AND failures + 1 >= ?4"
+	           "   THEN ?2 + ?3 ELSE 0 END"
+	           " WHERE locked_until <= ?2 RETURNING failures");
+	db_bind_text(&q, 1, ip);
 	db_bind_int(&q, 2, now);
-	db_bind_int(&q, 3, forget);
-	int64_t f = db_step(&q) ? db_col_int(&q, 0) : 0;
+	db_bind_int(&q, 3, LOGIN_ADDRESS_WAIT);
+	db_bind_int(&q, 4, LOGIN_ADDRESS_BUDGET);
+	int claimed = db_step(&q);
+	*failures = claimed ? db_col_int(&q, 0) : 0;
 	db_finalize(&q);
-	return f;
+	return claimed;
 }
 
-static void set_wait(sqlite3 *db, const char *key, int64_t until, int reset)
+typedef struct Guess {
+	char *pair;              /* "ADDRESS LOGIN" */
+	const char *ip;
+	int64_t failures;        /* of the pair, this guess counted */
+	int64_t address_failures;
+} Guess;
+
+/* Claims one guess of `key` (masked login) from `ip`: 1 claimed, 0 when a wait runs
+** (*retry_after: its seconds left, at least 1). */
+static int guess_claim(sqlite3 *db, const char *key, const char *ip, int64_t now, Guess *g, int64_t *retry_after)
+{
+	g->pair = pair_key(key, ip);
+	g->ip = ip;
+	/* Most refusals come from a wait already running: found by reading, no write needed. */
+	int64_t a = wait_of(db, g->pair, now), b = wait_of(db, ip, now);
+	if (a > 0 || b > 0) {
+		*retry_after = a > b ? a : b;
+		return 0;
+	}
+	int own = sqlite3_get_autocommit(db) && db_begin(db) == SQLITE_OK;
+	int claimed = claim_address(db, ip, now, &g->address_failures) && claim_pair(db, g->pair, now, &g->failures);
+	if (own && (!claimed || db_commit(db) != SQLITE_OK)) {
+		db_rollback(db);
+		if (claimed) /* the database refused the claim: nothing was counted, so no guess */
+			claimed = 0;
+	}
+	*retry_after = 0;
+	if (!claimed) {
+		a = wait_of(db, g->pair, now), b = wait_of(db, ip, now);
+		*retry_after = a > b ? a : b;
+		if (*retry_after < 1)
+			*retry_after = 1;
+	}
+	return claimed;
+}
+
+/* A right password: the pair's failures are forgotten and the address gets its guess back. */
+static void guess_release(sqlite3 *db, Guess *g)
 {
 	Stmt q;
-	db_prepare(&q, db,
-	           "UPDATE login_attempt SET locked_until = ?2, failures = CASE WHEN ?3 THEN 0 ELSE failures END"
-	           " WHERE login = ?1");
-	db_bind_text(&q, 1, key);
-	db_bind_int(&q, 2, until);
-	db_bind_int(&q, 3, reset);
+	db_prepare(&q, db, "DELETE FROM login_attempt WHERE login = ?1");
+	db_bind_text(&q, 1, g->pair);
+	db_done(&q);
+	db_finalize(&q);
+	db_prepare(&q, db, "UPDATE login_attempt SET failures = max(failures - 1, 0) WHERE login = ?1 AND locked_until = 0");
+	db_bind_text(&q, 1, g->ip);
 	db_done(&q);
 	db_finalize(&q);
 }
 
-/* The wait after `failures` failures of one login from one address: none for the first few, then
-** 1 s, 2 s, 4 s ... up to LOGIN_MAX_WAIT. */
+/* The wait after `failures` failures of one login from one address (claim_pair's rule). */
 static int64_t pair_wait(int64_t failures)
 {
 	int64_t steps = failures - LOGIN_FREE_FAILURES;
@@ -351,32 +421,25 @@ static int64_t pair_wait(int64_t failures)
 	return steps >= 20 ? LOGIN_MAX_WAIT : ((int64_t)1 << steps) > LOGIN_MAX_WAIT ? LOGIN_MAX_WAIT : (int64_t)1 << steps;
 }
 
-/* Records a failed password for `key` (masked login) from `ip` and starts the waits it earns,
-** auditing each start (what an administrator looks for). Returns the failures of the pair. */
-static int64_t record_failure(sqlite3 *db, const char *key, const char *ip, int64_t now, int64_t user_id)
+/* A wrong password on a claimed guess (already counted): audits each wait it started, which is
+** what an administrator looks for, and keeps the table bounded. */
+static void guess_failed(sqlite3 *db, Guess *g, const char *key, int64_t now, int64_t user_id)
 {
-	char *pair = pair_key(key, ip);
-	int64_t f = count_failure(db, pair, now, LOGIN_FORGET_SECONDS);
-	int64_t wait = pair_wait(f);
+	int64_t wait = pair_wait(g->failures);
 	if (wait) {
-		set_wait(db, pair, now + wait, 0);
 		char detail[160];
 		snprintf(detail, sizeof detail, "%lld mislykkede forsøg fra adressen: næste forsøg om %lld sekunder",
-		         (long long)f, (long long)wait);
-		audit_log(db, &(AuditEntry){.user_id = user_id, .login = key, .action = "login_throttled", .ip = ip,
+		         (long long)g->failures, (long long)wait);
+		audit_log(db, &(AuditEntry){.user_id = user_id, .login = key, .action = "login_throttled", .ip = g->ip,
 		                            .detail = detail});
 	}
-	int64_t af = count_failure(db, ip, now, LOGIN_ADDRESS_WAIT);
-	if (af >= LOGIN_ADDRESS_BUDGET) {
-		set_wait(db, ip, now + LOGIN_ADDRESS_WAIT, 1);
+	if (g->address_failures >= LOGIN_ADDRESS_BUDGET) {
 		char detail[160];
 		snprintf(detail, sizeof detail, "%lld mislykkede forsøg fra adressen på flere brugernavne: venter %d minutter",
-		         (long long)af, LOGIN_ADDRESS_WAIT / 60);
-		audit_log(db, &(AuditEntry){.action = "login_throttled", .object = "address", .ip = ip, .detail = detail});
+		         (long long)g->address_failures, LOGIN_ADDRESS_WAIT / 60);
+		audit_log(db, &(AuditEntry){.action = "login_throttled", .object = "address", .ip = g->ip, .detail = detail});
 	}
 	auth_login_attempts_trim(db, now, LOGIN_ATTEMPT_CAP);
-	free(pair);
-	return f;
 }
 
 /*
@@ -405,11 +468,12 @@ LoginResult auth_login(sqlite3 *db, const char *login, const char *password, int
 static LoginResult login_check(sqlite3 *db, const char *login, const char *key, const char *password, int64_t now,
                                const char *ip, User *out, int64_t *retry_after)
 {
-	*retry_after = auth_login_wait(db, login, ip, now);
-	if (*retry_after > 0) {
+	Guess g;
+	if (!guess_claim(db, key, ip, now, &g, retry_after)) {
 		if (denial_note(ip, DENIAL_THROTTLED, now))
 			audit_log(db, &(AuditEntry){.login = key, .action = "login_refused_waiting", .ip = ip,
 			                            .detail = "forsøg før ventetiden er gået"});
+		free(g.pair);
 		return LOGIN_THROTTLED;
 	}
 
@@ -427,53 +491,58 @@ static LoginResult login_check(sqlite3 *db, const char *login, const char *key, 
 		pthread_once(&dummy_once, make_dummy_hash);
 	int ok = auth_password_verify(found ? hash : dummy_hash, password) && found;
 	if (ok && user_by_login(db, login, out)) {
-		char *pair = pair_key(key, ip);
-		db_prepare(&q, db, "DELETE FROM login_attempt WHERE login = ?1");
-		db_bind_text(&q, 1, pair);
-		db_done(&q);
-		db_finalize(&q);
-		free(pair);
+		guess_release(db, &g);
+		free(g.pair);
 		audit_log(db, &(AuditEntry){.user_id = out->id, .login = out->login, .action = "login", .ip = ip});
 		return LOGIN_OK;
 	}
-	/* One transaction for the counts and their audit entries: a failure is counted whole or not. */
+	/* One transaction for the audit entries of the failure (counted by the claim). */
 	int own = sqlite3_get_autocommit(db) && db_begin(db) == SQLITE_OK;
-	record_failure(db, key, ip, now, 0);
+	guess_failed(db, &g, key, now, 0);
 	if (denial_note(ip, DENIAL_FAILED, now))
 		audit_log(db, &(AuditEntry){.login = key, .action = "login_failed", .ip = ip,
 		                            .detail = found ? "forkert adgangskode" : "ukendt eller deaktiveret bruger"});
 	if (own && db_commit(db) != SQLITE_OK)
 		db_rollback(db);
+	free(g.pair);
 	return LOGIN_BAD;
 }
 
 /*
-** The current password asked again (to change it): counted like a login from `ip`, every failure
-** audited (the asker is logged in, so these are bounded by the session's end). Returns 1 when
-** right, 0 when wrong (*failures: the failures counted for this login and address), -1 when
-** the login must wait *retry_after seconds first.
+** The current password asked again (to change it): counted like a login from `ip` (a guess
+** claimed before the hash, as for logins), every failure audited (the asker is logged in, so
+** these are bounded by the session's end). Returns 1 when right, 0 when wrong (*failures: the
+** failures counted for this login and address), -1 when the login must wait *retry_after
+** seconds first.
 */
 int auth_password_recheck(sqlite3 *db, const User *u, const char *password, int64_t now, const char *ip,
                           int64_t *retry_after, int64_t *failures)
 {
 	ip = ip ? ip : "";
 	*failures = 0;
-	*retry_after = auth_login_wait(db, u->login, ip, now);
-	if (*retry_after > 0)
+	Guess g;
+	if (!guess_claim(db, u->login, ip, now, &g, retry_after)) {
+		free(g.pair);
 		return -1;
+	}
 	Stmt q;
 	db_prepare(&q, db, "SELECT password_hash FROM users WHERE id = ?1");
 	db_bind_int(&q, 1, u->id);
 	int ok = db_step(&q) && password && auth_password_verify(db_col_text(&q, 0), password);
 	db_finalize(&q);
-	if (ok)
+	if (ok) {
+		guess_release(db, &g);
+		free(g.pair);
 		return 1;
+	}
 	int own = sqlite3_get_autocommit(db) && db_begin(db) == SQLITE_OK;
-	*failures = record_failure(db, u->login, ip, now, u->id);
+	*failures = g.failures;
+	guess_failed(db, &g, u->login, now, u->id);
 	audit_log(db, &(AuditEntry){.user_id = u->id, .login = u->login, .action = "password_check_failed", .ip = ip,
 	                            .object = NULL, .detail = "forkert nuværende adgangskode ved skift af adgangskode"});
 	if (own && db_commit(db) != SQLITE_OK)
 		db_rollback(db);
+	free(g.pair);
 	return 0;
 }
 

@@ -70,17 +70,20 @@ int cmd_report(sqlite3 *db, int argc, char **argv)
 		return cli_fail("report: --format skal være html, pdf eller xlsx");
 	if (str_empty(output))
 		return cli_fail("report: angiv filen med -o FIL");
-	char advisor[201] = "";
-	if (a == REPORT_RAADGIVER) {
-		int found = report_find_advisor(db, &r, name, advisor, sizeof advisor);
-		if (found == 0)
-			return cli_fail("report: ingen rådgiver ved navn '%s' i afdelingens sagsliste", name);
-		if (found < 0)
-			return cli_fail("report: rådgiveren '%s' har ingen sager i tilsyn %lld's stikprøve", name, (long long)r.id);
-	}
+	/* A caseworker's report goes by the stable key (ident.c): a login or a linked name. */
 	Report rp;
 	char err[512];
-	if (report_load(db, &r, a, advisor, &rp, err, sizeof err) != 0)
+	User who;
+	if (a == REPORT_RAADGIVER) {
+		int64_t uid;
+		if (!ident_lookup(db, r.department_id, name, &uid, err, sizeof err) || !user_by_id(db, uid, &who))
+			return cli_fail("report: %s", err);
+		if (report_own_cases(db, &r, uid) == 0)
+			return cli_fail("report: %s (%s) har ingen sager i tilsyn %lld's stikprøve", who.name, who.login,
+			                (long long)r.id);
+	}
+	if ((a == REPORT_RAADGIVER ? report_load_own(db, &r, &who, &rp, err, sizeof err)
+	                           : report_load(db, &r, a, "", &rp, err, sizeof err)) != 0)
 		return cli_fail("report: %s", err);
 	rp.appendix = appendix;
 	Buf out;

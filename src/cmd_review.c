@@ -2,7 +2,7 @@
 ** The command-line side of catalogues and the review: `tilsyn catalogue list` and
 ** `tilsyn round results`.
 */
-#include "tilsyn.h"
+#include "report.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -168,21 +168,22 @@ int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv)
 		return cli_fail("round results: uventet argument '%s'", argv[optind]);
 	if (!str_eq(format, "json") && !str_eq(format, "csv") && !str_eq(format, "text"))
 		return cli_fail("round results: --format skal være json, csv eller text");
+	/* One caseworker's cases by the stable key (ident.c): a login or a name linked to them. */
+	int64_t uid = 0;
 	if (advisor) {
-		char **names;
-		int nn = results_advisors(db, r->id, &names), known = 0;
-		for (int i = 0; i < nn; i++)
-			known |= review_same_person(names[i], advisor);
-		results_names_free(names, nn);
-		if (!known)
-			return cli_fail("round results: rådgiveren '%s' har ingen sager i tilsynets stikprøve", advisor);
+		char msg[512];
+		User who;
+		if (!ident_lookup(db, r->department_id, advisor, &uid, msg, sizeof msg) || !user_by_id(db, uid, &who))
+			return cli_fail("round results: %s", msg);
+		if (report_own_cases(db, r, uid) == 0)
+			return cli_fail("round results: %s (%s) har ingen sager i tilsynets stikprøve", who.name, who.login);
 		char object[40], detail[400];
 		snprintf(object, sizeof object, "round:%lld", (long long)r->id);
-		snprintf(detail, sizeof detail, "resultater for rådgiveren %s vist", advisor);
+		snprintf(detail, sizeof detail, "resultater for rådgiveren %s (%s) vist", who.name, who.login);
 		cli_audit(db, "results_advisor_view", r->department_id, object, detail);
 	}
 	QuestionResult *x;
-	int n = results_round_advisor(db, r, advisor, &x);
+	int n = advisor ? results_round_own(db, r, uid, &x) : results_round(db, r, &x);
 	if (str_eq(format, "json")) {
 		char *text = results_json(r, x, n);
 		puts(text);

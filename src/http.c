@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define SESSION_COOKIE "tilsyn_session"
@@ -33,7 +34,9 @@ typedef struct Conn {
 	int too_large;
 	int admitted;  /* the headers passed every check; the body is wanted */
 	int fd;        /* the spool file of a large upload, or -1 */
-	int slot;      /* holds one of spool.c's upload slots */
+	int slot;      /* holds one of spool.c's upload slots, for slot_user */
+	int64_t slot_user;
+	double started;  /* when a large upload's body was admitted (monotonic seconds) */
 	int spool_failed;
 	char *map;     /* the spool file mapped once complete */
 	struct MHD_Response *refusal; /* decided on the headers, sent once a small body is dropped */
@@ -46,6 +49,60 @@ typedef struct Conn {
 /* Seconds a connection may be silent once its request's headers are in: a large upload on a
 ** slow line only has to keep sending something, and a slow page still gets its answer. */
 #define REQUEST_IDLE_TIMEOUT 60
+
+/* A large upload must arrive within upload_deadline seconds, and after the first UPLOAD_GRACE
+** seconds at upload_min_rate bytes a second on average (--upload-deadline, --upload-min-rate):
+** otherwise it is dropped with a 408, so slow senders cannot hold the few upload slots. */
+#define UPLOAD_GRACE 5
+static int upload_deadline = 300;
+static int upload_min_rate = 8192;
+
+static double mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Whether the upload's body, with received bytes so far, arrives too slowly. */
+static int upload_too_slow(const Conn *cc)
+{
+	double took = mono_seconds() - cc->started;
+	if (upload_deadline > 0 && took > upload_deadline)
+		return 1;
+	return upload_min_rate > 0 && took > UPLOAD_GRACE && (double)cc->received < took * upload_min_rate;
+}
+
+/*
+** The answer to an upload dropped for arriving too slowly. libmicrohttpd (0.9.75) cannot queue
+** an answer while a body is being received, so this plain 408 is written on the socket itself
+** before the connection is closed: over plain HTTP, as behind the recommended reverse proxy;
+** over TLS the connection is only closed.
+*/
+static void answer_too_slow(struct MHD_Connection *conn)
+{
+	if (MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL))
+		return;
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!ci)
+		return;
+	char rate[80] = "", text[512], head[256];
+	if (upload_min_rate > 0)
+		snprintf(rate, sizeof rate, _(" og med mindst %d kB i sekundet"), upload_min_rate / 1024);
+	int n = snprintf(text, sizeof text,
+	                 _("Filen kom for langsomt frem og er ikke modtaget: en fil skal nå frem inden for %d sekunder%s. "
+	                   "Prøv igen fra en hurtigere forbindelse, eller del filen op.\n"),
+	                 upload_deadline, rate);
+	int h = snprintf(head, sizeof head,
+	                 "HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	                 "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n"
+	                 "Content-Length: %d\r\n\r\n",
+	                 n);
+	int fd = ci->connect_fd;
+	if (send(fd, head, (size_t)h, MSG_NOSIGNAL | MSG_DONTWAIT) == h)
+		send(fd, text, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	shutdown(fd, SHUT_WR);
+}
 
 /* Requests begun and not yet answered; shutdown waits for them. */
 static atomic_int requests_in_flight;
@@ -613,12 +670,22 @@ static int judge_headers(Req *r, Conn *cc)
 		return 1;
 	}
 	if (upload) {
-		if (!spool_slot_take()) {
+		int64_t user_id = r->user ? r->user->id : 0;
+		int slot = spool_slot_take(user_id);
+		if (slot == SPOOL_USER_BUSY) {
+			http_error(r, 429, _("Du er allerede ved at sende en fil. Vent, til den er modtaget, og send så den "
+			                     "næste."));
+			http_header(r, "Retry-After", "10");
+			return 1;
+		}
+		if (slot != 1) {
 			http_error(r, 503, _("Der bliver indlæst mange filer lige nu. Vent et øjeblik, og send filen igen."));
 			http_header(r, "Retry-After", "10");
 			return 1;
 		}
 		cc->slot = 1;
+		cc->slot_user = user_id;
+		cc->started = mono_seconds();
 		cc->fd = spool_open();
 		if (cc->fd < 0) {
 			http_error(r, 503, _("Filen kan ikke modtages lige nu (ingen plads til midlertidige filer). "
@@ -791,6 +858,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_YES;
 		}
 		if (cc->fd >= 0) {
+			cc->received += n;
+			if (upload_too_slow(cc)) {
+				/* Dropped at once with its answer; the connection is closed after it. */
+				fprintf(stderr, "tilsyn: %s %s: upload for langsom (%zu byte på %.0f s), afbrudt\n", method, url,
+				        cc->received, mono_seconds() - cc->started);
+				answer_too_slow(conn);
+				return MHD_NO;
+			}
+			cc->received -= n;
 			if (spool_write(cc->fd, upload, n) != 0)
 				cc->spool_failed = 1;
 		} else {
@@ -823,7 +899,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		if (cc->fd >= 0)
 			close(cc->fd);
 		if (cc->slot)
-			spool_slot_give();
+			spool_slot_give(cc->slot_user);
 		free(cc);
 		*con_cls = NULL;
 		atomic_fetch_sub(&requests_in_flight, 1);
@@ -875,6 +951,8 @@ int http_serve(const ServeOptions *o)
 	}
 
 	statement_timeout = o->statement_timeout;
+	upload_deadline = o->upload_deadline;
+	upload_min_rate = o->upload_min_rate;
 	cases_upload_lifetime_set(o->upload_lifetime);
 	proxy_reset();
 	if (proxy_set_public_url(o->public_url) != 0) {

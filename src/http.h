@@ -103,6 +103,8 @@ typedef struct ServeOptions {
 	int ntrusted_proxies;
 	double statement_timeout;         /* seconds a request's statements may run; <= 0: no limit */
 	int upload_lifetime;              /* seconds an unconfirmed case-list upload is kept */
+	int upload_deadline;              /* seconds a large upload's body may take in all */
+	int upload_min_rate;              /* bytes a second it must average after UPLOAD_GRACE s; 0: none */
 } ServeOptions;
 int http_serve(const ServeOptions *o);
 
@@ -117,8 +119,10 @@ void proxy_client_address(const char *peer, const char *forwarded_for, char *out
 #define SPOOL_SLOTS 4 /* large uploads received at once; more get 503 and Retry-After */
 int spool_init(void);
 void spool_cleanup(void);
-int spool_slot_take(void);
-void spool_slot_give(void);
+#define SPOOL_ALL_TAKEN 0
+#define SPOOL_USER_BUSY (-1)
+int spool_slot_take(int64_t user_id); /* 1, SPOOL_ALL_TAKEN or SPOOL_USER_BUSY */
+void spool_slot_give(int64_t user_id);
 int spool_open(void);
 int spool_write(int fd, const char *data, size_t n);
 char *spool_map(int fd, size_t n);
@@ -188,6 +192,7 @@ void page_alias_add(Req *r);
 void page_alias_remove(Req *r);
 void page_alias_unknown(Req *r);
 void page_alias_link(Req *r);
+void page_alias_import_notes(Req *r, const ImportResult *res);
 void page_alias_cleared_notice(Req *r, const Round *rd);
 /* page_cases.c: the case list's filters, read from the query string; shared with its download. */
 typedef struct CaseFilter {

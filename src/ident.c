@@ -419,3 +419,97 @@ int ident_unknown_on_list(sqlite3 *db, int64_t department_id, void (*each)(const
 	db_finalize(&q);
 	return n;
 }
+
+/* Adds id to the distinct ids in v (n of them, at most 2 kept). */
+static void add_candidate(int64_t *v, int *n, int64_t id)
+{
+	for (int i = 0; i < *n && i < 2; i++)
+		if (v[i] == id)
+			return;
+	if (*n < 2)
+		v[*n] = id;
+	(*n)++;
+}
+
+/*
+** The person the working group means by `name` (raadgiver:NAME, round results --advisor NAME):
+** the login of one of the department's members, a name linked to a user (an alias), or a
+** caseworker's name as the import resolves it (ident_resolve: name variants the same). Their
+** cases are then found by the stable key (ident_owns), never by the display name, so a namesake
+** never gets someone else's cases. Returns 1 with *user_id, or 0 with a Danish message (unknown
+** or ambiguous) in msg.
+*/
+int ident_lookup(sqlite3 *db, int64_t department_id, const char *name, int64_t *user_id, char *msg, size_t n)
+{
+	*user_id = 0;
+	int64_t v[2];
+	int nv = 0;
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT u.id FROM users u JOIN membership m ON m.user_id = u.id AND m.department_id = ?1"
+	           " WHERE u.login = ?2 COLLATE NOCASE");
+	db_bind_int(&q, 1, department_id);
+	db_bind_text(&q, 2, name ? name : "");
+	if (db_step(&q))
+		add_candidate(v, &nv, db_col_int(&q, 0));
+	db_finalize(&q);
+	int64_t who;
+	int how = ident_resolve(db, department_id, name, &who);
+	if (how == IDENT_ALIAS || how == IDENT_NAME)
+		add_candidate(v, &nv, who);
+	if (nv == 1) {
+		*user_id = v[0];
+		return 1;
+	}
+	if (nv > 1 || how == IDENT_AMBIGUOUS)
+		snprintf(msg, n,
+		         _("'%s' kan være flere personer (flere brugere har det navn, eller det er både et brugernavn og et "
+		           "navn knyttet til en anden). Brug brugernavnet, eller knyt navnet fra sagslisten til den rigtige "
+		           "bruger (sagslisten: Rådgivere uden bruger)."),
+		         name ? name : "");
+	else
+		snprintf(msg, n,
+		         _("Ingen bruger hedder '%s' eller er knyttet til det navn i afdelingen. Brug brugernavnet, eller knyt "
+		           "navnet fra sagslisten til brugeren (sagslisten: Rådgivere uden bruger)."),
+		         name ? name : "");
+	return 0;
+}
+
+/*
+** Answers given before the case became the reviewer's own (a re-import or a new link made her
+** its caseworker after she answered). A reviewer never reviews her own cases, so while the
+** round is open such answers are kept (the answer rows and their history stay as they are) but
+** are not counted: each counts again once someone else has answered the question anew (the
+** answer's updated_by is then that person). A finished round keeps its results as they were.
+** Fills *out with (case_id, user_id) pairs, malloc'd; returns how many.
+*/
+int ident_answers_set_aside(sqlite3 *db, int64_t round_id, int64_t **out)
+{
+	*out = NULL;
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT DISTINCT a.case_id, a.updated_by, c.department_id, c.advisor FROM answer a"
+	           " JOIN cases c ON c.id = a.case_id JOIN round rd ON rd.id = a.round_id"
+	           " WHERE a.round_id = ?1 AND a.updated_by IS NOT NULL AND rd.phase <> 'afsluttet'");
+	db_bind_int(&q, 1, round_id);
+	int n = 0, cap = 0;
+	while (db_step(&q)) {
+		if (!ident_may_be(db, db_col_int(&q, 2), db_col_text(&q, 3), db_col_int(&q, 1)))
+			continue;
+		if (n == cap)
+			*out = xrealloc(*out, (size_t)(cap = cap ? cap * 2 : 8) * 2 * sizeof **out);
+		(*out)[2 * n] = db_col_int(&q, 0);
+		(*out)[2 * n + 1] = db_col_int(&q, 1);
+		n++;
+	}
+	db_finalize(&q);
+	return n;
+}
+
+int ident_answer_set_aside(const int64_t *pairs, int n, int64_t case_id, int64_t user_id)
+{
+	for (int i = 0; i < n; i++)
+		if (pairs[2 * i] == case_id && pairs[2 * i + 1] == user_id)
+			return 1;
+	return 0;
+}

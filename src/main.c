@@ -234,12 +234,14 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 		{"trusted-proxy", required_argument, NULL, 'p'},
 		{"statement-timeout", required_argument, NULL, 's'},
 		{"upload-lifetime", required_argument, NULL, 'U'},
+		{"upload-deadline", required_argument, NULL, 'D'},
+		{"upload-min-rate", required_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	ServeOptions o = {.listen = "127.0.0.1:8080", .threads = cpus > 0 ? (int)cpus * 2 : 4,
 	                  .per_ip_connections = 32, .header_timeout = 10, .statement_timeout = 5,
-	                  .upload_lifetime = UPLOAD_TTL};
+	                  .upload_lifetime = UPLOAD_TTL, .upload_deadline = 300, .upload_min_rate = 8192};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -276,6 +278,17 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 			if (!parse_int64(optarg, &n) || n < 1 || n > 24 * 60 * 60)
 				return cli_fail("--upload-lifetime skal være et antal sekunder fra 1 til 86400, ikke '%s'", optarg);
 			o.upload_lifetime = (int)n;
+			break;
+		case 'D':
+			if (!parse_int64(optarg, &n) || n < 1 || n > 24 * 60 * 60)
+				return cli_fail("--upload-deadline skal være et antal sekunder fra 1 til 86400, ikke '%s'", optarg);
+			o.upload_deadline = (int)n;
+			break;
+		case 'R':
+			if (!parse_int64(optarg, &n) || n < 0 || n > 1 << 30)
+				return cli_fail("--upload-min-rate skal være et antal byte i sekundet (0: ingen grænse), ikke '%s'",
+				                optarg);
+			o.upload_min_rate = (int)n;
 			break;
 		case 'u': o.public_url = optarg; break;
 		case 'p':
@@ -605,7 +618,8 @@ static const struct {
 	{"serve", cmd_serve,
 	 "Brug: tilsyn [--db STI] serve [--listen VÆRT:PORT] [--threads N] [--tls-cert FIL --tls-key FIL]\n"
 	 "                              [--public-url URL] [--trusted-proxy ADRESSE]...\n"
-	 "                              [--statement-timeout S] [--upload-lifetime S]\n\n"
+	 "                              [--statement-timeout S] [--upload-lifetime S]\n"
+	 "                              [--upload-deadline S] [--upload-min-rate B]\n\n"
 	 "Starter webserveren; standard er 127.0.0.1:8080 og to tråde pr. processorkerne. Med --tls-cert og\n"
 	 "--tls-key (PEM) svarer den over HTTPS, og cookies får Secure. Stoppes med Ctrl-C eller SIGTERM.\n"
 	 "  --per-ip-connections N  forbindelser én adresse må have åbne på én gang (standard 32)\n"
@@ -616,6 +630,10 @@ static const struct {
 	 "                          0: ingen grænse); derefter stoppes det, rulles tilbage, og svaret er 503\n"
 	 "  --upload-lifetime S     sekunder en uploadet sagsliste venter på at blive bekræftet (standard 3600);\n"
 	 "                          ældre slettes hvert minut\n"
+	 "  --upload-deadline S     sekunder en fil (sagsliste, regneark) højst må tage at sende (standard 300)\n"
+	 "  --upload-min-rate B     byte i sekundet, en fil mindst skal komme med efter de første 5 sekunder\n"
+	 "                          (standard 8192; 0: ingen grænse); en langsommere afbrydes med svar 408.\n"
+	 "                          Hver bruger sender én fil ad gangen, og højst 4 modtages på én gang\n"
 	 "Ved SIGTERM gøres igangværende forespørgsler færdige, men langvarigt databasearbejde stoppes straks\n"
 	 "(503), og serveren er stoppet senest 10 sekunder efter signalet.\n"
 	 "\n"
@@ -717,7 +735,7 @@ static const struct {
 	 "                      [--reason TEKST]\n"
 	 "  tilsyn round replace TILSYN SAGSNUMMER --reason TEKST\n"
 	 "  tilsyn round cases TILSYN [--format csv|json]\n"
-	 "  tilsyn round results TILSYN [--format json|csv|text]\n"
+	 "  tilsyn round results TILSYN [--format json|csv|text] [--advisor LOGIN|NAVN]\n"
 	 "  tilsyn round assign TILSYN --auto [--reviewers LOGIN,LOGIN]\n"
 	 "  tilsyn round assign TILSYN --case SAGSNUMMER --reviewer LOGIN|ingen\n"
 	 "  tilsyn round sheet TILSYN -o FIL.xlsx\n"
@@ -783,8 +801,10 @@ static const struct {
 	 "  medarbejdere   til hele medarbejdergruppen: kun samlede tal; ingen sagsnumre, ingen rådgivernavne,\n"
 	 "                 ingen bemærkninger, intet tal der bygger på færre end 5 sager, og sagseksempler\n"
 	 "                 kun hvor rådgiveren har givet lov (beskrevet ved gennemgangens fund).\n"
-	 "  raadgiver:NAVN individuel tilbagemelding til én rådgiver (navnet som i sagslisten): egne sager\n"
-	 "                 med svar og bemærkninger ved siden af afdelingens samlede tal.\n"
+	 "  raadgiver:NAVN individuel tilbagemelding til én rådgiver: egne sager med svar og bemærkninger\n"
+	 "                 ved siden af afdelingens samlede tal. NAVN er brugernavnet eller et navn fra\n"
+	 "                 sagslisten, der er knyttet til brugeren (tilsyn user alias); er det flere\n"
+	 "                 personer eller ingen, siges det, og intet skrives (status 2).\n"
 	 "Formater: html (til udskrift), pdf (A4 med sidetal og indholdsfortegnelse) og xlsx (arkene\n"
 	 "Resultater med diagram, Svar, Kommentarer og Om rapporten).\n"
 	 "Rapporten indeholder arbejdsgruppens tekst (endelig, eller mærket KLADDE) og en forklaring af tallene.\n"

@@ -7,6 +7,7 @@
 */
 #include "http.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The section on /admin/users/:id. */
@@ -230,7 +231,8 @@ void page_alias_link(Req *r)
 
 /* On the round page, for the department's working group: sampled cases that lost their
 ** reviewer because a new case list made that person the caseworker, until someone else is
-** given the case (review.c clears the note). */
+** given the case (review.c clears the note), and answers that person gave, which are not
+** counted until someone else answers anew. */
 void page_alias_cleared_notice(Req *r, const Round *rd)
 {
 	if (r->role != ROLE_LEDER && r->role != ROLE_KOORDINATOR)
@@ -243,4 +245,63 @@ void page_alias_cleared_notice(Req *r, const Round *rd)
 	while (db_step(&q))
 		page_message(r, "warn", arena_strdup(r->arena, db_col_text(&q, 0)));
 	db_finalize(&q);
+	/* Answers given before the case became the reviewer's own: kept, not counted (ident.c). */
+	int64_t *aside;
+	int n = ident_answers_set_aside(r->db, rd->id, &aside);
+	for (int i = 0; i < n && i < 20; i++) {
+		db_prepare(&q, r->db,
+		           "SELECT c.case_no, u.name, (SELECT count(*) FROM answer a WHERE a.round_id = ?1 AND a.case_id = c.id"
+		           " AND a.updated_by = u.id AND a.value IS NOT NULL) FROM cases c, users u WHERE c.id = ?2 AND u.id = ?3");
+		db_bind_int(&q, 1, rd->id);
+		db_bind_int(&q, 2, aside[2 * i]);
+		db_bind_int(&q, 3, aside[2 * i + 1]);
+		if (db_step(&q) && db_col_int(&q, 2) > 0)
+			page_message(r, "warn",
+			             arena_printf(r->arena,
+			                          _("Sag %s: %lld svar er givet af %s, som nu er rådgiver på sagen. Svarene er gemt "
+			                            "i historikken, men tælles ikke med i resultaterne, før en anden har gennemgået "
+			                            "sagen og svaret igen. Giv sagen til en anden."),
+			                          db_col_text(&q, 0), (long long)db_col_int(&q, 2), db_col_text(&q, 1)));
+		db_finalize(&q);
+	}
+	free(aside);
+}
+
+/* On the upload preview (as `cases import` prints it): the file's caseworkers linked to nobody,
+** with the way to link them (the leder on the case list, an administrator on the user page),
+** and the assignments the list would take from a reviewer who becomes the caseworker. */
+void page_alias_import_notes(Req *r, const ImportResult *res)
+{
+	Buf *b = &r->out;
+	if (res->ident_cleared) {
+		html_lit(b, "<h2>Gennemgange, der skifter</h2>\n<ul>\n");
+		for (long i = 0; i < res->ident_cleared && i < IDENT_MAX_LISTED; i++)
+			html_fmt(b, "<li>%T</li>\n", res->ident_cleared_notes[i]);
+		if (res->ident_cleared > IDENT_MAX_LISTED)
+			html_fmt(b, "<li>... og %I flere.</li>\n", (int64_t)(res->ident_cleared - IDENT_MAX_LISTED));
+		html_lit(b, "</ul>\n");
+	}
+	if (!res->ident_unknown)
+		return;
+	html_fmt(b, "<h2 id=\"ukendte-i-filen\">Rådgivere uden bruger (%I)</h2>\n<p>Disse rådgivernavne i filen er ikke "
+	            "knyttet til en bruger. Indtil de er det, kan tilsyn ikke se, om en gennemgående selv er rådgiver på "
+	            "sagen, og ingen får den individuelle tilbagemelding på sagerne.</p>\n<ul>\n",
+	         (int64_t)res->ident_unknown);
+	for (long i = 0; i < res->ident_unknown && i < IDENT_MAX_LISTED; i++)
+		html_fmt(b, "<li>%T</li>\n", res->ident_unknown_names[i]);
+	if (res->ident_unknown > IDENT_MAX_LISTED)
+		html_fmt(b, "<li>... og %I flere.</li>\n", (int64_t)(res->ident_unknown - IDENT_MAX_LISTED));
+	html_lit(b, "</ul>\n<p>");
+	if (r->role == ROLE_LEDER)
+		html_fmt(b, "Når listen er indlæst, knytter du navnene til afdelingens medarbejdere under <a "
+		            "href=\"/d/%U/cases#ukendte\">Rådgivere uden bruger på sagslisten</a>.",
+		         r->dept->code);
+	else
+		html_fmt(b, "Når listen er indlæst, knytter afdelingens leder navnene til medarbejderne under <a "
+		            "href=\"/d/%U/cases#ukendte\">Rådgivere uden bruger på sagslisten</a>.",
+		         r->dept->code);
+	if (r->user->is_admin)
+		html_lit(b, " Som administrator kan du også knytte et navn til en bruger på <a href=\"/admin/users\">"
+		            "brugerens side</a>.");
+	html_lit(b, "</p>\n");
 }

@@ -435,8 +435,10 @@ static void preview_page(Req *r, int status, const char *token, const char *file
 	else if (*res->info.sheet)
 		html_fmt(b, "<dt>Ark</dt><dd>%T</dd>\n", res->info.sheet);
 	html_fmt(b, "<dt>Rækker</dt><dd>%I</dd>\n</dl>\n", (int64_t)res->rows_read);
-	if (outcome != IMPORT_FAILED)
+	if (outcome != IMPORT_FAILED) {
 		list_change(r, res, add);
+		page_alias_import_notes(r, res);
+	}
 
 	/* Without a token the file was refused and not kept: nothing to choose or confirm. */
 	if (token) {

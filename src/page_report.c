@@ -210,14 +210,22 @@ void page_report_download(Req *r)
 		                     "hentes af afdelingens leder og koordinator. Forsøget er registreret."));
 		return;
 	}
-	char advisor[201] = "", err[512];
-	/* A caseworker's own feedback goes by the stable key (ident.c), never by the display name:
-	** a namesake gets nothing, and an ambiguous name nothing until an alias is set. */
+	char err[512];
+	/* A caseworker's feedback goes by the stable key (ident.c), never by the display name: a
+	** namesake gets nothing, and an ambiguous name nothing until an alias is set. The working
+	** group names the caseworker by login or by a name linked to them (ident_lookup). */
+	User who = *r->user;
 	int own = !workgroup && a == REPORT_RAADGIVER;
-	if (own ? report_own_cases(r->db, &rd, r->user->id) == 0
-	        : a == REPORT_RAADGIVER && report_find_advisor(r->db, &rd, name, advisor, sizeof advisor) != 1) {
-		http_error(r, 404, workgroup ? _("Rådgiveren har ingen sager i dette tilsyns stikprøve.")
-		                             : _("Du har ingen sager i dette tilsyns stikprøve, så der er ingen tilbagemelding."));
+	if (a == REPORT_RAADGIVER && workgroup) {
+		int64_t uid;
+		if (!ident_lookup(r->db, rd.department_id, name, &uid, err, sizeof err) || !user_by_id(r->db, uid, &who)) {
+			http_error(r, 404, arena_strdup(r->arena, err));
+			return;
+		}
+	}
+	if (a == REPORT_RAADGIVER && report_own_cases(r->db, &rd, who.id) == 0) {
+		http_error(r, 404, own ? _("Du har ingen sager i dette tilsyns stikprøve, så der er ingen tilbagemelding.")
+		                       : _("Rådgiveren har ingen sager i dette tilsyns stikprøve."));
 		return;
 	}
 	if (own && !feedback_released_to(r->db, &rd, r->user->id)) { /* released by the leader (feedback.c) */
@@ -230,8 +238,8 @@ void page_report_download(Req *r)
 		return;
 	}
 	Report rp;
-	if ((own ? report_load_own(r->db, &rd, r->user, &rp, err, sizeof err)
-	         : report_load(r->db, &rd, a, advisor, &rp, err, sizeof err)) != 0) {
+	if ((a == REPORT_RAADGIVER ? report_load_own(r->db, &rd, &who, &rp, err, sizeof err)
+	                           : report_load(r->db, &rd, a, "", &rp, err, sizeof err)) != 0) {
 		http_error(r, 409, err);
 		return;
 	}

@@ -171,17 +171,22 @@ static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionR
 	size_t cells = (size_t)nc * (size_t)nq;
 	char **val = xcalloc(cells ? cells : 1, sizeof *val);
 	unsigned char *mat = xcalloc(cells ? cells : 1, 1);
-	db_prepare(&q, db, "SELECT case_id, question_id, value, material FROM answer WHERE round_id = ?1");
+	/* Answers given before the case became the reviewer's own are not counted (ident.c). */
+	int64_t *aside;
+	int naside = ident_answers_set_aside(db, round_id, &aside);
+	db_prepare(&q, db, "SELECT case_id, question_id, value, material, updated_by FROM answer WHERE round_id = ?1");
 	db_bind_int(&q, 1, round_id);
 	while (db_step(&q)) {
 		int c = find_i64(cases, nc, db_col_int(&q, 0)), k = find_i64(qids, nq, db_col_int(&q, 1));
-		if (c < 0 || k < 0 || db_col_is_null(&q, 2))
+		if (c < 0 || k < 0 || db_col_is_null(&q, 2) ||
+		    ident_answer_set_aside(aside, naside, db_col_int(&q, 0), db_col_int(&q, 4)))
 			continue;
 		size_t at = (size_t)c * (size_t)nq + (size_t)qkey[2 * k + 1];
 		val[at] = xstrdup(db_col_text(&q, 2));
 		mat[at] = db_col_int(&q, 3) == 1;
 	}
 	db_finalize(&q);
+	free(aside);
 
 	/* Per case, what each question counts with. */
 	int *state = xcalloc(cells ? cells : 1, sizeof *state);

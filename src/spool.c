@@ -2,15 +2,16 @@
 ** Spooling of large uploads: a request body bigger than a plain form (a case list, a filled
 ** sheet, a catalogue) is written to an unlinked file in a private folder as it arrives, and
 ** mapped into memory only when complete, so what a client sends costs disk, not the server's
-** memory. Only SPOOL_SLOTS uploads are spooled at once; the router answers 503 beyond that.
+** memory. Only SPOOL_SLOTS uploads are spooled at once, one per user; the router answers 503
+** (429 for a second upload of one user) beyond that.
 */
 #include "http.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,6 @@
 #include <unistd.h>
 
 static char spool_dir[4096];
-static atomic_int slots_taken;
 
 /* Removes the (empty) folders of servers that were killed before they could: named with
 ** their process id, ours, and that process is gone. A folder that is not empty stays. */
@@ -72,18 +72,48 @@ void spool_cleanup(void)
 	spool_dir[0] = 0;
 }
 
-int spool_slot_take(void)
+/*
+** The upload slots, each held by one user: a person sends one file at a time, so that one
+** signed-in member (or one script with her session) cannot hold every slot by sending several
+** uploads slowly (http.c also drops an upload that arrives too slowly). Returns 1 when a slot
+** is taken for user_id, SPOOL_ALL_TAKEN when all are in use, SPOOL_USER_BUSY when the user
+** already has one.
+*/
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t slot_user[SPOOL_SLOTS]; /* 0: free */
+static int slot_used[SPOOL_SLOTS];
+
+int spool_slot_take(int64_t user_id)
 {
-	int n = atomic_fetch_add(&slots_taken, 1);
-	if (n < SPOOL_SLOTS)
-		return 1;
-	atomic_fetch_sub(&slots_taken, 1);
-	return 0;
+	int rc = SPOOL_ALL_TAKEN, free_slot = -1;
+	pthread_mutex_lock(&slots_lock);
+	for (int i = 0; i < SPOOL_SLOTS; i++) {
+		if (!slot_used[i]) {
+			if (free_slot < 0)
+				free_slot = i;
+		} else if (user_id && slot_user[i] == user_id) {
+			rc = SPOOL_USER_BUSY;
+		}
+	}
+	if (rc != SPOOL_USER_BUSY && free_slot >= 0) {
+		slot_used[free_slot] = 1;
+		slot_user[free_slot] = user_id;
+		rc = 1;
+	}
+	pthread_mutex_unlock(&slots_lock);
+	return rc;
 }
 
-void spool_slot_give(void)
+void spool_slot_give(int64_t user_id)
 {
-	atomic_fetch_sub(&slots_taken, 1);
+	pthread_mutex_lock(&slots_lock);
+	for (int i = 0; i < SPOOL_SLOTS; i++)
+		if (slot_used[i] && slot_user[i] == user_id) {
+			slot_used[i] = 0;
+			slot_user[i] = 0;
+			break;
+		}
+	pthread_mutex_unlock(&slots_lock);
 }
 
 /* A new, already unlinked file in the private folder; -1 when none can be made. */

@@ -351,6 +351,11 @@ int ident_alias_remove(sqlite3 *db, int64_t user_id, int64_t department_id, cons
                        char *msg, size_t n);
 int ident_unknown_on_list(sqlite3 *db, int64_t department_id, void (*each)(const char *, int, int64_t, void *),
                           void *ctx);
+/* raadgiver:NAME, --advisor NAME: a member's login, an alias, or a case-list name; 1 with the user, 0 with msg */
+int ident_lookup(sqlite3 *db, int64_t department_id, const char *name, int64_t *user_id, char *msg, size_t n);
+/* Answers by a reviewer who is now the case's caseworker (open rounds): kept, not counted */
+int ident_answers_set_aside(sqlite3 *db, int64_t round_id, int64_t **out); /* (case, user) pairs */
+int ident_answer_set_aside(const int64_t *pairs, int n, int64_t case_id, int64_t user_id);
 
 /* ---- cases.c: a department's case list and its import ---- */
 typedef enum CaseField {

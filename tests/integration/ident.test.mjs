@@ -6,7 +6,7 @@
 // individual feedback (nor does either, while the name is ambiguous, until an alias says who).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startServer, Client, sqlite, cli, DEMO_PASSWORD } from '../lib/server.mjs';
@@ -224,4 +224,137 @@ test('linking a name later takes the case from a reviewer it makes the caseworke
   assert.match(q(`select detail from audit where action = 'review_assign_cleared' and object = 'case:${caseId}' order by id desc limit 1`),
     new RegExp(`Navnet hø-4711 er nu knyttet til Louise Krag, som dermed er rådgiver på sag ${caseNo}`));
   assert.equal(cli(server.db, ['round', 'assign', '3', '--case', caseNo, '--reviewer', 'louise']).status, 2);
+});
+
+// The working group's raadgiver:NAME and `round results --advisor NAME` find the person by a
+// login or a linked name and then her cases by the stable key, never by the display name: a
+// namesake gets nothing, an ambiguous or unknown name is refused in Danish (exit 2, 404).
+test('raadgiver:NAME and round results --advisor go by login or alias, never by display name', async () => {
+  // By now henrik has the alias "Henrik Østerby" and henrik2 the same display name.
+  const own = q(`select c.case_no from round_case rc join cases c on c.id = rc.case_id where rc.round_id = 5
+      and c.advisor = 'Henrik Østerby' and rc.status = 'udtrukket'`).split('\n');
+  const out = join(dir, 'rapport.html');
+  const report = (who) => cli(server.db, ['report', '5', '--audience', `raadgiver:${who}`, '--format', 'html', '-o', out]);
+  const results = (who) => cli(server.db, ['round', 'results', '5', '--format', 'json', '--advisor', who]);
+  for (const who of ['Henrik Østerby', 'henrik', 'HENRIK  østerby']) {
+    const r = report(who);
+    assert.equal(r.status, 0, `${who}: ${r.stderr}`);
+    const html = readFileSync(out, 'utf8');
+    assert.ok(own.every((no) => html.includes(no)), `${who}: his cases`);
+    assert.equal(results(who).status, 0, who);
+  }
+  // The namesake by his login: none of henrik's cases, said so.
+  let r = report('henrik2');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /Henrik {2}østerby \(henrik2\) har ingen sager/);
+  assert.equal(results('henrik2').status, 2);
+  // A name linked to the case system's id resolves as the import resolves it, variants too.
+  assert.equal(cli(server.db, ['user', 'alias', 'add', 'henrik', 'Østerby, Henrik', '--department', 'BHS']).status, 0);
+  assert.equal(report('østerby,\u00a0HENRIK').status, 0);
+  // Without the alias the display name is two people: ambiguous, refused, nothing written.
+  assert.equal(cli(server.db, ['user', 'alias', 'remove', 'henrik', 'Henrik Østerby']).status, 0);
+  rmSync(out, { force: true });
+  r = report('Henrik Østerby');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /kan være flere personer/);
+  assert.ok(!existsSync(out));
+  r = results('Henrik Østerby');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /kan være flere personer/);
+  r = report('Ingen Sådan');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /Ingen bruger hedder 'Ingen Sådan'/);
+  // The web download for the working group: the same rule.
+  const leder = new Client(server.url);
+  assert.equal((await leder.login('leder.barn')).status, 303);
+  const url = (who) => `/d/BHS/rounds/5/report/download?audience=${encodeURIComponent(`raadgiver:${who}`)}&format=html`;
+  const amb = await leder.get(url('Henrik Østerby'));
+  assert.equal(amb.status, 404);
+  assert.match(amb.text, /kan være flere personer/);
+  assert.ok(!own.some((no) => amb.text.includes(no)));
+  assert.equal(cli(server.db, ['user', 'alias', 'add', 'henrik', 'Henrik Østerby']).status, 0);
+  const ok = await leder.get(url('Henrik Østerby'));
+  assert.equal(ok.status, 200);
+  assert.ok(own.every((no) => ok.text.includes(no)));
+  assert.equal((await leder.get(url('henrik2'))).status, 404);
+});
+
+// The web upload preview names the file's caseworkers linked to nobody, as `cases import`
+// does, with the way to link them; the preview stores nothing.
+test('web: the upload preview lists unknown caseworkers with a link to where they are linked', async () => {
+  const rows = 'Sagsnummer;Rådgiver\nWEB-7001;Ny Kollega\nWEB-7002;Ny Kollega\nWEB-7003;Anne Bækgaard\nWEB-7004;Vikar 17\n';
+  const cliOut = (() => {
+    const file = join(dir, 'preview.csv');
+    writeFileSync(file, rows);
+    return cli(server.db, ['cases', 'import', file, '--department', 'BHS', '--add', '--dry-run']);
+  })();
+  assert.equal(cliOut.status, 0, cliOut.stderr);
+  assert.match(cliOut.stdout, /  Ny Kollega\n  Vikar 17\n/);
+  const before = num(`select count(*) from cases where case_no like 'WEB-70%'`);
+  for (const [login, linkText] of [['leder.barn', /knytter du navnene/], ['koordinator.barn', /knytter afdelingens leder/]]) {
+    const c = new Client(server.url);
+    assert.equal((await c.login(login)).status, 303);
+    const csrf = await c.csrfFor('/d/BHS/cases/import');
+    const fd = new FormData();
+    fd.append('csrf', csrf);
+    fd.append('mode', 'add');
+    fd.append('file', new Blob([rows], { type: 'text/csv' }), 'ny.csv');
+    const res = await c.request('POST', '/d/BHS/cases/import', { body: fd });
+    assert.equal(res.status, 200);
+    const part = res.text.slice(res.text.indexOf('id="ukendte-i-filen"'), res.text.indexOf('/cases/import/confirm'));
+    assert.match(part, /Rådgivere uden bruger \(2\)/);
+    assert.match(part, /<li>Ny Kollega<\/li>\n<li>Vikar 17<\/li>/);
+    assert.doesNotMatch(part, /Anne Bækgaard/);
+    assert.match(part, /href="\/d\/BHS\/cases#ukendte"/);
+    assert.match(part, linkText);
+  }
+  assert.equal(num(`select count(*) from cases where case_no like 'WEB-70%'`), before);
+});
+
+// Answers a reviewer gave before a re-import made the case her own: kept (the rows and their
+// history stay), not counted in the open round's results until someone else answers anew, and
+// the working group is told on the round page.
+test('answers given before the case became the reviewer\'s own are kept but not counted, and flagged', async () => {
+  const row = q(`select rc.case_id || '|' || c.case_no || '|' || u.login || '|' || u.name from round_case rc
+    join cases c on c.id = rc.case_id join users u on u.id = rc.reviewer_id where rc.round_id = 3 and rc.status = 'udtrukket'
+    and u.login = 'henrik' and c.advisor <> 'Henrik Østerby'
+    and (select count(*) from answer a where a.round_id = 3 and a.case_id = rc.case_id and a.updated_by = u.id) > 5
+    order by c.case_no limit 1`);
+  const [caseId, caseNo, login, name] = row.split('|');
+  const results = () => JSON.parse(cli(server.db, ['round', 'results', '3', '--format', 'json']).stdout).questions;
+  const counted = (qs) => qs.reduce((s, x) => s + x.yes + x.partly + x.no + x.not_relevant, 0);
+  const before = results();
+  const rowsBefore = num(`select count(*) from answer where round_id = 3 and case_id = ${caseId}`);
+  const historyBefore = num(`select count(*) from answer_history where round_id = 3 and case_id = ${caseId}`);
+  const r = importList([[caseNo, name]]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`gør ${name} til rådgiver på sag ${caseNo}`));
+  const after = results();
+  assert.ok(counted(after) < counted(before), `fewer answers counted: ${counted(before)} -> ${counted(after)}`);
+  // Kept: the answers and their history are all still there.
+  assert.equal(num(`select count(*) from answer where round_id = 3 and case_id = ${caseId}`), rowsBefore);
+  assert.equal(num(`select count(*) from answer_history where round_id = 3 and case_id = ${caseId}`), historyBefore);
+  const koord = new Client(server.url);
+  assert.equal((await koord.login('koordinator.barn')).status, 303);
+  const page = await koord.get('/d/BHS/rounds/3');
+  const given = num(`select count(*) from answer where round_id = 3 and case_id = ${caseId} and updated_by = (select id from users where login = '${login}') and value is not null`);
+  assert.match(page.text, new RegExp(`Sag ${caseNo.replace(/\./g, '\\.')}: ${given} svar er givet af ${name}, som nu er rådgiver på sagen\\. Svarene er gemt i historikken, men tælles ikke med`));
+  // Someone else re-reviews one question: that answer counts again.
+  assert.equal(cli(server.db, ['round', 'assign', '3', '--case', caseNo, '--reviewer', 'louise']).status, 0);
+  const qid = num(`select a.question_id from answer a join question qq on qq.id = a.question_id where a.round_id = 3
+    and a.case_id = ${caseId} and qq.scale <> 'text' and qq.cond_question is null and a.value in ('ja', 'nej', 'delvist')
+    order by a.question_id limit 1`);
+  const louise = new Client(server.url);
+  assert.equal((await louise.login('louise')).status, 303);
+  const casePage = await louise.get(`/d/BHS/rounds/3/cases/${caseId}`);
+  assert.equal(casePage.status, 200);
+  const revision = num(`select revision from answer where round_id = 3 and case_id = ${caseId} and question_id = ${qid}`);
+  const old = q(`select value from answer where round_id = 3 and case_id = ${caseId} and question_id = ${qid}`);
+  const res = await louise.request('POST', `/d/BHS/rounds/3/cases/${caseId}/answer`, {
+    body: new URLSearchParams({ question: String(qid), value: old === 'ja' ? 'nej' : 'ja', material: '', comment: '', revision: String(revision) }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': Client.csrf(casePage.text) },
+  });
+  assert.ok(res.status < 400, `${res.status} ${res.text.slice(0, 300)}`);
+  assert.equal(q(`select u.login from answer a join users u on u.id = a.updated_by where a.round_id = 3 and a.case_id = ${caseId} and a.question_id = ${qid}`), 'louise');
+  assert.ok(counted(results()) > counted(after), 'the re-reviewed answer counts again');
 });

@@ -256,3 +256,25 @@ test('denials are aggregated: 500 refused logins from one address leave a handfu
     fresh.cleanup();
   }
 });
+
+// The wait check and the password hash are one claim: a guess is counted (and the wait it earns
+// started) in one statement before the slow hash, so parallel requests cannot each slip a guess
+// in while the first ones are hashed. LOGIN_FREE_FAILURES (3) free guesses, the 4th starts the
+// first wait: of 24 parallel wrong passwords at most 4 are evaluated (401), the rest wait (429).
+test('parallel wrong passwords for one login: only the allowed guesses are evaluated', async () => {
+  for (const [address, login, password] of [['127.0.0.9', 'signe', 'et-forkert-gæt'], ['127.0.0.10', 'ingen-sådan', 'x']]) {
+    const first = new AddrClient(server.url, address);
+    const csrf = await first.csrfFor('/login');
+    const statuses = await Promise.all(Array.from({ length: 24 }, async () => {
+      const c = new AddrClient(server.url, address);
+      c.cookies = new Map(first.cookies);
+      return (await c.post('/login', { csrf, login, password })).status;
+    }));
+    const evaluated = statuses.filter((s) => s === 401).length;
+    assert.deepEqual(statuses.filter((s) => s !== 401 && s !== 429), [], JSON.stringify(statuses));
+    assert.ok(evaluated >= 1 && evaluated <= 4, `${evaluated} guesses evaluated: ${JSON.stringify(statuses)}`);
+    assert.equal(sqlite(server.db, `select failures from login_attempt where login = '${address} ${login}'`), String(evaluated));
+  }
+  // The person herself, from her own address, is not held up by any of it.
+  assert.equal((await new AddrClient(server.url, '127.0.0.11').login('signe')).status, 303);
+});

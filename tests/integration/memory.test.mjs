@@ -12,7 +12,7 @@ import { connect } from 'node:net';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, Client, root } from '../lib/server.mjs';
+import { startServer, Client, root, cli, sqlite, DEMO_PASSWORD } from '../lib/server.mjs';
 
 const EXAMPLE = join(root, 'tests', 'data', 'eksempel-sagsliste.csv');
 const MB = 1 << 20;
@@ -168,24 +168,42 @@ test('an accepted large upload is spooled to disk, not memory, and reaches the p
   assert.deepEqual(spoolFiles(pid), [], 'the spool file is closed after the request');
 });
 
+// Four members of the working group, each with a session of their own (one upload per user).
+async function members(n) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const login = `koord.upload${i}`;
+    const r = cli(server.db, ['user', 'add', login, '--name', `Koordinator ${i}`, '--role', 'koordinator', '--department', 'BHS'],
+      DEMO_PASSWORD + '\n');
+    assert.ok(r.status === 0 || /findes allerede/.test(r.stderr), r.stderr);
+    const c = new Client(server.url);
+    assert.equal((await c.login(login)).status, 303);
+    out.push(c);
+  }
+  return out;
+}
+
+const csrfPrefix = async (client) => Buffer.from(
+  `--${BOUNDARY}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${await client.csrfFor('/d/BHS/cases/import')}\r\n`);
+
 test('only four uploads are received at once: the fifth gets 503 with Retry-After; a place frees when one ends', async () => {
-  const csrf = await leder.csrfFor('/d/BHS/cases/import');
-  const prefix = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}\r\n`);
+  const people = await members(5);
   const held = [];
   for (let i = 0; i < 4; i++) {
-    held.push(rawRequest(server.url, { path: '/d/BHS/cases/import', headers: multipartHeaders(leder, 8 * MB), prefix, hold: true }));
+    held.push(rawRequest(server.url, { path: '/d/BHS/cases/import', headers: multipartHeaders(people[i], 8 * MB), prefix: await csrfPrefix(people[i]), hold: true }));
   }
   await sleep(300);
   for (const h of held) assert.ok(!h.sock.destroyed, 'a held upload is still being received');
-  const fifth = await rawRequest(server.url, { path: '/d/BHS/cases/import', headers: multipartHeaders(leder, 8 * MB), send: 8 * MB }).result;
+  const fifth = await rawRequest(server.url, { path: '/d/BHS/cases/import', headers: multipartHeaders(people[4], 8 * MB), send: 8 * MB }).result;
   assert.equal(fifth.status, 503, fifth.text.slice(0, 300));
   assert.match(fifth.headers, /^Retry-After: \d+/mi);
   assert.match(fifth.text, /mange filer/);
   held[0].sock.destroy();
+  const prefix = await csrfPrefix(people[4]);
   let next;
   for (let i = 0; i < 50; i++) {
     await sleep(20);
-    next = rawRequest(server.url, { path: '/d/BHS/cases/import', headers: multipartHeaders(leder, 8 * MB), prefix, hold: true });
+    next = rawRequest(server.url, { path: '/d/BHS/cases/import', headers: multipartHeaders(people[4], 8 * MB), prefix, hold: true });
     const early = await Promise.race([next.result, sleep(200).then(() => null)]);
     if (early === null) break; // no answer yet: it is being received
     next = null;
@@ -194,6 +212,72 @@ test('only four uploads are received at once: the fifth gets 503 with Retry-Afte
   next.sock.destroy();
   for (const h of held) h.sock.destroy();
 });
+
+test('one upload at a time per user: a second one from the same person gets 429, others are received', async () => {
+  const [other] = await members(1);
+  const first = rawRequest(server.url, { path: '/d/BHS/cases/import', headers: multipartHeaders(leder, 8 * MB), prefix: await csrfPrefix(leder), hold: true });
+  await sleep(300);
+  assert.ok(!first.sock.destroyed, 'the first upload is being received');
+  const second = await rawRequest(server.url, { path: '/d/BHS/cases/import', headers: multipartHeaders(leder, 8 * MB), send: 8 * MB }).result;
+  assert.equal(second.status, 429, second.text.slice(0, 300));
+  assert.match(second.headers, /^Retry-After: \d+/mi);
+  assert.match(second.text, /Du er allerede ved at sende en fil/);
+  assert.ok(second.sent < 8 * MB, 'refused on its headers');
+  const theirs = rawRequest(server.url, { path: '/d/BHS/cases/import', headers: multipartHeaders(other, 8 * MB), prefix: await csrfPrefix(other), hold: true });
+  assert.equal(await Promise.race([theirs.result, sleep(300).then(() => null)]), null, "another person's upload is received");
+  theirs.sock.destroy();
+  first.sock.destroy();
+  // Once the first has ended the person may send again.
+  let again;
+  for (let i = 0; i < 50 && !again; i++) {
+    await sleep(20);
+    const r = rawRequest(server.url, { path: '/d/BHS/cases/import', headers: multipartHeaders(leder, 8 * MB), prefix: await csrfPrefix(leder), hold: true });
+    if (await Promise.race([r.result, sleep(200).then(() => null)]) === null) again = r;
+  }
+  assert.ok(again, 'after her first upload ended, her next is received');
+  again.sock.destroy();
+});
+
+// A body that trickles in holds an upload slot: dropped with a Danish 408 once it is past
+// --upload-deadline, or below --upload-min-rate after the first 5 s; nothing of it is stored,
+// and the slot is free again for the same person.
+for (const [label, args, wantText] of [
+  ['past --upload-deadline', ['--upload-deadline', '3', '--upload-min-rate', '0'], /inden for 3 sekunder/],
+  ['below --upload-min-rate', ['--upload-deadline', '600', '--upload-min-rate', '50000'], /mindst 48 kB i sekundet/],
+]) {
+  test(`an upload that arrives too slowly is dropped with a 408 (${label})`, async () => {
+    const slowServer = await startServer({ db: server.db, args });
+    try {
+      const c = new Client(slowServer.url);
+      assert.equal((await c.login('leder.barn')).status, 303);
+      const uploadsBefore = sqlite(server.db, 'select count(*) from upload');
+      const req = rawRequest(slowServer.url, { path: '/d/BHS/cases/import', headers: multipartHeaders(c, 8 * MB), prefix: await csrfPrefix(c), hold: true });
+      await new Promise((r) => req.sock.once('connect', r));
+      let answer = null;
+      req.result.then((r) => { answer = r; });
+      // A kilobyte every half second (2 kB/s) until the server answers (at most 30 s).
+      for (let i = 0; i < 60 && !answer; i++) {
+        if (!req.sock.destroyed) req.sock.write(Buffer.alloc(1024, 0x78));
+        await sleep(500);
+      }
+      const res = await req.result;
+      assert.equal(res.status, 408, res.text.slice(0, 300));
+      assert.match(res.text, /Filen kom for langsomt frem og er ikke modtaget/);
+      assert.match(res.text, wantText);
+      assert.equal(sqlite(server.db, 'select count(*) from upload'), uploadsBefore);
+      // The slot is free: the same person's next upload is received, and a whole file goes through.
+      const csv = readFileSync(EXAMPLE);
+      const fd = new FormData();
+      fd.append('csrf', await c.csrfFor('/d/BHS/cases/import'));
+      fd.append('file', new Blob([csv], { type: 'text/csv' }), 'sagsliste.csv');
+      const ok = await c.request('POST', '/d/BHS/cases/import', { body: fd });
+      assert.equal(ok.status, 200, ok.text.slice(0, 300));
+      assert.equal((await fetch(slowServer.url + '/healthz')).status, 200);
+    } finally {
+      await slowServer.stop();
+    }
+  });
+}
 
 test('per-address connection limit and header timeout (--per-ip-connections 4 --header-timeout 2)', async () => {
   const small = await startServer({ args: ['--per-ip-connections', '4', '--header-timeout', '2'] });

@@ -4,7 +4,8 @@
 ** migrated SQLite file: an alias wins over display names, a display name counts only while
 ** no one else in the department has it (ambiguous: no feedback for anyone, the own-case
 ** rule for all of them), department aliases before those for every department, and a
-** second link of the same name to another user refused where the scopes overlap.
+** second link of the same name to another user refused where the scopes overlap, and the
+** working group's lookup of a caseworker by login or linked name (ident_lookup).
 */
 #include "unit_helpers.h"
 
@@ -133,12 +134,46 @@ static void duplicates(void **state)
 	assert_int_equal(testdb_int(db, "SELECT count(*) FROM advisor_alias"), 2);
 }
 
+/* raadgiver:NAME and --advisor NAME (ident_lookup): a member's login, a linked name or a
+** case-list name as the import resolves it; two users with one display name are ambiguous
+** until an alias says who, and a login of someone outside the department is nobody. */
+static void lookup(void **state)
+{
+	Fx *f = *state;
+	sqlite3 *db = f->t->db;
+	char msg[512];
+	int64_t id;
+	assert_int_equal(ident_lookup(db, f->bhs, "ANNE", &id, msg, sizeof msg), 1);
+	assert_int_equal(id, f->anne);
+	assert_int_equal(ident_lookup(db, f->bhs, "anne\u00a0 bækgaard", &id, msg, sizeof msg), 1);
+	assert_int_equal(id, f->anne);
+	int64_t anne2 = add_user(db, "anne2", "Anne Bækgaard", f->bhs);
+	assert_int_equal(ident_lookup(db, f->bhs, "Anne Bækgaard", &id, msg, sizeof msg), 0);
+	assert_int_equal(id, 0);
+	assert_non_null(strstr(msg, "kan være flere personer"));
+	assert_int_equal(ident_lookup(db, f->bhs, "anne2", &id, msg, sizeof msg), 1);
+	assert_int_equal(id, anne2);
+	assert_int_equal(ident_alias_add(db, f->anne, f->bhs, "Bækgaard, Anne", &who, msg, sizeof msg), 0);
+	assert_int_equal(ident_lookup(db, f->bhs, "bækgaard,  ANNE", &id, msg, sizeof msg), 1);
+	assert_int_equal(id, f->anne);
+	/* A login that is also another person's linked name: which one is meant is unclear. */
+	assert_int_equal(ident_alias_add(db, f->bo, f->bhs, "anne2", &who, msg, sizeof msg), 0);
+	assert_int_equal(ident_lookup(db, f->bhs, "anne2", &id, msg, sizeof msg), 0);
+	assert_non_null(strstr(msg, "kan være flere personer"));
+	int64_t carl = add_user(db, "carl", "Carl Voksen", f->vhs);
+	(void)carl;
+	assert_int_equal(ident_lookup(db, f->bhs, "carl", &id, msg, sizeof msg), 0);
+	assert_non_null(strstr(msg, "Ingen bruger hedder 'carl'"));
+	assert_int_equal(ident_lookup(db, f->bhs, "", &id, msg, sizeof msg), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(folding),
 		cmocka_unit_test_setup_teardown(resolving, setup, teardown),
 		cmocka_unit_test_setup_teardown(duplicates, setup, teardown),
+		cmocka_unit_test_setup_teardown(lookup, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

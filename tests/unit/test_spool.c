@@ -94,13 +94,31 @@ static void slots_are_few(void **state)
 {
 	(void)state;
 	for (int i = 0; i < SPOOL_SLOTS; i++)
-		assert_true(spool_slot_take());
-	assert_false(spool_slot_take());
-	spool_slot_give();
-	assert_true(spool_slot_take());
-	assert_false(spool_slot_take());
-	for (int i = 0; i < SPOOL_SLOTS; i++)
-		spool_slot_give();
+		assert_int_equal(spool_slot_take(100 + i), 1);
+	assert_int_equal(spool_slot_take(200), SPOOL_ALL_TAKEN);
+	spool_slot_give(101);
+	assert_int_equal(spool_slot_take(200), 1);
+	assert_int_equal(spool_slot_take(201), SPOOL_ALL_TAKEN);
+	spool_slot_give(100);
+	spool_slot_give(200);
+	for (int i = 2; i < SPOOL_SLOTS; i++)
+		spool_slot_give(100 + i);
+	assert_int_equal(spool_slot_take(300), 1);
+	spool_slot_give(300);
+}
+
+/* One upload at a time per user: a second one of the same user is refused while slots are
+** free, and allowed again once the first is done. */
+static void one_slot_per_user(void **state)
+{
+	(void)state;
+	assert_int_equal(spool_slot_take(7), 1);
+	assert_int_equal(spool_slot_take(7), SPOOL_USER_BUSY);
+	assert_int_equal(spool_slot_take(8), 1);
+	spool_slot_give(7);
+	assert_int_equal(spool_slot_take(7), 1);
+	spool_slot_give(7);
+	spool_slot_give(8);
 }
 
 static const char ct[] = "multipart/form-data; boundary=XyZ";
@@ -166,6 +184,7 @@ int main(void)
 		cmocka_unit_test(spool_round_trip),
 		cmocka_unit_test(stale_folders_swept),
 		cmocka_unit_test(slots_are_few),
+		cmocka_unit_test(one_slot_per_user),
 		cmocka_unit_test(multipart_in_place),
 		cmocka_unit_test(in_place_refuses_the_same),
 	};
