@@ -38,15 +38,6 @@ int action_overdue(const char *due, const char *status, const char *today)
 	return !str_empty(due) && strcmp(due, today) < 0 && !str_eq(status, "gennemfoert") && !str_eq(status, "opgivet");
 }
 
-/* Today's date where the server runs, YYYY-MM-DD. */
-void action_today(char out[11])
-{
-	time_t t = time(NULL);
-	struct tm local;
-	localtime_r(&t, &local);
-	strftime(out, 11, "%Y-%m-%d", &local);
-}
-
 /* One free-text field: length, UTF-8 and no CPR number. */
 static int check_text(const char *field, const char *s, size_t max, char *msg, size_t n)
 {

@@ -93,6 +93,46 @@ int audit_case_find(sqlite3 *db, int64_t department_id, const char *case_no, int
 	return found;
 }
 
+/* The text column of the one row sql (with ?1 = id) finds, into out; 0 when none. */
+static int text_by_id(sqlite3 *db, const char *sql, int64_t id, char *out, size_t n)
+{
+	Stmt q;
+	db_prepare(&q, db, sql);
+	db_bind_int(&q, 1, id);
+	int found = db_step(&q);
+	if (found)
+		snprintf(out, n, "%s", db_col_text(&q, 0));
+	db_finalize(&q);
+	return found;
+}
+
+static void case_number(sqlite3 *db, int64_t id, char *out, size_t n)
+{
+	if (!text_by_id(db, "SELECT case_no FROM cases WHERE id = ?1", id, out, n))
+		snprintf(out, n, "%s", _("(slettet)"));
+}
+
+/* An entry's detail as a person reads it: the log keeps the round's and a case's internal
+** number ("tilsyn 3: ...", an older "sag 12 erstattet af 34: ..."); the page and the text
+** listing show the round's title and the case numbers instead. The JSON keeps the log's words. */
+void audit_case_detail_text(sqlite3 *db, const char *detail, char *out, size_t n)
+{
+	long long round, from, to;
+	int used = 0;
+	char title[256], a[130], b[130];
+	if (!detail)
+		snprintf(out, n, "%s", "");
+	else if (sscanf(detail, "tilsyn %lld: %n", &round, &used) == 1 && used > 0 &&
+	         text_by_id(db, "SELECT title FROM round WHERE id = ?1", round, title, sizeof title))
+		snprintf(out, n, "«%s»: %s", title, detail + used);
+	else if (sscanf(detail, "sag %lld erstattet af %lld: %n", &from, &to, &used) == 2 && used > 0) {
+		case_number(db, from, a, sizeof a);
+		case_number(db, to, b, sizeof b);
+		snprintf(out, n, _("sagen %s erstattet af %s: %s"), a, b, detail + used);
+	} else
+		snprintf(out, n, "%s", detail);
+}
+
 static char *dup_col(Stmt *q, int i)
 {
 	return db_col_is_null(q, i) ? NULL : xstrdup(db_col_text(q, i));
@@ -117,7 +157,8 @@ static char *dup_col(Stmt *q, int i)
 #define CASE_ENTRY_SELECT \
 	"SELECT a.at, a.login, u.name, a.action, a.detail, a.ip, a.object <> ?1 AND a.action IN (" \
 	ROUND_LIST_ACTIONS ", " CASE_LIST_ACTIONS ", 'cases_import'), a.id FROM audit a" \
-	" LEFT JOIN users u ON u.id = a.user_id WHERE a.id IN (" CASE_ENTRY_IDS ") AND (?12 = 0 OR a.id <= ?12)"
+	" LEFT JOIN users u ON u.id = coalesce(a.user_id, (SELECT x.id FROM users x WHERE x.login = a.login))" \
+	" WHERE a.id IN (" CASE_ENTRY_IDS ") AND (?12 = 0 OR a.id <= ?12)"
 
 static void bind_case(Stmt *q, const Department *d, int64_t case_id)
 {
@@ -245,11 +286,12 @@ int cmd_audit_case(sqlite3 *db, int argc, char **argv)
 	} else {
 		printf("Logbog for sag %s i %s (%s): %d %s\n", case_no, d.name, d.code, n, n == 1 ? "post" : "poster");
 		for (int i = 0; i < n; i++) {
-			char at[40];
-			review_time_text(v[i].at, at);
+			char at[64], detail[1200];
+			date_time_danish(v[i].at, at);
+			audit_case_detail_text(db, v[i].detail, detail, sizeof detail);
 			printf("%s\t%s%s%s%s\t%s\t%s\t%s\n", at, v[i].login ? v[i].login : "ukendt", v[i].name ? " (" : "",
 			       v[i].name ? v[i].name : "", v[i].name ? ")" : "", audit_action_title(v[i].action),
-			       v[i].detail ? v[i].detail : "", v[i].ip ? v[i].ip : "");
+			       detail, v[i].ip ? v[i].ip : "");
 		}
 		printf("%s\n", audit_case_list_note);
 	}

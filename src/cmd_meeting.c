@@ -346,7 +346,7 @@ static int action_list_cmd(sqlite3 *db, int argc, char **argv)
 	if (!open_department(db, "action list", code, &d) || !wants_json("action list", format, &json))
 		return EXIT_BAD_INPUT;
 	char today[11];
-	action_today(today);
+	date_today(today);
 	/* The ids first: the follow-up runs its own statements. */
 	Stmt q;
 	db_prepare(&q, db, "SELECT id FROM action_item WHERE department_id = ?1 ORDER BY due IS NULL, due, id");

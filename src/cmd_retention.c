@@ -105,27 +105,34 @@ static int show(sqlite3 *db, int json)
 	}
 
 	print_settings(&s);
-	printf("\nAfsluttede tilsyn (i dag er %s):\n", today);
+	char day[40], basis[40], due[40], purged[40];
+	date_text(today, day);
+	printf("\nAfsluttede tilsyn (i dag er %s):\n", day);
 	if (!n)
 		puts("  ingen");
 	for (int i = 0; i < n; i++) {
 		const RetentionRound *x = &v[i];
+		date_text(x->basis, basis);
+		date_text(x->due, due);
+		date_text(x->purged_at, purged);
 		printf("  tilsyn %lld (%s) %s\n    %s %s; ", (long long)x->round_id, x->department, x->title,
-		       retention_basis_title(x->basis_source), x->basis);
+		       retention_basis_title(x->basis_source), basis);
 		if (*x->purged_at)
-			printf("sagsdata slettet %.10s\n", x->purged_at);
+			printf("sagsdata slettet %s\n", purged);
 		else if (!*x->due)
 			puts("datoerne kan ikke læses, så sagsdata slettes ikke");
 		else if (retention_is_due(x, today))
-			printf("sagsdata skulle slettes %s og slettes ved næste kørsel\n", x->due);
+			printf("sagsdata skulle slettes %s og slettes ved næste kørsel\n", due);
 		else
-			printf("sagsdata slettes %s\n", x->due);
+			printf("sagsdata slettes %s\n", due);
 	}
+	date_text(cases_before, basis);
+	date_text(audit_before, due);
 	printf("\nSagslister: %lld sager har ikke været med i en indlæsning siden %s og er ikke i et tilsyn med\n"
 	       "sagsdata; de slettes ved næste kørsel.\n",
-	       (long long)cases_due, cases_before);
-	printf("\nLogbog: %lld poster. %lld poster fra før %.10s slettes ved næste kørsel.\n", (long long)entries,
-	       (long long)audit_due, audit_before);
+	       (long long)cases_due, basis);
+	printf("\nLogbog: %lld poster. %lld poster fra før %s slettes ved næste kørsel.\n", (long long)entries,
+	       (long long)audit_due, due);
 	if (anchor)
 		printf("Slettet efter opbevaringsreglen i alt: %lld poster; kæden kontrolleres fra post %lld.\n",
 		       (long long)deleted, (long long)anchor);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int leap(int y)
 {
@@ -197,4 +198,54 @@ void date_danish(const char *iso, char out[40])
 		snprintf(out, 40, "%s", iso ? iso : "");
 	else
 		snprintf(out, 40, "%d. %s %d", d, month_names[m - 1], y);
+}
+
+/* Today as a Dane reads the calendar, whatever the server's time zone: a server on UTC would
+** otherwise start the next day an hour or two late. */
+void date_today(char out[11])
+{
+	char now[32];
+	int y, m, d;
+	long t;
+	time_iso(now, time(NULL));
+	if (!date_danish_parts(now, &y, &m, &d, &t))
+		fatal("date_today: cannot read the clock's time %s", now);
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+/* date_text and date_time_danish into the arena, for a page or a sentence being built. */
+const char *date_text_in(Arena *a, const char *s)
+{
+	char out[40];
+	date_text(s, out);
+	return arena_strdup(a, out);
+}
+
+const char *date_time_in(Arena *a, const char *iso)
+{
+	char out[64];
+	date_time_danish(iso, out);
+	return arena_strdup(a, out);
+}
+
+/* A day and a wall-clock time in Denmark (a meeting's "2026-08-31" and "09:00") in the time
+** stamp's format, "31. august 2026 kl. 09.00"; the day alone when there is no time. */
+const char *date_local_in(Arena *a, const char *ymd, const char *hhmm)
+{
+	char day[40];
+	date_text(ymd, day);
+	if (!hhmm || strlen(hhmm) != 5 || hhmm[2] != ':')
+		return arena_strdup(a, day);
+	return arena_printf(a, "%s kl. %.2s.%.2s", day, hhmm, hhmm + 3);
+}
+
+/* A date's month for a chart's axis: "mar. 2025" (yyyy-mm-dd or a stored UTC time). */
+const char *date_month_in(Arena *a, const char *s)
+{
+	static const char *const short_names[] = {"jan.", "feb.", "mar.", "apr.", "maj", "jun.",
+	                                          "jul.", "aug.", "sep.", "okt.", "nov.", "dec."};
+	int y, m;
+	if (!s || sscanf(s, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+		return arena_strdup(a, s ? s : "");
+	return arena_printf(a, "%s %d", short_names[m - 1], y);
 }

@@ -342,7 +342,7 @@ static int demo_workgroups_and_phases(sqlite3 *db, const char **msg)
 	           " CASE r.kind WHEN 'uddybende' THEN 'Tilfældig stikprøve af sager med afgørelse inden for det seneste år,"
 	           " set med de to temaers briller.' ELSE 'Tilfældig stikprøve af hele sagslisten; sager gennemgået de sidste"
 	           " 12 måneder er udeladt.' END,"
-	           " 'Gennemgang fra ' || r.planned_start || ' til ' || r.planned_end || ', med et stop-op-møde midtvejs.',"
+	           " 'Gennemgang i de otte planlagte uger, med et stop-op-møde midtvejs.',"
 	           " 'Svarene registreres direkte i tilsyn. Koordinatoren samler resultaterne til ledelsen og til"
 	           " personalemødet, hvor de fremlægges uden sagsnumre og navne.', 1, r.created_at, u.id"
 	           " FROM round r JOIN department d ON d.id = r.department_id"

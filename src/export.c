@@ -364,7 +364,7 @@ void page_export_actions(Req *r)
 		return;
 	worksheet_set_column(s.ws, 0, 0, 40, NULL);
 	char today[11];
-	action_today(today);
+	date_today(today);
 	Stmt q;
 	db_prepare(&q, r->db,
 	           "SELECT a.title, coalesce(u.name, ''), coalesce(a.due, ''), a.status, coalesce(rd.title, ''), a.updated_at"

@@ -223,6 +223,7 @@ void page_round_sample(Req *r);
 void page_round_replace(Req *r);
 void page_round_plan(Req *r);
 void page_round_phase(Req *r);
+void protocol_html(Req *r, const Round *rd); /* protocol.c: the round's sampling protocol */
 int page_round_from_capture(Req *r, Round *out);
 void page_round_theme_choices(Req *r, const char *const *checked, int nchecked, int disabled);
 void page_round_edit(Req *r);       /* page_round_edit.c: edit, delete (with a confirmation step) */

@@ -247,7 +247,7 @@ static void list_page(Req *r, const Fields *f, int status, const char *error)
 	Buf *b = &r->out;
 	Department *d = r->dept;
 	char today[11];
-	action_today(today);
+	date_today(today);
 	page_begin(r, _("Tiltag"));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Tiltag</p>\n<h1>Tiltag og opfølgning</h1>\n"
 	            "<p class=\"lead\">De tiltag, afdelingen har besluttet efter et tilsyn. Når det næste sammenlignelige "
@@ -271,7 +271,8 @@ static void list_page(Req *r, const Fields *f, int status, const char *error)
 		int overdue = action_overdue(due, st, today);
 		late += overdue;
 		html_fmt(&rows, "<tr><td><a href=\"/d/%U/actions/%I\">%T</a></td><td>%T</td><td class=\"nowrap\">%T</td><td>%T",
-		         d->code, db_col_int(&q, 0), db_col_text(&q, 1), db_col_text(&q, 2), due, action_status_title(st));
+		         d->code, db_col_int(&q, 0), db_col_text(&q, 1), db_col_text(&q, 2), date_text_in(r->arena, due),
+		         action_status_title(st));
 		if (overdue)
 			html_lit(&rows, " <strong class=\"late\">fristen er overskredet</strong>");
 		html_fmt(&rows, "</td><td>%T</td></tr>\n", db_col_text(&q, 5));
@@ -450,7 +451,7 @@ static void show_page(Req *r, const ActionItem *a, const Fields *edit, int statu
 	Buf *b = &r->out;
 	Department *d = r->dept;
 	char today[11];
-	action_today(today);
+	date_today(today);
 	page_begin(r, a->title);
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/actions\">Tiltag</a> › %T</p>\n"
 	            "<h1>%T</h1>\n",

@@ -9,9 +9,61 @@
 */
 #include "http.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #define AUDIT_PAGE 100
+#define QUESTION_SHORT 90 /* bytes of a question's text shown beside its code */
+
+/* Whether code stands as a word of its own in s (AB-1 is not in AB-10). */
+static int mentions(const char *s, const char *code)
+{
+	size_t len = strlen(code);
+	for (const char *p = s ? strstr(s, code) : NULL; p; p = strstr(p + 1, code)) {
+		unsigned char before = p == s ? ' ' : (unsigned char)p[-1], after = (unsigned char)p[len];
+		if (!isalnum(before) && before != '-' && !isalnum(after))
+			return 1;
+	}
+	return 0;
+}
+
+/* A question's text cut at a space to about QUESTION_SHORT bytes, with "…". */
+static const char *short_text(Req *r, const char *text)
+{
+	size_t len = strlen(text);
+	if (len <= QUESTION_SHORT)
+		return text;
+	size_t cut = QUESTION_SHORT;
+	while (cut > 0 && text[cut] != ' ')
+		cut--;
+	return arena_printf(r->arena, "%.*s …", (int)(cut ? cut : QUESTION_SHORT), text);
+}
+
+/* The questions the entries on this page name by code (answers saved, a sheet imported), with
+** their short text: the codes of the case's rounds' catalogues that appear in a detail. */
+static void question_key(Req *r, int64_t case_id, const AuditCaseEntry *v, int n)
+{
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT q.code, min(q.text) FROM round_case rc JOIN round_catalogue k ON k.round_id = rc.round_id"
+	           " JOIN question q ON q.catalogue_id = k.catalogue_id WHERE rc.case_id = ?1 GROUP BY q.code ORDER BY q.code");
+	db_bind_int(&q, 1, case_id);
+	int shown = 0;
+	while (db_step(&q)) {
+		const char *code = db_col_text(&q, 0);
+		int named = 0;
+		for (int i = 0; i < n && !named; i++)
+			named = mentions(v[i].detail, code);
+		if (!named)
+			continue;
+		if (shown++ == 0)
+			html_lit(&r->out, "<h3>Spørgsmål nævnt på siden</h3>\n<dl class=\"facts\">\n");
+		html_fmt(&r->out, "<dt>%T</dt><dd>%T</dd>\n", code, short_text(r, db_col_text(&q, 1)));
+	}
+	db_finalize(&q);
+	if (shown)
+		html_lit(&r->out, "</dl>\n");
+}
 
 /* Links to the newer and older pages of the case's log, with where we are. */
 static void page_links(Req *r, const char *case_no, int64_t upto, int64_t page, int64_t pages)
@@ -98,15 +150,17 @@ void page_audit_case(Req *r)
 		            "</tr></thead>\n<tbody>\n",
 		         _("Poster"), first, first + n - 1, total);
 		for (int i = 0; i < n; i++) {
-			char at[40];
-			review_time_text(v[i].at, at);
+			char at[64], detail[1200];
+			date_time_danish(v[i].at, at);
+			audit_case_detail_text(r->db, v[i].detail, detail, sizeof detail);
 			html_fmt(b, "<tr><td>%T</td><td>%T%T%T%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n", at,
 			         v[i].name ? v[i].name : v[i].login ? v[i].login : _("ukendt"), v[i].name && v[i].login ? " (" : "",
 			         v[i].name && v[i].login ? v[i].login : "", v[i].name && v[i].login ? ")" : "",
-			         audit_action_title(v[i].action), v[i].detail ? v[i].detail : "", v[i].ip ? v[i].ip : "");
+			         audit_action_title(v[i].action), detail, v[i].ip ? v[i].ip : "");
 		}
 		html_lit(b, "</tbody>\n</table></div>\n");
 		page_links(r, case_no, upto, page, pages);
+		question_key(r, case_id, v, n);
 	}
 	html_fmt(b, "<p class=\"hint\">%T</p>\n", _(audit_case_list_note));
 	audit_case_free(v, n);

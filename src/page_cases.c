@@ -284,7 +284,8 @@ void page_cases_list(Req *r)
 		while (db_step(&q))
 			html_fmt(b, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n",
 			         db_col_text(&q, 0), db_col_text(&q, 1), target_title(db_col_text(&q, 2)), db_col_text(&q, 3),
-			         db_col_text(&q, 4), db_col_text(&q, 5), db_col_text(&q, 6), db_col_text(&q, 7));
+			         db_col_text(&q, 4), date_text_in(r->arena, db_col_text(&q, 5)),
+			         date_text_in(r->arena, db_col_text(&q, 6)), db_col_text(&q, 7));
 		db_finalize(&q);
 		html_lit(b, "</tbody>\n</table></div>\n");
 		pagination(r, base, page, pages);

@@ -131,12 +131,6 @@ static int cat_from_capture(Req *r, Cat *c)
 	return 1;
 }
 
-/* "2024-05-01T10:00:00Z" -> "2024-05-01" for display. */
-static const char *day(Req *r, const char *iso)
-{
-	return arena_strndup(r->arena, iso, strlen(iso) < 10 ? strlen(iso) : 10);
-}
-
 static const char *cat_url(Req *r, const Cat *c, const char *rest)
 {
 	return arena_printf(r->arena, "/catalogues/%lld%s", (long long)c->id, rest);
@@ -208,7 +202,7 @@ static void list_page(Req *r, int status, const CatalogueImport *failed)
 		html_fmt(b, "<tr><td><a href=\"/catalogues/%I\">%T</a></td><td><code>%T</code></td><td class=\"num\">%I</td>"
 		            "<td class=\"num\">%I</td><td>%T</td></tr>\n",
 		         db_col_int(&q, 0), db_col_text(&q, 1), db_col_text(&q, 2), db_col_int(&q, 3), db_col_int(&q, 5),
-		         day(r, db_col_text(&q, 4)));
+		         date_text_in(r->arena, db_col_text(&q, 4)));
 	}
 	db_finalize(&q);
 	if (n)
@@ -373,10 +367,10 @@ static void versions_list(Req *r, const Cat *c)
 		const char *what = str_eq(db_col_text(&q, 2), "udgivet") ? _("udgivet") : _("kladde, oprettet");
 		if (id == c->id)
 			html_fmt(b, "<li><strong>Version %I</strong> (%T %T) – denne side</li>\n", db_col_int(&q, 1), what,
-			         day(r, db_col_text(&q, 3)));
+			         date_text_in(r->arena, db_col_text(&q, 3)));
 		else
 			html_fmt(b, "<li><a href=\"/catalogues/%I\">Version %I</a> (%T %T)</li>\n", id, db_col_int(&q, 1), what,
-			         day(r, db_col_text(&q, 3)));
+			         date_text_in(r->arena, db_col_text(&q, 3)));
 	}
 	db_finalize(&q);
 	html_lit(b, "</ul>\n");
@@ -412,7 +406,7 @@ static void show_page(Req *r, const Cat *c, int status, const char *error)
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/catalogues\">Spørgekataloger</a> › %T</p>\n<h1>%T</h1>\n"
 	            "<p class=\"lead\">Version %d · %T · %T · %T · kode <code>%T</code></p>\n",
 	         c->title, c->title, c->version,
-	         c->published ? arena_printf(r->arena, _("udgivet %s"), day(r, c->published_at)) : _("kladde"),
+	         c->published ? arena_printf(r->arena, _("udgivet %s"), date_text_in(r->arena, c->published_at)) : _("kladde"),
 	         kind_title(c->kind), target_title(c->target), c->code);
 	if (error)
 		page_message(r, "error", error);

@@ -127,8 +127,9 @@ static void invited_rounds(Req *r)
 			            "</tr></thead>\n<tbody>\n");
 		html_fmt(b, "<tr><td><a href=\"/d/%U/rounds/%I\">%T</a></td><td>%T</td><td>%T – %T</td>"
 		            "<td class=\"num\">%I</td><td class=\"num\">%I</td></tr>\n",
-		         d->code, db_col_int(&q, 0), db_col_text(&q, 1), phase_title(db_col_text(&q, 2)), db_col_text(&q, 3),
-		         db_col_text(&q, 4), db_col_int(&q, 5), db_col_int(&q, 6));
+		         d->code, db_col_int(&q, 0), db_col_text(&q, 1), phase_title(db_col_text(&q, 2)),
+		         date_text_in(r->arena, db_col_text(&q, 3)), date_text_in(r->arena, db_col_text(&q, 4)),
+		         db_col_int(&q, 5), db_col_int(&q, 6));
 	}
 	db_finalize(&q);
 	if (n)
@@ -173,8 +174,8 @@ static void expectation_status(Req *r, const Round *rd)
 		            "hvad I vil blive klogere på, hvad der bekymrer jer, og hvilke fokusområder eller sagstyper der "
 		            "gennemgås.");
 	} else {
-		char when[40];
-		review_time_text(e.updated_at, when);
+		char when[64];
+		date_time_danish(e.updated_at, when);
 		html_fmt(b, "<strong>%d af %d spørgsmål besvaret</strong>, senest gemt %T af %T.", e.filled, EXPECTATION_FIELDS,
 		         when, *e.updated_by ? e.updated_by : _("kommandolinjen"));
 	}
@@ -210,8 +211,8 @@ static void invitations(Req *r, const Round *rd)
 				html_lit(b, "<th scope=\"col\">Invitation</th>");
 			html_lit(b, "</tr></thead>\n<tbody>\n");
 		}
-		char when[40];
-		review_time_text(db_col_text(&q, 2), when);
+		char when[64];
+		date_time_danish(db_col_text(&q, 2), when);
 		html_fmt(b, "<tr><td>%T</td><td>%T</td><td class=\"num\">%I</td><td class=\"num\">%I</td>", db_col_text(&q, 1),
 		         when, db_col_int(&q, 3), db_col_int(&q, 4));
 		if (manage) {
@@ -281,9 +282,7 @@ static void meetings(Req *r, const Round *rd)
 		const char *kind = db_col_text(&q, 3);
 		management |= str_eq(kind, "ledelse");
 		staff |= str_eq(kind, "personale");
-		char date[40];
-		date_text(db_col_text(&q, 1), date);
-		html_fmt(b, "<tr><td>%T%T%T</td><td>", date, *db_col_text(&q, 2) ? " kl. " : "", db_col_text(&q, 2));
+		html_fmt(b, "<tr><td>%T</td><td>", date_local_in(r->arena, db_col_text(&q, 1), db_col_text(&q, 2)));
 		if (manage)
 			html_fmt(b, "<a href=\"/d/%U/meetings/%I\">%T</a>", d->code, db_col_int(&q, 0), meeting_kind_title(kind));
 		else
@@ -351,8 +350,8 @@ static void expectation_page(Req *r, const Round *rd, int status, const char *er
 	html_lit(b, "<p class=\"lead\">Før gennemgangen afstemmer afdelingen og de eksterne konsulenter, hvad tilsynet skal "
 	            "give svar på. Svarene styrer, hvilke sager der udvælges, og hvad rapporten lægger vægt på.</p>\n");
 	if (e.exists) {
-		char when[40];
-		review_time_text(e.updated_at, when);
+		char when[64];
+		date_time_danish(e.updated_at, when);
 		html_fmt(b, "<p class=\"hint\">Senest gemt %T af %T.</p>\n", when,
 		         *e.updated_by ? e.updated_by : _("kommandolinjen"));
 	}

@@ -28,8 +28,8 @@ static void acute_concerns(Req *r)
 		if (n++ == 0)
 			html_lit(b, "<section class=\"acute\" aria-labelledby=\"acute-h\">\n<h2 id=\"acute-h\">Akut bekymring</h2>\n"
 			            "<p>Markeret under gennemgangen, fordi det ikke kan vente til rapporten.</p>\n<ul>\n");
-		char at[40];
-		review_time_text(db_col_text(&q, 8), at);
+		char at[64];
+		date_time_danish(db_col_text(&q, 8), at);
 		html_fmt(b, "<li><a href=\"/d/%U/rounds/%I/cases/%I\">Sag %T</a> (%T): %T <span class=\"hint\">– markeret af %T "
 		            "%T</span></li>\n",
 		         db_col_text(&q, 0), db_col_int(&q, 2), db_col_int(&q, 4), db_col_text(&q, 5), db_col_text(&q, 3),
@@ -133,13 +133,6 @@ static void my_calibrations(Req *r)
 
 #define MEETINGS_SOON_DAYS 14
 
-static const char *day_text(Req *r, const char *iso)
-{
-	char out[40];
-	date_text(iso, out);
-	return arena_strdup(r->arena, out);
-}
-
 /* Open actions this person is responsible for whose due date has passed or comes within
 ** ACTION_DUE_SOON_DAYS, soonest first. */
 static void my_actions(Req *r, const char *today)
@@ -160,7 +153,7 @@ static void my_actions(Req *r, const char *today)
 			html_lit(b, "<h2 id=\"my-actions\">Mine tiltag med frist</h2>\n<ul>\n");
 		const char *due = db_col_text(&q, 3);
 		html_fmt(b, "<li><a href=\"/d/%U/actions/%I\">%T</a>: frist %T", db_col_text(&q, 0), db_col_int(&q, 1),
-		         db_col_text(&q, 2), day_text(r, due));
+		         db_col_text(&q, 2), date_text_in(r->arena, due));
 		if (action_overdue(due, db_col_text(&q, 4), today))
 			html_lit(b, " <strong class=\"late\">fristen er overskredet</strong>");
 		html_lit(b, "</li>\n");
@@ -189,7 +182,7 @@ static void department_overdue_actions(Req *r, const char *today)
 		if (n++ == 0)
 			html_lit(b, "<h2 id=\"late-actions\">Tiltag med overskredet frist</h2>\n<ul>\n");
 		html_fmt(b, "<li><a href=\"/d/%U/actions/%I\">%T</a> (%T): frist %T, ansvarlig %T</li>\n", db_col_text(&q, 0),
-		         db_col_int(&q, 2), db_col_text(&q, 3), db_col_text(&q, 1), day_text(r, db_col_text(&q, 4)),
+		         db_col_int(&q, 2), db_col_text(&q, 3), db_col_text(&q, 1), date_text_in(r->arena, db_col_text(&q, 4)),
 		         *db_col_text(&q, 5) ? db_col_text(&q, 5) : _("ingen"));
 	}
 	db_finalize(&q);
@@ -203,8 +196,7 @@ static void meeting_item(Req *r, const char *dept, int64_t id, const char *date,
                          const char *round_title)
 {
 	Buf *b = &r->out;
-	html_fmt(b, "<li><a href=\"/d/%U/meetings/%I\">%T%T%T: %T</a>", dept, id, day_text(r, date), *time ? " kl. " : "",
-	         time, what);
+	html_fmt(b, "<li><a href=\"/d/%U/meetings/%I\">%T: %T</a>", dept, id, date_local_in(r->arena, date, time), what);
 	if (*round_title)
 		html_fmt(b, " <span class=\"hint\">(%T)</span>", round_title);
 	html_lit(b, "</li>\n");
@@ -329,7 +321,7 @@ void page_home(Req *r)
 	page_report_my_feedback(r);
 	my_calibrations(r);
 	char today[11];
-	action_today(today);
+	date_today(today);
 	feedback_to_give(r);
 	feedback_to_receive(r);
 	my_actions(r, today);

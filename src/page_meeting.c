@@ -37,13 +37,6 @@ static void audit_meeting(Req *r, int64_t id, const char *action, const char *de
 	                               .ip = r->ip});
 }
 
-static const char *day_text(Req *r, const char *iso)
-{
-	char out[40];
-	date_text(iso, out);
-	return arena_strdup(r->arena, out);
-}
-
 /* The round named by ?round= (or "" for none); 0 with a 404 page when it is not the department's. */
 static int round_from_query(Req *r, int64_t *id, Round *rd)
 {
@@ -137,9 +130,8 @@ static void feedback_section(Req *r, const Round *rd)
 		const FeedbackRow *x = &rows[i];
 		html_fmt(b, "<tr><th scope=\"row\">%T</th>", x->advisor);
 		if (x->meeting_id)
-			html_fmt(b, "<td><a href=\"/d/%U/meetings/%I\">%T</a></td><td>%T%T%T</td><td></td>", d->code, x->meeting_id,
-			         str_eq(x->status, "afholdt") ? _("givet") : _("planlagt"), day_text(r, x->date),
-			         *x->time ? " kl. " : "", x->time);
+			html_fmt(b, "<td><a href=\"/d/%U/meetings/%I\">%T</a></td><td>%T</td><td></td>", d->code, x->meeting_id,
+			         str_eq(x->status, "afholdt") ? _("givet") : _("planlagt"), date_local_in(r->arena, x->date, x->time));
 		else
 			html_fmt(b, "<td><strong>mangler</strong></td><td>–</td><td><a class=\"button secondary\" "
 			            "href=\"/d/%U/meetings/new?round=%I&amp;kind=individuel&amp;advisor=%U\">Planlæg<span class=\"sr\"> "
@@ -178,9 +170,9 @@ static int meeting_table(Req *r, int64_t round_id, int held, const char *caption
 			            "<th scope=\"col\">Tilsyn</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n",
 			         caption, caption);
 		const char *date = db_col_text(&q, 2), *status = db_col_text(&q, 4);
-		html_fmt(b, "<tr><td class=\"nowrap\">%T%T%T</td><td><a href=\"/d/%U/meetings/%I\">%T</a>%T%T</td><td>%T</td>"
+		html_fmt(b, "<tr><td class=\"nowrap\">%T</td><td><a href=\"/d/%U/meetings/%I\">%T</a>%T%T</td><td>%T</td>"
 		            "<td>%T%T</td></tr>\n",
-		         day_text(r, date), *db_col_text(&q, 3) ? " kl. " : "", db_col_text(&q, 3), d->code, db_col_int(&q, 0),
+		         date_local_in(r->arena, date, db_col_text(&q, 3)), d->code, db_col_int(&q, 0),
 		         meeting_kind_title(kind), *advisor ? ": " : "", advisor, db_col_text(&q, 6), meeting_status_title(status),
 		         str_eq(status, "planlagt") && strcmp(date, today) < 0 ? _(" (datoen er passeret)") : "");
 	}
@@ -229,7 +221,7 @@ void page_meeting_list(Req *r)
 		feedback_section(r, &rd);
 	}
 	char today[11];
-	action_today(today);
+	date_today(today);
 	html_lit(b, "<h2>Planlagte møder</h2>\n");
 	if (!meeting_table(r, round_id, 0, _("Planlagte møder, de første først"), today))
 		html_lit(b, "<p>Ingen planlagte møder.</p>\n");
@@ -324,7 +316,7 @@ static void show_page(Req *r, const Meeting *m, const Fields *edit, int status, 
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
-	const char *title = arena_printf(r->arena, "%s %s", meeting_kind_title(m->kind), day_text(r, m->date));
+	const char *title = arena_printf(r->arena, "%s %s", meeting_kind_title(m->kind), date_text_in(r->arena, m->date));
 	page_begin(r, title);
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/meetings\">Møder</a> › %T</p>\n"
 	            "<h1>%T</h1>\n",
@@ -333,8 +325,8 @@ static void show_page(Req *r, const Meeting *m, const Fields *edit, int status, 
 		page_message(r, "error", error);
 	else if (req_query(r, "saved"))
 		page_message(r, "ok", _("Mødet er gemt."));
-	html_fmt(b, "<dl class=\"facts\">\n<dt>Art</dt><dd>%T</dd>\n<dt>Dato</dt><dd>%T%T%T</dd>\n<dt>Status</dt><dd>%T</dd>\n",
-	         meeting_kind_title(m->kind), day_text(r, m->date), *m->time ? " kl. " : "", m->time,
+	html_fmt(b, "<dl class=\"facts\">\n<dt>Art</dt><dd>%T</dd>\n<dt>Dato</dt><dd>%T</dd>\n<dt>Status</dt><dd>%T</dd>\n",
+	         meeting_kind_title(m->kind), date_local_in(r->arena, m->date, m->time),
 	         meeting_status_title(m->status));
 	if (*m->advisor)
 		html_fmt(b, "<dt>Rådgiver</dt><dd>%T</dd>\n", m->advisor);

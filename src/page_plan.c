@@ -272,7 +272,8 @@ static void rounds_table(Req *r, const Plan *p)
 		const PlanRound *rd = &p->rounds[i];
 		html_fmt(b, "<tr><th scope=\"row\"><a href=\"/d/%U/rounds/%I\">%T</a></th><td>%T</td><td>%T</td>"
 		            "<td class=\"nowrap\">%T – %T",
-		         code, rd->id, rd->title, round_kind_title(rd->kind), phase_title(rd->phase), rd->start, rd->end);
+		         code, rd->id, rd->title, round_kind_title(rd->kind), phase_title(rd->phase),
+		         date_text_in(r->arena, rd->start), date_text_in(r->arena, rd->end));
 		if (str_eq(rd->date_source, "sampled"))
 			html_lit(b, "<br><span class=\"hint\">ikke planlagt; dato fra udtrækningen</span>");
 		else if (str_eq(rd->date_source, "created"))
@@ -307,7 +308,7 @@ static void markers_table(Req *r, const Plan *p, const Marker *m, int nm)
 	            "<tbody>\n",
 	         p->year);
 	for (int i = 0; i < nm; i++) {
-		html_fmt(b, "<tr><td class=\"nowrap\">%T%T%T</td>", m[i].date, *m[i].time ? " kl. " : "", m[i].time);
+		html_fmt(b, "<tr><td class=\"nowrap\">%T</td>", date_local_in(r->arena, m[i].date, m[i].time));
 		if (m[i].is_action)
 			html_fmt(b, "<td><a href=\"/d/%U/actions/%I\">Frist for tiltag: %T</a></td>", code, m[i].id, marker_title(&m[i]));
 		else
@@ -341,8 +342,8 @@ static void calendar_section(Req *r)
 	db_bind_int(&q, 1, r->dept->id);
 	int exists = db_step(&q);
 	if (exists) {
-		char at[40];
-		review_time_text(db_col_text(&q, 0), at);
+		char at[64];
+		date_time_danish(db_col_text(&q, 0), at);
 		html_fmt(b, "<p>Der findes en adresse til kalenderabonnement, lavet %T af %T. Den virker, indtil der laves en ny.</p>\n",
 		         at, *db_col_text(&q, 1) ? db_col_text(&q, 1) : _("kommandolinjen"));
 	}

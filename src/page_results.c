@@ -625,7 +625,7 @@ void page_results_trends(Req *r)
 	            "tilsyn, der måler det samme.</p>\n");
 	const char **labels = arena_alloc(r->arena, sizeof *labels * (size_t)t.nrounds);
 	for (int k = 0; k < t.nrounds; k++)
-		labels[k] = arena_strndup(r->arena, t.rounds[k].date, 7);
+		labels[k] = date_month_in(r->arena, t.rounds[k].date);
 	ChartSeries series[1 + RESULT_CATEGORIES];
 	series[0] = (ChartSeries){.name = _("Hele tilsynet"), .points = t.total, .stride = 1};
 	for (int c = 0; c < RESULT_CATEGORIES; c++)
@@ -645,7 +645,7 @@ void page_results_trends(Req *r)
 	for (int k = 0; k < t.nrounds; k++) {
 		const TrendRound *x = &t.rounds[k];
 		html_fmt(b, "<tr><th scope=\"row\"><a href=\"/d/%U/rounds/%I/results\">%T</a></th><td>%T</td><td>%T</td>", d->code,
-		         x->id, x->title, x->date, round_kind_title(x->kind));
+		         x->id, x->title, date_text_in(r->arena, x->date), round_kind_title(x->kind));
 		for (int c = -1; c < RESULT_CATEGORIES; c++) {
 			const TrendCell *cell = c < 0 ? &t.total[k] : &t.categories[(size_t)k * RESULT_CATEGORIES + (size_t)c];
 			if (cell->has)
@@ -676,8 +676,8 @@ void page_results_trends(Req *r)
 	            "tid\"><table class=\"trend\">\n<caption>Opfyldt pr. spørgsmål og tilsyn</caption>\n<thead><tr>"
 	            "<th scope=\"col\">Kode</th><th scope=\"col\">Spørgsmål</th>");
 	for (int k = 0; k < t.nrounds; k++)
-		html_fmt(b, "<th scope=\"col\" class=\"num\">%T<span class=\"sr\"> %T</span></th>", t.rounds[k].date,
-		         t.rounds[k].title);
+		html_fmt(b, "<th scope=\"col\" class=\"num\">%T<span class=\"sr\"> %T</span></th>",
+		         date_text_in(r->arena, t.rounds[k].date), t.rounds[k].title);
 	html_lit(b, "</tr></thead>\n<tbody>\n");
 	for (int j = 0; j < t.nquestions; j++) {
 		html_fmt(b, "<tr><th scope=\"row\"><a href=\"/d/%U/trends?question=%U", d->code, t.questions[j].code);

@@ -74,13 +74,6 @@ static ReviewBy by_of(Req *r)
 	return (ReviewBy){.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
 }
 
-static const char *when(Req *r, const char *iso)
-{
-	char out[40];
-	review_time_text(iso, out);
-	return arena_strdup(r->arena, out);
-}
-
 static void audit_case(Req *r, const char *action, int64_t case_id, const char *detail)
 {
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
@@ -610,7 +603,7 @@ static void conflict_box(Req *r, const Question *x)
 	            "svar %T, efter du åbnede siden.</p>\n<dl class=\"facts\">\n<dt>Dit svar</dt><dd>%T</dd>\n"
 	            "<dt>Gemt af %T</dt><dd>%T</dd>\n</dl>\n<p>Felterne herunder viser dit svar. Tryk »Gem svar« for at "
 	            "beholde det, eller <a href=\"%A#q-%I\">brug det gemte svar</a>.</p>\n</div>\n",
-	         x->id, who, when(r, t->at), answer_text(r, x->show_value, x->show_material, x->show_comment), who,
+	         x->id, who, date_time_in(r->arena, t->at), answer_text(r, x->show_value, x->show_material, x->show_comment), who,
 	         answer_text(r, t->value, t->material, t->comment), r->path, x->id);
 }
 
@@ -692,7 +685,8 @@ static void question_html(Req *r, const Question *qs, const int *states, int i, 
 	html_fmt(b, "<input type=\"hidden\" name=\"r-%I\" value=\"%I\"><input type=\"hidden\" name=\"s-%I\" value=\"%A\">\n",
 	         x->id, x->show_revision, x->id, x->show_fp);
 	if (*x->by)
-		html_fmt(b, "<p class=\"hint saved\" id=\"saved-%I\">Senest gemt af %T %T.</p>\n", x->id, x->by, when(r, x->at));
+		html_fmt(b, "<p class=\"hint saved\" id=\"saved-%I\">Senest gemt af %T %T.</p>\n", x->id, x->by,
+		         date_time_in(r->arena, x->at));
 	else
 		html_fmt(b, "<p class=\"hint saved\" id=\"saved-%I\"></p>\n", x->id);
 	html_lit(b, "</fieldset>\n");
@@ -721,7 +715,8 @@ static void history_html(Req *r, const Round *rd, const CaseInfo *ci)
 			continue;
 		const char *before = db_col_int(&q, 9) ? _("intet svar")
 		                                        : answer_text(r, db_col_text(&q, 3), (int)db_col_int(&q, 4), db_col_text(&q, 5));
-		html_fmt(&rows, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n", when(r, db_col_text(&q, 0)),
+		html_fmt(&rows, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n",
+		         date_time_in(r->arena, db_col_text(&q, 0)),
 		         *db_col_text(&q, 1) ? db_col_text(&q, 1) : _("kommandolinjen"), db_col_text(&q, 2), before,
 		         answer_text(r, db_col_text(&q, 6), (int)db_col_int(&q, 7), db_col_text(&q, 8)));
 	}
@@ -750,7 +745,7 @@ static void flags_html(Req *r, const Round *rd, const CaseInfo *ci, int answered
 	html_lit(b, "<section class=\"flags\" aria-labelledby=\"finish-h\">\n<h2 id=\"finish-h\">Færdig</h2>\n");
 	if (str_eq(ci->status, "faerdig")) {
 		html_fmt(b, "<p>Sagen blev markeret som færdig %T. Ændres et svar, åbnes sagen igen.</p>\n",
-		         when(r, ci->finished_at));
+		         date_time_in(r->arena, ci->finished_at));
 	} else {
 		if (answered < relevant_count)
 			html_fmt(b, "<p>Sagen kan markeres som færdig, når alle relevante spørgsmål er besvaret. Der mangler %d.</p>\n",
@@ -767,7 +762,7 @@ static void flags_html(Req *r, const Round *rd, const CaseInfo *ci, int answered
 		/* Removing it takes the concern off the leader's front page: asked first (an open step). */
 		html_fmt(b, "<p><strong>Markeret af %T %T:</strong> %T</p>\n<details class=\"inline confirm\"><summary>Fjern "
 		            "markeringen</summary>\n<p>Er bekymringen afklaret? Markeringen forsvinder fra lederens forside.</p>\n",
-		         *ci->acute_by ? ci->acute_by : _("kommandolinjen"), when(r, ci->acute_at), ci->acute_note);
+		         *ci->acute_by ? ci->acute_by : _("kommandolinjen"), date_time_in(r->arena, ci->acute_at), ci->acute_note);
 		page_form_begin(r, arena_printf(r->arena, "%s/acute", base));
 		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"clear\"><button type=\"submit\" class=\"danger\">Ja, "
 		            "fjern markeringen</button></form></details>\n");
@@ -792,7 +787,7 @@ static void flags_html(Req *r, const Round *rd, const CaseInfo *ci, int answered
 	if (*ci->consent_at)
 		html_fmt(b, "<p class=\"hint\" id=\"consent-record\">%T af %T %T.</p>\n",
 		         ci->consent ? _("Samtykke registreret") : _("Samtykke trukket tilbage"),
-		         *ci->consent_by ? ci->consent_by : _("kommandolinjen"), when(r, ci->consent_at));
+		         *ci->consent_by ? ci->consent_by : _("kommandolinjen"), date_time_in(r->arena, ci->consent_at));
 	html_lit(b, "</section>\n");
 }
 
@@ -915,7 +910,8 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 		page_message(r, "ok", _("Samtykket er gemt."));
 	if (ci->acute)
 		page_message(r, "warn", arena_printf(r->arena, _("Akut bekymring, markeret af %s %s: %s"),
-		                                     *ci->acute_by ? ci->acute_by : _("kommandolinjen"), when(r, ci->acute_at),
+		                                     *ci->acute_by ? ci->acute_by : _("kommandolinjen"),
+		                                     date_time_in(r->arena, ci->acute_at),
 		                                     ci->acute_note));
 	if (str_eq(ci->status, "faerdig"))
 		next_html(r, rd, ci);
@@ -1182,7 +1178,7 @@ void page_review_answer(Req *r)
 		json_object_set_new(theirs, "revision", json_integer(cur.revision));
 		json_object_set_new(theirs, "by", json_string(*cur.by ? cur.by : _("en anden")));
 		json_object_set_new(theirs, "at", json_string(cur.at));
-		json_object_set_new(theirs, "at_text", json_string(when(r, cur.at)));
+		json_object_set_new(theirs, "at_text", json_string(date_time_in(r->arena, cur.at)));
 		json_object_set_new(theirs, "fingerprint", json_string(fp));
 		json_object_set_new(o, "status", json_string("conflict"));
 		json_object_set_new(o, "message", json_string(_("Dit svar er ikke gemt: en anden har gemt et andet svar, efter "
@@ -1217,7 +1213,7 @@ void page_review_answer(Req *r)
 	json_object_set_new(o, "revision", json_integer(cur.revision));
 	json_object_set_new(o, "by", json_string(cur.by));
 	json_object_set_new(o, "at", json_string(cur.at));
-	json_object_set_new(o, "at_text", json_string(when(r, cur.at)));
+	json_object_set_new(o, "at_text", json_string(date_time_in(r->arena, cur.at)));
 	json_object_set_new(o, "fingerprint", json_string(fp));
 	json_object_set_new(o, "answered", json_integer(answered));
 	json_object_set_new(o, "relevant", json_integer(relevant_count));

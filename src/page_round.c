@@ -84,7 +84,8 @@ static void list_page(Req *r, int status, const char *error)
 		html_fmt(b, "<tr><td><a href=\"/d/%U/rounds/%I\">%T</a></td><td>%T</td><td>%T</td><td>%T – %T</td>"
 		            "<td class=\"num\">%I</td></tr>\n",
 		         d->code, db_col_int(&q, 0), db_col_text(&q, 1), round_kind_title(db_col_text(&q, 2)),
-		         phase_title(db_col_text(&q, 3)), db_col_text(&q, 4), db_col_text(&q, 5), db_col_int(&q, 6));
+		         phase_title(db_col_text(&q, 3)), date_text_in(r->arena, db_col_text(&q, 4)),
+		         date_text_in(r->arena, db_col_text(&q, 5)), db_col_int(&q, 6));
 	}
 	db_finalize(&q);
 	if (n)
@@ -151,35 +152,6 @@ void page_round_create(Req *r)
 		return;
 	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld", r->dept->code, (long long)id));
-}
-
-static void protocol(Req *r, const Round *rd)
-{
-	Buf *b = &r->out;
-	html_lit(b, "<h2>Udtrækningsprotokol</h2>\n<dl class=\"facts\">\n");
-	html_fmt(b, "<dt>Udtrukket</dt><dd>%T</dd>\n<dt>Metode</dt><dd>", rd->sampled_at);
-	if (str_eq(rd->sample_method, "per_advisor"))
-		html_fmt(b, "%I sager pr. rådgiver", rd->sample_param);
-	else
-		html_fmt(b, "%I sager i alt", rd->sample_param);
-	html_lit(b, "</dd>\n<dt>Sagsliste</dt><dd>");
-	CaseListVersion v;
-	if (rd->case_import_id && case_list_version(r->db, rd->case_import_id, &v)) {
-		char text[600];
-		case_list_version_text(&v, text, sizeof text);
-		html_fmt(b, "%T%T", text, *v.file_name ? arena_printf(r->arena, _(" (filen %s)"), v.file_name) : "");
-	} else {
-		html_lit(b, "ikke registreret (udtrukket før tilsyn registrerede sagslistens versioner)");
-	}
-	html_fmt(b, "</dd>\n<dt>Population</dt><dd>%I mulige sager</dd>\n"
-	            "<dt>Filtre</dt><dd><code>%T</code></dd>\n<dt>Udelukket</dt><dd>sager gennemgået i afdelingen de sidste %I "
-	            "måneder</dd>\n<dt>Seed</dt><dd><code class=\"wrap\">%T</code></dd>\n"
-	            "<dt>Populationens fingeraftryk</dt><dd><code class=\"wrap\">%T</code></dd>\n</dl>\n"
-	            "<p class=\"hint\">Sådan kan udtrækningen efterprøves: hver mulig sag får nøglen BLAKE2b-256 med seed som "
-	            "nøgle og sagsnummeret (UTF-8) som besked; stikprøven er sagerne med de mindste nøgler. Fingeraftrykket er "
-	            "BLAKE2b-256 af de mulige sagsnumre, sorteret og ét pr. linje.</p>\n",
-	         rd->population_size, str_eq(rd->filters, "{}") ? _("ingen") : rd->filters, rd->exclude_months, rd->seed,
-	         rd->population_digest);
 }
 
 /* A field of the sample form: as posted, else as in the address (the population preview is
@@ -425,8 +397,8 @@ static void phase_section(Req *r, const Round *rd, int form)
 			html_lit(b, "<table class=\"history\">\n<caption>Fasehistorik</caption>\n<thead><tr>"
 			            "<th scope=\"col\">Tidspunkt</th><th scope=\"col\">Fra</th><th scope=\"col\">Til</th>"
 			            "<th scope=\"col\">Begrundelse</th><th scope=\"col\">Af</th></tr></thead>\n<tbody>\n");
-		char when[40];
-		review_time_text(db_col_text(&q, 0), when);
+		char when[64];
+		date_time_danish(db_col_text(&q, 0), when);
 		html_fmt(b, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n", when,
 		         phase_title(db_col_text(&q, 1)), phase_title(db_col_text(&q, 2)), db_col_text(&q, 3),
 		         db_col_text(&q, 4));
@@ -460,8 +432,8 @@ static void plan_section(Req *r, const Round *rd, int form)
 	if (warning)
 		page_message(r, "warn", warning);
 	if (p->exists) {
-		char when[40];
-		review_time_text(p->updated_at, when);
+		char when[64];
+		date_time_danish(p->updated_at, when);
 		html_fmt(b, "<p class=\"hint\">Senest gemt %T af %T.</p>\n", when,
 		         *p->updated_by ? p->updated_by : _("kommandolinjen"));
 	}
@@ -634,7 +606,8 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 	            "<h1>%T</h1>\n<p class=\"lead\">%T · fase: %T",
 	         d->code, d->name, d->code, rd->title, rd->title, round_kind_title(rd->kind), phase_title(rd->phase));
 	if (*rd->planned_start || *rd->planned_end)
-		html_fmt(b, " · planlagt %T – %T", rd->planned_start, rd->planned_end);
+		html_fmt(b, " · planlagt %T – %T", date_text_in(r->arena, rd->planned_start),
+		         date_text_in(r->arena, rd->planned_end));
 	html_lit(b, "</p>\n");
 	if (r->role != ROLE_EKSTERN_INVITED)
 		round_links(r, rd);
@@ -664,7 +637,11 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 	page_alias_cleared_notice(r, rd); /* reviewers a new case list made caseworkers (ident.c) */
 
 	Stmt q;
-	db_prepare(&q, r->db, "SELECT theme FROM round_theme WHERE round_id = ?1 ORDER BY theme");
+	/* Themes by their catalogue's title (without the "Tema: " every theme title starts with). */
+	db_prepare(&q, r->db,
+	           "SELECT coalesce((SELECT CASE WHEN c.title LIKE 'Tema: %' THEN substr(c.title, 7) ELSE c.title END"
+	           " FROM catalogue c WHERE c.code = t.theme ORDER BY c.version DESC LIMIT 1), t.theme)"
+	           " FROM round_theme t WHERE t.round_id = ?1 ORDER BY t.theme");
 	db_bind_int(&q, 1, rd->id);
 	int nthemes = 0;
 	while (db_step(&q)) {
@@ -769,7 +746,7 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 		         d->code, rd->id);
 		if (sampled)
 			page_sheet_section(r, rd);
-		protocol(r, rd);
+		protocol_html(r, rd);
 		audit_round(r, rd, "round_view", arena_printf(r->arena, "stikprøve vist (%lld sager)", (long long)sampled));
 	}
 	if (decides && !*rd->review_started_at)

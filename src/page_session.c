@@ -14,10 +14,9 @@
 
 static const char *when(Req *r, int64_t t)
 {
-	char iso[32], out[40];
+	char iso[32];
 	time_iso(iso, (time_t)t);
-	review_time_text(iso, out);
-	return arena_strdup(r->arena, out);
+	return date_time_in(r->arena, iso);
 }
 
 /* The table of user_id's live sessions, each with a button that posts to

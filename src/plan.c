@@ -124,14 +124,6 @@ static int months_between(const char *from, const char *to)
 	return n < 0 ? 0 : n;
 }
 
-void date_today(char out[11])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 int plan_year_parse(const char *s, int *year)
 {
 	int64_t y;
@@ -433,10 +425,12 @@ static void check_remeasure(Plan *p, const PlanRound *all, int k)
 			snprintf(after, sizeof after, "%s", _("under en måned"));
 		else
 			snprintf(after, sizeof after, months == 1 ? _("%d måned") : _("%d måneder"), months);
+		char start[40];
+		date_text(a->start, start);
 		warn(p, "remeasure_too_soon", b->id,
 		     _("«%s» måler %s igen kun %s efter «%s» (start %s). Anbefalingen er mindst 8 måneder (eksterne tilsyn: "
 		       "8-10 måneder), før det samme måles igen, så nye vaner kan nå at slå igennem."),
-		     b->title, what, after, a->title, a->start);
+		     b->title, what, after, a->title, start);
 		return;
 	}
 }
@@ -457,13 +451,15 @@ static int information_meeting(sqlite3 *db, int64_t round_id, const char *by, in
 
 static void check_informed(sqlite3 *db, Plan *p, const PlanRound *r, const char *today)
 {
+	char day[40];
 	if (*r->review_started) {
+		date_text(r->review_started, day);
 		if (!information_meeting(db, r->id, r->review_started, 1))
 			warn(p, "staff_not_informed", r->id,
 			     _("«%s»: gennemgangen begyndte %s, men der er ikke registreret et afholdt informationsmøde for "
 			       "medarbejderne før da. Anbefalingen er at præsentere rammen og tidsplanen på et personalemøde, før "
 			       "gennemgangen begynder."),
-			     r->title, r->review_started);
+			     r->title, day);
 		return;
 	}
 	char horizon[11];
@@ -472,11 +468,12 @@ static void check_informed(sqlite3 *db, Plan *p, const PlanRound *r, const char 
 		return;
 	if (information_meeting(db, r->id, r->planned_start, 0))
 		return;
+	date_text(r->planned_start, day);
 	warn(p, "staff_not_informed", r->id,
 	     _("«%s» %s %s, men der er ikke planlagt et informationsmøde for medarbejderne inden da. Anbefalingen er at "
 	       "præsentere rammen og tidsplanen på et personalemøde, før gennemgangen begynder."),
 	     r->title, strcmp(r->planned_start, today) < 0 ? _("skulle efter planen være begyndt") : _("begynder efter planen"),
-	     r->planned_start);
+	     day);
 }
 
 int plan_build(sqlite3 *db, const Department *d, int year, const char *today, Plan *out)

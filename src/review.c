@@ -489,15 +489,3 @@ int review_set_consent(sqlite3 *db, const Round *r, int64_t case_id, int on, con
 		return fail(msg, n, _("Samtykket kunne ikke gemmes i databasen."));
 	return 0;
 }
-
-/* A stored time (yyyy-mm-ddThh:mm:ssZ, UTC) as people read it, in Danish time (dates.c):
-** "02-03-2026 kl. 11:15"; "" stays "". */
-void review_time_text(const char *iso, char out[40])
-{
-	int y, m, d;
-	long t;
-	if (!date_danish_parts(iso, &y, &m, &d, &t))
-		snprintf(out, 40, "%s", iso ? iso : "");
-	else
-		snprintf(out, 40, "%02d-%02d-%04d kl. %02ld:%02ld", d, m, y, t / 60, t % 60);
-}

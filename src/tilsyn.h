@@ -325,6 +325,11 @@ void date_danish(const char *iso, char out[40]);      /* "6. december 2026", the
 int date_danish_parts(const char *iso, int *y, int *m, int *d, long *minute_of_day); /* UTC -> Danish time */
 long date_days_from_civil(int y, int m, int d);        /* days since 1970-01-01 (Hinnant) */
 void date_civil_from_days(long z, int *y, int *m, int *d);
+const char *date_text_in(Arena *a, const char *s);     /* date_text into the arena */
+const char *date_time_in(Arena *a, const char *iso);   /* date_time_danish into the arena */
+const char *date_local_in(Arena *a, const char *ymd, const char *hhmm); /* a meeting's day and time */
+const char *date_month_in(Arena *a, const char *s);    /* "mar. 2025", for a chart's axis */
+void date_today(char out[11]);                      /* today in Danish time, yyyy-mm-dd */
 
 /* ---- fold.c: case-insensitive matching of UTF-8 text (Æ Ø Å too) ---- */
 char *text_fold(const char *s, char *out, size_t n);
@@ -669,7 +674,6 @@ int review_set_acute(sqlite3 *db, const Round *r, int64_t case_id, int on, const
                      char *msg, size_t n);
 int review_set_consent(sqlite3 *db, const Round *r, int64_t case_id, int on, const ReviewBy *by, char *msg, size_t n);
 int cmd_round_assign(sqlite3 *db, const Round *r, int argc, char **argv);
-void review_time_text(const char *iso, char out[40]);
 
 /* ---- sheet.c: the offline registration sheet of a round (xlsx out, and read back) ---- */
 #define SHEET_MAX_PROBLEMS 200
@@ -929,6 +933,7 @@ int audit_case_page(sqlite3 *db, const Department *d, int64_t case_id, int64_t m
                     int64_t offset, int limit, AuditCaseEntry **out);
 int64_t audit_case_count(sqlite3 *db, const Department *d, int64_t case_id, int64_t max_id);
 void audit_case_free(AuditCaseEntry *v, int n);
+void audit_case_detail_text(sqlite3 *db, const char *detail, char *out, size_t n); /* round titles, case numbers */
 int cmd_audit_case(sqlite3 *db, int argc, char **argv);
 
 /* ---- backup.c: tilsyn backup FILE, an online copy checked before it is kept ---- */
@@ -1142,7 +1147,6 @@ typedef struct ActionFollowUp {
 int action_valid_status(const char *status);
 const char *action_status_title(const char *status);
 int action_overdue(const char *due, const char *status, const char *today);
-void action_today(char out[11]);
 int action_add(sqlite3 *db, const Department *d, const ActionInput *in, int64_t user_id, int64_t *id, char *msg,
                size_t n);
 int action_update(sqlite3 *db, const Department *d, int64_t id, const ActionInput *in, int64_t user_id, char *msg,
@@ -1192,7 +1196,6 @@ void plan_free(Plan *p);
 char *plan_json(const Plan *p);    /* {"rounds": [...], "warnings": [...]}; free() it */
 int plan_year_parse(const char *s, int *year);
 const char *plan_warning_title(const char *code);
-void date_today(char out[11]);     /* local date, yyyy-mm-dd */
 int date_add_days(const char *iso, long days, char out[11]);
 int date_add_months(const char *iso, int months, char out[11]);
 long date_diff_days(const char *from, const char *to);

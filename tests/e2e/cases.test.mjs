@@ -110,10 +110,10 @@ test('leder.barn imports the example case list and draws a 30-case sample for an
   assert.match(await page.textContent('.msg.ok'), /Stikprøven er trukket/);
   const seed = sqlite(server.db, `select seed from round where id = ${id}`);
   assert.match(seed, /^[0-9a-f]{64}$/);
-  const protocol = await page.textContent('dl.facts');
+  const protocol = await page.textContent('section.protocol');
   assert.ok(protocol.includes(seed), 'the protocol shows the seed');
   assert.ok(protocol.includes(sqlite(server.db, `select population_digest from round where id = ${id}`)));
-  assert.match(protocol, /30 sager i alt/);
+  assert.match(protocol, /30 tilfældigt udvalgte sager i alt/);
   const dist = await page.$$eval('table.compact tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
   assert.ok(dist.length >= 2, 'several caseworkers');
   assert.equal(dist.reduce((s, r) => s + Number(r[1]), 0), 30);

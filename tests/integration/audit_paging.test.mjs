@@ -43,7 +43,10 @@ test('a case with 250+ entries: 100 a page, newest first, total shown, paging li
   const r = cli(server.db, ['audit', 'case', caseNo, '--department', 'BHS', '--format', 'json']);
   assert.equal(r.status, 0, r.stderr);
   // The command line logged its own printing after the list: that entry is the newest now.
-  const all = JSON.parse(r.stdout).map((e) => [e.name ? `${e.name} (${e.login})` : e.login, e.action, e.detail ?? '']);
+  // The page names the round by its title where the log has its number ("tilsyn 1: ...").
+  const titles = Object.fromEntries(q('select id, title from round').split('\n').map((l) => l.split('|')));
+  const shown = (d) => (d ?? '').replace(/^tilsyn (\d+): /, (m, id) => (titles[id] ? `«${titles[id]}»: ` : m));
+  const all = JSON.parse(r.stdout).map((e) => [e.name ? `${e.name} (${e.login})` : e.login, e.action, shown(e.detail)]);
   all.push([null, 'så logbogen for sagen', null]);
   const total = all.length;
   assert.ok(total > 251, `${total} entries`);

@@ -310,7 +310,7 @@ test('web: the round page shows the population before the draw, the shortfall, a
   assert.match(t, new RegExp(`Du bad om 30 sager, men kun ${eligible} opfylder betingelserne\\. Alle ${eligible} er udtrukket\\.`));
   assert.match(t, /Stikprøven er mindre end anbefalet/);
   const at = sqlite(db, 'select at from case_import order by id desc limit 1');
-  assert.match(t, new RegExp(`Sagsliste sagslisten indlæst ${danish(at)} af Karen Holm, 47 sager \\(filen del-2\\.csv\\)`));
+  assert.match(t, new RegExp(`Sagerne kom fra sagslisten indlæst ${danish(at)} af Karen Holm, 47 sager \\(filen del-2\\.csv\\)\\.`));
   assert.equal(sqlite(db, `select case_import_id = (select max(id) from case_import) from round where id = ${id}`), '1');
 });
 
@@ -327,7 +327,7 @@ test('demo: every sampled round names the list version it was drawn from', async
       const [at, size] = sqlite(demo.db, `select at || '|' || list_size from case_import where id = ${importId}`).split('|');
       const page = await leder.get(`/d/BHS/rounds/${id}`);
       assert.equal(page.status, 200);
-      assert.match(text(page.text), new RegExp(`Sagsliste sagslisten indlæst ${danish(at)} af Karen Holm, ${size} sager`), `round ${id}`);
+      assert.match(text(page.text), new RegExp(`Sagerne kom fra sagslisten indlæst ${danish(at)} af Karen Holm, ${size} sager`), `round ${id}`);
     }
     // The 2025 rounds were drawn from the list of February 2025.
     assert.match(text((await leder.get('/d/BHS/rounds/4')).text), /sagslisten indlæst 24\. februar 2025 kl\. 09\.30 af Karen Holm, 138 sager/);

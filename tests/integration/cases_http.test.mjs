@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, Client, sqlite, root } from '../lib/server.mjs';
+import { startServer, Client, sqlite, root, danishDay } from '../lib/server.mjs';
 import { pythonSample, seedFrom } from '../lib/blake2.mjs';
 
 const EXAMPLE = join(root, 'tests', 'data', 'eksempel-sagsliste.csv');
@@ -90,7 +90,8 @@ test('leder.barn sees the case list with counts per caseworker; the filters work
   const [no, adv, prov, opened] = sample.split('|');
   const row = rows.find((r) => r[0] === no);
   assert.ok(row, no);
-  assert.deepEqual([row[1], row[3], row[5]], [adv, prov, opened]);
+  // The date as people read it (noon UTC is the same day in Denmark).
+  assert.deepEqual([row[1], row[3], row[5]], [adv, prov, opened ? danishDay(`${opened}T12:00:00Z`) : '']);
   assert.ok(!res.text.includes(q("select case_no from cases where department_id = 2 limit 1")), 'no VHS case');
 
   // ?advisor=

@@ -41,7 +41,7 @@ test('the round page shows the phase, the finished rounds\' history with its rea
   assert.match(page.text, /<a href="\/d\/BHS\/workgroup">Arbejdsgruppe<\/a>/);
   // The demo's planning answers are in the form.
   assert.match(page.text, /<input id="plan-cases" name="planned_cases" type="number"[^>]* value="30"/);
-  assert.match(page.text, /Gennemgang fra 2025-03-03 til 2025-04-25/);
+  assert.match(page.text, /Gennemgang i de otte planlagte uger, med et stop-op-møde midtvejs\./);
 });
 
 test('moving on with cases left is answered 409 with what is left; nothing changes until a reason is given', async () => {

@@ -138,7 +138,7 @@ test('the page: timeline, warnings, the year\'s rounds, meetings and deadlines l
   assert.match(r.text, /href="\/d\/BHS\/rounds\/1">Overordnet ledelsestilsyn forår 2026<\/a>/);
   assert.match(r.text, new RegExp(`href="/d/BHS/meetings/${meeting}">`));
   assert.match(r.text, new RegExp(`href="/d/BHS/actions/${action}">Frist for tiltag: PL ny skabelon til afgørelser</a>`));
-  assert.match(r.text, /2026-08-31 kl\. 09:00/);
+  assert.match(r.text, /31\. august 2026 kl\. 09\.00/);
   assert.doesNotMatch(r.text, /PL-hemmeligt/, 'minutes are not on the plan');
   assert.match(r.text, /href="\/d\/BHS\/plan\?year=2025" rel="prev"/);
   assert.match(r.text, /href="\/d\/BHS\/plan\?year=2027" rel="next"/);

@@ -80,7 +80,7 @@ test('show lists the finished rounds with the day their case data is due', () =>
   const text = run('retention', 'show');
   assert.equal(text.status, 0);
   assert.match(text.stdout, /24 måneder efter afslutningen/);
-  assert.match(text.stdout, new RegExp(`tilsyn 5 \\(BHS\\)[^\\n]*\\n[^\\n]*sagsdata slettes ${soonDue}`));
+  assert.match(text.stdout, new RegExp(`tilsyn 5 \\(BHS\\)[^\\n]*\\n[^\\n]*sagsdata slettes ${danish(soonDue)}`));
 });
 
 test('the leader of the department is told on the front page; others are not', async () => {

@@ -171,7 +171,7 @@ static void overdue_rule(void **state)
 	assert_false(action_overdue("", "planlagt", today));
 	assert_false(action_overdue(NULL, "planlagt", today));
 	char now[11];
-	action_today(now);
+	date_today(now);
 	assert_true(date_valid_iso(now));
 }
 

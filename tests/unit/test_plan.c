@@ -311,7 +311,7 @@ static void test_remeasure_too_soon(void **state)
 	build(f, 2026, "2026-01-01", &p);
 	assert_int_equal(count(&p, "remeasure_too_soon", -1), 1);
 	const char *m = message(&p, "remeasure_too_soon", spring);
-	assert_non_null(strstr(m, "kun 6 måneder efter «Efterår 2025» (start 2025-09-01)"));
+	assert_non_null(strstr(m, "kun 6 måneder efter «Efterår 2025» (start 1. september 2025)"));
 	assert_non_null(strstr(m, "mindst 8 måneder"));
 	plan_free(&p);
 	build(f, 2025, "2026-01-01", &p);
@@ -421,7 +421,7 @@ static void test_staff_not_informed(void **state)
 	Plan p;
 	build(f, 2026, "2026-08-01", &p);
 	assert_int_equal(count(&p, "staff_not_informed", started), 1);
-	assert_non_null(strstr(message(&p, "staff_not_informed", started), "gennemgangen begyndte 2026-03-10"));
+	assert_non_null(strstr(message(&p, "staff_not_informed", started), "gennemgangen begyndte 10. marts 2026"));
 	plan_free(&p);
 	meeting(f, started, "information", "2026-03-10", "afholdt");
 	build(f, 2026, "2026-08-01", &p);
@@ -432,10 +432,10 @@ static void test_staff_not_informed(void **state)
 	plan_free(&p);
 	build(f, 2026, "2026-08-08", &p);
 	assert_int_equal(count(&p, "staff_not_informed", other), 1);
-	assert_non_null(strstr(message(&p, "staff_not_informed", other), "begynder efter planen 2026-09-07"));
+	assert_non_null(strstr(message(&p, "staff_not_informed", other), "begynder efter planen 7. september 2026"));
 	plan_free(&p);
 	build(f, 2026, "2026-09-20", &p);
-	assert_non_null(strstr(message(&p, "staff_not_informed", other), "skulle efter planen være begyndt 2026-09-07"));
+	assert_non_null(strstr(message(&p, "staff_not_informed", other), "skulle efter planen være begyndt 7. september 2026"));
 	plan_free(&p);
 	/* A planned meeting after the start is too late; one before it will do; a cancelled one not. */
 	meeting(f, other, "information", "2026-09-08", "planlagt");

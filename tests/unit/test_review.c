@@ -475,28 +475,6 @@ static void acute_and_consent_flags(void **state)
 	assert_int_equal(review_set_consent(f->t->db, &f->round, f->case_id[6], 1, &anne, msg, sizeof msg), -1);
 }
 
-static void time_text(void **state)
-{
-	(void)state;
-	char out[40];
-	review_time_text("", out);
-	assert_string_equal(out, "");
-	/* Danish time whatever the server's zone: CET in winter, CEST in summer, the day after
-	** at midnight. */
-	setenv("TZ", "America/New_York", 1);
-	tzset();
-	review_time_text("2026-03-02T10:15:00Z", out);
-	assert_string_equal(out, "02-03-2026 kl. 11:15");
-	review_time_text("2026-07-01T22:30:00Z", out);
-	assert_string_equal(out, "02-07-2026 kl. 00:30");
-	review_time_text("2026-03-29T00:59:00Z", out);
-	assert_string_equal(out, "29-03-2026 kl. 01:59");
-	review_time_text("2026-03-29T01:00:00Z", out);
-	assert_string_equal(out, "29-03-2026 kl. 03:00");
-	review_time_text("noget andet", out);
-	assert_string_equal(out, "noget andet");
-}
-
 #define DB_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -509,7 +487,6 @@ int main(void)
 		cmocka_unit_test(balance_counts_existing_loads),
 		cmocka_unit_test(balance_deterministic),
 		cmocka_unit_test(balance_optimal_on_random_instances),
-		cmocka_unit_test(time_text),
 		DB_TEST(assign_by_hand),
 		DB_TEST(assign_automatically),
 		DB_TEST(default_reviewers_are_koordinator_and_raadgivere),
