@@ -216,13 +216,14 @@ static void population_section(Req *r, const Round *rd)
 	html_fmt(b, "<table class=\"population\">\n<tbody>\n"
 	            "<tr><th scope=\"row\">Sager på den nuværende liste</th><td class=\"num\">%I</td></tr>\n",
 	         p.listed);
+	/* A step that removes nothing says 0, not "−0". */
 	if (exclude > 0)
 		html_fmt(b, "<tr><th scope=\"row\">Gennemgået i afdelingen de sidste %I måneder</th>"
-		            "<td class=\"num\">−%I</td></tr>\n",
-		         exclude, p.excluded);
+		            "<td class=\"num\">%T%I</td></tr>\n",
+		         exclude, p.excluded ? "−" : "", p.excluded);
 	for (int i = 0; i < p.nsteps; i++)
-		html_fmt(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">−%I</td></tr>\n", p.steps[i].what,
-		         p.steps[i].removed);
+		html_fmt(b, "<tr><th scope=\"row\">%T</th><td class=\"num\">%T%I</td></tr>\n", p.steps[i].what,
+		         p.steps[i].removed ? "−" : "", p.steps[i].removed);
 	html_fmt(b, "<tr class=\"total\"><th scope=\"row\">Mulige sager</th><td class=\"num\">%I</td></tr>\n"
 	            "</tbody>\n</table>\n",
 	         p.eligible);

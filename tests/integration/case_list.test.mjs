@@ -273,8 +273,11 @@ test('web: the case-list page names the current list and what dropped off; the p
 
 test('web: the round page shows the population before the draw, the shortfall, and the list version in the protocol', async () => {
   const db = server.db;
-  // A first round samples 5 cases, so the exclusion window has something to leave out.
+  // A first round samples 5 cases, so the exclusion window has something to leave out; before
+  // it, the window leaves out nothing and says 0, not −0.
   const first = createRound(db, 'ekstern');
+  assert.match(text((await karen.get(`/d/TST/rounds/${first}`)).text),
+    /Sager på den nuværende liste 47 Gennemgået i afdelingen de sidste 12 måneder 0 Mulige sager 47/);
   let r = cli(db, ['round', 'sample', first, '--size', '5', '--seed', seedFrom('first'), '--provision', 'BL']);
   assert.equal(r.status, 0, r.stderr);
   const id = createRound(db);
