@@ -139,6 +139,21 @@ int form_parse_multipart_in_place(Arena *a, const char *content_type, char *body
 const Param *req_file(Req *r, const char *name);
 int url_decode(char *s, size_t *len);
 
+/* flash.c: post/redirect/get after a validation error (how to use it: the file's first comment). */
+typedef struct Flash Flash;
+Flash *flash_begin(Req *r);
+void flash_error(Flash *f, const char *field, const char *message);
+int flash_errors(const Flash *f);
+void flash_redirect(Req *r, Flash *f, const char *location);
+void flash_fail(Req *r, const char *location, const char *field, const char *message);
+const Flash *flash_take(Req *r);
+int flash_has(const Flash *f);
+const char *flash_value(const Flash *f, const char *name, const char *fallback);
+const char *flash_field_message(const Flash *f, const char *name);
+void flash_summary(Req *r, const Flash *f);
+void flash_field_error(Req *r, const Flash *f, const char *name);
+void flash_field_attrs(Req *r, const Flash *f, const char *name);
+
 /* html.c: the escaping writer, the only way HTML is produced. */
 void html_text(Buf *b, const char *s);
 void html_attr(Buf *b, const char *s);

@@ -1021,6 +1021,7 @@ int meeting_visible(Role role, const char *kind, const char *advisor, const char
 int meeting_visible_to(sqlite3 *db, int64_t department_id, const User *u, Role role, const char *kind,
                        const char *advisor, int invited);
 int meeting_feedback(sqlite3 *db, int64_t round_id, FeedbackRow **out);
+int meeting_advisors(sqlite3 *db, int64_t department_id, int64_t round_id, char ***names);
 void meeting_feedback_free(FeedbackRow *rows, int n);
 int meeting_feedback_missing(sqlite3 *db, int64_t round_id);
 int cmd_meeting(sqlite3 *db, int argc, char **argv);

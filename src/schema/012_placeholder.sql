@@ -1,0 +1,1 @@
+-- Placeholder for migration 012, written by another branch; dropped at merge.
