@@ -8,8 +8,9 @@
 ** The flash lives in the database (table form_flash), so any of several servers can show it;
 ** its random id travels in the address (?fejl=ID). It is single-use (deleted as it is read),
 ** bound to the session that posted it (before login: to the login form's cookie) and to the
-** address it was made for, and expires after FLASH_SECONDS. It never holds a password: the
-** fields "csrf", "password", "current", "new" and "repeat" are never kept.
+** address it was made for, and expires after FLASH_SECONDS. It never holds a password (the
+** fields "csrf", "password", "current", "new" and "repeat" are never kept), a file, or a CPR
+** number (masked as cpr.c does, 010190-xxxx: the person sees what to remove).
 **
 ** In a POST handler, on an error (after rolling back what it began):
 **     flash_fail(r, "/d/X/meetings/new", "date", _("Skriv datoen ..."));     one message
@@ -76,8 +77,10 @@ Flash *flash_begin(Req *r)
 		const Param *p = &r->form[i];
 		if (p->filename || secret(p->name))
 			continue; /* files and passwords are never kept */
+		char *masked = cpr_mask(p->value); /* a CPR number is never stored, not even for minutes */
 		f->field_name[f->nfields] = p->name;
-		f->field_value[f->nfields++] = p->value;
+		f->field_value[f->nfields++] = arena_strdup(r->arena, masked);
+		free(masked);
 	}
 	return f;
 }

@@ -87,6 +87,16 @@ test('the password form comes back by 303 and never keeps a password', async () 
   assert.equal(q("select count(*) from form_flash where data like '%hemmelige%' or data like '%nyt langt%'"), '0');
 });
 
+test('a CPR number typed into a form that comes back is kept masked, never stored', async () => {
+  const csrf = await koord.csrfFor('/d/BHS/meetings/new');
+  const posted = await koord.post('/d/BHS/meetings', { csrf, kind: 'ledelse', date: '2026-12-10', minutes: 'Barnet 010203-1234.' });
+  assert.equal(posted.status, 303);
+  assert.equal(q("select count(*) from form_flash where data like '%1234%'"), '0');
+  const page = await koord.get(posted.location);
+  assert.ok(text(page.text).includes('Barnet 010203-xxxx.'));
+  assert.doesNotMatch(page.text, /010203-1234/);
+});
+
 test('an individual feedback meeting names one of the round\'s caseworkers: a select on the web, exit 2 with the names on the CLI', async () => {
   const advisors = roundAdvisors();
   assert.ok(advisors.length >= 2);
