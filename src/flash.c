@@ -281,3 +281,123 @@ void flash_field_attrs(Req *r, const Flash *f, const char *name)
 	if (flash_field_message(f, name))
 		html_fmt(&r->out, " aria-invalid=\"true\" aria-describedby=\"%A-error\"", name);
 }
+
+/* ---- a save sent after the session expired ----
+** The review page's "Gem svar" without JavaScript posts every answer and comment on the page.
+** When the session has expired by then, the router (http.c) reads the form anyway and hands it
+** here: it is kept as a draft (form_flash, path "/kladde"), bound to a new random cookie in this
+** browser, and the person logs in and comes to GET /kladde/ID, which offers the same form again,
+** now with the new session's CSRF token. Sending it is the ordinary save: the own-case rule,
+** the reviewer's access and the revision (lost-update) checks all apply as to any save. */
+
+#define DRAFT_COOKIE "tilsyn_kladde"
+#define DRAFT_SECONDS (30 * 60)
+
+int flash_draft_route(const Route *route)
+{
+	return route && route->handler == page_review_case_post;
+}
+
+static void cookie_hash(const char *c, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)c, strlen(c), NULL, 0);
+}
+
+void flash_draft_keep(Req *r)
+{
+	Flash *f = flash_begin(r); /* no CSRF token, no password, CPR numbers masked */
+	json_t *root = json_object(), *fields = json_object();
+	for (int i = 0; i < f->nfields; i++)
+		json_object_set_new(fields, f->field_name[i], json_string(f->field_value[i]));
+	json_object_set_new(root, "fields", fields);
+	json_object_set_new(root, "target", json_string(r->path));
+	char *data = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	char id[TOKEN_HEX], secret[TOKEN_HEX];
+	auth_random_token(id);
+	auth_random_token(secret);
+	unsigned char bind[32];
+	cookie_hash(secret, bind);
+	int64_t now = time(NULL);
+	int ok = data && db_begin(r->db) == SQLITE_OK;
+	if (ok) {
+		Stmt q;
+		db_prepare(&q, r->db, "DELETE FROM form_flash WHERE created < ?1");
+		db_bind_int(&q, 1, now - DRAFT_SECONDS);
+		int rc = db_done(&q);
+		db_finalize(&q);
+		db_prepare(&q, r->db,
+		           "INSERT INTO form_flash (id, session_id, bind_hash, path, data, created) VALUES (?1, NULL, ?2, '/kladde', ?3, ?4)");
+		db_bind_text(&q, 1, id);
+		db_bind_blob(&q, 2, bind, sizeof bind);
+		db_bind_text(&q, 3, data);
+		db_bind_int(&q, 4, now);
+		if (rc == SQLITE_OK)
+			rc = db_done(&q);
+		db_finalize(&q);
+		ok = rc == SQLITE_OK && db_commit(r->db) == SQLITE_OK;
+		if (!ok)
+			db_rollback(r->db);
+	}
+	free(data);
+	if (!ok)
+		return; /* the 401 page stands */
+	http_redirect(r, arena_printf(r->arena, "/login?next=/kladde/%s&udloebet=1", id));
+	http_set_cookie(r, DRAFT_COOKIE, secret, DRAFT_SECONDS);
+}
+
+void page_draft_show(Req *r)
+{
+	const char *id = req_capture(r, "id"), *secret = req_cookie(r, DRAFT_COOKIE);
+	char *data = NULL;
+	if (!str_empty(secret) && id && strlen(id) == TOKEN_HEX - 1) {
+		unsigned char bind[32];
+		cookie_hash(secret, bind);
+		Stmt q;
+		/* Single-use: from here on the page itself holds what was typed. */
+		db_prepare(&q, r->db,
+		           "DELETE FROM form_flash WHERE id = ?1 AND path = '/kladde' AND session_id IS NULL AND bind_hash = ?2"
+		           " AND created >= ?3 RETURNING data");
+		db_bind_text(&q, 1, id);
+		db_bind_blob(&q, 2, bind, sizeof bind);
+		db_bind_int(&q, 3, (int64_t)time(NULL) - DRAFT_SECONDS);
+		data = db_step(&q) ? arena_strdup(r->arena, db_col_text(&q, 0)) : NULL;
+		db_finalize(&q);
+	}
+	json_t *root = data ? json_loads(data, 0, NULL) : NULL;
+	const char *target = json_string_value(json_object_get(root, "target"));
+	if (!root || !target || !http_local_path(target)) {
+		json_decref(root);
+		http_error(r, 404, _("Kladden findes ikke længere. Den gemmes kun en halv time og kan kun åbnes én gang i "
+		                     "den browser, hvor den blev skrevet."));
+		return;
+	}
+	Buf *b = &r->out;
+	page_begin(r, _("Dine svar er ikke gemt endnu"));
+	html_lit(b, "<div class=\"narrow\">\n<h1>Dine svar er ikke gemt endnu</h1>\n");
+	page_message(r, "warn", _("Du var logget ud, da du trykkede Gem svar, så intet blev gemt. Det, du skrev, er "
+	                          "bevaret her. Tryk Gem svarene nu; har en anden ændret et svar imens, får du det at vide."));
+	page_form_begin(r, target);
+	html_lit(b, "\n");
+	const char *key;
+	json_t *v;
+	int comments = 0;
+	json_object_foreach(json_object_get(root, "fields"), key, v)
+	{
+		if (json_is_string(v))
+			html_fmt(b, "<input type=\"hidden\" name=\"%A\" value=\"%A\">\n", key, json_string_value(v));
+		if (json_is_string(v) && strncmp(key, "c-", 2) == 0 && *json_string_value(v)) {
+			if (!comments++)
+				html_lit(b, "<h2>Dine bemærkninger</h2>\n<ul>\n");
+			html_fmt(b, "<li class=\"prewrap\">%T</li>\n", json_string_value(v));
+		}
+	}
+	if (comments)
+		html_lit(b, "</ul>\n");
+	html_fmt(b, "<div class=\"actions\"><button type=\"submit\">Gem svarene nu</button></div>\n</form>\n"
+	            "<p><a href=\"%A\">Tilbage til sagen uden at gemme</a></p>\n</div>\n",
+	         target);
+	page_end(r);
+	json_decref(root);
+	http_set_cookie(r, DRAFT_COOKIE, "", 0);
+}

@@ -65,6 +65,9 @@ struct Req {
 	Department *dept;
 	Role role;
 
+	/* A save whose session had expired: its form is kept through a login (flash.c). */
+	int draft;
+
 	/* The response. */
 	int status;
 	const char *content_type;
@@ -153,6 +156,9 @@ const char *flash_field_message(const Flash *f, const char *name);
 void flash_summary(Req *r, const Flash *f);
 void flash_field_error(Req *r, const Flash *f, const char *name);
 void flash_field_attrs(Req *r, const Flash *f, const char *name);
+int flash_draft_route(const Route *route);
+void flash_draft_keep(Req *r);
+void page_draft_show(Req *r);
 
 /* html.c: the escaping writer, the only way HTML is produced. */
 void html_text(Buf *b, const char *s);

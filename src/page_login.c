@@ -28,6 +28,8 @@ static void login_form(Req *r, int status, const char *error, const char *login,
 		page_message(r, "error", error);
 	else if (req_query(r, "ud") && !flash_has(f))
 		page_message(r, "ok", _("Du er logget ud."));
+	else if (req_query(r, "udloebet"))
+		page_message(r, "warn", _("Din session udløb, før dine svar blev gemt. Log ind igen; det, du skrev, er bevaret."));
 	html_fmt(b,
 	         "<form method=\"post\" action=\"/login\" class=\"stack\">\n"
 	         "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n",
