@@ -292,10 +292,20 @@ void flash_field_attrs(Req *r, const Flash *f, const char *name)
 
 #define DRAFT_COOKIE "tilsyn_kladde"
 #define DRAFT_SECONDS (30 * 60)
+#define DRAFT_MAX 1000 /* drafts waiting at once, over all browsers */
 
-int flash_draft_route(const Route *route)
+/* Only the review page's save, only from a browser that had a session (an expired one), and
+** only while few drafts wait: nobody can fill the table without ever having logged in. */
+int flash_draft_wanted(Req *r)
 {
-	return route && route->handler == page_review_case_post;
+	if (!r->route || r->route->handler != page_review_case_post || str_empty(req_cookie(r, "tilsyn_session")))
+		return 0;
+	Stmt q;
+	db_prepare(&q, r->db, "SELECT count(*) FROM form_flash WHERE path = '/kladde' AND created >= ?1");
+	db_bind_int(&q, 1, (int64_t)time(NULL) - DRAFT_SECONDS);
+	int64_t n = db_step(&q) ? db_col_int(&q, 0) : DRAFT_MAX;
+	db_finalize(&q);
+	return n < DRAFT_MAX;
 }
 
 static void cookie_hash(const char *c, unsigned char out[32])

@@ -428,7 +428,7 @@ static int admit(Req *r)
 		if (strncmp(r->path, "/api/", 5) == 0) {
 			http_error(r, 401, _("Log ind eller brug et gyldigt API-nøgle."));
 		} else if (strcmp(r->method, "POST") == 0) {
-			r->draft = flash_draft_route(r->route); /* what was typed is kept through a login (flash.c) */
+			r->draft = flash_draft_wanted(r); /* what was typed is kept through a login (flash.c) */
 			http_error(r, 401, _("Din session er udløbet. Log ind igen, og gentag handlingen."));
 		} else {
 			Buf next;

@@ -156,7 +156,7 @@ const char *flash_field_message(const Flash *f, const char *name);
 void flash_summary(Req *r, const Flash *f);
 void flash_field_error(Req *r, const Flash *f, const char *name);
 void flash_field_attrs(Req *r, const Flash *f, const char *name);
-int flash_draft_route(const Route *route);
+int flash_draft_wanted(Req *r);
 void flash_draft_keep(Req *r);
 void page_draft_show(Req *r);
 

@@ -2,11 +2,13 @@
 // again with the error summary at the top (focused, role="alert", each message a link to its
 // field), the message at the field and what was typed kept; Back goes to pages loaded by GET
 // (never "Confirm form resubmission"), and the error shows only once. The login form and the
-// meeting form, each error state checked with axe-core at 1366 px and 390 px.
+// meeting form, each error state checked with axe-core at 1366 px and 390 px. "Gem svar" without
+// JavaScript after the session expired keeps the answer and comment through the login and saves
+// them with the ordinary checks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startServer, DEMO_PASSWORD } from '../lib/server.mjs';
+import { startServer, DEMO_PASSWORD, sqlite, cli } from '../lib/server.mjs';
 import { launch, login, expectNoAxeViolations, screenshot, horizontalOverflow } from '../lib/browser.mjs';
 
 let server, browser;
@@ -16,6 +18,8 @@ const NARROW = { width: 390, height: 844 };
 before(async () => {
   browser = await launch();
   server = await startServer();
+  const r = cli(server.db, ['round', 'assign', '1', '--auto']);
+  if (r.status !== 0) throw new Error(r.stderr);
 }, { timeout: 30_000 });
 
 after(async () => {
@@ -108,3 +112,49 @@ for (const [label, viewport] of [['1366', WIDE], ['390', NARROW]]) {
     await page.context().close();
   });
 }
+
+test('"Gem svar" without JavaScript after the session expired keeps the answer and comment and saves them after login', { timeout: 40_000 }, async () => {
+  const q = (sql) => sqlite(server.db, sql);
+  const caseId = Number(q(`select case_id from round_case where round_id = 1 and reviewer_id =
+    (select id from users where login = 'anne') order by case_id limit 1`));
+  const context = await browser.newContext({ viewport: WIDE, locale: 'da-DK', javaScriptEnabled: false });
+  const page = await context.newPage();
+  page.setDefaultTimeout(5000);
+  await login(page, server.url, 'anne');
+  await page.goto(`${server.url}/d/BHS/rounds/1/cases/${caseId}`);
+  const first = page.locator("main fieldset.question").first();
+  const qid = Number((await first.locator('input[type=radio]').first().getAttribute('name')).slice(2));
+  await first.locator('input[type=radio][value="nej"]').check();
+  const comment = 'Begrundelsen mangler; skrevet lige før sessionen udløb.';
+  await page.fill(`textarea[name="c-${qid}"]`, comment);
+  // The session expires while she types.
+  q("update session set last_seen = last_seen - 7200 where user_id = (select id from users where login = 'anne')");
+  await page.click('main button[type=submit]:has-text("Gem svar")');
+  assert.match(page.url(), /\/login\?next=\/kladde\/[0-9a-f]{64}&udloebet=1$/);
+  assert.match(await page.textContent('main'), /det, du skrev, er bevaret/);
+  assert.equal(q(`select count(*) from answer where round_id = 1 and case_id = ${caseId} and question_id = ${qid}`), '0', 'nothing saved yet');
+  await page.fill('#login', 'anne');
+  await page.fill('#password', DEMO_PASSWORD);
+  await page.click('main button[type=submit]');
+  assert.match(page.url(), /\/kladde\/[0-9a-f]{64}$/);
+  assert.ok((await page.textContent('main')).includes(comment), 'the comment is shown');
+  // axe needs script: the same page state, checked in a context with JavaScript (at both widths).
+  const html = await page.content();
+  for (const viewport of [WIDE, NARROW]) {
+    const checker = await browser.newContext({ viewport, locale: 'da-DK' });
+    const p2 = await checker.newPage();
+    await p2.goto(`${server.url}/healthz`);
+    await p2.setContent(html, { waitUntil: 'load' });
+    await expectNoAxeViolations(p2, `draft after login ${viewport.width}`);
+    await screenshot(p2, `forms-draft-${viewport.width}`);
+    await checker.close();
+  }
+  await page.click('main button:has-text("Gem svarene nu")');
+  assert.match(page.url(), new RegExp(`/cases/${caseId}`));
+  assert.equal(q(`select value || '|' || comment from answer where round_id = 1 and case_id = ${caseId} and question_id = ${qid}`),
+    `nej|${comment}`);
+  // The draft was for once.
+  await page.goBack();
+  assert.doesNotMatch(await page.textContent('main'), /Begrundelsen mangler/);
+  await context.close();
+});
