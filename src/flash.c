@@ -37,6 +37,9 @@
 #include <time.h>
 
 #define FLASH_SECONDS (10 * 60)
+#define DRAFT_COOKIE "tilsyn_kladde"
+#define DRAFT_SECONDS (30 * 60) /* the longest any row lives: older ones are purged by every store */
+#define DRAFT_MAX 1000          /* drafts waiting at once, over all browsers */
 #define FLASH_MAX 32 /* messages one post can carry */
 #define LOGIN_COOKIE "tilsyn_login"
 
@@ -104,6 +107,45 @@ static const char *path_of(Arena *a, const char *location)
 	return arena_strndup(a, location, strcspn(location, "?#"));
 }
 
+/* Stores one row (session_id 0: none; bind NULL: none), in its own transaction unless the
+** caller holds one, after purging rows older than any may live. 1 when stored. */
+static int store(Req *r, const char *id, int64_t session_id, const unsigned char bind[32], const char *path,
+                 const char *data)
+{
+	int64_t now = time(NULL);
+	int own = sqlite3_get_autocommit(r->db);
+	if (own && db_begin(r->db) != SQLITE_OK)
+		return 0;
+	Stmt q;
+	db_prepare(&q, r->db, "DELETE FROM form_flash WHERE created < ?1");
+	db_bind_int(&q, 1, now - DRAFT_SECONDS);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	db_prepare(&q, r->db,
+	           "INSERT INTO form_flash (id, session_id, bind_hash, path, data, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	db_bind_text(&q, 1, id);
+	if (session_id)
+		db_bind_int(&q, 2, session_id);
+	else
+		db_bind_null(&q, 2);
+	if (bind)
+		db_bind_blob(&q, 3, bind, 32);
+	else
+		db_bind_null(&q, 3);
+	db_bind_text(&q, 4, path);
+	db_bind_text(&q, 5, data);
+	db_bind_int(&q, 6, now);
+	if (rc == SQLITE_OK)
+		rc = db_done(&q);
+	db_finalize(&q);
+	if (!own)
+		return rc == SQLITE_OK;
+	if (rc == SQLITE_OK && db_commit(r->db) == SQLITE_OK)
+		return 1;
+	db_rollback(r->db);
+	return 0;
+}
+
 void flash_redirect(Req *r, Flash *f, const char *location)
 {
 	json_t *root = json_object(), *fields = json_object(), *errors = json_array();
@@ -119,41 +161,9 @@ void flash_redirect(Req *r, Flash *f, const char *location)
 	char id[TOKEN_HEX];
 	auth_random_token(id);
 	unsigned char bind[32];
-	int anonymous = !r->session;
-	int have_bind = anonymous && login_bind(r, bind);
-	int64_t now = time(NULL);
-	int own = sqlite3_get_autocommit(r->db);
-	int stored = 0;
-	if (data && (!own || db_begin(r->db) == SQLITE_OK)) {
-		Stmt q;
-		db_prepare(&q, r->db, "DELETE FROM form_flash WHERE created < ?1");
-		db_bind_int(&q, 1, now - FLASH_SECONDS);
-		int rc = db_done(&q);
-		db_finalize(&q);
-		db_prepare(&q, r->db,
-		           "INSERT INTO form_flash (id, session_id, bind_hash, path, data, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-		db_bind_text(&q, 1, id);
-		if (anonymous)
-			db_bind_null(&q, 2);
-		else
-			db_bind_int(&q, 2, r->session->id);
-		if (have_bind)
-			db_bind_blob(&q, 3, bind, sizeof bind);
-		else
-			db_bind_null(&q, 3);
-		db_bind_text(&q, 4, path_of(r->arena, location));
-		db_bind_text(&q, 5, data);
-		db_bind_int(&q, 6, now);
-		if (rc == SQLITE_OK)
-			rc = db_done(&q);
-		db_finalize(&q);
-		if (!own)
-			stored = rc == SQLITE_OK;
-		else if (rc == SQLITE_OK && db_commit(r->db) == SQLITE_OK)
-			stored = 1;
-		else
-			db_rollback(r->db);
-	}
+	int have_bind = !r->session && login_bind(r, bind);
+	int stored = data && store(r, id, r->session ? r->session->id : 0, have_bind ? bind : NULL,
+	                           path_of(r->arena, location), data);
 	free(data);
 	/* Without a stored flash the form is shown again plain, with the first message on top. */
 	const char *sep = strchr(location, '?') ? "&" : "?";
@@ -290,9 +300,6 @@ void flash_field_attrs(Req *r, const Flash *f, const char *name)
 ** now with the new session's CSRF token. Sending it is the ordinary save: the own-case rule,
 ** the reviewer's access and the revision (lost-update) checks all apply as to any save. */
 
-#define DRAFT_COOKIE "tilsyn_kladde"
-#define DRAFT_SECONDS (30 * 60)
-#define DRAFT_MAX 1000 /* drafts waiting at once, over all browsers */
 
 /* Only the review page's save, only from a browser that had a session (an expired one), and
 ** only while few drafts wait: nobody can fill the table without ever having logged in. */
@@ -328,27 +335,7 @@ void flash_draft_keep(Req *r)
 	auth_random_token(secret);
 	unsigned char bind[32];
 	cookie_hash(secret, bind);
-	int64_t now = time(NULL);
-	int ok = data && db_begin(r->db) == SQLITE_OK;
-	if (ok) {
-		Stmt q;
-		db_prepare(&q, r->db, "DELETE FROM form_flash WHERE created < ?1");
-		db_bind_int(&q, 1, now - DRAFT_SECONDS);
-		int rc = db_done(&q);
-		db_finalize(&q);
-		db_prepare(&q, r->db,
-		           "INSERT INTO form_flash (id, session_id, bind_hash, path, data, created) VALUES (?1, NULL, ?2, '/kladde', ?3, ?4)");
-		db_bind_text(&q, 1, id);
-		db_bind_blob(&q, 2, bind, sizeof bind);
-		db_bind_text(&q, 3, data);
-		db_bind_int(&q, 4, now);
-		if (rc == SQLITE_OK)
-			rc = db_done(&q);
-		db_finalize(&q);
-		ok = rc == SQLITE_OK && db_commit(r->db) == SQLITE_OK;
-		if (!ok)
-			db_rollback(r->db);
-	}
+	int ok = data && store(r, id, 0, bind, "/kladde", data);
 	free(data);
 	if (!ok)
 		return; /* the 401 page stands */
