@@ -1,6 +1,6 @@
 // Meetings over HTTP and the CLI, on the demo municipality: a caseworker cannot plan a meeting
 // (403, audited, nothing stored); a case number of the department's case list in the minutes
-// or participants of a meeting for the whole staff is refused with a 400 that names the field,
+// or participants of a meeting for the whole staff is refused, naming the field (303 back to the form),
 // and nothing is stored (web and CLI), while the same number inside a longer token passes and
 // management's minutes may name it; a CPR number is refused in every kind of meeting; a
 // caseworker sees the staff's meetings and their own individual feedback and nothing else
