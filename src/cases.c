@@ -581,9 +581,24 @@ static int is_xlsx(const unsigned char *p, size_t n)
 	return n >= 4 && p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4;
 }
 
+/* A file that is no table at all (a PDF, a Word file, an old .xls ...) is refused before
+** anything is begun, with what it is and what to do. */
+static int unreadable(FileType t, ImportResult *r)
+{
+	const char *why = filetype_refusal(t, 1);
+	if (!why)
+		return 0;
+	memset(r, 0, sizeof *r);
+	r->unreadable = filetype_title(t);
+	snprintf(r->error, sizeof r->error, "%s", why);
+	return 1;
+}
+
 int cases_import_mem(sqlite3 *db, const Department *d, const void *data, size_t n, const char *name,
                      const ImportOptions *o, ImportResult *r)
 {
+	if (unreadable(filetype_of(data, n), r))
+		return IMPORT_FAILED;
 	Import im;
 	if (import_begin(db, d, name, o, r, &im) != 0)
 		return IMPORT_FAILED;
@@ -604,6 +619,8 @@ int cases_import_file(sqlite3 *db, const Department *d, const char *path, const 
 	unsigned char magic[4];
 	size_t got = fread(magic, 1, sizeof magic, f);
 	fclose(f);
+	if (unreadable(filetype_of_file(path), r))
+		return IMPORT_FAILED;
 	Import im;
 	if (import_begin(db, d, o->file_name ? o->file_name : path, o, r, &im) != 0)
 		return IMPORT_FAILED;

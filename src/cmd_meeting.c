@@ -97,7 +97,7 @@ static int meeting_add_cmd(sqlite3 *db, int argc, char **argv)
 		                "forventning)");
 	if (!in.date)
 		return cli_fail("meeting add: --date mangler (ÅÅÅÅ-MM-DD)");
-	char msg[512];
+	char msg[4096];
 	int64_t id;
 	if (db_begin(db) != SQLITE_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");

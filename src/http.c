@@ -486,6 +486,7 @@ static int admit(Req *r)
 		if (strncmp(r->path, "/api/", 5) == 0) {
 			http_error(r, 401, _("Log ind eller brug et gyldigt API-nøgle."));
 		} else if (strcmp(r->method, "POST") == 0) {
+			r->draft = flash_draft_wanted(r); /* what was typed is kept through a login (flash.c) */
 			http_error(r, 401, _("Din session er udløbet. Log ind igen, og gentag handlingen."));
 		} else {
 			Buf next;
@@ -536,8 +537,13 @@ static int admit(Req *r)
 
 static void dispatch(Req *r, char *body, size_t body_len)
 {
-	if (!admit(r))
+	if (!admit(r)) {
+		const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), *err = NULL;
+		if (r->draft && ct && media_type_is(ct, "application/x-www-form-urlencoded") &&
+		    form_parse(r->arena, body, body_len, &r->form, &r->nform, &err) == 0)
+			flash_draft_keep(r);
 		return;
+	}
 	if (strcmp(r->method, "POST") == 0) {
 		const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 		const char *err = NULL;
@@ -648,8 +654,13 @@ static int judge_headers(Req *r, Conn *cc)
 		method_not_allowed(r);
 		return 1;
 	}
-	if (!admit(r))
-		return 1;
+	if (!admit(r)) {
+		if (!r->draft)
+			return 1;
+		cc->limit = HTTP_FORM_LIMIT; /* a plain form: read it, and dispatch keeps it */
+		cc->admitted = 1;
+		return 0;
+	}
 	if (r->route->csrf == CSRF_LOGIN && !req_cookie(r, LOGIN_COOKIE)) {
 		page_login_refused(r); /* anyone can send these: counted per address and minute (denial.c) */
 		return 1;

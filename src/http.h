@@ -65,6 +65,9 @@ struct Req {
 	Department *dept;
 	Role role;
 
+	/* A save whose session had expired: its form is kept through a login (flash.c). */
+	int draft;
+
 	/* The response. */
 	int status;
 	const char *content_type;
@@ -142,6 +145,24 @@ int form_parse_multipart_in_place(Arena *a, const char *content_type, char *body
                                   int *count, const char **err);
 const Param *req_file(Req *r, const char *name);
 int url_decode(char *s, size_t *len);
+
+/* flash.c: post/redirect/get after a validation error (how to use it: the file's first comment). */
+typedef struct Flash Flash;
+Flash *flash_begin(Req *r);
+void flash_error(Flash *f, const char *field, const char *message);
+int flash_errors(const Flash *f);
+void flash_redirect(Req *r, Flash *f, const char *location);
+void flash_fail(Req *r, const char *location, const char *field, const char *message);
+const Flash *flash_take(Req *r);
+int flash_has(const Flash *f);
+const char *flash_value(const Flash *f, const char *name, const char *fallback);
+const char *flash_field_message(const Flash *f, const char *name);
+void flash_summary(Req *r, const Flash *f);
+void flash_field_error(Req *r, const Flash *f, const char *name);
+void flash_field_attrs(Req *r, const Flash *f, const char *name);
+int flash_draft_wanted(Req *r);
+void flash_draft_keep(Req *r);
+void page_draft_show(Req *r);
 
 /* html.c: the escaping writer, the only way HTML is produced. */
 void html_text(Buf *b, const char *s);

@@ -204,6 +204,53 @@ static int check_text(sqlite3 *db, int64_t department_id, const char *kind, cons
 }
 
 /*
+** The caseworkers an individual feedback may be for: those with cases in the round's sample,
+** or, for a meeting tied to no round, those of the department's case list. Returns how many;
+** the caller frees them with results_names_free.
+*/
+int meeting_advisors(sqlite3 *db, int64_t department_id, int64_t round_id, char ***names)
+{
+	if (round_id)
+		return results_advisors(db, round_id, names);
+	Stmt q;
+	db_prepare(&q, db, "SELECT DISTINCT advisor FROM cases WHERE department_id = ?1 AND advisor <> '' ORDER BY advisor");
+	db_bind_int(&q, 1, department_id);
+	int k = 0, cap = 16;
+	char **out = xcalloc((size_t)cap, sizeof *out);
+	while (db_step(&q)) {
+		if (k == cap)
+			out = xrealloc(out, (size_t)(cap *= 2) * sizeof *out);
+		out[k++] = xstrdup(db_col_text(&q, 0));
+	}
+	db_finalize(&q);
+	*names = out;
+	return k;
+}
+
+/* An individual feedback is for one of meeting_advisors; else the message names them. */
+static int check_advisor(sqlite3 *db, int64_t department_id, int64_t round_id, const char *advisor, char *msg, size_t n)
+{
+	char **names;
+	int k = meeting_advisors(db, department_id, round_id, &names), found = 0;
+	for (int i = 0; i < k && !found; i++)
+		found = review_same_person(names[i], advisor);
+	if (!found && k == 0) {
+		snprintf(msg, n, round_id ? _("Rådgiver: tilsynet har ingen udtrukne sager endnu, så der er ingen rådgiver at "
+		                              "give individuel tilbagemelding.")
+		                          : _("Rådgiver: afdelingens sagsliste har ingen rådgivere endnu."));
+	} else if (!found) {
+		int at = snprintf(msg, n,
+		                  round_id ? _("Rådgiver: »%s« har ingen sager i tilsynets stikprøve. Vælg en af: ")
+		                           : _("Rådgiver: »%s« står ikke i afdelingens sagsliste. Vælg en af: "),
+		                  advisor);
+		for (int i = 0; i < k && at > 0 && (size_t)at < n; i++)
+			at += snprintf(msg + at, n - (size_t)at, "%s%s", names[i], i + 1 < k ? ", " : ".");
+	}
+	results_names_free(names, k);
+	return found ? 0 : -1;
+}
+
+/*
 ** Checks a meeting before it is stored: the kind, the date (and time), the status, the round
 ** (of the department), the caseworker of an individual feedback, and the texts. Returns 0,
 ** or -1 with a Danish message in msg that begins with the field's name.
@@ -247,6 +294,8 @@ int meeting_check(sqlite3 *db, const Department *d, const MeetingInput *in, char
 	               msg, n) != 0 ||
 	    check_text(db, d->id, in->kind, _("Referat"), in->minutes ? in->minutes : "", MEETING_MINUTES_MAX, msg, n) != 0)
 		return -1;
+	if (str_eq(in->kind, "individuel"))
+		return check_advisor(db, d->id, in->round_id, in->advisor, msg, n);
 	return 0;
 }
 

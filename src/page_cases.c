@@ -427,7 +427,8 @@ static void preview_page(Req *r, int status, const char *token, const char *file
 		                                   res->rows_read, res->inserted, res->updated));
 	}
 	html_lit(b, "<h2>Det fandt tilsyn i filen</h2>\n<dl class=\"facts\">\n");
-	html_fmt(b, "<dt>Filtype</dt><dd>%T</dd>\n", str_eq(res->info.format, "xlsx") ? "Excel (xlsx)" : "CSV");
+	html_fmt(b, "<dt>Filtype</dt><dd>%T</dd>\n", res->unreadable     ? res->unreadable
+	                                            : str_eq(res->info.format, "xlsx") ? "Excel (xlsx)" : "CSV");
 	if (str_eq(res->info.format, "csv"))
 		html_fmt(b, "<dt>Tegnsæt</dt><dd>%T</dd>\n<dt>Skilletegn</dt><dd>%T</dd>\n", res->info.encoding,
 		         res->info.separator == ';' ? _("semikolon (;)") : res->info.separator == ',' ? _("komma (,)")
@@ -524,7 +525,7 @@ static int run_import(Req *r, const void *data, size_t n, const char *name, int 
 void page_cases_preview(Req *r)
 {
 	const Param *file = req_file(r, "file");
-	if (!file || file->len == 0) {
+	if (!file || (file->len == 0 && str_empty(file->filename))) { /* an empty file is told apart below */
 		upload_form(r, 400, _("Vælg en fil at indlæse."));
 		return;
 	}

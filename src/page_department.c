@@ -14,14 +14,32 @@ static void area_select(Buf *b, const char *id, const char *current)
 	html_lit(b, "</select>\n");
 }
 
-static void list_page(Req *r, int status, const char *error, const char *code, const char *name)
+/* The field a message of department.c is about: it starts with the field's noun. */
+static const char *field_of(const char *msg)
+{
+	return strncmp(msg, "Kode", 4) == 0 || strstr(msg, "den kode") ? "code"
+	       : strncmp(msg, "Navn", 4) == 0                        ? "name"
+	       : strncmp(msg, "Område", 7) == 0                      ? "area"
+	                                                             : NULL;
+}
+
+/* A text input with its label and, after a failed post, its message (the caller ends the tag). */
+static void text_input(Req *r, const Flash *f, const char *name, const char *label)
+{
+	html_fmt(&r->out, "<label for=\"%A\">%T</label>\n", name, label);
+	flash_field_error(r, f, name);
+	html_fmt(&r->out, "<input id=\"%A\" name=\"%A\"", name, name);
+	flash_field_attrs(r, f, name);
+}
+
+static void list_page(Req *r)
 {
 	Buf *b = &r->out;
+	const Flash *f = flash_take(r);
 	page_begin(r, _("Afdelinger"));
 	html_lit(b, "<h1>Afdelinger</h1>\n");
-	if (error)
-		page_message(r, "error", error);
-	else if (req_query(r, "ok"))
+	flash_summary(r, f);
+	if (req_query(r, "ok"))
 		page_message(r, "ok", _("Afdelingen er gemt."));
 	Stmt q;
 	db_prepare(&q, r->db,
@@ -46,23 +64,23 @@ static void list_page(Req *r, int status, const char *error, const char *code, c
 
 	html_lit(b, "<h2>Opret afdeling</h2>\n");
 	page_form_begin(r, "/admin/departments");
-	html_fmt(b,
-	         "<div class=\"stack\">\n<label for=\"code\">Kode</label>\n"
-	         "<input id=\"code\" name=\"code\" required maxlength=\"32\" pattern=\"[A-Za-z0-9_\\-]+\""
-	         " aria-describedby=\"code-hint\" value=\"%A\">\n"
-	         "<p class=\"hint\" id=\"code-hint\">Kort kode, fx BHS. Bogstaver, tal, - og _.</p>\n"
-	         "<label for=\"name\">Navn</label>\n<input id=\"name\" name=\"name\" required maxlength=\"200\" value=\"%A\">\n"
-	         "<label for=\"area\">Område</label>\n",
-	         code ? code : "", name ? name : "");
-	area_select(b, "area", req_form(r, "area"));
+	html_lit(b, "<div class=\"stack\">\n");
+	text_input(r, f, "code", _("Kode"));
+	html_fmt(b, " required maxlength=\"32\" pattern=\"[A-Za-z0-9_\\-]+\" value=\"%A\">\n"
+	            "<p class=\"hint\" id=\"code-hint\">Kort kode, fx BHS. Bogstaver, tal, - og _.</p>\n",
+	         flash_value(f, "code", ""));
+	text_input(r, f, "name", _("Navn"));
+	html_fmt(b, " required maxlength=\"200\" value=\"%A\">\n<label for=\"area\">Område</label>\n",
+	         flash_value(f, "name", ""));
+	flash_field_error(r, f, "area");
+	area_select(b, "area", flash_value(f, "area", NULL));
 	html_lit(b, "<button type=\"submit\">Opret afdeling</button>\n</div>\n</form>\n");
 	page_end(r);
-	r->status = status;
 }
 
 void page_department_list(Req *r)
 {
-	list_page(r, 200, NULL, NULL, NULL);
+	list_page(r);
 }
 
 void page_department_add(Req *r)
@@ -76,7 +94,7 @@ void page_department_add(Req *r)
 	}
 	if (department_add(r->db, code, name, area, &id, &msg) != 0) {
 		db_rollback(r->db);
-		list_page(r, 400, msg, code, name);
+		flash_fail(r, "/admin/departments", field_of(msg), msg);
 		return;
 	}
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "department_add",
@@ -89,24 +107,24 @@ void page_department_add(Req *r)
 	http_redirect(r, "/admin/departments?ok=1");
 }
 
-static void edit_page(Req *r, int status, const char *error)
+static void edit_page(Req *r)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
+	const Flash *f = flash_take(r);
 	page_begin(r, d->name);
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/admin/departments\">Afdelinger</a> › %T</p>\n<h1>%T</h1>\n", d->code,
 	         d->name);
-	if (error)
-		page_message(r, "error", error);
-	else if (req_query(r, "ok"))
+	flash_summary(r, f);
+	if (req_query(r, "ok"))
 		page_message(r, "ok", _("Afdelingen er gemt."));
 	page_form_begin(r, arena_printf(r->arena, "/admin/departments/%s", d->code));
-	html_fmt(b,
-	         "<div class=\"stack\">\n<label for=\"name\">Navn</label>\n"
-	         "<input id=\"name\" name=\"name\" required maxlength=\"200\" value=\"%A\">\n"
-	         "<label for=\"area\">Område</label>\n",
-	         d->name);
-	area_select(b, "area", d->area);
+	html_lit(b, "<div class=\"stack\">\n");
+	text_input(r, f, "name", _("Navn"));
+	html_fmt(b, " required maxlength=\"200\" value=\"%A\">\n<label for=\"area\">Område</label>\n",
+	         flash_value(f, "name", d->name));
+	flash_field_error(r, f, "area");
+	area_select(b, "area", flash_value(f, "area", d->area));
 	html_lit(b, "<button type=\"submit\">Gem</button>\n</div>\n</form>\n<h2>Medarbejdere og roller</h2>\n");
 	Stmt q;
 	db_prepare(&q, r->db,
@@ -128,12 +146,11 @@ static void edit_page(Req *r, int status, const char *error)
 	else
 		html_lit(b, "<p>Ingen har en rolle i afdelingen endnu. Roller gives på brugerens side.</p>\n");
 	page_end(r);
-	r->status = status;
 }
 
 void page_department_edit(Req *r)
 {
-	edit_page(r, 200, NULL);
+	edit_page(r);
 }
 
 void page_department_edit_post(Req *r)
@@ -146,7 +163,7 @@ void page_department_edit_post(Req *r)
 	}
 	if (department_update(r->db, r->dept->id, name, area, &msg) != 0) {
 		db_rollback(r->db);
-		edit_page(r, 400, msg);
+		flash_fail(r, arena_printf(r->arena, "/admin/departments/%s", r->dept->code), field_of(msg), msg);
 		return;
 	}
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "department_edit",

@@ -14,30 +14,39 @@
 
 static void login_form(Req *r, int status, const char *error, const char *login, const char *next)
 {
+	const Flash *f = flash_take(r); /* before the new token replaces the cookie it is bound to */
+	login = flash_value(f, "login", login);
+	next = flash_value(f, "next", next);
 	char token[TOKEN_HEX];
 	auth_login_token_make(r->db, time(NULL), token);
 	Buf *b = &r->out;
 	page_begin(r, _("Log ind"));
 	http_set_cookie(r, LOGIN_COOKIE, token, 3600);
 	html_lit(b, "<div class=\"narrow\">\n<h1>Log ind</h1>\n");
+	flash_summary(r, f);
 	if (error)
 		page_message(r, "error", error);
-	else if (req_query(r, "ud"))
+	else if (req_query(r, "ud") && !flash_has(f))
 		page_message(r, "ok", _("Du er logget ud."));
+	else if (req_query(r, "udloebet"))
+		page_message(r, "warn", _("Din session udløb, før dine svar blev gemt. Log ind igen; det, du skrev, er bevaret."));
 	html_fmt(b,
 	         "<form method=\"post\" action=\"/login\" class=\"stack\">\n"
 	         "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n",
 	         token);
 	if (next && http_local_path(next))
 		html_fmt(b, "<input type=\"hidden\" name=\"next\" value=\"%A\">\n", next);
-	html_fmt(b,
-	         "<label for=\"login\">Brugernavn</label>\n"
-	         "<input id=\"login\" name=\"login\" autocomplete=\"username\" required maxlength=\"64\" value=\"%A\">\n"
-	         "<label for=\"password\">Adgangskode</label>\n"
-	         "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\n"
-	         "<button type=\"submit\">Log ind</button>\n</form>\n"
-	         "<p class=\"hint\">Har du glemt din adgangskode, så kontakt systemets administrator.</p>\n</div>\n",
+	html_lit(b, "<label for=\"login\">Brugernavn</label>\n");
+	flash_field_error(r, f, "login");
+	html_fmt(b, "<input id=\"login\" name=\"login\" autocomplete=\"username\" required maxlength=\"64\" value=\"%A\"",
 	         login ? login : "");
+	flash_field_attrs(r, f, "login");
+	html_lit(b, ">\n<label for=\"password\">Adgangskode</label>\n");
+	flash_field_error(r, f, "password");
+	html_lit(b, "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required");
+	flash_field_attrs(r, f, "password");
+	html_lit(b, ">\n<button type=\"submit\">Log ind</button>\n</form>\n"
+	            "<p class=\"hint\">Har du glemt din adgangskode, så kontakt systemets administrator.</p>\n</div>\n");
 	page_end(r);
 	r->status = status;
 }
@@ -81,11 +90,11 @@ void page_login_post(Req *r)
 	const char *password = req_form(r, "password");
 	const char *next = req_form(r, "next");
 	if (str_empty(login) || !password || !*password) {
-		login_form(r, 400, _("Skriv både brugernavn og adgangskode."), login, next);
+		flash_fail(r, "/login", str_empty(login) ? "login" : "password", _("Skriv både brugernavn og adgangskode."));
 		return;
 	}
 	if (strlen(login) > 64 || strlen(password) > PASSWORD_MAX) {
-		login_form(r, 400, _("Brugernavn eller adgangskode er for langt."), NULL, next);
+		flash_fail(r, "/login", strlen(login) > 64 ? "login" : "password", _("Brugernavn eller adgangskode er for langt."));
 		return;
 	}
 	int64_t now = time(NULL);
@@ -98,7 +107,7 @@ void page_login_post(Req *r)
 		return;
 	}
 	if (res != LOGIN_OK) {
-		login_form(r, 401, _("Forkert brugernavn eller adgangskode."), login, next);
+		flash_fail(r, "/login", "password", _("Forkert brugernavn eller adgangskode."));
 		return;
 	}
 	char token[TOKEN_HEX];
@@ -120,29 +129,37 @@ void page_logout(Req *r)
 	http_set_cookie(r, SESSION_COOKIE, "", 0);
 }
 
+/* One password input with its label and, after a failed post, its message. */
+static void password_input(Req *r, const Flash *f, const char *name, const char *label, const char *rest)
+{
+	html_fmt(&r->out, "<label for=\"%A\">%T</label>\n", name, label);
+	flash_field_error(r, f, name);
+	html_fmt(&r->out, "<input id=\"%A\" name=\"%A\" type=\"password\" required", name, name);
+	flash_field_attrs(r, f, name);
+	buf_puts(&r->out, rest); /* string literals only */
+}
+
 static void password_form(Req *r, int status, const char *error)
 {
 	Buf *b = &r->out;
+	const Flash *f = flash_take(r);
 	page_begin(r, _("Skift adgangskode"));
 	html_lit(b, "<div class=\"narrow\">\n<h1>Skift adgangskode</h1>\n");
+	flash_summary(r, f);
 	if (error)
 		page_message(r, "error", error);
 	else if (req_query(r, "ok"))
 		page_message(r, "ok", _("Din adgangskode er skiftet."));
-	else if (r->user->must_change_password)
+	else if (r->user->must_change_password && !flash_has(f))
 		page_message(r, "ok", _("Du har fået en midlertidig adgangskode. Vælg din egen, før du fortsætter."));
 	page_form_begin(r, "/account/password");
-	html_lit(b,
-	         "<div class=\"stack\">\n"
-	         "<label for=\"current\">Nuværende adgangskode</label>\n"
-	         "<input id=\"current\" name=\"current\" type=\"password\" autocomplete=\"current-password\" required>\n"
-	         "<label for=\"new\">Ny adgangskode</label>\n"
-	         "<input id=\"new\" name=\"new\" type=\"password\" autocomplete=\"new-password\" required minlength=\"10\""
-	         " aria-describedby=\"new-hint\">\n"
-	         "<p class=\"hint\" id=\"new-hint\">Mindst 10 tegn. En sætning, du kan huske, er god.</p>\n"
-	         "<label for=\"repeat\">Gentag ny adgangskode</label>\n"
-	         "<input id=\"repeat\" name=\"repeat\" type=\"password\" autocomplete=\"new-password\" required minlength=\"10\">\n"
-	         "<button type=\"submit\">Skift adgangskode</button>\n</div>\n</form>\n</div>\n");
+	html_lit(b, "<div class=\"stack\">\n");
+	password_input(r, f, "current", _("Nuværende adgangskode"), " autocomplete=\"current-password\">\n");
+	password_input(r, f, "new", _("Ny adgangskode"),
+	               " autocomplete=\"new-password\" minlength=\"10\">\n"
+	               "<p class=\"hint\" id=\"new-hint\">Mindst 10 tegn. En sætning, du kan huske, er god.</p>\n");
+	password_input(r, f, "repeat", _("Gentag ny adgangskode"), " autocomplete=\"new-password\" minlength=\"10\">\n");
+	html_lit(b, "<button type=\"submit\">Skift adgangskode</button>\n</div>\n</form>\n</div>\n");
 	page_end(r);
 	r->status = status;
 }
@@ -176,15 +193,15 @@ void page_account_password_post(Req *r)
 		return;
 	}
 	if (!ok) {
-		password_form(r, 400, _("Den nuværende adgangskode er forkert."));
+		flash_fail(r, "/account/password", "current", _("Den nuværende adgangskode er forkert."));
 		return;
 	}
 	if (!str_eq(fresh, repeat)) {
-		password_form(r, 400, _("De to nye adgangskoder er ikke ens."));
+		flash_fail(r, "/account/password", "repeat", _("De to nye adgangskoder er ikke ens."));
 		return;
 	}
 	if (str_eq(fresh, current)) {
-		password_form(r, 400, _("Den nye adgangskode skal være en anden end den nuværende."));
+		flash_fail(r, "/account/password", "new", _("Den nye adgangskode skal være en anden end den nuværende."));
 		return;
 	}
 	const char *msg;
@@ -194,7 +211,7 @@ void page_account_password_post(Req *r)
 	}
 	if (user_set_password(r->db, r->user->id, fresh, 0, &msg) != 0) {
 		db_rollback(r->db);
-		password_form(r, 400, msg);
+		flash_fail(r, "/account/password", "new", msg);
 		return;
 	}
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "password_change",

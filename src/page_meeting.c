@@ -51,25 +51,92 @@ static int round_from_query(Req *r, int64_t *id, Round *rd)
 	return 1;
 }
 
-/* The form to plan or change a meeting; every field keeps what was written. */
-static void meeting_form(Req *r, const char *action, const Fields *f, const char *button)
+/* The form field a message of meeting_check is about: the message begins with its label. */
+static const char *field_of(const char *msg)
+{
+	static const struct {
+		const char *label, *field;
+	} labels[] = {{"Art:", "kind"},        {"Dato:", "date"},         {"Tidspunkt:", "time"},
+	              {"Status:", "status"},   {"Tilsyn:", "round"},      {"Rådgiver:", "advisor"},
+	              {"Deltagere:", "participants"}, {"Referat:", "minutes"}};
+	for (size_t i = 0; i < COUNT(labels); i++)
+		if (strncmp(msg, labels[i].label, strlen(labels[i].label)) == 0)
+			return labels[i].field;
+	return NULL;
+}
+
+/* A label, the field's message after a failed post, and the start of its control (the caller ends the tag). */
+static void field_start(Req *r, const Flash *fl, const char *name, const char *label, const char *control)
+{
+	html_fmt(&r->out, "<label for=\"%A\">%T</label>\n", name, label);
+	flash_field_error(r, fl, name);
+	html_fmt(&r->out, "<%A id=\"%A\" name=\"%A\"", control, name, name);
+	flash_field_attrs(r, fl, name);
+}
+
+/* The caseworkers to choose from for an individual feedback: the chosen round's, else every
+** round's, grouped by round. The name as it stands in the case list is the value. */
+static void advisor_options(Req *r, const Fields *f)
+{
+	Buf *b = &r->out;
+	html_option(b, "", _("Ingen (kun ved individuel tilbagemelding)"), str_empty(f->advisor));
+	int64_t chosen = 0;
+	if (!str_empty(f->round))
+		parse_int64(f->round, &chosen);
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT id, title FROM round WHERE department_id = ?1 AND (?2 = 0 OR id = ?2)"
+	           " ORDER BY coalesce(planned_start, substr(created_at, 1, 10)) DESC, id DESC");
+	db_bind_int(&q, 1, r->dept->id);
+	db_bind_int(&q, 2, chosen);
+	int found = 0;
+	while (db_step(&q)) {
+		char **names;
+		int n = meeting_advisors(r->db, r->dept->id, db_col_int(&q, 0), &names);
+		if (n) {
+			html_fmt(b, "<optgroup label=\"%A\">", db_col_text(&q, 1));
+			for (int i = 0; i < n; i++) {
+				int sel = !found && !str_empty(f->advisor) && review_same_person(names[i], f->advisor);
+				found |= sel;
+				html_option(b, names[i], names[i], sel);
+			}
+			html_lit(b, "</optgroup>");
+		}
+		results_names_free(names, n);
+	}
+	db_finalize(&q);
+	/* A stored name no round has any more stays choosable, so an edit does not lose it. */
+	if (!found && !str_empty(f->advisor))
+		html_option(b, f->advisor, f->advisor, 1);
+}
+
+/* The form to plan or change a meeting; every field keeps what was written (after a failed
+** post: what flash.c carried over). */
+static void meeting_form(Req *r, const Flash *fl, const char *action, const Fields *f, const char *button)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
 	page_form_begin(r, action);
-	html_lit(b, "<div class=\"stack\">\n<label for=\"kind\">Art</label>\n<select id=\"kind\" name=\"kind\">");
+	html_lit(b, "<div class=\"stack\">\n");
+	field_start(r, fl, "kind", _("Art"), "select");
+	html_lit(b, ">");
 	for (int i = 0; meeting_kind_code(i); i++)
 		html_option(b, meeting_kind_code(i), meeting_kind_title(meeting_kind_code(i)),
 		            str_eq(f->kind, meeting_kind_code(i)));
-	html_fmt(b, "</select>\n<label for=\"date\">Dato</label>\n<input id=\"date\" name=\"date\" type=\"date\" required "
-	            "value=\"%A\">\n<label for=\"time\">Tidspunkt (valgfrit)</label>\n<input id=\"time\" name=\"time\" "
-	            "type=\"time\" value=\"%A\">\n<label for=\"status\">Status</label>\n<select id=\"status\" name=\"status\">",
-	         f->date ? f->date : "", f->time ? f->time : "");
+	html_lit(b, "</select>\n");
+	field_start(r, fl, "date", _("Dato"), "input");
+	html_fmt(b, " type=\"date\" required value=\"%A\">\n", f->date ? f->date : "");
+	field_start(r, fl, "time", _("Tidspunkt (valgfrit)"), "input");
+	html_fmt(b, " type=\"time\" value=\"%A\">\n", f->time ? f->time : "");
+	field_start(r, fl, "status", _("Status"), "select");
+	html_lit(b, ">");
 	static const char *const statuses[] = {"planlagt", "afholdt", "aflyst"};
 	for (size_t i = 0; i < COUNT(statuses); i++)
 		html_option(b, statuses[i], meeting_status_title(statuses[i]),
 		            str_eq(f->status, statuses[i]) || (i == 0 && str_empty(f->status)));
-	html_lit(b, "</select>\n<label for=\"round\">Tilsyn</label>\n<select id=\"round\" name=\"round\">");
+	html_lit(b, "</select>\n");
+	field_start(r, fl, "round", _("Tilsyn"), "select");
+	html_lit(b, ">");
 	html_option(b, "", _("Intet bestemt tilsyn"), str_empty(f->round));
 	Stmt q;
 	db_prepare(&q, r->db,
@@ -81,25 +148,30 @@ static void meeting_form(Req *r, const char *action, const Fields *f, const char
 		html_option(b, id, db_col_text(&q, 1), str_eq(f->round, id));
 	}
 	db_finalize(&q);
-	html_fmt(b, "</select>\n<label for=\"advisor\">Rådgiver (kun ved individuel tilbagemelding)</label>\n"
-	            "<input id=\"advisor\" name=\"advisor\" maxlength=\"200\" list=\"advisors\" autocomplete=\"off\" "
-	            "aria-describedby=\"advisor-hint\" value=\"%A\">\n<p class=\"hint\" id=\"advisor-hint\">Navnet, som det står "
-	            "i sagslisten.</p>\n<datalist id=\"advisors\">",
-	         f->advisor ? f->advisor : "");
-	db_prepare(&q, r->db, "SELECT DISTINCT advisor FROM cases WHERE department_id = ?1 ORDER BY advisor LIMIT 500");
-	db_bind_int(&q, 1, d->id);
-	while (db_step(&q))
-		html_fmt(b, "<option value=\"%A\"></option>", db_col_text(&q, 0));
-	db_finalize(&q);
-	html_fmt(b, "</datalist>\n<label for=\"participants\">Deltagere</label>\n<textarea id=\"participants\" "
-	            "name=\"participants\" rows=\"2\" maxlength=\"%d\">\n%T</textarea>\n"
-	            "<label for=\"minutes\">Kort referat</label>\n<textarea id=\"minutes\" name=\"minutes\" rows=\"6\" "
-	            "maxlength=\"%d\" aria-describedby=\"minutes-hint\">\n%T</textarea>\n"
+	html_lit(b, "</select>\n");
+	field_start(r, fl, "advisor", _("Rådgiver (kun ved individuel tilbagemelding)"), "select");
+	html_lit(b, ">");
+	advisor_options(r, f);
+	html_lit(b, "</select>\n<p class=\"hint\">Rådgiverne med sager i tilsynets stikprøve.</p>\n");
+	field_start(r, fl, "participants", _("Deltagere"), "textarea");
+	html_fmt(b, " rows=\"2\" maxlength=\"%d\">\n%T</textarea>\n", MEETING_PARTICIPANTS_MAX,
+	         f->participants ? f->participants : "");
+	field_start(r, fl, "minutes", _("Kort referat"), "textarea");
+	html_fmt(b, " rows=\"6\" maxlength=\"%d\">\n%T</textarea>\n"
 	            "<p class=\"hint\" id=\"minutes-hint\">Ved informationsmøder og tilbagemelding til personalet må hverken "
 	            "deltagere eller referat nævne sagsnumre: hele personalet hører det. CPR-numre må aldrig skrives.</p>\n"
 	            "<button type=\"submit\">%T</button>\n</div>\n</form>\n",
-	         MEETING_PARTICIPANTS_MAX, f->participants ? f->participants : "", MEETING_MINUTES_MAX,
-	         f->minutes ? f->minutes : "", button);
+	         MEETING_MINUTES_MAX, f->minutes ? f->minutes : "", button);
+}
+
+/* The fields as a failed post left them, else as given. */
+static Fields flashed(const Flash *fl, const Fields *f)
+{
+	return (Fields){.kind = flash_value(fl, "kind", f->kind), .date = flash_value(fl, "date", f->date),
+	                .time = flash_value(fl, "time", f->time), .status = flash_value(fl, "status", f->status),
+	                .round = flash_value(fl, "round", f->round), .advisor = flash_value(fl, "advisor", f->advisor),
+	                .participants = flash_value(fl, "participants", f->participants),
+	                .minutes = flash_value(fl, "minutes", f->minutes)};
 }
 
 /* ---- the list, with the individual feedback of one tilsyn ---- */
@@ -233,26 +305,19 @@ void page_meeting_list(Req *r)
 
 /* ---- planning a meeting ---- */
 
-static Fields posted_fields(Req *r)
-{
-	return (Fields){.kind = req_form(r, "kind"), .date = req_form(r, "date"), .time = req_form(r, "time"),
-	                .status = req_form(r, "status"), .round = req_form(r, "round"), .advisor = req_form(r, "advisor"),
-	                .participants = req_form(r, "participants"), .minutes = req_form(r, "minutes")};
-}
-
-static void new_page(Req *r, const Fields *f, int status, const char *error)
+static void new_page(Req *r, const Fields *given)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
+	const Flash *fl = flash_take(r);
+	Fields f = flashed(fl, given);
 	page_begin(r, _("Planlæg et møde"));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/meetings\">Møder</a> › Planlæg</p>\n"
 	            "<h1>Planlæg et møde</h1>\n",
 	         d->code, d->name, d->code);
-	if (error)
-		page_message(r, "error", error);
-	meeting_form(r, arena_printf(r->arena, "/d/%s/meetings", d->code), f, _("Gem mødet"));
+	flash_summary(r, fl);
+	meeting_form(r, fl, arena_printf(r->arena, "/d/%s/meetings", d->code), &f, _("Gem mødet"));
 	page_end(r);
-	r->status = status;
 }
 
 void page_meeting_new(Req *r)
@@ -261,7 +326,7 @@ void page_meeting_new(Req *r)
 	            .status = "planlagt"};
 	if (!meeting_valid_kind(f.kind))
 		f.kind = "information";
-	new_page(r, &f, 200, NULL);
+	new_page(r, &f);
 }
 
 /* The input of a posted form; the round is -1 when it is not a number (meeting_check refuses it). */
@@ -279,8 +344,7 @@ static MeetingInput posted_input(Req *r)
 void page_meeting_create(Req *r)
 {
 	MeetingInput in = posted_input(r);
-	Fields f = posted_fields(r);
-	char msg[512];
+	char msg[2048];
 	int64_t id;
 	if (db_begin(r->db) != SQLITE_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
@@ -288,7 +352,8 @@ void page_meeting_create(Req *r)
 	}
 	if (meeting_add(r->db, r->dept, &in, r->user->id, &id, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
-		new_page(r, &f, 400, arena_strdup(r->arena, msg));
+		flash_fail(r, arena_printf(r->arena, "/d/%s/meetings/new", r->dept->code), field_of(msg),
+		           arena_strdup(r->arena, msg));
 		return;
 	}
 	audit_meeting(r, id, "meeting_add", arena_printf(r->arena, "%s %s (%s)", in.kind, in.date, in.status));
@@ -312,18 +377,19 @@ static int meeting_from_capture(Req *r, Meeting *m)
 	return 1;
 }
 
-static void show_page(Req *r, const Meeting *m, const Fields *edit, int status, const char *error)
+static void show_page(Req *r, const Meeting *m, const Fields *stored)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
+	const Flash *fl = flash_take(r);
+	Fields edit = flashed(fl, stored);
 	const char *title = arena_printf(r->arena, "%s %s", meeting_kind_title(m->kind), date_text_in(r->arena, m->date));
 	page_begin(r, title);
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/meetings\">Møder</a> › %T</p>\n"
 	            "<h1>%T</h1>\n",
 	         d->code, d->name, d->code, meeting_kind_title(m->kind), title);
-	if (error)
-		page_message(r, "error", error);
-	else if (req_query(r, "saved"))
+	flash_summary(r, fl);
+	if (req_query(r, "saved"))
 		page_message(r, "ok", _("Mødet er gemt."));
 	html_fmt(b, "<dl class=\"facts\">\n<dt>Art</dt><dd>%T</dd>\n<dt>Dato</dt><dd>%T</dd>\n<dt>Status</dt><dd>%T</dd>\n",
 	         meeting_kind_title(m->kind), date_local_in(r->arena, m->date, m->time),
@@ -349,10 +415,10 @@ static void show_page(Req *r, const Meeting *m, const Fields *edit, int status, 
 	if (workgroup(r)) {
 		html_lit(b, "<h2>Ret mødet</h2>\n<p class=\"hint\">Når mødet er holdt: sæt status til afholdt, og skriv et kort "
 		            "referat.</p>\n");
-		meeting_form(r, arena_printf(r->arena, "/d/%s/meetings/%lld", d->code, (long long)m->id), edit, _("Gem ændringer"));
+		meeting_form(r, fl, arena_printf(r->arena, "/d/%s/meetings/%lld", d->code, (long long)m->id), &edit,
+		             _("Gem ændringer"));
 	}
 	page_end(r);
-	r->status = status;
 }
 
 void page_meeting_show(Req *r)
@@ -368,7 +434,7 @@ void page_meeting_show(Req *r)
 	char *round = m.round_id ? arena_printf(r->arena, "%lld", (long long)m.round_id) : "";
 	Fields f = {.kind = m.kind, .date = m.date, .time = m.time, .status = m.status, .round = round,
 	            .advisor = m.advisor, .participants = m.participants, .minutes = m.minutes};
-	show_page(r, &m, &f, 200, NULL);
+	show_page(r, &m, &f);
 	audit_meeting(r, m.id, "meeting_view", meeting_kind_title(m.kind));
 }
 
@@ -378,15 +444,15 @@ void page_meeting_update(Req *r)
 	if (!meeting_from_capture(r, &m))
 		return;
 	MeetingInput in = posted_input(r);
-	Fields f = posted_fields(r);
-	char msg[512];
+	char msg[2048];
 	if (db_begin(r->db) != SQLITE_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
 	if (meeting_update(r->db, r->dept, m.id, &in, r->user->id, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
-		show_page(r, &m, &f, 400, arena_strdup(r->arena, msg));
+		flash_fail(r, arena_printf(r->arena, "/d/%s/meetings/%lld", r->dept->code, (long long)m.id), field_of(msg),
+		           arena_strdup(r->arena, msg));
 		return;
 	}
 	audit_meeting(r, m.id, "meeting_update", arena_printf(r->arena, "%s %s (%s)", in.kind, in.date, in.status));

@@ -76,27 +76,32 @@ void page_user_list(Req *r)
 	page_end(r);
 }
 
-static void new_page(Req *r, int status, const char *error)
+static void new_page(Req *r)
 {
 	Buf *b = &r->out;
+	const Flash *f = flash_take(r);
 	page_begin(r, _("Opret bruger"));
 	html_lit(b, "<p class=\"crumbs\"><a href=\"/admin/users\">Brugere</a> › Opret</p>\n<h1>Opret bruger</h1>\n");
-	if (error)
-		page_message(r, "error", error);
-	const char *login = req_form(r, "login"), *name = req_form(r, "name");
+	flash_summary(r, f);
 	page_form_begin(r, "/admin/users");
-	html_fmt(b,
-	         "<div class=\"stack\">\n<label for=\"login\">Brugernavn</label>\n"
-	         "<input id=\"login\" name=\"login\" required maxlength=\"64\" autocomplete=\"off\""
-	         " aria-describedby=\"login-hint\" value=\"%A\">\n"
-	         "<p class=\"hint\" id=\"login-hint\">Fx initialer eller e-mailadresse: bogstaver, tal, . _ - @.</p>\n"
-	         "<label for=\"name\">Fulde navn</label>\n<input id=\"name\" name=\"name\" required maxlength=\"200\""
-	         " value=\"%A\">\n<label for=\"department\">Afdeling</label>\n",
-	         login ? login : "", name ? name : "");
-	department_select(r, "department", req_form(r, "department"));
+	html_lit(b, "<div class=\"stack\">\n<label for=\"login\">Brugernavn</label>\n");
+	flash_field_error(r, f, "login");
+	html_lit(b, "<input id=\"login\" name=\"login\" required maxlength=\"64\" autocomplete=\"off\"");
+	flash_field_attrs(r, f, "login");
+	html_fmt(b, " value=\"%A\">\n"
+	            "<p class=\"hint\" id=\"login-hint\">Fx initialer eller e-mailadresse: bogstaver, tal, . _ - @.</p>\n"
+	            "<label for=\"name\">Fulde navn</label>\n",
+	         flash_value(f, "login", ""));
+	flash_field_error(r, f, "name");
+	html_lit(b, "<input id=\"name\" name=\"name\" required maxlength=\"200\"");
+	flash_field_attrs(r, f, "name");
+	html_fmt(b, " value=\"%A\">\n<label for=\"department\">Afdeling</label>\n", flash_value(f, "name", ""));
+	flash_field_error(r, f, "department");
+	department_select(r, "department", flash_value(f, "department", NULL));
 	html_lit(b, "\n<label for=\"role\">Rolle i afdelingen</label>\n");
-	role_select(b, "role", role_parse(req_form(r, "role")));
-	if (req_form_checked(r, "admin"))
+	flash_field_error(r, f, "role");
+	role_select(b, "role", role_parse(flash_value(f, "role", NULL)));
+	if (flash_value(f, "admin", NULL))
 		html_lit(b, "\n<label class=\"check\"><input type=\"checkbox\" name=\"admin\" value=\"1\" checked>");
 	else
 		html_lit(b, "\n<label class=\"check\"><input type=\"checkbox\" name=\"admin\" value=\"1\">");
@@ -104,12 +109,11 @@ static void new_page(Req *r, int status, const char *error)
 	            "<p class=\"hint\">Brugeren får en midlertidig adgangskode, som vises én gang, og som skal skiftes "
 	            "ved første login.</p>\n<button type=\"submit\">Opret bruger</button>\n</div>\n</form>\n");
 	page_end(r);
-	r->status = status;
 }
 
 void page_user_new(Req *r)
 {
-	new_page(r, 200, NULL);
+	new_page(r);
 }
 
 static void show_temporary_password(Req *r, const User *u, const char *password, const char *what)
@@ -134,19 +138,21 @@ void page_user_add(Req *r)
 	int admin = req_form_checked(r, "admin");
 	Department d;
 	if (!str_empty(code) && !department_by_code(r->db, code, &d)) {
-		new_page(r, 400, _("Den valgte afdeling findes ikke."));
+		flash_fail(r, "/admin/users/new", "department", _("Den valgte afdeling findes ikke."));
 		return;
 	}
 	if (role == ROLE_ADMIN || (!str_empty(req_form(r, "role")) && role == ROLE_NONE)) {
-		new_page(r, 400, _("Den valgte rolle findes ikke."));
+		flash_fail(r, "/admin/users/new", "role", _("Den valgte rolle findes ikke."));
 		return;
 	}
 	if ((role != ROLE_NONE) != !str_empty(code)) {
-		new_page(r, 400, _("Vælg både afdeling og rolle, eller ingen af dem."));
+		flash_fail(r, "/admin/users/new", str_empty(code) ? "department" : "role",
+		           _("Vælg både afdeling og rolle, eller ingen af dem."));
 		return;
 	}
 	if (!admin && role == ROLE_NONE) {
-		new_page(r, 400, _("Giv brugeren en rolle i en afdeling, eller gør brugeren til administrator."));
+		flash_fail(r, "/admin/users/new", "role",
+		           _("Giv brugeren en rolle i en afdeling, eller gør brugeren til administrator."));
 		return;
 	}
 	char password[15];
@@ -160,7 +166,7 @@ void page_user_add(Req *r)
 	if (user_add(r->db, login, name, admin, password, 1, &id, &msg) != 0 ||
 	    (role != ROLE_NONE && user_set_role(r->db, id, d.id, role, &msg) != 0)) {
 		db_rollback(r->db);
-		new_page(r, 400, msg);
+		flash_fail(r, "/admin/users/new", strncmp(msg, "Navn", 4) == 0 ? "name" : "login", msg);
 		return;
 	}
 	audit_user(r, "user_add", id, role != ROLE_NONE ? d.id : 0,
@@ -178,18 +184,22 @@ void page_user_add(Req *r)
 static void edit_page(Req *r, const User *u, int status, const char *error)
 {
 	Buf *b = &r->out;
+	const Flash *f = flash_take(r);
 	page_begin(r, u->name);
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/admin/users\">Brugere</a> › %T</p>\n<h1>%T</h1>\n", u->login, u->name);
+	flash_summary(r, f);
 	if (error)
 		page_message(r, "error", error);
-	else if (req_query(r, "ok"))
+	else if (req_query(r, "ok") && !flash_has(f))
 		page_message(r, "ok", _("Ændringen er gemt."));
 
 	html_lit(b, "<h2>Oplysninger</h2>\n");
 	page_form_begin(r, arena_printf(r->arena, "/admin/users/%lld", (long long)u->id));
-	html_fmt(b, "<div class=\"stack\">\n<label for=\"name\">Fulde navn</label>\n"
-	            "<input id=\"name\" name=\"name\" required maxlength=\"200\" value=\"%A\">\n",
-	         u->name);
+	html_lit(b, "<div class=\"stack\">\n<label for=\"name\">Fulde navn</label>\n");
+	flash_field_error(r, f, "name");
+	html_lit(b, "<input id=\"name\" name=\"name\" required maxlength=\"200\"");
+	flash_field_attrs(r, f, "name");
+	html_fmt(b, " value=\"%A\">\n", flash_value(f, "name", u->name));
 	if (u->is_admin)
 		html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"admin\" value=\"1\" checked> "
 		            "Administrator</label>\n");
@@ -256,8 +266,9 @@ void page_user_edit_post(Req *r)
 		return;
 	int admin = req_form_checked(r, "admin"), active = req_form_checked(r, "active");
 	if (u.id == r->user->id && (!admin || !active)) {
-		edit_page(r, &u, 400, _("Du kan ikke fjerne din egen administratorret eller deaktivere dig selv. "
-		                        "Bed en anden administrator om det."));
+		flash_fail(r, arena_printf(r->arena, "/admin/users/%lld", (long long)u.id), NULL,
+		           _("Du kan ikke fjerne din egen administratorret eller deaktivere dig selv. "
+		             "Bed en anden administrator om det."));
 		return;
 	}
 	const char *msg;
@@ -267,7 +278,7 @@ void page_user_edit_post(Req *r)
 	}
 	if (user_update(r->db, u.id, req_form(r, "name"), admin, active, &msg) != 0) {
 		db_rollback(r->db);
-		edit_page(r, &u, 400, msg);
+		flash_fail(r, arena_printf(r->arena, "/admin/users/%lld", (long long)u.id), "name", msg);
 		return;
 	}
 	audit_user(r, "user_edit", u.id, 0,

@@ -20,6 +20,8 @@ const Route routes[] = {
 	{"GET",  "/login",                          page_login_form,              PERM_PUBLIC,         CSRF_NONE, 0},
 	{"POST", "/login",                          page_login_post,              PERM_PUBLIC,         CSRF_LOGIN, KB(8)},
 	{"POST", "/logout",                         page_logout,                  PERM_LOGIN,          CSRF_SESSION, KB(8)},
+	/* A save sent after the session expired, kept through the login and offered again (flash.c). */
+	{"GET",  "/kladde/:id",                     page_draft_show,              PERM_LOGIN,          CSRF_NONE, 0},
 	{"GET",  "/account/password",               page_account_password,        PERM_LOGIN,          CSRF_NONE, 0},
 	{"POST", "/account/password",               page_account_password_post,   PERM_LOGIN,          CSRF_SESSION, KB(8)},
 	/* One's own sessions; page_session.c ends only the user's own (another's id: 404). */

@@ -297,6 +297,14 @@ typedef struct SheetInfo {
 } SheetInfo;
 #define SHEET_MAX_CELLS 512
 #define SHEET_MAX_CELL_BYTES 32768
+/* filetype.c: what a file is, from its contents, and the message when it cannot be read. */
+typedef enum FileType {
+	FT_TEXT, FT_XLSX, FT_EMPTY, FT_XLS, FT_DOC, FT_OLE2, FT_ENCRYPTED, FT_PDF, FT_DOCX, FT_ZIP, FT_UTF16
+} FileType;
+FileType filetype_of(const void *data, size_t n);
+FileType filetype_of_file(const char *path);
+const char *filetype_title(FileType t);
+const char *filetype_refusal(FileType t, int csv);
 int csv_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
 int csv_read_mem(const char *data, size_t n, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
 int xlsx_read_file(const char *path, SheetInfo *info, RowFn fn, void *ctx, char *err, size_t errlen);
@@ -387,6 +395,7 @@ typedef struct ImportOptions {
 
 typedef struct ImportResult {
 	SheetInfo info;
+	const char *unreadable;             /* what the file is when it is no table at all (filetype.c), else NULL */
 	int column_of[F_COUNT];             /* file column of each field, -1 when absent */
 	char header_of[F_COUNT][64];        /* that column's header as written */
 	int ncolumns;
@@ -1078,6 +1087,7 @@ int meeting_visible(Role role, const char *kind, const char *advisor, const char
 int meeting_visible_to(sqlite3 *db, int64_t department_id, const User *u, Role role, const char *kind,
                        const char *advisor, int invited);
 int meeting_feedback(sqlite3 *db, int64_t round_id, FeedbackRow **out);
+int meeting_advisors(sqlite3 *db, int64_t department_id, int64_t round_id, char ***names);
 void meeting_feedback_free(FeedbackRow *rows, int n);
 int meeting_feedback_missing(sqlite3 *db, int64_t round_id);
 int cmd_meeting(sqlite3 *db, int argc, char **argv);

@@ -1207,19 +1207,13 @@ static int read_zip(Reader *r)
 
 /* What the first bytes say before libzip has a go: empty, or an old .xls / encrypted file
 ** (both are OLE compound documents). Returns -1 after failing, else 0. */
-static int sniff(Reader *r, const unsigned char *head, size_t n)
+/* Anything but a workbook is refused with what it is (filetype.c); xlsx only, no CSV here. */
+static int sniff(Reader *r, FileType t)
 {
-	static const unsigned char ole[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
-	if (n == 0) {
-		fail(r, _("Filen er tom."));
-		return -1;
-	}
-	if (n >= 8 && memcmp(head, ole, 8) == 0) {
-		fail(r, _(NOT_XLSX ". Den er enten en ældre Excel-fil (xls) eller beskyttet med "
-		          "adgangskode. Gem den som Excel-projektmappe (.xlsx) uden adgangskode, og prøv igen."));
-		return -1;
-	}
-	return 0;
+	const char *why = filetype_refusal(t, 0);
+	if (why)
+		fail(r, "%s", why);
+	return why != NULL;
 }
 
 static int open_failed(Reader *r, zip_error_t *ze)
@@ -1241,7 +1235,7 @@ int xlsx_read_sheet_mem(const void *data, size_t n, const char *sheet, SheetInfo
 	reader_init(r, info ? info : &local, fn, ctx, err, errlen);
 	r->want_sheet = sheet;
 	int rc;
-	if (sniff(r, data, n)) {
+	if (sniff(r, filetype_of(data, n))) {
 		reader_free(r);
 		rc = -1;
 	} else {
@@ -1269,15 +1263,13 @@ int xlsx_read_sheet_file(const char *path, const char *sheet, SheetInfo *info, R
 	reader_init(r, info ? info : &local, fn, ctx, err, errlen);
 	r->want_sheet = sheet;
 	int rc = -1;
-	unsigned char head[8];
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		fail(r, _("Filen kan ikke åbnes (%s)."), strerror(errno));
 		reader_free(r);
 	} else {
-		size_t n = fread(head, 1, sizeof head, f);
 		fclose(f);
-		if (sniff(r, head, n)) {
+		if (sniff(r, filetype_of_file(path))) {
 			reader_free(r);
 		} else {
 			int code = 0;

@@ -40,11 +40,12 @@ test('admin creates a department: it is listed on the page and by `tilsyn depart
   assert.equal((await admin.get('/admin/departments/SOC')).status, 200);
 });
 
-test('a duplicate department code is refused (400) with a Danish message, and nothing changes', async () => {
+test('a duplicate department code is refused (303 back to the form) with a Danish message, and nothing changes', async () => {
   const before = sqlite(server.db, 'select group_concat(code || name || area) from department');
   for (const code of ['BHS', 'bhs']) {
-    const res = await admin.post('/admin/departments', { csrf, code, name: 'Dublet', area: 'barn' });
-    assert.equal(res.status, 400, code);
+    const res = await admin.postInvalid('/admin/departments', { csrf, code, name: 'Dublet', area: 'barn' });
+    assert.equal(res.status, 200, code);
+    assert.match(res.text, /<a href="#code">Der findes allerede/);
     assert.match(res.text, /Der findes allerede en afdeling med den kode/);
     // The form keeps what was typed.
     assert.match(res.text, /name="name" required maxlength="200" value="Dublet"/);
@@ -52,7 +53,7 @@ test('a duplicate department code is refused (400) with a Danish message, and no
   assert.equal(sqlite(server.db, 'select group_concat(code || name || area) from department'), before);
 });
 
-test('a bad area, a bad code or a missing name is refused (400), and nothing is stored', async () => {
+test('a bad area, a bad code or a missing name is refused (303 back to the form), and nothing is stored', async () => {
   const before = count('department');
   const cases = [
     [{ code: 'NYX', name: 'Ny afdeling', area: 'forkert' }, /Området skal være &#39;barn&#39; eller &#39;voksen&#39;/],
@@ -62,8 +63,8 @@ test('a bad area, a bad code or a missing name is refused (400), and nothing is 
     [{ code: 'NYX', name: '   ', area: 'barn' }, /Navn mangler/],
   ];
   for (const [form, message] of cases) {
-    const res = await admin.post('/admin/departments', { csrf, ...form });
-    assert.equal(res.status, 400, JSON.stringify(form));
+    const res = await admin.postInvalid('/admin/departments', { csrf, ...form });
+    assert.equal(res.status, 200, JSON.stringify(form));
     assert.match(res.text, message);
     assert.match(res.text, /role="alert"/);
   }
@@ -104,8 +105,9 @@ test('creating a user with a role but no department, an unknown role or departme
     [{ login: 'anne', name: 'Anden Anne', department: 'BHS', role: 'leder' }, /Der findes allerede en bruger/],
     [{ login: 'x y', name: 'X', department: 'BHS', role: 'leder' }, /Brugernavnet skal være 2-64 tegn/],
   ]) {
-    const res = await admin.post('/admin/users', { csrf, ...form });
-    assert.equal(res.status, 400, JSON.stringify(form));
+    const res = await admin.postInvalid('/admin/users', { csrf, ...form });
+    assert.equal(res.status, 200, JSON.stringify(form));
+    assert.match(res.text, new RegExp(`name="login"[^>]*value="${form.login}"`), 'the login typed is kept');
     assert.match(res.text, message);
   }
   assert.equal(count('users'), before);
@@ -127,14 +129,14 @@ test('the new user must change the temporary password first: short and mismatche
   assert.match(form.text, /midlertidig adgangskode/);
   const token = Client.csrf(form.text);
 
-  let res = await c.post('/account/password', { csrf: token, current: mads.password, new: 'kort', repeat: 'kort' });
-  assert.equal(res.status, 400);
+  let res = await c.postInvalid('/account/password', { csrf: token, current: mads.password, new: 'kort', repeat: 'kort' });
+  assert.equal(res.status, 200);
   assert.match(res.text, /mindst 10 tegn/);
-  res = await c.post('/account/password', { csrf: token, current: mads.password, new: 'en lang sætning her', repeat: 'en anden sætning her' });
-  assert.equal(res.status, 400);
+  res = await c.postInvalid('/account/password', { csrf: token, current: mads.password, new: 'en lang sætning her', repeat: 'en anden sætning her' });
+  assert.equal(res.status, 200);
   assert.match(res.text, /ikke ens/);
-  res = await c.post('/account/password', { csrf: token, current: 'forkert-adgangskode', new: 'en lang sætning her', repeat: 'en lang sætning her' });
-  assert.equal(res.status, 400);
+  res = await c.postInvalid('/account/password', { csrf: token, current: 'forkert-adgangskode', new: 'en lang sætning her', repeat: 'en lang sætning her' });
+  assert.equal(res.status, 200);
   assert.match(res.text, /nuværende adgangskode er forkert/);
   assert.equal(sqlite(server.db, `select must_change_password from users where id = ${mads.id}`), '1');
   assert.equal((await c.get('/')).status, 303, 'still held at the password form');
@@ -152,7 +154,7 @@ test('the new user must change the temporary password first: short and mismatche
   assert.equal(sqlite(server.db, `select must_change_password from users where id = ${mads.id}`), '0');
 
   // The temporary password is spent; the new one works.
-  assert.equal((await new Client(server.url).login('mads', mads.password)).status, 401);
+  assert.equal((await new Client(server.url).login('mads', mads.password)).location?.slice(0, 12), '/login?fejl=');
   assert.equal((await new Client(server.url).login('mads', 'en lang sætning her')).status, 303);
   mads.client = c;
 });
@@ -192,7 +194,7 @@ test('deactivating a user ends their existing session immediately and refuses ne
   assert.match(after.location, /^\/login/);
   assert.equal((await c.get('/d/VHS')).status, 303);
   assert.equal(count('session', `user_id = ${mads.id}`), 0);
-  assert.equal((await new Client(server.url).login('mads', 'en lang sætning her')).status, 401);
+  assert.equal((await new Client(server.url).login('mads', 'en lang sætning her')).location?.slice(0, 12), '/login?fejl=');
   const list = await admin.get('/admin/users');
   assert.match(list.text, /Mads Mikkelsen<\/a><\/td><td>mads<\/td><td>[^<]*<\/td><td><strong class="tag todo">deaktiveret<\/strong><\/td>/);
 });
@@ -210,7 +212,7 @@ test('resetting a password ends the user\'s sessions; the new temporary password
   const after = await henrik.get('/');
   assert.equal(after.status, 303);
   assert.match(after.location, /^\/login/);
-  assert.equal((await new Client(server.url).login('henrik', DEMO_PASSWORD)).status, 401, 'the old password is gone');
+  assert.equal((await new Client(server.url).login('henrik', DEMO_PASSWORD)).location?.slice(0, 12), '/login?fejl=', 'the old password is gone');
   const fresh = new Client(server.url);
   const login = await fresh.login('henrik', password);
   assert.equal(login.status, 303);
@@ -221,8 +223,8 @@ test('resetting a password ends the user\'s sessions; the new temporary password
 test('an administrator cannot deactivate themselves or remove their own administrator right', async () => {
   const id = userId('admin');
   for (const form of [{ name: 'Systemadministrator', admin: '1' }, { name: 'Systemadministrator', active: '1' }, { name: 'Systemadministrator' }]) {
-    const res = await admin.post(`/admin/users/${id}`, { csrf, ...form });
-    assert.equal(res.status, 400, JSON.stringify(form));
+    const res = await admin.postInvalid(`/admin/users/${id}`, { csrf, ...form });
+    assert.equal(res.status, 200, JSON.stringify(form));
     assert.match(res.text, /Du kan ikke fjerne din egen administratorret eller deaktivere dig selv/);
   }
   assert.equal(sqlite(server.db, `select is_admin || active from users where id = ${id}`), '11');

@@ -311,7 +311,7 @@ test('garbage, binary, empty and fake-xlsx uploads get a clear Danish message (4
   }
   let res = await upload(leder, '/d/BHS/cases/import', { csrf, name: 'empty.csv', data: Buffer.alloc(0) });
   assert.equal(res.status, 400);
-  assert.match(res.text, /Vælg en fil at indlæse/);
+  assert.match(res.text, /Filen er tom \(0 byte\)/);
   assert.equal(q('select count(*) from cases') + '|' + q('select count(*) from case_import'), before);
   res = await leder.get('/healthz');
   assert.equal(res.status, 200);

@@ -265,7 +265,8 @@ test('a CPR number typed as a login name is kept only masked, in login attempts 
   for (const s of [SPELLINGS.plain, SPELLINGS['ten digits'], SPELLINGS['en dash'], SPELLINGS['full-width digits']]) {
     const c = new Client(server.url);
     const res = await c.login(s, 'forkert-kodeord');
-    assert.equal(res.status, 401, JSON.stringify(s));
+    assert.equal(res.status, 303, JSON.stringify(s));
+    assert.match(res.location, /^\/login\?fejl=/, JSON.stringify(s));
   }
   // Failure counts are kept per address and login ("ADDRESS LOGIN"); refusals are audited once per
   // address and minute, so at least the first of these is there, masked.

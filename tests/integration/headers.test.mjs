@@ -55,9 +55,9 @@ test('pages, redirects and errors all carry the security headers and Cache-Contr
     ['404 department', await anne.get('/d/NOPE'), 404],
     ['405', await anon.request('PUT', '/login'), 405],
     ['400 bad UTF-8', await anon.get('/login?next=%FF'), 400],
-    ['401 wrong password', await new Client(server.url).login('peter', 'wrong-password'), 401],
+    ['303 wrong password, back to the form', await new Client(server.url).login('peter', 'wrong-password'), 303],
     ['403 CSRF', await anon.post('/login', { login: 'anne', password: 'x' }), 403],
-    ['400 form error', await anne.post('/account/password', { csrf, current: 'wrong', new: 'a', repeat: 'a' }), 400],
+    ['303 form error, back to the form', await anne.post('/account/password', { csrf, current: 'wrong', new: 'a', repeat: 'a' }), 303],
     ['413', await anne.post('/account/password', { csrf, current: 'x'.repeat(9000) }), 413],
     ['health', await anon.get('/healthz'), 200],
   ];

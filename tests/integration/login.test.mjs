@@ -69,23 +69,37 @@ test('login with a wrong CSRF token, or without the login cookie, is refused wit
   assert.equal(sessionCookie(res), undefined);
 });
 
-test('wrong password: 401 with the Danish message, and no session', async () => {
+test('wrong password: 303 back to the form, which shows the Danish message once and keeps the login; no session', async () => {
   const c = new Client(server.url);
   const res = await c.login('koordinator.barn', 'not-the-password');
-  assert.equal(res.status, 401);
-  assert.match(res.text, /Forkert brugernavn eller adgangskode/);
+  assert.equal(res.status, 303);
+  assert.match(res.location, /^\/login\?fejl=[0-9a-f]{64}$/);
   assert.equal(sessionCookie(res), undefined);
+  const page = await c.get(res.location);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<div class="error-summary" role="alert"[^>]*>\n<h2 id="error-summary-title">Der er et problem<\/h2>/);
+  assert.match(page.text, /<a href="#password">Forkert brugernavn eller adgangskode\.<\/a>/);
+  assert.match(page.text, /name="login"[^>]*value="koordinator\.barn"/);
+  assert.doesNotMatch(page.text, /not-the-password/);
+  assert.equal(sqlite(server.db, "select count(*) from form_flash where data like '%not-the-password%'"), '0');
+  // Single-use: the same address again shows the plain form.
+  const again = await c.get(res.location);
+  assert.equal(again.status, 200);
+  assert.doesNotMatch(again.text, /error-summary|Forkert brugernavn/);
   // An unknown login gets the very same answer.
   const unknown = await c.login('nobody.here', 'not-the-password');
-  assert.equal(unknown.status, 401);
-  assert.match(unknown.text, /Forkert brugernavn eller adgangskode/);
+  assert.equal(unknown.status, 303);
+  assert.match((await c.get(unknown.location)).text, /Forkert brugernavn eller adgangskode/);
+  // Another browser (without this one's login cookie) never sees it.
+  const third = await c.login('nobody.here', 'not-the-password');
+  assert.doesNotMatch((await new Client(server.url).get(third.location)).text, /Forkert brugernavn|nobody\.here/);
 });
 
 test('throttling: after 3 wrong passwords the next try from that address gets 429 and Retry-After at once, then the wait passes', async () => {
   const c = new Client(server.url);
   const statuses = [];
   for (let i = 0; i < 3; i++) statuses.push((await c.login('morten', `wrong-password-${i}`)).status);
-  assert.deepEqual(statuses, [401, 401, 401]);
+  assert.deepEqual(statuses, [303, 303, 303]);
   // The wait is 1 s now; one more failure after it makes it 2 s, so that the next try surely
   // falls within it (the clock counts whole seconds).
   let res = await c.login('morten', 'wrong-password-3');
@@ -93,7 +107,8 @@ test('throttling: after 3 wrong passwords the next try from that address gets 42
     await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after')) * 1000 + 50));
     res = await c.login('morten', 'wrong-password-3');
   }
-  assert.equal(res.status, 401);
+  assert.equal(res.status, 303);
+  assert.match(res.location, /^\/login\?fejl=/);
 
   // Even the right password waits, and the answer comes at once (no sleeping worker).
   const started = Date.now();

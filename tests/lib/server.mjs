@@ -134,6 +134,16 @@ export class Client {
   get(path, opts) { return this.request('GET', path, opts); }
   post(path, form, opts = {}) { return this.request('POST', path, { ...opts, form }); }
 
+  // A form post that fails validation answers 303 to the form's GET carrying the error
+  // (post/redirect/get with a form flash, ?fejl=ID); this follows it as a browser does and
+  // returns the page shown, with `posted` the POST's own answer. Throws on anything else.
+  async postInvalid(path, form, opts = {}) {
+    const posted = await this.post(path, form, opts);
+    if (posted.status !== 303 || !/[?&]fejl=[0-9a-f]{64}$/.test(posted.location ?? ''))
+      throw new Error(`POST ${path}: expected 303 to the form with ?fejl=, got ${posted.status} ${posted.location ?? ''}`);
+    return { ...(await this.get(posted.location)), posted };
+  }
+
   // The CSRF token in the first form of a page.
   static csrf(html) {
     const m = html.match(/name="csrf" value="([0-9a-f]{64})"/);

@@ -39,6 +39,7 @@ static const Expect expected[] = {
 	/* Help holds no data: readable without login. */
 	{"GET",  "/hjaelp",                          {1,   1,    1,    1,    1,   1}},
 	{"POST", "/logout",                          {0,   1,    1,    1,    1,   1}},
+	{"GET",  "/kladde/:id",                      {0,   1,    1,    1,    1,   1}},
 	{"GET",  "/account/password",                {0,   1,    1,    1,    1,   1}},
 	{"POST", "/account/password",                {0,   1,    1,    1,    1,   1}},
 	/* One's own sessions: the handler ends only the user's own (tests/integration/sessions). */

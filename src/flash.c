@@ -1,0 +1,400 @@
+/*
+** Post/redirect/get for forms, also after a validation error. A POST that finds an error does
+** not answer with the form: it stores what was typed and the messages (a "form flash") and
+** answers 303 to the GET of the form, which reads them back once and shows the error summary at
+** the top and each message at its field. So the browser's Back never offers to resubmit, and a
+** reload shows the plain form.
+**
+** The flash lives in the database (table form_flash), so any of several servers can show it;
+** its random id travels in the address (?fejl=ID). It is single-use (deleted as it is read),
+** bound to the session that posted it (before login: to the login form's cookie) and to the
+** address it was made for, and expires after FLASH_SECONDS. It never holds a password (the
+** fields "csrf", "password", "current", "new" and "repeat" are never kept), a file, or a CPR
+** number (masked as cpr.c does, 010190-xxxx: the person sees what to remove).
+**
+** In a POST handler, on an error (after rolling back what it began):
+**     flash_fail(r, "/d/X/meetings/new", "date", _("Skriv datoen ..."));     one message
+** or, for several messages:
+**     Flash *f = flash_begin(r);
+**     flash_error(f, "date", msg1); flash_error(f, "title", msg2);
+**     flash_redirect(r, f, location);
+** The field name is the form field's name (and its input's id, where the summary links); NULL
+** or "" for a message that belongs to no field.
+**
+** In the GET handler of the form:
+**     const Flash *f = flash_take(r);            never NULL; empty when there is nothing to show
+**     flash_summary(r, f);                       the GOV.UK error summary, first in <main>
+**     value = flash_value(f, "date", stored);    what was typed, else the stored value
+**     flash_field_error(r, f, "date");           the message at the field, just before its input
+**     flash_field_attrs(r, f, "date");           inside the input's tag: aria-invalid, aria-describedby
+*/
+#include "http.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define FLASH_SECONDS (10 * 60)
+#define DRAFT_COOKIE "tilsyn_kladde"
+#define DRAFT_SECONDS (30 * 60) /* the longest any row lives: older ones are purged by every store */
+#define DRAFT_MAX 1000          /* drafts waiting at once, over all browsers */
+#define FLASH_MAX 32 /* messages one post can carry */
+#define LOGIN_COOKIE "tilsyn_login"
+
+struct Flash {
+	Req *r;
+	int nfields, nerrors;
+	const char **field_name, **field_value;
+	const char *error_field[FLASH_MAX], *error_text[FLASH_MAX];
+};
+
+static int secret(const char *name)
+{
+	static const char *const names[] = {"csrf", "password", "current", "new", "repeat"};
+	for (size_t i = 0; i < COUNT(names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* What binds a flash to the browser before login: a hash of the login form's cookie. */
+static int login_bind(Req *r, unsigned char out[32])
+{
+	const char *c = req_cookie(r, LOGIN_COOKIE);
+	if (str_empty(c))
+		return 0;
+	crypto_generichash(out, 32, (const unsigned char *)c, strlen(c), NULL, 0);
+	return 1;
+}
+
+Flash *flash_begin(Req *r)
+{
+	Flash *f = arena_alloc(r->arena, sizeof *f);
+	memset(f, 0, sizeof *f);
+	f->r = r;
+	f->field_name = arena_alloc(r->arena, sizeof *f->field_name * (size_t)(r->nform + 1));
+	f->field_value = arena_alloc(r->arena, sizeof *f->field_value * (size_t)(r->nform + 1));
+	for (int i = 0; i < r->nform; i++) {
+		const Param *p = &r->form[i];
+		if (p->filename || secret(p->name))
+			continue; /* files and passwords are never kept */
+		char *masked = cpr_mask(p->value); /* a CPR number is never stored, not even for minutes */
+		f->field_name[f->nfields] = p->name;
+		f->field_value[f->nfields++] = arena_strdup(r->arena, masked);
+		free(masked);
+	}
+	return f;
+}
+
+void flash_error(Flash *f, const char *field, const char *message)
+{
+	if (f->nerrors < FLASH_MAX) {
+		f->error_field[f->nerrors] = field ? field : "";
+		f->error_text[f->nerrors++] = message;
+	}
+}
+
+int flash_errors(const Flash *f)
+{
+	return f->nerrors;
+}
+
+/* location without its query and fragment: the path the flash is bound to. */
+static const char *path_of(Arena *a, const char *location)
+{
+	return arena_strndup(a, location, strcspn(location, "?#"));
+}
+
+/* Stores one row (session_id 0: none; bind NULL: none), in its own transaction unless the
+** caller holds one, after purging rows older than any may live. 1 when stored. */
+static int store(Req *r, const char *id, int64_t session_id, const unsigned char bind[32], const char *path,
+                 const char *data)
+{
+	int64_t now = time(NULL);
+	int own = sqlite3_get_autocommit(r->db);
+	if (own && db_begin(r->db) != SQLITE_OK)
+		return 0;
+	Stmt q;
+	db_prepare(&q, r->db, "DELETE FROM form_flash WHERE created < ?1");
+	db_bind_int(&q, 1, now - DRAFT_SECONDS);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	db_prepare(&q, r->db,
+	           "INSERT INTO form_flash (id, session_id, bind_hash, path, data, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	db_bind_text(&q, 1, id);
+	if (session_id)
+		db_bind_int(&q, 2, session_id);
+	else
+		db_bind_null(&q, 2);
+	if (bind)
+		db_bind_blob(&q, 3, bind, 32);
+	else
+		db_bind_null(&q, 3);
+	db_bind_text(&q, 4, path);
+	db_bind_text(&q, 5, data);
+	db_bind_int(&q, 6, now);
+	if (rc == SQLITE_OK)
+		rc = db_done(&q);
+	db_finalize(&q);
+	if (!own)
+		return rc == SQLITE_OK;
+	if (rc == SQLITE_OK && db_commit(r->db) == SQLITE_OK)
+		return 1;
+	db_rollback(r->db);
+	return 0;
+}
+
+void flash_redirect(Req *r, Flash *f, const char *location)
+{
+	json_t *root = json_object(), *fields = json_object(), *errors = json_array();
+	for (int i = 0; i < f->nfields; i++)
+		json_object_set_new(fields, f->field_name[i], json_string(f->field_value[i]));
+	for (int i = 0; i < f->nerrors; i++)
+		json_array_append_new(errors, json_pack("[ss]", f->error_field[i], f->error_text[i]));
+	json_object_set_new(root, "fields", fields);
+	json_object_set_new(root, "errors", errors);
+	char *data = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+
+	char id[TOKEN_HEX];
+	auth_random_token(id);
+	unsigned char bind[32];
+	int have_bind = !r->session && login_bind(r, bind);
+	int stored = data && store(r, id, r->session ? r->session->id : 0, have_bind ? bind : NULL,
+	                           path_of(r->arena, location), data);
+	free(data);
+	/* Without a stored flash the form is shown again plain, with the first message on top. */
+	const char *sep = strchr(location, '?') ? "&" : "?";
+	const char *hash = strchr(location, '#');
+	const char *base = hash ? arena_strndup(r->arena, location, (size_t)(hash - location)) : location;
+	if (stored)
+		http_redirect(r, arena_printf(r->arena, "%s%sfejl=%s", base, sep, id));
+	else
+		http_redirect(r, location);
+}
+
+void flash_fail(Req *r, const char *location, const char *field, const char *message)
+{
+	Flash *f = flash_begin(r);
+	flash_error(f, field, message);
+	flash_redirect(r, f, location);
+}
+
+const Flash *flash_take(Req *r)
+{
+	Flash *f = arena_alloc(r->arena, sizeof *f);
+	memset(f, 0, sizeof *f);
+	f->r = r;
+	const char *id = req_query(r, "fejl");
+	if (str_empty(id) || strlen(id) != TOKEN_HEX - 1)
+		return f;
+	unsigned char bind[32];
+	int have_bind = !r->session && login_bind(r, bind);
+	if (!r->session && !have_bind)
+		return f;
+	/* Read and deleted in one statement: a second GET with the same id finds nothing. */
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "DELETE FROM form_flash WHERE id = ?1 AND path = ?2 AND created >= ?3"
+	           " AND (session_id = ?4 OR (?4 IS NULL AND session_id IS NULL AND bind_hash = ?5)) RETURNING data");
+	db_bind_text(&q, 1, id);
+	db_bind_text(&q, 2, r->path);
+	db_bind_int(&q, 3, (int64_t)time(NULL) - FLASH_SECONDS);
+	if (r->session)
+		db_bind_int(&q, 4, r->session->id);
+	else
+		db_bind_null(&q, 4);
+	if (have_bind)
+		db_bind_blob(&q, 5, bind, sizeof bind);
+	else
+		db_bind_null(&q, 5);
+	char *data = db_step(&q) ? arena_strdup(r->arena, db_col_text(&q, 0)) : NULL;
+	db_finalize(&q);
+	json_t *root = data ? json_loads(data, 0, NULL) : NULL;
+	if (!root)
+		return f;
+	json_t *fields = json_object_get(root, "fields"), *errors = json_object_get(root, "errors");
+	size_t n = json_object_size(fields);
+	f->field_name = arena_alloc(r->arena, sizeof *f->field_name * (n + 1));
+	f->field_value = arena_alloc(r->arena, sizeof *f->field_value * (n + 1));
+	const char *key;
+	json_t *v;
+	json_object_foreach(fields, key, v)
+	{
+		if (json_is_string(v)) {
+			f->field_name[f->nfields] = arena_strdup(r->arena, key);
+			f->field_value[f->nfields++] = arena_strdup(r->arena, json_string_value(v));
+		}
+	}
+	size_t i;
+	json_array_foreach(errors, i, v)
+	{
+		const char *field = json_string_value(json_array_get(v, 0)), *text = json_string_value(json_array_get(v, 1));
+		if (text)
+			flash_error(f, arena_strdup(r->arena, field ? field : ""), arena_strdup(r->arena, text));
+	}
+	json_decref(root);
+	return f;
+}
+
+const char *flash_value(const Flash *f, const char *name, const char *fallback)
+{
+	for (int i = 0; i < f->nfields; i++)
+		if (strcmp(f->field_name[i], name) == 0)
+			return f->field_value[i];
+	return fallback;
+}
+
+int flash_has(const Flash *f)
+{
+	return f->nfields > 0 || f->nerrors > 0;
+}
+
+const char *flash_field_message(const Flash *f, const char *name)
+{
+	for (int i = 0; i < f->nerrors; i++)
+		if (*f->error_field[i] && strcmp(f->error_field[i], name) == 0)
+			return f->error_text[i];
+	return NULL;
+}
+
+/* The GOV.UK error summary: a heading and one link per message to its field. It takes the
+** focus as the page opens (autofocus on a focusable container), so a screen reader reads it. */
+void flash_summary(Req *r, const Flash *f)
+{
+	if (!f->nerrors)
+		return;
+	Buf *b = &r->out;
+	html_lit(b, "<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\" tabindex=\"-1\" "
+	            "autofocus>\n<h2 id=\"error-summary-title\">Der er et problem</h2>\n<ul>\n");
+	for (int i = 0; i < f->nerrors; i++) {
+		if (*f->error_field[i])
+			html_fmt(b, "<li><a href=\"#%A\">%T</a></li>\n", f->error_field[i], f->error_text[i]);
+		else
+			html_fmt(b, "<li>%T</li>\n", f->error_text[i]);
+	}
+	html_lit(b, "</ul>\n</div>\n");
+}
+
+void flash_field_error(Req *r, const Flash *f, const char *name)
+{
+	const char *m = flash_field_message(f, name);
+	if (m)
+		html_fmt(&r->out, "<p class=\"field-error\" id=\"%A-error\"><span class=\"sr\">Fejl: </span>%T</p>\n", name, m);
+}
+
+/* Inside an input's tag: marks it invalid and points at its message, when it has one. */
+void flash_field_attrs(Req *r, const Flash *f, const char *name)
+{
+	if (flash_field_message(f, name))
+		html_fmt(&r->out, " aria-invalid=\"true\" aria-describedby=\"%A-error\"", name);
+}
+
+/* ---- a save sent after the session expired ----
+** The review page's "Gem svar" without JavaScript posts every answer and comment on the page.
+** When the session has expired by then, the router (http.c) reads the form anyway and hands it
+** here: it is kept as a draft (form_flash, path "/kladde"), bound to a new random cookie in this
+** browser, and the person logs in and comes to GET /kladde/ID, which offers the same form again,
+** now with the new session's CSRF token. Sending it is the ordinary save: the own-case rule,
+** the reviewer's access and the revision (lost-update) checks all apply as to any save. */
+
+
+/* Only the review page's save, only from a browser that had a session (an expired one), and
+** only while few drafts wait: nobody can fill the table without ever having logged in. */
+int flash_draft_wanted(Req *r)
+{
+	if (!r->route || r->route->handler != page_review_case_post || str_empty(req_cookie(r, "tilsyn_session")))
+		return 0;
+	Stmt q;
+	db_prepare(&q, r->db, "SELECT count(*) FROM form_flash WHERE path = '/kladde' AND created >= ?1");
+	db_bind_int(&q, 1, (int64_t)time(NULL) - DRAFT_SECONDS);
+	int64_t n = db_step(&q) ? db_col_int(&q, 0) : DRAFT_MAX;
+	db_finalize(&q);
+	return n < DRAFT_MAX;
+}
+
+static void cookie_hash(const char *c, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)c, strlen(c), NULL, 0);
+}
+
+void flash_draft_keep(Req *r)
+{
+	Flash *f = flash_begin(r); /* no CSRF token, no password, CPR numbers masked */
+	json_t *root = json_object(), *fields = json_object();
+	for (int i = 0; i < f->nfields; i++)
+		json_object_set_new(fields, f->field_name[i], json_string(f->field_value[i]));
+	json_object_set_new(root, "fields", fields);
+	json_object_set_new(root, "target", json_string(r->path));
+	char *data = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	char id[TOKEN_HEX], secret[TOKEN_HEX];
+	auth_random_token(id);
+	auth_random_token(secret);
+	unsigned char bind[32];
+	cookie_hash(secret, bind);
+	int ok = data && store(r, id, 0, bind, "/kladde", data);
+	free(data);
+	if (!ok)
+		return; /* the 401 page stands */
+	http_redirect(r, arena_printf(r->arena, "/login?next=/kladde/%s&udloebet=1", id));
+	http_set_cookie(r, DRAFT_COOKIE, secret, DRAFT_SECONDS);
+}
+
+void page_draft_show(Req *r)
+{
+	const char *id = req_capture(r, "id"), *secret = req_cookie(r, DRAFT_COOKIE);
+	char *data = NULL;
+	if (!str_empty(secret) && id && strlen(id) == TOKEN_HEX - 1) {
+		unsigned char bind[32];
+		cookie_hash(secret, bind);
+		Stmt q;
+		/* Single-use: from here on the page itself holds what was typed. */
+		db_prepare(&q, r->db,
+		           "DELETE FROM form_flash WHERE id = ?1 AND path = '/kladde' AND session_id IS NULL AND bind_hash = ?2"
+		           " AND created >= ?3 RETURNING data");
+		db_bind_text(&q, 1, id);
+		db_bind_blob(&q, 2, bind, sizeof bind);
+		db_bind_int(&q, 3, (int64_t)time(NULL) - DRAFT_SECONDS);
+		data = db_step(&q) ? arena_strdup(r->arena, db_col_text(&q, 0)) : NULL;
+		db_finalize(&q);
+	}
+	json_t *root = data ? json_loads(data, 0, NULL) : NULL;
+	const char *target = json_string_value(json_object_get(root, "target"));
+	if (!root || !target || !http_local_path(target)) {
+		json_decref(root);
+		http_error(r, 404, _("Kladden findes ikke længere. Den gemmes kun en halv time og kan kun åbnes én gang i "
+		                     "den browser, hvor den blev skrevet."));
+		return;
+	}
+	Buf *b = &r->out;
+	page_begin(r, _("Dine svar er ikke gemt endnu"));
+	html_lit(b, "<div class=\"narrow\">\n<h1>Dine svar er ikke gemt endnu</h1>\n");
+	page_message(r, "warn", _("Du var logget ud, da du trykkede Gem svar, så intet blev gemt. Det, du skrev, er "
+	                          "bevaret her. Tryk Gem svarene nu; har en anden ændret et svar imens, får du det at vide."));
+	page_form_begin(r, target);
+	html_lit(b, "\n");
+	const char *key;
+	json_t *v;
+	int comments = 0;
+	json_object_foreach(json_object_get(root, "fields"), key, v)
+	{
+		if (json_is_string(v))
+			html_fmt(b, "<input type=\"hidden\" name=\"%A\" value=\"%A\">\n", key, json_string_value(v));
+		if (json_is_string(v) && strncmp(key, "c-", 2) == 0 && *json_string_value(v)) {
+			if (!comments++)
+				html_lit(b, "<h2>Dine bemærkninger</h2>\n<ul>\n");
+			html_fmt(b, "<li class=\"prewrap\">%T</li>\n", json_string_value(v));
+		}
+	}
+	if (comments)
+		html_lit(b, "</ul>\n");
+	html_fmt(b, "<div class=\"actions\"><button type=\"submit\">Gem svarene nu</button></div>\n</form>\n"
+	            "<p><a href=\"%A\">Tilbage til sagen uden at gemme</a></p>\n</div>\n",
+	         target);
+	page_end(r);
+	json_decref(root);
+	http_set_cookie(r, DRAFT_COOKIE, "", 0);
+}

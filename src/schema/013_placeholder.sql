@@ -1,1 +1,0 @@
--- Placeholder for migration 013, written by another branch; dropped at merge.
