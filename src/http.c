@@ -727,6 +727,13 @@ static void run_request(Req *r, Conn *cc)
 			dispatch(r, cc->map ? cc->map : empty, cc->received);
 	} else
 		dispatch(r, cc->body.data ? cc->body.data : empty, cc->body.len);
+	/* The file is received and handled: the slot goes back now, not when the answer has been
+	** sent, so that the user's next file, sent as soon as this answer arrives, is not taken
+	** for a second one at the same time. */
+	if (cc->slot) {
+		spool_slot_give(cc->slot_user);
+		cc->slot = 0;
+	}
 }
 
 /* Runs one stage of the request (on its headers, or whole); a bug found on the way (fatal())

@@ -224,6 +224,8 @@ test('a log from before the key stays verifiable and is keyed from its next entr
     sqlite(db, `drop trigger audit_keyed_no_delete; drop trigger audit_keyed_sealed; drop table audit_keyed;
       drop table advisor_alias; alter table round_case drop column reviewer_cleared;
       drop index upload_user; drop index upload_created;
+      drop index round_remeasure_of; alter table round drop column remeasure_of;
+      drop table form_flash; drop table feedback_release;
       pragma user_version = 8`);
     rechain(db, '-', 1e9);
     rmSync(db + '.auditkey');

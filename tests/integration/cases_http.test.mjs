@@ -33,7 +33,7 @@ const text = (html) => unescape(html.replace(/<[^>]*>/g, ''));
 
 // The rows of the first table after the heading `h2`, as arrays of cell texts.
 function tableAfter(html, h2) {
-  const i = html.indexOf(`<h2>${h2}</h2>`);
+  const i = html.search(new RegExp(`<h2[^>]*>${h2.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</h2>`));
   assert.ok(i >= 0, `no heading ${h2}`);
   const table = html.slice(i, html.indexOf('</table>', i));
   const body = table.slice(table.indexOf('<tbody>'));

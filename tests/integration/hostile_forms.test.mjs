@@ -239,6 +239,7 @@ const RESOLVERS = {
     catalogues: () => fx.draft,
     meetings: () => q(`select coalesce(min(id), 999999) from meeting where department_id = (select id from department where code = '${c.dept}')`),
     actions: () => q(`select coalesce(min(id), 999999) from action_item where department_id = (select id from department where code = '${c.dept}')`),
+    kladde: () => '0'.repeat(64), // a draft that does not exist: refused, never a 5xx
   })[prev]?.(),
   sid: (route) => (route.pattern.startsWith('/admin/') ? fx.victimSid : fx.spareSid),
   file: () => 'tilsyn.css',
