@@ -165,14 +165,16 @@ void flash_redirect(Req *r, Flash *f, const char *location)
 	int stored = data && store(r, id, r->session ? r->session->id : 0, have_bind ? bind : NULL,
 	                           path_of(r->arena, location), data);
 	free(data);
-	/* Without a stored flash the form is shown again plain, with the first message on top. */
+	/* Without a stored flash (the database refused the write) the first message is the answer,
+	** a 400 that becomes the database's 503 when a write failed (http.c). */
+	if (!stored) {
+		http_error(r, 400, f->nerrors ? f->error_text[0] : _("Formularen kunne ikke gemmes. Prøv igen."));
+		return;
+	}
 	const char *sep = strchr(location, '?') ? "&" : "?";
 	const char *hash = strchr(location, '#');
 	const char *base = hash ? arena_strndup(r->arena, location, (size_t)(hash - location)) : location;
-	if (stored)
-		http_redirect(r, arena_printf(r->arena, "%s%sfejl=%s", base, sep, id));
-	else
-		http_redirect(r, location);
+	http_redirect(r, arena_printf(r->arena, "%s%sfejl=%s", base, sep, id));
 }
 
 void flash_fail(Req *r, const char *location, const char *field, const char *message)

@@ -593,7 +593,8 @@ static void add_security_headers(struct MHD_Response *resp, const Req *r)
 static void write_failure_reply(Req *r)
 {
 	const char *text = db_write_error_text(db_write_failed());
-	if (!text || (r->status != 400 && r->status < 500))
+	/* 429 too: a login whose guess could not be claimed is refused for the database's sake. */
+	if (!text || (r->status != 400 && r->status != 429 && r->status < 500))
 		return;
 	if (strncmp(r->content_type, "application/json", 16) == 0 && strncmp(r->path, "/api/", 5) != 0) {
 		buf_reset(&r->out);
