@@ -734,7 +734,8 @@ int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv);
 void stats_wilson(int64_t k, int64_t n, double *low, double *high);
 void stats_newcombe(int64_t k1, int64_t n1, int64_t k2, int64_t n2, double *diff, double *low, double *high);
 const char *stats_verdict(double low, double high);
-const char *stats_verdict_title(double low, double high); /* forbedring, forringelse, ingen klar ændring */
+const char *stats_verdict_word(const char *verdict);      /* forbedret, forværret, ingen sikker ændring */
+const char *stats_verdict_title(double low, double high); /* stats_verdict_word(stats_verdict(low, high)) */
 int stats_kappa(const int64_t *table, int k, double *kappa, double *agreement);
 typedef struct QuestionResult {
 	int64_t question_id;

@@ -123,7 +123,7 @@ test('results as xlsx: counts and proportions are numbers, a change is three num
       assert.ok(row.slice(13, 17).every(([, t]) => t === 'number'), x.code);
       assert.ok(close(row[13][0], x.previous.fulfilled), x.code);
       assert.ok(close(row[14][0], x.previous.diff) && close(row[15][0], x.previous.diff_low) && close(row[16][0], x.previous.diff_high), x.code);
-      const verdict = { improved: 'forbedring', declined: 'forringelse', no_clear_change: 'ingen klar ændring' }[x.previous.verdict];
+      const verdict = { improved: 'forbedret', declined: 'forværret', no_clear_change: 'ingen sikker ændring' }[x.previous.verdict];
       assert.equal(row[17][0], verdict, x.code);
     }
   });
