@@ -338,6 +338,7 @@ const char *date_time_in(Arena *a, const char *iso);   /* date_time_danish into 
 const char *date_local_in(Arena *a, const char *ymd, const char *hhmm); /* a meeting's day and time */
 const char *date_month_in(Arena *a, const char *s);    /* "mar. 2025", for a chart's axis */
 void date_today(char out[11]);                      /* today in Danish time, yyyy-mm-dd */
+void date_danish_day(time_t t, char out[11]);       /* the day instant t falls on in Denmark */
 
 /* ---- fold.c: case-insensitive matching of UTF-8 text (Æ Ø Å too) ---- */
 char *text_fold(const char *s, char *out, size_t n);
