@@ -47,7 +47,7 @@ void page_sessions_table(Req *r, int64_t user_id, const char *end_base)
 		/* Ending another session logs someone out: it looks destructive and is asked first. */
 		if (!current)
 			html_fmt(b, "<details class=\"inline confirm\"><summary>Afslut<span class=\"sr\"> sessionen logget ind "
-			            "%T</span></summary>\n<p>Den, der bruger sessionen, bliver logget ud med det samme.</p>\n",
+			            "%T</span></summary><p>Den, der bruger sessionen, bliver logget ud med det samme.</p>",
 			         when(r, db_col_int(&q, 1)));
 		page_form_begin(r, arena_printf(r->arena, "%s/%lld/end", end_base, (long long)id));
 		if (current)
