@@ -311,10 +311,7 @@ static void action_text(const ActionItem *a, const ActionFollowUp *f, int overdu
 		printf("\t%s%s", str_eq(c->kind, "theme") ? "tema " : "", c->code);
 		if (c->has_after)
 			printf(": %.0f %% -> %.0f %% (%+.0f point, %+.0f til %+.0f): %s\n", 100 * c->before, 100 * c->after,
-			       100 * c->diff, 100 * c->diff_low, 100 * c->diff_high,
-			       str_eq(c->verdict, "improved")   ? "forbedring"
-			       : str_eq(c->verdict, "declined") ? "forringelse"
-			                                        : "ingen klar ændring");
+			       100 * c->diff, 100 * c->diff_low, 100 * c->diff_high, stats_verdict_word(c->verdict));
 		else if (c->has_before)
 			printf(": %.0f %% i tilsyn %lld, ikke målt igen endnu\n", 100 * c->before, (long long)f->from_round);
 		else

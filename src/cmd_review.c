@@ -136,10 +136,8 @@ static void print_results_text(const Round *r, const QuestionResult *x, int n)
 			snprintf(ful, sizeof ful, "%3.0f %% (%2.0f-%3.0f %%)", 100 * x[i].fulfilled, 100 * x[i].ci_low,
 			         100 * x[i].ci_high);
 		if (x[i].prev_round) {
-			const char *v = stats_verdict(x[i].diff_low, x[i].diff_high);
 			snprintf(change, sizeof change, "%+.0f point (%+.0f til %+.0f): %s", 100 * x[i].diff, 100 * x[i].diff_low,
-			         100 * x[i].diff_high,
-			         str_eq(v, "improved") ? "forbedring" : str_eq(v, "declined") ? "forringelse" : "ingen klar ændring");
+			         100 * x[i].diff_high, stats_verdict_title(x[i].diff_low, x[i].diff_high));
 		}
 		printf("%-16s %4lld %4lld %4lld %4lld %4lld  %-20s %s\n", x[i].code, (long long)x[i].yes, (long long)x[i].partly,
 		       (long long)x[i].no, (long long)x[i].not_relevant, (long long)x[i].unanswered, ful, change);

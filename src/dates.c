@@ -200,17 +200,23 @@ void date_danish(const char *iso, char out[40])
 		snprintf(out, 40, "%d. %s %d", d, month_names[m - 1], y);
 }
 
-/* Today as a Dane reads the calendar, whatever the server's time zone: a server on UTC would
-** otherwise start the next day an hour or two late. */
+/* The day (yyyy-mm-dd) that instant t falls on in Denmark, whatever the server's time zone:
+** a server on UTC would otherwise start the next day an hour or two late. */
+void date_danish_day(time_t t, char out[11])
+{
+	char iso[32];
+	int y, m, d;
+	long minute;
+	time_iso(iso, t);
+	if (!date_danish_parts(iso, &y, &m, &d, &minute))
+		fatal("date_danish_day: cannot read the time %s", iso);
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+/* Today as a Dane reads the calendar. */
 void date_today(char out[11])
 {
-	char now[32];
-	int y, m, d;
-	long t;
-	time_iso(now, time(NULL));
-	if (!date_danish_parts(now, &y, &m, &d, &t))
-		fatal("date_today: cannot read the clock's time %s", now);
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	date_danish_day(time(NULL), out);
 }
 
 /* date_text and date_time_danish into the arena, for a page or a sentence being built. */

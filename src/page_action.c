@@ -56,15 +56,6 @@ static const char *pct(Req *r, double v)
 	return arena_printf(r->arena, "%.0f %%", 100 * v);
 }
 
-static const char *verdict_title(const char *v)
-{
-	if (str_eq(v, "improved"))
-		return _("forbedring");
-	if (str_eq(v, "declined"))
-		return _("forringelse");
-	return _("ingen klar ændring");
-}
-
 static int has_code(const char *const *codes, int n, const char *code)
 {
 	for (int i = 0; i < n; i++)
@@ -430,15 +421,15 @@ static void follow_up(Req *r, const ActionItem *a)
 				html_fmt(b, "<td class=\"num nowrap\">%T</td><td>%T</td>",
 				         arena_printf(r->arena, "%+.0f point (%+.0f til %+.0f)", 100 * c->diff, 100 * c->diff_low,
 				                      100 * c->diff_high),
-				         verdict_title(c->verdict));
+				         stats_verdict_word(c->verdict));
 			else
 				html_fmt(b, "<td>–</td><td>%T</td>", c->has_after ? "–" : _("ikke målt igen"));
 		}
 		html_lit(b, "</tr>\n");
 	}
 	html_lit(b, "</tbody>\n</table></div>\n");
-	html_lit(b, "<p class=\"hint\">Opfyldt er andelen »ja« blandt ja, delvist og nej. En ændring kaldes kun en forbedring "
-	            "eller en forringelse, når hele intervallet for forskellen ligger på samme side af 0. Et tema lægger "
+	html_lit(b, "<p class=\"hint\">Opfyldt er andelen »ja« blandt ja, delvist og nej. En ændring kaldes kun »forbedret« "
+	            "eller »forværret«, når hele intervallet for forskellen ligger på samme side af 0. Et tema lægger "
 	            "svarene på sine spørgsmål sammen, kun dem der er stillet i begge tilsyn.</p>\n");
 	if (workgroup(r) && f.from_round)
 		html_fmt(b, "<p><a href=\"/d/%U/rounds/%I/results\">Se alle resultater fra %T</a></p>\n", d->code, f.from_round,

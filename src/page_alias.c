@@ -31,10 +31,14 @@ void page_alias_section(Req *r, const User *u)
 			            "</th><th scope=\"col\"><span class=\"sr\">Fjern</span></th></tr></thead>\n<tbody>\n");
 		html_fmt(b, "<tr><td>%T</td><td>%T</td><td>", db_col_text(&q, 0),
 		         *db_col_text(&q, 1) ? db_col_text(&q, 2) : _("alle afdelinger"));
+		/* Removing a name unlinks the user's cases: it looks destructive and is asked first. */
+		html_fmt(b, "<details class=\"inline confirm\"><summary>Fjern<span class=\"sr\"> %T</span></summary>"
+		            "<p>Sager med dette navn i sagslisten knyttes ikke længere til brugeren.</p>",
+		         db_col_text(&q, 0));
 		page_form_begin(r, arena_printf(r->arena, "/admin/users/%lld/alias/remove", (long long)u->id));
 		html_fmt(b, "<input type=\"hidden\" name=\"alias\" value=\"%A\"><input type=\"hidden\" name=\"department\" "
-		            "value=\"%A\"><button type=\"submit\" class=\"small\">Fjern<span class=\"sr\"> %T</span></button>"
-		            "</form></td></tr>\n",
+		            "value=\"%A\"><button type=\"submit\" class=\"small danger\">Ja, fjern navnet<span class=\"sr\"> %T"
+		            "</span></button></form></details></td></tr>\n",
 		         db_col_text(&q, 0), db_col_text(&q, 1), db_col_text(&q, 0));
 	}
 	db_finalize(&q);

@@ -201,18 +201,36 @@ static void feedback_section(Req *r, const Round *rd)
 	for (int i = 0; i < n; i++) {
 		const FeedbackRow *x = &rows[i];
 		html_fmt(b, "<tr><th scope=\"row\">%T</th>", x->advisor);
-		if (x->meeting_id)
-			html_fmt(b, "<td><a href=\"/d/%U/meetings/%I\">%T</a></td><td>%T</td><td></td>", d->code, x->meeting_id,
-			         str_eq(x->status, "afholdt") ? _("givet") : _("planlagt"), date_local_in(r->arena, x->date, x->time));
-		else
-			html_fmt(b, "<td><strong>mangler</strong></td><td>–</td><td><a class=\"button secondary\" "
+		if (x->meeting_id) {
+			/* The tag is the link's text, so the status still leads to the meeting. */
+			html_fmt(b, "<td><a href=\"/d/%U/meetings/%I\">", d->code, x->meeting_id);
+			html_tag(b, str_eq(x->status, "afholdt") ? "done" : "doing",
+			         str_eq(x->status, "afholdt") ? _("givet") : _("planlagt"));
+			html_fmt(b, "</a></td><td>%T</td><td></td>", date_local_in(r->arena, x->date, x->time));
+		} else {
+			html_lit(b, "<td>");
+			html_tag(b, "warn", _("mangler"));
+			html_fmt(b, "</td><td>–</td><td><a class=\"button secondary\" "
 			            "href=\"/d/%U/meetings/new?round=%I&amp;kind=individuel&amp;advisor=%U\">Planlæg<span class=\"sr\"> "
 			            "tilbagemelding til %T</span></a></td>",
 			         d->code, rd->id, x->advisor, x->advisor);
+		}
 		html_lit(b, "</tr>\n");
 	}
 	html_lit(b, "</tbody>\n</table></div>\n");
 	meeting_feedback_free(rows, n);
+}
+
+/* A meeting's status as a tag; a planned meeting whose day has passed gets a second tag
+** that says so (today: yyyy-mm-dd, NULL not to check). */
+static void status_tag(Req *r, const char *status, const char *date, const char *today)
+{
+	html_tag(&r->out, str_eq(status, "afholdt") ? "done" : str_eq(status, "aflyst") ? "todo" : "doing",
+	         meeting_status_title(status));
+	if (today && str_eq(status, "planlagt") && strcmp(date, today) < 0) {
+		html_lit(&r->out, " ");
+		html_tag(&r->out, "warn", _("datoen er passeret"));
+	}
 }
 
 /* One table of the meetings the viewer may see; returns how many it showed. */
@@ -242,11 +260,11 @@ static int meeting_table(Req *r, int64_t round_id, int held, const char *caption
 			            "<th scope=\"col\">Tilsyn</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n",
 			         caption, caption);
 		const char *date = db_col_text(&q, 2), *status = db_col_text(&q, 4);
-		html_fmt(b, "<tr><td class=\"nowrap\">%T</td><td><a href=\"/d/%U/meetings/%I\">%T</a>%T%T</td><td>%T</td>"
-		            "<td>%T%T</td></tr>\n",
+		html_fmt(b, "<tr><td class=\"nowrap\">%T</td><td><a href=\"/d/%U/meetings/%I\">%T</a>%T%T</td><td>%T</td><td>",
 		         date_local_in(r->arena, date, db_col_text(&q, 3)), d->code, db_col_int(&q, 0),
-		         meeting_kind_title(kind), *advisor ? ": " : "", advisor, db_col_text(&q, 6), meeting_status_title(status),
-		         str_eq(status, "planlagt") && strcmp(date, today) < 0 ? _(" (datoen er passeret)") : "");
+		         meeting_kind_title(kind), *advisor ? ": " : "", advisor, db_col_text(&q, 6));
+		status_tag(r, status, date, today);
+		html_lit(b, "</td></tr>\n");
 	}
 	db_finalize(&q);
 	if (n)
@@ -391,9 +409,12 @@ static void show_page(Req *r, const Meeting *m, const Fields *stored)
 	flash_summary(r, fl);
 	if (req_query(r, "saved"))
 		page_message(r, "ok", _("Mødet er gemt."));
-	html_fmt(b, "<dl class=\"facts\">\n<dt>Art</dt><dd>%T</dd>\n<dt>Dato</dt><dd>%T</dd>\n<dt>Status</dt><dd>%T</dd>\n",
-	         meeting_kind_title(m->kind), date_local_in(r->arena, m->date, m->time),
-	         meeting_status_title(m->status));
+	html_fmt(b, "<dl class=\"facts\">\n<dt>Art</dt><dd>%T</dd>\n<dt>Dato</dt><dd>%T</dd>\n<dt>Status</dt><dd>",
+	         meeting_kind_title(m->kind), date_local_in(r->arena, m->date, m->time));
+	char today[11];
+	date_today(today);
+	status_tag(r, m->status, m->date, today);
+	html_lit(b, "</dd>\n");
 	if (*m->advisor)
 		html_fmt(b, "<dt>Rådgiver</dt><dd>%T</dd>\n", m->advisor);
 	if (m->round_id) {

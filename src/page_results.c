@@ -27,12 +27,7 @@ static const char *interval(Req *r, double low, double high)
 /* The verdict on a change as a status tag (stats_verdict's code). */
 static void verdict_tag(Req *r, const char *v)
 {
-	if (str_eq(v, "improved"))
-		html_lit(&r->out, "<strong class=\"tag done\">forbedret</strong>");
-	else if (str_eq(v, "declined"))
-		html_lit(&r->out, "<strong class=\"tag bad\">forværret</strong>");
-	else
-		html_lit(&r->out, "<strong class=\"tag todo\">ingen sikker ændring</strong>");
+	html_tag(&r->out, str_eq(v, "improved") ? "done" : str_eq(v, "declined") ? "bad" : "todo", stats_verdict_word(v));
 }
 
 /* A change in one cell: the points on the first line, the interval under them. */

@@ -44,10 +44,20 @@ void page_sessions_table(Req *r, int64_t user_id, const char *end_base)
 		const char *ip = db_col_text(&q, 3);
 		html_fmt(b, "<tr id=\"session-%I\"><td>%T%T</td><td>%T</td><td>%T</td><td>", id, when(r, db_col_int(&q, 1)),
 		         current ? _(" (denne session)") : "", when(r, db_col_int(&q, 2)), *ip ? ip : _("ukendt"));
+		/* Ending another session logs someone out: it looks destructive and is asked first. */
+		if (!current)
+			html_fmt(b, "<details class=\"inline confirm\"><summary>Afslut<span class=\"sr\"> sessionen logget ind "
+			            "%T</span></summary><p>Den, der bruger sessionen, bliver logget ud med det samme.</p>",
+			         when(r, db_col_int(&q, 1)));
 		page_form_begin(r, arena_printf(r->arena, "%s/%lld/end", end_base, (long long)id));
-		html_fmt(b, "<button type=\"submit\" class=\"small\">%T<span class=\"sr\"> logget ind %T</span></button>"
-		            "</form></td></tr>\n",
-		         current ? _("Log ud her") : _("Afslut"), when(r, db_col_int(&q, 1)));
+		if (current)
+			html_fmt(b, "<button type=\"submit\" class=\"small\">Log ud her<span class=\"sr\"> logget ind %T</span>"
+			            "</button></form></td></tr>\n",
+			         when(r, db_col_int(&q, 1)));
+		else
+			html_fmt(b, "<button type=\"submit\" class=\"small danger\">Ja, afslut sessionen<span class=\"sr\"> logget "
+			            "ind %T</span></button></form></details></td></tr>\n",
+			         when(r, db_col_int(&q, 1)));
 	}
 	db_finalize(&q);
 	if (n)

@@ -116,8 +116,8 @@ const char *const report_stats_text[] = {
 	"ved hvert tal et 95 %-interval (Wilsons interval). Intervallet viser, hvor det sande niveau for afdelingens "
 	"sager med rimelig sikkerhed ligger. Et bredt interval betyder, at tallet skal læses med forsigtighed.",
 	"To spørgsmål, hvis intervaller overlapper meget, kan ikke siges at være forskellige. En ændring i forhold til "
-	"sidste sammenlignelige tilsyn kaldes kun en forbedring eller en forringelse, når intervallet for forskellen "
-	"(Newcombes metode) ligger helt over eller helt under nul; ellers er der ingen klar ændring.",
+	"sidste sammenlignelige tilsyn kaldes kun »forbedret« eller »forværret«, når intervallet for forskellen "
+	"(Newcombes metode) ligger helt over eller helt under nul; ellers står der »ingen sikker ændring«.",
 	"Tal for en kategori eller for hele tilsynet lægger alle vurderinger sammen. De vises uden interval, fordi "
 	"svarene i samme sag hænger sammen, så et simpelt interval ville se mere sikkert ud, end det er.",
 	"»Væsentlig betydning« tæller de nej- og delvist-svar, hvor manglen havde væsentlig betydning for afgørelsen.",
@@ -591,24 +591,18 @@ void report_free(Report *rp)
 	memset(rp, 0, sizeof *rp);
 }
 
-const char *report_verdict_title(const char *verdict)
-{
-	return str_eq(verdict, "improved") ? _("forbedring") : str_eq(verdict, "declined") ? _("forringelse")
-	                                                                                   : _("ingen klar ændring");
-}
-
 /* A mark that sets a clear change apart in a table without colour: "▲ " or "▼ ". */
 const char *report_change_mark(const char *verdict)
 {
 	return str_eq(verdict, "improved") ? "▲ " : str_eq(verdict, "declined") ? "▼ " : "";
 }
 
-/* "▲ +12 point (+3 til +29): forbedring" */
+/* "▲ +12 point (+3 til +29): forbedret" */
 void report_change_text(const QuestionResult *x, char *out, size_t n)
 {
 	const char *v = stats_verdict(x->diff_low, x->diff_high);
 	snprintf(out, n, "%s%+.0f point (%+.0f til %+.0f): %s", report_change_mark(v), 100 * x->diff, 100 * x->diff_low,
-	         100 * x->diff_high, report_verdict_title(v));
+	         100 * x->diff_high, stats_verdict_word(v));
 }
 
 /*

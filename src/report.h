@@ -103,7 +103,6 @@ int report_has_case_numbers(const Report *rp);
 int report_case_named(const Report *rp, int i);
 int report_key_changes(const Report *rp, const char *verdict, int *out, int max);
 const char *report_change_mark(const char *verdict);
-const char *report_verdict_title(const char *verdict);
 void report_period_text(const Round *r, char *out, size_t n);
 void report_status_text(const Report *rp, char *out, size_t n);
 void report_state_text(const Report *rp, char *out, size_t n);

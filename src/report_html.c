@@ -179,7 +179,7 @@ static void categories_table(Buf *b, const Report *rp)
 				char prev[16], change[80];
 				report_pct(prev, c->prev_fulfilled);
 				snprintf(change, sizeof change, "%s%+.0f point: %s", report_change_mark(v), 100 * c->diff,
-				         report_verdict_title(v));
+				         stats_verdict_word(v));
 				html_fmt(b, "<td class=\"num\">%T</td><td class=\"%A\">%T</td>", prev,
 				         str_eq(v, "no_clear_change") ? "" : "change", change);
 			} else {
@@ -207,7 +207,7 @@ static void key_figures(Buf *b, const Report *rp)
 			report_pct(prev, c->prev_fulfilled);
 			char change[80];
 			snprintf(change, sizeof change, "%s%+.0f point, %s", report_change_mark(v), 100 * c->diff,
-			         report_verdict_title(v));
+			         stats_verdict_word(v));
 			html_fmt(b, " (forrige tilsyn %T): %T", prev, change);
 		}
 		html_lit(b, "</li>\n");

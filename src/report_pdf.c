@@ -603,7 +603,7 @@ static void results_table(Pdf *p, const Report *rp)
 	table_end(p);
 }
 
-/* "▼ −12 point: forringelse" for a pooled group, "" without a comparison. */
+/* "▼ −12 point: forværret" for a pooled group, "" without a comparison. */
 static void group_change(const ReportCategory *c, char *out, size_t n, char *prev, size_t np)
 {
 	const char *v = stats_verdict(c->diff_low, c->diff_high);
@@ -612,7 +612,7 @@ static void group_change(const ReportCategory *c, char *out, size_t n, char *pre
 	if (!c->has_prev)
 		return;
 	report_pct(prev, c->prev_fulfilled);
-	snprintf(out, n, "%s%+.0f point: %s", report_change_mark(v), 100 * c->diff, report_verdict_title(v));
+	snprintf(out, n, "%s%+.0f point: %s", report_change_mark(v), 100 * c->diff, stats_verdict_word(v));
 }
 
 /* The areas (categories) and the whole round: now, before, the change and its verdict. */

@@ -17,7 +17,7 @@
 
 typedef struct X {
 	lxw_workbook *wb;
-	lxw_format *bold, *head, *title, *pct, *wrap, *hint, *date, *time;
+	lxw_format *bold, *head, *title, *pct, *change, *wrap, *hint, *date, *time;
 } X;
 
 static void num(lxw_worksheet *ws, int row, int col, int64_t v)
@@ -67,9 +67,9 @@ static void results_sheet(X *x, const Report *rp)
 	date_cell(x, ws, 3, 4, r->planned_end);
 	static const char *const heads[] = {"Kode", "Spørgsmål", "Afsnit", "Kategori", "Ja", "Delvist", "Nej",
 	                                    "Ikke relevant", "Ubesvaret", "Opfyldt", "Interval fra", "Interval til",
-	                                    "Væsentlig betydning", "Ændring siden sidst", "Dine ja", "Dine delvist",
-	                                    "Dine nej"};
-	int ncols = own ? 17 : 14, hr = 4;
+	                                    "Væsentlig betydning", "Ændring siden sidst", "Ændring fra", "Ændring til",
+	                                    "Vurdering", "Dine ja", "Dine delvist", "Dine nej"};
+	int ncols = own ? 20 : 17, hr = 4;
 	for (int c = 0; c < ncols; c++)
 		str(ws, hr, c, heads[c], x->head);
 	worksheet_set_column(ws, 0, 0, 10, NULL);
@@ -78,7 +78,8 @@ static void results_sheet(X *x, const Report *rp)
 	worksheet_set_column(ws, 4, 8, 9, NULL);
 	worksheet_set_column(ws, 9, 11, 11, x->pct);
 	worksheet_set_column(ws, 12, 12, 11, NULL);
-	worksheet_set_column(ws, 13, 13, 36, NULL);
+	worksheet_set_column(ws, 13, 15, 11, x->change);
+	worksheet_set_column(ws, 16, 16, 20, NULL);
 	int row = hr + 1;
 	for (int i = 0; i < rp->nq; i++, row++) {
 		const QuestionResult *q = &rp->q[i];
@@ -100,16 +101,19 @@ static void results_sheet(X *x, const Report *rp)
 				worksheet_write_number(ws, (lxw_row_t)row, 11, q->ci_high, x->pct);
 			}
 			num(ws, row, 12, q->material);
+			/* The change as three numbers (proportions shown as signed percentages) and the verdict,
+			** as the results export has it, so that it can be sorted and compared. */
 			if (rp->show_change[i]) {
-				char change[160];
-				report_change_text(q, change, sizeof change);
-				str(ws, row, 13, change, NULL);
+				worksheet_write_number(ws, (lxw_row_t)row, 13, q->diff, x->change);
+				worksheet_write_number(ws, (lxw_row_t)row, 14, q->diff_low, x->change);
+				worksheet_write_number(ws, (lxw_row_t)row, 15, q->diff_high, x->change);
+				str(ws, row, 16, stats_verdict_title(q->diff_low, q->diff_high), NULL);
 			}
 		}
 		if (own) {
-			num(ws, row, 14, rp->own_yes[i]);
-			num(ws, row, 15, rp->own_partly[i]);
-			num(ws, row, 16, rp->own_no[i]);
+			num(ws, row, 17, rp->own_yes[i]);
+			num(ws, row, 18, rp->own_partly[i]);
+			num(ws, row, 19, rp->own_no[i]);
 		}
 	}
 	int last = row - 1;
@@ -141,6 +145,9 @@ static void results_sheet(X *x, const Report *rp)
 	}
 	row++;
 	str(ws, row++, 0, "Opfyldt = ja / (ja + delvist + nej). Intervallet er et 95 %-interval (Wilson).", x->hint);
+	str(ws, row++, 0,
+	    "Ændringen er forskellen i procentpoint mod sidste sammenlignelige tilsyn, med sit 95 %-interval (fra og til).",
+	    x->hint);
 	if (rp->audience != REPORT_LEDELSE)
 		str(ws, row++, 0, "Et tal, der bygger på færre end 5 sager, vises ikke.", x->hint);
 
@@ -311,6 +318,8 @@ static int write_file(const Report *rp, const char *path, char *err, size_t n)
 	format_set_font_size(x.title, 14);
 	x.pct = workbook_add_format(x.wb);
 	format_set_num_format(x.pct, "0 %");
+	x.change = workbook_add_format(x.wb);
+	format_set_num_format(x.change, "+0 %;-0 %;0 %");
 	x.wrap = workbook_add_format(x.wb);
 	format_set_text_wrap(x.wrap);
 	format_set_align(x.wrap, LXW_ALIGN_VERTICAL_TOP);

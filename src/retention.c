@@ -125,24 +125,20 @@ int retention_settings_save(sqlite3 *db, const RetentionSettings *s, const char 
 	return changed;
 }
 
-/* A time computed by SQLite from now (unix seconds) and a modifier such as "-30 months",
-** in the format fmt; SQLite's month arithmetic is the one the due dates use. */
-static void time_offset(sqlite3 *db, time_t now, const char *modifier, const char *fmt, char *out, size_t n)
-{
-	Stmt q;
-	db_prepare(&q, db, "SELECT strftime(?3, ?1, 'unixepoch', ?2)");
-	db_bind_int(&q, 1, (int64_t)now);
-	db_bind_text(&q, 2, modifier);
-	db_bind_text(&q, 3, fmt);
-	snprintf(out, n, "%s", db_step(&q) && !db_col_is_null(&q, 0) ? db_col_text(&q, 0) : "");
-	db_finalize(&q);
-}
-
+/* The Danish day of now moved by amount days or months; SQLite's month arithmetic is the
+** one the due dates use. Days are counted in Denmark, as the leader reads the calendar:
+** just after midnight in Denmark it is already the next day though UTC is not. */
 static void day_offset(sqlite3 *db, time_t now, const char *unit, int64_t amount, char out[11])
 {
-	char modifier[40];
+	char today[11], modifier[40];
+	date_danish_day(now, today);
 	snprintf(modifier, sizeof modifier, "%+lld %s", (long long)amount, unit);
-	time_offset(db, now, modifier, "%Y-%m-%d", out, 11);
+	Stmt q;
+	db_prepare(&q, db, "SELECT date(?1, ?2)");
+	db_bind_text(&q, 1, today);
+	db_bind_text(&q, 2, modifier);
+	snprintf(out, 11, "%s", db_step(&q) && !db_col_is_null(&q, 0) ? db_col_text(&q, 0) : "");
+	db_finalize(&q);
 }
 
 const char *retention_basis_title(const char *source)
@@ -214,9 +210,11 @@ int retention_is_due(const RetentionRound *x, const char *today)
 	return !*x->purged_at && *x->due && strcmp(x->due, today) <= 0;
 }
 
+/* Today in Denmark at time now (db unused; kept so that every day of the rule is asked for alike). */
 void retention_today(sqlite3 *db, time_t now, char out[11])
 {
-	day_offset(db, now, "days", 0, out);
+	(void)db;
+	date_danish_day(now, out);
 }
 
 /* The day before which a case must last have been listed to be deleted from the case list. */

@@ -53,11 +53,19 @@ const char *stats_verdict(double low, double high)
 	return "no_clear_change";
 }
 
-/* The verdict in words, as pages and spreadsheets show it. */
+/* A verdict code (stats_verdict's) in the words a person reads: the one source for pages,
+** reports, spreadsheets and the CLI's text. JSON and CSV keep the code. */
+const char *stats_verdict_word(const char *verdict)
+{
+	return str_eq(verdict, "improved")   ? _("forbedret")
+	       : str_eq(verdict, "declined") ? _("forværret")
+	                                     : _("ingen sikker ændring");
+}
+
+/* The verdict on an interval for the change in words. */
 const char *stats_verdict_title(double low, double high)
 {
-	const char *v = stats_verdict(low, high);
-	return str_eq(v, "improved") ? _("forbedring") : str_eq(v, "declined") ? _("forringelse") : _("ingen klar ændring");
+	return stats_verdict_word(stats_verdict(low, high));
 }
 
 /*

@@ -338,6 +338,7 @@ const char *date_time_in(Arena *a, const char *iso);   /* date_time_danish into 
 const char *date_local_in(Arena *a, const char *ymd, const char *hhmm); /* a meeting's day and time */
 const char *date_month_in(Arena *a, const char *s);    /* "mar. 2025", for a chart's axis */
 void date_today(char out[11]);                      /* today in Danish time, yyyy-mm-dd */
+void date_danish_day(time_t t, char out[11]);       /* the day instant t falls on in Denmark */
 
 /* ---- fold.c: case-insensitive matching of UTF-8 text (Æ Ø Å too) ---- */
 char *text_fold(const char *s, char *out, size_t n);
@@ -734,7 +735,8 @@ int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv);
 void stats_wilson(int64_t k, int64_t n, double *low, double *high);
 void stats_newcombe(int64_t k1, int64_t n1, int64_t k2, int64_t n2, double *diff, double *low, double *high);
 const char *stats_verdict(double low, double high);
-const char *stats_verdict_title(double low, double high); /* forbedring, forringelse, ingen klar ændring */
+const char *stats_verdict_word(const char *verdict);      /* forbedret, forværret, ingen sikker ændring */
+const char *stats_verdict_title(double low, double high); /* stats_verdict_word(stats_verdict(low, high)) */
 int stats_kappa(const int64_t *table, int k, double *kappa, double *agreement);
 typedef struct QuestionResult {
 	int64_t question_id;

@@ -87,5 +87,5 @@ test('leder.barn plans, informs, samples, and reads an action\'s re-measurement'
   const text = (await row.textContent()).replace(/\s+/g, ' ');
   assert.match(text, /52 % \(15 af 29\)/);
   assert.match(text, /87 % \(26 af 30\)/);
-  assert.match(text, /forbedring/);
+  assert.match(text, /forbedret/);
 });

@@ -107,7 +107,7 @@ for (const viewport of [{ width: 1366, height: 900 }, { width: 390, height: 844 
     assert.equal(new URL(page.url()).pathname, '/hjaelp', 'no login asked for');
     assert.equal(await page.textContent('h1'), 'Hjælp til tilsyn');
     const text = await page.textContent('main');
-    for (const s of ['Trinene i et tilsyn', '95 %-interval', 'Ikke relevant', 'Væsentlig betydning', 'forbedring', 'Hvem ser hvad'])
+    for (const s of ['Trinene i et tilsyn', '95 %-interval', 'Ikke relevant', 'Væsentlig betydning', 'forbedret', 'Hvem ser hvad'])
       assert.ok(text.includes(s), s);
     await expectNoAxeViolations(page, `help at ${viewport.width} px`);
     assert.ok(await horizontalOverflow(page) <= 0, 'help scrolls sideways');

@@ -1,5 +1,6 @@
 // Sessions in a real browser: a user logged in twice (two browser contexts) finds both on
-// "Sessioner", the current one marked, ends the other one by its button, and the other
+// "Sessioner", the current one marked, ends the other one by its button after a confirmation
+// step (a red "danger" button behind "Afslut"), and the other
 // browser is logged out; an administrator sees the user's sessions on the user's page. The
 // pages pass axe-core (WCAG 2.1 A and AA) on desktop and phone widths.
 import { test, before, after } from 'node:test';
@@ -35,9 +36,15 @@ test('a user sees and ends another of their sessions; the pages pass axe', { tim
   await expectNoAxeViolations(page, 'own sessions');
   await screenshot(page, 'sessions-desktop');
 
-  // End the one that is not this one.
+  // End the one that is not this one: the button is asked for first and looks destructive.
   const otherRow = page.locator('main table tbody tr', { hasNotText: '(denne session)' });
-  await Promise.all([page.waitForURL(/\/account\/sessions\?ok=1$/), otherRow.locator('button').click()]);
+  const confirm = otherRow.locator('details.confirm button');
+  assert.equal(await confirm.isVisible(), false, 'the ending button waits behind "Afslut"');
+  await otherRow.locator('details.confirm summary').click();
+  assert.match(await confirm.getAttribute('class'), /\bdanger\b/);
+  assert.match(await confirm.textContent(), /Ja, afslut sessionen/);
+  await expectNoAxeViolations(page, 'own sessions, ending one asked for');
+  await Promise.all([page.waitForURL(/\/account\/sessions\?ok=1$/), confirm.click()]);
   assert.match(await page.textContent('.msg.ok'), /Sessionen er afsluttet/);
   assert.equal(await rows.count(), 1);
   await expectNoAxeViolations(page, 'own sessions after ending one');

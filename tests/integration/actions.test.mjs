@@ -122,7 +122,7 @@ test('the change in each target since the action\'s round, computed from the ans
     assert.ok(body.includes(`${Math.round(100 * a.yes / a.base)} % (${a.yes} af ${a.base})`), `${code} after`);
   }
   // The demo's spring checklist improved sagsoplysning clearly.
-  assert.match(body, /forbedring/);
+  assert.match(body, /forbedret/);
   assert.equal(num(`select count(*) from audit where action = 'action_add' and object = 'action:${id}'`), 1);
 });
 

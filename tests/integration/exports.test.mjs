@@ -93,6 +93,33 @@ test('the case list as xlsx: every case of the current list, dates as date cells
   }
 });
 
+test('the report workbook writes a change as three numbers and the verdict word, as the results export does', () => {
+  const json = JSON.parse(cli(server.db, ['round', 'results', '5', '--format', 'json']).stdout);
+  const file = join(work, 'report-ledelse.xlsx');
+  const made = cli(server.db, ['report', '5', '--audience', 'ledelse', '--format', 'xlsx', '-o', file]);
+  assert.equal(made.status, 0, made.stderr);
+  const { cells, types } = readSheet(file);
+  assert.deepEqual(['N5', 'O5', 'P5', 'Q5'].map((c) => cells[c]), ['Ændring siden sidst', 'Ændring fra', 'Ændring til', 'Vurdering']);
+  const byCode = {};
+  for (let r = 6; cells[`A${r}`]; r++) byCode[cells[`A${r}`]] = r;
+  let changes = 0;
+  for (const x of json.questions) {
+    const r = byCode[x.code];
+    assert.ok(r, `${x.code} in the report workbook`);
+    if (!x.previous) {
+      assert.ok(!(`N${r}` in cells) && !(`Q${r}` in cells), `${x.code} has no change`);
+      continue;
+    }
+    changes++;
+    assert.deepEqual(['N', 'O', 'P'].map((c) => types[`${c}${r}`]), ['number', 'number', 'number'], x.code);
+    assert.ok(close(cells[`N${r}`], x.previous.diff) && close(cells[`O${r}`], x.previous.diff_low)
+      && close(cells[`P${r}`], x.previous.diff_high), x.code);
+    const verdict = { improved: 'forbedret', declined: 'forværret', no_clear_change: 'ingen sikker ændring' }[x.previous.verdict];
+    assert.equal(cells[`Q${r}`], verdict, x.code);
+  }
+  assert.ok(changes > 0, 'round 5 has a previous round to compare with');
+});
+
 test('text a spreadsheet would run as a formula is defused in every export', async () => {
   q(`INSERT INTO cases (department_id, case_no, advisor, team, provision, first_seen, last_seen)
      VALUES (1, '=HYPERLINK("http://x","y")', '+Formel Rådgiver', '@SUM(1)', '-2+3', '2026-01-01', '2026-01-01')`);
@@ -123,7 +150,7 @@ test('results as xlsx: counts and proportions are numbers, a change is three num
       assert.ok(row.slice(13, 17).every(([, t]) => t === 'number'), x.code);
       assert.ok(close(row[13][0], x.previous.fulfilled), x.code);
       assert.ok(close(row[14][0], x.previous.diff) && close(row[15][0], x.previous.diff_low) && close(row[16][0], x.previous.diff_high), x.code);
-      const verdict = { improved: 'forbedring', declined: 'forringelse', no_clear_change: 'ingen klar ændring' }[x.previous.verdict];
+      const verdict = { improved: 'forbedret', declined: 'forværret', no_clear_change: 'ingen sikker ændring' }[x.previous.verdict];
       assert.equal(row[17][0], verdict, x.code);
     }
   });

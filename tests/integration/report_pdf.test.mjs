@@ -128,7 +128,7 @@ test('the management PDF: tagged, titled, in Danish; page 1 has the key figures,
   for (const s of ['Rapport til ledelsen', title, 'Børn og unge med handicap', 'Nøgletal', 'Resultater pr. område',
     'Indhold', 'Akut bekymring', 'Største forringelser', 'Største forbedringer', 'Forvaltningsret', 'Hele tilsynet'])
     assert.ok(page1.includes(s), `page 1 lacks ${s}`);
-  assert.match(page1, new RegExp(`Opfyldt i alt ${now} % af de vurderede svar \\(forrige tilsyn \\d+ %\\): ▲ \\+\\d+ point: forbedring`));
+  assert.match(page1, new RegExp(`Opfyldt i alt ${now} % af de vurderede svar \\(forrige tilsyn \\d+ %\\): ▲ \\+\\d+ point: forbedret`));
   // The largest improvement by the results' own figures is named on page 1.
   const best = qs.filter((q) => q.previous?.verdict === 'improved').sort((a, b) => b.previous.diff - a.previous.diff)[0];
   assert.ok(page1.includes(`▲ ${best.code}`), `page 1 lacks ${best.code}`);

@@ -285,7 +285,7 @@ function checkCsv(db, id, want) {
   }
 }
 
-const DANISH_VERDICT = { improved: 'forbedring', declined: 'forringelse', no_clear_change: 'ingen klar ændring' };
+const DANISH_VERDICT = { improved: 'forbedret', declined: 'forværret', no_clear_change: 'ingen sikker ændring' };
 
 function checkText(db, id, want) {
   const text = results(db, id, 'text');

@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, freshDb, cli, sqlite, Client, rechainAudit, danishDay } from '../lib/server.mjs';
+import { startServer, freshDb, cli, sqlite, Client, rechainAudit, danishDay, binary } from '../lib/server.mjs';
 
 // The audit chain is rewritten with the first OLD_ENTRIES entries dated 2023, hashed as tilsyn
 // would have (tests/lib/audit_rechain.py, with the key in DB.auditkey from audit_keyed.from_id on).
@@ -81,6 +81,26 @@ test('show lists the finished rounds with the day their case data is due', () =>
   assert.equal(text.status, 0);
   assert.match(text.stdout, /24 måneder efter afslutningen/);
   assert.match(text.stdout, new RegExp(`tilsyn 5 \\(BHS\\)[^\\n]*\\n[^\\n]*sagsdata slettes ${danish(soonDue)}`));
+});
+
+test('today is the Danish day even on a server running on UTC', () => {
+  // The unit test (test_retention: days_are_danish) moves the clock past Danish midnight; here
+  // the command itself, run with TZ=UTC, must name the day it is in Denmark right now.
+  const show = (...args) => {
+    const r = spawnSync(binary, ['--db', fresh.db, 'retention', 'show', ...args],
+      { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  const ymd = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen' }).format(d);
+  const before = new Date();
+  const json = JSON.parse(show('--format', 'json'));
+  const text = show();
+  const after = new Date();
+  // Either side of a Danish midnight passing during the test.
+  assert.ok([ymd(before), ymd(after)].includes(json.today), `today ${json.today}, Denmark ${ymd(before)}`);
+  const said = text.match(/i dag er ([^)]*)\)/)?.[1];
+  assert.ok([danishDay(before.toISOString()), danishDay(after.toISOString())].includes(said), `i dag er ${said}`);
 });
 
 test('the leader of the department is told on the front page; others are not', async () => {

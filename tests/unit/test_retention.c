@@ -674,6 +674,35 @@ static void audit_purge_everything_then_again(void **state)
 	testdb_free(t);
 }
 
+/* Today and the day cut-offs are Danish days, whatever the process's time zone: half an hour
+** after midnight in Denmark (23.30 UTC in winter, 22.30 in summer) it is already the next day,
+** and a round due that day is due. */
+static void days_are_danish(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	TestDb *t = testdb_new();
+	sqlite3 *db = t->db;
+	RetentionSettings s = {30, 6, 14};
+	char today[11], cases[11], until[11];
+	const time_t winter = 1796599800; /* 2026-12-06T23:30:00Z = 7 December 00.30 in Denmark */
+	retention_today(db, winter, today);
+	assert_string_equal(today, "2026-12-07");
+	retention_cases_cutoff(db, &s, winter, cases);
+	assert_string_equal(cases, "2024-06-07");
+	retention_notice_until(db, &s, winter, until);
+	assert_string_equal(until, "2026-12-21");
+	RetentionRound due = {.due = "2026-12-07"};
+	assert_true(retention_is_due(&due, today));
+	retention_today(db, winter - 31 * 60, today); /* 22.59 UTC: 23.59 in Denmark, still the 6th */
+	assert_string_equal(today, "2026-12-06");
+	assert_false(retention_is_due(&due, today));
+	retention_today(db, 1783377000, today); /* 2026-07-06T22:30:00Z = 7 July 00.30 (summer time) */
+	assert_string_equal(today, "2026-07-07");
+	testdb_free(t);
+}
+
 /* The audit cutoff waits for the rounds whose case data is held or was deleted lately. */
 static void audit_cutoff_waits_for_case_data(void **state)
 {
@@ -712,6 +741,7 @@ int main(void)
 		cmocka_unit_test(audit_purge_keeps_chain),
 		cmocka_unit_test(audit_purge_everything_then_again),
 		cmocka_unit_test(audit_cutoff_waits_for_case_data),
+		cmocka_unit_test(days_are_danish),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

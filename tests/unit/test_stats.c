@@ -195,6 +195,12 @@ static void verdict(void **state)
 	assert_string_equal(stats_verdict(0.0, 0.0), "no_clear_change");
 	assert_string_equal(stats_verdict(1e-9, 1.0), "improved");
 	assert_string_equal(stats_verdict(-1.0, -1e-9), "declined");
+	/* The words a person reads, one source for pages, reports and the command line's text. */
+	assert_string_equal(stats_verdict_word("improved"), "forbedret");
+	assert_string_equal(stats_verdict_word("declined"), "forværret");
+	assert_string_equal(stats_verdict_word("no_clear_change"), "ingen sikker ændring");
+	assert_string_equal(stats_verdict_title(0.0524, 0.3339), "forbedret");
+	assert_string_equal(stats_verdict_title(-0.1611, 0.2775), "ingen sikker ændring");
 	/* On the published examples: (a), (b), (c), (f) exclude 0; (d), (e) do not. */
 	static const char *const want[] = {"improved", "improved", "improved", "no_clear_change", "no_clear_change",
 	                                   "improved"};
