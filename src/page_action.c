@@ -205,12 +205,16 @@ static void action_form(Req *r, const char *action, const Fields *f, const Flash
 	html_fmt(b, "<label for=\"questions_text\">%T</label>\n",
 	         n ? _("Andre spørgsmålskoder") : _("Spørgsmål, som tiltaget skal forbedre (koder)"));
 	flash_field_error(r, fl, "questions_text");
-	html_fmt(b, "<input id=\"questions_text\" name=\"questions_text\" maxlength=\"2000\" aria-describedby=\"%T"
-	            "questions-hint\"%T value=\"%A\">\n"
+	int refused = flash_field_message(fl, "questions_text") != NULL;
+	html_fmt(b, "<input id=\"questions_text\" name=\"questions_text\" maxlength=\"2000\" aria-describedby=\"%A"
+	            "questions-hint\"",
+	         refused ? "questions_text-error " : "");
+	if (refused)
+		html_lit(b, " aria-invalid=\"true\"");
+	html_fmt(b, " value=\"%A\">\n"
 	            "<p class=\"hint\" id=\"questions-hint\">Spørgsmålskoder adskilt med komma, fx OB-SAGSOPL-1, OB-AFG-4. "
 	            "Vælg et tilsyn i listen over tiltagene for at se dets spørgsmål.</p>\n",
-	         flash_field_message(fl, "questions_text") ? "questions_text-error " : "",
-	         flash_field_message(fl, "questions_text") ? " aria-invalid=\"true\"" : "", other);
+	         other);
 
 	html_lit(b, "<fieldset id=\"themes\" tabindex=\"-1\"><legend>Temaer, som tiltaget skal forbedre</legend>\n");
 	flash_field_error(r, fl, "themes");
