@@ -255,6 +255,7 @@ void page_workgroup_show(Req *r);
 void page_workgroup_post(Req *r);
 void page_round_sheet(Req *r);
 void page_round_sheet_upload(Req *r);
+void page_round_sheet_form(Req *r);
 void page_sheet_section(Req *r, const Round *rd);
 void page_sheet_form(Req *r, const Round *rd);
 void page_review_progress(Req *r);
