@@ -185,8 +185,10 @@ void page_cases_list(Req *r)
 	CaseFilter f;
 	if (!case_filter_read(r, &f))
 		return;
+	const Flash *fl = flash_take(r); /* a refused link of a caseworker's name (page_alias.c) */
 	page_begin(r, _("Sagsliste"));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Sagsliste</p>\n<h1>Sagsliste</h1>\n", d->code, d->name);
+	flash_summary(r, fl);
 	int64_t added, updated, dropped = 0;
 	if (req_query(r, "imported") && parse_int64(req_query(r, "new"), &added) &&
 	    parse_int64(req_query(r, "updated"), &updated)) {
