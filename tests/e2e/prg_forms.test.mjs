@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startServer, Client, sqlite } from '../lib/server.mjs';
-import { launch, login, expectNoAxeViolations, screenshot, horizontalOverflow } from '../lib/browser.mjs';
+import { launch, login, newPagePostRedirects, expectNoAxeViolations, screenshot, horizontalOverflow } from '../lib/browser.mjs';
 
 let server, browser, draft;
 const WIDE = { width: 1366, height: 768 };
@@ -31,17 +31,7 @@ after(async () => {
   await server?.stop();
 }, { timeout: 15_000 });
 
-async function pageAt(viewport) {
-  const context = await browser.newContext({ viewport, locale: 'da-DK' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(5000);
-  // Every page is a GET: a POST is only ever answered with a redirect.
-  page.on('response', (res) => {
-    if (res.request().isNavigationRequest() && res.request().method() === 'POST')
-      assert.equal(res.status(), 303, `POST ${res.url()} answered ${res.status()}`);
-  });
-  return page;
-}
+const pageAt = (viewport) => newPagePostRedirects(browser, viewport);
 
 const focusedClass = (page) => page.evaluate(() => document.activeElement?.className ?? '');
 
