@@ -3,7 +3,8 @@
 // summary focused at the top, the message at the field and what was typed kept (a CPR number
 // masked); corrected, it saves; Back goes to pages loaded by GET, never "Confirm form
 // resubmission", and the error shows only once. Every state checked with axe-core at 1366 px
-// and 390 px; the saved action shows its status as a tag.
+// and 390 px; the saved action shows its status as a tag. An upload that cannot be read (the
+// case list, the answer sheet) comes back to its form saying what the file is.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -114,6 +115,35 @@ for (const [label, viewport] of [['1366', WIDE], ['390', NARROW]]) {
     // The list shows the status as a tag too.
     await page.reload();
     assert.equal(await page.textContent(`main tr:has(a[href="/d/BHS/actions/${id}"]) .tag`), 'i gang');
+    await page.context().close();
+  });
+}
+
+// A file that cannot be read is not kept: its upload form comes back with what the file is.
+for (const [label, viewport] of [['1366', WIDE], ['390', NARROW]]) {
+  test(`a PDF uploaded as a case list or an answer sheet: the upload form again, with what it is (${label} px)`, { timeout: 40_000 }, async () => {
+    const page = await pageAt(viewport);
+    await login(page, server.url, 'leder.barn');
+    const pdf = { name: 'liste.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%tilsyn\n') };
+    await page.goto(`${server.url}/d/BHS/cases/import`);
+    await page.setInputFiles('#file', pdf);
+    await page.check('input[name="mode"][value="add"]');
+    await Promise.all([page.waitForURL(/\/d\/BHS\/cases\/import\?fejl=[0-9a-f]{64}$/), page.click('main button:has-text("Vis forhåndsvisning")')]);
+    assert.match(await focusedClass(page), /error-summary/);
+    assert.match(await page.textContent('.error-summary a[href="#file"]'), /PDF/);
+    assert.match(await page.textContent('#file-error'), /PDF/);
+    assert.ok(await page.isChecked('input[name="mode"][value="add"]'), 'the choice to add is kept');
+    assert.equal(await horizontalOverflow(page), 0);
+    await expectNoAxeViolations(page, `case list upload error ${label}`);
+    await screenshot(page, `prg-cases-upload-error-${label}`);
+
+    const round = sqlite(server.db, "select min(id) from round where department_id = (select id from department where code = 'BHS') and phase = 'gennemgang'");
+    await page.goto(`${server.url}/d/BHS/rounds/${round}/sheet`);
+    await page.setInputFiles('#sheet-file', { ...pdf, name: 'ark.xlsx' });
+    await Promise.all([page.waitForURL(new RegExp(`/rounds/${round}/sheet\\?fejl=[0-9a-f]{64}$`)), page.click('main button:has-text("Indlæs registreringsark")')]);
+    assert.match(await page.textContent('.error-summary a[href="#sheet-file"]'), /PDF/);
+    assert.equal(await horizontalOverflow(page), 0);
+    await expectNoAxeViolations(page, `answer sheet upload error ${label}`);
     await page.context().close();
   });
 }
