@@ -2,7 +2,10 @@
 ** Case-list pages: the department's case list with filters and caseload per caseworker,
 ** and the import in three steps: upload a file, see what was detected (format, encoding,
 ** separator, which column became which field, the first rows, every problem), confirm.
-** The uploaded file waits in the database between preview and confirmation.
+** The uploaded file waits in the database between preview and confirmation. A file that
+** cannot be read at all, or an upload that expired, answers 303 back to the upload form
+** with the message (flash.c; a file is never kept there); a readable file's preview, even
+** one with problems, is a result and is shown as the POST's answer.
 */
 #include "http.h"
 

@@ -6,6 +6,8 @@
 ** Catalogues are shared by every department and are not case data: any logged-in user may
 ** read them; leder or koordinator in some department, or an administrator, may change
 ** them (may_edit). Every change is audited. Export and import as XLSX: catalogue_xlsx.c.
+** A refused change answers 303 back to its form (the question form, else the version's
+** page; an import to the list) with the error summary and what was typed (flash.c).
 */
 #include "http.h"
 
