@@ -619,12 +619,9 @@ static int draft_for_change(Req *r, Cat *c)
 	if (!require_editor(r) || !cat_from_capture(r, c))
 		return 0;
 	if (c->published) {
-		const char *msg = arena_printf(r->arena, _("Version %d er udgivet og kan ikke ændres. Lav en ny kladde for at "
-		                                           "ændre kataloget."), c->version);
-		if (str_eq(r->method, "POST"))
-			flash_fail(r, cat_url(r, c, ""), NULL, msg);
-		else
-			show_page(r, c, 409, msg);
+		/* No error in a form but a version that cannot change: a 409, as a closed round's. */
+		show_page(r, c, 409, arena_printf(r->arena, _("Version %d er udgivet og kan ikke ændres. Lav en ny kladde for "
+		                                            "at ændre kataloget."), c->version));
 		return 0;
 	}
 	return 1;
