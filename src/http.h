@@ -207,8 +207,7 @@ void page_user_edit_post(Req *r);
 void page_user_role_post(Req *r);
 void page_user_reset_password(Req *r);
 void page_cases_list(Req *r);
-void page_user_edit_error(Req *r, const User *u, int status, const char *error); /* page_user.c */
-void page_alias_section(Req *r, const User *u);  /* page_alias.c: names in the case system */
+void page_alias_section(Req *r, const User *u, const Flash *f);  /* page_alias.c: names in the case system */
 void page_alias_add(Req *r);
 void page_alias_remove(Req *r);
 void page_alias_unknown(Req *r);
@@ -255,6 +254,7 @@ void page_workgroup_show(Req *r);
 void page_workgroup_post(Req *r);
 void page_round_sheet(Req *r);
 void page_round_sheet_upload(Req *r);
+void page_round_sheet_form(Req *r);
 void page_sheet_section(Req *r, const Round *rd);
 void page_sheet_form(Req *r, const Round *rd);
 void page_review_progress(Req *r);

@@ -64,13 +64,32 @@ static int has_code(const char *const *codes, int n, const char *code)
 	return 0;
 }
 
+/* An action's status as a tag, and a second tag when its due date has passed. */
+static void status_tags(Buf *b, const char *status, int overdue)
+{
+	html_tag(b,
+	         str_eq(status, "gennemfoert") ? "done"
+	         : str_eq(status, "i_gang")    ? "doing"
+	         : str_eq(status, "opgivet")   ? "blocked"
+	                                       : "todo",
+	         action_status_title(status));
+	if (overdue) {
+		html_lit(b, " ");
+		html_tag(b, "bad", _("fristen er overskredet"));
+	}
+}
+
 /* ---- the form ---- */
 
-static void status_select(Req *r, const char *current)
+static void status_select(Req *r, const Flash *fl, const char *current)
 {
 	Buf *b = &r->out;
 	static const char *const statuses[] = {"planlagt", "i_gang", "gennemfoert", "opgivet"};
-	html_lit(b, "<label for=\"status\">Status</label>\n<select id=\"status\" name=\"status\">");
+	html_lit(b, "<label for=\"status\">Status</label>\n");
+	flash_field_error(r, fl, "status");
+	html_lit(b, "<select id=\"status\" name=\"status\"");
+	flash_field_attrs(r, fl, "status");
+	html_lit(b, ">");
 	for (size_t i = 0; i < COUNT(statuses); i++)
 		html_option(b, statuses[i], action_status_title(statuses[i]),
 		            str_eq(current, statuses[i]) || (i == 0 && str_empty(current)));
@@ -81,17 +100,27 @@ static void status_select(Req *r, const char *current)
 ** The form to decide or change an action. With a round, its questions are offered as
 ** checkboxes, each with its share fulfilled there; codes not among them go in the text field.
 */
-static void action_form(Req *r, const char *action, const Fields *f, const char *button)
+static void action_form(Req *r, const char *action, const Fields *f, const Flash *fl, const char *button)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
 	page_form_begin(r, action);
-	html_fmt(b, "<input type=\"hidden\" name=\"form\" value=\"all\"><div class=\"stack\">\n"
-	            "<label for=\"title\">Titel</label>\n<input id=\"title\" name=\"title\" required maxlength=\"%d\" "
-	            "value=\"%A\">\n<label for=\"description\">Beskrivelse</label>\n<textarea id=\"description\" "
-	            "name=\"description\" rows=\"4\" maxlength=\"%d\">\n%T</textarea>\n"
-	            "<label for=\"owner\">Ansvarlig</label>\n<select id=\"owner\" name=\"owner\" required>",
-	         ACTION_TITLE_MAX, f->title ? f->title : "", ACTION_DESCRIPTION_MAX, f->description ? f->description : "");
+	html_lit(b, "<input type=\"hidden\" name=\"form\" value=\"all\"><div class=\"stack\">\n"
+	            "<label for=\"title\">Titel</label>\n");
+	flash_field_error(r, fl, "title");
+	html_fmt(b, "<input id=\"title\" name=\"title\" required maxlength=\"%d\" value=\"%A\"", ACTION_TITLE_MAX,
+	         f->title ? f->title : "");
+	flash_field_attrs(r, fl, "title");
+	html_lit(b, ">\n<label for=\"description\">Beskrivelse</label>\n");
+	flash_field_error(r, fl, "description");
+	html_fmt(b, "<textarea id=\"description\" name=\"description\" rows=\"4\" maxlength=\"%d\"",
+	         ACTION_DESCRIPTION_MAX);
+	flash_field_attrs(r, fl, "description");
+	html_fmt(b, ">\n%T</textarea>\n<label for=\"owner\">Ansvarlig</label>\n", f->description ? f->description : "");
+	flash_field_error(r, fl, "owner");
+	html_lit(b, "<select id=\"owner\" name=\"owner\" required");
+	flash_field_attrs(r, fl, "owner");
+	html_lit(b, ">");
 	html_option(b, "", _("Vælg en person"), str_empty(f->owner));
 	Stmt q;
 	db_prepare(&q, r->db,
@@ -103,11 +132,17 @@ static void action_form(Req *r, const char *action, const Fields *f, const char 
 		            arena_printf(r->arena, "%s (%s)", db_col_text(&q, 1), role_title(role_parse(db_col_text(&q, 2)))),
 		            str_eq(f->owner, db_col_text(&q, 0)));
 	db_finalize(&q);
-	html_fmt(b, "</select>\n<label for=\"due\">Frist</label>\n<input id=\"due\" name=\"due\" type=\"date\" required "
-	            "value=\"%A\">\n",
-	         f->due ? f->due : "");
-	status_select(r, f->status);
-	html_lit(b, "<label for=\"round\">Besluttet efter tilsynet</label>\n<select id=\"round\" name=\"round\">");
+	html_lit(b, "</select>\n<label for=\"due\">Frist</label>\n");
+	flash_field_error(r, fl, "due");
+	html_fmt(b, "<input id=\"due\" name=\"due\" type=\"date\" required value=\"%A\"", f->due ? f->due : "");
+	flash_field_attrs(r, fl, "due");
+	html_lit(b, ">\n");
+	status_select(r, fl, f->status);
+	html_lit(b, "<label for=\"round\">Besluttet efter tilsynet</label>\n");
+	flash_field_error(r, fl, "round");
+	html_lit(b, "<select id=\"round\" name=\"round\"");
+	flash_field_attrs(r, fl, "round");
+	html_lit(b, ">");
 	html_option(b, "", _("Intet bestemt tilsyn"), str_empty(f->round));
 	db_prepare(&q, r->db,
 	           "SELECT id, title FROM round WHERE department_id = ?1"
@@ -158,13 +193,22 @@ static void action_form(Req *r, const char *action, const Fields *f, const char 
 		buf_free(&rest);
 	}
 	results_free(x, n);
-	html_fmt(b, "<label for=\"questions_text\">%T</label>\n<input id=\"questions_text\" name=\"questions_text\" "
-	            "maxlength=\"2000\" aria-describedby=\"questions-hint\" value=\"%A\">\n"
+	html_fmt(b, "<label for=\"questions_text\">%T</label>\n",
+	         n ? _("Andre spørgsmålskoder") : _("Spørgsmål, som tiltaget skal forbedre (koder)"));
+	flash_field_error(r, fl, "questions_text");
+	int refused = flash_field_message(fl, "questions_text") != NULL;
+	html_fmt(b, "<input id=\"questions_text\" name=\"questions_text\" maxlength=\"2000\" aria-describedby=\"%A"
+	            "questions-hint\"",
+	         refused ? "questions_text-error " : "");
+	if (refused)
+		html_lit(b, " aria-invalid=\"true\"");
+	html_fmt(b, " value=\"%A\">\n"
 	            "<p class=\"hint\" id=\"questions-hint\">Spørgsmålskoder adskilt med komma, fx OB-SAGSOPL-1, OB-AFG-4. "
 	            "Vælg et tilsyn i listen over tiltagene for at se dets spørgsmål.</p>\n",
-	         n ? _("Andre spørgsmålskoder") : _("Spørgsmål, som tiltaget skal forbedre (koder)"), other);
+	         other);
 
-	html_lit(b, "<fieldset><legend>Temaer, som tiltaget skal forbedre</legend>\n");
+	html_lit(b, "<fieldset id=\"themes\" tabindex=\"-1\"><legend>Temaer, som tiltaget skal forbedre</legend>\n");
+	flash_field_error(r, fl, "themes");
 	db_prepare(&q, r->db,
 	           "SELECT c.code, c.title FROM catalogue c WHERE c.kind = 'tema' AND c.status = 'udgivet'"
 	           " AND c.target IN (?1, 'begge') AND c.version = (SELECT max(version) FROM catalogue o"
@@ -231,10 +275,88 @@ static ActionInput input_of(const Fields *f)
 	return in;
 }
 
+/* The field a message of action_check names by its first word ("Frist: ..."), for the flash. */
+static const char *field_of(const char *msg)
+{
+	static const struct {
+		const char *prefix, *field;
+	} map[] = {{"Titel", "title"},   {"Beskrivelse", "description"}, {"Ansvarlig", "owner"},
+	           {"Frist", "due"},     {"Status", "status"},           {"Tilsyn", "round"},
+	           {"Spørgsmål", "questions_text"}, {"Temaer", "themes"}};
+	for (size_t i = 0; i < COUNT(map); i++)
+		if (strncmp(msg, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].field;
+	return NULL;
+}
+
+static const char *joined(Req *r, const char *const *codes, int n)
+{
+	Buf all;
+	buf_init(&all, 0);
+	for (int i = 0; i < n; i++)
+		buf_printf(&all, "%s%s", i ? " " : "", codes[i]);
+	const char *s = arena_strdup(r->arena, buf_cstr(&all));
+	buf_free(&all);
+	return s;
+}
+
+/* A refused form back to its page by a 303 (flash.c). The flash keeps one value a name, so the
+** checked questions and themes travel joined in one field each. */
+static void refuse(Req *r, const Fields *f, const char *msg, const char *location)
+{
+	const Param keep[] = {{.name = "form", .value = req_form(r, "form")},
+	                      {.name = "title", .value = f->title},
+	                      {.name = "description", .value = f->description},
+	                      {.name = "owner", .value = f->owner},
+	                      {.name = "due", .value = f->due},
+	                      {.name = "status", .value = f->status},
+	                      {.name = "round", .value = f->round},
+	                      {.name = "question_codes", .value = joined(r, f->questions, f->nquestions)},
+	                      {.name = "theme_codes", .value = joined(r, f->themes, f->nthemes)}};
+	Param *form = arena_alloc(r->arena, sizeof keep);
+	int n = 0;
+	for (size_t i = 0; i < COUNT(keep); i++)
+		if (keep[i].value)
+			form[n++] = keep[i];
+	r->form = form;
+	r->nform = n;
+	flash_fail(r, location, field_of(msg), msg);
+}
+
+static const char *const *split_codes(Req *r, const char *s, int *n)
+{
+	const char **codes = arena_alloc(r->arena, sizeof *codes * (ACTION_MAX_TARGETS + 2));
+	*n = 0;
+	char *text = arena_strdup(r->arena, s ? s : "");
+	for (char *save = NULL, *t = strtok_r(text, " ", &save); t && *n <= ACTION_MAX_TARGETS; t = strtok_r(NULL, " ", &save))
+		codes[(*n)++] = t;
+	return codes;
+}
+
+/* The fields of a refused form as typed, over the given ones. */
+static void flashed_fields(Req *r, const Flash *fl, Fields *f)
+{
+	if (!flash_has(fl))
+		return;
+	f->title = flash_value(fl, "title", f->title);
+	f->description = flash_value(fl, "description", f->description);
+	f->owner = flash_value(fl, "owner", f->owner);
+	f->due = flash_value(fl, "due", f->due);
+	f->status = flash_value(fl, "status", f->status);
+	f->round = flash_value(fl, "round", f->round);
+	f->questions_text = NULL;
+	if (flash_value(fl, "question_codes", NULL))
+		f->questions = split_codes(r, flash_value(fl, "question_codes", NULL), &f->nquestions);
+	if (flash_value(fl, "theme_codes", NULL))
+		f->themes = split_codes(r, flash_value(fl, "theme_codes", NULL), &f->nthemes);
+}
+
 /* ---- the list ---- */
 
-static void list_page(Req *r, const Fields *f, int status, const char *error)
+static void list_page(Req *r, Fields *f)
 {
+	const Flash *fl = flash_take(r);
+	flashed_fields(r, fl, f);
 	Buf *b = &r->out;
 	Department *d = r->dept;
 	char today[11];
@@ -244,8 +366,7 @@ static void list_page(Req *r, const Fields *f, int status, const char *error)
 	            "<p class=\"lead\">De tiltag, afdelingen har besluttet efter et tilsyn. Når det næste sammenlignelige "
 	            "tilsyn har svar, viser hvert tiltag ændringen i de spørgsmål, det skal forbedre.</p>\n",
 	         d->code, d->name);
-	if (error)
-		page_message(r, "error", error);
+	flash_summary(r, fl);
 	Stmt q;
 	db_prepare(&q, r->db,
 	           "SELECT a.id, a.title, coalesce(u.name, ''), coalesce(a.due, ''), a.status, coalesce(rd.title, '')"
@@ -261,11 +382,9 @@ static void list_page(Req *r, const Fields *f, int status, const char *error)
 		const char *due = db_col_text(&q, 3), *st = db_col_text(&q, 4);
 		int overdue = action_overdue(due, st, today);
 		late += overdue;
-		html_fmt(&rows, "<tr><td><a href=\"/d/%U/actions/%I\">%T</a></td><td>%T</td><td class=\"nowrap\">%T</td><td>%T",
-		         d->code, db_col_int(&q, 0), db_col_text(&q, 1), db_col_text(&q, 2), date_text_in(r->arena, due),
-		         action_status_title(st));
-		if (overdue)
-			html_lit(&rows, " <strong class=\"late\">fristen er overskredet</strong>");
+		html_fmt(&rows, "<tr><td><a href=\"/d/%U/actions/%I\">%T</a></td><td>%T</td><td class=\"nowrap\">%T</td><td>",
+		         d->code, db_col_int(&q, 0), db_col_text(&q, 1), db_col_text(&q, 2), date_text_in(r->arena, due));
+		status_tags(&rows, st, overdue);
 		html_fmt(&rows, "</td><td>%T</td></tr>\n", db_col_text(&q, 5));
 	}
 	db_finalize(&q);
@@ -300,10 +419,9 @@ static void list_page(Req *r, const Fields *f, int status, const char *error)
 		db_finalize(&q);
 		html_lit(b, "</select></div><div class=\"actions\"><button type=\"submit\" class=\"secondary\">Vis spørgsmål"
 		            "</button></div></form>\n");
-		action_form(r, arena_printf(r->arena, "/d/%s/actions", d->code), f, _("Gem tiltaget"));
+		action_form(r, arena_printf(r->arena, "/d/%s/actions", d->code), f, fl, _("Gem tiltaget"));
 	}
 	page_end(r);
-	r->status = status;
 }
 
 void page_action_list(Req *r)
@@ -319,7 +437,7 @@ void page_action_list(Req *r)
 		f.questions = one;
 		f.nquestions = 1;
 	}
-	list_page(r, &f, 200, NULL);
+	list_page(r, &f);
 }
 
 void page_action_create(Req *r)
@@ -334,7 +452,7 @@ void page_action_create(Req *r)
 	}
 	if (action_add(r->db, r->dept, &in, r->user->id, &id, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
-		list_page(r, &f, 400, arena_strdup(r->arena, msg));
+		refuse(r, &f, arena_strdup(r->arena, msg), arena_printf(r->arena, "/d/%s/actions#nyt", r->dept->code));
 		return;
 	}
 	audit_action(r, id, "action_add", in.title);
@@ -437,8 +555,11 @@ static void follow_up(Req *r, const ActionItem *a)
 	action_follow_up_free(&f);
 }
 
-static void show_page(Req *r, const ActionItem *a, const Fields *edit, int status, const char *error)
+static void show_page(Req *r, const ActionItem *a, Fields *edit)
 {
+	const Flash *fl = flash_take(r);
+	flashed_fields(r, fl, edit);
+	int error = flash_has(fl);
 	Buf *b = &r->out;
 	Department *d = r->dept;
 	char today[11];
@@ -447,14 +568,12 @@ static void show_page(Req *r, const ActionItem *a, const Fields *edit, int statu
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/actions\">Tiltag</a> › %T</p>\n"
 	            "<h1>%T</h1>\n",
 	         d->code, d->name, d->code, a->title, a->title);
-	if (error)
-		page_message(r, "error", error);
-	else if (req_query(r, "saved"))
+	flash_summary(r, fl);
+	if (!error && req_query(r, "saved"))
 		page_message(r, "ok", _("Tiltaget er gemt."));
 	int overdue = action_overdue(a->due, a->status, today);
-	html_fmt(b, "<dl class=\"facts\">\n<dt>Status</dt><dd>%T", action_status_title(a->status));
-	if (overdue)
-		html_lit(b, " <strong class=\"late\">fristen er overskredet</strong>");
+	html_lit(b, "<dl class=\"facts\">\n<dt>Status</dt><dd>");
+	status_tags(b, a->status, overdue);
 	char due[40];
 	date_text(a->due, due);
 	html_fmt(b, "</dd>\n<dt>Ansvarlig</dt><dd>%T</dd>\n<dt>Frist</dt><dd>%T</dd>\n",
@@ -472,17 +591,17 @@ static void show_page(Req *r, const ActionItem *a, const Fields *edit, int statu
 			html_lit(b, "<details class=\"redraw\" open><summary>Ret tiltaget</summary>\n");
 		else
 			html_lit(b, "<details class=\"redraw\"><summary>Ret tiltaget</summary>\n");
-		action_form(r, arena_printf(r->arena, "/d/%s/actions/%lld", d->code, (long long)a->id), edit, _("Gem ændringer"));
+		action_form(r, arena_printf(r->arena, "/d/%s/actions/%lld", d->code, (long long)a->id), edit, fl,
+		            _("Gem ændringer"));
 		html_lit(b, "</details>\n");
 	} else if (a->owner_id == r->user->id) {
 		html_lit(b, "<h2>Skift status</h2>\n<p class=\"hint\">Du er ansvarlig for tiltaget.</p>\n");
 		page_form_begin(r, arena_printf(r->arena, "/d/%s/actions/%lld", d->code, (long long)a->id));
 		html_lit(b, "<input type=\"hidden\" name=\"form\" value=\"status\"><div class=\"stack\">\n");
-		status_select(r, edit->status);
+		status_select(r, fl, edit->status);
 		html_lit(b, "<button type=\"submit\">Gem status</button>\n</div>\n</form>\n");
 	}
 	page_end(r);
-	r->status = status;
 }
 
 /* The form's fields as the action is stored. */
@@ -517,7 +636,7 @@ void page_action_show(Req *r)
 	if (!action_from_capture(r, &a))
 		return;
 	Fields f = stored_fields(r, &a);
-	show_page(r, &a, &f, 200, NULL);
+	show_page(r, &a, &f);
 }
 
 void page_action_update(Req *r)
@@ -544,7 +663,8 @@ void page_action_update(Req *r)
 	              : action_set_status(r->db, a.id, f.status ? f.status : "", r->user->id, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		show_page(r, &a, &f, 400, arena_strdup(r->arena, msg));
+		refuse(r, &f, arena_strdup(r->arena, msg),
+		       arena_printf(r->arena, "/d/%s/actions/%lld", r->dept->code, (long long)a.id));
 		return;
 	}
 	audit_action(r, a.id, full ? "action_update" : "action_status",

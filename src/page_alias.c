@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The section on /admin/users/:id. */
-void page_alias_section(Req *r, const User *u)
+/* The section on /admin/users/:id; f: the page's flash, whose values fill the add form after a refused add. */
+void page_alias_section(Req *r, const User *u, const Flash *f)
 {
 	Buf *b = &r->out;
 	html_lit(b, "<h2 id=\"aliaser\">Navne i sagssystemet</h2>\n<p>De navne eller id'er, sagslisten bruger for denne "
@@ -44,20 +44,35 @@ void page_alias_section(Req *r, const User *u)
 	db_finalize(&q);
 	if (n)
 		html_lit(b, "</tbody>\n</table>\n");
+	int refused = flash_field_message(f, "alias") || flash_field_message(f, "alias-department");
+	const char *department = refused ? flash_value(f, "department", "") : "";
 	page_form_begin(r, arena_printf(r->arena, "/admin/users/%lld/alias", (long long)u->id));
-	html_lit(b, "<div class=\"stack\">\n<label for=\"alias\">Navn eller id i sagslisten</label>\n"
-	            "<input id=\"alias\" name=\"alias\" required maxlength=\"200\">\n"
-	            "<label for=\"alias-department\">Gælder i</label>\n<select id=\"alias-department\" name=\"department\">");
-	html_option(b, "", _("alle afdelinger"), 1);
+	html_lit(b, "<div class=\"stack\">\n<label for=\"alias\">Navn eller id i sagslisten</label>\n");
+	flash_field_error(r, f, "alias");
+	html_lit(b, "<input id=\"alias\" name=\"alias\" required maxlength=\"200\"");
+	flash_field_attrs(r, f, "alias");
+	html_fmt(b, " value=\"%A\">\n<label for=\"alias-department\">Gælder i</label>\n",
+	         refused ? flash_value(f, "alias", "") : "");
+	flash_field_error(r, f, "alias-department");
+	html_lit(b, "<select id=\"alias-department\" name=\"department\"");
+	flash_field_attrs(r, f, "alias-department");
+	html_lit(b, ">");
+	html_option(b, "", _("alle afdelinger"), str_empty(department));
 	db_prepare(&q, r->db, "SELECT code, name FROM department ORDER BY name");
 	while (db_step(&q))
-		html_option(b, db_col_text(&q, 0), db_col_text(&q, 1), 0);
+		html_option(b, db_col_text(&q, 0), db_col_text(&q, 1), str_eq(department, db_col_text(&q, 0)));
 	db_finalize(&q);
 	html_lit(b, "</select>\n<button type=\"submit\">Knyt navnet til brugeren</button>\n</div>\n</form>\n");
 }
 
-/* The department named by the form's "department" ("" for all); 0 and a 400 page when unknown. */
-static int form_department(Req *r, const User *u, int64_t *id)
+/* Back to the user's page with the message; an added name's at its field. */
+static void refuse(Req *r, const User *u, int add, const char *field, const char *message)
+{
+	flash_fail(r, arena_printf(r->arena, "/admin/users/%lld#aliaser", (long long)u->id), add ? field : NULL, message);
+}
+
+/* The department named by the form's "department" ("" for all); 0 and back to the form when unknown. */
+static int form_department(Req *r, const User *u, int add, int64_t *id)
 {
 	const char *code = req_form(r, "department");
 	*id = 0;
@@ -65,7 +80,7 @@ static int form_department(Req *r, const User *u, int64_t *id)
 		return 1;
 	Department d;
 	if (!department_by_code(r->db, code, &d)) {
-		page_user_edit_error(r, u, 400, _("Den valgte afdeling findes ikke."));
+		refuse(r, u, add, "alias-department", _("Den valgte afdeling findes ikke."));
 		return 0;
 	}
 	*id = d.id;
@@ -81,7 +96,7 @@ static void alias_change(Req *r, int add)
 		return;
 	}
 	int64_t department_id;
-	if (!form_department(r, &u, &department_id))
+	if (!form_department(r, &u, add, &department_id))
 		return;
 	if (db_begin(r->db) != SQLITE_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
@@ -94,7 +109,7 @@ static void alias_change(Req *r, int add)
 	             : ident_alias_remove(r->db, u.id, department_id, alias ? alias : "", &who, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		page_user_edit_error(r, &u, add ? 409 : 400, arena_strdup(r->arena, msg));
+		refuse(r, &u, add, "alias", arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -199,8 +214,9 @@ void page_alias_link(Req *r)
 {
 	int64_t user_id;
 	const char *alias = req_form(r, "alias");
+	const char *back = arena_printf(r->arena, "/d/%s/cases#ukendte", r->dept->code);
 	if (!parse_int64(req_form(r, "user"), &user_id)) {
-		http_error(r, 400, _("Vælg den person, navnet hører til."));
+		flash_fail(r, back, NULL, arena_printf(r->arena, _("»%s«: vælg den person, navnet hører til."), alias ? alias : ""));
 		return;
 	}
 	Stmt q;
@@ -212,7 +228,9 @@ void page_alias_link(Req *r)
 	int member = db_step(&q);
 	db_finalize(&q);
 	if (!member) {
-		http_error(r, 400, _("Den valgte person er ikke aktiv medarbejder i afdelingen."));
+		flash_fail(r, back, NULL,
+		           arena_printf(r->arena, _("»%s«: den valgte person er ikke aktiv medarbejder i afdelingen."),
+		                        alias ? alias : ""));
 		return;
 	}
 	if (db_begin(r->db) != SQLITE_OK) {
@@ -223,7 +241,7 @@ void page_alias_link(Req *r)
 	AuditEntry who = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
 	if (ident_alias_add(r->db, user_id, r->dept->id, alias ? alias : "", &who, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
-		http_error(r, 409, arena_strdup(r->arena, msg));
+		flash_fail(r, back, NULL, arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {

@@ -2,7 +2,10 @@
 ** Case-list pages: the department's case list with filters and caseload per caseworker,
 ** and the import in three steps: upload a file, see what was detected (format, encoding,
 ** separator, which column became which field, the first rows, every problem), confirm.
-** The uploaded file waits in the database between preview and confirmation.
+** The uploaded file waits in the database between preview and confirmation. A file that
+** cannot be read at all, or an upload that expired, answers 303 back to the upload form
+** with the message (flash.c; a file is never kept there); a readable file's preview, even
+** one with problems, is a result and is shown as the POST's answer.
 */
 #include "http.h"
 
@@ -185,8 +188,10 @@ void page_cases_list(Req *r)
 	CaseFilter f;
 	if (!case_filter_read(r, &f))
 		return;
+	const Flash *fl = flash_take(r); /* a refused link of a caseworker's name (page_alias.c) */
 	page_begin(r, _("Sagsliste"));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Sagsliste</p>\n<h1>Sagsliste</h1>\n", d->code, d->name);
+	flash_summary(r, fl);
 	int64_t added, updated, dropped = 0;
 	if (req_query(r, "imported") && parse_int64(req_query(r, "new"), &added) &&
 	    parse_int64(req_query(r, "updated"), &updated)) {
@@ -316,29 +321,37 @@ static void mode_choice(Req *r, int add)
 	html_lit(b, "> Tilføj til den nuværende liste (når listen er udtrukket i flere dele)</label>\n</fieldset>\n");
 }
 
-static void upload_form(Req *r, int status, const char *error)
+static void upload_form(Req *r)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
+	const Flash *f = flash_take(r);
 	page_begin(r, _("Indlæs sagsliste"));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/cases\">Sagsliste</a> › Indlæs</p>\n"
 	            "<h1>Indlæs sagsliste</h1>\n",
 	         d->code, d->name, d->code);
-	if (error)
-		page_message(r, "error", error);
+	flash_summary(r, f);
 	html_lit(b, "<p>Vælg en udtræksfil fra sagssystemet: CSV (komma, semikolon eller tabulator; UTF-8 eller Windows-1252) "
 	            "eller Excel (xlsx, første ark). Første række skal være overskrifter. Der skal være en kolonne med "
 	            "sagsnummer og en med rådgiver; målgruppe, paragraf, ydelse, datoer og team bruges, hvis de findes.</p>\n"
 	            "<p class=\"hint\">Filen må ikke indeholde CPR-numre eller borgernes navne. Rækker med CPR-numre afvises. "
 	            "Du ser en forhåndsvisning, før noget gemmes.</p>\n");
 	html_fmt(b, "<form method=\"post\" action=\"/d/%U/cases/import\" enctype=\"multipart/form-data\" class=\"stack\">\n"
-	            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
-	            "<label for=\"file\">Fil</label>\n<input id=\"file\" name=\"file\" type=\"file\" required accept=\".csv,.txt,.xlsx\">\n",
+	            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n<label for=\"file\">Fil</label>\n",
 	         d->code, r->session->csrf);
-	mode_choice(r, form_adds(r));
+	flash_field_error(r, f, "file");
+	html_lit(b, "<input id=\"file\" name=\"file\" type=\"file\" required accept=\".csv,.txt,.xlsx\"");
+	flash_field_attrs(r, f, "file");
+	html_lit(b, ">\n");
+	mode_choice(r, str_eq(flash_value(f, "mode", ""), "add"));
 	html_lit(b, "<button type=\"submit\">Vis forhåndsvisning</button>\n</form>\n");
 	page_end(r);
-	r->status = status;
+}
+
+/* Back to the upload form with the message at the file (a file is never kept in a flash). */
+static void upload_refuse(Req *r, const char *message)
+{
+	flash_fail(r, arena_printf(r->arena, "/d/%s/cases/import", r->dept->code), "file", message);
 }
 
 /* Uploads wait at most an hour (the upload lifetime) for their confirmation; older ones are
@@ -352,7 +365,7 @@ static void forget_old_uploads(Req *r)
 void page_cases_upload(Req *r)
 {
 	forget_old_uploads(r);
-	upload_form(r, 200, NULL);
+	upload_form(r);
 }
 
 /* The --map string from the column choices on the preview page. */
@@ -526,7 +539,7 @@ void page_cases_preview(Req *r)
 {
 	const Param *file = req_file(r, "file");
 	if (!file || (file->len == 0 && str_empty(file->filename))) { /* an empty file is told apart below */
-		upload_form(r, 400, _("Vælg en fil at indlæse."));
+		upload_refuse(r, _("Vælg en fil at indlæse."));
 		return;
 	}
 	char *masked = cpr_mask(*file->filename ? file->filename : "sagsliste"); /* the name is not ours */
@@ -538,6 +551,11 @@ void page_cases_preview(Req *r)
 	** on the preview) or rows with other problems (skipped on request) wait for the user. */
 	ImportResult *res = arena_alloc(r->arena, sizeof *res);
 	int outcome = run_import(r, file->value, file->len, name, 1, 0, res);
+	/* A file that could not be read at all (filetype.c says what it is) has no preview to show. */
+	if (outcome == IMPORT_FAILED && !res->missing_column && !res->cpr_found) {
+		upload_refuse(r, arena_strdup(r->arena, res->error));
+		return;
+	}
 	if (upload_refused(res, outcome)) {
 		preview_page(r, 400, NULL, name, res, outcome);
 		return;
@@ -573,8 +591,8 @@ void page_cases_confirm(Req *r)
 	db_bind_int(&q, 4, (int64_t)time(NULL) - cases_upload_lifetime());
 	if (!db_step(&q)) {
 		db_finalize(&q);
-		upload_form(r, 400, _("Den uploadede fil er udløbet (efter en time) eller findes ikke (kun dine tre nyeste filer "
-		                         "venter). Vælg filen igen."));
+		upload_refuse(r, _("Den uploadede fil er udløbet (efter en time) eller findes ikke (kun dine tre nyeste filer "
+		                   "venter). Vælg filen igen."));
 		return;
 	}
 	char *name = arena_strdup(r->arena, db_col_text(&q, 0));

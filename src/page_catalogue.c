@@ -6,6 +6,8 @@
 ** Catalogues are shared by every department and are not case data: any logged-in user may
 ** read them; leder or koordinator in some department, or an administrator, may change
 ** them (may_edit). Every change is audited. Export and import as XLSX: catalogue_xlsx.c.
+** A refused change answers 303 back to its form (the question form, else the version's
+** page; an import to the list) with the error summary and what was typed (flash.c).
 */
 #include "http.h"
 
@@ -138,29 +140,43 @@ static const char *cat_url(Req *r, const Cat *c, const char *rest)
 
 /* ---- the list ---- */
 
-static void problems_box(Req *r, const char *lead, const CatalogueImport *imp)
+/* The message a field's error belongs to, from the words catalogue.c's checks use. */
+static const char *field_of(const char *msg, int meta)
 {
-	Buf *b = &r->out;
-	html_fmt(b, "<div class=\"msg error\" role=\"alert\"><p>%T</p>\n<ul>\n", lead);
-	for (int i = 0; i < imp->nproblems; i++)
-		html_fmt(b, "<li>%T</li>\n", imp->problems[i]);
-	html_lit(b, "</ul>\n");
-	if (imp->more)
-		html_fmt(b, "<p>… og %d fejl mere.</p>\n", imp->more);
-	html_lit(b, "</div>\n");
+	static const struct {
+		const char *words, *question, *meta;
+	} map[] = {{"koden", "q-code", NULL},
+	           {"spørgsmålsteksten", "q-text", NULL},
+	           {"vejledningen", "q-guidance", NULL},
+	           {"henvisningen", "q-reference", NULL},
+	           {"kategorien", "q-category", NULL},
+	           {"svarskalaen", "q-scale", NULL},
+	           {"svarmuligheder", "q-choices", NULL},
+	           {"betingelsen skal pege", "q-cond", NULL},
+	           {"betingelsen", "q-cond-answers", NULL},
+	           {"betingelsens", "q-cond-answers", NULL},
+	           {"afsnit", "q-new-section", NULL},
+	           {"titlen", NULL, "m-title"},
+	           {"arten", NULL, "m-kind"},
+	           {"målgruppen", NULL, "m-target"},
+	           {"beskrivelsen", NULL, "m-description"}};
+	for (size_t i = 0; i < COUNT(map); i++)
+		if (strstr(msg, map[i].words) && (meta ? map[i].meta : map[i].question))
+			return meta ? map[i].meta : map[i].question;
+	return NULL;
 }
 
-static void list_page(Req *r, int status, const CatalogueImport *failed)
+static void list_page(Req *r)
 {
 	Buf *b = &r->out;
 	int editor = may_edit(r);
+	const Flash *f = flash_take(r);
 	page_begin(r, _("Spørgekataloger"));
 	html_lit(b, "<h1>Spørgekataloger</h1>\n<p class=\"lead\">Sagerne gennemgås med spørgsmålene i et spørgekatalog. Et tilsyn "
 	            "beholder den version af kataloget, det blev oprettet med, så en udgivet version ændres aldrig. Vil man "
 	            "ændre et katalog, laver man en ny kladde og udgiver den som en ny version.</p>\n");
-	if (failed)
-		problems_box(r, _("Kataloget blev ikke indlæst. Ret fejlene i regnearket, og indlæs det igen:"), failed);
-	else if (req_query(r, "deleted"))
+	flash_summary(r, f);
+	if (!flash_has(f) && req_query(r, "deleted"))
 		page_message(r, "ok", _("Kladden er slettet."));
 
 	Stmt q;
@@ -213,18 +229,31 @@ static void list_page(Req *r, int status, const CatalogueImport *failed)
 		            "og indlæs det her. Det bliver en ny kladde af kataloget med koden i arket (eller et nyt katalog, hvis "
 		            "koden er ny). Intet gemmes, hvis arket har fejl; alle fejl vises med celle.</p>\n"
 		            "<form method=\"post\" action=\"/catalogues/import\" enctype=\"multipart/form-data\" class=\"stack\">\n"
-		            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n<label for=\"file\">Regneark (xlsx)</label>\n"
-		            "<input id=\"file\" name=\"file\" type=\"file\" required accept=\".xlsx\">\n"
-		            "<button type=\"submit\">Indlæs som kladde</button>\n</form>\n",
+		            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n<label for=\"file\">Regneark (xlsx)</label>\n",
 		         r->session->csrf);
+		flash_field_error(r, f, "file");
+		html_lit(b, "<input id=\"file\" name=\"file\" type=\"file\" required accept=\".xlsx\"");
+		flash_field_attrs(r, f, "file");
+		html_lit(b, ">\n<button type=\"submit\">Indlæs som kladde</button>\n</form>\n");
 	}
 	page_end(r);
-	r->status = status;
 }
 
 void page_catalogue_list(Req *r)
 {
-	list_page(r, 200, NULL);
+	list_page(r);
+}
+
+/* A spreadsheet that could not be read: back to the list with every problem (a file is never kept). */
+static void import_refused(Req *r, const CatalogueImport *imp)
+{
+	Flash *f = flash_begin(r);
+	flash_error(f, "file", _("Kataloget blev ikke indlæst. Ret fejlene i regnearket, og indlæs det igen."));
+	for (int i = 0; i < imp->nproblems; i++)
+		flash_error(f, "", arena_strdup(r->arena, imp->problems[i]));
+	if (imp->more)
+		flash_error(f, "", arena_printf(r->arena, _("… og %d fejl mere."), imp->more));
+	flash_redirect(r, f, "/catalogues");
 }
 
 void page_catalogue_import(Req *r)
@@ -237,7 +266,7 @@ void page_catalogue_import(Req *r)
 	if (!file || file->len == 0) {
 		snprintf(imp->problems[0], sizeof imp->problems[0], _("Vælg et regneark (xlsx) at indlæse."));
 		imp->nproblems = 1;
-		list_page(r, 400, imp);
+		import_refused(r, imp);
 		return;
 	}
 	if (db_begin(r->db) != SQLITE_OK) {
@@ -247,7 +276,10 @@ void page_catalogue_import(Req *r)
 	int rc = catalogue_xlsx_import(r->db, file->value, file->len, imp);
 	if (rc != 0) {
 		db_rollback(r->db);
-		list_page(r, rc < 0 ? 500 : 400, imp);
+		if (rc < 0)
+			http_error(r, 500, imp->nproblems ? arena_strdup(r->arena, imp->problems[0]) : _("Kataloget kunne ikke gemmes."));
+		else
+			import_refused(r, imp);
 		return;
 	}
 	Cat c;
@@ -376,29 +408,49 @@ static void versions_list(Req *r, const Cat *c)
 	html_lit(b, "</ul>\n");
 }
 
-static void meta_form(Req *r, const Cat *c)
+/* A label, the field's message after a refused post, and the start of its control (the caller ends the tag). */
+static void control(Req *r, const Flash *f, const char *tag, const char *id, const char *name, const char *label)
+{
+	html_fmt(&r->out, "<label for=\"%A\">%T</label>\n", id, label);
+	flash_field_error(r, f, id);
+	html_fmt(&r->out, "<%A id=\"%A\" name=\"%A\"", tag, id, name);
+	flash_field_attrs(r, f, id);
+}
+
+static void meta_form(Req *r, const Cat *c, const Flash *f)
 {
 	Buf *b = &r->out;
-	html_lit(b, "<details class=\"edit\"><summary>Ret katalogets titel, beskrivelse, art og målgruppe</summary>\n");
+	int mine = str_eq(flash_value(f, "form", ""), "meta");
+	const char *title = mine ? flash_value(f, "title", c->title) : c->title;
+	const char *description = mine ? flash_value(f, "description", c->description) : c->description;
+	const char *kind = mine ? flash_value(f, "kind", c->kind) : c->kind;
+	const char *target = mine ? flash_value(f, "target", c->target) : c->target;
+	html_fmt(b, "<details class=\"edit\"%A><summary>Ret katalogets titel, beskrivelse, art og målgruppe</summary>\n",
+	         mine ? " open" : "");
 	page_form_begin(r, cat_url(r, c, "/meta"));
-	html_fmt(b, "<div class=\"stack\">\n<label for=\"m-title\">Titel</label>\n"
-	            "<input id=\"m-title\" name=\"title\" required maxlength=\"200\" value=\"%A\">\n"
-	            "<label for=\"m-description\">Beskrivelse</label>\n"
-	            "<textarea id=\"m-description\" name=\"description\" rows=\"4\" maxlength=\"4000\">%T</textarea>\n"
-	            "<label for=\"m-kind\">Art</label>\n<select id=\"m-kind\" name=\"kind\">",
-	         c->title, c->description);
-	html_option(b, "overordnet", _("Overordnet (til det overordnede ledelsestilsyn)"), str_eq(c->kind, "overordnet"));
-	html_option(b, "tema", _("Tema (til det uddybende ledelsestilsyn)"), str_eq(c->kind, "tema"));
-	html_lit(b, "</select>\n<label for=\"m-target\">Målgruppe</label>\n<select id=\"m-target\" name=\"target\">");
-	html_option(b, "barn", target_title("barn"), str_eq(c->target, "barn"));
-	html_option(b, "voksen", target_title("voksen"), str_eq(c->target, "voksen"));
-	html_option(b, "begge", target_title("begge"), str_eq(c->target, "begge"));
+	html_lit(b, "<input type=\"hidden\" name=\"form\" value=\"meta\"><div class=\"stack\">\n");
+	control(r, f, "input", "m-title", "title", _("Titel"));
+	html_fmt(b, " required maxlength=\"200\" value=\"%A\">\n", title);
+	control(r, f, "textarea", "m-description", "description", _("Beskrivelse"));
+	html_fmt(b, " rows=\"4\" maxlength=\"4000\">%T</textarea>\n", description);
+	control(r, f, "select", "m-kind", "kind", _("Art"));
+	html_lit(b, ">");
+	html_option(b, "overordnet", _("Overordnet (til det overordnede ledelsestilsyn)"), str_eq(kind, "overordnet"));
+	html_option(b, "tema", _("Tema (til det uddybende ledelsestilsyn)"), str_eq(kind, "tema"));
+	html_lit(b, "</select>\n");
+	control(r, f, "select", "m-target", "target", _("Målgruppe"));
+	html_lit(b, ">");
+	html_option(b, "barn", target_title("barn"), str_eq(target, "barn"));
+	html_option(b, "voksen", target_title("voksen"), str_eq(target, "voksen"));
+	html_option(b, "begge", target_title("begge"), str_eq(target, "begge"));
 	html_lit(b, "</select>\n<button type=\"submit\">Gem</button>\n</div>\n</form>\n</details>\n");
 }
 
+/* One version; error: a message for a GET that cannot go on (a form of a published version). */
 static void show_page(Req *r, const Cat *c, int status, const char *error)
 {
 	Buf *b = &r->out;
+	const Flash *f = flash_take(r);
 	int editor = may_edit(r);
 	int editing = editor && !c->published;
 	json_t *root = catalogue_to_json(r->db, c->id);
@@ -408,8 +460,11 @@ static void show_page(Req *r, const Cat *c, int status, const char *error)
 	         c->title, c->title, c->version,
 	         c->published ? arena_printf(r->arena, _("udgivet %s"), date_text_in(r->arena, c->published_at)) : _("kladde"),
 	         kind_title(c->kind), target_title(c->target), c->code);
+	flash_summary(r, f);
 	if (error)
 		page_message(r, "error", error);
+	else if (flash_has(f))
+		; /* no message of success over a refusal */
 	else if (req_query(r, "published"))
 		page_message(r, "ok", _("Versionen er udgivet. Nye tilsyn får den fra nu af; tilsyn, der allerede er oprettet, "
 		                        "beholder deres version."));
@@ -448,7 +503,7 @@ static void show_page(Req *r, const Cat *c, int status, const char *error)
 		page_form_begin(r, cat_url(r, c, "/delete"));
 		html_lit(b, "<button type=\"submit\" class=\"small danger\">Slet kladden nu</button></form></details>\n</div>\n");
 		html_lit(b, "<h2>Ret kladden</h2>\n");
-		meta_form(r, c);
+		meta_form(r, c, f);
 		html_lit(b, "<p class=\"hint\">Spørgsmålenes koder følger med fra version til version, så resultaterne kan "
 		            "sammenlignes mellem tilsyn. Ret du kun ordlyden, så behold koden. Ændrer du, hvad spørgsmålet "
 		            "spørger om, så giv det en ny kode; ellers bliver gamle og nye svar sammenlignet, som om de handlede om "
@@ -471,14 +526,17 @@ static void show_page(Req *r, const Cat *c, int status, const char *error)
 		html_fmt(b, "<section class=\"catalogue-section\" aria-labelledby=\"s-%I\">\n<h3 id=\"s-%I\" class=\"section\">%I. %T</h3>\n",
 		         (int64_t)s + 1, (int64_t)s + 1, (int64_t)s + 1, jstr(sec, "title"));
 		if (editing) {
-			html_fmt(b, "<div class=\"actions\"><details class=\"inline\"><summary>Omdøb afsnittet<span class=\"sr\"> %T</span>"
-			            "</summary>", jstr(sec, "title"));
+			const char *id = arena_printf(r->arena, "sec-%zu", s + 1);
+			int refused = flash_field_message(f, id) != NULL;
+			html_fmt(b, "<div class=\"actions\"><details class=\"inline\"%A><summary>Omdøb afsnittet<span class=\"sr\"> %T</span>"
+			            "</summary>", refused ? " open" : "", jstr(sec, "title"));
 			page_form_begin(r, arena_printf(r->arena, "/catalogues/%lld/sections/%zu", (long long)c->id, s + 1));
-			html_fmt(b, "<label for=\"sec-%I\">Ny titel</label><input id=\"sec-%I\" name=\"title\" required maxlength=\"200\" "
-			            "value=\"%A\"> <button type=\"submit\" class=\"small\">Gem titlen</button></form></details>\n"
-			            "<a href=\"/catalogues/%I/questions/new?section=%I\">Tilføj et spørgsmål i afsnittet<span class=\"sr\"> "
-			            "%T</span></a></div>\n",
-			         (int64_t)s + 1, (int64_t)s + 1, jstr(sec, "title"), c->id, (int64_t)s + 1, jstr(sec, "title"));
+			control(r, f, "input", id, "title", _("Ny titel"));
+			html_fmt(b, " required maxlength=\"200\" value=\"%A\"> <button type=\"submit\" class=\"small\">Gem titlen</button>"
+			            "</form></details>\n<a href=\"/catalogues/%I/questions/new?section=%I\">Tilføj et spørgsmål i "
+			            "afsnittet<span class=\"sr\"> %T</span></a></div>\n",
+			         refused ? flash_value(f, "title", jstr(sec, "title")) : jstr(sec, "title"), c->id, (int64_t)s + 1,
+			         jstr(sec, "title"));
 		}
 		html_lit(b, "<ol class=\"questions\">\n");
 		for (size_t k = 0; k < json_array_size(questions); k++)
@@ -561,8 +619,9 @@ static int draft_for_change(Req *r, Cat *c)
 	if (!require_editor(r) || !cat_from_capture(r, c))
 		return 0;
 	if (c->published) {
-		show_page(r, c, 409, arena_printf(r->arena, _("Version %d er udgivet og kan ikke ændres. Lav en ny kladde for at "
-		                                            "ændre kataloget."), c->version));
+		/* No error in a form but a version that cannot change: a 409, as a closed round's. */
+		show_page(r, c, 409, arena_printf(r->arena, _("Version %d er udgivet og kan ikke ændres. Lav en ny kladde for "
+		                                            "at ændre kataloget."), c->version));
 		return 0;
 	}
 	return 1;
@@ -581,7 +640,7 @@ void page_catalogue_draft(Req *r)
 	}
 	if (catalogue_draft_from(r->db, c.id, &id, err, sizeof err) != 0) {
 		db_rollback(r->db);
-		show_page(r, &c, 400, err);
+		flash_fail(r, cat_url(r, &c, ""), NULL, arena_strdup(r->arena, err));
 		return;
 	}
 	Cat d;
@@ -615,7 +674,7 @@ void page_catalogue_meta(Req *r)
 	int rc = save_draft(r, &c, root, "titel og beskrivelse rettet", err, sizeof err);
 	json_decref(root);
 	if (rc != 0) {
-		show_page(r, &c, 400, err);
+		flash_fail(r, cat_url(r, &c, ""), field_of(err, 1), arena_strdup(r->arena, err));
 		return;
 	}
 	http_redirect(r, cat_url(r, &c, "?saved=1"));
@@ -633,7 +692,7 @@ void page_catalogue_publish(Req *r)
 	}
 	if (catalogue_publish_draft(r->db, c.id, err, sizeof err) != 0) {
 		db_rollback(r->db);
-		show_page(r, &c, 400, err);
+		flash_fail(r, cat_url(r, &c, ""), NULL, arena_strdup(r->arena, err));
 		return;
 	}
 	audit_catalogue(r, &c, "catalogue_publish", "udgivet");
@@ -656,7 +715,7 @@ void page_catalogue_delete(Req *r)
 	}
 	if (catalogue_draft_delete(r->db, c.id, err, sizeof err) != 0) {
 		db_rollback(r->db);
-		show_page(r, &c, 400, err);
+		flash_fail(r, cat_url(r, &c, ""), NULL, arena_strdup(r->arena, err));
 		return;
 	}
 	audit_catalogue(r, &c, "catalogue_delete", "kladde slettet");
@@ -687,7 +746,8 @@ void page_catalogue_section(Req *r)
 	int rc = save_draft(r, &c, root, arena_printf(r->arena, "afsnit %lld omdøbt", (long long)pos), err, sizeof err);
 	json_decref(root);
 	if (rc != 0) {
-		show_page(r, &c, 400, *title ? err : _("Skriv en titel på afsnittet."));
+		flash_fail(r, cat_url(r, &c, ""), arena_printf(r->arena, "sec-%lld", (long long)pos),
+		           *title ? arena_strdup(r->arena, err) : _("Skriv en titel på afsnittet."));
 		return;
 	}
 	http_redirect(r, cat_url(r, &c, "?saved=1"));
@@ -766,21 +826,59 @@ static const char *form_value(Req *r, const char *name)
 	return v ? v : "";
 }
 
-static void question_form(Req *r, const Cat *c, const char *old_code, const QForm *v, int status, const char *error)
+/* A hint paragraph for a control, before it. */
+static void hint(Req *r, const char *id, const char *text)
+{
+	html_fmt(&r->out, "<p class=\"hint\" id=\"%A-hint\">%T</p>\n", id, text);
+}
+
+/* What the control points at: its hint, and its message after a refused post. */
+static void described(Req *r, const Flash *f, const char *id)
+{
+	if (flash_field_message(f, id))
+		html_fmt(&r->out, " aria-describedby=\"%A-hint %A-error\"", id, id);
+	else
+		html_fmt(&r->out, " aria-describedby=\"%A-hint\"", id);
+}
+
+/* Like control(), for a control with a hint: label, hint, message, then the tag's start. */
+static void hinted(Req *r, const Flash *f, const char *tag, const char *id, const char *name, const char *label,
+                   const char *text)
+{
+	html_fmt(&r->out, "<label for=\"%A\">%T</label>\n", id, label);
+	hint(r, id, text);
+	flash_field_error(r, f, id);
+	html_fmt(&r->out, "<%A id=\"%A\" name=\"%A\"", tag, id, name);
+	if (flash_field_message(f, id))
+		html_lit(&r->out, " aria-invalid=\"true\"");
+	described(r, f, id);
+}
+
+static void question_form(Req *r, const Cat *c, const char *old_code, QForm *v)
 {
 	Buf *b = &r->out;
+	const Flash *f = flash_take(r);
+	if (flash_has(f)) {
+		const char **fields[] = {&v->section, &v->new_section, &v->code, &v->text, &v->guidance, &v->reference,
+		                         &v->category, &v->scale, &v->choices, &v->cond_question, &v->cond_answers};
+		static const char *const names[] = {"section", "new_section", "code", "text", "guidance", "reference",
+		                                    "category", "scale", "choices", "cond_question", "cond_answers"};
+		for (size_t i = 0; i < COUNT(names); i++)
+			*fields[i] = flash_value(f, names[i], *fields[i]);
+	}
 	json_t *root = catalogue_to_json(r->db, c->id);
 	const char *title = old_code ? arena_printf(r->arena, _("Ret spørgsmål %s"), old_code) : _("Nyt spørgsmål");
 	page_begin(r, title);
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/catalogues\">Spørgekataloger</a> › <a href=\"%A\">%T (version %d)</a> › %T</p>\n"
 	            "<h1>%T</h1>\n",
 	         cat_url(r, c, ""), c->title, c->version, title, title);
-	if (error)
-		page_message(r, "error", error);
+	flash_summary(r, f);
 	const char *action = old_code ? arena_printf(r->arena, "/catalogues/%lld/questions/%s", (long long)c->id, old_code)
 	                              : cat_url(r, c, "/questions");
 	page_form_begin(r, action);
-	html_lit(b, "<div class=\"stack\">\n<label for=\"q-section\">Afsnit</label>\n<select id=\"q-section\" name=\"section\">");
+	html_lit(b, "<div class=\"stack\">\n");
+	control(r, f, "select", "q-section", "section", _("Afsnit"));
+	html_lit(b, ">");
 	json_t *sections = json_object_get(root, "sections");
 	for (size_t s = 0; s < json_array_size(sections); s++) {
 		char *value = arena_printf(r->arena, "%zu", s + 1);
@@ -788,39 +886,41 @@ static void question_form(Req *r, const Cat *c, const char *old_code, const QFor
 		            str_eq(v->section, value));
 	}
 	html_option(b, "new", _("Nyt afsnit (skriv titlen herunder)"), str_eq(v->section, "new"));
-	html_fmt(b, "</select>\n<label for=\"q-new-section\">Titel på nyt afsnit</label>\n"
-	            "<p class=\"hint\" id=\"q-new-section-hint\">Kun når du har valgt »Nyt afsnit«. Afsnittet kommer sidst i "
-	            "kataloget.</p>\n<input id=\"q-new-section\" name=\"new_section\" maxlength=\"200\" value=\"%A\" "
-	            "aria-describedby=\"q-new-section-hint\">\n"
-	            "<label for=\"q-code\">Kode</label>\n<p class=\"hint\" id=\"q-code-hint\">STORE bogstaver, tal og bindestreg, "
-	            "fx OB-SAGSOPL-1. Koden følger spørgsmålet fra version til version, så tilsyn kan sammenlignes. Ret du kun "
-	            "ordlyden, så behold koden. Ændrer du spørgsmålets betydning, så giv det en ny kode.</p>\n"
-	            "<input id=\"q-code\" name=\"code\" required maxlength=\"32\" pattern=\"[A-Z0-9\\-]+\" value=\"%A\" "
-	            "aria-describedby=\"q-code-hint\" autocomplete=\"off\">\n"
-	            "<label for=\"q-text\">Spørgsmål</label>\n<p class=\"hint\" id=\"q-text-hint\">Formulér spørgsmålet, så "
-	            "»ja« er det gode svar.</p>\n<textarea id=\"q-text\" name=\"text\" required rows=\"3\" maxlength=\"1000\" "
-	            "aria-describedby=\"q-text-hint\">%T</textarea>\n"
-	            "<label for=\"q-guidance\">Vejledning</label>\n<p class=\"hint\" id=\"q-guidance-hint\">Hvad man skal kigge "
-	            "efter i sagen, og hvornår svaret er ja, delvist, nej eller ikke relevant.</p>\n"
-	            "<textarea id=\"q-guidance\" name=\"guidance\" rows=\"6\" maxlength=\"5000\" "
-	            "aria-describedby=\"q-guidance-hint\">%T</textarea>\n"
-	            "<label for=\"q-reference\">Henvisning</label>\n<input id=\"q-reference\" name=\"reference\" maxlength=\"500\" "
-	            "value=\"%A\">\n<label for=\"q-category\">Kategori</label>\n<select id=\"q-category\" name=\"category\">",
-	         v->new_section, v->code, v->text, v->guidance, v->reference);
+	html_lit(b, "</select>\n");
+	hinted(r, f, "input", "q-new-section", "new_section", _("Titel på nyt afsnit"),
+	       _("Kun når du har valgt »Nyt afsnit«. Afsnittet kommer sidst i kataloget."));
+	html_fmt(b, " maxlength=\"200\" value=\"%A\">\n", v->new_section);
+	hinted(r, f, "input", "q-code", "code", _("Kode"),
+	       _("STORE bogstaver, tal og bindestreg, fx OB-SAGSOPL-1. Koden følger spørgsmålet fra version til version, "
+	         "så tilsyn kan sammenlignes. Ret du kun ordlyden, så behold koden. Ændrer du spørgsmålets betydning, så "
+	         "giv det en ny kode."));
+	html_fmt(b, " required maxlength=\"32\" pattern=\"[A-Z0-9\\-]+\" value=\"%A\" autocomplete=\"off\">\n", v->code);
+	hinted(r, f, "textarea", "q-text", "text", _("Spørgsmål"), _("Formulér spørgsmålet, så »ja« er det gode svar."));
+	html_fmt(b, " required rows=\"3\" maxlength=\"1000\">%T</textarea>\n", v->text);
+	hinted(r, f, "textarea", "q-guidance", "guidance", _("Vejledning"),
+	       _("Hvad man skal kigge efter i sagen, og hvornår svaret er ja, delvist, nej eller ikke relevant."));
+	html_fmt(b, " rows=\"6\" maxlength=\"5000\">%T</textarea>\n", v->guidance);
+	control(r, f, "input", "q-reference", "reference", _("Henvisning"));
+	html_fmt(b, " maxlength=\"500\" value=\"%A\">\n", v->reference);
+	control(r, f, "select", "q-category", "category", _("Kategori"));
+	html_lit(b, ">");
 	static const char *const categories[] = {"forvaltningsret", "retssikkerhed", "socialfaglig"};
 	for (size_t i = 0; i < COUNT(categories); i++)
 		html_option(b, categories[i], category_title(categories[i]), str_eq(v->category, categories[i]));
-	html_lit(b, "</select>\n<label for=\"q-scale\">Svar</label>\n<select id=\"q-scale\" name=\"scale\">");
+	html_lit(b, "</select>\n");
+	control(r, f, "select", "q-scale", "scale", _("Svar"));
+	html_lit(b, ">");
 	static const char *const scale_codes[] = {"jdn", "jn", "choice", "text"};
 	for (size_t i = 0; i < COUNT(scale_codes); i++)
 		html_option(b, scale_codes[i], scale_title(scale_codes[i]), str_eq(v->scale, scale_codes[i]));
-	html_fmt(b, "</select>\n<label for=\"q-choices\">Valgmuligheder</label>\n<p class=\"hint\" id=\"q-choices-hint\">Kun ved "
-	            "»valg mellem faste svar«: én pr. linje, mindst to.</p>\n<textarea id=\"q-choices\" name=\"choices\" "
-	            "rows=\"4\" aria-describedby=\"q-choices-hint\">%T</textarea>\n"
-	            "<fieldset><legend>Betingelse (valgfri)</legend>\n<p class=\"hint\">Spørgsmålet stilles kun, når et tidligere "
-	            "spørgsmål har fået et bestemt svar.</p>\n<label for=\"q-cond\">Stilles kun, når dette spørgsmål</label>\n"
-	            "<select id=\"q-cond\" name=\"cond_question\">",
-	         v->choices);
+	html_lit(b, "</select>\n");
+	hinted(r, f, "textarea", "q-choices", "choices", _("Valgmuligheder"),
+	       _("Kun ved »valg mellem faste svar«: én pr. linje, mindst to."));
+	html_fmt(b, " rows=\"4\">%T</textarea>\n", v->choices);
+	html_lit(b, "<fieldset><legend>Betingelse (valgfri)</legend>\n<p class=\"hint\">Spørgsmålet stilles kun, når et "
+	            "tidligere spørgsmål har fået et bestemt svar.</p>\n");
+	control(r, f, "select", "q-cond", "cond_question", _("Stilles kun, når dette spørgsmål"));
+	html_lit(b, ">");
 	html_option(b, "", _("(altid – ingen betingelse)"), !*v->cond_question);
 	for (size_t s = 0; s < json_array_size(sections); s++) {
 		json_t *questions = json_object_get(json_array_get(sections, s), "questions");
@@ -832,16 +932,16 @@ static void question_form(Req *r, const Cat *c, const char *old_code, const QFor
 			html_option(b, jstr(q, "code"), label, str_eq(v->cond_question, jstr(q, "code")));
 		}
 	}
-	html_fmt(b, "</select>\n<label for=\"q-cond-answers\">har fået et af disse svar</label>\n<p class=\"hint\" "
-	            "id=\"q-cond-answers-hint\">Ét svar pr. linje: ja, delvist, nej eller ikke relevant, eller en valgmulighed "
-	            "skrevet præcis som i spørgsmålet.</p>\n<textarea id=\"q-cond-answers\" name=\"cond_answers\" rows=\"3\" "
-	            "aria-describedby=\"q-cond-answers-hint\">%T</textarea>\n</fieldset>\n"
+	html_lit(b, "</select>\n");
+	hinted(r, f, "textarea", "q-cond-answers", "cond_answers", _("har fået et af disse svar"),
+	       _("Ét svar pr. linje: ja, delvist, nej eller ikke relevant, eller en valgmulighed skrevet præcis som i "
+	         "spørgsmålet."));
+	html_fmt(b, " rows=\"3\">%T</textarea>\n</fieldset>\n"
 	            "<div class=\"actions\"><button type=\"submit\">Gem spørgsmålet</button> <a href=\"%A\">Fortryd</a></div>\n"
 	            "</div>\n</form>\n",
 	         v->cond_answers, cat_url(r, c, old_code ? arena_printf(r->arena, "#q-%s", old_code) : ""));
 	json_decref(root);
 	page_end(r);
-	r->status = status;
 }
 
 static QForm form_from_request(Req *r)
@@ -859,7 +959,7 @@ void page_catalogue_question_new(Req *r)
 		return;
 	const char *section = req_query(r, "section");
 	QForm v = {section ? section : "1", "", "", "", "", "", "forvaltningsret", "jdn", "", "", ""};
-	question_form(r, &c, NULL, &v, 200, NULL);
+	question_form(r, &c, NULL, &v);
 }
 
 void page_catalogue_question_edit(Req *r)
@@ -884,7 +984,7 @@ void page_catalogue_question_edit(Req *r)
 	           cond ? arena_strdup(r->arena, jstr(cond, "question")) : "",
 	           cond ? join_lines(r, json_object_get(cond, "answers"), 1) : ""};
 	json_decref(root);
-	question_form(r, &c, code, &v, 200, NULL);
+	question_form(r, &c, code, &v);
 }
 
 /* The question from the form, as JSON; condition answers are written as the scale of the
@@ -998,7 +1098,10 @@ static void question_save(Req *r, const char *old_code)
 	json_decref(q);
 	json_decref(root);
 	if (error) {
-		question_form(r, &c, old_code, &v, 400, error);
+		const char *field = str_eq(error, _("Vælg et afsnit.")) ? "q-section" : field_of(error, 0);
+		flash_fail(r, old_code ? arena_printf(r->arena, "/catalogues/%lld/questions/%s", (long long)c.id, old_code)
+		                       : cat_url(r, &c, "/questions/new"),
+		           field, error);
 		return;
 	}
 	http_redirect(r, arena_printf(r->arena, "/catalogues/%lld?saved=1#q-%s", (long long)c.id, code));
@@ -1049,7 +1152,7 @@ void page_catalogue_question_delete(Req *r)
 		error = arena_strdup(r->arena, err);
 	json_decref(root);
 	if (error) {
-		show_page(r, &c, 400, error);
+		flash_fail(r, cat_url(r, &c, ""), NULL, error);
 		return;
 	}
 	http_redirect(r, cat_url(r, &c, "?saved=1"));
@@ -1083,7 +1186,7 @@ void page_catalogue_question_move(Req *r)
 	}
 	json_decref(root);
 	if (error) {
-		show_page(r, &c, 400, error);
+		flash_fail(r, cat_url(r, &c, ""), NULL, error);
 		return;
 	}
 	http_redirect(r, arena_printf(r->arena, "/catalogues/%lld?saved=1#q-%s", (long long)c.id, code));

@@ -1,7 +1,9 @@
 /*
 ** The offline registration sheet on the web, for the working group: download a round's
-** sheet (xlsx) and upload a filled one. A refused upload shows every problem with its cell
-** and the form again; an accepted one returns to the round page with the counts. A stale
+** sheet (xlsx) and upload a filled one. A file that cannot be read as the sheet (or none)
+** answers 303 back to the upload form with the message (flash.c; a file is never kept); a
+** sheet with wrong cells is a result: every problem with its cell and the form again; a
+** closed round is a 409. An accepted one returns to the round page with the counts. A stale
 ** sheet, whose cells would undo answers saved after it was made, is refused with those cells
 ** listed (409) and a second form: the same file again with the box "Gem alligevel arkets
 ** svar" ticked saves it, provided the conflicts are still exactly those shown (their
@@ -58,16 +60,25 @@ void page_round_sheet(Req *r)
 	            arena_printf(r->arena, "attachment; filename=\"registreringsark-tilsyn-%lld.xlsx\"", (long long)rd.id));
 }
 
-/* The upload form, also shown on the round page. */
-void page_sheet_form(Req *r, const Round *rd)
+static void sheet_form(Req *r, const Round *rd, const Flash *f)
 {
 	Buf *b = &r->out;
 	html_fmt(b, "<form method=\"post\" action=\"/d/%U/rounds/%I/sheet\" enctype=\"multipart/form-data\" class=\"stack\">\n"
 	            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n"
-	            "<label for=\"sheet-file\">Udfyldt registreringsark (xlsx)</label>\n"
-	            "<input id=\"sheet-file\" name=\"file\" type=\"file\" required accept=\".xlsx\">\n"
-	            "<button type=\"submit\">Indlæs registreringsark</button>\n</form>\n",
+	            "<label for=\"sheet-file\">Udfyldt registreringsark (xlsx)</label>\n",
 	         r->dept->code, rd->id, r->session->csrf);
+	if (f)
+		flash_field_error(r, f, "sheet-file");
+	html_lit(b, "<input id=\"sheet-file\" name=\"file\" type=\"file\" required accept=\".xlsx\"");
+	if (f)
+		flash_field_attrs(r, f, "sheet-file");
+	html_lit(b, ">\n<button type=\"submit\">Indlæs registreringsark</button>\n</form>\n");
+}
+
+/* The upload form, also shown on the round page. */
+void page_sheet_form(Req *r, const Round *rd)
+{
+	sheet_form(r, rd, NULL);
 }
 
 /* The section of the round page: download, what the sheet is, and the upload form. */
@@ -113,13 +124,15 @@ static void cell_table(Req *r, const char *id, const char *caption, const char *
 		html_fmt(b, "<p>… og %I %T mere; kun de første %d er vist.</p>\n", (int64_t)more, more_words, SHEET_MAX_PROBLEMS);
 }
 
-static void result_page(Req *r, const Round *rd, int status, const SheetResult *res, const char *message)
+/* After an upload with wrong cells (res), or the form alone (res NULL), where a refused upload
+** comes back to with its message. */
+static void result_page(Req *r, const Round *rd, int status, const SheetResult *res)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
+	const Flash *f = flash_take(r);
 	upload_page_begin(r, rd, _("Indlæs registreringsark"));
-	if (message)
-		page_message(r, "error", message);
+	flash_summary(r, f);
 	if (res && *res->error)
 		page_message(r, "error", res->error);
 	if (res && res->nproblems) {
@@ -127,8 +140,8 @@ static void result_page(Req *r, const Round *rd, int status, const SheetResult *
 		                                                  "arket igen."), (long)res->nproblems + res->more_problems));
 		cell_table(r, NULL, _("Fejl i arket"), _("Fejl"), res->problems, res->nproblems, res->more_problems, _("fejl"));
 	}
-	html_lit(b, "<h2>Prøv igen</h2>\n");
-	page_sheet_form(r, rd);
+	html_fmt(b, "<h2>%T</h2>\n", res || flash_has(f) ? _("Prøv igen") : _("Vælg arket"));
+	sheet_form(r, rd, f);
 	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I\">Tilbage til tilsynet</a></p>\n", d->code, rd->id);
 	page_end(r);
 	r->status = status;
@@ -183,6 +196,20 @@ static void stored_page(Req *r, const Round *rd, const SheetResult *res)
 	r->status = 200;
 }
 
+void page_round_sheet_form(Req *r)
+{
+	Round rd;
+	if (round_of(r, &rd))
+		result_page(r, &rd, 200, NULL);
+}
+
+/* Back to the upload form with the message at the file. */
+static void refuse(Req *r, const Round *rd, const char *message)
+{
+	flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/sheet", r->dept->code, (long long)rd->id), "sheet-file",
+	           message);
+}
+
 void page_round_sheet_upload(Req *r)
 {
 	Round rd;
@@ -190,7 +217,7 @@ void page_round_sheet_upload(Req *r)
 		return;
 	const Param *file = req_file(r, "file");
 	if (!file || file->len == 0) {
-		result_page(r, &rd, 400, NULL, _("Vælg det udfyldte registreringsark (xlsx)."));
+		refuse(r, &rd, _("Vælg det udfyldte registreringsark (xlsx)."));
 		return;
 	}
 	SheetResult *res = arena_alloc(r->arena, sizeof *res);
@@ -235,5 +262,9 @@ void page_round_sheet_upload(Req *r)
 		conflict_page(r, &rd, res, confirmed);
 		return;
 	}
-	result_page(r, &rd, rc == SHEET_CLOSED ? 409 : 400, res, NULL);
+	/* A closed round is no error in the form: it stays a 409 as every change to it. */
+	if (rc != SHEET_CLOSED && *res->error && !res->nproblems) /* filetype.c says what the file is */
+		refuse(r, &rd, arena_strdup(r->arena, res->error));
+	else
+		result_page(r, &rd, rc == SHEET_CLOSED ? 409 : 400, res);
 }

@@ -181,16 +181,14 @@ void page_user_add(Req *r)
 	show_temporary_password(r, &u, password, _("Brugeren er oprettet"));
 }
 
-static void edit_page(Req *r, const User *u, int status, const char *error)
+static void edit_page(Req *r, const User *u)
 {
 	Buf *b = &r->out;
 	const Flash *f = flash_take(r);
 	page_begin(r, u->name);
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/admin/users\">Brugere</a> › %T</p>\n<h1>%T</h1>\n", u->login, u->name);
 	flash_summary(r, f);
-	if (error)
-		page_message(r, "error", error);
-	else if (req_query(r, "ok") && !flash_has(f))
+	if (req_query(r, "ok") && !flash_has(f))
 		page_message(r, "ok", _("Ændringen er gemt."));
 
 	html_lit(b, "<h2>Oplysninger</h2>\n");
@@ -223,17 +221,22 @@ static void edit_page(Req *r, const User *u, int status, const char *error)
 	while (db_step(&q)) {
 		const char *code = db_col_text(&q, 0);
 		char *select_id = arena_printf(r->arena, "role-%d", i++);
+		/* After a refused change of this department's role: its message and the role chosen. */
+		int refused = str_eq(flash_value(f, "department", ""), code) && flash_field_message(f, "role");
 		html_fmt(b, "<tr><td><label for=\"%A\">%T</label></td><td>", select_id, db_col_text(&q, 1));
+		if (refused)
+			html_fmt(b, "<p class=\"field-error\" id=\"role\"><span class=\"sr\">Fejl: </span>%T</p>",
+			         flash_field_message(f, "role"));
 		page_form_begin(r, arena_printf(r->arena, "/admin/users/%lld/role", (long long)u->id));
 		html_fmt(b, "<input type=\"hidden\" name=\"department\" value=\"%A\">", code);
-		role_select(b, select_id, role_parse(db_col_text(&q, 2)));
+		role_select(b, select_id, role_parse(refused ? flash_value(f, "role", "") : db_col_text(&q, 2)));
 		html_fmt(b, " <button type=\"submit\" class=\"small\">Gem rolle<span class=\"sr\"> i %T</span></button>"
 		            "</form></td></tr>\n",
 		         db_col_text(&q, 1));
 	}
 	db_finalize(&q);
 	html_lit(b, "</tbody>\n</table>\n");
-	page_alias_section(r, u);
+	page_alias_section(r, u, f);
 
 	html_lit(b, "<h2 id=\"sessioner\">Sessioner</h2>\n<p>Hvor brugeren er logget ind. En afsluttet session "
 	            "skal logge ind igen.</p>\n");
@@ -244,19 +247,13 @@ static void edit_page(Req *r, const User *u, int status, const char *error)
 	page_form_begin(r, arena_printf(r->arena, "/admin/users/%lld/password", (long long)u->id));
 	html_lit(b, "<button type=\"submit\">Giv ny midlertidig adgangskode</button></form>\n");
 	page_end(r);
-	r->status = status;
-}
-
-void page_user_edit_error(Req *r, const User *u, int status, const char *error)
-{
-	edit_page(r, u, status, error);
 }
 
 void page_user_edit(Req *r)
 {
 	User u;
 	if (user_from_capture(r, &u))
-		edit_page(r, &u, 200, NULL);
+		edit_page(r, &u);
 }
 
 void page_user_edit_post(Req *r)
@@ -298,12 +295,13 @@ void page_user_role_post(Req *r)
 	Department d;
 	const char *role_text = req_form(r, "role");
 	Role role = role_parse(role_text);
+	const char *back = arena_printf(r->arena, "/admin/users/%lld", (long long)u.id);
 	if (!department_by_code(r->db, req_form(r, "department") ? req_form(r, "department") : "", &d)) {
-		edit_page(r, &u, 400, _("Den valgte afdeling findes ikke."));
+		flash_fail(r, back, NULL, _("Den valgte afdeling findes ikke."));
 		return;
 	}
 	if (role == ROLE_ADMIN || (!str_empty(role_text) && role == ROLE_NONE)) {
-		edit_page(r, &u, 400, _("Den valgte rolle findes ikke."));
+		flash_fail(r, back, "role", _("Den valgte rolle findes ikke."));
 		return;
 	}
 	const char *msg;
@@ -313,7 +311,7 @@ void page_user_role_post(Req *r)
 	}
 	if (user_set_role(r->db, u.id, d.id, role, &msg) != 0) {
 		db_rollback(r->db);
-		edit_page(r, &u, 400, msg);
+		flash_fail(r, back, "role", msg);
 		return;
 	}
 	audit_user(r, "user_role", u.id, d.id, role == ROLE_NONE ? "ingen rolle" : role_code(role));
@@ -338,7 +336,7 @@ void page_user_reset_password(Req *r)
 	}
 	if (user_set_password(r->db, u.id, password, 1, &msg) != 0) {
 		db_rollback(r->db);
-		edit_page(r, &u, 400, msg);
+		flash_fail(r, arena_printf(r->arena, "/admin/users/%lld", (long long)u.id), NULL, msg);
 		return;
 	}
 	audit_user(r, "password_reset", u.id, 0, NULL);

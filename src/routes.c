@@ -55,6 +55,7 @@ const Route routes[] = {
 	{"GET",  "/d/:dept/workgroup",              page_workgroup_show,          PERM_DEPT_MEMBER,    CSRF_NONE, 0},
 	{"POST", "/d/:dept/workgroup",              page_workgroup_post,          PERM_DEPT_WORKGROUP, CSRF_SESSION, KB(16)},
 	{"GET",  "/d/:dept/rounds/:round/sheet.xlsx", page_round_sheet,          PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
+	{"GET",  "/d/:dept/rounds/:round/sheet",    page_round_sheet_form,        PERM_DEPT_WORKGROUP, CSRF_NONE, 0},
 	{"POST", "/d/:dept/rounds/:round/sheet",    page_round_sheet_upload,      PERM_DEPT_WORKGROUP, CSRF_SESSION, MB(16)},
 	/* The review: progress and assignment for the working group; a case's review page for the
 	** working group and the case's reviewer (page_review.c checks the reviewer). */

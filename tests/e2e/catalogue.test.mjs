@@ -82,8 +82,9 @@ test('koordinator.barn makes a draft of a catalogue, edits it and publishes it',
   await page.selectOption('#q-scale', 'jn');
   await page.selectOption('#q-cond', first);
   await page.fill('#q-cond-answers', 'nej');
-  await Promise.all([page.waitForSelector('.msg.error'), page.click('main button:text-is("Gem spørgsmålet")')]);
-  assert.match(await page.textContent('.msg.error'), new RegExp(`spørgsmålskoden ${first} bruges to gange`));
+  await Promise.all([page.waitForURL(/\/questions\/new\?fejl=/), page.click('main button:text-is("Gem spørgsmålet")')]);
+  assert.match(await page.textContent('.error-summary a[href="#q-code"]'), new RegExp(`spørgsmålskoden ${first} bruges to gange`));
+  assert.equal(await page.inputValue('#q-section'), 'new');
   assert.equal(await page.inputValue('#q-new-section'), 'Lokale spørgsmål', 'the form keeps what was typed');
   await expectNoAxeViolations(page, 'question form with an error');
   await page.fill('#q-code', 'OP-LOKAL-1');

@@ -1,7 +1,8 @@
 // Actions (tiltag) over HTTP and the CLI, on the demo municipality: a caseworker cannot decide
 // one (403, audited); bad input (CPR in the description, an unknown question code, an owner
-// without a role in the department, a bad due date) gives a 400 naming the field and stores
-// nothing; the person responsible may change the status and nothing else, another caseworker
+// without a role in the department, a bad due date) answers 303 back to the form, whose page
+// (once) shows the error summary, the message at the field and what was typed, and stores
+// nothing; statuses are tags; the person responsible may change the status and nothing else, another caseworker
 // nothing; the change of each target since the action's round is the one computed here from
 // the answers in the database (counts, Wilson and Newcombe written out below), on the page and
 // in `action list --format json`; an overdue action shows on the front page of its owner and of
@@ -80,9 +81,20 @@ test('bad input names the field and stores nothing', async () => {
     [{ title: 'Tjekliste', owner: 'koordinator.barn', due: '2027-01-01', theme: 'ikke-et-tema' }, /Temaer: »ikke-et-tema« er ikke et temakatalog/],
   ];
   for (const [fields, message] of cases) {
-    const r = await post(koord, '/d/BHS/actions', fields);
-    assert.equal(r.status, 400, JSON.stringify(fields));
+    const r = await koord.postInvalid('/d/BHS/actions', { csrf: await koord.csrfFor('/d/BHS/actions'), ...fields });
+    assert.match(r.posted.location, /^\/d\/BHS\/actions\?fejl=/, JSON.stringify(fields));
+    assert.equal(r.status, 200);
+    assert.match(r.text, /<div class="error-summary"/);
     assert.match(text(r.text), message);
+    if (!/\d{6}/.test(fields.title)) // a CPR number is kept masked (flash.c)
+      assert.match(r.text, new RegExp(`<input id="title" name="title" required maxlength="\\d+" value="${fields.title}"`));
+    else assert.ok(!r.text.includes('0102031234'), 'no CPR number on the page');
+    if (fields.owner !== 'signe') assert.match(r.text, new RegExp(`<option value="${fields.owner}" selected>`));
+    if (fields.questions_text) assert.match(r.text, /value="OB-SAGSOPL-1"[^>]* checked/, 'a checked question of the round');
+    if (fields.questions_text) assert.match(r.text, /<input id="questions_text" name="questions_text" maxlength="2000" aria-describedby="questions_text-error questions-hint" aria-invalid="true" value="XX-9">/, 'the other code in the text field');
+    if (fields.theme) assert.match(r.text, /<p class="field-error"/);
+    const again = await koord.get(r.posted.location);
+    assert.doesNotMatch(again.text, /error-summary/, 'the flash is single-use');
   }
   assert.equal(actions(), before);
   const r = cli(server.db, ['action', 'add', '--department', 'BHS', '--title', 'T', '--owner', 'nobody', '--due', '2027-01-01']);
@@ -138,9 +150,11 @@ test('the person responsible may change the status and nothing else; another cas
   r = await anne.post(`/d/BHS/actions/${id}`, { csrf: Client.csrf(page.text), form: 'all', status: 'i_gang', title: 'Andet' });
   assert.equal(r.status, 303);
   assert.equal(q(`select status || '|' || title from action_item where id = ${id}`), 'i_gang|Brevskabelon');
-  r = await anne.post(`/d/BHS/actions/${id}`, { csrf: Client.csrf(page.text), form: 'status', status: 'færdig' });
-  assert.equal(r.status, 400);
-  assert.match(text(r.text), /Status: vælg planlagt, i gang, gennemført eller opgivet/);
+  r = await anne.postInvalid(`/d/BHS/actions/${id}`, { csrf: Client.csrf(page.text), form: 'status', status: 'færdig' });
+  assert.match(r.posted.location, new RegExp(`^/d/BHS/actions/${id}\\?fejl=`));
+  assert.match(r.text, /<li><a href="#status">Status: vælg planlagt, i gang, gennemført eller opgivet/);
+  assert.match(r.text, /<p class="field-error" id="status-error">/);
+  assert.match(r.text, /<strong class="tag doing">i gang<\/strong>/, 'the status as a tag');
   const denied = num("select count(*) from audit where action = 'access_denied' and login = 'morten'");
   r = await post(morten, `/d/BHS/actions/${id}`, { form: 'status', status: 'opgivet' });
   assert.equal(r.status, 403);
@@ -166,7 +180,8 @@ test('an overdue action shows on the front page of its owner and of the leder', 
   const list = JSON.parse(cli(server.db, ['action', 'list', '--department', 'BHS', '--format', 'json']).stdout);
   assert.equal(list.find((a) => a.id === id).overdue, true);
   const page = await koord.get(`/d/BHS/actions/${id}`);
-  assert.match(text(page.text), /fristen er overskredet/);
+  assert.match(page.text, /<strong class="tag doing">i gang<\/strong> <strong class="tag bad">fristen er overskredet<\/strong>/);
+  assert.match((await koord.get('/d/BHS/actions')).text, /<strong class="tag bad">fristen er overskredet<\/strong>/);
   await koord.post(`/d/BHS/actions/${id}`, { csrf: Client.csrf(page.text), form: 'all', title, owner: 'morten',
     due: '2020-01-31', status: 'gennemfoert', round: String(AUTUMN), questions_text: 'OB-PLAN-1' });
   assert.equal(q(`select status from action_item where id = ${id}`), 'gennemfoert');

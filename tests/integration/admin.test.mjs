@@ -176,9 +176,11 @@ test('a changed role takes effect on the user\'s existing session at once', asyn
   assert.match(home.text, /href="\/d\/VHS"/);
   assert.doesNotMatch(home.text, /href="\/d\/BHS"/);
 
-  res = await admin.post(`/admin/users/${mads.id}/role`, { csrf, department: 'VHS', role: 'admin' });
-  assert.equal(res.status, 400);
-  assert.match(res.text, /Den valgte rolle findes ikke/);
+  res = await admin.postInvalid(`/admin/users/${mads.id}/role`, { csrf, department: 'VHS', role: 'admin' });
+  assert.match(res.posted.location, new RegExp(`^/admin/users/${mads.id}\\?fejl=`));
+  assert.match(res.text, /<li><a href="#role">Den valgte rolle findes ikke\.<\/a><\/li>/);
+  assert.match(res.text, /<p class="field-error" id="role"><span class="sr">Fejl: <\/span>Den valgte rolle findes ikke\.<\/p>/);
+  assert.doesNotMatch((await admin.get(res.posted.location)).text, /error-summary/, 'the flash is single-use');
   assert.equal(sqlite(server.db, `select group_concat(role) from membership where user_id = ${mads.id}`), 'koordinator');
   assert.ok(count('audit', `action = 'user_role' and object = 'user:${mads.id}'`) >= 2);
 });

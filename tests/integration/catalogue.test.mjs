@@ -345,16 +345,29 @@ test('koordinator.barn makes a draft, edits it, publishes it; the published vers
 
   // Refused with a Danish message naming the question: a CPR number, a duplicate code, a
   // condition on a later question.
-  r = await k.post(`/catalogues/${draft}/questions/${first}`, { ...q, text: 'Er 010203-1234 hørt?' });
-  assert.equal(r.status, 400);
-  assert.match(r.text, new RegExp(`spørgsmål ${first}: spørgsmålsteksten indeholder noget, der ligner et CPR-nummer`));
-  assert.match(r.text, /Er 010203-1234 hørt\?<\/textarea>/, 'the form keeps what was typed');
-  r = await k.post(`/catalogues/${draft}/questions/${first}`, { ...q, code: second });
-  assert.equal(r.status, 400);
-  assert.match(r.text, new RegExp(`spørgsmålskoden ${second} bruges to gange`));
-  r = await k.post(`/catalogues/${draft}/questions/${first}`, { ...q, cond_question: second, cond_answers: 'ja' });
-  assert.equal(r.status, 400);
-  assert.match(r.text, /betingelsen skal pege på et tidligere spørgsmål/);
+  // Each answers 303 back to the form, which shows the summary, the message at the field and
+  // what was typed (a CPR number masked), once.
+  r = await k.postInvalid(`/catalogues/${draft}/questions/${first}`, { ...q, text: 'Er 010203-1234 hørt?' });
+  assert.match(r.posted.location, new RegExp(`^/catalogues/${draft}/questions/${first}\\?fejl=`));
+  assert.match(r.text, new RegExp(`<li><a href="#q-text">[^<]*spørgsmål ${first}: spørgsmålsteksten indeholder noget, der ligner et CPR-nummer`));
+  assert.match(r.text, /<p class="field-error" id="q-text-error">/);
+  assert.match(r.text, /aria-invalid="true" aria-describedby="q-text-hint q-text-error" required rows="3" maxlength="1000">Er 010203-xxxx hørt\?<\/textarea>/, 'the form keeps what was typed');
+  assert.ok(!r.text.includes('010203-1234'));
+  assert.match(r.text, /Se datoerne\.<\/textarea>/);
+  assert.match(r.text, /<option value="retssikkerhed" selected>/);
+  assert.doesNotMatch((await k.get(r.posted.location)).text, /error-summary|xxxx/, 'the flash is single-use');
+  r = await k.postInvalid(`/catalogues/${draft}/questions/${first}`, { ...q, code: second });
+  assert.match(r.text, new RegExp(`<li><a href="#q-code">[^<]*spørgsmålskoden ${second} bruges to gange`));
+  r = await k.postInvalid(`/catalogues/${draft}/questions/${first}`, { ...q, cond_question: second, cond_answers: 'ja' });
+  assert.match(r.text, /<li><a href="#q-cond">[^<]*betingelsen skal pege på et tidligere spørgsmål/);
+  // The title of the catalogue and of a section: back to the catalogue's page, the form open.
+  r = await k.postInvalid(`/catalogues/${draft}/meta`, { csrf, form: 'meta', title: '', description: 'Nyt typed', kind: 'tema', target: 'begge' });
+  assert.match(r.posted.location, new RegExp(`^/catalogues/${draft}\\?fejl=`));
+  assert.match(r.text, /<li><a href="#m-title">/);
+  assert.match(r.text, /<details class="edit" open>/);
+  assert.match(r.text, />Nyt typed<\/textarea>/);
+  r = await k.postInvalid(`/catalogues/${draft}/sections/1`, { csrf, title: ' ' });
+  assert.match(r.text, /<li><a href="#sec-1">Skriv en titel på afsnittet\.<\/a><\/li>/);
 
   // A new question in a new section, with a condition on an earlier one.
   r = await k.post(`/catalogues/${draft}/questions`, { csrf, section: 'new', new_section: 'Lokale spørgsmål', code: 'FR-LOKAL-1',
@@ -369,9 +382,9 @@ test('koordinator.barn makes a draft, edits it, publishes it; the published vers
   r = await k.post(`/catalogues/${draft}/questions/${second}/move`, { csrf, dir: 'up' });
   assert.equal(r.status, 303);
   assert.equal(sqlite(server.db, `SELECT code FROM question WHERE catalogue_id = ${draft} ORDER BY position LIMIT 1`), second);
-  r = await k.post(`/catalogues/${draft}/questions/${first}/delete`, { csrf });
-  assert.equal(r.status, 400, 'FR-LOKAL-1 depends on it');
-  assert.match(r.text, new RegExp(`Spørgsmål FR-LOKAL-1 stilles kun ud fra svaret på ${first}`));
+  r = await k.postInvalid(`/catalogues/${draft}/questions/${first}/delete`, { csrf });
+  assert.match(r.posted.location, new RegExp(`^/catalogues/${draft}\\?fejl=`), 'FR-LOKAL-1 depends on it');
+  assert.match(r.text, new RegExp(`<li>Spørgsmål FR-LOKAL-1 stilles kun ud fra svaret på ${first}`));
   r = await k.post(`/catalogues/${draft}/questions/FR-LOKAL-1/delete`, { csrf });
   assert.equal(r.status, 303);
   assert.equal(sqlite(server.db, `SELECT count(*) FROM catalogue_section WHERE catalogue_id = ${draft} AND title = 'Egne spørgsmål'`), '0', 'an emptied section goes');
@@ -384,6 +397,7 @@ test('koordinator.barn makes a draft, edits it, publishes it; the published vers
   const shown = await k.get(`/catalogues/${draft}`);
   assert.match(shown.text, /Denne version er udgivet og kan ikke ændres/);
   assert.doesNotMatch(shown.text, /Udgiv version/);
+  // A version that cannot change is no error in a form: 409, as a closed round's.
   r = await k.post(`/catalogues/${draft}/questions/${second}`, { ...q, code: second });
   assert.equal(r.status, 409);
   assert.match(r.text, /Version 2 er udgivet og kan ikke ændres/);
@@ -427,15 +441,20 @@ test('download a version as xlsx and upload it again as a new draft; a broken sh
   const broken = join(work, 'web-broken.xlsx');
   writeSheet(broken, rows);
   const before = sqlite(server.db, 'SELECT count(*) FROM catalogue');
-  r = await upload(readFileSync(broken), 'web-broken.xlsx');
-  assert.equal(r.status, 400);
-  assert.match(r.text, /Kataloget blev ikke indlæst/);
+  // A refused sheet answers 303 back to the list (a file is never kept), which names every problem.
+  const refused = async (res) => {
+    assert.equal(res.status, 303);
+    assert.match(res.location, /^\/catalogues\?fejl=[0-9a-f]{64}$/);
+    return k.get(res.location);
+  };
+  r = await refused(await upload(readFileSync(broken), 'web-broken.xlsx'));
+  assert.match(r.text, /<li><a href="#file">Kataloget blev ikke indlæst/);
+  assert.match(r.text, /<p class="field-error" id="file-error">/);
   assert.match(r.text, /<li>B10: koden &quot;ikke en kode&quot;/);
   assert.match(r.text, /<li>G11: skalaen &quot;måske&quot; findes ikke/);
-  r = await upload(Buffer.from('Kode;Titel\n'), 'katalog.xlsx');
-  assert.equal(r.status, 400);
+  r = await refused(await upload(Buffer.from('Kode;Titel\n'), 'katalog.xlsx'));
   assert.match(r.text, /<li>[^<]*xlsx/);
   assert.equal(sqlite(server.db, 'SELECT count(*) FROM catalogue'), before);
-  r = await upload(Buffer.alloc(0), 'tom.xlsx');
-  assert.equal(r.status, 400);
+  r = await refused(await upload(Buffer.alloc(0), 'tom.xlsx'));
+  assert.match(r.text, /<li>Vælg et regneark/);
 });

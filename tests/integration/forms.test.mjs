@@ -5,7 +5,8 @@
 // feedback meeting names one of the round's caseworkers (web: a select of them; CLI: exit 2
 // listing them). Files that are no table (old .xls, .doc, .docx, PDF, another zip, an empty
 // file, UTF-16 with or without a BOM) are told by their contents, whatever their name, with the
-// same Danish message on the CLI (exit 2) and the web (400, no column mapping).
+// same Danish message on the CLI (exit 2) and the web (303 back to the upload form, which says
+// it at the file; no column mapping).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -151,7 +152,7 @@ const files = () => [
   ['liste.csv', Buffer.from(csvText, 'utf16le'), /UTF-16/], // no BOM: NUL-interleaved
 ];
 
-test('the case list import tells what a file is, the same on the CLI (exit 2) and the web (400, no column mapping)', async () => {
+test('the case list import tells what a file is, the same on the CLI (exit 2) and the web (303 to the form, no column mapping)', async () => {
   const before = q('select count(*) from cases') + '|' + q('select count(*) from case_import');
   const csrf = await leder.csrfFor('/d/BHS/cases/import');
   for (const [name, data, expected] of files()) {
@@ -163,10 +164,14 @@ test('the case list import tells what a file is, the same on the CLI (exit 2) an
     const fd = new FormData();
     fd.append('csrf', csrf);
     fd.append('file', new Blob([data], { type: 'application/octet-stream' }), name);
-    const res = await leder.request('POST', '/d/BHS/cases/import', { body: fd });
-    assert.equal(res.status, 400, String(expected));
-    const msg = res.text.match(/<div class="msg error" role="alert">(.*?)<\/div>/s);
-    assert.ok(msg, `${expected}: a message`);
+    const posted = await leder.request('POST', '/d/BHS/cases/import', { body: fd });
+    assert.equal(posted.status, 303, String(expected));
+    assert.match(posted.location, /^\/d\/BHS\/cases\/import\?fejl=[0-9a-f]{64}$/);
+    const res = await leder.get(posted.location);
+    assert.equal(res.status, 200);
+    const msg = res.text.match(/<p class="field-error" id="file-error"><span class="sr">Fejl: <\/span>(.*?)<\/p>/s);
+    assert.ok(msg, `${expected}: a message at the file`);
+    assert.match(res.text, /<div class="error-summary"/);
     assert.match(text(msg[1]), expected);
     // The web and the CLI say the same.
     assert.ok(r.stderr.includes(text(msg[1])), `${text(msg[1])} | ${r.stderr}`);
@@ -196,13 +201,15 @@ test('the answer sheet import and the catalogue import tell what a file is, and 
     fd.append('csrf', csrf);
     fd.append('file', new Blob([data]), 'ark.xlsx');
     let res = await leder.request('POST', `/d/BHS/rounds/${UDDYBENDE}/sheet`, { body: fd });
-    assert.equal(res.status, 400);
+    assert.equal(res.status, 303);
+    res = await leder.get(res.location);
     assert.match(text(res.text), expected);
     fd = new FormData();
     fd.append('csrf', await koord.csrfFor('/catalogues'));
     fd.append('file', new Blob([data]), 'katalog.xlsx');
     res = await koord.request('POST', '/catalogues/import', { body: fd });
-    assert.equal(res.status, 400);
+    assert.equal(res.status, 303);
+    res = await koord.get(res.location);
     assert.match(text(res.text), expected);
   }
 });

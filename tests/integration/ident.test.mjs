@@ -137,9 +137,16 @@ test('web: the administrator links names on the user page; a duplicate is refuse
   assert.equal(q(`select alias || '|' || alias_folded from advisor_alias where user_id = ${louise}`), 'Krag,\u00a0Louise|krag, louise');
   assert.match((await admin.get(`/admin/users/${louise}`)).text, /Krag,.Louise<\/td><td>Børn og unge med handicap/);
   // The same name for Morten, in another spelling: refused, the page says who has it.
-  res = await admin.post(`/admin/users/${userId('morten')}/alias`, { csrf, alias: 'KRAG, LOUISE', department: '' });
-  assert.equal(res.status, 409);
-  assert.match(res.text, /allerede knyttet til en anden bruger, Louise Krag \(louise\)/);
+  // It comes back by 303 to the user page: the summary, the message at the field, what was typed; once.
+  res = await admin.postInvalid(`/admin/users/${userId('morten')}/alias`, { csrf, alias: 'KRAG, LOUISE', department: 'BHS' });
+  assert.match(res.posted.location, new RegExp(`^/admin/users/${userId('morten')}\\?fejl=`));
+  assert.match(res.text, /<li><a href="#alias">[^<]*allerede knyttet til en anden bruger, Louise Krag \(louise\)/);
+  assert.match(res.text, /<p class="field-error" id="alias-error">/);
+  assert.match(res.text, /<input id="alias" name="alias" required maxlength="200" aria-invalid="true" aria-describedby="alias-error" value="KRAG, LOUISE">/);
+  assert.match(res.text, /<option value="BHS" selected>/);
+  assert.doesNotMatch((await admin.get(res.posted.location)).text, /error-summary|KRAG, LOUISE/, 'the flash is single-use');
+  res = await admin.postInvalid(`/admin/users/${userId('morten')}/alias/remove`, { csrf, alias: 'ikke hans', department: 'XYZ' });
+  assert.match(res.text, /<li>Den valgte afdeling findes ikke\.<\/li>/);
   assert.equal(num(`select count(*) from advisor_alias where alias_folded = 'krag, louise'`), 1);
   res = await admin.post(`/admin/users/${louise}/alias/remove`, { csrf, alias: 'krag, louise', department: 'BHS' });
   assert.equal(res.status, 303);
@@ -166,8 +173,10 @@ test('web: the case list names caseworkers linked to nobody, and only the leder 
   assert.match(page.text, /action="\/d\/BHS\/cases\/link"/);
   const lcsrf = Client.csrf(page.text);
   // Someone outside the department cannot be chosen.
-  let res = await leder.post('/d/BHS/cases/link', { csrf: lcsrf, alias: 'Ukendt Person', user: String(userId('signe')) });
-  assert.equal(res.status, 400);
+  let res = await leder.postInvalid('/d/BHS/cases/link', { csrf: lcsrf, alias: 'Ukendt Person', user: String(userId('signe')) });
+  assert.match(res.posted.location, /^\/d\/BHS\/cases\?fejl=/);
+  assert.match(res.text, /<li>»Ukendt Person«: den valgte person er ikke aktiv medarbejder i afdelingen\.<\/li>/);
+  assert.doesNotMatch((await leder.get(res.posted.location)).text, /error-summary/, 'the flash is single-use');
   res = await leder.post('/d/BHS/cases/link', { csrf: lcsrf, alias: 'Ukendt Person', user: String(userId('louise')) });
   assert.equal(res.status, 303);
   assert.equal(num(`select user_id from advisor_alias where alias_folded = 'ukendt person'
@@ -176,9 +185,8 @@ test('web: the case list names caseworkers linked to nobody, and only the leder 
   assert.doesNotMatch(section(after.text), /Ukendt Person/);
   assert.match(section(after.text), /Alle rådgivere i den nuværende sagsliste er knyttet til en bruger/);
   // Linking it again to someone else is refused.
-  res = await leder.post('/d/BHS/cases/link', { csrf: lcsrf, alias: 'ukendt  person', user: String(userId('morten')) });
-  assert.equal(res.status, 409);
-  assert.match(res.text, /allerede knyttet til en anden bruger/);
+  res = await leder.postInvalid('/d/BHS/cases/link', { csrf: lcsrf, alias: 'ukendt  person', user: String(userId('morten')) });
+  assert.match(res.text, /<div class="error-summary"[\s\S]*allerede knyttet til en anden bruger/);
 });
 
 test('web: the round page tells the working group which cases lost their reviewer', async () => {

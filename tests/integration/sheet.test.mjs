@@ -203,9 +203,19 @@ test('the web: the working group downloads and uploads the sheet; a raadgiver ge
     assert.match(up.text, /<td><code>D1<\/code><\/td><td>&#39;UKENDT-1&#39; er ikke et spørgsmål i dette tilsyn/);
     assert.match(up.text, /enctype="multipart\/form-data"/, 'the form again');
     assert.equal(sqlite(db, `select count(*) from answer where round_id = ${round}`), '0');
+    // A file that is no sheet at all: 303 back to the upload form, which says so at the file, once.
     up = await upload(leder, csrf, Buffer.from('ikke et regneark'));
-    assert.equal(up.status, 400);
-    assert.match(up.text, /ikke en gyldig Excel-fil/);
+    assert.equal(up.status, 303);
+    assert.match(up.location, new RegExp(`^/d/BHS/rounds/${round}/sheet\\?fejl=[0-9a-f]{64}$`));
+    const form = await leder.get(up.location);
+    assert.equal(form.status, 200);
+    assert.match(form.text, /<li><a href="#sheet-file">[^<]*ikke en gyldig Excel-fil/);
+    assert.match(form.text, /<p class="field-error" id="sheet-file-error">/);
+    assert.match(form.text, /<input id="sheet-file" name="file" type="file" required accept=".xlsx" aria-invalid="true" aria-describedby="sheet-file-error">/);
+    assert.doesNotMatch((await leder.get(up.location)).text, /error-summary/, 'the flash is single-use');
+    up = await upload(leder, csrf, Buffer.alloc(0));
+    assert.equal(up.status, 303);
+    assert.match((await leder.get(up.location)).text, /<li><a href="#sheet-file">Vælg det udfyldte registreringsark/);
 
     // A good sheet: stored, back to the round page with the counts.
     up = await upload(leder, csrf, readFileSync(good));

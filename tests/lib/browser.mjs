@@ -42,6 +42,17 @@ export async function newPage(browser, { viewport = DESKTOP, reducedMotion } = {
   return page;
 }
 
+// A page (as newPage) that fails the test when a POST's navigation is answered with anything
+// but a redirect: post/redirect/get, so every page a person sees is a GET.
+export async function newPagePostRedirects(browser, viewport = DESKTOP) {
+  const page = await newPage(browser, { viewport });
+  page.on('response', (res) => {
+    if (res.request().isNavigationRequest() && res.request().method() === 'POST' && res.status() !== 303)
+      throw new Error(`POST ${res.url()} answered ${res.status()}, not 303`);
+  });
+  return page;
+}
+
 // Logs in through the real form on /login; resolves once the next page has loaded.
 export async function login(page, base, user, password = DEMO_PASSWORD) {
   await page.goto(`${base}/login`);

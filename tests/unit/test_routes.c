@@ -76,6 +76,7 @@ static const Expect expected[] = {
 	{"POST", "/d/:dept/workgroup",               {0,   0,    1,    1,    0,   0}},
 	/* The offline registration sheet (case numbers and every assessment): the working group. */
 	{"GET",  "/d/:dept/rounds/:round/sheet.xlsx", {0,  0,    1,    1,    0,   1}},
+	{"GET",  "/d/:dept/rounds/:round/sheet",     {0,   0,    1,    1,    0,   1}},
 	{"POST", "/d/:dept/rounds/:round/sheet",     {0,   0,    1,    1,    0,   1}},
 	/* The review: progress and assignment for the working group; each case's review page for any
 	** member, where the handler lets in only the working group and the case's reviewer. */
