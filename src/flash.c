@@ -296,16 +296,17 @@ void flash_field_attrs(Req *r, const Flash *f, const char *name)
 ** The review page's "Gem svar" without JavaScript posts every answer and comment on the page.
 ** When the session has expired by then, the router (http.c) reads the form anyway and hands it
 ** here: it is kept as a draft (form_flash, path "/kladde"), bound to a new random cookie in this
-** browser, and the person logs in and comes to GET /kladde/ID, which offers the same form again,
-** now with the new session's CSRF token. Sending it is the ordinary save: the own-case rule,
+** browser and to the user of the expired session, and the person logs in and comes to GET
+** /kladde/ID, which offers the same form again, now with the new session's CSRF token. On a
+** shared PC someone else may log in next: they get nothing, and the draft is dropped. Sending it is the ordinary save: the own-case rule,
 ** the reviewer's access and the revision (lost-update) checks all apply as to any save. */
 
 
-/* Only the review page's save, only from a browser that had a session (an expired one), and
-** only while few drafts wait: nobody can fill the table without ever having logged in. */
+/* Only the review page's save, only from a browser whose session has expired (not one logged
+** out or never there: then nobody is known to own the draft), and only while few drafts wait. */
 int flash_draft_wanted(Req *r)
 {
-	if (!r->route || r->route->handler != page_review_case_post || str_empty(req_cookie(r, "tilsyn_session")))
+	if (!r->route || r->route->handler != page_review_case_post || !r->expired_user)
 		return 0;
 	Stmt q;
 	db_prepare(&q, r->db, "SELECT count(*) FROM form_flash WHERE path = '/kladde' AND created >= ?1");
@@ -328,6 +329,7 @@ void flash_draft_keep(Req *r)
 		json_object_set_new(fields, f->field_name[i], json_string(f->field_value[i]));
 	json_object_set_new(root, "fields", fields);
 	json_object_set_new(root, "target", json_string(r->path));
+	json_object_set_new(root, "user", json_integer(r->expired_user));
 	char *data = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
 	char id[TOKEN_HEX], secret[TOKEN_HEX];
@@ -363,10 +365,14 @@ void page_draft_show(Req *r)
 	}
 	json_t *root = data ? json_loads(data, 0, NULL) : NULL;
 	const char *target = json_string_value(json_object_get(root, "target"));
-	if (!root || !target || !http_local_path(target)) {
+	json_t *owner = json_object_get(root, "user");
+	/* Someone else logged in at this browser: the draft (already deleted) is not theirs to see. */
+	if (!root || !target || !http_local_path(target) || !json_is_integer(owner) ||
+	    json_integer_value(owner) != r->user->id) {
 		json_decref(root);
-		http_error(r, 404, _("Kladden findes ikke længere. Den gemmes kun en halv time og kan kun åbnes én gang i "
-		                     "den browser, hvor den blev skrevet."));
+		http_error(r, 404, _("Kladden findes ikke længere. Den gemmes kun en halv time og kan kun åbnes én gang, i "
+		                     "den browser, hvor den blev skrevet, af den, der skrev den."));
+		http_set_cookie(r, DRAFT_COOKIE, "", 0);
 		return;
 	}
 	Buf *b = &r->out;

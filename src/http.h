@@ -65,8 +65,10 @@ struct Req {
 	Department *dept;
 	Role role;
 
-	/* A save whose session had expired: its form is kept through a login (flash.c). */
+	/* A save whose session had expired: its form is kept through a login (flash.c), for the
+	** user of that expired session only. */
 	int draft;
+	int64_t expired_user;
 
 	/* The response. */
 	int status;
