@@ -148,9 +148,10 @@ static int store(Req *r, const char *id, int64_t session_id, const unsigned char
 
 void flash_redirect(Req *r, Flash *f, const char *location)
 {
-	json_t *root = json_object(), *fields = json_object(), *errors = json_array();
+	/* Pairs, not an object: a field sent more than once (ticked checkboxes) keeps every value. */
+	json_t *root = json_object(), *fields = json_array(), *errors = json_array();
 	for (int i = 0; i < f->nfields; i++)
-		json_object_set_new(fields, f->field_name[i], json_string(f->field_value[i]));
+		json_array_append_new(fields, json_pack("[ss]", f->field_name[i], f->field_value[i]));
 	for (int i = 0; i < f->nerrors; i++)
 		json_array_append_new(errors, json_pack("[ss]", f->error_field[i], f->error_text[i]));
 	json_object_set_new(root, "fields", fields);
@@ -216,19 +217,18 @@ const Flash *flash_take(Req *r)
 	if (!root)
 		return f;
 	json_t *fields = json_object_get(root, "fields"), *errors = json_object_get(root, "errors");
-	size_t n = json_object_size(fields);
+	size_t n = json_array_size(fields), i;
 	f->field_name = arena_alloc(r->arena, sizeof *f->field_name * (n + 1));
 	f->field_value = arena_alloc(r->arena, sizeof *f->field_value * (n + 1));
-	const char *key;
 	json_t *v;
-	json_object_foreach(fields, key, v)
+	json_array_foreach(fields, i, v)
 	{
-		if (json_is_string(v)) {
+		const char *key = json_string_value(json_array_get(v, 0)), *value = json_string_value(json_array_get(v, 1));
+		if (key && value) {
 			f->field_name[f->nfields] = arena_strdup(r->arena, key);
-			f->field_value[f->nfields++] = arena_strdup(r->arena, json_string_value(v));
+			f->field_value[f->nfields++] = arena_strdup(r->arena, value);
 		}
 	}
-	size_t i;
 	json_array_foreach(errors, i, v)
 	{
 		const char *field = json_string_value(json_array_get(v, 0)), *text = json_string_value(json_array_get(v, 1));
@@ -245,6 +245,25 @@ const char *flash_value(const Flash *f, const char *name, const char *fallback)
 		if (strcmp(f->field_name[i], name) == 0)
 			return f->field_value[i];
 	return fallback;
+}
+
+/* A page that shows a refused form "as typed" from req_form (it used to be rendered by the
+** POST itself) shows it so on the GET too: what was typed becomes the request's form. Returns 1
+** when there was something to restore. */
+int flash_restore_form(Req *r, const Flash *f)
+{
+	if (!f->nfields)
+		return 0;
+	Param *form = arena_alloc(r->arena, sizeof *form * (size_t)f->nfields);
+	memset(form, 0, sizeof *form * (size_t)f->nfields);
+	for (int i = 0; i < f->nfields; i++) {
+		form[i].name = f->field_name[i];
+		form[i].value = f->field_value[i];
+		form[i].len = strlen(f->field_value[i]);
+	}
+	r->form = form;
+	r->nform = f->nfields;
+	return 1;
 }
 
 int flash_has(const Flash *f)
