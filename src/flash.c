@@ -266,6 +266,12 @@ int flash_restore_form(Req *r, const Flash *f)
 	return 1;
 }
 
+/* The first message, for a page that shows one message its own way; NULL when none. */
+const char *flash_message(const Flash *f)
+{
+	return f->nerrors ? f->error_text[0] : NULL;
+}
+
 int flash_has(const Flash *f)
 {
 	return f->nfields > 0 || f->nerrors > 0;

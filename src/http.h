@@ -157,6 +157,7 @@ void flash_redirect(Req *r, Flash *f, const char *location);
 void flash_fail(Req *r, const char *location, const char *field, const char *message);
 const Flash *flash_take(Req *r);
 int flash_has(const Flash *f);
+const char *flash_message(const Flash *f);
 int flash_restore_form(Req *r, const Flash *f);
 const char *flash_value(const Flash *f, const char *name, const char *fallback);
 const char *flash_field_message(const Flash *f, const char *name);

@@ -262,8 +262,8 @@ test('the consultant reviews a case, and is a reviewer only where invited', asyn
   const two = await leder.get('/d/VHS/rounds/2/review');
   assert.doesNotMatch(two.text, /Camilla Berg/);
   const case2 = num('select case_id from round_case where round_id = 2 order by sample_key limit 1');
-  const refusedAssign = await leder.post('/d/VHS/rounds/2/assign', { csrf: Client.csrf(two.text), case: String(case2), reviewer: String(userId) });
-  assert.equal(refusedAssign.status, 400);
+  const refusedAssign = await leder.postInvalid('/d/VHS/rounds/2/assign', { csrf: Client.csrf(two.text), case: String(case2), reviewer: String(userId) });
+  assert.equal(refusedAssign.status, 200);
   assert.equal(num(`select count(*) from round_case where round_id = 2 and reviewer_id = ${userId}`), 0);
   // The consultant's own cases are on their front page.
   const home = await ekstern.get('/');
