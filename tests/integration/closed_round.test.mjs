@@ -113,9 +113,9 @@ test('every write path is refused in a finished round: web 409 or a 303 back to 
   const mortenCsrf = await morten.csrfFor(`${base}/calibration/${calCase}`);
   assert.ok(mortenCsrf, 'Morten sees his second review');
   // The HTML forms come back by a 303 to their page, which shows the message (post/redirect/get);
-  // the autosave (JSON), the whole review form and the calibration answer 409 with it.
+  // the autosave (JSON), the whole review form and the calibration form answer 409 with it.
   const byRedirect = new Set(['færdig', 'akut', 'samtykke', 'fordeling i hånden', 'fordeling balanceret', 'erstatning',
-    'ny udtrækning', 'ny udtrækning uden begrundelse']);
+    'ny udtrækning', 'ny udtrækning uden begrundelse', 'kalibrering vælg', 'kalibrering tildel', 'kalibrering færdig']);
   for (const [what, client, path, form] of web) {
     let res = await client.post(path, { csrf: client === morten ? mortenCsrf : csrf, ...form });
     if (byRedirect.has(what)) {
