@@ -463,7 +463,7 @@ void page_external_uninvite(Req *r)
 		return;
 	}
 	int64_t user_id, left;
-	if (!parse_int64(req_capture(r, "user"), &user_id)) {
+	if (!parse_int64(req_capture(r, "user"), &user_id) || user_id <= 0) {
 		http_error(r, 404, _("Brugeren findes ikke."));
 		return;
 	}
