@@ -192,10 +192,13 @@ int auth_session_expired(const Session *s, int64_t now)
 }
 
 /* Finds the live session for a cookie token; ends it when it has expired. The last-seen
-** time is written at most once a minute so that reading pages stays cheap. */
+** time is written at most once a minute so that reading pages stays cheap. On an expired
+** session it answers 0 with out->user_id still naming its user: a save sent then is kept as a
+** draft for that person only (flash.c); out->user_id is 0 when the token names no session. */
 int auth_session_lookup(sqlite3 *db, const char *token, int64_t now, Session *out)
 {
 	unsigned char h[32];
+	memset(out, 0, sizeof *out);
 	if (!token_hash(token, h))
 		return 0;
 	Stmt q;

@@ -148,9 +148,10 @@ static int store(Req *r, const char *id, int64_t session_id, const unsigned char
 
 void flash_redirect(Req *r, Flash *f, const char *location)
 {
-	json_t *root = json_object(), *fields = json_object(), *errors = json_array();
+	/* Pairs, not an object: a field sent more than once (ticked checkboxes) keeps every value. */
+	json_t *root = json_object(), *fields = json_array(), *errors = json_array();
 	for (int i = 0; i < f->nfields; i++)
-		json_object_set_new(fields, f->field_name[i], json_string(f->field_value[i]));
+		json_array_append_new(fields, json_pack("[ss]", f->field_name[i], f->field_value[i]));
 	for (int i = 0; i < f->nerrors; i++)
 		json_array_append_new(errors, json_pack("[ss]", f->error_field[i], f->error_text[i]));
 	json_object_set_new(root, "fields", fields);
@@ -218,19 +219,18 @@ const Flash *flash_take(Req *r)
 	if (!root)
 		return f;
 	json_t *fields = json_object_get(root, "fields"), *errors = json_object_get(root, "errors");
-	size_t n = json_object_size(fields);
+	size_t n = json_array_size(fields), i;
 	f->field_name = arena_alloc(r->arena, sizeof *f->field_name * (n + 1));
 	f->field_value = arena_alloc(r->arena, sizeof *f->field_value * (n + 1));
-	const char *key;
 	json_t *v;
-	json_object_foreach(fields, key, v)
+	json_array_foreach(fields, i, v)
 	{
-		if (json_is_string(v)) {
+		const char *key = json_string_value(json_array_get(v, 0)), *value = json_string_value(json_array_get(v, 1));
+		if (key && value) {
 			f->field_name[f->nfields] = arena_strdup(r->arena, key);
-			f->field_value[f->nfields++] = arena_strdup(r->arena, json_string_value(v));
+			f->field_value[f->nfields++] = arena_strdup(r->arena, value);
 		}
 	}
-	size_t i;
 	json_array_foreach(errors, i, v)
 	{
 		const char *field = json_string_value(json_array_get(v, 0)), *text = json_string_value(json_array_get(v, 1));
@@ -247,6 +247,31 @@ const char *flash_value(const Flash *f, const char *name, const char *fallback)
 		if (strcmp(f->field_name[i], name) == 0)
 			return f->field_value[i];
 	return fallback;
+}
+
+/* A page that shows a refused form "as typed" from req_form (it used to be rendered by the
+** POST itself) shows it so on the GET too: what was typed becomes the request's form. Returns 1
+** when there was something to restore. */
+int flash_restore_form(Req *r, const Flash *f)
+{
+	if (!f->nfields)
+		return 0;
+	Param *form = arena_alloc(r->arena, sizeof *form * (size_t)f->nfields);
+	memset(form, 0, sizeof *form * (size_t)f->nfields);
+	for (int i = 0; i < f->nfields; i++) {
+		form[i].name = f->field_name[i];
+		form[i].value = f->field_value[i];
+		form[i].len = strlen(f->field_value[i]);
+	}
+	r->form = form;
+	r->nform = f->nfields;
+	return 1;
+}
+
+/* The first message, for a page that shows one message its own way; NULL when none. */
+const char *flash_message(const Flash *f)
+{
+	return f->nerrors ? f->error_text[0] : NULL;
 }
 
 int flash_has(const Flash *f)
@@ -298,16 +323,17 @@ void flash_field_attrs(Req *r, const Flash *f, const char *name)
 ** The review page's "Gem svar" without JavaScript posts every answer and comment on the page.
 ** When the session has expired by then, the router (http.c) reads the form anyway and hands it
 ** here: it is kept as a draft (form_flash, path "/kladde"), bound to a new random cookie in this
-** browser, and the person logs in and comes to GET /kladde/ID, which offers the same form again,
-** now with the new session's CSRF token. Sending it is the ordinary save: the own-case rule,
+** browser and to the user of the expired session, and the person logs in and comes to GET
+** /kladde/ID, which offers the same form again, now with the new session's CSRF token. On a
+** shared PC someone else may log in next: they get nothing, and the draft is dropped. Sending it is the ordinary save: the own-case rule,
 ** the reviewer's access and the revision (lost-update) checks all apply as to any save. */
 
 
-/* Only the review page's save, only from a browser that had a session (an expired one), and
-** only while few drafts wait: nobody can fill the table without ever having logged in. */
+/* Only the review page's save, only from a browser whose session has expired (not one logged
+** out or never there: then nobody is known to own the draft), and only while few drafts wait. */
 int flash_draft_wanted(Req *r)
 {
-	if (!r->route || r->route->handler != page_review_case_post || str_empty(req_cookie(r, "tilsyn_session")))
+	if (!r->route || r->route->handler != page_review_case_post || !r->expired_user)
 		return 0;
 	Stmt q;
 	db_prepare(&q, r->db, "SELECT count(*) FROM form_flash WHERE path = '/kladde' AND created >= ?1");
@@ -330,6 +356,7 @@ void flash_draft_keep(Req *r)
 		json_object_set_new(fields, f->field_name[i], json_string(f->field_value[i]));
 	json_object_set_new(root, "fields", fields);
 	json_object_set_new(root, "target", json_string(r->path));
+	json_object_set_new(root, "user", json_integer(r->expired_user));
 	char *data = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
 	char id[TOKEN_HEX], secret[TOKEN_HEX];
@@ -365,10 +392,14 @@ void page_draft_show(Req *r)
 	}
 	json_t *root = data ? json_loads(data, 0, NULL) : NULL;
 	const char *target = json_string_value(json_object_get(root, "target"));
-	if (!root || !target || !http_local_path(target)) {
+	json_t *owner = json_object_get(root, "user");
+	/* Someone else logged in at this browser: the draft (already deleted) is not theirs to see. */
+	if (!root || !target || !http_local_path(target) || !json_is_integer(owner) ||
+	    json_integer_value(owner) != r->user->id) {
 		json_decref(root);
-		http_error(r, 404, _("Kladden findes ikke længere. Den gemmes kun en halv time og kan kun åbnes én gang i "
-		                     "den browser, hvor den blev skrevet."));
+		http_error(r, 404, _("Kladden findes ikke længere. Den gemmes kun en halv time og kan kun åbnes én gang, i "
+		                     "den browser, hvor den blev skrevet, af den, der skrev den."));
+		http_set_cookie(r, DRAFT_COOKIE, "", 0);
 		return;
 	}
 	Buf *b = &r->out;

@@ -33,6 +33,7 @@ typedef struct Conn {
 	size_t received;
 	int too_large;
 	int admitted;  /* the headers passed every check; the body is wanted */
+	int64_t expired_user; /* a save whose session had expired: whose draft it is (flash.c) */
 	int fd;        /* the spool file of a large upload, or -1 */
 	int slot;      /* holds one of spool.c's upload slots, for slot_user */
 	int64_t slot_user;
@@ -422,8 +423,14 @@ static void load_session(Req *r)
 	if (!token)
 		return;
 	Session *s = arena_alloc(r->arena, sizeof *s);
-	if (!auth_session_lookup(r->db, token, time(NULL), s))
+	if (!auth_session_lookup(r->db, token, time(NULL), s)) {
+		/* Whose draft a save sent now would be (flash.c). A POST is admitted twice (on its
+		** headers, then whole); the first time ended the session, and the connection carries
+		** its user to the second (judge_headers). */
+		if (s->user_id)
+			r->expired_user = s->user_id;
 		return;
+	}
 	User *u = arena_alloc(r->arena, sizeof *u);
 	if (!user_by_id(r->db, s->user_id, u) || !u->active)
 		return;
@@ -660,6 +667,7 @@ static int judge_headers(Req *r, Conn *cc)
 			return 1;
 		cc->limit = HTTP_FORM_LIMIT; /* a plain form: read it, and dispatch keeps it */
 		cc->admitted = 1;
+		cc->expired_user = r->expired_user;
 		return 0;
 	}
 	if (r->route->csrf == CSRF_LOGIN && !req_cookie(r, LOGIN_COOKIE)) {
@@ -777,6 +785,7 @@ static struct MHD_Response *handle(struct MHD_Connection *conn, const char *url,
 	r.method = method;
 	r.path = url;
 	r.status = 200;
+	r.expired_user = cc->expired_user;
 	r.content_type = "text/html; charset=utf-8";
 	buf_init(&r.out, 0);
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

@@ -65,8 +65,10 @@ struct Req {
 	Department *dept;
 	Role role;
 
-	/* A save whose session had expired: its form is kept through a login (flash.c). */
+	/* A save whose session had expired: its form is kept through a login (flash.c), for the
+	** user of that expired session only. */
 	int draft;
+	int64_t expired_user;
 
 	/* The response. */
 	int status;
@@ -155,6 +157,8 @@ void flash_redirect(Req *r, Flash *f, const char *location);
 void flash_fail(Req *r, const char *location, const char *field, const char *message);
 const Flash *flash_take(Req *r);
 int flash_has(const Flash *f);
+const char *flash_message(const Flash *f);
+int flash_restore_form(Req *r, const Flash *f);
 const char *flash_value(const Flash *f, const char *name, const char *fallback);
 const char *flash_field_message(const Flash *f, const char *name);
 void flash_summary(Req *r, const Flash *f);

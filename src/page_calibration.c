@@ -118,18 +118,19 @@ static void agreement_row(Req *r, const Agreement *a, int overall)
 		html_fmt(b, "<td>%T</td></tr>\n", calibration_kappa_reason(a->kappa_status));
 }
 
-static void overview(Req *r, const Round *rd, int status, const char *error)
+static void overview(Req *r, const Round *rd)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
+	const Flash *f = flash_take(r);
 	const char *base = base_path(r, rd);
 	page_begin(r, arena_printf(r->arena, "Kalibrering: %s", rd->title));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
 	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Kalibrering</p>\n<h1>Kalibrering: %T</h1>\n",
 	         d->code, d->name, d->code, d->code, rd->id, rd->title, rd->title);
 	int64_t n1, n2;
-	if (error)
-		page_message(r, "error", error);
+	if (flash_has(f))
+		flash_summary(r, f);
 	else if (parse_int64(req_query(r, "chosen"), &n1))
 		page_message(r, "ok", arena_printf(r->arena, _("%lld sager er valgt til anden gennemgang."), (long long)n1));
 	else if (parse_int64(req_query(r, "auto"), &n1) && parse_int64(req_query(r, "left"), &n2)) {
@@ -333,14 +334,19 @@ static void overview(Req *r, const Round *rd, int status, const char *error)
 	                               .detail = arena_printf(r->arena, "kalibrering vist (%d sager, %d uenigheder)", nrows, ndis),
 	                               .ip = r->ip});
 	page_end(r);
-	r->status = status;
 }
 
 void page_calibration_show(Req *r)
 {
 	Round rd;
 	if (round_from_capture(r, &rd))
-		overview(r, &rd, 200, NULL);
+		overview(r, &rd);
+}
+
+/* A refused choice or assignment: back to the overview by a 303 with the message (flash.c). */
+static void overview_fail(Req *r, const Round *rd, const char *message)
+{
+	flash_fail(r, base_path(r, rd), NULL, message);
 }
 
 void page_calibration_choose(Req *r)
@@ -354,7 +360,7 @@ void page_calibration_choose(Req *r)
 	const char *remove = req_form(r, "remove"), *one = req_form(r, "case"), *k = req_form(r, "count");
 	if ((remove && !parse_int64(remove, &id)) || (!remove && one && !parse_int64(one, &id)) ||
 	    (!remove && !one && (!k || !parse_int64(k, &count)))) {
-		overview(r, &rd, 400, _("Angiv et antal sager, eller vælg en sag på listen."));
+		overview_fail(r, &rd, _("Angiv et antal sager, eller vælg en sag på listen."));
 		return;
 	}
 	if (db_begin(r->db) != SQLITE_OK) {
@@ -370,7 +376,7 @@ void page_calibration_choose(Req *r)
 		rc = calibration_choose_random(r->db, &rd, count, &by, &added, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		overview(r, &rd, rc == ROUND_CLOSED ? 409 : 400, arena_strdup(r->arena, msg));
+		overview_fail(r, &rd, arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -397,7 +403,7 @@ void page_calibration_assign(Req *r)
 			int64_t id;
 			if (strcmp(r->form[i].name, "reviewer") == 0 && !r->form[i].filename) {
 				if (!parse_int64(r->form[i].value, &id)) {
-					overview(r, &rd, 400, _("Vælg personerne på listen."));
+					overview_fail(r, &rd, _("Vælg personerne på listen."));
 					return;
 				}
 				ids[n++] = id;
@@ -411,7 +417,7 @@ void page_calibration_assign(Req *r)
 		int rc = calibration_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg);
 		if (rc != 0) {
 			db_rollback(r->db);
-			overview(r, &rd, rc == ROUND_CLOSED ? 409 : 400, arena_strdup(r->arena, msg));
+			overview_fail(r, &rd, arena_strdup(r->arena, msg));
 			return;
 		}
 		if (db_commit(r->db) != SQLITE_OK) {
@@ -425,7 +431,7 @@ void page_calibration_assign(Req *r)
 	int64_t case_id, reviewer = 0;
 	const char *rv = req_form(r, "reviewer");
 	if (!parse_int64(req_form(r, "case"), &case_id) || (rv && *rv && !parse_int64(rv, &reviewer))) {
-		overview(r, &rd, 400, _("Vælg en sag og en person på listen."));
+		overview_fail(r, &rd, _("Vælg en sag og en person på listen."));
 		return;
 	}
 	if (db_begin(r->db) != SQLITE_OK) {
@@ -435,7 +441,7 @@ void page_calibration_assign(Req *r)
 	int rc = calibration_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		overview(r, &rd, rc == ROUND_CLOSED ? 409 : 400, arena_strdup(r->arena, msg));
+		overview_fail(r, &rd, arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -801,7 +807,8 @@ void page_calibration_case(Req *r)
 		return;
 	int nq;
 	CalQ *qs = cal_questions(r, &rd, ci.id, &nq);
-	case_page(r, &rd, &ci, qs, nq, 200, NULL, NULL);
+	const char *refused = flash_message(flash_take(r)); /* a refused færdig, by a 303 */
+	case_page(r, &rd, &ci, qs, nq, 200, refused ? "error" : NULL, refused);
 	int first = calibration_first_visible(in_workgroup(r), ci.second == r->user->id, ci.status);
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calibration_view",
 	                               .department_id = r->dept->id,
@@ -914,9 +921,8 @@ void page_calibration_finish(Req *r)
 	}
 	if (calibration_finish(r->db, &rd, ci.id, &by, &missing, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
-		int nq;
-		CalQ *qs = cal_questions(r, &rd, ci.id, &nq);
-		case_page(r, &rd, &ci, qs, nq, 409, "error", arena_strdup(r->arena, msg));
+		flash_fail(r, arena_printf(r->arena, "%s/%lld", base_path(r, &rd), (long long)ci.id), NULL,
+		           arena_strdup(r->arena, msg));
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {

@@ -88,15 +88,10 @@ static void crumbs(Req *r, const Round *rd, const char *here)
 }
 
 /* A refused change: what was wrong, and the way back to the round. */
-static void problem_page(Req *r, const Round *rd, int status, const char *msg)
+/* A refused invitation: back to the round page, where the form is, by a 303 with the message. */
+static void problem_page(Req *r, const Round *rd, const char *msg)
 {
-	page_begin(r, _("Eksternt tilsyn"));
-	crumbs(r, rd, _("Eksterne konsulenter"));
-	html_fmt(&r->out, "<h1>%T</h1>\n", rd->title);
-	page_message(r, "error", msg);
-	html_fmt(&r->out, "<p><a href=\"/d/%U/rounds/%I#ekstern\">Tilbage til tilsynet</a></p>\n", r->dept->code, rd->id);
-	page_end(r);
-	r->status = status;
+	flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld", r->dept->code, (long long)rd->id), NULL, msg);
 }
 
 /* ---- what an outside reviewer sees of the department ---- */
@@ -335,16 +330,17 @@ void external_round_section(Req *r, const Round *rd)
 
 /* ---- the expectation alignment ---- */
 
-static void expectation_page(Req *r, const Round *rd, int status, const char *error, const char *const posted[])
+static void expectation_page(Req *r, const Round *rd)
 {
 	Buf *b = &r->out;
+	const Flash *f = flash_take(r); /* a refused save comes back as typed */
 	Expectation e;
 	expectation_load(r->db, rd->id, &e);
 	page_begin(r, arena_printf(r->arena, "Forventningsafstemning: %s", rd->title));
 	crumbs(r, rd, _("Forventningsafstemning"));
 	html_fmt(b, "<h1>Forventningsafstemning: %T</h1>\n", rd->title);
-	if (error)
-		page_message(r, "error", error);
+	if (flash_has(f))
+		flash_summary(r, f);
 	else if (req_query(r, "saved"))
 		page_message(r, "ok", _("Forventningsafstemningen er gemt."));
 	html_lit(b, "<p class=\"lead\">Før gennemgangen afstemmer afdelingen og de eksterne konsulenter, hvad tilsynet skal "
@@ -360,7 +356,7 @@ static void expectation_page(Req *r, const Round *rd, int status, const char *er
 	html_lit(b, "<div class=\"stack\">\n");
 	for (int i = 0; i < EXPECTATION_FIELDS; i++) {
 		const char *name = expectation_fields[i];
-		const char *value = posted && posted[i] ? posted[i] : e.values[i];
+		const char *value = flash_value(f, name, e.values[i]);
 		html_fmt(b, "<label for=\"%A\">%T</label>\n<p class=\"hint\" id=\"%A-hint\">%T</p>\n"
 		            "<textarea id=\"%A\" name=\"%A\" rows=\"4\" maxlength=\"%d\" aria-describedby=\"%A-hint\">%T</textarea>\n",
 		         name, _(expectation_titles[i]), name, _(expectation_hints[i]), name, name, EXPECTATION_MAX_CHARS, name,
@@ -371,7 +367,6 @@ static void expectation_page(Req *r, const Round *rd, int status, const char *er
 	         r->dept->code, rd->id);
 	expectation_free(&e);
 	page_end(r);
-	r->status = status;
 }
 
 static int ekstern_round(Req *r, const Round *rd, int status)
@@ -389,7 +384,7 @@ void page_external_expectation(Req *r)
 {
 	Round rd;
 	if (round_of(r, &rd) && ekstern_round(r, &rd, 404))
-		expectation_page(r, &rd, 200, NULL, NULL);
+		expectation_page(r, &rd);
 }
 
 void page_external_expectation_post(Req *r)
@@ -402,7 +397,7 @@ void page_external_expectation_post(Req *r)
 		values[i] = req_form(r, expectation_fields[i]);
 	char msg[512];
 	if (expectation_check(values, msg, sizeof msg) != 0) {
-		expectation_page(r, &rd, 400, msg, values);
+		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/expectation", r->dept->code, (long long)rd.id), NULL, msg);
 		return;
 	}
 	if (db_begin(r->db) != SQLITE_OK) {
@@ -412,7 +407,7 @@ void page_external_expectation_post(Req *r)
 	ReviewBy by = by_of(r);
 	if (expectation_save(r->db, &rd, values, &by, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
-		expectation_page(r, &rd, 400, msg, values);
+		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/expectation", r->dept->code, (long long)rd.id), NULL, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -435,7 +430,7 @@ void page_external_invite(Req *r)
 	}
 	int64_t user_id;
 	if (!parse_int64(req_form(r, "user"), &user_id)) {
-		problem_page(r, &rd, 400, _("Vælg den eksterne konsulent, der skal inviteres."));
+		problem_page(r, &rd, _("Vælg den eksterne konsulent, der skal inviteres."));
 		return;
 	}
 	char msg[512];
@@ -447,7 +442,7 @@ void page_external_invite(Req *r)
 	int rc = external_invite(r->db, &rd, user_id, &by, msg, sizeof msg);
 	if (rc < 0) {
 		db_rollback(r->db);
-		problem_page(r, &rd, 400, msg);
+		problem_page(r, &rd, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -468,7 +463,7 @@ void page_external_uninvite(Req *r)
 		return;
 	}
 	int64_t user_id, left;
-	if (!parse_int64(req_capture(r, "user"), &user_id)) {
+	if (!parse_int64(req_capture(r, "user"), &user_id) || user_id <= 0) {
 		http_error(r, 404, _("Brugeren findes ikke."));
 		return;
 	}
@@ -482,7 +477,7 @@ void page_external_uninvite(Req *r)
 	if (rc != 0) {
 		db_rollback(r->db);
 		if (rc < 0)
-			problem_page(r, &rd, 400, msg);
+			problem_page(r, &rd, msg);
 		else
 			http_error(r, 404, _("Brugeren er ikke inviteret til dette tilsyn."));
 		return;

@@ -34,7 +34,10 @@ void page_feedback_show(Req *r)
 	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Individuel tilbagemelding</p>\n<h1>Individuel tilbagemelding</h1>\n",
 	         d->code, d->name, d->code, d->code, rd.id, rd.title);
 	const char *done = req_query(r, "released");
-	if (done && str_eq(done, "0"))
+	const Flash *f = flash_take(r);
+	if (flash_has(f))
+		flash_summary(r, f);
+	else if (done && str_eq(done, "0"))
 		page_message(r, "ok", _("Tilbagemeldingen var allerede frigivet."));
 	else if (done)
 		page_message(r, "ok", _("Tilbagemeldingen er frigivet. Rådgiveren kan nu se den på sin forside."));
@@ -108,7 +111,8 @@ void page_feedback_release(Req *r)
 	const char *advisor = req_form(r, "advisor");
 	int all = str_eq(req_form(r, "all"), "1");
 	if (!all && str_empty(advisor)) {
-		http_error(r, 400, _("Vælg den rådgiver, hvis tilbagemelding skal frigives."));
+		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/feedback", r->dept->code, (long long)rd.id), NULL,
+		           _("Vælg den rådgiver, hvis tilbagemelding skal frigives."));
 		return;
 	}
 	if (db_begin(r->db) != SQLITE_OK) {

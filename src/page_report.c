@@ -52,9 +52,10 @@ static void appendix_form(Req *r, const Round *rd)
 	         r->dept->code, rd->id);
 }
 
-static void report_page(Req *r, const Round *rd, int status, const char *error, const char *const posted[4])
+static void report_page(Req *r, const Round *rd)
 {
 	Buf *b = &r->out;
+	const Flash *f = flash_take(r); /* a refused save comes back as typed */
 	Department *d = r->dept;
 	ReportText t;
 	report_text_load(r->db, rd->id, &t);
@@ -62,8 +63,8 @@ static void report_page(Req *r, const Round *rd, int status, const char *error, 
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
 	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Rapport</p>\n<h1>Rapport: %T</h1>\n",
 	         d->code, d->name, d->code, d->code, rd->id, rd->title, rd->title);
-	if (error)
-		page_message(r, "error", error);
+	if (flash_has(f))
+		flash_summary(r, f);
 	else if (req_query(r, "saved"))
 		page_message(r, "ok", t.final ? _("Teksten er gemt og markeret som endelig.") : _("Teksten er gemt som kladde."));
 	char final_at[64], updated_at[64];
@@ -93,7 +94,7 @@ static void report_page(Req *r, const Round *rd, int status, const char *error, 
 	for (int i = 0; i < 4; i++)
 		html_fmt(b, "<label for=\"%A\">%T</label>\n<textarea id=\"%A\" name=\"%A\" rows=\"6\" maxlength=\"20000\">%T"
 		            "</textarea>\n",
-		         names[i], labels[i], names[i], names[i], posted ? posted[i] : values[i]);
+		         names[i], labels[i], names[i], names[i], flash_value(f, names[i], values[i]));
 	html_lit(b, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"draft\">Gem som kladde</button> "
 	            "<button type=\"submit\" name=\"action\" value=\"final\">Gem og markér som endelig</button></div>\n"
 	            "</div>\n</form>\n");
@@ -116,7 +117,6 @@ static void report_page(Req *r, const Round *rd, int status, const char *error, 
 		html_lit(b, "<tr><td colspan=\"4\">Et eksternt tilsyn skriver ikke individuel tilbagemelding.</td></tr>\n"
 		            "</tbody>\n</table>\n");
 		page_end(r);
-		r->status = status;
 		return;
 	}
 	db_prepare(&q, r->db,
@@ -131,14 +131,13 @@ static void report_page(Req *r, const Round *rd, int status, const char *error, 
 	db_finalize(&q);
 	html_lit(b, "</tbody>\n</table>\n");
 	page_end(r);
-	r->status = status;
 }
 
 void page_report_show(Req *r)
 {
 	Round rd;
 	if (round_of(r, &rd))
-		report_page(r, &rd, 200, NULL, NULL);
+		report_page(r, &rd);
 }
 
 void page_report_save(Req *r)
@@ -159,7 +158,7 @@ void page_report_save(Req *r)
 	}
 	if (report_text_save(r->db, rd.id, texts, final, r->user->id, r->user->name, &msg) != 0) {
 		db_rollback(r->db);
-		report_page(r, &rd, 400, msg, texts);
+		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/report", r->dept->code, (long long)rd.id), NULL, msg);
 		return;
 	}
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "report_text",

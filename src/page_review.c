@@ -323,17 +323,18 @@ static const char *answer_text(Req *r, const char *value, int material, const ch
 
 /* ---- the progress page ---- */
 
-static void progress_page(Req *r, const Round *rd, int status, const char *error)
+static void progress_page(Req *r, const Round *rd)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
+	const Flash *f = flash_take(r);
 	page_begin(r, arena_printf(r->arena, "Gennemgang: %s", rd->title));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › <a href=\"/d/%U/rounds\">Tilsyn</a> › "
 	            "<a href=\"/d/%U/rounds/%I\">%T</a> › Gennemgang</p>\n<h1>Gennemgang: %T</h1>\n",
 	         d->code, d->name, d->code, d->code, rd->id, rd->title, rd->title);
 	int64_t n1, n2;
-	if (error)
-		page_message(r, "error", error);
+	if (flash_has(f))
+		flash_summary(r, f);
 	else if (req_query(r, "assigned"))
 		page_message(r, "ok", _("Fordelingen er gemt."));
 	else if (parse_int64(req_query(r, "auto"), &n1) && parse_int64(req_query(r, "left"), &n2)) {
@@ -404,7 +405,6 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 	if (nrows == 0) {
 		html_lit(b, "<p>Tilsynet har ingen udtrukne sager endnu. Træk stikprøven på tilsynets side først.</p>\n");
 		page_end(r);
-		r->status = status;
 		return;
 	}
 	html_fmt(b, "<p class=\"lead\">%d sager: %d færdige, %d i gang og %d ikke startet. Tilbage: %d sager og %d "
@@ -506,14 +506,19 @@ static void progress_page(Req *r, const Round *rd, int status, const char *error
 	                               .detail = arena_printf(r->arena, "gennemgangens fremdrift vist (%d sager)", nrows),
 	                               .ip = r->ip});
 	page_end(r);
-	r->status = status;
 }
 
 void page_review_progress(Req *r)
 {
 	Round rd;
 	if (round_from_capture(r, &rd, 0))
-		progress_page(r, &rd, 200, NULL);
+		progress_page(r, &rd);
+}
+
+/* A refused assignment: back to the progress page by a 303 with the message (flash.c). */
+static void assign_fail(Req *r, const Round *rd, const char *message)
+{
+	flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/review", r->dept->code, (long long)rd->id), NULL, message);
 }
 
 void page_review_assign(Req *r)
@@ -530,7 +535,7 @@ void page_review_assign(Req *r)
 			int64_t id;
 			if (strcmp(r->form[i].name, "reviewer") == 0 && !r->form[i].filename) {
 				if (!parse_int64(r->form[i].value, &id)) {
-					progress_page(r, &rd, 400, _("Vælg personerne på listen."));
+					assign_fail(r, &rd, _("Vælg personerne på listen."));
 					return;
 				}
 				ids[n++] = id;
@@ -544,7 +549,7 @@ void page_review_assign(Req *r)
 		int rc = review_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg);
 		if (rc != 0) {
 			db_rollback(r->db);
-			progress_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
+			assign_fail(r, &rd, msg);
 			return;
 		}
 		if (db_commit(r->db) != SQLITE_OK) {
@@ -558,7 +563,7 @@ void page_review_assign(Req *r)
 	int64_t case_id, reviewer = 0;
 	const char *rv = req_form(r, "reviewer");
 	if (!parse_int64(req_form(r, "case"), &case_id) || (rv && *rv && !parse_int64(rv, &reviewer))) {
-		progress_page(r, &rd, 400, _("Vælg en sag og en person på listen."));
+		assign_fail(r, &rd, _("Vælg en sag og en person på listen."));
 		return;
 	}
 	if (db_begin(r->db) != SQLITE_OK) {
@@ -568,7 +573,7 @@ void page_review_assign(Req *r)
 	int rc = review_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		progress_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
+		assign_fail(r, &rd, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -1005,9 +1010,15 @@ void page_review_case(Req *r)
 	CaseInfo ci;
 	if (!case_access(r, &rd, &ci, 0))
 		return;
+	/* A refused færdig, acute mark or consent comes back here by a 303 with its message; færdig's
+	** (?mangler=1) lists and marks the questions still without an answer. */
+	const char *refused = flash_message(flash_take(r));
 	/* A finished round is shown, but says it is closed (saving would be refused with 409). */
 	int closed = round_writable(r->db, rd.id, NULL, 0) != 0;
-	show_case(r, &rd, &ci, NULL, 0, 200, closed ? "warn" : NULL, closed ? _(round_closed_text) : NULL, 0);
+	if (refused)
+		show_case(r, &rd, &ci, NULL, 0, 200, "error", refused, str_eq(req_query(r, "mangler"), "1"));
+	else
+		show_case(r, &rd, &ci, NULL, 0, 200, closed ? "warn" : NULL, closed ? _(round_closed_text) : NULL, 0);
 	audit_case(r, "review_view", ci.id, arena_printf(r->arena, "tilsyn %lld: gennemgangen af sagen vist", (long long)rd.id));
 }
 
@@ -1222,6 +1233,14 @@ void page_review_answer(Req *r)
 	json_reply(r, 200, o);
 }
 
+/* A refused mark on a case: back to its page by a 303 with the message (flash.c). */
+static void case_fail(Req *r, const Round *rd, const CaseInfo *ci, const char *message, int missing)
+{
+	flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld%s", r->dept->code, (long long)rd->id,
+	                           (long long)ci->id, missing ? "?mangler=1" : ""),
+	           NULL, message);
+}
+
 void page_review_finish(Req *r)
 {
 	Round rd;
@@ -1237,7 +1256,7 @@ void page_review_finish(Req *r)
 	}
 	if (review_finish(r->db, &rd, ci.id, &by, &missing, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
-		show_case(r, &rd, &ci, NULL, 0, 409, "error", arena_strdup(r->arena, msg), missing > 0);
+		case_fail(r, &rd, &ci, arena_strdup(r->arena, msg), missing > 0);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -1264,7 +1283,7 @@ void page_review_acute(Req *r)
 	int rc = review_set_acute(r->db, &rd, ci.id, on, req_form(r, "note"), &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		show_case(r, &rd, &ci, NULL, 0, rc == ROUND_CLOSED ? 409 : 400, "error", arena_strdup(r->arena, msg), 0);
+		case_fail(r, &rd, &ci, arena_strdup(r->arena, msg), 0);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -1290,7 +1309,7 @@ void page_review_consent(Req *r)
 	int rc = review_set_consent(r->db, &rd, ci.id, req_form_checked(r, "consent"), &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		show_case(r, &rd, &ci, NULL, 0, rc == ROUND_CLOSED ? 409 : 400, "error", arena_strdup(r->arena, msg), 0);
+		case_fail(r, &rd, &ci, arena_strdup(r->arena, msg), 0);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {

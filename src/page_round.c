@@ -60,15 +60,16 @@ void page_round_theme_choices(Req *r, const char *const *checked, int nchecked, 
 	db_finalize(&q);
 }
 
-static void list_page(Req *r, int status, const char *error)
+static void list_page(Req *r)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
+	const Flash *f = flash_take(r);
+	flash_restore_form(r, f); /* a refused new round comes back as typed */
 	page_begin(r, _("Tilsyn"));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Tilsyn</p>\n<h1>Tilsyn</h1>\n", d->code, d->name);
-	if (error)
-		page_message(r, "error", error);
-	else if (req_query(r, "deleted"))
+	flash_summary(r, f);
+	if (!flash_has(f) && req_query(r, "deleted"))
 		page_message(r, "ok", _("Tilsynet er slettet. Sletningen og begrundelsen står i loggen."));
 	Stmt q;
 	db_prepare(&q, r->db,
@@ -111,12 +112,13 @@ static void list_page(Req *r, int status, const char *error)
 		if (str_eq(r->form[k].name, "theme"))
 			checked[nchecked++] = r->form[k].value;
 	page_round_theme_choices(r, checked, nchecked, 0);
-	html_lit(b, "</fieldset>\n"
-	            "<label for=\"start\">Planlagt start</label>\n<input id=\"start\" name=\"start\" type=\"date\">\n"
-	            "<label for=\"end\">Planlagt afslutning</label>\n<input id=\"end\" name=\"end\" type=\"date\">\n"
-	            "<button type=\"submit\">Opret tilsyn</button>\n</div>\n</form>\n");
+	const char *start = req_form(r, "start"), *end = req_form(r, "end");
+	html_fmt(b, "</fieldset>\n"
+	            "<label for=\"start\">Planlagt start</label>\n<input id=\"start\" name=\"start\" type=\"date\" value=\"%A\">\n"
+	            "<label for=\"end\">Planlagt afslutning</label>\n<input id=\"end\" name=\"end\" type=\"date\" value=\"%A\">\n"
+	            "<button type=\"submit\">Opret tilsyn</button>\n</div>\n</form>\n",
+	         start ? start : "", end ? end : "");
 	page_end(r);
-	r->status = status;
 }
 
 void page_round_list(Req *r)
@@ -125,7 +127,7 @@ void page_round_list(Req *r)
 		page_external_rounds(r);
 		return;
 	}
-	list_page(r, 200, NULL);
+	list_page(r);
 }
 
 void page_round_create(Req *r)
@@ -144,7 +146,7 @@ void page_round_create(Req *r)
 	if (round_create(r->db, r->dept, req_form(r, "kind"), req_form(r, "title"), NULL, themes, nthemes,
 	                 req_form(r, "start"), req_form(r, "end"), r->user->login, &id, &msg) != 0) {
 		db_rollback(r->db);
-		list_page(r, 400, msg);
+		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds", r->dept->code), NULL, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -598,7 +600,7 @@ static void remeasure_links(Req *r, const Round *rd)
 		         other.title);
 }
 
-static void round_page_at(Req *r, const Round *rd, int status, const char *error, int form)
+static void round_page_at(Req *r, const Round *rd, const Flash *f, int form)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
@@ -612,10 +614,12 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 	html_lit(b, "</p>\n");
 	if (r->role != ROLE_EKSTERN_INVITED)
 		round_links(r, rd);
-	if (error)
-		page_message(r, "error", error);
+	if (flash_has(f))
+		flash_summary(r, f);
 	else if (req_query(r, "sampled"))
 		page_message(r, "ok", _("Stikprøven er trukket."));
+	else if (str_eq(req_query(r, "replaced"), "0"))
+		page_message(r, "ok", _("Sagen er taget ud, men der er ingen flere sager at erstatte den med."));
 	else if (req_query(r, "replaced"))
 		page_message(r, "ok", _("Sagen er erstattet."));
 	else if (req_query(r, "planned"))
@@ -755,19 +759,25 @@ static void round_page_at(Req *r, const Round *rd, int status, const char *error
 	else if (decides)
 		html_lit(b, "<p>Gennemgangen er begyndt, så stikprøven kan ikke trækkes om. Enkelte sager kan erstattes.</p>\n");
 	page_end(r);
-	r->status = status;
 }
 
-static void round_page(Req *r, const Round *rd, int status, const char *error)
+/* A refused form of the round page: back to the page by a 303, with the message on top and
+** the form as typed (flash.c). */
+static void round_fail(Req *r, const Round *rd, const char *message)
 {
-	round_page_at(r, rd, status, error, FORM_NONE);
+	flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld", r->dept->code, (long long)rd->id), NULL, message);
 }
 
 void page_round_show(Req *r)
 {
 	Round rd;
-	if (page_round_from_capture(r, &rd))
-		round_page(r, &rd, 200, NULL);
+	if (!page_round_from_capture(r, &rd))
+		return;
+	const Flash *f = flash_take(r);
+	flash_restore_form(r, f);
+	/* Which form came back: the one whose fields were typed. */
+	int form = flash_value(f, "to", NULL) ? FORM_PHASE : flash_value(f, "performers", NULL) ? FORM_PLAN : FORM_NONE;
+	round_page_at(r, &rd, f, form);
 }
 
 static const char *form_or_null(Req *r, const char *name)
@@ -782,17 +792,17 @@ void page_round_sample(Req *r)
 	if (!page_round_from_capture(r, &rd))
 		return;
 	if (str_eq(req_form(r, "action"), "population")) { /* only the counts: the page, as typed */
-		round_page(r, &rd, 200, NULL);
+		round_page_at(r, &rd, flash_take(r), FORM_NONE);
 		return;
 	}
 	SampleRequest req = {.exclude_months = 12, .seed_hex = form_or_null(r, "seed"), .reason = form_or_null(r, "reason")};
 	int64_t count = 0, exclude = 12;
 	if (!parse_int64(req_form(r, "count"), &count) || count < 1) {
-		round_page(r, &rd, 400, _("Antal sager skal være et helt tal på mindst 1."));
+		round_fail(r, &rd, _("Antal sager skal være et helt tal på mindst 1."));
 		return;
 	}
 	if (form_or_null(r, "exclude") && (!parse_int64(req_form(r, "exclude"), &exclude) || exclude < 0)) {
-		round_page(r, &rd, 400, _("Antal måneder skal være et helt tal, 0 eller mere."));
+		round_fail(r, &rd, _("Antal måneder skal være et helt tal, 0 eller mere."));
 		return;
 	}
 	req.exclude_months = exclude;
@@ -803,7 +813,7 @@ void page_round_sample(Req *r)
 	sample_filters(r, &req.filters);
 	/* (A finished round is refused by sample_draw below, with 409, before any reason is asked.) */
 	if (*rd.sampled_at && str_empty(req_form(r, "reason")) && round_writable(r->db, rd.id, NULL, 0) == 0) {
-		round_page(r, &rd, 400, _("Skriv en begrundelse for at trække stikprøven om."));
+		round_fail(r, &rd, _("Skriv en begrundelse for at trække stikprøven om."));
 		return;
 	}
 	const char *msg;
@@ -815,7 +825,7 @@ void page_round_sample(Req *r)
 	int rc = sample_draw(r->db, &rd, &req, r->user->login, &drawn, &msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		round_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
+		round_fail(r, &rd, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -832,7 +842,7 @@ void page_round_replace(Req *r)
 		return;
 	int64_t case_id;
 	if (!parse_int64(req_form(r, "case"), &case_id)) {
-		round_page(r, &rd, 400, _("Vælg den sag, der skal erstattes."));
+		round_fail(r, &rd, _("Vælg den sag, der skal erstattes."));
 		return;
 	}
 	const char *msg = NULL;
@@ -844,19 +854,16 @@ void page_round_replace(Req *r)
 	int rc = sample_replace(r->db, &rd, case_id, req_form(r, "reason"), r->user->login, &replacement, &msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		round_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
+		round_fail(r, &rd, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
 		http_error(r, 500, _("Erstatningen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
-	if (!replacement) {
-		round_by_id(r->db, rd.id, &rd);
-		round_page(r, &rd, 200, msg);
-		return;
-	}
-	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?replaced=1", r->dept->code, (long long)rd.id));
+	/* Taken out with nothing left to put in its place: said on the page (?replaced=0). */
+	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?replaced=%d", r->dept->code, (long long)rd.id,
+	                              replacement ? 1 : 0));
 }
 
 void page_round_plan(Req *r)
@@ -875,7 +882,7 @@ void page_round_plan(Req *r)
 	}
 	if (round_plan_save(r->db, &rd, &in, &by, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
-		round_page_at(r, &rd, 400, msg, FORM_PLAN);
+		round_fail(r, &rd, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -885,8 +892,8 @@ void page_round_plan(Req *r)
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?planned=1", r->dept->code, (long long)rd.id));
 }
 
-/* A move with work left and no reason is answered 409 with the page, saying what is left and
-** asking for the reason; nothing is changed until a reason is given. */
+/* A move with work left and no reason comes back to the page (303, flash.c), saying what is left
+** and asking for the reason; nothing is changed until a reason is given. */
 void page_round_phase(Req *r)
 {
 	Round rd;
@@ -902,7 +909,7 @@ void page_round_phase(Req *r)
 	int rc = phase_change(r->db, &rd, req_form(r, "to"), req_form(r, "reason"), &by, &left, msg, sizeof msg);
 	if (rc != PHASE_MOVED) {
 		db_rollback(r->db);
-		round_page_at(r, &rd, rc == PHASE_REASON_NEEDED ? 409 : 400, msg, FORM_PHASE);
+		round_fail(r, &rd, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -928,7 +935,7 @@ void page_round_remeasure(Req *r)
 	int rc = round_remeasure(r->db, &rd, &by, &id, msg, sizeof msg);
 	if (rc < 0) {
 		db_rollback(r->db);
-		round_page(r, &rd, 409, msg);
+		round_fail(r, &rd, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {

@@ -3,8 +3,9 @@
 ** drawn) and themes (until the first answer), and deleting a round nobody has reviewed a case
 ** of. Deleting takes a reason and a confirmation step that works without JavaScript: the
 ** first POST shows what goes and what stays, and only the second, with confirm=1, deletes.
-** round.c holds the rules; a finished round is closed to both (409), and so is deleting once
-** a case is reviewed.
+** round.c holds the rules; a finished round is closed to both, and so is deleting once a case
+** is reviewed. A refused edit comes back to the edit page by a 303 as typed, a refused delete to
+** the round page with the reason (flash.c).
 */
 #include "http.h"
 
@@ -49,19 +50,19 @@ static void delete_section(Req *r, const Round *rd)
 	         ROUND_DELETE_REASON_MAX, typed_or(r, "reason", ""));
 }
 
-static void edit_page(Req *r, const Round *rd, int status, const char *error)
+static void edit_page(Req *r, const Round *rd)
 {
 	Buf *b = &r->out;
+	const Flash *f = flash_take(r);
+	flash_restore_form(r, f); /* a refused edit comes back as typed */
 	page_begin(r, arena_printf(r->arena, _("Ret %s"), rd->title));
 	crumbs(r, rd, _("Ret"));
 	html_fmt(b, "<h1>Ret tilsynet</h1>\n<p class=\"lead\">%T</p>\n", rd->title);
-	if (error)
-		page_message(r, "error", error);
+	flash_summary(r, f);
 	if (round_writable(r->db, rd->id, NULL, 0) != 0) {
 		html_fmt(b, "<p class=\"closed\">%T</p>\n<p><a href=\"/d/%U/rounds/%I#fase\">Til tilsynets fase</a></p>\n",
 		         _(round_closed_text), r->dept->code, rd->id);
 		page_end(r);
-		r->status = status;
 		return;
 	}
 	int sampled = *rd->sampled_at != 0;
@@ -111,14 +112,19 @@ static void edit_page(Req *r, const Round *rd, int status, const char *error)
 	         start, end, r->dept->code, rd->id);
 	delete_section(r, rd);
 	page_end(r);
-	r->status = status;
 }
 
 void page_round_edit(Req *r)
 {
 	Round rd;
 	if (page_round_from_capture(r, &rd))
-		edit_page(r, &rd, 200, NULL);
+		edit_page(r, &rd);
+}
+
+/* Back by a 303 to the edit page (what was typed kept) or, for a refused delete, the round page. */
+static void refuse(Req *r, const Round *rd, const char *to, const char *message)
+{
+	flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld%s", r->dept->code, (long long)rd->id, to), NULL, message);
 }
 
 void page_round_edit_post(Req *r)
@@ -141,7 +147,7 @@ void page_round_edit_post(Req *r)
 	int rc = round_update(r->db, &rd, &e, &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		edit_page(r, &rd, rc == ROUND_CLOSED ? 409 : 400, msg);
+		refuse(r, &rd, "/edit", msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {
@@ -195,15 +201,15 @@ void page_round_delete(Req *r)
 		return;
 	char msg[512];
 	const char *reason = req_form(r, "reason");
-	/* Refusals first, whatever was typed: a closed round, a reviewed case (409). */
+	/* Refusals first, whatever was typed: a closed round, a reviewed case (to the round page). */
 	if (round_writable(r->db, rd.id, msg, sizeof msg) != 0 || round_delete_blocked(r->db, &rd, msg, sizeof msg)) {
-		edit_page(r, &rd, 409, msg);
+		refuse(r, &rd, "", msg);
 		return;
 	}
 	if (!str_eq(req_form(r, "confirm"), "1")) {
 		const char *problem = round_delete_reason_problem(reason);
 		if (problem) {
-			edit_page(r, &rd, 400, problem);
+			refuse(r, &rd, "/edit", problem);
 			return;
 		}
 		confirm_page(r, &rd, reason);
@@ -217,7 +223,7 @@ void page_round_delete(Req *r)
 	int rc = round_delete(r->db, &rd, reason, &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		edit_page(r, &rd, rc == ROUND_CLOSED || rc == ROUND_REVIEWED ? 409 : 400, msg);
+		refuse(r, &rd, rc == ROUND_CLOSED || rc == ROUND_REVIEWED ? "" : "/edit", msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {

@@ -12,10 +12,12 @@
 
 static const char *const functions[] = {"leder", "koordinator", "raadgiver"};
 
-static void workgroup_page(Req *r, int status, const char *error)
+static void workgroup_page(Req *r)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
+	const Flash *f = flash_take(r);
+	flash_restore_form(r, f); /* a refused change comes back as chosen */
 	int can_change = auth_allows(PERM_DEPT_WORKGROUP, 0, r->role);
 	page_begin(r, _("Arbejdsgruppe"));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › Arbejdsgruppe</p>\n<h1>Arbejdsgruppe</h1>\n"
@@ -23,8 +25,8 @@ static void workgroup_page(Req *r, int status, const char *error)
 	            "hvordan de udvælges, hvornår, og hvordan resultaterne samles. Anbefalingen er 3-5 personer: lederen, "
 	            "en faglig koordinator og 1-3 rådgivere.</p>\n",
 	         d->code, d->name);
-	if (error)
-		page_message(r, "error", error);
+	if (flash_has(f))
+		flash_summary(r, f);
 	else if (req_query(r, "saved"))
 		page_message(r, "ok", _("Arbejdsgruppen er gemt."));
 	else if (req_query(r, "removed"))
@@ -76,7 +78,6 @@ static void workgroup_page(Req *r, int status, const char *error)
 	if (!can_change) {
 		html_lit(b, "<p class=\"hint\">Afdelingens leder og koordinator sætter arbejdsgruppen sammen.</p>\n");
 		page_end(r);
-		r->status = status;
 		return;
 	}
 	html_lit(b, "<h2>Tilføj en person eller skift funktion</h2>\n");
@@ -104,7 +105,6 @@ static void workgroup_page(Req *r, int status, const char *error)
 		            function ? str_eq(function, functions[i]) : i == COUNT(functions) - 1);
 	html_lit(b, "</select>\n<button type=\"submit\">Gem i arbejdsgruppen</button>\n</div>\n</form>\n");
 	page_end(r);
-	r->status = status;
 }
 
 void page_workgroup_show(Req *r)
@@ -118,7 +118,13 @@ void page_workgroup_show(Req *r)
 		http_error(r, 403, _("En ekstern konsulent kan ikke se afdelingens arbejdsgruppe."));
 		return;
 	}
-	workgroup_page(r, 200, NULL);
+	workgroup_page(r);
+}
+
+/* A refused change: back to the page by a 303, the message on top (flash.c). */
+static void workgroup_fail(Req *r, const char *message)
+{
+	flash_fail(r, arena_printf(r->arena, "/d/%s/workgroup", r->dept->code), NULL, message);
 }
 
 void page_workgroup_post(Req *r)
@@ -126,11 +132,11 @@ void page_workgroup_post(Req *r)
 	const char *action = req_form(r, "action");
 	int64_t user_id;
 	if (!parse_int64(req_form(r, "user"), &user_id)) {
-		workgroup_page(r, 400, _("Vælg en medarbejder."));
+		workgroup_fail(r, _("Vælg en medarbejder."));
 		return;
 	}
 	if (!str_eq(action, "add") && !str_eq(action, "remove")) {
-		workgroup_page(r, 400, _("Ukendt handling: vælg at tilføje eller tage en person ud."));
+		workgroup_fail(r, _("Ukendt handling: vælg at tilføje eller tage en person ud."));
 		return;
 	}
 	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
@@ -143,7 +149,7 @@ void page_workgroup_post(Req *r)
 	                               : workgroup_remove(r->db, r->dept, user_id, &by, msg, sizeof msg);
 	if (rc < 0) {
 		db_rollback(r->db);
-		workgroup_page(r, 400, msg);
+		workgroup_fail(r, msg);
 		return;
 	}
 	if (db_commit(r->db) != SQLITE_OK) {

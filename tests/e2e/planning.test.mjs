@@ -67,13 +67,28 @@ test('leder.barn sets the working group, answers the planning questions and move
   assert.equal(sqlite(db, 'select performers || "|" || planned_cases || "|" || stopop_meetings from round_plan where round_id = 3'),
     'Mette Juhl og Morten Løvstad|20|2');
 
-  // On to analyse with cases left: asked for a reason first.
+  // On to analyse with cases left: asked for a reason first, by a 303 back to the round page
+  // with the error summary and the chosen phase kept.
   assert.equal(await page.inputValue('#phase-to'), 'analyse', 'the next phase is suggested');
-  await Promise.all([page.waitForSelector('.msg.error'), page.click('button:text-is("Skift fase")')]);
-  assert.match(await page.textContent('.msg.error'), /Der er arbejde tilbage.*udtrukne sager er ikke færdiggennemgået.*Skriv en begrundelse/s);
+  const [refused] = await Promise.all([page.waitForResponse((res) => res.request().method() === 'POST'),
+    page.waitForURL(/\/d\/BHS\/rounds\/3\?fejl=[0-9a-f]{64}$/), page.click('button:text-is("Skift fase")')]);
+  assert.equal(refused.status(), 303);
+  assert.match(await page.textContent('.error-summary'), /Der er et problem.*Der er arbejde tilbage.*udtrukne sager er ikke færdiggennemgået.*Skriv en begrundelse/s);
+  assert.equal(await page.inputValue('#phase-to'), 'analyse');
   assert.equal(sqlite(db, 'select phase from round where id = 3'), 'gennemgang');
   await expectNoAxeViolations(page, 'phase change asking for a reason');
   await screenshot(page, 'phase-reason-asked');
+  await page.setViewportSize(PHONE);
+  await expectNoAxeViolations(page, 'phase change asking for a reason, phone');
+  await page.setViewportSize({ width: 1366, height: 768 });
+  // Back and forward are pages loaded by GET (no "Confirm form resubmission"); the message was for once.
+  let res = await page.goBack();
+  assert.equal(res.request().method(), 'GET');
+  assert.match(page.url(), /\?planned=1$/);
+  res = await page.goForward();
+  assert.equal(res.request().method(), 'GET');
+  assert.equal(await page.locator('.error-summary').count(), 0);
+  assert.equal(sqlite(db, "select count(*) from round_phase_change where round_id = 3 and to_phase = 'analyse'"), '0');
 
   await page.fill('#phase-reason', 'Resten gennemgås efter stop-op-mødet i næste uge');
   await go(page, 'button:text-is("Skift fase")', /\/d\/BHS\/rounds\/3\?phase=1$/);

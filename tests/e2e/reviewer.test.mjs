@@ -109,9 +109,10 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     await page.goto(`${server.url}${base}/cases/${caseId}`);
     const open = await openQuestions(page);
     const hiddenCount = await page.$$eval('fieldset.question[hidden]', (all) => all.filter((f) => f.dataset.scale !== 'text').length);
+    // Refused by a 303 back to the case page (post/redirect/get), which lists and marks what is missing.
     const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/finish')),
-      page.click('form[action$="/finish"] button')]);
-    assert.equal(res.status(), 409);
+      page.waitForURL(/\/cases\/\d+\?mangler=1&fejl=[0-9a-f]{64}$/), page.click('form[action$="/finish"] button')]);
+    assert.equal(res.status(), 303);
     await page.waitForSelector('#error-summary');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'error-summary', 'the summary has focus');
     assert.match(await page.textContent('#error-summary'), new RegExp(`${open.length + hiddenCount} relevante spørgsmål mangler et svar`));
@@ -158,6 +159,15 @@ test('without JavaScript the færdig refusal lists and marks the missing questio
   assert.deepEqual(links, marked);
   await page.click('#error-summary li a');
   assert.equal(new URL(page.url()).hash, links[0]);
+  // Back goes to pages loaded by GET, never a resubmission; the refusal shows only once.
+  let res = await page.goBack();
+  assert.ok(res === null || res.request().method() === 'GET');
+  res = await page.goBack();
+  assert.equal(res.request().method(), 'GET');
+  assert.match(page.url(), new RegExp(`/cases/${caseId}$`));
+  res = await page.goForward();
+  assert.equal(res.request().method(), 'GET');
+  assert.equal(await page.locator('#error-summary').count(), 0);
   await context.close();
 });
 

@@ -193,8 +193,8 @@ test('progress page and færdig: an unanswered gate keeps its dependants to answ
   assert.equal(r.status, 0, r.stderr);
   const casePage = await koord.get(`${base}/cases/${c2.id}`);
   const csrf = Client.csrf(casePage.text);
-  let res = await koord.post(`${base}/cases/${c2.id}/finish`, { csrf });
-  assert.equal(res.status, 409);
+  let res = await koord.postInvalid(`${base}/cases/${c2.id}/finish`, { csrf });
+  assert.equal(res.status, 200);
   // Missing: the gate and all its dependants (the stored OV-AFG-2 does not count yet).
   const [done, todo] = progress(answersOf(c2.id));
   const missing = todo - done;

@@ -85,7 +85,12 @@ test('only the leder releases; koordinator, rådgiver and ekstern are refused', 
   const unknown = await release(leder, { advisor: 'Ingen Sådan' });
   assert.equal(unknown.status, 404);
   assert.match(unknown.text, /ingen sager i dette tilsyns stikprøve/);
-  assert.equal((await release(leder, {})).status, 400);
+  const none = await release(leder, {}); // no one chosen: back to the page with the message, once
+  assert.equal(none.status, 303);
+  assert.match(none.location, /\/feedback\?fejl=[0-9a-f]{64}$/);
+  const shown = await leder.get(none.location);
+  assert.match(shown.text, /<div class="error-summary"[^]*Vælg den rådgiver, hvis tilbagemelding skal frigives/);
+  assert.doesNotMatch((await leder.get(none.location)).text, /error-summary/);
   assert.equal(count('SELECT count(*) FROM feedback_release'), before, 'nothing half-written');
 });
 

@@ -213,3 +213,55 @@ test('the answer sheet import and the catalogue import tell what a file is, and 
     assert.match(text(res.text), expected);
   }
 });
+
+// A save sent after the session expired is kept as a draft for the person whose session it
+// was: on a shared PC the next person who logs in at the same browser gets nothing, and the
+// draft is dropped (it cannot be had by logging in as its owner afterwards either).
+test('the draft of an expired session is shown only to its user, never to the next person at the browser', async () => {
+  const [caseId] = q(`select case_id from round_case where round_id = ${UDDYBENDE} order by case_id limit 1`).split('\n');
+  const comment = 'Kun til Anne: begrundelsen mangler i bevillingen.';
+  const expire = (login) => q(`update session set last_seen = last_seen - 7200 where user_id = (select id from users where login = '${login}')`);
+  const saveAfterExpiry = async (browser) => {
+    assert.equal((await browser.login('anne')).status, 303);
+    const csrf = await browser.csrfFor(`/d/BHS/rounds/${UDDYBENDE}/cases/${caseId}`);
+    expire('anne');
+    const posted = await browser.post(`/d/BHS/rounds/${UDDYBENDE}/cases/${caseId}`, { csrf, 'c-1': comment });
+    assert.equal(posted.status, 303);
+    const m = posted.location.match(/^\/login\?next=\/kladde\/([0-9a-f]{64})&udloebet=1$/);
+    assert.ok(m, posted.location);
+    assert.ok(browser.cookies.has('tilsyn_kladde'));
+    return m[1];
+  };
+
+  // Anne's session expires; Mette logs in at the same browser (one cookie jar).
+  const shared = new Client(server.url);
+  const id = await saveAfterExpiry(shared);
+  assert.match(q(`select data from form_flash where id = '${id}'`), new RegExp(`"user":${q("select id from users where login = 'anne'")}`));
+  assert.equal((await shared.login('koordinator.barn')).status, 303);
+  const other = await shared.get(`/kladde/${id}`);
+  assert.equal(other.status, 404);
+  assert.ok(!text(other.text).includes(comment), 'the next person does not see the comment');
+  assert.equal(q(`select count(*) from form_flash where id = '${id}'`), '0', 'the draft is dropped');
+  assert.ok(!shared.cookies.has('tilsyn_kladde'));
+  // Anne coming back to the same browser afterwards finds nothing either.
+  assert.equal((await shared.login('anne')).status, 303);
+  assert.equal((await shared.get(`/kladde/${id}`)).status, 404);
+
+  // The person whose session it was gets the draft after logging in.
+  const own = new Client(server.url);
+  const mine = await saveAfterExpiry(own);
+  assert.equal((await own.login('anne')).status, 303);
+  const page = await own.get(`/kladde/${mine}`);
+  assert.equal(page.status, 200);
+  assert.ok(text(page.text).includes(comment));
+
+  // A browser that logged out (no expired session, so nobody owns what it sends) keeps no draft.
+  const gone = new Client(server.url);
+  assert.equal((await gone.login('anne')).status, 303);
+  const csrf = await gone.csrfFor(`/d/BHS/rounds/${UDDYBENDE}/cases/${caseId}`);
+  await gone.post('/logout', { csrf });
+  const before = q("select count(*) from form_flash where path = '/kladde'");
+  const refused = await gone.post(`/d/BHS/rounds/${UDDYBENDE}/cases/${caseId}`, { csrf, 'c-1': comment });
+  assert.equal(refused.status, 401);
+  assert.equal(q("select count(*) from form_flash where path = '/kladde'"), before);
+});

@@ -304,9 +304,15 @@ test('the report text: CPR refused, draft marked KLADDE, final shown in every re
     const csrf = Client.csrf(page.text);
     const texts = { summary: 'Sagerne er generelt godt oplyst.', strengths: 'Klagevejledning er i orden.',
       challenges: 'Begrundelser mangler ofte hovedhensyn.', recommendations: 'Fælles skabelon for begrundelser.' };
-    let r = await leder.post(`/d/BHS/rounds/${ROUND}/report`, { csrf, ...texts, summary: 'Borgeren 010203-1234 nævnt.', action: 'final' });
-    assert.equal(r.status, 400);
-    assert.match(r.text, /CPR-nummer/);
+    // Refused: 303 back to the page, the summary on top, the texts as typed (the number masked), once.
+    let r = await leder.postInvalid(`/d/BHS/rounds/${ROUND}/report`, { csrf, ...texts, summary: 'Borgeren 010203-1234 nævnt.', action: 'final' });
+    assert.equal(r.status, 200);
+    assert.match(r.posted.location, /\/report\?fejl=[0-9a-f]{64}$/);
+    assert.match(r.text, /<div class="error-summary"[^]*CPR-nummer/);
+    assert.ok(!r.text.includes('010203-1234'), 'the number is not shown back');
+    assert.match(r.text, /<textarea id="summary" name="summary"[^>]*>Borgeren 010203-xxxx nævnt\.<\/textarea>/);
+    assert.match(r.text, />Klagevejledning er i orden\.<\/textarea>/);
+    assert.doesNotMatch((await leder.get(r.posted.location)).text, /error-summary|Borgeren/);
     assert.equal(sqlite(db, `SELECT count(*) FROM report_text WHERE round_id = ${ROUND}`), '0');
     r = await leder.post(`/d/BHS/rounds/${ROUND}/report`, { csrf, ...texts, action: 'draft' });
     assert.equal(r.status, 303, r.text.match(/role="alert">([^<]*)/)?.[1] ?? r.text.slice(0, 300));

@@ -173,7 +173,7 @@ before(async () => {
 });
 after(async () => { await server?.stop(); });
 
-test('the edit page: the working group edits (303 and a message), a caseworker gets 403, a finished round 409', async () => {
+test('the edit page: the working group edits (303 and a message), a caseworker gets 403, a finished round is refused', async () => {
   let res = await anne.get('/d/BHS/rounds/7/edit');
   assert.equal(res.status, 403);
   res = await koord.get('/d/BHS/rounds/7/edit');
@@ -200,45 +200,51 @@ test('the edit page: the working group edits (303 and a message), a caseworker g
     end: '2027-04-30', themes: '1' });
   assert.equal(res.status, 303);
   assert.equal(wq('select count(*) from round_theme where round_id = 7'), '0');
-  // Bad input: 400, the page again as typed, nothing changed.
-  res = await koord.post('/d/BHS/rounds/7/edit', { csrf, title: 'Forår 2027', kind: 'overordnet', start: '2027-05-01',
-    end: '2027-04-30', themes: '1' });
-  assert.equal(res.status, 400);
-  assert.match(res.text, /class="msg error" role="alert">Slutdatoen ligger før startdatoen\./);
+  // Bad input: 303 back to the edit page, the summary on top and what was typed kept (every
+  // ticked theme too), once; nothing changed.
+  res = await koord.postInvalid('/d/BHS/rounds/7/edit', [['csrf', csrf], ['title', 'Forår 2027'], ['kind', 'uddybende'],
+    ['start', '2027-05-01'], ['end', '2027-04-30'], ['themes', '1'], ['theme', 'barnets-plan'], ['theme', 'sagsoplysning']]);
+  assert.match(res.posted.location, /^\/d\/BHS\/rounds\/7\/edit\?fejl=[0-9a-f]{64}$/);
+  assert.match(res.text, /<div class="error-summary"[^]*<li>Slutdatoen ligger før startdatoen\./);
   assert.match(res.text, /id="start" name="start" type="date" value="2027-05-01"/);
+  assert.match(res.text, /<option value="uddybende" selected>/);
+  assert.match(res.text, /value="barnets-plan" checked>/);
+  assert.match(res.text, /value="sagsoplysning" checked>/);
+  assert.doesNotMatch((await koord.get(res.posted.location)).text, /error-summary|2027-05-01/);
   assert.equal(wq('select planned_start from round where id = 7'), '2027-03-01');
   // After the draw the kind is shown, not offered.
   res = await koord.get('/d/BHS/rounds/1/edit');
   assert.match(res.text, /<select id="kind" disabled/);
-  res = await koord.post('/d/BHS/rounds/1/edit', { csrf, kind: 'uddybende' });
-  assert.equal(res.status, 400);
+  res = await koord.postInvalid('/d/BHS/rounds/1/edit', { csrf, kind: 'uddybende' });
+  assert.equal(res.status, 200);
   assert.match(decode(res.text), /Arten kan ikke ændres, når stikprøven er trukket/);
   // A finished round: closed, as every other write.
   res = await koord.get('/d/BHS/rounds/4/edit');
   assert.equal(res.status, 200);
   assert.doesNotMatch(res.text, /name="title"/);
-  res = await koord.post('/d/BHS/rounds/4/edit', { csrf, title: 'Nyt navn' });
-  assert.equal(res.status, 409);
+  res = await koord.postInvalid('/d/BHS/rounds/4/edit', { csrf, title: 'Nyt navn' });
+  assert.equal(res.status, 200);
   assert.match(decode(res.text), /Tilsynet er afsluttet\. Genåbn det med et faseskift tilbage/);
 });
 
-test('deleting on the web: 403 for a caseworker, a Danish 409 once a case has answers, a confirmation step, then 303', async () => {
+test('deleting on the web: 403 for a caseworker, a Danish refusal once a case has answers, a confirmation step, then 303', async () => {
   const csrf = await koord.csrfFor('/d/BHS/rounds/1/edit');
   const anneCsrf = await anne.csrfFor('/d/BHS');
   let res = await anne.post('/d/BHS/rounds/1/delete', { csrf: anneCsrf, reason: 'Fejl', confirm: '1' });
   assert.equal(res.status, 403);
   assert.equal(wq('select count(*) from round where id = 1'), '1');
-  // Round 3 has answers: 409 with the reason in Danish, and the edit page offers no delete form.
-  res = await koord.post('/d/BHS/rounds/3/delete', { csrf, reason: 'Fejl', confirm: '1' });
-  assert.equal(res.status, 409);
-  assert.match(decode(res.text), /class="msg error" role="alert">Tilsynet kan ikke slettes, fordi \d+ sager er gennemgået eller har svar/);
+  // Round 3 has answers: refused, by a 303 to the round page with the reason in Danish; no delete form.
+  res = await koord.postInvalid('/d/BHS/rounds/3/delete', { csrf, reason: 'Fejl', confirm: '1' });
+  assert.equal(res.status, 200);
+  assert.match(res.posted.location, /^\/d\/BHS\/rounds\/3\?fejl=[0-9a-f]{64}$/);
+  assert.match(decode(res.text), /<div class="error-summary"[^]*<li>Tilsynet kan ikke slettes, fordi \d+ sager er gennemgået eller har svar/);
   assert.doesNotMatch(res.text, /action="\/d\/BHS\/rounds\/3\/delete"/);
   assert.equal(wq('select count(*) from round where id = 3'), '1');
-  res = await koord.post('/d/BHS/rounds/4/delete', { csrf, reason: 'Fejl', confirm: '1' });
-  assert.equal(res.status, 409);
-  // No reason: 400. With a reason, first the confirmation, which changes nothing.
-  res = await koord.post('/d/BHS/rounds/1/delete', { csrf, reason: '' });
-  assert.equal(res.status, 400);
+  res = await koord.postInvalid('/d/BHS/rounds/4/delete', { csrf, reason: 'Fejl', confirm: '1' });
+  assert.equal(res.status, 200);
+  // No reason: back to the edit page with the message. With a reason, first the confirmation, which changes nothing.
+  res = await koord.postInvalid('/d/BHS/rounds/1/delete', { csrf, reason: '' });
+  assert.equal(res.status, 200);
   assert.match(decode(res.text), /Skriv en begrundelse for at slette tilsynet/);
   res = await koord.post('/d/BHS/rounds/1/delete', { csrf, reason: 'Oprettet ved en fejl' });
   assert.equal(res.status, 200);
@@ -282,8 +288,8 @@ test('the task list names the next step from the data, and the follow-up makes t
   assert.doesNotMatch(res.text, /Opret genmålingen/);
   const csrf = Client.csrf(res.text);
   // Not in the follow-up yet: refused.
-  res = await koord.post('/d/BHS/rounds/3/remeasure', { csrf });
-  assert.equal(res.status, 409);
+  res = await koord.postInvalid('/d/BHS/rounds/3/remeasure', { csrf });
+  assert.equal(res.status, 200);
   res = await koord.post('/d/BHS/rounds/3/phase', { csrf, to: 'opfoelgning', reason: 'Resten gennemgås i næste runde' });
   assert.equal(res.status, 303);
   res = await koord.get('/d/BHS/rounds/3');

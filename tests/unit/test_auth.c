@@ -263,8 +263,10 @@ static void session_idle_expiry(void **state)
 	assert_int_equal(auth_session_create(t->db, uid, T0, NULL, tb, &b), 0);
 
 	assert_false(auth_session_lookup(t->db, ta, T0 + SESSION_IDLE_SECONDS, &found));
+	assert_int_equal(found.user_id, uid); /* it still names whose it was: a draft is kept for them */
 	assert_int_equal(session_rows(t->db, a.id), 0); /* the expired session is deleted */
 	assert_false(auth_session_lookup(t->db, ta, T0, &found)); /* and stays gone */
+	assert_int_equal(found.user_id, 0);
 
 	assert_true(auth_session_lookup(t->db, tb, T0 + SESSION_IDLE_SECONDS - 1, &found));
 	assert_int_equal(found.id, b.id);
