@@ -163,18 +163,6 @@ static void audit_export(Req *r, const char *action, const char *object, const c
 	                               .department_id = r->dept->id, .object = object, .detail = detail, .ip = r->ip});
 }
 
-/* The round named by :round, which must belong to the department in the address. */
-static int round_of(Req *r, Round *out)
-{
-	int64_t id;
-	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
-	    out->department_id != r->dept->id) {
-		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
-		return 0;
-	}
-	return 1;
-}
-
 static const char *round_object(Req *r, const Round *rd)
 {
 	return arena_printf(r->arena, "round:%lld", (long long)rd->id);
@@ -217,7 +205,7 @@ void page_export_cases(Req *r)
 void page_export_sample(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	static const char *const heads[] = {"Sagsnummer", "Rådgiver", "Målgruppe", "Paragraf", "Ydelse", "Team",
 	                                    "Status", "Begrundelse for at erstatte"};
@@ -252,7 +240,7 @@ static const char *review_status_title(const char *s)
 void page_export_review(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	static const char *const heads[] = {"Sagsnummer", "Rådgiver", "Gennemgås af", "Status", "Besvarede spørgsmål",
 	                                    "Spørgsmål i alt", "Ubesvarede", "Akut bekymring", "Må bruges som eksempel"};
@@ -323,7 +311,7 @@ static void group_row(Sheet *s, const ResultGroup *g, const char *title)
 void page_export_results(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	static const char *const heads[] = {"Kode", "Spørgsmål", "Kategori", "Spørgsmål i gruppen", "Ja", "Delvist", "Nej",
 	                                    "Ikke relevant", "Ubesvaret", "Væsentlig betydning", "Opfyldt",

@@ -248,7 +248,7 @@ void page_round_replace(Req *r);
 void page_round_plan(Req *r);
 void page_round_phase(Req *r);
 void protocol_html(Req *r, const Round *rd); /* protocol.c: the round's sampling protocol */
-int page_round_from_capture(Req *r, Round *out);
+int page_round_from_capture(Req *r, Round *out); /* :round of :dept, else 404; every round page */
 void page_round_theme_choices(Req *r, const char *const *checked, int nchecked, int disabled);
 void page_round_edit(Req *r);       /* page_round_edit.c: edit, delete (with a confirmation step) */
 void page_round_edit_post(Req *r);
@@ -303,7 +303,6 @@ void page_meeting_new(Req *r);
 void page_meeting_create(Req *r);
 void page_meeting_show(Req *r);
 void page_meeting_update(Req *r);
-int page_results_round(Req *r, Round *out); /* :round of :dept, else 404 */
 void page_feedback_show(Req *r);
 void page_feedback_release(Req *r);
 void page_action_list(Req *r);

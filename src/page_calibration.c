@@ -25,17 +25,6 @@ static ReviewBy by_of(Req *r)
 	return (ReviewBy){.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
 }
 
-static int round_from_capture(Req *r, Round *out)
-{
-	int64_t id;
-	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
-	    out->department_id != r->dept->id) {
-		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
-		return 0;
-	}
-	return 1;
-}
-
 static const char *status_title(const char *s)
 {
 	if (str_eq(s, "faerdig"))
@@ -339,7 +328,7 @@ static void overview(Req *r, const Round *rd)
 void page_calibration_show(Req *r)
 {
 	Round rd;
-	if (round_from_capture(r, &rd))
+	if (page_round_from_capture(r, &rd))
 		overview(r, &rd);
 }
 
@@ -352,7 +341,7 @@ static void overview_fail(Req *r, const Round *rd, const char *message)
 void page_calibration_choose(Req *r)
 {
 	Round rd;
-	if (!round_from_capture(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	char msg[512];
 	ReviewBy by = by_of(r);
@@ -392,7 +381,7 @@ void page_calibration_choose(Req *r)
 void page_calibration_assign(Req *r)
 {
 	Round rd;
-	if (!round_from_capture(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	char msg[512];
 	ReviewBy by = by_of(r);
@@ -490,7 +479,7 @@ static int cal_load(Req *r, const Round *rd, int64_t case_id, CalInfo *ci)
 ** the working group and the case's second reviewer. Others get 403, audited. */
 static int cal_access(Req *r, Round *rd, CalInfo *ci)
 {
-	if (!round_from_capture(r, rd))
+	if (!page_round_from_capture(r, rd))
 		return 0;
 	int64_t case_id = 0;
 	int found = parse_int64(req_capture(r, "case"), &case_id) && cal_load(r, rd, case_id, ci);

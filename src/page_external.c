@@ -57,18 +57,6 @@ int external_refuse_staff_view(Req *r, const Round *rd, const char *what)
 	return 1;
 }
 
-/* The round named by :round, which must belong to the department in the address. */
-static int round_of(Req *r, Round *out)
-{
-	int64_t id;
-	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
-	    out->department_id != r->dept->id) {
-		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
-		return 0;
-	}
-	return 1;
-}
-
 /* A refusal the handler decides, audited like the router's. */
 static void refuse(Req *r, const char *why)
 {
@@ -383,14 +371,14 @@ static int ekstern_round(Req *r, const Round *rd, int status)
 void page_external_expectation(Req *r)
 {
 	Round rd;
-	if (round_of(r, &rd) && ekstern_round(r, &rd, 404))
+	if (page_round_from_capture(r, &rd) && ekstern_round(r, &rd, 404))
 		expectation_page(r, &rd);
 }
 
 void page_external_expectation_post(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd) || !ekstern_round(r, &rd, 400))
+	if (!page_round_from_capture(r, &rd) || !ekstern_round(r, &rd, 400))
 		return;
 	const char *values[EXPECTATION_FIELDS];
 	for (int i = 0; i < EXPECTATION_FIELDS; i++)
@@ -422,7 +410,7 @@ void page_external_expectation_post(Req *r)
 void page_external_invite(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	if (!department_workgroup(r)) {
 		refuse(r, _("Kun afdelingens leder og faglige koordinator kan invitere eksterne konsulenter."));
@@ -456,7 +444,7 @@ void page_external_invite(Req *r)
 void page_external_uninvite(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	if (!department_workgroup(r)) {
 		refuse(r, _("Kun afdelingens leder og faglige koordinator kan trække en invitation tilbage."));

@@ -20,7 +20,7 @@ static void release_button(Req *r, const Round *rd, const char *advisor, const c
 void page_feedback_show(Req *r)
 {
 	Round rd;
-	if (!page_results_round(r, &rd) || external_refuse_staff_view(r, &rd, "frigivelse af individuel tilbagemelding"))
+	if (!page_round_from_capture(r, &rd) || external_refuse_staff_view(r, &rd, "frigivelse af individuel tilbagemelding"))
 		return;
 	Buf *b = &r->out;
 	Department *d = r->dept;
@@ -106,7 +106,7 @@ void page_feedback_show(Req *r)
 void page_feedback_release(Req *r)
 {
 	Round rd;
-	if (!page_results_round(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	const char *advisor = req_form(r, "advisor");
 	int all = str_eq(req_form(r, "all"), "1");

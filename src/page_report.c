@@ -11,17 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int round_of(Req *r, Round *out)
-{
-	int64_t id;
-	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
-	    out->department_id != r->dept->id) {
-		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
-		return 0;
-	}
-	return 1;
-}
-
 static void download_links(Req *r, const Round *rd, const char *audience, const char *label)
 {
 	Buf *b = &r->out;
@@ -136,14 +125,14 @@ static void report_page(Req *r, const Round *rd)
 void page_report_show(Req *r)
 {
 	Round rd;
-	if (round_of(r, &rd))
+	if (page_round_from_capture(r, &rd))
 		report_page(r, &rd);
 }
 
 void page_report_save(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	const char *texts[4] = {req_form(r, "summary"), req_form(r, "strengths"), req_form(r, "challenges"),
 	                        req_form(r, "recommendations")};
@@ -183,7 +172,7 @@ void page_report_save(Req *r)
 void page_report_download(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	const char *audience = req_query(r, "audience");
 	int workgroup = auth_allows(PERM_DEPT_WORKGROUP, 0, r->role);

@@ -47,17 +47,6 @@ static void share_cell(Req *r, double ful, double low, double high)
 
 /* The round named by :round, which must belong to the department in the address; else a 404
 ** (the feedback pages share it). */
-int page_results_round(Req *r, Round *out)
-{
-	int64_t id;
-	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
-	    out->department_id != r->dept->id) {
-		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
-		return 0;
-	}
-	return 1;
-}
-
 static void audit_view(Req *r, const Round *rd, const char *action, const char *detail)
 {
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
@@ -461,7 +450,7 @@ static void feedback_line(Req *r, const Round *rd)
 void page_results_show(Req *r)
 {
 	Round rd;
-	if (!page_results_round(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	const char *advisor = req_query(r, "advisor");
 	if (advisor && *advisor && external_refuse_staff_view(r, &rd, "resultater pr. rådgiver"))
@@ -527,7 +516,7 @@ void page_results_show(Req *r)
 void page_results_mine(Req *r)
 {
 	Round rd;
-	if (!page_results_round(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	if (external_refuse_staff_view(r, &rd, "egne resultater"))
 		return;

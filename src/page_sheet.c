@@ -17,18 +17,6 @@
 
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-/* The round named by :round, which must belong to the department in the address. */
-static int round_of(Req *r, Round *out)
-{
-	int64_t id;
-	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
-	    out->department_id != r->dept->id) {
-		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
-		return 0;
-	}
-	return 1;
-}
-
 static void audit(Req *r, const Round *rd, const char *action, const char *detail)
 {
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
@@ -40,7 +28,7 @@ static void audit(Req *r, const Round *rd, const char *action, const char *detai
 void page_round_sheet(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	char err[512];
 	long cases = 0;
@@ -199,7 +187,7 @@ static void stored_page(Req *r, const Round *rd, const SheetResult *res)
 void page_round_sheet_form(Req *r)
 {
 	Round rd;
-	if (round_of(r, &rd))
+	if (page_round_from_capture(r, &rd))
 		result_page(r, &rd, 200, NULL);
 }
 
@@ -213,7 +201,7 @@ static void refuse(Req *r, const Round *rd, const char *message)
 void page_round_sheet_upload(Req *r)
 {
 	Round rd;
-	if (!round_of(r, &rd))
+	if (!page_round_from_capture(r, &rd))
 		return;
 	const Param *file = req_file(r, "file");
 	if (!file || file->len == 0) {
