@@ -6,7 +6,7 @@
 ** folded form; date_time_danish() never crashes, and what it
 ** writes for a time it reads ends in "kl. TT.MM" with hours 00-23 and minutes 00-59.
 */
-// fuzz-sources: fold.c dates.c util.c
+// fuzz-sources: fold.c dates.c util.c arena.c buf.c
 #include "tilsyn.h"
 
 #include <stdint.h>
