@@ -64,7 +64,7 @@ static int check_text(const char *field, const char *s, size_t max, char *msg, s
 ** (question codes of the round's catalogues, or of any catalogue without a round; theme
 ** catalogue codes). Returns 0, or -1 with a Danish message that begins with the field.
 */
-static int action_check(sqlite3 *db, const Department *d, const ActionInput *in, int64_t *owner_id, char *msg,
+static int action_check(Db *db, const Department *d, const ActionInput *in, int64_t *owner_id, char *msg,
                         size_t n)
 {
 	if (str_empty(in->title)) {
@@ -142,14 +142,14 @@ static int action_check(sqlite3 *db, const Department *d, const ActionInput *in,
 	return 0;
 }
 
-static int store_targets(sqlite3 *db, int64_t id, const ActionInput *in)
+static int store_targets(Db *db, int64_t id, const ActionInput *in)
 {
 	Stmt q;
 	db_prepare(&q, db, "DELETE FROM action_target WHERE action_id = ?1");
 	db_bind_int(&q, 1, id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	for (int i = 0; rc == SQLITE_OK && i < in->nquestions + in->nthemes; i++) {
+	for (int i = 0; rc == DB_OK && i < in->nquestions + in->nthemes; i++) {
 		int question = i < in->nquestions;
 		db_prepare(&q, db, "INSERT OR IGNORE INTO action_target (action_id, kind, code) VALUES (?1, ?2, ?3)");
 		db_bind_int(&q, 1, id);
@@ -173,7 +173,7 @@ static void bind_owner(Stmt *q, int i, int64_t user_id)
 ** Stores a new action with its targets. The caller holds the transaction and writes the
 ** audit entry. Returns 0 with *id, or -1 with a message in msg.
 */
-int action_add(sqlite3 *db, const Department *d, const ActionInput *in, int64_t user_id, int64_t *id, char *msg,
+int action_add(Db *db, const Department *d, const ActionInput *in, int64_t user_id, int64_t *id, char *msg,
                size_t n)
 {
 	int64_t owner;
@@ -196,11 +196,11 @@ int action_add(sqlite3 *db, const Department *d, const ActionInput *in, int64_t 
 	bind_owner(&q, 9, user_id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		*id = db_last_id(db);
 		rc = store_targets(db, *id, in);
 	}
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		snprintf(msg, n, _("Tiltaget kunne ikke gemmes: %s"), db_errmsg(db));
 		return -1;
 	}
@@ -208,7 +208,7 @@ int action_add(sqlite3 *db, const Department *d, const ActionInput *in, int64_t 
 }
 
 /* Changes every field of an action of the department and replaces its targets. */
-int action_update(sqlite3 *db, const Department *d, int64_t id, const ActionInput *in, int64_t user_id, char *msg,
+int action_update(Db *db, const Department *d, int64_t id, const ActionInput *in, int64_t user_id, char *msg,
                   size_t n)
 {
 	int64_t owner;
@@ -232,13 +232,13 @@ int action_update(sqlite3 *db, const Department *d, int64_t id, const ActionInpu
 	db_bind_int(&q, 10, d->id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == SQLITE_OK && db_changes(db) != 1) {
+	if (rc == DB_OK && db_changes(db) != 1) {
 		snprintf(msg, n, _("Tiltaget findes ikke i afdelingen."));
 		return -1;
 	}
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = store_targets(db, id, in);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		snprintf(msg, n, _("Tiltaget kunne ikke gemmes: %s"), db_errmsg(db));
 		return -1;
 	}
@@ -246,7 +246,7 @@ int action_update(sqlite3 *db, const Department *d, int64_t id, const ActionInpu
 }
 
 /* Changes only the status: what the person responsible may do. */
-int action_set_status(sqlite3 *db, int64_t id, const char *status, int64_t user_id, char *msg, size_t n)
+int action_set_status(Db *db, int64_t id, const char *status, int64_t user_id, char *msg, size_t n)
 {
 	if (!action_valid_status(status)) {
 		snprintf(msg, n, _("Status: vælg planlagt, i gang, gennemført eller opgivet."));
@@ -262,14 +262,14 @@ int action_set_status(sqlite3 *db, int64_t id, const char *status, int64_t user_
 	bind_owner(&q, 4, user_id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK || db_changes(db) != 1) {
-		snprintf(msg, n, _("Tiltaget kunne ikke gemmes: %s"), rc != SQLITE_OK ? db_errmsg(db) : _("det findes ikke"));
+	if (rc != DB_OK || db_changes(db) != 1) {
+		snprintf(msg, n, _("Tiltaget kunne ikke gemmes: %s"), rc != DB_OK ? db_errmsg(db) : _("det findes ikke"));
 		return -1;
 	}
 	return 0;
 }
 
-int action_by_id(sqlite3 *db, int64_t id, ActionItem *out)
+int action_by_id(Db *db, int64_t id, ActionItem *out)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -304,7 +304,7 @@ int action_by_id(sqlite3 *db, int64_t id, ActionItem *out)
 ** answers, and whose previous comparable round is `from` itself. 0 when there is none yet
 ** (or `from` has no answers, so there is nothing to compare with).
 */
-int64_t action_next_round(sqlite3 *db, const Round *from)
+int64_t action_next_round(Db *db, const Round *from)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -327,7 +327,7 @@ int64_t action_next_round(sqlite3 *db, const Round *from)
 }
 
 /* Whether question_id is one of the questions of theme catalogue `code` in the round. */
-static int in_theme(sqlite3 *db, int64_t round_id, const char *code, int64_t question_id)
+static int in_theme(Db *db, int64_t round_id, const char *code, int64_t question_id)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -341,7 +341,7 @@ static int in_theme(sqlite3 *db, int64_t round_id, const char *code, int64_t que
 	return yes;
 }
 
-static char *theme_title(sqlite3 *db, const char *code)
+static char *theme_title(Db *db, const char *code)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -383,7 +383,7 @@ static void set_after(ActionChange *c, int64_t yes, int64_t base)
 ** new or dropped question does not pass for a change (as results.c pools its groups).
 ** Free with action_follow_up_free.
 */
-int action_follow_up(sqlite3 *db, const ActionItem *a, ActionFollowUp *out)
+int action_follow_up(Db *db, const ActionItem *a, ActionFollowUp *out)
 {
 	memset(out, 0, sizeof *out);
 	Stmt q;

@@ -70,7 +70,7 @@ int answer_check(const char *scale, const char *choices_json, const AnswerInput 
 }
 
 /* The question, if it belongs to one of the round's catalogues. */
-static int round_question(sqlite3 *db, int64_t round_id, int64_t question_id, char scale[8], char **choices)
+static int round_question(Db *db, int64_t round_id, int64_t question_id, char scale[8], char **choices)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -92,7 +92,7 @@ static int round_question(sqlite3 *db, int64_t round_id, int64_t question_id, ch
 ** (someone saved since revision `seen`; *current holds what they saved), ANSWER_INVALID
 ** with *msg saying why, or ANSWER_CLOSED when the round is finished (round_writable).
 */
-int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                 const User *by, AnswerState *current, const char **msg)
 {
 	char scale[8];
@@ -167,7 +167,7 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 		db_bind_int(&q, 8, by->id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db,
 		           "INSERT INTO answer_history (round_id, case_id, question_id, old_value, new_value, old_material,"
 		           " new_material, old_comment, new_comment, at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
@@ -187,7 +187,7 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		/* A changed answer reopens a finished case: "færdig" must stay true. */
 		db_prepare(&q, db,
 		           "UPDATE round_case SET review_status = 'i_gang', finished_at = NULL"
@@ -198,18 +198,18 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db, "UPDATE round SET review_started_at = ?2 WHERE id = ?1 AND review_started_at IS NULL");
 		db_bind_int(&q, 1, round_id);
 		db_bind_text(&q, 2, now);
 		rc = db_done(&q);
-		int first = rc == SQLITE_OK && db_changes(db) > 0;
+		int first = rc == DB_OK && db_changes(db) > 0;
 		db_finalize(&q);
 		/* The first answer starts the review: the phase moves on by itself, recorded. */
 		if (first)
 			rc = phase_auto(db, round_id, "planlaegning,udvaelgelse", "gennemgang", by->id > 0 ? by->id : 0, by->login);
 	}
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		*msg = _("Svaret kunne ikke gemmes i databasen.");
 		return ANSWER_INVALID;
 	}
@@ -227,7 +227,7 @@ int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question
 ** ikke relevant by their condition and without an answer that counts (relevance.c: a
 ** question whose gate is unanswered is still to answer). Text questions are optional.
 */
-int answer_missing(sqlite3 *db, int64_t round_id, int64_t case_id)
+int answer_missing(Db *db, int64_t round_id, int64_t case_id)
 {
 	return relevance_missing(db, round_id, case_id, 0, NULL, NULL);
 }

@@ -57,9 +57,9 @@ static void audit_hash(unsigned char out[AUDIT_HASH_BYTES], const unsigned char 
 ** append-only, so what goes in stays. The detail is written by tilsyn from checked values
 ** and is left as it is (a sampling seed in hex may hold ten digits in a row); a caller that
 ** puts a foreign value in it (a file's name) masks that value itself. */
-static int audit_append(sqlite3 *db, const AuditEntry *e);
+static int audit_append(Db *db, const AuditEntry *e);
 
-int audit_log(sqlite3 *db, const AuditEntry *e)
+int audit_log(Db *db, const AuditEntry *e)
 {
 	AuditEntry m = *e;
 	char *login = cpr_mask(e->login), *object = cpr_mask(e->object);
@@ -70,10 +70,10 @@ int audit_log(sqlite3 *db, const AuditEntry *e)
 	return rc;
 }
 
-static int audit_append(sqlite3 *db, const AuditEntry *e)
+static int audit_append(Db *db, const AuditEntry *e)
 {
-	int own = sqlite3_get_autocommit(db);
-	if (own && db_begin(db) != SQLITE_OK)
+	int own = !db_in_transaction(db);
+	if (own && db_begin(db) != DB_OK)
 		return -1;
 	unsigned char prev[AUDIT_HASH_BYTES] = {0};
 	int64_t id = 1;
@@ -125,14 +125,14 @@ static int audit_append(sqlite3 *db, const AuditEntry *e)
 	int rc = db_done(&q);
 	db_finalize(&q);
 	if (own) {
-		if (rc == SQLITE_OK)
+		if (rc == DB_OK)
 			rc = db_commit(db);
 		else
 			db_rollback(db);
 	}
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		t_failed = 1;
-	return rc == SQLITE_OK ? 0 : -1;
+	return rc == DB_OK ? 0 : -1;
 }
 
 /* Whether an entry of this thread could not be written since the last reset: the server
@@ -149,7 +149,7 @@ void audit_failed_reset(void)
 
 /* The anchor that retention leaves (audit_purge): id and hash of the newest deleted entry.
 ** 1 when there is one, 0 when nothing was ever deleted, -1 when it is malformed. */
-static int anchor_read(sqlite3 *db, int64_t *id, unsigned char hash[AUDIT_HASH_BYTES])
+static int anchor_read(Db *db, int64_t *id, unsigned char hash[AUDIT_HASH_BYTES])
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT last_id, last_hash FROM audit_anchor");
@@ -176,7 +176,7 @@ static void anchor_names(int64_t id, const unsigned char hash[AUDIT_HASH_BYTES],
 
 /* Whether a kept entry (so one inside the verified chain) recorded setting this anchor: an
 ** anchor moved by hand to hide more deleted entries matches no such entry. */
-static int anchor_recorded(sqlite3 *db, int64_t id, const unsigned char hash[AUDIT_HASH_BYTES])
+static int anchor_recorded(Db *db, int64_t id, const unsigned char hash[AUDIT_HASH_BYTES])
 {
 	char object[32], hex[2 * AUDIT_HASH_BYTES + 1];
 	anchor_names(id, hash, object, hex);
@@ -192,7 +192,7 @@ static int anchor_recorded(sqlite3 *db, int64_t id, const unsigned char hash[AUD
 
 /* Whether the database holds what is only ever made with an audit entry: then an empty log
 ** has been emptied (and a new audit key is not made for it, audit_key.c). */
-int audit_data_exists(sqlite3 *db)
+int audit_data_exists(Db *db)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -216,7 +216,7 @@ static int verify_fail(int64_t *first_bad, int64_t id, char *why, size_t n, cons
 ** gap, or follows an anchor no kept entry accounts for, or the first missing one) and, when
 ** why is not NULL, a Danish sentence saying what is wrong. An empty log, or one that does
 ** not begin at 1 (or right after the anchor), while users, cases or rounds exist, is broken. */
-int audit_check(sqlite3 *db, int64_t *first_bad, char *why, size_t n)
+int audit_check(Db *db, int64_t *first_bad, char *why, size_t n)
 {
 	char text[400];
 	const unsigned char *key = audit_key();
@@ -304,7 +304,7 @@ int audit_check(sqlite3 *db, int64_t *first_bad, char *why, size_t n)
 	return ok ? 0 : -1;
 }
 
-int audit_verify(sqlite3 *db, int64_t *first_bad)
+int audit_verify(Db *db, int64_t *first_bad)
 {
 	return audit_check(db, first_bad, NULL, 0);
 }
@@ -317,7 +317,7 @@ int audit_verify(sqlite3 *db, int64_t *first_bad)
 ** anchor is appended. Runs in the caller's transaction. Returns 0 with *deleted (0 when
 ** nothing is old enough) and *anchor_id, or -1 with a Danish message.
 */
-int audit_purge(sqlite3 *db, const char *before, const AuditEntry *who, int64_t *deleted, int64_t *anchor_id,
+int audit_purge(Db *db, const char *before, const AuditEntry *who, int64_t *deleted, int64_t *anchor_id,
                 char *err, size_t errlen)
 {
 	*deleted = 0;
@@ -363,13 +363,13 @@ int audit_purge(sqlite3 *db, const char *before, const AuditEntry *who, int64_t 
 	db_bind_text(&q, 5, now);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db, "DELETE FROM audit WHERE id <= ?1");
 		db_bind_int(&q, 1, last);
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		snprintf(err, errlen, _("Logbogens gamle poster kunne ikke slettes: %s"), db_errmsg(db));
 		return -1;
 	}

@@ -80,7 +80,7 @@ const char *audit_action_title(const char *action)
 	return action;
 }
 
-int audit_case_find(sqlite3 *db, int64_t department_id, const char *case_no, int64_t *case_id)
+int audit_case_find(Db *db, int64_t department_id, const char *case_no, int64_t *case_id)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT id FROM cases WHERE department_id = ?1 AND case_no = ?2");
@@ -94,7 +94,7 @@ int audit_case_find(sqlite3 *db, int64_t department_id, const char *case_no, int
 }
 
 /* The text column of the one row sql (with ?1 = id) finds, into out; 0 when none. */
-static int text_by_id(sqlite3 *db, const char *sql, int64_t id, char *out, size_t n)
+static int text_by_id(Db *db, const char *sql, int64_t id, char *out, size_t n)
 {
 	Stmt q;
 	db_prepare(&q, db, sql);
@@ -106,7 +106,7 @@ static int text_by_id(sqlite3 *db, const char *sql, int64_t id, char *out, size_
 	return found;
 }
 
-static void case_number(sqlite3 *db, int64_t id, char *out, size_t n)
+static void case_number(Db *db, int64_t id, char *out, size_t n)
 {
 	if (!text_by_id(db, "SELECT case_no FROM cases WHERE id = ?1", id, out, n))
 		snprintf(out, n, "%s", _("(slettet)"));
@@ -115,7 +115,7 @@ static void case_number(sqlite3 *db, int64_t id, char *out, size_t n)
 /* An entry's detail as a person reads it: the log keeps the round's and a case's internal
 ** number ("tilsyn 3: ...", an older "sag 12 erstattet af 34: ..."); the page and the text
 ** listing show the round's title and the case numbers instead. The JSON keeps the log's words. */
-void audit_case_detail_text(sqlite3 *db, const char *detail, char *out, size_t n)
+void audit_case_detail_text(Db *db, const char *detail, char *out, size_t n)
 {
 	long long round, from, to;
 	int used = 0;
@@ -179,7 +179,7 @@ static void bind_case(Stmt *q, const Department *d, int64_t case_id)
 	db_bind_int(q, 9, case_id);
 }
 
-int64_t audit_case_count(sqlite3 *db, const Department *d, int64_t case_id, int64_t max_id)
+int64_t audit_case_count(Db *db, const Department *d, int64_t case_id, int64_t max_id)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT count(*) FROM (" CASE_ENTRY_IDS ") WHERE ?10 = 0 OR id <= ?10");
@@ -190,7 +190,7 @@ int64_t audit_case_count(sqlite3 *db, const Department *d, int64_t case_id, int6
 	return n;
 }
 
-int audit_case_page(sqlite3 *db, const Department *d, int64_t case_id, int64_t max_id, int newest_first,
+int audit_case_page(Db *db, const Department *d, int64_t case_id, int64_t max_id, int newest_first,
                     int64_t offset, int limit, AuditCaseEntry **out)
 {
 	Stmt q;
@@ -222,7 +222,7 @@ int audit_case_page(sqlite3 *db, const Department *d, int64_t case_id, int64_t m
 	return n;
 }
 
-int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditCaseEntry **out)
+int audit_case_entries(Db *db, const Department *d, int64_t case_id, AuditCaseEntry **out)
 {
 	return audit_case_page(db, d, case_id, 0, 0, 0, -1, out);
 }
@@ -242,7 +242,7 @@ void audit_case_free(AuditCaseEntry *v, int n)
 
 static const char audit_case_usage[] = "brug: tilsyn audit case SAGSNUMMER --department KODE [--format json|text]";
 
-int cmd_audit_case(sqlite3 *db, int argc, char **argv)
+int cmd_audit_case(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"department", required_argument, NULL, 'd'},

@@ -15,7 +15,7 @@
 
 /* The newest entry's id and hash; with every entry deleted by retention, the anchor's.
 ** 1 when there is one, 0 for a log that never had an entry. */
-int audit_head(sqlite3 *db, int64_t *id, unsigned char hash[AUDIT_HASH_BYTES])
+int audit_head(Db *db, int64_t *id, unsigned char hash[AUDIT_HASH_BYTES])
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -65,7 +65,7 @@ int audit_head_parse(const char *s, int64_t *id, unsigned char hash[AUDIT_HASH_B
 /* Whether the log still reaches the recorded head ID:HASH (run after audit_check). An entry
 ** retention deleted since is passed (the anchor's own hash is compared). 0, or -1 with a Danish
 ** sentence naming what is missing or changed. */
-int audit_head_check(sqlite3 *db, int64_t id, const unsigned char hash[AUDIT_HASH_BYTES], char *why, size_t n)
+int audit_head_check(Db *db, int64_t id, const unsigned char hash[AUDIT_HASH_BYTES], char *why, size_t n)
 {
 	char head[AUDIT_HEAD_TEXT];
 	audit_head_text(head, id, hash);
@@ -126,7 +126,7 @@ int audit_head_check(sqlite3 *db, int64_t id, const unsigned char hash[AUDIT_HAS
 
 /* Writes the head to syslog (ident tilsyn, LOG_INFO) when it changed since the last time and a
 ** minute has passed, or at once with force (shutdown). Returns 1 when it wrote. */
-int audit_head_syslog(sqlite3 *db, time_t now, int force)
+int audit_head_syslog(Db *db, time_t now, int force)
 {
 	static int64_t last_id = -1;
 	static unsigned char last_hash[AUDIT_HASH_BYTES];

@@ -96,7 +96,7 @@ static int key_create(const char *path, unsigned char key[AUDIT_KEY_BYTES], char
 }
 
 /* Whether any entry (kept, or deleted behind the retention anchor) was hashed with a key. */
-static int log_has_keyed_entries(sqlite3 *db, int64_t from_id)
+static int log_has_keyed_entries(Db *db, int64_t from_id)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -106,7 +106,7 @@ static int log_has_keyed_entries(sqlite3 *db, int64_t from_id)
 	return newest >= from_id;
 }
 
-int audit_keyed_from(sqlite3 *db, int64_t *from_id, unsigned char mac[AUDIT_KEY_BYTES], int *sealed)
+int audit_keyed_from(Db *db, int64_t *from_id, unsigned char mac[AUDIT_KEY_BYTES], int *sealed)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT from_id, mac FROM audit_keyed WHERE one = 1");
@@ -137,11 +137,11 @@ void audit_keyed_mac(unsigned char out[AUDIT_KEY_BYTES], int64_t from_id)
 
 /* A log that had entries before the key: mac holds from_id in place, and an entry (the first
 ** keyed one) says from where the chain is keyed. */
-static int seal_keyed_from(sqlite3 *db, int64_t from_id, char *err, size_t n)
+static int seal_keyed_from(Db *db, int64_t from_id, char *err, size_t n)
 {
 	unsigned char mac[AUDIT_KEY_BYTES];
 	audit_keyed_mac(mac, from_id);
-	if (db_begin(db) != SQLITE_OK) {
+	if (db_begin(db) != DB_OK) {
 		snprintf(err, n, _("databasen er optaget af et andet program; prøv igen"));
 		return -1;
 	}
@@ -155,10 +155,10 @@ static int seal_keyed_from(sqlite3 *db, int64_t from_id, char *err, size_t n)
 	snprintf(detail, sizeof detail,
 	         "logbogens kæde er nøglebeskyttet fra post %lld; de %lld ældre poster kontrolleres uden nøgle som før",
 	         (long long)from_id, (long long)(from_id - 1));
-	if (rc != SQLITE_OK ||
+	if (rc != DB_OK ||
 	    audit_log(db, &(AuditEntry){.login = "kommandolinje", .action = "audit_keyed", .object = object,
 	                                .detail = detail}) != 0 ||
-	    db_commit(db) != SQLITE_OK) {
+	    db_commit(db) != DB_OK) {
 		snprintf(err, n, _("logbogens nøglemarkering kunne ikke gemmes: %s"), db_errmsg(db));
 		db_rollback(db);
 		return -1;
@@ -166,7 +166,7 @@ static int seal_keyed_from(sqlite3 *db, int64_t from_id, char *err, size_t n)
 	return 0;
 }
 
-int audit_key_open(sqlite3 *db, const char *path, int may_create, char *err, size_t n)
+int audit_key_open(Db *db, const char *path, int may_create, char *err, size_t n)
 {
 	unsigned char key[AUDIT_KEY_BYTES];
 	int rc = key_read(path, key, err, n);

@@ -46,15 +46,15 @@ static int same_sql(const char *a, const char *b)
 	}
 }
 
-int audit_triggers_restore(sqlite3 *db, char *names, size_t n, char *err, size_t errlen)
+int audit_triggers_restore(Db *db, char *names, size_t n, char *err, size_t errlen)
 {
 	names[0] = 0;
-	if (db_begin(db) != SQLITE_OK) {
+	if (db_begin(db) != DB_OK) {
 		snprintf(err, errlen, _("databasen er optaget af et andet program; prøv igen"));
 		return -1;
 	}
-	int restored = 0, rc = SQLITE_OK;
-	for (size_t i = 0; i < COUNT(audit_triggers) && rc == SQLITE_OK; i++) {
+	int restored = 0, rc = DB_OK;
+	for (size_t i = 0; i < COUNT(audit_triggers) && rc == DB_OK; i++) {
 		Stmt q;
 		db_prepare(&q, db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1");
 		db_bind_text(&q, 1, audit_triggers[i].name);
@@ -68,25 +68,25 @@ int audit_triggers_restore(sqlite3 *db, char *names, size_t n, char *err, size_t
 			snprintf(drop, sizeof drop, "DROP TRIGGER %s", audit_triggers[i].name);
 			rc = db_exec(db, drop);
 		}
-		if (rc == SQLITE_OK)
+		if (rc == DB_OK)
 			rc = db_exec(db, audit_triggers[i].sql);
 		size_t used = strlen(names);
 		snprintf(names + used, n - used, "%s%s (%s)", restored ? ", " : "", audit_triggers[i].name,
 		         found ? "ændret" : "manglede");
 		restored++;
 	}
-	if (rc == SQLITE_OK && restored) {
+	if (rc == DB_OK && restored) {
 		char detail[600];
 		snprintf(detail, sizeof detail,
 		         "ADVARSEL: logbogens beskyttende triggere var fjernet eller ændret uden om tilsyn og er genskabt: %s",
 		         names);
 		if (audit_log(db, &(AuditEntry){.login = "kommandolinje", .action = "audit_triggers_restored",
 		                                .object = "database", .detail = detail}) != 0)
-			rc = SQLITE_ERROR;
+			rc = DB_ERROR;
 	}
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = db_commit(db);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		snprintf(err, errlen, _("logbogens triggere kunne ikke genskabes: %s"), db_errmsg(db));
 		db_rollback(db);
 		return -1;

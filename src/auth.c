@@ -158,7 +158,7 @@ static int token_hash(const char *token, unsigned char out[32])
 	return 1;
 }
 
-int auth_session_create(sqlite3 *db, int64_t user_id, int64_t now, const char *ip, char token[TOKEN_HEX],
+int auth_session_create(Db *db, int64_t user_id, int64_t now, const char *ip, char token[TOKEN_HEX],
                         Session *out)
 {
 	unsigned char h[32];
@@ -177,7 +177,7 @@ int auth_session_create(sqlite3 *db, int64_t user_id, int64_t now, const char *i
 	db_bind_text(&q, 5, ip);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return -1;
 	out->id = db_last_id(db);
 	out->user_id = user_id;
@@ -195,7 +195,7 @@ int auth_session_expired(const Session *s, int64_t now)
 ** time is written at most once a minute so that reading pages stays cheap. On an expired
 ** session it answers 0 with out->user_id still naming its user: a save sent then is kept as a
 ** draft for that person only (flash.c); out->user_id is 0 when the token names no session. */
-int auth_session_lookup(sqlite3 *db, const char *token, int64_t now, Session *out)
+int auth_session_lookup(Db *db, const char *token, int64_t now, Session *out)
 {
 	unsigned char h[32];
 	memset(out, 0, sizeof *out);
@@ -232,7 +232,7 @@ int auth_session_lookup(sqlite3 *db, const char *token, int64_t now, Session *ou
 	return 1;
 }
 
-void auth_session_end(sqlite3 *db, int64_t session_id)
+void auth_session_end(Db *db, int64_t session_id)
 {
 	Stmt q;
 	db_prepare(&q, db, "DELETE FROM session WHERE id = ?1");
@@ -241,7 +241,7 @@ void auth_session_end(sqlite3 *db, int64_t session_id)
 	db_finalize(&q);
 }
 
-void auth_session_end_user(sqlite3 *db, int64_t user_id)
+void auth_session_end_user(Db *db, int64_t user_id)
 {
 	Stmt q;
 	db_prepare(&q, db, "DELETE FROM session WHERE user_id = ?1");
@@ -273,7 +273,7 @@ static char *pair_key(const char *key, const char *ip)
 	return k;
 }
 
-static int64_t wait_of(sqlite3 *db, const char *key, int64_t now)
+static int64_t wait_of(Db *db, const char *key, int64_t now)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT locked_until FROM login_attempt WHERE login = ?1");
@@ -284,7 +284,7 @@ static int64_t wait_of(sqlite3 *db, const char *key, int64_t now)
 }
 
 /* Seconds before `login` may be tried again from `ip`: 0 when it may be tried now. */
-int64_t auth_login_wait(sqlite3 *db, const char *login, const char *ip, int64_t now)
+int64_t auth_login_wait(Db *db, const char *login, const char *ip, int64_t now)
 {
 	char *key = cpr_mask(login); /* as auth_login keeps it */
 	char *pair = pair_key(key, ip ? ip : "");
@@ -296,7 +296,7 @@ int64_t auth_login_wait(sqlite3 *db, const char *login, const char *ip, int64_t 
 
 /* Deletes failure counts older than LOGIN_FORGET_SECONDS and all but the `cap` newest, so
 ** that no number of failed logins makes the table grow without bound. */
-void auth_login_attempts_trim(sqlite3 *db, int64_t now, int64_t cap)
+void auth_login_attempts_trim(Db *db, int64_t now, int64_t cap)
 {
 	Stmt q;
 	db_prepare(&q, db, "DELETE FROM login_attempt WHERE last_failure < ?1 AND locked_until < ?2");
@@ -322,7 +322,7 @@ void auth_login_attempts_trim(sqlite3 *db, int64_t now, int64_t cap)
 ** LOGIN_FREE_FAILURES, then 1 s doubling up to LOGIN_MAX_WAIT.
 */
 #define NEW_FAILURES(forget) "CASE WHEN ?2 - last_failure > " forget " THEN 1 ELSE failures + 1 END"
-static int claim_pair(sqlite3 *db, const char *pair, int64_t now, int64_t *failures)
+static int claim_pair(Db *db, const char *pair, int64_t now, int64_t *failures)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -344,7 +344,7 @@ static int claim_pair(sqlite3 *db, const char *pair, int64_t now, int64_t *failu
 
 /* The address's budget: the claim that spends the last of it starts LOGIN_ADDRESS_WAIT, after
 ** which the count starts anew. */
-static int claim_address(sqlite3 *db, const char *ip, int64_t now, int64_t *failures)
+static int claim_address(Db *db, const char *ip, int64_t now, int64_t *failures)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -374,7 +374,7 @@ typedef struct Guess {
 
 /* Claims one guess of `key` (masked login) from `ip`: 1 claimed, 0 when a wait runs
 ** (*retry_after: its seconds left, at least 1). */
-static int guess_claim(sqlite3 *db, const char *key, const char *ip, int64_t now, Guess *g, int64_t *retry_after)
+static int guess_claim(Db *db, const char *key, const char *ip, int64_t now, Guess *g, int64_t *retry_after)
 {
 	g->pair = pair_key(key, ip);
 	g->ip = ip;
@@ -384,9 +384,9 @@ static int guess_claim(sqlite3 *db, const char *key, const char *ip, int64_t now
 		*retry_after = a > b ? a : b;
 		return 0;
 	}
-	int own = sqlite3_get_autocommit(db) && db_begin(db) == SQLITE_OK;
+	int own = !db_in_transaction(db) && db_begin(db) == DB_OK;
 	int claimed = claim_address(db, ip, now, &g->address_failures) && claim_pair(db, g->pair, now, &g->failures);
-	if (own && (!claimed || db_commit(db) != SQLITE_OK)) {
+	if (own && (!claimed || db_commit(db) != DB_OK)) {
 		db_rollback(db);
 		if (claimed) /* the database refused the claim: nothing was counted, so no guess */
 			claimed = 0;
@@ -402,7 +402,7 @@ static int guess_claim(sqlite3 *db, const char *key, const char *ip, int64_t now
 }
 
 /* A right password: the pair's failures are forgotten and the address gets its guess back. */
-static void guess_release(sqlite3 *db, Guess *g)
+static void guess_release(Db *db, Guess *g)
 {
 	Stmt q;
 	db_prepare(&q, db, "DELETE FROM login_attempt WHERE login = ?1");
@@ -426,7 +426,7 @@ static int64_t pair_wait(int64_t failures)
 
 /* A wrong password on a claimed guess (already counted): audits each wait it started, which is
 ** what an administrator looks for, and keeps the table bounded. */
-static void guess_failed(sqlite3 *db, Guess *g, const char *key, int64_t now, int64_t user_id)
+static void guess_failed(Db *db, Guess *g, const char *key, int64_t now, int64_t user_id)
 {
 	int64_t wait = pair_wait(g->failures);
 	if (wait) {
@@ -453,12 +453,12 @@ static void guess_failed(sqlite3 *db, Guess *g, const char *key, int64_t now, in
 ** happens elsewhere. Audited: every login, every start of a wait, and the first refusal of each
 ** address and minute; the other refusals are counted by denial.c.
 */
-static LoginResult login_check(sqlite3 *db, const char *login, const char *key, const char *password, int64_t now,
+static LoginResult login_check(Db *db, const char *login, const char *key, const char *password, int64_t now,
                                const char *ip, User *out, int64_t *retry_after);
 
 /* The typed login name as login_attempt keeps it: a CPR number typed as a name is masked
 ** (no user has one: user_add refuses it), so throttling still counts it and nothing stores it. */
-LoginResult auth_login(sqlite3 *db, const char *login, const char *password, int64_t now, const char *ip,
+LoginResult auth_login(Db *db, const char *login, const char *password, int64_t now, const char *ip,
                        User *out, int64_t *retry_after)
 {
 	char *key = cpr_mask(login);
@@ -468,7 +468,7 @@ LoginResult auth_login(sqlite3 *db, const char *login, const char *password, int
 	return res;
 }
 
-static LoginResult login_check(sqlite3 *db, const char *login, const char *key, const char *password, int64_t now,
+static LoginResult login_check(Db *db, const char *login, const char *key, const char *password, int64_t now,
                                const char *ip, User *out, int64_t *retry_after)
 {
 	Guess g;
@@ -500,12 +500,12 @@ static LoginResult login_check(sqlite3 *db, const char *login, const char *key, 
 		return LOGIN_OK;
 	}
 	/* One transaction for the audit entries of the failure (counted by the claim). */
-	int own = sqlite3_get_autocommit(db) && db_begin(db) == SQLITE_OK;
+	int own = !db_in_transaction(db) && db_begin(db) == DB_OK;
 	guess_failed(db, &g, key, now, 0);
 	if (denial_note(ip, DENIAL_FAILED, now))
 		audit_log(db, &(AuditEntry){.login = key, .action = "login_failed", .ip = ip,
 		                            .detail = found ? "forkert adgangskode" : "ukendt eller deaktiveret bruger"});
-	if (own && db_commit(db) != SQLITE_OK)
+	if (own && db_commit(db) != DB_OK)
 		db_rollback(db);
 	free(g.pair);
 	return LOGIN_BAD;
@@ -518,7 +518,7 @@ static LoginResult login_check(sqlite3 *db, const char *login, const char *key, 
 ** failures counted for this login and address), -1 when the login must wait *retry_after
 ** seconds first.
 */
-int auth_password_recheck(sqlite3 *db, const User *u, const char *password, int64_t now, const char *ip,
+int auth_password_recheck(Db *db, const User *u, const char *password, int64_t now, const char *ip,
                           int64_t *retry_after, int64_t *failures)
 {
 	ip = ip ? ip : "";
@@ -538,12 +538,12 @@ int auth_password_recheck(sqlite3 *db, const User *u, const char *password, int6
 		free(g.pair);
 		return 1;
 	}
-	int own = sqlite3_get_autocommit(db) && db_begin(db) == SQLITE_OK;
+	int own = !db_in_transaction(db) && db_begin(db) == DB_OK;
 	*failures = g.failures;
 	guess_failed(db, &g, u->login, now, u->id);
 	audit_log(db, &(AuditEntry){.user_id = u->id, .login = u->login, .action = "password_check_failed", .ip = ip,
 	                            .object = NULL, .detail = "forkert nuværende adgangskode ved skift af adgangskode"});
-	if (own && db_commit(db) != SQLITE_OK)
+	if (own && db_commit(db) != DB_OK)
 		db_rollback(db);
 	free(g.pair);
 	return 0;
@@ -563,7 +563,7 @@ static unsigned char login_key[crypto_auth_KEYBYTES];
 static int login_key_ready;
 static pthread_mutex_t login_key_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int key_from_setting(sqlite3 *db)
+static int key_from_setting(Db *db)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT value FROM setting WHERE key = 'login_token_key'");
@@ -572,7 +572,7 @@ static int key_from_setting(sqlite3 *db)
 	return ok;
 }
 
-static const unsigned char *login_token_key(sqlite3 *db)
+static const unsigned char *login_token_key(Db *db)
 {
 	pthread_mutex_lock(&login_key_lock);
 	if (!login_key_ready && !key_from_setting(db)) {
@@ -595,14 +595,14 @@ static const unsigned char *login_token_key(sqlite3 *db)
 	return login_key;
 }
 
-static void login_token_mac(sqlite3 *db, const unsigned char *msg, unsigned char mac[LOGIN_MAC])
+static void login_token_mac(Db *db, const unsigned char *msg, unsigned char mac[LOGIN_MAC])
 {
 	unsigned char full[crypto_auth_BYTES];
 	crypto_auth(full, msg, LOGIN_NONCE + 4, login_token_key(db));
 	memcpy(mac, full, LOGIN_MAC);
 }
 
-void auth_login_token_make(sqlite3 *db, int64_t now, char out[TOKEN_HEX])
+void auth_login_token_make(Db *db, int64_t now, char out[TOKEN_HEX])
 {
 	unsigned char raw[TOKEN_BYTES];
 	randombytes_buf(raw, LOGIN_NONCE);
@@ -614,7 +614,7 @@ void auth_login_token_make(sqlite3 *db, int64_t now, char out[TOKEN_HEX])
 }
 
 /* 1 when `token` was made by this server's key less than LOGIN_TOKEN_SECONDS ago. */
-int auth_login_token_valid(sqlite3 *db, const char *token, int64_t now)
+int auth_login_token_valid(Db *db, const char *token, int64_t now)
 {
 	unsigned char raw[TOKEN_BYTES], mac[LOGIN_MAC];
 	if (!token || strlen(token) != 2 * TOKEN_BYTES || !hex_decode(raw, sizeof raw, token))

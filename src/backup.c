@@ -12,6 +12,8 @@
 */
 #include "tilsyn.h"
 
+#include <sqlite3.h> /* moves into db_sqlite.c */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -24,7 +26,7 @@
 #define BACKUP_STEP_PAGES 256 /* 1 MiB with 4 KiB pages: a few milliseconds per step */
 #define BACKUP_MAX_RESTARTS 5
 
-static int64_t count_rows(sqlite3 *db, const char *sql)
+static int64_t count_rows(Db *db, const char *sql)
 {
 	Stmt q;
 	db_prepare(&q, db, sql);
@@ -34,10 +36,10 @@ static int64_t count_rows(sqlite3 *db, const char *sql)
 }
 
 /* Copies src to the new database file dst_path. Returns 0, or -1 with a message in err. */
-static int copy_online(sqlite3 *src, const char *dst_path, char *err, size_t n)
+static int copy_online(Db *src, const char *dst_path, char *err, size_t n)
 {
-	sqlite3 *dst = NULL;
-	if (sqlite3_open_v2(dst_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	Db *dst = NULL;
+	if (sqlite3_open_v2(dst_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != DB_OK) {
 		snprintf(err, n, _("kan ikke oprette %s: %s"), dst_path, dst ? sqlite3_errmsg(dst) : "ukendt fejl");
 		sqlite3_close(dst);
 		return -1;
@@ -55,9 +57,9 @@ static int copy_online(sqlite3 *src, const char *dst_path, char *err, size_t n)
 		if (prev_remaining >= 0 && remaining > prev_remaining)
 			restarts++; /* the server wrote between two steps: SQLite started over */
 		prev_remaining = remaining;
-		if (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-			sqlite3_sleep(rc == SQLITE_OK ? 1 : 20); /* let the server's writers in */
-	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+		if (rc == DB_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(rc == DB_OK ? 1 : 20); /* let the server's writers in */
+	} while (rc == DB_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
 		snprintf(err, n, _("sikkerhedskopien mislykkedes: %s"), sqlite3_errstr(rc));
@@ -66,13 +68,13 @@ static int copy_online(sqlite3 *src, const char *dst_path, char *err, size_t n)
 	}
 	/* One self-contained file: no -wal beside it; tilsyn init turns WAL on again after a restore. */
 	char *msg = NULL;
-	if (sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, &msg) != DB_OK) {
 		snprintf(err, n, _("sikkerhedskopien kunne ikke lukkes rigtigt: %s"), msg ? msg : sqlite3_errmsg(dst));
 		sqlite3_free(msg);
 		sqlite3_close(dst);
 		return -1;
 	}
-	if (sqlite3_close(dst) != SQLITE_OK) {
+	if (sqlite3_close(dst) != DB_OK) {
 		snprintf(err, n, _("sikkerhedskopien kunne ikke lukkes"));
 		return -1;
 	}
@@ -82,8 +84,8 @@ static int copy_online(sqlite3 *src, const char *dst_path, char *err, size_t n)
 int backup_verify_file(const char *path, BackupStats *st, char *err, size_t n)
 {
 	memset(st, 0, sizeof *st);
-	sqlite3 *db = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	Db *db = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != DB_OK) {
 		snprintf(err, n, _("kopien %s kan ikke åbnes: %s"), path, db ? sqlite3_errmsg(db) : "ukendt fejl");
 		sqlite3_close(db);
 		return -1;
@@ -142,7 +144,7 @@ static int write_head(const char *path, const char *head, char *err, size_t n)
 	return 1;
 }
 
-int backup_write(sqlite3 *db, const char *path, int force, BackupStats *st, char *err, size_t n)
+int backup_write(Db *db, const char *path, int force, BackupStats *st, char *err, size_t n)
 {
 	struct stat sb;
 	if (!force && lstat(path, &sb) == 0) {
@@ -178,7 +180,7 @@ int backup_write(sqlite3 *db, const char *path, int force, BackupStats *st, char
 
 static const char backup_usage[] = "brug: tilsyn backup FIL [--force]";
 
-int cmd_backup(sqlite3 *db, int argc, char **argv)
+int cmd_backup(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
 	int force = 0, c;

@@ -58,7 +58,7 @@ const char *calibration_kappa_reason(int kappa_status)
 	return "";
 }
 
-static int audit_case(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, const char *action,
+static int audit_case(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, const char *action,
                       const char *detail)
 {
 	char object[48];
@@ -77,7 +77,7 @@ typedef struct CalCase {
 	char status[16];
 } CalCase;
 
-static int cal_case(sqlite3 *db, int64_t round_id, int64_t case_id, CalCase *c)
+static int cal_case(Db *db, int64_t round_id, int64_t case_id, CalCase *c)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -104,7 +104,7 @@ static int cal_case(sqlite3 *db, int64_t round_id, int64_t case_id, CalCase *c)
 	return found;
 }
 
-static int insert_case(sqlite3 *db, const Round *r, int64_t case_id, const char *how, const ReviewBy *by)
+static int insert_case(Db *db, const Round *r, int64_t case_id, const char *how, const ReviewBy *by)
 {
 	char now[32];
 	time_iso(now, time(NULL));
@@ -119,7 +119,7 @@ static int insert_case(sqlite3 *db, const Round *r, int64_t case_id, const char 
 	db_bind_text(&q, 5, how);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return -1;
 	char detail[160];
 	snprintf(detail, sizeof detail, "tilsyn %lld: valgt til anden gennemgang (kalibrering, %s)", (long long)r->id,
@@ -129,7 +129,7 @@ static int insert_case(sqlite3 *db, const Round *r, int64_t case_id, const char 
 
 /* Chooses one sampled case for a second review. Refused, with msg saying why, when the case
 ** is not in the sample, has no first reviewer yet, or is chosen already. */
-int calibration_choose(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n)
+int calibration_choose(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n)
 {
 	if (round_writable(db, r->id, msg, n) != 0)
 		return ROUND_CLOSED;
@@ -152,7 +152,7 @@ int calibration_choose(sqlite3 *db, const Round *r, int64_t case_id, const Revie
 ** reviewer and not chosen yet, those with the smallest sample keys (BLAKE2b of the round's
 ** seed and the case number), so anyone can repeat the choice. *added: how many were chosen.
 */
-int calibration_choose_random(sqlite3 *db, const Round *r, int64_t k, const ReviewBy *by, int64_t *added, char *msg,
+int calibration_choose_random(Db *db, const Round *r, int64_t k, const ReviewBy *by, int64_t *added, char *msg,
                               size_t n)
 {
 	*added = 0;
@@ -185,7 +185,7 @@ int calibration_choose_random(sqlite3 *db, const Round *r, int64_t k, const Revi
 }
 
 /* Takes a case out of the calibration again; refused once the second review has answers. */
-int calibration_remove(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n)
+int calibration_remove(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n)
 {
 	if (round_writable(db, r->id, msg, n) != 0)
 		return ROUND_CLOSED;
@@ -203,13 +203,13 @@ int calibration_remove(sqlite3 *db, const Round *r, int64_t case_id, const Revie
 	db_finalize(&q);
 	char detail[96];
 	snprintf(detail, sizeof detail, "tilsyn %lld: taget ud af kalibreringen", (long long)r->id);
-	if (rc != SQLITE_OK || audit_case(db, r, case_id, by, "calibration_remove", detail) != 0)
+	if (rc != DB_OK || audit_case(db, r, case_id, by, "calibration_remove", detail) != 0)
 		return fail(msg, n, _("Ændringen kunne ikke gemmes i databasen."));
 	return 0;
 }
 
 /* Why this person cannot do the second review of the case, in msg; 0 when they can. */
-static int second_reviewer_problem(sqlite3 *db, const Round *r, const CalCase *c, int64_t reviewer_id, char *name,
+static int second_reviewer_problem(Db *db, const Round *r, const CalCase *c, int64_t reviewer_id, char *name,
                                    size_t namelen, char *msg, size_t n)
 {
 	if (!review_reviewer_ok(db, r, reviewer_id, name, namelen))
@@ -229,7 +229,7 @@ static int second_reviewer_problem(sqlite3 *db, const Round *r, const CalCase *c
 	return 0;
 }
 
-static int set_second(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const char *name,
+static int set_second(Db *db, const Round *r, int64_t case_id, int64_t reviewer_id, const char *name,
                       const char *how, const ReviewBy *by)
 {
 	Stmt q;
@@ -242,7 +242,7 @@ static int set_second(sqlite3 *db, const Round *r, int64_t case_id, int64_t revi
 		db_bind_null(&q, 3);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return -1;
 	char detail[320];
 	if (reviewer_id)
@@ -257,7 +257,7 @@ static int set_second(sqlite3 *db, const Round *r, int64_t case_id, int64_t revi
 ** saying why, when the case is not chosen, the person is not in the department, is the
 ** case's first reviewer or its caseworker, or the second review already has answers.
 */
-int calibration_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
+int calibration_assign(Db *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
                        size_t n)
 {
 	if (round_writable(db, r->id, msg, n) != 0)
@@ -283,7 +283,7 @@ int calibration_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t rev
 ** loaded (second reviews in this round; earliest on ties) who is neither the case's first
 ** reviewer nor its caseworker, cases in sample-key order. *left: cases nobody could take.
 */
-int calibration_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
+int calibration_assign_auto(Db *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
                             int64_t *assigned, int64_t *left, char *msg, size_t n)
 {
 	*assigned = *left = 0;
@@ -358,7 +358,7 @@ int calibration_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewer
 ** anything changed. Returns ANSWER_SAVED, ANSWER_INVALID with *msg saying why, or
 ** ANSWER_CLOSED when the round is finished.
 */
-int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+int calibration_answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                             const User *by, int *changed, const char **msg)
 {
 	*changed = 0;
@@ -433,7 +433,7 @@ int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int6
 	db_bind_int(&q, 8, by->id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db,
 		           "UPDATE calibration_case SET status = 'i_gang' WHERE round_id = ?1 AND case_id = ?2"
 		           " AND status = 'ikke_startet'");
@@ -442,7 +442,7 @@ int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int6
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		*msg = _("Svaret kunne ikke gemmes i databasen.");
 		return ANSWER_INVALID;
 	}
@@ -452,14 +452,14 @@ int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int6
 
 /* The questions of the second review still to answer: answer_missing's rule (relevance.c),
 ** on the second reviewer's own answers. */
-int calibration_missing(sqlite3 *db, int64_t round_id, int64_t case_id)
+int calibration_missing(Db *db, int64_t round_id, int64_t case_id)
 {
 	return relevance_missing(db, round_id, case_id, 1, NULL, NULL);
 }
 
 /* Marks the second review finished (then its answers are fixed, and the second reviewer
 ** may see the first review); refused while a relevant question is unanswered. */
-int calibration_finish(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg,
+int calibration_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg,
                        size_t n)
 {
 	if (round_writable(db, r->id, msg, n) != 0)
@@ -493,7 +493,7 @@ int calibration_finish(sqlite3 *db, const Round *r, int64_t case_id, const Revie
 	db_finalize(&q);
 	char detail[96];
 	snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang færdig", (long long)r->id);
-	if (rc != SQLITE_OK || audit_case(db, r, case_id, by, "calibration_finish", detail) != 0)
+	if (rc != DB_OK || audit_case(db, r, case_id, by, "calibration_finish", detail) != 0)
 		return fail(msg, n, _("Markeringen kunne ikke gemmes i databasen."));
 	return 0;
 }
@@ -528,7 +528,7 @@ static void given_values(const Given *g, int nq, const char **values)
 		values[i] = g[i].value;
 }
 
-static void load_given(sqlite3 *db, const char *table_sql, int64_t round_id, int64_t case_id, const CalQuestion *qs,
+static void load_given(Db *db, const char *table_sql, int64_t round_id, int64_t case_id, const CalQuestion *qs,
                        int nq, Given *g)
 {
 	Stmt q;
@@ -573,7 +573,7 @@ static void finish_stats(Agreement *a)
 ** disagreements, in case and question order. Returns 0, or -1 on a database error.
 ** Free with calibration_free.
 */
-int calibration_agreement(sqlite3 *db, const Round *r, Agreement **per_question, int *nquestions, Agreement *overall,
+int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int *nquestions, Agreement *overall,
                           Disagreement **disagreements, int *ndisagreements)
 {
 	Stmt q;
@@ -704,7 +704,7 @@ void calibration_free(Agreement *a, int na, Disagreement *d, int nd)
 
 /* ---- command line: tilsyn round calibrate ROUND --cases K [--reviewers LOGIN,LOGIN] ---- */
 
-int cmd_round_calibrate(sqlite3 *db, const Round *r, int argc, char **argv)
+int cmd_round_calibrate(Db *db, const Round *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"cases", required_argument, NULL, 'k'},
@@ -748,14 +748,14 @@ int cmd_round_calibrate(sqlite3 *db, const Round *r, int argc, char **argv)
 	char msg[512];
 	int64_t added = 0, assigned = 0, left = 0;
 	ReviewBy by = {.login = cli_login(), .ip = "kommandolinje"};
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	if (calibration_choose_random(db, r, k, &by, &added, msg, sizeof msg) != 0 ||
 	    (n && calibration_assign_auto(db, r, ids, n, &by, &assigned, &left, msg, sizeof msg) != 0)) {
 		db_rollback(db);
 		return cli_fail("round calibrate: %s", msg);
 	}
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	printf("Valgt til anden gennemgang: %lld sager.\n", (long long)added);
 	if (n)

@@ -36,7 +36,7 @@ static int read_version(Stmt *q, CaseListVersion *out)
 }
 
 /* The version stored by import import_id; 0 (and *out zeroed) when there is none. */
-int case_list_version(sqlite3 *db, int64_t import_id, CaseListVersion *out)
+int case_list_version(Db *db, int64_t import_id, CaseListVersion *out)
 {
 	Stmt q;
 	db_prepare(&q, db, VERSION_SQL " WHERE i.id = ?1");
@@ -47,7 +47,7 @@ int case_list_version(sqlite3 *db, int64_t import_id, CaseListVersion *out)
 }
 
 /* The department's current list: its newest stored import. 0 when none was imported. */
-int case_list_current(sqlite3 *db, int64_t department_id, CaseListVersion *out)
+int case_list_current(Db *db, int64_t department_id, CaseListVersion *out)
 {
 	Stmt q;
 	db_prepare(&q, db, VERSION_SQL " WHERE i.department_id = ?1 ORDER BY i.id DESC LIMIT 1");

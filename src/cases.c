@@ -12,6 +12,8 @@
 */
 #include "tilsyn.h"
 
+#include <sqlite3.h> /* moves into db_sqlite.c */
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +81,7 @@ static int field_by_name(const char *name, size_t len)
 }
 
 typedef struct Import {
-	sqlite3 *db;
+	Db *db;
 	const Department *d;
 	const ImportOptions *o;
 	ImportResult *r;
@@ -373,7 +375,7 @@ static int on_row(void *ctx, long line, int ncells, const char *const *cells)
 #define IMPORT_CACHE_KIB 16384
 
 /* Sets the connection's cache_size (pages, or KiB when negative); returns the one before. */
-static int cache_size(sqlite3 *db, int size)
+static int cache_size(Db *db, int size)
 {
 	Stmt q;
 	db_prepare(&q, db, "PRAGMA cache_size");
@@ -385,7 +387,7 @@ static int cache_size(sqlite3 *db, int size)
 	return old;
 }
 
-static int import_begin(sqlite3 *db, const Department *d, const char *name, const ImportOptions *o, ImportResult *r,
+static int import_begin(Db *db, const Department *d, const char *name, const ImportOptions *o, ImportResult *r,
                         Import *im)
 {
 	memset(r, 0, sizeof *r);
@@ -395,7 +397,7 @@ static int import_begin(sqlite3 *db, const Department *d, const char *name, cons
 	im->o = o;
 	im->r = r;
 	time_iso(im->now, time(NULL));
-	if (db_begin(db) != SQLITE_OK) {
+	if (db_begin(db) != DB_OK) {
 		snprintf(r->error, sizeof r->error, "%s", _("Databasen er optaget af et andet program. Prøv igen om lidt."));
 		return -1;
 	}
@@ -409,7 +411,7 @@ static int import_begin(sqlite3 *db, const Department *d, const char *name, cons
 	int rc = db_done(&q);
 	db_finalize(&q);
 	free(file_name);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		db_rollback(db);
 		snprintf(r->error, sizeof r->error, _("Importen kunne ikke registreres: %s"), db_errmsg(db));
 		return -1;
@@ -489,7 +491,7 @@ static int apply_version(Import *im)
 	db_bind_int(&q, 2, r->import_id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		snprintf(r->error, sizeof r->error, _("Sagslisten kunne ikke gemmes: %s"), db_errmsg(im->db));
 		return -1;
 	}
@@ -502,7 +504,7 @@ static int apply_version(Import *im)
 static int import_decide(Import *im, int read_rc, const char *read_err)
 {
 	ImportResult *r = im->r;
-	sqlite3 *db = im->db;
+	Db *db = im->db;
 	for (int c = 0; c < im->nheaders; c++)
 		free(im->headers[c]);
 	free(im->headers);
@@ -561,7 +563,7 @@ static int import_decide(Import *im, int read_rc, const char *read_err)
 	         r->dropped, r->list_size);
 	if (audit_log(db, &(AuditEntry){.login = im->o->login, .action = "cases_import", .department_id = im->d->id,
 	                                .object = "cases", .detail = detail}) != 0 ||
-	    db_commit(db) != SQLITE_OK) {
+	    db_commit(db) != DB_OK) {
 		db_rollback(db);
 		snprintf(r->error, sizeof r->error, _("Sagslisten kunne ikke gemmes: %s"), db_errmsg(db));
 		return IMPORT_FAILED;
@@ -594,7 +596,7 @@ static int unreadable(FileType t, ImportResult *r)
 	return 1;
 }
 
-int cases_import_mem(sqlite3 *db, const Department *d, const void *data, size_t n, const char *name,
+int cases_import_mem(Db *db, const Department *d, const void *data, size_t n, const char *name,
                      const ImportOptions *o, ImportResult *r)
 {
 	if (unreadable(filetype_of(data, n), r))
@@ -608,7 +610,7 @@ int cases_import_mem(sqlite3 *db, const Department *d, const void *data, size_t 
 	return import_end(&im, rc, err);
 }
 
-int cases_import_file(sqlite3 *db, const Department *d, const char *path, const ImportOptions *o, ImportResult *r)
+int cases_import_file(Db *db, const Department *d, const char *path, const ImportOptions *o, ImportResult *r)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -651,23 +653,23 @@ int cases_upload_lifetime(void)
 
 /* Removes web uploads older than the upload lifetime; returns how many went, or -1 when the
 ** database refused. */
-int64_t cases_forget_uploads(sqlite3 *db, time_t now)
+int64_t cases_forget_uploads(Db *db, time_t now)
 {
 	Stmt q;
 	db_prepare(&q, db, "DELETE FROM upload WHERE created < ?1");
 	db_bind_int(&q, 1, (int64_t)now - upload_lifetime);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	return rc == SQLITE_OK ? (int64_t)db_changes(db) : -1;
+	return rc == DB_OK ? (int64_t)db_changes(db) : -1;
 }
 
 /* Keeps an upload under `token` until its confirmation, and removes the user's older ones
-** beyond UPLOAD_PER_USER, in one transaction. Returns SQLITE_OK or the error. */
-int cases_keep_upload(sqlite3 *db, int64_t department_id, int64_t user_id, const char *token, const char *file_name,
+** beyond UPLOAD_PER_USER, in one transaction. Returns DB_OK or the error. */
+int cases_keep_upload(Db *db, int64_t department_id, int64_t user_id, const char *token, const char *file_name,
                       const void *data, size_t n, time_t now)
 {
 	int rc = db_begin(db);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return rc;
 	Stmt q;
 	db_prepare(&q, db,
@@ -680,7 +682,7 @@ int cases_keep_upload(sqlite3 *db, int64_t department_id, int64_t user_id, const
 	db_bind_blob(&q, 6, data, n);
 	rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db,
 		           "DELETE FROM upload WHERE user_id = ?1 AND id NOT IN"
 		           " (SELECT id FROM upload WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2)");
@@ -689,7 +691,7 @@ int cases_keep_upload(sqlite3 *db, int64_t department_id, int64_t user_id, const
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		db_rollback(db);
 		return rc;
 	}

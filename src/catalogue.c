@@ -223,13 +223,13 @@ int catalogue_validate(json_t *root, char *err, size_t n)
 }
 
 /* The sections and questions of a catalogue, stored under the catalogue row id. */
-static int insert_content(sqlite3 *db, int64_t id, json_t *root)
+static int insert_content(Db *db, int64_t id, json_t *root)
 {
 	Stmt q;
-	int rc = SQLITE_OK;
+	int rc = DB_OK;
 	json_t *sections = json_object_get(root, "sections");
 	int position = 0;
-	for (size_t s = 0; s < json_array_size(sections) && rc == SQLITE_OK; s++) {
+	for (size_t s = 0; s < json_array_size(sections) && rc == DB_OK; s++) {
 		json_t *sec = json_array_get(sections, s);
 		db_prepare(&q, db, "INSERT INTO catalogue_section (catalogue_id, position, title) VALUES (?1, ?2, ?3)");
 		db_bind_int(&q, 1, id);
@@ -239,7 +239,7 @@ static int insert_content(sqlite3 *db, int64_t id, json_t *root)
 		db_finalize(&q);
 		int64_t section_id = db_last_id(db);
 		json_t *questions = json_object_get(sec, "questions");
-		for (size_t k = 0; k < json_array_size(questions) && rc == SQLITE_OK; k++) {
+		for (size_t k = 0; k < json_array_size(questions) && rc == DB_OK; k++) {
 			json_t *qq = json_array_get(questions, k);
 			json_t *cond = json_object_get(qq, "condition");
 			const char *scale = str_field(qq, "scale") ? str_field(qq, "scale") : "jdn";
@@ -271,7 +271,7 @@ static int insert_content(sqlite3 *db, int64_t id, json_t *root)
 	return rc;
 }
 
-static int64_t insert_catalogue(sqlite3 *db, json_t *root, int version, const char *status, const char *source)
+static int64_t insert_catalogue(Db *db, json_t *root, int version, const char *status, const char *source)
 {
 	char now[32];
 	time_iso(now, time(NULL));
@@ -289,16 +289,16 @@ static int64_t insert_catalogue(sqlite3 *db, json_t *root, int version, const ch
 	db_bind_text(&q, 8, now);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return -1;
 	int64_t id = db_last_id(db);
 	rc = insert_content(db, id, root);
-	if (rc == SQLITE_OK && str_eq(status, "udgivet"))
-		rc = catalogue_publish(db, id) == 0 ? SQLITE_OK : SQLITE_ERROR;
-	return rc == SQLITE_OK ? id : -1;
+	if (rc == DB_OK && str_eq(status, "udgivet"))
+		rc = catalogue_publish(db, id) == 0 ? DB_OK : DB_ERROR;
+	return rc == DB_OK ? id : -1;
 }
 
-int catalogue_publish(sqlite3 *db, int64_t id)
+int catalogue_publish(Db *db, int64_t id)
 {
 	char now[32];
 	time_iso(now, time(NULL));
@@ -308,14 +308,14 @@ int catalogue_publish(sqlite3 *db, int64_t id)
 	db_bind_text(&q, 2, now);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	return rc == SQLITE_OK && db_changes(db) == 1 ? 0 : -1;
+	return rc == DB_OK && db_changes(db) == 1 ? 0 : -1;
 }
 
 /*
 ** Stores a catalogue given as JSON text: validated, then saved as a new version (one past
 ** the newest with that code) with the given status. Runs in the caller's transaction.
 */
-int catalogue_store_json(sqlite3 *db, const char *text, const char *status, const char *source, int64_t *id,
+int catalogue_store_json(Db *db, const char *text, const char *status, const char *source, int64_t *id,
                          char *err, size_t n)
 {
 	json_error_t jerr;
@@ -342,10 +342,10 @@ int catalogue_store_json(sqlite3 *db, const char *text, const char *status, cons
 ** code has no version with its "version" number yet, so upgrades add new versions and
 ** never touch what rounds already use. Returns how many were added, or -1.
 */
-int catalogue_install_defaults(sqlite3 *db, char *err, size_t n)
+int catalogue_install_defaults(Db *db, char *err, size_t n)
 {
 	int added = 0;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return fail(err, n, _("Databasen er optaget af et andet program."));
 	for (size_t i = 0; i < embedded_count; i++) {
 		const EmbeddedFile *f = &embedded_files[i];
@@ -382,13 +382,13 @@ int catalogue_install_defaults(sqlite3 *db, char *err, size_t n)
 			return -1;
 		}
 	}
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fail(err, n, _("Katalogerne kunne ikke gemmes: %s"), db_errmsg(db));
 	return added;
 }
 
 /* The newest published version of a catalogue by code, or 0. */
-int64_t catalogue_newest(sqlite3 *db, const char *code)
+int64_t catalogue_newest(Db *db, const char *code)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -401,7 +401,7 @@ int64_t catalogue_newest(sqlite3 *db, const char *code)
 
 /* The newest published overordnet catalogue for a target group (barn or voksen), or 0;
 ** one made for the department's own group wins over one for both. */
-int64_t catalogue_default_for(sqlite3 *db, const char *target)
+int64_t catalogue_default_for(Db *db, const char *target)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -418,7 +418,7 @@ int64_t catalogue_default_for(sqlite3 *db, const char *target)
 ** description, sections with their questions), or NULL when there is no such version.
 ** Empty texts are left out, as in the shipped files. The caller owns the result.
 */
-json_t *catalogue_to_json(sqlite3 *db, int64_t id)
+json_t *catalogue_to_json(Db *db, int64_t id)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT code, title, kind, target, version, description FROM catalogue WHERE id = ?1");
@@ -480,7 +480,7 @@ json_t *catalogue_to_json(sqlite3 *db, int64_t id)
 }
 
 /* The code, version and status of a catalogue row; 0 when there is none. */
-static int catalogue_row(sqlite3 *db, int64_t id, char code[65], int *version, int *published)
+static int catalogue_row(Db *db, int64_t id, char code[65], int *version, int *published)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT code, version, status FROM catalogue WHERE id = ?1");
@@ -500,7 +500,7 @@ static int catalogue_row(sqlite3 *db, int64_t id, char code[65], int *version, i
 ** description, sections and questions. The code cannot change, and a published version
 ** is never touched. Runs in the caller's transaction.
 */
-int catalogue_draft_save(sqlite3 *db, int64_t id, json_t *root, char *err, size_t n)
+int catalogue_draft_save(Db *db, int64_t id, json_t *root, char *err, size_t n)
 {
 	char code[65];
 	int version, published;
@@ -523,21 +523,21 @@ int catalogue_draft_save(sqlite3 *db, int64_t id, json_t *root, char *err, size_
 	db_bind_text(&q, 5, str_field(root, "description") ? str_field(root, "description") : "");
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db, "DELETE FROM question WHERE catalogue_id = ?1");
 		db_bind_int(&q, 1, id);
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db, "DELETE FROM catalogue_section WHERE catalogue_id = ?1");
 		db_bind_int(&q, 1, id);
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = insert_content(db, id, root);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return fail(err, n, _("Kladden kunne ikke gemmes: %s"), db_errmsg(db));
 	return 0;
 }
@@ -546,7 +546,7 @@ int catalogue_draft_save(sqlite3 *db, int64_t id, json_t *root, char *err, size_
 ** Copies a version (published or draft) as a new draft of the same catalogue, one version
 ** past the newest. Runs in the caller's transaction.
 */
-int catalogue_draft_from(sqlite3 *db, int64_t id, int64_t *new_id, char *err, size_t n)
+int catalogue_draft_from(Db *db, int64_t id, int64_t *new_id, char *err, size_t n)
 {
 	json_t *root = catalogue_to_json(db, id);
 	if (!root)
@@ -564,7 +564,7 @@ int catalogue_draft_from(sqlite3 *db, int64_t id, int64_t *new_id, char *err, si
 ** of the same catalogue is refused: the newest published version is the one rounds get.
 ** Runs in the caller's transaction.
 */
-int catalogue_publish_draft(sqlite3 *db, int64_t id, char *err, size_t n)
+int catalogue_publish_draft(Db *db, int64_t id, char *err, size_t n)
 {
 	char code[65];
 	int version, published;
@@ -591,7 +591,7 @@ int catalogue_publish_draft(sqlite3 *db, int64_t id, char *err, size_t n)
 }
 
 /* Deletes a draft; a published version cannot be deleted. Runs in the caller's transaction. */
-int catalogue_draft_delete(sqlite3 *db, int64_t id, char *err, size_t n)
+int catalogue_draft_delete(Db *db, int64_t id, char *err, size_t n)
 {
 	char code[65];
 	int version, published;
@@ -604,13 +604,13 @@ int catalogue_draft_delete(sqlite3 *db, int64_t id, char *err, size_t n)
 	db_bind_int(&q, 1, id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK || db_changes(db) != 1)
+	if (rc != DB_OK || db_changes(db) != 1)
 		return fail(err, n, _("Kladden kunne ikke slettes: %s"), db_errmsg(db));
 	return 0;
 }
 
 /* The newest draft of a catalogue by code, or 0. */
-int64_t catalogue_newest_draft(sqlite3 *db, const char *code)
+int64_t catalogue_newest_draft(Db *db, const char *code)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT id FROM catalogue WHERE code = ?1 AND status = 'kladde' ORDER BY version DESC LIMIT 1");

@@ -71,7 +71,7 @@ static const char *jstr(json_t *o, const char *key)
 /*
 ** Writes catalogue version id to path as .xlsx. Returns 0, or -1 with a Danish message.
 */
-int catalogue_xlsx_export(sqlite3 *db, int64_t id, const char *path, char *err, size_t n)
+int catalogue_xlsx_export(Db *db, int64_t id, const char *path, char *err, size_t n)
 {
 	json_t *root = catalogue_to_json(db, id);
 	if (!root) {
@@ -634,7 +634,7 @@ static void meta_check(Parse *p, json_t *root)
 ** its code), in the caller's transaction. Returns 0 when stored (out->id, version, code),
 ** 1 when refused with out->problems naming each cell, -1 when the database failed.
 */
-int catalogue_xlsx_import(sqlite3 *db, const void *data, size_t n, CatalogueImport *out)
+int catalogue_xlsx_import(Db *db, const void *data, size_t n, CatalogueImport *out)
 {
 	memset(out, 0, sizeof *out);
 	Parse p = {.out = out};

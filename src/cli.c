@@ -31,7 +31,7 @@ const char *cli_login(void)
 	return masked;
 }
 
-void cli_audit(sqlite3 *db, const char *action, int64_t department_id, const char *object, const char *detail)
+void cli_audit(Db *db, const char *action, int64_t department_id, const char *object, const char *detail)
 {
 	audit_log(db, &(AuditEntry){.login = cli_login(), .action = action, .department_id = department_id,
 	                            .object = object, .detail = detail, .ip = "kommandolinje"});
@@ -44,9 +44,9 @@ ReviewBy cli_review_by(void)
 }
 
 /* Commits the command's transaction: 0, or 1 (internal failure) with the reason on stderr. */
-int cli_commit(sqlite3 *db)
+int cli_commit(Db *db)
 {
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	return 0;
 }

@@ -20,7 +20,7 @@ static const char alias_help[] =
 	"Har ingen kobling navnet, bruges brugernes visningsnavn; har to brugere samme visningsnavn,\n"
 	"får ingen af dem tilbagemelding på de sager, før navnet er koblet.\n";
 
-static int alias_list(sqlite3 *db, const char *login)
+static int alias_list(Db *db, const char *login)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -36,7 +36,7 @@ static int alias_list(sqlite3 *db, const char *login)
 }
 
 /* argv[0] is "alias". */
-int cmd_user_alias(sqlite3 *db, int argc, char **argv)
+int cmd_user_alias(Db *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return fputs(alias_help, stderr), EXIT_BAD_INPUT;
@@ -69,7 +69,7 @@ int cmd_user_alias(sqlite3 *db, int argc, char **argv)
 	User u;
 	if (!user_by_login(db, login, &u))
 		return cli_fail("user alias %s: brugeren '%s' findes ikke", sub, login);
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	char msg[512];
 	AuditEntry who = {.login = cli_login(), .ip = "kommandolinje"};
@@ -79,7 +79,7 @@ int cmd_user_alias(sqlite3 *db, int argc, char **argv)
 		db_rollback(db);
 		return cli_fail("user alias %s: %s", sub, msg);
 	}
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	if (!strcmp(sub, "add"))
 		printf("%s er nu knyttet til %s (%s)%s%s.\n", alias, u.name, u.login, code ? " i afdeling " : "",

@@ -13,7 +13,7 @@
 
 #define MAX_REVIEWERS 64
 
-static int user_in_department(sqlite3 *db, const Round *r, const char *login, int64_t *id)
+static int user_in_department(Db *db, const Round *r, const char *login, int64_t *id)
 {
 	User u;
 	if (!user_by_login(db, login, &u))
@@ -25,7 +25,7 @@ static int user_in_department(sqlite3 *db, const Round *r, const char *login, in
 	return 0;
 }
 
-static int assign_auto(sqlite3 *db, const Round *r, const char *list)
+static int assign_auto(Db *db, const Round *r, const char *list)
 {
 	int64_t ids[MAX_REVIEWERS];
 	int n = 0;
@@ -59,13 +59,13 @@ static int assign_auto(sqlite3 *db, const Round *r, const char *list)
 	char msg[512];
 	int64_t assigned, left;
 	ReviewBy by = {.login = cli_login(), .ip = "kommandolinje"};
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	if (review_assign_auto(db, r, ids, n, &by, &assigned, &left, msg, sizeof msg) != 0) {
 		db_rollback(db);
 		return cli_fail("round assign: %s", msg);
 	}
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	printf("Fordelt: %lld sager.\n", (long long)assigned);
 	Stmt q;
@@ -91,7 +91,7 @@ static int assign_auto(sqlite3 *db, const Round *r, const char *list)
 	return 0;
 }
 
-static int assign_one(sqlite3 *db, const Round *r, const char *case_no, const char *login)
+static int assign_one(Db *db, const Round *r, const char *case_no, const char *login)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -111,13 +111,13 @@ static int assign_one(sqlite3 *db, const Round *r, const char *case_no, const ch
 	}
 	char msg[512];
 	ReviewBy by = {.login = cli_login(), .ip = "kommandolinje"};
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	if (review_assign(db, r, case_id, reviewer, &by, msg, sizeof msg) != 0) {
 		db_rollback(db);
 		return cli_fail("round assign: %s", msg);
 	}
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	if (reviewer)
 		printf("Sag %s gennemgås af %s.\n", case_no, login);
@@ -126,7 +126,7 @@ static int assign_one(sqlite3 *db, const Round *r, const char *case_no, const ch
 	return 0;
 }
 
-int cmd_round_assign(sqlite3 *db, const Round *r, int argc, char **argv)
+int cmd_round_assign(Db *db, const Round *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"auto", no_argument, NULL, 'a'},           {"reviewers", required_argument, NULL, 'R'},

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int need_department(sqlite3 *db, const char *code, Department *d)
+static int need_department(Db *db, const char *code, Department *d)
 {
 	if (!code)
 		return cli_fail("--department KODE mangler");
@@ -84,7 +84,7 @@ static void print_identity(const ImportOptions *o, const ImportResult *r)
 		printf(_("  ... og %ld flere\n"), r->ident_unknown - IDENT_MAX_LISTED);
 }
 
-static int cases_import(sqlite3 *db, int argc, char **argv)
+static int cases_import(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"department", required_argument, NULL, 'd'},
@@ -161,7 +161,7 @@ static int cases_import(sqlite3 *db, int argc, char **argv)
 	return 0;
 }
 
-static int cases_list(sqlite3 *db, int argc, char **argv)
+static int cases_list(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"department", required_argument, NULL, 'd'},
@@ -239,7 +239,7 @@ static int cases_list(sqlite3 *db, int argc, char **argv)
 	return 0;
 }
 
-int cmd_cases(sqlite3 *db, int argc, char **argv)
+int cmd_cases(Db *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_fail("%s: angiv en underkommando (se tilsyn %s --help)", argv[0], argv[0]);
@@ -252,7 +252,7 @@ int cmd_cases(sqlite3 *db, int argc, char **argv)
 
 /* ---- rounds ---- */
 
-static int round_arg(sqlite3 *db, const char *arg, Round *r)
+static int round_arg(Db *db, const char *arg, Round *r)
 {
 	int64_t id;
 	if (!arg || !parse_int64(arg, &id) || id <= 0)
@@ -262,7 +262,7 @@ static int round_arg(sqlite3 *db, const char *arg, Round *r)
 	return 0;
 }
 
-static int round_create_cmd(sqlite3 *db, int argc, char **argv)
+static int round_create_cmd(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"department", required_argument, NULL, 'd'}, {"kind", required_argument, NULL, 'k'},
@@ -302,13 +302,13 @@ static int round_create_cmd(sqlite3 *db, int argc, char **argv)
 		return rc;
 	const char *msg;
 	int64_t id;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	if (round_create(db, &d, kind, title, catalogue, themes, nthemes, start, end, cli_login(), &id, &msg) != 0) {
 		db_rollback(db);
 		return cli_fail("round create: %s", msg);
 	}
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	if (nthemes > RECOMMENDED_MAX_THEMES)
 		fprintf(stderr, "tilsyn: advarsel: %d temaer; anbefalingen er højst to temaer i et uddybende tilsyn\n", nthemes);
@@ -317,7 +317,7 @@ static int round_create_cmd(sqlite3 *db, int argc, char **argv)
 }
 
 /* The population before the draw: the list version, what the window and each filter remove. */
-static void print_population(sqlite3 *db, const Population *p)
+static void print_population(Db *db, const Population *p)
 {
 	CaseListVersion v;
 	char text[600];
@@ -337,7 +337,7 @@ static void print_population(sqlite3 *db, const Population *p)
 	printf(_("Mulige sager: %lld\n"), (long long)p->eligible);
 }
 
-static int round_sample_cmd(sqlite3 *db, int argc, char **argv)
+static int round_sample_cmd(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"size", required_argument, NULL, 'n'},         {"per-advisor", required_argument, NULL, 'k'},
@@ -388,7 +388,7 @@ static int round_sample_cmd(sqlite3 *db, int argc, char **argv)
 		return rc;
 	const char *msg;
 	int64_t drawn;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	/* The breakdown from the same function the draw uses, inside the same transaction. */
 	Population pop;
@@ -399,7 +399,7 @@ static int round_sample_cmd(sqlite3 *db, int argc, char **argv)
 			print_population(db, &pop);
 		return cli_fail("round sample: %s", msg);
 	}
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	round_by_id(db, r.id, &r);
 	print_population(db, &pop);
@@ -414,7 +414,7 @@ static int round_sample_cmd(sqlite3 *db, int argc, char **argv)
 	return 0;
 }
 
-static int round_replace_cmd(sqlite3 *db, int argc, char **argv)
+static int round_replace_cmd(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {{"reason", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
 	const char *reason = NULL;
@@ -441,13 +441,13 @@ static int round_replace_cmd(sqlite3 *db, int argc, char **argv)
 		return cli_fail("sagen '%s' findes ikke i afdelingens sagsliste", argv[3]);
 	const char *msg = NULL;
 	int64_t replacement;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	if (sample_replace(db, &r, case_id, reason, cli_login(), &replacement, &msg) != 0) {
 		db_rollback(db);
 		return cli_fail("round replace: %s", msg);
 	}
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	if (!replacement) {
 		fprintf(stderr, "tilsyn: advarsel: %s\n", msg);
@@ -461,7 +461,7 @@ static int round_replace_cmd(sqlite3 *db, int argc, char **argv)
 	return 0;
 }
 
-static int round_cases_cmd(sqlite3 *db, int argc, char **argv)
+static int round_cases_cmd(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
 	const char *format = NULL;
@@ -522,7 +522,7 @@ static int round_cases_cmd(sqlite3 *db, int argc, char **argv)
 	return 0;
 }
 
-int cmd_round(sqlite3 *db, int argc, char **argv)
+int cmd_round(Db *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_fail("%s: angiv en underkommando (se tilsyn %s --help)", argv[0], argv[0]);

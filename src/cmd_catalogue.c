@@ -14,7 +14,7 @@
 
 /* The version of a catalogue to export: number N, or else the newest published version,
 ** or, when none is published yet, the newest draft. 0 when there is none. */
-static int64_t version_id(sqlite3 *db, const char *code, int64_t version)
+static int64_t version_id(Db *db, const char *code, int64_t version)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -27,7 +27,7 @@ static int64_t version_id(sqlite3 *db, const char *code, int64_t version)
 	return id;
 }
 
-int cmd_catalogue_export(sqlite3 *db, int argc, char **argv)
+int cmd_catalogue_export(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"version", required_argument, NULL, 'v'},
@@ -91,7 +91,7 @@ static char *slurp(const char *path, size_t *n, char *err, size_t errlen)
 	return b.data ? buf_detach(&b) : xstrdup("");
 }
 
-int cmd_catalogue_import(sqlite3 *db, int argc, char **argv)
+int cmd_catalogue_import(Db *db, int argc, char **argv)
 {
 	if (argc != 3)
 		return cli_fail("brug: tilsyn catalogue import FIL.xlsx");
@@ -100,7 +100,7 @@ int cmd_catalogue_import(sqlite3 *db, int argc, char **argv)
 	char *data = slurp(argv[2], &n, err, sizeof err);
 	if (!data)
 		return cli_fail("%s", err);
-	if (db_begin(db) != SQLITE_OK) {
+	if (db_begin(db) != DB_OK) {
 		free(data);
 		fputs("tilsyn: databasen er optaget af et andet program\n", stderr);
 		return 1;
@@ -122,7 +122,7 @@ int cmd_catalogue_import(sqlite3 *db, int argc, char **argv)
 	snprintf(object, sizeof object, "catalogue:%lld", (long long)imp->id);
 	snprintf(detail, sizeof detail, "%s version %d: kladde indlæst fra regneark", imp->code, imp->version);
 	cli_audit(db, "catalogue_import", 0, object, detail);
-	if (db_commit(db) != SQLITE_OK) {
+	if (db_commit(db) != DB_OK) {
 		free(imp);
 		fputs("tilsyn: kataloget kunne ikke gemmes\n", stderr);
 		return 1;
@@ -134,7 +134,7 @@ int cmd_catalogue_import(sqlite3 *db, int argc, char **argv)
 	return 0;
 }
 
-int cmd_catalogue_publish(sqlite3 *db, int argc, char **argv)
+int cmd_catalogue_publish(Db *db, int argc, char **argv)
 {
 	if (argc != 3)
 		return cli_fail("brug: tilsyn catalogue publish KODE");
@@ -143,7 +143,7 @@ int cmd_catalogue_publish(sqlite3 *db, int argc, char **argv)
 	if (!id)
 		return cli_fail("kataloget %s har ingen kladde at udgive", code);
 	char err[512];
-	if (db_begin(db) != SQLITE_OK) {
+	if (db_begin(db) != DB_OK) {
 		fputs("tilsyn: databasen er optaget af et andet program\n", stderr);
 		return 1;
 	}
@@ -160,7 +160,7 @@ int cmd_catalogue_publish(sqlite3 *db, int argc, char **argv)
 	snprintf(object, sizeof object, "catalogue:%lld", (long long)id);
 	snprintf(detail, sizeof detail, "%s version %d: udgivet", code, version);
 	cli_audit(db, "catalogue_publish", 0, object, detail);
-	if (db_commit(db) != SQLITE_OK) {
+	if (db_commit(db) != DB_OK) {
 		fputs("tilsyn: kataloget kunne ikke udgives\n", stderr);
 		return 1;
 	}

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int workgroup_list(sqlite3 *db, const Department *d, const char *format)
+static int workgroup_list(Db *db, const Department *d, const char *format)
 {
 	int json = str_eq(format, "json");
 	if (format && !json && !str_eq(format, "text"))
@@ -71,7 +71,7 @@ static int workgroup_list(sqlite3 *db, const Department *d, const char *format)
 	return 0;
 }
 
-int cmd_workgroup(sqlite3 *db, int argc, char **argv)
+int cmd_workgroup(Db *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_fail("workgroup: angiv add, remove eller list (se tilsyn workgroup --help)");
@@ -123,7 +123,7 @@ int cmd_workgroup(sqlite3 *db, int argc, char **argv)
 		return cli_fail("--function hører kun til workgroup add");
 	ReviewBy by = cli_review_by();
 	char msg[400];
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	int rc = add ? workgroup_set(db, &d, u.id, function, &by, msg, sizeof msg)
 	             : workgroup_remove(db, &d, u.id, &by, msg, sizeof msg);
@@ -162,7 +162,7 @@ static void plan_print(const Round *r, const RoundPlan *p)
 		printf("(planlægningsspørgsmålene er ikke besvaret endnu)\n");
 }
 
-int cmd_round_plan(sqlite3 *db, const Round *r, int argc, char **argv)
+int cmd_round_plan(Db *db, const Round *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"performers", required_argument, NULL, 'p'}, {"cases", required_argument, NULL, 'c'},
@@ -191,7 +191,7 @@ int cmd_round_plan(sqlite3 *db, const Round *r, int argc, char **argv)
 	if (given) {
 		ReviewBy by = cli_review_by();
 		char msg[512];
-		if (db_begin(db) != SQLITE_OK) {
+		if (db_begin(db) != DB_OK) {
 			free(p);
 			return cli_fail("databasen er optaget af et andet program; prøv igen");
 		}
@@ -214,7 +214,7 @@ int cmd_round_plan(sqlite3 *db, const Round *r, int argc, char **argv)
 	return 0;
 }
 
-static void phase_history_print(sqlite3 *db, const Round *r)
+static void phase_history_print(Db *db, const Round *r)
 {
 	printf("Tilsyn %lld er i fasen %s (%s).\n", (long long)r->id, r->phase, phase_title(r->phase));
 	Stmt q;
@@ -228,7 +228,7 @@ static void phase_history_print(sqlite3 *db, const Round *r)
 	db_finalize(&q);
 }
 
-int cmd_round_phase(sqlite3 *db, const Round *r, int argc, char **argv)
+int cmd_round_phase(Db *db, const Round *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"reason", required_argument, NULL, 'r'},
@@ -254,7 +254,7 @@ int cmd_round_phase(sqlite3 *db, const Round *r, int argc, char **argv)
 	ReviewBy by = cli_review_by();
 	PhaseWorkLeft left;
 	char msg[2048];
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	int rc = phase_change(db, r, to, reason, &by, &left, msg, sizeof msg);
 	if (rc == PHASE_REASON_NEEDED && str_eq(r->phase, "afsluttet")) {

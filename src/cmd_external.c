@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* argv: round invite|uninvite ROUND LOGIN */
-int cmd_round_invite(sqlite3 *db, const Round *r, int argc, char **argv)
+int cmd_round_invite(Db *db, const Round *r, int argc, char **argv)
 {
 	const char *sub = argv[1];
 	if (argc != 4)
@@ -21,7 +21,7 @@ int cmd_round_invite(sqlite3 *db, const Round *r, int argc, char **argv)
 	char msg[512];
 	ReviewBy by = {.login = cli_login(), .ip = "kommandolinje"};
 	int64_t still_assigned = 0;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	int rc = str_eq(sub, "invite") ? external_invite(db, r, u.id, &by, msg, sizeof msg)
 	                               : external_uninvite(db, r, u.id, &by, &still_assigned, msg, sizeof msg);
@@ -29,7 +29,7 @@ int cmd_round_invite(sqlite3 *db, const Round *r, int argc, char **argv)
 		db_rollback(db);
 		return cli_fail("round %s %lld %s: %s", sub, (long long)r->id, login, msg);
 	}
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	if (str_eq(sub, "invite"))
 		printf(rc == 0 ? "%s (%s) er inviteret til tilsyn %lld.\n" : "%s (%s) var allerede inviteret til tilsyn %lld.\n",

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int open_department(sqlite3 *db, const char *cmd, const char *code, Department *d)
+static int open_department(Db *db, const char *cmd, const char *code, Department *d)
 {
 	if (!code)
 		return cli_fail("%s: --department mangler", cmd), 0;
@@ -45,13 +45,13 @@ static int wants_json(const char *cmd, const char *format, int *json)
 
 /* The end of an add inside its transaction: audit the new object ("KIND:ID"), commit, and
 ** print its number, which is what scripts read. */
-static int added(sqlite3 *db, const char *kind, int64_t dept_id, int64_t id, const char *detail)
+static int added(Db *db, const char *kind, int64_t dept_id, int64_t id, const char *detail)
 {
 	char object[32], action[32];
 	snprintf(object, sizeof object, "%s:%lld", kind, (long long)id);
 	snprintf(action, sizeof action, "%s_add", kind);
 	cli_audit(db, action, dept_id, object, detail);
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	printf("%lld\n", (long long)id);
 	return 0;
@@ -59,7 +59,7 @@ static int added(sqlite3 *db, const char *kind, int64_t dept_id, int64_t id, con
 
 /* ---- tilsyn meeting ---- */
 
-static int meeting_add_cmd(sqlite3 *db, int argc, char **argv)
+static int meeting_add_cmd(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"department", required_argument, NULL, 'd'}, {"kind", required_argument, NULL, 'k'},
@@ -99,7 +99,7 @@ static int meeting_add_cmd(sqlite3 *db, int argc, char **argv)
 		return cli_fail("meeting add: --date mangler (ÅÅÅÅ-MM-DD)");
 	char msg[4096];
 	int64_t id;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	if (meeting_add(db, &d, &in, 0, &id, msg, sizeof msg) != 0) {
 		db_rollback(db);
@@ -108,7 +108,7 @@ static int meeting_add_cmd(sqlite3 *db, int argc, char **argv)
 	return added(db, "meeting", d.id, id, in.kind);
 }
 
-static int meeting_list_cmd(sqlite3 *db, int argc, char **argv)
+static int meeting_list_cmd(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"department", required_argument, NULL, 'd'},
@@ -177,7 +177,7 @@ static int meeting_list_cmd(sqlite3 *db, int argc, char **argv)
 
 static const char meeting_usage[] = "meeting: brug meeting add eller meeting list (se tilsyn meeting --help)";
 
-int cmd_meeting(sqlite3 *db, int argc, char **argv)
+int cmd_meeting(Db *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_fail("%s", meeting_usage);
@@ -192,7 +192,7 @@ int cmd_meeting(sqlite3 *db, int argc, char **argv)
 
 #define CODES_MAX ACTION_MAX_TARGETS
 
-static int action_add_cmd(sqlite3 *db, int argc, char **argv)
+static int action_add_cmd(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"department", required_argument, NULL, 'd'}, {"title", required_argument, NULL, 't'},
@@ -240,7 +240,7 @@ static int action_add_cmd(sqlite3 *db, int argc, char **argv)
 		return cli_fail("action add: --due mangler (fristen, ÅÅÅÅ-MM-DD)");
 	char msg[512];
 	int64_t id;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	if (action_add(db, &d, &in, 0, &id, msg, sizeof msg) != 0) {
 		db_rollback(db);
@@ -319,7 +319,7 @@ static void action_text(const ActionItem *a, const ActionFollowUp *f, int overdu
 	}
 }
 
-static int action_list_cmd(sqlite3 *db, int argc, char **argv)
+static int action_list_cmd(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"department", required_argument, NULL, 'd'},
@@ -381,7 +381,7 @@ static int action_list_cmd(sqlite3 *db, int argc, char **argv)
 
 static const char action_usage[] = "action: brug action add eller action list (se tilsyn action --help)";
 
-int cmd_action(sqlite3 *db, int argc, char **argv)
+int cmd_action(Db *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_fail("%s", action_usage);

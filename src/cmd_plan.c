@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int department_option(sqlite3 *db, const char *code, Department *d)
+static int department_option(Db *db, const char *code, Department *d)
 {
 	if (!code)
 		return cli_fail("--department KODE mangler");
@@ -55,7 +55,7 @@ static void print_text(const Department *d, const Plan *p)
 		printf("  %s: %s\n", p->warnings[i].code, p->warnings[i].message);
 }
 
-int cmd_plan(sqlite3 *db, int argc, char **argv)
+int cmd_plan(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"department", required_argument, NULL, 'd'},
@@ -123,7 +123,7 @@ static int write_file(const char *path, const Buf *b)
 	return 0;
 }
 
-int cmd_calendar(sqlite3 *db, int argc, char **argv)
+int cmd_calendar(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"department", required_argument, NULL, 'd'},

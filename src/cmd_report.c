@@ -33,7 +33,7 @@ static int write_atomically(const char *path, const Buf *b)
 	return ok ? 0 : -1;
 }
 
-int cmd_report(sqlite3 *db, int argc, char **argv)
+int cmd_report(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {{"audience", required_argument, NULL, 'a'},
 	                                     {"format", required_argument, NULL, 'f'},

@@ -52,7 +52,7 @@ static const char *round_state(const RetentionRound *x, const char *today)
 	return *x->purged_at ? "purged" : retention_is_due(x, today) ? "due" : "held";
 }
 
-static int show(sqlite3 *db, int json)
+static int show(Db *db, int json)
 {
 	RetentionSettings s;
 	retention_settings(db, &s);
@@ -213,7 +213,7 @@ static void print_run_json(const RetentionResult *r)
 	print_json(root);
 }
 
-static int run(sqlite3 *db, int dry_run, int json)
+static int run(Db *db, int dry_run, int json)
 {
 	RetentionResult r;
 	char err[512];
@@ -230,7 +230,7 @@ static int run(sqlite3 *db, int dry_run, int json)
 	return 0;
 }
 
-static int set(sqlite3 *db, int argc, char **argv)
+static int set(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {{"months", required_argument, NULL, 'm'},
 	                                     {"audit-extra-months", required_argument, NULL, 'a'},
@@ -261,14 +261,14 @@ static int set(sqlite3 *db, int argc, char **argv)
 	const char *msg = retention_settings_problem(&s);
 	if (msg)
 		return cli_fail("retention set: %s", msg);
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	int changed = retention_settings_save(db, &s, cli_login(), &msg);
 	if (changed < 0) {
 		db_rollback(db);
 		return cli_fail("retention set: %s", msg);
 	}
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	print_settings(&s);
 	if (!changed)
@@ -276,7 +276,7 @@ static int set(sqlite3 *db, int argc, char **argv)
 	return 0;
 }
 
-int cmd_retention(sqlite3 *db, int argc, char **argv)
+int cmd_retention(Db *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return fputs(retention_help, stderr), EXIT_BAD_INPUT;

@@ -26,7 +26,7 @@ static const char *format_arg(int argc, char **argv, int first)
 	return format;
 }
 
-static int catalogue_list(sqlite3 *db, const char *format)
+static int catalogue_list(Db *db, const char *format)
 {
 	Stmt q;
 	/* Every catalogue's newest published version, with how many questions it has. */
@@ -61,7 +61,7 @@ static int catalogue_list(sqlite3 *db, const char *format)
 	return 0;
 }
 
-int cmd_catalogue(sqlite3 *db, int argc, char **argv)
+int cmd_catalogue(Db *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_fail("catalogue: angiv en underkommando (se tilsyn catalogue --help)");
@@ -147,7 +147,7 @@ static void print_results_text(const Round *r, const QuestionResult *x, int n)
 
 /* `round results ROUND [--format json|csv|text] [--advisor NAME]`: the whole round, or only
 ** the sampled cases of one caseworker (compared with that caseworker's cases last time). */
-int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv)
+int cmd_round_results(Db *db, const Round *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'}, {"advisor", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int cmd_round_edit(sqlite3 *db, const Round *r, int argc, char **argv)
+int cmd_round_edit(Db *db, const Round *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"title", required_argument, NULL, 't'}, {"start", required_argument, NULL, 's'},
@@ -45,7 +45,7 @@ int cmd_round_edit(sqlite3 *db, const Round *r, int argc, char **argv)
 	e.themes = themes;
 	ReviewBy by = cli_review_by();
 	char msg[512];
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	if (round_update(db, r, &e, &by, msg, sizeof msg) != 0) {
 		db_rollback(db);
@@ -63,7 +63,7 @@ int cmd_round_edit(sqlite3 *db, const Round *r, int argc, char **argv)
 	return 0;
 }
 
-int cmd_round_delete(sqlite3 *db, const Round *r, int argc, char **argv)
+int cmd_round_delete(Db *db, const Round *r, int argc, char **argv)
 {
 	static const struct option opts[] = {{"reason", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
 	const char *reason = NULL;
@@ -80,7 +80,7 @@ int cmd_round_delete(sqlite3 *db, const Round *r, int argc, char **argv)
 		return cli_fail("round delete: --reason TEKST mangler (hvorfor tilsynet slettes; det gemmes i loggen)");
 	ReviewBy by = cli_review_by();
 	char msg[512];
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	if (round_delete(db, r, reason, &by, msg, sizeof msg) != 0) {
 		db_rollback(db);
@@ -92,7 +92,7 @@ int cmd_round_delete(sqlite3 *db, const Round *r, int argc, char **argv)
 	return 0;
 }
 
-int cmd_round_list(sqlite3 *db, int argc, char **argv)
+int cmd_round_list(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"department", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int round_of(sqlite3 *db, const char *arg, Round *r)
+static int round_of(Db *db, const char *arg, Round *r)
 {
 	int64_t id;
 	if (!arg || !parse_int64(arg, &id) || id <= 0)
@@ -23,7 +23,7 @@ static int round_of(sqlite3 *db, const char *arg, Round *r)
 }
 
 /* `round sheet ROUND -o FILE.xlsx`; argv[2] is ROUND, already found as r. */
-int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv)
+int cmd_round_sheet(Db *db, const Round *r, int argc, char **argv)
 {
 	static const struct option opts[] = {{"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
 	const char *out = NULL;
@@ -52,7 +52,7 @@ int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv)
 
 static const char answers_usage[] = "brug: tilsyn answers import TILSYN FIL.xlsx [--user LOGIN] [--overwrite]";
 
-static int answers_import(sqlite3 *db, int argc, char **argv)
+static int answers_import(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {{"user", required_argument, NULL, 'u'},
 	                                     {"overwrite", no_argument, NULL, 'w'},
@@ -90,7 +90,7 @@ static int answers_import(sqlite3 *db, int argc, char **argv)
 			return cli_fail("--user: brugeren '%s' findes ikke eller er deaktiveret", login);
 	}
 	SheetResult *res = xcalloc(1, sizeof *res);
-	if (db_begin(db) != SQLITE_OK) {
+	if (db_begin(db) != DB_OK) {
 		free(res);
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	}
@@ -103,7 +103,7 @@ static int answers_import(sqlite3 *db, int argc, char **argv)
 		snprintf(detail, sizeof detail, "registreringsark indlæst%s%s: %ld rækker, %ld svar gemt, %ld uændrede%s",
 		         login ? " som " : "", login ? by.login : "", res->rows, res->saved, res->unchanged, over);
 		cli_audit(db, "answers_import", r.department_id, object, detail);
-		if (db_commit(db) != SQLITE_OK) {
+		if (db_commit(db) != DB_OK) {
 			fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db));
 			free(res);
 			return 1;
@@ -143,7 +143,7 @@ static int answers_import(sqlite3 *db, int argc, char **argv)
 	return EXIT_BAD_INPUT;
 }
 
-int cmd_answers(sqlite3 *db, int argc, char **argv)
+int cmd_answers(Db *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_fail("answers: angiv en underkommando (se tilsyn answers --help)");

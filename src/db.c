@@ -6,6 +6,8 @@
 */
 #include "tilsyn.h"
 
+#include <sqlite3.h>
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -43,6 +45,8 @@ static void thread_key_create(void)
 /* SQLite's memory statistics take a global mutex around every allocation, which cost about
 ** 6 % of a 1,000,000-row import; tilsyn never reads them (no sqlite3_status, no heap limit).
 ** Only possible before SQLite initialises, i.e. before the first connection. */
+static int db_code(int rc);
+
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
 static void configure_sqlite(void)
@@ -83,7 +87,7 @@ sqlite3 *db_open(const char *path, char **errmsg)
 		char *err = NULL;
 		rc = sqlite3_exec(db, pragmas[i], NULL, NULL, &err);
 		if (rc != SQLITE_OK) {
-			const char *cause = db_write_error_text(rc); /* WAL needs to write beside the file */
+			const char *cause = db_write_error_text(db_code(rc)); /* WAL needs to write beside the file */
 			*errmsg = xstrdup(cause ? cause : err ? err : sqlite3_errmsg(db));
 			sqlite3_free(err);
 			sqlite3_close(db);
@@ -294,7 +298,7 @@ void db_prepare(Stmt *q, sqlite3 *db, const char *sql)
 				return;
 			}
 			if (!t_cache->sql[i]) {
-				if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->st, NULL) != SQLITE_OK)
+				if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, (sqlite3_stmt **)&q->st, NULL) != SQLITE_OK)
 					fatal("SQL error: %s in: %s", sqlite3_errmsg(db), sql);
 				t_cache->sql[i] = sql;
 				t_cache->st[i] = q->st;
@@ -304,7 +308,7 @@ void db_prepare(Stmt *q, sqlite3 *db, const char *sql)
 			}
 		}
 	}
-	if (sqlite3_prepare_v2(db, sql, -1, &q->st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, (sqlite3_stmt **)&q->st, NULL) != SQLITE_OK)
 		fatal("SQL error: %s in: %s", sqlite3_errmsg(db), sql);
 }
 
@@ -339,13 +343,38 @@ void db_bind_null(Stmt *q, int i)
 */
 static _Thread_local int t_write_failed, t_write_reported;
 
-const char *db_write_error_text(int rc)
+/* SQLite's result code as tilsyn's own. */
+static int db_code(int rc)
 {
 	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return DB_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return DB_BUSY;
+	case SQLITE_CONSTRAINT:
+		return rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY ? DB_UNIQUE : DB_CONSTRAINT;
 	case SQLITE_READONLY:
+		return DB_READONLY;
 	case SQLITE_FULL:
+		return DB_FULL;
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
+		return DB_IOERR;
+	case SQLITE_INTERRUPT:
+		return DB_INTERRUPT;
+	}
+	return DB_ERROR;
+}
+
+const char *db_write_error_text(int rc)
+{
+	switch (rc) {
+	case DB_READONLY:
+	case DB_FULL:
+	case DB_IOERR:
 		return _("Databasen kan ikke skrives til (skrivebeskyttet eller fuld disk). Ændringen er ikke gemt; "
 		         "alt, der var gemt før, er bevaret. Kontakt administratoren.");
 	}
@@ -354,6 +383,7 @@ const char *db_write_error_text(int rc)
 
 static int note_write_error(int rc)
 {
+	rc = db_code(rc);
 	if (db_write_error_text(rc))
 		t_write_failed = rc;
 	return rc;
@@ -383,15 +413,15 @@ int db_step(Stmt *q)
 	return sqlite3_step(q->st) == SQLITE_ROW;
 }
 
-/* Runs a statement that returns no rows; returns SQLITE_OK or the error code. */
+/* Runs a statement that returns no rows; returns DB_OK or the error code. */
 int db_done(Stmt *q)
 {
 	if (t_expired)
-		return SQLITE_INTERRUPT;
+		return DB_INTERRUPT;
 	int rc = sqlite3_step(q->st);
 	while (rc == SQLITE_ROW)
 		rc = sqlite3_step(q->st);
-	return rc == SQLITE_DONE ? SQLITE_OK : note_write_error(rc);
+	return rc == SQLITE_DONE ? DB_OK : note_write_error(rc);
 }
 
 int64_t db_col_int(Stmt *q, int i)
@@ -465,27 +495,27 @@ static void write_release(sqlite3 *db)
 int db_begin(sqlite3 *db)
 {
 	if (t_expired)
-		return SQLITE_INTERRUPT;
+		return DB_INTERRUPT;
 	int took = 0;
 	if (!t_writer) { /* else a transaction of this thread already holds it (or BEGIN fails below) */
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 5;
 		if (pthread_mutex_timedlock(&write_mutex, &until) != 0)
-			return SQLITE_BUSY;
+			return DB_BUSY;
 		t_writer = db;
 		took = 1;
 	}
 	int rc = db_exec(db, "BEGIN IMMEDIATE");
-	if (rc != SQLITE_OK && took)
+	if (rc != DB_OK && took)
 		write_release(db);
 	return rc;
 }
 
 int db_commit(sqlite3 *db)
 {
-	int rc = t_expired ? SQLITE_INTERRUPT : db_exec(db, "COMMIT");
-	if (rc != SQLITE_OK)
+	int rc = t_expired ? DB_INTERRUPT : db_exec(db, "COMMIT");
+	if (rc != DB_OK)
 		db_rollback(db);
 	else
 		write_release(db);
@@ -497,6 +527,12 @@ void db_rollback(sqlite3 *db)
 	if (!sqlite3_get_autocommit(db))
 		db_exec(db, "ROLLBACK");
 	write_release(db);
+}
+
+/* Whether a transaction is open on this connection (a caller inside one must not begin). */
+int db_in_transaction(sqlite3 *db)
+{
+	return !sqlite3_get_autocommit(db);
 }
 
 int64_t db_last_id(sqlite3 *db)

@@ -49,7 +49,7 @@ static uint32_t demo_next(uint32_t *state)
 ** through the same path as a user's file. Caseloads differ between caseworkers, as
 ** they do in practice.
 */
-static int demo_cases(sqlite3 *db, const char *code, const char *const *advisors, int nadvisors,
+static int demo_cases(Db *db, const char *code, const char *const *advisors, int nadvisors,
                       const char *const *provisions, int nprovisions, const char *target, uint32_t seed,
                       const char **msg)
 {
@@ -98,7 +98,7 @@ static int demo_cases(sqlite3 *db, const char *code, const char *const *advisors
 }
 
 /* One planned round per department with its sample drawn from a fixed seed. */
-static int demo_round(sqlite3 *db, const char *code, const char *title, const char *seed, const char **msg)
+static int demo_round(Db *db, const char *code, const char *title, const char *seed, const char **msg)
 {
 	Department d;
 	department_by_code(db, code, &d);
@@ -106,14 +106,14 @@ static int demo_round(sqlite3 *db, const char *code, const char *title, const ch
 	Round r;
 	SampleRequest req = {.size = RECOMMENDED_OVERORDNET, .seed_hex = seed, .exclude_months = 12};
 	int64_t drawn;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return -1;
 	if (round_create(db, &d, "overordnet", title, NULL, NULL, 0, "2026-03-02", "2026-04-24", "demo", &id, msg) != 0 ||
 	    !round_by_id(db, id, &r) || sample_draw(db, &r, &req, "demo", &drawn, msg) != 0) {
 		db_rollback(db);
 		return -1;
 	}
-	return db_commit(db) == SQLITE_OK ? 0 : -1;
+	return db_commit(db) == DB_OK ? 0 : -1;
 }
 
 /* One answer as a reviewer might give it: ja with the given likelihood, else mostly
@@ -137,7 +137,7 @@ static const char *demo_value(const char *scale, const char *choices_json, int j
 	return n < ja_percent ? "ja" : n < ja_percent + rest * 47 / 100 ? "delvist" : n < 96 ? "nej" : "ikke_relevant";
 }
 
-static int demo_round_create(sqlite3 *db, const char *code, const char *kind, const char *title,
+static int demo_round_create(Db *db, const char *code, const char *kind, const char *title,
                              const char *const *themes, int nthemes, const char *start, const char *end,
                              int64_t size, int64_t exclude_months, const char *seed, Round *r, const char **msg)
 {
@@ -145,10 +145,10 @@ static int demo_round_create(sqlite3 *db, const char *code, const char *kind, co
 	department_by_code(db, code, &d);
 	SampleRequest req = {.size = size, .exclude_months = exclude_months, .seed_hex = seed};
 	int64_t id, drawn;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return -1;
 	if (round_create(db, &d, kind, title, NULL, themes, nthemes, start, end, "demo", &id, msg) != 0 ||
-	    !round_by_id(db, id, r) || sample_draw(db, r, &req, "demo", &drawn, msg) != 0 || db_commit(db) != SQLITE_OK) {
+	    !round_by_id(db, id, r) || sample_draw(db, r, &req, "demo", &drawn, msg) != 0 || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return -1;
 	}
@@ -161,14 +161,14 @@ static int demo_round_create(sqlite3 *db, const char *code, const char *kind, co
 ** `answered` cases as reviewers would, finishing them; with `partial_every` k, every k-th
 ** of those is left in progress. `ja_percent` sets how well the department does.
 */
-static int demo_review_round(sqlite3 *db, const Round *r, int answered, int partial_every, int ja_percent,
+static int demo_review_round(Db *db, const Round *r, int answered, int partial_every, int ja_percent,
                              uint32_t seed, const char **msg)
 {
 	static char err[300];
 	ReviewBy by = {.login = "demo"};
 	int64_t reviewers[16], assigned, left, cases[64];
 	int nreviewers = review_default_reviewers(db, r->department_id, reviewers, 16), ncases = 0;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return -1;
 	if (review_assign_auto(db, r, reviewers, nreviewers, &by, &assigned, &left, err, sizeof err) != 0)
 		goto fail;
@@ -212,7 +212,7 @@ static int demo_review_round(sqlite3 *db, const Round *r, int answered, int part
 		if (!partial && review_finish(db, r, cases[c], &by, &missing, err, sizeof err) != 0)
 			goto fail;
 	}
-	return db_commit(db) == SQLITE_OK ? 0 : -1;
+	return db_commit(db) == DB_OK ? 0 : -1;
 fail:
 	*msg = err;
 fail_msg:
@@ -225,7 +225,7 @@ fail_msg:
 ** cases answered (most finished, a few in progress), one acute concern, and one case the
 ** caseworker agreed may be used as an example, both recorded by the coordinator.
 */
-static int demo_review_in_progress(sqlite3 *db, const char **msg)
+static int demo_review_in_progress(Db *db, const char **msg)
 {
 	static const char *const themes[] = {"sagsoplysning", "afgoerelse-og-begrundelse"};
 	Round r;
@@ -247,7 +247,7 @@ static int demo_review_in_progress(sqlite3 *db, const char **msg)
 	while (db_step(&q))
 		cases[n++] = db_col_int(&q, 0);
 	db_finalize(&q);
-	if (n < 3 || db_begin(db) != SQLITE_OK)
+	if (n < 3 || db_begin(db) != DB_OK)
 		return -1;
 	if (review_set_acute(db, &r, cases[1], 1, "Afgørelsen om merudgifter bygger på en forkert paragraf og bør rettes nu.",
 	                     &by, err, sizeof err) != 0 ||
@@ -256,7 +256,7 @@ static int demo_review_in_progress(sqlite3 *db, const char **msg)
 		*msg = err;
 		return -1;
 	}
-	return db_commit(db) == SQLITE_OK ? 0 : -1;
+	return db_commit(db) == DB_OK ? 0 : -1;
 }
 
 /*
@@ -264,7 +264,7 @@ static int demo_review_in_progress(sqlite3 *db, const char **msg)
 ** better, so that comparisons and trends have something to show. They were sampled back
 ** then, so their cases do not count as recently reviewed today.
 */
-static int demo_history(sqlite3 *db, const char **msg)
+static int demo_history(Db *db, const char **msg)
 {
 	static const struct {
 		const char *title, *start, *end, *seed;
@@ -294,7 +294,7 @@ static int demo_history(sqlite3 *db, const char **msg)
 		db_bind_text(&q, 2, past[i].start);
 		int rc = db_done(&q);
 		db_finalize(&q);
-		if (rc != SQLITE_OK)
+		if (rc != DB_OK)
 			return -1;
 	}
 	return 0;
@@ -305,7 +305,7 @@ static int demo_history(sqlite3 *db, const char **msg)
 ** the phase history of the two finished 2025 rounds (with the reason one of them moved on
 ** before every caseworker had had feedback). The history is dated back then.
 */
-static int demo_workgroups_and_phases(sqlite3 *db, const char **msg)
+static int demo_workgroups_and_phases(Db *db, const char **msg)
 {
 	static const struct {
 		const char *department, *login, *function;
@@ -320,7 +320,7 @@ static int demo_workgroups_and_phases(sqlite3 *db, const char **msg)
 	};
 	static char err[300];
 	ReviewBy by = {.login = "demo"};
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return -1;
 	for (size_t i = 0; i < COUNT(members); i++) {
 		Department d;
@@ -350,7 +350,7 @@ static int demo_workgroups_and_phases(sqlite3 *db, const char **msg)
 	           " ORDER BY r.id");
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		goto fail_db;
 	/* The finished rounds went through every phase; days after the planned start. */
 	static const struct {
@@ -382,7 +382,7 @@ static int demo_workgroups_and_phases(sqlite3 *db, const char **msg)
 		db_bind_int(&q, 1, ids[k]);
 		rc = db_done(&q);
 		db_finalize(&q);
-		if (rc != SQLITE_OK)
+		if (rc != DB_OK)
 			goto fail_db;
 		for (size_t i = 0; i < COUNT(steps); i++) {
 			/* Only the first round left feedback for later; the second gave it all in time. */
@@ -401,7 +401,7 @@ static int demo_workgroups_and_phases(sqlite3 *db, const char **msg)
 			db_bind_text(&q, 8, steps[i].login);
 			rc = db_done(&q);
 			db_finalize(&q);
-			if (rc != SQLITE_OK)
+			if (rc != DB_OK)
 				goto fail_db;
 		}
 		db_prepare(&q, db,
@@ -409,10 +409,10 @@ static int demo_workgroups_and_phases(sqlite3 *db, const char **msg)
 		db_bind_int(&q, 1, ids[k]);
 		rc = db_done(&q);
 		db_finalize(&q);
-		if (rc != SQLITE_OK)
+		if (rc != DB_OK)
 			goto fail_db;
 	}
-	return db_commit(db) == SQLITE_OK ? 0 : -1;
+	return db_commit(db) == DB_OK ? 0 : -1;
 fail_db:
 	snprintf(err, sizeof err, "%s", _("Demoens arbejdsgrupper og faser kunne ikke gemmes."));
 fail:
@@ -427,7 +427,7 @@ fail:
 ** expectation alignment is written, the sample drawn from those provisions, the consultant
 ** invited by the leder and given a few cases, the first of them reviewed.
 */
-static int demo_external_review(sqlite3 *db, const char **msg)
+static int demo_external_review(Db *db, const char **msg)
 {
 	static const char *const expectation[EXPECTATION_FIELDS] = {
 		"Om vores afgørelser om socialpædagogisk støtte efter § 85 og om botilbud efter §§ 107 og 108 bygger på en "
@@ -459,7 +459,7 @@ static int demo_external_review(sqlite3 *db, const char **msg)
 	int64_t id, drawn, cases[4];
 	int ncases = 0;
 	Round r;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return -1;
 	if (round_create(db, &d, "ekstern", "Eksternt tilsyn 2026: § 85 og botilbud", NULL, NULL, 0, "2026-11-02",
 	                 "2026-12-18", "demo", &id, msg) != 0 ||
@@ -499,7 +499,7 @@ static int demo_external_review(sqlite3 *db, const char **msg)
 	int missing;
 	if (ncases && review_finish(db, &r, cases[0], &by_consultant, &missing, err, sizeof err) != 0)
 		goto fail;
-	return db_commit(db) == SQLITE_OK ? 0 : -1;
+	return db_commit(db) == DB_OK ? 0 : -1;
 fail:
 	*msg = err;
 fail_msg:
@@ -510,7 +510,7 @@ fail_msg:
 /* The external review's meetings: the expectation alignment was agreed at one, and the two
 ** oral feedbacks (to management, to the staff) are planned. Made last, so that the meetings
 ** of the other demo rounds keep the numbers they had. */
-static int demo_external_meetings(sqlite3 *db, const char **msg)
+static int demo_external_meetings(Db *db, const char **msg)
 {
 	static const MeetingInput meetings[] = {
 		{.kind = "forventning", .date = "2026-10-27", .time = "10:00", .status = "afholdt",
@@ -535,7 +535,7 @@ static int demo_external_meetings(sqlite3 *db, const char **msg)
 	db_finalize(&q);
 	if (!round_id)
 		return *msg = _("Demoens eksterne tilsyn mangler."), -1;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return -1;
 	for (size_t i = 0; i < COUNT(meetings); i++) {
 		MeetingInput in = meetings[i];
@@ -547,7 +547,7 @@ static int demo_external_meetings(sqlite3 *db, const char **msg)
 			return -1;
 		}
 	}
-	return db_commit(db) == SQLITE_OK ? 0 : -1;
+	return db_commit(db) == DB_OK ? 0 : -1;
 }
 
 /*
@@ -556,7 +556,7 @@ static int demo_external_meetings(sqlite3 *db, const char **msg)
 ** next year's first tilsyn, planned but not yet sampled, with its planning answers, so the
 ** plan for 2027 has begun and the calendar reaches into it.
 */
-static int demo_year_plan(sqlite3 *db, const char **msg)
+static int demo_year_plan(Db *db, const char **msg)
 {
 	static char err[300];
 	Department d;
@@ -564,7 +564,7 @@ static int demo_year_plan(sqlite3 *db, const char **msg)
 	Round r;
 	int64_t id;
 	if (!department_by_code(db, "BHS", &d) || !user_by_login(db, "koordinator.barn", &coordinator) ||
-	    db_begin(db) != SQLITE_OK) {
+	    db_begin(db) != DB_OK) {
 		*msg = _("Demoens årshjul kunne ikke gemmes.");
 		return -1;
 	}
@@ -586,11 +586,11 @@ static int demo_year_plan(sqlite3 *db, const char **msg)
 		db_rollback(db);
 		return -1;
 	}
-	return db_commit(db) == SQLITE_OK ? 0 : -1;
+	return db_commit(db) == DB_OK ? 0 : -1;
 }
 
 /* The demo round of the children's department that started on `start`, or 0. */
-static int64_t demo_round_id(sqlite3 *db, const char *start)
+static int64_t demo_round_id(Db *db, const char *start)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -611,7 +611,7 @@ static int64_t demo_round_id(sqlite3 *db, const char *start)
 ** The uddybende round under review has had its information meeting; its stop-op meeting and
 ** the feedback meetings are planned for December 2026.
 */
-static int demo_follow_up(sqlite3 *db, const char **msg)
+static int demo_follow_up(Db *db, const char **msg)
 {
 	static char err[400];
 	Department d;
@@ -662,7 +662,7 @@ static int demo_follow_up(sqlite3 *db, const char **msg)
 	const int64_t round_of[3] = {spring, autumn, deep};
 	char participants[300];
 	int64_t id;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return -1;
 	for (size_t i = 0; i < COUNT(meetings); i++) {
 		MeetingInput in = {.kind = meetings[i].kind, .date = meetings[i].date, .time = meetings[i].time,
@@ -744,17 +744,17 @@ static int demo_follow_up(sqlite3 *db, const char **msg)
 		db_bind_text(&q, 2, actions[i].decided);
 		int rc = db_done(&q);
 		db_finalize(&q);
-		if (rc != SQLITE_OK)
+		if (rc != DB_OK)
 			goto fail;
 	}
-	return db_commit(db) == SQLITE_OK ? 0 : -1;
+	return db_commit(db) == DB_OK ? 0 : -1;
 fail:
 	*msg = err;
 	db_rollback(db);
 	return -1;
 }
 
-int demo_fill(sqlite3 *db, const char **msg)
+int demo_fill(Db *db, const char **msg)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT (SELECT count(*) FROM department) + (SELECT count(*) FROM users)");
@@ -764,7 +764,7 @@ int demo_fill(sqlite3 *db, const char **msg)
 		*msg = _("Databasen er ikke tom. Demodata lægges kun i en tom database (brug en ny fil med --db).");
 		return -1;
 	}
-	if (db_begin(db) != SQLITE_OK) {
+	if (db_begin(db) != DB_OK) {
 		*msg = _("Databasen er optaget af et andet program.");
 		return -1;
 	}
@@ -786,7 +786,7 @@ int demo_fill(sqlite3 *db, const char **msg)
 		}
 	}
 	audit_log(db, &(AuditEntry){.action = "demo", .detail = "demodata oprettet"});
-	if (db_commit(db) != SQLITE_OK) {
+	if (db_commit(db) != DB_OK) {
 		*msg = _("Demodata kunne ikke gemmes.");
 		return -1;
 	}

@@ -63,7 +63,7 @@ int denial_note(const char *ip, DenialKind kind, int64_t now)
 	return first;
 }
 
-static void write_summary(sqlite3 *db, const Slot *s)
+static void write_summary(Db *db, const Slot *s)
 {
 	int64_t total = 0;
 	for (int k = 0; k < DENIAL_KINDS; k++)
@@ -84,7 +84,7 @@ static void write_summary(sqlite3 *db, const Slot *s)
 
 /* Writes the counts of every minute that has ended by `now` (all of them when `all`), one
 ** audit entry per address and minute; entries are taken out under the lock and written after. */
-void denial_flush(sqlite3 *db, int64_t now, int all)
+void denial_flush(Db *db, int64_t now, int all)
 {
 	int64_t minute = now / 60;
 	for (;;) {

@@ -36,7 +36,7 @@ static const char *check_name_area(const char *name, const char *area)
 	return NULL;
 }
 
-int department_add(sqlite3 *db, const char *code, const char *name, const char *area, int64_t *id,
+int department_add(Db *db, const char *code, const char *name, const char *area, int64_t *id,
                    const char **msg)
 {
 	if (!code || !department_valid_code(code)) {
@@ -56,11 +56,11 @@ int department_add(sqlite3 *db, const char *code, const char *name, const char *
 	db_bind_text(&q, 3, area);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+	if (rc == DB_UNIQUE) {
 		*msg = _("Der findes allerede en afdeling med den kode.");
 		return -1;
 	}
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		*msg = _("Afdelingen kunne ikke gemmes i databasen.");
 		return -1;
 	}
@@ -69,7 +69,7 @@ int department_add(sqlite3 *db, const char *code, const char *name, const char *
 	return 0;
 }
 
-int department_update(sqlite3 *db, int64_t id, const char *name, const char *area, const char **msg)
+int department_update(Db *db, int64_t id, const char *name, const char *area, const char **msg)
 {
 	if ((*msg = check_name_area(name, area)))
 		return -1;
@@ -80,7 +80,7 @@ int department_update(sqlite3 *db, int64_t id, const char *name, const char *are
 	db_bind_text(&q, 3, area);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		*msg = _("Afdelingen kunne ikke gemmes i databasen.");
 		return -1;
 	}
@@ -98,7 +98,7 @@ static int department_row(Stmt *q, Department *out)
 	return 1;
 }
 
-int department_by_code(sqlite3 *db, const char *code, Department *out)
+int department_by_code(Db *db, const char *code, Department *out)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT id, code, name, area FROM department WHERE code = ?1");
@@ -108,7 +108,7 @@ int department_by_code(sqlite3 *db, const char *code, Department *out)
 	return found;
 }
 
-int department_by_id(sqlite3 *db, int64_t id, Department *out)
+int department_by_id(Db *db, int64_t id, Department *out)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT id, code, name, area FROM department WHERE id = ?1");

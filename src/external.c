@@ -39,7 +39,7 @@ static int fail(char *msg, size_t n, const char *fmt, ...)
 	return -1;
 }
 
-static int audit_round(sqlite3 *db, const Round *r, const ReviewBy *by, const char *action, const char *detail)
+static int audit_round(Db *db, const Round *r, const ReviewBy *by, const char *action, const char *detail)
 {
 	char object[48];
 	snprintf(object, sizeof object, "round:%lld", (long long)r->id);
@@ -58,7 +58,7 @@ static size_t utf8_chars(const char *s)
 
 /* ---- the expectation alignment ---- */
 
-int expectation_load(sqlite3 *db, int64_t round_id, Expectation *out)
+int expectation_load(Db *db, int64_t round_id, Expectation *out)
 {
 	memset(out, 0, sizeof *out);
 	Stmt q;
@@ -116,7 +116,7 @@ int expectation_check(const char *const values[EXPECTATION_FIELDS], char *msg, s
 ** empty), replacing what was there. Refused, with msg saying why, for another kind of
 ** round and for texts expectation_check refuses.
 */
-int expectation_save(sqlite3 *db, const Round *r, const char *const values[EXPECTATION_FIELDS], const ReviewBy *by,
+int expectation_save(Db *db, const Round *r, const char *const values[EXPECTATION_FIELDS], const ReviewBy *by,
                      char *msg, size_t n)
 {
 	if (!str_eq(r->kind, "ekstern"))
@@ -154,7 +154,7 @@ int expectation_save(sqlite3 *db, const Round *r, const char *const values[EXPEC
 		free(trimmed[i]);
 	char detail[96];
 	snprintf(detail, sizeof detail, "forventningsafstemning gemt (%d af %d felter udfyldt)", filled, EXPECTATION_FIELDS);
-	if (rc != SQLITE_OK || audit_round(db, r, by, "expectation_save", detail) != 0)
+	if (rc != DB_OK || audit_round(db, r, by, "expectation_save", detail) != 0)
 		return fail(msg, n, _("Forventningsafstemningen kunne ikke gemmes i databasen."));
 	return 0;
 }
@@ -163,7 +163,7 @@ int expectation_save(sqlite3 *db, const Round *r, const char *const values[EXPEC
 
 /* Whether the user is invited to the round, and the round is an ekstern round of the
 ** department: what the router asks before it lets an outside reviewer in. */
-int external_invited(sqlite3 *db, int64_t department_id, int64_t round_id, int64_t user_id)
+int external_invited(Db *db, int64_t department_id, int64_t round_id, int64_t user_id)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -180,7 +180,7 @@ int external_invited(sqlite3 *db, int64_t department_id, int64_t round_id, int64
 /* The reviewers invited to the round who may still work there (active, with the role
 ** ekstern in its department), by name: who reviews an ekstern round when nobody has chosen.
 ** Returns how many were written to out (at most max). */
-int external_reviewers(sqlite3 *db, const Round *r, int64_t *out, int max)
+int external_reviewers(Db *db, const Round *r, int64_t *out, int max)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -208,7 +208,7 @@ static int only_ekstern(const Round *r, char *msg, size_t n)
 
 /* The user as the invitation needs them: name and login, and whether they are active and
 ** hold the role ekstern in the round's department. */
-static int invitee(sqlite3 *db, const Round *r, int64_t user_id, char name[201], char login[65], int *active,
+static int invitee(Db *db, const Round *r, int64_t user_id, char name[201], char login[65], int *active,
                    int *ekstern)
 {
 	Stmt q;
@@ -235,7 +235,7 @@ static int invitee(sqlite3 *db, const Round *r, int64_t user_id, char name[201],
 ** without the role ekstern in the department (the department's own people see its
 ** rounds by their role already).
 */
-int external_invite(sqlite3 *db, const Round *r, int64_t user_id, const ReviewBy *by, char *msg, size_t n)
+int external_invite(Db *db, const Round *r, int64_t user_id, const ReviewBy *by, char *msg, size_t n)
 {
 	if (only_ekstern(r, msg, n) != 0)
 		return -1;
@@ -267,7 +267,7 @@ int external_invite(sqlite3 *db, const Round *r, int64_t user_id, const ReviewBy
 	db_finalize(&q);
 	char detail[320];
 	snprintf(detail, sizeof detail, "inviteret til det eksterne tilsyn: %s (%s)", name, login);
-	if (rc != SQLITE_OK || audit_round(db, r, by, "round_invite", detail) != 0)
+	if (rc != DB_OK || audit_round(db, r, by, "round_invite", detail) != 0)
 		return fail(msg, n, _("Invitationen kunne ikke gemmes i databasen."));
 	return 0;
 }
@@ -278,7 +278,7 @@ int external_invite(sqlite3 *db, const Round *r, int64_t user_id, const ReviewBy
 ** nothing they answered is lost. Returns 0 when withdrawn, 1 when they were not invited,
 ** -1 when refused (another kind of round; msg says so).
 */
-int external_uninvite(sqlite3 *db, const Round *r, int64_t user_id, const ReviewBy *by, int64_t *still_assigned,
+int external_uninvite(Db *db, const Round *r, int64_t user_id, const ReviewBy *by, int64_t *still_assigned,
                       char *msg, size_t n)
 {
 	*still_assigned = 0;
@@ -293,7 +293,7 @@ int external_uninvite(sqlite3 *db, const Round *r, int64_t user_id, const Review
 	db_bind_int(&q, 2, user_id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return fail(msg, n, _("Invitationen kunne ikke fjernes i databasen."));
 	if (db_changes(db) == 0)
 		return 1;

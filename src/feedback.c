@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int feedback_states(sqlite3 *db, int64_t round_id, FeedbackState **out)
+int feedback_states(Db *db, int64_t round_id, FeedbackState **out)
 {
 	FeedbackRow *rows;
 	int n = meeting_feedback(db, round_id, &rows);
@@ -52,7 +52,7 @@ void feedback_states_free(FeedbackState *s, int n)
 	free(s);
 }
 
-int feedback_released_to(sqlite3 *db, const Round *r, int64_t user_id)
+int feedback_released_to(Db *db, const Round *r, int64_t user_id)
 {
 	FeedbackState *s;
 	int n = feedback_states(db, r->id, &s), own = 0, released = 1;
@@ -65,7 +65,7 @@ int feedback_released_to(sqlite3 *db, const Round *r, int64_t user_id)
 	return own > 0 && released;
 }
 
-int feedback_release(sqlite3 *db, const Round *r, const char *advisor, const ReviewBy *by, char *msg, size_t n)
+int feedback_release(Db *db, const Round *r, const char *advisor, const ReviewBy *by, char *msg, size_t n)
 {
 	FeedbackState *s;
 	int count = feedback_states(db, r->id, &s), found = -1;
@@ -91,7 +91,7 @@ int feedback_release(sqlite3 *db, const Round *r, const char *advisor, const Rev
 	db_bind_int(&q, 3, by->user_id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		free(name);
 		snprintf(msg, n, "%s", _("Tilbagemeldingen kunne ikke frigives. Prøv igen."));
 		return -1;

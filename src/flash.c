@@ -113,8 +113,8 @@ static int store(Req *r, const char *id, int64_t session_id, const unsigned char
                  const char *data)
 {
 	int64_t now = time(NULL);
-	int own = sqlite3_get_autocommit(r->db);
-	if (own && db_begin(r->db) != SQLITE_OK)
+	int own = !db_in_transaction(r->db);
+	if (own && db_begin(r->db) != DB_OK)
 		return 0;
 	Stmt q;
 	db_prepare(&q, r->db, "DELETE FROM form_flash WHERE created < ?1");
@@ -135,12 +135,12 @@ static int store(Req *r, const char *id, int64_t session_id, const unsigned char
 	db_bind_text(&q, 4, path);
 	db_bind_text(&q, 5, data);
 	db_bind_int(&q, 6, now);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = db_done(&q);
 	db_finalize(&q);
 	if (!own)
-		return rc == SQLITE_OK;
-	if (rc == SQLITE_OK && db_commit(r->db) == SQLITE_OK)
+		return rc == DB_OK;
+	if (rc == DB_OK && db_commit(r->db) == DB_OK)
 		return 1;
 	db_rollback(r->db);
 	return 0;

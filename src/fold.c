@@ -8,6 +8,8 @@
 */
 #include "tilsyn.h"
 
+#include <sqlite3.h> /* moves into db_sqlite.c */
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,7 +126,7 @@ static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, out, -1, sqlite3_free);
 }
 
-int text_fold_register(sqlite3 *db)
+int text_fold_register(Db *db)
 {
 	return sqlite3_create_function(db, "text_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 	                               sql_fold, NULL, NULL);

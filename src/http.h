@@ -46,7 +46,7 @@ typedef struct Header {
 
 struct Req {
 	Arena *arena;
-	sqlite3 *db;
+	Db *db;
 	struct MHD_Connection *conn;
 	const char *method;
 	const char *path;

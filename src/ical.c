@@ -145,7 +145,7 @@ static void timezone_component(Buf *out)
 	              "END:VTIMEZONE\r\n");
 }
 
-static void round_events(sqlite3 *db, const Department *d, const char *stamp, Buf *out)
+static void round_events(Db *db, const Department *d, const char *stamp, Buf *out)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -188,7 +188,7 @@ static void round_events(sqlite3 *db, const Department *d, const char *stamp, Bu
 	db_finalize(&q);
 }
 
-static void meeting_events(sqlite3 *db, const Department *d, const char *stamp, Buf *out)
+static void meeting_events(Db *db, const Department *d, const char *stamp, Buf *out)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -227,7 +227,7 @@ static void meeting_events(sqlite3 *db, const Department *d, const char *stamp, 
 	db_finalize(&q);
 }
 
-static void action_events(sqlite3 *db, const Department *d, const char *stamp, Buf *out)
+static void action_events(Db *db, const Department *d, const char *stamp, Buf *out)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -257,7 +257,7 @@ static void action_events(sqlite3 *db, const Department *d, const char *stamp, B
 	db_finalize(&q);
 }
 
-void ical_department(sqlite3 *db, const Department *d, time_t now, Buf *out)
+void ical_department(Db *db, const Department *d, time_t now, Buf *out)
 {
 	char stamp[20];
 	struct tm tm;

@@ -47,7 +47,7 @@ char *ident_fold(const char *s)
 }
 
 /* The alias's user for folded name f in department_id (its own alias first), or 0. */
-static int64_t alias_user(sqlite3 *db, int64_t department_id, const char *f)
+static int64_t alias_user(Db *db, int64_t department_id, const char *f)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -62,7 +62,7 @@ static int64_t alias_user(sqlite3 *db, int64_t department_id, const char *f)
 
 /* The department's active members whose display name folds to f: up to max ids in out;
 ** returns how many there are. */
-static int name_users(sqlite3 *db, int64_t department_id, const char *f, int64_t *out, int max)
+static int name_users(Db *db, int64_t department_id, const char *f, int64_t *out, int max)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -83,7 +83,7 @@ static int name_users(sqlite3 *db, int64_t department_id, const char *f, int64_t
 	return n;
 }
 
-int ident_resolve(sqlite3 *db, int64_t department_id, const char *advisor, int64_t *user_id)
+int ident_resolve(Db *db, int64_t department_id, const char *advisor, int64_t *user_id)
 {
 	*user_id = 0;
 	char *f = ident_fold(advisor);
@@ -108,14 +108,14 @@ int ident_resolve(sqlite3 *db, int64_t department_id, const char *advisor, int64
 	return how;
 }
 
-int ident_owns(sqlite3 *db, int64_t department_id, const char *advisor, int64_t user_id)
+int ident_owns(Db *db, int64_t department_id, const char *advisor, int64_t user_id)
 {
 	int64_t who;
 	int how = ident_resolve(db, department_id, advisor, &who);
 	return user_id && (how == IDENT_ALIAS || how == IDENT_NAME) && who == user_id;
 }
 
-int ident_may_be(sqlite3 *db, int64_t department_id, const char *advisor, int64_t user_id)
+int ident_may_be(Db *db, int64_t department_id, const char *advisor, int64_t user_id)
 {
 	if (!user_id)
 		return 0;
@@ -133,7 +133,7 @@ int ident_may_be(sqlite3 *db, int64_t department_id, const char *advisor, int64_
 	return n > 64; /* more namesakes than we look at: never let the doubt pass */
 }
 
-int ident_case_may_be(sqlite3 *db, int64_t case_id, int64_t user_id)
+int ident_case_may_be(Db *db, int64_t case_id, int64_t user_id)
 {
 	if (!user_id)
 		return 0;
@@ -151,7 +151,7 @@ const char *ident_own_case_text(void)
 	         "gennemgår ingen sine egne sager; bed afdelingens leder eller koordinator om at give sagen til en anden.");
 }
 
-static int clear_conflicts(sqlite3 *db, int64_t department_id, int64_t import_id, const char *alias, int removed,
+static int clear_conflicts(Db *db, int64_t department_id, int64_t import_id, const char *alias, int removed,
                            const AuditEntry *who, ImportResult *r);
 
 /* Checks an alias as typed; NULL when fine, else a Danish reason. */
@@ -169,7 +169,7 @@ static const char *alias_problem(const char *alias, const char *f)
 }
 
 /* The audit entry of a link made or removed; 0, or -1 with msg. */
-static int audit_alias(sqlite3 *db, const AuditEntry *who, const char *action, int64_t department_id, int64_t user_id,
+static int audit_alias(Db *db, const AuditEntry *who, const char *action, int64_t department_id, int64_t user_id,
                        const char *alias, char *msg, size_t n)
 {
 	AuditEntry e = *who;
@@ -186,7 +186,7 @@ static int audit_alias(sqlite3 *db, const AuditEntry *who, const char *action, i
 	return -1;
 }
 
-int ident_alias_add(sqlite3 *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
+int ident_alias_add(Db *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
                     char *msg, size_t n)
 {
 	char *f = ident_fold(alias);
@@ -233,7 +233,7 @@ int ident_alias_add(sqlite3 *db, int64_t user_id, int64_t department_id, const c
 	rc = db_done(&q);
 	db_finalize(&q);
 	free(f);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		snprintf(msg, n, _("Koblingen kunne ikke gemmes: %s"), db_errmsg(db));
 		return -1;
 	}
@@ -245,7 +245,7 @@ int ident_alias_add(sqlite3 *db, int64_t user_id, int64_t department_id, const c
 	return audit_alias(db, who, "advisor_alias_add", department_id, user_id, alias, msg, n);
 }
 
-int ident_alias_remove(sqlite3 *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
+int ident_alias_remove(Db *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
                        char *msg, size_t n)
 {
 	char *f = ident_fold(alias);
@@ -258,7 +258,7 @@ int ident_alias_remove(sqlite3 *db, int64_t user_id, int64_t department_id, cons
 	int rc = db_done(&q);
 	db_finalize(&q);
 	free(f);
-	if (rc != SQLITE_OK || db_changes(db) == 0) {
+	if (rc != DB_OK || db_changes(db) == 0) {
 		snprintf(msg, n, _("%s er ikke knyttet til denne bruger."), alias);
 		return -1;
 	}
@@ -284,7 +284,7 @@ typedef struct Conflict {
 ** an alias changed. alias: NULL for an import, else the name linked (or unlinked: removed). Counts and lists into
 ** r when given; returns -1 when the database refused.
 */
-static int clear_conflicts(sqlite3 *db, int64_t department_id, int64_t import_id, const char *alias, int removed,
+static int clear_conflicts(Db *db, int64_t department_id, int64_t import_id, const char *alias, int removed,
                            const AuditEntry *who, ImportResult *r)
 {
 	Stmt q;
@@ -344,7 +344,7 @@ static int clear_conflicts(sqlite3 *db, int64_t department_id, int64_t import_id
 		db_bind_int(&u, 2, c->case_id);
 		if (!c->second)
 			db_bind_text(&u, 3, c->note);
-		rc = db_done(&u) == SQLITE_OK ? 0 : -1;
+		rc = db_done(&u) == DB_OK ? 0 : -1;
 		db_finalize(&u);
 		char object[32], detail[520];
 		snprintf(object, sizeof object, "case:%lld", (long long)c->case_id);
@@ -372,7 +372,7 @@ static int clear_conflicts(sqlite3 *db, int64_t department_id, int64_t import_id
 ** are counted, the first listed. Fills the ident fields of r; returns -1 when the database
 ** refused.
 */
-int ident_after_import(sqlite3 *db, int64_t department_id, ImportResult *r, const char *login)
+int ident_after_import(Db *db, int64_t department_id, ImportResult *r, const char *login)
 {
 	if (clear_conflicts(db, department_id, r->import_id, NULL, 0, &(AuditEntry){.login = login}, r) != 0)
 		return -1;
@@ -398,7 +398,7 @@ int ident_after_import(sqlite3 *db, int64_t department_id, ImportResult *r, cons
 
 /* The department's caseworkers on the current list that are nobody or ambiguous: calls
 ** each(name, ambiguous, cases, ctx) per name; returns how many. */
-int ident_unknown_on_list(sqlite3 *db, int64_t department_id, void (*each)(const char *, int, int64_t, void *),
+int ident_unknown_on_list(Db *db, int64_t department_id, void (*each)(const char *, int, int64_t, void *),
                           void *ctx)
 {
 	Stmt q;
@@ -439,7 +439,7 @@ static void add_candidate(int64_t *v, int *n, int64_t id)
 ** never gets someone else's cases. Returns 1 with *user_id, or 0 with a Danish message (unknown
 ** or ambiguous) in msg.
 */
-int ident_lookup(sqlite3 *db, int64_t department_id, const char *name, int64_t *user_id, char *msg, size_t n)
+int ident_lookup(Db *db, int64_t department_id, const char *name, int64_t *user_id, char *msg, size_t n)
 {
 	*user_id = 0;
 	int64_t v[2];
@@ -483,7 +483,7 @@ int ident_lookup(sqlite3 *db, int64_t department_id, const char *name, int64_t *
 ** answer's updated_by is then that person). A finished round keeps its results as they were.
 ** Fills *out with (case_id, user_id) pairs, malloc'd; returns how many.
 */
-int ident_answers_set_aside(sqlite3 *db, int64_t round_id, int64_t **out)
+int ident_answers_set_aside(Db *db, int64_t round_id, int64_t **out)
 {
 	*out = NULL;
 	Stmt q;

@@ -116,12 +116,12 @@ static const char *audit_key_file; /* --audit-key, else $TILSYN_AUDIT_KEY, else 
 
 /* Opens the database, brings its schema up to date and loads the audit key (init may make
 ** it); prints why on failure. */
-static sqlite3 *open_db(const char *path, int is_init)
+static Db *open_db(const char *path, int is_init)
 {
 	if (strcmp(path, "./var/tilsyn.db") == 0)
 		mkdir("./var", 0700);
 	char *err;
-	sqlite3 *db = db_open(path, &err);
+	Db *db = db_open(path, &err);
 	if (!db) {
 		fprintf(stderr, "tilsyn: kan ikke åbne databasen %s: %s\n", path, err);
 		free(err);
@@ -185,7 +185,7 @@ static int read_password(char *out, size_t n)
 
 /* At start (init, serve): the audit log's protective triggers are there and unchanged, else
 ** they are created again, with an audit entry and a warning here (README, for IT staff). */
-static int check_audit_triggers(sqlite3 *db)
+static int check_audit_triggers(Db *db)
 {
 	char names[512], err[512];
 	int n = audit_triggers_restore(db, names, sizeof names, err, sizeof err);
@@ -202,7 +202,7 @@ static int check_audit_triggers(sqlite3 *db)
 	return 0;
 }
 
-static int cmd_init(sqlite3 *db, int argc, char **argv)
+static int cmd_init(Db *db, int argc, char **argv)
 {
 	(void)argv;
 	if (argc > 1)
@@ -221,7 +221,7 @@ static int cmd_init(sqlite3 *db, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_serve(sqlite3 *db, int argc, char **argv)
+static int cmd_serve(Db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, 'l'},
@@ -307,7 +307,7 @@ static int cmd_serve(sqlite3 *db, int argc, char **argv)
 	return http_serve(&o);
 }
 
-static int cmd_demo(sqlite3 *db, int argc, char **argv)
+static int cmd_demo(Db *db, int argc, char **argv)
 {
 	(void)argv;
 	if (argc > 1)
@@ -338,7 +338,7 @@ static const char user_help[] =
 	"Adgangskoden læses som én linje fra standard input, når det ikke er en terminal; ellers spørges\n"
 	"der to gange. Den skal være mindst 10 tegn. Andre roller end admin kræver --department.\n";
 
-static int cmd_user(sqlite3 *db, int argc, char **argv)
+static int cmd_user(Db *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return fputs(user_help, stderr), EXIT_BAD_INPUT;
@@ -400,7 +400,7 @@ static int cmd_user(sqlite3 *db, int argc, char **argv)
 		if (!read_password(password, sizeof password))
 			return cli_fail("user add: ingen adgangskode på standard input");
 		int64_t id;
-		if (db_begin(db) != SQLITE_OK)
+		if (db_begin(db) != DB_OK)
 			return cli_fail("databasen er optaget af et andet program; prøv igen");
 		if (user_add(db, login, name, role == ROLE_ADMIN, password, 0, &id, &msg) != 0 ||
 		    (role != ROLE_ADMIN && user_set_role(db, id, d.id, role, &msg) != 0) ||
@@ -409,7 +409,7 @@ static int cmd_user(sqlite3 *db, int argc, char **argv)
 			return cli_fail("user add %s: %s", login, msg);
 		}
 		cli_audit(db, "user_add", d.id, login, role_code(role));
-		if (db_commit(db) != SQLITE_OK)
+		if (db_commit(db) != DB_OK)
 			return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 		printf("Brugeren %s er oprettet.\n", login);
 		return 0;
@@ -417,7 +417,7 @@ static int cmd_user(sqlite3 *db, int argc, char **argv)
 	User u;
 	if (!user_by_login(db, login, &u))
 		return cli_fail("user %s: brugeren '%s' findes ikke", sub, login);
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	int rc;
 	if (!strcmp(sub, "passwd")) {
@@ -445,7 +445,7 @@ static int cmd_user(sqlite3 *db, int argc, char **argv)
 	char action[32];
 	snprintf(action, sizeof action, "user_%s", sub);
 	cli_audit(db, action, d.id, login, role_text);
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	printf("Brugeren %s er opdateret.\n", login);
 	return 0;
@@ -459,7 +459,7 @@ static const char department_help[] =
 	"KODE er 1-32 tegn (bogstaver, tal, - og _), fx BHS. Området afgør standardkataloget:\n"
 	"barn (barnets lov) eller voksen (serviceloven).\n";
 
-static int cmd_department(sqlite3 *db, int argc, char **argv)
+static int cmd_department(Db *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return fputs(department_help, stderr), EXIT_BAD_INPUT;
@@ -498,14 +498,14 @@ static int cmd_department(sqlite3 *db, int argc, char **argv)
 		return cli_fail("department add: --area mangler (barn eller voksen)");
 	const char *msg;
 	int64_t id;
-	if (db_begin(db) != SQLITE_OK)
+	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	if (department_add(db, code, name, area, &id, &msg) != 0) {
 		db_rollback(db);
 		return cli_fail("department add %s: %s", code, msg);
 	}
 	cli_audit(db, "department_add", id, code, name);
-	if (db_commit(db) != SQLITE_OK)
+	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	printf("Afdelingen %s er oprettet.\n", code);
 	return 0;
@@ -550,7 +550,7 @@ static int audit_wanted_head(const char *arg, int64_t *id, unsigned char hash[AU
 	return audit_head_parse(text, id, hash) ? 1 : -1;
 }
 
-static int cmd_audit(sqlite3 *db, int argc, char **argv)
+static int cmd_audit(Db *db, int argc, char **argv)
 {
 	if (argc < 2)
 		return fputs(audit_help, stderr), EXIT_BAD_INPUT;
@@ -606,7 +606,7 @@ static int cmd_audit(sqlite3 *db, int argc, char **argv)
 
 static const struct {
 	const char *name;
-	int (*run)(sqlite3 *db, int argc, char **argv);
+	int (*run)(Db *db, int argc, char **argv);
 	const char *help;
 } commands[] = {
 	{"init", cmd_init,
@@ -947,7 +947,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		db_set_path(path && *path ? path : "./var/tilsyn.db");
-		sqlite3 *db = open_db(db_path(), !strcmp(argv[i], "init"));
+		Db *db = open_db(db_path(), !strcmp(argv[i], "init"));
 		if (!db)
 			return 1;
 		int rc = commands[k].run(db, argc - i, argv + i);

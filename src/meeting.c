@@ -149,7 +149,7 @@ int meeting_whole_token(const char *text, size_t at, size_t len)
 ** found when there is one, else 0. SQLite's instr narrows the case list to the numbers that
 ** occur at all; each occurrence of those is then checked for its edges.
 */
-int meeting_case_no_in(sqlite3 *db, int64_t department_id, const char *text, char *found, size_t n)
+int meeting_case_no_in(Db *db, int64_t department_id, const char *text, char *found, size_t n)
 {
 	if (str_empty(text))
 		return 0;
@@ -173,7 +173,7 @@ int meeting_case_no_in(sqlite3 *db, int64_t department_id, const char *text, cha
 }
 
 /* One free-text field: length, UTF-8, no CPR number; staff meetings also no case number. */
-static int check_text(sqlite3 *db, int64_t department_id, const char *kind, const char *field, const char *s,
+static int check_text(Db *db, int64_t department_id, const char *kind, const char *field, const char *s,
                       size_t max, char *msg, size_t n)
 {
 	size_t len = strlen(s);
@@ -208,7 +208,7 @@ static int check_text(sqlite3 *db, int64_t department_id, const char *kind, cons
 ** or, for a meeting tied to no round, those of the department's case list. Returns how many;
 ** the caller frees them with results_names_free.
 */
-int meeting_advisors(sqlite3 *db, int64_t department_id, int64_t round_id, char ***names)
+int meeting_advisors(Db *db, int64_t department_id, int64_t round_id, char ***names)
 {
 	if (round_id)
 		return results_advisors(db, round_id, names);
@@ -228,7 +228,7 @@ int meeting_advisors(sqlite3 *db, int64_t department_id, int64_t round_id, char 
 }
 
 /* An individual feedback is for one of meeting_advisors; else the message names them. */
-static int check_advisor(sqlite3 *db, int64_t department_id, int64_t round_id, const char *advisor, char *msg, size_t n)
+static int check_advisor(Db *db, int64_t department_id, int64_t round_id, const char *advisor, char *msg, size_t n)
 {
 	char **names;
 	int k = meeting_advisors(db, department_id, round_id, &names), found = 0;
@@ -255,7 +255,7 @@ static int check_advisor(sqlite3 *db, int64_t department_id, int64_t round_id, c
 ** (of the department), the caseworker of an individual feedback, and the texts. Returns 0,
 ** or -1 with a Danish message in msg that begins with the field's name.
 */
-int meeting_check(sqlite3 *db, const Department *d, const MeetingInput *in, char *msg, size_t n)
+int meeting_check(Db *db, const Department *d, const MeetingInput *in, char *msg, size_t n)
 {
 	if (!meeting_valid_kind(in->kind)) {
 		snprintf(msg, n, _("Art: vælg informationsmøde, stop-op-møde, tilbagemelding til ledelsen, tilbagemelding til "
@@ -328,7 +328,7 @@ static char *advisor_of(const MeetingInput *in, char out[201])
 ** Stores a new meeting after meeting_check. The caller holds the transaction and writes the
 ** audit entry. Returns 0 with *id, or -1 with a message in msg.
 */
-int meeting_add(sqlite3 *db, const Department *d, const MeetingInput *in, int64_t user_id, int64_t *id, char *msg,
+int meeting_add(Db *db, const Department *d, const MeetingInput *in, int64_t user_id, int64_t *id, char *msg,
                 size_t n)
 {
 	if (meeting_check(db, d, in, msg, n) != 0)
@@ -348,7 +348,7 @@ int meeting_add(sqlite3 *db, const Department *d, const MeetingInput *in, int64_
 		db_bind_null(&q, 11);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		snprintf(msg, n, _("Mødet kunne ikke gemmes: %s"), db_errmsg(db));
 		return -1;
 	}
@@ -357,7 +357,7 @@ int meeting_add(sqlite3 *db, const Department *d, const MeetingInput *in, int64_
 }
 
 /* Changes a meeting of the department after meeting_check; the caller holds the transaction. */
-int meeting_update(sqlite3 *db, const Department *d, int64_t id, const MeetingInput *in, int64_t user_id, char *msg,
+int meeting_update(Db *db, const Department *d, int64_t id, const MeetingInput *in, int64_t user_id, char *msg,
                    size_t n)
 {
 	if (meeting_check(db, d, in, msg, n) != 0)
@@ -378,14 +378,14 @@ int meeting_update(sqlite3 *db, const Department *d, int64_t id, const MeetingIn
 	db_bind_int(&q, 12, d->id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK || db_changes(db) != 1) {
-		snprintf(msg, n, _("Mødet kunne ikke gemmes: %s"), rc != SQLITE_OK ? db_errmsg(db) : _("det findes ikke"));
+	if (rc != DB_OK || db_changes(db) != 1) {
+		snprintf(msg, n, _("Mødet kunne ikke gemmes: %s"), rc != DB_OK ? db_errmsg(db) : _("det findes ikke"));
 		return -1;
 	}
 	return 0;
 }
 
-int meeting_by_id(sqlite3 *db, int64_t id, Meeting *out)
+int meeting_by_id(Db *db, int64_t id, Meeting *out)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -431,7 +431,7 @@ int meeting_visible(Role role, const char *kind, const char *advisor, const char
 
 /* meeting_visible for a signed-in user: their own individual feedback by the stable key
 ** (ident_owns), so a second user with the same display name does not see it. */
-int meeting_visible_to(sqlite3 *db, int64_t department_id, const User *u, Role role, const char *kind,
+int meeting_visible_to(Db *db, int64_t department_id, const User *u, Role role, const char *kind,
                        const char *advisor, int invited)
 {
 	if (role == ROLE_RAADGIVER && str_eq(kind, "individuel"))
@@ -445,7 +445,7 @@ int meeting_visible_to(sqlite3 *db, int64_t department_id, const User *u, Role r
 ** one, else the first planned, else none. Cancelled meetings do not count. Free with
 ** meeting_feedback_free.
 */
-int meeting_feedback(sqlite3 *db, int64_t round_id, FeedbackRow **out)
+int meeting_feedback(Db *db, int64_t round_id, FeedbackRow **out)
 {
 	char **names;
 	int n = results_advisors(db, round_id, &names);
@@ -482,7 +482,7 @@ void meeting_feedback_free(FeedbackRow *rows, int n)
 }
 
 /* How many of a round's caseworkers have not had their individual feedback (held). */
-int meeting_feedback_missing(sqlite3 *db, int64_t round_id)
+int meeting_feedback_missing(Db *db, int64_t round_id)
 {
 	FeedbackRow *rows;
 	int n = meeting_feedback(db, round_id, &rows), missing = 0;

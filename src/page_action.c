@@ -446,7 +446,7 @@ void page_action_create(Req *r)
 	ActionInput in = input_of(&f);
 	char msg[512];
 	int64_t id;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -456,7 +456,7 @@ void page_action_create(Req *r)
 		return;
 	}
 	audit_action(r, id, "action_add", in.title);
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Tiltaget kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -654,7 +654,7 @@ void page_action_update(Req *r)
 	if (!full)
 		f.status = req_form(r, "status");
 	char msg[512];
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -669,7 +669,7 @@ void page_action_update(Req *r)
 	}
 	audit_action(r, a.id, full ? "action_update" : "action_status",
 	             arena_printf(r->arena, "%s: %s", a.title, f.status ? f.status : ""));
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Tiltaget kunne ikke gemmes. Prøv igen."));
 		return;
 	}

@@ -98,7 +98,7 @@ static void alias_change(Req *r, int add)
 	int64_t department_id;
 	if (!form_department(r, &u, add, &department_id))
 		return;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -112,7 +112,7 @@ static void alias_change(Req *r, int add)
 		refuse(r, &u, add, "alias", arena_strdup(r->arena, msg));
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Ændringen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -233,7 +233,7 @@ void page_alias_link(Req *r)
 		                        alias ? alias : ""));
 		return;
 	}
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -244,7 +244,7 @@ void page_alias_link(Req *r)
 		flash_fail(r, back, NULL, arena_strdup(r->arena, msg));
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Ændringen kunne ikke gemmes. Prøv igen."));
 		return;
 	}

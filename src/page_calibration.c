@@ -352,7 +352,7 @@ void page_calibration_choose(Req *r)
 		overview_fail(r, &rd, _("Angiv et antal sager, eller vælg en sag på listen."));
 		return;
 	}
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -368,7 +368,7 @@ void page_calibration_choose(Req *r)
 		overview_fail(r, &rd, arena_strdup(r->arena, msg));
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Valget kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -399,7 +399,7 @@ void page_calibration_assign(Req *r)
 			}
 		}
 		int64_t assigned, left;
-		if (db_begin(r->db) != SQLITE_OK) {
+		if (db_begin(r->db) != DB_OK) {
 			http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 			return;
 		}
@@ -409,7 +409,7 @@ void page_calibration_assign(Req *r)
 			overview_fail(r, &rd, arena_strdup(r->arena, msg));
 			return;
 		}
-		if (db_commit(r->db) != SQLITE_OK) {
+		if (db_commit(r->db) != DB_OK) {
 			http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
 			return;
 		}
@@ -423,7 +423,7 @@ void page_calibration_assign(Req *r)
 		overview_fail(r, &rd, _("Vælg en sag og en person på listen."));
 		return;
 	}
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -433,7 +433,7 @@ void page_calibration_assign(Req *r)
 		overview_fail(r, &rd, arena_strdup(r->arena, msg));
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -833,7 +833,7 @@ void page_calibration_case_post(Req *r)
 	}
 	int nq;
 	CalQ *qs = cal_questions(r, &rd, ci.id, &nq);
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -884,7 +884,7 @@ void page_calibration_case_post(Req *r)
 		                                                      (long long)rd.id, saved, buf_cstr(&codes)),
 		                               .ip = r->ip});
 	buf_free(&codes);
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -904,7 +904,7 @@ void page_calibration_finish(Req *r)
 	char msg[512];
 	int missing;
 	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -914,7 +914,7 @@ void page_calibration_finish(Req *r)
 		           arena_strdup(r->arena, msg));
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
 		return;
 	}

@@ -563,7 +563,7 @@ void page_cases_preview(Req *r)
 	char token[TOKEN_HEX];
 	auth_random_token(token);
 	int rc = cases_keep_upload(r->db, r->dept->id, r->user->id, token, name, file->value, file->len, time(NULL));
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		http_error(r, 503, _("Filen kunne ikke gemmes midlertidigt. Prøv igen om lidt."));
 		return;
 	}

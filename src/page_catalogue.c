@@ -269,7 +269,7 @@ void page_catalogue_import(Req *r)
 		import_refused(r, imp);
 		return;
 	}
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -287,7 +287,7 @@ void page_catalogue_import(Req *r)
 	char *file_name = cpr_mask(file->filename); /* a file's name is not ours: a CPR number in it is masked */
 	audit_catalogue(r, &c, "catalogue_import", arena_printf(r->arena, "kladde indlæst fra %s", file_name));
 	free(file_name);
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Kataloget kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -597,7 +597,7 @@ void page_catalogue_export(Req *r)
 ** the caller, saved (validated) here, and audited. On failure the message is in err. */
 static int save_draft(Req *r, const Cat *c, json_t *root, const char *detail, char *err, size_t n)
 {
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		snprintf(err, n, _("Databasen er optaget. Prøv igen om lidt."));
 		return -1;
 	}
@@ -606,7 +606,7 @@ static int save_draft(Req *r, const Cat *c, json_t *root, const char *detail, ch
 		return -1;
 	}
 	audit_catalogue(r, c, "catalogue_edit", detail);
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		snprintf(err, n, _("Ændringen kunne ikke gemmes. Prøv igen."));
 		return -1;
 	}
@@ -634,7 +634,7 @@ void page_catalogue_draft(Req *r)
 		return;
 	char err[512];
 	int64_t id;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -646,7 +646,7 @@ void page_catalogue_draft(Req *r)
 	Cat d;
 	cat_by_id(r, id, &d);
 	audit_catalogue(r, &d, "catalogue_draft", arena_printf(r->arena, "ny kladde ud fra version %d", c.version));
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Kladden kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -686,7 +686,7 @@ void page_catalogue_publish(Req *r)
 	if (!draft_for_change(r, &c))
 		return;
 	char err[512];
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -696,7 +696,7 @@ void page_catalogue_publish(Req *r)
 		return;
 	}
 	audit_catalogue(r, &c, "catalogue_publish", "udgivet");
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Kataloget kunne ikke udgives. Prøv igen."));
 		return;
 	}
@@ -709,7 +709,7 @@ void page_catalogue_delete(Req *r)
 	if (!draft_for_change(r, &c))
 		return;
 	char err[512];
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -719,7 +719,7 @@ void page_catalogue_delete(Req *r)
 		return;
 	}
 	audit_catalogue(r, &c, "catalogue_delete", "kladde slettet");
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Kladden kunne ikke slettes. Prøv igen."));
 		return;
 	}

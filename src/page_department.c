@@ -88,7 +88,7 @@ void page_department_add(Req *r)
 	const char *code = req_form(r, "code"), *name = req_form(r, "name"), *area = req_form(r, "area");
 	const char *msg;
 	int64_t id;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -100,7 +100,7 @@ void page_department_add(Req *r)
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "department_add",
 	                               .department_id = id, .object = arena_printf(r->arena, "department:%s", code),
 	                               .ip = r->ip});
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Afdelingen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -157,7 +157,7 @@ void page_department_edit_post(Req *r)
 {
 	const char *name = req_form(r, "name"), *area = req_form(r, "area");
 	const char *msg;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -169,7 +169,7 @@ void page_department_edit_post(Req *r)
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "department_edit",
 	                               .department_id = r->dept->id,
 	                               .object = arena_printf(r->arena, "department:%s", r->dept->code), .ip = r->ip});
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Afdelingen kunne ikke gemmes. Prøv igen."));
 		return;
 	}

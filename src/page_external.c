@@ -388,7 +388,7 @@ void page_external_expectation_post(Req *r)
 		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/expectation", r->dept->code, (long long)rd.id), NULL, msg);
 		return;
 	}
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -398,7 +398,7 @@ void page_external_expectation_post(Req *r)
 		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/expectation", r->dept->code, (long long)rd.id), NULL, msg);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Forventningsafstemningen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -423,7 +423,7 @@ void page_external_invite(Req *r)
 	}
 	char msg[512];
 	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -433,7 +433,7 @@ void page_external_invite(Req *r)
 		problem_page(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Invitationen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -457,7 +457,7 @@ void page_external_uninvite(Req *r)
 	}
 	char msg[512];
 	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -470,7 +470,7 @@ void page_external_uninvite(Req *r)
 			http_error(r, 404, _("Brugeren er ikke inviteret til dette tilsyn."));
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Invitationen kunne ikke fjernes. Prøv igen."));
 		return;
 	}

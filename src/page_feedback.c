@@ -115,7 +115,7 @@ void page_feedback_release(Req *r)
 		           _("Vælg den rådgiver, hvis tilbagemelding skal frigives."));
 		return;
 	}
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -136,7 +136,7 @@ void page_feedback_release(Req *r)
 		http_error(r, 404, arena_strdup(r->arena, msg));
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Tilbagemeldingen kunne ikke frigives. Prøv igen."));
 		return;
 	}

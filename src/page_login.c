@@ -205,7 +205,7 @@ void page_account_password_post(Req *r)
 		return;
 	}
 	const char *msg;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -219,7 +219,7 @@ void page_account_password_post(Req *r)
 	/* Setting the password ended every session; the one in use continues as a new one. */
 	char token[TOKEN_HEX];
 	Session s;
-	if (auth_session_create(r->db, r->user->id, time(NULL), r->ip, token, &s) != 0 || db_commit(r->db) != SQLITE_OK) {
+	if (auth_session_create(r->db, r->user->id, time(NULL), r->ip, token, &s) != 0 || db_commit(r->db) != DB_OK) {
 		db_rollback(r->db);
 		http_error(r, 500, _("Adgangskoden kunne ikke gemmes. Prøv igen."));
 		return;

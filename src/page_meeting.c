@@ -364,7 +364,7 @@ void page_meeting_create(Req *r)
 	MeetingInput in = posted_input(r);
 	char msg[2048];
 	int64_t id;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -375,7 +375,7 @@ void page_meeting_create(Req *r)
 		return;
 	}
 	audit_meeting(r, id, "meeting_add", arena_printf(r->arena, "%s %s (%s)", in.kind, in.date, in.status));
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Mødet kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -466,7 +466,7 @@ void page_meeting_update(Req *r)
 		return;
 	MeetingInput in = posted_input(r);
 	char msg[2048];
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -477,7 +477,7 @@ void page_meeting_update(Req *r)
 		return;
 	}
 	audit_meeting(r, m.id, "meeting_update", arena_printf(r->arena, "%s %s (%s)", in.kind, in.date, in.status));
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Mødet kunne ikke gemmes. Prøv igen."));
 		return;
 	}

@@ -451,7 +451,7 @@ void page_calendar_feed_create(Req *r)
 		return;
 	}
 	time_iso(now, time(NULL));
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -470,7 +470,7 @@ void page_calendar_feed_create(Req *r)
 	db_bind_int(&q, 4, r->user->id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		db_rollback(r->db);
 		http_error(r, 500, _("Adressen kunne ikke gemmes. Prøv igen."));
 		return;
@@ -479,7 +479,7 @@ void page_calendar_feed_create(Req *r)
 	                               .department_id = d->id, .object = arena_printf(r->arena, "calendar:%s", d->code),
 	                               .detail = replaced ? "ny adresse; den gamle virker ikke længere" : "ny adresse",
 	                               .ip = r->ip});
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Adressen kunne ikke gemmes. Prøv igen."));
 		return;
 	}

@@ -141,7 +141,7 @@ void page_report_save(Req *r)
 			texts[i] = "";
 	int final = str_eq(req_form(r, "action"), "final");
 	const char *msg;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -155,7 +155,7 @@ void page_report_save(Req *r)
 	                               .object = arena_printf(r->arena, "round:%lld", (long long)rd.id),
 	                               .detail = final ? "rapportens tekst gemt som endelig" : "rapportens tekst gemt som kladde",
 	                               .ip = r->ip});
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Teksten kunne ikke gemmes. Prøv igen."));
 		return;
 	}

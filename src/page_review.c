@@ -542,7 +542,7 @@ void page_review_assign(Req *r)
 			}
 		}
 		int64_t assigned, left;
-		if (db_begin(r->db) != SQLITE_OK) {
+		if (db_begin(r->db) != DB_OK) {
 			http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 			return;
 		}
@@ -552,7 +552,7 @@ void page_review_assign(Req *r)
 			assign_fail(r, &rd, msg);
 			return;
 		}
-		if (db_commit(r->db) != SQLITE_OK) {
+		if (db_commit(r->db) != DB_OK) {
 			http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
 			return;
 		}
@@ -566,7 +566,7 @@ void page_review_assign(Req *r)
 		assign_fail(r, &rd, _("Vælg en sag og en person på listen."));
 		return;
 	}
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -576,7 +576,7 @@ void page_review_assign(Req *r)
 		assign_fail(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -1033,7 +1033,7 @@ void page_review_case_post(Req *r)
 		return;
 	int nq;
 	Question *qs = questions_load(r, &rd, ci.id, &nq);
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -1101,7 +1101,7 @@ void page_review_case_post(Req *r)
 		audit_case(r, "review_save", ci.id,
 		           arena_printf(r->arena, "tilsyn %lld: %d svar gemt: %s", (long long)rd.id, saved, buf_cstr(&codes)));
 	buf_free(&codes);
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -1174,7 +1174,7 @@ void page_review_answer(Req *r)
 	AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = seen};
 	AnswerState cur;
 	const char *msg = NULL;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		json_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -1210,7 +1210,7 @@ void page_review_answer(Req *r)
 		audit_case(r, "review_answer", ci.id,
 		           arena_printf(r->arena, "tilsyn %lld: svar på spørgsmål %s gemt (revision %lld)", (long long)rd.id,
 		                        question_code(r, qid), (long long)cur.revision));
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		json_decref(o);
 		json_error(r, 500, _("Svaret kunne ikke gemmes. Prøv igen."));
 		return;
@@ -1250,7 +1250,7 @@ void page_review_finish(Req *r)
 	char msg[512];
 	int missing;
 	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -1259,7 +1259,7 @@ void page_review_finish(Req *r)
 		case_fail(r, &rd, &ci, arena_strdup(r->arena, msg), missing > 0);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -1276,7 +1276,7 @@ void page_review_acute(Req *r)
 	int on = !str_eq(req_form(r, "action"), "clear");
 	char msg[512];
 	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -1286,7 +1286,7 @@ void page_review_acute(Req *r)
 		case_fail(r, &rd, &ci, arena_strdup(r->arena, msg), 0);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -1302,7 +1302,7 @@ void page_review_consent(Req *r)
 		return;
 	char msg[512];
 	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -1312,7 +1312,7 @@ void page_review_consent(Req *r)
 		case_fail(r, &rd, &ci, arena_strdup(r->arena, msg), 0);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Samtykket kunne ikke gemmes. Prøv igen."));
 		return;
 	}

@@ -139,7 +139,7 @@ void page_round_create(Req *r)
 			themes[nthemes++] = r->form[k].value;
 	const char *msg;
 	int64_t id;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -149,7 +149,7 @@ void page_round_create(Req *r)
 		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds", r->dept->code), NULL, msg);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Tilsynet kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -818,7 +818,7 @@ void page_round_sample(Req *r)
 	}
 	const char *msg;
 	int64_t drawn;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -828,7 +828,7 @@ void page_round_sample(Req *r)
 		round_fail(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Stikprøven kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -847,7 +847,7 @@ void page_round_replace(Req *r)
 	}
 	const char *msg = NULL;
 	int64_t replacement;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -857,7 +857,7 @@ void page_round_replace(Req *r)
 		round_fail(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Erstatningen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -876,7 +876,7 @@ void page_round_plan(Req *r)
 	                     .gathering = req_form(r, "gathering"), .stopop_meetings = req_form(r, "stopop_meetings")};
 	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
 	char msg[512];
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -885,7 +885,7 @@ void page_round_plan(Req *r)
 		round_fail(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Planlægningen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -902,7 +902,7 @@ void page_round_phase(Req *r)
 	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
 	PhaseWorkLeft left;
 	char msg[2048];
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -912,7 +912,7 @@ void page_round_phase(Req *r)
 		round_fail(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Fasen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -928,7 +928,7 @@ void page_round_remeasure(Req *r)
 	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
 	char msg[512];
 	int64_t id;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -938,7 +938,7 @@ void page_round_remeasure(Req *r)
 		round_fail(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Genmålingen kunne ikke gemmes. Prøv igen."));
 		return;
 	}

@@ -140,7 +140,7 @@ void page_round_edit_post(Req *r)
 			themes[e.nthemes++] = r->form[k].value;
 	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
 	char msg[512];
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -150,7 +150,7 @@ void page_round_edit_post(Req *r)
 		refuse(r, &rd, "/edit", msg);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Ændringen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -216,7 +216,7 @@ void page_round_delete(Req *r)
 		return;
 	}
 	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -226,7 +226,7 @@ void page_round_delete(Req *r)
 		refuse(r, &rd, rc == ROUND_CLOSED || rc == ROUND_REVIEWED ? "" : "/edit", msg);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Tilsynet kunne ikke slettes. Prøv igen."));
 		return;
 	}

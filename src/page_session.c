@@ -82,7 +82,7 @@ void page_account_sessions(Req *r)
 /* Ends session sid of user_id; 1 when it existed. The audit row names whose session it was. */
 static int end_session(Req *r, int64_t user_id, int64_t sid, const char *user_login)
 {
-	if (db_begin(r->db) != SQLITE_OK)
+	if (db_begin(r->db) != DB_OK)
 		return -1;
 	Stmt q;
 	db_prepare(&q, r->db, "DELETE FROM session WHERE id = ?1 AND user_id = ?2");
@@ -90,17 +90,17 @@ static int end_session(Req *r, int64_t user_id, int64_t sid, const char *user_lo
 	db_bind_int(&q, 2, user_id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	int ended = rc == SQLITE_OK && db_changes(r->db) > 0;
+	int ended = rc == DB_OK && db_changes(r->db) > 0;
 	if (ended)
 		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "session_end",
 		                               .object = arena_printf(r->arena, "session:%lld", (long long)sid),
 		                               .detail = arena_printf(r->arena, "session for %s afsluttet", user_login),
 		                               .ip = r->ip});
-	if (rc != SQLITE_OK || !ended) {
+	if (rc != DB_OK || !ended) {
 		db_rollback(r->db);
-		return rc != SQLITE_OK ? -1 : 0;
+		return rc != DB_OK ? -1 : 0;
 	}
-	return db_commit(r->db) == SQLITE_OK ? 1 : -1;
+	return db_commit(r->db) == DB_OK ? 1 : -1;
 }
 
 static void not_found(Req *r, int64_t sid)

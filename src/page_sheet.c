@@ -209,7 +209,7 @@ void page_round_sheet_upload(Req *r)
 		return;
 	}
 	SheetResult *res = arena_alloc(r->arena, sizeof *res);
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -228,7 +228,7 @@ void page_round_sheet_upload(Req *r)
 		                   res->overwritten ? arena_printf(r->arena, "; %ld nyere svar overskrevet efter bekræftelse",
 		                                                   res->overwritten)
 		                                    : ""));
-		if (db_commit(r->db) != SQLITE_OK) {
+		if (db_commit(r->db) != DB_OK) {
 			http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
 			return;
 		}

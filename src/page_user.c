@@ -159,7 +159,7 @@ void page_user_add(Req *r)
 	auth_random_password(password, sizeof password);
 	const char *msg;
 	int64_t id;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -172,7 +172,7 @@ void page_user_add(Req *r)
 	audit_user(r, "user_add", id, role != ROLE_NONE ? d.id : 0,
 	           arena_printf(r->arena, "%s%s%s", admin ? "administrator " : "", role_code(role),
 	                        role != ROLE_NONE ? arena_printf(r->arena, " i %s", d.code) : ""));
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Brugeren kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -269,7 +269,7 @@ void page_user_edit_post(Req *r)
 		return;
 	}
 	const char *msg;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -280,7 +280,7 @@ void page_user_edit_post(Req *r)
 	}
 	audit_user(r, "user_edit", u.id, 0,
 	           arena_printf(r->arena, "administrator=%d aktiv=%d", admin, active));
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Ændringen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -305,7 +305,7 @@ void page_user_role_post(Req *r)
 		return;
 	}
 	const char *msg;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -315,7 +315,7 @@ void page_user_role_post(Req *r)
 		return;
 	}
 	audit_user(r, "user_role", u.id, d.id, role == ROLE_NONE ? "ingen rolle" : role_code(role));
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Ændringen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
@@ -330,7 +330,7 @@ void page_user_reset_password(Req *r)
 	char password[15];
 	auth_random_password(password, sizeof password);
 	const char *msg;
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -340,7 +340,7 @@ void page_user_reset_password(Req *r)
 		return;
 	}
 	audit_user(r, "password_reset", u.id, 0, NULL);
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Adgangskoden kunne ikke gemmes. Prøv igen."));
 		return;
 	}

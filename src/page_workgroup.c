@@ -141,7 +141,7 @@ void page_workgroup_post(Req *r)
 	}
 	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
 	char msg[400];
-	if (db_begin(r->db) != SQLITE_OK) {
+	if (db_begin(r->db) != DB_OK) {
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
@@ -152,7 +152,7 @@ void page_workgroup_post(Req *r)
 		workgroup_fail(r, msg);
 		return;
 	}
-	if (db_commit(r->db) != SQLITE_OK) {
+	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Arbejdsgruppen kunne ikke gemmes. Prøv igen."));
 		return;
 	}

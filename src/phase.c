@@ -84,7 +84,7 @@ static void name_list_add(char *out, size_t n, const char *name)
 ** meeting with them for this round is held (status afholdt). Names are compared as in the
 ** assignment (trimmed, any case). Returns their number and lists them in out.
 */
-static int64_t advisors_without_feedback(sqlite3 *db, int64_t round_id, char *out, size_t n)
+static int64_t advisors_without_feedback(Db *db, int64_t round_id, char *out, size_t n)
 {
 	char **held = NULL, **seen = NULL;
 	int nheld = 0, nseen = 0;
@@ -130,7 +130,7 @@ static int64_t advisors_without_feedback(sqlite3 *db, int64_t round_id, char *ou
 	return left;
 }
 
-int phase_work_left(sqlite3 *db, const Round *r, const char *to, PhaseWorkLeft *out)
+int phase_work_left(Db *db, const Round *r, const char *to, PhaseWorkLeft *out)
 {
 	memset(out, 0, sizeof *out);
 	int passes = phase_passes(r->phase, to);
@@ -199,7 +199,7 @@ static int reason_check(const char *reason, char *msg, size_t n)
 	return 0;
 }
 
-int phase_change(sqlite3 *db, const Round *r, const char *to, const char *reason_in, const ReviewBy *by,
+int phase_change(Db *db, const Round *r, const char *to, const char *reason_in, const ReviewBy *by,
                  PhaseWorkLeft *left, char *msg, size_t n)
 {
 	msg[0] = 0;
@@ -275,7 +275,7 @@ int phase_change(sqlite3 *db, const Round *r, const char *to, const char *reason
 	int rc = db_done(&q);
 	db_finalize(&q);
 	/* Finishing dates the round (retention counts from here); reopening it undoes that. */
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db,
 		           "UPDATE round SET phase = ?2, finished_at = CASE WHEN ?2 = 'afsluttet' THEN ?3 ELSE NULL END"
 		           " WHERE id = ?1");
@@ -285,7 +285,7 @@ int phase_change(sqlite3 *db, const Round *r, const char *to, const char *reason
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		snprintf(msg, n, "%s", _("Fasen kunne ikke gemmes i databasen."));
 		free(reason);
 		return PHASE_REFUSED;
@@ -314,7 +314,7 @@ const char round_closed_text[] =
 ** Every model function that writes case data calls this first; pages answer 409 and the
 ** command line exits 2 on ROUND_CLOSED.
 */
-int round_writable(sqlite3 *db, int64_t round_id, char *msg, size_t n)
+int round_writable(Db *db, int64_t round_id, char *msg, size_t n)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT phase FROM round WHERE id = ?1");
@@ -333,9 +333,9 @@ int round_writable(sqlite3 *db, int64_t round_id, char *msg, size_t n)
 ** goes from a phase in `from_any` (a comma-separated list of codes) to `to`, recorded in
 ** round_phase_change and the audit log like a manual move, with the reason "automatisk".
 ** Nothing happens when the round is in another phase. Inside the caller's transaction;
-** user_id 0 and login name the command line. Returns SQLITE_OK or the failing code.
+** user_id 0 and login name the command line. Returns DB_OK or the failing code.
 */
-int phase_auto(sqlite3 *db, int64_t round_id, const char *from_any, const char *to, int64_t user_id,
+int phase_auto(Db *db, int64_t round_id, const char *from_any, const char *to, int64_t user_id,
                const char *login)
 {
 	Stmt q;
@@ -351,7 +351,7 @@ int phase_auto(sqlite3 *db, int64_t round_id, const char *from_any, const char *
 	size_t len = strlen(from);
 	const char *hit = len ? strstr(from_any, from) : NULL;
 	if (!hit || (hit > from_any && hit[-1] != ',') || (hit[len] && hit[len] != ','))
-		return SQLITE_OK;
+		return DB_OK;
 	char now[32], by_name[201] = "kommandolinjen";
 	time_iso(now, time(NULL));
 	User u;
@@ -373,29 +373,29 @@ int phase_auto(sqlite3 *db, int64_t round_id, const char *from_any, const char *
 	db_bind_text(&q, 6, by_name);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db, "UPDATE round SET phase = ?2 WHERE id = ?1");
 		db_bind_int(&q, 1, round_id);
 		db_bind_text(&q, 2, to);
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return rc;
 	char object[64], detail[160];
 	snprintf(object, sizeof object, "round:%lld", (long long)round_id);
 	snprintf(detail, sizeof detail, "%s → %s. Begrundelse: automatisk", from, to);
 	return audit_log(db, &(AuditEntry){.user_id = user_id, .login = login, .action = "round_phase",
 	                                   .department_id = department_id, .object = object, .detail = detail})
-	               ? SQLITE_ERROR
-	               : SQLITE_OK;
+	               ? DB_ERROR
+	               : DB_OK;
 }
 
 /*
 ** The reopenings of a round (moves out of afsluttet), newest first: up to max of them,
 ** each with the time, who and why. Returns how many were written to out.
 */
-int phase_reopenings(sqlite3 *db, int64_t round_id, PhaseReopening *out, int max)
+int phase_reopenings(Db *db, int64_t round_id, PhaseReopening *out, int max)
 {
 	Stmt q;
 	db_prepare(&q, db,

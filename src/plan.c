@@ -176,7 +176,7 @@ static void round_release(PlanRound *r)
 	r->nthemes = r->nprovisions = 0;
 }
 
-static void load_themes(sqlite3 *db, PlanRound *r)
+static void load_themes(Db *db, PlanRound *r)
 {
 	Stmt q;
 	/* A theme chosen at creation is in both tables; round_theme may also hold a code that is
@@ -241,7 +241,7 @@ static void set_period(PlanRound *r, const char *sampled, const char *created, c
 }
 
 /* Every round of the department, ordered by the start of its period. */
-static int load_rounds(sqlite3 *db, int64_t department_id, PlanRound **out)
+static int load_rounds(Db *db, int64_t department_id, PlanRound **out)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -331,7 +331,7 @@ static void check_rounds_in_year(Plan *p, const PlanRound *all, int n)
 }
 
 /* The working group against the recommendation (workgroup.c), as one warning. */
-static void check_workgroup(sqlite3 *db, Plan *p, int64_t department_id)
+static void check_workgroup(Db *db, Plan *p, int64_t department_id)
 {
 	const char *problems[8];
 	int n = workgroup_warnings(db, department_id, problems, (int)COUNT(problems));
@@ -435,7 +435,7 @@ static void check_remeasure(Plan *p, const PlanRound *all, int k)
 	}
 }
 
-static int information_meeting(sqlite3 *db, int64_t round_id, const char *by, int held_only)
+static int information_meeting(Db *db, int64_t round_id, const char *by, int held_only)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -449,7 +449,7 @@ static int information_meeting(sqlite3 *db, int64_t round_id, const char *by, in
 	return found;
 }
 
-static void check_informed(sqlite3 *db, Plan *p, const PlanRound *r, const char *today)
+static void check_informed(Db *db, Plan *p, const PlanRound *r, const char *today)
 {
 	char day[40];
 	if (*r->review_started) {
@@ -476,7 +476,7 @@ static void check_informed(sqlite3 *db, Plan *p, const PlanRound *r, const char 
 	     day);
 }
 
-int plan_build(sqlite3 *db, const Department *d, int year, const char *today, Plan *out)
+int plan_build(Db *db, const Department *d, int year, const char *today, Plan *out)
 {
 	memset(out, 0, sizeof *out);
 	out->year = year;

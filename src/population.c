@@ -95,7 +95,7 @@ static int date_passes(const char *value, const char *from, const char *to, int 
 ** window are left out. With want_cases, out->cases holds the eligible cases ordered by case
 ** number (bytewise), as the population digest needs them. Release with population_free.
 */
-int population_compute(sqlite3 *db, const Round *r, const SampleFilters *f, int64_t exclude_months, int want_cases,
+int population_compute(Db *db, const Round *r, const SampleFilters *f, int64_t exclude_months, int want_cases,
                        Population *out)
 {
 	memset(out, 0, sizeof *out);

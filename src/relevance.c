@@ -55,7 +55,7 @@ void relevance_resolve(Relevance *rel)
 ** The questions of the round's catalogues in review order (catalogue, section, question),
 ** with their conditions resolved to the gate's index. Free with relevance_free.
 */
-void relevance_load(sqlite3 *db, int64_t round_id, Relevance *rel)
+void relevance_load(Db *db, int64_t round_id, Relevance *rel)
 {
 	memset(rel, 0, sizeof *rel);
 	Stmt q;
@@ -194,7 +194,7 @@ void relevance_reason(const Relevance *rel, const char *const *values, const int
 ** second: the second review's answers (calibration_answer) instead of the review's. Free with
 ** relevance_values_free.
 */
-char **relevance_case_values(sqlite3 *db, const Relevance *rel, int64_t round_id, int64_t case_id, int second)
+char **relevance_case_values(Db *db, const Relevance *rel, int64_t round_id, int64_t case_id, int second)
 {
 	char **v = xcalloc((size_t)(rel->n ? rel->n : 1), sizeof *v);
 	Stmt q;
@@ -225,7 +225,7 @@ void relevance_values_free(char **values, int n)
 /* The questions of one case still to answer before it can be marked færdig (see
 ** relevance_progress), from the review's (second = 0) or the second review's answers.
 ** Returns the count. */
-int relevance_missing(sqlite3 *db, int64_t round_id, int64_t case_id, int second, int *done, int *asked)
+int relevance_missing(Db *db, int64_t round_id, int64_t case_id, int second, int *done, int *asked)
 {
 	Relevance rel;
 	relevance_load(db, round_id, &rel);

@@ -138,7 +138,7 @@ const char *report_suppressed_text(void)
 	return _("vises ikke: bygger på færre end 5 sager");
 }
 
-int report_text_load(sqlite3 *db, int64_t round_id, ReportText *t)
+int report_text_load(Db *db, int64_t round_id, ReportText *t)
 {
 	memset(t, 0, sizeof *t);
 	Stmt q;
@@ -170,7 +170,7 @@ int report_text_load(sqlite3 *db, int64_t round_id, ReportText *t)
 ** draft. Refuses a CPR number, invalid UTF-8 or an over-long text with a message naming the
 ** field. The caller holds the transaction. Returns 0, or -1 with *msg.
 */
-int report_text_save(sqlite3 *db, int64_t round_id, const char *const texts[4], int final, int64_t user_id,
+int report_text_save(Db *db, int64_t round_id, const char *const texts[4], int final, int64_t user_id,
                      const char *who, const char **msg)
 {
 	static const char *const names[4] = {"Sammenfatning", "Styrker", "Udfordringer", "Anbefalinger"};
@@ -221,7 +221,7 @@ int report_text_save(sqlite3 *db, int64_t round_id, const char *const texts[4], 
 	db_bind_text(&q, 9, who ? who : "");
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		*msg = _("Rapportteksten kunne ikke gemmes. Prøv igen.");
 		return -1;
 	}
@@ -236,7 +236,7 @@ static char *dup_or_null(Stmt *q, int i)
 /* The answers of one case as they count (relevance.c): one whose condition is not met reads
 ** "ikke relevant", one whose condition's question is unanswered is left out; in catalogue
 ** order; staff examples keep only the assessments. */
-static void load_answers(sqlite3 *db, const Round *r, const Relevance *rel, ReportCase *c, int staff)
+static void load_answers(Db *db, const Round *r, const Relevance *rel, ReportCase *c, int staff)
 {
 	char **values = relevance_case_values(db, rel, r->id, c->case_id, 0);
 	int *states = xcalloc((size_t)(rel->n ? rel->n : 1), sizeof *states);
@@ -293,7 +293,7 @@ static void free_case(ReportCase *c)
 	free(c->case_no), free(c->advisor), free(c->provision), free(c->acute_note);
 }
 
-static void load_cases(sqlite3 *db, Report *rp)
+static void load_cases(Db *db, Report *rp)
 {
 	int staff = rp->audience == REPORT_MEDARBEJDERE;
 	Stmt q;
@@ -351,7 +351,7 @@ static void load_cases(sqlite3 *db, Report *rp)
 
 /* The caseworker's own ja / delvist / nej per question, as results.c counts them for their
 ** cases (results_round_advisor: the same relevance rules and the same matching of names). */
-static void load_own(sqlite3 *db, Report *rp)
+static void load_own(Db *db, Report *rp)
 {
 	rp->own_yes = xcalloc((size_t)rp->nq + 1, sizeof(int64_t));
 	rp->own_partly = xcalloc((size_t)rp->nq + 1, sizeof(int64_t));
@@ -402,7 +402,7 @@ static void finish_change(ReportCategory *c)
 
 /* Management's breakdown per caseworker: their cases and the pooled ja / delvist / nej, each
 ** case's answers counted as results.c counts them (relevance.c decides what counts). */
-static void load_advisors(sqlite3 *db, Report *rp)
+static void load_advisors(Db *db, Report *rp)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -456,7 +456,7 @@ static void load_advisors(sqlite3 *db, Report *rp)
 ** Builds the report of round r for audience a (advisor: the caseworker's name for
 ** REPORT_RAADGIVER, as ident_lookup found it). Returns 0, or -1 with a message.
 */
-static int load(sqlite3 *db, const Round *r, ReportAudience a, const char *advisor, int64_t user_id, Report *rp,
+static int load(Db *db, const Round *r, ReportAudience a, const char *advisor, int64_t user_id, Report *rp,
                 char *err, size_t n)
 {
 	memset(rp, 0, sizeof *rp);
@@ -549,20 +549,20 @@ static int load(sqlite3 *db, const Round *r, ReportAudience a, const char *advis
 	return 0;
 }
 
-int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advisor, Report *rp, char *err, size_t n)
+int report_load(Db *db, const Round *r, ReportAudience a, const char *advisor, Report *rp, char *err, size_t n)
 {
 	return load(db, r, a, advisor, 0, rp, err, n);
 }
 
 /* A user's individual feedback: their own cases by the stable key (ident_owns), so that a
 ** second user with the same display name gets none of them. */
-int report_load_own(sqlite3 *db, const Round *r, const User *u, Report *rp, char *err, size_t n)
+int report_load_own(Db *db, const Round *r, const User *u, Report *rp, char *err, size_t n)
 {
 	return load(db, r, REPORT_RAADGIVER, u->name, u->id, rp, err, n);
 }
 
 /* How many of the round's sampled cases are surely this user's own (ident_owns). */
-int report_own_cases(sqlite3 *db, const Round *r, int64_t user_id)
+int report_own_cases(Db *db, const Round *r, int64_t user_id)
 {
 	Stmt q;
 	db_prepare(&q, db, REPORT_SQL_SAMPLE_ADVISORS);
@@ -713,7 +713,7 @@ int report_has_case_numbers(const Report *rp)
 ** Audits a produced report: one entry for the round, and, when the report names cases,
 ** one per case (so that `audit case` lists every report a case appeared in).
 */
-void report_audit(sqlite3 *db, const Report *rp, ReportFormat f, int64_t user_id, const char *login, const char *ip)
+void report_audit(Db *db, const Report *rp, ReportFormat f, int64_t user_id, const char *login, const char *ip)
 {
 	char object[48], detail[400];
 	int named = 0;

@@ -89,14 +89,14 @@ const char *report_audience_title(ReportAudience a);
 const char *report_format_ext(ReportFormat f);
 const char *report_format_type(ReportFormat f);
 int report_suppress(int64_t cases);
-int report_load_own(sqlite3 *db, const Round *r, const User *u, Report *out, char *err, size_t n);
-int report_own_cases(sqlite3 *db, const Round *r, int64_t user_id);
+int report_load_own(Db *db, const Round *r, const User *u, Report *out, char *err, size_t n);
+int report_own_cases(Db *db, const Round *r, int64_t user_id);
 /* The sample's caseworkers (report_own_cases), named so a unit test can check its plan uses
 ** the index: it runs on every caseworker's own-feedback download. */
 #define REPORT_SQL_SAMPLE_ADVISORS \
 	"SELECT DISTINCT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id" \
 	" WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' ORDER BY c.advisor"
-int report_load(sqlite3 *db, const Round *r, ReportAudience a, const char *advisor, Report *out, char *err,
+int report_load(Db *db, const Round *r, ReportAudience a, const char *advisor, Report *out, char *err,
                 size_t n);
 void report_free(Report *rp);
 int report_has_case_numbers(const Report *rp);
@@ -109,7 +109,7 @@ void report_state_text(const Report *rp, char *out, size_t n);
 const char *report_text_heading(const Round *r);
 const char *report_draft_note(const Round *r);
 void report_change_text(const QuestionResult *x, char *out, size_t n);
-void report_audit(sqlite3 *db, const Report *rp, ReportFormat f, int64_t user_id, const char *login, const char *ip);
+void report_audit(Db *db, const Report *rp, ReportFormat f, int64_t user_id, const char *login, const char *ip);
 int report_write(const Report *rp, ReportFormat f, Buf *out, char *err, size_t n);
 
 /* Shared by the writers. */
@@ -124,11 +124,11 @@ int report_pdf(const Report *rp, Buf *out, char *err, size_t n);
 int report_xlsx(const Report *rp, Buf *out, char *err, size_t n);
 
 /* The report's own words. */
-int report_text_load(sqlite3 *db, int64_t round_id, ReportText *out);
-int report_text_save(sqlite3 *db, int64_t round_id, const char *const texts[4], int final, int64_t user_id,
+int report_text_load(Db *db, int64_t round_id, ReportText *out);
+int report_text_save(Db *db, int64_t round_id, const char *const texts[4], int final, int64_t user_id,
                      const char *who, const char **msg);
 
 /* The command. */
-int cmd_report(sqlite3 *db, int argc, char **argv);
+int cmd_report(Db *db, int argc, char **argv);
 
 #endif

@@ -56,7 +56,7 @@ static void question_finish(QuestionResult *x)
 }
 
 /* Whether retention has deleted the round's case data. */
-static int round_purged(sqlite3 *db, int64_t round_id)
+static int round_purged(Db *db, int64_t round_id)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT 1 FROM round WHERE id = ?1 AND purged_at IS NOT NULL");
@@ -67,7 +67,7 @@ static int round_purged(sqlite3 *db, int64_t round_id)
 }
 
 /* A purged round's per-question counts, as results_keep stored them. */
-static int load_kept(sqlite3 *db, int64_t round_id, QuestionResult **out)
+static int load_kept(Db *db, int64_t round_id, QuestionResult **out)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -109,7 +109,7 @@ static int load_kept(sqlite3 *db, int64_t round_id, QuestionResult **out)
 ** a round of 50 cases × 60 questions is counted well under a millisecond. A purged round
 ** gives its kept counts; one caseworker's cases in it are gone, so their counts are zero.
 */
-static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionResult **out)
+static int load(Db *db, int64_t round_id, const char *only_cases, QuestionResult **out)
 {
 	if (!only_cases && round_purged(db, round_id))
 		return load_kept(db, round_id, out);
@@ -247,7 +247,7 @@ static int load(sqlite3 *db, int64_t round_id, const char *only_cases, QuestionR
 
 /* The latest earlier round of the same department and kind that has (or had, before retention
 ** deleted them) answers, or 0. */
-int64_t results_previous_round(sqlite3 *db, const Round *r)
+int64_t results_previous_round(Db *db, const Round *r)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -292,7 +292,7 @@ static void compare(QuestionResult *x, int n, const QuestionResult *p, int np, i
 ** stable key (ident_owns: aliases, a display name only when no one else has it), as a JSON
 ** array of case ids ("[]" when none); NULL for no filter.
 */
-static char *advisor_cases(sqlite3 *db, int64_t round_id, const char *advisor, int64_t department_id, int64_t user_id)
+static char *advisor_cases(Db *db, int64_t round_id, const char *advisor, int64_t department_id, int64_t user_id)
 {
 	if (!advisor && !user_id)
 		return NULL;
@@ -314,7 +314,7 @@ static char *advisor_cases(sqlite3 *db, int64_t round_id, const char *advisor, i
 	return buf_detach(&b);
 }
 
-static int round_filtered(sqlite3 *db, const Round *r, const char *advisor, int64_t user_id, QuestionResult **out)
+static int round_filtered(Db *db, const Round *r, const char *advisor, int64_t user_id, QuestionResult **out)
 {
 	char *only = advisor_cases(db, r->id, advisor, r->department_id, user_id);
 	int n = load(db, r->id, only, out);
@@ -331,18 +331,18 @@ static int round_filtered(sqlite3 *db, const Round *r, const char *advisor, int6
 	return n;
 }
 
-int results_round_advisor(sqlite3 *db, const Round *r, const char *advisor, QuestionResult **out)
+int results_round_advisor(Db *db, const Round *r, const char *advisor, QuestionResult **out)
 {
 	return round_filtered(db, r, advisor, 0, out);
 }
 
 /* The user's own cases, by the stable key (ident.c): what individual feedback shows. */
-int results_round_own(sqlite3 *db, const Round *r, int64_t user_id, QuestionResult **out)
+int results_round_own(Db *db, const Round *r, int64_t user_id, QuestionResult **out)
 {
 	return round_filtered(db, r, NULL, user_id ? user_id : -1, out);
 }
 
-int results_round(sqlite3 *db, const Round *r, QuestionResult **out)
+int results_round(Db *db, const Round *r, QuestionResult **out)
 {
 	return results_round_advisor(db, r, NULL, out);
 }
@@ -456,7 +456,7 @@ static void group_finish(ResultGroup *g)
 	}
 }
 
-static void cases_progress(sqlite3 *db, int64_t round_id, const char *only, RoundResults *rr)
+static void cases_progress(Db *db, int64_t round_id, const char *only, RoundResults *rr)
 {
 	Stmt q;
 	if (!only && round_purged(db, round_id)) {
@@ -493,7 +493,7 @@ static void cases_progress(sqlite3 *db, int64_t round_id, const char *only, Roun
 ** the questions asked in both rounds only, so that a new or dropped question does not pass
 ** for a change. Free with results_release.
 */
-static int compute(sqlite3 *db, const Round *r, const char *advisor, int64_t user_id, RoundResults *rr)
+static int compute(Db *db, const Round *r, const char *advisor, int64_t user_id, RoundResults *rr)
 {
 	memset(rr, 0, sizeof *rr);
 	rr->round_id = r->id;
@@ -528,13 +528,13 @@ static int compute(sqlite3 *db, const Round *r, const char *advisor, int64_t use
 	return rr->nq;
 }
 
-int results_compute(sqlite3 *db, const Round *r, const char *advisor, RoundResults *rr)
+int results_compute(Db *db, const Round *r, const char *advisor, RoundResults *rr)
 {
 	return compute(db, r, advisor, 0, rr);
 }
 
 /* The user's own cases by the stable key (ident.c), for "Dine resultater". */
-int results_compute_own(sqlite3 *db, const Round *r, int64_t user_id, RoundResults *rr)
+int results_compute_own(Db *db, const Round *r, int64_t user_id, RoundResults *rr)
 {
 	return compute(db, r, NULL, user_id ? user_id : -1, rr);
 }
@@ -552,14 +552,14 @@ void results_release(RoundResults *rr)
 ** round_purge. From then on, with round.purged_at set, load() and cases_progress() read
 ** these. Runs in the caller's transaction; 0, or -1 when a row could not be written.
 */
-int results_keep(sqlite3 *db, int64_t round_id, ResultsKept *out)
+int results_keep(Db *db, int64_t round_id, ResultsKept *out)
 {
 	memset(out, 0, sizeof *out);
 	QuestionResult *x;
 	int n = load(db, round_id, NULL, &x);
 	Stmt q;
-	int rc = SQLITE_OK;
-	for (int i = 0; i < n && rc == SQLITE_OK; i++) {
+	int rc = DB_OK;
+	for (int i = 0; i < n && rc == DB_OK; i++) {
 		db_prepare(&q, db,
 		           "INSERT INTO round_result (round_id, position, question_id, code, text, section, category, yes, partly,"
 		           " no, not_relevant, unanswered, material) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
@@ -590,12 +590,12 @@ int results_keep(sqlite3 *db, int64_t round_id, ResultsKept *out)
 	db_bind_int(&q, 1, round_id);
 	out->had_answers = db_step(&q) && db_col_int(&q, 0);
 	db_finalize(&q);
-	return rc == SQLITE_OK ? 0 : -1;
+	return rc == DB_OK ? 0 : -1;
 }
 
 /* The caseworkers (cases.advisor) of the round's sampled cases, sorted, each person once (as
 ** review_same_person compares); free with results_names_free. */
-int results_advisors(sqlite3 *db, int64_t round_id, char ***names)
+int results_advisors(Db *db, int64_t round_id, char ***names)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -684,7 +684,7 @@ static TrendCell cell_of(int64_t yes, int64_t base)
 ** oldest first by planned start, else creation; per question code, per category and for
 ** the whole round: "opfyldt" with its interval. Free with results_trends_free.
 */
-int results_trends(sqlite3 *db, int64_t department_id, const char *kind, Trends *t)
+int results_trends(Db *db, int64_t department_id, const char *kind, Trends *t)
 {
 	memset(t, 0, sizeof *t);
 	Stmt q;

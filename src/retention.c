@@ -54,7 +54,7 @@ const char *const retention_count_titles[RETENTION_KINDS] = {
 
 /* The settings; a missing or unreadable value (a period of 0 months, say, written by hand)
 ** falls back to the default rather than deleting early. */
-void retention_settings(sqlite3 *db, RetentionSettings *out)
+void retention_settings(Db *db, RetentionSettings *out)
 {
 	int64_t *fields[] = {&out->months, &out->audit_extra, &out->notice_days};
 	for (size_t i = 0; i < COUNT(setting_keys); i++) {
@@ -86,7 +86,7 @@ const char *retention_settings_problem(const RetentionSettings *s)
 
 /* Saves the settings that changed, each audited with its old and new value. Runs in the
 ** caller's transaction. Returns how many changed, or -1 with a message. */
-int retention_settings_save(sqlite3 *db, const RetentionSettings *s, const char *login, const char **msg)
+int retention_settings_save(Db *db, const RetentionSettings *s, const char *login, const char **msg)
 {
 	if ((*msg = retention_settings_problem(s)))
 		return -1;
@@ -114,7 +114,7 @@ int retention_settings_save(sqlite3 *db, const RetentionSettings *s, const char 
 		int rc = db_done(&q);
 		db_finalize(&q);
 		snprintf(detail, sizeof detail, "%lld -> %lld", (long long)olds[i], (long long)news[i]);
-		if (rc != SQLITE_OK || audit_log(db, &(AuditEntry){.login = login, .action = "setting_set",
+		if (rc != DB_OK || audit_log(db, &(AuditEntry){.login = login, .action = "setting_set",
 		                                                   .object = setting_keys[i].key, .detail = detail,
 		                                                   .ip = "kommandolinje"}) != 0) {
 			*msg = _("Indstillingen kunne ikke gemmes.");
@@ -128,7 +128,7 @@ int retention_settings_save(sqlite3 *db, const RetentionSettings *s, const char 
 /* The Danish day of now moved by amount days or months; SQLite's month arithmetic is the
 ** one the due dates use. Days are counted in Denmark, as the leader reads the calendar:
 ** just after midnight in Denmark it is already the next day though UTC is not. */
-static void day_offset(sqlite3 *db, time_t now, const char *unit, int64_t amount, char out[11])
+static void day_offset(Db *db, time_t now, const char *unit, int64_t amount, char out[11])
 {
 	char today[11], modifier[40];
 	date_danish_day(now, today);
@@ -156,7 +156,7 @@ const char *retention_basis_title(const char *source)
 ** departments where leader_id is leder (0: no limit). A purged round
 ** shows the basis and period it was purged under. Free *out with free().
 */
-int retention_rounds(sqlite3 *db, const RetentionSettings *s, int64_t round_id, int64_t leader_id,
+int retention_rounds(Db *db, const RetentionSettings *s, int64_t round_id, int64_t leader_id,
                      RetentionRound **out)
 {
 	Stmt q;
@@ -211,14 +211,14 @@ int retention_is_due(const RetentionRound *x, const char *today)
 }
 
 /* Today in Denmark at time now (db unused; kept so that every day of the rule is asked for alike). */
-void retention_today(sqlite3 *db, time_t now, char out[11])
+void retention_today(Db *db, time_t now, char out[11])
 {
 	(void)db;
 	date_danish_day(now, out);
 }
 
 /* The day before which a case must last have been listed to be deleted from the case list. */
-void retention_cases_cutoff(sqlite3 *db, const RetentionSettings *s, time_t now, char out[11])
+void retention_cases_cutoff(Db *db, const RetentionSettings *s, time_t now, char out[11])
 {
 	day_offset(db, now, "months", -s->months, out);
 }
@@ -226,7 +226,7 @@ void retention_cases_cutoff(sqlite3 *db, const RetentionSettings *s, time_t now,
 /* The time (ISO, as audit.at) before which audit entries are deleted: retention_months +
 ** audit_extra_months ago, or earlier, the creation of the oldest round whose case data is
 ** held or was deleted less than audit_extra_months ago. */
-void retention_audit_cutoff(sqlite3 *db, const RetentionSettings *s, time_t now, char out[32])
+void retention_audit_cutoff(Db *db, const RetentionSettings *s, time_t now, char out[32])
 {
 	char total[40], extra[40];
 	snprintf(total, sizeof total, "%+lld months", (long long)-(s->months + s->audit_extra));
@@ -245,7 +245,7 @@ void retention_audit_cutoff(sqlite3 *db, const RetentionSettings *s, time_t now,
 }
 
 /* The last day a leader's notice looks ahead to: today + retention_notice_days. */
-void retention_notice_until(sqlite3 *db, const RetentionSettings *s, time_t now, char out[11])
+void retention_notice_until(Db *db, const RetentionSettings *s, time_t now, char out[11])
 {
 	day_offset(db, now, "days", s->notice_days, out);
 }
@@ -255,7 +255,7 @@ void retention_notice_until(sqlite3 *db, const RetentionSettings *s, time_t now,
 ** 0 and "" when it is not finished; 1 when it is held and will be deleted (or is due); 2
 ** when it was deleted. Shown on the round's page, its results and `round results`.
 */
-int retention_round_text(sqlite3 *db, int64_t round_id, char *out, size_t n)
+int retention_round_text(Db *db, int64_t round_id, char *out, size_t n)
 {
 	RetentionSettings s;
 	retention_settings(db, &s);
@@ -301,7 +301,7 @@ int retention_round_text(sqlite3 *db, int64_t round_id, char *out, size_t n)
 
 /* How many case-list rows and audit entries the rule lets go as the database is now (a run
 ** may let more go: the case lists of the rounds it purges first). */
-int64_t retention_cases_due(sqlite3 *db, const char *before)
+int64_t retention_cases_due(Db *db, const char *before)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -313,7 +313,7 @@ int64_t retention_cases_due(sqlite3 *db, const char *before)
 	return n;
 }
 
-int64_t retention_audit_due(sqlite3 *db, const char *before)
+int64_t retention_audit_due(Db *db, const char *before)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -327,7 +327,7 @@ int64_t retention_audit_due(sqlite3 *db, const char *before)
 
 /* What retention has deleted from the audit log so far: the entries in all and the id of
 ** the newest (the anchor the chain is verified from); 0 and 0 when nothing. */
-void retention_audit_deleted(sqlite3 *db, int64_t *deleted, int64_t *anchor)
+void retention_audit_deleted(Db *db, int64_t *deleted, int64_t *anchor)
 {
 	*deleted = *anchor = 0;
 	Stmt q;
@@ -341,7 +341,7 @@ void retention_audit_deleted(sqlite3 *db, int64_t *deleted, int64_t *anchor)
 ** Deletes one round's case data (the caller holds the transaction): keeps the figures
 ** first, counts, deletes, marks the round purged, records and audits what was done.
 */
-static int purge_round(sqlite3 *db, const RetentionRound *x, const RetentionSettings *s, const char *now_iso,
+static int purge_round(Db *db, const RetentionRound *x, const RetentionSettings *s, const char *now_iso,
                        const char *login, RetentionPurged *out, char *err, size_t n)
 {
 	memset(out, 0, sizeof *out);
@@ -394,23 +394,23 @@ static int purge_round(sqlite3 *db, const RetentionRound *x, const RetentionSett
 		"UPDATE meeting SET minutes = '' WHERE round_id = ?1 AND kind IN ('stopop', 'ledelse', 'individuel')"
 		" AND minutes <> ''",
 	};
-	int rc = SQLITE_OK;
-	for (size_t i = 0; i < COUNT(deletes) && rc == SQLITE_OK; i++) {
+	int rc = DB_OK;
+	for (size_t i = 0; i < COUNT(deletes) && rc == DB_OK; i++) {
 		db_prepare(&q, db, deletes[i]);
 		db_bind_int(&q, 1, x->round_id);
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db, "UPDATE round SET purged_at = ?2 WHERE id = ?1 AND purged_at IS NULL");
 		db_bind_int(&q, 1, x->round_id);
 		db_bind_text(&q, 2, now_iso);
 		rc = db_done(&q);
 		db_finalize(&q);
-		if (rc == SQLITE_OK && db_changes(db) != 1)
-			rc = SQLITE_CONSTRAINT;
+		if (rc == DB_OK && db_changes(db) != 1)
+			rc = DB_CONSTRAINT;
 	}
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db,
 		           "INSERT INTO round_purge (round_id, purged_at, basis, basis_source, months, had_answers, sampled,"
 		           " finished, with_answers, cases, answers, comments, history, calibration_cases, calibration_answers,"
@@ -430,7 +430,7 @@ static int purge_round(sqlite3 *db, const RetentionRound *x, const RetentionSett
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
-	for (size_t i = 0; i < ncases && rc == SQLITE_OK; i++) {
+	for (size_t i = 0; i < ncases && rc == DB_OK; i++) {
 		char case_object[48], case_detail[200];
 		snprintf(case_object, sizeof case_object, "case:%lld", (long long)case_ids[i]);
 		snprintf(case_detail, sizeof case_detail,
@@ -440,11 +440,11 @@ static int purge_round(sqlite3 *db, const RetentionRound *x, const RetentionSett
 		rc = audit_log(db, &(AuditEntry){.login = login, .action = "retention_purge_case",
 		                                 .department_id = x->department_id, .object = case_object,
 		                                 .detail = case_detail, .ip = "kommandolinje"})
-		         ? SQLITE_ERROR
-		         : SQLITE_OK;
+		         ? DB_ERROR
+		         : DB_OK;
 	}
 	free(case_ids);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		snprintf(err, n, _("Tilsyn %lld: sagsdata kunne ikke slettes: %s"), (long long)x->round_id, db_errmsg(db));
 		return -1;
 	}
@@ -472,7 +472,7 @@ static int purge_round(sqlite3 *db, const RetentionRound *x, const RetentionSett
 
 /* Deletes the case-list rows the rule lets go (see the top of the file), audited per
 ** department. The caller holds the transaction. */
-static int purge_case_lists(sqlite3 *db, const char *cutoff, const char *login, RetentionResult *out, char *err,
+static int purge_case_lists(Db *db, const char *cutoff, const char *login, RetentionResult *out, char *err,
                             size_t n)
 {
 	Stmt q;
@@ -501,7 +501,7 @@ static int purge_case_lists(sqlite3 *db, const char *cutoff, const char *login, 
 	db_bind_text(&q, 1, cutoff);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		snprintf(err, n, _("Sagslisternes gamle sager kunne ikke slettes: %s"), db_errmsg(db));
 		return -1;
 	}
@@ -524,15 +524,15 @@ static int purge_case_lists(sqlite3 *db, const char *cutoff, const char *login, 
 
 /* A step of a real run is a transaction of its own; a dry run is one transaction around
 ** every step, rolled back at the end, so that each step sees what the ones before did. */
-static int step_begin(sqlite3 *db, int dry_run, char *err, size_t n)
+static int step_begin(Db *db, int dry_run, char *err, size_t n)
 {
-	if (dry_run || db_begin(db) == SQLITE_OK)
+	if (dry_run || db_begin(db) == DB_OK)
 		return 0;
 	snprintf(err, n, "%s", _("Databasen er optaget af et andet program; prøv igen."));
 	return -1;
 }
 
-static int step_end(sqlite3 *db, int ok, int dry_run, char *err, size_t n)
+static int step_end(Db *db, int ok, int dry_run, char *err, size_t n)
 {
 	if (dry_run)
 		return ok ? 0 : -1;
@@ -540,14 +540,14 @@ static int step_end(sqlite3 *db, int ok, int dry_run, char *err, size_t n)
 		db_rollback(db);
 		return -1;
 	}
-	if (db_commit(db) != SQLITE_OK) {
+	if (db_commit(db) != DB_OK) {
 		snprintf(err, n, _("Sletningen kunne ikke gemmes: %s"), db_errmsg(db));
 		return -1;
 	}
 	return 0;
 }
 
-static int run_steps(sqlite3 *db, time_t now, int dry_run, const char *login, RetentionResult *out, char *err,
+static int run_steps(Db *db, time_t now, int dry_run, const char *login, RetentionResult *out, char *err,
                      size_t n)
 {
 	char today[11], now_iso[32];
@@ -600,12 +600,12 @@ static int run_steps(sqlite3 *db, time_t now, int dry_run, const char *login, Re
 ** stops at the first failure (what was committed before stays). Returns 0, or -1 with a
 ** Danish message in err.
 */
-int retention_run(sqlite3 *db, time_t now, int dry_run, const char *login, RetentionResult *out, char *err, size_t n)
+int retention_run(Db *db, time_t now, int dry_run, const char *login, RetentionResult *out, char *err, size_t n)
 {
 	memset(out, 0, sizeof *out);
 	out->dry_run = dry_run;
 	retention_settings(db, &out->settings);
-	if (dry_run && db_begin(db) != SQLITE_OK) {
+	if (dry_run && db_begin(db) != DB_OK) {
 		snprintf(err, n, "%s", _("Databasen er optaget af et andet program; prøv igen."));
 		return -1;
 	}

@@ -133,7 +133,7 @@ int review_balance(AssignCase *cases, int ncases, AssignReviewer *rv, int nrv)
 /* Whether the user may review cases of the round (active, with a role in its department;
 ** an external reviewer only in an ekstern round they are invited to, external.c); fills in
 ** the user's name. */
-int review_reviewer_ok(sqlite3 *db, const Round *r, int64_t user_id, char *name, size_t n)
+int review_reviewer_ok(Db *db, const Round *r, int64_t user_id, char *name, size_t n)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -151,7 +151,7 @@ int review_reviewer_ok(sqlite3 *db, const Round *r, int64_t user_id, char *name,
 	return found;
 }
 
-static int audit_case(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, const char *action,
+static int audit_case(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, const char *action,
                       const char *detail)
 {
 	char object[48];
@@ -170,7 +170,7 @@ static void bind_user(Stmt *q, int i, const ReviewBy *by)
 }
 
 /* The sampled (not replaced) case of the round: its number and caseworker. */
-static int sampled_case(sqlite3 *db, int64_t round_id, int64_t case_id, char case_no[128], char advisor[256],
+static int sampled_case(Db *db, int64_t round_id, int64_t case_id, char case_no[128], char advisor[256],
                         int64_t *reviewer)
 {
 	Stmt q;
@@ -190,7 +190,7 @@ static int sampled_case(sqlite3 *db, int64_t round_id, int64_t case_id, char cas
 	return found;
 }
 
-static int set_reviewer(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const char *name,
+static int set_reviewer(Db *db, const Round *r, int64_t case_id, int64_t reviewer_id, const char *name,
                         const char *how, const ReviewBy *by)
 {
 	Stmt q;
@@ -203,7 +203,7 @@ static int set_reviewer(sqlite3 *db, const Round *r, int64_t case_id, int64_t re
 		db_bind_null(&q, 3);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return -1;
 	char detail[320];
 	if (reviewer_id)
@@ -218,7 +218,7 @@ static int set_reviewer(sqlite3 *db, const Round *r, int64_t case_id, int64_t re
 ** why, when the case is not in the sample, the person has no role in the department, or
 ** the case is the person's own.
 */
-int review_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
+int review_assign(Db *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
                   size_t n)
 {
 	if (round_writable(db, r->id, msg, n) != 0)
@@ -258,7 +258,7 @@ int review_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer
 
 /* The department's koordinatorer and rådgivere (active), by name: who reviews when
 ** nobody has chosen. Returns how many were written to out (at most max). */
-int review_default_reviewers(sqlite3 *db, int64_t department_id, int64_t *out, int max)
+int review_default_reviewers(Db *db, int64_t department_id, int64_t *out, int max)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -278,7 +278,7 @@ int review_default_reviewers(sqlite3 *db, int64_t department_id, int64_t *out, i
 ** that already have a reviewer are left alone. *assigned: how many were given out;
 ** *left: how many could not be (only their own caseworker was chosen).
 */
-int review_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
+int review_assign_auto(Db *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
                        int64_t *assigned, int64_t *left, char *msg, size_t n)
 {
 	*assigned = *left = 0;
@@ -354,7 +354,7 @@ int review_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, in
 ** (not free text, and not ikke relevant by a condition; relevance.c's rule, which
 ** answer_missing uses too), *answered how many of those have an answer that counts.
 */
-int review_counts(sqlite3 *db, int64_t round_id, int64_t case_id, int *answered, int *relevant)
+int review_counts(Db *db, int64_t round_id, int64_t case_id, int *answered, int *relevant)
 {
 	relevance_missing(db, round_id, case_id, 0, answered, relevant);
 	return 0;
@@ -362,7 +362,7 @@ int review_counts(sqlite3 *db, int64_t round_id, int64_t case_id, int *answered,
 
 /* Marks a case's review finished; refused while a relevant question is unanswered
 ** (*missing says how many). A later change of an answer reopens it (answer_save). */
-int review_finish(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg, size_t n)
+int review_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg, size_t n)
 {
 	if (round_writable(db, r->id, msg, n) != 0)
 		return ROUND_CLOSED;
@@ -393,7 +393,7 @@ int review_finish(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *
 	db_finalize(&q);
 	char detail[96];
 	snprintf(detail, sizeof detail, "tilsyn %lld: gennemgang færdig", (long long)r->id);
-	if (rc != SQLITE_OK || audit_case(db, r, case_id, by, "review_finish", detail) != 0)
+	if (rc != DB_OK || audit_case(db, r, case_id, by, "review_finish", detail) != 0)
 		return fail(msg, n, _("Markeringen kunne ikke gemmes i databasen."));
 	return 0;
 }
@@ -416,7 +416,7 @@ static int note_problem(const char *note, size_t max, char *msg, size_t n)
 ** report, shown at once on the front page of the department's leder. Raising needs a
 ** short note. Who and when are recorded and audited (the note itself is not audited).
 */
-int review_set_acute(sqlite3 *db, const Round *r, int64_t case_id, int on, const char *note, const ReviewBy *by,
+int review_set_acute(Db *db, const Round *r, int64_t case_id, int on, const char *note, const ReviewBy *by,
                      char *msg, size_t n)
 {
 	if (round_writable(db, r->id, msg, n) != 0)
@@ -442,7 +442,7 @@ int review_set_acute(sqlite3 *db, const Round *r, int64_t case_id, int on, const
 		int rc = db_done(&q);
 		db_finalize(&q);
 		free(trimmed);
-		if (rc != SQLITE_OK)
+		if (rc != DB_OK)
 			return fail(msg, n, _("Markeringen kunne ikke gemmes i databasen."));
 	} else {
 		db_prepare(&q, db, "UPDATE round_case SET acute = 0 WHERE round_id = ?1 AND case_id = ?2");
@@ -450,7 +450,7 @@ int review_set_acute(sqlite3 *db, const Round *r, int64_t case_id, int on, const
 		db_bind_int(&q, 2, case_id);
 		int rc = db_done(&q);
 		db_finalize(&q);
-		if (rc != SQLITE_OK)
+		if (rc != DB_OK)
 			return fail(msg, n, _("Markeringen kunne ikke gemmes i databasen."));
 	}
 	char detail[96];
@@ -462,7 +462,7 @@ int review_set_acute(sqlite3 *db, const Round *r, int64_t case_id, int on, const
 
 /* Records that the caseworker has agreed (on) that the case may be used as an example,
 ** or has withdrawn the agreement; who recorded it and when are kept and audited. */
-int review_set_consent(sqlite3 *db, const Round *r, int64_t case_id, int on, const ReviewBy *by, char *msg, size_t n)
+int review_set_consent(Db *db, const Round *r, int64_t case_id, int on, const ReviewBy *by, char *msg, size_t n)
 {
 	if (round_writable(db, r->id, msg, n) != 0)
 		return ROUND_CLOSED;
@@ -485,7 +485,7 @@ int review_set_consent(sqlite3 *db, const Round *r, int64_t case_id, int on, con
 	char detail[128];
 	snprintf(detail, sizeof detail, "tilsyn %lld: rådgiverens samtykke til brug som eksempel %s", (long long)r->id,
 	         on ? "registreret" : "trukket tilbage");
-	if (rc != SQLITE_OK || audit_case(db, r, case_id, by, "review_consent", detail) != 0)
+	if (rc != DB_OK || audit_case(db, r, case_id, by, "review_consent", detail) != 0)
 		return fail(msg, n, _("Samtykket kunne ikke gemmes i databasen."));
 	return 0;
 }

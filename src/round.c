@@ -25,7 +25,7 @@ const char *round_kind_title(const char *kind)
 	return kind;
 }
 
-static int attach(sqlite3 *db, int64_t round_id, int64_t catalogue_id, int position)
+static int attach(Db *db, int64_t round_id, int64_t catalogue_id, int position)
 {
 	Stmt q;
 	db_prepare(&q, db, "INSERT OR IGNORE INTO round_catalogue (round_id, catalogue_id, position) VALUES (?1, ?2, ?3)");
@@ -38,7 +38,7 @@ static int attach(sqlite3 *db, int64_t round_id, int64_t catalogue_id, int posit
 }
 
 /* The theme catalogues of a round (positions 1, 2, ...): the newest published version of each. */
-static int attach_themes(sqlite3 *db, int64_t round_id, const char *const *themes, int nthemes, const char **msg)
+static int attach_themes(Db *db, int64_t round_id, const char *const *themes, int nthemes, const char **msg)
 {
 	for (int i = 0; i < nthemes; i++) {
 		Stmt q;
@@ -52,7 +52,7 @@ static int attach_themes(sqlite3 *db, int64_t round_id, const char *const *theme
 			*msg = _("Et tema findes ikke som udgivet temakatalog (se tilsyn catalogue list).");
 			return -1;
 		}
-		if (attach(db, round_id, id, i + 1) != SQLITE_OK)
+		if (attach(db, round_id, id, i + 1) != DB_OK)
 			return *msg = _("Tilsynets temaer kunne ikke gemmes."), -1;
 	}
 	return 0;
@@ -63,7 +63,7 @@ static int attach_themes(sqlite3 *db, int64_t round_id, const char *const *theme
 ** named catalogue, or else (unless the round is uddybende) the newest published overordnet
 ** catalogue for the department's target group; then the named theme catalogues.
 */
-static int attach_catalogues(sqlite3 *db, int64_t round_id, const Department *d, const char *kind,
+static int attach_catalogues(Db *db, int64_t round_id, const Department *d, const char *kind,
                              const char *catalogue, const char *const *themes, int nthemes, const char **msg)
 {
 	int64_t main_id = 0;
@@ -75,7 +75,7 @@ static int attach_catalogues(sqlite3 *db, int64_t round_id, const Department *d,
 	} else if (!str_eq(kind, "uddybende")) {
 		main_id = catalogue_default_for(db, d->area);
 	}
-	if (main_id && attach(db, round_id, main_id, 0) != SQLITE_OK)
+	if (main_id && attach(db, round_id, main_id, 0) != DB_OK)
 		return *msg = _("Tilsynets katalog kunne ikke gemmes."), -1;
 	return attach_themes(db, round_id, themes, nthemes, msg);
 }
@@ -103,7 +103,7 @@ static const char *fields_problem(const char *kind, const char *title, const cha
 	return NULL;
 }
 
-static int insert_themes(sqlite3 *db, int64_t round_id, const char *const *themes, int nthemes)
+static int insert_themes(Db *db, int64_t round_id, const char *const *themes, int nthemes)
 {
 	for (int i = 0; i < nthemes; i++) {
 		Stmt q;
@@ -112,13 +112,13 @@ static int insert_themes(sqlite3 *db, int64_t round_id, const char *const *theme
 		db_bind_text(&q, 2, themes[i]);
 		int rc = db_done(&q);
 		db_finalize(&q);
-		if (rc != SQLITE_OK)
+		if (rc != DB_OK)
 			return rc;
 	}
-	return SQLITE_OK;
+	return DB_OK;
 }
 
-int round_create(sqlite3 *db, const Department *d, const char *kind, const char *title, const char *catalogue,
+int round_create(Db *db, const Department *d, const char *kind, const char *title, const char *catalogue,
                  const char *const *themes, int nthemes, const char *start, const char *end, const char *login,
                  int64_t *id, const char **msg)
 {
@@ -140,12 +140,12 @@ int round_create(sqlite3 *db, const Department *d, const char *kind, const char 
 	db_bind_text(&q, 8, login);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		*msg = _("Tilsynet kunne ikke gemmes i databasen.");
 		return -1;
 	}
 	*id = db_last_id(db);
-	if (insert_themes(db, *id, themes, nthemes) != SQLITE_OK) {
+	if (insert_themes(db, *id, themes, nthemes) != DB_OK) {
 		*msg = _("Tilsynets temaer kunne ikke gemmes.");
 		return -1;
 	}
@@ -163,7 +163,7 @@ static void copy_col(Stmt *q, int i, char *out, size_t n)
 	snprintf(out, n, "%s", db_col_text(q, i));
 }
 
-int round_by_id(sqlite3 *db, int64_t id, Round *out)
+int round_by_id(Db *db, int64_t id, Round *out)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -219,7 +219,7 @@ static char *round_object(char out[32], int64_t id)
 	return out;
 }
 
-static int64_t count_of(sqlite3 *db, const char *sql, int64_t id)
+static int64_t count_of(Db *db, const char *sql, int64_t id)
 {
 	Stmt q;
 	db_prepare(&q, db, sql);
@@ -230,7 +230,7 @@ static int64_t count_of(sqlite3 *db, const char *sql, int64_t id)
 }
 
 /* The round's theme codes, malloc'd (round_themes_free), in the order of their catalogues. */
-int round_themes(sqlite3 *db, int64_t round_id, char ***out)
+int round_themes(Db *db, int64_t round_id, char ***out)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -283,7 +283,7 @@ static void themes_text(Buf *b, const char *const *themes, int n)
 		buf_printf(b, "%s%s", i ? ", " : "", themes[i]);
 }
 
-int round_update(sqlite3 *db, const Round *r, const RoundEdit *e, const struct ReviewBy *by, char *msg, size_t n)
+int round_update(Db *db, const Round *r, const RoundEdit *e, const struct ReviewBy *by, char *msg, size_t n)
 {
 	msg[0] = 0;
 	int rc = round_writable(db, r->id, msg, n);
@@ -347,7 +347,7 @@ int round_update(sqlite3 *db, const Round *r, const RoundEdit *e, const struct R
 	/* The catalogues follow the kind (an uddybende round has no overordnet catalogue of its own)
 	** and the themes; both can change only before answers exist (see above). */
 	const char *fail = NULL;
-	if (rc == SQLITE_OK && (kind_changed || themes_changed)) {
+	if (rc == DB_OK && (kind_changed || themes_changed)) {
 		db_prepare(&q, db, kind_changed ? "DELETE FROM round_catalogue WHERE round_id = ?1"
 		                                : "DELETE FROM round_catalogue WHERE round_id = ?1 AND position > 0");
 		db_bind_int(&q, 1, r->id);
@@ -355,19 +355,19 @@ int round_update(sqlite3 *db, const Round *r, const RoundEdit *e, const struct R
 		db_finalize(&q);
 		db_prepare(&q, db, "DELETE FROM round_theme WHERE round_id = ?1");
 		db_bind_int(&q, 1, r->id);
-		if (rc == SQLITE_OK)
+		if (rc == DB_OK)
 			rc = db_done(&q);
 		db_finalize(&q);
-		if (rc == SQLITE_OK)
+		if (rc == DB_OK)
 			rc = insert_themes(db, r->id, themes, nthemes);
 		Department d;
-		if (rc == SQLITE_OK && kind_changed && department_by_id(db, r->department_id, &d))
+		if (rc == DB_OK && kind_changed && department_by_id(db, r->department_id, &d))
 			attach_catalogues(db, r->id, &d, kind, cur.catalogue, themes, nthemes, &fail);
-		else if (rc == SQLITE_OK && !kind_changed)
+		else if (rc == DB_OK && !kind_changed)
 			attach_themes(db, r->id, themes, nthemes, &fail);
 	}
 	round_themes_free(old, nold); /* themes may point into it until here */
-	if (rc != SQLITE_OK || fail) {
+	if (rc != DB_OK || fail) {
 		buf_free(&what);
 		snprintf(msg, n, "%s", fail ? fail : _("Ændringen kunne ikke gemmes i databasen."));
 		return -1;
@@ -385,7 +385,7 @@ int round_update(sqlite3 *db, const Round *r, const RoundEdit *e, const struct R
 
 /* Why the round may not be deleted any more (a case has answers or is reviewed): 1 with the
 ** Danish reason in msg, else 0. */
-int round_delete_blocked(sqlite3 *db, const Round *r, char *msg, size_t n)
+int round_delete_blocked(Db *db, const Round *r, char *msg, size_t n)
 {
 	int64_t cases = count_of(db,
 	                         "SELECT count(*) FROM round_case rc WHERE rc.round_id = ?1 AND (rc.review_status <> 'ikke_startet'"
@@ -426,7 +426,7 @@ const char *round_delete_reason_problem(const char *reason)
 	return NULL;
 }
 
-int round_delete(sqlite3 *db, const Round *r, const char *reason, const struct ReviewBy *by, char *msg, size_t n)
+int round_delete(Db *db, const Round *r, const char *reason, const struct ReviewBy *by, char *msg, size_t n)
 {
 	msg[0] = 0;
 	int rc = round_writable(db, r->id, msg, n);
@@ -468,13 +468,13 @@ int round_delete(sqlite3 *db, const Round *r, const char *reason, const struct R
 	db_bind_int(&q, 1, r->id);
 	rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db, "DELETE FROM round WHERE id = ?1");
 		db_bind_int(&q, 1, r->id);
 		rc = db_done(&q);
 		db_finalize(&q);
 	}
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return snprintf(msg, n, "%s", _("Tilsynet kunne ikke slettes i databasen.")), -1;
 	Buf detail;
 	buf_init(&detail, 0);
@@ -520,12 +520,12 @@ int round_remeasure_dates(const Round *r, char start[11], char end[11])
 	return 1;
 }
 
-int64_t round_remeasured_by(sqlite3 *db, int64_t round_id)
+int64_t round_remeasured_by(Db *db, int64_t round_id)
 {
 	return count_of(db, "SELECT coalesce(min(id), 0) FROM round WHERE remeasure_of = ?1", round_id);
 }
 
-int round_remeasure(sqlite3 *db, const Round *r, const struct ReviewBy *by, int64_t *id, char *msg, size_t n)
+int round_remeasure(Db *db, const Round *r, const struct ReviewBy *by, int64_t *id, char *msg, size_t n)
 {
 	msg[0] = 0;
 	if ((*id = round_remeasured_by(db, r->id)))
@@ -571,7 +571,7 @@ int round_remeasure(sqlite3 *db, const Round *r, const struct ReviewBy *by, int6
 	db_bind_int(&q, 2, r->id);
 	rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return snprintf(msg, n, "%s", _("Genmålingen kunne ikke gemmes i databasen.")), -1;
 	char object[32], detail[400];
 	snprintf(detail, sizeof detail, "genmåling af tilsyn %lld «%s», planlagt %s – %s", (long long)r->id, r->title, start,
@@ -608,7 +608,7 @@ const char *round_task_status_title(int status)
 ** it cannot start yet. *next is the first step still to do (not done, and possible now), or
 ** -1 when there is none (the round is finished, or every step is done).
 */
-void round_tasks(sqlite3 *db, const Round *r, RoundTask out[ROUND_TASKS], int *next)
+void round_tasks(Db *db, const Round *r, RoundTask out[ROUND_TASKS], int *next)
 {
 	int phase = phase_index(r->phase);
 	int sampled = *r->sampled_at != 0;

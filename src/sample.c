@@ -111,7 +111,7 @@ static const char *check_filters(const SampleFilters *f)
 ** BLAKE2b-256 (hex) of the case numbers sorted bytewise, one per line, so two people can
 ** agree they drew from the same population. *import_id: the case-list version drawn from.
 */
-static Candidate *population(sqlite3 *db, const Round *r, const unsigned char seed[32], const SampleFilters *f,
+static Candidate *population(Db *db, const Round *r, const unsigned char seed[32], const SampleFilters *f,
                              int64_t exclude_months, size_t *count, char digest[65], int64_t *import_id)
 {
 	Population p;
@@ -147,7 +147,7 @@ static void free_population(Candidate *c, size_t n)
 	free(c);
 }
 
-static int add_to_sample(sqlite3 *db, int64_t round_id, const Candidate *c, const char *now)
+static int add_to_sample(Db *db, int64_t round_id, const Candidate *c, const char *now)
 {
 	char key[65];
 	hex_encode(key, c->key, 32);
@@ -167,7 +167,7 @@ static int add_to_sample(sqlite3 *db, int64_t round_id, const Candidate *c, cons
 ** shows its draw, a redraw that took it out, and a replacement. `login` is the web user's
 ** login (the entry then names that user) or the command line's operating-system user.
 */
-static int audit_sample_case(sqlite3 *db, const Round *r, int64_t case_id, const char *login, const char *action,
+static int audit_sample_case(Db *db, const Round *r, int64_t case_id, const char *login, const char *action,
                              const char *detail)
 {
 	User u;
@@ -176,12 +176,12 @@ static int audit_sample_case(sqlite3 *db, const Round *r, int64_t case_id, const
 	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
 	return audit_log(db, &(AuditEntry){.user_id = user_id, .login = login, .action = action,
 	                                   .department_id = r->department_id, .object = object, .detail = detail})
-	               ? SQLITE_ERROR
-	               : SQLITE_OK;
+	               ? DB_ERROR
+	               : DB_OK;
 }
 
 /* The case ids of the round's sample (replaced ones too), sorted; *n how many. */
-static int64_t *sample_case_ids(sqlite3 *db, int64_t round_id, size_t *n)
+static int64_t *sample_case_ids(Db *db, int64_t round_id, size_t *n)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT case_id FROM round_case WHERE round_id = ?1 ORDER BY case_id");
@@ -207,20 +207,20 @@ static int ids_have(const int64_t *ids, size_t n, int64_t id)
 }
 
 /* Per case: drawn (again), or taken out by a redraw. */
-static int audit_draw_cases(sqlite3 *db, const Round *r, const int64_t *before, size_t nbefore, const char *login)
+static int audit_draw_cases(Db *db, const Round *r, const int64_t *before, size_t nbefore, const char *login)
 {
 	size_t nafter;
 	int64_t *after = sample_case_ids(db, r->id, &nafter);
-	int rc = SQLITE_OK;
+	int rc = DB_OK;
 	char detail[160];
-	for (size_t i = 0; rc == SQLITE_OK && i < nafter; i++) {
+	for (size_t i = 0; rc == DB_OK && i < nafter; i++) {
 		snprintf(detail, sizeof detail, "tilsyn %lld: %s", (long long)r->id,
 		         !nbefore                              ? "udtrukket til stikprøven"
 		         : ids_have(before, nbefore, after[i]) ? "udtrukket igen ved ny udtrækning"
 		                                               : "udtrukket til stikprøven ved ny udtrækning");
 		rc = audit_sample_case(db, r, after[i], login, "sample_drawn", detail);
 	}
-	for (size_t i = 0; rc == SQLITE_OK && i < nbefore; i++) {
+	for (size_t i = 0; rc == DB_OK && i < nbefore; i++) {
 		if (ids_have(after, nafter, before[i]))
 			continue;
 		snprintf(detail, sizeof detail, "tilsyn %lld: taget ud af stikprøven ved ny udtrækning", (long long)r->id);
@@ -231,7 +231,7 @@ static int audit_draw_cases(sqlite3 *db, const Round *r, const int64_t *before, 
 }
 
 /* Draws (or redraws) the sample of round r inside the caller's transaction. */
-int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const char *login, int64_t *drawn,
+int sample_draw(Db *db, const Round *r, const SampleRequest *req, const char *login, int64_t *drawn,
                 const char **msg)
 {
 	*drawn = 0;
@@ -297,19 +297,19 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 	if (req->per_advisor > 0) {
 		qsort(c, n, sizeof *c, by_advisor_key);
 		int64_t taken = 0;
-		for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+		for (size_t i = 0; rc == DB_OK && i < n; i++) {
 			taken = i > 0 && strcmp(c[i].advisor, c[i - 1].advisor) == 0 ? taken + 1 : 0;
-			if (taken < req->per_advisor && (rc = add_to_sample(db, r->id, &c[i], now)) == SQLITE_OK)
+			if (taken < req->per_advisor && (rc = add_to_sample(db, r->id, &c[i], now)) == DB_OK)
 				(*drawn)++;
 		}
 	} else {
-		for (size_t i = 0; rc == SQLITE_OK && i < n && (int64_t)i < req->size; i++)
-			if ((rc = add_to_sample(db, r->id, &c[i], now)) == SQLITE_OK)
+		for (size_t i = 0; rc == DB_OK && i < n && (int64_t)i < req->size; i++)
+			if ((rc = add_to_sample(db, r->id, &c[i], now)) == DB_OK)
 				(*drawn)++;
 	}
 	free_population(c, n);
 	char *filters = filters_json(&req->filters);
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		db_prepare(&q, db,
 		           "UPDATE round SET seed = ?2, sample_method = ?3, sample_param = ?4, filters = ?5,"
 		           " exclude_months = ?6, population_size = ?7, population_digest = ?8, sampled_at = ?9,"
@@ -331,12 +331,12 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 		db_finalize(&q);
 	}
 	/* Drawing the sample moves a round in planning on to udvælgelse by itself, recorded. */
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = phase_auto(db, r->id, "planlaegning", "udvaelgelse", 0, login);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = audit_draw_cases(db, r, before, nbefore, login);
 	free(before);
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		char object[64], detail[600];
 		snprintf(object, sizeof object, "round:%lld", (long long)r->id);
 		snprintf(detail, sizeof detail, "%s%s%s: %lld af %zu sager; %s %lld; seed %s; filtre %s; udelukket %lld mdr.",
@@ -347,11 +347,11 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 		         (long long)req->exclude_months);
 		rc = audit_log(db, &(AuditEntry){.login = login, .action = redraw ? "sample_redraw" : "sample_draw",
 		                                 .department_id = r->department_id, .object = object, .detail = detail})
-		         ? SQLITE_ERROR
-		         : SQLITE_OK;
+		         ? DB_ERROR
+		         : DB_OK;
 	}
 	free(filters);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		*msg = _("Stikprøven kunne ikke gemmes i databasen.");
 		return -1;
 	}
@@ -363,7 +363,7 @@ int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const cha
 ** eligible case of the next smallest key that has not been in the sample; with a
 ** per-caseworker sample, the next one of the same caseworker. Both are audited with the reason.
 */
-int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *reason, const char *login,
+int sample_replace(Db *db, const Round *r, int64_t case_id, const char *reason, const char *login,
                    int64_t *replacement, const char **msg)
 {
 	*replacement = 0;
@@ -425,11 +425,11 @@ int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *rea
 	db_bind_text(&q, 3, reason);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == SQLITE_OK && next) {
+	if (rc == DB_OK && next) {
 		rc = add_to_sample(db, r->id, next, now);
 		*replacement = next->case_id;
 	}
-	if (rc == SQLITE_OK) {
+	if (rc == DB_OK) {
 		/* Named by case number, never by internal id; and once more on each case. */
 		char object[64], detail[900], old_no[201] = "", new_no[201] = "";
 		db_prepare(&q, db, "SELECT id, case_no FROM cases WHERE id IN (?1, ?2)");
@@ -442,19 +442,19 @@ int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *rea
 		snprintf(detail, sizeof detail, "sagen %s erstattet af %s: %s", old_no, *new_no ? new_no : "ingen", reason);
 		rc = audit_log(db, &(AuditEntry){.login = login, .action = "sample_replace",
 		                                 .department_id = r->department_id, .object = object, .detail = detail})
-		         ? SQLITE_ERROR
-		         : SQLITE_OK;
+		         ? DB_ERROR
+		         : DB_OK;
 		snprintf(detail, sizeof detail, "tilsyn %lld: taget ud af stikprøven og erstattet af sagen %s: %s",
 		         (long long)r->id, *new_no ? new_no : "ingen", reason);
-		if (rc == SQLITE_OK)
+		if (rc == DB_OK)
 			rc = audit_sample_case(db, r, case_id, login, "sample_replace", detail);
 		snprintf(detail, sizeof detail, "tilsyn %lld: udtrukket til stikprøven i stedet for sagen %s", (long long)r->id,
 		         old_no);
-		if (rc == SQLITE_OK && *replacement)
+		if (rc == DB_OK && *replacement)
 			rc = audit_sample_case(db, r, *replacement, login, "sample_replacement", detail);
 	}
 	free_population(c, n);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		*msg = _("Erstatningen kunne ikke gemmes i databasen.");
 		return -1;
 	}
@@ -469,7 +469,7 @@ int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *rea
 ** 26 er udtrukket."), written to out, and 1; else 0. For a per-caseworker sample: how many
 ** caseworkers had fewer eligible cases than asked for.
 */
-int sample_shortfall_text(sqlite3 *db, const Round *r, int64_t drawn, char *out, size_t n)
+int sample_shortfall_text(Db *db, const Round *r, int64_t drawn, char *out, size_t n)
 {
 	*out = 0;
 	if (!*r->sampled_at)

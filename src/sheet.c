@@ -16,6 +16,8 @@
 */
 #include "tilsyn.h"
 
+#include <sqlite3.h> /* moves into db_sqlite.c */
+
 #include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -118,7 +120,7 @@ static char *col_dup(Stmt *q, int i)
 }
 
 /* The questions of the round's catalogues in the order of the review. */
-static void questions_load(sqlite3 *db, int64_t round_id, Questions *qs)
+static void questions_load(Db *db, int64_t round_id, Questions *qs)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -388,7 +390,7 @@ static void validate_column(Writer *w, int col, const Question *q, int material)
 ** with a note saying why. A stored answer stays in its cell, so the sheet reads back
 ** unchanged; a cell waiting for its condition's answer is left as it is.
 */
-static void mark_not_counted(Writer *w, sqlite3 *db, const Round *r, const Relevance *rel, int64_t case_id,
+static void mark_not_counted(Writer *w, Db *db, const Round *r, const Relevance *rel, int64_t case_id,
                              lxw_row_t row)
 {
 	char **values = relevance_case_values(db, rel, r->id, case_id, 0);
@@ -412,7 +414,7 @@ static void mark_not_counted(Writer *w, sqlite3 *db, const Round *r, const Relev
 	relevance_values_free(values, rel->n);
 }
 
-static int write_cases(Writer *w, sqlite3 *db, const Round *r)
+static int write_cases(Writer *w, Db *db, const Round *r)
 {
 	Relevance rel;
 	relevance_load(db, r->id, &rel);
@@ -514,7 +516,7 @@ static void write_questions(Writer *w)
 	}
 }
 
-static void write_about(Writer *w, sqlite3 *db, const Round *r)
+static void write_about(Writer *w, Db *db, const Round *r)
 {
 	lxw_worksheet *ws = w->about;
 	Department d;
@@ -556,7 +558,7 @@ static void write_about(Writer *w, sqlite3 *db, const Round *r)
 ** row per case, in the same order, with the revision of each stored answer (empty: none).
 ** Protected, so that unhiding it by hand does not invite edits.
 */
-static void write_revisions(Writer *w, sqlite3 *db, const Round *r)
+static void write_revisions(Writer *w, Db *db, const Round *r)
 {
 	lxw_worksheet *ws = w->revisions;
 	char round_id[32], now[32];
@@ -595,7 +597,7 @@ static void write_revisions(Writer *w, sqlite3 *db, const Round *r)
 }
 
 /* Writes the sheet to path; *cases gets the number of case rows. 0, or -1 with err. */
-int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases, char *err, size_t errlen)
+int sheet_write_file(Db *db, const Round *r, const char *path, long *cases, char *err, size_t errlen)
 {
 	Questions qs;
 	questions_load(db, r->id, &qs);
@@ -678,7 +680,7 @@ int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases,
 }
 
 /* The same into a buffer, through a private temporary file. */
-int sheet_write_buf(sqlite3 *db, const Round *r, Buf *out, long *cases, char *err, size_t errlen)
+int sheet_write_buf(Db *db, const Round *r, Buf *out, long *cases, char *err, size_t errlen)
 {
 	const char *dir = getenv("TMPDIR");
 	char path[512];
@@ -736,7 +738,7 @@ typedef struct Pending {
 typedef struct Revisions Revisions; /* the hidden sheet's revisions (sheet_conflicts) */
 
 typedef struct Reading {
-	sqlite3 *db;
+	Db *db;
 	const Round *round;
 	Questions qs;
 	SheetResult *res;
@@ -1551,7 +1553,7 @@ static int read_path_named(const void *src, size_t n, const char *sheet, SheetIn
 ** saved), SHEET_CLOSED (the round is finished; res->error says so) or SHEET_FAILED (the
 ** database failed).
 */
-static int import(sqlite3 *db, const Round *r, ReadFn read, ReadNamedFn read_named, const void *src, size_t n,
+static int import(Db *db, const Round *r, ReadFn read, ReadNamedFn read_named, const void *src, size_t n,
                   const User *by, const SheetImportOptions *o, SheetResult *res)
 {
 	memset(res, 0, sizeof *res);
@@ -1620,24 +1622,24 @@ static int import(sqlite3 *db, const Round *r, ReadFn read, ReadNamedFn read_nam
 	return rc;
 }
 
-int sheet_import_file_opt(sqlite3 *db, const Round *r, const char *path, const User *by, const SheetImportOptions *o,
+int sheet_import_file_opt(Db *db, const Round *r, const char *path, const User *by, const SheetImportOptions *o,
                           SheetResult *res)
 {
 	return import(db, r, read_path, read_path_named, path, 0, by, o, res);
 }
 
-int sheet_import_mem_opt(sqlite3 *db, const Round *r, const void *data, size_t n, const User *by,
+int sheet_import_mem_opt(Db *db, const Round *r, const void *data, size_t n, const User *by,
                          const SheetImportOptions *o, SheetResult *res)
 {
 	return import(db, r, xlsx_read_mem, xlsx_read_sheet_mem, data, n, by, o, res);
 }
 
-int sheet_import_file(sqlite3 *db, const Round *r, const char *path, const User *by, SheetResult *res)
+int sheet_import_file(Db *db, const Round *r, const char *path, const User *by, SheetResult *res)
 {
 	return sheet_import_file_opt(db, r, path, by, NULL, res);
 }
 
-int sheet_import_mem(sqlite3 *db, const Round *r, const void *data, size_t n, const User *by, SheetResult *res)
+int sheet_import_mem(Db *db, const Round *r, const void *data, size_t n, const User *by, SheetResult *res)
 {
 	return sheet_import_mem_opt(db, r, data, n, by, NULL, res);
 }

@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
-#include <sqlite3.h>
 
 #define TILSYN_VERSION "0.1.0"
 
@@ -74,29 +73,42 @@ char *arena_strndup(Arena *a, const char *s, size_t n);
 ATTR_PRINTF(2, 3) char *arena_printf(Arena *a, const char *fmt, ...);
 size_t arena_used(const Arena *a);
 
-/* ---- db.c: SQLite connections, migrations, prepared statements, transactions ---- */
+/* ---- db.c: the storage facade (connections, migrations, statements, transactions) ---- */
+/* A connection, opaque outside db*.c. Results are tilsyn's own codes, whatever the backend. */
+typedef struct sqlite3 Db;
+enum {
+	DB_OK = 0,
+	DB_ERROR,      /* anything not named below */
+	DB_BUSY,       /* another writer held the lock too long; try again later */
+	DB_CONSTRAINT, /* a check, foreign key, NOT NULL or trigger refused the change */
+	DB_UNIQUE,     /* a unique key refused the change */
+	DB_READONLY,   /* the database cannot be written */
+	DB_FULL,       /* the disk is full */
+	DB_IOERR,      /* the file could not be read, written or opened */
+	DB_INTERRUPT,  /* the request's time limit (db_deadline_arm) ended the statement */
+};
 typedef struct Stmt {
-	sqlite3_stmt *st;
-	sqlite3 *db;
+	void *st; /* the driver's statement */
+	Db *db;
 	int cached;
 } Stmt;
-sqlite3 *db_open(const char *path, char **errmsg);
-void db_close(sqlite3 *db);
-int db_migrate(sqlite3 *db, char **errmsg);
-int db_schema_version(sqlite3 *db);
+Db *db_open(const char *path, char **errmsg);
+void db_close(Db *db);
+int db_migrate(Db *db, char **errmsg);
+int db_schema_version(Db *db);
 int db_schema_latest(void);
 void db_set_path(const char *path);
 const char *db_path(void);
-sqlite3 *db_thread(void);
+Db *db_thread(void);
 void db_thread_close(void);
 /* A time limit for the statements of this thread's connection (db_thread), armed per web
-** request: a statement running past it ends with SQLITE_INTERRUPT, and so does every later
+** request: a statement running past it ends with DB_INTERRUPT, and so does every later
 ** one until disarmed. seconds <= 0: no limit. disarm returns whether the limit was hit. */
 void db_deadline_arm(double seconds);
 int db_deadline_disarm(void);
 int db_deadline_expired(void);
 void db_deadline_stop_all(void); /* SIGTERM: every armed thread's statements end at once */
-void db_prepare(Stmt *q, sqlite3 *db, const char *sql);
+void db_prepare(Stmt *q, Db *db, const char *sql);
 void db_bind_int(Stmt *q, int i, int64_t v);
 void db_bind_text(Stmt *q, int i, const char *s);
 void db_bind_blob(Stmt *q, int i, const void *p, size_t n);
@@ -108,13 +120,14 @@ const char *db_col_text(Stmt *q, int i);
 const void *db_col_blob(Stmt *q, int i, size_t *n);
 int db_col_is_null(Stmt *q, int i);
 void db_finalize(Stmt *q);
-int db_exec(sqlite3 *db, const char *sql);
-int db_begin(sqlite3 *db);
-int db_commit(sqlite3 *db);
-void db_rollback(sqlite3 *db);
-int64_t db_last_id(sqlite3 *db);
-int db_changes(sqlite3 *db);
-const char *db_errmsg(sqlite3 *db);
+int db_exec(Db *db, const char *sql);
+int db_begin(Db *db);
+int db_commit(Db *db);
+void db_rollback(Db *db);
+int db_in_transaction(Db *db);
+int64_t db_last_id(Db *db);
+int db_changes(Db *db);
+const char *db_errmsg(Db *db);
 /* Write failures because the database cannot be written (read-only, full disk, I/O error). */
 const char *db_write_error_text(int rc); /* the Danish text for such a code, else NULL */
 int db_write_failed(void);               /* the code of such a failure on this thread, else 0 */
@@ -141,14 +154,14 @@ typedef struct AuditEntry {
 	const char *detail;      /* free text, never case content */
 	const char *ip;
 } AuditEntry;
-int audit_log(sqlite3 *db, const AuditEntry *e);
-int audit_verify(sqlite3 *db, int64_t *first_bad);
-int audit_purge(sqlite3 *db, const char *before, const AuditEntry *who, int64_t *deleted, int64_t *anchor_id,
+int audit_log(Db *db, const AuditEntry *e);
+int audit_verify(Db *db, int64_t *first_bad);
+int audit_purge(Db *db, const char *before, const AuditEntry *who, int64_t *deleted, int64_t *anchor_id,
                 char *err, size_t errlen);
 int audit_failed(void);
 void audit_failed_reset(void);
-int audit_check(sqlite3 *db, int64_t *first_bad, char *why, size_t n); /* audit_verify with a Danish reason */
-int audit_data_exists(sqlite3 *db); /* users, cases or rounds: made only with an audit entry */
+int audit_check(Db *db, int64_t *first_bad, char *why, size_t n); /* audit_verify with a Danish reason */
+int audit_data_exists(Db *db); /* users, cases or rounds: made only with an audit entry */
 
 /* ---- audit_key.c: the chain's key, in a file outside the database ---- */
 #define AUDIT_KEY_BYTES 32
@@ -158,21 +171,21 @@ const unsigned char *audit_key(void); /* NULL until loaded */
 void audit_key_default_path(char *out, size_t n, const char *db_file);
 /* Loads the key file; makes it when missing for a new database (any command), or with
 ** may_create (tilsyn init) for a log from before the key. 0 loaded, 1 made, -1 with a message. */
-int audit_key_open(sqlite3 *db, const char *path, int may_create, char *err, size_t n);
-int audit_keyed_from(sqlite3 *db, int64_t *from_id, unsigned char mac[AUDIT_KEY_BYTES], int *sealed);
+int audit_key_open(Db *db, const char *path, int may_create, char *err, size_t n);
+int audit_keyed_from(Db *db, int64_t *from_id, unsigned char mac[AUDIT_KEY_BYTES], int *sealed);
 void audit_keyed_mac(unsigned char out[AUDIT_KEY_BYTES], int64_t from_id);
 
 /* ---- audit_head.c: the newest entry ID:HASH, anchored outside the database ---- */
 #define AUDIT_HEAD_TEXT 96
-int audit_head(sqlite3 *db, int64_t *id, unsigned char hash[AUDIT_HASH_BYTES]);
+int audit_head(Db *db, int64_t *id, unsigned char hash[AUDIT_HASH_BYTES]);
 void audit_head_text(char out[AUDIT_HEAD_TEXT], int64_t id, const unsigned char hash[AUDIT_HASH_BYTES]);
 int audit_head_parse(const char *s, int64_t *id, unsigned char hash[AUDIT_HASH_BYTES]);
-int audit_head_check(sqlite3 *db, int64_t id, const unsigned char hash[AUDIT_HASH_BYTES], char *why, size_t n);
-int audit_head_syslog(sqlite3 *db, time_t now, int force);
+int audit_head_check(Db *db, int64_t id, const unsigned char hash[AUDIT_HASH_BYTES], char *why, size_t n);
+int audit_head_syslog(Db *db, time_t now, int force);
 
 /* ---- audit_triggers.c: the append-only triggers, checked at start (init, serve) ---- */
 /* Recreates missing or changed triggers with a loud audit entry; the count (names lists them), or -1. */
-int audit_triggers_restore(sqlite3 *db, char *names, size_t n, char *err, size_t errlen);
+int audit_triggers_restore(Db *db, char *names, size_t n, char *err, size_t errlen);
 
 /* ---- department.c ---- */
 typedef struct Department {
@@ -182,11 +195,11 @@ typedef struct Department {
 	char area[8]; /* barn | voksen */
 } Department;
 int department_valid_code(const char *code);
-int department_add(sqlite3 *db, const char *code, const char *name, const char *area,
+int department_add(Db *db, const char *code, const char *name, const char *area,
                    int64_t *id, const char **msg);
-int department_update(sqlite3 *db, int64_t id, const char *name, const char *area, const char **msg);
-int department_by_code(sqlite3 *db, const char *code, Department *out);
-int department_by_id(sqlite3 *db, int64_t id, Department *out);
+int department_update(Db *db, int64_t id, const char *name, const char *area, const char **msg);
+int department_by_code(Db *db, const char *code, Department *out);
+int department_by_id(Db *db, int64_t id, Department *out);
 
 /* ---- auth.c: roles, passwords, sessions, login throttling, CSRF ---- */
 typedef enum Role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_LEDER, ROLE_KOORDINATOR, ROLE_RAADGIVER, ROLE_EKSTERN,
@@ -249,38 +262,38 @@ typedef struct Session {
 	int64_t created;
 	int64_t last_seen;
 } Session;
-int auth_session_create(sqlite3 *db, int64_t user_id, int64_t now, const char *ip,
+int auth_session_create(Db *db, int64_t user_id, int64_t now, const char *ip,
                         char token[TOKEN_HEX], Session *out);
-int auth_session_lookup(sqlite3 *db, const char *token, int64_t now, Session *out);
+int auth_session_lookup(Db *db, const char *token, int64_t now, Session *out);
 int auth_session_expired(const Session *s, int64_t now);
-void auth_session_end(sqlite3 *db, int64_t session_id);
-void auth_session_end_user(sqlite3 *db, int64_t user_id);
+void auth_session_end(Db *db, int64_t session_id);
+void auth_session_end_user(Db *db, int64_t user_id);
 
 typedef enum LoginResult { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED } LoginResult;
-LoginResult auth_login(sqlite3 *db, const char *login, const char *password, int64_t now,
+LoginResult auth_login(Db *db, const char *login, const char *password, int64_t now,
                        const char *ip, User *out, int64_t *retry_after);
-int64_t auth_login_wait(sqlite3 *db, const char *login, const char *ip, int64_t now);
-int auth_password_recheck(sqlite3 *db, const User *u, const char *password, int64_t now, const char *ip,
+int64_t auth_login_wait(Db *db, const char *login, const char *ip, int64_t now);
+int auth_password_recheck(Db *db, const User *u, const char *password, int64_t now, const char *ip,
                           int64_t *retry_after, int64_t *failures);
-void auth_login_attempts_trim(sqlite3 *db, int64_t now, int64_t cap);
-void auth_login_token_make(sqlite3 *db, int64_t now, char out[TOKEN_HEX]);
-int auth_login_token_valid(sqlite3 *db, const char *token, int64_t now);
+void auth_login_attempts_trim(Db *db, int64_t now, int64_t cap);
+void auth_login_token_make(Db *db, int64_t now, char out[TOKEN_HEX]);
+int auth_login_token_valid(Db *db, const char *token, int64_t now);
 
 /* ---- denial.c: refused logins counted per address and minute, one audit entry each ---- */
 typedef enum DenialKind { DENIAL_FAILED, DENIAL_THROTTLED, DENIAL_CSRF, DENIAL_KINDS } DenialKind;
 int denial_note(const char *ip, DenialKind kind, int64_t now); /* 1: first of the minute, audit it */
-void denial_flush(sqlite3 *db, int64_t now, int all);
+void denial_flush(Db *db, int64_t now, int all);
 
 /* ---- user.c ---- */
 int user_valid_login(const char *login);
-int user_by_id(sqlite3 *db, int64_t id, User *out);
-int user_by_login(sqlite3 *db, const char *login, User *out);
-int user_add(sqlite3 *db, const char *login, const char *name, int is_admin, const char *password,
+int user_by_id(Db *db, int64_t id, User *out);
+int user_by_login(Db *db, const char *login, User *out);
+int user_add(Db *db, const char *login, const char *name, int is_admin, const char *password,
              int must_change, int64_t *id, const char **msg);
-int user_update(sqlite3 *db, int64_t id, const char *name, int is_admin, int active, const char **msg);
-int user_set_password(sqlite3 *db, int64_t id, const char *password, int must_change, const char **msg);
-int user_set_role(sqlite3 *db, int64_t user_id, int64_t department_id, Role role, const char **msg);
-Role user_role_in(sqlite3 *db, int64_t user_id, int64_t department_id);
+int user_update(Db *db, int64_t id, const char *name, int is_admin, int active, const char **msg);
+int user_set_password(Db *db, int64_t id, const char *password, int must_change, const char **msg);
+int user_set_role(Db *db, int64_t user_id, int64_t department_id, Role role, const char **msg);
+Role user_role_in(Db *db, int64_t user_id, int64_t department_id);
 
 /* ---- csv.c, xlsx.c: streaming readers of spreadsheets (case lists, answer sheets) ----
 ** Each row is handed to a RowFn as UTF-8 strings, cells[0..ncells-1]; `line` is the line
@@ -343,27 +356,27 @@ void date_danish_day(time_t t, char out[11]);       /* the day instant t falls o
 /* ---- fold.c: case-insensitive matching of UTF-8 text (Æ Ø Å too) ---- */
 char *text_fold(const char *s, char *out, size_t n);
 int text_contains_folded(const char *text, const char *needle_folded);
-int text_fold_register(sqlite3 *db); /* SQL text_fold(x), on every connection (db.c) */
+int text_fold_register(Db *db); /* SQL text_fold(x), on every connection (db.c) */
 
 /* ---- ident.c: who a case list's caseworker is (aliases linked to users) ---- */
 enum { IDENT_UNKNOWN = 0, IDENT_ALIAS = 1, IDENT_NAME = 2, IDENT_AMBIGUOUS = 3 };
 #define IDENT_MAX_LISTED 20
 char *ident_fold(const char *s); /* malloc'd: NFKC, case folded, white space collapsed */
-int ident_resolve(sqlite3 *db, int64_t department_id, const char *advisor, int64_t *user_id); /* IDENT_* */
-int ident_owns(sqlite3 *db, int64_t department_id, const char *advisor, int64_t user_id);   /* feedback: surely */
-int ident_may_be(sqlite3 *db, int64_t department_id, const char *advisor, int64_t user_id); /* own-case rule */
-int ident_case_may_be(sqlite3 *db, int64_t case_id, int64_t user_id);
+int ident_resolve(Db *db, int64_t department_id, const char *advisor, int64_t *user_id); /* IDENT_* */
+int ident_owns(Db *db, int64_t department_id, const char *advisor, int64_t user_id);   /* feedback: surely */
+int ident_may_be(Db *db, int64_t department_id, const char *advisor, int64_t user_id); /* own-case rule */
+int ident_case_may_be(Db *db, int64_t case_id, int64_t user_id);
 const char *ident_own_case_text(void);
-int ident_alias_add(sqlite3 *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
+int ident_alias_add(Db *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
                     char *msg, size_t n);
-int ident_alias_remove(sqlite3 *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
+int ident_alias_remove(Db *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
                        char *msg, size_t n);
-int ident_unknown_on_list(sqlite3 *db, int64_t department_id, void (*each)(const char *, int, int64_t, void *),
+int ident_unknown_on_list(Db *db, int64_t department_id, void (*each)(const char *, int, int64_t, void *),
                           void *ctx);
 /* raadgiver:NAME, --advisor NAME: a member's login, an alias, or a case-list name; 1 with the user, 0 with msg */
-int ident_lookup(sqlite3 *db, int64_t department_id, const char *name, int64_t *user_id, char *msg, size_t n);
+int ident_lookup(Db *db, int64_t department_id, const char *name, int64_t *user_id, char *msg, size_t n);
 /* Answers by a reviewer who is now the case's caseworker (open rounds): kept, not counted */
-int ident_answers_set_aside(sqlite3 *db, int64_t round_id, int64_t **out); /* (case, user) pairs */
+int ident_answers_set_aside(Db *db, int64_t round_id, int64_t **out); /* (case, user) pairs */
 int ident_answer_set_aside(const int64_t *pairs, int n, int64_t case_id, int64_t user_id);
 
 /* ---- cases.c: a department's case list and its import ---- */
@@ -422,11 +435,11 @@ typedef struct ImportResult {
 } ImportResult;
 
 enum { IMPORT_STORED = 0, IMPORT_REFUSED = 1, IMPORT_FAILED = -1 };
-int cases_import_file(sqlite3 *db, const Department *d, const char *path, const ImportOptions *o, ImportResult *r);
-int cases_import_mem(sqlite3 *db, const Department *d, const void *data, size_t n, const char *name,
+int cases_import_file(Db *db, const Department *d, const char *path, const ImportOptions *o, ImportResult *r);
+int cases_import_mem(Db *db, const Department *d, const void *data, size_t n, const char *name,
                      const ImportOptions *o, ImportResult *r);
 int cases_header_field(const char *header);
-int ident_after_import(sqlite3 *db, int64_t department_id, ImportResult *r, const char *login); /* ident.c */
+int ident_after_import(Db *db, int64_t department_id, ImportResult *r, const char *login); /* ident.c */
 /* A web upload waits at most this long (seconds) in the upload table for its confirmation
 ** (the default; `serve --upload-lifetime` sets another), and one user has at most
 ** UPLOAD_PER_USER waiting (a new one removes the oldest). */
@@ -434,8 +447,8 @@ int ident_after_import(sqlite3 *db, int64_t department_id, ImportResult *r, cons
 #define UPLOAD_PER_USER 3
 void cases_upload_lifetime_set(int seconds);
 int cases_upload_lifetime(void);
-int64_t cases_forget_uploads(sqlite3 *db, time_t now);
-int cases_keep_upload(sqlite3 *db, int64_t department_id, int64_t user_id, const char *token, const char *file_name,
+int64_t cases_forget_uploads(Db *db, time_t now);
+int cases_keep_upload(Db *db, int64_t department_id, int64_t user_id, const char *token, const char *file_name,
                       const void *data, size_t n, time_t now);
 
 /* ---- case_list.c: the versions of a department's case list (one per stored import) ---- */
@@ -447,8 +460,8 @@ typedef struct CaseListVersion {
 	int add;                    /* added to the list before it instead of replacing it */
 	int64_t list_size, dropped, target_defaulted, rows_read;
 } CaseListVersion;
-int case_list_version(sqlite3 *db, int64_t import_id, CaseListVersion *out);
-int case_list_current(sqlite3 *db, int64_t department_id, CaseListVersion *out);
+int case_list_version(Db *db, int64_t import_id, CaseListVersion *out);
+int case_list_current(Db *db, int64_t department_id, CaseListVersion *out);
 void case_list_version_text(const CaseListVersion *v, char *out, size_t n);
 
 /* ---- round.c, sample.c: a tilsyn and its reproducible sample ---- */
@@ -477,10 +490,10 @@ typedef struct Round {
 #define RECOMMENDED_UDDYBENDE 20
 #define RECOMMENDED_MAX_THEMES 2
 int round_valid_kind(const char *kind);
-int round_create(sqlite3 *db, const Department *d, const char *kind, const char *title, const char *catalogue,
+int round_create(Db *db, const Department *d, const char *kind, const char *title, const char *catalogue,
                  const char *const *themes, int nthemes, const char *start, const char *end, const char *login,
                  int64_t *id, const char **msg);
-int round_by_id(sqlite3 *db, int64_t id, Round *out);
+int round_by_id(Db *db, int64_t id, Round *out);
 const char *round_kind_title(const char *kind);
 const char *round_size_warning(const Round *r, int64_t sampled);
 /* Editing a round: NULL keeps a field, "" clears a date; set_themes replaces the theme set.
@@ -492,23 +505,23 @@ typedef struct RoundEdit {
 	int nthemes, set_themes;
 } RoundEdit;
 struct ReviewBy;
-int round_update(sqlite3 *db, const Round *r, const RoundEdit *e, const struct ReviewBy *by, char *msg, size_t n);
-int round_themes(sqlite3 *db, int64_t round_id, char ***out);
+int round_update(Db *db, const Round *r, const RoundEdit *e, const struct ReviewBy *by, char *msg, size_t n);
+int round_themes(Db *db, int64_t round_id, char ***out);
 void round_themes_free(char **themes, int n);
 /* Deleting a round with no reviewed case, with a reason (audited with its title; meetings and
 ** actions stay, untied). ROUND_REVIEWED once a case has answers or is reviewed (web 409, CLI 2). */
 #define ROUND_REVIEWED (-3)
 #define ROUND_DELETE_REASON_MAX 1000
-int round_delete_blocked(sqlite3 *db, const Round *r, char *msg, size_t n);
+int round_delete_blocked(Db *db, const Round *r, char *msg, size_t n);
 const char *round_delete_reason_problem(const char *reason); /* NULL when the reason will do */
-int round_delete(sqlite3 *db, const Round *r, const char *reason, const struct ReviewBy *by, char *msg, size_t n);
+int round_delete(Db *db, const Round *r, const char *reason, const struct ReviewBy *by, char *msg, size_t n);
 /* The re-measurement: a round of the same kind, catalogue and themes, starting
 ** ROUND_REMEASURE_MONTHS after this one's start, marked as measuring it again (remeasure_of).
 ** 0 made, 1 one exists already (*id), -1 with msg (before the follow-up phase). */
 #define ROUND_REMEASURE_MONTHS 9
 int round_remeasure_dates(const Round *r, char start[11], char end[11]);
-int64_t round_remeasured_by(sqlite3 *db, int64_t round_id);
-int round_remeasure(sqlite3 *db, const Round *r, const struct ReviewBy *by, int64_t *id, char *msg, size_t n);
+int64_t round_remeasured_by(Db *db, int64_t round_id);
+int round_remeasure(Db *db, const Round *r, const struct ReviewBy *by, int64_t *id, char *msg, size_t n);
 /* The steps of a tilsyn for the round page's task list, each with a status from the data. */
 enum { TASK_CANNOT_START = 0, TASK_NOT_STARTED, TASK_STARTED, TASK_DONE };
 #define ROUND_TASKS 9
@@ -519,7 +532,7 @@ typedef struct RoundTask {
 	int64_t meeting;    /* inform: the information meeting (held, else planned); 0: none */
 } RoundTask;
 const char *round_task_status_title(int status);
-void round_tasks(sqlite3 *db, const Round *r, RoundTask out[ROUND_TASKS], int *next);
+void round_tasks(Db *db, const Round *r, RoundTask out[ROUND_TASKS], int *next);
 
 typedef struct SampleFilters {
 	const char *provisions[16];
@@ -538,11 +551,11 @@ typedef struct SampleRequest {
 	const char *reason;    /* why a sample is drawn again; audited */
 } SampleRequest;
 int sample_key(const unsigned char seed[32], const char *case_no, unsigned char out[32]);
-int sample_draw(sqlite3 *db, const Round *r, const SampleRequest *req, const char *login, int64_t *drawn,
+int sample_draw(Db *db, const Round *r, const SampleRequest *req, const char *login, int64_t *drawn,
                 const char **msg);
-int sample_replace(sqlite3 *db, const Round *r, int64_t case_id, const char *reason, const char *login,
+int sample_replace(Db *db, const Round *r, int64_t case_id, const char *reason, const char *login,
                    int64_t *replacement, const char **msg);
-int sample_shortfall_text(sqlite3 *db, const Round *r, int64_t drawn, char *out, size_t n);
+int sample_shortfall_text(Db *db, const Round *r, int64_t drawn, char *out, size_t n);
 
 /* ---- population.c: which cases a sample may be drawn from, and why the others may not ---- */
 #define POPULATION_MAX_STEPS 8
@@ -567,7 +580,7 @@ typedef struct Population {
 	PopulationCase *cases;     /* the eligible cases by case number (bytewise), when asked for */
 	size_t ncases;
 } Population;
-int population_compute(sqlite3 *db, const Round *r, const SampleFilters *f, int64_t exclude_months, int want_cases,
+int population_compute(Db *db, const Round *r, const SampleFilters *f, int64_t exclude_months, int want_cases,
                        Population *out);
 void population_free(Population *p);
 int population_empty_warning(const PopulationStep *s, char *out, size_t n);
@@ -575,18 +588,18 @@ int population_empty_warning(const PopulationStep *s, char *out, size_t n);
 /* ---- catalogue.c: question catalogues, drafts and published versions ---- */
 struct json_t;
 int catalogue_validate(struct json_t *root, char *err, size_t n);
-int catalogue_store_json(sqlite3 *db, const char *text, const char *status, const char *source, int64_t *id,
+int catalogue_store_json(Db *db, const char *text, const char *status, const char *source, int64_t *id,
                          char *err, size_t n);
-int catalogue_publish(sqlite3 *db, int64_t id);
-int catalogue_install_defaults(sqlite3 *db, char *err, size_t n);
-int64_t catalogue_newest(sqlite3 *db, const char *code);
-int64_t catalogue_default_for(sqlite3 *db, const char *target);
-struct json_t *catalogue_to_json(sqlite3 *db, int64_t id);
-int catalogue_draft_save(sqlite3 *db, int64_t id, struct json_t *root, char *err, size_t n);
-int catalogue_draft_from(sqlite3 *db, int64_t id, int64_t *new_id, char *err, size_t n);
-int catalogue_publish_draft(sqlite3 *db, int64_t id, char *err, size_t n);
-int catalogue_draft_delete(sqlite3 *db, int64_t id, char *err, size_t n);
-int64_t catalogue_newest_draft(sqlite3 *db, const char *code);
+int catalogue_publish(Db *db, int64_t id);
+int catalogue_install_defaults(Db *db, char *err, size_t n);
+int64_t catalogue_newest(Db *db, const char *code);
+int64_t catalogue_default_for(Db *db, const char *target);
+struct json_t *catalogue_to_json(Db *db, int64_t id);
+int catalogue_draft_save(Db *db, int64_t id, struct json_t *root, char *err, size_t n);
+int catalogue_draft_from(Db *db, int64_t id, int64_t *new_id, char *err, size_t n);
+int catalogue_publish_draft(Db *db, int64_t id, char *err, size_t n);
+int catalogue_draft_delete(Db *db, int64_t id, char *err, size_t n);
+int64_t catalogue_newest_draft(Db *db, const char *code);
 
 /* ---- catalogue_xlsx.c: a catalogue as a spreadsheet (catalogues/README.md, "XLSX") ---- */
 #define CATALOGUE_MAX_PROBLEMS 100
@@ -598,8 +611,8 @@ typedef struct CatalogueImport {
 	int more;
 	char problems[CATALOGUE_MAX_PROBLEMS][320];  /* "C14: spørgsmålsteksten mangler." */
 } CatalogueImport;
-int catalogue_xlsx_export(sqlite3 *db, int64_t id, const char *path, char *err, size_t n);
-int catalogue_xlsx_import(sqlite3 *db, const void *data, size_t n, CatalogueImport *out);
+int catalogue_xlsx_export(Db *db, int64_t id, const char *path, char *err, size_t n);
+int catalogue_xlsx_import(Db *db, const void *data, size_t n, CatalogueImport *out);
 
 /* ---- answer.c: the review's answers, with conflict detection and history ---- */
 typedef struct AnswerInput {
@@ -620,9 +633,9 @@ enum { ANSWER_SAVED = 0, ANSWER_CONFLICT = 1, ANSWER_INVALID = -1, ANSWER_CLOSED
 const char *answer_value_title(const char *v);
 int answer_value_allowed(const char *scale, const char *choices_json, const char *value);
 int answer_check(const char *scale, const char *choices_json, const AnswerInput *in, const char **msg);
-int answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                 const User *by, AnswerState *current, const char **msg);
-int answer_missing(sqlite3 *db, int64_t round_id, int64_t case_id);
+int answer_missing(Db *db, int64_t round_id, int64_t case_id);
 
 /* ---- relevance.c: the one rule for conditions (whether a question counts for a case) ---- */
 enum { RELEVANCE_ASKED = 0, RELEVANCE_NOT_RELEVANT = 1, RELEVANCE_UNKNOWN = 2 };
@@ -638,7 +651,7 @@ typedef struct Relevance {
 	RelevanceQuestion *q;
 	int n, cap;
 } Relevance;
-void relevance_load(sqlite3 *db, int64_t round_id, Relevance *rel);
+void relevance_load(Db *db, int64_t round_id, Relevance *rel);
 void relevance_add(Relevance *rel, int64_t id, int64_t catalogue_id, const char *code, const char *scale,
                    const char *cond_code, const char *cond_answers_json);
 void relevance_resolve(Relevance *rel);
@@ -649,9 +662,9 @@ void relevance_decide(const Relevance *rel, const char *const *values, int *stat
 const char *relevance_counted(const char *const *values, const int *states, int i);
 void relevance_progress(const Relevance *rel, const char *const *values, const int *states, int *done, int *asked);
 void relevance_reason(const Relevance *rel, const char *const *values, const int *states, int i, char *out, size_t n);
-char **relevance_case_values(sqlite3 *db, const Relevance *rel, int64_t round_id, int64_t case_id, int second);
+char **relevance_case_values(Db *db, const Relevance *rel, int64_t round_id, int64_t case_id, int second);
 void relevance_values_free(char **values, int n);
-int relevance_missing(sqlite3 *db, int64_t round_id, int64_t case_id, int second, int *done, int *asked);
+int relevance_missing(Db *db, int64_t round_id, int64_t case_id, int second, int *done, int *asked);
 
 /* ---- review.c: who reviews which sampled case, the review's flags and its progress ---- */
 typedef struct ReviewBy {     /* who does it, for the audit log */
@@ -672,18 +685,18 @@ typedef struct AssignReviewer {
 } AssignReviewer;
 int review_same_person(const char *advisor, const char *name);
 int review_balance(AssignCase *cases, int ncases, AssignReviewer *reviewers, int nreviewers);
-int review_reviewer_ok(sqlite3 *db, const Round *r, int64_t user_id, char *name, size_t n);
-int review_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
+int review_reviewer_ok(Db *db, const Round *r, int64_t user_id, char *name, size_t n);
+int review_assign(Db *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
                   size_t n);
-int review_default_reviewers(sqlite3 *db, int64_t department_id, int64_t *out, int max);
-int review_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
+int review_default_reviewers(Db *db, int64_t department_id, int64_t *out, int max);
+int review_assign_auto(Db *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
                        int64_t *assigned, int64_t *left, char *msg, size_t n);
-int review_counts(sqlite3 *db, int64_t round_id, int64_t case_id, int *answered, int *relevant);
-int review_finish(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg, size_t n);
-int review_set_acute(sqlite3 *db, const Round *r, int64_t case_id, int on, const char *note, const ReviewBy *by,
+int review_counts(Db *db, int64_t round_id, int64_t case_id, int *answered, int *relevant);
+int review_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg, size_t n);
+int review_set_acute(Db *db, const Round *r, int64_t case_id, int on, const char *note, const ReviewBy *by,
                      char *msg, size_t n);
-int review_set_consent(sqlite3 *db, const Round *r, int64_t case_id, int on, const ReviewBy *by, char *msg, size_t n);
-int cmd_round_assign(sqlite3 *db, const Round *r, int argc, char **argv);
+int review_set_consent(Db *db, const Round *r, int64_t case_id, int on, const ReviewBy *by, char *msg, size_t n);
+int cmd_round_assign(Db *db, const Round *r, int argc, char **argv);
 
 /* ---- sheet.c: the offline registration sheet of a round (xlsx out, and read back) ---- */
 #define SHEET_MAX_PROBLEMS 200
@@ -708,10 +721,10 @@ typedef struct SheetResult {
 } SheetResult;
 void sheet_summary(const SheetResult *res, char *out, size_t n);
 enum { SHEET_STORED = 0, SHEET_REFUSED = 1, SHEET_FAILED = -1, SHEET_CLOSED = -2 /* ROUND_CLOSED */ };
-int sheet_write_file(sqlite3 *db, const Round *r, const char *path, long *cases, char *err, size_t errlen);
-int sheet_write_buf(sqlite3 *db, const Round *r, Buf *out, long *cases, char *err, size_t errlen);
-int sheet_import_file(sqlite3 *db, const Round *r, const char *path, const User *by, SheetResult *res);
-int sheet_import_mem(sqlite3 *db, const Round *r, const void *data, size_t n, const User *by, SheetResult *res);
+int sheet_write_file(Db *db, const Round *r, const char *path, long *cases, char *err, size_t errlen);
+int sheet_write_buf(Db *db, const Round *r, Buf *out, long *cases, char *err, size_t errlen);
+int sheet_import_file(Db *db, const Round *r, const char *path, const User *by, SheetResult *res);
+int sheet_import_mem(Db *db, const Round *r, const void *data, size_t n, const User *by, SheetResult *res);
 /* A stale sheet: the sheet carries, in its hidden sheet "tilsyn", the revision of every answer
 ** when it was made. A cell that differs from the stored answer, where the stored answer changed
 ** since the sheet was made (or, in a sheet without revisions, where an answer is stored), is a
@@ -722,14 +735,14 @@ enum { SHEET_CONFLICT = 2 };
 typedef struct SheetImportOptions {
 	int overwrite;               /* apply the sheet's cells even where newer answers are stored */
 } SheetImportOptions;
-int sheet_import_file_opt(sqlite3 *db, const Round *r, const char *path, const User *by, const SheetImportOptions *o,
+int sheet_import_file_opt(Db *db, const Round *r, const char *path, const User *by, const SheetImportOptions *o,
                           SheetResult *res);
-int sheet_import_mem_opt(sqlite3 *db, const Round *r, const void *data, size_t n, const User *by,
+int sheet_import_mem_opt(Db *db, const Round *r, const void *data, size_t n, const User *by,
                          const SheetImportOptions *o, SheetResult *res);
 int sheet_cell_conflict(int have_revision, int64_t sheet_revision, int64_t stored_revision, const char *stored,
                         const char *given);
-int cmd_answers(sqlite3 *db, int argc, char **argv);
-int cmd_round_sheet(sqlite3 *db, const Round *r, int argc, char **argv);
+int cmd_answers(Db *db, int argc, char **argv);
+int cmd_round_sheet(Db *db, const Round *r, int argc, char **argv);
 
 /* ---- stats.c, results.c: honest small-sample statistics ---- */
 void stats_wilson(int64_t k, int64_t n, double *low, double *high);
@@ -751,10 +764,10 @@ typedef struct QuestionResult {
 	int64_t prev_yes, prev_base;           /* the previous round's ja and ja + delvist + nej */
 	double partly_ok, partly_low, partly_high; /* at least partly: (ja + delvist) / (ja + delvist + nej) */
 } QuestionResult;
-int results_round(sqlite3 *db, const Round *r, QuestionResult **out);
-int results_round_advisor(sqlite3 *db, const Round *r, const char *advisor, QuestionResult **out);
-int results_round_own(sqlite3 *db, const Round *r, int64_t user_id, QuestionResult **out); /* by ident.c's key */
-int64_t results_previous_round(sqlite3 *db, const Round *r);
+int results_round(Db *db, const Round *r, QuestionResult **out);
+int results_round_advisor(Db *db, const Round *r, const char *advisor, QuestionResult **out);
+int results_round_own(Db *db, const Round *r, int64_t user_id, QuestionResult **out); /* by ident.c's key */
+int64_t results_previous_round(Db *db, const Round *r);
 void results_free(QuestionResult *r, int n);
 char *results_json(const Round *r, const QuestionResult *x, int n);
 
@@ -784,10 +797,10 @@ typedef struct RoundResults {
 } RoundResults;
 const char *results_category_title(const char *code);
 int results_category_index(const char *code);
-int results_compute(sqlite3 *db, const Round *r, const char *advisor, RoundResults *out);
-int results_compute_own(sqlite3 *db, const Round *r, int64_t user_id, RoundResults *out); /* by ident.c's key */
+int results_compute(Db *db, const Round *r, const char *advisor, RoundResults *out);
+int results_compute_own(Db *db, const Round *r, int64_t user_id, RoundResults *out); /* by ident.c's key */
 void results_release(RoundResults *rr);
-int results_advisors(sqlite3 *db, int64_t round_id, char ***names);
+int results_advisors(Db *db, int64_t round_id, char ***names);
 void results_names_free(char **names, int n);
 int results_rank(const QuestionResult *x, int n, int64_t min_answers, int *order);
 void results_split(int m, int k, int *nstrengths, int *nchallenges);
@@ -820,7 +833,7 @@ typedef struct Trends {
 	TrendCell *categories;     /* [round * RESULT_CATEGORIES + category] */
 	TrendCell *total;          /* [round] */
 } Trends;
-int results_trends(sqlite3 *db, int64_t department_id, const char *kind, Trends *out);
+int results_trends(Db *db, int64_t department_id, const char *kind, Trends *out);
 void results_trends_free(Trends *t);
 
 /* The figures of a round kept when retention deletes its case data (results_keep). */
@@ -829,7 +842,7 @@ typedef struct ResultsKept {
 	int64_t sampled, finished, with_answers; /* the progress figures, as results_compute gives them */
 	int had_answers;                         /* it had answer rows: it counts for trends and comparisons */
 } ResultsKept;
-int results_keep(sqlite3 *db, int64_t round_id, ResultsKept *out);
+int results_keep(Db *db, int64_t round_id, ResultsKept *out);
 
 /* ---- chart.c: SVG charts written by the server (colour-blind-safe, with title and desc) ---- */
 typedef struct ChartBar {
@@ -853,18 +866,18 @@ void chart_lines(Buf *b, const char *id, const char *title, const char *desc, co
 #define CALIBRATION_CATEGORIES 4 /* ja, delvist, nej, ikke_relevant: the order of the kappa table */
 int calibration_category(const char *value);
 int calibration_first_visible(int in_workgroup, int is_second_reviewer, const char *status);
-int calibration_choose(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n);
-int calibration_choose_random(sqlite3 *db, const Round *r, int64_t k, const ReviewBy *by, int64_t *added, char *msg,
+int calibration_choose(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n);
+int calibration_choose_random(Db *db, const Round *r, int64_t k, const ReviewBy *by, int64_t *added, char *msg,
                               size_t n);
-int calibration_remove(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n);
-int calibration_assign(sqlite3 *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
+int calibration_remove(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, char *msg, size_t n);
+int calibration_assign(Db *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
                        size_t n);
-int calibration_assign_auto(sqlite3 *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
+int calibration_assign_auto(Db *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
                             int64_t *assigned, int64_t *left, char *msg, size_t n);
-int calibration_answer_save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+int calibration_answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                             const User *by, int *changed, const char **msg);
-int calibration_missing(sqlite3 *db, int64_t round_id, int64_t case_id);
-int calibration_finish(sqlite3 *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg,
+int calibration_missing(Db *db, int64_t round_id, int64_t case_id);
+int calibration_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg,
                        size_t n);
 typedef struct Agreement {
 	int64_t question_id;      /* 0 for the whole round */
@@ -882,11 +895,11 @@ typedef struct Disagreement {
 	char *first_value, *first_comment, *first_reviewer;
 	char *second_value, *second_comment, *second_reviewer;
 } Disagreement;
-int calibration_agreement(sqlite3 *db, const Round *r, Agreement **per_question, int *nquestions, Agreement *overall,
+int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int *nquestions, Agreement *overall,
                           Disagreement **disagreements, int *ndisagreements);
 void calibration_free(Agreement *a, int na, Disagreement *d, int nd);
 const char *calibration_kappa_reason(int kappa_status);
-int cmd_round_calibrate(sqlite3 *db, const Round *r, int argc, char **argv);
+int cmd_round_calibrate(Db *db, const Round *r, int argc, char **argv);
 
 /* ---- external.c: the external review (eksternt tilsyn): expectation alignment, invitations ---- */
 #define EXPECTATION_FIELDS 7
@@ -900,33 +913,33 @@ typedef struct Expectation {
 	char updated_at[32];
 	char updated_by[201];             /* the user's name; "" from the command line */
 } Expectation;
-int expectation_load(sqlite3 *db, int64_t round_id, Expectation *out);
+int expectation_load(Db *db, int64_t round_id, Expectation *out);
 void expectation_free(Expectation *e);
 int expectation_check(const char *const values[EXPECTATION_FIELDS], char *msg, size_t n);
-int expectation_save(sqlite3 *db, const Round *r, const char *const values[EXPECTATION_FIELDS], const ReviewBy *by,
+int expectation_save(Db *db, const Round *r, const char *const values[EXPECTATION_FIELDS], const ReviewBy *by,
                      char *msg, size_t n);
-int external_invited(sqlite3 *db, int64_t department_id, int64_t round_id, int64_t user_id);
-int external_reviewers(sqlite3 *db, const Round *r, int64_t *out, int max);
-int external_invite(sqlite3 *db, const Round *r, int64_t user_id, const ReviewBy *by, char *msg, size_t n);
-int external_uninvite(sqlite3 *db, const Round *r, int64_t user_id, const ReviewBy *by, int64_t *still_assigned,
+int external_invited(Db *db, int64_t department_id, int64_t round_id, int64_t user_id);
+int external_reviewers(Db *db, const Round *r, int64_t *out, int max);
+int external_invite(Db *db, const Round *r, int64_t user_id, const ReviewBy *by, char *msg, size_t n);
+int external_uninvite(Db *db, const Round *r, int64_t user_id, const ReviewBy *by, int64_t *still_assigned,
                       char *msg, size_t n);
-int cmd_round_invite(sqlite3 *db, const Round *r, int argc, char **argv);
+int cmd_round_invite(Db *db, const Round *r, int argc, char **argv);
 
 /* ---- cli.c: what the commands share (main.c, cmd_*.c) ---- */
 #define EXIT_BAD_INPUT 2
 ATTR_PRINTF(1, 2) int cli_fail(const char *fmt, ...);
 const char *cli_login(void);
-void cli_audit(sqlite3 *db, const char *action, int64_t department_id, const char *object, const char *detail);
+void cli_audit(Db *db, const char *action, int64_t department_id, const char *object, const char *detail);
 struct ReviewBy cli_review_by(void);
-int cli_commit(sqlite3 *db);
-int cmd_cases(sqlite3 *db, int argc, char **argv);
-int cmd_round(sqlite3 *db, int argc, char **argv);
-int cmd_catalogue(sqlite3 *db, int argc, char **argv);
-int cmd_catalogue_export(sqlite3 *db, int argc, char **argv);
-int cmd_catalogue_import(sqlite3 *db, int argc, char **argv);
-int cmd_catalogue_publish(sqlite3 *db, int argc, char **argv);
-int cmd_round_results(sqlite3 *db, const Round *r, int argc, char **argv);
-int cmd_user_alias(sqlite3 *db, int argc, char **argv); /* cmd_alias.c: tilsyn user alias ... */
+int cli_commit(Db *db);
+int cmd_cases(Db *db, int argc, char **argv);
+int cmd_round(Db *db, int argc, char **argv);
+int cmd_catalogue(Db *db, int argc, char **argv);
+int cmd_catalogue_export(Db *db, int argc, char **argv);
+int cmd_catalogue_import(Db *db, int argc, char **argv);
+int cmd_catalogue_publish(Db *db, int argc, char **argv);
+int cmd_round_results(Db *db, const Round *r, int argc, char **argv);
+int cmd_user_alias(Db *db, int argc, char **argv); /* cmd_alias.c: tilsyn user alias ... */
 
 /* ---- audit_case.c: the audit log of one case (tilsyn audit case, the leader's page) ---- */
 typedef struct AuditCaseEntry {
@@ -936,16 +949,16 @@ typedef struct AuditCaseEntry {
 } AuditCaseEntry;
 extern const char audit_case_list_note[];
 const char *audit_action_title(const char *action);
-int audit_case_find(sqlite3 *db, int64_t department_id, const char *case_no, int64_t *case_id);
-int audit_case_entries(sqlite3 *db, const Department *d, int64_t case_id, AuditCaseEntry **out);
+int audit_case_find(Db *db, int64_t department_id, const char *case_no, int64_t *case_id);
+int audit_case_entries(Db *db, const Department *d, int64_t case_id, AuditCaseEntry **out);
 /* One page of them (limit -1: all from offset), oldest or newest first, and how many there are;
 ** max_id (0: none) leaves out newer entries, so pages stay put while the log grows. */
-int audit_case_page(sqlite3 *db, const Department *d, int64_t case_id, int64_t max_id, int newest_first,
+int audit_case_page(Db *db, const Department *d, int64_t case_id, int64_t max_id, int newest_first,
                     int64_t offset, int limit, AuditCaseEntry **out);
-int64_t audit_case_count(sqlite3 *db, const Department *d, int64_t case_id, int64_t max_id);
+int64_t audit_case_count(Db *db, const Department *d, int64_t case_id, int64_t max_id);
 void audit_case_free(AuditCaseEntry *v, int n);
-void audit_case_detail_text(sqlite3 *db, const char *detail, char *out, size_t n); /* round titles, case numbers */
-int cmd_audit_case(sqlite3 *db, int argc, char **argv);
+void audit_case_detail_text(Db *db, const char *detail, char *out, size_t n); /* round titles, case numbers */
+int cmd_audit_case(Db *db, int argc, char **argv);
 
 /* ---- backup.c: tilsyn backup FILE, an online copy checked before it is kept ---- */
 typedef struct BackupStats {
@@ -953,9 +966,9 @@ typedef struct BackupStats {
 	int schema;
 	char head[AUDIT_HEAD_TEXT]; /* the copy's audit head ID:HASH, also written to FILE.head */
 } BackupStats;
-int backup_write(sqlite3 *db, const char *path, int force, BackupStats *st, char *err, size_t n);
+int backup_write(Db *db, const char *path, int force, BackupStats *st, char *err, size_t n);
 int backup_verify_file(const char *path, BackupStats *st, char *err, size_t n);
-int cmd_backup(sqlite3 *db, int argc, char **argv);
+int cmd_backup(Db *db, int argc, char **argv);
 
 /* ---- workgroup.c: the department's working group and the planning answers of a tilsyn ---- */
 #define WORKGROUP_MIN 3            /* recommended size: 3-5 people, */
@@ -970,12 +983,12 @@ int workgroup_check(int members, int leaders, int coordinators, int advisors, co
 ** least one rådgiver (and at most three). Writes up to max static Danish sentences to out
 ** and returns how many warnings there are: 0 means the group follows the recommendation.
 ** Only active members who still hold a role (not ekstern) in the department count. */
-int workgroup_warnings(sqlite3 *db, int64_t department_id, const char **out, int max);
+int workgroup_warnings(Db *db, int64_t department_id, const char **out, int max);
 /* Adds a member or changes their function (audited); -1 with msg when refused (no role in
 ** the department, ekstern, unknown function), else WORKGROUP_ADDED/CHANGED/UNCHANGED. */
-int workgroup_set(sqlite3 *db, const Department *d, int64_t user_id, const char *function, const ReviewBy *by,
+int workgroup_set(Db *db, const Department *d, int64_t user_id, const char *function, const ReviewBy *by,
                   char *msg, size_t n);
-int workgroup_remove(sqlite3 *db, const Department *d, int64_t user_id, const ReviewBy *by, char *msg, size_t n);
+int workgroup_remove(Db *db, const Department *d, int64_t user_id, const ReviewBy *by, char *msg, size_t n);
 
 #define ROUND_PLAN_TEXT_MAX 2000   /* characters in each free-text planning answer */
 typedef struct RoundPlan {
@@ -993,10 +1006,10 @@ typedef struct RoundPlanInput {  /* as typed; NULL keeps the stored answer, "" c
 	const char *performers, *planned_cases, *selection, *timing, *gathering, *stopop_meetings;
 } RoundPlanInput;
 const char *round_plan_field_title(const char *name);
-int round_plan_get(sqlite3 *db, int64_t round_id, RoundPlan *out);
+int round_plan_get(Db *db, int64_t round_id, RoundPlan *out);
 /* Checks every answer (valid UTF-8, length, no CPR number; the message names the field) and
 ** saves them all or nothing; audited. 0, or -1 with msg. */
-int round_plan_save(sqlite3 *db, const Round *r, const RoundPlanInput *in, const ReviewBy *by, char *msg, size_t n);
+int round_plan_save(Db *db, const Round *r, const RoundPlanInput *in, const ReviewBy *by, char *msg, size_t n);
 const char *round_plan_warning(const Round *r, const RoundPlan *p);
 
 /* ---- phase.c: the phases of a tilsyn, and why it moved on with work left ---- */
@@ -1017,35 +1030,35 @@ typedef struct PhaseWorkLeft {
 	int staff_meeting_missing; /* no staff meeting (personale) held for the round */
 } PhaseWorkLeft;
 /* The work left when r moves to `to`: 1 (and out filled) when there is some. */
-int phase_work_left(sqlite3 *db, const Round *r, const char *to, PhaseWorkLeft *out);
+int phase_work_left(Db *db, const Round *r, const char *to, PhaseWorkLeft *out);
 void phase_work_left_text(const PhaseWorkLeft *w, char *out, size_t n);
 /* Moves r to phase `to` (inside the caller's transaction): logged in round_phase_change and
 ** the audit log; afsluttet sets round.finished_at and leaving it clears it. With work left
 ** and no reason: PHASE_REASON_NEEDED, left filled in and msg saying what is left. */
-int phase_change(sqlite3 *db, const Round *r, const char *to, const char *reason, const ReviewBy *by,
+int phase_change(Db *db, const Round *r, const char *to, const char *reason, const ReviewBy *by,
                  PhaseWorkLeft *left, char *msg, size_t n);
 /* A finished (afsluttet) round is closed to writes of its case data: every model function
 ** that writes them calls round_writable first and passes ROUND_CLOSED on (web 409, CLI 2). */
 #define ROUND_CLOSED (-2)
 extern const char round_closed_text[];
-int round_writable(sqlite3 *db, int64_t round_id, char *msg, size_t n);
-int phase_auto(sqlite3 *db, int64_t round_id, const char *from_any, const char *to, int64_t user_id,
+int round_writable(Db *db, int64_t round_id, char *msg, size_t n);
+int phase_auto(Db *db, int64_t round_id, const char *from_any, const char *to, int64_t user_id,
                const char *login);
 typedef struct PhaseReopening {
 	char at[32], to[24], by[201];
 	char reason[PHASE_REASON_MAX * 4 + 1];
 } PhaseReopening;
-int phase_reopenings(sqlite3 *db, int64_t round_id, PhaseReopening *out, int max);
+int phase_reopenings(Db *db, int64_t round_id, PhaseReopening *out, int max);
 
 /* ---- cmd_round.c: tilsyn round edit, round delete, round list ---- */
-int cmd_round_edit(sqlite3 *db, const Round *r, int argc, char **argv);
-int cmd_round_delete(sqlite3 *db, const Round *r, int argc, char **argv);
-int cmd_round_list(sqlite3 *db, int argc, char **argv);
+int cmd_round_edit(Db *db, const Round *r, int argc, char **argv);
+int cmd_round_delete(Db *db, const Round *r, int argc, char **argv);
+int cmd_round_list(Db *db, int argc, char **argv);
 
 /* ---- cmd_cycle.c: tilsyn workgroup, round plan, round phase ---- */
-int cmd_workgroup(sqlite3 *db, int argc, char **argv);
-int cmd_round_plan(sqlite3 *db, const Round *r, int argc, char **argv);
-int cmd_round_phase(sqlite3 *db, const Round *r, int argc, char **argv);
+int cmd_workgroup(Db *db, int argc, char **argv);
+int cmd_round_plan(Db *db, const Round *r, int argc, char **argv);
+int cmd_round_phase(Db *db, const Round *r, int argc, char **argv);
 
 /* ---- meeting.c: meetings of the cycle and individual feedback per caseworker ---- */
 #define MEETING_PARTICIPANTS_MAX 1000
@@ -1078,21 +1091,21 @@ const char *meeting_status_title(const char *status);
 int meeting_is_staff(const char *kind);
 int meeting_valid_time(const char *s);
 int meeting_whole_token(const char *text, size_t at, size_t len);
-int meeting_case_no_in(sqlite3 *db, int64_t department_id, const char *text, char *found, size_t n);
-int meeting_check(sqlite3 *db, const Department *d, const MeetingInput *in, char *msg, size_t n);
-int meeting_add(sqlite3 *db, const Department *d, const MeetingInput *in, int64_t user_id, int64_t *id, char *msg,
+int meeting_case_no_in(Db *db, int64_t department_id, const char *text, char *found, size_t n);
+int meeting_check(Db *db, const Department *d, const MeetingInput *in, char *msg, size_t n);
+int meeting_add(Db *db, const Department *d, const MeetingInput *in, int64_t user_id, int64_t *id, char *msg,
                 size_t n);
-int meeting_update(sqlite3 *db, const Department *d, int64_t id, const MeetingInput *in, int64_t user_id, char *msg,
+int meeting_update(Db *db, const Department *d, int64_t id, const MeetingInput *in, int64_t user_id, char *msg,
                    size_t n);
-int meeting_by_id(sqlite3 *db, int64_t id, Meeting *out);
+int meeting_by_id(Db *db, int64_t id, Meeting *out);
 int meeting_visible(Role role, const char *kind, const char *advisor, const char *viewer_name, int invited);
-int meeting_visible_to(sqlite3 *db, int64_t department_id, const User *u, Role role, const char *kind,
+int meeting_visible_to(Db *db, int64_t department_id, const User *u, Role role, const char *kind,
                        const char *advisor, int invited);
-int meeting_feedback(sqlite3 *db, int64_t round_id, FeedbackRow **out);
-int meeting_advisors(sqlite3 *db, int64_t department_id, int64_t round_id, char ***names);
+int meeting_feedback(Db *db, int64_t round_id, FeedbackRow **out);
+int meeting_advisors(Db *db, int64_t department_id, int64_t round_id, char ***names);
 void meeting_feedback_free(FeedbackRow *rows, int n);
-int meeting_feedback_missing(sqlite3 *db, int64_t round_id);
-int cmd_meeting(sqlite3 *db, int argc, char **argv);
+int meeting_feedback_missing(Db *db, int64_t round_id);
+int cmd_meeting(Db *db, int argc, char **argv);
 
 /* ---- feedback.c: a caseworker's individual feedback, released by the leader or a held meeting ---- */
 typedef struct FeedbackState {
@@ -1105,13 +1118,13 @@ typedef struct FeedbackState {
 	char released_by[201];
 	int released;                /* by_leader or meeting_held */
 } FeedbackState;
-int feedback_states(sqlite3 *db, int64_t round_id, FeedbackState **out);
+int feedback_states(Db *db, int64_t round_id, FeedbackState **out);
 void feedback_states_free(FeedbackState *s, int n);
 /* 1 when the user has cases in r's sample (ident_owns) and every one of their names is released. */
-int feedback_released_to(sqlite3 *db, const Round *r, int64_t user_id);
+int feedback_released_to(Db *db, const Round *r, int64_t user_id);
 /* Releases advisor's feedback (one of the round's caseworkers, by review_same_person),
 ** inside the caller's transaction; audited. 1 released, 0 already released, -1 with msg. */
-int feedback_release(sqlite3 *db, const Round *r, const char *advisor, const ReviewBy *by, char *msg, size_t n);
+int feedback_release(Db *db, const Round *r, const char *advisor, const ReviewBy *by, char *msg, size_t n);
 
 /* ---- action.c: actions (tiltag) decided from a tilsyn, and the change in what they aim at ---- */
 #define ACTION_TITLE_MAX 200
@@ -1159,16 +1172,16 @@ typedef struct ActionFollowUp {
 int action_valid_status(const char *status);
 const char *action_status_title(const char *status);
 int action_overdue(const char *due, const char *status, const char *today);
-int action_add(sqlite3 *db, const Department *d, const ActionInput *in, int64_t user_id, int64_t *id, char *msg,
+int action_add(Db *db, const Department *d, const ActionInput *in, int64_t user_id, int64_t *id, char *msg,
                size_t n);
-int action_update(sqlite3 *db, const Department *d, int64_t id, const ActionInput *in, int64_t user_id, char *msg,
+int action_update(Db *db, const Department *d, int64_t id, const ActionInput *in, int64_t user_id, char *msg,
                   size_t n);
-int action_set_status(sqlite3 *db, int64_t id, const char *status, int64_t user_id, char *msg, size_t n);
-int action_by_id(sqlite3 *db, int64_t id, ActionItem *out);
-int64_t action_next_round(sqlite3 *db, const Round *from);
-int action_follow_up(sqlite3 *db, const ActionItem *a, ActionFollowUp *out);
+int action_set_status(Db *db, int64_t id, const char *status, int64_t user_id, char *msg, size_t n);
+int action_by_id(Db *db, int64_t id, ActionItem *out);
+int64_t action_next_round(Db *db, const Round *from);
+int action_follow_up(Db *db, const ActionItem *a, ActionFollowUp *out);
 void action_follow_up_free(ActionFollowUp *f);
-int cmd_action(sqlite3 *db, int argc, char **argv);
+int cmd_action(Db *db, int argc, char **argv);
 
 /* ---- plan.c: the annual plan (årshjul) of a department and its warnings ---- */
 #define PLAN_YEAR_MIN 2000
@@ -1203,7 +1216,7 @@ typedef struct Plan {
 	PlanWarning *warnings;
 	int nwarnings;
 } Plan;
-int plan_build(sqlite3 *db, const Department *d, int year, const char *today, Plan *out);
+int plan_build(Db *db, const Department *d, int year, const char *today, Plan *out);
 void plan_free(Plan *p);
 char *plan_json(const Plan *p);    /* {"rounds": [...], "warnings": [...]}; free() it */
 int plan_year_parse(const char *s, int *year);
@@ -1211,7 +1224,7 @@ const char *plan_warning_title(const char *code);
 int date_add_days(const char *iso, long days, char out[11]);
 int date_add_months(const char *iso, int months, char out[11]);
 long date_diff_days(const char *from, const char *to);
-int cmd_plan(sqlite3 *db, int argc, char **argv);
+int cmd_plan(Db *db, int argc, char **argv);
 
 /* ---- ical.c: the department's calendar as iCalendar (RFC 5545) ---- */
 #define ICAL_FOLD 75 /* octets per physical line, CRLF not counted */
@@ -1219,9 +1232,9 @@ void ical_escape_text(Buf *out, const char *s);
 void ical_fold(Buf *out, const char *line, size_t n);
 void ical_property(Buf *out, const char *name, const char *value);
 void ical_text_property(Buf *out, const char *name, const char *text);
-void ical_department(sqlite3 *db, const Department *d, time_t now, Buf *out);
+void ical_department(Db *db, const Department *d, time_t now, Buf *out);
 int ical_token_hash(const char *token, char out[65]);
-int cmd_calendar(sqlite3 *db, int argc, char **argv);
+int cmd_calendar(Db *db, int argc, char **argv);
 
 /* ---- retention.c, cmd_retention.c: case data of finished tilsyn deleted after a period ---- */
 typedef struct RetentionSettings {
@@ -1264,27 +1277,27 @@ typedef struct RetentionResult {
 	int64_t audit_deleted, audit_anchor;
 	int64_t uploads_deleted;        /* web uploads of case lists never confirmed */
 } RetentionResult;
-void retention_settings(sqlite3 *db, RetentionSettings *out);
+void retention_settings(Db *db, RetentionSettings *out);
 const char *retention_settings_problem(const RetentionSettings *s);
-int retention_settings_save(sqlite3 *db, const RetentionSettings *s, const char *login, const char **msg);
-int retention_rounds(sqlite3 *db, const RetentionSettings *s, int64_t round_id, int64_t leader_id,
+int retention_settings_save(Db *db, const RetentionSettings *s, const char *login, const char **msg);
+int retention_rounds(Db *db, const RetentionSettings *s, int64_t round_id, int64_t leader_id,
                      RetentionRound **out);
 int retention_is_due(const RetentionRound *x, const char *today);
-void retention_today(sqlite3 *db, time_t now, char out[11]);
-void retention_cases_cutoff(sqlite3 *db, const RetentionSettings *s, time_t now, char out[11]);
-void retention_audit_cutoff(sqlite3 *db, const RetentionSettings *s, time_t now, char out[32]);
-void retention_notice_until(sqlite3 *db, const RetentionSettings *s, time_t now, char out[11]);
-int retention_round_text(sqlite3 *db, int64_t round_id, char *out, size_t n);
-int64_t retention_cases_due(sqlite3 *db, const char *before);
-int64_t retention_audit_due(sqlite3 *db, const char *before);
-void retention_audit_deleted(sqlite3 *db, int64_t *deleted, int64_t *anchor);
+void retention_today(Db *db, time_t now, char out[11]);
+void retention_cases_cutoff(Db *db, const RetentionSettings *s, time_t now, char out[11]);
+void retention_audit_cutoff(Db *db, const RetentionSettings *s, time_t now, char out[32]);
+void retention_notice_until(Db *db, const RetentionSettings *s, time_t now, char out[11]);
+int retention_round_text(Db *db, int64_t round_id, char *out, size_t n);
+int64_t retention_cases_due(Db *db, const char *before);
+int64_t retention_audit_due(Db *db, const char *before);
+void retention_audit_deleted(Db *db, int64_t *deleted, int64_t *anchor);
 const char *retention_basis_title(const char *source);
-int retention_run(sqlite3 *db, time_t now, int dry_run, const char *login, RetentionResult *out, char *err, size_t n);
+int retention_run(Db *db, time_t now, int dry_run, const char *login, RetentionResult *out, char *err, size_t n);
 void retention_result_free(RetentionResult *r);
-int cmd_retention(sqlite3 *db, int argc, char **argv);
+int cmd_retention(Db *db, int argc, char **argv);
 
 /* ---- demo.c ---- */
-int demo_fill(sqlite3 *db, const char **msg);
+int demo_fill(Db *db, const char **msg);
 #define DEMO_PASSWORD "tilsyn-demo-2026"
 
 #endif

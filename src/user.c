@@ -36,7 +36,7 @@ static int user_row(Stmt *q, User *out)
 	return 1;
 }
 
-int user_by_id(sqlite3 *db, int64_t id, User *out)
+int user_by_id(Db *db, int64_t id, User *out)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -47,7 +47,7 @@ int user_by_id(sqlite3 *db, int64_t id, User *out)
 	return found;
 }
 
-int user_by_login(sqlite3 *db, const char *login, User *out)
+int user_by_login(Db *db, const char *login, User *out)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -71,7 +71,7 @@ static const char *check_name(const char *name)
 	return NULL;
 }
 
-int user_add(sqlite3 *db, const char *login, const char *name, int is_admin, const char *password,
+int user_add(Db *db, const char *login, const char *name, int is_admin, const char *password,
              int must_change, int64_t *id, const char **msg)
 {
 	if (!login || !user_valid_login(login)) {
@@ -101,11 +101,11 @@ int user_add(sqlite3 *db, const char *login, const char *name, int is_admin, con
 	db_bind_int(&q, 5, must_change != 0);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+	if (rc == DB_UNIQUE) {
 		*msg = _("Der findes allerede en bruger med det brugernavn.");
 		return -1;
 	}
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		*msg = _("Brugeren kunne ikke gemmes i databasen.");
 		return -1;
 	}
@@ -114,7 +114,7 @@ int user_add(sqlite3 *db, const char *login, const char *name, int is_admin, con
 	return 0;
 }
 
-int user_update(sqlite3 *db, int64_t id, const char *name, int is_admin, int active, const char **msg)
+int user_update(Db *db, int64_t id, const char *name, int is_admin, int active, const char **msg)
 {
 	if ((*msg = check_name(name)))
 		return -1;
@@ -126,7 +126,7 @@ int user_update(sqlite3 *db, int64_t id, const char *name, int is_admin, int act
 	db_bind_int(&q, 4, active != 0);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		*msg = _("Brugeren kunne ikke gemmes i databasen.");
 		return -1;
 	}
@@ -136,7 +136,7 @@ int user_update(sqlite3 *db, int64_t id, const char *name, int is_admin, int act
 }
 
 /* Sets a new password and ends the user's sessions everywhere. */
-int user_set_password(sqlite3 *db, int64_t id, const char *password, int must_change, const char **msg)
+int user_set_password(Db *db, int64_t id, const char *password, int must_change, const char **msg)
 {
 	if ((*msg = auth_password_problem(password)))
 		return -1;
@@ -152,7 +152,7 @@ int user_set_password(sqlite3 *db, int64_t id, const char *password, int must_ch
 	db_bind_int(&q, 3, must_change != 0);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		*msg = _("Adgangskoden kunne ikke gemmes i databasen.");
 		return -1;
 	}
@@ -161,7 +161,7 @@ int user_set_password(sqlite3 *db, int64_t id, const char *password, int must_ch
 }
 
 /* Gives the user a role in the department, or removes it with ROLE_NONE. */
-int user_set_role(sqlite3 *db, int64_t user_id, int64_t department_id, Role role, const char **msg)
+int user_set_role(Db *db, int64_t user_id, int64_t department_id, Role role, const char **msg)
 {
 	Stmt q;
 	if (role == ROLE_NONE) {
@@ -179,14 +179,14 @@ int user_set_role(sqlite3 *db, int64_t user_id, int64_t department_id, Role role
 	db_bind_int(&q, 2, department_id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		*msg = _("Rollen kunne ikke gemmes i databasen.");
 		return -1;
 	}
 	return 0;
 }
 
-Role user_role_in(sqlite3 *db, int64_t user_id, int64_t department_id)
+Role user_role_in(Db *db, int64_t user_id, int64_t department_id)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT role FROM membership WHERE user_id = ?1 AND department_id = ?2");

@@ -64,7 +64,7 @@ int workgroup_check(int members, int leaders, int coordinators, int advisors, co
 ** The warnings for a department's working group (see tilsyn.h). Only members who are
 ** active and still hold a role in the department (not ekstern) count.
 */
-int workgroup_warnings(sqlite3 *db, int64_t department_id, const char **out, int max)
+int workgroup_warnings(Db *db, int64_t department_id, const char **out, int max)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -82,7 +82,7 @@ int workgroup_warnings(sqlite3 *db, int64_t department_id, const char **out, int
 	return workgroup_check(counts[0], counts[1], counts[2], counts[3], out, max);
 }
 
-static void audit_member(sqlite3 *db, const Department *d, const User *u, const char *action, const char *detail,
+static void audit_member(Db *db, const Department *d, const User *u, const char *action, const char *detail,
                          const ReviewBy *by)
 {
 	char object[48];
@@ -91,7 +91,7 @@ static void audit_member(sqlite3 *db, const Department *d, const User *u, const 
 	                            .object = object, .detail = detail, .ip = by->ip});
 }
 
-int workgroup_set(sqlite3 *db, const Department *d, int64_t user_id, const char *function, const ReviewBy *by,
+int workgroup_set(Db *db, const Department *d, int64_t user_id, const char *function, const ReviewBy *by,
                   char *msg, size_t n)
 {
 	User u;
@@ -138,7 +138,7 @@ int workgroup_set(sqlite3 *db, const Department *d, int64_t user_id, const char 
 		db_bind_text(&q, 4, now);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		snprintf(msg, n, "%s", _("Arbejdsgruppen kunne ikke gemmes i databasen."));
 		return -1;
 	}
@@ -151,7 +151,7 @@ int workgroup_set(sqlite3 *db, const Department *d, int64_t user_id, const char 
 	return *before ? WORKGROUP_CHANGED : WORKGROUP_ADDED;
 }
 
-int workgroup_remove(sqlite3 *db, const Department *d, int64_t user_id, const ReviewBy *by, char *msg, size_t n)
+int workgroup_remove(Db *db, const Department *d, int64_t user_id, const ReviewBy *by, char *msg, size_t n)
 {
 	User u;
 	if (!user_by_id(db, user_id, &u)) {
@@ -164,7 +164,7 @@ int workgroup_remove(sqlite3 *db, const Department *d, int64_t user_id, const Re
 	db_bind_int(&q, 2, user_id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		snprintf(msg, n, "%s", _("Arbejdsgruppen kunne ikke gemmes i databasen."));
 		return -1;
 	}
@@ -194,7 +194,7 @@ const char *round_plan_field_title(const char *name)
 	return name;
 }
 
-int round_plan_get(sqlite3 *db, int64_t round_id, RoundPlan *out)
+int round_plan_get(Db *db, int64_t round_id, RoundPlan *out)
 {
 	memset(out, 0, sizeof *out);
 	Stmt q;
@@ -264,7 +264,7 @@ static int plan_number(const char *name, const char *in, int64_t min, int64_t ma
 	return 0;
 }
 
-int round_plan_save(sqlite3 *db, const Round *r, const RoundPlanInput *in, const ReviewBy *by, char *msg, size_t n)
+int round_plan_save(Db *db, const Round *r, const RoundPlanInput *in, const ReviewBy *by, char *msg, size_t n)
 {
 	RoundPlan *p = xmalloc(sizeof *p);
 	round_plan_get(db, r->id, p);
@@ -303,7 +303,7 @@ int round_plan_save(sqlite3 *db, const Round *r, const RoundPlanInput *in, const
 		db_bind_null(&q, 9);
 	int done = db_done(&q);
 	db_finalize(&q);
-	if (done != SQLITE_OK) {
+	if (done != DB_OK) {
 		snprintf(msg, n, "%s", _("Planlægningen kunne ikke gemmes i databasen."));
 		goto done;
 	}

@@ -34,7 +34,7 @@
 		}                                                                            \
 	} while (0)
 
-static sqlite3 *db;
+static Db *db;
 static int64_t user_id;
 static char token[TOKEN_HEX];
 static int64_t session_id;
@@ -51,7 +51,7 @@ static void setup(void)
 	db = db_open(":memory:", &err);
 	CHECK(db);
 	CHECK(db_migrate(db, &err) == 0);
-	CHECK(db_exec(db, "INSERT INTO users (login, name, password_hash) VALUES ('anna', 'Anna', 'x')") == SQLITE_OK);
+	CHECK(db_exec(db, "INSERT INTO users (login, name, password_hash) VALUES ('anna', 'Anna', 'x')") == DB_OK);
 	user_id = db_last_id(db);
 }
 

@@ -32,7 +32,7 @@
 		}                                                                          \
 	} while (0)
 
-static sqlite3 *db;
+static Db *db;
 
 static const char *field(json_t *o, const char *key)
 {
@@ -138,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *root = json_loadb((const char *)data, size, 0, &jerr);
 	char err[512] = "";
 	int64_t id = -1;
-	CHECK(db_begin(db) == SQLITE_OK);
+	CHECK(db_begin(db) == DB_OK);
 	int stored = catalogue_store_json(db, text, "kladde", "lokal", &id, err, sizeof err);
 	CHECK(stored == 0 || stored == -1);
 	if (stored != 0)

@@ -12,7 +12,7 @@
 
 #include <math.h>
 
-ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
+ATTR_PRINTF(2, 3) static void qexec(Db *db, const char *fmt, ...)
 {
 	char sql[1024];
 	va_list ap;
@@ -20,7 +20,7 @@ ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
 	vsnprintf(sql, sizeof sql, fmt, ap);
 	va_end(ap);
 	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK) {
 		char msg[1200];
 		snprintf(msg, sizeof msg, "%s: %s", sql, err ? err : "?");
 		sqlite3_free(err);
@@ -80,10 +80,10 @@ static void answers(Fx *f, int64_t round_id, const char *code, const char *const
 		AnswerInput in = {.value = v[i], .comment = "", .seen_revision = -1};
 		AnswerState cur;
 		const char *msg = NULL;
-		assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+		assert_int_equal(db_begin(f->t->db), DB_OK);
 		if (answer_save(f->t->db, round_id, f->c[i], qid, &in, &f->reviewer, &cur, &msg) != ANSWER_SAVED)
 			fail_msg("answer_save %s=%s: %s", code, v[i], msg ? msg : "");
-		assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+		assert_int_equal(db_commit(f->t->db), DB_OK);
 	}
 }
 #define ANSWERS(f, round, code, ...)                                                \
@@ -92,7 +92,7 @@ static void answers(Fx *f, int64_t round_id, const char *code, const char *const
 		answers((f), (round), (code), v_);                                  \
 	} while (0)
 
-static int64_t add_user(sqlite3 *db, const char *login, const char *name, const Department *d, Role role)
+static int64_t add_user(Db *db, const char *login, const char *name, const Department *d, Role role)
 {
 	qexec(db, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x')", login, name);
 	int64_t id = db_last_id(db);
@@ -106,7 +106,7 @@ static int setup(void **state)
 {
 	Fx *f = calloc(1, sizeof *f);
 	f->t = testdb_new();
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	int64_t id;
 	const char *msg = NULL;
 	char err[512] = "";
@@ -183,10 +183,10 @@ static int64_t actions(Fx *f)
 
 static int add(Fx *f, const ActionInput *in, int64_t *id, char *msg, size_t n)
 {
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	int rc = action_add(f->t->db, &f->d, in, f->reviewer.id, id, msg, n);
 	if (rc == 0)
-		assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+		assert_int_equal(db_commit(f->t->db), DB_OK);
 	else
 		db_rollback(f->t->db);
 	return rc;
@@ -254,11 +254,11 @@ static void refused_actions_store_nothing(void **state)
 	in.themes = NULL;
 	in.nthemes = 0;
 	in.status = "gennemfoert";
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	assert_int_equal(action_update(f->t->db, &f->d, id, &in, 0, msg, sizeof msg), 0);
-	assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+	assert_int_equal(db_commit(f->t->db), DB_OK);
 	assert_int_equal(actions(f), before + 1001);
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	assert_int_equal(action_update(f->t->db, &f->other, id, &in, 0, msg, sizeof msg), -1);
 	db_rollback(f->t->db);
 }

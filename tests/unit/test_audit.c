@@ -26,7 +26,7 @@ static int teardown(void **state)
 }
 
 /* Appends n entries of varied shape (with and without user, department, NULL fields). */
-static void append_entries(sqlite3 *db, int n)
+static void append_entries(Db *db, int n)
 {
 	for (int i = 0; i < n; i++) {
 		char object[32], detail[64];
@@ -46,17 +46,17 @@ static void append_entries(sqlite3 *db, int n)
 }
 
 /* A second, raw connection to the same file: the "attacker" with file access. */
-static sqlite3 *raw_open(const TestDb *t)
+static Db *raw_open(const TestDb *t)
 {
-	sqlite3 *raw = NULL;
-	assert_int_equal(sqlite3_open(t->path, &raw), SQLITE_OK);
+	Db *raw = NULL;
+	assert_int_equal(sqlite3_open(t->path, &raw), DB_OK);
 	return raw;
 }
 
-static void raw_exec(sqlite3 *raw, const char *sql)
+static void raw_exec(Db *raw, const char *sql)
 {
 	char *err = NULL;
-	if (sqlite3_exec(raw, sql, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(raw, sql, NULL, NULL, &err) != DB_OK) {
 		char msg[256];
 		snprintf(msg, sizeof msg, "%s: %s", sql, err ? err : "?");
 		sqlite3_free(err);
@@ -96,14 +96,14 @@ static void triggers_forbid_change(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 3);
-	assert_int_not_equal(db_exec(t->db, "UPDATE audit SET detail = 'ændret' WHERE id = 2"), SQLITE_OK);
+	assert_int_not_equal(db_exec(t->db, "UPDATE audit SET detail = 'ændret' WHERE id = 2"), DB_OK);
 	assert_non_null(strstr(db_errmsg(t->db), "append-only"));
-	assert_int_not_equal(db_exec(t->db, "DELETE FROM audit WHERE id = 2"), SQLITE_OK);
-	assert_int_not_equal(db_exec(t->db, "DELETE FROM audit"), SQLITE_OK);
+	assert_int_not_equal(db_exec(t->db, "DELETE FROM audit WHERE id = 2"), DB_OK);
+	assert_int_not_equal(db_exec(t->db, "DELETE FROM audit"), DB_OK);
 	/* Also through another connection. */
-	sqlite3 *raw = raw_open(t);
-	assert_int_not_equal(sqlite3_exec(raw, "UPDATE audit SET action = 'x'", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(raw, "DELETE FROM audit WHERE id = 3", NULL, NULL, NULL), SQLITE_OK);
+	Db *raw = raw_open(t);
+	assert_int_not_equal(sqlite3_exec(raw, "UPDATE audit SET action = 'x'", NULL, NULL, NULL), DB_OK);
+	assert_int_not_equal(sqlite3_exec(raw, "DELETE FROM audit WHERE id = 3", NULL, NULL, NULL), DB_OK);
 	sqlite3_close(raw);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit"), 3);
 	char detail[128];
@@ -119,7 +119,7 @@ static void changed_detail_is_found(void **state)
 	append_entries(t->db, 8);
 	int64_t bad = -1;
 	assert_int_equal(audit_verify(t->db, &bad), 0);
-	sqlite3 *raw = raw_open(t);
+	Db *raw = raw_open(t);
 	raw_exec(raw, "DROP TRIGGER audit_no_update");
 	raw_exec(raw, "UPDATE audit SET detail = 'intet at se her' WHERE id = 5");
 	sqlite3_close(raw);
@@ -132,7 +132,7 @@ static void other_changes_are_found(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 6);
-	sqlite3 *raw = raw_open(t);
+	Db *raw = raw_open(t);
 	raw_exec(raw, "DROP TRIGGER audit_no_update");
 	int64_t bad;
 
@@ -156,7 +156,7 @@ static void changed_user_and_hash_are_found(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 4);
-	sqlite3 *raw = raw_open(t);
+	Db *raw = raw_open(t);
 	raw_exec(raw, "DROP TRIGGER audit_no_update");
 	/* Changing the user of entry 2 and giving it a different hash: entry 2 is named first. */
 	raw_exec(raw, "UPDATE audit SET user_id = 99, hash = zeroblob(32) WHERE id = 2");
@@ -170,7 +170,7 @@ static void deleted_entry_is_found(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 7);
-	sqlite3 *raw = raw_open(t);
+	Db *raw = raw_open(t);
 	raw_exec(raw, "DROP TRIGGER audit_no_delete");
 	raw_exec(raw, "DELETE FROM audit WHERE id = 4");
 	sqlite3_close(raw);
@@ -183,7 +183,7 @@ static void deleted_first_entry_is_found(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 3);
-	sqlite3 *raw = raw_open(t);
+	Db *raw = raw_open(t);
 	raw_exec(raw, "DROP TRIGGER audit_no_delete");
 	raw_exec(raw, "DELETE FROM audit WHERE id = 1");
 	sqlite3_close(raw);
@@ -197,15 +197,15 @@ static void entry_follows_callers_transaction(void **state)
 	TestDb *t = *state;
 	append_entries(t->db, 2);
 	/* Inside the caller's transaction the entry rolls back with the change it describes. */
-	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(db_begin(t->db), DB_OK);
 	assert_int_equal(audit_log(t->db, &(AuditEntry){.action = "department_add", .object = "department:X"}), 0);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit"), 3);
 	db_rollback(t->db);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit"), 2);
 	/* ... and commits with it. */
-	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(db_begin(t->db), DB_OK);
 	assert_int_equal(audit_log(t->db, &(AuditEntry){.action = "department_add", .object = "department:Y"}), 0);
-	assert_int_equal(db_commit(t->db), SQLITE_OK);
+	assert_int_equal(db_commit(t->db), DB_OK);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit"), 3);
 	int64_t bad = -1;
 	assert_int_equal(audit_verify(t->db, &bad), 0);
@@ -235,10 +235,10 @@ static void moved_marker_is_found(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 4);
-	sqlite3 *raw = raw_open(t);
+	Db *raw = raw_open(t);
 	/* The marker is sealed against change by its trigger... */
-	assert_int_not_equal(sqlite3_exec(raw, "UPDATE audit_keyed SET from_id = 3", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(raw, "DELETE FROM audit_keyed", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(raw, "UPDATE audit_keyed SET from_id = 3", NULL, NULL, NULL), DB_OK);
+	assert_int_not_equal(sqlite3_exec(raw, "DELETE FROM audit_keyed", NULL, NULL, NULL), DB_OK);
 	/* ...and moved behind its back it no longer matches the key (no mac for from_id 3). */
 	raw_exec(raw, "DROP TRIGGER audit_keyed_sealed");
 	raw_exec(raw, "UPDATE audit_keyed SET from_id = 3");
@@ -259,7 +259,7 @@ static void empty_log_with_users_is_broken(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 2);
-	sqlite3 *raw = raw_open(t);
+	Db *raw = raw_open(t);
 	raw_exec(raw, "INSERT INTO users (login, name, password_hash) VALUES ('anna', 'Anna', 'x')");
 	raw_exec(raw, "DROP TRIGGER audit_no_delete");
 	raw_exec(raw, "DELETE FROM audit");
@@ -305,7 +305,7 @@ static void head_check_finds_deleted_newest(void **state)
 	unsigned char h4[AUDIT_HASH_BYTES], h6[AUDIT_HASH_BYTES];
 	assert_int_equal(audit_head(t->db, &id6, h6), 1); /* the head recorded before the deletion */
 	assert_int_equal(id6, 6);
-	sqlite3 *raw = raw_open(t);
+	Db *raw = raw_open(t);
 	raw_exec(raw, "DROP TRIGGER audit_no_delete");
 	raw_exec(raw, "DELETE FROM audit WHERE id > 4");
 	sqlite3_close(raw);
@@ -330,18 +330,18 @@ static void head_check_after_purge(void **state)
 	unsigned char h2[AUDIT_HASH_BYTES], h5[AUDIT_HASH_BYTES];
 	assert_int_equal(audit_head(t->db, &id5, h5), 1);
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(t->db, "SELECT hash FROM audit WHERE id = 2", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(t->db, "SELECT hash FROM audit WHERE id = 2", -1, &st, NULL), DB_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	memcpy(h2, sqlite3_column_blob(st, 0), sizeof h2);
 	sqlite3_finalize(st);
 	/* Everything purged: the purge's own entry follows the anchor (entry 5). */
 	int64_t deleted, anchor, bad;
 	char err[300], why[400];
-	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(db_begin(t->db), DB_OK);
 	assert_int_equal(audit_purge(t->db, "2999-01-01T00:00:00Z", &(AuditEntry){.login = "test"}, &deleted, &anchor, err,
 	                             sizeof err),
 	                 0);
-	assert_int_equal(db_commit(t->db), SQLITE_OK);
+	assert_int_equal(db_commit(t->db), DB_OK);
 	assert_int_equal(anchor, 5);
 	assert_int_equal(audit_verify(t->db, &bad), 0);
 	assert_int_equal(audit_head_check(t->db, id5, h5, why, sizeof why), 0); /* the anchor itself */
@@ -373,7 +373,7 @@ static void triggers_are_restored(void **state)
 	char names[512], err[300];
 	assert_int_equal(audit_triggers_restore(t->db, names, sizeof names, err, sizeof err), 0);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit"), 2);
-	sqlite3 *raw = raw_open(t);
+	Db *raw = raw_open(t);
 	raw_exec(raw, "DROP TRIGGER audit_no_update");
 	raw_exec(raw, "DROP TRIGGER audit_anchor_no_delete");
 	raw_exec(raw, "CREATE TRIGGER audit_anchor_no_delete BEFORE DELETE ON audit_anchor WHEN 0 BEGIN SELECT 1; END");
@@ -381,7 +381,7 @@ static void triggers_are_restored(void **state)
 	assert_int_equal(audit_triggers_restore(t->db, names, sizeof names, err, sizeof err), 2);
 	assert_string_equal(names, "audit_no_update (manglede), audit_anchor_no_delete (ændret)");
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'audit_triggers_restored'"), 1);
-	assert_int_not_equal(db_exec(t->db, "UPDATE audit SET detail = 'x' WHERE id = 1"), SQLITE_OK);
+	assert_int_not_equal(db_exec(t->db, "UPDATE audit SET detail = 'x' WHERE id = 1"), DB_OK);
 	int64_t bad;
 	assert_int_equal(audit_verify(t->db, &bad), 0);
 	assert_int_equal(audit_triggers_restore(t->db, names, sizeof names, err, sizeof err), 0);
@@ -395,7 +395,7 @@ static void key_file_made_only_for_a_new_database(void **state)
 	unsigned char saved[AUDIT_KEY_BYTES];
 	memcpy(saved, audit_key(), sizeof saved);
 	/* An emptied log in a database with users gets no new key (it would verify from 1 again). */
-	sqlite3 *raw = raw_open(t);
+	Db *raw = raw_open(t);
 	raw_exec(raw, "INSERT INTO users (login, name, password_hash) VALUES ('anna', 'Anna', 'x')");
 	assert_int_equal(audit_key_open(t->db, path, 1, err, sizeof err), -1);
 	assert_non_null(strstr(err, "Logbogen er tom"));

@@ -28,18 +28,18 @@ static int teardown(void **state)
 }
 
 /* A user row for session tests, without the cost of hashing a password. */
-static int64_t quick_user(sqlite3 *db, const char *login)
+static int64_t quick_user(Db *db, const char *login)
 {
 	Stmt q;
 	db_prepare(&q, db, "INSERT INTO users (login, name, password_hash) VALUES (?1, ?1, 'ingen')");
 	db_bind_text(&q, 1, login);
-	assert_int_equal(db_done(&q), SQLITE_OK);
+	assert_int_equal(db_done(&q), DB_OK);
 	db_finalize(&q);
 	return db_last_id(db);
 }
 
 /* A real user with a real password hash, for login tests. */
-static int64_t real_user(sqlite3 *db, const char *login, const char *password)
+static int64_t real_user(Db *db, const char *login, const char *password)
 {
 	int64_t id = 0;
 	const char *msg = NULL;
@@ -48,7 +48,7 @@ static int64_t real_user(sqlite3 *db, const char *login, const char *password)
 	return id;
 }
 
-static int64_t session_rows(sqlite3 *db, int64_t session_id)
+static int64_t session_rows(Db *db, int64_t session_id)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT count(*) FROM session WHERE id = ?1");
@@ -59,7 +59,7 @@ static int64_t session_rows(sqlite3 *db, int64_t session_id)
 	return n;
 }
 
-static void last_audit(sqlite3 *db, char *action, size_t n, int64_t *user_id)
+static void last_audit(Db *db, char *action, size_t n, int64_t *user_id)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT action, user_id FROM audit ORDER BY id DESC LIMIT 1");
@@ -362,7 +362,7 @@ static void session_of_inactive_user(void **state)
 	char token[TOKEN_HEX];
 	Session s, found;
 	assert_int_equal(auth_session_create(t->db, uid, T0, NULL, token, &s), 0);
-	assert_int_equal(db_exec(t->db, "UPDATE users SET active = 0"), SQLITE_OK);
+	assert_int_equal(db_exec(t->db, "UPDATE users SET active = 0"), DB_OK);
 	assert_false(auth_session_lookup(t->db, token, T0 + 1, &found));
 }
 
@@ -451,7 +451,7 @@ static void login_waits_per_login_and_address(void **state)
 	assert_int_equal(auth_login_wait(t->db, "bo", attacker, now), 0);
 	/* The wait is capped. */
 	assert_int_equal(db_exec(t->db, "UPDATE login_attempt SET failures = 1000000 WHERE login = '10.0.2.1 anna'"),
-	                 SQLITE_OK);
+	                 DB_OK);
 	assert_int_equal(auth_login(t->db, "anna", "forkert", now + LOGIN_MAX_WAIT, attacker, &u, &retry_after),
 	                 LOGIN_BAD);
 	assert_int_equal(auth_login_wait(t->db, "anna", attacker, now + LOGIN_MAX_WAIT), LOGIN_MAX_WAIT);
@@ -492,7 +492,7 @@ static void login_attempts_trimmed(void **state)
 	assert_int_equal(db_exec(t->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)"
 	                                " INSERT INTO login_attempt (login, failures, last_failure)"
 	                                " SELECT '10.9.0.' || i || ' x', 1, 1700000000 + i FROM n"),
-	                 SQLITE_OK);
+	                 DB_OK);
 	auth_login_attempts_trim(t->db, 1700000000 + LOGIN_FORGET_SECONDS + 100, 1000);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM login_attempt"), 401);
 	assert_int_equal(testdb_int(t->db, "SELECT min(last_failure) FROM login_attempt"), 1700000000 + 100);

@@ -103,10 +103,10 @@ typedef struct Fixture {
 	int64_t case_id[7]; /* 1..6 */
 } Fixture;
 
-static void exec_ok(sqlite3 *db, const char *sql)
+static void exec_ok(Db *db, const char *sql)
 {
 	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK)
 		fail_msg("%s: %s", sql, err ? err : "?");
 }
 
@@ -128,7 +128,7 @@ static int setup(void **state)
 	Fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->t = testdb_new();
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	const char *msg = NULL;
 	int64_t dept_id;
 	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, &msg), 0);
@@ -228,7 +228,7 @@ static void second_reviewer_refusals(void **state)
 {
 	Fixture *f = *state;
 	char msg[512];
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	assert_int_equal(calibration_choose(db, &f->round, f->case_id[1], &by, msg, sizeof msg), 0);
 	/* Not chosen. */
 	assert_int_equal(calibration_assign(db, &f->round, f->case_id[2], f->carl.id, &by, msg, sizeof msg), -1);
@@ -290,7 +290,7 @@ static void saving_second_answers(void **state)
 	Fixture *f = *state;
 	char m[512];
 	const char *msg = NULL;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	assert_int_equal(calibration_choose(db, &f->round, f->case_id[1], &by, m, sizeof m), 0);
 	assert_int_equal(calibration_assign(db, &f->round, f->case_id[1], f->dorte.id, &by, m, sizeof m), 0);
 	/* Only Dorte may save. */
@@ -351,7 +351,7 @@ static void agreement_from_saved_answers(void **state)
 	Fixture *f = *state;
 	char m[512];
 	const char *msg;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	int64_t second_of[5] = {0, f->dorte.id, f->dorte.id, f->carl.id, f->carl.id};
 	const User *second_user[5] = {NULL, &f->dorte, &f->dorte, &f->carl, &f->carl};
 	const User *first_user[5] = {NULL, &f->bo, &f->bo, &f->anne, &f->anne};

@@ -77,7 +77,7 @@ static void danish_time_follows_summer_time(void **state)
 	assert_string_equal(out, "ikke en dato");
 }
 
-static int import(sqlite3 *db, const Department *d, const char *csv, int add, int dry_run, ImportResult *r)
+static int import(Db *db, const Department *d, const char *csv, int add, int dry_run, ImportResult *r)
 {
 	ImportOptions o = {.login = "karen", .file_name = "liste.csv", .add = add, .dry_run = dry_run};
 	return cases_import_mem(db, d, csv, strlen(csv), "liste.csv", &o, r);

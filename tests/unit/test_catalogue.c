@@ -215,18 +215,18 @@ static void test_validation(void **state)
 	free(good);
 }
 
-static int64_t store(sqlite3 *db, const char *text, const char *status)
+static int64_t store(Db *db, const char *text, const char *status)
 {
 	char err[512];
 	int64_t id = 0;
-	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
 	if (catalogue_store_json(db, text, status, "lokal", &id, err, sizeof err) != 0)
 		fail_msg("store: %s", err);
-	assert_int_equal(db_commit(db), SQLITE_OK);
+	assert_int_equal(db_commit(db), DB_OK);
 	return id;
 }
 
-static int version_of(sqlite3 *db, int64_t id)
+static int version_of(Db *db, int64_t id)
 {
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT version FROM catalogue WHERE id = %lld", (long long)id);
@@ -271,18 +271,18 @@ static void test_published_is_immutable(void **state)
 	char sql[256];
 	/* A draft's questions can be changed directly... */
 	snprintf(sql, sizeof sql, "UPDATE question SET text = 'Ny?' WHERE catalogue_id = %lld AND code = 'T-3'", (long long)draft);
-	assert_int_equal(db_exec(t->db, sql), SQLITE_OK);
+	assert_int_equal(db_exec(t->db, sql), DB_OK);
 	/* ... a published version's cannot: not updated, deleted or added to. */
 	snprintf(sql, sizeof sql, "UPDATE question SET text = 'Ny?' WHERE catalogue_id = %lld AND code = 'T-3'", (long long)pub);
-	assert_int_equal(db_exec(t->db, sql) & 0xff, SQLITE_CONSTRAINT);
+	assert_int_equal(db_exec(t->db, sql), DB_CONSTRAINT);
 	assert_non_null(strstr(db_errmsg(t->db), "published catalogue cannot be changed"));
 	snprintf(sql, sizeof sql, "DELETE FROM question WHERE catalogue_id = %lld", (long long)pub);
-	assert_int_equal(db_exec(t->db, sql) & 0xff, SQLITE_CONSTRAINT);
+	assert_int_equal(db_exec(t->db, sql), DB_CONSTRAINT);
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO question (catalogue_id, section_id, position, code, text, category) SELECT %lld, section_id, 99,"
 	         " 'T-9', 'Nyt?', 'socialfaglig' FROM question WHERE catalogue_id = %lld LIMIT 1",
 	         (long long)pub, (long long)pub);
-	assert_int_equal(db_exec(t->db, sql) & 0xff, SQLITE_CONSTRAINT);
+	assert_int_equal(db_exec(t->db, sql), DB_CONSTRAINT);
 	snprintf(sql, sizeof sql, "SELECT text FROM question WHERE catalogue_id = %lld AND code = 'T-3'", (long long)pub);
 	char got[64];
 	testdb_text(t->db, sql, got, sizeof got);
@@ -305,9 +305,9 @@ static void test_draft_operations(void **state)
 	int64_t pub = store(t->db, text, "udgivet");
 	char err[512];
 	int64_t draft;
-	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(db_begin(t->db), DB_OK);
 	assert_int_equal(catalogue_draft_from(t->db, pub, &draft, err, sizeof err), 0);
-	assert_int_equal(db_commit(t->db), SQLITE_OK);
+	assert_int_equal(db_commit(t->db), DB_OK);
 	assert_int_equal(version_of(t->db, draft), 2);
 
 	/* The copy has the same content. */
@@ -374,21 +374,21 @@ static char *slurp(const char *path, size_t *n)
 	return buf_detach(&b);
 }
 
-static int import_file(sqlite3 *db, const char *path, CatalogueImport *imp)
+static int import_file(Db *db, const char *path, CatalogueImport *imp)
 {
 	size_t n;
 	char *data = slurp(path, &n);
-	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
 	int rc = catalogue_xlsx_import(db, data, n, imp);
 	if (rc == 0)
-		assert_int_equal(db_commit(db), SQLITE_OK);
+		assert_int_equal(db_commit(db), DB_OK);
 	else
 		db_rollback(db);
 	free(data);
 	return rc;
 }
 
-static void expect_same_content(sqlite3 *db, int64_t a_id, int64_t b_id)
+static void expect_same_content(Db *db, int64_t a_id, int64_t b_id)
 {
 	json_t *a = catalogue_to_json(db, a_id), *b = catalogue_to_json(db, b_id);
 	assert_non_null(a);
@@ -424,7 +424,7 @@ static void test_xlsx_round_trip(void **state)
 	assert_true(catalogue_install_defaults(t->db, err, sizeof err) > 0);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(t->db, "SELECT id, code FROM catalogue WHERE source = 'standard'", -1, &st, NULL),
-	                 SQLITE_OK);
+	                 DB_OK);
 	int count = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
@@ -624,7 +624,7 @@ static void test_xlsx_sheet_structure_refused(void **state)
 	assert_int_equal(imp->nproblems, 3);
 
 	/* Not a spreadsheet at all. */
-	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(db_begin(t->db), DB_OK);
 	assert_int_equal(catalogue_xlsx_import(t->db, "Kode;Titel\n", 11, imp), 1);
 	db_rollback(t->db);
 	assert_int_equal(imp->nproblems, 1);

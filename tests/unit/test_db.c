@@ -40,13 +40,13 @@ static void deleted_text_is_overwritten(void **state)
 {
 	TestDb *t = *state;
 	static const char marker[] = "SLETTET-SAGSNOTAT-7f3a9c";
-	assert_int_equal(sqlite3_exec(t->db, "CREATE TABLE secret (v TEXT)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(t->db, "CREATE TABLE secret (v TEXT)", NULL, NULL, NULL), DB_OK);
 	char sql[256];
 	snprintf(sql, sizeof sql, "INSERT INTO secret VALUES ('%s')", marker);
-	assert_int_equal(sqlite3_exec(t->db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(t->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(t->db, "DELETE FROM secret", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(t->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(t->db, sql, NULL, NULL, NULL), DB_OK);
+	assert_int_equal(sqlite3_exec(t->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), DB_OK);
+	assert_int_equal(sqlite3_exec(t->db, "DELETE FROM secret", NULL, NULL, NULL), DB_OK);
+	assert_int_equal(sqlite3_exec(t->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), DB_OK);
 	FILE *f = fopen(t->path, "rb");
 	assert_non_null(f);
 	static char data[1 << 22];
@@ -60,7 +60,7 @@ static void open_reports_failure(void **state)
 {
 	(void)state;
 	char *err = NULL;
-	sqlite3 *db = db_open("/nonexistent-dir-for-tilsyn-tests/x.db", &err);
+	Db *db = db_open("/nonexistent-dir-for-tilsyn-tests/x.db", &err);
 	assert_null(db);
 	assert_non_null(err);
 	assert_true(strlen(err) > 0);
@@ -88,7 +88,7 @@ static void migrate_twice_is_noop(void **state)
 {
 	TestDb *t = *state;
 	assert_int_equal(db_exec(t->db, "INSERT INTO department (code, name, area) VALUES ('A', 'Afd A', 'barn')"),
-	                 SQLITE_OK);
+	                 DB_OK);
 	int64_t objects = testdb_int(t->db, "SELECT count(*) FROM sqlite_master");
 	static char schema[1 << 16];
 	testdb_text(t->db, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master ORDER BY name)", schema,
@@ -116,13 +116,13 @@ static void newer_database_is_refused(void **state)
 	char path[64];
 	snprintf(path, sizeof path, "%s/new.db", dir);
 	char *err = NULL;
-	sqlite3 *db = db_open(path, &err);
+	Db *db = db_open(path, &err);
 	assert_non_null(db);
 	int future = db_schema_latest() + 3;
 	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", future);
-	assert_int_equal(db_exec(db, sql), SQLITE_OK);
-	assert_int_equal(db_exec(db, "CREATE TABLE future_thing (x)"), SQLITE_OK);
+	assert_int_equal(db_exec(db, sql), DB_OK);
+	assert_int_equal(db_exec(db, "CREATE TABLE future_thing (x)"), DB_OK);
 
 	assert_int_equal(db_migrate(db, &err), -1);
 	assert_non_null(err);
@@ -160,9 +160,9 @@ static void newer_database_is_refused(void **state)
 static void rollback_leaves_no_change(void **state)
 {
 	TestDb *t = *state;
-	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(db_begin(t->db), DB_OK);
 	assert_int_equal(db_exec(t->db, "INSERT INTO department (code, name, area) VALUES ('X', 'Afd X', 'voksen')"),
-	                 SQLITE_OK);
+	                 DB_OK);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 1);
 	db_rollback(t->db);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 0);
@@ -171,18 +171,18 @@ static void rollback_leaves_no_change(void **state)
 	db_rollback(t->db);
 
 	/* A committed change stays, and is visible from a second connection. */
-	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(db_begin(t->db), DB_OK);
 	assert_int_equal(db_exec(t->db, "INSERT INTO department (code, name, area) VALUES ('Y', 'Afd Y', 'barn')"),
-	                 SQLITE_OK);
-	assert_int_equal(db_commit(t->db), SQLITE_OK);
+	                 DB_OK);
+	assert_int_equal(db_commit(t->db), DB_OK);
 	char *err = NULL;
-	sqlite3 *other = db_open(t->path, &err);
+	Db *other = db_open(t->path, &err);
 	assert_non_null(other);
 	assert_int_equal(testdb_int(other, "SELECT count(*) FROM department WHERE code = 'Y'"), 1);
 	/* While one connection writes, the other cannot begin a write (BEGIN IMMEDIATE). */
 	sqlite3_busy_timeout(other, 0);
-	assert_int_equal(db_begin(t->db), SQLITE_OK);
-	assert_int_equal(db_begin(other), SQLITE_BUSY);
+	assert_int_equal(db_begin(t->db), DB_OK);
+	assert_int_equal(db_begin(other), DB_BUSY);
 	db_rollback(t->db);
 	db_close(other);
 }
@@ -195,7 +195,7 @@ static void statements_bind_and_read(void **state)
 	db_bind_text(&q, 1, "Q'; DROP TABLE users; --");
 	db_bind_text(&q, 2, "Afdeling æøå");
 	db_bind_text(&q, 3, "barn");
-	assert_int_equal(db_done(&q), SQLITE_OK);
+	assert_int_equal(db_done(&q), DB_OK);
 	db_finalize(&q);
 	int64_t id = db_last_id(t->db);
 	assert_true(id > 0);
@@ -220,7 +220,7 @@ static void statements_bind_and_read(void **state)
 
 	/* A constraint violation is reported by db_done. */
 	db_prepare(&q, t->db, "INSERT INTO department (code, name, area) VALUES ('Z', 'Z', 'ugyldig')");
-	assert_int_equal(db_done(&q), SQLITE_CONSTRAINT_CHECK);
+	assert_int_equal(db_done(&q), DB_CONSTRAINT);
 	db_finalize(&q);
 }
 
@@ -228,25 +228,25 @@ static void foreign_keys_enforced(void **state)
 {
 	TestDb *t = *state;
 	assert_int_equal(db_exec(t->db, "INSERT INTO department (id, code, name, area) VALUES (1, 'A', 'A', 'barn')"),
-	                 SQLITE_OK);
+	                 DB_OK);
 	/* A membership for a user who does not exist. */
 	Stmt q;
 	db_prepare(&q, t->db, "INSERT INTO membership (user_id, department_id, role) VALUES (999, 1, 'leder')");
-	assert_int_equal(db_done(&q), SQLITE_CONSTRAINT_FOREIGNKEY);
+	assert_int_equal(db_done(&q), DB_CONSTRAINT);
 	db_finalize(&q);
 	/* A session for a user who does not exist. */
 	assert_int_not_equal(db_exec(t->db, "INSERT INTO session (token_hash, user_id, csrf, created, last_seen)"
 	                                    " VALUES (x'00', 999, 'c', 0, 0)"),
-	                     SQLITE_OK);
+	                     DB_OK);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM membership"), 0);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM session"), 0);
 
 	/* Deleting a user removes their memberships (ON DELETE CASCADE). */
 	assert_int_equal(db_exec(t->db, "INSERT INTO users (id, login, name, password_hash) VALUES (5, 'u', 'U', 'h');"
 	                                "INSERT INTO membership VALUES (5, 1, 'leder')"),
-	                 SQLITE_OK);
+	                 DB_OK);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM membership"), 1);
-	assert_int_equal(db_exec(t->db, "DELETE FROM users WHERE id = 5"), SQLITE_OK);
+	assert_int_equal(db_exec(t->db, "DELETE FROM users WHERE id = 5"), DB_OK);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM membership"), 0);
 }
 

@@ -18,18 +18,18 @@ typedef struct Fixture {
 
 static const ReviewBy by = {.login = "test", .ip = "unit"};
 
-static void add_user(sqlite3 *db, const char *login, const char *name, const Department *d, const char *role, User *out)
+static void add_user(Db *db, const char *login, const char *name, const Department *d, const char *role, User *out)
 {
 	/* Written directly: hashing a password would only make the test slow. */
 	char sql[256];
 	snprintf(sql, sizeof sql, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x')", login, name);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), DB_OK);
 	assert_true(user_by_login(db, login, out));
 	const char *msg = NULL;
 	assert_int_equal(user_set_role(db, out->id, d->id, role_parse(role), &msg), 0);
 }
 
-static void add_round(sqlite3 *db, const Department *d, const char *kind, const char *title, Round *out)
+static void add_round(Db *db, const Department *d, const char *kind, const char *title, Round *out)
 {
 	const char *msg = NULL;
 	int64_t id;
@@ -42,7 +42,7 @@ static int setup(void **state)
 	Fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->t = testdb_new();
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	const char *msg = NULL;
 	int64_t id;
 	assert_int_equal(department_add(db, "A", "Voksenhandicap", "voksen", &id, &msg), 0);
@@ -70,7 +70,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t count(sqlite3 *db, const char *sql)
+static int64_t count(Db *db, const char *sql)
 {
 	return testdb_int(db, sql);
 }
@@ -80,7 +80,7 @@ static int64_t count(sqlite3 *db, const char *sql)
 static void invited_versus_not_invited(void **state)
 {
 	Fixture *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	char msg[512];
 	assert_false(external_invited(db, f->a.id, f->a_ext.id, f->ext.id));
 	assert_int_equal(external_invite(db, &f->a_ext, f->ext.id, &by, msg, sizeof msg), 0);
@@ -103,7 +103,7 @@ static void invited_versus_not_invited(void **state)
 static void only_ekstern_rounds_take_invitations(void **state)
 {
 	Fixture *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	char msg[512];
 	assert_int_equal(external_invite(db, &f->a_over, f->ext.id, &by, msg, sizeof msg), -1);
 	assert_non_null(strstr(msg, "eksternt tilsyn"));
@@ -115,14 +115,14 @@ static void only_ekstern_rounds_take_invitations(void **state)
 	char sql[160];
 	snprintf(sql, sizeof sql, "INSERT INTO round_invite (round_id, user_id, invited_at) VALUES (%lld, %lld, 'x')",
 	         (long long)f->a_over.id, (long long)f->ext.id);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), DB_OK);
 	assert_false(external_invited(db, f->a.id, f->a_over.id, f->ext.id));
 }
 
 static void other_department(void **state)
 {
 	Fixture *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	char msg[512];
 	assert_int_equal(external_invite(db, &f->a_ext, f->ext.id, &by, msg, sizeof msg), 0);
 	/* The invitation is to A's round: under department B's address it counts for nothing. */
@@ -146,7 +146,7 @@ static void other_department(void **state)
 static void reviewers_of_a_round(void **state)
 {
 	Fixture *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	char msg[512], name[201];
 	/* A department's caseworker reviews in any of its rounds; an ekstern only where invited. */
 	assert_true(review_reviewer_ok(db, &f->a_ext, f->raad.id, name, sizeof name));
@@ -275,7 +275,7 @@ static void expectation_length_in_characters(void **state)
 static void expectation_saved_and_loaded(void **state)
 {
 	Fixture *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	char msg[512];
 	Expectation e;
 	assert_false(expectation_load(db, f->a_ext.id, &e));

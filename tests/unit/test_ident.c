@@ -39,7 +39,7 @@ typedef struct Fx {
 	int64_t bhs, vhs, anne, anne2, bo;
 } Fx;
 
-static int64_t add_user(sqlite3 *db, const char *login, const char *name, int64_t dept)
+static int64_t add_user(Db *db, const char *login, const char *name, int64_t dept)
 {
 	int64_t id;
 	const char *msg;
@@ -75,7 +75,7 @@ static const AuditEntry who = {.login = "test", .ip = "test"};
 static void resolving(void **state)
 {
 	Fx *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	int64_t u;
 	assert_int_equal(ident_resolve(db, f->bhs, "anne\u00a0BÆKGAARD", &u), IDENT_NAME);
 	assert_int_equal(u, f->anne);
@@ -112,7 +112,7 @@ static void resolving(void **state)
 static void duplicates(void **state)
 {
 	Fx *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	char msg[512];
 	assert_int_equal(ident_alias_add(db, f->anne, f->bhs, "AB01", &who, msg, sizeof msg), 0);
 	/* The same name (any spelling of it) for another user in the same or an overlapping scope. */
@@ -140,7 +140,7 @@ static void duplicates(void **state)
 static void lookup(void **state)
 {
 	Fx *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	char msg[512];
 	int64_t id;
 	assert_int_equal(ident_lookup(db, f->bhs, "ANNE", &id, msg, sizeof msg), 1);

@@ -25,12 +25,12 @@ static TestDb *demo_db(Round *r)
 }
 
 /* The plan of sql, one line per step, joined with " | ". */
-static void query_plan(sqlite3 *db, const char *sql, char *out, size_t n)
+static void query_plan(Db *db, const char *sql, char *out, size_t n)
 {
 	char eqp[2048];
 	snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, eqp, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, eqp, -1, &st, NULL) != DB_OK)
 		fail_msg("prepare %s: %s", eqp, sqlite3_errmsg(db));
 	sqlite3_bind_int(st, 1, 1);
 	size_t len = 0;
@@ -70,7 +70,7 @@ static void statement_deadline_interrupts(void **state)
 	(void)state;
 	TestDb *t = testdb_new();
 	db_set_path(t->path);
-	sqlite3 *db = db_thread(); /* the limit lives on a server thread's connection */
+	Db *db = db_thread(); /* the limit lives on a server thread's connection */
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	db_deadline_arm(0.05);
@@ -84,32 +84,32 @@ static void statement_deadline_interrupts(void **state)
 		fail_msg("the 0.05 s limit stopped the statement only after %.2f s", took);
 	assert_true(db_deadline_expired());
 	/* Later statements of the same request end at once, short ones and writes included. */
-	assert_int_equal(db_begin(db), SQLITE_INTERRUPT);
+	assert_int_equal(db_begin(db), DB_INTERRUPT);
 	db_prepare(&q, db, "SELECT 1");
 	assert_false(db_step(&q));
 	db_finalize(&q);
 	db_prepare(&q, db, "INSERT INTO setting (key, value) VALUES ('never', 'x')");
-	assert_int_equal(db_done(&q), SQLITE_INTERRUPT);
+	assert_int_equal(db_done(&q), DB_INTERRUPT);
 	db_finalize(&q);
 	assert_true(db_deadline_disarm());
 	assert_int_equal(testdb_int(db, "SELECT count(*) FROM setting WHERE key = 'never'"), 0);
 	/* A transaction begun before the limit passed is not committed, but rolled back. */
 	db_deadline_arm(0.05);
-	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
 	db_prepare(&q, db, "INSERT INTO setting (key, value) VALUES ('half', 'x')");
-	assert_int_equal(db_done(&q), SQLITE_OK);
+	assert_int_equal(db_done(&q), DB_OK);
 	db_finalize(&q);
 	db_prepare(&q, db, slow_sql);
 	assert_false(db_step(&q));
 	db_finalize(&q);
-	assert_int_equal(db_commit(db), SQLITE_INTERRUPT);
+	assert_int_equal(db_commit(db), DB_INTERRUPT);
 	assert_true(db_deadline_disarm());
 	assert_int_equal(testdb_int(db, "SELECT count(*) FROM setting WHERE key = 'half'"), 0);
 	/* Disarmed: the next request's statements run normally. */
-	assert_int_equal(db_exec(db, "CREATE TABLE later (x)"), SQLITE_OK);
+	assert_int_equal(db_exec(db, "CREATE TABLE later (x)"), DB_OK);
 	/* A quick request under the limit is not disturbed, and says so. */
 	db_deadline_arm(5);
-	assert_int_equal(db_exec(db, "INSERT INTO later VALUES (1)"), SQLITE_OK);
+	assert_int_equal(db_exec(db, "INSERT INTO later VALUES (1)"), DB_OK);
 	assert_false(db_deadline_disarm());
 	db_thread_close();
 	testdb_free(t);
@@ -127,7 +127,7 @@ static void statement_deadline_not_on_unarmed_connection(void **state)
 	testdb_free(t);
 }
 
-static int64_t uploads_of(sqlite3 *db, int64_t user)
+static int64_t uploads_of(Db *db, int64_t user)
 {
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM upload WHERE user_id = %lld", (long long)user);
@@ -145,9 +145,9 @@ static void uploads_capped_per_user_and_expire(void **state)
 	char token[32];
 	for (int i = 0; i < 5; i++) {
 		snprintf(token, sizeof token, "a%d", i);
-		assert_int_equal(cases_keep_upload(t->db, r.department_id, a, token, "liste.csv", "x", 1, now - 10 + i), SQLITE_OK);
+		assert_int_equal(cases_keep_upload(t->db, r.department_id, a, token, "liste.csv", "x", 1, now - 10 + i), DB_OK);
 	}
-	assert_int_equal(cases_keep_upload(t->db, r.department_id, b, "b0", "liste.csv", "y", 1, now - 4000), SQLITE_OK);
+	assert_int_equal(cases_keep_upload(t->db, r.department_id, b, "b0", "liste.csv", "y", 1, now - 4000), DB_OK);
 	/* The three newest of a's stay; b's own upload is not counted against a. */
 	assert_int_equal(uploads_of(t->db, a), UPLOAD_PER_USER);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM upload WHERE token IN ('a2', 'a3', 'a4')"), 3);

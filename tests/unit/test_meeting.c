@@ -8,7 +8,7 @@
 */
 #include "unit_helpers.h"
 
-ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
+ATTR_PRINTF(2, 3) static void qexec(Db *db, const char *fmt, ...)
 {
 	char sql[1024];
 	va_list ap;
@@ -16,7 +16,7 @@ ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
 	vsnprintf(sql, sizeof sql, fmt, ap);
 	va_end(ap);
 	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK) {
 		char msg[1200];
 		snprintf(msg, sizeof msg, "%s: %s", sql, err ? err : "?");
 		sqlite3_free(err);
@@ -35,7 +35,7 @@ typedef struct Fx {
 	int64_t round, other_round;
 } Fx;
 
-static void add_case(sqlite3 *db, const Department *d, const char *case_no, const char *advisor)
+static void add_case(Db *db, const Department *d, const char *case_no, const char *advisor)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -44,7 +44,7 @@ static void add_case(sqlite3 *db, const Department *d, const char *case_no, cons
 	db_bind_int(&q, 1, d->id);
 	db_bind_text(&q, 2, case_no);
 	db_bind_text(&q, 3, advisor);
-	assert_int_equal(db_done(&q), SQLITE_OK);
+	assert_int_equal(db_done(&q), DB_OK);
 	db_finalize(&q);
 	qexec(db, "INSERT INTO round_case (round_id, case_id, sample_key, added_at) SELECT r.id, %lld, 'k%lld',"
 	          " '2024-01-01T00:00:00Z' FROM round r WHERE r.department_id = %lld",
@@ -55,7 +55,7 @@ static int setup(void **state)
 {
 	Fx *f = calloc(1, sizeof *f);
 	f->t = testdb_new();
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	int64_t id;
 	const char *msg = NULL;
 	char err[512] = "";
@@ -130,7 +130,7 @@ static void whole_tokens(void **state)
 static void case_numbers_in_text(void **state)
 {
 	Fx *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	char found[64] = "";
 	assert_true(meeting_case_no_in(db, f->d.id, "Vi drøftede 27.12.00-G01-262-24 i dag.", found, sizeof found));
 	assert_string_equal(found, "27.12.00-G01-262-24");
@@ -153,10 +153,10 @@ static int64_t meetings(Fx *f)
 static int add(Fx *f, const MeetingInput *in, char *msg, size_t n)
 {
 	int64_t id;
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	int rc = meeting_add(f->t->db, &f->d, in, 0, &id, msg, n);
 	if (rc == 0)
-		assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+		assert_int_equal(db_commit(f->t->db), DB_OK);
 	else
 		db_rollback(f->t->db);
 	return rc;
@@ -253,9 +253,9 @@ static void other_checks(void **state)
 	in = (MeetingInput){.kind = "individuel", .date = "2026-12-10", .time = "09:30", .status = "", .round_id = f->round,
 	                    .advisor = "  Anna Andersen ", .participants = "Mette", .minutes = ""};
 	int64_t id;
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	assert_int_equal(meeting_add(f->t->db, &f->d, &in, 0, &id, msg, sizeof msg), 0);
-	assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+	assert_int_equal(db_commit(f->t->db), DB_OK);
 	Meeting m;
 	assert_true(meeting_by_id(f->t->db, id, &m));
 	assert_string_equal(m.kind, "individuel");
@@ -264,15 +264,15 @@ static void other_checks(void **state)
 	assert_string_equal(m.advisor, "Anna Andersen");
 	assert_int_equal(m.round_id, f->round);
 	in = (MeetingInput){.kind = "stopop", .date = "2026-12-11", .status = "aflyst", .advisor = "Anna Andersen"};
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	assert_int_equal(meeting_update(f->t->db, &f->d, id, &in, 0, msg, sizeof msg), 0);
-	assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+	assert_int_equal(db_commit(f->t->db), DB_OK);
 	assert_true(meeting_by_id(f->t->db, id, &m));
 	assert_string_equal(m.advisor, "");
 	assert_string_equal(m.status, "aflyst");
 	assert_int_equal(m.round_id, 0);
 	/* Not a meeting of the other department. */
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	assert_int_equal(meeting_update(f->t->db, &f->other, id, &in, 0, msg, sizeof msg), -1);
 	db_rollback(f->t->db);
 }
@@ -298,7 +298,7 @@ static void who_sees_what(void **state)
 static void feedback_per_caseworker(void **state)
 {
 	Fx *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	char msg[512];
 	FeedbackRow *rows;
 	int n = meeting_feedback(db, f->round, &rows);

@@ -18,7 +18,7 @@ static void fixture(Fixture *f)
 {
 	assert_int_equal(auth_init(), 0);
 	f->t = testdb_new();
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	const char *msg;
 	assert_int_equal(department_add(db, "P", "Fase", "voksen", NULL, &msg), 0);
 	assert_true(department_by_code(db, "P", &f->d));
@@ -28,13 +28,13 @@ static void fixture(Fixture *f)
 	assert_int_equal(cases_import_mem(db, &f->d, csv, sizeof csv - 1, "t.csv", &o, res), IMPORT_STORED);
 	free(res);
 	int64_t id;
-	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(round_create(db, &f->d, "overordnet", "T", NULL, NULL, 0, NULL, NULL, "test", &id, &msg), 0);
 	assert_true(round_by_id(db, id, &f->r));
 	int64_t drawn;
 	SampleRequest req = {.size = 3};
 	assert_int_equal(sample_draw(db, &f->r, &req, "test", &drawn, &msg), 0);
-	assert_int_equal(db_commit(db), SQLITE_OK);
+	assert_int_equal(db_commit(db), DB_OK);
 	assert_true(round_by_id(db, id, &f->r));
 	f->case_id = testdb_int(db, "SELECT min(case_id) FROM round_case");
 }
@@ -44,12 +44,12 @@ static void move(Fixture *f, const char *to, const char *reason, int expect)
 	PhaseWorkLeft left;
 	char msg[1024];
 	ReviewBy by = {.login = "test"};
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	int rc = phase_change(f->t->db, &f->r, to, reason, &by, &left, msg, sizeof msg);
 	if (rc != expect)
 		fail_msg("phase_change to %s: %d (%s)", to, rc, msg);
 	if (rc == PHASE_MOVED)
-		assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+		assert_int_equal(db_commit(f->t->db), DB_OK);
 	else
 		db_rollback(f->t->db);
 	assert_true(round_by_id(f->t->db, f->r.id, &f->r));
@@ -68,10 +68,10 @@ static void test_the_draw_moves_the_phase_automatically(void **state)
 	                                     " AND detail = 'planlaegning → udvaelgelse. Begrundelse: automatisk'"),
 	                 1);
 	/* Not from a phase it does not name: nothing recorded. */
-	assert_int_equal(db_begin(f.t->db), SQLITE_OK);
-	assert_int_equal(phase_auto(f.t->db, f.r.id, "planlaegning", "udvaelgelse", 0, "test"), SQLITE_OK);
-	assert_int_equal(phase_auto(f.t->db, f.r.id, "planlaegning,gennemgang", "analyse", 0, "test"), SQLITE_OK);
-	assert_int_equal(db_commit(f.t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f.t->db), DB_OK);
+	assert_int_equal(phase_auto(f.t->db, f.r.id, "planlaegning", "udvaelgelse", 0, "test"), DB_OK);
+	assert_int_equal(phase_auto(f.t->db, f.r.id, "planlaegning,gennemgang", "analyse", 0, "test"), DB_OK);
+	assert_int_equal(db_commit(f.t->db), DB_OK);
 	assert_int_equal(testdb_int(f.t->db, "SELECT count(*) FROM round_phase_change"), 1);
 	assert_int_equal(audit_verify(f.t->db, &(int64_t){0}), 0);
 	testdb_free(f.t);
@@ -82,7 +82,7 @@ static void test_a_finished_round_refuses_writes_until_reopened_with_a_reason(vo
 	(void)state;
 	Fixture f;
 	fixture(&f);
-	sqlite3 *db = f.t->db;
+	Db *db = f.t->db;
 	char msg[512];
 	assert_int_equal(round_writable(db, f.r.id, msg, sizeof msg), 0);
 	move(&f, "afsluttet", "færdig til test", PHASE_MOVED);
@@ -93,7 +93,7 @@ static void test_a_finished_round_refuses_writes_until_reopened_with_a_reason(vo
 	int missing;
 	int64_t a, b;
 	const char *cmsg;
-	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(review_set_consent(db, &f.r, f.case_id, 1, &by, msg, sizeof msg), ROUND_CLOSED);
 	assert_int_equal(review_set_acute(db, &f.r, f.case_id, 1, "nu", &by, msg, sizeof msg), ROUND_CLOSED);
 	assert_int_equal(review_finish(db, &f.r, f.case_id, &by, &missing, msg, sizeof msg), ROUND_CLOSED);
@@ -122,9 +122,9 @@ static void test_a_finished_round_refuses_writes_until_reopened_with_a_reason(vo
 	assert_string_equal(re[0].reason, "en klage");
 	assert_string_equal(re[0].to, "gennemgang");
 	assert_int_equal(round_writable(db, f.r.id, msg, sizeof msg), 0);
-	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(review_set_consent(db, &f.r, f.case_id, 1, &by, msg, sizeof msg), 0);
-	assert_int_equal(db_commit(db), SQLITE_OK);
+	assert_int_equal(db_commit(db), DB_OK);
 	/* Moving back from other phases still needs no reason. */
 	move(&f, "udvaelgelse", NULL, PHASE_MOVED);
 	testdb_free(f.t);

@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
+ATTR_PRINTF(2, 3) static void qexec(Db *db, const char *fmt, ...)
 {
 	char sql[2048];
 	va_list ap;
@@ -18,7 +18,7 @@ ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
 	vsnprintf(sql, sizeof sql, fmt, ap);
 	va_end(ap);
 	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK) {
 		char msg[2200];
 		snprintf(msg, sizeof msg, "%s: %s", sql, err ? err : "?");
 		sqlite3_free(err);

@@ -213,10 +213,10 @@ typedef struct Fixture {
 	User by;
 } Fixture;
 
-static void exec_ok(sqlite3 *db, const char *sql)
+static void exec_ok(Db *db, const char *sql)
 {
 	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK)
 		fail_msg("%s: %s", sql, err ? err : "?");
 }
 
@@ -225,7 +225,7 @@ static int setup(void **state)
 	Fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->t = testdb_new();
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	const char *msg = NULL;
 	int64_t dept_id;
 	Department dept;
@@ -276,7 +276,7 @@ static void answer(Fixture *f, const char *code, const char *value)
 static void missing_on_a_real_round(void **state)
 {
 	Fixture *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	Relevance rel;
 	relevance_load(db, f->round, &rel);
 	assert_int_equal(rel.n, 4);

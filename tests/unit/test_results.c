@@ -14,7 +14,7 @@
 
 /* ---- small helpers ---- */
 
-ATTR_PRINTF(2, 3) static int64_t qint(sqlite3 *db, const char *fmt, ...)
+ATTR_PRINTF(2, 3) static int64_t qint(Db *db, const char *fmt, ...)
 {
 	char sql[1024];
 	va_list ap;
@@ -24,7 +24,7 @@ ATTR_PRINTF(2, 3) static int64_t qint(sqlite3 *db, const char *fmt, ...)
 	return testdb_int(db, sql);
 }
 
-ATTR_PRINTF(4, 5) static void qtext(sqlite3 *db, char *out, size_t n, const char *fmt, ...)
+ATTR_PRINTF(4, 5) static void qtext(Db *db, char *out, size_t n, const char *fmt, ...)
 {
 	char sql[1024];
 	va_list ap;
@@ -34,7 +34,7 @@ ATTR_PRINTF(4, 5) static void qtext(sqlite3 *db, char *out, size_t n, const char
 	testdb_text(db, sql, out, n);
 }
 
-ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
+ATTR_PRINTF(2, 3) static void qexec(Db *db, const char *fmt, ...)
 {
 	char sql[1024];
 	va_list ap;
@@ -42,7 +42,7 @@ ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
 	vsnprintf(sql, sizeof sql, fmt, ap);
 	va_end(ap);
 	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK) {
 		char msg[1200];
 		snprintf(msg, sizeof msg, "%s: %s", sql, err ? err : "?");
 		sqlite3_free(err);
@@ -50,20 +50,20 @@ ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
 	}
 }
 
-static User add_user(sqlite3 *db, const char *login, const char *name)
+static User add_user(Db *db, const char *login, const char *name)
 {
 	Stmt q;
 	db_prepare(&q, db, "INSERT INTO users (login, name, password_hash) VALUES (?1, ?2, 'not-a-hash')");
 	db_bind_text(&q, 1, login);
 	db_bind_text(&q, 2, name);
-	assert_int_equal(db_done(&q), SQLITE_OK);
+	assert_int_equal(db_done(&q), DB_OK);
 	db_finalize(&q);
 	User u;
 	assert_true(user_by_id(db, db_last_id(db), &u));
 	return u;
 }
 
-static Department add_department(sqlite3 *db, const char *code, const char *area)
+static Department add_department(Db *db, const char *code, const char *area)
 {
 	int64_t id;
 	const char *msg = NULL;
@@ -74,7 +74,7 @@ static Department add_department(sqlite3 *db, const char *code, const char *area
 	return d;
 }
 
-static int64_t add_case(sqlite3 *db, const Department *d, const char *case_no, const char *advisor)
+static int64_t add_case(Db *db, const Department *d, const char *case_no, const char *advisor)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -83,18 +83,18 @@ static int64_t add_case(sqlite3 *db, const Department *d, const char *case_no, c
 	db_bind_int(&q, 1, d->id);
 	db_bind_text(&q, 2, case_no);
 	db_bind_text(&q, 3, advisor);
-	assert_int_equal(db_done(&q), SQLITE_OK);
+	assert_int_equal(db_done(&q), DB_OK);
 	db_finalize(&q);
 	return db_last_id(db);
 }
 
-static void put_in_sample(sqlite3 *db, int64_t round_id, int64_t case_id)
+static void put_in_sample(Db *db, int64_t round_id, int64_t case_id)
 {
 	qexec(db, "INSERT INTO round_case (round_id, case_id, sample_key, added_at) VALUES (%lld, %lld, 'k%lld',"
 	          " '2024-01-01T00:00:00Z')", (long long)round_id, (long long)case_id, (long long)case_id);
 }
 
-static int64_t new_round(sqlite3 *db, const Department *d, const char *kind, const char *catalogue, const char *start)
+static int64_t new_round(Db *db, const Department *d, const char *kind, const char *catalogue, const char *start)
 {
 	int64_t id;
 	const char *msg = NULL;
@@ -103,7 +103,7 @@ static int64_t new_round(sqlite3 *db, const Department *d, const char *kind, con
 	return id;
 }
 
-static Round get_round(sqlite3 *db, int64_t id)
+static Round get_round(Db *db, int64_t id)
 {
 	Round r;
 	assert_true(round_by_id(db, id, &r));
@@ -111,7 +111,7 @@ static Round get_round(sqlite3 *db, int64_t id)
 }
 
 /* The id of the question with this code in the round's catalogues. */
-static int64_t question_of(sqlite3 *db, int64_t round_id, const char *code)
+static int64_t question_of(Db *db, int64_t round_id, const char *code)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -127,21 +127,21 @@ static int64_t question_of(sqlite3 *db, int64_t round_id, const char *code)
 }
 
 /* answer_save in its own transaction, as a page or the API would call it. */
-static int save(sqlite3 *db, int64_t round_id, int64_t case_id, int64_t question_id, const char *value, int material,
+static int save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const char *value, int material,
                 const char *comment, int64_t seen, const User *by, AnswerState *cur, const char **msg)
 {
 	AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = seen};
 	*msg = NULL;
-	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
 	int rc = answer_save(db, round_id, case_id, question_id, &in, by, cur, msg);
 	if (rc == ANSWER_SAVED)
-		assert_int_equal(db_commit(db), SQLITE_OK);
+		assert_int_equal(db_commit(db), DB_OK);
 	else
 		db_rollback(db);
 	return rc;
 }
 
-static void must_save(sqlite3 *db, int64_t round_id, int64_t case_id, const char *code, const char *value, int material,
+static void must_save(Db *db, int64_t round_id, int64_t case_id, const char *code, const char *value, int material,
                       const User *by)
 {
 	AnswerState cur;
@@ -189,7 +189,7 @@ static const char other_catalogue[] =
 	" \"sections\": [{\"title\": \"Tema\", \"questions\": ["
 	"  {\"code\": \"A-1\", \"text\": \"Er fristen overholdt?\", \"category\": \"retssikkerhed\"}]}]}";
 
-static int64_t store_catalogue(sqlite3 *db, const char *json)
+static int64_t store_catalogue(Db *db, const char *json)
 {
 	int64_t id = 0;
 	char err[512] = "";
@@ -228,7 +228,7 @@ static int setup_results(void **state)
 {
 	Fx *f = calloc(1, sizeof *f);
 	f->t = testdb_new();
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	f->d = add_department(db, "BHS", "barn");
 	f->other = add_department(db, "VOK", "voksen");
 	f->anna = add_user(db, "anna", "Anna Andersen");
@@ -407,7 +407,7 @@ static void counts_per_question(void **state)
 static void previous_round_is_latest_earlier_comparable(void **state)
 {
 	Fx *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	Round r;
 	r = get_round(db, f->r2);
 	assert_int_equal(results_previous_round(db, &r), f->r1);  /* not rempty: no answers */
@@ -434,7 +434,7 @@ static void previous_round_is_latest_earlier_comparable(void **state)
 static void change_against_previous_round(void **state)
 {
 	Fx *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	Round r2 = get_round(db, f->r2), r1 = get_round(db, f->r1);
 	QuestionResult *x, *p;
 	int n = results_round(db, &r2, &x);
@@ -600,7 +600,7 @@ static void check_json(const Round *r, const QuestionResult *x, int n)
 static void json_shape(void **state)
 {
 	Fx *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	const int64_t rounds[] = {f->r2, f->r1, f->r0, f->rempty, f->rnull};
 	for (size_t i = 0; i < COUNT(rounds); i++) {
 		Round r = get_round(db, rounds[i]);
@@ -650,7 +650,7 @@ static int setup_answers(void **state)
 {
 	Ax *a = calloc(1, sizeof *a);
 	a->t = testdb_new();
-	sqlite3 *db = a->t->db;
+	Db *db = a->t->db;
 	a->d = add_department(db, "BHS", "barn");
 	a->anna = add_user(db, "anna", "Anna Andersen");
 	a->bo = add_user(db, "bo", "Bo Bech");
@@ -695,7 +695,7 @@ static int teardown_answers(void **state)
 static void conflict_on_stale_revision(void **state)
 {
 	Ax *a = *state;
-	sqlite3 *db = a->t->db;
+	Db *db = a->t->db;
 	int64_t q1 = question_of(db, a->round, "A-1"), c = a->sampled[0];
 	AnswerState cur;
 	const char *msg;
@@ -735,7 +735,7 @@ static void conflict_on_stale_revision(void **state)
 static void refused_answers(void **state)
 {
 	Ax *a = *state;
-	sqlite3 *db = a->t->db;
+	Db *db = a->t->db;
 	int64_t q1 = question_of(db, a->round, "A-1"), q3 = question_of(db, a->round, "A-3");
 	int64_t q2 = question_of(db, a->round, "B-2"), q_choice = question_of(db, a->round, "B-3");
 	int64_t foreign = question_of(db, a->other_round, "A-1");
@@ -783,7 +783,7 @@ static void refused_answers(void **state)
 static void history_of_changes(void **state)
 {
 	Ax *a = *state;
-	sqlite3 *db = a->t->db;
+	Db *db = a->t->db;
 	int64_t q1 = question_of(db, a->round, "A-1"), c = a->sampled[2];
 	AnswerState cur;
 	const char *msg;
@@ -836,7 +836,7 @@ static void history_of_changes(void **state)
 static void clearing_nothing_writes_nothing(void **state)
 {
 	Ax *a = *state;
-	sqlite3 *db = a->t->db;
+	Db *db = a->t->db;
 	AnswerState cur;
 	const char *msg;
 	int64_t q1 = question_of(db, a->round, "A-1");
@@ -850,7 +850,7 @@ static void clearing_nothing_writes_nothing(void **state)
 static void first_answer_starts_review(void **state)
 {
 	Ax *a = *state;
-	sqlite3 *db = a->t->db;
+	Db *db = a->t->db;
 	Round r = get_round(db, a->round);
 	assert_string_equal(r.phase, "udvaelgelse");
 	assert_string_equal(r.review_started_at, "");

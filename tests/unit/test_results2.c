@@ -11,7 +11,7 @@
 
 #include <math.h>
 
-ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
+ATTR_PRINTF(2, 3) static void qexec(Db *db, const char *fmt, ...)
 {
 	char sql[1024];
 	va_list ap;
@@ -19,7 +19,7 @@ ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
 	vsnprintf(sql, sizeof sql, fmt, ap);
 	va_end(ap);
 	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK) {
 		char msg[1200];
 		snprintf(msg, sizeof msg, "%s: %s", sql, err ? err : "?");
 		sqlite3_free(err);
@@ -46,7 +46,7 @@ typedef struct Fx {
 	int64_t rnew, rold, rudd, rempty, rother;
 } Fx;
 
-static int64_t add_case(sqlite3 *db, const Department *d, const char *case_no, const char *advisor)
+static int64_t add_case(Db *db, const Department *d, const char *case_no, const char *advisor)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -55,12 +55,12 @@ static int64_t add_case(sqlite3 *db, const Department *d, const char *case_no, c
 	db_bind_int(&q, 1, d->id);
 	db_bind_text(&q, 2, case_no);
 	db_bind_text(&q, 3, advisor);
-	assert_int_equal(db_done(&q), SQLITE_OK);
+	assert_int_equal(db_done(&q), DB_OK);
 	db_finalize(&q);
 	return db_last_id(db);
 }
 
-static int64_t new_round(sqlite3 *db, const Department *d, const char *kind, const char *start)
+static int64_t new_round(Db *db, const Department *d, const char *kind, const char *start)
 {
 	int64_t id;
 	const char *msg = NULL;
@@ -69,7 +69,7 @@ static int64_t new_round(sqlite3 *db, const Department *d, const char *kind, con
 	return id;
 }
 
-static void sample(sqlite3 *db, int64_t round_id, int64_t case_id)
+static void sample(Db *db, int64_t round_id, int64_t case_id)
 {
 	qexec(db, "INSERT INTO round_case (round_id, case_id, sample_key, added_at) VALUES (%lld, %lld, 'k%lld',"
 	          " '2024-01-01T00:00:00Z')", (long long)round_id, (long long)case_id, (long long)case_id);
@@ -90,10 +90,10 @@ static void save(Fx *f, int64_t round_id, int64_t case_id, const char *code, con
 	AnswerInput in = {.value = value + material, .material = material, .comment = "", .seen_revision = -1};
 	AnswerState cur;
 	const char *msg = NULL;
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	if (answer_save(f->t->db, round_id, case_id, qid, &in, &f->u, &cur, &msg) != ANSWER_SAVED)
 		fail_msg("answer_save %s=%s: %s", code, value, msg ? msg : "");
-	assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+	assert_int_equal(db_commit(f->t->db), DB_OK);
 }
 
 /* values[i] for case c[i]; NULL leaves it unanswered; a leading '*' is væsentlig betydning. */
@@ -113,7 +113,7 @@ static int setup(void **state)
 {
 	Fx *f = calloc(1, sizeof *f);
 	f->t = testdb_new();
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	int64_t id;
 	const char *msg = NULL;
 	assert_int_equal(department_add(db, "BHS", "Børn", "barn", &id, &msg), 0);

@@ -15,7 +15,7 @@
 static char template_path[128];
 static char template_dir[64];
 
-ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
+ATTR_PRINTF(2, 3) static void qexec(Db *db, const char *fmt, ...)
 {
 	char sql[2048];
 	va_list ap;
@@ -23,7 +23,7 @@ ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
 	vsnprintf(sql, sizeof sql, fmt, ap);
 	va_end(ap);
 	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK) {
 		char msg[2200];
 		snprintf(msg, sizeof msg, "%s: %s", sql, err ? err : "?");
 		sqlite3_free(err);
@@ -31,7 +31,7 @@ ATTR_PRINTF(2, 3) static void qexec(sqlite3 *db, const char *fmt, ...)
 	}
 }
 
-ATTR_PRINTF(2, 3) static int64_t qint(sqlite3 *db, const char *fmt, ...)
+ATTR_PRINTF(2, 3) static int64_t qint(Db *db, const char *fmt, ...)
 {
 	char sql[2048];
 	va_list ap;
@@ -89,7 +89,7 @@ static TestDb *demo_copy(void)
 	return t;
 }
 
-static char *results_text(sqlite3 *db, int64_t id)
+static char *results_text(Db *db, int64_t id)
 {
 	Round r;
 	assert_true(round_by_id(db, id, &r));
@@ -101,7 +101,7 @@ static char *results_text(sqlite3 *db, int64_t id)
 }
 
 /* Everything the trends page shows, as text, so two states can be compared exactly. */
-static char *trends_text(sqlite3 *db, int64_t department_id)
+static char *trends_text(Db *db, int64_t department_id)
 {
 	Trends t;
 	results_trends(db, department_id, NULL, &t);
@@ -128,7 +128,7 @@ static char *trends_text(sqlite3 *db, int64_t department_id)
 	return buf_detach(&b);
 }
 
-static void progress_of(sqlite3 *db, int64_t id, int64_t out[3])
+static void progress_of(Db *db, int64_t id, int64_t out[3])
 {
 	Round r;
 	assert_true(round_by_id(db, id, &r));
@@ -167,12 +167,12 @@ static void settings_defaults_and_limits(void **state)
 	assert_null(retention_settings_problem(&(RetentionSettings){1, 5, 0})); /* six months of audit in all */
 
 	const char *msg = NULL;
-	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(db_begin(t->db), DB_OK);
 	assert_int_equal(retention_settings_save(t->db, &(RetentionSettings){0, 6, 30}, "test", &msg), -1);
 	assert_non_null(strstr(msg, "--months"));
 	assert_int_equal(retention_settings_save(t->db, &(RetentionSettings){36, 6, 14}, "test", &msg), 2);
 	assert_int_equal(retention_settings_save(t->db, &(RetentionSettings){36, 6, 14}, "test", &msg), 0);
-	assert_int_equal(db_commit(t->db), SQLITE_OK);
+	assert_int_equal(db_commit(t->db), DB_OK);
 	retention_settings(t->db, &s);
 	assert_int_equal(s.months, 36);
 	assert_int_equal(s.notice_days, 14);
@@ -268,7 +268,7 @@ static void purge_keeps_results_and_trends(void **state)
 {
 	(void)state;
 	TestDb *t = demo_copy();
-	sqlite3 *db = t->db;
+	Db *db = t->db;
 	/* Round 4 (spring 2025) finished long ago; 5 is its successor and compares with it; 1
 	** compares with 5. Round 4 gets a calibration case, an acute note, a consent and the
 	** minutes of a stop-op and a staff meeting, so every kind of case data is there. */
@@ -392,7 +392,7 @@ static void dry_run_changes_nothing(void **state)
 {
 	(void)state;
 	TestDb *t = demo_copy();
-	sqlite3 *db = t->db;
+	Db *db = t->db;
 	qexec(db, "UPDATE round SET finished_at = '2024-06-01T10:00:00Z' WHERE id IN (4, 5)");
 	/* A case only round 4 sampled, no longer listed: it goes with round 4 in the same run. */
 	int64_t only4 = qint(db, "SELECT case_id FROM round_case WHERE round_id = 4 AND case_id NOT IN"
@@ -438,7 +438,7 @@ static void case_list_rule(void **state)
 {
 	(void)state;
 	TestDb *t = demo_copy();
-	sqlite3 *db = t->db;
+	Db *db = t->db;
 	/* Not listed for 25 months: deleted unless a round holding case data has sampled it. */
 	int64_t in_round = qint(db, "SELECT case_id FROM round_case WHERE round_id = 1 LIMIT 1");
 	int64_t loose = qint(db, "SELECT id FROM cases WHERE department_id = 1 AND id NOT IN"
@@ -472,7 +472,7 @@ static void failed_purge_changes_nothing(void **state)
 {
 	(void)state;
 	TestDb *t = demo_copy();
-	sqlite3 *db = t->db;
+	Db *db = t->db;
 	qexec(db, "UPDATE round SET finished_at = '2024-06-01T10:00:00Z' WHERE id = 4");
 	/* A stray record for round 4 makes its purge fail at the last insert. */
 	qexec(db, "INSERT INTO round_purge VALUES (4, 'x', '2024-06-01', 'afsluttet', 24, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,"
@@ -510,7 +510,7 @@ static void number(crypto_generichash_state *st, int64_t v)
 }
 
 /* Appends an entry dated `at` (audit_log always dates now), chained to the newest. */
-static void append_dated(sqlite3 *db, const char *at, const char *action)
+static void append_dated(Db *db, const char *at, const char *action)
 {
 	unsigned char prev[32] = {0}, hash[32];
 	int64_t id = 1;
@@ -540,14 +540,14 @@ static void append_dated(sqlite3 *db, const char *at, const char *action)
 	db_bind_text(&q, 2, at);
 	db_bind_text(&q, 3, action);
 	db_bind_blob(&q, 4, hash, 32);
-	assert_int_equal(db_done(&q), SQLITE_OK);
+	assert_int_equal(db_done(&q), DB_OK);
 	db_finalize(&q);
 }
 
-static sqlite3 *raw_open(const TestDb *t)
+static Db *raw_open(const TestDb *t)
 {
-	sqlite3 *raw;
-	assert_int_equal(sqlite3_open(t->path, &raw), SQLITE_OK);
+	Db *raw;
+	assert_int_equal(sqlite3_open(t->path, &raw), DB_OK);
 	return raw;
 }
 
@@ -555,7 +555,7 @@ static void audit_purge_keeps_chain(void **state)
 {
 	(void)state;
 	TestDb *t = testdb_new();
-	sqlite3 *db = t->db;
+	Db *db = t->db;
 	for (int i = 0; i < 5; i++)
 		append_dated(db, "2021-03-01T10:00:00Z", "gammel");
 	append_dated(db, "2021-09-01T10:00:00Z", "nyere");
@@ -585,18 +585,18 @@ static void audit_purge_keeps_chain(void **state)
 	assert_int_equal(audit_verify(db, &bad), 0);
 
 	/* Nothing deletes past the anchor, ... */
-	assert_int_not_equal(db_exec(db, "DELETE FROM audit WHERE id = 6"), SQLITE_OK);
-	assert_int_not_equal(db_exec(db, "UPDATE audit_anchor SET last_id = 3"), SQLITE_OK);
-	assert_int_not_equal(db_exec(db, "DELETE FROM audit_anchor"), SQLITE_OK);
+	assert_int_not_equal(db_exec(db, "DELETE FROM audit WHERE id = 6"), DB_OK);
+	assert_int_not_equal(db_exec(db, "UPDATE audit_anchor SET last_id = 3"), DB_OK);
+	assert_int_not_equal(db_exec(db, "DELETE FROM audit_anchor"), DB_OK);
 
 	/* ... a changed kept entry is still found, ... */
-	sqlite3 *raw = raw_open(t);
-	assert_int_equal(sqlite3_exec(raw, "DROP TRIGGER audit_no_update", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "UPDATE audit SET detail = 'intet' WHERE id = 8", NULL, NULL, NULL), SQLITE_OK);
+	Db *raw = raw_open(t);
+	assert_int_equal(sqlite3_exec(raw, "DROP TRIGGER audit_no_update", NULL, NULL, NULL), DB_OK);
+	assert_int_equal(sqlite3_exec(raw, "UPDATE audit SET detail = 'intet' WHERE id = 8", NULL, NULL, NULL), DB_OK);
 	bad = 0;
 	assert_int_equal(audit_verify(db, &bad), -1);
 	assert_int_equal(bad, 8);
-	assert_int_equal(sqlite3_exec(raw, "UPDATE audit SET detail = NULL WHERE id = 8", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "UPDATE audit SET detail = NULL WHERE id = 8", NULL, NULL, NULL), DB_OK);
 	assert_int_equal(audit_verify(db, &bad), 0); /* restored exactly */
 
 	/* ... and so is the anchor moved by hand to hide more deleted entries: its hash is right,
@@ -606,7 +606,7 @@ static void audit_purge_keeps_chain(void **state)
 	                              " UPDATE audit_anchor SET last_id = 6, last_hash = (SELECT hash FROM audit WHERE id = 6);"
 	                              " DELETE FROM audit WHERE id = 6",
 	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
+	                 DB_OK);
 	bad = 0;
 	assert_int_equal(audit_verify(db, &bad), -1);
 	assert_int_equal(bad, 7);
@@ -619,7 +619,7 @@ static void audit_purge_keeps_chain(void **state)
 	raw = raw_open(t2);
 	assert_int_equal(sqlite3_exec(raw, "DROP TRIGGER audit_no_update; UPDATE audit SET action = 'x' WHERE id = 2", NULL,
 	                              NULL, NULL),
-	                 SQLITE_OK);
+	                 DB_OK);
 	sqlite3_close(raw);
 	assert_int_equal(retention_run(t2->db, now, 0, "test", &res, err, sizeof err), -1);
 	assert_non_null(strstr(err, "brudt ved post 2"));
@@ -634,15 +634,15 @@ static void audit_purge_everything_then_again(void **state)
 {
 	(void)state;
 	TestDb *t = testdb_new();
-	sqlite3 *db = t->db;
+	Db *db = t->db;
 	for (int i = 0; i < 3; i++)
 		append_dated(db, "2019-01-01T10:00:00Z", "gammel");
 	AuditEntry who = {.login = "test", .ip = "kommandolinje"};
 	int64_t deleted, anchor, bad = 0;
 	char err[300];
-	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(audit_purge(db, "2020-01-01T00:00:00Z", &who, &deleted, &anchor, err, sizeof err), 0);
-	assert_int_equal(db_commit(db), SQLITE_OK);
+	assert_int_equal(db_commit(db), DB_OK);
 	assert_int_equal(deleted, 3);
 	assert_int_equal(anchor, 3);
 	assert_int_equal(qint(db, "SELECT count(*) FROM audit"), 1);
@@ -650,24 +650,24 @@ static void audit_purge_everything_then_again(void **state)
 	assert_int_equal(audit_verify(db, &bad), 0);
 
 	/* Later, that entry too is old: a second purge deletes it and records a new anchor. */
-	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(audit_purge(db, "9999-01-01T00:00:00Z", &who, &deleted, &anchor, err, sizeof err), 0);
-	assert_int_equal(db_commit(db), SQLITE_OK);
+	assert_int_equal(db_commit(db), DB_OK);
 	assert_int_equal(deleted, 1);
 	assert_int_equal(anchor, 4);
 	assert_int_equal(qint(db, "SELECT deleted FROM audit_anchor"), 4);
 	assert_int_equal(audit_verify(db, &bad), 0);
 
 	/* Nothing old enough: nothing happens, not even an entry. */
-	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(audit_purge(db, "2000-01-01T00:00:00Z", &who, &deleted, &anchor, err, sizeof err), 0);
-	assert_int_equal(db_commit(db), SQLITE_OK);
+	assert_int_equal(db_commit(db), DB_OK);
 	assert_int_equal(deleted, 0);
 	assert_int_equal(qint(db, "SELECT count(*) FROM audit"), 1);
 
 	/* The purge record itself deleted by hand (with the anchor left): found. */
-	sqlite3 *raw = raw_open(t);
-	assert_int_equal(sqlite3_exec(raw, "DROP TRIGGER audit_no_delete; DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+	Db *raw = raw_open(t);
+	assert_int_equal(sqlite3_exec(raw, "DROP TRIGGER audit_no_delete; DELETE FROM audit", NULL, NULL, NULL), DB_OK);
 	sqlite3_close(raw);
 	assert_int_equal(audit_verify(db, &bad), -1);
 	assert_int_equal(bad, 5);
@@ -683,7 +683,7 @@ static void days_are_danish(void **state)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	TestDb *t = testdb_new();
-	sqlite3 *db = t->db;
+	Db *db = t->db;
 	RetentionSettings s = {30, 6, 14};
 	char today[11], cases[11], until[11];
 	const time_t winter = 1796599800; /* 2026-12-06T23:30:00Z = 7 December 00.30 in Denmark */
@@ -708,7 +708,7 @@ static void audit_cutoff_waits_for_case_data(void **state)
 {
 	(void)state;
 	TestDb *t = demo_copy();
-	sqlite3 *db = t->db;
+	Db *db = t->db;
 	RetentionSettings s = {24, 6, 30};
 	char cutoff[32];
 	const time_t now = 1795000000; /* 2026-11-18T11:06:40Z; 30 months before: 2024-05-18T11:06:40Z */

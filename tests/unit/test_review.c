@@ -231,10 +231,10 @@ typedef struct Fixture {
 	int64_t case_id[7]; /* 1..6 */
 } Fixture;
 
-static void exec_ok(sqlite3 *db, const char *sql)
+static void exec_ok(Db *db, const char *sql)
 {
 	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK)
 		fail_msg("%s: %s", sql, err ? err : "?");
 }
 
@@ -254,7 +254,7 @@ static int setup(void **state)
 	Fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->t = testdb_new();
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	const char *msg = NULL;
 	int64_t dept_id;
 	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, &msg), 0);

@@ -45,7 +45,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t new_round(sqlite3 *db)
+static int64_t new_round(Db *db)
 {
 	Department d;
 	assert_true(department_by_code(db, "BHS", &d));
@@ -77,7 +77,7 @@ static void edit_and_delete(void **state)
 	assert_int_equal(round_update(t->db, &r, &same, &by, msg, sizeof msg), 0);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'round_edit'"), 1);
 	/* Drawn: the kind is fixed. */
-	assert_int_equal(db_exec(t->db, "UPDATE round SET sampled_at = '2026-03-02T09:00:00Z'"), SQLITE_OK);
+	assert_int_equal(db_exec(t->db, "UPDATE round SET sampled_at = '2026-03-02T09:00:00Z'"), DB_OK);
 	assert_true(round_by_id(t->db, id, &r));
 	RoundEdit kind = {.kind = "overordnet"};
 	assert_int_equal(round_update(t->db, &r, &kind, &by, msg, sizeof msg), -1);
@@ -90,10 +90,10 @@ static void edit_and_delete(void **state)
 	                         " VALUES (1, 'S-1', 'Anne', '2026-01-01', '2026-01-01');"
 	                         "INSERT INTO round_case (round_id, case_id, sample_key, added_at, review_status)"
 	                         " VALUES (1, 1, 'aa', '2026-03-02', 'i_gang')"),
-	                 SQLITE_OK);
+	                 DB_OK);
 	assert_int_equal(round_delete(t->db, &r, "Fejl", &by, msg, sizeof msg), ROUND_REVIEWED);
 	assert_non_null(strstr(msg, "1 sag er gennemgået"));
-	assert_int_equal(db_exec(t->db, "UPDATE round_case SET review_status = 'ikke_startet'"), SQLITE_OK);
+	assert_int_equal(db_exec(t->db, "UPDATE round_case SET review_status = 'ikke_startet'"), DB_OK);
 	assert_int_equal(round_delete(t->db, &r, "Fejl", &by, msg, sizeof msg), 0);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM round"), 0);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM round_case"), 0);
@@ -118,13 +118,13 @@ static void tasks_of_a_new_round(void **state)
 	for (int i = 3; i < ROUND_TASKS; i++)
 		assert_int_equal(tasks[i].status, TASK_CANNOT_START);
 	/* Past planning: the plan is done and the staff are next. */
-	assert_int_equal(db_exec(t->db, "UPDATE round SET phase = 'udvaelgelse'"), SQLITE_OK);
+	assert_int_equal(db_exec(t->db, "UPDATE round SET phase = 'udvaelgelse'"), DB_OK);
 	assert_true(round_by_id(t->db, id, &r));
 	round_tasks(t->db, &r, tasks, &next);
 	assert_int_equal(tasks[0].status, TASK_DONE);
 	assert_int_equal(next, 1);
 	/* A finished round has no next step. */
-	assert_int_equal(db_exec(t->db, "UPDATE round SET phase = 'afsluttet'"), SQLITE_OK);
+	assert_int_equal(db_exec(t->db, "UPDATE round SET phase = 'afsluttet'"), DB_OK);
 	assert_true(round_by_id(t->db, id, &r));
 	round_tasks(t->db, &r, tasks, &next);
 	assert_int_equal(next, -1);

@@ -30,7 +30,7 @@ static void test_key_matches_independent_blake2b(void **state)
 }
 
 /* A department with `per` cases for each of three caseworkers. */
-static void fill(sqlite3 *db, Department *d, int per)
+static void fill(Db *db, Department *d, int per)
 {
 	const char *msg;
 	assert_int_equal(department_add(db, "S", "Sample", "voksen", NULL, &msg), 0);
@@ -49,25 +49,25 @@ static void fill(sqlite3 *db, Department *d, int per)
 	buf_free(&csv);
 }
 
-static int64_t new_round(sqlite3 *db, const Department *d, Round *r)
+static int64_t new_round(Db *db, const Department *d, Round *r)
 {
 	const char *msg;
 	int64_t id;
-	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(round_create(db, d, "overordnet", "T", NULL, NULL, 0, NULL, NULL, "test", &id, &msg), 0);
-	assert_int_equal(db_commit(db), SQLITE_OK);
+	assert_int_equal(db_commit(db), DB_OK);
 	assert_true(round_by_id(db, id, r));
 	return id;
 }
 
-static int draw(sqlite3 *db, Round *r, SampleRequest *req)
+static int draw(Db *db, Round *r, SampleRequest *req)
 {
 	const char *msg;
 	int64_t drawn;
-	assert_int_equal(db_begin(db), SQLITE_OK);
+	assert_int_equal(db_begin(db), DB_OK);
 	int rc = sample_draw(db, r, req, "test", &drawn, &msg);
 	if (rc == 0)
-		assert_int_equal(db_commit(db), SQLITE_OK);
+		assert_int_equal(db_commit(db), DB_OK);
 	else
 		db_rollback(db);
 	round_by_id(db, r->id, r);
@@ -175,10 +175,10 @@ static void test_replace_takes_the_next_key(void **state)
 	db_finalize(&q);
 	const char *msg;
 	int64_t replacement;
-	assert_int_equal(db_begin(t->db), SQLITE_OK);
+	assert_int_equal(db_begin(t->db), DB_OK);
 	assert_int_equal(sample_replace(t->db, &r, victim, "", "test", &replacement, &msg), -1); /* a reason is needed */
 	assert_int_equal(sample_replace(t->db, &r, victim, "ikke relevant", "test", &replacement, &msg), 0);
-	assert_int_equal(db_commit(t->db), SQLITE_OK);
+	assert_int_equal(db_commit(t->db), DB_OK);
 	assert_int_equal(replacement, expected);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM round_case WHERE status = 'erstattet'"), 1);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM round_case WHERE status = 'udtrukket'"), 3);

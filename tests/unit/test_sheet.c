@@ -47,10 +47,10 @@ typedef struct Fixture {
 	char dir[64];
 } Fixture;
 
-static void exec_ok(sqlite3 *db, const char *sql)
+static void exec_ok(Db *db, const char *sql)
 {
 	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK)
 		fail_msg("%s: %s", sql, err ? err : "?");
 }
 
@@ -82,7 +82,7 @@ static int setup(void **state)
 	Fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->t = testdb_new();
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	snprintf(f->dir, sizeof f->dir, "%s", f->t->dir);
 	const char *msg = NULL;
 	int64_t dept_id;
@@ -193,11 +193,11 @@ static void path_in(Fixture *f, const char *name, char *out, size_t n)
 
 static int import_path_opt(Fixture *f, const char *path, int overwrite, SheetResult *res)
 {
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	SheetImportOptions o = {.overwrite = overwrite};
 	int rc = sheet_import_file_opt(f->t->db, &f->round, path, &f->user, &o, res);
 	if (rc == SHEET_STORED)
-		assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+		assert_int_equal(db_commit(f->t->db), DB_OK);
 	else
 		db_rollback(f->t->db);
 	return rc;
@@ -580,9 +580,9 @@ static void import_from_memory_and_no_catalogue(void **state)
 	fclose(fp);
 	assert_true(n > 0 && n < sizeof data);
 	SheetResult *res = calloc(1, sizeof *res);
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	assert_int_equal(sheet_import_mem(f->t->db, &f->round, data, n, &f->user, res), SHEET_STORED);
-	assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+	assert_int_equal(db_commit(f->t->db), DB_OK);
 	assert_int_equal(res->saved, 1);
 	/* The sheet in memory is the same file. */
 	Buf b;
@@ -610,9 +610,9 @@ static void cli_import_without_user(void **state)
 	write_filled(path, rows, 2);
 	User nobody = {.id = 0, .login = "kommandolinje", .name = "kommandolinje"};
 	SheetResult *res = calloc(1, sizeof *res);
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	assert_int_equal(sheet_import_file(f->t->db, &f->round, path, &nobody, res), SHEET_STORED);
-	assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+	assert_int_equal(db_commit(f->t->db), DB_OK);
 	assert_int_equal(count(f, "SELECT count(*) FROM answer WHERE updated_by IS NULL AND value = 'nej'"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM answer_history WHERE user_id IS NULL"), 1);
 	free(res);

@@ -39,10 +39,10 @@ typedef struct Fixture {
 	int64_t q1, q2;
 } Fixture;
 
-static void exec_ok(sqlite3 *db, const char *sql)
+static void exec_ok(Db *db, const char *sql)
 {
 	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK)
 		fail_msg("%s: %s", sql, err ? err : "?");
 }
 
@@ -51,7 +51,7 @@ static int setup(void **state)
 	Fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->t = testdb_new();
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	const char *msg = NULL;
 	int64_t dept_id;
 	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, &msg), 0);
@@ -111,10 +111,10 @@ static void save(Fixture *f, int c, int64_t q, const char *value, int material, 
 	AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = -1};
 	AnswerState *cur = calloc(1, sizeof *cur);
 	const char *msg = NULL;
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	if (answer_save(f->t->db, f->round.id, f->case_id[c], q, &in, by, cur, &msg) != ANSWER_SAVED)
 		fail_msg("answer_save: %s", msg ? msg : "");
-	assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+	assert_int_equal(db_commit(f->t->db), DB_OK);
 	free(cur);
 }
 
@@ -131,10 +131,10 @@ static int import(Fixture *f, const char *path, int overwrite, SheetResult *res)
 {
 	memset(res, 0, sizeof *res);
 	SheetImportOptions o = {.overwrite = overwrite};
-	assert_int_equal(db_begin(f->t->db), SQLITE_OK);
+	assert_int_equal(db_begin(f->t->db), DB_OK);
 	int rc = sheet_import_file_opt(f->t->db, &f->round, path, &f->rev, &o, res);
 	if (rc == SHEET_STORED)
-		assert_int_equal(db_commit(f->t->db), SQLITE_OK);
+		assert_int_equal(db_commit(f->t->db), DB_OK);
 	else
 		db_rollback(f->t->db);
 	return rc;

@@ -27,7 +27,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t add_ok(sqlite3 *db, const char *login, const char *name, int is_admin)
+static int64_t add_ok(Db *db, const char *login, const char *name, int is_admin)
 {
 	int64_t id = 0;
 	const char *msg = NULL;
@@ -37,7 +37,7 @@ static int64_t add_ok(sqlite3 *db, const char *login, const char *name, int is_a
 	return id;
 }
 
-static void refused(sqlite3 *db, const char *login, const char *name, const char *password, const char *want)
+static void refused(Db *db, const char *login, const char *name, const char *password, const char *want)
 {
 	int64_t id = -1;
 	const char *msg = NULL;
@@ -49,7 +49,7 @@ static void refused(sqlite3 *db, const char *login, const char *name, const char
 	assert_int_equal(id, -1);
 }
 
-static int64_t sessions_of(sqlite3 *db, int64_t uid)
+static int64_t sessions_of(Db *db, int64_t uid)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT count(*) FROM session WHERE user_id = ?1");
@@ -60,7 +60,7 @@ static int64_t sessions_of(sqlite3 *db, int64_t uid)
 	return n;
 }
 
-static int64_t add_department(sqlite3 *db, const char *code)
+static int64_t add_department(Db *db, const char *code)
 {
 	int64_t id = 0;
 	const char *msg = NULL;

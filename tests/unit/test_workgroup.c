@@ -107,10 +107,10 @@ typedef struct Fixture {
 	Round round;
 } Fixture;
 
-static void exec_ok(sqlite3 *db, const char *sql)
+static void exec_ok(Db *db, const char *sql)
 {
 	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK)
 		fail_msg("%s: %s", sql, err ? err : "?");
 }
 
@@ -130,7 +130,7 @@ static int setup(void **state)
 	Fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->t = testdb_new();
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	const char *msg = NULL;
 	int64_t dept_id, round_id;
 	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, &msg), 0);
@@ -178,7 +178,7 @@ static const ReviewBy test_by = {.user_id = 0, .login = "test", .ip = "test"};
 static void workgroup_on_database(void **state)
 {
 	Fixture *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	const char *w[8];
 	char msg[400];
 	assert_int_equal(workgroup_warnings(db, f->dept.id, w, 8), 1);
@@ -238,7 +238,7 @@ static void add_meeting(Fixture *f, const char *kind, const char *advisor, const
 static void work_left_rule(void **state)
 {
 	Fixture *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	PhaseWorkLeft w;
 	char text[1024];
 
@@ -297,7 +297,7 @@ static void work_left_rule(void **state)
 static void phase_change_asks_and_logs(void **state)
 {
 	Fixture *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	PhaseWorkLeft w;
 	char msg[2048], text[64];
 	ReviewBy by = {.user_id = f->koord.id, .login = "koord", .ip = "127.0.0.1"};
@@ -353,7 +353,7 @@ static void phase_change_asks_and_logs(void **state)
 static void plan_answers(void **state)
 {
 	Fixture *f = *state;
-	sqlite3 *db = f->t->db;
+	Db *db = f->t->db;
 	char msg[512];
 	RoundPlan *p = malloc(sizeof *p);
 	assert_non_null(p);

@@ -23,10 +23,12 @@
 
 #include "tilsyn.h"
 
+#include <sqlite3.h> /* the unit tests read the SQLite file directly */
+
 typedef struct TestDb {
 	char dir[64];
 	char path[128];
-	sqlite3 *db;
+	Db *db;
 } TestDb;
 
 /* Creates an empty directory and a database in it, opened with db_open and migrated. */
@@ -68,10 +70,10 @@ static inline void testdb_free(TestDb *t)
 }
 
 /* One integer from a query with no parameters (counts, pragmas); fails the test on error. */
-static inline int64_t testdb_int(sqlite3 *db, const char *sql)
+static inline int64_t testdb_int(Db *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != DB_OK)
 		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
 	if (sqlite3_step(st) != SQLITE_ROW)
 		fail_msg("no row from %s: %s", sql, sqlite3_errmsg(db));
@@ -81,10 +83,10 @@ static inline int64_t testdb_int(sqlite3 *db, const char *sql)
 }
 
 /* One text value (copied into out) from a query with no parameters; "" for NULL. */
-static inline void testdb_text(sqlite3 *db, const char *sql, char *out, size_t n)
+static inline void testdb_text(Db *db, const char *sql, char *out, size_t n)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != DB_OK)
 		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
 	if (sqlite3_step(st) != SQLITE_ROW)
 		fail_msg("no row from %s: %s", sql, sqlite3_errmsg(db));
