@@ -424,6 +424,27 @@ int db_done(Stmt *q)
 	return rc == SQLITE_DONE ? DB_OK : note_write_error(rc);
 }
 
+/* Runs an INSERT ... RETURNING id (the portable way to learn the new row's key): DB_OK and
+** *id, or the error code. */
+int db_insert_id(Stmt *q, int64_t *id)
+{
+	*id = 0;
+	if (t_expired)
+		return DB_INTERRUPT;
+	int rc = sqlite3_step(q->st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(q->st, 0);
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(q->st);
+	return rc == SQLITE_DONE ? DB_OK : note_write_error(rc);
+}
+
+/* Makes a statement ready to run again, with the same bound values (rebind what changes). */
+void db_reset(Stmt *q)
+{
+	sqlite3_reset(q->st);
+}
+
 int64_t db_col_int(Stmt *q, int i)
 {
 	return sqlite3_column_int64(q->st, i);

@@ -16,8 +16,6 @@
 */
 #include "tilsyn.h"
 
-#include <sqlite3.h> /* moves into db_sqlite.c */
-
 #include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -452,7 +450,7 @@ static int write_cases(Writer *w, Db *db, const Round *r)
 				worksheet_write_string(w->main, row, (lxw_col_t)col_of_material(w, qi),
 				                       db_col_int(&a, 2) ? "ja" : "nej", NULL);
 		}
-		sqlite3_reset(a.st);
+		db_reset(&a);
 		mark_not_counted(w, db, r, &rel, db_col_int(&c, 0), row);
 	}
 	db_finalize(&a);
@@ -589,7 +587,7 @@ static void write_revisions(Writer *w, Db *db, const Round *r)
 				if (w->qs->q[qi].id == qid)
 					worksheet_write_number(ws, row, (lxw_col_t)(1 + qi), (double)db_col_int(&a, 1), NULL);
 		}
-		sqlite3_reset(a.st);
+		db_reset(&a);
 	}
 	db_finalize(&a);
 	db_finalize(&c);
@@ -946,7 +944,7 @@ static int current_answer(Reading *rd, int64_t case_id, int64_t question_id, cha
                           char **comment)
 {
 	Stmt *q = &rd->answer_q;
-	sqlite3_reset(q->st);
+	db_reset(q);
 	db_bind_int(q, 1, rd->round->id);
 	db_bind_int(q, 2, case_id);
 	db_bind_int(q, 3, question_id);
@@ -954,7 +952,7 @@ static int current_answer(Reading *rd, int64_t case_id, int64_t question_id, cha
 	*value = xstrdup(found ? db_col_text(q, 0) : "");
 	*material = found ? (int)db_col_int(q, 1) : 0;
 	*comment = xstrdup(found ? db_col_text(q, 2) : "");
-	sqlite3_reset(q->st);
+	db_reset(q);
 	return found;
 }
 
@@ -1108,7 +1106,7 @@ static int read_row(void *ctx, long line, int ncells, const char *const *cells)
 		problem(rd, 0, line, _("sagsnummeret mangler."));
 	} else {
 		Stmt *q = &rd->case_q;
-		sqlite3_reset(q->st);
+		db_reset(q);
 		db_bind_int(q, 1, rd->round->id);
 		db_bind_int(q, 2, rd->round->department_id);
 		db_bind_text(q, 3, no);
@@ -1118,7 +1116,7 @@ static int read_row(void *ctx, long line, int ncells, const char *const *cells)
 			problem(rd, 0, line, _("sagen '%s' er erstattet i stikprøven, så den skal ikke gennemgås."), qno);
 		else
 			case_id = db_col_int(q, 0);
-		sqlite3_reset(q->st);
+		db_reset(q);
 	}
 	if (case_id) {
 		for (size_t i = 0; i < rd->nseen; i++) {
@@ -1235,12 +1233,12 @@ static int revisions_row(void *ctx, long line, int ncells, const char *const *ce
 	}
 	/* A case of the sample, once; the revisions are counts, anything else makes them unknown. */
 	Stmt *q = &rd->case_q;
-	sqlite3_reset(q->st);
+	db_reset(q);
 	db_bind_int(q, 1, rd->round->id);
 	db_bind_int(q, 2, rd->round->department_id);
 	db_bind_text(q, 3, cells[0]);
 	int64_t case_id = db_step(q) ? db_col_int(q, 0) : 0;
-	sqlite3_reset(q->st);
+	db_reset(q);
 	for (size_t i = 0; i < v->n && case_id; i++)
 		if (v->rows[i].case_id == case_id)
 			case_id = 0;
@@ -1367,7 +1365,7 @@ static int sheet_conflicts(Reading *rd, ReadNamedFn read, const void *src, size_
 	crypto_generichash_init(&hash, NULL, 0, 32);
 	for (size_t i = 0; i < rd->np; i++) {
 		Pending *p = &rd->p[i];
-		sqlite3_reset(q.st);
+		db_reset(&q);
 		db_bind_int(&q, 1, rd->round->id);
 		db_bind_int(&q, 2, p->case_id);
 		db_bind_int(&q, 3, p->question_id);
@@ -1395,7 +1393,7 @@ static int sheet_conflicts(Reading *rd, ReadNamedFn read, const void *src, size_
 			int len = snprintf(key, sizeof key, "%lld:%lld:%d:%lld;", (long long)p->case_id, (long long)p->question_id,
 			                   cells[k].col, (long long)revision);
 			crypto_generichash_update(&hash, (const unsigned char *)key, (unsigned long long)len);
-			sqlite3_reset(c.st);
+			db_reset(&c);
 			db_bind_int(&c, 1, p->case_id);
 			char *case_no = xstrdup(db_step(&c) ? db_col_text(&c, 0) : "?");
 			conflict_problem(rd, p, cells[k].col, cells[k].kind, have, case_no, cells[k].stored, cells[k].given,

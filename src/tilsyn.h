@@ -115,6 +115,8 @@ void db_bind_blob(Stmt *q, int i, const void *p, size_t n);
 void db_bind_null(Stmt *q, int i);
 int db_step(Stmt *q);
 int db_done(Stmt *q);
+int db_insert_id(Stmt *q, int64_t *id); /* INSERT ... RETURNING id */
+void db_reset(Stmt *q);                 /* run again, bindings kept */
 int64_t db_col_int(Stmt *q, int i);
 const char *db_col_text(Stmt *q, int i);
 const void *db_col_blob(Stmt *q, int i, size_t *n);
