@@ -593,6 +593,7 @@ typedef struct Population {
 int population_compute(Db *db, const Round *r, const SampleFilters *f, int64_t exclude_months, int want_cases,
                        Population *out);
 void population_free(Population *p);
+void population_window_start(time_t now, int64_t months, char out[32]); /* the exclusion window's start */
 int population_empty_warning(const PopulationStep *s, char *out, size_t n);
 
 /* ---- catalogue.c: question catalogues, drafts and published versions ---- */
