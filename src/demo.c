@@ -286,12 +286,16 @@ static int demo_history(Db *db, const char **msg)
 		** demo_workgroups_and_phases. */
 		Stmt q;
 		/* Drawn back then from the list of February 2025, the department's first version. */
+		char at[3][32];
+		for (int h = 0; h < 3; h++)
+			snprintf(at[h], sizeof at[h], "%.10sT%02d:00:00Z", past[i].start, 8 + h); /* created, sampled, started */
 		db_prepare(&q, db,
-		           "UPDATE round SET phase = 'afsluttet', created_at = ?2 || 'T08:00:00Z', sampled_at = ?2 || 'T09:00:00Z',"
-		           " review_started_at = ?2 || 'T10:00:00Z', case_import_id = (SELECT min(i.id) FROM case_import i"
+		           "UPDATE round SET phase = 'afsluttet', created_at = ?2, sampled_at = ?3,"
+		           " review_started_at = ?4, case_import_id = (SELECT min(i.id) FROM case_import i"
 		           "  WHERE i.department_id = round.department_id) WHERE id = ?1");
 		db_bind_int(&q, 1, r.id);
-		db_bind_text(&q, 2, past[i].start);
+		for (int h = 0; h < 3; h++)
+			db_bind_text(&q, 2 + h, at[h]);
 		int rc = db_done(&q);
 		db_finalize(&q);
 		if (rc != DB_OK)
@@ -387,18 +391,20 @@ static int demo_workgroups_and_phases(Db *db, const char **msg)
 		for (size_t i = 0; i < COUNT(steps); i++) {
 			/* Only the first round left feedback for later; the second gave it all in time. */
 			const char *reason = k == 0 || str_eq(steps[i].reason, "automatisk") ? steps[i].reason : NULL;
+			/* steps[i].day days after the start, at 9, 10, ... o'clock UTC. */
+			char day[11], at[32];
+			if (!date_add_days(starts[k], steps[i].day, day))
+				goto fail_db;
+			snprintf(at, sizeof at, "%sT%02d:00:00Z", day, 9 + (int)i);
 			db_prepare(&q, db,
 			           "INSERT INTO round_phase_change (round_id, from_phase, to_phase, reason, at, by_id, by_name)"
-			           " SELECT ?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', ?5, '+' || ?6 || ' days', '+' || ?7 || ' hours'),"
-			           " u.id, u.name FROM users u WHERE u.login = ?8");
+			           " SELECT ?1, ?2, ?3, ?4, ?5, u.id, u.name FROM users u WHERE u.login = ?6");
 			db_bind_int(&q, 1, ids[k]);
 			db_bind_text(&q, 2, steps[i].from);
 			db_bind_text(&q, 3, steps[i].to);
 			db_bind_text(&q, 4, reason);
-			db_bind_text(&q, 5, starts[k]);
-			db_bind_int(&q, 6, steps[i].day);
-			db_bind_int(&q, 7, 9 + (int64_t)i);
-			db_bind_text(&q, 8, steps[i].login);
+			db_bind_text(&q, 5, at);
+			db_bind_text(&q, 6, steps[i].login);
 			rc = db_done(&q);
 			db_finalize(&q);
 			if (rc != DB_OK)
@@ -738,10 +744,11 @@ static int demo_follow_up(Db *db, const char **msg)
 			goto fail;
 		/* Decided at the management meeting back then. */
 		Stmt q;
-		db_prepare(&q, db,
-		           "UPDATE action_item SET created_at = ?2 || 'T12:00:00Z', updated_at = ?2 || 'T12:00:00Z' WHERE id = ?1");
+		char at[32];
+		snprintf(at, sizeof at, "%.10sT12:00:00Z", actions[i].decided);
+		db_prepare(&q, db, "UPDATE action_item SET created_at = ?2, updated_at = ?2 WHERE id = ?1");
 		db_bind_int(&q, 1, id);
-		db_bind_text(&q, 2, actions[i].decided);
+		db_bind_text(&q, 2, at);
 		int rc = db_done(&q);
 		db_finalize(&q);
 		if (rc != DB_OK)

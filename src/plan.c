@@ -121,7 +121,7 @@ static void load_themes(Db *db, PlanRound *r)
 	           " SELECT c.code AS code, c.title AS title, rc.position AS pos FROM round_catalogue rc"
 	           "  JOIN catalogue c ON c.id = rc.catalogue_id WHERE rc.round_id = ?1 AND rc.position > 0"
 	           " UNION ALL SELECT t.theme, coalesce((SELECT c.title FROM catalogue c WHERE c.code = t.theme"
-	           "  ORDER BY c.version DESC LIMIT 1), t.theme), 1000000 FROM round_theme t WHERE t.round_id = ?1)"
+	           "  ORDER BY c.version DESC LIMIT 1), t.theme), 1000000 FROM round_theme t WHERE t.round_id = ?1) AS x"
 	           " GROUP BY code ORDER BY min(pos), code");
 	db_bind_int(&q, 1, r->id);
 	int cap = 0;
@@ -185,8 +185,8 @@ static int load_rounds(Db *db, int64_t department_id, PlanRound **out)
 	           " coalesce(substr(r.review_started_at, 1, 10), ''), coalesce(substr(r.finished_at, 1, 10), ''),"
 	           " coalesce(r.filters, ''),"
 	           " (SELECT count(*) FROM round_case rc WHERE rc.round_id = r.id AND rc.status = 'udtrukket'),"
-	           " (SELECT p.planned_cases FROM round_plan p WHERE p.round_id = r.id), r.sampled_at IS NOT NULL"
-	           " FROM round r WHERE r.department_id = ?1 ORDER BY r.id");
+	           " (SELECT p.planned_cases FROM round_plan p WHERE p.round_id = r.id),"
+	           " CASE WHEN r.sampled_at IS NOT NULL THEN 1 ELSE 0 END FROM round r WHERE r.department_id = ?1 ORDER BY r.id");
 	db_bind_int(&q, 1, department_id);
 	PlanRound *v = NULL;
 	int n = 0, cap = 0;
