@@ -207,7 +207,8 @@ int population_compute(Db *db, const Round *r, const SampleFilters *f, int64_t e
 	}
 	db_finalize(&q);
 	/* Sorted here, not by the database, whose collation could differ between backends. */
-	qsort(out->cases, out->ncases, sizeof *out->cases, by_case_no);
+	if (out->ncases > 1)
+		qsort(out->cases, out->ncases, sizeof *out->cases, by_case_no);
 	for (int s = 0; s < S_COUNT; s++)
 		for (int i = 0; i < flt[s].nneedles; i++)
 			free(flt[s].needles[i]);
