@@ -10,6 +10,8 @@
 **    phase change to afsluttet counts, and failing that the newest of its planned end,
 **    sampling, start of review and creation: the latest day it is known to have been
 **    worked on, so an estimate never shortens the period.
+**  - Months are calendar months by dates.c's month rule: a day the target month lacks becomes
+**    its last day (finished 2024-08-31, 6 months: due 2025-02-28).
 **  - On or after finished + retention_months, `tilsyn retention run` deletes, in one
 **    transaction per round: the sample's case numbers (round_case, with acute notes, consent
 **    to use a case as an example, who reviewed what), the answers and their comments, the
