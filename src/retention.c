@@ -136,12 +136,6 @@ const char *retention_basis_title(const char *source)
 	return _("sidst arbejdet på (anslået)");
 }
 
-/*
-** The finished (or purged) rounds with the day their period counts from and the day their
-** case data is due for deletion, soonest first; limited to one round (round_id) or to the
-** departments where leader_id is leder (0: no limit). A purged round
-** shows the basis and period it was purged under. Free *out with free().
-*/
 /* The latest of the texts (ISO dates and times compare as text); "" when all are NULL. */
 static const char *latest(const char *const *v, size_t n)
 {
@@ -162,6 +156,12 @@ static int by_due(const void *a, const void *b)
 	return c ? c : (x->round_id > y->round_id) - (x->round_id < y->round_id);
 }
 
+/*
+** The finished (or purged) rounds with the day their period counts from and the day their
+** case data is due for deletion, soonest first; limited to one round (round_id) or to the
+** departments where leader_id is leder (0: no limit). A purged round
+** shows the basis and period it was purged under. Free *out with free().
+*/
 int retention_rounds(Db *db, const RetentionSettings *s, int64_t round_id, int64_t leader_id,
                      RetentionRound **out)
 {
