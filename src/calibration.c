@@ -6,7 +6,7 @@
 ** disagreements for a moderation talk. Cases are chosen by hand or as the K cases with the
 ** smallest sample keys among those that have a first reviewer (so the choice follows from
 ** the round's recorded seed and can be repeated). The second answers are kept apart
-** (calibration_answer), validated as answer_save validates, so the first review and the
+** (calibration_answer, answer_store), validated as the review's are, so the first review and the
 ** round's results are untouched. The functions that write run inside the caller's
 ** transaction and audit with the object "case:ID".
 */
@@ -58,16 +58,6 @@ const char *calibration_kappa_reason(int kappa_status)
 	return "";
 }
 
-static int audit_case(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, const char *action,
-                      const char *detail)
-{
-	char object[48];
-	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
-	return audit_log(db, &(AuditEntry){.user_id = by->user_id, .login = by->login, .action = action,
-	                                   .department_id = r->department_id, .object = object, .detail = detail,
-	                                   .ip = by->ip});
-}
-
 /* A sampled case of the round: its number, caseworker, first reviewer (0: none), and
 ** whether it is chosen for calibration (then *second and *status are filled). */
 typedef struct CalCase {
@@ -81,7 +71,7 @@ static int cal_case(Db *db, int64_t round_id, int64_t case_id, CalCase *c)
 {
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT c.case_no, c.advisor, coalesce(rc.reviewer_id, 0), k.case_id IS NOT NULL,"
+	           "SELECT c.case_no, c.advisor, coalesce(rc.reviewer_id, 0), CASE WHEN k.case_id IS NULL THEN 0 ELSE 1 END,"
 	           " coalesce(k.reviewer_id, 0), coalesce(k.status, ''),"
 	           " (SELECT count(*) FROM calibration_answer a WHERE a.round_id = ?1 AND a.case_id = ?2)"
 	           " FROM round_case rc JOIN cases c ON c.id = rc.case_id"
@@ -124,7 +114,7 @@ static int insert_case(Db *db, const Round *r, int64_t case_id, const char *how,
 	char detail[160];
 	snprintf(detail, sizeof detail, "tilsyn %lld: valgt til anden gennemgang (kalibrering, %s)", (long long)r->id,
 	         str_eq(how, "haand") ? "i hånden" : "tilfældigt efter udtrækningsnøglen");
-	return audit_case(db, r, case_id, by, "calibration_choose", detail);
+	return review_audit_case(db, r, case_id, by, "calibration_choose", detail);
 }
 
 /* Chooses one sampled case for a second review. Refused, with msg saying why, when the case
@@ -203,7 +193,7 @@ int calibration_remove(Db *db, const Round *r, int64_t case_id, const ReviewBy *
 	db_finalize(&q);
 	char detail[96];
 	snprintf(detail, sizeof detail, "tilsyn %lld: taget ud af kalibreringen", (long long)r->id);
-	if (rc != DB_OK || audit_case(db, r, case_id, by, "calibration_remove", detail) != 0)
+	if (rc != DB_OK || review_audit_case(db, r, case_id, by, "calibration_remove", detail) != 0)
 		return fail(msg, n, _("Ændringen kunne ikke gemmes i databasen."));
 	return 0;
 }
@@ -229,29 +219,6 @@ static int second_reviewer_problem(Db *db, const Round *r, const CalCase *c, int
 	return 0;
 }
 
-static int set_second(Db *db, const Round *r, int64_t case_id, int64_t reviewer_id, const char *name,
-                      const char *how, const ReviewBy *by)
-{
-	Stmt q;
-	db_prepare(&q, db, "UPDATE calibration_case SET reviewer_id = ?3 WHERE round_id = ?1 AND case_id = ?2");
-	db_bind_int(&q, 1, r->id);
-	db_bind_int(&q, 2, case_id);
-	if (reviewer_id)
-		db_bind_int(&q, 3, reviewer_id);
-	else
-		db_bind_null(&q, 3);
-	int rc = db_done(&q);
-	db_finalize(&q);
-	if (rc != DB_OK)
-		return -1;
-	char detail[320];
-	if (reviewer_id)
-		snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang ved %s (%s)", (long long)r->id, name, how);
-	else
-		snprintf(detail, sizeof detail, "tilsyn %lld: ingen anden gennemgående (%s)", (long long)r->id, how);
-	return audit_case(db, r, case_id, by, "calibration_assign", detail);
-}
-
 /*
 ** Makes reviewer_id (0: nobody) the second reviewer of a chosen case. Refused, with msg
 ** saying why, when the case is not chosen, the person is not in the department, is the
@@ -273,7 +240,7 @@ int calibration_assign(Db *db, const Round *r, int64_t case_id, int64_t reviewer
 	if (c.answers)
 		return fail(msg, n, _("Sag %s har allerede svar fra den anden gennemgang, så den kan ikke gives til en anden."),
 		            c.case_no);
-	if (set_second(db, r, case_id, reviewer_id, name, "i hånden", by) != 0)
+	if (review_set_reviewer(db, r, case_id, 1, reviewer_id, name, "i hånden", by) != 0)
 		return fail(msg, n, _("Fordelingen kunne ikke gemmes i databasen."));
 	return 0;
 }
@@ -339,7 +306,7 @@ int calibration_assign_auto(Db *db, const Round *r, const int64_t *reviewers, in
 			(*left)++;
 			continue;
 		}
-		if (set_second(db, r, cases[i], reviewers[best], names[best], "automatisk fordeling", by) != 0)
+		if (review_set_reviewer(db, r, cases[i], 1, reviewers[best], names[best], "automatisk fordeling", by) != 0)
 			rc = fail(msg, n, _("Fordelingen kunne ikke gemmes i databasen."));
 		load[best]++;
 		(*assigned)++;
@@ -348,106 +315,6 @@ int calibration_assign_auto(Db *db, const Round *r, const int64_t *reviewers, in
 	free(names);
 	free(load);
 	return rc;
-}
-
-/*
-** Saves one answer of the second review inside the caller's transaction, validated as
-** answer_save validates (the question belongs to the round, the value fits its scale,
-** "væsentlig betydning" only with nej / delvist, no CPR number). Only the case's second
-** reviewer may save, and only until the second review is finished. *changed: whether
-** anything changed. Returns ANSWER_SAVED, ANSWER_INVALID with *msg saying why, or
-** ANSWER_CLOSED when the round is finished.
-*/
-int calibration_answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
-                            const User *by, int *changed, const char **msg)
-{
-	*changed = 0;
-	if (round_writable(db, round_id, NULL, 0) != 0) {
-		*msg = _(round_closed_text);
-		return ANSWER_CLOSED;
-	}
-	if (by && ident_case_may_be(db, case_id, by->id)) { /* the own-case rule on every write (ident.c) */
-		*msg = ident_own_case_text();
-		return ANSWER_INVALID;
-	}
-	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT q.scale, q.choices FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
-	           " WHERE rc.round_id = ?1 AND q.id = ?2");
-	db_bind_int(&q, 1, round_id);
-	db_bind_int(&q, 2, question_id);
-	if (!db_step(&q)) {
-		db_finalize(&q);
-		*msg = _("Spørgsmålet hører ikke til dette tilsyn.");
-		return ANSWER_INVALID;
-	}
-	int checked = answer_check(db_col_text(&q, 0), db_col_is_null(&q, 1) ? NULL : db_col_text(&q, 1), in, msg);
-	db_finalize(&q);
-	if (checked != 0)
-		return ANSWER_INVALID;
-	const char *value = in->value && *in->value ? in->value : NULL;
-	const char *comment = in->comment ? in->comment : "";
-	db_prepare(&q, db,
-	           "SELECT coalesce(k.reviewer_id, 0), k.status, a.question_id IS NOT NULL, coalesce(a.value, ''), a.material,"
-	           " a.comment FROM calibration_case k JOIN round_case rc ON rc.round_id = k.round_id AND rc.case_id = k.case_id"
-	           " LEFT JOIN calibration_answer a ON a.round_id = k.round_id AND a.case_id = k.case_id AND a.question_id = ?3"
-	           " WHERE k.round_id = ?1 AND k.case_id = ?2 AND rc.status = 'udtrukket'");
-	db_bind_int(&q, 1, round_id);
-	db_bind_int(&q, 2, case_id);
-	db_bind_int(&q, 3, question_id);
-	if (!db_step(&q)) {
-		db_finalize(&q);
-		*msg = _("Sagen er ikke valgt til anden gennemgang.");
-		return ANSWER_INVALID;
-	}
-	int64_t reviewer = db_col_int(&q, 0);
-	int finished = str_eq(db_col_text(&q, 1), "faerdig"), exists = (int)db_col_int(&q, 2);
-	int same = exists && str_eq(db_col_text(&q, 3), value ? value : "") &&
-	           db_col_int(&q, 4) == (in->material != 0) && str_eq(db_col_text(&q, 5), comment);
-	db_finalize(&q);
-	if (!by || by->id <= 0 || by->id != reviewer) {
-		*msg = _("Kun den, der er valgt til den anden gennemgang af sagen, kan gemme svar i den.");
-		return ANSWER_INVALID;
-	}
-	if (finished) {
-		*msg = _("Den anden gennemgang er markeret som færdig, så svarene kan ikke længere ændres.");
-		return ANSWER_INVALID;
-	}
-	if (same || (!exists && !value && !*comment))
-		return ANSWER_SAVED;
-	char now[32];
-	time_iso(now, time(NULL));
-	db_prepare(&q, db,
-	           "INSERT INTO calibration_answer (round_id, case_id, question_id, value, material, comment, revision,"
-	           " updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)"
-	           " ON CONFLICT (round_id, case_id, question_id) DO UPDATE SET value = excluded.value,"
-	           " material = excluded.material, comment = excluded.comment, revision = calibration_answer.revision + 1,"
-	           " updated_at = excluded.updated_at, updated_by = excluded.updated_by");
-	db_bind_int(&q, 1, round_id);
-	db_bind_int(&q, 2, case_id);
-	db_bind_int(&q, 3, question_id);
-	db_bind_text(&q, 4, value);
-	db_bind_int(&q, 5, in->material != 0);
-	db_bind_text(&q, 6, comment);
-	db_bind_text(&q, 7, now);
-	db_bind_int(&q, 8, by->id);
-	int rc = db_done(&q);
-	db_finalize(&q);
-	if (rc == DB_OK) {
-		db_prepare(&q, db,
-		           "UPDATE calibration_case SET status = 'i_gang' WHERE round_id = ?1 AND case_id = ?2"
-		           " AND status = 'ikke_startet'");
-		db_bind_int(&q, 1, round_id);
-		db_bind_int(&q, 2, case_id);
-		rc = db_done(&q);
-		db_finalize(&q);
-	}
-	if (rc != DB_OK) {
-		*msg = _("Svaret kunne ikke gemmes i databasen.");
-		return ANSWER_INVALID;
-	}
-	*changed = 1;
-	return ANSWER_SAVED;
 }
 
 /* The questions of the second review still to answer: answer_missing's rule (relevance.c),
@@ -493,7 +360,7 @@ int calibration_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *
 	db_finalize(&q);
 	char detail[96];
 	snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang færdig", (long long)r->id);
-	if (rc != DB_OK || audit_case(db, r, case_id, by, "calibration_finish", detail) != 0)
+	if (rc != DB_OK || review_audit_case(db, r, case_id, by, "calibration_finish", detail) != 0)
 		return fail(msg, n, _("Markeringen kunne ikke gemmes i databasen."));
 	return 0;
 }

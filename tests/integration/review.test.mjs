@@ -263,10 +263,14 @@ test('a stale revision is refused with both answers (409), as you go and with th
   assert.match(k.json.message, /en anden har gemt/);
   assert.equal(answerOf(caseId, first.id), 'delvist|0|Kun delvis vejledning|2', 'not overwritten');
 
-  // The form with the stale revision: refused, the page shows both answers and keeps hers.
+  // The form with the stale revision: refused by a 303 back to the page (post/redirect/get),
+  // which shows both answers and keeps hers.
   kfields.set(`v-${first.id}`, 'nej');
-  const res = await postFields(koord, `${base}/cases/${caseId}`, kfields);
-  assert.equal(res.status, 409);
+  const posted = await postFields(koord, `${base}/cases/${caseId}`, kfields);
+  assert.equal(posted.status, 303);
+  assert.match(posted.location, new RegExp(`^${base}/cases/${caseId}\\?fejl=[0-9a-f]{64}$`));
+  const res = await koord.get(posted.location);
+  assert.equal(res.status, 200);
   const t = text(res.text);
   assert.ok(t.includes('1 svar blev ikke gemt, fordi en anden har ændret dem'));
   assert.ok(t.includes('Dit svar er ikke gemt. Anne Bækgaard gemte et andet svar'));
@@ -438,8 +442,9 @@ test('a CPR number in a comment is refused, as you go and with the form', async 
   assert.match(r.json.message, /CPR-nummer/);
   const fields = formFields(page.text);
   fields.set(`c-${first.id}`, 'Barnets cpr er 010203-1234');
-  const res = await postFields(anne, `${base}/cases/${caseId}`, fields);
-  assert.equal(res.status, 400);
+  const posted = await postFields(anne, `${base}/cases/${caseId}`, fields);
+  assert.equal(posted.status, 303);
+  const res = await anne.get(posted.location);
   assert.ok(text(res.text).includes('ligner et CPR-nummer'));
   assert.equal(answerOf(caseId, first.id), before, 'nothing stored');
   assert.equal(num(`select count(*) from answer_history where new_comment like '%010203%' or new_comment like '%0102031234%'`), 0);
