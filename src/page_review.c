@@ -264,9 +264,10 @@ static void progress_page(Req *r, const Round *rd)
 	            "<th scope=\"col\" class=\"num\">Tildelt</th><th scope=\"col\" class=\"num\">I gang</th>"
 	            "<th scope=\"col\" class=\"num\">Færdige</th><th scope=\"col\" class=\"num\">Tilbage</th></tr></thead>\n<tbody>\n");
 	db_prepare(&q, r->db,
-	           "SELECT u.name, count(*), sum(rc.review_status = 'i_gang'), sum(rc.review_status = 'faerdig')"
+	           "SELECT u.name, count(*), count(*) FILTER (WHERE rc.review_status = 'i_gang'),"
+	           " count(*) FILTER (WHERE rc.review_status = 'faerdig')"
 	           " FROM round_case rc JOIN users u ON u.id = rc.reviewer_id WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'"
-	           " GROUP BY u.id ORDER BY u.name");
+	           " GROUP BY u.id, u.name ORDER BY u.name");
 	db_bind_int(&q, 1, rd->id);
 	int nreviewers = 0;
 	while (db_step(&q)) {
@@ -442,7 +443,7 @@ static void history_html(Req *r, const Round *rd, const CaseInfo *ci)
 	db_prepare(&q, r->db,
 	           "SELECT h.at, coalesce(u.name, ''), q.code, coalesce(h.old_value, ''), coalesce(h.old_material, 0),"
 	           " coalesce(h.old_comment, ''), coalesce(h.new_value, ''), coalesce(h.new_material, 0),"
-	           " coalesce(h.new_comment, ''), h.old_value IS NULL AND h.old_comment IS NULL"
+	           " coalesce(h.new_comment, ''), CASE WHEN h.old_value IS NULL AND h.old_comment IS NULL THEN 1 ELSE 0 END"
 	           " FROM answer_history h JOIN question q ON q.id = h.question_id LEFT JOIN users u ON u.id = h.user_id"
 	           " WHERE h.round_id = ?1 AND h.case_id = ?2 ORDER BY h.id DESC");
 	db_bind_int(&q, 1, rd->id);
@@ -547,8 +548,8 @@ static const char *next_case(Req *r, const Round *rd, int64_t case_id, const cha
 	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1"
 	           " WHERE rc.reviewer_id = ?1 AND rc.status = 'udtrukket' AND rc.review_status <> 'faerdig'"
 	           " AND o.phase <> 'afsluttet' AND NOT (rc.round_id = ?2 AND rc.case_id = ?3)"
-	           " ORDER BY rc.round_id <> ?2, CASE WHEN rc.round_id = ?2 THEN rc.sample_key <= coalesce("
-	           "  (SELECT k.sample_key FROM round_case k WHERE k.round_id = ?2 AND k.case_id = ?3), '') END,"
+	           " ORDER BY CASE WHEN rc.round_id = ?2 THEN 0 ELSE 1 END, CASE WHEN rc.round_id = ?2 AND rc.sample_key <= coalesce("
+	           "  (SELECT k.sample_key FROM round_case k WHERE k.round_id = ?2 AND k.case_id = ?3), '') THEN 1 ELSE 0 END,"
 	           " o.id, rc.sample_key LIMIT 1");
 	db_bind_int(&q, 1, r->user->id);
 	db_bind_int(&q, 2, rd->id);
