@@ -348,29 +348,12 @@ int calibration_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *
 		return fail(msg, n, _("Den anden gennemgang kan ikke markeres som færdig endnu: %d relevante spørgsmål mangler et "
 		                      "svar."),
 		            *missing);
-	char now[32];
-	time_iso(now, time(NULL));
-	Stmt q;
-	db_prepare(&q, db,
-	           "UPDATE calibration_case SET status = 'faerdig', finished_at = ?3 WHERE round_id = ?1 AND case_id = ?2");
-	db_bind_int(&q, 1, r->id);
-	db_bind_int(&q, 2, case_id);
-	db_bind_text(&q, 3, now);
-	int rc = db_done(&q);
-	db_finalize(&q);
-	char detail[96];
-	snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang færdig", (long long)r->id);
-	if (rc != DB_OK || review_audit_case(db, r, case_id, by, "calibration_finish", detail) != 0)
+	if (review_mark_finished(db, r, case_id, 1, by) != 0)
 		return fail(msg, n, _("Markeringen kunne ikke gemmes i databasen."));
 	return 0;
 }
 
 /* ---- agreement ---- */
-
-typedef struct CalQuestion {
-	int64_t id, catalogue_id;
-	char *code, *text, *scale, *cond_code, *cond_answers;
-} CalQuestion;
 
 typedef struct Given {
 	char *value, *comment;
@@ -395,21 +378,19 @@ static void given_values(const Given *g, int nq, const char **values)
 		values[i] = g[i].value;
 }
 
-static void load_given(Db *db, const char *table_sql, int64_t round_id, int64_t case_id, const CalQuestion *qs,
-                       int nq, Given *g)
+static void load_given(Db *db, const char *table_sql, int64_t round_id, int64_t case_id, const Relevance *rel,
+                       Given *g)
 {
 	Stmt q;
 	db_prepare(&q, db, table_sql);
 	db_bind_int(&q, 1, round_id);
 	db_bind_int(&q, 2, case_id);
 	while (db_step(&q)) {
-		int64_t id = db_col_int(&q, 0);
-		for (int i = 0; i < nq; i++)
-			if (qs[i].id == id) {
-				g[i].value = xstrdup(db_col_text(&q, 1));
-				g[i].comment = xstrdup(db_col_text(&q, 2));
-				break;
-			}
+		int i = relevance_index(rel, db_col_int(&q, 0));
+		if (i >= 0 && !g[i].value) {
+			g[i].value = xstrdup(db_col_text(&q, 1));
+			g[i].comment = xstrdup(db_col_text(&q, 2));
+		}
 	}
 	db_finalize(&q);
 }
@@ -443,28 +424,22 @@ static void finish_stats(Agreement *a)
 int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int *nquestions, Agreement *overall,
                           Disagreement **disagreements, int *ndisagreements)
 {
+	/* The round's questions with their conditions (relevance.c), and their texts. */
+	Relevance rel;
+	relevance_load(db, r->id, &rel);
+	int nq = rel.n;
+	char **texts = xcalloc((size_t)(nq ? nq : 1), sizeof *texts);
 	Stmt q;
-	int nq = 0, cap = 0;
-	CalQuestion *qs = NULL;
 	db_prepare(&q, db,
-	           "SELECT q.id, q.catalogue_id, q.code, q.text, q.scale, coalesce(q.cond_question, ''),"
-	           " coalesce(q.cond_answers, '[]') FROM round_catalogue rk JOIN question q ON q.catalogue_id = rk.catalogue_id"
-	           " JOIN catalogue_section s ON s.id = q.section_id WHERE rk.round_id = ?1"
-	           " ORDER BY rk.position, s.position, q.position");
+	           "SELECT q.id, q.text FROM round_catalogue rk JOIN question q ON q.catalogue_id = rk.catalogue_id"
+	           " WHERE rk.round_id = ?1");
 	db_bind_int(&q, 1, r->id);
 	while (db_step(&q)) {
-		if (nq == cap)
-			qs = xrealloc(qs, (size_t)(cap = cap ? cap * 2 : 64) * sizeof *qs);
-		qs[nq++] = (CalQuestion){.id = db_col_int(&q, 0), .catalogue_id = db_col_int(&q, 1),
-		                         .code = xstrdup(db_col_text(&q, 2)), .text = xstrdup(db_col_text(&q, 3)),
-		                         .scale = xstrdup(db_col_text(&q, 4)), .cond_code = xstrdup(db_col_text(&q, 5)),
-		                         .cond_answers = xstrdup(db_col_text(&q, 6))};
+		int i = relevance_index(&rel, db_col_int(&q, 0));
+		if (i >= 0 && !texts[i])
+			texts[i] = xstrdup(db_col_text(&q, 1));
 	}
 	db_finalize(&q);
-	Relevance rel = {0};
-	for (int i = 0; i < nq; i++)
-		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
-	relevance_resolve(&rel);
 	const char **values = xcalloc((size_t)(nq ? nq : 1), sizeof *values);
 	int *s1 = xcalloc((size_t)(nq ? nq : 1), sizeof *s1), *s2 = xcalloc((size_t)(nq ? nq : 1), sizeof *s2);
 
@@ -474,12 +449,12 @@ int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int 
 	int *row = xcalloc((size_t)(nq ? nq : 1), sizeof *row);
 	for (int i = 0; i < nq; i++) {
 		row[i] = -1;
-		if (!str_eq(qs[i].scale, "jdn") && !str_eq(qs[i].scale, "jn"))
+		if (!str_eq(rel.q[i].scale, "jdn") && !str_eq(rel.q[i].scale, "jn"))
 			continue;
 		row[i] = na;
-		a[na].question_id = qs[i].id;
-		snprintf(a[na].code, sizeof a[na].code, "%s", qs[i].code);
-		a[na].text = xstrdup(qs[i].text);
+		a[na].question_id = rel.q[i].id;
+		snprintf(a[na].code, sizeof a[na].code, "%s", rel.q[i].code);
+		a[na].text = xstrdup(texts[i] ? texts[i] : "");
 		na++;
 	}
 	memset(overall, 0, sizeof *overall);
@@ -499,11 +474,11 @@ int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int 
 		memset(g1, 0, (size_t)nq * sizeof *g1);
 		memset(g2, 0, (size_t)nq * sizeof *g2);
 		load_given(db, "SELECT question_id, coalesce(value, ''), comment FROM answer WHERE round_id = ?1 AND case_id = ?2",
-		           r->id, case_id, qs, nq, g1);
+		           r->id, case_id, &rel, g1);
 		load_given(db,
 		           "SELECT question_id, coalesce(value, ''), comment FROM calibration_answer WHERE round_id = ?1"
 		           " AND case_id = ?2",
-		           r->id, case_id, qs, nq, g2);
+		           r->id, case_id, &rel, g2);
 		given_values(g1, nq, values);
 		relevance_decide(&rel, values, s1);
 		given_values(g2, nq, values);
@@ -523,7 +498,7 @@ int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int 
 			if (nd == dcap)
 				d = xrealloc(d, (size_t)(dcap = dcap ? dcap * 2 : 32) * sizeof *d);
 			d[nd++] = (Disagreement){.case_id = case_id, .case_no = xstrdup(db_col_text(&q, 1)),
-			                         .code = xstrdup(qs[i].code), .text = xstrdup(qs[i].text),
+			                         .code = xstrdup(rel.q[i].code), .text = xstrdup(texts[i] ? texts[i] : ""),
 			                         .first_value = shown(v1, c1), .first_comment = xstrdup(g1[i].comment ? g1[i].comment : ""),
 			                         .first_reviewer = xstrdup(db_col_text(&q, 2)), .second_value = shown(v2, c2),
 			                         .second_comment = xstrdup(g2[i].comment ? g2[i].comment : ""),
@@ -544,10 +519,9 @@ int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int 
 	for (int i = 0; i < na; i++)
 		finish_stats(&a[i]);
 	finish_stats(overall);
-	for (int i = 0; i < nq; i++) {
-		free(qs[i].code), free(qs[i].text), free(qs[i].scale), free(qs[i].cond_code), free(qs[i].cond_answers);
-	}
-	free(qs);
+	for (int i = 0; i < nq; i++)
+		free(texts[i]);
+	free(texts);
 	free(row);
 	*per_question = a;
 	*nquestions = na;

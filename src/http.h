@@ -195,7 +195,7 @@ typedef struct Question {
 	AnswerState *their;
 } Question;
 Question *questionnaire_load(Req *r, int64_t round_id, int64_t case_id, int which, int *count);
-void questionnaire_relevance(Req *r, Question *qs, int n);
+void questionnaire_relevance(Req *r, int64_t round_id, Question *qs, int n);
 int questionnaire_open(const Question *qs, int i);
 const char *questionnaire_form_text(Req *r, const char *name);
 void questionnaire_read(Req *r, const Question *x, AnswerInput *in);

@@ -737,7 +737,7 @@ static const char *member(json_t *o, const char *key)
 
 /* The questions "Gem svar" could not save (unsaved_flash), shown again as they were sent.
 ** Returns how many there are. */
-static int unsaved_restore(Req *r, const Flash *f, Question *qs, int nq)
+static int unsaved_restore(Req *r, const Round *rd, const Flash *f, Question *qs, int nq)
 {
 	int n = 0;
 	for (int i = 0; i < nq; i++) {
@@ -773,7 +773,7 @@ static int unsaved_restore(Req *r, const Flash *f, Question *qs, int nq)
 		json_decref(o);
 	}
 	if (n)
-		questionnaire_relevance(r, qs, nq);
+		questionnaire_relevance(r, rd->id, qs, nq);
 	return n;
 }
 
@@ -791,7 +791,7 @@ void page_review_case(Req *r)
 	Question *qs = questionnaire_load(r, rd.id, ci.id, ANSWER_REVIEW, &nq);
 	/* A finished round is shown, but says it is closed (saving would be refused). */
 	int closed = round_writable(r->db, rd.id, NULL, 0) != 0;
-	if (unsaved_restore(r, f, qs, nq))
+	if (unsaved_restore(r, &rd, f, qs, nq))
 		case_page(r, &rd, &ci, qs, nq, NULL, NULL, 0, f);
 	else if (flash_message(f))
 		case_page(r, &rd, &ci, qs, nq, "error", flash_message(f), str_eq(req_query(r, "mangler"), "1"), NULL);

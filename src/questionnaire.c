@@ -132,35 +132,40 @@ Question *questionnaire_load(Req *r, int64_t round_id, int64_t case_id, int whic
 		for (int j = 0; j < i && *qs[i].cond_code; j++)
 			if (qs[j].catalogue_id == qs[i].catalogue_id && str_eq(qs[j].code, qs[i].cond_code))
 				qs[i].parent = j;
-	questionnaire_relevance(r, qs, n);
+	questionnaire_relevance(r, round_id, qs, n);
 	*count = n;
 	return qs;
 }
 
 /* Whether each question is asked, going by the answers the page shows (and the first review's
 ** by its answers): relevance.c's rule, the one static/review.js repeats in the browser. */
-void questionnaire_relevance(Req *r, Question *qs, int n)
+void questionnaire_relevance(Req *r, int64_t round_id, Question *qs, int n)
 {
-	Relevance rel = {0};
-	const char **v = xcalloc((size_t)(n ? n : 1), sizeof *v);
-	int *st = xcalloc((size_t)(n ? n : 1), sizeof *st);
+	Relevance rel;
+	relevance_load(r->db, round_id, &rel);
+	const char **v = xcalloc((size_t)(rel.n ? rel.n : 1), sizeof *v);
+	int *st = xcalloc((size_t)(rel.n ? rel.n : 1), sizeof *st);
+	int *at = xcalloc((size_t)(n ? n : 1), sizeof *at); /* question i is rel's at[i] */
 	for (int i = 0; i < n; i++)
-		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
-	relevance_resolve(&rel);
+		at[i] = relevance_index(&rel, qs[i].id);
 	for (int i = 0; i < n; i++)
-		v[i] = qs[i].first_value;
+		if (at[i] >= 0)
+			v[at[i]] = qs[i].first_value;
 	relevance_decide(&rel, v, st);
 	for (int i = 0; i < n; i++)
-		qs[i].first_state = st[i];
+		qs[i].first_state = at[i] >= 0 ? st[at[i]] : RELEVANCE_ASKED;
 	for (int i = 0; i < n; i++)
-		v[i] = qs[i].show_value;
+		if (at[i] >= 0)
+			v[at[i]] = qs[i].show_value;
 	relevance_decide(&rel, v, st);
 	for (int i = 0; i < n; i++) {
-		char why[256];
-		qs[i].state = st[i];
-		relevance_reason(&rel, v, st, i, why, sizeof why);
+		char why[256] = "";
+		qs[i].state = at[i] >= 0 ? st[at[i]] : RELEVANCE_ASKED;
+		if (at[i] >= 0)
+			relevance_reason(&rel, v, st, at[i], why, sizeof why);
 		qs[i].why = arena_strdup(r->arena, why);
 	}
+	free(at);
 	free(st);
 	free(v);
 	relevance_free(&rel);

@@ -374,6 +374,33 @@ int review_counts(Db *db, int64_t round_id, int64_t case_id, int *answered, int 
 	return 0;
 }
 
+/* Records a review as finished now, audited: the review's (second = 0, round_case) or the
+** calibration's second review (second = 1, calibration_case). The caller has checked that it
+** may be. Returns 0 or -1. */
+int review_mark_finished(Db *db, const Round *r, int64_t case_id, int second, const ReviewBy *by)
+{
+	char now[32];
+	time_iso(now, time(NULL));
+	Stmt q;
+	if (second)
+		db_prepare(&q, db,
+		           "UPDATE calibration_case SET status = 'faerdig', finished_at = ?3 WHERE round_id = ?1 AND case_id = ?2");
+	else
+		db_prepare(&q, db,
+		           "UPDATE round_case SET review_status = 'faerdig', finished_at = ?3 WHERE round_id = ?1 AND case_id = ?2");
+	db_bind_int(&q, 1, r->id);
+	db_bind_int(&q, 2, case_id);
+	db_bind_text(&q, 3, now);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	char detail[96];
+	snprintf(detail, sizeof detail, second ? "tilsyn %lld: anden gennemgang færdig" : "tilsyn %lld: gennemgang færdig",
+	         (long long)r->id);
+	if (rc != DB_OK)
+		return -1;
+	return review_audit_case(db, r, case_id, by, second ? "calibration_finish" : "review_finish", detail) != 0 ? -1 : 0;
+}
+
 /* Marks a case's review finished; refused while a relevant question is unanswered
 ** (*missing says how many). A later change of an answer reopens it (answer_save). */
 int review_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg, size_t n)
@@ -395,19 +422,7 @@ int review_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, i
 		return fail(msg, n, _("Sagen kan ikke markeres som færdig endnu: 1 relevant spørgsmål mangler et svar."));
 	if (*missing > 1)
 		return fail(msg, n, _("Sagen kan ikke markeres som færdig endnu: %d relevante spørgsmål mangler et svar."), *missing);
-	char now[32];
-	time_iso(now, time(NULL));
-	Stmt q;
-	db_prepare(&q, db,
-	           "UPDATE round_case SET review_status = 'faerdig', finished_at = ?3 WHERE round_id = ?1 AND case_id = ?2");
-	db_bind_int(&q, 1, r->id);
-	db_bind_int(&q, 2, case_id);
-	db_bind_text(&q, 3, now);
-	int rc = db_done(&q);
-	db_finalize(&q);
-	char detail[96];
-	snprintf(detail, sizeof detail, "tilsyn %lld: gennemgang færdig", (long long)r->id);
-	if (rc != DB_OK || review_audit_case(db, r, case_id, by, "review_finish", detail) != 0)
+	if (review_mark_finished(db, r, case_id, 0, by) != 0)
 		return fail(msg, n, _("Markeringen kunne ikke gemmes i databasen."));
 	return 0;
 }

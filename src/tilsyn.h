@@ -702,6 +702,7 @@ int review_assign_auto(Db *db, const Round *r, const int64_t *reviewers, int nre
                        int64_t *assigned, int64_t *left, char *msg, size_t n);
 int review_counts(Db *db, int64_t round_id, int64_t case_id, int *answered, int *relevant);
 int review_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg, size_t n);
+int review_mark_finished(Db *db, const Round *r, int64_t case_id, int second, const ReviewBy *by);
 int review_set_acute(Db *db, const Round *r, int64_t case_id, int on, const char *note, const ReviewBy *by,
                      char *msg, size_t n);
 int review_set_consent(Db *db, const Round *r, int64_t case_id, int on, const ReviewBy *by, char *msg, size_t n);
