@@ -403,21 +403,11 @@ static int cal_access(Req *r, Round *rd, CalInfo *ci)
 		return 0;
 	int64_t case_id = 0;
 	int found = parse_int64(req_capture(r, "case"), &case_id) && cal_load(r, rd, case_id, ci);
-	if (!found && in_workgroup(r)) {
-		http_error(r, 404, _("Sagen er ikke valgt til anden gennemgang i dette tilsyn."));
-		return 0;
-	}
-	if (found && (in_workgroup(r) || ci->second == r->user->id))
-		return 1;
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "case:%lld", (long long)case_id),
-	                               .detail = arena_printf(r->arena, "%s %s: ikke anden gennemgående på sagen", r->method,
-	                                                      r->path),
-	                               .ip = r->ip});
-	http_error(r, 403, _("Du har ikke adgang til denne sag. Kun den, der gennemgår sagen anden gang, og afdelingens "
-	                     "leder og koordinator kan se den. Forsøget er registreret."));
-	return 0;
+	return page_review_admit(r, case_id, found, found && ci->second == r->user->id, 0,
+	                         _("Sagen er ikke valgt til anden gennemgang i dette tilsyn."),
+	                         "ikke anden gennemgående på sagen",
+	                         _("Du har ikke adgang til denne sag. Kun den, der gennemgår sagen anden gang, og "
+	                           "afdelingens leder og koordinator kan se den. Forsøget er registreret."));
 }
 
 /* An answer in words, as it counts: one that its condition makes ikke relevant says so. */

@@ -135,30 +135,36 @@ static int case_access(Req *r, Round *rd, CaseInfo *ci, int json)
 		return 0;
 	int64_t case_id = 0;
 	int found = parse_int64(req_capture(r, "case"), &case_id) && case_load(r, rd, case_id, ci);
-	if (!found && in_workgroup(r)) {
-		const char *msg = _("Sagen er ikke i dette tilsyns stikprøve.");
-		if (json)
-			json_error(r, 404, msg);
-		else
-			http_error(r, 404, msg);
-		return 0;
-	}
-	if (found && (in_workgroup(r) || ci->reviewer_id == r->user->id))
+	return page_review_admit(r, case_id, found, found && ci->reviewer_id == r->user->id, json,
+	                         _("Sagen er ikke i dette tilsyns stikprøve."), "ikke gennemgående på sagen",
+	                         _("Du har ikke adgang til denne sag. Kun den, der skal gennemgå sagen, og afdelingens leder "
+	                           "og koordinator kan se gennemgangen. Forsøget er registreret."));
+}
+
+/*
+** Whether this person may go on with a case of the round (found: it is one; theirs: they
+** review it): the working group may, and so may the case's own reviewer (the first, or the
+** calibration's second). The working group learns when the case is not there (404, `absent`);
+** anyone else learns nothing, not even whether it is (403, `denied`), and the attempt is
+** audited with `why`. json: the answers are JSON (the autosave). Returns 1 when it may go on.
+*/
+int page_review_admit(Req *r, int64_t case_id, int found, int theirs, int json, const char *absent, const char *why,
+                      const char *denied)
+{
+	int workgroup = in_workgroup(r);
+	if (found && (workgroup || theirs))
 		return 1;
-	/* Others learn nothing, not even whether the case is in the sample. */
-	if (!found)
-		ci->id = case_id;
-	const char *msg = _("Du har ikke adgang til denne sag. Kun den, der skal gennemgå sagen, og afdelingens leder og "
-	                    "koordinator kan se gennemgangen. Forsøget er registreret.");
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "case:%lld", (long long)ci->id),
-	                               .detail = arena_printf(r->arena, "%s %s: ikke gennemgående på sagen", r->method, r->path),
-	                               .ip = r->ip});
+	int status = !found && workgroup ? 404 : 403;
+	if (status == 403)
+		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
+		                               .department_id = r->dept->id,
+		                               .object = arena_printf(r->arena, "case:%lld", (long long)case_id),
+		                               .detail = arena_printf(r->arena, "%s %s: %s", r->method, r->path, why),
+		                               .ip = r->ip});
 	if (json)
-		json_error(r, 403, msg);
+		json_error(r, status, status == 404 ? absent : denied);
 	else
-		http_error(r, 403, msg);
+		http_error(r, status, status == 404 ? absent : denied);
 	return 0;
 }
 
