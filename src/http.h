@@ -301,6 +301,7 @@ void page_sheet_form(Req *r, const Round *rd);
 void page_review_progress(Req *r);
 void page_review_assign(Req *r);
 void page_review_assign_to(Req *r, const Round *rd, int second, const char *back, const char *done);
+void page_review_finish_at(Req *r, const Round *rd, int64_t case_id, int second, const char *self);
 int page_review_admit(Req *r, int64_t case_id, int found, int theirs, int json, const char *absent, const char *why,
                       const char *denied);
 void page_review_case(Req *r);

@@ -636,22 +636,5 @@ void page_calibration_finish(Req *r)
 		http_error(r, 403, _("Kun den, der gennemgår sagen anden gang, kan markere gennemgangen som færdig."));
 		return;
 	}
-	char msg[512];
-	int missing;
-	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
-		return;
-	}
-	if (calibration_finish(r->db, &rd, ci.id, &by, &missing, msg, sizeof msg) != 0) {
-		db_rollback(r->db);
-		flash_fail(r, arena_printf(r->arena, "%s/%lld", base_path(r, &rd), (long long)ci.id), NULL,
-		           arena_strdup(r->arena, msg));
-		return;
-	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
-		return;
-	}
-	http_redirect(r, arena_printf(r->arena, "%s/%lld?finished=1", base_path(r, &rd), (long long)ci.id));
+	page_review_finish_at(r, &rd, ci.id, 1, arena_printf(r->arena, "%s/%lld", base_path(r, &rd), (long long)ci.id));
 }

@@ -1018,12 +1018,13 @@ static void case_fail(Req *r, const Round *rd, const CaseInfo *ci, const char *m
 	           NULL, message);
 }
 
-void page_review_finish(Req *r)
+/*
+** "Marker som færdig" for the review of a case (second = 0) or its second review (second = 1),
+** whose page is `self`: done, back to it with ?finished=1; refused, back by a 303 with the
+** message (the review's with ?mangler=1 when questions lack an answer: they are listed).
+*/
+void page_review_finish_at(Req *r, const Round *rd, int64_t case_id, int second, const char *self)
 {
-	Round rd;
-	CaseInfo ci;
-	if (!case_access(r, &rd, &ci, 0))
-		return;
 	char msg[512];
 	int missing;
 	ReviewBy by = by_of(r);
@@ -1031,17 +1032,28 @@ void page_review_finish(Req *r)
 		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	if (review_finish(r->db, &rd, ci.id, &by, &missing, msg, sizeof msg) != 0) {
+	int rc = second ? calibration_finish(r->db, rd, case_id, &by, &missing, msg, sizeof msg)
+	                : review_finish(r->db, rd, case_id, &by, &missing, msg, sizeof msg);
+	if (rc != 0) {
 		db_rollback(r->db);
-		case_fail(r, &rd, &ci, arena_strdup(r->arena, msg), missing > 0);
+		flash_fail(r, arena_printf(r->arena, "%s%s", self, !second && missing > 0 ? "?mangler=1" : ""), NULL, msg);
 		return;
 	}
 	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
-	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld?finished=1", r->dept->code, (long long)rd.id,
-	                              (long long)ci.id));
+	http_redirect(r, arena_printf(r->arena, "%s?finished=1", self));
+}
+
+void page_review_finish(Req *r)
+{
+	Round rd;
+	CaseInfo ci;
+	if (case_access(r, &rd, &ci, 0))
+		page_review_finish_at(r, &rd, ci.id, 0,
+		                      arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld", r->dept->code, (long long)rd.id,
+		                                   (long long)ci.id));
 }
 
 void page_review_acute(Req *r)
