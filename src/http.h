@@ -199,6 +199,7 @@ void questionnaire_relevance(Req *r, int64_t round_id, Question *qs, int n);
 int questionnaire_open(const Question *qs, int i);
 const char *questionnaire_form_text(Req *r, const char *name);
 void questionnaire_read(Req *r, const Question *x, AnswerInput *in);
+void questionnaire_show_sent(Question *x, const AnswerInput *in);
 void questionnaire_html(Req *r, const Question *qs, int n, int live, int mark_missing);
 const char *questionnaire_answer_text(Arena *a, const char *value, int material, const char *comment);
 void questionnaire_fingerprint(const char *value, int material, const char *comment, char out[33]);

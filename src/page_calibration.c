@@ -510,6 +510,15 @@ static void case_page(Req *r, const Round *rd, const CalInfo *ci, const Question
 	page_end(r);
 }
 
+/* The answer the form sent for x (every question on the form has its p-ID field); 0 when none. */
+static int sent_answer(Req *r, const Question *x, AnswerInput *in)
+{
+	if (!req_form(r, arena_printf(r->arena, "p-%lld", (long long)x->id)))
+		return 0;
+	questionnaire_read(r, x, in); /* seen_revision -1: the second review has no two-tab check */
+	return 1;
+}
+
 /* The answers a refused "Gem svar" sent, shown again as sent (all of them: nothing was saved),
 ** each with its message. Returns 1 when the flash came from such a save. */
 static int unsaved_restore(Req *r, const Flash *f, Question *qs, int nq)
@@ -522,13 +531,10 @@ static int unsaved_restore(Req *r, const Flash *f, Question *qs, int nq)
 	flash_restore_form(r, f);
 	for (int i = 0; i < nq; i++) {
 		Question *x = &qs[i];
-		if (!req_form(r, arena_printf(r->arena, "p-%lld", (long long)x->id)))
-			continue;
 		AnswerInput in;
-		questionnaire_read(r, x, &in);
-		x->show_value = in.value;
-		x->show_material = in.material;
-		x->show_comment = in.comment;
+		if (!sent_answer(r, x, &in))
+			continue;
+		questionnaire_show_sent(x, &in);
 		x->error = flash_field_extra(f, arena_printf(r->arena, "q-%lld", (long long)x->id));
 	}
 	return 1;
@@ -579,11 +585,9 @@ void page_calibration_case_post(Req *r)
 	buf_init(&codes, 0);
 	for (int i = 0; i < nq; i++) {
 		Question *x = &qs[i];
-		if (!req_form(r, arena_printf(r->arena, "p-%lld", (long long)x->id)))
-			continue;
 		AnswerInput in;
-		questionnaire_read(r, x, &in);
-		in.seen_revision = -1;
+		if (!sent_answer(r, x, &in))
+			continue;
 		AnswerState cur;
 		const char *msg = NULL;
 		int res = answer_store(r->db, ANSWER_SECOND, rd.id, ci.id, x->id, &in, r->user, &cur, &msg);

@@ -756,9 +756,7 @@ static int unsaved_restore(Req *r, const Round *rd, const Flash *f, Question *qs
 			flash_restore_form(r, f);
 		AnswerInput in;
 		questionnaire_read(r, x, &in);
-		x->show_value = in.value;
-		x->show_material = in.material;
-		x->show_comment = in.comment;
+		questionnaire_show_sent(x, &in);
 		x->show_revision = json_integer_value(json_object_get(o, "revision"));
 		snprintf(x->show_fp, sizeof x->show_fp, "%s", member(o, "fp"));
 		json_t *t = json_object_get(o, "their");
@@ -836,9 +834,7 @@ void page_review_case_post(Req *r)
 		if (str_eq(fp, seen_fp))
 			continue; /* not changed on the page */
 		int64_t seen;
-		x->show_value = in.value;
-		x->show_material = in.material;
-		x->show_comment = in.comment;
+		questionnaire_show_sent(x, &in);
 		memcpy(x->show_fp, seen_fp, strnlen(seen_fp, 32));
 		x->show_fp[strnlen(seen_fp, 32)] = 0;
 		if (!parse_int64(req_form(r, arena_printf(r->arena, "r-%lld", (long long)x->id)), &seen) || seen < 0) {

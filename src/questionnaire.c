@@ -200,6 +200,15 @@ void questionnaire_read(Req *r, const Question *x, AnswerInput *in)
 	in->value = questionnaire_form_text(r, arena_printf(r->arena, "v-%lld", (long long)x->id));
 	in->material = !choice && !text && req_form_checked(r, arena_printf(r->arena, "m-%lld", (long long)x->id));
 	in->comment = text ? x->comment : questionnaire_form_text(r, arena_printf(r->arena, "c-%lld", (long long)x->id));
+	in->seen_revision = -1; /* the review's page sends it in r-ID */
+}
+
+/* The page shows what was sent for x (not saved) instead of what is stored. */
+void questionnaire_show_sent(Question *x, const AnswerInput *in)
+{
+	x->show_value = in->value;
+	x->show_material = in->material;
+	x->show_comment = in->comment;
 }
 
 static const char *const scale_jdn[] = {"ja", "delvist", "nej", "ikke_relevant"};
