@@ -182,6 +182,15 @@ void page_end(Req *r);
 void page_form_begin(Req *r, const char *action);
 void page_message(Req *r, const char *kind, const char *text);
 
+/* req.c: the audit entry from the request, and the write transaction of a page. */
+AuditEntry req_who(const Req *r); /* user id, login and client address */
+ReviewBy req_by(const Req *r);    /* the same, for the review functions */
+/* Audited as the request's user; req_audit names the department of the address, if any. */
+int req_audit(Req *r, const char *action, const char *object, const char *detail);
+int req_audit_in(Req *r, int64_t department_id, const char *action, const char *object, const char *detail);
+int req_begin(Req *r);                      /* BEGIN IMMEDIATE; 0 after a Danish 503 page */
+int req_commit(Req *r, const char *failed); /* COMMIT; 0 after a 500 page saying failed */
+
 /* Pages (page_*.c), named by what they show. */
 void page_home(Req *r);
 void page_static(Req *r);

@@ -34,12 +34,10 @@ static void acute_concerns(Req *r)
 		            "%T</span></li>\n",
 		         db_col_text(&q, 0), db_col_int(&q, 2), db_col_int(&q, 4), db_col_text(&q, 5), db_col_text(&q, 3),
 		         db_col_text(&q, 6), *db_col_text(&q, 7) ? db_col_text(&q, 7) : _("kommandolinjen"), at);
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "review_acute_view",
-		                               .department_id = db_col_int(&q, 1),
-		                               .object = arena_printf(r->arena, "case:%lld", (long long)db_col_int(&q, 4)),
-		                               .detail = arena_printf(r->arena, "tilsyn %lld: akut bekymring vist på forsiden",
-		                                                      (long long)db_col_int(&q, 2)),
-		                               .ip = r->ip});
+		req_audit_in(r, db_col_int(&q, 1), "review_acute_view",
+		             arena_printf(r->arena, "case:%lld", (long long)db_col_int(&q, 4)),
+		             arena_printf(r->arena, "tilsyn %lld: akut bekymring vist på forsiden",
+		                          (long long)db_col_int(&q, 2)));
 	}
 	db_finalize(&q);
 	if (n)

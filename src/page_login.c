@@ -124,7 +124,7 @@ void page_login_post(Req *r)
 void page_logout(Req *r)
 {
 	auth_session_end(r->db, r->session->id);
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "logout", .ip = r->ip});
+	req_audit(r, "logout", NULL, NULL);
 	http_redirect(r, "/login?ud=1");
 	http_set_cookie(r, SESSION_COOKIE, "", 0);
 }
@@ -184,8 +184,7 @@ void page_account_password_post(Req *r)
 	if (!ok && failures >= PASSWORD_CHECK_MAX) {
 		/* Someone at an open session guessing the password: the session ends. */
 		auth_session_end(r->db, r->session->id);
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "session_ended",
-		                               .ip = r->ip, .detail = "for mange forkerte nuværende adgangskoder"});
+		req_audit(r, "session_ended", NULL, "for mange forkerte nuværende adgangskoder");
 		r->session = NULL, r->user = NULL; /* the page is shown as to someone logged out */
 		http_error(r, 401, _("Den nuværende adgangskode blev skrevet forkert for mange gange, så du er logget ud. "
 		                     "Log ind igen."));
@@ -205,17 +204,14 @@ void page_account_password_post(Req *r)
 		return;
 	}
 	const char *msg;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (user_set_password(r->db, r->user->id, fresh, 0, &msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, "/account/password", "new", msg);
 		return;
 	}
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "password_change",
-	                               .object = arena_printf(r->arena, "user:%lld", (long long)r->user->id), .ip = r->ip});
+	req_audit(r, "password_change", arena_printf(r->arena, "user:%lld", (long long)r->user->id), NULL);
 	/* Setting the password ended every session; the one in use continues as a new one. */
 	char token[TOKEN_HEX];
 	Session s;
