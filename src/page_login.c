@@ -100,7 +100,7 @@ void page_login_post(Req *r)
 	int64_t now = time(NULL);
 	User u;
 	int64_t retry_after;
-	LoginResult res = auth_login(r->db, login, password, now, r->ip, &u, &retry_after);
+	LoginResult res = login_try(r->db, login, password, now, r->ip, &u, &retry_after);
 	if (res == LOGIN_THROTTLED) {
 		login_form(r, 429, wait_message(r, now, retry_after), login, next);
 		http_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)retry_after));
@@ -175,7 +175,7 @@ void page_account_password_post(Req *r)
 	const char *fresh = req_form(r, "new");
 	const char *repeat = req_form(r, "repeat");
 	int64_t now = time(NULL), retry_after, failures;
-	int ok = auth_password_recheck(r->db, r->user, current ? current : "", now, r->ip, &retry_after, &failures);
+	int ok = login_password_recheck(r->db, r->user, current ? current : "", now, r->ip, &retry_after, &failures);
 	if (ok < 0) {
 		password_form(r, 429, wait_message(r, now, retry_after));
 		http_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)retry_after));

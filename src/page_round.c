@@ -11,18 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The round named by :round, which must belong to the department in the address; else a 404. */
-int page_round_from_capture(Req *r, Round *out)
-{
-	int64_t id;
-	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
-	    out->department_id != r->dept->id) {
-		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
-		return 0;
-	}
-	return 1;
-}
-
 static void audit_round(Req *r, const Round *rd, const char *action, const char *detail)
 {
 	req_audit(r, action, arena_printf(r->arena, "round:%lld", (long long)rd->id), detail);

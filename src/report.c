@@ -738,13 +738,3 @@ void report_audit(Db *db, const Report *rp, ReportFormat f, int64_t user_id, con
 		                            .department_id = rp->dept.id, .object = object, .detail = detail, .ip = ip});
 	}
 }
-
-int report_write(const Report *rp, ReportFormat f, Buf *out, char *err, size_t n)
-{
-	switch (f) {
-	case REPORT_HTML: return report_html(rp, out);
-	case REPORT_PDF: return report_pdf(rp, out, err, n);
-	case REPORT_XLSX: return report_xlsx(rp, out, err, n);
-	}
-	return -1;
-}

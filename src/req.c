@@ -1,7 +1,8 @@
 /*
 ** What the pages do with a request beyond HTTP: write down who did what (an audit entry by the
-** logged-in user, from their address) and run a change in one write transaction, answering
-** with the Danish 503 or 500 page when the database cannot take it. http.c is the HTTP side.
+** logged-in user, from their address), run a change in one write transaction (answering with
+** the Danish 503 or 500 page when the database cannot take it), and find the round named in
+** the address. http.c is the HTTP side.
 */
 #include "http.h"
 
@@ -44,4 +45,16 @@ int req_commit(Req *r, const char *failed)
 		return 1;
 	http_error(r, 500, failed);
 	return 0;
+}
+
+/* The round named by :round, which must belong to the department in the address; else a 404. */
+int page_round_from_capture(Req *r, Round *out)
+{
+	int64_t id;
+	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
+	    out->department_id != r->dept->id) {
+		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
+		return 0;
+	}
+	return 1;
 }

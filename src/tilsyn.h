@@ -271,15 +271,17 @@ int auth_session_expired(const Session *s, int64_t now);
 void auth_session_end(Db *db, int64_t session_id);
 void auth_session_end_user(Db *db, int64_t user_id);
 
-typedef enum LoginResult { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED } LoginResult;
-LoginResult auth_login(Db *db, const char *login, const char *password, int64_t now,
-                       const char *ip, User *out, int64_t *retry_after);
-int64_t auth_login_wait(Db *db, const char *login, const char *ip, int64_t now);
-int auth_password_recheck(Db *db, const User *u, const char *password, int64_t now, const char *ip,
-                          int64_t *retry_after, int64_t *failures);
-void auth_login_attempts_trim(Db *db, int64_t now, int64_t cap);
 void auth_login_token_make(Db *db, int64_t now, char out[TOKEN_HEX]);
 int auth_login_token_valid(Db *db, const char *token, int64_t now);
+
+/* ---- login.c: logging in, with throttling of failures per login and address ---- */
+typedef enum LoginResult { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED } LoginResult;
+LoginResult login_try(Db *db, const char *login, const char *password, int64_t now, const char *ip, User *out,
+                      int64_t *retry_after);
+int64_t login_wait(Db *db, const char *login, const char *ip, int64_t now);
+int login_password_recheck(Db *db, const User *u, const char *password, int64_t now, const char *ip,
+                           int64_t *retry_after, int64_t *failures);
+void login_attempts_trim(Db *db, int64_t now, int64_t cap);
 
 /* ---- denial.c: refused logins counted per address and minute, one audit entry each ---- */
 typedef enum DenialKind { DENIAL_FAILED, DENIAL_THROTTLED, DENIAL_CSRF, DENIAL_KINDS } DenialKind;
