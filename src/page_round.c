@@ -400,7 +400,6 @@ static void plan_textarea(Buf *b, const char *id, const char *name, const char *
 	         id, label, id, name, ROUND_PLAN_TEXT_MAX, value);
 }
 
-
 /* The working group's answers to the planning questions, with links to the group and to the
 ** round's meetings (meeting.c). */
 static void plan_section(Req *r, const Round *rd, int form)

@@ -129,7 +129,4 @@ int report_text_load(Db *db, int64_t round_id, ReportText *out);
 int report_text_save(Db *db, int64_t round_id, const char *const texts[4], int final, int64_t user_id,
                      const char *who, const char **msg);
 
-/* The command. */
-int cmd_report(Db *db, int argc, char **argv);
-
 #endif
