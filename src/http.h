@@ -177,6 +177,7 @@ void html_url(Buf *b, const char *s);
 void html_fmt_(Buf *b, const char *fmt, ...);
 void html_option(Buf *b, const char *value, const char *label, int selected);
 void html_tag(Buf *b, const char *kind, const char *text);
+/* page.c: the layout every page shares. */
 void page_begin(Req *r, const char *title);
 void page_end(Req *r);
 void page_form_begin(Req *r, const char *action);
