@@ -5,7 +5,6 @@
 */
 #include "http.h"
 
-
 static void escape(Buf *b, const char *s)
 {
 	if (!s)

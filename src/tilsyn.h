@@ -35,6 +35,11 @@ char *str_trim(char *s);
 int parse_int64(const char *s, int64_t *out);
 void hex_encode(char *out, const unsigned char *in, size_t n);
 int hex_decode(unsigned char *out, size_t n, const char *hex);
+int hex_value(int c); /* 0-15 for a hex digit, else -1 */
+/* Expected failures are reported as -1 (or another code) with a Danish message the user can act
+** on in a buffer the caller gives (char *msg, size_t n); msg_fail writes it, cut short at a
+** character boundary and made valid UTF-8, because it is shown on pages and written as JSON. */
+ATTR_PRINTF(3, 4) int msg_fail(char *msg, size_t n, const char *fmt, ...);
 void time_iso(char out[32], time_t t);
 
 /* ---- cpr.c: CPR numbers however spelled (NFKC, zero-width characters, any separator) ---- */
