@@ -140,12 +140,13 @@ void page_report_save(Req *r)
 		if (!texts[i])
 			texts[i] = "";
 	int final = str_eq(req_form(r, "action"), "final");
-	const char *msg;
+	char msg[512];
 	if (!req_begin(r))
 		return;
-	if (report_text_save(r->db, rd.id, texts, final, r->user->id, r->user->name, &msg) != 0) {
+	if (report_text_save(r->db, rd.id, texts, final, r->user->id, r->user->name, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
-		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/report", r->dept->code, (long long)rd.id), NULL, msg);
+		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/report", r->dept->code, (long long)rd.id), NULL,
+		           arena_strdup(r->arena, msg));
 		return;
 	}
 	req_audit(r, "report_text", arena_printf(r->arena, "round:%lld", (long long)rd.id),

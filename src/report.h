@@ -127,6 +127,6 @@ int report_xlsx(const Report *rp, Buf *out, char *err, size_t n);
 /* The report's own words. */
 int report_text_load(Db *db, int64_t round_id, ReportText *out);
 int report_text_save(Db *db, int64_t round_id, const char *const texts[4], int final, int64_t user_id,
-                     const char *who, const char **msg);
+                     const char *who, char *msg, size_t n);
 
 #endif
