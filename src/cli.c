@@ -5,6 +5,7 @@
 */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -149,5 +150,35 @@ int cli_added(Db *db, const char *kind, int64_t dept_id, int64_t id, const char 
 	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	printf("%lld\n", (long long)id);
+	return 0;
+}
+
+int cli_options(int argc, char **argv, int first, const CliOption *opts, int *given)
+{
+	struct option o[16];
+	int n = 0;
+	for (; opts[n].name; n++) {
+		if (n == (int)COUNT(o) - 1)
+			fatal("cli_options: more than %d options", n);
+		o[n] = (struct option){opts[n].name, required_argument, NULL, n + 1};
+	}
+	o[n] = (struct option){NULL, 0, NULL, 0};
+	*given = 0;
+	int c;
+	optind = first;
+	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
+		if (c < 1 || c > n)
+			return EXIT_BAD_INPUT; /* getopt has said what was wrong */
+		const CliOption *x = &opts[c - 1];
+		(*given)++;
+		if (!x->list)
+			*x->value = optarg;
+		else if (*x->count == x->max)
+			return cli_fail("--%s: %s", x->name, x->too_many);
+		else
+			x->list[(*x->count)++] = optarg;
+	}
+	if (optind < argc)
+		return cli_fail("ukendt argument: %s", argv[optind]);
 	return 0;
 }

@@ -27,6 +27,17 @@ int cli_json_or_text(const char *cmd, const char *format, int *json);
 int cli_format(const char *format); /* --format csv|json|text: 'c', 'j', 't'; 0 for anything else */
 void cli_row_flush(Buf *row);
 int cli_added(Db *db, const char *kind, int64_t dept_id, int64_t id, const char *detail);
+/* The --NAME VALUE options of a subcommand, from argv[first] on, each into its place; nothing
+** else may follow them. A list option collects every one given, up to max. Returns 0 (*given:
+** how many options were given), or the exit status after the message. */
+typedef struct CliOption {
+	const char *name;
+	const char **value;   /* the last one given */
+	const char **list;    /* or every one given, in order, counted in *count */
+	int *count, max;
+	const char *too_many; /* the message when more than max are given */
+} CliOption;
+int cli_options(int argc, char **argv, int first, const CliOption *opts, int *given);
 
 /* ---- the commands (help texts of some: main.c prints them on --help) ---- */
 int cmd_init(Db *db, int argc, char **argv);

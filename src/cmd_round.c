@@ -14,33 +14,18 @@
 
 int cmd_round_edit(Db *db, const Round *r, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"title", required_argument, NULL, 't'}, {"start", required_argument, NULL, 's'},
-		{"end", required_argument, NULL, 'e'},   {"kind", required_argument, NULL, 'k'},
-		{"theme", required_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
-	};
 	RoundEdit e = {0};
 	const char *themes[32];
-	int c, given = 0;
-	optind = 3;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		given++;
-		switch (c) {
-		case 't': e.title = optarg; break;
-		case 's': e.start = optarg; break;
-		case 'e': e.end = optarg; break;
-		case 'k': e.kind = optarg; break;
-		case 'h':
-			if (e.nthemes == (int)COUNT(themes))
-				return cli_fail("--theme: højst %zu temaer", COUNT(themes));
-			themes[e.nthemes++] = optarg;
-			e.set_themes = 1;
-			break;
-		default: return EXIT_BAD_INPUT;
-		}
-	}
-	if (optind < argc)
-		return cli_fail("ukendt argument: %s", argv[optind]);
+	const CliOption opts[] = {
+		{.name = "title", .value = &e.title}, {.name = "start", .value = &e.start},
+		{.name = "end", .value = &e.end},     {.name = "kind", .value = &e.kind},
+		{.name = "theme", .list = themes, .count = &e.nthemes, .max = (int)COUNT(themes), .too_many = "højst 32 temaer"},
+		{.name = NULL},
+	};
+	int given, rc = cli_options(argc, argv, 3, opts, &given);
+	if (rc)
+		return rc;
+	e.set_themes = e.nthemes > 0;
 	if (!given)
 		return cli_fail("round edit: angiv mindst én af --title, --start, --end, --kind og --theme");
 	e.themes = themes;

@@ -5,7 +5,6 @@
 */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,29 +27,16 @@ static void plan_print(const Round *r, const RoundPlan *p)
 
 int cmd_round_plan(Db *db, const Round *r, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"performers", required_argument, NULL, 'p'}, {"cases", required_argument, NULL, 'c'},
-		{"selection", required_argument, NULL, 's'},  {"timing", required_argument, NULL, 't'},
-		{"gathering", required_argument, NULL, 'g'},  {"stopop", required_argument, NULL, 'm'},
-		{NULL, 0, NULL, 0},
-	};
 	RoundPlanInput in = {0};
-	int given = 0, c;
-	optind = 3;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		given++;
-		switch (c) {
-		case 'p': in.performers = optarg; break;
-		case 'c': in.planned_cases = optarg; break;
-		case 's': in.selection = optarg; break;
-		case 't': in.timing = optarg; break;
-		case 'g': in.gathering = optarg; break;
-		case 'm': in.stopop_meetings = optarg; break;
-		default: return EXIT_BAD_INPUT;
-		}
-	}
-	if (optind < argc)
-		return cli_fail("ukendt argument: %s", argv[optind]);
+	const CliOption opts[] = {
+		{.name = "performers", .value = &in.performers}, {.name = "cases", .value = &in.planned_cases},
+		{.name = "selection", .value = &in.selection},   {.name = "timing", .value = &in.timing},
+		{.name = "gathering", .value = &in.gathering},   {.name = "stopop", .value = &in.stopop_meetings},
+		{.name = NULL},
+	};
+	int given, rc = cli_options(argc, argv, 3, opts, &given);
+	if (rc)
+		return rc;
 	RoundPlan *p = xmalloc(sizeof *p);
 	if (given) {
 		ReviewBy by = cli_review_by();
