@@ -159,8 +159,7 @@ static int open_or_fail(Req *r, Sheet *s, const char *name, const char *const *h
 
 static void audit_export(Req *r, const char *action, const char *object, const char *detail)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
-	                               .department_id = r->dept->id, .object = object, .detail = detail, .ip = r->ip});
+	req_audit(r, action, object, detail);
 }
 
 static const char *round_object(Req *r, const Round *rd)

@@ -215,10 +215,21 @@ void html_url(Buf *b, const char *s);
 void html_fmt_(Buf *b, const char *fmt, ...);
 void html_option(Buf *b, const char *value, const char *label, int selected);
 void html_tag(Buf *b, const char *kind, const char *text);
+/* page.c: the layout every page shares. */
 void page_begin(Req *r, const char *title);
 void page_end(Req *r);
 void page_form_begin(Req *r, const char *action);
 void page_message(Req *r, const char *kind, const char *text);
+
+/* req.c: the audit entry from the request, the write transaction of a page, the round of :round. */
+AuditEntry req_who(const Req *r); /* user id, login and client address */
+ReviewBy req_by(const Req *r);    /* the same, for the review functions */
+/* Audited as the request's user; req_audit names the department of the address, if any. */
+int req_audit(Req *r, const char *action, const char *object, const char *detail);
+int req_audit_in(Req *r, int64_t department_id, const char *action, const char *object, const char *detail);
+int req_begin(Req *r);                      /* BEGIN IMMEDIATE; 0 after a Danish 503 page */
+int req_commit(Req *r, const char *failed); /* COMMIT; 0 after a 500 page saying failed */
+int page_round_from_capture(Req *r, Round *out); /* :round of :dept, else 404; every round page */
 
 /* Pages (page_*.c), named by what they show. */
 void page_home(Req *r);
@@ -286,7 +297,6 @@ void page_round_replace(Req *r);
 void page_round_plan(Req *r);
 void page_round_phase(Req *r);
 void protocol_html(Req *r, const Round *rd); /* protocol.c: the round's sampling protocol */
-int page_round_from_capture(Req *r, Round *out); /* :round of :dept, else 404; every round page */
 void page_round_theme_choices(Req *r, const char *const *checked, int nchecked, int disabled);
 void page_round_edit(Req *r);       /* page_round_edit.c: edit, delete (with a confirmation step) */
 void page_round_edit_post(Req *r);

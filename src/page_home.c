@@ -34,12 +34,10 @@ static void acute_concerns(Req *r)
 		            "%T</span></li>\n",
 		         db_col_text(&q, 0), db_col_int(&q, 2), db_col_int(&q, 4), db_col_text(&q, 5), db_col_text(&q, 3),
 		         db_col_text(&q, 6), *db_col_text(&q, 7) ? db_col_text(&q, 7) : _("kommandolinjen"), at);
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "review_acute_view",
-		                               .department_id = db_col_int(&q, 1),
-		                               .object = arena_printf(r->arena, "case:%lld", (long long)db_col_int(&q, 4)),
-		                               .detail = arena_printf(r->arena, "tilsyn %lld: akut bekymring vist på forsiden",
-		                                                      (long long)db_col_int(&q, 2)),
-		                               .ip = r->ip});
+		req_audit_in(r, db_col_int(&q, 1), "review_acute_view",
+		             arena_printf(r->arena, "case:%lld", (long long)db_col_int(&q, 4)),
+		             arena_printf(r->arena, "tilsyn %lld: akut bekymring vist på forsiden",
+		                          (long long)db_col_int(&q, 2)));
 	}
 	db_finalize(&q);
 	if (n)
@@ -210,27 +208,46 @@ static void meeting_item(Req *r, const char *dept, int64_t id, const char *date,
 	html_lit(b, "</li>\n");
 }
 
+/* Planned individual feedback in the user's departments: to give (own 0: where the user is
+** leder or koordinator) or to receive (own 1: the user's own, by the stable key, ident_owns).
+** Opens the list under its heading at the first; returns how many it listed. */
+static int individual_feedback(Req *r, int own)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.advisor, coalesce(rd.title, ''), d.id, m.role"
+	           " FROM meeting mt JOIN department d ON d.id = mt.department_id"
+	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1"
+	           " LEFT JOIN round rd ON rd.id = mt.round_id"
+	           " WHERE mt.kind = 'individuel' AND mt.status = 'planlagt' ORDER BY mt.date, mt.time, mt.id");
+	db_bind_int(&q, 1, r->user->id);
+	int n = 0;
+	while (db_step(&q)) {
+		Role role = role_parse(db_col_text(&q, 7));
+		if (own ? role == ROLE_EKSTERN || !ident_owns(r->db, db_col_int(&q, 6), db_col_text(&q, 4), r->user->id)
+		        : role != ROLE_LEDER && role != ROLE_KOORDINATOR)
+			continue;
+		if (n++ == 0 && own)
+			html_lit(b, "<h2 id=\"feedback-receive\">Din tilbagemelding</h2>\n<ul>\n");
+		else if (n == 1)
+			html_lit(b, "<h2 id=\"feedback-give\">Tilbagemelding at give</h2>\n<ul>\n");
+		meeting_item(r, db_col_text(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2), db_col_text(&q, 3),
+		             own ? _("individuel tilbagemelding på dine sager")
+		                 : arena_printf(r->arena, "individuel tilbagemelding til %s", db_col_text(&q, 4)),
+		             db_col_text(&q, 5));
+	}
+	db_finalize(&q);
+	return n;
+}
+
 /* For leder and koordinator: planned individual feedback, and tilsyn in the feedback phase
 ** where caseworkers have not had theirs. */
 static void feedback_to_give(Req *r)
 {
 	Buf *b = &r->out;
 	Stmt q;
-	db_prepare(&q, r->db,
-	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.advisor, coalesce(rd.title, ''), d.id FROM meeting mt"
-	           " JOIN department d ON d.id = mt.department_id"
-	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role IN ('leder', 'koordinator')"
-	           " LEFT JOIN round rd ON rd.id = mt.round_id"
-	           " WHERE mt.kind = 'individuel' AND mt.status = 'planlagt' ORDER BY mt.date, mt.time, mt.id");
-	db_bind_int(&q, 1, r->user->id);
-	int n = 0;
-	while (db_step(&q)) {
-		if (n++ == 0)
-			html_lit(b, "<h2 id=\"feedback-give\">Tilbagemelding at give</h2>\n<ul>\n");
-		meeting_item(r, db_col_text(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2), db_col_text(&q, 3),
-		             arena_printf(r->arena, "individuel tilbagemelding til %s", db_col_text(&q, 4)), db_col_text(&q, 5));
-	}
-	db_finalize(&q);
+	int n = individual_feedback(r, 0);
 	db_prepare(&q, r->db,
 	           "SELECT d.code, rd.id, rd.title FROM round rd JOIN department d ON d.id = rd.department_id"
 	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role IN ('leder', 'koordinator')"
@@ -263,27 +280,8 @@ static void feedback_to_give(Req *r)
 /* This person's own individual feedback that is planned, by the stable key (ident_owns). */
 static void feedback_to_receive(Req *r)
 {
-	Buf *b = &r->out;
-	Stmt q;
-	db_prepare(&q, r->db,
-	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.advisor, coalesce(rd.title, ''), d.id FROM meeting mt"
-	           " JOIN department d ON d.id = mt.department_id"
-	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role <> 'ekstern'"
-	           " LEFT JOIN round rd ON rd.id = mt.round_id"
-	           " WHERE mt.kind = 'individuel' AND mt.status = 'planlagt' ORDER BY mt.date, mt.time, mt.id");
-	db_bind_int(&q, 1, r->user->id);
-	int n = 0;
-	while (db_step(&q)) {
-		if (!ident_owns(r->db, db_col_int(&q, 6), db_col_text(&q, 4), r->user->id))
-			continue;
-		if (n++ == 0)
-			html_lit(b, "<h2 id=\"feedback-receive\">Din tilbagemelding</h2>\n<ul>\n");
-		meeting_item(r, db_col_text(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2), db_col_text(&q, 3),
-		             _("individuel tilbagemelding på dine sager"), db_col_text(&q, 5));
-	}
-	db_finalize(&q);
-	if (n)
-		html_lit(b, "</ul>\n");
+	if (individual_feedback(r, 1))
+		html_lit(&r->out, "</ul>\n");
 }
 
 /* Planned meetings in the coming two weeks that this person may see (meeting_visible; outside

@@ -14,15 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(char *msg, size_t n, const char *fmt, ...) ATTR_PRINTF(3, 4);
-static int fail(char *msg, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#define fail msg_fail /* util.c */
 
 /* Whether two names are the same name: compared as ident_fold sees them (NFKC, case,
 ** white space and no-break spaces do not matter). An empty name is nobody. Whose case it

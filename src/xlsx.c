@@ -375,14 +375,6 @@ static int parse_part(Reader *r, const char *name, StartFn on_start, EndFn on_en
 
 /* ---- paths inside the package ---- */
 
-static int hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /*
 ** Resolves a relationship target against the directory of the part that holds the
 ** relationship ("xl/"): "worksheets/sheet1.xml" -> "xl/worksheets/sheet1.xml",

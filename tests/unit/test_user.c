@@ -248,7 +248,7 @@ static void deactivation_ends_sessions(void **state)
 	assert_int_equal(u.active, 0);
 	/* A deactivated user cannot start a new session by logging in. */
 	int64_t locked_for;
-	assert_int_equal(auth_login(t->db, "anna", PW, T0 + 3, NULL, &u, &locked_for), LOGIN_BAD);
+	assert_int_equal(login_try(t->db, "anna", PW, T0 + 3, NULL, &u, &locked_for), LOGIN_BAD);
 }
 
 static void new_password_ends_sessions(void **state)
