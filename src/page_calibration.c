@@ -293,10 +293,8 @@ static void overview(Req *r, const Round *rd)
 		            "gennemgås anden gang.</p>\n");
 	}
 	buf_free(&opts);
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calibration_overview_view",
-	                               .department_id = d->id, .object = arena_printf(r->arena, "round:%lld", (long long)rd->id),
-	                               .detail = arena_printf(r->arena, "kalibrering vist (%d sager, %d uenigheder)", nrows, ndis),
-	                               .ip = r->ip});
+	req_audit_in(r, d->id, "calibration_overview_view", arena_printf(r->arena, "round:%lld", (long long)rd->id),
+	             arena_printf(r->arena, "kalibrering vist (%d sager, %d uenigheder)", nrows, ndis));
 	page_end(r);
 }
 
@@ -327,10 +325,8 @@ void page_calibration_choose(Req *r)
 		overview_fail(r, &rd, _("Angiv et antal sager, eller vælg en sag på listen."));
 		return;
 	}
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc;
 	if (remove)
 		rc = calibration_remove(r->db, &rd, id, &by, msg, sizeof msg);
@@ -343,10 +339,8 @@ void page_calibration_choose(Req *r)
 		overview_fail(r, &rd, arena_strdup(r->arena, msg));
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Valget kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Valget kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	if (remove)
 		http_redirect(r, arena_printf(r->arena, "%s?saved=1", base_path(r, &rd)));
 	else
@@ -555,12 +549,8 @@ void page_calibration_case(Req *r)
 	else
 		case_page(r, &rd, &ci, qs, nq, flash_message(f) ? "error" : NULL, flash_message(f), NULL);
 	int first = calibration_first_visible(in_workgroup(r), ci.second == r->user->id, ci.status);
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calibration_view",
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "case:%lld", (long long)ci.id),
-	                               .detail = arena_printf(r->arena, "tilsyn %lld: anden gennemgang vist%s", (long long)rd.id,
-	                                                      first ? " med første gennemgang" : ""),
-	                               .ip = r->ip});
+	req_audit(r, "calibration_view", arena_printf(r->arena, "case:%lld", (long long)ci.id),
+	          arena_printf(r->arena, "tilsyn %lld: anden gennemgang vist%s", (long long)rd.id, first ? " med første gennemgang" : ""));
 }
 
 /* The form sent with "Gem svar": every question on the page is saved as sent. */
@@ -576,10 +566,8 @@ void page_calibration_case_post(Req *r)
 	}
 	int nq;
 	Question *qs = questionnaire_load(r, rd.id, ci.id, ANSWER_SECOND, &nq);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int saved = 0, errors = 0, closed = 0;
 	Buf codes; /* the question codes of the answers saved, for the audit log */
 	buf_init(&codes, 0);
@@ -616,17 +604,11 @@ void page_calibration_case_post(Req *r)
 		return;
 	}
 	if (saved)
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calibration_save",
-		                               .department_id = r->dept->id,
-		                               .object = arena_printf(r->arena, "case:%lld", (long long)ci.id),
-		                               .detail = arena_printf(r->arena, "tilsyn %lld: %d svar i anden gennemgang gemt: %s",
-		                                                      (long long)rd.id, saved, buf_cstr(&codes)),
-		                               .ip = r->ip});
+		req_audit(r, "calibration_save", arena_printf(r->arena, "case:%lld", (long long)ci.id),
+		          arena_printf(r->arena, "tilsyn %lld: %d svar i anden gennemgang gemt: %s", (long long)rd.id, saved, buf_cstr(&codes)));
 	buf_free(&codes);
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Svarene kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "%s?saved=%d", r->path, saved));
 }
 

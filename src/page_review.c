@@ -41,10 +41,7 @@ static ReviewBy by_of(Req *r)
 
 static void audit_case(Req *r, const char *action, int64_t case_id, const char *detail)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "case:%lld", (long long)case_id), .detail = detail,
-	                               .ip = r->ip});
+	req_audit(r, action, arena_printf(r->arena, "case:%lld", (long long)case_id), detail);
 }
 
 static void json_reply(Req *r, int status, json_t *o)
@@ -156,11 +153,8 @@ int page_review_admit(Req *r, int64_t case_id, int found, int theirs, int json, 
 		return 1;
 	int status = !found && workgroup ? 404 : 403;
 	if (status == 403)
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-		                               .department_id = r->dept->id,
-		                               .object = arena_printf(r->arena, "case:%lld", (long long)case_id),
-		                               .detail = arena_printf(r->arena, "%s %s: %s", r->method, r->path, why),
-		                               .ip = r->ip});
+		req_audit(r, "access_denied", arena_printf(r->arena, "case:%lld", (long long)case_id),
+		          arena_printf(r->arena, "%s %s: %s", r->method, r->path, why));
 	if (json)
 		json_error(r, status, status == 404 ? absent : denied);
 	else
@@ -349,10 +343,8 @@ static void progress_page(Req *r, const Round *rd)
 	html_lit(b, "</tbody>\n</table></div>\n");
 	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I/review.xlsx\" download>Hent fremdriften som regneark (xlsx)</a></p>\n",
 	         d->code, rd->id);
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "review_progress_view",
-	                               .department_id = d->id, .object = arena_printf(r->arena, "round:%lld", (long long)rd->id),
-	                               .detail = arena_printf(r->arena, "gennemgangens fremdrift vist (%d sager)", nrows),
-	                               .ip = r->ip});
+	req_audit_in(r, d->id, "review_progress_view", arena_printf(r->arena, "round:%lld", (long long)rd->id),
+	             arena_printf(r->arena, "gennemgangens fremdrift vist (%d sager)", nrows));
 	page_end(r);
 }
 
@@ -387,10 +379,8 @@ void page_review_assign_to(Req *r, const Round *rd, int second, const char *back
 			}
 		}
 		int64_t assigned, left;
-		if (db_begin(r->db) != DB_OK) {
-			http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		if (!req_begin(r))
 			return;
-		}
 		int rc = second ? calibration_assign_auto(r->db, rd, ids, n, &by, &assigned, &left, msg, sizeof msg)
 		                : review_assign_auto(r->db, rd, ids, n, &by, &assigned, &left, msg, sizeof msg);
 		if (rc != 0) {
@@ -398,10 +388,8 @@ void page_review_assign_to(Req *r, const Round *rd, int second, const char *back
 			flash_fail(r, back, NULL, msg);
 			return;
 		}
-		if (db_commit(r->db) != DB_OK) {
-			http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
+		if (!req_commit(r, _("Fordelingen kunne ikke gemmes. Prøv igen.")))
 			return;
-		}
 		http_redirect(r, arena_printf(r->arena, "%s?auto=%lld&left=%lld", back, (long long)assigned, (long long)left));
 		return;
 	}
@@ -411,10 +399,8 @@ void page_review_assign_to(Req *r, const Round *rd, int second, const char *back
 		flash_fail(r, back, NULL, _("Vælg en sag og en person på listen."));
 		return;
 	}
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = second ? calibration_assign(r->db, rd, case_id, reviewer, &by, msg, sizeof msg)
 	                : review_assign(r->db, rd, case_id, reviewer, &by, msg, sizeof msg);
 	if (rc != 0) {
@@ -422,10 +408,8 @@ void page_review_assign_to(Req *r, const Round *rd, int second, const char *back
 		flash_fail(r, back, NULL, msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Fordelingen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "%s?%s", back, done));
 }
 
@@ -815,10 +799,8 @@ void page_review_case_post(Req *r)
 		return;
 	int nq;
 	Question *qs = questionnaire_load(r, rd.id, ci.id, ANSWER_REVIEW, &nq);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int saved = 0, conflicts = 0, errors = 0, closed = 0;
 	Buf codes; /* the question codes of the answers saved, for the audit log */
 	buf_init(&codes, 0);
@@ -876,10 +858,8 @@ void page_review_case_post(Req *r)
 		audit_case(r, "review_save", ci.id,
 		           arena_printf(r->arena, "tilsyn %lld: %d svar gemt: %s", (long long)rd.id, saved, buf_cstr(&codes)));
 	buf_free(&codes);
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Svarene kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	if (!conflicts && !errors) {
 		http_redirect(r, arena_printf(r->arena, "%s?saved=%d", r->path, saved));
 		return;
@@ -1024,10 +1004,8 @@ void page_review_finish_at(Req *r, const Round *rd, int64_t case_id, int second,
 	char msg[512];
 	int missing;
 	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = second ? calibration_finish(r->db, rd, case_id, &by, &missing, msg, sizeof msg)
 	                : review_finish(r->db, rd, case_id, &by, &missing, msg, sizeof msg);
 	if (rc != 0) {
@@ -1035,10 +1013,8 @@ void page_review_finish_at(Req *r, const Round *rd, int64_t case_id, int second,
 		flash_fail(r, arena_printf(r->arena, "%s%s", self, !second && missing > 0 ? "?mangler=1" : ""), NULL, msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Markeringen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "%s?finished=1", self));
 }
 
@@ -1061,20 +1037,16 @@ void page_review_acute(Req *r)
 	int on = !str_eq(req_form(r, "action"), "clear");
 	char msg[512];
 	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = review_set_acute(r->db, &rd, ci.id, on, req_form(r, "note"), &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
 		case_fail(r, &rd, &ci, arena_strdup(r->arena, msg), 0);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Markeringen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld?acute=%d", r->dept->code, (long long)rd.id,
 	                              (long long)ci.id, on));
 }
@@ -1087,20 +1059,16 @@ void page_review_consent(Req *r)
 		return;
 	char msg[512];
 	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = review_set_consent(r->db, &rd, ci.id, req_form_checked(r, "consent"), &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
 		case_fail(r, &rd, &ci, arena_strdup(r->arena, msg), 0);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Samtykket kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Samtykket kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld?consent=1", r->dept->code, (long long)rd.id,
 	                              (long long)ci.id));
 }
