@@ -40,13 +40,13 @@ static void deleted_text_is_overwritten(void **state)
 {
 	TestDb *t = *state;
 	static const char marker[] = "SLETTET-SAGSNOTAT-7f3a9c";
-	assert_int_equal(sqlite3_exec(t->db, "CREATE TABLE secret (v TEXT)", NULL, NULL, NULL), DB_OK);
+	assert_int_equal(db_exec(t->db, "CREATE TABLE secret (v TEXT)"), DB_OK);
 	char sql[256];
 	snprintf(sql, sizeof sql, "INSERT INTO secret VALUES ('%s')", marker);
-	assert_int_equal(sqlite3_exec(t->db, sql, NULL, NULL, NULL), DB_OK);
-	assert_int_equal(sqlite3_exec(t->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), DB_OK);
-	assert_int_equal(sqlite3_exec(t->db, "DELETE FROM secret", NULL, NULL, NULL), DB_OK);
-	assert_int_equal(sqlite3_exec(t->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), DB_OK);
+	assert_int_equal(db_exec(t->db, sql), DB_OK);
+	assert_int_equal(db_exec(t->db, "PRAGMA wal_checkpoint(TRUNCATE)"), DB_OK);
+	assert_int_equal(db_exec(t->db, "DELETE FROM secret"), DB_OK);
+	assert_int_equal(db_exec(t->db, "PRAGMA wal_checkpoint(TRUNCATE)"), DB_OK);
 	FILE *f = fopen(t->path, "rb");
 	assert_non_null(f);
 	static char data[1 << 22];
@@ -166,7 +166,7 @@ static void rollback_leaves_no_change(void **state)
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 1);
 	db_rollback(t->db);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 0);
-	assert_true(sqlite3_get_autocommit(t->db));
+	assert_false(db_in_transaction(t->db));
 	/* Rolling back with no transaction open is harmless. */
 	db_rollback(t->db);
 
@@ -180,7 +180,7 @@ static void rollback_leaves_no_change(void **state)
 	assert_non_null(other);
 	assert_int_equal(testdb_int(other, "SELECT count(*) FROM department WHERE code = 'Y'"), 1);
 	/* While one connection writes, the other cannot begin a write (BEGIN IMMEDIATE). */
-	sqlite3_busy_timeout(other, 0);
+	db_busy_timeout(other, 0);
 	assert_int_equal(db_begin(t->db), DB_OK);
 	assert_int_equal(db_begin(other), DB_BUSY);
 	db_rollback(t->db);
