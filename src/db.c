@@ -22,7 +22,8 @@ struct Db {
 	const DbDriver *drv;
 	void *conn;
 	int bulk_saved; /* what the driver's bulk tuning replaced */
-	int read_open;  /* a read transaction opened by db_read_begin is open */
+	int read_wanted; /* db_read_begin: reads run in one read transaction until db_read_end */
+	int read_open;   /* that read transaction is open */
 };
 
 /* The drivers, in the order they are asked whether a URI is theirs. */
@@ -410,12 +411,37 @@ void db_write_failed_reset(void)
 	t_write_failed = t_write_reported = 0;
 }
 
+/* Around each statement while a read transaction is wanted (db_read_begin): the first read
+** opens it, and a statement that writes without db_begin (the session's last_seen, once a
+** minute) ends it first and runs on its own as it would without it, so that a read
+** transaction never becomes a write one behind the write mutex's back. Reads after the write
+** open a new one. */
+static void read_end(Db *db)
+{
+	db->read_open = 0;
+	if (db->drv->in_transaction(db->conn))
+		db->drv->exec(db->conn, "COMMIT");
+}
+
+static void read_around(Stmt *q)
+{
+	Db *db = q->db;
+	if (!db->read_wanted)
+		return;
+	int writes = !db->drv->readonly(q->st);
+	if (db->read_open && writes)
+		read_end(db);
+	else if (!db->read_open && !writes && !db->drv->in_transaction(db->conn))
+		db->read_open = db->drv->begin(db->conn, 0) == DB_OK;
+}
+
 /* Returns 1 while there is a row. Errors (constraint, busy, full disk) end the loop and are
 ** reported by db_done() or the return of db_exec-style callers through db_errcode. */
 int db_step(Stmt *q)
 {
 	if (t_expired)
 		return 0;
+	read_around(q);
 	return q->db->drv->step(q->st) == DB_ROW;
 }
 
@@ -424,6 +450,7 @@ int db_done(Stmt *q)
 {
 	if (t_expired)
 		return DB_INTERRUPT;
+	read_around(q);
 	int rc = q->db->drv->step(q->st);
 	while (rc == DB_ROW)
 		rc = q->db->drv->step(q->st);
@@ -437,6 +464,7 @@ int db_insert_id(Stmt *q, int64_t *id)
 	*id = 0;
 	if (t_expired)
 		return DB_INTERRUPT;
+	read_around(q);
 	int rc = q->db->drv->step(q->st);
 	if (rc == DB_ROW)
 		*id = q->db->drv->col_int(q->st, 0);
@@ -452,6 +480,7 @@ int db_upsert(Stmt *q, int *outcome)
 	*outcome = -1;
 	if (t_expired)
 		return DB_INTERRUPT;
+	read_around(q);
 	return note_write_error(q->db->drv->upsert(q->db->conn, q->st, outcome));
 }
 
@@ -497,6 +526,8 @@ void db_finalize(Stmt *q)
 
 int db_exec(Db *db, const char *sql)
 {
+	if (db->read_open) /* exec is for transactions, settings and scripts: never inside the read */
+		read_end(db);
 	return note_write_error(db->drv->exec(db->conn, sql));
 }
 
@@ -530,7 +561,8 @@ int db_begin(Db *db)
 {
 	if (t_expired)
 		return DB_INTERRUPT;
-	db_read_end(db); /* a write begins on the newest data, as it would without the read */
+	if (db->read_open) /* a write begins on the newest data, as it would without the read */
+		read_end(db);
 	int took = 0;
 	if (!t_writer) { /* else a transaction of this thread already holds it (or BEGIN fails below) */
 		struct timespec until;
@@ -559,34 +591,30 @@ int db_commit(Db *db)
 
 void db_rollback(Db *db)
 {
+	if (db->read_open)
+		read_end(db);
 	if (db->drv->in_transaction(db->conn))
 		db_exec(db, "ROLLBACK");
-	db->read_open = 0;
 	write_release(db);
 }
 
 /*
 ** One read transaction around the reads of a web GET (http.c), so that its statements see
-** one snapshot and take the backend's read locks once, not each on its own. It is not a
+** one snapshot and take the backend's read locks once, not each on its own. Opened by the
+** first read (a request without SQL costs nothing) and ended by db_read_end. It is not a
 ** transaction in the sense of db_in_transaction: a db_begin inside it ends it first and
-** then begins the write as it would without it. A write in it without db_begin is a bug.
+** then begins the write as it would without it (see read_around for a write without one).
 */
-int db_read_begin(Db *db)
+void db_read_begin(Db *db)
 {
-	if (db->read_open || db->drv->in_transaction(db->conn))
-		return DB_OK;
-	int rc = db->drv->begin(db->conn, 0);
-	db->read_open = rc == DB_OK;
-	return rc;
+	db->read_wanted = 1;
 }
 
 void db_read_end(Db *db)
 {
-	if (!db->read_open)
-		return;
-	db->read_open = 0;
-	if (db->drv->in_transaction(db->conn))
-		db->drv->exec(db->conn, "COMMIT");
+	db->read_wanted = 0;
+	if (db->read_open)
+		read_end(db);
 }
 
 /* Whether a transaction is open on this connection (a caller inside one must not begin). */

@@ -59,6 +59,7 @@ typedef struct DbDriver {
 	void (*bind_blob)(void *st, int i, const void *p, size_t n);
 	void (*bind_null)(void *st, int i);
 	int (*step)(void *st); /* DB_ROW, DB_OK when done, or an error */
+	int (*readonly)(void *st); /* the statement writes nothing */
 	void (*reset)(void *st, int clear_bindings);
 	void (*finalize)(void *st);
 	int64_t (*col_int)(void *st, int i);

@@ -344,6 +344,11 @@ static int sq_step(void *st)
 	return code(sqlite3_step(st));
 }
 
+static int sq_readonly(void *st)
+{
+	return sqlite3_stmt_readonly(st);
+}
+
 static void sq_reset(void *st, int clear_bindings)
 {
 	sqlite3_reset(st);
@@ -405,6 +410,7 @@ const DbDriver db_sqlite_driver = {
 	.bind_blob = sq_bind_blob,
 	.bind_null = sq_bind_null,
 	.step = sq_step,
+	.readonly = sq_readonly,
 	.reset = sq_reset,
 	.finalize = sq_finalize,
 	.col_int = sq_col_int,

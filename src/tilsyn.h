@@ -132,7 +132,7 @@ int db_begin(Db *db);
 int db_commit(Db *db);
 void db_rollback(Db *db);
 int db_in_transaction(Db *db);
-int db_read_begin(Db *db); /* one snapshot for a GET's reads; db_begin ends it first */
+void db_read_begin(Db *db); /* one snapshot for a GET's reads; db_begin ends it first */
 void db_read_end(Db *db);
 int db_errcode(Db *db);    /* the last failure as a DB_* code */
 void db_busy_timeout(Db *db, int ms);
