@@ -445,32 +445,33 @@ int db_step(Stmt *q)
 	return q->db->drv->step(q->st) == DB_ROW;
 }
 
-/* Runs a statement that returns no rows; returns DB_OK or the error code. */
-int db_done(Stmt *q)
+/* Runs a statement to its end; *first gets the first row's first column, when there is one. */
+static int run(Stmt *q, int64_t *first)
 {
+	*first = 0;
 	if (t_expired)
 		return DB_INTERRUPT;
 	read_around(q);
 	int rc = q->db->drv->step(q->st);
+	if (rc == DB_ROW)
+		*first = q->db->drv->col_int(q->st, 0);
 	while (rc == DB_ROW)
 		rc = q->db->drv->step(q->st);
 	return note_write_error(rc);
+}
+
+/* Runs a statement that returns no rows; returns DB_OK or the error code. */
+int db_done(Stmt *q)
+{
+	int64_t unused;
+	return run(q, &unused);
 }
 
 /* Runs an INSERT ... RETURNING id (the portable way to learn the new row's key): DB_OK and
 ** *id, or the error code. */
 int db_insert_id(Stmt *q, int64_t *id)
 {
-	*id = 0;
-	if (t_expired)
-		return DB_INTERRUPT;
-	read_around(q);
-	int rc = q->db->drv->step(q->st);
-	if (rc == DB_ROW)
-		*id = q->db->drv->col_int(q->st, 0);
-	while (rc == DB_ROW)
-		rc = q->db->drv->step(q->st);
-	return note_write_error(rc);
+	return run(q, id);
 }
 
 /* Runs an INSERT ... ON CONFLICT DO UPDATE ... WHERE: DB_OK and *outcome 1 when it inserted,
