@@ -138,7 +138,7 @@ static char *dup_col(Stmt *q, int i)
 	return db_col_is_null(q, i) ? NULL : xstrdup(db_col_text(q, i));
 }
 
-/* The ids of the case's entries; binds ?1 to ?9 as audit_case_page does. */
+/* The ids of the case's entries; binds ?1 to ?10 as audit_case_page does. */
 #define CASE_ENTRY_IDS \
 	"SELECT id FROM audit WHERE object = ?1" \
 	"  UNION SELECT id FROM audit WHERE action = 'sample_replace' AND department_id = ?2" \
@@ -152,16 +152,28 @@ static char *dup_col(Stmt *q, int i)
 	/* the imports that listed the case: from the first to the last (logged a moment after) */ \
 	"  UNION SELECT l.id FROM cases c JOIN audit l ON l.department_id = c.department_id AND l.object = 'cases'" \
 	"   WHERE c.id = ?9 AND l.action = 'cases_import' AND l.at >= c.first_seen" \
-	"   AND l.at <= strftime('%Y-%m-%dT%H:%M:%SZ', c.last_seen, '+60 seconds')"
+	"   AND l.at <= ?10"
 
 #define CASE_ENTRY_SELECT \
 	"SELECT a.at, a.login, u.name, a.action, a.detail, a.ip, a.object <> ?1 AND a.action IN (" \
 	ROUND_LIST_ACTIONS ", " CASE_LIST_ACTIONS ", 'cases_import'), a.id FROM audit a" \
 	" LEFT JOIN users u ON u.id = coalesce(a.user_id, (SELECT x.id FROM users x WHERE x.login = a.login))" \
-	" WHERE a.id IN (" CASE_ENTRY_IDS ") AND (?12 = 0 OR a.id <= ?12)"
+	" WHERE a.id IN (" CASE_ENTRY_IDS ") AND (?13 = 0 OR a.id <= ?13)"
 
-static void bind_case(Stmt *q, const Department *d, int64_t case_id)
+static void bind_case(Stmt *q, Db *db, const Department *d, int64_t case_id)
 {
+	/* ?10: a minute after the case was last listed (its import is logged a moment later). */
+	Stmt c;
+	time_t last;
+	char listed_until[32] = "";
+	db_prepare(&c, db, "SELECT last_seen FROM cases WHERE id = ?1");
+	db_bind_int(&c, 1, case_id);
+	if (db_step(&c) && time_parse_iso(db_col_text(&c, 0), &last))
+		time_iso(listed_until, last + 60);
+	db_finalize(&c);
+	if (*listed_until)
+		db_bind_text(q, 10, listed_until);
+
 	char object[48], replaced[64], replacing[64], paths[4][128];
 	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
 	snprintf(replaced, sizeof replaced, "sag %lld erstattet af %%", (long long)case_id);
@@ -182,9 +194,9 @@ static void bind_case(Stmt *q, const Department *d, int64_t case_id)
 int64_t audit_case_count(Db *db, const Department *d, int64_t case_id, int64_t max_id)
 {
 	Stmt q;
-	db_prepare(&q, db, "SELECT count(*) FROM (" CASE_ENTRY_IDS ") WHERE ?10 = 0 OR id <= ?10");
-	bind_case(&q, d, case_id);
-	db_bind_int(&q, 10, max_id);
+	db_prepare(&q, db, "SELECT count(*) FROM (" CASE_ENTRY_IDS ") WHERE ?11 = 0 OR id <= ?11");
+	bind_case(&q, db, d, case_id);
+	db_bind_int(&q, 11, max_id);
 	int64_t n = db_step(&q) ? db_col_int(&q, 0) : 0;
 	db_finalize(&q);
 	return n;
@@ -194,12 +206,12 @@ int audit_case_page(Db *db, const Department *d, int64_t case_id, int64_t max_id
                     int64_t offset, int limit, AuditCaseEntry **out)
 {
 	Stmt q;
-	db_prepare(&q, db, newest_first ? CASE_ENTRY_SELECT " ORDER BY a.id DESC LIMIT ?10 OFFSET ?11"
-	                                : CASE_ENTRY_SELECT " ORDER BY a.id LIMIT ?10 OFFSET ?11");
-	bind_case(&q, d, case_id);
-	db_bind_int(&q, 10, limit);
-	db_bind_int(&q, 11, offset);
-	db_bind_int(&q, 12, max_id);
+	db_prepare(&q, db, newest_first ? CASE_ENTRY_SELECT " ORDER BY a.id DESC LIMIT ?11 OFFSET ?12"
+	                                : CASE_ENTRY_SELECT " ORDER BY a.id LIMIT ?11 OFFSET ?12");
+	bind_case(&q, db, d, case_id);
+	db_bind_int(&q, 11, limit);
+	db_bind_int(&q, 12, offset);
+	db_bind_int(&q, 13, max_id);
 	AuditCaseEntry *v = NULL;
 	int n = 0, cap = 0;
 	while (db_step(&q)) {

@@ -108,7 +108,7 @@ static void day(Sheet *s, int col, const char *iso)
 	int y, m, d;
 	char ymd[11];
 	snprintf(ymd, sizeof ymd, "%.10s", iso ? iso : "");
-	if (!date_valid_iso(ymd) || sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3)
+	if (!date_ymd(ymd, &y, &m, &d))
 		return;
 	lxw_datetime dt = {.year = y, .month = m, .day = d};
 	worksheet_write_datetime(s->ws, (lxw_row_t)s->row, (lxw_col_t)col, &dt, s->date);

@@ -68,10 +68,11 @@ void page_feedback_show(Req *r)
 			         meeting_status_title(x->meeting_status), day);
 		else
 			html_lit(b, "ikke planlagt");
+		html_lit(b, "</td><td>");
 		if (x->released)
-			html_lit(b, "</td><td><strong class=\"tag done\">Frigivet</strong>");
+			html_tag(b, "done", _("Frigivet"));
 		else
-			html_lit(b, "</td><td><strong class=\"tag todo\">Ikke frigivet</strong>");
+			html_tag(b, "todo", _("Ikke frigivet"));
 		if (x->by_leader) {
 			char at[64];
 			date_time_danish(x->released_at, at);

@@ -133,6 +133,15 @@ static void my_calibrations(Req *r)
 
 #define MEETINGS_SOON_DAYS 14
 
+/* The last day (yyyy-mm-dd) of "soon": today + days, counted by dates.c. */
+static const char *soon_until(Req *r, const char *today, long days)
+{
+	char until[11];
+	if (!date_add_days(today, days, until))
+		fatal("page_home: today %s + %ld days is no date", today, days);
+	return arena_strdup(r->arena, until);
+}
+
 /* Open actions this person is responsible for whose due date has passed or comes within
 ** ACTION_DUE_SOON_DAYS, soonest first. */
 static void my_actions(Req *r, const char *today)
@@ -143,10 +152,9 @@ static void my_actions(Req *r, const char *today)
 	           "SELECT d.code, a.id, a.title, a.due, a.status FROM action_item a JOIN department d ON d.id = a.department_id"
 	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1"
 	           " WHERE a.owner_id = ?1 AND a.status NOT IN ('gennemfoert', 'opgivet') AND a.due IS NOT NULL"
-	           " AND a.due <= date(?2, '+' || ?3 || ' days') ORDER BY a.due, a.id");
+	           " AND a.due <= ?2 ORDER BY a.due, a.id");
 	db_bind_int(&q, 1, r->user->id);
-	db_bind_text(&q, 2, today);
-	db_bind_int(&q, 3, ACTION_DUE_SOON_DAYS);
+	db_bind_text(&q, 2, soon_until(r, today, ACTION_DUE_SOON_DAYS));
 	int n = 0;
 	while (db_step(&q)) {
 		if (n++ == 0)
@@ -290,11 +298,11 @@ static void upcoming_meetings(Req *r, const char *today)
 	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role <> 'ekstern'"
 	           " LEFT JOIN round rd ON rd.id = mt.round_id"
 	           " WHERE mt.kind <> 'individuel' AND mt.status = 'planlagt' AND mt.date >= ?2"
-	           " AND mt.date <= date(?2, '+' || ?3 || ' days')"
+	           " AND mt.date <= ?3"
 	           " ORDER BY mt.date, mt.time, mt.id");
 	db_bind_int(&q, 1, r->user->id);
 	db_bind_text(&q, 2, today);
-	db_bind_int(&q, 3, MEETINGS_SOON_DAYS);
+	db_bind_text(&q, 3, soon_until(r, today, MEETINGS_SOON_DAYS));
 	int n = 0;
 	while (db_step(&q)) {
 		const char *kind = db_col_text(&q, 4);

@@ -276,8 +276,9 @@ void page_report_my_feedback(Req *r)
 			            "afdelingens samlede tal.</p>\n<ul>\n");
 		Round rd;
 		if (round_by_id(r->db, last, &rd) && !feedback_released_to(r->db, &rd, r->user->id)) {
-			html_fmt(b, "<li>%T: <strong class=\"tag todo\">endnu ikke frigivet</strong></li>\n",
-			         db_col_text(&q, 2));
+			html_fmt(b, "<li>%T: ", db_col_text(&q, 2));
+			html_tag(b, "todo", _("endnu ikke frigivet"));
+			html_lit(b, "</li>\n");
 			continue;
 		}
 		html_fmt(b, "<li>%T: <a href=\"/d/%U/rounds/%I/report/download?audience=raadgiver&amp;format=pdf\" download>PDF</a>"

@@ -545,7 +545,9 @@ void page_results_mine(Req *r)
 	}
 	/* A caseworker's own figures are their feedback: shown once the leader has released it (feedback.c). */
 	if (!auth_allows(PERM_DEPT_WORKGROUP, 0, r->role) && !feedback_released_to(r->db, &rd, r->user->id)) {
-		html_lit(b, "<p><strong class=\"tag todo\">Endnu ikke frigivet</strong></p>\n<p>Din tilbagemelding "
+		html_lit(b, "<p>");
+		html_tag(b, "todo", _("Endnu ikke frigivet"));
+		html_lit(b, "</p>\n<p>Din tilbagemelding "
 		            "og dine egne tal bliver synlige her, når lederen har frigivet dem, eller når jeres individuelle "
 		            "tilbagemeldingsmøde er holdt.</p>\n");
 		page_end(r);

@@ -35,7 +35,6 @@ char *str_trim(char *s);
 int parse_int64(const char *s, int64_t *out);
 void hex_encode(char *out, const unsigned char *in, size_t n);
 int hex_decode(unsigned char *out, size_t n, const char *hex);
-void time_iso(char out[32], time_t t);
 
 /* ---- cpr.c: CPR numbers however spelled (NFKC, zero-width characters, any separator) ---- */
 int cpr_find(const char *s);            /* byte offset of the first CPR number in s, or -1 */
@@ -351,9 +350,18 @@ int csv_text_is_formula(const char *s);
 void csv_text(Buf *b, const char *s, int last);
 void csv_number(Buf *b, const char *s, int last);
 
-/* ---- dates.c: the date formats of case-system exports ---- */
+/* ---- dates.c: the one calendar (one month rule: a day past the target month's end becomes
+** its last day); the date formats of case-system exports; Danish dates ---- */
 int date_parse(const char *s, char out[11]);
 int date_valid_iso(const char *s);
+int date_ymd(const char *iso, int *y, int *m, int *d);  /* a valid yyyy-mm-dd's parts */
+int date_month_days(int y, int m);
+int date_add_days(const char *iso, long days, char out[11]);
+int date_add_months(const char *iso, int months, char out[11]); /* 2024-08-31 + 6 = 2025-02-28 */
+long date_diff_days(const char *from, const char *to);
+void time_iso(char out[32], time_t t);                  /* yyyy-mm-ddThh:mm:ssZ, UTC */
+int time_parse_iso(const char *s, time_t *t);           /* its inverse; 0 for other text */
+void time_iso_add_months(char out[32], time_t t, long months); /* same time of day, month rule */
 void date_time_danish(const char *iso, char out[64]); /* "6. december 2026 kl. 18.12", Danish time */
 void date_text(const char *ymd, char out[40]);        /* yyyy-mm-dd as "6. december 2026" */
 void date_danish(const char *iso, char out[40]);      /* "6. december 2026", the day in Danish time */
@@ -596,6 +604,7 @@ typedef struct Population {
 int population_compute(Db *db, const Round *r, const SampleFilters *f, int64_t exclude_months, int want_cases,
                        Population *out);
 void population_free(Population *p);
+void population_window_start(time_t now, int64_t months, char out[32]); /* the exclusion window's start */
 int population_empty_warning(const PopulationStep *s, char *out, size_t n);
 
 /* ---- catalogue.c: question catalogues, drafts and published versions ---- */
@@ -1234,9 +1243,6 @@ void plan_free(Plan *p);
 char *plan_json(const Plan *p);    /* {"rounds": [...], "warnings": [...]}; free() it */
 int plan_year_parse(const char *s, int *year);
 const char *plan_warning_title(const char *code);
-int date_add_days(const char *iso, long days, char out[11]);
-int date_add_months(const char *iso, int months, char out[11]);
-long date_diff_days(const char *from, const char *to);
 int cmd_plan(Db *db, int argc, char **argv);
 
 /* ---- ical.c: the department's calendar as iCalendar (RFC 5545) ---- */

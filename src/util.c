@@ -190,9 +190,3 @@ int hex_decode(unsigned char *out, size_t n, const char *hex)
 	return 1;
 }
 
-void time_iso(char out[32], time_t t)
-{
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
