@@ -655,6 +655,9 @@ enum { ANSWER_SAVED = 0, ANSWER_CONFLICT = 1, ANSWER_INVALID = -1, ANSWER_CLOSED
 const char *answer_value_title(const char *v);
 int answer_value_allowed(const char *scale, const char *choices_json, const char *value);
 int answer_check(const char *scale, const char *choices_json, const AnswerInput *in, const char **msg);
+enum { ANSWER_REVIEW = 0, ANSWER_SECOND = 1 /* the calibration's second review (calibration_answer) */ };
+int answer_store(Db *db, int which, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+                 const User *by, AnswerState *current, const char **msg);
 int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                 const User *by, AnswerState *current, const char **msg);
 int answer_missing(Db *db, int64_t round_id, int64_t case_id);
@@ -706,6 +709,10 @@ typedef struct AssignReviewer {
 	int64_t load;             /* cases of the round already assigned to this reviewer */
 } AssignReviewer;
 int review_same_person(const char *advisor, const char *name);
+int review_audit_case(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, const char *action,
+                      const char *detail);
+int review_set_reviewer(Db *db, const Round *r, int64_t case_id, int second, int64_t reviewer_id, const char *name,
+                        const char *how, const ReviewBy *by);
 int review_balance(AssignCase *cases, int ncases, AssignReviewer *reviewers, int nreviewers);
 int review_reviewer_ok(Db *db, const Round *r, int64_t user_id, char *name, size_t n);
 int review_assign(Db *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
@@ -715,6 +722,7 @@ int review_assign_auto(Db *db, const Round *r, const int64_t *reviewers, int nre
                        int64_t *assigned, int64_t *left, char *msg, size_t n);
 int review_counts(Db *db, int64_t round_id, int64_t case_id, int *answered, int *relevant);
 int review_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg, size_t n);
+int review_mark_finished(Db *db, const Round *r, int64_t case_id, int second, const ReviewBy *by);
 int review_set_acute(Db *db, const Round *r, int64_t case_id, int on, const char *note, const ReviewBy *by,
                      char *msg, size_t n);
 int review_set_consent(Db *db, const Round *r, int64_t case_id, int on, const ReviewBy *by, char *msg, size_t n);
@@ -896,8 +904,6 @@ int calibration_assign(Db *db, const Round *r, int64_t case_id, int64_t reviewer
                        size_t n);
 int calibration_assign_auto(Db *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
                             int64_t *assigned, int64_t *left, char *msg, size_t n);
-int calibration_answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
-                            const User *by, int *changed, const char **msg);
 int calibration_missing(Db *db, int64_t round_id, int64_t case_id);
 int calibration_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg,
                        size_t n);
