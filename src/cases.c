@@ -12,8 +12,6 @@
 */
 #include "tilsyn.h"
 
-#include <sqlite3.h> /* moves into db_sqlite.c */
-
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +90,6 @@ typedef struct Import {
 	int nheaders;
 	char colname[32];
 	Stmt upsert;        /* store_row's statement, prepared once per import */
-	int old_cache;      /* the connection's cache_size, set back when the import ends */
 } Import;
 
 static const char *column_name(Import *im, int c)
@@ -233,25 +230,19 @@ static const char upsert_sql[] =
 
 static int store_row(Import *im, long line, const char *v[F_COUNT])
 {
-	sqlite3_stmt *st = im->upsert.st;
-	/* SQLITE_STATIC: the values (the reader's record, on_row's buffers) outlive the step, and
-	** every field is bound again for the next row, so no copy is needed. */
+	Stmt *q = &im->upsert;
+	/* Bound without a copy: the values (the reader's record, on_row's buffers) outlive the
+	** step, and every field is bound again for the next row. */
 	for (int f = 0; f < F_COUNT; f++)
-		if (*v[f])
-			sqlite3_bind_text(st, 2 + f, v[f], -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, 2 + f);
-	/* What happened, without RETURNING (which builds and drops a temporary table on every
-	** row): no change is the skipped duplicate, and only a real insert (not the DO UPDATE)
-	** sets the last insert rowid. */
-	sqlite3_set_last_insert_rowid(im->db, 0);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+		db_bind_text_static(q, 2 + f, *v[f] ? v[f] : NULL);
+	/* No change is the skipped duplicate (the WHERE of the DO UPDATE). */
+	int inserted;
+	int rc = db_upsert(q, &inserted);
+	db_reset(q);
+	if (rc != DB_OK) {
 		snprintf(im->r->error, sizeof im->r->error, _("Linje %ld kunne ikke gemmes: %s"), line, db_errmsg(im->db));
 		return -1;
 	}
-	int inserted = sqlite3_changes(im->db) == 0 ? -1 : sqlite3_last_insert_rowid(im->db) != 0;
 	if (inserted < 0) {
 		problem(im, line, im->r->header_of[F_CASE_NO], _("Sagsnummeret %s står også tidligere i filen."), v[F_CASE_NO]);
 		return 1;
@@ -367,26 +358,6 @@ static int on_row(void *ctx, long line, int ncells, const char *const *cells)
 	return 0;
 }
 
-/* The page cache of an import, in KiB. A long list inserts at random places in the two
-** indexes of cases; with SQLite's default of about 2 MB most of those pages go out to the
-** WAL and are read back through the kernel, which took a quarter of a 1,000,000-row import.
-** Past 16 MiB nothing more is gained, and a fixed size keeps memory flat however long the
-** list. */
-#define IMPORT_CACHE_KIB 16384
-
-/* Sets the connection's cache_size (pages, or KiB when negative); returns the one before. */
-static int cache_size(Db *db, int size)
-{
-	Stmt q;
-	db_prepare(&q, db, "PRAGMA cache_size");
-	int old = db_step(&q) ? (int)db_col_int(&q, 0) : -2000;
-	db_finalize(&q);
-	char sql[48];
-	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", size);
-	db_exec(db, sql);
-	return old;
-}
-
 static int import_begin(Db *db, const Department *d, const char *name, const ImportOptions *o, ImportResult *r,
                         Import *im)
 {
@@ -417,7 +388,7 @@ static int import_begin(Db *db, const Department *d, const char *name, const Imp
 		return -1;
 	}
 	r->import_id = db_last_id(db);
-	im->old_cache = cache_size(db, -IMPORT_CACHE_KIB);
+	db_bulk(db, 1); /* a bigger page cache for the import's many inserts */
 	db_prepare(&im->upsert, db, upsert_sql);
 	db_bind_int(&im->upsert, 1, d->id);
 	db_bind_text(&im->upsert, 10, im->now);
@@ -574,7 +545,7 @@ static int import_decide(Import *im, int read_rc, const char *read_err)
 static int import_end(Import *im, int read_rc, const char *read_err)
 {
 	int rc = import_decide(im, read_rc, read_err);
-	cache_size(im->db, im->old_cache);
+	db_bulk(im->db, 0);
 	return rc;
 }
 

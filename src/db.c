@@ -1,12 +1,12 @@
 /*
-** Storage: opening SQLite with the pragmas tilsyn relies on (WAL, foreign keys, a busy
-** timeout), applying the numbered migrations compiled into the binary, and the small
-** statement API that makes bound parameters the easy path. Each server thread has its own
-** connection with a cache of prepared statements keyed by the SQL literal's address.
+** Storage, the facade: tilsyn's statement API (bound parameters the easy path) over one
+** driver per backend (db_driver.h; SQLite's is db_sqlite.c), chosen by the database's URI.
+** What is the same for every backend lives here: the numbered migrations compiled into the
+** binary, each server thread's own connection with a cache of prepared statements keyed by
+** the SQL literal's address, the write mutex, a web request's deadline and read transaction,
+** and the bookkeeping of write failures.
 */
-#include "tilsyn.h"
-
-#include <sqlite3.h>
+#include "db_driver.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,15 +17,27 @@
 
 #define STMT_CACHE 256
 
+/* A connection: its driver and the driver's own handle. */
+struct Db {
+	const DbDriver *drv;
+	void *conn;
+	int bulk_saved; /* what the driver's bulk tuning replaced */
+	int read_wanted; /* db_read_begin: reads run in one read transaction until db_read_end */
+	int read_open;   /* that read transaction is open */
+};
+
+/* The drivers, in the order they are asked whether a URI is theirs. */
+static const DbDriver *const drivers[] = {&db_sqlite_driver};
+
 static char *g_path;
 
 typedef struct StmtCache {
 	const char *sql[STMT_CACHE];
-	sqlite3_stmt *st[STMT_CACHE];
+	void *st[STMT_CACHE];
 	int busy[STMT_CACHE];
 } StmtCache;
 
-static _Thread_local sqlite3 *t_db;
+static _Thread_local Db *t_db;
 static _Thread_local StmtCache *t_cache;
 static pthread_key_t thread_key;
 static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
@@ -42,71 +54,74 @@ static void thread_key_create(void)
 	pthread_key_create(&thread_key, thread_end);
 }
 
-/* SQLite's memory statistics take a global mutex around every allocation, which cost about
-** 6 % of a 1,000,000-row import; tilsyn never reads them (no sqlite3_status, no heap limit).
-** Only possible before SQLite initialises, i.e. before the first connection. */
-static int db_code(int rc);
-
-static pthread_once_t config_once = PTHREAD_ONCE_INIT;
-
-static void configure_sqlite(void)
+static const DbDriver *driver_for(const char *uri)
 {
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	for (size_t i = 0; i < COUNT(drivers); i++)
+		if (drivers[i]->accepts(uri))
+			return drivers[i];
+	return NULL;
 }
 
-sqlite3 *db_open(const char *path, char **errmsg)
+/* Whether tilsyn can open the database named by uri (a file path, or postgresql://... when a
+** driver for it exists); else 0 and the Danish reason in why. */
+int db_uri_supported(const char *uri, char *why, size_t n)
 {
-	sqlite3 *db = NULL;
+	const DbDriver *d = driver_for(uri);
+	if (d && !d->unsupported)
+		return 1;
+	if (d)
+		snprintf(why, n, "%s", d->unsupported);
+	else if (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0)
+		snprintf(why, n, "%s", _("PostgreSQL understøttes endnu ikke (--db postgresql://...); brug en SQLite-fil (--db STI)."));
+	else
+		snprintf(why, n, _("--db %s er hverken en filsti eller en database, tilsyn kender."), uri);
+	return 0;
+}
+
+static Db *open_how(const char *uri, int how, char **errmsg)
+{
 	*errmsg = NULL;
-	pthread_once(&config_once, configure_sqlite);
-	int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		*errmsg = xstrdup(db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-		sqlite3_close(db);
+	const DbDriver *d = driver_for(uri);
+	if (!d || d->unsupported) {
+		char why[300];
+		db_uri_supported(uri, why, sizeof why);
+		*errmsg = xstrdup(why);
 		return NULL;
 	}
-	sqlite3_extended_result_codes(db, 1);
-	sqlite3_busy_timeout(db, 5000);
-	text_fold_register(db);
-	/* synchronous=FULL: with WAL, each commit is on disk (one fsync of the WAL) before tilsyn
-	** says "gemt", so a power loss keeps every save acknowledged; NORMAL could lose the last
-	** ones (measured: 0.2-2 ms more per commit on this disk; an import is one commit).
-	** secure_delete: deleted rows are overwritten, not left in free pages; retention's
-	** deletion of case data relies on it, so it is set here, not left to how SQLite was built.
-	** journal_size_limit: the WAL is cut back to 64 MB after a checkpoint (a killed import
-	** once left one of 450 MB behind). */
-	static const char *const pragmas[] = {
-		"PRAGMA journal_mode=WAL",
-		"PRAGMA synchronous=FULL",
-		"PRAGMA secure_delete=ON",
-		"PRAGMA journal_size_limit=67108864",
-		"PRAGMA foreign_keys=ON",
-		"PRAGMA trusted_schema=OFF",
-	};
-	for (size_t i = 0; i < COUNT(pragmas); i++) {
-		char *err = NULL;
-		rc = sqlite3_exec(db, pragmas[i], NULL, NULL, &err);
-		if (rc != SQLITE_OK) {
-			const char *cause = db_write_error_text(db_code(rc)); /* WAL needs to write beside the file */
-			*errmsg = xstrdup(cause ? cause : err ? err : sqlite3_errmsg(db));
-			sqlite3_free(err);
-			sqlite3_close(db);
-			return NULL;
-		}
-	}
+	void *conn = d->open(uri, how, errmsg);
+	if (!conn)
+		return NULL;
+	Db *db = xcalloc(1, sizeof *db);
+	db->drv = d;
+	db->conn = conn;
 	return db;
 }
 
-void db_close(sqlite3 *db)
+Db *db_open(const char *path, char **errmsg)
 {
+	return open_how(path, DB_OPEN_TUNED, errmsg);
+}
+
+/* An existing database as it is: no settings changed, nothing created (checking a copy). */
+Db *db_open_existing(const char *path, char **errmsg)
+{
+	return open_how(path, DB_OPEN_AS_IS, errmsg);
+}
+
+void db_close(Db *db)
+{
+	if (!db)
+		return;
 	if (db == t_db && t_cache) {
 		for (int i = 0; i < STMT_CACHE; i++)
-			sqlite3_finalize(t_cache->st[i]);
+			if (t_cache->st[i])
+				db->drv->finalize(t_cache->st[i]);
 		free(t_cache);
 		t_cache = NULL;
 		t_db = NULL;
 	}
-	sqlite3_close_v2(db);
+	db->drv->close(db->conn);
+	free(db);
 }
 
 void db_set_path(const char *path)
@@ -122,19 +137,17 @@ const char *db_path(void)
 
 /*
 ** The time limit of a web request's statements. http.c arms it for each request on the
-** worker thread's connection; SQLite calls progress() every PROGRESS_OPS virtual machine
-** steps of a running statement, and a non-zero answer ends that statement with
-** SQLITE_INTERRUPT. Once the limit is passed every later statement of the request ends at
-** once too (db_step, db_done, db_begin and db_commit refuse: SQLite calls progress() only
-** in statements longer than PROGRESS_OPS steps), so a handler that carries on after a
-** failed query, with what it read cut short, cannot write anything; the
-** request is answered with 503 and its transaction rolled back. db_deadline_stop_all
-** (on SIGTERM) does the same for every armed thread, without the limit: SQLite's own
-** sqlite3_interrupt would also make a statement that is still being prepared fail, which
-** db_prepare treats as a bug. The main thread and the command line are never armed.
+** worker thread's connection; the driver calls progress() every so often while a statement
+** runs (SQLite: every 1000 virtual machine steps), and a non-zero answer ends that statement
+** with DB_INTERRUPT. Once the limit is passed every later statement of the request ends at
+** once too (db_step, db_done, db_begin and db_commit refuse: the driver asks progress() only
+** in statements that run long enough), so a handler that carries on after a failed query,
+** with what it read cut short, cannot write anything; the request is answered with 503 and
+** its transaction rolled back. db_deadline_stop_all (on SIGTERM) does the same for every
+** armed thread, without the limit: an interrupt of the connection itself would also make a
+** statement that is still being prepared fail, which db_prepare treats as a bug. The main
+** thread and the command line are never armed.
 */
-#define PROGRESS_OPS 1000
-
 static _Thread_local int t_armed, t_expired;
 static _Thread_local struct timespec t_deadline;
 static atomic_int stop_all;
@@ -185,14 +198,14 @@ void db_deadline_stop_all(void)
 
 /* This thread's connection, opened on first use. Opening can only fail for reasons
 ** the server already checked at start (the file exists and is migrated), so it is fatal. */
-sqlite3 *db_thread(void)
+Db *db_thread(void)
 {
 	if (!t_db) {
 		char *err;
 		t_db = db_open(g_path, &err);
 		if (!t_db)
 			fatal("cannot open database %s: %s", g_path, err);
-		sqlite3_progress_handler(t_db, PROGRESS_OPS, progress, NULL);
+		t_db->drv->progress(t_db->conn, progress, NULL);
 		t_cache = xcalloc(1, sizeof *t_cache);
 		pthread_once(&thread_key_once, thread_key_create);
 		pthread_setspecific(thread_key, t_db); /* any non-NULL value makes the destructor run */
@@ -206,40 +219,43 @@ void db_thread_close(void)
 		db_close(t_db);
 }
 
-/* Migrations are the embedded files schema/NNN_name.sql, applied in order; the number
-** of the last one applied is kept in PRAGMA user_version. */
-static int migration_number(const char *name)
+/* Migrations are the embedded files <driver's schema_dir>NNN_name.sql, applied in order; the
+** driver keeps the number of the last one applied (SQLite: PRAGMA user_version). */
+static int migration_number(const DbDriver *d, const char *name)
 {
-	if (strncmp(name, "schema/", 7) != 0)
+	size_t n = strlen(d->schema_dir);
+	if (strncmp(name, d->schema_dir, n) != 0 || name[n] < '0' || name[n] > '9')
 		return 0;
-	return atoi(name + 7);
+	return atoi(name + n);
 }
 
-int db_schema_latest(void)
+static int schema_latest(const DbDriver *d)
 {
 	int latest = 0;
 	for (size_t i = 0; i < embedded_count; i++) {
-		int n = migration_number(embedded_files[i].name);
+		int n = migration_number(d, embedded_files[i].name);
 		if (n > latest)
 			latest = n;
 	}
 	return latest;
 }
 
-int db_schema_version(sqlite3 *db)
+int db_schema_latest(void)
 {
-	Stmt q;
-	db_prepare(&q, db, "PRAGMA user_version");
-	int v = db_step(&q) ? (int)db_col_int(&q, 0) : -1;
-	db_finalize(&q);
-	return v;
+	return schema_latest(drivers[0]);
 }
 
-int db_migrate(sqlite3 *db, char **errmsg)
+int db_schema_version(Db *db)
+{
+	return db->drv->schema_version(db->conn);
+}
+
+int db_migrate(Db *db, char **errmsg)
 {
 	*errmsg = NULL;
+	const DbDriver *d = db->drv;
 	int have = db_schema_version(db);
-	int latest = db_schema_latest();
+	int latest = schema_latest(d);
 	if (have > latest) {
 		char msg[200];
 		snprintf(msg, sizeof msg,
@@ -251,29 +267,25 @@ int db_migrate(sqlite3 *db, char **errmsg)
 	for (int n = have + 1; n <= latest; n++) {
 		const EmbeddedFile *f = NULL;
 		for (size_t i = 0; i < embedded_count; i++)
-			if (migration_number(embedded_files[i].name) == n)
+			if (migration_number(d, embedded_files[i].name) == n)
 				f = &embedded_files[i];
 		if (!f)
 			fatal("migration %d is missing from the binary", n);
 		char *sql = xmalloc(f->size + 1);
 		memcpy(sql, f->data, f->size);
 		sql[f->size] = 0;
-		char *err = NULL;
-		char version[64];
-		snprintf(version, sizeof version, "PRAGMA user_version=%d", n);
-		int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &err);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(db, sql, NULL, NULL, &err);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(db, version, NULL, NULL, &err);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &err);
+		int rc = d->begin(db->conn, 1);
+		if (rc == DB_OK)
+			rc = d->exec(db->conn, sql);
+		if (rc == DB_OK)
+			rc = d->schema_version_set(db->conn, n);
+		if (rc == DB_OK)
+			rc = d->exec(db->conn, "COMMIT");
 		free(sql);
-		if (rc != SQLITE_OK) {
+		if (rc != DB_OK) {
 			char msg[512];
-			snprintf(msg, sizeof msg, "%s: %s", f->name, err ? err : sqlite3_errmsg(db));
-			sqlite3_free(err);
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			snprintf(msg, sizeof msg, "%s: %s", f->name, d->errmsg(db->conn));
+			d->exec(db->conn, "ROLLBACK");
 			*errmsg = xstrdup(msg);
 			return -1;
 		}
@@ -283,7 +295,7 @@ int db_migrate(sqlite3 *db, char **errmsg)
 
 /* Prepares sql, which must be a string literal (its address keys the cache). A statement
 ** that does not compile is a bug in the program, not in the input, so it is fatal. */
-void db_prepare(Stmt *q, sqlite3 *db, const char *sql)
+void db_prepare(Stmt *q, Db *db, const char *sql)
 {
 	q->db = db;
 	q->cached = -1;
@@ -298,8 +310,9 @@ void db_prepare(Stmt *q, sqlite3 *db, const char *sql)
 				return;
 			}
 			if (!t_cache->sql[i]) {
-				if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, (sqlite3_stmt **)&q->st, NULL) != SQLITE_OK)
-					fatal("SQL error: %s in: %s", sqlite3_errmsg(db), sql);
+				q->st = db->drv->prepare(db->conn, sql, 1);
+				if (!q->st)
+					fatal("SQL error: %s in: %s", db->drv->errmsg(db->conn), sql);
 				t_cache->sql[i] = sql;
 				t_cache->st[i] = q->st;
 				t_cache->busy[i] = 1;
@@ -308,31 +321,52 @@ void db_prepare(Stmt *q, sqlite3 *db, const char *sql)
 			}
 		}
 	}
-	if (sqlite3_prepare_v2(db, sql, -1, (sqlite3_stmt **)&q->st, NULL) != SQLITE_OK)
-		fatal("SQL error: %s in: %s", sqlite3_errmsg(db), sql);
+	q->st = db->drv->prepare(db->conn, sql, 0);
+	if (!q->st)
+		fatal("SQL error: %s in: %s", db->drv->errmsg(db->conn), sql);
+}
+
+/* Prepares sql that is not a string literal (tests, tools), never cached: DB_OK, or DB_ERROR
+** with the reason in db_errmsg. */
+int db_prepare_uncached(Stmt *q, Db *db, const char *sql)
+{
+	q->db = db;
+	q->cached = -1;
+	q->st = db->drv->prepare(db->conn, sql, 0);
+	return q->st ? DB_OK : DB_ERROR;
 }
 
 void db_bind_int(Stmt *q, int i, int64_t v)
 {
-	sqlite3_bind_int64(q->st, i, v);
+	q->db->drv->bind_int(q->st, i, v);
 }
 
 void db_bind_text(Stmt *q, int i, const char *s)
 {
 	if (s)
-		sqlite3_bind_text(q->st, i, s, -1, SQLITE_TRANSIENT);
+		q->db->drv->bind_text(q->st, i, s, 1);
 	else
-		sqlite3_bind_null(q->st, i);
+		q->db->drv->bind_null(q->st, i);
+}
+
+/* As db_bind_text, without a copy: s must stay unchanged until the statement has run (the
+** bulk import binds each row's fields this way). */
+void db_bind_text_static(Stmt *q, int i, const char *s)
+{
+	if (s)
+		q->db->drv->bind_text(q->st, i, s, 0);
+	else
+		q->db->drv->bind_null(q->st, i);
 }
 
 void db_bind_blob(Stmt *q, int i, const void *p, size_t n)
 {
-	sqlite3_bind_blob(q->st, i, p, (int)n, SQLITE_TRANSIENT);
+	q->db->drv->bind_blob(q->st, i, p, n);
 }
 
 void db_bind_null(Stmt *q, int i)
 {
-	sqlite3_bind_null(q->st, i);
+	q->db->drv->bind_null(q->st, i);
 }
 
 /*
@@ -342,32 +376,6 @@ void db_bind_null(Stmt *q, int i)
 ** (http.c) and the command line (main.c) turn a failed request or command into this text.
 */
 static _Thread_local int t_write_failed, t_write_reported;
-
-/* SQLite's result code as tilsyn's own. */
-static int db_code(int rc)
-{
-	switch (rc & 0xff) {
-	case SQLITE_OK:
-	case SQLITE_DONE:
-	case SQLITE_ROW:
-		return DB_OK;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return DB_BUSY;
-	case SQLITE_CONSTRAINT:
-		return rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY ? DB_UNIQUE : DB_CONSTRAINT;
-	case SQLITE_READONLY:
-		return DB_READONLY;
-	case SQLITE_FULL:
-		return DB_FULL;
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-		return DB_IOERR;
-	case SQLITE_INTERRUPT:
-		return DB_INTERRUPT;
-	}
-	return DB_ERROR;
-}
 
 const char *db_write_error_text(int rc)
 {
@@ -383,7 +391,6 @@ const char *db_write_error_text(int rc)
 
 static int note_write_error(int rc)
 {
-	rc = db_code(rc);
 	if (db_write_error_text(rc))
 		t_write_failed = rc;
 	return rc;
@@ -404,68 +411,105 @@ void db_write_failed_reset(void)
 	t_write_failed = t_write_reported = 0;
 }
 
+/* Around each statement while a read transaction is wanted (db_read_begin): the first read
+** opens it, and a statement that writes without db_begin (the session's last_seen, once a
+** minute) ends it first and runs on its own as it would without it, so that a read
+** transaction never becomes a write one behind the write mutex's back. Reads after the write
+** open a new one. */
+static void read_end(Db *db)
+{
+	db->read_open = 0;
+	if (db->drv->in_transaction(db->conn))
+		db->drv->exec(db->conn, "COMMIT");
+}
+
+static void read_around(Stmt *q)
+{
+	Db *db = q->db;
+	if (!db->read_wanted)
+		return;
+	int writes = !db->drv->readonly(q->st);
+	if (db->read_open && writes)
+		read_end(db);
+	else if (!db->read_open && !writes && !db->drv->in_transaction(db->conn))
+		db->read_open = db->drv->begin(db->conn, 0) == DB_OK;
+}
+
 /* Returns 1 while there is a row. Errors (constraint, busy, full disk) end the loop and are
-** reported by db_done() or the return of db_exec-style callers through sqlite3_errcode. */
+** reported by db_done() or the return of db_exec-style callers through db_errcode. */
 int db_step(Stmt *q)
 {
 	if (t_expired)
 		return 0;
-	return sqlite3_step(q->st) == SQLITE_ROW;
+	read_around(q);
+	return q->db->drv->step(q->st) == DB_ROW;
+}
+
+/* Runs a statement to its end; *first gets the first row's first column, when there is one. */
+static int run(Stmt *q, int64_t *first)
+{
+	*first = 0;
+	if (t_expired)
+		return DB_INTERRUPT;
+	read_around(q);
+	int rc = q->db->drv->step(q->st);
+	if (rc == DB_ROW)
+		*first = q->db->drv->col_int(q->st, 0);
+	while (rc == DB_ROW)
+		rc = q->db->drv->step(q->st);
+	return note_write_error(rc);
 }
 
 /* Runs a statement that returns no rows; returns DB_OK or the error code. */
 int db_done(Stmt *q)
 {
-	if (t_expired)
-		return DB_INTERRUPT;
-	int rc = sqlite3_step(q->st);
-	while (rc == SQLITE_ROW)
-		rc = sqlite3_step(q->st);
-	return rc == SQLITE_DONE ? DB_OK : note_write_error(rc);
+	int64_t unused;
+	return run(q, &unused);
 }
 
 /* Runs an INSERT ... RETURNING id (the portable way to learn the new row's key): DB_OK and
 ** *id, or the error code. */
 int db_insert_id(Stmt *q, int64_t *id)
 {
-	*id = 0;
+	return run(q, id);
+}
+
+/* Runs an INSERT ... ON CONFLICT DO UPDATE ... WHERE: DB_OK and *outcome 1 when it inserted,
+** 0 when it updated, -1 when the WHERE left the row as it was; or the error code. */
+int db_upsert(Stmt *q, int *outcome)
+{
+	*outcome = -1;
 	if (t_expired)
 		return DB_INTERRUPT;
-	int rc = sqlite3_step(q->st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(q->st, 0);
-	while (rc == SQLITE_ROW)
-		rc = sqlite3_step(q->st);
-	return rc == SQLITE_DONE ? DB_OK : note_write_error(rc);
+	read_around(q);
+	return note_write_error(q->db->drv->upsert(q->db->conn, q->st, outcome));
 }
 
 /* Makes a statement ready to run again, with the same bound values (rebind what changes). */
 void db_reset(Stmt *q)
 {
-	sqlite3_reset(q->st);
+	q->db->drv->reset(q->st, 0);
 }
 
 int64_t db_col_int(Stmt *q, int i)
 {
-	return sqlite3_column_int64(q->st, i);
+	return q->db->drv->col_int(q->st, i);
 }
 
 const char *db_col_text(Stmt *q, int i)
 {
-	const char *s = (const char *)sqlite3_column_text(q->st, i);
+	const char *s = q->db->drv->col_text(q->st, i);
 	return s ? s : "";
 }
 
 const void *db_col_blob(Stmt *q, int i, size_t *n)
 {
-	const void *p = sqlite3_column_blob(q->st, i);
-	*n = (size_t)sqlite3_column_bytes(q->st, i);
-	return p;
+	return q->db->drv->col_blob(q->st, i, n);
 }
 
 int db_col_is_null(Stmt *q, int i)
 {
-	return sqlite3_column_type(q->st, i) == SQLITE_NULL;
+	return q->db->drv->col_is_null(q->st, i);
 }
 
 void db_finalize(Stmt *q)
@@ -473,18 +517,19 @@ void db_finalize(Stmt *q)
 	if (!q->st)
 		return;
 	if (q->cached >= 0 && t_cache) {
-		sqlite3_reset(q->st);
-		sqlite3_clear_bindings(q->st);
+		q->db->drv->reset(q->st, 1);
 		t_cache->busy[q->cached] = 0;
 	} else {
-		sqlite3_finalize(q->st);
+		q->db->drv->finalize(q->st);
 	}
 	q->st = NULL;
 }
 
-int db_exec(sqlite3 *db, const char *sql)
+int db_exec(Db *db, const char *sql)
 {
-	return note_write_error(sqlite3_exec(db, sql, NULL, NULL, NULL));
+	if (db->read_open) /* exec is for transactions, settings and scripts: never inside the read */
+		read_end(db);
+	return note_write_error(db->drv->exec(db->conn, sql));
 }
 
 /*
@@ -494,7 +539,7 @@ int db_exec(sqlite3 *db, const char *sql)
 ** that lost the race a few times slept tens of milliseconds after the lock was long free,
 ** and the other connections of its server thread waited with it (p99 40-420 ms, see
 ** bench/answers). On the mutex a writer is woken as soon as the one before it ends. Waiting
-** is bounded as the busy timeout is (5 s, then SQLITE_BUSY, "databasen er optaget"), and
+** is bounded as the busy timeout is (5 s, then DB_BUSY, "databasen er optaget"), and
 ** SQLite's busy handler still covers writers in other processes (the command line). The
 ** mutex is held from db_begin until db_commit or db_rollback on the same connection, so
 ** also through the automatic WAL checkpoint that COMMIT runs every 1000 pages. That is on
@@ -503,9 +548,9 @@ int db_exec(sqlite3 *db, const char *sql)
 ** commit then ran a checkpoint of its own, with p99 up to 290 ms.
 */
 static pthread_mutex_t write_mutex = PTHREAD_MUTEX_INITIALIZER;
-static _Thread_local sqlite3 *t_writer; /* this thread's connection holding write_mutex */
+static _Thread_local Db *t_writer; /* this thread's connection holding write_mutex */
 
-static void write_release(sqlite3 *db)
+static void write_release(Db *db)
 {
 	if (t_writer == db) {
 		t_writer = NULL;
@@ -513,10 +558,12 @@ static void write_release(sqlite3 *db)
 	}
 }
 
-int db_begin(sqlite3 *db)
+int db_begin(Db *db)
 {
 	if (t_expired)
 		return DB_INTERRUPT;
+	if (db->read_open) /* a write begins on the newest data, as it would without the read */
+		read_end(db);
 	int took = 0;
 	if (!t_writer) { /* else a transaction of this thread already holds it (or BEGIN fails below) */
 		struct timespec until;
@@ -527,13 +574,13 @@ int db_begin(sqlite3 *db)
 		t_writer = db;
 		took = 1;
 	}
-	int rc = db_exec(db, "BEGIN IMMEDIATE");
+	int rc = note_write_error(db->drv->begin(db->conn, 1));
 	if (rc != DB_OK && took)
 		write_release(db);
 	return rc;
 }
 
-int db_commit(sqlite3 *db)
+int db_commit(Db *db)
 {
 	int rc = t_expired ? DB_INTERRUPT : db_exec(db, "COMMIT");
 	if (rc != DB_OK)
@@ -543,36 +590,93 @@ int db_commit(sqlite3 *db)
 	return rc;
 }
 
-void db_rollback(sqlite3 *db)
+void db_rollback(Db *db)
 {
-	if (!sqlite3_get_autocommit(db))
+	if (db->read_open)
+		read_end(db);
+	if (db->drv->in_transaction(db->conn))
 		db_exec(db, "ROLLBACK");
 	write_release(db);
 }
 
+/*
+** One read transaction around the reads of a web GET (http.c), so that its statements see
+** one snapshot and take the backend's read locks once, not each on its own. Opened by the
+** first read (a request without SQL costs nothing) and ended by db_read_end. It is not a
+** transaction in the sense of db_in_transaction: a db_begin inside it ends it first and
+** then begins the write as it would without it (see read_around for a write without one).
+*/
+void db_read_begin(Db *db)
+{
+	db->read_wanted = 1;
+}
+
+void db_read_end(Db *db)
+{
+	db->read_wanted = 0;
+	if (db->read_open)
+		read_end(db);
+}
+
 /* Whether a transaction is open on this connection (a caller inside one must not begin). */
-int db_in_transaction(sqlite3 *db)
+int db_in_transaction(Db *db)
 {
-	return !sqlite3_get_autocommit(db);
+	return !db->read_open && db->drv->in_transaction(db->conn);
 }
 
-int64_t db_last_id(sqlite3 *db)
+int64_t db_last_id(Db *db)
 {
-	return sqlite3_last_insert_rowid(db);
+	return db->drv->last_id(db->conn);
 }
 
-int db_changes(sqlite3 *db)
+int db_changes(Db *db)
 {
-	return sqlite3_changes(db);
+	return db->drv->changes(db->conn);
 }
 
-/* The cause of a write failure, when it is named by db_write_error_text, wins over SQLite's
-** own (English, and after the rollback often "not an error"). */
-const char *db_errmsg(sqlite3 *db)
+/* The last failure on this connection as a DB_* code. */
+int db_errcode(Db *db)
+{
+	return db->drv->errcode(db->conn);
+}
+
+/* How long a statement waits for another connection's lock before DB_BUSY (0: not at all). */
+void db_busy_timeout(Db *db, int ms)
+{
+	db->drv->busy_timeout(db->conn, ms);
+}
+
+/* The cause of a write failure, when it is named by db_write_error_text, wins over the
+** backend's own (English, and after the rollback often "not an error"). */
+const char *db_errmsg(Db *db)
 {
 	if (t_write_failed) {
 		t_write_reported = 1;
 		return db_write_error_text(t_write_failed);
 	}
-	return sqlite3_errmsg(db);
+	return db->drv->errmsg(db->conn);
+}
+
+/* An online copy of the whole database into the new file dst_path: DB_OK, or a code and the
+** Danish reason in err. */
+int db_backup(Db *db, const char *dst_path, char *err, size_t n)
+{
+	if (!db->drv->backup) {
+		snprintf(err, n, "%s", _("denne database kan ikke kopieres til en fil"));
+		return DB_ERROR;
+	}
+	return db->drv->backup(db->conn, dst_path, err, n);
+}
+
+/* The backend's own consistency check of the whole database: DB_OK, or DB_ERROR and the
+** first problem in problem. */
+int db_check(Db *db, char *problem, size_t n)
+{
+	return db->drv->check(db->conn, problem, n);
+}
+
+/* Tuning for a long bulk insert on this connection (db_bulk(db, 1)) and back (db_bulk(db, 0)). */
+void db_bulk(Db *db, int on)
+{
+	db->drv->bulk(db->conn, on, &db->bulk_saved);
 }

@@ -8,8 +8,6 @@
 */
 #include "tilsyn.h"
 
-#include <sqlite3.h> /* moves into db_sqlite.c */
-
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,30 +102,4 @@ int text_contains_folded(const char *text, const char *needle_folded)
 	if (f != small)
 		free(f);
 	return found;
-}
-
-/* SQL text_fold(x): the folded form of x, so that a filter can match part of a text in any
-** case inside the query (and be paged there) rather than over every row in C. */
-static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	const char *s = (const char *)sqlite3_value_text(argv[0]);
-	if (!s) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	size_t n = (size_t)sqlite3_value_bytes(argv[0]) + 1;
-	char *out = sqlite3_malloc64(n);
-	if (!out) {
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	text_fold(s, out, n);
-	sqlite3_result_text(ctx, out, -1, sqlite3_free);
-}
-
-int text_fold_register(Db *db)
-{
-	return sqlite3_create_function(db, "text_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-	                               sql_fold, NULL, NULL);
 }

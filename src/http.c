@@ -489,6 +489,10 @@ static int admit(Req *r)
 
 	if (r->route->perm != PERM_PUBLIC)
 		load_session(r);
+	/* The rest of a GET's reads see one snapshot, in one read transaction (db.c), after the
+	** session's last_seen write; a write on the way ends it first. handle() closes it. */
+	if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)
+		db_read_begin(r->db);
 	if (r->route->perm != PERM_PUBLIC && !r->user) {
 		if (strncmp(r->path, "/api/", 5) == 0) {
 			http_error(r, 401, _("Log ind eller brug et gyldigt API-nøgle."));
@@ -817,6 +821,7 @@ static struct MHD_Response *handle(struct MHD_Connection *conn, const char *url,
 		answered = 1;
 	}
 	atomic_fetch_sub(&handlers_running, 1);
+	db_read_end(r.db);
 	db_rollback(r.db); /* a handler that left a transaction open had a bug; never keep it */
 
 	struct MHD_Response *resp = NULL;

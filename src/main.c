@@ -489,6 +489,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		db_set_path(path && *path ? path : "./var/tilsyn.db");
+		char why[300];
+		if (!db_uri_supported(db_path(), why, sizeof why))
+			return cli_fail("%s", why);
 		Db *db = open_db(db_path(), !strcmp(argv[i], "init"));
 		if (!db)
 			return 1;

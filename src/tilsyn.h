@@ -79,7 +79,7 @@ size_t arena_used(const Arena *a);
 
 /* ---- db.c: the storage facade (connections, migrations, statements, transactions) ---- */
 /* A connection, opaque outside db*.c. Results are tilsyn's own codes, whatever the backend. */
-typedef struct sqlite3 Db;
+typedef struct Db Db;
 enum {
 	DB_OK = 0,
 	DB_ERROR,      /* anything not named below */
@@ -97,6 +97,8 @@ typedef struct Stmt {
 	int cached;
 } Stmt;
 Db *db_open(const char *path, char **errmsg);
+Db *db_open_existing(const char *path, char **errmsg); /* as it is: no settings, nothing created */
+int db_uri_supported(const char *uri, char *why, size_t n); /* else 0 and the Danish reason */
 void db_close(Db *db);
 int db_migrate(Db *db, char **errmsg);
 int db_schema_version(Db *db);
@@ -113,13 +115,16 @@ int db_deadline_disarm(void);
 int db_deadline_expired(void);
 void db_deadline_stop_all(void); /* SIGTERM: every armed thread's statements end at once */
 void db_prepare(Stmt *q, Db *db, const char *sql);
+int db_prepare_uncached(Stmt *q, Db *db, const char *sql); /* sql not a literal (tests): DB_OK or DB_ERROR */
 void db_bind_int(Stmt *q, int i, int64_t v);
 void db_bind_text(Stmt *q, int i, const char *s);
+void db_bind_text_static(Stmt *q, int i, const char *s); /* s unchanged until the statement ran */
 void db_bind_blob(Stmt *q, int i, const void *p, size_t n);
 void db_bind_null(Stmt *q, int i);
 int db_step(Stmt *q);
 int db_done(Stmt *q);
 int db_insert_id(Stmt *q, int64_t *id); /* INSERT ... RETURNING id */
+int db_upsert(Stmt *q, int *outcome);   /* ON CONFLICT DO UPDATE: 1 inserted, 0 updated, -1 neither */
 void db_reset(Stmt *q);                 /* run again, bindings kept */
 int64_t db_col_int(Stmt *q, int i);
 const char *db_col_text(Stmt *q, int i);
@@ -131,6 +136,13 @@ int db_begin(Db *db);
 int db_commit(Db *db);
 void db_rollback(Db *db);
 int db_in_transaction(Db *db);
+void db_read_begin(Db *db); /* one snapshot for a GET's reads; db_begin ends it first */
+void db_read_end(Db *db);
+int db_errcode(Db *db);    /* the last failure as a DB_* code */
+void db_busy_timeout(Db *db, int ms);
+int db_backup(Db *db, const char *dst_path, char *err, size_t n); /* online copy to a new file */
+int db_check(Db *db, char *problem, size_t n);                    /* the backend's integrity check */
+void db_bulk(Db *db, int on);                                     /* tuning for a long bulk insert */
 int64_t db_last_id(Db *db);
 int db_changes(Db *db);
 const char *db_errmsg(Db *db);
@@ -373,7 +385,6 @@ void date_danish_day(time_t t, char out[11]);       /* the day instant t falls o
 /* ---- fold.c: case-insensitive matching of UTF-8 text (Æ Ø Å too) ---- */
 char *text_fold(const char *s, char *out, size_t n);
 int text_contains_folded(const char *text, const char *needle_folded);
-int text_fold_register(Db *db); /* SQL text_fold(x), on every connection (db.c) */
 
 /* ---- ident.c: who a case list's caseworker is (aliases linked to users) ---- */
 enum { IDENT_UNKNOWN = 0, IDENT_ALIAS = 1, IDENT_NAME = 2, IDENT_AMBIGUOUS = 3 };

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, freshDb, sqlite, root } from '../lib/server.mjs';
+import { cli, freshDb, sqlite, sqliteDump, root } from '../lib/server.mjs';
 
 const EXAMPLE = join(root, 'tests', 'data', 'eksempel-sagsliste.csv');
 
@@ -363,7 +363,7 @@ test('--skip-invalid stores exactly the valid rows and lists the rejected ones',
     assert.equal(sqlite(db, "select count(*) from cases where advisor in ('Bo', 'Carl', 'Dorte')"), '0');
     assert.equal(sqlite(db, 'select rows_read, rows_inserted, rows_updated, rows_rejected from case_import order by id desc limit 1'), '6|2|1|3');
     // Nothing anywhere in the database carries the CPR number.
-    const dump = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8' }).stdout;
+    const dump = sqliteDump(db);
     assert.ok(dump.length > 1000);
     noCpr(dump);
   } finally { cleanup(); }

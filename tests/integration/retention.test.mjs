@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, freshDb, cli, sqlite, Client, rechainAudit, danishDay, binary } from '../lib/server.mjs';
+import { startServer, freshDb, cli, sqlite, sqliteDump, Client, rechainAudit, danishDay, binary } from '../lib/server.mjs';
 
 // The audit chain is rewritten with the first OLD_ENTRIES entries dated 2023, hashed as tilsyn
 // would have (tests/lib/audit_rechain.py, with the key in DB.auditkey from audit_keyed.from_id on).
@@ -35,11 +35,7 @@ const trends = async () => {
   assert.equal(page.status, 200);
   return page.text.slice(page.text.indexOf('<h1>'));
 };
-const dump = () => {
-  const r = spawnSync('sqlite3', [fresh.db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-};
+const dump = () => sqliteDump(fresh.db);
 
 const before_ = {};
 before(async () => {

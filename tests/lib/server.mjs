@@ -17,12 +17,21 @@ export function cli(db, args, input) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-// Runs one SQL statement (or several) against DB with the sqlite3 command-line tool and
-// returns its trimmed stdout; throws when sqlite3 fails. `-bail` stops at the first error.
+// The tests' only ways to read and change the database behind tilsyn's back (another backend
+// points these two at its own client). sqlite runs one SQL statement (or several) against DB
+// with the sqlite3 command-line tool and returns its trimmed stdout; throws when sqlite3
+// fails. `-bail` stops at the first error.
 export function sqlite(db, sql) {
   const r = spawnSync('sqlite3', ['-bail', db, sql], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`sqlite3 failed (${r.status}): ${r.stderr}`);
   return r.stdout.trim();
+}
+
+// The whole database as SQL text (every table's rows), e.g. to search it for a CPR number.
+export function sqliteDump(db) {
+  const r = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`sqlite3 .dump failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
 }
 
 // `tilsyn demo` takes a while (password hashing, case imports), so each test process makes

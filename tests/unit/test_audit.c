@@ -45,25 +45,6 @@ static void append_entries(Db *db, int n)
 	}
 }
 
-/* A second, raw connection to the same file: the "attacker" with file access. */
-static Db *raw_open(const TestDb *t)
-{
-	Db *raw = NULL;
-	assert_int_equal(sqlite3_open(t->path, &raw), DB_OK);
-	return raw;
-}
-
-static void raw_exec(Db *raw, const char *sql)
-{
-	char *err = NULL;
-	if (sqlite3_exec(raw, sql, NULL, NULL, &err) != DB_OK) {
-		char msg[256];
-		snprintf(msg, sizeof msg, "%s: %s", sql, err ? err : "?");
-		sqlite3_free(err);
-		fail_msg("%s", msg);
-	}
-}
-
 static void empty_log_verifies(void **state)
 {
 	TestDb *t = *state;
@@ -101,10 +82,10 @@ static void triggers_forbid_change(void **state)
 	assert_int_not_equal(db_exec(t->db, "DELETE FROM audit WHERE id = 2"), DB_OK);
 	assert_int_not_equal(db_exec(t->db, "DELETE FROM audit"), DB_OK);
 	/* Also through another connection. */
-	Db *raw = raw_open(t);
-	assert_int_not_equal(sqlite3_exec(raw, "UPDATE audit SET action = 'x'", NULL, NULL, NULL), DB_OK);
-	assert_int_not_equal(sqlite3_exec(raw, "DELETE FROM audit WHERE id = 3", NULL, NULL, NULL), DB_OK);
-	sqlite3_close(raw);
+	Db *raw = testdb_raw(t);
+	assert_int_not_equal(db_exec(raw, "UPDATE audit SET action = 'x'"), DB_OK);
+	assert_int_not_equal(db_exec(raw, "DELETE FROM audit WHERE id = 3"), DB_OK);
+	db_close(raw);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit"), 3);
 	char detail[128];
 	testdb_text(t->db, "SELECT detail FROM audit WHERE id = 2", detail, sizeof detail);
@@ -119,10 +100,10 @@ static void changed_detail_is_found(void **state)
 	append_entries(t->db, 8);
 	int64_t bad = -1;
 	assert_int_equal(audit_verify(t->db, &bad), 0);
-	Db *raw = raw_open(t);
-	raw_exec(raw, "DROP TRIGGER audit_no_update");
-	raw_exec(raw, "UPDATE audit SET detail = 'intet at se her' WHERE id = 5");
-	sqlite3_close(raw);
+	Db *raw = testdb_raw(t);
+	exec_ok(raw, "DROP TRIGGER audit_no_update");
+	exec_ok(raw, "UPDATE audit SET detail = 'intet at se her' WHERE id = 5");
+	db_close(raw);
 	bad = -1;
 	assert_int_equal(audit_verify(t->db, &bad), -1);
 	assert_int_equal(bad, 5);
@@ -132,35 +113,35 @@ static void other_changes_are_found(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 6);
-	Db *raw = raw_open(t);
-	raw_exec(raw, "DROP TRIGGER audit_no_update");
+	Db *raw = testdb_raw(t);
+	exec_ok(raw, "DROP TRIGGER audit_no_update");
 	int64_t bad;
 
 	/* A NULL field made empty: "" and NULL hash differently. */
-	raw_exec(raw, "UPDATE audit SET login = '' WHERE id = 1");
+	exec_ok(raw, "UPDATE audit SET login = '' WHERE id = 1");
 	bad = -1;
 	assert_int_equal(audit_verify(t->db, &bad), -1);
 	assert_int_equal(bad, 1);
-	raw_exec(raw, "UPDATE audit SET login = NULL WHERE id = 1");
+	exec_ok(raw, "UPDATE audit SET login = NULL WHERE id = 1");
 	assert_int_equal(audit_verify(t->db, &bad), 0); /* restored exactly: intact again */
 
 	/* The time, the user and the hash itself. */
-	raw_exec(raw, "UPDATE audit SET at = '2001-01-01T00:00:00Z' WHERE id = 6");
+	exec_ok(raw, "UPDATE audit SET at = '2001-01-01T00:00:00Z' WHERE id = 6");
 	bad = -1;
 	assert_int_equal(audit_verify(t->db, &bad), -1);
 	assert_int_equal(bad, 6);
-	sqlite3_close(raw);
+	db_close(raw);
 }
 
 static void changed_user_and_hash_are_found(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 4);
-	Db *raw = raw_open(t);
-	raw_exec(raw, "DROP TRIGGER audit_no_update");
+	Db *raw = testdb_raw(t);
+	exec_ok(raw, "DROP TRIGGER audit_no_update");
 	/* Changing the user of entry 2 and giving it a different hash: entry 2 is named first. */
-	raw_exec(raw, "UPDATE audit SET user_id = 99, hash = zeroblob(32) WHERE id = 2");
-	sqlite3_close(raw);
+	exec_ok(raw, "UPDATE audit SET user_id = 99, hash = zeroblob(32) WHERE id = 2");
+	db_close(raw);
 	int64_t bad = -1;
 	assert_int_equal(audit_verify(t->db, &bad), -1);
 	assert_int_equal(bad, 2);
@@ -170,10 +151,10 @@ static void deleted_entry_is_found(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 7);
-	Db *raw = raw_open(t);
-	raw_exec(raw, "DROP TRIGGER audit_no_delete");
-	raw_exec(raw, "DELETE FROM audit WHERE id = 4");
-	sqlite3_close(raw);
+	Db *raw = testdb_raw(t);
+	exec_ok(raw, "DROP TRIGGER audit_no_delete");
+	exec_ok(raw, "DELETE FROM audit WHERE id = 4");
+	db_close(raw);
 	int64_t bad = -1;
 	assert_int_equal(audit_verify(t->db, &bad), -1);
 	assert_int_equal(bad, 5); /* the entry after the gap */
@@ -183,10 +164,10 @@ static void deleted_first_entry_is_found(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 3);
-	Db *raw = raw_open(t);
-	raw_exec(raw, "DROP TRIGGER audit_no_delete");
-	raw_exec(raw, "DELETE FROM audit WHERE id = 1");
-	sqlite3_close(raw);
+	Db *raw = testdb_raw(t);
+	exec_ok(raw, "DROP TRIGGER audit_no_delete");
+	exec_ok(raw, "DELETE FROM audit WHERE id = 1");
+	db_close(raw);
 	int64_t bad = -1;
 	assert_int_equal(audit_verify(t->db, &bad), -1);
 	assert_int_equal(bad, 2);
@@ -235,22 +216,22 @@ static void moved_marker_is_found(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 4);
-	Db *raw = raw_open(t);
+	Db *raw = testdb_raw(t);
 	/* The marker is sealed against change by its trigger... */
-	assert_int_not_equal(sqlite3_exec(raw, "UPDATE audit_keyed SET from_id = 3", NULL, NULL, NULL), DB_OK);
-	assert_int_not_equal(sqlite3_exec(raw, "DELETE FROM audit_keyed", NULL, NULL, NULL), DB_OK);
+	assert_int_not_equal(db_exec(raw, "UPDATE audit_keyed SET from_id = 3"), DB_OK);
+	assert_int_not_equal(db_exec(raw, "DELETE FROM audit_keyed"), DB_OK);
 	/* ...and moved behind its back it no longer matches the key (no mac for from_id 3). */
-	raw_exec(raw, "DROP TRIGGER audit_keyed_sealed");
-	raw_exec(raw, "UPDATE audit_keyed SET from_id = 3");
+	exec_ok(raw, "DROP TRIGGER audit_keyed_sealed");
+	exec_ok(raw, "UPDATE audit_keyed SET from_id = 3");
 	int64_t bad = -1;
 	char why[400];
 	assert_int_equal(audit_check(t->db, &bad, why, sizeof why), -1);
 	assert_int_equal(bad, 3);
 	assert_non_null(strstr(why, "markeringen"));
 	/* Removed altogether, too. */
-	raw_exec(raw, "DROP TRIGGER audit_keyed_no_delete");
-	raw_exec(raw, "DELETE FROM audit_keyed");
-	sqlite3_close(raw);
+	exec_ok(raw, "DROP TRIGGER audit_keyed_no_delete");
+	exec_ok(raw, "DELETE FROM audit_keyed");
+	db_close(raw);
 	assert_int_equal(audit_verify(t->db, &bad), -1);
 	assert_int_equal(bad, 1);
 }
@@ -259,11 +240,11 @@ static void empty_log_with_users_is_broken(void **state)
 {
 	TestDb *t = *state;
 	append_entries(t->db, 2);
-	Db *raw = raw_open(t);
-	raw_exec(raw, "INSERT INTO users (login, name, password_hash) VALUES ('anna', 'Anna', 'x')");
-	raw_exec(raw, "DROP TRIGGER audit_no_delete");
-	raw_exec(raw, "DELETE FROM audit");
-	sqlite3_close(raw);
+	Db *raw = testdb_raw(t);
+	exec_ok(raw, "INSERT INTO users (login, name, password_hash) VALUES ('anna', 'Anna', 'x')");
+	exec_ok(raw, "DROP TRIGGER audit_no_delete");
+	exec_ok(raw, "DELETE FROM audit");
+	db_close(raw);
 	int64_t bad = -1;
 	char why[400];
 	assert_int_equal(audit_check(t->db, &bad, why, sizeof why), -1);
@@ -305,10 +286,10 @@ static void head_check_finds_deleted_newest(void **state)
 	unsigned char h4[AUDIT_HASH_BYTES], h6[AUDIT_HASH_BYTES];
 	assert_int_equal(audit_head(t->db, &id6, h6), 1); /* the head recorded before the deletion */
 	assert_int_equal(id6, 6);
-	Db *raw = raw_open(t);
-	raw_exec(raw, "DROP TRIGGER audit_no_delete");
-	raw_exec(raw, "DELETE FROM audit WHERE id > 4");
-	sqlite3_close(raw);
+	Db *raw = testdb_raw(t);
+	exec_ok(raw, "DROP TRIGGER audit_no_delete");
+	exec_ok(raw, "DELETE FROM audit WHERE id > 4");
+	db_close(raw);
 	assert_int_equal(audit_head(t->db, &id4, h4), 1);
 	assert_int_equal(id4, 4);
 	char why[400];
@@ -329,11 +310,13 @@ static void head_check_after_purge(void **state)
 	int64_t id2 = 2, id5;
 	unsigned char h2[AUDIT_HASH_BYTES], h5[AUDIT_HASH_BYTES];
 	assert_int_equal(audit_head(t->db, &id5, h5), 1);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(t->db, "SELECT hash FROM audit WHERE id = 2", -1, &st, NULL), DB_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	memcpy(h2, sqlite3_column_blob(st, 0), sizeof h2);
-	sqlite3_finalize(st);
+	Stmt q;
+	testdb_row(t->db, "SELECT hash FROM audit WHERE id = 2", &q);
+	size_t hn;
+	const void *hp = db_col_blob(&q, 0, &hn);
+	assert_int_equal(hn, sizeof h2);
+	memcpy(h2, hp, sizeof h2);
+	db_finalize(&q);
 	/* Everything purged: the purge's own entry follows the anchor (entry 5). */
 	int64_t deleted, anchor, bad;
 	char err[300], why[400];
@@ -373,11 +356,11 @@ static void triggers_are_restored(void **state)
 	char names[512], err[300];
 	assert_int_equal(audit_triggers_restore(t->db, names, sizeof names, err, sizeof err), 0);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit"), 2);
-	Db *raw = raw_open(t);
-	raw_exec(raw, "DROP TRIGGER audit_no_update");
-	raw_exec(raw, "DROP TRIGGER audit_anchor_no_delete");
-	raw_exec(raw, "CREATE TRIGGER audit_anchor_no_delete BEFORE DELETE ON audit_anchor WHEN 0 BEGIN SELECT 1; END");
-	sqlite3_close(raw);
+	Db *raw = testdb_raw(t);
+	exec_ok(raw, "DROP TRIGGER audit_no_update");
+	exec_ok(raw, "DROP TRIGGER audit_anchor_no_delete");
+	exec_ok(raw, "CREATE TRIGGER audit_anchor_no_delete BEFORE DELETE ON audit_anchor WHEN 0 BEGIN SELECT 1; END");
+	db_close(raw);
 	assert_int_equal(audit_triggers_restore(t->db, names, sizeof names, err, sizeof err), 2);
 	assert_string_equal(names, "audit_no_update (manglede), audit_anchor_no_delete (ændret)");
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'audit_triggers_restored'"), 1);
@@ -395,12 +378,12 @@ static void key_file_made_only_for_a_new_database(void **state)
 	unsigned char saved[AUDIT_KEY_BYTES];
 	memcpy(saved, audit_key(), sizeof saved);
 	/* An emptied log in a database with users gets no new key (it would verify from 1 again). */
-	Db *raw = raw_open(t);
-	raw_exec(raw, "INSERT INTO users (login, name, password_hash) VALUES ('anna', 'Anna', 'x')");
+	Db *raw = testdb_raw(t);
+	exec_ok(raw, "INSERT INTO users (login, name, password_hash) VALUES ('anna', 'Anna', 'x')");
 	assert_int_equal(audit_key_open(t->db, path, 1, err, sizeof err), -1);
 	assert_non_null(strstr(err, "Logbogen er tom"));
-	raw_exec(raw, "DELETE FROM users");
-	sqlite3_close(raw);
+	exec_ok(raw, "DELETE FROM users");
+	db_close(raw);
 	/* A new database: made by the first command, init or not. */
 	int devnull = open("/dev/null", O_WRONLY), keep = dup(2);
 	dup2(devnull, 2); /* the loud note to back the key up */

@@ -422,19 +422,18 @@ static void test_xlsx_round_trip(void **state)
 
 	/* Every shipped catalogue survives the trip too. */
 	assert_true(catalogue_install_defaults(t->db, err, sizeof err) > 0);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(t->db, "SELECT id, code FROM catalogue WHERE source = 'standard'", -1, &st, NULL),
-	                 DB_OK);
+	Stmt q;
+	db_prepare(&q, t->db, "SELECT id, code FROM catalogue WHERE source = 'standard'");
 	int count = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
+	while (db_step(&q)) {
+		int64_t id = db_col_int(&q, 0);
 		assert_int_equal(catalogue_xlsx_export(t->db, id, tmp_path("std.xlsx"), err, sizeof err), 0);
 		if (import_file(t->db, tmp_path("std.xlsx"), imp) != 0)
-			fail_msg("import of %s: %s", sqlite3_column_text(st, 1), imp->nproblems ? imp->problems[0] : "?");
+			fail_msg("import of %s: %s", db_col_text(&q, 1), imp->nproblems ? imp->problems[0] : "?");
 		expect_same_content(t->db, id, imp->id);
 		count++;
 	}
-	sqlite3_finalize(st);
+	db_finalize(&q);
 	assert_true(count >= 10);
 	free(imp);
 	free(text);

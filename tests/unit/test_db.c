@@ -40,13 +40,13 @@ static void deleted_text_is_overwritten(void **state)
 {
 	TestDb *t = *state;
 	static const char marker[] = "SLETTET-SAGSNOTAT-7f3a9c";
-	assert_int_equal(sqlite3_exec(t->db, "CREATE TABLE secret (v TEXT)", NULL, NULL, NULL), DB_OK);
+	assert_int_equal(db_exec(t->db, "CREATE TABLE secret (v TEXT)"), DB_OK);
 	char sql[256];
 	snprintf(sql, sizeof sql, "INSERT INTO secret VALUES ('%s')", marker);
-	assert_int_equal(sqlite3_exec(t->db, sql, NULL, NULL, NULL), DB_OK);
-	assert_int_equal(sqlite3_exec(t->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), DB_OK);
-	assert_int_equal(sqlite3_exec(t->db, "DELETE FROM secret", NULL, NULL, NULL), DB_OK);
-	assert_int_equal(sqlite3_exec(t->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), DB_OK);
+	assert_int_equal(db_exec(t->db, sql), DB_OK);
+	assert_int_equal(db_exec(t->db, "PRAGMA wal_checkpoint(TRUNCATE)"), DB_OK);
+	assert_int_equal(db_exec(t->db, "DELETE FROM secret"), DB_OK);
+	assert_int_equal(db_exec(t->db, "PRAGMA wal_checkpoint(TRUNCATE)"), DB_OK);
 	FILE *f = fopen(t->path, "rb");
 	assert_non_null(f);
 	static char data[1 << 22];
@@ -166,7 +166,7 @@ static void rollback_leaves_no_change(void **state)
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 1);
 	db_rollback(t->db);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 0);
-	assert_true(sqlite3_get_autocommit(t->db));
+	assert_false(db_in_transaction(t->db));
 	/* Rolling back with no transaction open is harmless. */
 	db_rollback(t->db);
 
@@ -180,7 +180,7 @@ static void rollback_leaves_no_change(void **state)
 	assert_non_null(other);
 	assert_int_equal(testdb_int(other, "SELECT count(*) FROM department WHERE code = 'Y'"), 1);
 	/* While one connection writes, the other cannot begin a write (BEGIN IMMEDIATE). */
-	sqlite3_busy_timeout(other, 0);
+	db_busy_timeout(other, 0);
 	assert_int_equal(db_begin(t->db), DB_OK);
 	assert_int_equal(db_begin(other), DB_BUSY);
 	db_rollback(t->db);
@@ -250,6 +250,105 @@ static void foreign_keys_enforced(void **state)
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM membership"), 0);
 }
 
+/* A GET's read transaction (db_read_begin): its reads see one snapshot, so another
+** connection's commit is not seen until it ends; a db_begin inside it ends it and begins the
+** write on the newest data; a write without db_begin runs on its own; later reads open a new
+** snapshot. */
+static void read_transaction_then_write(void **state)
+{
+	TestDb *t = *state;
+	char *err = NULL;
+	Db *other = db_open(t->path, &err);
+	assert_non_null(other);
+	exec_ok(other, "INSERT INTO department (code, name, area) VALUES ('A', 'Afd A', 'barn')");
+
+	db_read_begin(t->db);
+	assert_false(db_in_transaction(t->db)); /* not a transaction a caller must stay inside */
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 1);
+	exec_ok(other, "INSERT INTO department (code, name, area) VALUES ('B', 'Afd B', 'barn')");
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 1); /* one snapshot */
+
+	/* A write through db_begin, though the snapshot is older than the other's commit. */
+	assert_int_equal(db_begin(t->db), DB_OK);
+	assert_true(db_in_transaction(t->db));
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 2); /* the newest data */
+	assert_int_equal(db_exec(t->db, "INSERT INTO department (code, name, area) VALUES ('C', 'Afd C', 'voksen')"),
+	                 DB_OK);
+	assert_int_equal(db_commit(t->db), DB_OK);
+	assert_int_equal(testdb_int(other, "SELECT count(*) FROM department"), 3);
+
+	/* Reads after it: a new snapshot, with the commit in it. */
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 3);
+	exec_ok(other, "INSERT INTO department (code, name, area) VALUES ('D', 'Afd D', 'voksen')");
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 3);
+
+	/* A write without db_begin (as the session's last_seen): ends the read, runs, is kept. */
+	Stmt q;
+	db_prepare(&q, t->db, "UPDATE department SET name = 'Afd A2' WHERE code = 'A'");
+	assert_int_equal(db_done(&q), DB_OK);
+	db_finalize(&q);
+	assert_false(db_in_transaction(t->db));
+	assert_int_equal(testdb_int(other, "SELECT count(*) FROM department WHERE name = 'Afd A2'"), 1);
+	/* Another connection can write while this one reads (no write lock was kept). */
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 4);
+	db_busy_timeout(other, 0);
+	assert_int_equal(db_begin(other), DB_OK);
+	assert_int_equal(db_exec(other, "DELETE FROM department WHERE code = 'D'"), DB_OK);
+	assert_int_equal(db_commit(other), DB_OK);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 4);
+	db_read_end(t->db);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 3);
+	db_close(other);
+}
+
+/* A database named by a URI tilsyn has no driver for is refused with a Danish reason. */
+static void uri_without_driver_refused(void **state)
+{
+	(void)state;
+	char why[300] = "";
+	assert_true(db_uri_supported("/tmp/x.db", why, sizeof why));
+	assert_false(db_uri_supported("postgresql://tilsyn@localhost/tilsyn", why, sizeof why));
+	assert_non_null(strstr(why, "PostgreSQL understøttes endnu ikke"));
+	char *err = NULL;
+	assert_null(db_open("postgresql://tilsyn@localhost/tilsyn", &err));
+	assert_non_null(err);
+	assert_non_null(strstr(err, "PostgreSQL"));
+	free(err);
+}
+
+/* The bulk import's statement: text bound without a copy, and what the upsert did. */
+static void upsert_tells_insert_update_and_skip(void **state)
+{
+	TestDb *t = *state;
+	exec_ok(t->db, "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT, n INTEGER)");
+	Stmt q;
+	db_prepare(&q, t->db,
+	           "INSERT INTO kv (k, v, n) VALUES (?1, ?2, ?3) ON CONFLICT (k) DO UPDATE SET v = excluded.v,"
+	           " n = excluded.n WHERE kv.n IS DISTINCT FROM excluded.n");
+	char k[8] = "a", v[8] = "x";
+	int outcome = 9;
+	db_bind_text_static(&q, 1, k);
+	db_bind_text_static(&q, 2, v);
+	db_bind_int(&q, 3, 1);
+	assert_int_equal(db_upsert(&q, &outcome), DB_OK);
+	assert_int_equal(outcome, 1);
+	db_reset(&q);
+	strcpy(v, "y");
+	db_bind_text_static(&q, 2, v);
+	db_bind_int(&q, 3, 2);
+	assert_int_equal(db_upsert(&q, &outcome), DB_OK);
+	assert_int_equal(outcome, 0);
+	db_reset(&q);
+	assert_int_equal(db_upsert(&q, &outcome), DB_OK); /* the same n: the WHERE skips it */
+	assert_int_equal(outcome, -1);
+	db_reset(&q);
+	db_bind_text_static(&q, 2, NULL);
+	db_bind_int(&q, 3, 3);
+	assert_int_equal(db_upsert(&q, &outcome), DB_OK);
+	db_finalize(&q);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM kv WHERE k = 'a' AND v IS NULL AND n = 3"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +361,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rollback_leaves_no_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(statements_bind_and_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(foreign_keys_enforced, setup, teardown),
+		cmocka_unit_test_setup_teardown(read_transaction_then_write, setup, teardown),
+		cmocka_unit_test(uri_without_driver_refused),
+		cmocka_unit_test_setup_teardown(upsert_tells_insert_update_and_skip, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }

@@ -23,7 +23,7 @@ static void add_user(Db *db, const char *login, const char *name, const Departme
 	/* Written directly: hashing a password would only make the test slow. */
 	char sql[256];
 	snprintf(sql, sizeof sql, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x')", login, name);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), DB_OK);
+	exec_ok(db, sql);
 	assert_true(user_by_login(db, login, out));
 	const char *msg = NULL;
 	assert_int_equal(user_set_role(db, out->id, d->id, role_parse(role), &msg), 0);
@@ -115,7 +115,7 @@ static void only_ekstern_rounds_take_invitations(void **state)
 	char sql[160];
 	snprintf(sql, sizeof sql, "INSERT INTO round_invite (round_id, user_id, invited_at) VALUES (%lld, %lld, 'x')",
 	         (long long)f->a_over.id, (long long)f->ext.id);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), DB_OK);
+	exec_ok(db, sql);
 	assert_false(external_invited(db, f->a.id, f->a_over.id, f->ext.id));
 }
 

@@ -8,22 +8,6 @@
 */
 #include "unit_helpers.h"
 
-ATTR_PRINTF(2, 3) static void qexec(Db *db, const char *fmt, ...)
-{
-	char sql[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK) {
-		char msg[2200];
-		snprintf(msg, sizeof msg, "%s: %s", sql, err ? err : "?");
-		sqlite3_free(err);
-		fail_msg("%s", msg);
-	}
-}
-
 static void test_escape(void **state)
 {
 	(void)state;

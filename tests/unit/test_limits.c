@@ -2,7 +2,7 @@
 ** Tests of what one request may cost (issue 12, items 6 and 10) on a real database: the
 ** lookup of a caseworker for their own feedback reads the sample through an index, not the
 ** department's whole case list (checked with EXPLAIN QUERY PLAN and at 20,000 cases); the
-** statement time limit of db.c ends a long statement with SQLITE_INTERRUPT and every later
+** statement time limit of db.c ends a long statement with DB_INTERRUPT and every later
 ** one until disarmed; waiting uploads are capped per user and expire.
 */
 #include "unit_helpers.h"
@@ -29,15 +29,15 @@ static void query_plan(Db *db, const char *sql, char *out, size_t n)
 {
 	char eqp[2048];
 	snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, eqp, -1, &st, NULL) != DB_OK)
-		fail_msg("prepare %s: %s", eqp, sqlite3_errmsg(db));
-	sqlite3_bind_int(st, 1, 1);
+	Stmt q;
+	if (db_prepare_uncached(&q, db, eqp) != DB_OK)
+		fail_msg("prepare %s: %s", eqp, db_errmsg(db));
+	db_bind_int(&q, 1, 1);
 	size_t len = 0;
 	out[0] = 0;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s | ", (const char *)sqlite3_column_text(st, 3));
-	sqlite3_finalize(st);
+	while (db_step(&q))
+		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s | ", db_col_text(&q, 3));
+	db_finalize(&q);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -77,7 +77,7 @@ static void statement_deadline_interrupts(void **state)
 	Stmt q;
 	db_prepare(&q, db, slow_sql);
 	assert_false(db_step(&q));
-	assert_int_equal(sqlite3_errcode(db), SQLITE_INTERRUPT);
+	assert_int_equal(db_errcode(db), DB_INTERRUPT);
 	db_finalize(&q);
 	double took = seconds_since(&t0);
 	if (took > 1.0)

@@ -10,22 +10,6 @@
 
 #include <jansson.h>
 
-ATTR_PRINTF(2, 3) static void qexec(Db *db, const char *fmt, ...)
-{
-	char sql[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK) {
-		char msg[2200];
-		snprintf(msg, sizeof msg, "%s: %s", sql, err ? err : "?");
-		sqlite3_free(err);
-		fail_msg("%s", msg);
-	}
-}
-
 typedef struct Fx {
 	TestDb *t;
 	Department d;
@@ -59,7 +43,7 @@ static int64_t round_at(Fx *f, const char *kind, const char *title, const char *
 	      "INSERT INTO round (department_id, kind, title, planned_start, planned_end, created_at)"
 	      " VALUES (%lld, '%s', '%s', nullif('%s', ''), nullif('%s', ''), '2020-01-01T08:00:00Z')",
 	      (long long)f->d.id, kind, title, start, end);
-	return sqlite3_last_insert_rowid(f->t->db);
+	return db_last_id(f->t->db);
 }
 
 /* Draws n cases into the round's sample (by hand: the plan only counts them). */
@@ -74,7 +58,7 @@ static void sampled(Fx *f, int64_t round_id, int n, const char *at)
 		      (long long)f->d.id, f->ncases);
 		qexec(f->t->db,
 		      "INSERT INTO round_case (round_id, case_id, sample_key, added_at) VALUES (%lld, %lld, 'k%d', '%s')",
-		      (long long)round_id, (long long)sqlite3_last_insert_rowid(f->t->db), f->ncases, at);
+		      (long long)round_id, (long long)db_last_id(f->t->db), f->ncases, at);
 	}
 }
 
@@ -96,7 +80,7 @@ static void meeting(Fx *f, int64_t round_id, const char *kind, const char *date,
 static void member(Fx *f, const char *login, const char *role, const char *function)
 {
 	qexec(f->t->db, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x')", login, login);
-	int64_t id = sqlite3_last_insert_rowid(f->t->db);
+	int64_t id = db_last_id(f->t->db);
 	qexec(f->t->db, "INSERT INTO membership (user_id, department_id, role) VALUES (%lld, %lld, '%s')", (long long)id,
 	      (long long)f->d.id, role);
 	qexec(f->t->db,
@@ -280,7 +264,7 @@ static void test_too_many_themes(void **state)
 	      "INSERT INTO catalogue (code, version, title, kind, target, status, created_at)"
 	      " VALUES ('frister', 1, 'Tema: Frister', 'tema', 'begge', 'udgivet', '2020')");
 	qexec(f->t->db, "INSERT INTO round_catalogue (round_id, catalogue_id, position) VALUES (%lld, %lld, 2)",
-	      (long long)two, (long long)sqlite3_last_insert_rowid(f->t->db));
+	      (long long)two, (long long)db_last_id(f->t->db));
 	int64_t external = round_at(f, "ekstern", "Ekstern med fire", "2026-05-01", "2026-06-01");
 	static const char *const four[] = {"a", "b", "c", "d"};
 	themes(f, external, four, 4);

@@ -213,13 +213,6 @@ typedef struct Fixture {
 	User by;
 } Fixture;
 
-static void exec_ok(Db *db, const char *sql)
-{
-	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK)
-		fail_msg("%s: %s", sql, err ? err : "?");
-}
-
 static int setup(void **state)
 {
 	Fixture *f = calloc(1, sizeof *f);

@@ -34,22 +34,6 @@ ATTR_PRINTF(4, 5) static void qtext(Db *db, char *out, size_t n, const char *fmt
 	testdb_text(db, sql, out, n);
 }
 
-ATTR_PRINTF(2, 3) static void qexec(Db *db, const char *fmt, ...)
-{
-	char sql[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK) {
-		char msg[1200];
-		snprintf(msg, sizeof msg, "%s: %s", sql, err ? err : "?");
-		sqlite3_free(err);
-		fail_msg("%s", msg);
-	}
-}
-
 static User add_user(Db *db, const char *login, const char *name)
 {
 	Stmt q;

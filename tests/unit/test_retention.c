@@ -15,22 +15,6 @@
 static char template_path[128];
 static char template_dir[64];
 
-ATTR_PRINTF(2, 3) static void qexec(Db *db, const char *fmt, ...)
-{
-	char sql[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK) {
-		char msg[2200];
-		snprintf(msg, sizeof msg, "%s: %s", sql, err ? err : "?");
-		sqlite3_free(err);
-		fail_msg("%s", msg);
-	}
-}
-
 ATTR_PRINTF(2, 3) static int64_t qint(Db *db, const char *fmt, ...)
 {
 	char sql[2048];
@@ -544,12 +528,6 @@ static void append_dated(Db *db, const char *at, const char *action)
 	db_finalize(&q);
 }
 
-static Db *raw_open(const TestDb *t)
-{
-	Db *raw;
-	assert_int_equal(sqlite3_open(t->path, &raw), DB_OK);
-	return raw;
-}
 
 static void audit_purge_keeps_chain(void **state)
 {
@@ -590,37 +568,35 @@ static void audit_purge_keeps_chain(void **state)
 	assert_int_not_equal(db_exec(db, "DELETE FROM audit_anchor"), DB_OK);
 
 	/* ... a changed kept entry is still found, ... */
-	Db *raw = raw_open(t);
-	assert_int_equal(sqlite3_exec(raw, "DROP TRIGGER audit_no_update", NULL, NULL, NULL), DB_OK);
-	assert_int_equal(sqlite3_exec(raw, "UPDATE audit SET detail = 'intet' WHERE id = 8", NULL, NULL, NULL), DB_OK);
+	Db *raw = testdb_raw(t);
+	assert_int_equal(db_exec(raw, "DROP TRIGGER audit_no_update"), DB_OK);
+	assert_int_equal(db_exec(raw, "UPDATE audit SET detail = 'intet' WHERE id = 8"), DB_OK);
 	bad = 0;
 	assert_int_equal(audit_verify(db, &bad), -1);
 	assert_int_equal(bad, 8);
-	assert_int_equal(sqlite3_exec(raw, "UPDATE audit SET detail = NULL WHERE id = 8", NULL, NULL, NULL), DB_OK);
+	assert_int_equal(db_exec(raw, "UPDATE audit SET detail = NULL WHERE id = 8"), DB_OK);
 	assert_int_equal(audit_verify(db, &bad), 0); /* restored exactly */
 
 	/* ... and so is the anchor moved by hand to hide more deleted entries: its hash is right,
 	** the chain from it is right, but no kept entry recorded setting it. */
-	assert_int_equal(sqlite3_exec(raw,
+	assert_int_equal(db_exec(raw,
 	                              "DROP TRIGGER audit_no_delete; DROP TRIGGER audit_anchor_forward;"
 	                              " UPDATE audit_anchor SET last_id = 6, last_hash = (SELECT hash FROM audit WHERE id = 6);"
-	                              " DELETE FROM audit WHERE id = 6",
-	                              NULL, NULL, NULL),
+	                              " DELETE FROM audit WHERE id = 6"),
 	                 DB_OK);
 	bad = 0;
 	assert_int_equal(audit_verify(db, &bad), -1);
 	assert_int_equal(bad, 7);
-	sqlite3_close(raw);
+	db_close(raw);
 
 	/* An audit log already broken is not cut: the evidence stays. */
 	TestDb *t2 = testdb_new();
 	for (int i = 0; i < 3; i++)
 		append_dated(t2->db, "2020-01-01T10:00:00Z", "gammel");
-	raw = raw_open(t2);
-	assert_int_equal(sqlite3_exec(raw, "DROP TRIGGER audit_no_update; UPDATE audit SET action = 'x' WHERE id = 2", NULL,
-	                              NULL, NULL),
+	raw = testdb_raw(t2);
+	assert_int_equal(db_exec(raw, "DROP TRIGGER audit_no_update; UPDATE audit SET action = 'x' WHERE id = 2"),
 	                 DB_OK);
-	sqlite3_close(raw);
+	db_close(raw);
 	assert_int_equal(retention_run(t2->db, now, 0, "test", &res, err, sizeof err), -1);
 	assert_non_null(strstr(err, "brudt ved post 2"));
 	retention_result_free(&res);
@@ -666,9 +642,9 @@ static void audit_purge_everything_then_again(void **state)
 	assert_int_equal(qint(db, "SELECT count(*) FROM audit"), 1);
 
 	/* The purge record itself deleted by hand (with the anchor left): found. */
-	Db *raw = raw_open(t);
-	assert_int_equal(sqlite3_exec(raw, "DROP TRIGGER audit_no_delete; DELETE FROM audit", NULL, NULL, NULL), DB_OK);
-	sqlite3_close(raw);
+	Db *raw = testdb_raw(t);
+	assert_int_equal(db_exec(raw, "DROP TRIGGER audit_no_delete; DELETE FROM audit"), DB_OK);
+	db_close(raw);
 	assert_int_equal(audit_verify(db, &bad), -1);
 	assert_int_equal(bad, 5);
 	testdb_free(t);

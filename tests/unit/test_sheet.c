@@ -47,13 +47,6 @@ typedef struct Fixture {
 	char dir[64];
 } Fixture;
 
-static void exec_ok(Db *db, const char *sql)
-{
-	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK)
-		fail_msg("%s: %s", sql, err ? err : "?");
-}
-
 static int64_t question_id(Fixture *f, const char *code)
 {
 	char sql[256];

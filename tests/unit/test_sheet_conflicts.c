@@ -39,13 +39,6 @@ typedef struct Fixture {
 	int64_t q1, q2;
 } Fixture;
 
-static void exec_ok(Db *db, const char *sql)
-{
-	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK)
-		fail_msg("%s: %s", sql, err ? err : "?");
-}
-
 static int setup(void **state)
 {
 	Fixture *f = calloc(1, sizeof *f);

@@ -107,13 +107,6 @@ typedef struct Fixture {
 	Round round;
 } Fixture;
 
-static void exec_ok(Db *db, const char *sql)
-{
-	char *err = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != DB_OK)
-		fail_msg("%s: %s", sql, err ? err : "?");
-}
-
 static void add_user(Fixture *f, const char *login, const char *name, const char *role, User *out)
 {
 	char sql[256];

@@ -1,8 +1,10 @@
 /*
-** Helpers shared by the cmocka unit tests: a real, migrated SQLite database in a fresh
-** mkdtemp directory (removed again afterwards), and a check that a piece of code aborts,
-** run in a forked child whose stderr is silenced. Everything is static inline so that a
-** test file that uses only part of it still compiles with -Werror.
+** Helpers shared by the cmocka unit tests: a real, migrated database in a fresh mkdtemp
+** directory (removed again afterwards), SQL run and read through the db_* facade (the one
+** place to change for another backend), a second connection to the file as it is for tests
+** that tamper with it, and a check that a piece of code aborts, run in a forked child whose
+** stderr is silenced. Everything is static inline so that a test file that uses only part
+** of it still compiles with -Werror.
 */
 #ifndef TILSYN_UNIT_HELPERS_H
 #define TILSYN_UNIT_HELPERS_H
@@ -22,8 +24,6 @@
 #include <unistd.h>
 
 #include "tilsyn.h"
-
-#include <sqlite3.h> /* the unit tests read the SQLite file directly */
 
 typedef struct TestDb {
 	char dir[64];
@@ -69,30 +69,63 @@ static inline void testdb_free(TestDb *t)
 	free(t);
 }
 
+/* Runs sql (one or more statements, no rows); fails the test, naming the SQL, on an error. */
+static inline void exec_ok(Db *db, const char *sql)
+{
+	if (db_exec(db, sql) != DB_OK)
+		fail_msg("%s: %s", sql, db_errmsg(db));
+}
+
+/* exec_ok with the SQL made by printf. */
+ATTR_PRINTF(2, 3) static inline void qexec(Db *db, const char *fmt, ...)
+{
+	char sql[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	int len = vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof sql)
+		fail_msg("qexec: SQL longer than %zu bytes: %.80s...", sizeof sql, sql);
+	exec_ok(db, sql);
+}
+
+/* A query with no parameters that must give a row; fails the test otherwise. */
+static inline void testdb_row(Db *db, const char *sql, Stmt *q)
+{
+	if (db_prepare_uncached(q, db, sql) != DB_OK)
+		fail_msg("prepare %s: %s", sql, db_errmsg(db));
+	if (!db_step(q))
+		fail_msg("no row from %s: %s", sql, db_errmsg(db));
+}
+
 /* One integer from a query with no parameters (counts, pragmas); fails the test on error. */
 static inline int64_t testdb_int(Db *db, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != DB_OK)
-		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(st) != SQLITE_ROW)
-		fail_msg("no row from %s: %s", sql, sqlite3_errmsg(db));
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	Stmt q;
+	testdb_row(db, sql, &q);
+	int64_t v = db_col_int(&q, 0);
+	db_finalize(&q);
 	return v;
 }
 
 /* One text value (copied into out) from a query with no parameters; "" for NULL. */
 static inline void testdb_text(Db *db, const char *sql, char *out, size_t n)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != DB_OK)
-		fail_msg("prepare %s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(st) != SQLITE_ROW)
-		fail_msg("no row from %s: %s", sql, sqlite3_errmsg(db));
-	const unsigned char *s = sqlite3_column_text(st, 0);
-	snprintf(out, n, "%s", s ? (const char *)s : "");
-	sqlite3_finalize(st);
+	Stmt q;
+	testdb_row(db, sql, &q);
+	snprintf(out, n, "%s", db_col_text(&q, 0));
+	db_finalize(&q);
+}
+
+/* A second connection to the test's file as it is (no foreign keys, no other settings): the
+** way for a test to tamper like someone with the file (drop a trigger, change a row). */
+static inline Db *testdb_raw(const TestDb *t)
+{
+	char *err = NULL;
+	Db *raw = db_open_existing(t->path, &err);
+	if (!raw)
+		fail_msg("db_open_existing(%s): %s", t->path, err ? err : "?");
+	return raw;
 }
 
 /*
