@@ -86,6 +86,7 @@ void page_department_list(Req *r)
 void page_department_add(Req *r)
 {
 	const char *code = req_form(r, "code"), *name = req_form(r, "name"), *area = req_form(r, "area");
+	char key[DEPARTMENT_CODE_SIZE];
 	const char *msg;
 	int64_t id;
 	if (db_begin(r->db) != DB_OK) {
@@ -98,7 +99,9 @@ void page_department_add(Req *r)
 		return;
 	}
 	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "department_add",
-	                               .department_id = id, .object = arena_printf(r->arena, "department:%s", code),
+	                               .department_id = id,
+	                               .object = arena_printf(r->arena, "department:%s",
+	                                                      department_code_canonical(code, key, sizeof key)),
 	                               .ip = r->ip});
 	if (db_commit(r->db) != DB_OK) {
 		http_error(r, 500, _("Afdelingen kunne ikke gemmes. Prøv igen."));
