@@ -151,7 +151,8 @@ static int store_targets(Db *db, int64_t id, const ActionInput *in)
 	db_finalize(&q);
 	for (int i = 0; rc == DB_OK && i < in->nquestions + in->nthemes; i++) {
 		int question = i < in->nquestions;
-		db_prepare(&q, db, "INSERT OR IGNORE INTO action_target (action_id, kind, code) VALUES (?1, ?2, ?3)");
+		db_prepare(&q, db, "INSERT INTO action_target (action_id, kind, code) VALUES (?1, ?2, ?3)"
+		           " ON CONFLICT DO NOTHING");
 		db_bind_int(&q, 1, id);
 		db_bind_text(&q, 2, question ? "question" : "theme");
 		db_bind_text(&q, 3, question ? in->questions[i] : in->themes[i - in->nquestions]);

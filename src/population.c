@@ -141,7 +141,7 @@ int population_compute(Db *db, const Round *r, const SampleFilters *f, int64_t e
 	           "  WHERE rc.case_id = c.id AND ?3 > 0 AND o.department_id = ?1 AND o.id <> ?2"
 	           "  AND rc.status = 'udtrukket'"
 	           "  AND o.sampled_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?3 || ' months'))"
-	           " FROM cases c WHERE c.department_id = ?1 AND c.on_list = 1 ORDER BY c.case_no COLLATE BINARY");
+	           " FROM cases c WHERE c.department_id = ?1 AND c.on_list = 1"); /* in any order: sample.c sorts */
 	db_bind_int(&q, 1, r->department_id);
 	db_bind_int(&q, 2, r->id);
 	db_bind_int(&q, 3, exclude_months);

@@ -28,7 +28,8 @@ const char *round_kind_title(const char *kind)
 static int attach(Db *db, int64_t round_id, int64_t catalogue_id, int position)
 {
 	Stmt q;
-	db_prepare(&q, db, "INSERT OR IGNORE INTO round_catalogue (round_id, catalogue_id, position) VALUES (?1, ?2, ?3)");
+	db_prepare(&q, db, "INSERT INTO round_catalogue (round_id, catalogue_id, position) VALUES (?1, ?2, ?3)"
+	           " ON CONFLICT DO NOTHING");
 	db_bind_int(&q, 1, round_id);
 	db_bind_int(&q, 2, catalogue_id);
 	db_bind_int(&q, 3, position);
@@ -107,7 +108,7 @@ static int insert_themes(Db *db, int64_t round_id, const char *const *themes, in
 {
 	for (int i = 0; i < nthemes; i++) {
 		Stmt q;
-		db_prepare(&q, db, "INSERT OR IGNORE INTO round_theme (round_id, theme) VALUES (?1, ?2)");
+		db_prepare(&q, db, "INSERT INTO round_theme (round_id, theme) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
 		db_bind_int(&q, 1, round_id);
 		db_bind_text(&q, 2, themes[i]);
 		int rc = db_done(&q);

@@ -30,6 +30,12 @@ static int by_key(const void *a, const void *b)
 	return memcmp(((const Candidate *)a)->key, ((const Candidate *)b)->key, 32);
 }
 
+/* Case numbers bytewise (strcmp compares unsigned bytes), whatever the database's collation. */
+static int by_case_no(const void *a, const void *b)
+{
+	return strcmp(((const PopulationCase *)a)->case_no, ((const PopulationCase *)b)->case_no);
+}
+
 static int by_advisor_key(const void *a, const void *b)
 {
 	const Candidate *x = a, *y = b;
@@ -117,6 +123,8 @@ static Candidate *population(Db *db, const Round *r, const unsigned char seed[32
 	Population p;
 	population_compute(db, r, f, exclude_months, 1, &p);
 	size_t n = p.ncases;
+	if (n)
+		qsort(p.cases, n, sizeof *p.cases, by_case_no);
 	Candidate *c = xmalloc((n ? n : 1) * sizeof *c);
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, 32);
@@ -484,7 +492,7 @@ int sample_shortfall_text(Db *db, const Round *r, int64_t drawn, char *out, size
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT count(*) FROM (SELECT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
-	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' GROUP BY c.advisor HAVING count(*) < ?2)");
+	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' GROUP BY c.advisor HAVING count(*) < ?2) AS s");
 	db_bind_int(&q, 1, r->id);
 	db_bind_int(&q, 2, r->sample_param);
 	int64_t short_advisors = db_step(&q) ? db_col_int(&q, 0) : 0;
