@@ -130,7 +130,7 @@ int round_create(Db *db, const Department *d, const char *kind, const char *titl
 	Stmt q;
 	db_prepare(&q, db,
 	           "INSERT INTO round (department_id, kind, title, catalogue, planned_start, planned_end, created_at,"
-	           " created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	           " created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
 	db_bind_int(&q, 1, d->id);
 	db_bind_text(&q, 2, kind);
 	db_bind_text(&q, 3, title);
@@ -139,13 +139,12 @@ int round_create(Db *db, const Department *d, const char *kind, const char *titl
 	db_bind_text(&q, 6, end && *end ? end : NULL);
 	db_bind_text(&q, 7, now);
 	db_bind_text(&q, 8, login);
-	int rc = db_done(&q);
+	int rc = db_insert_id(&q, id);
 	db_finalize(&q);
 	if (rc != DB_OK) {
 		*msg = _("Tilsynet kunne ikke gemmes i databasen.");
 		return -1;
 	}
-	*id = db_last_id(db);
 	if (insert_themes(db, *id, themes, nthemes) != DB_OK) {
 		*msg = _("Tilsynets temaer kunne ikke gemmes.");
 		return -1;
