@@ -163,7 +163,7 @@ static char *dup_col(Stmt *q, int i)
 #define CASE_ENTRY_SELECT \
 	"SELECT a.at, a.login, u.name, a.action, a.detail, a.ip, a.object <> ?1 AND a.action IN (" \
 	ROUND_LIST_ACTIONS ", " CASE_LIST_ACTIONS ", 'cases_import'), a.id FROM audit a" \
-	" LEFT JOIN users u ON u.id = coalesce(a.user_id, (SELECT x.id FROM users x WHERE x.login = a.login))" \
+	" LEFT JOIN users u ON u.id = coalesce(a.user_id, (SELECT x.id FROM users x WHERE x.login = lower(a.login)))" \
 	" WHERE a.id IN (" CASE_ENTRY_IDS ") AND (?12 = 0 OR a.id <= ?12)"
 
 static void bind_case(Stmt *q, const Department *d, int64_t case_id)
