@@ -27,15 +27,7 @@ int department_valid_code(const char *code)
 ** in n bytes; NULL for NULL. */
 const char *department_code_canonical(const char *code, char *out, size_t n)
 {
-	if (!code)
-		return NULL;
-	if (strlen(code) >= n)
-		return memcpy(out, "", 1);
-	size_t i = 0;
-	for (; code[i]; i++)
-		out[i] = (char)toupper((unsigned char)code[i]);
-	out[i] = 0;
-	return out;
+	return str_ascii_case(code, 1, out, n);
 }
 
 static const char *check_name_area(const char *name, const char *area)

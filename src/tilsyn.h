@@ -32,6 +32,7 @@ int utf8_valid(const char *s, size_t n);
 int str_eq(const char *a, const char *b);
 int str_empty(const char *s);
 char *str_trim(char *s);
+const char *str_ascii_case(const char *s, int upper, char *out, size_t n);
 int parse_int64(const char *s, int64_t *out);
 void hex_encode(char *out, const unsigned char *in, size_t n);
 int hex_decode(unsigned char *out, size_t n, const char *hex);

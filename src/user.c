@@ -30,15 +30,7 @@ int user_valid_login(const char *login)
 ** NULL for NULL. */
 const char *user_login_canonical(const char *login, char *out, size_t n)
 {
-	if (!login)
-		return NULL;
-	if (strlen(login) >= n)
-		return memcpy(out, "", 1);
-	size_t i = 0;
-	for (; login[i]; i++)
-		out[i] = (char)tolower((unsigned char)login[i]);
-	out[i] = 0;
-	return out;
+	return str_ascii_case(login, 0, out, n);
 }
 
 static int user_row(Stmt *q, User *out)

@@ -236,9 +236,58 @@ def check(sql, report):
                 report(m.end() + w.start(), "DO UPDATE: qualify %s (table.%s or excluded.%s)"
                        % (w.group(1), w.group(1), w.group(1)))
 
+# Known cases, checked on every run, so that a rule that stops finding its construct fails.
+BAD = [
+    "INSERT OR IGNORE INTO t (a) VALUES (?1)",
+    "SELECT sum(x = 1) FROM t",
+    "SELECT coalesce(sum(a.b <> 'c'), 0) FROM t a",
+    "SELECT id FROM users WHERE login = ?1 COLLATE NOCASE",
+    "SELECT id FROM t WHERE name LIKE ?1",
+    "SELECT group_concat(code, ',') FROM department",
+    "SELECT value FROM json_each(?1)",
+    "SELECT strftime('%Y', 'now')",
+    "SELECT ifnull(a, 0) FROM t",
+    "SELECT iif(a, 1, 0) FROM t",
+    "SELECT rowid FROM t",
+    "SELECT id FROM t WHERE a IS ?1",
+    "SELECT id FROM t WHERE a IS NOT ?1",
+    "SELECT count(*) FROM (SELECT a FROM t)",
+    "SELECT id FROM users WHERE active AND id > 0",
+    "SELECT id FROM t WHERE x.flag",
+    "INSERT INTO t (k, n) VALUES (?1, 1) ON CONFLICT (k) DO UPDATE SET n = n + 1",
+    "SELECT max(a, b) FROM t",
+    "DELETE FROM t WHERE k IN (SELECT k FROM t LIMIT -1 OFFSET ?1)",
+    "SELECT id FROM t NOT INDEXED WHERE a = 1",
+]
+GOOD = [
+    "INSERT INTO t (a) VALUES (?1) ON CONFLICT DO NOTHING",
+    "SELECT count(*) FILTER (WHERE x = 1), sum(CASE WHEN a = 1 THEN 1 ELSE 0 END), sum(n) FROM t",
+    "SELECT id FROM t WHERE a IS DISTINCT FROM ?1 AND b IS NOT NULL AND c IS NULL",
+    "SELECT count(*) FROM (SELECT a FROM t) AS s",
+    "SELECT id FROM users WHERE active = 1 AND d BETWEEN ?1 AND ?2",
+    "INSERT INTO t (k, n) VALUES (?1, 1) ON CONFLICT (k) DO UPDATE SET n = t.n + excluded.n WHERE t.k <> ''",
+    "SELECT max(id) FROM t WHERE note = 'is like now'",
+]
+
+
+def self_test():
+    problems = []
+    for sql in BAD:
+        hits = []
+        check(sql, lambda offset, why: hits.append(why))
+        if not hits:
+            problems.append("tests/sql_dialect.py: no rule finds: " + sql)
+    for sql in GOOD:
+        hits = []
+        check(sql, lambda offset, why: hits.append(why))
+        if hits:
+            problems.append("tests/sql_dialect.py: %s finds: %s" % (hits[0], sql))
+    return problems
+
+
 def main():
     src = os.path.join(ROOT, "src")
-    found = []
+    found = self_test()
     for name in sorted(os.listdir(src)):
         if not name.endswith(".c") or name in SKIP or (name in ALLOW and ALLOW[name] is None):
             continue
