@@ -22,29 +22,18 @@ SKIP = {"db_sqlite.c"}
 DATES = ("date function", "'now'")
 ALLOW = {
     "db.c": None,               # the facade's PRAGMAs and BEGIN IMMEDIATE move into db_sqlite.c
-    "fold.c": None,             # the SQLite registration of text_fold moves into the driver
     "backup.c": None,           # the online backup becomes a driver operation
     "audit_triggers.c": None,   # SQLite's own triggers; PostgreSQL gets its own with its schema
-    "cases.c": ("PRAGMA", "IS NOT", "integer used", "SQLite-only: NOT INDEXED"),  # the bulk insert, the import's pragma
-    "dates.c": DATES,
+    "cases.c": ("PRAGMA", "IS NOT", "SQLite-only: NOT INDEXED"),  # the bulk insert and its pragmas
     "retention.c": None,        # its due dates computed in C (and the SQL around them)
+    "plan.c": None,             # the annual plan's dates
     "population.c": DATES,      # the exclusion window
-    "sample.c": DATES,          # the exclusion window
     "page_home.c": DATES,       # "due soon"
     "demo.c": DATES,
-    "plan.c": None,             # the annual plan's dates
-    "ical.c": DATES,
     "audit_case.c": DATES,
-    "util.c": DATES,
-    "relevance.c": ("json_",),  # conditions stored as rows
-    "catalogue.c": ("json_",),
-    "cmd_assign.c": ("json_",), # list parameters without json_each
-    "results.c": ("json_",),
+    "results.c": ("json_",),    # conditions stored as rows, list parameters without json_each
+    "cmd_assign.c": ("json_",),
     "page_review.c": None,      # the questionnaire written once
-    "page_calibration.c": None,
-    "review.c": None,
-    "calibration.c": None,
-    "answer.c": None,
 }
 
 SQL_START = re.compile(
