@@ -6,6 +6,8 @@
 */
 #include "unit_helpers.h"
 
+#include <sodium.h>
+
 static const char *const seed_hex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
 static void test_key_matches_independent_blake2b(void **state)
@@ -211,6 +213,34 @@ static void test_bad_requests_change_nothing(void **state)
 	testdb_free(t);
 }
 
+/* The population's fingerprint hashes the case numbers in bytewise order (upper case before
+** lower, Æ after z), whatever order the database returns them in or its collation sorts. */
+static void test_fingerprint_is_bytewise(void **state)
+{
+	(void)state;
+	TestDb *t = testdb_new();
+	const char *msg;
+	Department d;
+	assert_int_equal(department_add(t->db, "S", "Sample", "voksen", NULL, &msg), 0);
+	assert_true(department_by_code(t->db, "S", &d));
+	static const char csv[] = "Sagsnummer;Rådgiver\nb-1;Anne\nÆ-1;Anne\nB-2;Bo\na-1;Bo\n";
+	ImportOptions o = {.login = "test"};
+	ImportResult *ir = calloc(1, sizeof *ir);
+	assert_int_equal(cases_import_mem(t->db, &d, csv, sizeof csv - 1, "t.csv", &o, ir), IMPORT_STORED);
+	free(ir);
+	Round r;
+	new_round(t->db, &d, &r);
+	SampleRequest req = {.size = 2, .seed_hex = seed_hex, .exclude_months = 12};
+	assert_int_equal(draw(t->db, &r, &req), 2);
+	static const char bytewise[] = "B-2\na-1\nb-1\nÆ-1\n";
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)bytewise, sizeof bytewise - 1, NULL, 0);
+	char hex[65];
+	hex_encode(hex, h, sizeof h);
+	assert_string_equal(r.population_digest, hex);
+	testdb_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_per_advisor_and_exclusion),
 		cmocka_unit_test(test_replace_takes_the_next_key),
 		cmocka_unit_test(test_bad_requests_change_nothing),
+		cmocka_unit_test(test_fingerprint_is_bytewise),
 	};
 	return cmocka_run_group_tests_name("sample", tests, NULL, NULL);
 }
