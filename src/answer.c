@@ -88,13 +88,100 @@ static int round_question(Db *db, int64_t round_id, int64_t question_id, char sc
 }
 
 /*
-** Saves one answer inside the caller's transaction. Returns ANSWER_SAVED, ANSWER_CONFLICT
-** (someone saved since revision `seen`; *current holds what they saved), ANSWER_INVALID
-** with *msg saying why, or ANSWER_CLOSED when the round is finished (round_writable).
+** What is stored for a question: the case row (review status, and for the second review its
+** reviewer) and the answer, if any, with its revision and who saved it when. The review's
+** answers and the second review's (calibration_answer) live in two tables of the same shape:
+** a pair of statements, one per table.
 */
-int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
-                const User *by, AnswerState *current, const char **msg)
+static const char *const current_sql[2] = {
+	"SELECT rc.review_status, 0, CASE WHEN a.revision IS NULL THEN 0 ELSE 1 END, coalesce(a.value, ''),"
+	" coalesce(a.material, 0), coalesce(a.comment, ''), coalesce(a.revision, 0), coalesce(u.name, ''),"
+	" coalesce(a.updated_at, '') FROM round_case rc LEFT JOIN answer a ON a.round_id = rc.round_id"
+	" AND a.case_id = rc.case_id AND a.question_id = ?3 LEFT JOIN users u ON u.id = a.updated_by"
+	" WHERE rc.round_id = ?1 AND rc.case_id = ?2 AND rc.status = 'udtrukket'",
+	"SELECT k.status, coalesce(k.reviewer_id, 0), CASE WHEN a.revision IS NULL THEN 0 ELSE 1 END,"
+	" coalesce(a.value, ''), coalesce(a.material, 0), coalesce(a.comment, ''), coalesce(a.revision, 0),"
+	" coalesce(u.name, ''), coalesce(a.updated_at, '') FROM calibration_case k JOIN round_case rc"
+	" ON rc.round_id = k.round_id AND rc.case_id = k.case_id LEFT JOIN calibration_answer a"
+	" ON a.round_id = k.round_id AND a.case_id = k.case_id AND a.question_id = ?3 LEFT JOIN users u ON u.id = a.updated_by"
+	" WHERE k.round_id = ?1 AND k.case_id = ?2 AND rc.status = 'udtrukket'",
+};
+static const char *const upsert_sql[2] = {
+	"INSERT INTO answer (round_id, case_id, question_id, value, material, comment, revision, updated_at, updated_by)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8) ON CONFLICT (round_id, case_id, question_id) DO UPDATE SET"
+	" value = excluded.value, material = excluded.material, comment = excluded.comment,"
+	" revision = answer.revision + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+	"INSERT INTO calibration_answer (round_id, case_id, question_id, value, material, comment, revision,"
+	" updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)"
+	" ON CONFLICT (round_id, case_id, question_id) DO UPDATE SET value = excluded.value,"
+	" material = excluded.material, comment = excluded.comment, revision = calibration_answer.revision + 1,"
+	" updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+};
+
+/* The review's bookkeeping after a changed answer: its history row, a finished case reopened
+** ("færdig" must stay true), and the round's review started by its first answer. */
+static int review_changed(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+                          int exists, const AnswerState *old, int finished, const User *by, const char *now)
 {
+	const char *value = in->value && *in->value ? in->value : NULL;
+	Stmt q;
+	db_prepare(&q, db,
+	           "INSERT INTO answer_history (round_id, case_id, question_id, old_value, new_value, old_material,"
+	           " new_material, old_comment, new_comment, at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+	db_bind_int(&q, 1, round_id);
+	db_bind_int(&q, 2, case_id);
+	db_bind_int(&q, 3, question_id);
+	db_bind_text(&q, 4, exists && *old->value ? old->value : NULL);
+	db_bind_text(&q, 5, value);
+	if (exists)
+		db_bind_int(&q, 6, old->material);
+	db_bind_int(&q, 7, in->material != 0);
+	db_bind_text(&q, 8, exists ? old->comment : NULL);
+	db_bind_text(&q, 9, in->comment ? in->comment : "");
+	db_bind_text(&q, 10, now);
+	if (by->id > 0)
+		db_bind_int(&q, 11, by->id);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	if (rc == DB_OK) {
+		db_prepare(&q, db,
+		           "UPDATE round_case SET review_status = 'i_gang', finished_at = NULL"
+		           " WHERE round_id = ?1 AND case_id = ?2 AND (review_status = 'ikke_startet' OR ?3 = 1)");
+		db_bind_int(&q, 1, round_id);
+		db_bind_int(&q, 2, case_id);
+		db_bind_int(&q, 3, finished != 0);
+		rc = db_done(&q);
+		db_finalize(&q);
+	}
+	if (rc == DB_OK) {
+		db_prepare(&q, db, "UPDATE round SET review_started_at = ?2 WHERE id = ?1 AND review_started_at IS NULL");
+		db_bind_int(&q, 1, round_id);
+		db_bind_text(&q, 2, now);
+		rc = db_done(&q);
+		int first = rc == DB_OK && db_changes(db) > 0;
+		db_finalize(&q);
+		/* The first answer starts the review: the phase moves on by itself, recorded. */
+		if (first)
+			rc = phase_auto(db, round_id, "planlaegning,udvaelgelse", "gennemgang", by->id > 0 ? by->id : 0, by->login);
+	}
+	return rc;
+}
+
+/*
+** Saves one answer inside the caller's transaction: the review's (ANSWER_REVIEW) or the
+** calibration's blind second review's (ANSWER_SECOND, kept apart so the first review and the
+** round's results are untouched). Both are checked alike: the round open, never the writer's
+** own case, the question one of the round's, the value fitting its scale (answer_check). The
+** review refuses to overwrite a change made since revision in->seen_revision; the second
+** review is saved only by the case's second reviewer, until it is finished. *current gets
+** what is stored afterwards (its revision unchanged when nothing changed) or, on a conflict,
+** what someone else saved. Returns ANSWER_SAVED, ANSWER_CONFLICT, ANSWER_INVALID with *msg
+** saying why, or ANSWER_CLOSED when the round is finished (round_writable).
+*/
+int answer_store(Db *db, int which, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+                 const User *by, AnswerState *current, const char **msg)
+{
+	int second = which == ANSWER_SECOND;
 	char scale[8];
 	char *choices = NULL;
 	memset(current, 0, sizeof *current);
@@ -119,29 +206,34 @@ int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, 
 	const char *value = in->value && *in->value ? in->value : NULL;
 	const char *comment = in->comment ? in->comment : "";
 	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT rc.review_status, a.value, a.material, a.comment, a.revision, coalesce(u.name, ''), a.updated_at"
-	           " FROM round_case rc LEFT JOIN answer a ON a.round_id = rc.round_id AND a.case_id = rc.case_id"
-	           "  AND a.question_id = ?3 LEFT JOIN users u ON u.id = a.updated_by"
-	           " WHERE rc.round_id = ?1 AND rc.case_id = ?2 AND rc.status = 'udtrukket'");
+	db_prepare(&q, db, current_sql[second]);
 	db_bind_int(&q, 1, round_id);
 	db_bind_int(&q, 2, case_id);
 	db_bind_int(&q, 3, question_id);
 	if (!db_step(&q)) {
 		db_finalize(&q);
-		*msg = _("Sagen er ikke i tilsynets stikprøve.");
+		*msg = second ? _("Sagen er ikke valgt til anden gennemgang.") : _("Sagen er ikke i tilsynets stikprøve.");
 		return ANSWER_INVALID;
 	}
-	int exists = !db_col_is_null(&q, 4);
-	snprintf(current->value, sizeof current->value, "%s", db_col_text(&q, 1));
-	current->material = (int)db_col_int(&q, 2);
-	snprintf(current->comment, sizeof current->comment, "%s", db_col_text(&q, 3));
-	current->revision = exists ? db_col_int(&q, 4) : 0;
-	snprintf(current->by, sizeof current->by, "%s", db_col_text(&q, 5));
-	snprintf(current->at, sizeof current->at, "%s", db_col_text(&q, 6));
 	int finished = str_eq(db_col_text(&q, 0), "faerdig");
+	int64_t reviewer = db_col_int(&q, 1);
+	int exists = (int)db_col_int(&q, 2);
+	snprintf(current->value, sizeof current->value, "%s", db_col_text(&q, 3));
+	current->material = (int)db_col_int(&q, 4);
+	snprintf(current->comment, sizeof current->comment, "%s", db_col_text(&q, 5));
+	current->revision = db_col_int(&q, 6);
+	snprintf(current->by, sizeof current->by, "%s", db_col_text(&q, 7));
+	snprintf(current->at, sizeof current->at, "%s", db_col_text(&q, 8));
 	db_finalize(&q);
-	if (in->seen_revision >= 0 && in->seen_revision != current->revision)
+	if (second && (!by || by->id <= 0 || by->id != reviewer)) {
+		*msg = _("Kun den, der er valgt til den anden gennemgang af sagen, kan gemme svar i den.");
+		return ANSWER_INVALID;
+	}
+	if (second && finished) {
+		*msg = _("Den anden gennemgang er markeret som færdig, så svarene kan ikke længere ændres.");
+		return ANSWER_INVALID;
+	}
+	if (!second && in->seen_revision >= 0 && in->seen_revision != current->revision)
 		return ANSWER_CONFLICT;
 	if (exists && str_eq(current->value, value ? value : "") && current->material == (in->material != 0) &&
 	    str_eq(current->comment, comment))
@@ -151,11 +243,7 @@ int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, 
 
 	char now[32];
 	time_iso(now, time(NULL));
-	db_prepare(&q, db,
-	           "INSERT INTO answer (round_id, case_id, question_id, value, material, comment, revision, updated_at, updated_by)"
-	           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8) ON CONFLICT (round_id, case_id, question_id) DO UPDATE SET"
-	           " value = excluded.value, material = excluded.material, comment = excluded.comment,"
-	           " revision = answer.revision + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by");
+	db_prepare(&q, db, upsert_sql[second]);
 	db_bind_int(&q, 1, round_id);
 	db_bind_int(&q, 2, case_id);
 	db_bind_int(&q, 3, question_id);
@@ -167,47 +255,16 @@ int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, 
 		db_bind_int(&q, 8, by->id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc == DB_OK) {
+	if (rc == DB_OK && !second)
+		rc = review_changed(db, round_id, case_id, question_id, in, exists, current, finished, by, now);
+	if (rc == DB_OK && second) {
 		db_prepare(&q, db,
-		           "INSERT INTO answer_history (round_id, case_id, question_id, old_value, new_value, old_material,"
-		           " new_material, old_comment, new_comment, at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+		           "UPDATE calibration_case SET status = 'i_gang' WHERE round_id = ?1 AND case_id = ?2"
+		           " AND status = 'ikke_startet'");
 		db_bind_int(&q, 1, round_id);
 		db_bind_int(&q, 2, case_id);
-		db_bind_int(&q, 3, question_id);
-		db_bind_text(&q, 4, exists && *current->value ? current->value : NULL);
-		db_bind_text(&q, 5, value);
-		if (exists)
-			db_bind_int(&q, 6, current->material);
-		db_bind_int(&q, 7, in->material != 0);
-		db_bind_text(&q, 8, exists ? current->comment : NULL);
-		db_bind_text(&q, 9, comment);
-		db_bind_text(&q, 10, now);
-		if (by->id > 0)
-			db_bind_int(&q, 11, by->id);
 		rc = db_done(&q);
 		db_finalize(&q);
-	}
-	if (rc == DB_OK) {
-		/* A changed answer reopens a finished case: "færdig" must stay true. */
-		db_prepare(&q, db,
-		           "UPDATE round_case SET review_status = 'i_gang', finished_at = NULL"
-		           " WHERE round_id = ?1 AND case_id = ?2 AND (review_status = 'ikke_startet' OR ?3)");
-		db_bind_int(&q, 1, round_id);
-		db_bind_int(&q, 2, case_id);
-		db_bind_int(&q, 3, finished);
-		rc = db_done(&q);
-		db_finalize(&q);
-	}
-	if (rc == DB_OK) {
-		db_prepare(&q, db, "UPDATE round SET review_started_at = ?2 WHERE id = ?1 AND review_started_at IS NULL");
-		db_bind_int(&q, 1, round_id);
-		db_bind_text(&q, 2, now);
-		rc = db_done(&q);
-		int first = rc == DB_OK && db_changes(db) > 0;
-		db_finalize(&q);
-		/* The first answer starts the review: the phase moves on by itself, recorded. */
-		if (first)
-			rc = phase_auto(db, round_id, "planlaegning,udvaelgelse", "gennemgang", by->id > 0 ? by->id : 0, by->login);
 	}
 	if (rc != DB_OK) {
 		*msg = _("Svaret kunne ikke gemmes i databasen.");
@@ -220,6 +277,13 @@ int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, 
 	snprintf(current->by, sizeof current->by, "%s", by->name);
 	snprintf(current->at, sizeof current->at, "%s", now);
 	return ANSWER_SAVED;
+}
+
+/* The review's answer (answer_store with ANSWER_REVIEW). */
+int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+                const User *by, AnswerState *current, const char **msg)
+{
+	return answer_store(db, ANSWER_REVIEW, round_id, case_id, question_id, in, by, current, msg);
 }
 
 /*

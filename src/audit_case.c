@@ -141,7 +141,7 @@ static char *dup_col(Stmt *q, int i)
 /* Whether text contains part (exactly, case and all), in SQL both backends read alike. */
 #define SQL_CONTAINS(text, part) "replace(" text ", " part ", '') <> " text
 
-/* The ids of the case's entries; binds ?1 to ?9 as audit_case_page does. A replacement's detail
+/* The ids of the case's entries; binds ?1 to ?10 as audit_case_page does. A replacement's detail
 ** starts "sag ID erstattet af ID:"; a refused path is "METHOD /d/CODE/rounds/R/cases/ID[/...]"
 ** (or calibration), matched with a '/' after it so that case 1 is not case 12. */
 #define CASE_ENTRY_IDS \
@@ -158,16 +158,28 @@ static char *dup_col(Stmt *q, int i)
 	/* the imports that listed the case: from the first to the last (logged a moment after) */ \
 	"  UNION SELECT l.id FROM cases c JOIN audit l ON l.department_id = c.department_id AND l.object = 'cases'" \
 	"   WHERE c.id = ?9 AND l.action = 'cases_import' AND l.at >= c.first_seen" \
-	"   AND l.at <= strftime('%Y-%m-%dT%H:%M:%SZ', c.last_seen, '+60 seconds')"
+	"   AND l.at <= ?10"
 
 #define CASE_ENTRY_SELECT \
 	"SELECT a.at, a.login, u.name, a.action, a.detail, a.ip, a.object <> ?1 AND a.action IN (" \
 	ROUND_LIST_ACTIONS ", " CASE_LIST_ACTIONS ", 'cases_import'), a.id FROM audit a" \
 	" LEFT JOIN users u ON u.id = coalesce(a.user_id, (SELECT x.id FROM users x WHERE x.login = lower(a.login)))" \
-	" WHERE a.id IN (" CASE_ENTRY_IDS ") AND (?12 = 0 OR a.id <= ?12)"
+	" WHERE a.id IN (" CASE_ENTRY_IDS ") AND (?13 = 0 OR a.id <= ?13)"
 
-static void bind_case(Stmt *q, const Department *d, int64_t case_id)
+static void bind_case(Stmt *q, Db *db, const Department *d, int64_t case_id)
 {
+	/* ?10: a minute after the case was last listed (its import is logged a moment later). */
+	Stmt c;
+	time_t last;
+	char listed_until[32] = "";
+	db_prepare(&c, db, "SELECT last_seen FROM cases WHERE id = ?1");
+	db_bind_int(&c, 1, case_id);
+	if (db_step(&c) && time_parse_iso(db_col_text(&c, 0), &last))
+		time_iso(listed_until, last + 60);
+	db_finalize(&c);
+	if (*listed_until)
+		db_bind_text(q, 10, listed_until);
+
 	char object[48], replaced[64], replacing[64], paths[4][128];
 	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
 	snprintf(replaced, sizeof replaced, "sag %lld erstattet af ", (long long)case_id);
@@ -188,9 +200,9 @@ static void bind_case(Stmt *q, const Department *d, int64_t case_id)
 int64_t audit_case_count(Db *db, const Department *d, int64_t case_id, int64_t max_id)
 {
 	Stmt q;
-	db_prepare(&q, db, "SELECT count(*) FROM (" CASE_ENTRY_IDS ") AS e WHERE ?10 = 0 OR e.id <= ?10");
-	bind_case(&q, d, case_id);
-	db_bind_int(&q, 10, max_id);
+	db_prepare(&q, db, "SELECT count(*) FROM (" CASE_ENTRY_IDS ") AS e WHERE ?11 = 0 OR e.id <= ?11");
+	bind_case(&q, db, d, case_id);
+	db_bind_int(&q, 11, max_id);
 	int64_t n = db_step(&q) ? db_col_int(&q, 0) : 0;
 	db_finalize(&q);
 	return n;
@@ -200,12 +212,12 @@ int audit_case_page(Db *db, const Department *d, int64_t case_id, int64_t max_id
                     int64_t offset, int limit, AuditCaseEntry **out)
 {
 	Stmt q;
-	db_prepare(&q, db, newest_first ? CASE_ENTRY_SELECT " ORDER BY a.id DESC LIMIT ?10 OFFSET ?11"
-	                                : CASE_ENTRY_SELECT " ORDER BY a.id LIMIT ?10 OFFSET ?11");
-	bind_case(&q, d, case_id);
-	db_bind_int(&q, 10, limit);
-	db_bind_int(&q, 11, offset);
-	db_bind_int(&q, 12, max_id);
+	db_prepare(&q, db, newest_first ? CASE_ENTRY_SELECT " ORDER BY a.id DESC LIMIT ?11 OFFSET ?12"
+	                                : CASE_ENTRY_SELECT " ORDER BY a.id LIMIT ?11 OFFSET ?12");
+	bind_case(&q, db, d, case_id);
+	db_bind_int(&q, 11, limit);
+	db_bind_int(&q, 12, offset);
+	db_bind_int(&q, 13, max_id);
 	AuditCaseEntry *v = NULL;
 	int n = 0, cap = 0;
 	while (db_step(&q)) {
@@ -244,67 +256,4 @@ void audit_case_free(AuditCaseEntry *v, int n)
 		free(v[i].ip);
 	}
 	free(v);
-}
-
-static const char audit_case_usage[] = "brug: tilsyn audit case SAGSNUMMER --department KODE [--format json|text]";
-
-int cmd_audit_case(Db *db, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"department", required_argument, NULL, 'd'},
-		{"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *code = NULL, *format = "text";
-	int c;
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': code = optarg; break;
-		case 'f': format = optarg; break;
-		default: return cli_fail("%s", audit_case_usage);
-		}
-	}
-	if (optind + 1 != argc || !*argv[optind])
-		return cli_fail("audit case: angiv ét sagsnummer (%s)", audit_case_usage);
-	const char *case_no = argv[optind];
-	if (!code)
-		return cli_fail("audit case: --department mangler (%s)", audit_case_usage);
-	if (!str_eq(format, "json") && !str_eq(format, "text"))
-		return cli_fail("audit case: --format skal være json eller text, ikke '%s'", format);
-	Department d;
-	if (!department_by_code(db, code, &d))
-		return cli_fail("audit case: afdelingen '%s' findes ikke", code);
-	int64_t case_id;
-	if (!audit_case_find(db, d.id, case_no, &case_id))
-		return cli_fail("audit case: sagen '%s' findes ikke i afdelingen %s", case_no, d.code);
-	AuditCaseEntry *v;
-	int n = audit_case_entries(db, &d, case_id, &v);
-	if (str_eq(format, "json")) {
-		json_t *all = json_array();
-		for (int i = 0; i < n; i++)
-			json_array_append_new(all, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:b}", "at", v[i].at, "login",
-			                                     v[i].login, "name", v[i].name, "action", audit_action_title(v[i].action),
-			                                     "detail", v[i].detail, "ip", v[i].ip, "list", v[i].list));
-		json_dumpf(all, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(all);
-	} else {
-		printf("Logbog for sag %s i %s (%s): %d %s\n", case_no, d.name, d.code, n, n == 1 ? "post" : "poster");
-		for (int i = 0; i < n; i++) {
-			char at[64], detail[1200];
-			date_time_danish(v[i].at, at);
-			audit_case_detail_text(db, v[i].detail, detail, sizeof detail);
-			printf("%s\t%s%s%s%s\t%s\t%s\t%s\n", at, v[i].login ? v[i].login : "ukendt", v[i].name ? " (" : "",
-			       v[i].name ? v[i].name : "", v[i].name ? ")" : "", audit_action_title(v[i].action),
-			       detail, v[i].ip ? v[i].ip : "");
-		}
-		printf("%s\n", audit_case_list_note);
-	}
-	audit_case_free(v, n);
-	char object[48], detail[200];
-	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
-	snprintf(detail, sizeof detail, "logbogen for sagen udskrevet (%d poster, %s)", n, format);
-	cli_audit(db, "audit_case_view", d.id, object, detail);
-	return 0;
 }

@@ -6,7 +6,7 @@
 ** disagreements for a moderation talk. Cases are chosen by hand or as the K cases with the
 ** smallest sample keys among those that have a first reviewer (so the choice follows from
 ** the round's recorded seed and can be repeated). The second answers are kept apart
-** (calibration_answer), validated as answer_save validates, so the first review and the
+** (calibration_answer, answer_store), validated as the review's are, so the first review and the
 ** round's results are untouched. The functions that write run inside the caller's
 ** transaction and audit with the object "case:ID".
 */
@@ -19,15 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(char *msg, size_t n, const char *fmt, ...) ATTR_PRINTF(3, 4);
-static int fail(char *msg, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#define fail msg_fail /* util.c */
 
 static const char *const categories[CALIBRATION_CATEGORIES] = {"ja", "delvist", "nej", "ikke_relevant"};
 
@@ -58,16 +50,6 @@ const char *calibration_kappa_reason(int kappa_status)
 	return "";
 }
 
-static int audit_case(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, const char *action,
-                      const char *detail)
-{
-	char object[48];
-	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
-	return audit_log(db, &(AuditEntry){.user_id = by->user_id, .login = by->login, .action = action,
-	                                   .department_id = r->department_id, .object = object, .detail = detail,
-	                                   .ip = by->ip});
-}
-
 /* A sampled case of the round: its number, caseworker, first reviewer (0: none), and
 ** whether it is chosen for calibration (then *second and *status are filled). */
 typedef struct CalCase {
@@ -81,7 +63,7 @@ static int cal_case(Db *db, int64_t round_id, int64_t case_id, CalCase *c)
 {
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT c.case_no, c.advisor, coalesce(rc.reviewer_id, 0), k.case_id IS NOT NULL,"
+	           "SELECT c.case_no, c.advisor, coalesce(rc.reviewer_id, 0), CASE WHEN k.case_id IS NULL THEN 0 ELSE 1 END,"
 	           " coalesce(k.reviewer_id, 0), coalesce(k.status, ''),"
 	           " (SELECT count(*) FROM calibration_answer a WHERE a.round_id = ?1 AND a.case_id = ?2)"
 	           " FROM round_case rc JOIN cases c ON c.id = rc.case_id"
@@ -124,7 +106,7 @@ static int insert_case(Db *db, const Round *r, int64_t case_id, const char *how,
 	char detail[160];
 	snprintf(detail, sizeof detail, "tilsyn %lld: valgt til anden gennemgang (kalibrering, %s)", (long long)r->id,
 	         str_eq(how, "haand") ? "i hånden" : "tilfældigt efter udtrækningsnøglen");
-	return audit_case(db, r, case_id, by, "calibration_choose", detail);
+	return review_audit_case(db, r, case_id, by, "calibration_choose", detail);
 }
 
 /* Chooses one sampled case for a second review. Refused, with msg saying why, when the case
@@ -203,7 +185,7 @@ int calibration_remove(Db *db, const Round *r, int64_t case_id, const ReviewBy *
 	db_finalize(&q);
 	char detail[96];
 	snprintf(detail, sizeof detail, "tilsyn %lld: taget ud af kalibreringen", (long long)r->id);
-	if (rc != DB_OK || audit_case(db, r, case_id, by, "calibration_remove", detail) != 0)
+	if (rc != DB_OK || review_audit_case(db, r, case_id, by, "calibration_remove", detail) != 0)
 		return fail(msg, n, _("Ændringen kunne ikke gemmes i databasen."));
 	return 0;
 }
@@ -229,29 +211,6 @@ static int second_reviewer_problem(Db *db, const Round *r, const CalCase *c, int
 	return 0;
 }
 
-static int set_second(Db *db, const Round *r, int64_t case_id, int64_t reviewer_id, const char *name,
-                      const char *how, const ReviewBy *by)
-{
-	Stmt q;
-	db_prepare(&q, db, "UPDATE calibration_case SET reviewer_id = ?3 WHERE round_id = ?1 AND case_id = ?2");
-	db_bind_int(&q, 1, r->id);
-	db_bind_int(&q, 2, case_id);
-	if (reviewer_id)
-		db_bind_int(&q, 3, reviewer_id);
-	else
-		db_bind_null(&q, 3);
-	int rc = db_done(&q);
-	db_finalize(&q);
-	if (rc != DB_OK)
-		return -1;
-	char detail[320];
-	if (reviewer_id)
-		snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang ved %s (%s)", (long long)r->id, name, how);
-	else
-		snprintf(detail, sizeof detail, "tilsyn %lld: ingen anden gennemgående (%s)", (long long)r->id, how);
-	return audit_case(db, r, case_id, by, "calibration_assign", detail);
-}
-
 /*
 ** Makes reviewer_id (0: nobody) the second reviewer of a chosen case. Refused, with msg
 ** saying why, when the case is not chosen, the person is not in the department, is the
@@ -273,7 +232,7 @@ int calibration_assign(Db *db, const Round *r, int64_t case_id, int64_t reviewer
 	if (c.answers)
 		return fail(msg, n, _("Sag %s har allerede svar fra den anden gennemgang, så den kan ikke gives til en anden."),
 		            c.case_no);
-	if (set_second(db, r, case_id, reviewer_id, name, "i hånden", by) != 0)
+	if (review_set_reviewer(db, r, case_id, 1, reviewer_id, name, "i hånden", by) != 0)
 		return fail(msg, n, _("Fordelingen kunne ikke gemmes i databasen."));
 	return 0;
 }
@@ -339,7 +298,7 @@ int calibration_assign_auto(Db *db, const Round *r, const int64_t *reviewers, in
 			(*left)++;
 			continue;
 		}
-		if (set_second(db, r, cases[i], reviewers[best], names[best], "automatisk fordeling", by) != 0)
+		if (review_set_reviewer(db, r, cases[i], 1, reviewers[best], names[best], "automatisk fordeling", by) != 0)
 			rc = fail(msg, n, _("Fordelingen kunne ikke gemmes i databasen."));
 		load[best]++;
 		(*assigned)++;
@@ -348,106 +307,6 @@ int calibration_assign_auto(Db *db, const Round *r, const int64_t *reviewers, in
 	free(names);
 	free(load);
 	return rc;
-}
-
-/*
-** Saves one answer of the second review inside the caller's transaction, validated as
-** answer_save validates (the question belongs to the round, the value fits its scale,
-** "væsentlig betydning" only with nej / delvist, no CPR number). Only the case's second
-** reviewer may save, and only until the second review is finished. *changed: whether
-** anything changed. Returns ANSWER_SAVED, ANSWER_INVALID with *msg saying why, or
-** ANSWER_CLOSED when the round is finished.
-*/
-int calibration_answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
-                            const User *by, int *changed, const char **msg)
-{
-	*changed = 0;
-	if (round_writable(db, round_id, NULL, 0) != 0) {
-		*msg = _(round_closed_text);
-		return ANSWER_CLOSED;
-	}
-	if (by && ident_case_may_be(db, case_id, by->id)) { /* the own-case rule on every write (ident.c) */
-		*msg = ident_own_case_text();
-		return ANSWER_INVALID;
-	}
-	Stmt q;
-	db_prepare(&q, db,
-	           "SELECT q.scale, q.choices FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
-	           " WHERE rc.round_id = ?1 AND q.id = ?2");
-	db_bind_int(&q, 1, round_id);
-	db_bind_int(&q, 2, question_id);
-	if (!db_step(&q)) {
-		db_finalize(&q);
-		*msg = _("Spørgsmålet hører ikke til dette tilsyn.");
-		return ANSWER_INVALID;
-	}
-	int checked = answer_check(db_col_text(&q, 0), db_col_is_null(&q, 1) ? NULL : db_col_text(&q, 1), in, msg);
-	db_finalize(&q);
-	if (checked != 0)
-		return ANSWER_INVALID;
-	const char *value = in->value && *in->value ? in->value : NULL;
-	const char *comment = in->comment ? in->comment : "";
-	db_prepare(&q, db,
-	           "SELECT coalesce(k.reviewer_id, 0), k.status, a.question_id IS NOT NULL, coalesce(a.value, ''), a.material,"
-	           " a.comment FROM calibration_case k JOIN round_case rc ON rc.round_id = k.round_id AND rc.case_id = k.case_id"
-	           " LEFT JOIN calibration_answer a ON a.round_id = k.round_id AND a.case_id = k.case_id AND a.question_id = ?3"
-	           " WHERE k.round_id = ?1 AND k.case_id = ?2 AND rc.status = 'udtrukket'");
-	db_bind_int(&q, 1, round_id);
-	db_bind_int(&q, 2, case_id);
-	db_bind_int(&q, 3, question_id);
-	if (!db_step(&q)) {
-		db_finalize(&q);
-		*msg = _("Sagen er ikke valgt til anden gennemgang.");
-		return ANSWER_INVALID;
-	}
-	int64_t reviewer = db_col_int(&q, 0);
-	int finished = str_eq(db_col_text(&q, 1), "faerdig"), exists = (int)db_col_int(&q, 2);
-	int same = exists && str_eq(db_col_text(&q, 3), value ? value : "") &&
-	           db_col_int(&q, 4) == (in->material != 0) && str_eq(db_col_text(&q, 5), comment);
-	db_finalize(&q);
-	if (!by || by->id <= 0 || by->id != reviewer) {
-		*msg = _("Kun den, der er valgt til den anden gennemgang af sagen, kan gemme svar i den.");
-		return ANSWER_INVALID;
-	}
-	if (finished) {
-		*msg = _("Den anden gennemgang er markeret som færdig, så svarene kan ikke længere ændres.");
-		return ANSWER_INVALID;
-	}
-	if (same || (!exists && !value && !*comment))
-		return ANSWER_SAVED;
-	char now[32];
-	time_iso(now, time(NULL));
-	db_prepare(&q, db,
-	           "INSERT INTO calibration_answer (round_id, case_id, question_id, value, material, comment, revision,"
-	           " updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)"
-	           " ON CONFLICT (round_id, case_id, question_id) DO UPDATE SET value = excluded.value,"
-	           " material = excluded.material, comment = excluded.comment, revision = calibration_answer.revision + 1,"
-	           " updated_at = excluded.updated_at, updated_by = excluded.updated_by");
-	db_bind_int(&q, 1, round_id);
-	db_bind_int(&q, 2, case_id);
-	db_bind_int(&q, 3, question_id);
-	db_bind_text(&q, 4, value);
-	db_bind_int(&q, 5, in->material != 0);
-	db_bind_text(&q, 6, comment);
-	db_bind_text(&q, 7, now);
-	db_bind_int(&q, 8, by->id);
-	int rc = db_done(&q);
-	db_finalize(&q);
-	if (rc == DB_OK) {
-		db_prepare(&q, db,
-		           "UPDATE calibration_case SET status = 'i_gang' WHERE round_id = ?1 AND case_id = ?2"
-		           " AND status = 'ikke_startet'");
-		db_bind_int(&q, 1, round_id);
-		db_bind_int(&q, 2, case_id);
-		rc = db_done(&q);
-		db_finalize(&q);
-	}
-	if (rc != DB_OK) {
-		*msg = _("Svaret kunne ikke gemmes i databasen.");
-		return ANSWER_INVALID;
-	}
-	*changed = 1;
-	return ANSWER_SAVED;
 }
 
 /* The questions of the second review still to answer: answer_missing's rule (relevance.c),
@@ -481,29 +340,12 @@ int calibration_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *
 		return fail(msg, n, _("Den anden gennemgang kan ikke markeres som færdig endnu: %d relevante spørgsmål mangler et "
 		                      "svar."),
 		            *missing);
-	char now[32];
-	time_iso(now, time(NULL));
-	Stmt q;
-	db_prepare(&q, db,
-	           "UPDATE calibration_case SET status = 'faerdig', finished_at = ?3 WHERE round_id = ?1 AND case_id = ?2");
-	db_bind_int(&q, 1, r->id);
-	db_bind_int(&q, 2, case_id);
-	db_bind_text(&q, 3, now);
-	int rc = db_done(&q);
-	db_finalize(&q);
-	char detail[96];
-	snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang færdig", (long long)r->id);
-	if (rc != DB_OK || audit_case(db, r, case_id, by, "calibration_finish", detail) != 0)
+	if (review_mark_finished(db, r, case_id, 1, by) != 0)
 		return fail(msg, n, _("Markeringen kunne ikke gemmes i databasen."));
 	return 0;
 }
 
 /* ---- agreement ---- */
-
-typedef struct CalQuestion {
-	int64_t id, catalogue_id;
-	char *code, *text, *scale, *cond_code, *cond_answers;
-} CalQuestion;
 
 typedef struct Given {
 	char *value, *comment;
@@ -528,21 +370,19 @@ static void given_values(const Given *g, int nq, const char **values)
 		values[i] = g[i].value;
 }
 
-static void load_given(Db *db, const char *table_sql, int64_t round_id, int64_t case_id, const CalQuestion *qs,
-                       int nq, Given *g)
+static void load_given(Db *db, const char *table_sql, int64_t round_id, int64_t case_id, const Relevance *rel,
+                       Given *g)
 {
 	Stmt q;
 	db_prepare(&q, db, table_sql);
 	db_bind_int(&q, 1, round_id);
 	db_bind_int(&q, 2, case_id);
 	while (db_step(&q)) {
-		int64_t id = db_col_int(&q, 0);
-		for (int i = 0; i < nq; i++)
-			if (qs[i].id == id) {
-				g[i].value = xstrdup(db_col_text(&q, 1));
-				g[i].comment = xstrdup(db_col_text(&q, 2));
-				break;
-			}
+		int i = relevance_index(rel, db_col_int(&q, 0));
+		if (i >= 0 && !g[i].value) {
+			g[i].value = xstrdup(db_col_text(&q, 1));
+			g[i].comment = xstrdup(db_col_text(&q, 2));
+		}
 	}
 	db_finalize(&q);
 }
@@ -576,28 +416,22 @@ static void finish_stats(Agreement *a)
 int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int *nquestions, Agreement *overall,
                           Disagreement **disagreements, int *ndisagreements)
 {
+	/* The round's questions with their conditions (relevance.c), and their texts. */
+	Relevance rel;
+	relevance_load(db, r->id, &rel);
+	int nq = rel.n;
+	char **texts = xcalloc((size_t)(nq ? nq : 1), sizeof *texts);
 	Stmt q;
-	int nq = 0, cap = 0;
-	CalQuestion *qs = NULL;
 	db_prepare(&q, db,
-	           "SELECT q.id, q.catalogue_id, q.code, q.text, q.scale, coalesce(q.cond_question, ''),"
-	           " coalesce(q.cond_answers, '[]') FROM round_catalogue rk JOIN question q ON q.catalogue_id = rk.catalogue_id"
-	           " JOIN catalogue_section s ON s.id = q.section_id WHERE rk.round_id = ?1"
-	           " ORDER BY rk.position, s.position, q.position");
+	           "SELECT q.id, q.text FROM round_catalogue rk JOIN question q ON q.catalogue_id = rk.catalogue_id"
+	           " WHERE rk.round_id = ?1");
 	db_bind_int(&q, 1, r->id);
 	while (db_step(&q)) {
-		if (nq == cap)
-			qs = xrealloc(qs, (size_t)(cap = cap ? cap * 2 : 64) * sizeof *qs);
-		qs[nq++] = (CalQuestion){.id = db_col_int(&q, 0), .catalogue_id = db_col_int(&q, 1),
-		                         .code = xstrdup(db_col_text(&q, 2)), .text = xstrdup(db_col_text(&q, 3)),
-		                         .scale = xstrdup(db_col_text(&q, 4)), .cond_code = xstrdup(db_col_text(&q, 5)),
-		                         .cond_answers = xstrdup(db_col_text(&q, 6))};
+		int i = relevance_index(&rel, db_col_int(&q, 0));
+		if (i >= 0 && !texts[i])
+			texts[i] = xstrdup(db_col_text(&q, 1));
 	}
 	db_finalize(&q);
-	Relevance rel = {0};
-	for (int i = 0; i < nq; i++)
-		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
-	relevance_resolve(&rel);
 	const char **values = xcalloc((size_t)(nq ? nq : 1), sizeof *values);
 	int *s1 = xcalloc((size_t)(nq ? nq : 1), sizeof *s1), *s2 = xcalloc((size_t)(nq ? nq : 1), sizeof *s2);
 
@@ -607,12 +441,12 @@ int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int 
 	int *row = xcalloc((size_t)(nq ? nq : 1), sizeof *row);
 	for (int i = 0; i < nq; i++) {
 		row[i] = -1;
-		if (!str_eq(qs[i].scale, "jdn") && !str_eq(qs[i].scale, "jn"))
+		if (!str_eq(rel.q[i].scale, "jdn") && !str_eq(rel.q[i].scale, "jn"))
 			continue;
 		row[i] = na;
-		a[na].question_id = qs[i].id;
-		snprintf(a[na].code, sizeof a[na].code, "%s", qs[i].code);
-		a[na].text = xstrdup(qs[i].text);
+		a[na].question_id = rel.q[i].id;
+		snprintf(a[na].code, sizeof a[na].code, "%s", rel.q[i].code);
+		a[na].text = xstrdup(texts[i] ? texts[i] : "");
 		na++;
 	}
 	memset(overall, 0, sizeof *overall);
@@ -632,11 +466,11 @@ int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int 
 		memset(g1, 0, (size_t)nq * sizeof *g1);
 		memset(g2, 0, (size_t)nq * sizeof *g2);
 		load_given(db, "SELECT question_id, coalesce(value, ''), comment FROM answer WHERE round_id = ?1 AND case_id = ?2",
-		           r->id, case_id, qs, nq, g1);
+		           r->id, case_id, &rel, g1);
 		load_given(db,
 		           "SELECT question_id, coalesce(value, ''), comment FROM calibration_answer WHERE round_id = ?1"
 		           " AND case_id = ?2",
-		           r->id, case_id, qs, nq, g2);
+		           r->id, case_id, &rel, g2);
 		given_values(g1, nq, values);
 		relevance_decide(&rel, values, s1);
 		given_values(g2, nq, values);
@@ -656,7 +490,7 @@ int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int 
 			if (nd == dcap)
 				d = xrealloc(d, (size_t)(dcap = dcap ? dcap * 2 : 32) * sizeof *d);
 			d[nd++] = (Disagreement){.case_id = case_id, .case_no = xstrdup(db_col_text(&q, 1)),
-			                         .code = xstrdup(qs[i].code), .text = xstrdup(qs[i].text),
+			                         .code = xstrdup(rel.q[i].code), .text = xstrdup(texts[i] ? texts[i] : ""),
 			                         .first_value = shown(v1, c1), .first_comment = xstrdup(g1[i].comment ? g1[i].comment : ""),
 			                         .first_reviewer = xstrdup(db_col_text(&q, 2)), .second_value = shown(v2, c2),
 			                         .second_comment = xstrdup(g2[i].comment ? g2[i].comment : ""),
@@ -677,10 +511,9 @@ int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int 
 	for (int i = 0; i < na; i++)
 		finish_stats(&a[i]);
 	finish_stats(overall);
-	for (int i = 0; i < nq; i++) {
-		free(qs[i].code), free(qs[i].text), free(qs[i].scale), free(qs[i].cond_code), free(qs[i].cond_answers);
-	}
-	free(qs);
+	for (int i = 0; i < nq; i++)
+		free(texts[i]);
+	free(texts);
 	free(row);
 	*per_question = a;
 	*nquestions = na;
@@ -700,68 +533,4 @@ void calibration_free(Agreement *a, int na, Disagreement *d, int nd)
 		free(d[i].second_value), free(d[i].second_comment), free(d[i].second_reviewer);
 	}
 	free(d);
-}
-
-/* ---- command line: tilsyn round calibrate ROUND --cases K [--reviewers LOGIN,LOGIN] ---- */
-
-int cmd_round_calibrate(Db *db, const Round *r, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"cases", required_argument, NULL, 'k'},
-		{"reviewers", required_argument, NULL, 'R'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *cases = NULL, *list = NULL;
-	int c;
-	optind = 3;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': cases = optarg; break;
-		case 'R': list = optarg; break;
-		default: return EXIT_BAD_INPUT;
-		}
-	}
-	if (optind < argc)
-		return cli_fail("ukendt argument: %s", argv[optind]);
-	int64_t k;
-	if (!cases || !parse_int64(cases, &k) || k < 1)
-		return cli_fail("brug: tilsyn round calibrate TILSYN --cases ANTAL [--reviewers LOGIN,LOGIN]");
-	int64_t ids[64];
-	int n = 0;
-	if (list) {
-		char *copy = xstrdup(list);
-		int bad = 0;
-		for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && !bad; t = strtok_r(NULL, ",", &save)) {
-			t = str_trim(t);
-			User u;
-			if (!*t)
-				continue;
-			if (n == (int)COUNT(ids) || !user_by_login(db, t, &u))
-				bad = cli_fail("round calibrate: brugeren '%s' findes ikke", t);
-			else
-				ids[n++] = u.id;
-		}
-		free(copy);
-		if (bad)
-			return bad;
-	}
-	char msg[512];
-	int64_t added = 0, assigned = 0, left = 0;
-	ReviewBy by = {.login = cli_login(), .ip = "kommandolinje"};
-	if (db_begin(db) != DB_OK)
-		return cli_fail("databasen er optaget af et andet program; prøv igen");
-	if (calibration_choose_random(db, r, k, &by, &added, msg, sizeof msg) != 0 ||
-	    (n && calibration_assign_auto(db, r, ids, n, &by, &assigned, &left, msg, sizeof msg) != 0)) {
-		db_rollback(db);
-		return cli_fail("round calibrate: %s", msg);
-	}
-	if (db_commit(db) != DB_OK)
-		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
-	printf("Valgt til anden gennemgang: %lld sager.\n", (long long)added);
-	if (n)
-		printf("Fordelt til anden gennemgang: %lld sager.\n", (long long)assigned);
-	if (left)
-		fprintf(stderr, "tilsyn: advarsel: %lld sager kunne ikke fordeles: de valgte er første gennemgående eller "
-		                "rådgiver på dem\n", (long long)left);
-	return 0;
 }

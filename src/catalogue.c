@@ -13,33 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(char *err, size_t n, const char *fmt, ...) ATTR_PRINTF(3, 4);
-static int fail(char *err, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int len = vsnprintf(err, n, fmt, ap);
-	va_end(ap);
-	/* The message is shown on pages and written as JSON, so it must be UTF-8 (found by
-	** tests/fuzz/fuzz_json.c): one cut short (a long title quoted in it) must not end inside
-	** a character, and bytes quoted from the input by jansson's error text become '?'. */
-	if (n && len >= 0 && (size_t)len >= n) {
-		size_t end = strlen(err), start = end;
-		while (start > 0 && ((unsigned char)err[start - 1] & 0xC0) == 0x80)
-			start--;
-		if (start > 0 && !utf8_valid(err + start - 1, end - start + 1))
-			err[start - 1] = 0;
-	}
-	for (size_t i = 0, m = n ? strlen(err) : 0; i < m;) {
-		unsigned char c = (unsigned char)err[i];
-		size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-		if (i + k <= m && utf8_valid(err + i, k))
-			i += k;
-		else
-			err[i++] = '?';
-	}
-	return -1;
-}
+#define fail msg_fail /* util.c */
 
 static int valid_code(const char *s, int upper, size_t max)
 {

@@ -1,11 +1,12 @@
 /*
 ** The command line of catalogue editing: `tilsyn catalogue export CODE [--version N] -o FILE`,
 ** `tilsyn catalogue import FILE` (a new draft) and `tilsyn catalogue publish CODE` (the newest
-** draft). cmd_catalogue in cmd_review.c dispatches here; the sheet layout is catalogue_xlsx.c's.
+** draft). `tilsyn catalogue list` is here too; the sheet layout is catalogue_xlsx.c's.
 */
-#include "tilsyn.h"
+#include "cli.h"
 
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,4 +167,74 @@ int cmd_catalogue_publish(Db *db, int argc, char **argv)
 	}
 	printf("%s version %d er udgivet\n", code, version);
 	return 0;
+}
+
+static const char *format_arg(int argc, char **argv, int first)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	const char *format = "text";
+	int c;
+	optind = first;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'f')
+			return NULL;
+		format = optarg;
+	}
+	if (optind < argc)
+		return NULL;
+	return format;
+}
+
+static int catalogue_list(Db *db, const char *format)
+{
+	Stmt q;
+	/* Every catalogue's newest published version, with how many questions it has. */
+	db_prepare(&q, db,
+	           "SELECT c.code, c.title, c.kind, c.target, c.version, c.source,"
+	           " (SELECT count(*) FROM question x WHERE x.catalogue_id = c.id) FROM catalogue c"
+	           " WHERE c.status = 'udgivet' AND c.version = (SELECT max(version) FROM catalogue o"
+	           "  WHERE o.code = c.code AND o.status = 'udgivet') ORDER BY c.kind, c.target, c.code");
+	json_t *all = json_array();
+	while (db_step(&q)) {
+		if (str_eq(format, "json")) {
+			json_t *o = json_object();
+			json_object_set_new(o, "code", json_string(db_col_text(&q, 0)));
+			json_object_set_new(o, "title", json_string(db_col_text(&q, 1)));
+			json_object_set_new(o, "kind", json_string(db_col_text(&q, 2)));
+			json_object_set_new(o, "target", json_string(db_col_text(&q, 3)));
+			json_object_set_new(o, "version", json_integer(db_col_int(&q, 4)));
+			json_object_set_new(o, "source", json_string(db_col_text(&q, 5)));
+			json_object_set_new(o, "questions", json_integer(db_col_int(&q, 6)));
+			json_array_append_new(all, o);
+		} else {
+			printf("%-28s v%-3lld %-10s %-6s %3lld spm.  %s\n", db_col_text(&q, 0), (long long)db_col_int(&q, 4),
+			       db_col_text(&q, 2), db_col_text(&q, 3), (long long)db_col_int(&q, 6), db_col_text(&q, 1));
+		}
+	}
+	db_finalize(&q);
+	if (str_eq(format, "json")) {
+		json_dumpf(all, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+	}
+	json_decref(all);
+	return 0;
+}
+
+int cmd_catalogue(Db *db, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_fail("catalogue: angiv en underkommando (se tilsyn catalogue --help)");
+	if (str_eq(argv[1], "list")) {
+		const char *format = format_arg(argc, argv, 2);
+		if (!format || (!str_eq(format, "json") && !str_eq(format, "text")))
+			return cli_fail("catalogue list: --format skal være json eller text");
+		return catalogue_list(db, format);
+	}
+	if (str_eq(argv[1], "export"))
+		return cmd_catalogue_export(db, argc, argv);
+	if (str_eq(argv[1], "import"))
+		return cmd_catalogue_import(db, argc, argv);
+	if (str_eq(argv[1], "publish"))
+		return cmd_catalogue_publish(db, argc, argv);
+	return cli_fail("ukendt underkommando 'catalogue %s' (se tilsyn catalogue --help)", argv[1]);
 }

@@ -5,6 +5,7 @@
 ** renamed into place, so a failure never leaves half a report. Reports that name cases are
 ** audited (report_audit).
 */
+#include "cli.h"
 #include "report.h"
 
 #include <errno.h>

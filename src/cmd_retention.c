@@ -3,7 +3,7 @@
 ** (retention.c) and reports what it deleted, shows the settings and what is due when, and
 ** changes the settings. Text for people, --format json for scripts.
 */
-#include "tilsyn.h"
+#include "cli.h"
 
 #include <getopt.h>
 #include <jansson.h>

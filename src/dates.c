@@ -1,5 +1,11 @@
 /*
-** Dates as municipal case systems export them: dd-mm-yyyy, dd.mm.yyyy, dd/mm/yyyy,
+** The one calendar of the program: days (yyyy-mm-dd) and UTC times (yyyy-mm-ddThh:mm:ssZ)
+** are computed here, in C, never by the database, so that every backend gives the same
+** answer. One month rule: adding months keeps the day of the month, and a day past the end
+** of the target month becomes its last day (2024-08-31 + 6 months = 2025-02-28). People
+** read days and times in Danish, in Europe/Copenhagen time.
+**
+** Reading: dates as municipal case systems export them: dd-mm-yyyy, dd.mm.yyyy, dd/mm/yyyy,
 ** yyyy-mm-dd, and Excel serial numbers (days since 1899-12-30 in the 1900 system, the
 ** form an unformatted date cell takes). Everything is stored as yyyy-mm-dd.
 */
@@ -16,12 +22,18 @@ static int leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int valid_ymd(int y, int m, int d)
+/* The number of days of month m (1-12) of year y. */
+int date_month_days(int y, int m)
 {
 	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return days[m - 1] + (m == 2 && leap(y));
+}
+
+static int valid_ymd(int y, int m, int d)
+{
 	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
 		return 0;
-	return d <= days[m - 1] + (m == 2 && leap(y));
+	return d <= date_month_days(y, m);
 }
 
 /* Reads 1..max digits; returns how many were read. */
@@ -32,6 +44,21 @@ static int digits(const char *s, int max, int *out)
 		v = v * 10 + (s[n++] - '0');
 	*out = v;
 	return n;
+}
+
+/* Writes y-m-d as yyyy-mm-dd, by hand rather than snprintf: this runs for every date of an
+** imported case list. 0 when it is outside years 1-9999. */
+static int format_ymd(char out[11], int y, int m, int d)
+{
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+		return 0;
+	const int v[8] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10, m / 10, m % 10, d / 10, d % 10};
+	static const int at[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+	for (int i = 0; i < 8; i++)
+		out[at[i]] = (char)('0' + v[i]);
+	out[4] = out[7] = '-';
+	out[10] = 0;
+	return 1;
 }
 
 /* Civil date from days since 1970-01-01 (Howard Hinnant's well-known algorithm). */
@@ -99,26 +126,58 @@ int date_parse(const char *s, char out[11])
 	}
 	return 0;
 ok:
-	/* y (four digits), m and d are valid here. By hand rather than snprintf: this runs for
-	** every date of an imported case list. */
-	out[0] = (char)('0' + y / 1000);
-	out[1] = (char)('0' + y / 100 % 10);
-	out[2] = (char)('0' + y / 10 % 10);
-	out[3] = (char)('0' + y % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
-	out[10] = 0;
-	return 1;
+	return format_ymd(out, y, m, d);
 }
 
 int date_valid_iso(const char *s)
 {
 	char out[11];
 	return s && strlen(s) == 10 && s[4] == '-' && date_parse(s, out) && strcmp(out, s) == 0;
+}
+
+/* The year, month and day of a valid yyyy-mm-dd; 0 for anything else. */
+int date_ymd(const char *iso, int *y, int *m, int *d)
+{
+	return date_valid_iso(iso) && sscanf(iso, "%4d-%2d-%2d", y, m, d) == 3;
+}
+
+int date_add_days(const char *iso, long days, char out[11])
+{
+	int y, m, d;
+	if (!date_ymd(iso, &y, &m, &d))
+		return 0;
+	date_civil_from_days(date_days_from_civil(y, m, d) + days, &y, &m, &d);
+	return format_ymd(out, y, m, d);
+}
+
+/* The month `months` after (or, negative, before) year y month m, clamping the day d to the
+** end of that month: the month rule. 0 outside years 1-9999. */
+static int add_months(int *y, int *m, int *d, long months)
+{
+	long total = (long)*y * 12 + (*m - 1) + months;
+	if (total < 12 || total > 9999L * 12 + 11)
+		return 0;
+	*y = (int)(total / 12);
+	*m = (int)(total % 12 + 1);
+	if (*d > date_month_days(*y, *m))
+		*d = date_month_days(*y, *m);
+	return 1;
+}
+
+/* The same day `months` calendar months later (earlier when negative); a day the target
+** month does not have becomes its last day: 2024-01-31 + 1 month = 2024-02-29. */
+int date_add_months(const char *iso, int months, char out[11])
+{
+	int y, m, d;
+	return date_ymd(iso, &y, &m, &d) && add_months(&y, &m, &d, months) && format_ymd(out, y, m, d);
+}
+
+long date_diff_days(const char *from, const char *to)
+{
+	int y1, m1, d1, y2, m2, d2;
+	if (!date_ymd(from, &y1, &m1, &d1) || !date_ymd(to, &y2, &m2, &d2))
+		return 0;
+	return date_days_from_civil(y2, m2, d2) - date_days_from_civil(y1, m1, d1);
 }
 
 /* Days since 1970-01-01 of a civil date (the inverse of civil_from_days). */
@@ -135,8 +194,7 @@ long date_days_from_civil(int y, int m, int d)
 /* The day of the month of the last Sunday of month m in year y. */
 static int last_sunday(int y, int m)
 {
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int last = days[m - 1] + (m == 2 && leap(y));
+	int last = date_month_days(y, m);
 	long z = date_days_from_civil(y, m, last);
 	int weekday = (int)((z % 7 + 11) % 7); /* 0 = Sunday; 1970-01-01 was a Thursday */
 	return last - weekday;
@@ -163,15 +221,24 @@ int date_danish_parts(const char *iso, int *y, int *m, int *d, long *minute_of_d
 static const char *const month_names[] = {"januar", "februar", "marts",     "april",   "maj",      "juni",
                                           "juli",   "august",  "september", "oktober", "november", "december"};
 
+/* The one Danish way of writing a day: "6. december 2026". */
+static void format_day_danish(char *out, size_t n, int y, int m, int d)
+{
+	snprintf(out, n, "%d. %s %d", d, month_names[m - 1], y);
+}
+
 /* A UTC time as Danes read it in Denmark: "6. december 2026 kl. 18.12". Other text is copied. */
 void date_time_danish(const char *iso, char out[64])
 {
 	int y, m, d;
 	long t;
-	if (!date_danish_parts(iso, &y, &m, &d, &t))
+	char day[40];
+	if (!date_danish_parts(iso, &y, &m, &d, &t)) {
 		snprintf(out, 64, "%s", iso ? iso : "");
-	else
-		snprintf(out, 64, "%d. %s %d kl. %02ld.%02ld", d, month_names[m - 1], y, t / 60, t % 60);
+		return;
+	}
+	format_day_danish(day, sizeof day, y, m, d);
+	snprintf(out, 64, "%.39s kl. %02u.%02u", day, (unsigned)(t / 60) % 24u, (unsigned)(t % 60));
 }
 
 /* A date (yyyy-mm-dd) as people read it: "6. december 2026"; a stored UTC time gives its day
@@ -179,12 +246,10 @@ void date_time_danish(const char *iso, char out[64])
 void date_text(const char *ymd, char out[40])
 {
 	int y, m, d;
-	if (ymd && strlen(ymd) > 10 && ymd[10] == 'T') {
+	if (ymd && strlen(ymd) > 10 && ymd[10] == 'T')
 		date_danish(ymd, out);
-		return;
-	}
-	if (ymd && strlen(ymd) == 10 && sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) == 3 && valid_ymd(y, m, d))
-		snprintf(out, 40, "%d. %s %d", d, month_names[m - 1], y);
+	else if (date_ymd(ymd, &y, &m, &d))
+		format_day_danish(out, 40, y, m, d);
 	else
 		snprintf(out, 40, "%s", ymd ? ymd : "");
 }
@@ -197,7 +262,7 @@ void date_danish(const char *iso, char out[40])
 	if (!date_danish_parts(iso, &y, &m, &d, &t))
 		snprintf(out, 40, "%s", iso ? iso : "");
 	else
-		snprintf(out, 40, "%d. %s %d", d, month_names[m - 1], y);
+		format_day_danish(out, 40, y, m, d);
 }
 
 /* The day (yyyy-mm-dd) that instant t falls on in Denmark, whatever the server's time zone:
@@ -254,4 +319,42 @@ const char *date_month_in(Arena *a, const char *s)
 	if (!s || sscanf(s, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
 		return arena_strdup(a, s ? s : "");
 	return arena_printf(a, "%s %d", short_names[m - 1], y);
+}
+
+/* ---- instants: UTC times as stored (yyyy-mm-ddThh:mm:ssZ) ---- */
+
+/* Instant t as a stored UTC time, whatever the server's time zone. */
+void time_iso(char out[32], time_t t)
+{
+	long long s = (long long)t, days = s / 86400, rest = s % 86400;
+	if (rest < 0)
+		days--, rest += 86400;
+	int y, m, d;
+	date_civil_from_days((long)days, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		fatal("time_iso: the year of %lld is out of range", s);
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", y % 10000, m % 100, d % 100, (int)(rest / 3600),
+	         (int)(rest / 60 % 60), (int)(rest % 60));
+}
+
+/* The instant of a stored UTC time (yyyy-mm-ddThh:mm:ssZ); 0 when s is no such time. */
+int time_parse_iso(const char *s, time_t *t)
+{
+	int y, m, d, hh, mm, ss, used = 0;
+	if (!s || strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &m, &d, &hh, &mm, &ss, &used) != 6 ||
+	    used != 20 || !valid_ymd(y, m, d) || hh > 23 || mm > 59 || ss > 60 || hh < 0 || mm < 0 || ss < 0)
+		return 0;
+	*t = (time_t)((long long)date_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss);
+	return 1;
+}
+
+/* The UTC time `months` calendar months after (before, when negative) instant t, at the same
+** time of day, by the month rule: 2025-03-31T10:00:00Z - 1 month = 2025-02-28T10:00:00Z. */
+void time_iso_add_months(char out[32], time_t t, long months)
+{
+	int y, m, d;
+	time_iso(out, t);
+	if (sscanf(out, "%4d-%2d-%2d", &y, &m, &d) != 3 || !add_months(&y, &m, &d, months) || !format_ymd(out, y, m, d))
+		fatal("time_iso_add_months: %s %+ld months is out of range", out, months);
+	out[10] = 'T'; /* format_ymd ended the day there; the time of day follows unchanged */
 }

@@ -156,6 +156,45 @@ static int demo_round_create(Db *db, const char *code, const char *kind, const c
 	return 0;
 }
 
+/* The first (at most max) sampled cases of a round, in the order of their keys. */
+static int demo_sampled_cases(Db *db, int64_t round_id, int64_t *cases, int max)
+{
+	int n = 0;
+	Stmt q;
+	db_prepare(&q, db, "SELECT case_id FROM round_case WHERE round_id = ?1 AND status = 'udtrukket' ORDER BY sample_key");
+	db_bind_int(&q, 1, round_id);
+	while (n < max && db_step(&q))
+		cases[n++] = db_col_int(&q, 0);
+	db_finalize(&q);
+	return n;
+}
+
+/* Answers a case's questions as reviewer would: the first `limit` (-1: all); a "nej" gets
+** the comment no_comment, and with material a "nej" or "delvist" is of material significance
+** one time in three. Returns 0, or -1 with answer_save's message. */
+static int demo_answer_case(Db *db, int64_t round_id, int64_t case_id, const User *reviewer, int ja_percent,
+                            uint32_t *seed, int limit, int material, const char *no_comment, const char **msg)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT q.id, q.scale, q.choices FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
+	           " WHERE rc.round_id = ?1 AND q.scale <> 'text' ORDER BY rc.position, q.position");
+	db_bind_int(&q, 1, round_id);
+	int rc = 0;
+	for (int k = 0; rc == 0 && (limit < 0 || k < limit) && db_step(&q); k++) {
+		const char *value =
+			demo_value(db_col_text(&q, 1), db_col_is_null(&q, 2) ? NULL : db_col_text(&q, 2), ja_percent, seed);
+		AnswerInput in = {.value = value, .seen_revision = -1};
+		in.material = material && (str_eq(value, "nej") || str_eq(value, "delvist")) && demo_next(seed) % 3 == 0;
+		in.comment = str_eq(value, "nej") ? no_comment : "";
+		AnswerState state;
+		if (answer_save(db, round_id, case_id, db_col_int(&q, 0), &in, reviewer, &state, msg) != ANSWER_SAVED)
+			rc = -1;
+	}
+	db_finalize(&q);
+	return rc;
+}
+
 /*
 ** Spreads a round's sample over the department's reviewers and answers the first
 ** `answered` cases as reviewers would, finishing them; with `partial_every` k, every k-th
@@ -173,11 +212,7 @@ static int demo_review_round(Db *db, const Round *r, int answered, int partial_e
 	if (review_assign_auto(db, r, reviewers, nreviewers, &by, &assigned, &left, err, sizeof err) != 0)
 		goto fail;
 	Stmt q;
-	db_prepare(&q, db, "SELECT case_id FROM round_case WHERE round_id = ?1 AND status = 'udtrukket' ORDER BY sample_key");
-	db_bind_int(&q, 1, r->id);
-	while (db_step(&q) && ncases < (int)COUNT(cases))
-		cases[ncases++] = db_col_int(&q, 0);
-	db_finalize(&q);
+	ncases = demo_sampled_cases(db, r->id, cases, (int)COUNT(cases));
 	for (int c = 0; c < ncases && c < answered; c++) {
 		User reviewer = {0};
 		db_prepare(&q, db, "SELECT reviewer_id FROM round_case WHERE round_id = ?1 AND case_id = ?2");
@@ -188,26 +223,9 @@ static int demo_review_round(Db *db, const Round *r, int answered, int partial_e
 		if (!reviewer_id || !user_by_id(db, reviewer_id, &reviewer))
 			continue;
 		int partial = partial_every && c % partial_every == partial_every - 1;
-		db_prepare(&q, db,
-		           "SELECT q.id, q.scale, q.choices FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
-		           " WHERE rc.round_id = ?1 AND q.scale <> 'text' ORDER BY rc.position, q.position");
-		db_bind_int(&q, 1, r->id);
-		int k = 0;
-		while (db_step(&q)) {
-			if (partial && k++ > 8)
-				break;
-			const char *value =
-				demo_value(db_col_text(&q, 1), db_col_is_null(&q, 2) ? NULL : db_col_text(&q, 2), ja_percent, &seed);
-			AnswerInput in = {.value = value, .seen_revision = -1};
-			in.material = (str_eq(value, "nej") || str_eq(value, "delvist")) && demo_next(&seed) % 3 == 0;
-			in.comment = str_eq(value, "nej") ? "Se notat i sagen; drøftes på stop-op-mødet." : "";
-			AnswerState state;
-			if (answer_save(db, r->id, cases[c], db_col_int(&q, 0), &in, &reviewer, &state, msg) != ANSWER_SAVED) {
-				db_finalize(&q);
-				goto fail_msg;
-			}
-		}
-		db_finalize(&q);
+		if (demo_answer_case(db, r->id, cases[c], &reviewer, ja_percent, &seed, partial ? 9 : -1, 1,
+		                     "Se notat i sagen; drøftes på stop-op-mødet.", msg) != 0)
+			goto fail_msg;
 		int missing;
 		if (!partial && review_finish(db, r, cases[c], &by, &missing, err, sizeof err) != 0)
 			goto fail;
@@ -286,12 +304,16 @@ static int demo_history(Db *db, const char **msg)
 		** demo_workgroups_and_phases. */
 		Stmt q;
 		/* Drawn back then from the list of February 2025, the department's first version. */
+		char at[3][32];
+		for (int h = 0; h < 3; h++)
+			snprintf(at[h], sizeof at[h], "%.10sT%02d:00:00Z", past[i].start, 8 + h); /* created, sampled, started */
 		db_prepare(&q, db,
-		           "UPDATE round SET phase = 'afsluttet', created_at = ?2 || 'T08:00:00Z', sampled_at = ?2 || 'T09:00:00Z',"
-		           " review_started_at = ?2 || 'T10:00:00Z', case_import_id = (SELECT min(i.id) FROM case_import i"
+		           "UPDATE round SET phase = 'afsluttet', created_at = ?2, sampled_at = ?3,"
+		           " review_started_at = ?4, case_import_id = (SELECT min(i.id) FROM case_import i"
 		           "  WHERE i.department_id = round.department_id) WHERE id = ?1");
 		db_bind_int(&q, 1, r.id);
-		db_bind_text(&q, 2, past[i].start);
+		for (int h = 0; h < 3; h++)
+			db_bind_text(&q, 2 + h, at[h]);
 		int rc = db_done(&q);
 		db_finalize(&q);
 		if (rc != DB_OK)
@@ -387,18 +409,20 @@ static int demo_workgroups_and_phases(Db *db, const char **msg)
 		for (size_t i = 0; i < COUNT(steps); i++) {
 			/* Only the first round left feedback for later; the second gave it all in time. */
 			const char *reason = k == 0 || str_eq(steps[i].reason, "automatisk") ? steps[i].reason : NULL;
+			/* steps[i].day days after the start, at 9, 10, ... o'clock UTC. */
+			char day[11], at[32];
+			if (!date_add_days(starts[k], steps[i].day, day))
+				goto fail_db;
+			snprintf(at, sizeof at, "%sT%02d:00:00Z", day, 9 + (int)i);
 			db_prepare(&q, db,
 			           "INSERT INTO round_phase_change (round_id, from_phase, to_phase, reason, at, by_id, by_name)"
-			           " SELECT ?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', ?5, '+' || ?6 || ' days', '+' || ?7 || ' hours'),"
-			           " u.id, u.name FROM users u WHERE u.login = ?8");
+			           " SELECT ?1, ?2, ?3, ?4, ?5, u.id, u.name FROM users u WHERE u.login = ?6");
 			db_bind_int(&q, 1, ids[k]);
 			db_bind_text(&q, 2, steps[i].from);
 			db_bind_text(&q, 3, steps[i].to);
 			db_bind_text(&q, 4, reason);
-			db_bind_text(&q, 5, starts[k]);
-			db_bind_int(&q, 6, steps[i].day);
-			db_bind_int(&q, 7, 9 + (int64_t)i);
-			db_bind_text(&q, 8, steps[i].login);
+			db_bind_text(&q, 5, at);
+			db_bind_text(&q, 6, steps[i].login);
 			rc = db_done(&q);
 			db_finalize(&q);
 			if (rc != DB_OK)
@@ -469,33 +493,15 @@ static int demo_external_review(Db *db, const char **msg)
 	if (external_invite(db, &r, consultant.id, &by, err, sizeof err) != 0 ||
 	    expectation_save(db, &r, expectation, &by_consultant, err, sizeof err) != 0)
 		goto fail;
-	Stmt q;
-	db_prepare(&q, db, "SELECT case_id FROM round_case WHERE round_id = ?1 AND status = 'udtrukket' ORDER BY sample_key");
-	db_bind_int(&q, 1, r.id);
-	while (ncases < (int)COUNT(cases) && db_step(&q))
-		cases[ncases++] = db_col_int(&q, 0);
-	db_finalize(&q);
+	ncases = demo_sampled_cases(db, r.id, cases, (int)COUNT(cases));
 	for (int i = 0; i < ncases; i++)
 		if (review_assign(db, &r, cases[i], consultant.id, &by, err, sizeof err) != 0)
 			goto fail;
 	/* The consultant has reviewed the first case. */
 	uint32_t seed = 85u;
-	db_prepare(&q, db,
-	           "SELECT q.id, q.scale, q.choices FROM question q JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
-	           " WHERE rc.round_id = ?1 AND q.scale <> 'text' ORDER BY rc.position, q.position");
-	db_bind_int(&q, 1, r.id);
-	while (ncases && db_step(&q)) {
-		AnswerInput in = {.value = demo_value(db_col_text(&q, 1), db_col_is_null(&q, 2) ? NULL : db_col_text(&q, 2), 60,
-		                                      &seed),
-		                  .seen_revision = -1};
-		in.comment = str_eq(in.value, "nej") ? "Begrundelsen nævner ikke, hvilke oplysninger afgørelsen bygger på." : "";
-		AnswerState state;
-		if (answer_save(db, r.id, cases[0], db_col_int(&q, 0), &in, &consultant, &state, msg) != ANSWER_SAVED) {
-			db_finalize(&q);
-			goto fail_msg;
-		}
-	}
-	db_finalize(&q);
+	if (ncases && demo_answer_case(db, r.id, cases[0], &consultant, 60, &seed, -1, 0,
+	                               "Begrundelsen nævner ikke, hvilke oplysninger afgørelsen bygger på.", msg) != 0)
+		goto fail_msg;
 	int missing;
 	if (ncases && review_finish(db, &r, cases[0], &by_consultant, &missing, err, sizeof err) != 0)
 		goto fail;
@@ -738,10 +744,11 @@ static int demo_follow_up(Db *db, const char **msg)
 			goto fail;
 		/* Decided at the management meeting back then. */
 		Stmt q;
-		db_prepare(&q, db,
-		           "UPDATE action_item SET created_at = ?2 || 'T12:00:00Z', updated_at = ?2 || 'T12:00:00Z' WHERE id = ?1");
+		char at[32];
+		snprintf(at, sizeof at, "%.10sT12:00:00Z", actions[i].decided);
+		db_prepare(&q, db, "UPDATE action_item SET created_at = ?2, updated_at = ?2 WHERE id = ?1");
 		db_bind_int(&q, 1, id);
-		db_bind_text(&q, 2, actions[i].decided);
+		db_bind_text(&q, 2, at);
 		int rc = db_done(&q);
 		db_finalize(&q);
 		if (rc != DB_OK)

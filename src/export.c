@@ -108,7 +108,7 @@ static void day(Sheet *s, int col, const char *iso)
 	int y, m, d;
 	char ymd[11];
 	snprintf(ymd, sizeof ymd, "%.10s", iso ? iso : "");
-	if (!date_valid_iso(ymd) || sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3)
+	if (!date_ymd(ymd, &y, &m, &d))
 		return;
 	lxw_datetime dt = {.year = y, .month = m, .day = d};
 	worksheet_write_datetime(s->ws, (lxw_row_t)s->row, (lxw_col_t)col, &dt, s->date);
@@ -159,8 +159,7 @@ static int open_or_fail(Req *r, Sheet *s, const char *name, const char *const *h
 
 static void audit_export(Req *r, const char *action, const char *object, const char *detail)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
-	                               .department_id = r->dept->id, .object = object, .detail = detail, .ip = r->ip});
+	req_audit(r, action, object, detail);
 }
 
 static const char *round_object(Req *r, const Round *rd)

@@ -29,15 +29,7 @@ const char *const expectation_titles[EXPECTATION_FIELDS] = {
 	"Fokusområder eller sagstyper",
 };
 
-static int fail(char *msg, size_t n, const char *fmt, ...) ATTR_PRINTF(3, 4);
-static int fail(char *msg, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#define fail msg_fail /* util.c */
 
 static int audit_round(Db *db, const Round *r, const ReviewBy *by, const char *action, const char *detail)
 {

@@ -19,7 +19,11 @@
 **     flash_error(f, "date", msg1); flash_error(f, "title", msg2);
 **     flash_redirect(r, f, location);
 ** The field name is the form field's name (and its input's id, where the summary links); NULL
-** or "" for a message that belongs to no field.
+** or "" for a message that belongs to no field. A message can carry a kind of its own and a
+** value that goes with it, for a page whose fields have more than one way to fail (the review's
+** "Gem svar": a question not saved, or saved by someone else first, with their answer):
+**     flash_note(f, "q-12", "conflict", msg, json_of_their_answer);
+** read back with flash_field_kind and flash_field_extra.
 **
 ** In the GET handler of the form:
 **     const Flash *f = flash_take(r);            never NULL; empty when there is nothing to show
@@ -40,7 +44,7 @@
 #define DRAFT_COOKIE "tilsyn_kladde"
 #define DRAFT_SECONDS (30 * 60) /* the longest any row lives: older ones are purged by every store */
 #define DRAFT_MAX 1000          /* drafts waiting at once, over all browsers */
-#define FLASH_MAX 32 /* messages one post can carry */
+#define FLASH_MAX 256 /* messages one post can carry: one per question of a review form */
 #define LOGIN_COOKIE "tilsyn_login"
 
 struct Flash {
@@ -48,6 +52,7 @@ struct Flash {
 	int nfields, nerrors;
 	const char **field_name, **field_value;
 	const char *error_field[FLASH_MAX], *error_text[FLASH_MAX];
+	const char *error_kind[FLASH_MAX], *error_extra[FLASH_MAX]; /* NULL: a plain message */
 };
 
 static int secret(const char *name)
@@ -88,12 +93,19 @@ Flash *flash_begin(Req *r)
 	return f;
 }
 
-void flash_error(Flash *f, const char *field, const char *message)
+void flash_note(Flash *f, const char *field, const char *kind, const char *message, const char *extra)
 {
 	if (f->nerrors < FLASH_MAX) {
 		f->error_field[f->nerrors] = field ? field : "";
+		f->error_kind[f->nerrors] = kind;
+		f->error_extra[f->nerrors] = extra;
 		f->error_text[f->nerrors++] = message;
 	}
+}
+
+void flash_error(Flash *f, const char *field, const char *message)
+{
+	flash_note(f, field, NULL, message, NULL);
 }
 
 int flash_errors(const Flash *f)
@@ -153,7 +165,11 @@ void flash_redirect(Req *r, Flash *f, const char *location)
 	for (int i = 0; i < f->nfields; i++)
 		json_array_append_new(fields, json_pack("[ss]", f->field_name[i], f->field_value[i]));
 	for (int i = 0; i < f->nerrors; i++)
-		json_array_append_new(errors, json_pack("[ss]", f->error_field[i], f->error_text[i]));
+		if (f->error_kind[i])
+			json_array_append_new(errors, json_pack("[ssss]", f->error_field[i], f->error_text[i], f->error_kind[i],
+			                                        f->error_extra[i] ? f->error_extra[i] : ""));
+		else
+			json_array_append_new(errors, json_pack("[ss]", f->error_field[i], f->error_text[i]));
 	json_object_set_new(root, "fields", fields);
 	json_object_set_new(root, "errors", errors);
 	char *data = json_dumps(root, JSON_COMPACT);
@@ -234,8 +250,10 @@ const Flash *flash_take(Req *r)
 	json_array_foreach(errors, i, v)
 	{
 		const char *field = json_string_value(json_array_get(v, 0)), *text = json_string_value(json_array_get(v, 1));
+		const char *kind = json_string_value(json_array_get(v, 2)), *extra = json_string_value(json_array_get(v, 3));
 		if (text)
-			flash_error(f, arena_strdup(r->arena, field ? field : ""), arena_strdup(r->arena, text));
+			flash_note(f, arena_strdup(r->arena, field ? field : ""), kind ? arena_strdup(r->arena, kind) : NULL,
+			           arena_strdup(r->arena, text), extra ? arena_strdup(r->arena, extra) : NULL);
 	}
 	json_decref(root);
 	return f;
@@ -284,6 +302,23 @@ const char *flash_field_message(const Flash *f, const char *name)
 	for (int i = 0; i < f->nerrors; i++)
 		if (*f->error_field[i] && strcmp(f->error_field[i], name) == 0)
 			return f->error_text[i];
+	return NULL;
+}
+
+/* The kind and the value flash_note gave the message of a field; NULL when it has none. */
+const char *flash_field_kind(const Flash *f, const char *name)
+{
+	for (int i = 0; i < f->nerrors; i++)
+		if (*f->error_field[i] && strcmp(f->error_field[i], name) == 0)
+			return f->error_kind[i];
+	return NULL;
+}
+
+const char *flash_field_extra(const Flash *f, const char *name)
+{
+	for (int i = 0; i < f->nerrors; i++)
+		if (*f->error_field[i] && strcmp(f->error_field[i], name) == 0)
+			return f->error_extra[i];
 	return NULL;
 }
 

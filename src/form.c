@@ -10,17 +10,6 @@
 #include <strings.h>
 #include <string.h>
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes s in place ('+' and %XX); *len is updated. Returns 0 on a malformed escape. */
 int url_decode(char *s, size_t *len)
 {
@@ -32,7 +21,7 @@ int url_decode(char *s, size_t *len)
 		} else if (c == '%') {
 			if (i + 2 >= *len)
 				return 0;
-			int hi = hexval((unsigned char)s[i + 1]), lo = hexval((unsigned char)s[i + 2]);
+			int hi = hex_value((unsigned char)s[i + 1]), lo = hex_value((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return 0;
 			c = (char)(hi * 16 + lo);

@@ -152,6 +152,7 @@ int url_decode(char *s, size_t *len);
 typedef struct Flash Flash;
 Flash *flash_begin(Req *r);
 void flash_error(Flash *f, const char *field, const char *message);
+void flash_note(Flash *f, const char *field, const char *kind, const char *message, const char *extra);
 int flash_errors(const Flash *f);
 void flash_redirect(Req *r, Flash *f, const char *location);
 void flash_fail(Req *r, const char *location, const char *field, const char *message);
@@ -161,12 +162,49 @@ const char *flash_message(const Flash *f);
 int flash_restore_form(Req *r, const Flash *f);
 const char *flash_value(const Flash *f, const char *name, const char *fallback);
 const char *flash_field_message(const Flash *f, const char *name);
+const char *flash_field_kind(const Flash *f, const char *name);
+const char *flash_field_extra(const Flash *f, const char *name);
 void flash_summary(Req *r, const Flash *f);
 void flash_field_error(Req *r, const Flash *f, const char *name);
 void flash_field_attrs(Req *r, const Flash *f, const char *name);
 int flash_draft_wanted(Req *r);
 void flash_draft_keep(Req *r);
 void page_draft_show(Req *r);
+
+/* questionnaire.c: a case's questions with their answers, for the review and the second review. */
+typedef struct Question {
+	int64_t id, catalogue_id, section_id;
+	const char *catalogue, *section, *code, *text, *guidance, *reference, *scale, *choices, *cond_code, *cond_answers;
+	int parent;             /* index of the question the condition refers to, or -1 */
+	/* What is stored. */
+	const char *value, *comment, *by, *at;
+	int material;
+	int64_t revision;
+	/* What the page shows (the stored answer, or what the person sent when it was not saved). */
+	const char *show_value, *show_comment;
+	int show_material;
+	int64_t show_revision;
+	char show_fp[33];
+	int state;              /* RELEVANCE_* by the answers shown */
+	const char *why;        /* why it does not count (relevance_reason), or "" */
+	/* The first review, beside the second (ANSWER_SECOND). */
+	const char *first_value, *first_comment;
+	int first_material, first_state;
+	const char *error;      /* why the person's answer was not saved */
+	int conflict;           /* someone else saved first: `their` holds what they saved */
+	AnswerState *their;
+} Question;
+Question *questionnaire_load(Req *r, int64_t round_id, int64_t case_id, int which, int *count);
+void questionnaire_relevance(Req *r, int64_t round_id, Question *qs, int n);
+int questionnaire_open(const Question *qs, int i);
+const char *questionnaire_form_text(Req *r, const char *name);
+void questionnaire_read(Req *r, const Question *x, AnswerInput *in);
+void questionnaire_show_sent(Question *x, const AnswerInput *in);
+void questionnaire_html(Req *r, const Question *qs, int n, int live, int mark_missing);
+const char *questionnaire_answer_text(Arena *a, const char *value, int material, const char *comment);
+void questionnaire_fingerprint(const char *value, int material, const char *comment, char out[33]);
+const char *questionnaire_status_title(const char *s);
+void questionnaire_status_tag(Buf *b, const char *s);
 
 /* html.c: the escaping writer, the only way HTML is produced. */
 void html_text(Buf *b, const char *s);
@@ -177,10 +215,21 @@ void html_url(Buf *b, const char *s);
 void html_fmt_(Buf *b, const char *fmt, ...);
 void html_option(Buf *b, const char *value, const char *label, int selected);
 void html_tag(Buf *b, const char *kind, const char *text);
+/* page.c: the layout every page shares. */
 void page_begin(Req *r, const char *title);
 void page_end(Req *r);
 void page_form_begin(Req *r, const char *action);
 void page_message(Req *r, const char *kind, const char *text);
+
+/* req.c: the audit entry from the request, the write transaction of a page, the round of :round. */
+AuditEntry req_who(const Req *r); /* user id, login and client address */
+ReviewBy req_by(const Req *r);    /* the same, for the review functions */
+/* Audited as the request's user; req_audit names the department of the address, if any. */
+int req_audit(Req *r, const char *action, const char *object, const char *detail);
+int req_audit_in(Req *r, int64_t department_id, const char *action, const char *object, const char *detail);
+int req_begin(Req *r);                      /* BEGIN IMMEDIATE; 0 after a Danish 503 page */
+int req_commit(Req *r, const char *failed); /* COMMIT; 0 after a 500 page saying failed */
+int page_round_from_capture(Req *r, Round *out); /* :round of :dept, else 404; every round page */
 
 /* Pages (page_*.c), named by what they show. */
 void page_home(Req *r);
@@ -248,7 +297,6 @@ void page_round_replace(Req *r);
 void page_round_plan(Req *r);
 void page_round_phase(Req *r);
 void protocol_html(Req *r, const Round *rd); /* protocol.c: the round's sampling protocol */
-int page_round_from_capture(Req *r, Round *out); /* :round of :dept, else 404; every round page */
 void page_round_theme_choices(Req *r, const char *const *checked, int nchecked, int disabled);
 void page_round_edit(Req *r);       /* page_round_edit.c: edit, delete (with a confirmation step) */
 void page_round_edit_post(Req *r);
@@ -263,6 +311,10 @@ void page_sheet_section(Req *r, const Round *rd);
 void page_sheet_form(Req *r, const Round *rd);
 void page_review_progress(Req *r);
 void page_review_assign(Req *r);
+void page_review_assign_to(Req *r, const Round *rd, int second, const char *back, const char *done);
+void page_review_finish_at(Req *r, const Round *rd, int64_t case_id, int second, const char *self);
+int page_review_admit(Req *r, int64_t case_id, int found, int theirs, int json, const char *absent, const char *why,
+                      const char *denied);
 void page_review_case(Req *r);
 void page_review_case_post(Req *r);
 void page_review_answer(Req *r);

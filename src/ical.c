@@ -97,6 +97,16 @@ static int ical_date(const char *iso, char out[9])
 	return 1;
 }
 
+/* A stored UTC time (yyyy-mm-ddThh:mm:ssZ) as an iCalendar UTC DATE-TIME (yyyymmddThhmmssZ). */
+static void ical_stamp(const char *iso, char out[20])
+{
+	size_t o = 0;
+	for (const char *p = iso; *p && o < 19; p++)
+		if (*p != '-' && *p != ':')
+			out[o++] = *p;
+	out[o] = 0;
+}
+
 static int valid_time(const char *t)
 {
 	return strlen(t) == 5 && t[2] == ':' && t[0] >= '0' && t[0] <= '2' && t[1] >= '0' && t[1] <= '9' &&
@@ -259,10 +269,9 @@ static void action_events(Db *db, const Department *d, const char *stamp, Buf *o
 
 void ical_department(Db *db, const Department *d, time_t now, Buf *out)
 {
-	char stamp[20];
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	char iso[32], stamp[20];
+	time_iso(iso, now);
+	ical_stamp(iso, stamp);
 	buf_puts(out, "BEGIN:VCALENDAR\r\n"
 	              "VERSION:2.0\r\n"
 	              "PRODID:-//tilsyn//tilsyn " TILSYN_VERSION "//DA\r\n"

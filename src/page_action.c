@@ -27,9 +27,7 @@ static int workgroup(Req *r)
 
 static void deny(Req *r, const char *object, const char *why)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-	                               .department_id = r->dept->id, .object = object,
-	                               .detail = arena_printf(r->arena, "%s %s: %s", r->method, r->path, why), .ip = r->ip});
+	req_audit(r, "access_denied", object, arena_printf(r->arena, "%s %s: %s", r->method, r->path, why));
 	http_error(r, 403, why);
 }
 
@@ -45,10 +43,7 @@ static int readers_only(Req *r)
 
 static void audit_action(Req *r, int64_t id, const char *action, const char *detail)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "action:%lld", (long long)id), .detail = detail,
-	                               .ip = r->ip});
+	req_audit(r, action, arena_printf(r->arena, "action:%lld", (long long)id), detail);
 }
 
 static const char *pct(Req *r, double v)
@@ -446,20 +441,16 @@ void page_action_create(Req *r)
 	ActionInput in = input_of(&f);
 	char msg[512];
 	int64_t id;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (action_add(r->db, r->dept, &in, r->user->id, &id, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		refuse(r, &f, arena_strdup(r->arena, msg), arena_printf(r->arena, "/d/%s/actions#nyt", r->dept->code));
 		return;
 	}
 	audit_action(r, id, "action_add", in.title);
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Tiltaget kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Tiltaget kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/actions/%lld?saved=1", r->dept->code, (long long)id));
 }
 
@@ -654,10 +645,8 @@ void page_action_update(Req *r)
 	if (!full)
 		f.status = req_form(r, "status");
 	char msg[512];
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	ActionInput in = input_of(&f);
 	int rc = full ? action_update(r->db, r->dept, a.id, &in, r->user->id, msg, sizeof msg)
 	              : action_set_status(r->db, a.id, f.status ? f.status : "", r->user->id, msg, sizeof msg);
@@ -669,9 +658,7 @@ void page_action_update(Req *r)
 	}
 	audit_action(r, a.id, full ? "action_update" : "action_status",
 	             arena_printf(r->arena, "%s: %s", a.title, f.status ? f.status : ""));
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Tiltaget kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Tiltaget kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/actions/%lld?saved=1", r->dept->code, (long long)a.id));
 }

@@ -98,12 +98,10 @@ static void alias_change(Req *r, int add)
 	int64_t department_id;
 	if (!form_department(r, &u, add, &department_id))
 		return;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	char msg[512];
-	AuditEntry who = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+	AuditEntry who = req_who(r);
 	const char *alias = req_form(r, "alias");
 	int rc = add ? ident_alias_add(r->db, u.id, department_id, alias ? alias : "", &who, msg, sizeof msg)
 	             : ident_alias_remove(r->db, u.id, department_id, alias ? alias : "", &who, msg, sizeof msg);
@@ -112,10 +110,8 @@ static void alias_change(Req *r, int add)
 		refuse(r, &u, add, "alias", arena_strdup(r->arena, msg));
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Ændringen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Ændringen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/admin/users/%lld?ok=1#aliaser", (long long)u.id));
 }
 
@@ -233,21 +229,17 @@ void page_alias_link(Req *r)
 		                        alias ? alias : ""));
 		return;
 	}
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	char msg[512];
-	AuditEntry who = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+	AuditEntry who = req_who(r);
 	if (ident_alias_add(r->db, user_id, r->dept->id, alias ? alias : "", &who, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, back, NULL, arena_strdup(r->arena, msg));
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Ændringen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Ændringen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/cases?linked=1#ukendte", r->dept->code));
 }
 

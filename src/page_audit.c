@@ -118,9 +118,8 @@ void page_audit_case(Req *r)
 	if (!found) {
 		html_fmt(b, "<p role=\"alert\">Sagen %T findes ikke i afdelingens sagsliste. Kontrollér sagsnummeret.</p>\n",
 		         case_no);
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "audit_case_view",
-		                               .department_id = d->id, .object = "cases",
-		                               .detail = _("logbogen søgt for et sagsnummer, der ikke findes"), .ip = r->ip});
+		req_audit_in(r, d->id, "audit_case_view", "cases",
+		             _("logbogen søgt for et sagsnummer, der ikke findes"));
 		page_end(r);
 		r->status = 404;
 		return;
@@ -164,13 +163,9 @@ void page_audit_case(Req *r)
 	}
 	html_fmt(b, "<p class=\"hint\">%T</p>\n", _(audit_case_list_note));
 	audit_case_free(v, n);
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "audit_case_view",
-	                               .department_id = d->id,
-	                               .object = arena_printf(r->arena, "case:%lld", (long long)case_id),
-	                               .detail = pages > 1 ? arena_printf(r->arena, "logbogen for sagen vist (side %lld af %lld, %lld poster)",
-	                                                                  (long long)page, (long long)pages, (long long)total)
-	                                                   : arena_printf(r->arena, "logbogen for sagen vist (%lld poster)",
-	                                                                  (long long)total),
-	                               .ip = r->ip});
+	req_audit_in(r, d->id, "audit_case_view", arena_printf(r->arena, "case:%lld", (long long)case_id),
+	             pages > 1 ? arena_printf(r->arena, "logbogen for sagen vist (side %lld af %lld, %lld poster)",
+	                                      (long long)page, (long long)pages, (long long)total)
+	                       : arena_printf(r->arena, "logbogen for sagen vist (%lld poster)", (long long)total));
 	page_end(r);
 }

@@ -25,21 +25,6 @@ static ReviewBy by_of(Req *r)
 	return (ReviewBy){.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
 }
 
-static const char *status_title(const char *s)
-{
-	if (str_eq(s, "faerdig"))
-		return _("færdig");
-	if (str_eq(s, "i_gang"))
-		return _("i gang");
-	return _("ikke startet");
-}
-
-/* The status as a tag (html_tag), as on the review pages. */
-static void status_tag(Buf *b, const char *s)
-{
-	html_tag(b, str_eq(s, "faerdig") ? "done" : str_eq(s, "i_gang") ? "doing" : "todo", status_title(s));
-}
-
 /* A number with a decimal comma, as Danish readers expect: 0,40. */
 static const char *decimal(Req *r, double x, int places)
 {
@@ -47,16 +32,6 @@ static const char *decimal(Req *r, double x, int places)
 	for (char *p = s; *p; p++)
 		if (*p == '.')
 			*p = ',';
-	return s;
-}
-
-static const char *answer_words(Req *r, const char *value, int material, const char *comment)
-{
-	const char *s = value && *value ? answer_value_title(value) : _("ikke besvaret");
-	if (material)
-		s = arena_printf(r->arena, "%s, %s", s, _("væsentlig betydning for afgørelsen"));
-	if (comment && *comment)
-		s = arena_printf(r->arena, "%s; %s »%s«", s, _("kommentar:"), comment);
 	return s;
 }
 
@@ -263,7 +238,7 @@ static void overview(Req *r, const Round *rd)
 			html_fmt(b, "</select> <button type=\"submit\" class=\"small\">Gem<span class=\"sr\"> for sag %T</span>"
 			            "</button></form></td><td>",
 			         x->case_no);
-			status_tag(b, x->status);
+			questionnaire_status_tag(b, x->status);
 			html_fmt(b, "</td><td class=\"num\">%d</td><td>", x->missing);
 			page_form_begin(r, arena_printf(r->arena, "%s/choose", base));
 			html_fmt(b, "<input type=\"hidden\" name=\"remove\" value=\"%I\"><button type=\"submit\" class=\"small "
@@ -318,10 +293,8 @@ static void overview(Req *r, const Round *rd)
 		            "gennemgås anden gang.</p>\n");
 	}
 	buf_free(&opts);
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calibration_overview_view",
-	                               .department_id = d->id, .object = arena_printf(r->arena, "round:%lld", (long long)rd->id),
-	                               .detail = arena_printf(r->arena, "kalibrering vist (%d sager, %d uenigheder)", nrows, ndis),
-	                               .ip = r->ip});
+	req_audit_in(r, d->id, "calibration_overview_view", arena_printf(r->arena, "round:%lld", (long long)rd->id),
+	             arena_printf(r->arena, "kalibrering vist (%d sager, %d uenigheder)", nrows, ndis));
 	page_end(r);
 }
 
@@ -352,10 +325,8 @@ void page_calibration_choose(Req *r)
 		overview_fail(r, &rd, _("Angiv et antal sager, eller vælg en sag på listen."));
 		return;
 	}
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc;
 	if (remove)
 		rc = calibration_remove(r->db, &rd, id, &by, msg, sizeof msg);
@@ -368,10 +339,8 @@ void page_calibration_choose(Req *r)
 		overview_fail(r, &rd, arena_strdup(r->arena, msg));
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Valget kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Valget kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	if (remove)
 		http_redirect(r, arena_printf(r->arena, "%s?saved=1", base_path(r, &rd)));
 	else
@@ -381,63 +350,8 @@ void page_calibration_choose(Req *r)
 void page_calibration_assign(Req *r)
 {
 	Round rd;
-	if (!page_round_from_capture(r, &rd))
-		return;
-	char msg[512];
-	ReviewBy by = by_of(r);
-	if (req_form_checked(r, "auto")) {
-		int64_t ids[200];
-		int n = 0;
-		for (int i = 0; i < r->nform && n < (int)COUNT(ids); i++) {
-			int64_t id;
-			if (strcmp(r->form[i].name, "reviewer") == 0 && !r->form[i].filename) {
-				if (!parse_int64(r->form[i].value, &id)) {
-					overview_fail(r, &rd, _("Vælg personerne på listen."));
-					return;
-				}
-				ids[n++] = id;
-			}
-		}
-		int64_t assigned, left;
-		if (db_begin(r->db) != DB_OK) {
-			http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
-			return;
-		}
-		int rc = calibration_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg);
-		if (rc != 0) {
-			db_rollback(r->db);
-			overview_fail(r, &rd, arena_strdup(r->arena, msg));
-			return;
-		}
-		if (db_commit(r->db) != DB_OK) {
-			http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
-			return;
-		}
-		http_redirect(r, arena_printf(r->arena, "%s?auto=%lld&left=%lld", base_path(r, &rd), (long long)assigned,
-		                              (long long)left));
-		return;
-	}
-	int64_t case_id, reviewer = 0;
-	const char *rv = req_form(r, "reviewer");
-	if (!parse_int64(req_form(r, "case"), &case_id) || (rv && *rv && !parse_int64(rv, &reviewer))) {
-		overview_fail(r, &rd, _("Vælg en sag og en person på listen."));
-		return;
-	}
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
-		return;
-	}
-	int rc = calibration_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg);
-	if (rc != 0) {
-		db_rollback(r->db);
-		overview_fail(r, &rd, arena_strdup(r->arena, msg));
-		return;
-	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
-		return;
-	}
-	http_redirect(r, arena_printf(r->arena, "%s?saved=1", base_path(r, &rd)));
+	if (page_round_from_capture(r, &rd))
+		page_review_assign_to(r, &rd, 1, base_path(r, &rd), "saved=1");
 }
 
 /* ---- the second review of one case ---- */
@@ -483,197 +397,11 @@ static int cal_access(Req *r, Round *rd, CalInfo *ci)
 		return 0;
 	int64_t case_id = 0;
 	int found = parse_int64(req_capture(r, "case"), &case_id) && cal_load(r, rd, case_id, ci);
-	if (!found && in_workgroup(r)) {
-		http_error(r, 404, _("Sagen er ikke valgt til anden gennemgang i dette tilsyn."));
-		return 0;
-	}
-	if (found && (in_workgroup(r) || ci->second == r->user->id))
-		return 1;
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "case:%lld", (long long)case_id),
-	                               .detail = arena_printf(r->arena, "%s %s: ikke anden gennemgående på sagen", r->method,
-	                                                      r->path),
-	                               .ip = r->ip});
-	http_error(r, 403, _("Du har ikke adgang til denne sag. Kun den, der gennemgår sagen anden gang, og afdelingens "
-	                     "leder og koordinator kan se den. Forsøget er registreret."));
-	return 0;
-}
-
-typedef struct CalQ {
-	int64_t id, catalogue_id, section_id;
-	const char *catalogue, *section, *code, *text, *guidance, *reference, *scale, *choices, *cond_code, *cond_answers;
-	const char *value, *comment, *first_value, *first_comment; /* second and first review */
-	int material, first_material;
-	int state, first_state;  /* RELEVANCE_* of the second and the first review (relevance.c) */
-	const char *why;         /* why the second review's answer does not count, or "" */
-	const char *error;
-} CalQ;
-
-/* Whether each question counts in the second and in the first review: relevance.c's rule. */
-static void cal_relevance(Req *r, CalQ *qs, int n)
-{
-	Relevance rel = {0};
-	const char **v = xcalloc((size_t)(n ? n : 1), sizeof *v);
-	int *st = xcalloc((size_t)(n ? n : 1), sizeof *st);
-	for (int i = 0; i < n; i++)
-		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
-	relevance_resolve(&rel);
-	for (int i = 0; i < n; i++)
-		v[i] = qs[i].first_value;
-	relevance_decide(&rel, v, st);
-	for (int i = 0; i < n; i++)
-		qs[i].first_state = st[i];
-	for (int i = 0; i < n; i++)
-		v[i] = qs[i].value;
-	relevance_decide(&rel, v, st);
-	for (int i = 0; i < n; i++) {
-		char why[256];
-		qs[i].state = st[i];
-		relevance_reason(&rel, v, st, i, why, sizeof why);
-		qs[i].why = arena_strdup(r->arena, why);
-	}
-	free(st);
-	free(v);
-	relevance_free(&rel);
-}
-
-static CalQ *cal_questions(Req *r, const Round *rd, int64_t case_id, int *count)
-{
-	Stmt q;
-	db_prepare(&q, r->db,
-	           "SELECT q.id, q.catalogue_id, k.title, q.section_id, s.title, q.code, q.text, q.guidance, q.reference,"
-	           " q.scale, coalesce(q.choices, '[]'), coalesce(q.cond_question, ''), coalesce(q.cond_answers, '[]'),"
-	           " coalesce(b.value, ''), coalesce(b.material, 0), coalesce(b.comment, ''),"
-	           " coalesce(a.value, ''), coalesce(a.material, 0), coalesce(a.comment, '')"
-	           " FROM round_catalogue rk JOIN catalogue k ON k.id = rk.catalogue_id JOIN question q ON q.catalogue_id = k.id"
-	           " JOIN catalogue_section s ON s.id = q.section_id"
-	           " LEFT JOIN calibration_answer b ON b.round_id = ?1 AND b.case_id = ?2 AND b.question_id = q.id"
-	           " LEFT JOIN answer a ON a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = q.id"
-	           " WHERE rk.round_id = ?1 ORDER BY rk.position, s.position, q.position");
-	db_bind_int(&q, 1, rd->id);
-	db_bind_int(&q, 2, case_id);
-	int n = 0, cap = 32;
-	CalQ *qs = arena_alloc(r->arena, (size_t)cap * sizeof *qs);
-	while (db_step(&q)) {
-		if (n == cap) {
-			CalQ *more = arena_alloc(r->arena, (size_t)cap * 2 * sizeof *qs);
-			memcpy(more, qs, (size_t)n * sizeof *qs);
-			qs = more;
-			cap *= 2;
-		}
-		Arena *a = r->arena;
-		CalQ *x = &qs[n++];
-		memset(x, 0, sizeof *x);
-		x->id = db_col_int(&q, 0);
-		x->catalogue_id = db_col_int(&q, 1);
-		x->catalogue = arena_strdup(a, db_col_text(&q, 2));
-		x->section_id = db_col_int(&q, 3);
-		x->section = arena_strdup(a, db_col_text(&q, 4));
-		x->code = arena_strdup(a, db_col_text(&q, 5));
-		x->text = arena_strdup(a, db_col_text(&q, 6));
-		x->guidance = arena_strdup(a, db_col_text(&q, 7));
-		x->reference = arena_strdup(a, db_col_text(&q, 8));
-		x->scale = arena_strdup(a, db_col_text(&q, 9));
-		x->choices = arena_strdup(a, db_col_text(&q, 10));
-		x->cond_code = arena_strdup(a, db_col_text(&q, 11));
-		x->cond_answers = arena_strdup(a, db_col_text(&q, 12));
-		x->value = arena_strdup(a, db_col_text(&q, 13));
-		x->material = (int)db_col_int(&q, 14);
-		x->comment = arena_strdup(a, db_col_text(&q, 15));
-		x->first_value = arena_strdup(a, db_col_text(&q, 16));
-		x->first_material = (int)db_col_int(&q, 17);
-		x->first_comment = arena_strdup(a, db_col_text(&q, 18));
-	}
-	db_finalize(&q);
-	cal_relevance(r, qs, n);
-	*count = n;
-	return qs;
-}
-
-static const char *const scale_jdn[] = {"ja", "delvist", "nej", "ikke_relevant"};
-static const char *const scale_jn[] = {"ja", "nej", "ikke_relevant"};
-
-static void radio(Buf *b, int64_t qid, const char *value, const char *label, int checked)
-{
-	if (checked)
-		html_fmt(b, "<label class=\"check\"><input type=\"radio\" name=\"v-%I\" value=\"%A\" checked> %T</label>\n", qid,
-		         value, label);
-	else
-		html_fmt(b, "<label class=\"check\"><input type=\"radio\" name=\"v-%I\" value=\"%A\"> %T</label>\n", qid, value,
-		         label);
-}
-
-static void condition_hint(Buf *b, const CalQ *x)
-{
-	if (!*x->cond_code)
-		return;
-	html_fmt(b, "<p class=\"hint\">Besvares kun, når svaret på %T er ", x->cond_code);
-	json_t *a = json_loads(x->cond_answers, 0, NULL);
-	for (size_t k = 0; k < json_array_size(a); k++)
-		html_fmt(b, "%T»%T«", k == 0 ? "" : k + 1 == json_array_size(a) ? " eller " : ", ",
-		         answer_value_title(json_string_value(json_array_get(a, k))));
-	json_decref(a);
-	html_lit(b, ".</p>\n");
-	if (x->state == RELEVANCE_NOT_RELEVANT)
-		html_fmt(b, "<p class=\"hint\">Tæller som ikke relevant, fordi %T.</p>\n", x->why);
-	else if (x->state == RELEVANCE_UNKNOWN)
-		html_fmt(b, "<p class=\"hint\">Tæller som ubesvaret, fordi %T.</p>\n", x->why);
-}
-
-static void question_form(Req *r, const CalQ *x)
-{
-	Buf *b = &r->out;
-	html_fmt(b, "<fieldset class=\"question\" id=\"q-%I\" data-relevance=\"%A\">\n<legend><span class=\"qcode\">%T</span> %T"
-	            "</legend>\n", x->id,
-	         x->state == RELEVANCE_NOT_RELEVANT ? "not_relevant" : x->state == RELEVANCE_UNKNOWN ? "unknown" : "asked",
-	         x->code, x->text);
-	if (*x->guidance || *x->reference) {
-		html_fmt(b, "<details class=\"guide\"><summary>Vejledning<span class=\"sr\"> til %T</span></summary>\n", x->code);
-		if (*x->guidance)
-			html_fmt(b, "<p>%T</p>\n", x->guidance);
-		if (*x->reference)
-			html_fmt(b, "<p><strong>Lovhenvisning:</strong> %T</p>\n", x->reference);
-		html_lit(b, "</details>\n");
-	}
-	condition_hint(b, x);
-	if (x->error)
-		html_fmt(b, "<p class=\"field-error\" id=\"err-%I\">%T</p>\n", x->id, x->error);
-	html_fmt(b, "<input type=\"hidden\" name=\"p-%I\" value=\"1\">\n", x->id);
-	if (str_eq(x->scale, "text")) {
-		html_fmt(b, "<label for=\"v-%I\">Svar</label>\n<textarea id=\"v-%I\" name=\"v-%I\" rows=\"3\" maxlength=\"5000\">\n"
-		            "%T</textarea>\n</fieldset>\n",
-		         x->id, x->id, x->id, x->value);
-		return;
-	}
-	html_lit(b, "<div class=\"choices\">\n");
-	if (str_eq(x->scale, "choice")) {
-		json_t *a = json_loads(x->choices, 0, NULL);
-		for (size_t k = 0; k < json_array_size(a); k++) {
-			const char *v = json_string_value(json_array_get(a, k));
-			if (v)
-				radio(b, x->id, v, v, str_eq(x->value, v));
-		}
-		json_decref(a);
-	} else {
-		int jn = str_eq(x->scale, "jn");
-		const char *const *values = jn ? scale_jn : scale_jdn;
-		size_t n = jn ? COUNT(scale_jn) : COUNT(scale_jdn);
-		for (size_t k = 0; k < n; k++)
-			radio(b, x->id, values[k], answer_value_title(values[k]), str_eq(x->value, values[k]));
-	}
-	html_lit(b, "</div>\n");
-	if (!str_eq(x->scale, "choice")) {
-		if (x->material)
-			html_fmt(b, "<label class=\"check material\"><input type=\"checkbox\" name=\"m-%I\" value=\"1\" checked> "
-			            "Væsentlig betydning for afgørelsen</label>\n", x->id);
-		else
-			html_fmt(b, "<label class=\"check material\"><input type=\"checkbox\" name=\"m-%I\" value=\"1\"> "
-			            "Væsentlig betydning for afgørelsen</label>\n", x->id);
-	}
-	html_fmt(b, "<label for=\"c-%I\">Kommentar<span class=\"sr\"> til %T</span></label>\n<textarea id=\"c-%I\" "
-	            "name=\"c-%I\" rows=\"2\" maxlength=\"5000\">\n%T</textarea>\n</fieldset>\n",
-	         x->id, x->code, x->id, x->id, x->comment);
+	return page_review_admit(r, case_id, found, found && ci->second == r->user->id, 0,
+	                         _("Sagen er ikke valgt til anden gennemgang i dette tilsyn."),
+	                         "ikke anden gennemgående på sagen",
+	                         _("Du har ikke adgang til denne sag. Kun den, der gennemgår sagen anden gang, og "
+	                           "afdelingens leder og koordinator kan se den. Forsøget er registreret."));
 }
 
 /* An answer in words, as it counts: one that its condition makes ikke relevant says so. */
@@ -682,13 +410,15 @@ static const char *cal_words(Req *r, int state, const char *value, int material,
 	if (state == RELEVANCE_NOT_RELEVANT)
 		return _("ikke relevant (betingelsen er ikke opfyldt)");
 	if (state == RELEVANCE_UNKNOWN && *value)
-		return arena_printf(r->arena, "%s (%s)", answer_words(r, value, material, comment),
+		return arena_printf(r->arena, "%s (%s)", questionnaire_answer_text(r->arena, value, material, comment),
 		                    _("tæller ikke endnu: betingelsen er ikke besvaret"));
-	return answer_words(r, value, material, comment);
+	return questionnaire_answer_text(r->arena, value, material, comment);
 }
 
-static void case_page(Req *r, const Round *rd, const CalInfo *ci, CalQ *qs, int nq, int status, const char *kind,
-                      const char *message)
+/* The second review of one case. `unsaved`: "Gem svar" was refused; its messages are summed up
+** at the top (every question shows what was sent). */
+static void case_page(Req *r, const Round *rd, const CalInfo *ci, const Question *qs, int nq, const char *kind,
+                      const char *message, const Flash *unsaved)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
@@ -706,7 +436,9 @@ static void case_page(Req *r, const Round *rd, const CalInfo *ci, CalQ *qs, int 
 	html_fmt(b, "Sag %T</p>\n<h1>Anden gennemgang af sag %T</h1>\n<p class=\"lead\">%T</p>\n", ci->case_no, ci->case_no,
 	         rd->title);
 	int64_t n;
-	if (message)
+	if (unsaved)
+		flash_summary(r, unsaved);
+	else if (message)
 		page_message(r, kind, message);
 	else if (parse_int64(req_query(r, "saved"), &n))
 		page_message(r, "ok", n ? arena_printf(r->arena, _("%lld svar er gemt."), (long long)n)
@@ -718,7 +450,7 @@ static void case_page(Req *r, const Round *rd, const CalInfo *ci, CalQ *qs, int 
 	            "<dt>Anden gennemgang</dt><dd>%T</dd>\n<dt>Status</dt><dd id=\"case-status\">",
 	         ci->advisor, *ci->first_name ? ci->first_name : _("ingen"),
 	         *ci->second_name ? ci->second_name : _("ingen endnu"));
-	status_tag(b, ci->status);
+	questionnaire_status_tag(b, ci->status);
 	html_fmt(b, "</dd>\n<dt>Mangler</dt><dd>%d spørgsmål</dd>\n</dl>\n", missing);
 	if (!show_first)
 		html_lit(b, "<p class=\"msg warn\" id=\"blind\">Blind gennemgang: du ser ikke den første gennemgangs svar, før du "
@@ -730,23 +462,8 @@ static void case_page(Req *r, const Round *rd, const CalInfo *ci, CalQ *qs, int 
 		html_fmt(b, "<form method=\"post\" action=\"%A\" id=\"calibration-form\" class=\"review\">\n"
 		            "<input type=\"hidden\" name=\"csrf\" value=\"%A\">\n",
 		         self, r->session->csrf);
-		int64_t catalogue = 0, section = 0;
-		for (int i = 0; i < nq; i++) {
-			if (qs[i].catalogue_id != catalogue) {
-				if (catalogue)
-					html_lit(b, "</section>\n");
-				html_fmt(b, "<section class=\"catalogue\" aria-labelledby=\"cat-%I\">\n<h2 id=\"cat-%I\">%T</h2>\n",
-				         qs[i].catalogue_id, qs[i].catalogue_id, qs[i].catalogue);
-				catalogue = qs[i].catalogue_id;
-				section = 0;
-			}
-			if (qs[i].section_id != section) {
-				html_fmt(b, "<h3>%T</h3>\n", qs[i].section);
-				section = qs[i].section_id;
-			}
-			question_form(r, &qs[i]);
-		}
-		html_lit(b, "</section>\n<div class=\"actions savebar\"><button type=\"submit\">Gem svar</button></div>\n</form>\n");
+		questionnaire_html(r, qs, nq, 0, 0);
+		html_lit(b, "<div class=\"actions savebar\"><button type=\"submit\">Gem svar</button></div>\n</form>\n");
 		html_lit(b, "<section class=\"flags\" aria-labelledby=\"finish-h\">\n<h2 id=\"finish-h\">Færdig</h2>\n");
 		if (missing > 0)
 			html_fmt(b, "<p>Gennemgangen kan markeres som færdig, når alle relevante spørgsmål er besvaret. Der mangler "
@@ -766,7 +483,7 @@ static void case_page(Req *r, const Round *rd, const CalInfo *ci, CalQ *qs, int 
 		html_fmt(b, "<th scope=\"col\">Anden gennemgang (%T)</th></tr></thead>\n<tbody>\n",
 		         *ci->second_name ? ci->second_name : _("ingen endnu"));
 		for (int i = 0; i < nq; i++) {
-			const CalQ *x = &qs[i];
+			const Question *x = &qs[i];
 			/* What counts (relevance.c), as calibration_agreement compares them. */
 			const char *second = x->state == RELEVANCE_NOT_RELEVANT ? "ikke_relevant" : x->state ? "" : x->value;
 			const char *first = x->first_state == RELEVANCE_NOT_RELEVANT ? "ikke_relevant"
@@ -785,7 +502,36 @@ static void case_page(Req *r, const Round *rd, const CalInfo *ci, CalQ *qs, int 
 		html_lit(b, "</tbody>\n</table></div>\n");
 	}
 	page_end(r);
-	r->status = status;
+}
+
+/* The answer the form sent for x (every question on the form has its p-ID field); 0 when none. */
+static int sent_answer(Req *r, const Question *x, AnswerInput *in)
+{
+	if (!req_form(r, arena_printf(r->arena, "p-%lld", (long long)x->id)))
+		return 0;
+	questionnaire_read(r, x, in); /* seen_revision -1: the second review has no two-tab check */
+	return 1;
+}
+
+/* The answers a refused "Gem svar" sent, shown again as sent (all of them: nothing was saved),
+** each with its message. Returns 1 when the flash came from such a save. */
+static int unsaved_restore(Req *r, const Flash *f, Question *qs, int nq)
+{
+	int sent = 0;
+	for (int i = 0; i < nq && !sent; i++)
+		sent = flash_value(f, arena_printf(r->arena, "p-%lld", (long long)qs[i].id), NULL) != NULL;
+	if (!sent)
+		return 0;
+	flash_restore_form(r, f);
+	for (int i = 0; i < nq; i++) {
+		Question *x = &qs[i];
+		AnswerInput in;
+		if (!sent_answer(r, x, &in))
+			continue;
+		questionnaire_show_sent(x, &in);
+		x->error = flash_field_extra(f, arena_printf(r->arena, "q-%lld", (long long)x->id));
+	}
+	return 1;
 }
 
 void page_calibration_case(Req *r)
@@ -795,29 +541,16 @@ void page_calibration_case(Req *r)
 	if (!cal_access(r, &rd, &ci))
 		return;
 	int nq;
-	CalQ *qs = cal_questions(r, &rd, ci.id, &nq);
-	const char *refused = flash_message(flash_take(r)); /* a refused færdig, by a 303 */
-	case_page(r, &rd, &ci, qs, nq, 200, refused ? "error" : NULL, refused);
+	Question *qs = questionnaire_load(r, rd.id, ci.id, ANSWER_SECOND, &nq);
+	/* A refused færdig or "Gem svar" comes back by a 303 with its message (flash.c). */
+	const Flash *f = flash_take(r);
+	if (unsaved_restore(r, f, qs, nq))
+		case_page(r, &rd, &ci, qs, nq, NULL, NULL, f);
+	else
+		case_page(r, &rd, &ci, qs, nq, flash_message(f) ? "error" : NULL, flash_message(f), NULL);
 	int first = calibration_first_visible(in_workgroup(r), ci.second == r->user->id, ci.status);
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calibration_view",
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "case:%lld", (long long)ci.id),
-	                               .detail = arena_printf(r->arena, "tilsyn %lld: anden gennemgang vist%s", (long long)rd.id,
-	                                                      first ? " med første gennemgang" : ""),
-	                               .ip = r->ip});
-}
-
-static const char *form_text(Req *r, const char *name)
-{
-	const char *v = req_form(r, name);
-	if (!v)
-		return "";
-	char *s = arena_strdup(r->arena, v), *o = s;
-	for (const char *p = v; *p; p++)
-		if (*p != '\r')
-			*o++ = *p;
-	*o = 0;
-	return s;
+	req_audit(r, "calibration_view", arena_printf(r->arena, "case:%lld", (long long)ci.id),
+	          arena_printf(r->arena, "tilsyn %lld: anden gennemgang vist%s", (long long)rd.id, first ? " med første gennemgang" : ""));
 }
 
 /* The form sent with "Gem svar": every question on the page is saved as sent. */
@@ -832,62 +565,50 @@ void page_calibration_case_post(Req *r)
 		return;
 	}
 	int nq;
-	CalQ *qs = cal_questions(r, &rd, ci.id, &nq);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	Question *qs = questionnaire_load(r, rd.id, ci.id, ANSWER_SECOND, &nq);
+	if (!req_begin(r))
 		return;
-	}
 	int saved = 0, errors = 0, closed = 0;
 	Buf codes; /* the question codes of the answers saved, for the audit log */
 	buf_init(&codes, 0);
 	for (int i = 0; i < nq; i++) {
-		CalQ *x = &qs[i];
-		if (!req_form(r, arena_printf(r->arena, "p-%lld", (long long)x->id)))
+		Question *x = &qs[i];
+		AnswerInput in;
+		if (!sent_answer(r, x, &in))
 			continue;
-		int text = str_eq(x->scale, "text"), choice = str_eq(x->scale, "choice");
-		const char *value = form_text(r, arena_printf(r->arena, "v-%lld", (long long)x->id));
-		int material = !text && !choice && req_form_checked(r, arena_printf(r->arena, "m-%lld", (long long)x->id));
-		const char *comment = text ? x->comment : form_text(r, arena_printf(r->arena, "c-%lld", (long long)x->id));
-		AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = -1};
+		AnswerState cur;
 		const char *msg = NULL;
-		int changed = 0;
-		int res = calibration_answer_save(r->db, rd.id, ci.id, x->id, &in, r->user, &changed, &msg);
+		int res = answer_store(r->db, ANSWER_SECOND, rd.id, ci.id, x->id, &in, r->user, &cur, &msg);
 		if (res != ANSWER_SAVED) {
 			errors++;
 			closed += res == ANSWER_CLOSED;
 			x->error = msg;
-		}
-		if (changed)
+		} else if (cur.revision != x->revision) {
 			buf_printf(&codes, "%s%s", saved ? ", " : "", x->code);
-		saved += changed;
-		x->value = value;
-		x->material = material;
-		x->comment = comment;
+			saved++;
+		}
 	}
-	if (errors) {
+	if (errors) { /* nothing of the form is saved: back to it by a 303, with what was sent */
 		buf_free(&codes);
 		db_rollback(r->db);
-		CalInfo fresh;
-		cal_load(r, &rd, ci.id, &fresh);
-		case_page(r, &rd, &fresh, qs, nq, closed ? 409 : 400, "error",
-		          closed ? _(round_closed_text)
-		                 : arena_printf(r->arena, _("%d svar kunne ikke gemmes, så intet er gemt. Ret det, der står ved "
-		                                            "spørgsmålene, og gem igen."),
-		                                errors));
+		Flash *f = flash_begin(r);
+		flash_error(f, NULL, closed ? _(round_closed_text)
+		                            : arena_printf(r->arena, _("%d svar kunne ikke gemmes, så intet er gemt. Ret det, der "
+		                                                       "står ved spørgsmålene, og gem igen."),
+		                                           errors));
+		for (int i = 0; i < nq; i++)
+			if (qs[i].error)
+				flash_note(f, arena_printf(r->arena, "q-%lld", (long long)qs[i].id), "error",
+				           arena_printf(r->arena, "%s: %s", qs[i].code, qs[i].error), qs[i].error);
+		flash_redirect(r, f, r->path);
 		return;
 	}
 	if (saved)
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calibration_save",
-		                               .department_id = r->dept->id,
-		                               .object = arena_printf(r->arena, "case:%lld", (long long)ci.id),
-		                               .detail = arena_printf(r->arena, "tilsyn %lld: %d svar i anden gennemgang gemt: %s",
-		                                                      (long long)rd.id, saved, buf_cstr(&codes)),
-		                               .ip = r->ip});
+		req_audit(r, "calibration_save", arena_printf(r->arena, "case:%lld", (long long)ci.id),
+		          arena_printf(r->arena, "tilsyn %lld: %d svar i anden gennemgang gemt: %s", (long long)rd.id, saved, buf_cstr(&codes)));
 	buf_free(&codes);
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Svarene kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "%s?saved=%d", r->path, saved));
 }
 
@@ -901,22 +622,5 @@ void page_calibration_finish(Req *r)
 		http_error(r, 403, _("Kun den, der gennemgår sagen anden gang, kan markere gennemgangen som færdig."));
 		return;
 	}
-	char msg[512];
-	int missing;
-	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
-		return;
-	}
-	if (calibration_finish(r->db, &rd, ci.id, &by, &missing, msg, sizeof msg) != 0) {
-		db_rollback(r->db);
-		flash_fail(r, arena_printf(r->arena, "%s/%lld", base_path(r, &rd), (long long)ci.id), NULL,
-		           arena_strdup(r->arena, msg));
-		return;
-	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
-		return;
-	}
-	http_redirect(r, arena_printf(r->arena, "%s/%lld?finished=1", base_path(r, &rd), (long long)ci.id));
+	page_review_finish_at(r, &rd, ci.id, 1, arena_printf(r->arena, "%s/%lld", base_path(r, &rd), (long long)ci.id));
 }

@@ -21,8 +21,7 @@ static const char *target_title(const char *t)
 
 static void audit_read(Req *r, const char *action, const char *object, const char *detail)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
-	                               .department_id = r->dept->id, .object = object, .detail = detail, .ip = r->ip});
+	req_audit(r, action, object, detail);
 }
 
 static const char *q_or_null(Req *r, const char *name)

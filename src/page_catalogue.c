@@ -83,19 +83,15 @@ static int require_editor(Req *r)
 	if (may_edit(r))
 		return 1;
 	const char *why = _("Kun ledere, faglige koordinatorer og administratorer kan ændre spørgekataloger.");
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-	                               .object = arena_printf(r->arena, "%s %s", r->method, r->path), .detail = why,
-	                               .ip = r->ip});
+	req_audit(r, "access_denied", arena_printf(r->arena, "%s %s", r->method, r->path), why);
 	http_error(r, 403, why);
 	return 0;
 }
 
 static void audit_catalogue(Req *r, const Cat *c, const char *action, const char *detail)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
-	                               .object = arena_printf(r->arena, "catalogue:%lld", (long long)c->id),
-	                               .detail = arena_printf(r->arena, "%s version %d: %s", c->code, c->version, detail),
-	                               .ip = r->ip});
+	req_audit(r, action, arena_printf(r->arena, "catalogue:%lld", (long long)c->id),
+	          arena_printf(r->arena, "%s version %d: %s", c->code, c->version, detail));
 }
 
 static int cat_by_id(Req *r, int64_t id, Cat *c)
@@ -269,10 +265,8 @@ void page_catalogue_import(Req *r)
 		import_refused(r, imp);
 		return;
 	}
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = catalogue_xlsx_import(r->db, file->value, file->len, imp);
 	if (rc != 0) {
 		db_rollback(r->db);
@@ -287,10 +281,8 @@ void page_catalogue_import(Req *r)
 	char *file_name = cpr_mask(file->filename); /* a file's name is not ours: a CPR number in it is masked */
 	audit_catalogue(r, &c, "catalogue_import", arena_printf(r->arena, "kladde indlæst fra %s", file_name));
 	free(file_name);
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Kataloget kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Kataloget kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, cat_url(r, &c, "?imported=1"));
 }
 
@@ -634,10 +626,8 @@ void page_catalogue_draft(Req *r)
 		return;
 	char err[512];
 	int64_t id;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (catalogue_draft_from(r->db, c.id, &id, err, sizeof err) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, cat_url(r, &c, ""), NULL, arena_strdup(r->arena, err));
@@ -646,10 +636,8 @@ void page_catalogue_draft(Req *r)
 	Cat d;
 	cat_by_id(r, id, &d);
 	audit_catalogue(r, &d, "catalogue_draft", arena_printf(r->arena, "ny kladde ud fra version %d", c.version));
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Kladden kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Kladden kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, cat_url(r, &d, "?drafted=1"));
 }
 
@@ -686,20 +674,16 @@ void page_catalogue_publish(Req *r)
 	if (!draft_for_change(r, &c))
 		return;
 	char err[512];
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (catalogue_publish_draft(r->db, c.id, err, sizeof err) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, cat_url(r, &c, ""), NULL, arena_strdup(r->arena, err));
 		return;
 	}
 	audit_catalogue(r, &c, "catalogue_publish", "udgivet");
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Kataloget kunne ikke udgives. Prøv igen."));
+	if (!req_commit(r, _("Kataloget kunne ikke udgives. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, cat_url(r, &c, "?published=1"));
 }
 
@@ -709,20 +693,16 @@ void page_catalogue_delete(Req *r)
 	if (!draft_for_change(r, &c))
 		return;
 	char err[512];
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (catalogue_draft_delete(r->db, c.id, err, sizeof err) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, cat_url(r, &c, ""), NULL, arena_strdup(r->arena, err));
 		return;
 	}
 	audit_catalogue(r, &c, "catalogue_delete", "kladde slettet");
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Kladden kunne ikke slettes. Prøv igen."));
+	if (!req_commit(r, _("Kladden kunne ikke slettes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, "/catalogues?deleted=1");
 }
 

@@ -89,24 +89,17 @@ void page_department_add(Req *r)
 	char key[DEPARTMENT_CODE_SIZE];
 	const char *msg;
 	int64_t id;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (department_add(r->db, code, name, area, &id, &msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, "/admin/departments", field_of(msg), msg);
 		return;
 	}
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "department_add",
-	                               .department_id = id,
-	                               .object = arena_printf(r->arena, "department:%s",
-	                                                      department_code_canonical(code, key, sizeof key)),
-	                               .ip = r->ip});
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Afdelingen kunne ikke gemmes. Prøv igen."));
+	req_audit_in(r, id, "department_add",
+	             arena_printf(r->arena, "department:%s", department_code_canonical(code, key, sizeof key)), NULL);
+	if (!req_commit(r, _("Afdelingen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, "/admin/departments?ok=1");
 }
 
@@ -160,22 +153,16 @@ void page_department_edit_post(Req *r)
 {
 	const char *name = req_form(r, "name"), *area = req_form(r, "area");
 	const char *msg;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (department_update(r->db, r->dept->id, name, area, &msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, arena_printf(r->arena, "/admin/departments/%s", r->dept->code), field_of(msg), msg);
 		return;
 	}
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "department_edit",
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "department:%s", r->dept->code), .ip = r->ip});
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Afdelingen kunne ikke gemmes. Prøv igen."));
+	req_audit(r, "department_edit", arena_printf(r->arena, "department:%s", r->dept->code), NULL);
+	if (!req_commit(r, _("Afdelingen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/admin/departments/%s?ok=1", r->dept->code));
 }
 

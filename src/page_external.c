@@ -30,11 +30,6 @@ static int department_workgroup(Req *r)
 	return r->role == ROLE_LEDER || r->role == ROLE_KOORDINATOR;
 }
 
-static ReviewBy by_of(Req *r)
-{
-	return (ReviewBy){.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
-}
-
 /*
 ** An outside reviewer sees the round's review and report, nothing about individual
 ** caseworkers (domain.md): not the figures of one caseworker's cases, not anyone's
@@ -46,12 +41,8 @@ int external_refuse_staff_view(Req *r, const Round *rd, const char *what)
 {
 	if (r->role != ROLE_EKSTERN_INVITED && r->role != ROLE_EKSTERN)
 		return 0;
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "round:%lld", (long long)rd->id),
-	                               .detail = arena_printf(r->arena, "%s %s: %s, ekstern konsulent", r->method, r->path,
-	                                                      what),
-	                               .ip = r->ip});
+	req_audit(r, "access_denied", arena_printf(r->arena, "round:%lld", (long long)rd->id),
+	          arena_printf(r->arena, "%s %s: %s, ekstern konsulent", r->method, r->path, what));
 	http_error(r, 403, _("Som ekstern konsulent ser du tilsynets gennemgang, resultater og rapport, men ikke tal eller "
 	                     "tilbagemeldinger for den enkelte rådgiver. Forsøget er registreret."));
 	return 1;
@@ -60,10 +51,7 @@ int external_refuse_staff_view(Req *r, const Round *rd, const char *what)
 /* A refusal the handler decides, audited like the router's. */
 static void refuse(Req *r, const char *why)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "%s %s", r->method, r->path), .detail = why,
-	                               .ip = r->ip});
+	req_audit(r, "access_denied", arena_printf(r->arena, "%s %s", r->method, r->path), why);
 	http_error(r, 403, why);
 }
 
@@ -388,20 +376,16 @@ void page_external_expectation_post(Req *r)
 		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/expectation", r->dept->code, (long long)rd.id), NULL, msg);
 		return;
 	}
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
-	ReviewBy by = by_of(r);
+	ReviewBy by = req_by(r);
 	if (expectation_save(r->db, &rd, values, &by, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/expectation", r->dept->code, (long long)rd.id), NULL, msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Forventningsafstemningen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Forventningsafstemningen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/expectation?saved=1", r->dept->code, (long long)rd.id));
 }
 
@@ -422,21 +406,17 @@ void page_external_invite(Req *r)
 		return;
 	}
 	char msg[512];
-	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	ReviewBy by = req_by(r);
+	if (!req_begin(r))
 		return;
-	}
 	int rc = external_invite(r->db, &rd, user_id, &by, msg, sizeof msg);
 	if (rc < 0) {
 		db_rollback(r->db);
 		problem_page(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Invitationen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Invitationen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?invited=%d#ekstern", r->dept->code, (long long)rd.id,
 	                              rc == 0));
 }
@@ -456,11 +436,9 @@ void page_external_uninvite(Req *r)
 		return;
 	}
 	char msg[512];
-	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	ReviewBy by = req_by(r);
+	if (!req_begin(r))
 		return;
-	}
 	int rc = external_uninvite(r->db, &rd, user_id, &by, &left, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
@@ -470,10 +448,8 @@ void page_external_uninvite(Req *r)
 			http_error(r, 404, _("Brugeren er ikke inviteret til dette tilsyn."));
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Invitationen kunne ikke fjernes. Prøv igen."));
+	if (!req_commit(r, _("Invitationen kunne ikke fjernes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?uninvited=%lld#ekstern", r->dept->code, (long long)rd.id,
 	                              (long long)left));
 }

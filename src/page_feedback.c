@@ -68,10 +68,11 @@ void page_feedback_show(Req *r)
 			         meeting_status_title(x->meeting_status), day);
 		else
 			html_lit(b, "ikke planlagt");
+		html_lit(b, "</td><td>");
 		if (x->released)
-			html_lit(b, "</td><td><strong class=\"tag done\">Frigivet</strong>");
+			html_tag(b, "done", _("Frigivet"));
 		else
-			html_lit(b, "</td><td><strong class=\"tag todo\">Ikke frigivet</strong>");
+			html_tag(b, "todo", _("Ikke frigivet"));
 		if (x->by_leader) {
 			char at[64];
 			date_time_danish(x->released_at, at);
@@ -115,11 +116,9 @@ void page_feedback_release(Req *r)
 		           _("Vælg den rådgiver, hvis tilbagemelding skal frigives."));
 		return;
 	}
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
-	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+	ReviewBy by = req_by(r);
 	char msg[400];
 	int released = 0, rc = 0;
 	if (all) {
@@ -136,10 +135,8 @@ void page_feedback_release(Req *r)
 		http_error(r, 404, arena_strdup(r->arena, msg));
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Tilbagemeldingen kunne ikke frigives. Prøv igen."));
+	if (!req_commit(r, _("Tilbagemeldingen kunne ikke frigives. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/feedback?released=%d", r->dept->code, (long long)rd.id,
 	                              released));
 }

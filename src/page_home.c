@@ -34,12 +34,10 @@ static void acute_concerns(Req *r)
 		            "%T</span></li>\n",
 		         db_col_text(&q, 0), db_col_int(&q, 2), db_col_int(&q, 4), db_col_text(&q, 5), db_col_text(&q, 3),
 		         db_col_text(&q, 6), *db_col_text(&q, 7) ? db_col_text(&q, 7) : _("kommandolinjen"), at);
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "review_acute_view",
-		                               .department_id = db_col_int(&q, 1),
-		                               .object = arena_printf(r->arena, "case:%lld", (long long)db_col_int(&q, 4)),
-		                               .detail = arena_printf(r->arena, "tilsyn %lld: akut bekymring vist på forsiden",
-		                                                      (long long)db_col_int(&q, 2)),
-		                               .ip = r->ip});
+		req_audit_in(r, db_col_int(&q, 1), "review_acute_view",
+		             arena_printf(r->arena, "case:%lld", (long long)db_col_int(&q, 4)),
+		             arena_printf(r->arena, "tilsyn %lld: akut bekymring vist på forsiden",
+		                          (long long)db_col_int(&q, 2)));
 	}
 	db_finalize(&q);
 	if (n)
@@ -133,6 +131,15 @@ static void my_calibrations(Req *r)
 
 #define MEETINGS_SOON_DAYS 14
 
+/* The last day (yyyy-mm-dd) of "soon": today + days, counted by dates.c. */
+static const char *soon_until(Req *r, const char *today, long days)
+{
+	char until[11];
+	if (!date_add_days(today, days, until))
+		fatal("page_home: today %s + %ld days is no date", today, days);
+	return arena_strdup(r->arena, until);
+}
+
 /* Open actions this person is responsible for whose due date has passed or comes within
 ** ACTION_DUE_SOON_DAYS, soonest first. */
 static void my_actions(Req *r, const char *today)
@@ -143,10 +150,9 @@ static void my_actions(Req *r, const char *today)
 	           "SELECT d.code, a.id, a.title, a.due, a.status FROM action_item a JOIN department d ON d.id = a.department_id"
 	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1"
 	           " WHERE a.owner_id = ?1 AND a.status NOT IN ('gennemfoert', 'opgivet') AND a.due IS NOT NULL"
-	           " AND a.due <= date(?2, '+' || ?3 || ' days') ORDER BY a.due, a.id");
+	           " AND a.due <= ?2 ORDER BY a.due, a.id");
 	db_bind_int(&q, 1, r->user->id);
-	db_bind_text(&q, 2, today);
-	db_bind_int(&q, 3, ACTION_DUE_SOON_DAYS);
+	db_bind_text(&q, 2, soon_until(r, today, ACTION_DUE_SOON_DAYS));
 	int n = 0;
 	while (db_step(&q)) {
 		if (n++ == 0)
@@ -202,27 +208,46 @@ static void meeting_item(Req *r, const char *dept, int64_t id, const char *date,
 	html_lit(b, "</li>\n");
 }
 
+/* Planned individual feedback in the user's departments: to give (own 0: where the user is
+** leder or koordinator) or to receive (own 1: the user's own, by the stable key, ident_owns).
+** Opens the list under its heading at the first; returns how many it listed. */
+static int individual_feedback(Req *r, int own)
+{
+	Buf *b = &r->out;
+	Stmt q;
+	db_prepare(&q, r->db,
+	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.advisor, coalesce(rd.title, ''), d.id, m.role"
+	           " FROM meeting mt JOIN department d ON d.id = mt.department_id"
+	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1"
+	           " LEFT JOIN round rd ON rd.id = mt.round_id"
+	           " WHERE mt.kind = 'individuel' AND mt.status = 'planlagt' ORDER BY mt.date, mt.time, mt.id");
+	db_bind_int(&q, 1, r->user->id);
+	int n = 0;
+	while (db_step(&q)) {
+		Role role = role_parse(db_col_text(&q, 7));
+		if (own ? role == ROLE_EKSTERN || !ident_owns(r->db, db_col_int(&q, 6), db_col_text(&q, 4), r->user->id)
+		        : role != ROLE_LEDER && role != ROLE_KOORDINATOR)
+			continue;
+		if (n++ == 0 && own)
+			html_lit(b, "<h2 id=\"feedback-receive\">Din tilbagemelding</h2>\n<ul>\n");
+		else if (n == 1)
+			html_lit(b, "<h2 id=\"feedback-give\">Tilbagemelding at give</h2>\n<ul>\n");
+		meeting_item(r, db_col_text(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2), db_col_text(&q, 3),
+		             own ? _("individuel tilbagemelding på dine sager")
+		                 : arena_printf(r->arena, "individuel tilbagemelding til %s", db_col_text(&q, 4)),
+		             db_col_text(&q, 5));
+	}
+	db_finalize(&q);
+	return n;
+}
+
 /* For leder and koordinator: planned individual feedback, and tilsyn in the feedback phase
 ** where caseworkers have not had theirs. */
 static void feedback_to_give(Req *r)
 {
 	Buf *b = &r->out;
 	Stmt q;
-	db_prepare(&q, r->db,
-	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.advisor, coalesce(rd.title, ''), d.id FROM meeting mt"
-	           " JOIN department d ON d.id = mt.department_id"
-	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role IN ('leder', 'koordinator')"
-	           " LEFT JOIN round rd ON rd.id = mt.round_id"
-	           " WHERE mt.kind = 'individuel' AND mt.status = 'planlagt' ORDER BY mt.date, mt.time, mt.id");
-	db_bind_int(&q, 1, r->user->id);
-	int n = 0;
-	while (db_step(&q)) {
-		if (n++ == 0)
-			html_lit(b, "<h2 id=\"feedback-give\">Tilbagemelding at give</h2>\n<ul>\n");
-		meeting_item(r, db_col_text(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2), db_col_text(&q, 3),
-		             arena_printf(r->arena, "individuel tilbagemelding til %s", db_col_text(&q, 4)), db_col_text(&q, 5));
-	}
-	db_finalize(&q);
+	int n = individual_feedback(r, 0);
 	db_prepare(&q, r->db,
 	           "SELECT d.code, rd.id, rd.title FROM round rd JOIN department d ON d.id = rd.department_id"
 	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role IN ('leder', 'koordinator')"
@@ -255,27 +280,8 @@ static void feedback_to_give(Req *r)
 /* This person's own individual feedback that is planned, by the stable key (ident_owns). */
 static void feedback_to_receive(Req *r)
 {
-	Buf *b = &r->out;
-	Stmt q;
-	db_prepare(&q, r->db,
-	           "SELECT d.code, mt.id, mt.date, coalesce(mt.time, ''), mt.advisor, coalesce(rd.title, ''), d.id FROM meeting mt"
-	           " JOIN department d ON d.id = mt.department_id"
-	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role <> 'ekstern'"
-	           " LEFT JOIN round rd ON rd.id = mt.round_id"
-	           " WHERE mt.kind = 'individuel' AND mt.status = 'planlagt' ORDER BY mt.date, mt.time, mt.id");
-	db_bind_int(&q, 1, r->user->id);
-	int n = 0;
-	while (db_step(&q)) {
-		if (!ident_owns(r->db, db_col_int(&q, 6), db_col_text(&q, 4), r->user->id))
-			continue;
-		if (n++ == 0)
-			html_lit(b, "<h2 id=\"feedback-receive\">Din tilbagemelding</h2>\n<ul>\n");
-		meeting_item(r, db_col_text(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2), db_col_text(&q, 3),
-		             _("individuel tilbagemelding på dine sager"), db_col_text(&q, 5));
-	}
-	db_finalize(&q);
-	if (n)
-		html_lit(b, "</ul>\n");
+	if (individual_feedback(r, 1))
+		html_lit(&r->out, "</ul>\n");
 }
 
 /* Planned meetings in the coming two weeks that this person may see (meeting_visible; outside
@@ -290,11 +296,11 @@ static void upcoming_meetings(Req *r, const char *today)
 	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role <> 'ekstern'"
 	           " LEFT JOIN round rd ON rd.id = mt.round_id"
 	           " WHERE mt.kind <> 'individuel' AND mt.status = 'planlagt' AND mt.date >= ?2"
-	           " AND mt.date <= date(?2, '+' || ?3 || ' days')"
+	           " AND mt.date <= ?3"
 	           " ORDER BY mt.date, mt.time, mt.id");
 	db_bind_int(&q, 1, r->user->id);
 	db_bind_text(&q, 2, today);
-	db_bind_int(&q, 3, MEETINGS_SOON_DAYS);
+	db_bind_text(&q, 3, soon_until(r, today, MEETINGS_SOON_DAYS));
 	int n = 0;
 	while (db_step(&q)) {
 		const char *kind = db_col_text(&q, 4);

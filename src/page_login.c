@@ -100,7 +100,7 @@ void page_login_post(Req *r)
 	int64_t now = time(NULL);
 	User u;
 	int64_t retry_after;
-	LoginResult res = auth_login(r->db, login, password, now, r->ip, &u, &retry_after);
+	LoginResult res = login_try(r->db, login, password, now, r->ip, &u, &retry_after);
 	if (res == LOGIN_THROTTLED) {
 		login_form(r, 429, wait_message(r, now, retry_after), login, next);
 		http_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)retry_after));
@@ -124,7 +124,7 @@ void page_login_post(Req *r)
 void page_logout(Req *r)
 {
 	auth_session_end(r->db, r->session->id);
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "logout", .ip = r->ip});
+	req_audit(r, "logout", NULL, NULL);
 	http_redirect(r, "/login?ud=1");
 	http_set_cookie(r, SESSION_COOKIE, "", 0);
 }
@@ -175,7 +175,7 @@ void page_account_password_post(Req *r)
 	const char *fresh = req_form(r, "new");
 	const char *repeat = req_form(r, "repeat");
 	int64_t now = time(NULL), retry_after, failures;
-	int ok = auth_password_recheck(r->db, r->user, current ? current : "", now, r->ip, &retry_after, &failures);
+	int ok = login_password_recheck(r->db, r->user, current ? current : "", now, r->ip, &retry_after, &failures);
 	if (ok < 0) {
 		password_form(r, 429, wait_message(r, now, retry_after));
 		http_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)retry_after));
@@ -184,8 +184,7 @@ void page_account_password_post(Req *r)
 	if (!ok && failures >= PASSWORD_CHECK_MAX) {
 		/* Someone at an open session guessing the password: the session ends. */
 		auth_session_end(r->db, r->session->id);
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "session_ended",
-		                               .ip = r->ip, .detail = "for mange forkerte nuværende adgangskoder"});
+		req_audit(r, "session_ended", NULL, "for mange forkerte nuværende adgangskoder");
 		r->session = NULL, r->user = NULL; /* the page is shown as to someone logged out */
 		http_error(r, 401, _("Den nuværende adgangskode blev skrevet forkert for mange gange, så du er logget ud. "
 		                     "Log ind igen."));
@@ -205,17 +204,14 @@ void page_account_password_post(Req *r)
 		return;
 	}
 	const char *msg;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (user_set_password(r->db, r->user->id, fresh, 0, &msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, "/account/password", "new", msg);
 		return;
 	}
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "password_change",
-	                               .object = arena_printf(r->arena, "user:%lld", (long long)r->user->id), .ip = r->ip});
+	req_audit(r, "password_change", arena_printf(r->arena, "user:%lld", (long long)r->user->id), NULL);
 	/* Setting the password ended every session; the one in use continues as a new one. */
 	char token[TOKEN_HEX];
 	Session s;

@@ -23,18 +23,13 @@ static int workgroup(Req *r)
 
 static void deny(Req *r, const char *object, const char *why)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-	                               .department_id = r->dept->id, .object = object,
-	                               .detail = arena_printf(r->arena, "%s %s: %s", r->method, r->path, why), .ip = r->ip});
+	req_audit(r, "access_denied", object, arena_printf(r->arena, "%s %s: %s", r->method, r->path, why));
 	http_error(r, 403, why);
 }
 
 static void audit_meeting(Req *r, int64_t id, const char *action, const char *detail)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "meeting:%lld", (long long)id), .detail = detail,
-	                               .ip = r->ip});
+	req_audit(r, action, arena_printf(r->arena, "meeting:%lld", (long long)id), detail);
 }
 
 /* The round named by ?round= (or "" for none); 0 with a 404 page when it is not the department's. */
@@ -364,10 +359,8 @@ void page_meeting_create(Req *r)
 	MeetingInput in = posted_input(r);
 	char msg[2048];
 	int64_t id;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (meeting_add(r->db, r->dept, &in, r->user->id, &id, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, arena_printf(r->arena, "/d/%s/meetings/new", r->dept->code), field_of(msg),
@@ -375,10 +368,8 @@ void page_meeting_create(Req *r)
 		return;
 	}
 	audit_meeting(r, id, "meeting_add", arena_printf(r->arena, "%s %s (%s)", in.kind, in.date, in.status));
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Mødet kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Mødet kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/meetings/%lld?saved=1", r->dept->code, (long long)id));
 }
 
@@ -466,10 +457,8 @@ void page_meeting_update(Req *r)
 		return;
 	MeetingInput in = posted_input(r);
 	char msg[2048];
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (meeting_update(r->db, r->dept, m.id, &in, r->user->id, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, arena_printf(r->arena, "/d/%s/meetings/%lld", r->dept->code, (long long)m.id), field_of(msg),
@@ -477,9 +466,7 @@ void page_meeting_update(Req *r)
 		return;
 	}
 	audit_meeting(r, m.id, "meeting_update", arena_printf(r->arena, "%s %s (%s)", in.kind, in.date, in.status));
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Mødet kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Mødet kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/meetings/%lld?saved=1", r->dept->code, (long long)m.id));
 }

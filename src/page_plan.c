@@ -423,9 +423,7 @@ void page_calendar_download(Req *r)
 	send_calendar(r, r->dept);
 	http_header(r, "Content-Disposition",
 	            arena_printf(r->arena, "attachment; filename=\"tilsyn-%s.ics\"", r->dept->code));
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calendar_download",
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "calendar:%s", r->dept->code), .ip = r->ip});
+	req_audit(r, "calendar_download", arena_printf(r->arena, "calendar:%s", r->dept->code), NULL);
 }
 
 /* The address as the leder's browser reached this server; a proxy in front that speaks
@@ -451,10 +449,8 @@ void page_calendar_feed_create(Req *r)
 		return;
 	}
 	time_iso(now, time(NULL));
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	Stmt q;
 	db_prepare(&q, r->db, "SELECT 1 FROM calendar_feed WHERE department_id = ?1");
 	db_bind_int(&q, 1, d->id);
@@ -475,14 +471,10 @@ void page_calendar_feed_create(Req *r)
 		http_error(r, 500, _("Adressen kunne ikke gemmes. Prøv igen."));
 		return;
 	}
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "calendar_feed_create",
-	                               .department_id = d->id, .object = arena_printf(r->arena, "calendar:%s", d->code),
-	                               .detail = replaced ? "ny adresse; den gamle virker ikke længere" : "ny adresse",
-	                               .ip = r->ip});
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Adressen kunne ikke gemmes. Prøv igen."));
+	req_audit_in(r, d->id, "calendar_feed_create", arena_printf(r->arena, "calendar:%s", d->code),
+	             replaced ? "ny adresse; den gamle virker ikke længere" : "ny adresse");
+	if (!req_commit(r, _("Adressen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	Buf *b = &r->out;
 	const char *address = feed_address(r, token);
 	page_begin(r, _("Adresse til kalenderabonnement"));

@@ -140,25 +140,19 @@ void page_report_save(Req *r)
 		if (!texts[i])
 			texts[i] = "";
 	int final = str_eq(req_form(r, "action"), "final");
-	const char *msg;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	char msg[512];
+	if (!req_begin(r))
 		return;
-	}
-	if (report_text_save(r->db, rd.id, texts, final, r->user->id, r->user->name, &msg) != 0) {
+	if (report_text_save(r->db, rd.id, texts, final, r->user->id, r->user->name, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
-		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/report", r->dept->code, (long long)rd.id), NULL, msg);
+		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/report", r->dept->code, (long long)rd.id), NULL,
+		           arena_strdup(r->arena, msg));
 		return;
 	}
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "report_text",
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "round:%lld", (long long)rd.id),
-	                               .detail = final ? "rapportens tekst gemt som endelig" : "rapportens tekst gemt som kladde",
-	                               .ip = r->ip});
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Teksten kunne ikke gemmes. Prøv igen."));
+	req_audit(r, "report_text", arena_printf(r->arena, "round:%lld", (long long)rd.id),
+	          final ? "rapportens tekst gemt som endelig" : "rapportens tekst gemt som kladde");
+	if (!req_commit(r, _("Teksten kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/report?saved=1", r->dept->code, (long long)rd.id));
 }
 
@@ -189,11 +183,8 @@ void page_report_download(Req *r)
 	if (a == REPORT_RAADGIVER && external_refuse_staff_view(r, &rd, "individuel tilbagemelding"))
 		return;
 	if (!workgroup && (a != REPORT_RAADGIVER || !review_same_person(name, r->user->name))) {
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-		                               .department_id = r->dept->id,
-		                               .object = arena_printf(r->arena, "round:%lld", (long long)rd.id),
-		                               .detail = arena_printf(r->arena, "rapport %s: ikke i arbejdsgruppen", audience),
-		                               .ip = r->ip});
+		req_audit(r, "access_denied", arena_printf(r->arena, "round:%lld", (long long)rd.id),
+		          arena_printf(r->arena, "rapport %s: ikke i arbejdsgruppen", audience));
 		http_error(r, 403, _("Du kan kun hente din egen tilbagemelding. Rapporterne til ledelsen og medarbejderne "
 		                     "hentes af afdelingens leder og koordinator. Forsøget er registreret."));
 		return;
@@ -217,10 +208,8 @@ void page_report_download(Req *r)
 		return;
 	}
 	if (own && !feedback_released_to(r->db, &rd, r->user->id)) { /* released by the leader (feedback.c) */
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-		                               .department_id = r->dept->id,
-		                               .object = arena_printf(r->arena, "round:%lld", (long long)rd.id),
-		                               .detail = "egen tilbagemelding: endnu ikke frigivet", .ip = r->ip});
+		req_audit(r, "access_denied", arena_printf(r->arena, "round:%lld", (long long)rd.id),
+		          "egen tilbagemelding: endnu ikke frigivet");
 		http_error(r, 403, _("Din tilbagemelding er endnu ikke frigivet. Du kan se den her, når lederen har frigivet "
 		                     "den, eller når jeres individuelle tilbagemeldingsmøde er holdt."));
 		return;
@@ -276,8 +265,9 @@ void page_report_my_feedback(Req *r)
 			            "afdelingens samlede tal.</p>\n<ul>\n");
 		Round rd;
 		if (round_by_id(r->db, last, &rd) && !feedback_released_to(r->db, &rd, r->user->id)) {
-			html_fmt(b, "<li>%T: <strong class=\"tag todo\">endnu ikke frigivet</strong></li>\n",
-			         db_col_text(&q, 2));
+			html_fmt(b, "<li>%T: ", db_col_text(&q, 2));
+			html_tag(b, "todo", _("endnu ikke frigivet"));
+			html_lit(b, "</li>\n");
 			continue;
 		}
 		html_fmt(b, "<li>%T: <a href=\"/d/%U/rounds/%I/report/download?audience=raadgiver&amp;format=pdf\" download>PDF</a>"

@@ -49,10 +49,7 @@ static void share_cell(Req *r, double ful, double low, double high)
 ** (the feedback pages share it). */
 static void audit_view(Req *r, const Round *rd, const char *action, const char *detail)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "round:%lld", (long long)rd->id), .detail = detail,
-	                               .ip = r->ip});
+	req_audit(r, action, arena_printf(r->arena, "round:%lld", (long long)rd->id), detail);
 }
 
 static ChartBar bar_of_group(const ResultGroup *g, const char *label)
@@ -521,12 +518,8 @@ void page_results_mine(Req *r)
 	if (external_refuse_staff_view(r, &rd, "egne resultater"))
 		return;
 	if (r->role != ROLE_RAADGIVER && !auth_allows(PERM_DEPT_WORKGROUP, 0, r->role)) {
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-		                               .department_id = r->dept->id,
-		                               .object = arena_printf(r->arena, "round:%lld", (long long)rd.id),
-		                               .detail = arena_printf(r->arena, "%s %s: ikke rådgiver i afdelingen", r->method,
-		                                                      r->path),
-		                               .ip = r->ip});
+		req_audit(r, "access_denied", arena_printf(r->arena, "round:%lld", (long long)rd.id),
+		          arena_printf(r->arena, "%s %s: ikke rådgiver i afdelingen", r->method, r->path));
 		http_error(r, 403, _("Kun afdelingens rådgivere, leder og koordinator kan se resultaterne for egne sager."));
 		return;
 	}
@@ -545,7 +538,9 @@ void page_results_mine(Req *r)
 	}
 	/* A caseworker's own figures are their feedback: shown once the leader has released it (feedback.c). */
 	if (!auth_allows(PERM_DEPT_WORKGROUP, 0, r->role) && !feedback_released_to(r->db, &rd, r->user->id)) {
-		html_lit(b, "<p><strong class=\"tag todo\">Endnu ikke frigivet</strong></p>\n<p>Din tilbagemelding "
+		html_lit(b, "<p>");
+		html_tag(b, "todo", _("Endnu ikke frigivet"));
+		html_lit(b, "</p>\n<p>Din tilbagemelding "
 		            "og dine egne tal bliver synlige her, når lederen har frigivet dem, eller når jeres individuelle "
 		            "tilbagemeldingsmøde er holdt.</p>\n");
 		page_end(r);

@@ -12,7 +12,6 @@
 #include "http.h"
 
 #include <jansson.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,40 +29,6 @@ typedef struct CaseInfo {
 	char consent_by[201], consent_at[32];
 } CaseInfo;
 
-typedef struct Question {
-	int64_t id, catalogue_id, section_id;
-	const char *catalogue, *section, *code, *text, *guidance, *reference, *scale, *choices, *cond_code, *cond_answers;
-	int parent;             /* index of the question the condition refers to, or -1 */
-	/* What is stored. */
-	int stored;
-	const char *value, *comment, *by, *at;
-	int material;
-	int64_t revision;
-	/* What the page shows (the stored answer, or what the person sent when it was not saved). */
-	const char *show_value, *show_comment;
-	int show_material;
-	int64_t show_revision;
-	char show_fp[33];
-	const char *error;      /* why the person's answer was not saved */
-	int conflict;           /* someone else saved first: `their` holds what they saved */
-	AnswerState *their;
-} Question;
-
-static const char *status_title(const char *s)
-{
-	if (str_eq(s, "faerdig"))
-		return _("færdig");
-	if (str_eq(s, "i_gang"))
-		return _("i gang");
-	return _("ikke startet");
-}
-
-/* The colour of a review status's tag (html_tag). */
-static const char *status_kind(const char *s)
-{
-	return str_eq(s, "faerdig") ? "done" : str_eq(s, "i_gang") ? "doing" : "todo";
-}
-
 static int in_workgroup(Req *r)
 {
 	return auth_allows(PERM_DEPT_WORKGROUP, 0, r->role);
@@ -76,10 +41,7 @@ static ReviewBy by_of(Req *r)
 
 static void audit_case(Req *r, const char *action, int64_t case_id, const char *detail)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "case:%lld", (long long)case_id), .detail = detail,
-	                               .ip = r->ip});
+	req_audit(r, action, arena_printf(r->arena, "case:%lld", (long long)case_id), detail);
 }
 
 static void json_reply(Req *r, int status, json_t *o)
@@ -170,155 +132,34 @@ static int case_access(Req *r, Round *rd, CaseInfo *ci, int json)
 		return 0;
 	int64_t case_id = 0;
 	int found = parse_int64(req_capture(r, "case"), &case_id) && case_load(r, rd, case_id, ci);
-	if (!found && in_workgroup(r)) {
-		const char *msg = _("Sagen er ikke i dette tilsyns stikprøve.");
-		if (json)
-			json_error(r, 404, msg);
-		else
-			http_error(r, 404, msg);
-		return 0;
-	}
-	if (found && (in_workgroup(r) || ci->reviewer_id == r->user->id))
+	return page_review_admit(r, case_id, found, found && ci->reviewer_id == r->user->id, json,
+	                         _("Sagen er ikke i dette tilsyns stikprøve."), "ikke gennemgående på sagen",
+	                         _("Du har ikke adgang til denne sag. Kun den, der skal gennemgå sagen, og afdelingens leder "
+	                           "og koordinator kan se gennemgangen. Forsøget er registreret."));
+}
+
+/*
+** Whether this person may go on with a case of the round (found: it is one; theirs: they
+** review it): the working group may, and so may the case's own reviewer (the first, or the
+** calibration's second). The working group learns when the case is not there (404, `absent`);
+** anyone else learns nothing, not even whether it is (403, `denied`), and the attempt is
+** audited with `why`. json: the answers are JSON (the autosave). Returns 1 when it may go on.
+*/
+int page_review_admit(Req *r, int64_t case_id, int found, int theirs, int json, const char *absent, const char *why,
+                      const char *denied)
+{
+	int workgroup = in_workgroup(r);
+	if (found && (workgroup || theirs))
 		return 1;
-	/* Others learn nothing, not even whether the case is in the sample. */
-	if (!found)
-		ci->id = case_id;
-	const char *msg = _("Du har ikke adgang til denne sag. Kun den, der skal gennemgå sagen, og afdelingens leder og "
-	                    "koordinator kan se gennemgangen. Forsøget er registreret.");
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "case:%lld", (long long)ci->id),
-	                               .detail = arena_printf(r->arena, "%s %s: ikke gennemgående på sagen", r->method, r->path),
-	                               .ip = r->ip});
+	int status = !found && workgroup ? 404 : 403;
+	if (status == 403)
+		req_audit(r, "access_denied", arena_printf(r->arena, "case:%lld", (long long)case_id),
+		          arena_printf(r->arena, "%s %s: %s", r->method, r->path, why));
 	if (json)
-		json_error(r, 403, msg);
+		json_error(r, status, status == 404 ? absent : denied);
 	else
-		http_error(r, 403, msg);
+		http_error(r, status, status == 404 ? absent : denied);
 	return 0;
-}
-
-/* A short fingerprint of an answer as shown, so that a form sent back can tell what the
-** person changed from what they merely saw. */
-static void fingerprint(const char *value, int material, const char *comment, char out[33])
-{
-	unsigned char h[16];
-	crypto_generichash_state st;
-	crypto_generichash_init(&st, NULL, 0, sizeof h);
-	crypto_generichash_update(&st, (const unsigned char *)value, strlen(value) + 1);
-	crypto_generichash_update(&st, (const unsigned char *)(material ? "1" : "0"), 2);
-	crypto_generichash_update(&st, (const unsigned char *)comment, strlen(comment));
-	crypto_generichash_final(&st, h, sizeof h);
-	hex_encode(out, h, sizeof h);
-}
-
-/* Text from a form: carriage returns dropped (browsers send CRLF, scripts LF). */
-static const char *form_text(Req *r, const char *name)
-{
-	const char *v = req_form(r, name);
-	if (!v)
-		return "";
-	char *s = arena_strdup(r->arena, v), *o = s;
-	for (const char *p = v; *p; p++)
-		if (*p != '\r')
-			*o++ = *p;
-	*o = 0;
-	return s;
-}
-
-/* Every question of the round's catalogues, in order, with the case's stored answers. */
-static Question *questions_load(Req *r, const Round *rd, int64_t case_id, int *count)
-{
-	Stmt q;
-	db_prepare(&q, r->db,
-	           "SELECT q.id, q.catalogue_id, k.title, q.section_id, s.title, q.code, q.text, q.guidance, q.reference,"
-	           " q.scale, coalesce(q.choices, '[]'), coalesce(q.cond_question, ''), coalesce(q.cond_answers, '[]'),"
-	           " a.question_id IS NOT NULL, coalesce(a.value, ''), a.material, coalesce(a.comment, ''),"
-	           " coalesce(a.revision, 0), coalesce(u.name, ''), coalesce(a.updated_at, '')"
-	           " FROM round_catalogue rk JOIN catalogue k ON k.id = rk.catalogue_id JOIN question q ON q.catalogue_id = k.id"
-	           " JOIN catalogue_section s ON s.id = q.section_id"
-	           " LEFT JOIN answer a ON a.round_id = ?1 AND a.case_id = ?2 AND a.question_id = q.id"
-	           " LEFT JOIN users u ON u.id = a.updated_by"
-	           " WHERE rk.round_id = ?1 ORDER BY rk.position, s.position, q.position");
-	db_bind_int(&q, 1, rd->id);
-	db_bind_int(&q, 2, case_id);
-	int n = 0, cap = 32;
-	Question *qs = arena_alloc(r->arena, (size_t)cap * sizeof *qs);
-	while (db_step(&q)) {
-		if (n == cap) {
-			Question *more = arena_alloc(r->arena, (size_t)cap * 2 * sizeof *qs);
-			memcpy(more, qs, (size_t)n * sizeof *qs);
-			qs = more;
-			cap *= 2;
-		}
-		Question *x = &qs[n++];
-		memset(x, 0, sizeof *x);
-		Arena *a = r->arena;
-		x->id = db_col_int(&q, 0);
-		x->catalogue_id = db_col_int(&q, 1);
-		x->catalogue = arena_strdup(a, db_col_text(&q, 2));
-		x->section_id = db_col_int(&q, 3);
-		x->section = arena_strdup(a, db_col_text(&q, 4));
-		x->code = arena_strdup(a, db_col_text(&q, 5));
-		x->text = arena_strdup(a, db_col_text(&q, 6));
-		x->guidance = arena_strdup(a, db_col_text(&q, 7));
-		x->reference = arena_strdup(a, db_col_text(&q, 8));
-		x->scale = arena_strdup(a, db_col_text(&q, 9));
-		x->choices = arena_strdup(a, db_col_text(&q, 10));
-		x->cond_code = arena_strdup(a, db_col_text(&q, 11));
-		x->cond_answers = arena_strdup(a, db_col_text(&q, 12));
-		x->stored = (int)db_col_int(&q, 13);
-		x->value = arena_strdup(a, db_col_text(&q, 14));
-		x->material = (int)db_col_int(&q, 15);
-		x->comment = arena_strdup(a, db_col_text(&q, 16));
-		x->revision = db_col_int(&q, 17);
-		x->by = arena_strdup(a, db_col_text(&q, 18));
-		x->at = arena_strdup(a, db_col_text(&q, 19));
-		x->show_value = x->value;
-		x->show_material = x->material;
-		x->show_comment = x->comment;
-		x->show_revision = x->revision;
-		fingerprint(x->value, x->material, x->comment, x->show_fp);
-		x->parent = -1;
-	}
-	db_finalize(&q);
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < i && *qs[i].cond_code; j++)
-			if (qs[j].catalogue_id == qs[i].catalogue_id && str_eq(qs[j].code, qs[i].cond_code))
-				qs[i].parent = j;
-	*count = n;
-	return qs;
-}
-
-/* Whether each question is asked, going by the answers the page shows: relevance.c's rule
-** (the one static/review.js repeats in the browser). */
-static void questions_relevance(const Question *qs, int nq, int *states)
-{
-	Relevance rel = {0};
-	const char **values = xcalloc((size_t)(nq ? nq : 1), sizeof *values);
-	for (int i = 0; i < nq; i++) {
-		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
-		values[i] = qs[i].show_value;
-	}
-	relevance_resolve(&rel);
-	relevance_decide(&rel, values, states);
-	free(values);
-	relevance_free(&rel);
-}
-
-static const char *relevance_attr(int state)
-{
-	return state == RELEVANCE_NOT_RELEVANT ? "not_relevant" : state == RELEVANCE_UNKNOWN ? "unknown" : "asked";
-}
-
-/* An answer in words: "nej, væsentlig betydning; kommentar: »...«". */
-static const char *answer_text(Req *r, const char *value, int material, const char *comment)
-{
-	const char *s = *value ? answer_value_title(value) : _("ikke besvaret");
-	if (material)
-		s = arena_printf(r->arena, "%s, %s", s, _("væsentlig betydning for afgørelsen"));
-	if (comment && *comment)
-		s = arena_printf(r->arena, "%s; %s »%s«", s, _("kommentar:"), comment);
-	return s;
 }
 
 /* ---- the progress page ---- */
@@ -423,9 +264,10 @@ static void progress_page(Req *r, const Round *rd)
 	            "<th scope=\"col\" class=\"num\">Tildelt</th><th scope=\"col\" class=\"num\">I gang</th>"
 	            "<th scope=\"col\" class=\"num\">Færdige</th><th scope=\"col\" class=\"num\">Tilbage</th></tr></thead>\n<tbody>\n");
 	db_prepare(&q, r->db,
-	           "SELECT u.name, count(*), sum(rc.review_status = 'i_gang'), sum(rc.review_status = 'faerdig')"
+	           "SELECT u.name, count(*), count(*) FILTER (WHERE rc.review_status = 'i_gang'),"
+	           " count(*) FILTER (WHERE rc.review_status = 'faerdig')"
 	           " FROM round_case rc JOIN users u ON u.id = rc.reviewer_id WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'"
-	           " GROUP BY u.id ORDER BY u.name");
+	           " GROUP BY u.id, u.name ORDER BY u.name");
 	db_bind_int(&q, 1, rd->id);
 	int nreviewers = 0;
 	while (db_step(&q)) {
@@ -492,7 +334,7 @@ static void progress_page(Req *r, const Round *rd)
 		html_fmt(b, "</select> <button type=\"submit\" class=\"small\">Gem<span class=\"sr\"> for sag %T</span></button>"
 		            "</form></td><td>",
 		         x->case_no);
-		html_tag(b, status_kind(x->status), status_title(x->status));
+		questionnaire_status_tag(b, x->status);
 		html_fmt(b, "</td><td class=\"num\">%d af %d</td><td>", x->answered, x->relevant);
 		if (x->acute)
 			html_tag(b, "bad", _("akut bekymring"));
@@ -501,10 +343,8 @@ static void progress_page(Req *r, const Round *rd)
 	html_lit(b, "</tbody>\n</table></div>\n");
 	html_fmt(b, "<p><a href=\"/d/%U/rounds/%I/review.xlsx\" download>Hent fremdriften som regneark (xlsx)</a></p>\n",
 	         d->code, rd->id);
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "review_progress_view",
-	                               .department_id = d->id, .object = arena_printf(r->arena, "round:%lld", (long long)rd->id),
-	                               .detail = arena_printf(r->arena, "gennemgangens fremdrift vist (%d sager)", nrows),
-	                               .ip = r->ip});
+	req_audit_in(r, d->id, "review_progress_view", arena_printf(r->arena, "round:%lld", (long long)rd->id),
+	             arena_printf(r->arena, "gennemgangens fremdrift vist (%d sager)", nrows));
 	page_end(r);
 }
 
@@ -515,17 +355,14 @@ void page_review_progress(Req *r)
 		progress_page(r, &rd);
 }
 
-/* A refused assignment: back to the progress page by a 303 with the message (flash.c). */
-static void assign_fail(Req *r, const Round *rd, const char *message)
+/*
+** The assignment form of the review's progress page (second = 0) and of the calibration's
+** overview (second = 1, the second reviewers): one case to a person (or to nobody), or, with
+** "auto", the cases without one spread over the persons ticked. A refusal goes back to `back`
+** by a 303 with its message (flash.c); a hand assignment ends at back?`done`.
+*/
+void page_review_assign_to(Req *r, const Round *rd, int second, const char *back, const char *done)
 {
-	flash_fail(r, arena_printf(r->arena, "/d/%s/rounds/%lld/review", r->dept->code, (long long)rd->id), NULL, message);
-}
-
-void page_review_assign(Req *r)
-{
-	Round rd;
-	if (!round_from_capture(r, &rd, 0))
-		return;
 	char msg[512];
 	ReviewBy by = by_of(r);
 	if (req_form_checked(r, "auto")) {
@@ -535,167 +372,57 @@ void page_review_assign(Req *r)
 			int64_t id;
 			if (strcmp(r->form[i].name, "reviewer") == 0 && !r->form[i].filename) {
 				if (!parse_int64(r->form[i].value, &id)) {
-					assign_fail(r, &rd, _("Vælg personerne på listen."));
+					flash_fail(r, back, NULL, _("Vælg personerne på listen."));
 					return;
 				}
 				ids[n++] = id;
 			}
 		}
 		int64_t assigned, left;
-		if (db_begin(r->db) != DB_OK) {
-			http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+		if (!req_begin(r))
 			return;
-		}
-		int rc = review_assign_auto(r->db, &rd, ids, n, &by, &assigned, &left, msg, sizeof msg);
+		int rc = second ? calibration_assign_auto(r->db, rd, ids, n, &by, &assigned, &left, msg, sizeof msg)
+		                : review_assign_auto(r->db, rd, ids, n, &by, &assigned, &left, msg, sizeof msg);
 		if (rc != 0) {
 			db_rollback(r->db);
-			assign_fail(r, &rd, msg);
+			flash_fail(r, back, NULL, msg);
 			return;
 		}
-		if (db_commit(r->db) != DB_OK) {
-			http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
+		if (!req_commit(r, _("Fordelingen kunne ikke gemmes. Prøv igen.")))
 			return;
-		}
-		http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/review?auto=%lld&left=%lld", r->dept->code,
-		                              (long long)rd.id, (long long)assigned, (long long)left));
+		http_redirect(r, arena_printf(r->arena, "%s?auto=%lld&left=%lld", back, (long long)assigned, (long long)left));
 		return;
 	}
 	int64_t case_id, reviewer = 0;
 	const char *rv = req_form(r, "reviewer");
 	if (!parse_int64(req_form(r, "case"), &case_id) || (rv && *rv && !parse_int64(rv, &reviewer))) {
-		assign_fail(r, &rd, _("Vælg en sag og en person på listen."));
+		flash_fail(r, back, NULL, _("Vælg en sag og en person på listen."));
 		return;
 	}
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
-	int rc = review_assign(r->db, &rd, case_id, reviewer, &by, msg, sizeof msg);
+	int rc = second ? calibration_assign(r->db, rd, case_id, reviewer, &by, msg, sizeof msg)
+	                : review_assign(r->db, rd, case_id, reviewer, &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
-		assign_fail(r, &rd, msg);
+		flash_fail(r, back, NULL, msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Fordelingen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Fordelingen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
-	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/review?assigned=1", r->dept->code, (long long)rd.id));
+	http_redirect(r, arena_printf(r->arena, "%s?%s", back, done));
+}
+
+void page_review_assign(Req *r)
+{
+	Round rd;
+	if (round_from_capture(r, &rd, 0))
+		page_review_assign_to(r, &rd, 0,
+		                      arena_printf(r->arena, "/d/%s/rounds/%lld/review", r->dept->code, (long long)rd.id),
+		                      "assigned=1");
 }
 
 /* ---- the review of one case ---- */
-
-static const char *const scale_jdn[] = {"ja", "delvist", "nej", "ikke_relevant"};
-static const char *const scale_jn[] = {"ja", "nej", "ikke_relevant"};
-
-static void radio(Buf *b, int64_t qid, const char *value, const char *label, int checked)
-{
-	if (checked)
-		html_fmt(b, "<label class=\"check\"><input type=\"radio\" name=\"v-%I\" value=\"%A\" checked> %T</label>\n", qid,
-		         value, label);
-	else
-		html_fmt(b, "<label class=\"check\"><input type=\"radio\" name=\"v-%I\" value=\"%A\"> %T</label>\n", qid, value,
-		         label);
-}
-
-/* The box that shows both answers when someone else saved first. */
-static void conflict_box(Req *r, const Question *x)
-{
-	Buf *b = &r->out;
-	const AnswerState *t = x->their;
-	const char *who = *t->by ? t->by : _("en anden");
-	html_fmt(b, "<div class=\"conflict\" id=\"conflict-%I\">\n<p><strong>Dit svar er ikke gemt.</strong> %T gemte et andet "
-	            "svar %T, efter du åbnede siden.</p>\n<dl class=\"facts\">\n<dt>Dit svar</dt><dd>%T</dd>\n"
-	            "<dt>Gemt af %T</dt><dd>%T</dd>\n</dl>\n<p>Felterne herunder viser dit svar. Tryk »Gem svar« for at "
-	            "beholde det, eller <a href=\"%A#q-%I\">brug det gemte svar</a>.</p>\n</div>\n",
-	         x->id, who, date_time_in(r->arena, t->at), answer_text(r, x->show_value, x->show_material, x->show_comment), who,
-	         answer_text(r, t->value, t->material, t->comment), r->path, x->id);
-}
-
-/* One question as a fieldset; `missing` marks it as one that færdig was refused for. */
-static void question_html(Req *r, const Question *qs, const int *states, int i, int missing)
-{
-	Buf *b = &r->out;
-	const Question *x = &qs[i];
-	if (missing)
-		html_fmt(b, "<fieldset class=\"question missing\" id=\"q-%I\" aria-describedby=\"miss-%I\" data-question=\"%I\" "
-		            "data-scale=\"%A\"",
-		         x->id, x->id, x->id, x->scale);
-	else
-		html_fmt(b, "<fieldset class=\"question\" id=\"q-%I\" data-question=\"%I\" data-scale=\"%A\"", x->id, x->id,
-		         x->scale);
-	if (x->parent >= 0)
-		html_fmt(b, " data-cond=\"%I\" data-cond-answers=\"%A\"", qs[x->parent].id, x->cond_answers);
-	/* Shown only when asked: ikke relevant, or waiting for the answer it depends on. */
-	html_fmt(b, " data-relevance=\"%A\"", relevance_attr(states[i]));
-	if (states[i] != RELEVANCE_ASKED)
-		html_lit(b, " hidden");
-	html_fmt(b, ">\n<legend><span class=\"qcode\">%T</span> %T</legend>\n", x->code, x->text);
-	if (*x->guidance || *x->reference) {
-		html_fmt(b, "<details class=\"guide\"><summary>Vejledning<span class=\"sr\"> til %T</span></summary>\n", x->code);
-		if (*x->guidance)
-			html_fmt(b, "<p>%T</p>\n", x->guidance);
-		if (*x->reference)
-			html_fmt(b, "<p><strong>Lovhenvisning:</strong> %T</p>\n", x->reference);
-		html_lit(b, "</details>\n");
-	}
-	if (x->parent >= 0) {
-		html_fmt(b, "<p class=\"hint\">Stilles, fordi svaret på %T er ", qs[x->parent].code);
-		json_t *a = json_loads(x->cond_answers, 0, NULL);
-		for (size_t k = 0; k < json_array_size(a); k++)
-			html_fmt(b, "%T»%T«", k == 0 ? "" : k + 1 == json_array_size(a) ? " eller " : ", ",
-			         answer_value_title(json_string_value(json_array_get(a, k))));
-		json_decref(a);
-		html_lit(b, ".</p>\n");
-	}
-	if (missing)
-		html_fmt(b, "<p class=\"field-error\" id=\"miss-%I\">Mangler et svar, før sagen kan markeres som færdig.</p>\n",
-		         x->id);
-	if (x->conflict)
-		conflict_box(r, x);
-	if (x->error)
-		html_fmt(b, "<p class=\"field-error\" id=\"err-%I\">%T</p>\n", x->id, x->error);
-	if (str_eq(x->scale, "text")) {
-		html_fmt(b, "<label for=\"v-%I\">Svar</label>\n<textarea id=\"v-%I\" name=\"v-%I\" rows=\"3\" maxlength=\"5000\">\n"
-		            "%T</textarea>\n",
-		         x->id, x->id, x->id, x->show_value);
-	} else {
-		html_lit(b, "<div class=\"choices\">\n");
-		if (str_eq(x->scale, "choice")) {
-			json_t *a = json_loads(x->choices, 0, NULL);
-			for (size_t k = 0; k < json_array_size(a); k++) {
-				const char *v = json_string_value(json_array_get(a, k));
-				if (v)
-					radio(b, x->id, v, v, str_eq(x->show_value, v));
-			}
-			json_decref(a);
-		} else {
-			int jn = str_eq(x->scale, "jn");
-			const char *const *values = jn ? scale_jn : scale_jdn;
-			size_t n = jn ? COUNT(scale_jn) : COUNT(scale_jdn);
-			for (size_t k = 0; k < n; k++)
-				radio(b, x->id, values[k], answer_value_title(values[k]), str_eq(x->show_value, values[k]));
-		}
-		html_lit(b, "</div>\n");
-		if (!str_eq(x->scale, "choice") && x->show_material)
-			html_fmt(b, "<label class=\"check material\"><input type=\"checkbox\" name=\"m-%I\" value=\"1\" checked> "
-			            "Væsentlig betydning for afgørelsen</label>\n", x->id);
-		else if (!str_eq(x->scale, "choice"))
-			html_fmt(b, "<label class=\"check material\"><input type=\"checkbox\" name=\"m-%I\" value=\"1\"> "
-			            "Væsentlig betydning for afgørelsen</label>\n", x->id);
-		html_fmt(b, "<label for=\"c-%I\">Kommentar<span class=\"sr\"> til %T</span></label>\n<textarea id=\"c-%I\" "
-		            "name=\"c-%I\" rows=\"2\" maxlength=\"5000\">\n%T</textarea>\n",
-		         x->id, x->code, x->id, x->id, x->show_comment);
-	}
-	html_fmt(b, "<input type=\"hidden\" name=\"r-%I\" value=\"%I\"><input type=\"hidden\" name=\"s-%I\" value=\"%A\">\n",
-	         x->id, x->show_revision, x->id, x->show_fp);
-	if (*x->by)
-		html_fmt(b, "<p class=\"hint saved\" id=\"saved-%I\">Senest gemt af %T %T.</p>\n", x->id, x->by,
-		         date_time_in(r->arena, x->at));
-	else
-		html_fmt(b, "<p class=\"hint saved\" id=\"saved-%I\"></p>\n", x->id);
-	html_lit(b, "</fieldset>\n");
-}
 
 #define HISTORY_SHOWN 200
 
@@ -706,7 +433,7 @@ static void history_html(Req *r, const Round *rd, const CaseInfo *ci)
 	db_prepare(&q, r->db,
 	           "SELECT h.at, coalesce(u.name, ''), q.code, coalesce(h.old_value, ''), coalesce(h.old_material, 0),"
 	           " coalesce(h.old_comment, ''), coalesce(h.new_value, ''), coalesce(h.new_material, 0),"
-	           " coalesce(h.new_comment, ''), h.old_value IS NULL AND h.old_comment IS NULL"
+	           " coalesce(h.new_comment, ''), CASE WHEN h.old_value IS NULL AND h.old_comment IS NULL THEN 1 ELSE 0 END"
 	           " FROM answer_history h JOIN question q ON q.id = h.question_id LEFT JOIN users u ON u.id = h.user_id"
 	           " WHERE h.round_id = ?1 AND h.case_id = ?2 ORDER BY h.id DESC");
 	db_bind_int(&q, 1, rd->id);
@@ -719,11 +446,11 @@ static void history_html(Req *r, const Round *rd, const CaseInfo *ci)
 		if (++n > HISTORY_SHOWN)
 			continue;
 		const char *before = db_col_int(&q, 9) ? _("intet svar")
-		                                        : answer_text(r, db_col_text(&q, 3), (int)db_col_int(&q, 4), db_col_text(&q, 5));
+		                                        : questionnaire_answer_text(r->arena, db_col_text(&q, 3), (int)db_col_int(&q, 4), db_col_text(&q, 5));
 		html_fmt(&rows, "<tr><td>%T</td><td>%T</td><td>%T</td><td>%T</td><td>%T</td></tr>\n",
 		         date_time_in(r->arena, db_col_text(&q, 0)),
 		         *db_col_text(&q, 1) ? db_col_text(&q, 1) : _("kommandolinjen"), db_col_text(&q, 2), before,
-		         answer_text(r, db_col_text(&q, 6), (int)db_col_int(&q, 7), db_col_text(&q, 8)));
+		         questionnaire_answer_text(r->arena, db_col_text(&q, 6), (int)db_col_int(&q, 7), db_col_text(&q, 8)));
 	}
 	db_finalize(&q);
 	html_fmt(b, "<details class=\"history\" id=\"historik\"><summary>Ændringer (%d)</summary>\n", n);
@@ -796,13 +523,6 @@ static void flags_html(Req *r, const Round *rd, const CaseInfo *ci, int answered
 	html_lit(b, "</section>\n");
 }
 
-/* Whether question i is one still to answer that the page shows: asked, not free text, and
-** without an answer. (Questions waiting for a gate's answer are hidden; the gate is listed.) */
-static int open_question(const Question *qs, const int *states, int i)
-{
-	return states[i] == RELEVANCE_ASKED && !str_eq(qs[i].scale, "text") && !*qs[i].show_value;
-}
-
 /*
 ** The person's next case to review, for "Næste sag": assigned to them, not færdig, in a
 ** round that is not finished. The rest of this round comes first, in sample order from the
@@ -818,8 +538,8 @@ static const char *next_case(Req *r, const Round *rd, int64_t case_id, const cha
 	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1"
 	           " WHERE rc.reviewer_id = ?1 AND rc.status = 'udtrukket' AND rc.review_status <> 'faerdig'"
 	           " AND o.phase <> 'afsluttet' AND NOT (rc.round_id = ?2 AND rc.case_id = ?3)"
-	           " ORDER BY rc.round_id <> ?2, CASE WHEN rc.round_id = ?2 THEN rc.sample_key <= coalesce("
-	           "  (SELECT k.sample_key FROM round_case k WHERE k.round_id = ?2 AND k.case_id = ?3), '') END,"
+	           " ORDER BY CASE WHEN rc.round_id = ?2 THEN 0 ELSE 1 END, CASE WHEN rc.round_id = ?2 AND rc.sample_key <= coalesce("
+	           "  (SELECT k.sample_key FROM round_case k WHERE k.round_id = ?2 AND k.case_id = ?3), '') THEN 1 ELSE 0 END,"
 	           " o.id, rc.sample_key LIMIT 1");
 	db_bind_int(&q, 1, r->user->id);
 	db_bind_int(&q, 2, rd->id);
@@ -852,7 +572,7 @@ static void next_html(Req *r, const Round *rd, const CaseInfo *ci)
 }
 
 /* The færdig refusal as an error summary: what is missing, each a link to its question. */
-static void missing_summary(Req *r, const Question *qs, const int *states, int nq, const char *message)
+static void missing_summary(Req *r, const Question *qs, int nq, const char *message)
 {
 	Buf *b = &r->out;
 	html_fmt(b, "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
@@ -860,9 +580,9 @@ static void missing_summary(Req *r, const Question *qs, const int *states, int n
 	         _("Sagen er ikke markeret som færdig"), message);
 	int hidden = 0;
 	for (int i = 0; i < nq; i++) {
-		if (open_question(qs, states, i))
+		if (questionnaire_open(qs, i))
 			html_fmt(b, "<li><a href=\"#q-%I\">%T %T</a></li>\n", qs[i].id, qs[i].code, qs[i].text);
-		else if (states[i] == RELEVANCE_UNKNOWN && !str_eq(qs[i].scale, "text"))
+		else if (qs[i].state == RELEVANCE_UNKNOWN && !str_eq(qs[i].scale, "text"))
 			hidden++;
 	}
 	html_lit(b, "</ul>\n");
@@ -874,17 +594,16 @@ static void missing_summary(Req *r, const Question *qs, const int *states, int n
 }
 
 /* The review page of one case. `missing` (with a message): færdig was refused for questions
-** without an answer, which are listed at the top and marked. */
-static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Question *qs, int nq, int status,
-                      const char *kind, const char *message, int missing)
+** without an answer, which are listed at the top and marked. `unsaved`: "Gem svar" left some
+** answers unsaved; its messages are summed up at the top (the questions show what was sent). */
+static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Question *qs, int nq, const char *kind,
+                      const char *message, int missing, const Flash *unsaved)
 {
 	Buf *b = &r->out;
 	Department *d = r->dept;
-	int *states = arena_alloc(r->arena, (size_t)(nq ? nq : 1) * sizeof *states);
-	questions_relevance(qs, nq, states);
 	int first_open = -1;
 	for (int i = 0; i < nq && first_open < 0; i++)
-		if (open_question(qs, states, i))
+		if (questionnaire_open(qs, i))
 			first_open = i;
 	page_begin(r, arena_printf(r->arena, "Sag %s", ci->case_no));
 	html_fmt(b, "<p class=\"crumbs\"><a href=\"/d/%U\">%T</a> › ", d->code, d->name);
@@ -897,8 +616,10 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 	html_fmt(b, "Sag %T</p>\n<h1>Gennemgang af sag %T</h1>\n<p class=\"lead\">%T</p>\n", ci->case_no, ci->case_no,
 	         rd->title);
 	int64_t n;
-	if (message && missing)
-		missing_summary(r, qs, states, nq, message);
+	if (unsaved)
+		flash_summary(r, unsaved);
+	else if (message && missing)
+		missing_summary(r, qs, nq, message);
 	else if (message)
 		page_message(r, kind, message);
 	else if (parse_int64(req_query(r, "saved"), &n))
@@ -927,7 +648,7 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 	            "<dt>Gennemgås af</dt><dd>%T</dd>\n<dt>Status</dt><dd id=\"case-status\">",
 	         ci->advisor, *ci->provision ? ci->provision : "–", *ci->benefit ? ci->benefit : "–",
 	         *ci->reviewer ? ci->reviewer : _("ingen endnu"));
-	html_tag(b, status_kind(ci->status), status_title(ci->status));
+	questionnaire_status_tag(b, ci->status);
 	html_fmt(b, "</dd>\n</dl>\n<div class=\"progress\"><p id=\"progress-text\">%d af %d besvaret</p><progress "
 	            "id=\"progress-bar\" max=\"%d\" value=\"%d\" aria-labelledby=\"progress-text\"></progress>",
 	         answered, relevant_count, relevant_count ? relevant_count : 1, answered);
@@ -952,23 +673,8 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 		            "fokus, vælger <kbd>J</kbd> »ja«, <kbd>D</kbd> »delvist«, <kbd>N</kbd> »nej« og <kbd>I</kbd> »ikke "
 		            "relevant«. Genvejene virker ikke, mens du skriver i et "
 		            "tekstfelt.</p>\n");
-		int64_t catalogue = 0, section = 0;
-		for (int i = 0; i < nq; i++) {
-			if (qs[i].catalogue_id != catalogue) {
-				if (catalogue)
-					html_lit(b, "</section>\n");
-				html_fmt(b, "<section class=\"catalogue\" aria-labelledby=\"cat-%I\">\n<h2 id=\"cat-%I\">%T</h2>\n",
-				         qs[i].catalogue_id, qs[i].catalogue_id, qs[i].catalogue);
-				catalogue = qs[i].catalogue_id;
-				section = 0;
-			}
-			if (qs[i].section_id != section) {
-				html_fmt(b, "<h3>%T</h3>\n", qs[i].section);
-				section = qs[i].section_id;
-			}
-			question_html(r, qs, states, i, missing && open_question(qs, states, i));
-		}
-		html_lit(b, "</section>\n<div class=\"actions savebar\"><button type=\"submit\">Gem svar</button>\n"
+		questionnaire_html(r, qs, nq, 1, missing);
+		html_lit(b, "<div class=\"actions savebar\"><button type=\"submit\">Gem svar</button>\n"
 		            "<p class=\"hint\" id=\"save-hint\">Svarene gemmes, når du trykker »Gem svar«. Spørgsmål, der afhænger af "
 		            "et andet svar, vises, når det svar er gemt, og tæller som ubesvarede, indtil det er besvaret.</p></div>\n"
 		            "</form>\n");
@@ -980,28 +686,83 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 		history_html(r, rd, ci);
 	html_lit(b, "<script src=\"/static/review.js\" defer></script>\n");
 	page_end(r);
-	r->status = status;
 }
 
-/* Renders the case page with fresh answers from the database; `sent` (may be NULL) holds
-** the questions whose answers the person sent but were not saved, shown as sent. */
-static void show_case(Req *r, const Round *rd, const CaseInfo *ci, const Question *sent, int nsent, int status,
-                      const char *kind, const char *message, int missing)
+/* What "Gem svar" could not save, for the page after the 303: each such question's message,
+** with the revision and fingerprint the form is to carry next and, for a conflict, the answer
+** someone else saved (flash.c keeps what was typed). */
+static void unsaved_flash(Req *r, const Question *qs, int nq, const char *message)
 {
-	int nq;
-	Question *qs = questions_load(r, rd, ci->id, &nq);
-	for (int i = 0; i < nq && i < nsent; i++)
-		if (sent[i].id == qs[i].id && (sent[i].conflict || sent[i].error)) {
-			qs[i].show_value = sent[i].show_value;
-			qs[i].show_material = sent[i].show_material;
-			qs[i].show_comment = sent[i].show_comment;
-			qs[i].show_revision = sent[i].show_revision;
-			memcpy(qs[i].show_fp, sent[i].show_fp, sizeof qs[i].show_fp);
-			qs[i].error = sent[i].error;
-			qs[i].conflict = sent[i].conflict;
-			qs[i].their = sent[i].their;
+	Flash *f = flash_begin(r);
+	flash_error(f, NULL, message);
+	for (int i = 0; i < nq; i++) {
+		const Question *x = &qs[i];
+		if (!x->conflict && !x->error)
+			continue;
+		json_t *o = json_pack("{sIss}", "revision", (json_int_t)x->show_revision, "fp", x->show_fp);
+		if (x->error)
+			json_object_set_new(o, "error", json_string(x->error));
+		if (x->conflict)
+			json_object_set_new(o, "their", json_pack("{sssbsssIssss}", "value", x->their->value, "material",
+			                                          x->their->material, "comment", x->their->comment, "revision",
+			                                          (json_int_t)x->their->revision, "by", x->their->by, "at",
+			                                          x->their->at));
+		char *extra = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		const char *why = x->conflict ? _("Dit svar er ikke gemt: en anden har gemt et andet svar, efter du åbnede siden.")
+		                              : x->error;
+		flash_note(f, arena_printf(r->arena, "q-%lld", (long long)x->id), x->conflict ? "conflict" : "error",
+		           arena_printf(r->arena, "%s: %s", x->code, why), arena_strdup(r->arena, extra));
+		free(extra);
+	}
+	flash_redirect(r, f, r->path);
+}
+
+/* A string member of a JSON object, "" when there is none. */
+static const char *member(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+/* The questions "Gem svar" could not save (unsaved_flash), shown again as they were sent.
+** Returns how many there are. */
+static int unsaved_restore(Req *r, const Round *rd, const Flash *f, Question *qs, int nq)
+{
+	int n = 0;
+	for (int i = 0; i < nq; i++) {
+		Question *x = &qs[i];
+		const char *field = arena_printf(r->arena, "q-%lld", (long long)x->id), *kind = flash_field_kind(f, field);
+		json_t *o = kind ? json_loads(flash_field_extra(f, field), 0, NULL) : NULL;
+		if (!o)
+			continue;
+		if (!n++)
+			flash_restore_form(r, f);
+		AnswerInput in;
+		questionnaire_read(r, x, &in);
+		questionnaire_show_sent(x, &in);
+		x->show_revision = json_integer_value(json_object_get(o, "revision"));
+		snprintf(x->show_fp, sizeof x->show_fp, "%s", member(o, "fp"));
+		json_t *t = json_object_get(o, "their");
+		if (str_eq(kind, "conflict") && json_is_object(t)) {
+			AnswerState *s = arena_alloc(r->arena, sizeof *s);
+			memset(s, 0, sizeof *s);
+			snprintf(s->value, sizeof s->value, "%s", member(t, "value"));
+			s->material = json_is_true(json_object_get(t, "material"));
+			snprintf(s->comment, sizeof s->comment, "%s", member(t, "comment"));
+			s->revision = json_integer_value(json_object_get(t, "revision"));
+			snprintf(s->by, sizeof s->by, "%s", member(t, "by"));
+			snprintf(s->at, sizeof s->at, "%s", member(t, "at"));
+			x->conflict = 1;
+			x->their = s;
+		} else {
+			x->error = arena_strdup(r->arena, member(o, "error"));
 		}
-	case_page(r, rd, ci, qs, nq, status, kind, message, missing);
+		json_decref(o);
+	}
+	if (n)
+		questionnaire_relevance(r, rd->id, qs, nq);
+	return n;
 }
 
 void page_review_case(Req *r)
@@ -1011,20 +772,25 @@ void page_review_case(Req *r)
 	if (!case_access(r, &rd, &ci, 0))
 		return;
 	/* A refused færdig, acute mark or consent comes back here by a 303 with its message; færdig's
-	** (?mangler=1) lists and marks the questions still without an answer. */
-	const char *refused = flash_message(flash_take(r));
-	/* A finished round is shown, but says it is closed (saving would be refused with 409). */
+	** (?mangler=1) lists and marks the questions still without an answer. So does "Gem svar" that
+	** could not save everything, with what was sent for each question it did not save. */
+	const Flash *f = flash_take(r);
+	int nq;
+	Question *qs = questionnaire_load(r, rd.id, ci.id, ANSWER_REVIEW, &nq);
+	/* A finished round is shown, but says it is closed (saving would be refused). */
 	int closed = round_writable(r->db, rd.id, NULL, 0) != 0;
-	if (refused)
-		show_case(r, &rd, &ci, NULL, 0, 200, "error", refused, str_eq(req_query(r, "mangler"), "1"));
+	if (unsaved_restore(r, &rd, f, qs, nq))
+		case_page(r, &rd, &ci, qs, nq, NULL, NULL, 0, f);
+	else if (flash_message(f))
+		case_page(r, &rd, &ci, qs, nq, "error", flash_message(f), str_eq(req_query(r, "mangler"), "1"), NULL);
 	else
-		show_case(r, &rd, &ci, NULL, 0, 200, closed ? "warn" : NULL, closed ? _(round_closed_text) : NULL, 0);
+		case_page(r, &rd, &ci, qs, nq, closed ? "warn" : NULL, closed ? _(round_closed_text) : NULL, 0, NULL);
 	audit_case(r, "review_view", ci.id, arena_printf(r->arena, "tilsyn %lld: gennemgangen af sagen vist", (long long)rd.id));
 }
 
 /* The whole form, sent with "Gem svar" (also without JavaScript). Only the questions the
 ** person changed are saved; one changed by someone else meanwhile is not, and is shown
-** with both answers. */
+** with both answers on the page the 303 leads to (post/redirect/get, unsaved_flash). */
 void page_review_case_post(Req *r)
 {
 	Round rd;
@@ -1032,11 +798,9 @@ void page_review_case_post(Req *r)
 	if (!case_access(r, &rd, &ci, 0))
 		return;
 	int nq;
-	Question *qs = questions_load(r, &rd, ci.id, &nq);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	Question *qs = questionnaire_load(r, rd.id, ci.id, ANSWER_REVIEW, &nq);
+	if (!req_begin(r))
 		return;
-	}
 	int saved = 0, conflicts = 0, errors = 0, closed = 0;
 	Buf codes; /* the question codes of the answers saved, for the audit log */
 	buf_init(&codes, 0);
@@ -1045,19 +809,14 @@ void page_review_case_post(Req *r)
 		const char *seen_fp = req_form(r, arena_printf(r->arena, "s-%lld", (long long)x->id));
 		if (!seen_fp)
 			continue;
-		int choice = str_eq(x->scale, "choice"), text = str_eq(x->scale, "text");
-		const char *value = form_text(r, arena_printf(r->arena, "v-%lld", (long long)x->id));
-		int material = !choice && !text && req_form_checked(r, arena_printf(r->arena, "m-%lld", (long long)x->id));
-		/* A free-text question has no comment field; keep any comment it has (e.g. from a sheet). */
-		const char *comment = text ? x->comment : form_text(r, arena_printf(r->arena, "c-%lld", (long long)x->id));
+		AnswerInput in;
+		questionnaire_read(r, x, &in);
 		char fp[33];
-		fingerprint(value, material, comment, fp);
+		questionnaire_fingerprint(in.value, in.material, in.comment, fp);
 		if (str_eq(fp, seen_fp))
 			continue; /* not changed on the page */
 		int64_t seen;
-		x->show_value = value;
-		x->show_material = material;
-		x->show_comment = comment;
+		questionnaire_show_sent(x, &in);
 		memcpy(x->show_fp, seen_fp, strnlen(seen_fp, 32));
 		x->show_fp[strnlen(seen_fp, 32)] = 0;
 		if (!parse_int64(req_form(r, arena_printf(r->arena, "r-%lld", (long long)x->id)), &seen) || seen < 0) {
@@ -1066,7 +825,7 @@ void page_review_case_post(Req *r)
 			continue;
 		}
 		x->show_revision = seen;
-		AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = seen};
+		in.seen_revision = seen;
 		AnswerState *cur = arena_alloc(r->arena, sizeof *cur);
 		const char *msg = NULL;
 		int res = answer_save(r->db, rd.id, ci.id, x->id, &in, r->user, cur, &msg);
@@ -1083,7 +842,7 @@ void page_review_case_post(Req *r)
 			x->conflict = 1;
 			x->their = cur;
 			x->show_revision = cur->revision;
-			fingerprint(cur->value, cur->material, cur->comment, x->show_fp);
+			questionnaire_fingerprint(cur->value, cur->material, cur->comment, x->show_fp);
 		} else {
 			errors++;
 			x->error = msg;
@@ -1092,19 +851,15 @@ void page_review_case_post(Req *r)
 	if (closed) { /* the round is finished: nothing of the form is saved */
 		buf_free(&codes);
 		db_rollback(r->db);
-		CaseInfo fresh;
-		case_load(r, &rd, ci.id, &fresh);
-		show_case(r, &rd, &fresh, NULL, 0, 409, "error", _(round_closed_text), 0);
+		flash_fail(r, r->path, NULL, _(round_closed_text));
 		return;
 	}
 	if (saved)
 		audit_case(r, "review_save", ci.id,
 		           arena_printf(r->arena, "tilsyn %lld: %d svar gemt: %s", (long long)rd.id, saved, buf_cstr(&codes)));
 	buf_free(&codes);
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Svarene kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	if (!conflicts && !errors) {
 		http_redirect(r, arena_printf(r->arena, "%s?saved=%d", r->path, saved));
 		return;
@@ -1120,9 +875,7 @@ void page_review_case_post(Req *r)
 		msg = arena_printf(r->arena, _("%s %d andre svar blev ikke gemt; se ved spørgsmålene."), msg, errors);
 	if (saved)
 		msg = arena_printf(r->arena, _("%s De øvrige %d ændringer er gemt."), msg, saved);
-	CaseInfo fresh;
-	case_load(r, &rd, ci.id, &fresh);
-	show_case(r, &rd, &fresh, qs, nq, conflicts ? 409 : 400, "error", msg, 0);
+	unsaved_flash(r, qs, nq, msg);
 }
 
 static json_t *answer_json(Req *r, const char *value, int material, const char *comment)
@@ -1131,7 +884,7 @@ static json_t *answer_json(Req *r, const char *value, int material, const char *
 	json_object_set_new(o, "value", json_string(value));
 	json_object_set_new(o, "material", json_boolean(material));
 	json_object_set_new(o, "comment", json_string(comment));
-	json_object_set_new(o, "text", json_string(answer_text(r, value, material, comment)));
+	json_object_set_new(o, "text", json_string(questionnaire_answer_text(r->arena, value, material, comment)));
 	return o;
 }
 
@@ -1158,7 +911,7 @@ void page_review_answer(Req *r)
 		json_error(r, 400, _("Forespørgslen mangler spørgsmål eller revision. Genindlæs siden."));
 		return;
 	}
-	const char *value = form_text(r, "value"), *comment = form_text(r, "comment");
+	const char *value = questionnaire_form_text(r, "value"), *comment = questionnaire_form_text(r, "comment");
 	int material = str_eq(req_form(r, "material"), "1");
 	if (!req_form(r, "comment")) {
 		/* No comment field (a free-text question): the stored comment stays. */
@@ -1184,7 +937,7 @@ void page_review_answer(Req *r)
 	json_object_set_new(o, "question", json_integer(qid));
 	if (res == ANSWER_CONFLICT) {
 		db_rollback(r->db);
-		fingerprint(cur.value, cur.material, cur.comment, fp);
+		questionnaire_fingerprint(cur.value, cur.material, cur.comment, fp);
 		json_t *theirs = answer_json(r, cur.value, cur.material, cur.comment);
 		json_object_set_new(theirs, "revision", json_integer(cur.revision));
 		json_object_set_new(theirs, "by", json_string(*cur.by ? cur.by : _("en anden")));
@@ -1219,7 +972,7 @@ void page_review_answer(Req *r)
 	review_counts(r->db, rd.id, ci.id, &answered, &relevant_count);
 	CaseInfo fresh;
 	case_load(r, &rd, ci.id, &fresh);
-	fingerprint(cur.value, cur.material, cur.comment, fp);
+	questionnaire_fingerprint(cur.value, cur.material, cur.comment, fp);
 	json_object_set_new(o, "status", json_string("saved"));
 	json_object_set_new(o, "revision", json_integer(cur.revision));
 	json_object_set_new(o, "by", json_string(cur.by));
@@ -1229,7 +982,7 @@ void page_review_answer(Req *r)
 	json_object_set_new(o, "answered", json_integer(answered));
 	json_object_set_new(o, "relevant", json_integer(relevant_count));
 	json_object_set_new(o, "case_status", json_string(fresh.status));
-	json_object_set_new(o, "case_status_text", json_string(status_title(fresh.status)));
+	json_object_set_new(o, "case_status_text", json_string(questionnaire_status_title(fresh.status)));
 	json_reply(r, 200, o);
 }
 
@@ -1241,30 +994,38 @@ static void case_fail(Req *r, const Round *rd, const CaseInfo *ci, const char *m
 	           NULL, message);
 }
 
+/*
+** "Marker som færdig" for the review of a case (second = 0) or its second review (second = 1),
+** whose page is `self`: done, back to it with ?finished=1; refused, back by a 303 with the
+** message (the review's with ?mangler=1 when questions lack an answer: they are listed).
+*/
+void page_review_finish_at(Req *r, const Round *rd, int64_t case_id, int second, const char *self)
+{
+	char msg[512];
+	int missing;
+	ReviewBy by = by_of(r);
+	if (!req_begin(r))
+		return;
+	int rc = second ? calibration_finish(r->db, rd, case_id, &by, &missing, msg, sizeof msg)
+	                : review_finish(r->db, rd, case_id, &by, &missing, msg, sizeof msg);
+	if (rc != 0) {
+		db_rollback(r->db);
+		flash_fail(r, arena_printf(r->arena, "%s%s", self, !second && missing > 0 ? "?mangler=1" : ""), NULL, msg);
+		return;
+	}
+	if (!req_commit(r, _("Markeringen kunne ikke gemmes. Prøv igen.")))
+		return;
+	http_redirect(r, arena_printf(r->arena, "%s?finished=1", self));
+}
+
 void page_review_finish(Req *r)
 {
 	Round rd;
 	CaseInfo ci;
-	if (!case_access(r, &rd, &ci, 0))
-		return;
-	char msg[512];
-	int missing;
-	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
-		return;
-	}
-	if (review_finish(r->db, &rd, ci.id, &by, &missing, msg, sizeof msg) != 0) {
-		db_rollback(r->db);
-		case_fail(r, &rd, &ci, arena_strdup(r->arena, msg), missing > 0);
-		return;
-	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
-		return;
-	}
-	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld?finished=1", r->dept->code, (long long)rd.id,
-	                              (long long)ci.id));
+	if (case_access(r, &rd, &ci, 0))
+		page_review_finish_at(r, &rd, ci.id, 0,
+		                      arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld", r->dept->code, (long long)rd.id,
+		                                   (long long)ci.id));
 }
 
 void page_review_acute(Req *r)
@@ -1276,20 +1037,16 @@ void page_review_acute(Req *r)
 	int on = !str_eq(req_form(r, "action"), "clear");
 	char msg[512];
 	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = review_set_acute(r->db, &rd, ci.id, on, req_form(r, "note"), &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
 		case_fail(r, &rd, &ci, arena_strdup(r->arena, msg), 0);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Markeringen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Markeringen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld?acute=%d", r->dept->code, (long long)rd.id,
 	                              (long long)ci.id, on));
 }
@@ -1302,20 +1059,16 @@ void page_review_consent(Req *r)
 		return;
 	char msg[512];
 	ReviewBy by = by_of(r);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = review_set_consent(r->db, &rd, ci.id, req_form_checked(r, "consent"), &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
 		case_fail(r, &rd, &ci, arena_strdup(r->arena, msg), 0);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Samtykket kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Samtykket kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld/cases/%lld?consent=1", r->dept->code, (long long)rd.id,
 	                              (long long)ci.id));
 }

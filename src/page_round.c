@@ -11,24 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The round named by :round, which must belong to the department in the address; else a 404. */
-int page_round_from_capture(Req *r, Round *out)
-{
-	int64_t id;
-	if (!parse_int64(req_capture(r, "round"), &id) || !round_by_id(r->db, id, out) ||
-	    out->department_id != r->dept->id) {
-		http_error(r, 404, _("Tilsynet findes ikke i denne afdeling."));
-		return 0;
-	}
-	return 1;
-}
-
 static void audit_round(Req *r, const Round *rd, const char *action, const char *detail)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "round:%lld", (long long)rd->id), .detail = detail,
-	                               .ip = r->ip});
+	req_audit(r, action, arena_printf(r->arena, "round:%lld", (long long)rd->id), detail);
 }
 
 /* A checkbox "theme" for each published theme catalogue that fits the department's target
@@ -139,20 +124,16 @@ void page_round_create(Req *r)
 			themes[nthemes++] = r->form[k].value;
 	const char *msg;
 	int64_t id;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (round_create(r->db, r->dept, req_form(r, "kind"), req_form(r, "title"), NULL, themes, nthemes,
 	                 req_form(r, "start"), req_form(r, "end"), r->user->login, &id, &msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds", r->dept->code), NULL, msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Tilsynet kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Tilsynet kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld", r->dept->code, (long long)id));
 }
 
@@ -419,7 +400,6 @@ static void plan_textarea(Buf *b, const char *id, const char *name, const char *
 	html_fmt(b, "<label for=\"%A\">%T</label>\n<textarea id=\"%A\" name=\"%A\" rows=\"2\" maxlength=\"%d\">%T</textarea>\n",
 	         id, label, id, name, ROUND_PLAN_TEXT_MAX, value);
 }
-
 
 /* The working group's answers to the planning questions, with links to the group and to the
 ** round's meetings (meeting.c). */
@@ -819,20 +799,16 @@ void page_round_sample(Req *r)
 	}
 	const char *msg;
 	int64_t drawn;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = sample_draw(r->db, &rd, &req, r->user->login, &drawn, &msg);
 	if (rc != 0) {
 		db_rollback(r->db);
 		round_fail(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Stikprøven kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Stikprøven kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?sampled=1", r->dept->code, (long long)rd.id));
 }
 
@@ -848,20 +824,16 @@ void page_round_replace(Req *r)
 	}
 	const char *msg = NULL;
 	int64_t replacement;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = sample_replace(r->db, &rd, case_id, req_form(r, "reason"), r->user->login, &replacement, &msg);
 	if (rc != 0) {
 		db_rollback(r->db);
 		round_fail(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Erstatningen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Erstatningen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	/* Taken out with nothing left to put in its place: said on the page (?replaced=0). */
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?replaced=%d", r->dept->code, (long long)rd.id,
 	                              replacement ? 1 : 0));
@@ -875,21 +847,17 @@ void page_round_plan(Req *r)
 	RoundPlanInput in = {.performers = req_form(r, "performers"), .planned_cases = req_form(r, "planned_cases"),
 	                     .selection = req_form(r, "selection"), .timing = req_form(r, "timing"),
 	                     .gathering = req_form(r, "gathering"), .stopop_meetings = req_form(r, "stopop_meetings")};
-	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+	ReviewBy by = req_by(r);
 	char msg[512];
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (round_plan_save(r->db, &rd, &in, &by, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		round_fail(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Planlægningen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Planlægningen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?planned=1", r->dept->code, (long long)rd.id));
 }
 
@@ -900,23 +868,19 @@ void page_round_phase(Req *r)
 	Round rd;
 	if (!page_round_from_capture(r, &rd))
 		return;
-	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+	ReviewBy by = req_by(r);
 	PhaseWorkLeft left;
 	char msg[2048];
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = phase_change(r->db, &rd, req_form(r, "to"), req_form(r, "reason"), &by, &left, msg, sizeof msg);
 	if (rc != PHASE_MOVED) {
 		db_rollback(r->db);
 		round_fail(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Fasen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Fasen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?phase=1", r->dept->code, (long long)rd.id));
 }
 
@@ -926,22 +890,18 @@ void page_round_remeasure(Req *r)
 	Round rd;
 	if (!page_round_from_capture(r, &rd))
 		return;
-	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+	ReviewBy by = req_by(r);
 	char msg[512];
 	int64_t id;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = round_remeasure(r->db, &rd, &by, &id, msg, sizeof msg);
 	if (rc < 0) {
 		db_rollback(r->db);
 		round_fail(r, &rd, msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Genmålingen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Genmålingen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?remeasure=1", r->dept->code, (long long)id));
 }

@@ -138,22 +138,18 @@ void page_round_edit_post(Req *r)
 	for (int k = 0; k < r->nform; k++)
 		if (str_eq(r->form[k].name, "theme") && *r->form[k].value)
 			themes[e.nthemes++] = r->form[k].value;
-	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+	ReviewBy by = req_by(r);
 	char msg[512];
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = round_update(r->db, &rd, &e, &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
 		refuse(r, &rd, "/edit", msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Ændringen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Ændringen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds/%lld?edited=1", r->dept->code, (long long)rd.id));
 }
 
@@ -215,20 +211,16 @@ void page_round_delete(Req *r)
 		confirm_page(r, &rd, reason);
 		return;
 	}
-	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	ReviewBy by = req_by(r);
+	if (!req_begin(r))
 		return;
-	}
 	int rc = round_delete(r->db, &rd, reason, &by, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
 		refuse(r, &rd, rc == ROUND_CLOSED || rc == ROUND_REVIEWED ? "" : "/edit", msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Tilsynet kunne ikke slettes. Prøv igen."));
+	if (!req_commit(r, _("Tilsynet kunne ikke slettes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/rounds?deleted=1", r->dept->code));
 }

@@ -92,10 +92,8 @@ static int end_session(Req *r, int64_t user_id, int64_t sid, const char *user_lo
 	db_finalize(&q);
 	int ended = rc == DB_OK && db_changes(r->db) > 0;
 	if (ended)
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "session_end",
-		                               .object = arena_printf(r->arena, "session:%lld", (long long)sid),
-		                               .detail = arena_printf(r->arena, "session for %s afsluttet", user_login),
-		                               .ip = r->ip});
+		req_audit(r, "session_end", arena_printf(r->arena, "session:%lld", (long long)sid),
+		          arena_printf(r->arena, "session for %s afsluttet", user_login));
 	if (rc != DB_OK || !ended) {
 		db_rollback(r->db);
 		return rc != DB_OK ? -1 : 0;
@@ -105,10 +103,8 @@ static int end_session(Req *r, int64_t user_id, int64_t sid, const char *user_lo
 
 static void not_found(Req *r, int64_t sid)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-	                               .object = arena_printf(r->arena, "session:%lld", (long long)sid),
-	                               .detail = arena_printf(r->arena, "%s %s: ikke brugerens session", r->method, r->path),
-	                               .ip = r->ip});
+	req_audit(r, "access_denied", arena_printf(r->arena, "session:%lld", (long long)sid),
+	          arena_printf(r->arena, "%s %s: ikke brugerens session", r->method, r->path));
 	http_error(r, 404, _("Sessionen findes ikke, eller den er allerede afsluttet."));
 }
 

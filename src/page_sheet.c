@@ -19,10 +19,7 @@
 
 static void audit(Req *r, const Round *rd, const char *action, const char *detail)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
-	                               .department_id = r->dept->id,
-	                               .object = arena_printf(r->arena, "round:%lld", (long long)rd->id), .detail = detail,
-	                               .ip = r->ip});
+	req_audit(r, action, arena_printf(r->arena, "round:%lld", (long long)rd->id), detail);
 }
 
 void page_round_sheet(Req *r)
@@ -209,10 +206,8 @@ void page_round_sheet_upload(Req *r)
 		return;
 	}
 	SheetResult *res = arena_alloc(r->arena, sizeof *res);
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = sheet_import_mem(r->db, &rd, file->value, file->len, r->user, res);
 	/* The confirmation: the same conflicts as shown, and the box ticked. */
 	const char *shown = req_form(r, "conflicts");
@@ -228,10 +223,8 @@ void page_round_sheet_upload(Req *r)
 		                   res->overwritten ? arena_printf(r->arena, "; %ld nyere svar overskrevet efter bekræftelse",
 		                                                   res->overwritten)
 		                                    : ""));
-		if (db_commit(r->db) != DB_OK) {
-			http_error(r, 500, _("Svarene kunne ikke gemmes. Prøv igen."));
+		if (!req_commit(r, _("Svarene kunne ikke gemmes. Prøv igen.")))
 			return;
-		}
 		if (res->not_counted) {
 			stored_page(r, &rd, res);
 			return;

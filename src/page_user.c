@@ -41,10 +41,7 @@ static int user_from_capture(Req *r, User *u)
 
 static void audit_user(Req *r, const char *action, int64_t user_id, int64_t department_id, const char *detail)
 {
-	audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = action,
-	                               .department_id = department_id,
-	                               .object = arena_printf(r->arena, "user:%lld", (long long)user_id),
-	                               .detail = detail, .ip = r->ip});
+	req_audit_in(r, department_id, action, arena_printf(r->arena, "user:%lld", (long long)user_id), detail);
 }
 
 void page_user_list(Req *r)
@@ -169,10 +166,8 @@ void page_user_add(Req *r)
 	auth_random_password(password, sizeof password);
 	const char *msg;
 	int64_t id;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (user_add(r->db, login, name, admin, password, 1, &id, &msg) != 0 ||
 	    (role != ROLE_NONE && user_set_role(r->db, id, d.id, role, &msg) != 0)) {
 		db_rollback(r->db);
@@ -182,10 +177,8 @@ void page_user_add(Req *r)
 	audit_user(r, "user_add", id, role != ROLE_NONE ? d.id : 0,
 	           arena_printf(r->arena, "%s%s%s", admin ? "administrator " : "", role_code(role),
 	                        role != ROLE_NONE ? arena_printf(r->arena, " i %s", d.code) : ""));
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Brugeren kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Brugeren kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	User u;
 	user_by_id(r->db, id, &u);
 	show_temporary_password(r, &u, password, _("Brugeren er oprettet"));
@@ -279,10 +272,8 @@ void page_user_edit_post(Req *r)
 		return;
 	}
 	const char *msg;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (user_update(r->db, u.id, req_form(r, "name"), admin, active, &msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, arena_printf(r->arena, "/admin/users/%lld", (long long)u.id), "name", msg);
@@ -290,10 +281,8 @@ void page_user_edit_post(Req *r)
 	}
 	audit_user(r, "user_edit", u.id, 0,
 	           arena_printf(r->arena, "administrator=%d aktiv=%d", admin, active));
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Ændringen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Ændringen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/admin/users/%lld?ok=1", (long long)u.id));
 }
 
@@ -315,20 +304,16 @@ void page_user_role_post(Req *r)
 		return;
 	}
 	const char *msg;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (user_set_role(r->db, u.id, d.id, role, &msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, back, "role", msg);
 		return;
 	}
 	audit_user(r, "user_role", u.id, d.id, role == ROLE_NONE ? "ingen rolle" : role_code(role));
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Ændringen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Ændringen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/admin/users/%lld?ok=1", (long long)u.id));
 }
 
@@ -340,19 +325,15 @@ void page_user_reset_password(Req *r)
 	char password[15];
 	auth_random_password(password, sizeof password);
 	const char *msg;
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	if (user_set_password(r->db, u.id, password, 1, &msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, arena_printf(r->arena, "/admin/users/%lld", (long long)u.id), NULL, msg);
 		return;
 	}
 	audit_user(r, "password_reset", u.id, 0, NULL);
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Adgangskoden kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Adgangskoden kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	show_temporary_password(r, &u, password, _("Ny midlertidig adgangskode"));
 }

@@ -111,10 +111,8 @@ void page_workgroup_show(Req *r)
 {
 	/* The group says who plans the tilsyn; an outside reviewer sees only their own round. */
 	if (r->role == ROLE_EKSTERN) {
-		audit_log(r->db, &(AuditEntry){.user_id = r->user->id, .login = r->user->login, .action = "access_denied",
-		                               .department_id = r->dept->id, .object = "workgroup",
-		                               .detail = arena_printf(r->arena, "%s %s: ekstern", r->method, r->path),
-		                               .ip = r->ip});
+		req_audit(r, "access_denied", "workgroup",
+		          arena_printf(r->arena, "%s %s: ekstern", r->method, r->path));
 		http_error(r, 403, _("En ekstern konsulent kan ikke se afdelingens arbejdsgruppe."));
 		return;
 	}
@@ -139,12 +137,10 @@ void page_workgroup_post(Req *r)
 		workgroup_fail(r, _("Ukendt handling: vælg at tilføje eller tage en person ud."));
 		return;
 	}
-	ReviewBy by = {.user_id = r->user->id, .login = r->user->login, .ip = r->ip};
+	ReviewBy by = req_by(r);
 	char msg[400];
-	if (db_begin(r->db) != DB_OK) {
-		http_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
+	if (!req_begin(r))
 		return;
-	}
 	int rc = str_eq(action, "add") ? workgroup_set(r->db, r->dept, user_id, req_form(r, "function"), &by, msg, sizeof msg)
 	                               : workgroup_remove(r->db, r->dept, user_id, &by, msg, sizeof msg);
 	if (rc < 0) {
@@ -152,10 +148,8 @@ void page_workgroup_post(Req *r)
 		workgroup_fail(r, msg);
 		return;
 	}
-	if (db_commit(r->db) != DB_OK) {
-		http_error(r, 500, _("Arbejdsgruppen kunne ikke gemmes. Prøv igen."));
+	if (!req_commit(r, _("Arbejdsgruppen kunne ikke gemmes. Prøv igen.")))
 		return;
-	}
 	http_redirect(r, arena_printf(r->arena, "/d/%s/workgroup?%s=1", r->dept->code,
 	                              str_eq(action, "add") ? "saved" : "removed"));
 }

@@ -47,78 +47,13 @@
 #define PLAN_INFORM_DAYS 30  /* how near a planned start asks for a planned information meeting */
 #define PLAN_MIN_ROUNDS 2
 
-/* ---- dates (yyyy-mm-dd) ---- */
-
-static int leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int y, int m)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	return days[m - 1] + (m == 2 && leap(y));
-}
-
-/* Writes y-m-d as yyyy-mm-dd; 0 when it is outside years 1-9999. */
-static int format_date(char out[11], int y, int m, int d)
-{
-	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
-		return 0;
-	const int v[8] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10, m / 10, m % 10, d / 10, d % 10};
-	static const int at[8] = {0, 1, 2, 3, 5, 6, 8, 9};
-	for (int i = 0; i < 8; i++)
-		out[at[i]] = (char)('0' + v[i]);
-	out[4] = out[7] = '-';
-	out[10] = 0;
-	return 1;
-}
-
-static int split_date(const char *iso, int *y, int *m, int *d)
-{
-	if (!date_valid_iso(iso))
-		return 0;
-	return sscanf(iso, "%4d-%2d-%2d", y, m, d) == 3;
-}
-
-int date_add_days(const char *iso, long days, char out[11])
-{
-	int y, m, d;
-	if (!split_date(iso, &y, &m, &d))
-		return 0;
-	date_civil_from_days(date_days_from_civil(y, m, d) + days, &y, &m, &d);
-	return format_date(out, y, m, d);
-}
-
-/* The same day `months` calendar months later; the 31st becomes the month's last day. */
-int date_add_months(const char *iso, int months, char out[11])
-{
-	int y, m, d;
-	if (!split_date(iso, &y, &m, &d))
-		return 0;
-	int total = y * 12 + (m - 1) + months;
-	y = total / 12;
-	m = total % 12 + 1;
-	if (y < 1 || y > 9999)
-		return 0;
-	if (d > month_days(y, m))
-		d = month_days(y, m);
-	return format_date(out, y, m, d);
-}
-
-long date_diff_days(const char *from, const char *to)
-{
-	int y1, m1, d1, y2, m2, d2;
-	if (!split_date(from, &y1, &m1, &d1) || !split_date(to, &y2, &m2, &d2))
-		return 0;
-	return date_days_from_civil(y2, m2, d2) - date_days_from_civil(y1, m1, d1);
-}
+/* ---- dates (yyyy-mm-dd; the calendar is dates.c's) ---- */
 
 /* Whole calendar months from `from` to the later `to` (2025-09-01 to 2026-03-02: 6). */
 static int months_between(const char *from, const char *to)
 {
 	int y1, m1, d1, y2, m2, d2;
-	if (!split_date(from, &y1, &m1, &d1) || !split_date(to, &y2, &m2, &d2))
+	if (!date_ymd(from, &y1, &m1, &d1) || !date_ymd(to, &y2, &m2, &d2))
 		return 0;
 	int n = (y2 - y1) * 12 + (m2 - m1) - (d2 < d1);
 	return n < 0 ? 0 : n;
@@ -186,7 +121,7 @@ static void load_themes(Db *db, PlanRound *r)
 	           " SELECT c.code AS code, c.title AS title, rc.position AS pos FROM round_catalogue rc"
 	           "  JOIN catalogue c ON c.id = rc.catalogue_id WHERE rc.round_id = ?1 AND rc.position > 0"
 	           " UNION ALL SELECT t.theme, coalesce((SELECT c.title FROM catalogue c WHERE c.code = t.theme"
-	           "  ORDER BY c.version DESC LIMIT 1), t.theme), 1000000 FROM round_theme t WHERE t.round_id = ?1)"
+	           "  ORDER BY c.version DESC LIMIT 1), t.theme), 1000000 FROM round_theme t WHERE t.round_id = ?1) AS x"
 	           " GROUP BY code ORDER BY min(pos), code");
 	db_bind_int(&q, 1, r->id);
 	int cap = 0;
@@ -250,8 +185,8 @@ static int load_rounds(Db *db, int64_t department_id, PlanRound **out)
 	           " coalesce(substr(r.review_started_at, 1, 10), ''), coalesce(substr(r.finished_at, 1, 10), ''),"
 	           " coalesce(r.filters, ''),"
 	           " (SELECT count(*) FROM round_case rc WHERE rc.round_id = r.id AND rc.status = 'udtrukket'),"
-	           " (SELECT p.planned_cases FROM round_plan p WHERE p.round_id = r.id), r.sampled_at IS NOT NULL"
-	           " FROM round r WHERE r.department_id = ?1 ORDER BY r.id");
+	           " (SELECT p.planned_cases FROM round_plan p WHERE p.round_id = r.id),"
+	           " CASE WHEN r.sampled_at IS NOT NULL THEN 1 ELSE 0 END FROM round r WHERE r.department_id = ?1 ORDER BY r.id");
 	db_bind_int(&q, 1, department_id);
 	PlanRound *v = NULL;
 	int n = 0, cap = 0;

@@ -88,6 +88,26 @@ static int date_passes(const char *value, const char *from, const char *to, int 
 	return (!from || strcmp(value, from) >= 0) && (!to || strcmp(value, to) <= 0);
 }
 
+/* The start of the exclusion window at instant now: `months` calendar months before, at the
+** same time of day (UTC), by the month rule of dates.c. A case drawn at or after it counts
+** as recently reviewed. */
+void population_window_start(time_t now, int64_t months, char out[32])
+{
+	if (months > 1200)
+		months = 1200; /* a century reaches every case ever drawn; more would leave the calendar */
+	time_iso_add_months(out, now, -(long)months);
+}
+
+/* Case numbers in bytewise order (UTF-8 bytes as unsigned), as the population digest
+** fixes them: "B-10" < "a-3" < "b-2" < "Æ-1". */
+static int by_case_no(const void *a, const void *b)
+{
+	const char *x = ((const PopulationCase *)a)->case_no, *y = ((const PopulationCase *)b)->case_no;
+	size_t nx = strlen(x), ny = strlen(y);
+	int c = memcmp(x, y, nx < ny ? nx : ny);
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
 /*
 ** Computes the population of round r under filters f and the exclusion window (months; 0
 ** leaves no case out: a round sampled this very second would otherwise count as "within
@@ -134,17 +154,21 @@ int population_compute(Db *db, const Round *r, const SampleFilters *f, int64_t e
 		add_step(out, &flt[S_DECIDED], _("seneste afgørelse"), _("Seneste afgørelse %s"), range);
 	}
 
+	/* Without a window (NULL) no case is left out. */
+	char since[32];
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT c.id, c.case_no, c.advisor, c.target, c.provision, c.team, c.opened, c.decided,"
-	           " EXISTS (SELECT 1 FROM round_case rc JOIN round o ON o.id = rc.round_id"
-	           "  WHERE rc.case_id = c.id AND ?3 > 0 AND o.department_id = ?1 AND o.id <> ?2"
-	           "  AND rc.status = 'udtrukket'"
-	           "  AND o.sampled_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?3 || ' months'))"
-	           " FROM cases c WHERE c.department_id = ?1 AND c.on_list = 1"); /* in any order: sample.c sorts */
+	           " CASE WHEN EXISTS (SELECT 1 FROM round_case rc JOIN round o ON o.id = rc.round_id"
+	           "  WHERE rc.case_id = c.id AND o.department_id = ?1 AND o.id <> ?2"
+	           "  AND rc.status = 'udtrukket' AND o.sampled_at >= ?3) THEN 1 ELSE 0 END"
+	           " FROM cases c WHERE c.department_id = ?1 AND c.on_list = 1");
 	db_bind_int(&q, 1, r->department_id);
 	db_bind_int(&q, 2, r->id);
-	db_bind_int(&q, 3, exclude_months);
+	if (exclude_months > 0) {
+		population_window_start(time(NULL), exclude_months, since);
+		db_bind_text(&q, 3, since);
+	}
 	size_t cap = 0;
 	while (db_step(&q)) {
 		out->listed++;
@@ -182,6 +206,9 @@ int population_compute(Db *db, const Round *r, const SampleFilters *f, int64_t e
 		c->advisor = xstrdup(db_col_text(&q, 2));
 	}
 	db_finalize(&q);
+	/* Sorted here, not by the database, whose collation could differ between backends. */
+	if (out->ncases > 1)
+		qsort(out->cases, out->ncases, sizeof *out->cases, by_case_no);
 	for (int s = 0; s < S_COUNT; s++)
 		for (int i = 0; i < flt[s].nneedles; i++)
 			free(flt[s].needles[i]);

@@ -168,34 +168,24 @@ int report_text_load(Db *db, int64_t round_id, ReportText *t)
 ** Saves the four texts (summary, strengths, challenges, recommendations) of a round's
 ** report; final = 1 marks them final (who and when are recorded), 0 keeps or makes them a
 ** draft. Refuses a CPR number, invalid UTF-8 or an over-long text with a message naming the
-** field. The caller holds the transaction. Returns 0, or -1 with *msg.
+** field. The caller holds the transaction. Returns 0, or -1 with the message in msg[n].
 */
 int report_text_save(Db *db, int64_t round_id, const char *const texts[4], int final, int64_t user_id,
-                     const char *who, const char **msg)
+                     const char *who, char *msg, size_t n)
 {
 	static const char *const names[4] = {"Sammenfatning", "Styrker", "Udfordringer", "Anbefalinger"};
-	static char problem[300];
 	for (int i = 0; i < 4; i++) {
 		const char *s = texts[i] ? texts[i] : "";
-		size_t n = strlen(s);
-		if (n > 20000) {
-			snprintf(problem, sizeof problem, _("%s er for lang (højst 20.000 tegn)."), names[i]);
-			*msg = problem;
-			return -1;
-		}
-		if (!utf8_valid(s, n)) {
-			snprintf(problem, sizeof problem, _("%s indeholder tegn, der ikke kan læses (ikke UTF-8)."), names[i]);
-			*msg = problem;
-			return -1;
-		}
-		if (cpr_find(s) >= 0) {
-			snprintf(problem, sizeof problem,
-			         _("%s ser ud til at indeholde et CPR-nummer. Rapporter må aldrig indeholde CPR-numre; skriv "
-			           "sagsnummeret eller beskriv sagen uden at den kan genkendes. Intet er gemt."),
-			         names[i]);
-			*msg = problem;
-			return -1;
-		}
+		size_t len = strlen(s);
+		if (len > 20000)
+			return msg_fail(msg, n, _("%s er for lang (højst 20.000 tegn)."), names[i]);
+		if (!utf8_valid(s, len))
+			return msg_fail(msg, n, _("%s indeholder tegn, der ikke kan læses (ikke UTF-8)."), names[i]);
+		if (cpr_find(s) >= 0)
+			return msg_fail(msg, n,
+			                _("%s ser ud til at indeholde et CPR-nummer. Rapporter må aldrig indeholde CPR-numre; "
+			                  "skriv sagsnummeret eller beskriv sagen uden at den kan genkendes. Intet er gemt."),
+			                names[i]);
 	}
 	char now[32];
 	time_iso(now, time(NULL));
@@ -221,10 +211,8 @@ int report_text_save(Db *db, int64_t round_id, const char *const texts[4], int f
 	db_bind_text(&q, 9, who ? who : "");
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != DB_OK) {
-		*msg = _("Rapportteksten kunne ikke gemmes. Prøv igen.");
-		return -1;
-	}
+	if (rc != DB_OK)
+		return msg_fail(msg, n, "%s", _("Rapportteksten kunne ikke gemmes. Prøv igen."));
 	return 0;
 }
 
@@ -737,14 +725,4 @@ void report_audit(Db *db, const Report *rp, ReportFormat f, int64_t user_id, con
 		audit_log(db, &(AuditEntry){.user_id = user_id, .login = login, .action = "report_case",
 		                            .department_id = rp->dept.id, .object = object, .detail = detail, .ip = ip});
 	}
-}
-
-int report_write(const Report *rp, ReportFormat f, Buf *out, char *err, size_t n)
-{
-	switch (f) {
-	case REPORT_HTML: return report_html(rp, out);
-	case REPORT_PDF: return report_pdf(rp, out, err, n);
-	case REPORT_XLSX: return report_xlsx(rp, out, err, n);
-	}
-	return -1;
 }

@@ -1,8 +1,9 @@
 /*
-** Reports of a round for three audiences (report.c builds the model, report_html.c,
-** report_pdf.c and report_xlsx.c write it), and the report's own words that the working
-** group writes (report_text in 005_report.sql). Who may read what is decided here, in the
-** model: a writer only writes what the model holds, so no format can leak more than another.
+** Reports of a round for three audiences (report.c builds the model; report_html.c,
+** report_pdf.c and report_xlsx.c write it; report_write.c chooses among them), and the
+** report's own words that the working group writes (report_text in 005_report.sql). Who may
+** read what is decided here, in the model: a writer only writes what the model holds, so no
+** format can leak more than another.
 */
 #ifndef TILSYN_REPORT_H
 #define TILSYN_REPORT_H
@@ -110,7 +111,7 @@ const char *report_text_heading(const Round *r);
 const char *report_draft_note(const Round *r);
 void report_change_text(const QuestionResult *x, char *out, size_t n);
 void report_audit(Db *db, const Report *rp, ReportFormat f, int64_t user_id, const char *login, const char *ip);
-int report_write(const Report *rp, ReportFormat f, Buf *out, char *err, size_t n);
+int report_write(const Report *rp, ReportFormat f, Buf *out, char *err, size_t n); /* report_write.c */
 
 /* Shared by the writers. */
 const char *report_category_title(const char *code);
@@ -126,9 +127,6 @@ int report_xlsx(const Report *rp, Buf *out, char *err, size_t n);
 /* The report's own words. */
 int report_text_load(Db *db, int64_t round_id, ReportText *out);
 int report_text_save(Db *db, int64_t round_id, const char *const texts[4], int final, int64_t user_id,
-                     const char *who, const char **msg);
-
-/* The command. */
-int cmd_report(Db *db, int argc, char **argv);
+                     const char *who, char *msg, size_t n);
 
 #endif

@@ -34,7 +34,7 @@ static void str(lxw_worksheet *ws, int row, int col, const char *s, lxw_format *
 static void date_cell(X *x, lxw_worksheet *ws, int row, int col, const char *ymd)
 {
 	int y, m, d;
-	if (!date_valid_iso(ymd) || sscanf(ymd, "%4d-%2d-%2d", &y, &m, &d) != 3)
+	if (!date_ymd(ymd, &y, &m, &d))
 		return;
 	lxw_datetime dt = {y, m, d, 0, 0, 0};
 	worksheet_write_datetime(ws, (lxw_row_t)row, (lxw_col_t)col, &dt, x->date);

@@ -10,6 +10,8 @@
 **    phase change to afsluttet counts, and failing that the newest of its planned end,
 **    sampling, start of review and creation: the latest day it is known to have been
 **    worked on, so an estimate never shortens the period.
+**  - Months are calendar months by dates.c's month rule: a day the target month lacks becomes
+**    its last day (finished 2024-08-31, 6 months: due 2025-02-28).
 **  - On or after finished + retention_months, `tilsyn retention run` deletes, in one
 **    transaction per round: the sample's case numbers (round_case, with acute notes, consent
 **    to use a case as an example, who reviewed what), the answers and their comments, the
@@ -125,22 +127,6 @@ int retention_settings_save(Db *db, const RetentionSettings *s, const char *logi
 	return changed;
 }
 
-/* The Danish day of now moved by amount days or months; SQLite's month arithmetic is the
-** one the due dates use. Days are counted in Denmark, as the leader reads the calendar:
-** just after midnight in Denmark it is already the next day though UTC is not. */
-static void day_offset(Db *db, time_t now, const char *unit, int64_t amount, char out[11])
-{
-	char today[11], modifier[40];
-	date_danish_day(now, today);
-	snprintf(modifier, sizeof modifier, "%+lld %s", (long long)amount, unit);
-	Stmt q;
-	db_prepare(&q, db, "SELECT date(?1, ?2)");
-	db_bind_text(&q, 1, today);
-	db_bind_text(&q, 2, modifier);
-	snprintf(out, 11, "%s", db_step(&q) && !db_col_is_null(&q, 0) ? db_col_text(&q, 0) : "");
-	db_finalize(&q);
-}
-
 const char *retention_basis_title(const char *source)
 {
 	if (str_eq(source, "afsluttet"))
@@ -148,6 +134,26 @@ const char *retention_basis_title(const char *source)
 	if (str_eq(source, "faseskift"))
 		return _("sat til afsluttet");
 	return _("sidst arbejdet på (anslået)");
+}
+
+/* The latest of the texts (ISO dates and times compare as text); "" when all are NULL. */
+static const char *latest(const char *const *v, size_t n)
+{
+	const char *best = "";
+	for (size_t i = 0; i < n; i++)
+		if (v[i] && strcmp(v[i], best) > 0)
+			best = v[i];
+	return best;
+}
+
+/* Soonest due first, rounds without a due day last, then by id. */
+static int by_due(const void *a, const void *b)
+{
+	const RetentionRound *x = a, *y = b;
+	if (!*x->due != !*y->due)
+		return *x->due ? -1 : 1;
+	int c = strcmp(x->due, y->due);
+	return c ? c : (x->round_id > y->round_id) - (x->round_id < y->round_id);
 }
 
 /*
@@ -161,26 +167,18 @@ int retention_rounds(Db *db, const RetentionSettings *s, int64_t round_id, int64
 {
 	Stmt q;
 	db_prepare(&q, db,
-	           "WITH f AS (SELECT r.id, r.department_id, d.code, r.title, coalesce(r.purged_at, '') AS purged_at,"
-	           "  p.basis AS kept_basis, p.basis_source AS kept_source, p.months AS kept_months,"
-	           "  (SELECT max(c.at) FROM round_phase_change c WHERE c.round_id = r.id AND c.to_phase = 'afsluttet') AS changed,"
-	           "  r.finished_at, max(coalesce(r.planned_end, ''), coalesce(r.sampled_at, ''),"
-	           "   coalesce(r.review_started_at, ''), r.created_at) AS worked"
+	           "SELECT r.id, r.department_id, d.code, r.title, coalesce(r.purged_at, ''),"
+	           " p.basis, p.basis_source, p.months, r.finished_at,"
+	           " (SELECT max(c.at) FROM round_phase_change c WHERE c.round_id = r.id AND c.to_phase = 'afsluttet'),"
+	           " r.planned_end, r.sampled_at, r.review_started_at, r.created_at"
 	           " FROM round r JOIN department d ON d.id = r.department_id LEFT JOIN round_purge p ON p.round_id = r.id"
 	           " WHERE (r.phase = 'afsluttet' OR r.purged_at IS NOT NULL) AND (?1 IS NULL OR r.id = ?1)"
 	           "  AND (?2 IS NULL OR EXISTS (SELECT 1 FROM membership m"
-	           "   WHERE m.department_id = r.department_id AND m.user_id = ?2 AND m.role = 'leder'))),"
-	           " g AS (SELECT *, coalesce(kept_basis, substr(coalesce(finished_at, changed, worked), 1, 10)) AS basis,"
-	           "  coalesce(kept_source, CASE WHEN finished_at IS NOT NULL THEN 'afsluttet'"
-	           "   WHEN changed IS NOT NULL THEN 'faseskift' ELSE 'skoen' END) AS source FROM f)"
-	           " SELECT id, department_id, code, title, purged_at, source, basis,"
-	           "  coalesce(date(basis, '+' || coalesce(kept_months, ?3) || ' months'), '') AS due,"
-	           "  coalesce(kept_months, ?3) FROM g ORDER BY due = '', due, id");
+	           "   WHERE m.department_id = r.department_id AND m.user_id = ?2 AND m.role = 'leder'))");
 	if (round_id)
 		db_bind_int(&q, 1, round_id);
 	if (leader_id)
 		db_bind_int(&q, 2, leader_id);
-	db_bind_int(&q, 3, s->months);
 	int n = 0, cap = 8;
 	RetentionRound *v = xcalloc((size_t)cap, sizeof *v);
 	while (db_step(&q)) {
@@ -193,12 +191,25 @@ int retention_rounds(Db *db, const RetentionSettings *s, int64_t round_id, int64
 		snprintf(x->department, sizeof x->department, "%s", db_col_text(&q, 2));
 		snprintf(x->title, sizeof x->title, "%s", db_col_text(&q, 3));
 		snprintf(x->purged_at, sizeof x->purged_at, "%s", db_col_text(&q, 4));
-		snprintf(x->basis_source, sizeof x->basis_source, "%s", db_col_text(&q, 5));
-		snprintf(x->basis, sizeof x->basis, "%s", db_col_text(&q, 6));
-		snprintf(x->due, sizeof x->due, "%s", db_col_text(&q, 7));
-		x->months = db_col_int(&q, 8);
+		/* A purged round keeps the basis and period it was purged under. */
+		const char *finished = db_col_is_null(&q, 8) ? NULL : db_col_text(&q, 8);
+		const char *changed = db_col_is_null(&q, 9) ? NULL : db_col_text(&q, 9);
+		if (!db_col_is_null(&q, 5)) {
+			snprintf(x->basis, sizeof x->basis, "%s", db_col_text(&q, 5));
+			snprintf(x->basis_source, sizeof x->basis_source, "%s", db_col_text(&q, 6));
+		} else {
+			const char *worked[] = {db_col_text(&q, 10), db_col_text(&q, 11), db_col_text(&q, 12), db_col_text(&q, 13)};
+			const char *from = finished ? finished : changed ? changed : latest(worked, COUNT(worked));
+			snprintf(x->basis, sizeof x->basis, "%.10s", from);
+			snprintf(x->basis_source, sizeof x->basis_source, "%s",
+			         finished ? "afsluttet" : changed ? "faseskift" : "skoen");
+		}
+		x->months = db_col_is_null(&q, 7) ? s->months : db_col_int(&q, 7);
+		if (x->months < 1 || x->months > 600 || !date_add_months(x->basis, (int)x->months, x->due))
+			x->due[0] = 0;
 	}
 	db_finalize(&q);
+	qsort(v, (size_t)n, sizeof *v, by_due);
 	*out = v;
 	return n;
 }
@@ -217,10 +228,14 @@ void retention_today(Db *db, time_t now, char out[11])
 	date_danish_day(now, out);
 }
 
-/* The day before which a case must last have been listed to be deleted from the case list. */
+/* The day before which a case must last have been listed to be deleted from the case list:
+** retention_months before today in Denmark (db unused, as for retention_today). */
 void retention_cases_cutoff(Db *db, const RetentionSettings *s, time_t now, char out[11])
 {
-	day_offset(db, now, "months", -s->months, out);
+	char today[11];
+	retention_today(db, now, today);
+	if (!date_add_months(today, (int)-s->months, out))
+		out[0] = 0;
 }
 
 /* The time (ISO, as audit.at) before which audit entries are deleted: retention_months +
@@ -228,26 +243,26 @@ void retention_cases_cutoff(Db *db, const RetentionSettings *s, time_t now, char
 ** held or was deleted less than audit_extra_months ago. */
 void retention_audit_cutoff(Db *db, const RetentionSettings *s, time_t now, char out[32])
 {
-	char total[40], extra[40];
-	snprintf(total, sizeof total, "%+lld months", (long long)-(s->months + s->audit_extra));
-	snprintf(extra, sizeof extra, "%+lld months", (long long)-s->audit_extra);
+	char extra[32];
+	time_iso_add_months(out, now, -(s->months + s->audit_extra));
+	time_iso_add_months(extra, now, -s->audit_extra);
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT min(x) FROM (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', ?1, 'unixepoch', ?2) AS x"
-	           " UNION ALL SELECT r.created_at FROM round r WHERE (r.purged_at IS NULL"
-	           "  AND EXISTS (SELECT 1 FROM round_case rc WHERE rc.round_id = r.id))"
-	           "  OR r.purged_at > strftime('%Y-%m-%dT%H:%M:%SZ', ?1, 'unixepoch', ?3))");
-	db_bind_int(&q, 1, (int64_t)now);
-	db_bind_text(&q, 2, total);
-	db_bind_text(&q, 3, extra);
-	snprintf(out, 32, "%s", db_step(&q) && !db_col_is_null(&q, 0) ? db_col_text(&q, 0) : "");
+	           "SELECT min(r.created_at) FROM round r WHERE (r.purged_at IS NULL"
+	           "  AND EXISTS (SELECT 1 FROM round_case rc WHERE rc.round_id = r.id)) OR r.purged_at > ?1");
+	db_bind_text(&q, 1, extra);
+	if (db_step(&q) && !db_col_is_null(&q, 0) && strcmp(db_col_text(&q, 0), out) < 0)
+		snprintf(out, 32, "%s", db_col_text(&q, 0));
 	db_finalize(&q);
 }
 
 /* The last day a leader's notice looks ahead to: today + retention_notice_days. */
 void retention_notice_until(Db *db, const RetentionSettings *s, time_t now, char out[11])
 {
-	day_offset(db, now, "days", s->notice_days, out);
+	char today[11];
+	retention_today(db, now, today);
+	if (!date_add_days(today, (long)s->notice_days, out))
+		out[0] = 0;
 }
 
 /*

@@ -14,15 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(char *msg, size_t n, const char *fmt, ...) ATTR_PRINTF(3, 4);
-static int fail(char *msg, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#define fail msg_fail /* util.c */
 
 /* Whether two names are the same name: compared as ident_fold sees them (NFKC, case,
 ** white space and no-break spaces do not matter). An empty name is nobody. Whose case it
@@ -151,7 +143,8 @@ int review_reviewer_ok(Db *db, const Round *r, int64_t user_id, char *name, size
 	return found;
 }
 
-static int audit_case(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, const char *action,
+/* An audit entry about a case of the round (object "case:ID"), by whoever does it. */
+int review_audit_case(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, const char *action,
                       const char *detail)
 {
 	char object[48];
@@ -190,11 +183,20 @@ static int sampled_case(Db *db, int64_t round_id, int64_t case_id, char case_no[
 	return found;
 }
 
-static int set_reviewer(Db *db, const Round *r, int64_t case_id, int64_t reviewer_id, const char *name,
+/*
+** Makes reviewer_id (0: nobody) the one who reviews a case, audited with how it was decided:
+** the review's reviewer (second = 0, round_case) or the calibration's second reviewer
+** (second = 1, calibration_case). The caller has checked that the person may. Returns 0 or -1.
+*/
+int review_set_reviewer(Db *db, const Round *r, int64_t case_id, int second, int64_t reviewer_id, const char *name,
                         const char *how, const ReviewBy *by)
 {
 	Stmt q;
-	db_prepare(&q, db, "UPDATE round_case SET reviewer_id = ?3, reviewer_cleared = NULL WHERE round_id = ?1 AND case_id = ?2");
+	if (second)
+		db_prepare(&q, db, "UPDATE calibration_case SET reviewer_id = ?3 WHERE round_id = ?1 AND case_id = ?2");
+	else
+		db_prepare(&q, db,
+		           "UPDATE round_case SET reviewer_id = ?3, reviewer_cleared = NULL WHERE round_id = ?1 AND case_id = ?2");
 	db_bind_int(&q, 1, r->id);
 	db_bind_int(&q, 2, case_id);
 	if (reviewer_id)
@@ -206,11 +208,15 @@ static int set_reviewer(Db *db, const Round *r, int64_t case_id, int64_t reviewe
 	if (rc != DB_OK)
 		return -1;
 	char detail[320];
-	if (reviewer_id)
+	if (reviewer_id && second)
+		snprintf(detail, sizeof detail, "tilsyn %lld: anden gennemgang ved %s (%s)", (long long)r->id, name, how);
+	else if (reviewer_id)
 		snprintf(detail, sizeof detail, "tilsyn %lld: gennemgås af %s (%s)", (long long)r->id, name, how);
+	else if (second)
+		snprintf(detail, sizeof detail, "tilsyn %lld: ingen anden gennemgående (%s)", (long long)r->id, how);
 	else
 		snprintf(detail, sizeof detail, "tilsyn %lld: ingen gennemgår sagen (%s)", (long long)r->id, how);
-	return audit_case(db, r, case_id, by, "review_assign", detail);
+	return review_audit_case(db, r, case_id, by, second ? "calibration_assign" : "review_assign", detail);
 }
 
 /*
@@ -251,7 +257,7 @@ int review_assign(Db *db, const Round *r, int64_t case_id, int64_t reviewer_id, 
 			              "gennemgange skal være to forskellige personers; vælg en anden."),
 			            case_no, name, name);
 	}
-	if (set_reviewer(db, r, case_id, reviewer_id, name, "i hånden", by) != 0)
+	if (review_set_reviewer(db, r, case_id, 0, reviewer_id, name, "i hånden", by) != 0)
 		return fail(msg, n, _("Fordelingen kunne ikke gemmes i databasen."));
 	return 0;
 }
@@ -334,7 +340,7 @@ int review_assign_auto(Db *db, const Round *r, const int64_t *reviewers, int nre
 		int k = cases[i].reviewer;
 		if (k < 0)
 			continue;
-		if (set_reviewer(db, r, cases[i].case_id, rv[k].user_id, rv[k].name, "automatisk fordeling", by) != 0)
+		if (review_set_reviewer(db, r, cases[i].case_id, 0, rv[k].user_id, rv[k].name, "automatisk fordeling", by) != 0)
 			rc = fail(msg, n, _("Fordelingen kunne ikke gemmes i databasen."));
 		else
 			(*assigned)++;
@@ -360,6 +366,33 @@ int review_counts(Db *db, int64_t round_id, int64_t case_id, int *answered, int 
 	return 0;
 }
 
+/* Records a review as finished now, audited: the review's (second = 0, round_case) or the
+** calibration's second review (second = 1, calibration_case). The caller has checked that it
+** may be. Returns 0 or -1. */
+int review_mark_finished(Db *db, const Round *r, int64_t case_id, int second, const ReviewBy *by)
+{
+	char now[32];
+	time_iso(now, time(NULL));
+	Stmt q;
+	if (second)
+		db_prepare(&q, db,
+		           "UPDATE calibration_case SET status = 'faerdig', finished_at = ?3 WHERE round_id = ?1 AND case_id = ?2");
+	else
+		db_prepare(&q, db,
+		           "UPDATE round_case SET review_status = 'faerdig', finished_at = ?3 WHERE round_id = ?1 AND case_id = ?2");
+	db_bind_int(&q, 1, r->id);
+	db_bind_int(&q, 2, case_id);
+	db_bind_text(&q, 3, now);
+	int rc = db_done(&q);
+	db_finalize(&q);
+	char detail[96];
+	snprintf(detail, sizeof detail, second ? "tilsyn %lld: anden gennemgang færdig" : "tilsyn %lld: gennemgang færdig",
+	         (long long)r->id);
+	if (rc != DB_OK)
+		return -1;
+	return review_audit_case(db, r, case_id, by, second ? "calibration_finish" : "review_finish", detail) != 0 ? -1 : 0;
+}
+
 /* Marks a case's review finished; refused while a relevant question is unanswered
 ** (*missing says how many). A later change of an answer reopens it (answer_save). */
 int review_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg, size_t n)
@@ -381,19 +414,7 @@ int review_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, i
 		return fail(msg, n, _("Sagen kan ikke markeres som færdig endnu: 1 relevant spørgsmål mangler et svar."));
 	if (*missing > 1)
 		return fail(msg, n, _("Sagen kan ikke markeres som færdig endnu: %d relevante spørgsmål mangler et svar."), *missing);
-	char now[32];
-	time_iso(now, time(NULL));
-	Stmt q;
-	db_prepare(&q, db,
-	           "UPDATE round_case SET review_status = 'faerdig', finished_at = ?3 WHERE round_id = ?1 AND case_id = ?2");
-	db_bind_int(&q, 1, r->id);
-	db_bind_int(&q, 2, case_id);
-	db_bind_text(&q, 3, now);
-	int rc = db_done(&q);
-	db_finalize(&q);
-	char detail[96];
-	snprintf(detail, sizeof detail, "tilsyn %lld: gennemgang færdig", (long long)r->id);
-	if (rc != DB_OK || audit_case(db, r, case_id, by, "review_finish", detail) != 0)
+	if (review_mark_finished(db, r, case_id, 0, by) != 0)
 		return fail(msg, n, _("Markeringen kunne ikke gemmes i databasen."));
 	return 0;
 }
@@ -455,7 +476,7 @@ int review_set_acute(Db *db, const Round *r, int64_t case_id, int on, const char
 	}
 	char detail[96];
 	snprintf(detail, sizeof detail, "tilsyn %lld: akut bekymring %s", (long long)r->id, on ? "markeret" : "fjernet");
-	if (audit_case(db, r, case_id, by, on ? "review_acute" : "review_acute_cleared", detail) != 0)
+	if (review_audit_case(db, r, case_id, by, on ? "review_acute" : "review_acute_cleared", detail) != 0)
 		return fail(msg, n, _("Markeringen kunne ikke gemmes i databasen."));
 	return 0;
 }
@@ -485,7 +506,7 @@ int review_set_consent(Db *db, const Round *r, int64_t case_id, int on, const Re
 	char detail[128];
 	snprintf(detail, sizeof detail, "tilsyn %lld: rådgiverens samtykke til brug som eksempel %s", (long long)r->id,
 	         on ? "registreret" : "trukket tilbage");
-	if (rc != DB_OK || audit_case(db, r, case_id, by, "review_consent", detail) != 0)
+	if (rc != DB_OK || review_audit_case(db, r, case_id, by, "review_consent", detail) != 0)
 		return fail(msg, n, _("Samtykket kunne ikke gemmes i databasen."));
 	return 0;
 }

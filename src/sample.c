@@ -30,12 +30,6 @@ static int by_key(const void *a, const void *b)
 	return memcmp(((const Candidate *)a)->key, ((const Candidate *)b)->key, 32);
 }
 
-/* Case numbers bytewise (strcmp compares unsigned bytes), whatever the database's collation. */
-static int by_case_no(const void *a, const void *b)
-{
-	return strcmp(((const PopulationCase *)a)->case_no, ((const PopulationCase *)b)->case_no);
-}
-
 static int by_advisor_key(const void *a, const void *b)
 {
 	const Candidate *x = a, *y = b;
@@ -123,8 +117,6 @@ static Candidate *population(Db *db, const Round *r, const unsigned char seed[32
 	Population p;
 	population_compute(db, r, f, exclude_months, 1, &p);
 	size_t n = p.ncases;
-	if (n)
-		qsort(p.cases, n, sizeof *p.cases, by_case_no);
 	Candidate *c = xmalloc((n ? n : 1) * sizeof *c);
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, 32);

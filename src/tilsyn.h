@@ -36,7 +36,11 @@ const char *str_ascii_case(const char *s, int upper, char *out, size_t n);
 int parse_int64(const char *s, int64_t *out);
 void hex_encode(char *out, const unsigned char *in, size_t n);
 int hex_decode(unsigned char *out, size_t n, const char *hex);
-void time_iso(char out[32], time_t t);
+int hex_value(int c); /* 0-15 for a hex digit, else -1 */
+/* Expected failures are reported as -1 (or another code) with a Danish message the user can act
+** on in a buffer the caller gives (char *msg, size_t n); msg_fail writes it, cut short at a
+** character boundary and made valid UTF-8, because it is shown on pages and written as JSON. */
+ATTR_PRINTF(3, 4) int msg_fail(char *msg, size_t n, const char *fmt, ...);
 
 /* ---- cpr.c: CPR numbers however spelled (NFKC, zero-width characters, any separator) ---- */
 int cpr_find(const char *s);            /* byte offset of the first CPR number in s, or -1 */
@@ -275,15 +279,17 @@ int auth_session_expired(const Session *s, int64_t now);
 void auth_session_end(Db *db, int64_t session_id);
 void auth_session_end_user(Db *db, int64_t user_id);
 
-typedef enum LoginResult { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED } LoginResult;
-LoginResult auth_login(Db *db, const char *login, const char *password, int64_t now,
-                       const char *ip, User *out, int64_t *retry_after);
-int64_t auth_login_wait(Db *db, const char *login, const char *ip, int64_t now);
-int auth_password_recheck(Db *db, const User *u, const char *password, int64_t now, const char *ip,
-                          int64_t *retry_after, int64_t *failures);
-void auth_login_attempts_trim(Db *db, int64_t now, int64_t cap);
 void auth_login_token_make(Db *db, int64_t now, char out[TOKEN_HEX]);
 int auth_login_token_valid(Db *db, const char *token, int64_t now);
+
+/* ---- login.c: logging in, with throttling of failures per login and address ---- */
+typedef enum LoginResult { LOGIN_OK, LOGIN_BAD, LOGIN_THROTTLED } LoginResult;
+LoginResult login_try(Db *db, const char *login, const char *password, int64_t now, const char *ip, User *out,
+                      int64_t *retry_after);
+int64_t login_wait(Db *db, const char *login, const char *ip, int64_t now);
+int login_password_recheck(Db *db, const User *u, const char *password, int64_t now, const char *ip,
+                           int64_t *retry_after, int64_t *failures);
+void login_attempts_trim(Db *db, int64_t now, int64_t cap);
 
 /* ---- denial.c: refused logins counted per address and minute, one audit entry each ---- */
 typedef enum DenialKind { DENIAL_FAILED, DENIAL_THROTTLED, DENIAL_CSRF, DENIAL_KINDS } DenialKind;
@@ -344,9 +350,18 @@ int csv_text_is_formula(const char *s);
 void csv_text(Buf *b, const char *s, int last);
 void csv_number(Buf *b, const char *s, int last);
 
-/* ---- dates.c: the date formats of case-system exports ---- */
+/* ---- dates.c: the one calendar (one month rule: a day past the target month's end becomes
+** its last day); the date formats of case-system exports; Danish dates ---- */
 int date_parse(const char *s, char out[11]);
 int date_valid_iso(const char *s);
+int date_ymd(const char *iso, int *y, int *m, int *d);  /* a valid yyyy-mm-dd's parts */
+int date_month_days(int y, int m);
+int date_add_days(const char *iso, long days, char out[11]);
+int date_add_months(const char *iso, int months, char out[11]); /* 2024-08-31 + 6 = 2025-02-28 */
+long date_diff_days(const char *from, const char *to);
+void time_iso(char out[32], time_t t);                  /* yyyy-mm-ddThh:mm:ssZ, UTC */
+int time_parse_iso(const char *s, time_t *t);           /* its inverse; 0 for other text */
+void time_iso_add_months(char out[32], time_t t, long months); /* same time of day, month rule */
 void date_time_danish(const char *iso, char out[64]); /* "6. december 2026 kl. 18.12", Danish time */
 void date_text(const char *ymd, char out[40]);        /* yyyy-mm-dd as "6. december 2026" */
 void date_danish(const char *iso, char out[40]);      /* "6. december 2026", the day in Danish time */
@@ -590,6 +605,7 @@ typedef struct Population {
 int population_compute(Db *db, const Round *r, const SampleFilters *f, int64_t exclude_months, int want_cases,
                        Population *out);
 void population_free(Population *p);
+void population_window_start(time_t now, int64_t months, char out[32]); /* the exclusion window's start */
 int population_empty_warning(const PopulationStep *s, char *out, size_t n);
 
 /* ---- catalogue.c: question catalogues, drafts and published versions ---- */
@@ -640,6 +656,9 @@ enum { ANSWER_SAVED = 0, ANSWER_CONFLICT = 1, ANSWER_INVALID = -1, ANSWER_CLOSED
 const char *answer_value_title(const char *v);
 int answer_value_allowed(const char *scale, const char *choices_json, const char *value);
 int answer_check(const char *scale, const char *choices_json, const AnswerInput *in, const char **msg);
+enum { ANSWER_REVIEW = 0, ANSWER_SECOND = 1 /* the calibration's second review (calibration_answer) */ };
+int answer_store(Db *db, int which, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
+                 const User *by, AnswerState *current, const char **msg);
 int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                 const User *by, AnswerState *current, const char **msg);
 int answer_missing(Db *db, int64_t round_id, int64_t case_id);
@@ -691,6 +710,10 @@ typedef struct AssignReviewer {
 	int64_t load;             /* cases of the round already assigned to this reviewer */
 } AssignReviewer;
 int review_same_person(const char *advisor, const char *name);
+int review_audit_case(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, const char *action,
+                      const char *detail);
+int review_set_reviewer(Db *db, const Round *r, int64_t case_id, int second, int64_t reviewer_id, const char *name,
+                        const char *how, const ReviewBy *by);
 int review_balance(AssignCase *cases, int ncases, AssignReviewer *reviewers, int nreviewers);
 int review_reviewer_ok(Db *db, const Round *r, int64_t user_id, char *name, size_t n);
 int review_assign(Db *db, const Round *r, int64_t case_id, int64_t reviewer_id, const ReviewBy *by, char *msg,
@@ -700,10 +723,10 @@ int review_assign_auto(Db *db, const Round *r, const int64_t *reviewers, int nre
                        int64_t *assigned, int64_t *left, char *msg, size_t n);
 int review_counts(Db *db, int64_t round_id, int64_t case_id, int *answered, int *relevant);
 int review_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg, size_t n);
+int review_mark_finished(Db *db, const Round *r, int64_t case_id, int second, const ReviewBy *by);
 int review_set_acute(Db *db, const Round *r, int64_t case_id, int on, const char *note, const ReviewBy *by,
                      char *msg, size_t n);
 int review_set_consent(Db *db, const Round *r, int64_t case_id, int on, const ReviewBy *by, char *msg, size_t n);
-int cmd_round_assign(Db *db, const Round *r, int argc, char **argv);
 
 /* ---- sheet.c: the offline registration sheet of a round (xlsx out, and read back) ---- */
 #define SHEET_MAX_PROBLEMS 200
@@ -748,8 +771,6 @@ int sheet_import_mem_opt(Db *db, const Round *r, const void *data, size_t n, con
                          const SheetImportOptions *o, SheetResult *res);
 int sheet_cell_conflict(int have_revision, int64_t sheet_revision, int64_t stored_revision, const char *stored,
                         const char *given);
-int cmd_answers(Db *db, int argc, char **argv);
-int cmd_round_sheet(Db *db, const Round *r, int argc, char **argv);
 
 /* ---- stats.c, results.c: honest small-sample statistics ---- */
 void stats_wilson(int64_t k, int64_t n, double *low, double *high);
@@ -881,8 +902,6 @@ int calibration_assign(Db *db, const Round *r, int64_t case_id, int64_t reviewer
                        size_t n);
 int calibration_assign_auto(Db *db, const Round *r, const int64_t *reviewers, int nreviewers, const ReviewBy *by,
                             int64_t *assigned, int64_t *left, char *msg, size_t n);
-int calibration_answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
-                            const User *by, int *changed, const char **msg);
 int calibration_missing(Db *db, int64_t round_id, int64_t case_id);
 int calibration_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, int *missing, char *msg,
                        size_t n);
@@ -906,7 +925,6 @@ int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int 
                           Disagreement **disagreements, int *ndisagreements);
 void calibration_free(Agreement *a, int na, Disagreement *d, int nd);
 const char *calibration_kappa_reason(int kappa_status);
-int cmd_round_calibrate(Db *db, const Round *r, int argc, char **argv);
 
 /* ---- external.c: the external review (eksternt tilsyn): expectation alignment, invitations ---- */
 #define EXPECTATION_FIELDS 7
@@ -930,23 +948,6 @@ int external_reviewers(Db *db, const Round *r, int64_t *out, int max);
 int external_invite(Db *db, const Round *r, int64_t user_id, const ReviewBy *by, char *msg, size_t n);
 int external_uninvite(Db *db, const Round *r, int64_t user_id, const ReviewBy *by, int64_t *still_assigned,
                       char *msg, size_t n);
-int cmd_round_invite(Db *db, const Round *r, int argc, char **argv);
-
-/* ---- cli.c: what the commands share (main.c, cmd_*.c) ---- */
-#define EXIT_BAD_INPUT 2
-ATTR_PRINTF(1, 2) int cli_fail(const char *fmt, ...);
-const char *cli_login(void);
-void cli_audit(Db *db, const char *action, int64_t department_id, const char *object, const char *detail);
-struct ReviewBy cli_review_by(void);
-int cli_commit(Db *db);
-int cmd_cases(Db *db, int argc, char **argv);
-int cmd_round(Db *db, int argc, char **argv);
-int cmd_catalogue(Db *db, int argc, char **argv);
-int cmd_catalogue_export(Db *db, int argc, char **argv);
-int cmd_catalogue_import(Db *db, int argc, char **argv);
-int cmd_catalogue_publish(Db *db, int argc, char **argv);
-int cmd_round_results(Db *db, const Round *r, int argc, char **argv);
-int cmd_user_alias(Db *db, int argc, char **argv); /* cmd_alias.c: tilsyn user alias ... */
 
 /* ---- audit_case.c: the audit log of one case (tilsyn audit case, the leader's page) ---- */
 typedef struct AuditCaseEntry {
@@ -965,7 +966,6 @@ int audit_case_page(Db *db, const Department *d, int64_t case_id, int64_t max_id
 int64_t audit_case_count(Db *db, const Department *d, int64_t case_id, int64_t max_id);
 void audit_case_free(AuditCaseEntry *v, int n);
 void audit_case_detail_text(Db *db, const char *detail, char *out, size_t n); /* round titles, case numbers */
-int cmd_audit_case(Db *db, int argc, char **argv);
 
 /* ---- backup.c: tilsyn backup FILE, an online copy checked before it is kept ---- */
 typedef struct BackupStats {
@@ -975,7 +975,6 @@ typedef struct BackupStats {
 } BackupStats;
 int backup_write(Db *db, const char *path, int force, BackupStats *st, char *err, size_t n);
 int backup_verify_file(const char *path, BackupStats *st, char *err, size_t n);
-int cmd_backup(Db *db, int argc, char **argv);
 
 /* ---- workgroup.c: the department's working group and the planning answers of a tilsyn ---- */
 #define WORKGROUP_MIN 3            /* recommended size: 3-5 people, */
@@ -1057,16 +1056,6 @@ typedef struct PhaseReopening {
 } PhaseReopening;
 int phase_reopenings(Db *db, int64_t round_id, PhaseReopening *out, int max);
 
-/* ---- cmd_round.c: tilsyn round edit, round delete, round list ---- */
-int cmd_round_edit(Db *db, const Round *r, int argc, char **argv);
-int cmd_round_delete(Db *db, const Round *r, int argc, char **argv);
-int cmd_round_list(Db *db, int argc, char **argv);
-
-/* ---- cmd_cycle.c: tilsyn workgroup, round plan, round phase ---- */
-int cmd_workgroup(Db *db, int argc, char **argv);
-int cmd_round_plan(Db *db, const Round *r, int argc, char **argv);
-int cmd_round_phase(Db *db, const Round *r, int argc, char **argv);
-
 /* ---- meeting.c: meetings of the cycle and individual feedback per caseworker ---- */
 #define MEETING_PARTICIPANTS_MAX 1000
 #define MEETING_MINUTES_MAX 5000
@@ -1112,7 +1101,6 @@ int meeting_feedback(Db *db, int64_t round_id, FeedbackRow **out);
 int meeting_advisors(Db *db, int64_t department_id, int64_t round_id, char ***names);
 void meeting_feedback_free(FeedbackRow *rows, int n);
 int meeting_feedback_missing(Db *db, int64_t round_id);
-int cmd_meeting(Db *db, int argc, char **argv);
 
 /* ---- feedback.c: a caseworker's individual feedback, released by the leader or a held meeting ---- */
 typedef struct FeedbackState {
@@ -1188,7 +1176,6 @@ int action_by_id(Db *db, int64_t id, ActionItem *out);
 int64_t action_next_round(Db *db, const Round *from);
 int action_follow_up(Db *db, const ActionItem *a, ActionFollowUp *out);
 void action_follow_up_free(ActionFollowUp *f);
-int cmd_action(Db *db, int argc, char **argv);
 
 /* ---- plan.c: the annual plan (årshjul) of a department and its warnings ---- */
 #define PLAN_YEAR_MIN 2000
@@ -1228,10 +1215,6 @@ void plan_free(Plan *p);
 char *plan_json(const Plan *p);    /* {"rounds": [...], "warnings": [...]}; free() it */
 int plan_year_parse(const char *s, int *year);
 const char *plan_warning_title(const char *code);
-int date_add_days(const char *iso, long days, char out[11]);
-int date_add_months(const char *iso, int months, char out[11]);
-long date_diff_days(const char *from, const char *to);
-int cmd_plan(Db *db, int argc, char **argv);
 
 /* ---- ical.c: the department's calendar as iCalendar (RFC 5545) ---- */
 #define ICAL_FOLD 75 /* octets per physical line, CRLF not counted */
@@ -1241,9 +1224,8 @@ void ical_property(Buf *out, const char *name, const char *value);
 void ical_text_property(Buf *out, const char *name, const char *text);
 void ical_department(Db *db, const Department *d, time_t now, Buf *out);
 int ical_token_hash(const char *token, char out[65]);
-int cmd_calendar(Db *db, int argc, char **argv);
 
-/* ---- retention.c, cmd_retention.c: case data of finished tilsyn deleted after a period ---- */
+/* ---- retention.c: case data of finished tilsyn deleted after a period ---- */
 typedef struct RetentionSettings {
 	int64_t months;       /* retention_months: case data is deleted this long after the tilsyn finished */
 	int64_t audit_extra;  /* audit_extra_months: audit entries are kept this much longer */
@@ -1301,7 +1283,6 @@ void retention_audit_deleted(Db *db, int64_t *deleted, int64_t *anchor);
 const char *retention_basis_title(const char *source);
 int retention_run(Db *db, time_t now, int dry_run, const char *login, RetentionResult *out, char *err, size_t n);
 void retention_result_free(RetentionResult *r);
-int cmd_retention(Db *db, int argc, char **argv);
 
 /* ---- demo.c ---- */
 int demo_fill(Db *db, const char **msg);

@@ -180,7 +180,7 @@ void hex_encode(char *out, const unsigned char *in, size_t n)
 	out[2 * n] = 0;
 }
 
-static int hex_digit(int c)
+int hex_value(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -197,7 +197,7 @@ int hex_decode(unsigned char *out, size_t n, const char *hex)
 	if (strlen(hex) != 2 * n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return 0;
 		out[i] = (unsigned char)(hi * 16 + lo);
@@ -205,9 +205,30 @@ int hex_decode(unsigned char *out, size_t n, const char *hex)
 	return 1;
 }
 
-void time_iso(char out[32], time_t t)
+/* An expected failure's message into err[n] (see the convention in tilsyn.h); returns -1. */
+int msg_fail(char *err, size_t n, const char *fmt, ...)
 {
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	va_list ap;
+	va_start(ap, fmt);
+	int len = vsnprintf(err, n, fmt, ap);
+	va_end(ap);
+	/* The message is shown on pages and written as JSON, so it must be UTF-8 (found by
+	** tests/fuzz/fuzz_json.c): one cut short (a long title quoted in it) must not end inside
+	** a character, and bytes quoted from the input by jansson's error text become '?'. */
+	if (n && len >= 0 && (size_t)len >= n) {
+		size_t end = strlen(err), start = end;
+		while (start > 0 && ((unsigned char)err[start - 1] & 0xC0) == 0x80)
+			start--;
+		if (start > 0 && !utf8_valid(err + start - 1, end - start + 1))
+			err[start - 1] = 0;
+	}
+	for (size_t i = 0, m = n ? strlen(err) : 0; i < m;) {
+		unsigned char c = (unsigned char)err[i];
+		size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (i + k <= m && utf8_valid(err + i, k))
+			i += k;
+		else
+			err[i++] = '?';
+	}
+	return -1;
 }

@@ -375,14 +375,6 @@ static int parse_part(Reader *r, const char *name, StartFn on_start, EndFn on_en
 
 /* ---- paths inside the package ---- */
 
-static int hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /*
 ** Resolves a relationship target against the directory of the part that holds the
 ** relationship ("xl/"): "worksheets/sheet1.xml" -> "xl/worksheets/sheet1.xml",
@@ -765,20 +757,6 @@ static void styles_resolve(Reader *r)
 
 /* ---- dates ---- */
 
-/* Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm). */
-static void civil_from_days(long long z, int *y, int *m, int *d)
-{
-	z += 719468;
-	long long era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)((long long)yoe + era * 400 + (*m <= 2));
-}
-
 /*
 ** An Excel serial date to "yyyy-mm-dd"; the time of day is dropped. In the 1900 system
 ** serial 1 is 1900-01-01 and Excel counts a 29 February 1900 that never was (serial 60),
@@ -812,7 +790,7 @@ static int serial_to_date(const char *text, int date1904, char out[11])
 		days = day - (day < 60 ? 25568 : 25569);
 	}
 	int y, m, d;
-	civil_from_days(days, &y, &m, &d);
+	date_civil_from_days((long)days, &y, &m, &d);
 	const int parts[3] = {y, m, d}, widths[3] = {4, 2, 2};
 	char *o = out;
 	for (int k = 0; k < 3; k++) {

@@ -17,7 +17,7 @@
 ** is moved on only after a minute, any other cookie changes nothing; auth_token_equal() is
 ** true exactly for two equal, non-empty strings.
 */
-// fuzz-sources: util.c cpr.c buf.c arena.c db.c auth.c denial.c audit.c audit_key.c user.c fold.c embedded.c
+// fuzz-sources: util.c dates.c cpr.c buf.c arena.c db.c auth.c denial.c audit.c audit_key.c user.c fold.c embedded.c
 #include "tilsyn.h"
 
 #include <ctype.h>

@@ -7,7 +7,7 @@
 ** only unreserved characters, '/' and %XX) and must decode back to the input. (CPR numbers
 ** have their own target, fuzz_cpr.c.)
 */
-// fuzz-sources: util.c cpr.c buf.c arena.c html.c db.c auth.c denial.c audit.c audit_key.c user.c fold.c embedded.c
+// fuzz-sources: util.c dates.c cpr.c buf.c arena.c html.c db.c auth.c denial.c audit.c audit_key.c user.c fold.c embedded.c
 #include "http.h"
 
 #include <ctype.h>

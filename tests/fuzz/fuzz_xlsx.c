@@ -16,7 +16,7 @@
 ** return 0, or -1 with a message in valid UTF-8, and count the rows it handed on; by name it
 ** may also return XLSX_NO_SHEET, with no message and no rows.
 */
-// fuzz-sources: util.c buf.c arena.c xlsx.c filetype.c
+// fuzz-sources: util.c buf.c arena.c dates.c xlsx.c filetype.c
 #include "tilsyn.h"
 
 #include <stdint.h>

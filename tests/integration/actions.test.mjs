@@ -163,6 +163,24 @@ test('the person responsible may change the status and nothing else; another cas
   assert.equal(num(`select count(*) from audit where action = 'action_status' and object = 'action:${id}' and login = 'anne'`), 1);
 });
 
+// Today in Denmark plus n days (yyyy-mm-dd), worked out with Intl and the JavaScript calendar.
+function danishDatePlus(n) {
+  const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen' }).format(new Date()).split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+test('the front page lists one\'s own actions due within 14 days, and not those due later', async () => {
+  const soon = 'Frist om fjorten dage', later = 'Frist om femten dage';
+  for (const [title, days] of [[soon, 14], [later, 15]]) {
+    const r = await post(koord, '/d/BHS/actions', { title, owner: 'morten', due: danishDatePlus(days), status: 'i_gang' });
+    assert.equal(r.status, 303, text(r.text));
+  }
+  const own = text((await morten.get('/')).text);
+  assert.match(own, new RegExp(`Mine tiltag med frist .*${soon}`));
+  assert.ok(!own.includes(later), 'due in 15 days is not soon');
+  q(`DELETE FROM action_item WHERE title IN ('${soon}', '${later}')`);
+});
+
 test('an overdue action shows on the front page of its owner and of the leder', async () => {
   const title = 'Opfølgning på handleplaner';
   const r = await post(koord, '/d/BHS/actions', { title, owner: 'morten', due: '2020-01-31', status: 'i_gang',

@@ -206,33 +206,38 @@ test('serve refuses a database from a newer version (user_version 999): exit 1 w
 
 test('SIGTERM stops serve with exit 0, after answering the request in progress', async () => {
   const server = await startServer();
-  const c = new Client(server.url);
-  for (let i = 0; i < 3; i++) assert.match((await c.login('peter', 'wrong-password')).location ?? '', /^\/login\?fejl=/);
-  const csrf = await c.csrfFor('/login');
-  const body = new URLSearchParams({ csrf, login: 'peter', password: 'wrong-password' }).toString();
-  const url = new URL(server.url);
-  // A request in progress: its headers and the start of its body reach the server before the
-  // signal, the rest of the body after it.
-  let req;
-  const inFlight = new Promise((resolve, reject) => {
-    req = httpRequest({
-      host: url.hostname, port: url.port, path: '/login', method: 'POST',
-      headers: { cookie: c.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
-    }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
-    req.on('error', reject);
-  });
-  req.write(body.slice(0, 20));
-  await new Promise((resolve) => setTimeout(resolve, 300)); // the server has it
-  const stopped = server.stop();
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  assert.equal(server.proc.exitCode, null, 'the server waits for the request in progress');
-  req.end(body.slice(20));
-  const code = await stopped;
-  assert.equal(code, 0);
-  const status = await inFlight;
-  assert.ok([303, 429].includes(status), `the request in progress was answered: ${status}`);
-  assert.match(server.stderr(), /stopper \(signal 15\)/);
-  await assert.rejects(fetch(server.url + '/healthz'), 'no longer listening');
+  // A failed assertion must not leave the server running (the file would never end).
+  try {
+    const c = new Client(server.url);
+    for (let i = 0; i < 3; i++) assert.match((await c.login('peter', 'wrong-password')).location ?? '', /^\/login\?fejl=/);
+    const csrf = await c.csrfFor('/login');
+    const body = new URLSearchParams({ csrf, login: 'peter', password: 'wrong-password' }).toString();
+    const url = new URL(server.url);
+    // A request in progress: its headers and the start of its body reach the server before the
+    // signal, the rest of the body after it.
+    let req;
+    const inFlight = new Promise((resolve, reject) => {
+      req = httpRequest({
+        host: url.hostname, port: url.port, path: '/login', method: 'POST',
+        headers: { cookie: c.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+      }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+      req.on('error', reject);
+    });
+    req.write(body.slice(0, 20));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the server has it
+    const stopped = server.stop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(server.proc.exitCode, null, 'the server waits for the request in progress');
+    req.end(body.slice(20));
+    const code = await stopped;
+    assert.equal(code, 0);
+    const status = await inFlight;
+    assert.ok([303, 429].includes(status), `the request in progress was answered: ${status}`);
+    assert.match(server.stderr(), /stopper \(signal 15\)/);
+    await assert.rejects(fetch(server.url + '/healthz'), 'no longer listening');
+  } finally {
+    if (server.proc.exitCode === null && server.proc.signalCode === null) server.proc.kill('SIGKILL');
+  }
 });
 
 test('--db takes precedence over $TILSYN_DB', () => {

@@ -47,7 +47,10 @@ before(async () => {
   q(`UPDATE round SET finished_at = '2024-06-01T10:00:00Z' WHERE id = 4`);
   // Round 5 finished 24 months less 10 days ago: its case data is due in ten days.
   q(`UPDATE round SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-24 months', '+10 days') WHERE id = 5`);
-  soonDue = q(`SELECT date(finished_at, '+24 months') FROM round WHERE id = 5`);
+  // Due 24 months after by the month rule: a day the target month lacks becomes its last day.
+  const [y, m, d] = q(`SELECT substr(finished_at, 1, 10) FROM round WHERE id = 5`).split('-').map(Number);
+  const last = new Date(Date.UTC(y + 2, m, 0)).getUTCDate();
+  soonDue = `${y + 2}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
   rechainAudit(fresh.db, 'file', 'db', OLD_ENTRIES);
   server = await startServer({ db: fresh.db });
   [leder, koord, ledervoksen] = [0, 0, 0].map(() => new Client(server.url));

@@ -3,7 +3,8 @@
 // refused for a caseworker's own case (web and CLI), automatic assignment balanced and never
 // anyone's own case, the assigned reviewer opening and saving a case (as you go, and with
 // the whole form as without JavaScript), a raadgiver who is not the reviewer refused and
-// audited, a stale revision refused with both answers (JSON 409 and the form), "færdig"
+// audited, a stale revision refused with both answers (JSON 409, and the form's 303 back to the
+// case: post/redirect/get, see the end), "færdig"
 // refused until every relevant question is answered (a conditional question counted only
 // when its condition is met), the acute flag on the leader's front page, example consent,
 // the answer history, CPR numbers refused in comments and notes, and audit rows for views.
@@ -35,10 +36,10 @@ const text = (html) => unescape(html.replace(/<[^>]*>/g, ''));
 
 // The fields a browser would send for the review form on a page: hidden fields, checked
 // radio buttons and boxes, and textareas (whose first newline the HTML parser drops).
-function formFields(html) {
-  const start = html.indexOf('<form method="post" action="' + base);
+function formFields(html, id = 'review-form') {
+  const start = html.lastIndexOf('<form', html.indexOf(`id="${id}"`));
   const form = html.slice(start, html.indexOf('</form>', start));
-  assert.ok(form.includes('id="review-form"'), 'the page has the review form');
+  assert.ok(html.includes(`id="${id}"`) && form.includes(`id="${id}"`), `the page has the form ${id}`);
   const fields = new Map();
   for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(m[1], unescape(m[2]));
   for (const m of form.matchAll(/<input type="(?:radio|checkbox)" name="([^"]+)" value="([^"]*)" checked>/g)) fields.set(m[1], unescape(m[2]));
@@ -238,7 +239,7 @@ test('the assigned reviewer opens and saves a case; a raadgiver who is not the r
   assert.match(wrong.json.message, /nej eller delvist/);
 });
 
-test('a stale revision is refused with both answers (409), as you go and with the form; nothing is overwritten', async () => {
+test('a stale revision is refused with both answers (409 as you go; with the form, a 303 back to the case); nothing is overwritten', async () => {
   const [caseId] = annesCases();
   const first = questions()[0];
   // The koordinator opens the page while the answer is at revision 1.
@@ -263,10 +264,14 @@ test('a stale revision is refused with both answers (409), as you go and with th
   assert.match(k.json.message, /en anden har gemt/);
   assert.equal(answerOf(caseId, first.id), 'delvist|0|Kun delvis vejledning|2', 'not overwritten');
 
-  // The form with the stale revision: refused, the page shows both answers and keeps hers.
+  // The form with the stale revision: refused by a 303 back to the page (post/redirect/get),
+  // which shows both answers and keeps hers.
   kfields.set(`v-${first.id}`, 'nej');
-  const res = await postFields(koord, `${base}/cases/${caseId}`, kfields);
-  assert.equal(res.status, 409);
+  const posted = await postFields(koord, `${base}/cases/${caseId}`, kfields);
+  assert.equal(posted.status, 303);
+  assert.match(posted.location, new RegExp(`^${base}/cases/${caseId}\\?fejl=[0-9a-f]{64}$`));
+  const res = await koord.get(posted.location);
+  assert.equal(res.status, 200);
   const t = text(res.text);
   assert.ok(t.includes('1 svar blev ikke gemt, fordi en anden har ændret dem'));
   assert.ok(t.includes('Dit svar er ikke gemt. Anne Bækgaard gemte et andet svar'));
@@ -438,8 +443,9 @@ test('a CPR number in a comment is refused, as you go and with the form', async 
   assert.match(r.json.message, /CPR-nummer/);
   const fields = formFields(page.text);
   fields.set(`c-${first.id}`, 'Barnets cpr er 010203-1234');
-  const res = await postFields(anne, `${base}/cases/${caseId}`, fields);
-  assert.equal(res.status, 400);
+  const posted = await postFields(anne, `${base}/cases/${caseId}`, fields);
+  assert.equal(posted.status, 303);
+  const res = await anne.get(posted.location);
   assert.ok(text(res.text).includes('ligner et CPR-nummer'));
   assert.equal(answerOf(caseId, first.id), before, 'nothing stored');
   assert.equal(num(`select count(*) from answer_history where new_comment like '%010203%' or new_comment like '%0102031234%'`), 0);
@@ -467,4 +473,153 @@ test('every view of a case page and of the progress page is audited; reviewers s
   assert.ok(total > 6 && left < total, 'anne also has cases in the demo round under review');
   assert.ok(text(home.text).includes(`${total} sager, ${left} mangler`));
   assert.ok(!(await leder.get('/')).text.includes('Mine sager til gennemgang'), 'the leder reviews nothing');
+});
+
+// ---- "Gem svar" without JavaScript: post/redirect/get ----
+// A save that leaves answers unsaved (a two-tab conflict, an answer refused) answers 303 to the
+// case page, never a page of its own. That page (reached by GET, shown once) has the error
+// summary with a link to each question, each question's own message, what was typed (a CPR
+// number masked), and for a conflict the other tab's answer beside it; the form it carries saves
+// what was typed when sent again. The same for the calibration's second review. Demo round 3
+// (BHS, in review, every case assigned).
+const R3 = 3;
+const base3 = `/d/BHS/rounds/${R3}`;
+
+async function as(login) {
+  const c = new Client(server.url);
+  assert.equal((await c.login(login)).status, 303);
+  return c;
+}
+
+// A fieldset of a question on a page.
+const fieldset = (html, qid) => {
+  const at = html.indexOf(`id="q-${qid}"`);
+  return at < 0 ? '' : html.slice(at, html.indexOf('</fieldset>', at));
+};
+
+// Three yes/partly/no questions of the round without a condition, in page order.
+const jdnQuestions = () => q(`select q.id from round_catalogue rk join question q on q.catalogue_id = rk.catalogue_id
+  join catalogue_section s on s.id = q.section_id where rk.round_id = ${R3} and q.scale = 'jdn'
+  and q.cond_question is null order by rk.position, s.position, q.position limit 3`).split('\n').map(Number);
+
+const answerOf3 = (caseId, qid, table = 'answer') => q(`select coalesce(value, '') || '|' || material || '|' || comment
+  || '|' || revision from ${table} where round_id = ${R3} and case_id = ${caseId} and question_id = ${qid}`);
+
+test('review: a conflict and a refused answer come back by a 303 with the messages, what was typed and the other answer', async () => {
+  const [caseId, login, name] = q(`select rc.case_id || '|' || u.login || '|' || u.name from round_case rc
+    join users u on u.id = rc.reviewer_id where rc.round_id = ${R3} and u.login <> 'koordinator.barn'
+    order by rc.sample_key limit 1`).split('|');
+  const path = `${base3}/cases/${caseId}`;
+  const [q1, q2, q3] = jdnQuestions();
+  const reviewer = await as(login), koord = await as('koordinator.barn');
+
+  // The koordinator opens the case; the reviewer then saves q1 in another tab.
+  const kpage = await koord.get(path);
+  const fields = formFields(kpage.text, 'review-form');
+  const rpage = await reviewer.get(path);
+  const saved = await reviewer.request('POST', `${path}/answer`, {
+    body: new URLSearchParams({ question: q1, value: 'delvist', material: '', comment: 'Fra den anden fane',
+      revision: fields.get(`r-${q1}`) }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': Client.csrf(rpage.text) },
+  });
+  assert.equal(saved.status, 200, saved.text);
+  const theirs = answerOf3(caseId, q1);
+  const before2 = answerOf3(caseId, q2);
+
+  // The koordinator's "Gem svar": q1 changed too (a conflict), q2 with a CPR number (refused),
+  // q3 a plain change (saved).
+  fields.set(`v-${q1}`, 'ikke_relevant');
+  fields.set(`c-${q1}`, 'Min vurdering');
+  fields.set(`v-${q2}`, 'nej');
+  fields.set(`c-${q2}`, 'Barnets cpr er 010203-1234');
+  fields.set(`v-${q3}`, 'nej');
+  fields.set(`m-${q3}`, '1');
+  fields.set(`c-${q3}`, 'Begrundelsen mangler');
+  const posted = await postFields(koord, path, fields);
+  assert.equal(posted.status, 303, text(posted.text).slice(0, 300));
+  assert.match(posted.location, new RegExp(`^${base3}/cases/${caseId}\\?fejl=[0-9a-f]{64}$`));
+  assert.equal(answerOf3(caseId, q1), theirs, 'the other tab\'s answer is not overwritten');
+  assert.equal(answerOf3(caseId, q2), before2, 'the refused answer is not stored');
+  assert.match(answerOf3(caseId, q3), /^nej\|1\|Begrundelsen mangler\|\d+$/, 'the rest is saved');
+
+  const page = await koord.get(posted.location);
+  assert.equal(page.status, 200);
+  // The error summary: what happened, and a link to each question not saved.
+  const summary = page.text.slice(page.text.indexOf('<div class="error-summary"'), page.text.indexOf('</div>', page.text.indexOf('<div class="error-summary"')));
+  assert.ok(summary.length > 0, 'an error summary');
+  assert.ok(text(summary).includes('1 svar blev ikke gemt, fordi en anden har ændret dem'));
+  assert.ok(text(summary).includes('1 andre svar blev ikke gemt'));
+  assert.ok(text(summary).includes('De øvrige 1 ændringer er gemt.'));
+  assert.match(summary, new RegExp(`<a href="#q-${q1}">[^<]*en anden har gemt et andet svar`));
+  assert.match(summary, new RegExp(`<a href="#q-${q2}">[^<]*ligner et CPR-nummer`));
+  // q1: both answers side by side; the fields show what the koordinator typed, at the new revision.
+  const box = text(fieldset(page.text, q1));
+  assert.ok(box.includes(`Dit svar er ikke gemt. ${name} gemte et andet svar`), box.slice(0, 300));
+  assert.ok(box.includes('Dit svarikke relevant; kommentar: »Min vurdering«'));
+  assert.ok(box.includes(`Gemt af ${name}delvist; kommentar: »Fra den anden fane«`));
+  const again = formFields(page.text, 'review-form');
+  assert.equal(again.get(`v-${q1}`), 'ikke_relevant');
+  assert.equal(again.get(`c-${q1}`), 'Min vurdering');
+  assert.equal(again.get(`r-${q1}`), theirs.split('|')[3], 'the form now carries the other answer\'s revision');
+  // q2: its message at the question, what was typed kept (the CPR number masked).
+  assert.match(fieldset(page.text, q2), /class="field-error" id="err-\d+">Teksten ligner et CPR-nummer/);
+  assert.equal(again.get(`v-${q2}`), 'nej');
+  assert.equal(again.get(`c-${q2}`), 'Barnets cpr er 010203-xxxx');
+  // q3: saved, shown as stored.
+  assert.equal(again.get(`v-${q3}`), 'nej');
+  assert.ok(!fieldset(page.text, q3).includes('field-error'));
+
+  // Shown once: the same address again is the plain page with the stored answers.
+  const reload = await koord.get(posted.location);
+  assert.equal(reload.status, 200);
+  assert.ok(!reload.text.includes('class="error-summary"'));
+  assert.equal(formFields(reload.text, 'review-form').get(`v-${q1}`), 'delvist');
+
+  // Sent again as it stands (the CPR number taken out), the koordinator's answers are saved.
+  again.set(`c-${q2}`, 'Partshøring mangler');
+  const kept = await postFields(koord, path, again);
+  assert.equal(kept.status, 303);
+  assert.match(kept.location, /\?saved=2$/);
+  assert.match(answerOf3(caseId, q1), /^ikke_relevant\|0\|Min vurdering\|\d+$/);
+  assert.match(answerOf3(caseId, q2), /^nej\|0\|Partshøring mangler\|\d+$/);
+});
+
+test('second review: a refused answer comes back by a 303 with every answer as typed, nothing saved', async () => {
+  const r = cli(server.db, ['round', 'calibrate', String(R3), '--cases', '1', '--reviewers', 'anne,morten,louise,henrik']);
+  assert.equal(r.status, 0, r.stderr);
+  const [caseId, login] = q(`select k.case_id || '|' || u.login from calibration_case k join users u on u.id = k.reviewer_id
+    where k.round_id = ${R3}`).split('|');
+  const path = `${base3}/calibration/${caseId}`;
+  const [q1, q2] = jdnQuestions();
+  const c = await as(login);
+  const fields = formFields((await c.get(path)).text, 'calibration-form');
+  fields.set(`v-${q1}`, 'ja');
+  fields.set(`c-${q1}`, 'Fint');
+  fields.set(`v-${q2}`, 'ja');
+  fields.set(`m-${q2}`, '1'); // væsentlig betydning only goes with nej or delvist
+  const posted = await postFields(c, path, fields);
+  assert.equal(posted.status, 303);
+  assert.match(posted.location, new RegExp(`^${path}\\?fejl=[0-9a-f]{64}$`));
+  assert.equal(q(`select count(*) from calibration_answer where round_id = ${R3} and case_id = ${caseId}`), '0', 'nothing saved');
+
+  const page = await c.get(posted.location);
+  assert.equal(page.status, 200);
+  const summary = text(page.text.slice(page.text.indexOf('<div class="error-summary"'), page.text.indexOf('</ul>', page.text.indexOf('<div class="error-summary"'))));
+  assert.ok(summary.includes('1 svar kunne ikke gemmes, så intet er gemt.'), summary);
+  assert.match(page.text, new RegExp(`<a href="#q-${q2}">[^<]*Kun et nej eller delvist svar`));
+  assert.match(fieldset(page.text, q2), /class="field-error" id="err-\d+">Kun et nej eller delvist svar/);
+  assert.ok(!fieldset(page.text, q1).includes('field-error'));
+  const again = formFields(page.text, 'calibration-form');
+  assert.equal(again.get(`v-${q1}`), 'ja', 'the answer that was fine is kept as typed');
+  assert.equal(again.get(`c-${q1}`), 'Fint');
+  assert.equal(again.get(`v-${q2}`), 'ja');
+  assert.equal(again.get(`m-${q2}`), '1');
+
+  // Shown once; corrected, the form saves.
+  assert.ok(!(await c.get(posted.location)).text.includes('class="error-summary"'));
+  again.delete(`m-${q2}`);
+  const ok = await postFields(c, path, again);
+  assert.equal(ok.status, 303);
+  assert.match(ok.location, /\?saved=2$/);
+  assert.equal(answerOf3(caseId, q1, 'calibration_answer'), 'ja|0|Fint|1');
 });

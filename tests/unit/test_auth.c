@@ -375,7 +375,7 @@ static void login_right_password(void **state)
 	User u;
 	memset(&u, 0, sizeof u);
 	int64_t retry_after = -1;
-	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, T0, "10.1.2.3", &u, &retry_after), LOGIN_OK);
+	assert_int_equal(login_try(t->db, "anna", GOOD_PASSWORD, T0, "10.1.2.3", &u, &retry_after), LOGIN_OK);
 	assert_int_equal(retry_after, 0);
 	assert_int_equal(u.id, uid);
 	assert_string_equal(u.login, "anna");
@@ -404,7 +404,7 @@ static void login_wrong_password_or_user(void **state)
 	char action[32], detail[128];
 	int64_t audit_user = -1;
 
-	assert_int_equal(auth_login(t->db, "anna", "forkert kodeord", T0, "10.0.1.1", &u, &retry_after), LOGIN_BAD);
+	assert_int_equal(login_try(t->db, "anna", "forkert kodeord", T0, "10.0.1.1", &u, &retry_after), LOGIN_BAD);
 	assert_int_equal(retry_after, 0);
 	last_audit(t->db, action, sizeof action, &audit_user);
 	assert_string_equal(action, "login_failed");
@@ -412,7 +412,7 @@ static void login_wrong_password_or_user(void **state)
 	testdb_text(t->db, "SELECT login || '|' || detail FROM audit ORDER BY id DESC LIMIT 1", detail, sizeof detail);
 	assert_string_equal(detail, "anna|forkert adgangskode");
 
-	assert_int_equal(auth_login(t->db, "ukendt", GOOD_PASSWORD, T0, "10.0.1.2", &u, &retry_after), LOGIN_BAD);
+	assert_int_equal(login_try(t->db, "ukendt", GOOD_PASSWORD, T0, "10.0.1.2", &u, &retry_after), LOGIN_BAD);
 	last_audit(t->db, action, sizeof action, &audit_user);
 	assert_string_equal(action, "login_failed");
 	testdb_text(t->db, "SELECT login || '|' || detail FROM audit ORDER BY id DESC LIMIT 1", detail, sizeof detail);
@@ -429,34 +429,34 @@ static void login_waits_per_login_and_address(void **state)
 	int64_t retry_after = -1, now = T0 + 1000;
 	const char *attacker = "10.0.2.1", *victim = "10.0.2.2";
 	for (int i = 0; i < LOGIN_FREE_FAILURES - 1; i++) {
-		assert_int_equal(auth_login(t->db, "anna", "forkert", now, attacker, &u, &retry_after), LOGIN_BAD);
-		assert_int_equal(auth_login_wait(t->db, "anna", attacker, now), 0);
+		assert_int_equal(login_try(t->db, "anna", "forkert", now, attacker, &u, &retry_after), LOGIN_BAD);
+		assert_int_equal(login_wait(t->db, "anna", attacker, now), 0);
 	}
 	/* Each further failure doubles the wait: 1, 2, 4, 8 s ... */
 	int64_t expect = 1;
 	for (int i = 0; i < 5; i++) {
-		assert_int_equal(auth_login(t->db, "anna", "forkert", now, attacker, &u, &retry_after), LOGIN_BAD);
-		assert_int_equal(auth_login_wait(t->db, "ANNA", attacker, now), expect);
+		assert_int_equal(login_try(t->db, "anna", "forkert", now, attacker, &u, &retry_after), LOGIN_BAD);
+		assert_int_equal(login_wait(t->db, "ANNA", attacker, now), expect);
 		/* Meanwhile even the right password waits, answered at once with the time left. */
-		assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, now, attacker, &u, &retry_after), LOGIN_THROTTLED);
+		assert_int_equal(login_try(t->db, "anna", GOOD_PASSWORD, now, attacker, &u, &retry_after), LOGIN_THROTTLED);
 		assert_int_equal(retry_after, expect);
 		now += expect;
 		expect *= 2;
 	}
 	assert_true(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'login_throttled'") >= 5);
 	/* The person herself, from her own address, is not held back. */
-	assert_int_equal(auth_login_wait(t->db, "anna", victim, now), 0);
-	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, now, victim, &u, &retry_after), LOGIN_OK);
+	assert_int_equal(login_wait(t->db, "anna", victim, now), 0);
+	assert_int_equal(login_try(t->db, "anna", GOOD_PASSWORD, now, victim, &u, &retry_after), LOGIN_OK);
 	/* Nor is another login from the attacker's address (below the address budget). */
-	assert_int_equal(auth_login_wait(t->db, "bo", attacker, now), 0);
+	assert_int_equal(login_wait(t->db, "bo", attacker, now), 0);
 	/* The wait is capped. */
 	assert_int_equal(db_exec(t->db, "UPDATE login_attempt SET failures = 1000000 WHERE login = '10.0.2.1 anna'"),
 	                 DB_OK);
-	assert_int_equal(auth_login(t->db, "anna", "forkert", now + LOGIN_MAX_WAIT, attacker, &u, &retry_after),
+	assert_int_equal(login_try(t->db, "anna", "forkert", now + LOGIN_MAX_WAIT, attacker, &u, &retry_after),
 	                 LOGIN_BAD);
-	assert_int_equal(auth_login_wait(t->db, "anna", attacker, now + LOGIN_MAX_WAIT), LOGIN_MAX_WAIT);
+	assert_int_equal(login_wait(t->db, "anna", attacker, now + LOGIN_MAX_WAIT), LOGIN_MAX_WAIT);
 	/* After the wait, the right password works and clears the count of that address. */
-	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, now + 2 * LOGIN_MAX_WAIT, attacker, &u, &retry_after),
+	assert_int_equal(login_try(t->db, "anna", GOOD_PASSWORD, now + 2 * LOGIN_MAX_WAIT, attacker, &u, &retry_after),
 	                 LOGIN_OK);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM login_attempt WHERE login = '10.0.2.1 anna'"), 0);
 }
@@ -472,16 +472,16 @@ static void login_address_budget(void **state)
 	for (int i = 0; i < LOGIN_ADDRESS_BUDGET; i++) {
 		char login[32];
 		snprintf(login, sizeof login, "bruger%d", i);
-		assert_int_equal(auth_login_wait(t->db, login, sprayer, now), 0);
-		assert_int_equal(auth_login(t->db, login, "forkert", now, sprayer, &u, &retry_after), LOGIN_BAD);
+		assert_int_equal(login_wait(t->db, login, sprayer, now), 0);
+		assert_int_equal(login_try(t->db, login, "forkert", now, sprayer, &u, &retry_after), LOGIN_BAD);
 	}
-	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, now + 1, sprayer, &u, &retry_after), LOGIN_THROTTLED);
+	assert_int_equal(login_try(t->db, "anna", GOOD_PASSWORD, now + 1, sprayer, &u, &retry_after), LOGIN_THROTTLED);
 	assert_int_equal(retry_after, LOGIN_ADDRESS_WAIT - 1);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'login_throttled' AND object = 'address'"),
 	                 1);
 	/* Another address is untouched. */
-	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, now + 1, "10.0.3.2", &u, &retry_after), LOGIN_OK);
-	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, now + LOGIN_ADDRESS_WAIT, sprayer, &u, &retry_after),
+	assert_int_equal(login_try(t->db, "anna", GOOD_PASSWORD, now + 1, "10.0.3.2", &u, &retry_after), LOGIN_OK);
+	assert_int_equal(login_try(t->db, "anna", GOOD_PASSWORD, now + LOGIN_ADDRESS_WAIT, sprayer, &u, &retry_after),
 	                 LOGIN_OK);
 }
 
@@ -493,10 +493,10 @@ static void login_attempts_trimmed(void **state)
 	                                " INSERT INTO login_attempt (login, failures, last_failure)"
 	                                " SELECT '10.9.0.' || i || ' x', 1, 1700000000 + i FROM n"),
 	                 DB_OK);
-	auth_login_attempts_trim(t->db, 1700000000 + LOGIN_FORGET_SECONDS + 100, 1000);
+	login_attempts_trim(t->db, 1700000000 + LOGIN_FORGET_SECONDS + 100, 1000);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM login_attempt"), 401);
 	assert_int_equal(testdb_int(t->db, "SELECT min(last_failure) FROM login_attempt"), 1700000000 + 100);
-	auth_login_attempts_trim(t->db, 1700000000 + 1000, 50);
+	login_attempts_trim(t->db, 1700000000 + 1000, 50);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM login_attempt"), 50);
 	assert_int_equal(testdb_int(t->db, "SELECT min(last_failure) FROM login_attempt"), 1700000000 + 451);
 }
@@ -509,12 +509,12 @@ static void password_recheck_counts(void **state)
 	User u;
 	assert_true(user_by_id(t->db, uid, &u));
 	int64_t retry_after, failures, now = T0 + 9000;
-	assert_int_equal(auth_password_recheck(t->db, &u, GOOD_PASSWORD, now, "10.0.4.1", &retry_after, &failures), 1);
+	assert_int_equal(login_password_recheck(t->db, &u, GOOD_PASSWORD, now, "10.0.4.1", &retry_after, &failures), 1);
 	for (int i = 1; i <= LOGIN_FREE_FAILURES; i++) {
-		assert_int_equal(auth_password_recheck(t->db, &u, "forkert", now, "10.0.4.1", &retry_after, &failures), 0);
+		assert_int_equal(login_password_recheck(t->db, &u, "forkert", now, "10.0.4.1", &retry_after, &failures), 0);
 		assert_int_equal(failures, i);
 	}
-	assert_int_equal(auth_password_recheck(t->db, &u, GOOD_PASSWORD, now, "10.0.4.1", &retry_after, &failures), -1);
+	assert_int_equal(login_password_recheck(t->db, &u, GOOD_PASSWORD, now, "10.0.4.1", &retry_after, &failures), -1);
 	assert_int_equal(retry_after, 1);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM audit WHERE action = 'password_check_failed'"
 	                                   " AND user_id = (SELECT id FROM users WHERE login = 'anna')"),
@@ -584,7 +584,7 @@ static void login_deactivated_user(void **state)
 	assert_int_equal(user_update(t->db, uid, "Anna Hansen", 0, 0, &msg), 0);
 	User u;
 	int64_t retry_after;
-	assert_int_equal(auth_login(t->db, "anna", GOOD_PASSWORD, T0, "10.0.6.1", &u, &retry_after), LOGIN_BAD);
+	assert_int_equal(login_try(t->db, "anna", GOOD_PASSWORD, T0, "10.0.6.1", &u, &retry_after), LOGIN_BAD);
 	char detail[128];
 	testdb_text(t->db, "SELECT detail FROM audit ORDER BY id DESC LIMIT 1", detail, sizeof detail);
 	assert_string_equal(detail, "ukendt eller deaktiveret bruger");

@@ -273,8 +273,8 @@ static int save2(Fixture *f, const User *u, int i, const char *code, const char 
                  const char **msg)
 {
 	AnswerInput in = {.value = value, .comment = comment, .seen_revision = -1};
-	int changed;
-	return calibration_answer_save(f->t->db, f->round.id, f->case_id[i], qid(f, code), &in, u, &changed, msg);
+	AnswerState cur;
+	return answer_store(f->t->db, ANSWER_SECOND, f->round.id, f->case_id[i], qid(f, code), &in, u, &cur, msg);
 }
 
 static int save1(Fixture *f, const User *u, int i, const char *code, const char *value, const char *comment)
@@ -301,9 +301,9 @@ static void saving_second_answers(void **state)
 	assert_int_equal(save2(f, &f->dorte, 1, "K-1", "ja", "Se 010190-1234", &msg), ANSWER_INVALID);
 	assert_non_null(strstr(msg, "CPR"));
 	AnswerInput material_yes = {.value = "ja", .material = 1, .comment = "", .seen_revision = -1};
-	int changed;
-	assert_int_equal(calibration_answer_save(db, f->round.id, f->case_id[1], qid(f, "K-1"), &material_yes, &f->dorte,
-	                                         &changed, &msg),
+	AnswerState cur;
+	assert_int_equal(answer_store(db, ANSWER_SECOND, f->round.id, f->case_id[1], qid(f, "K-1"), &material_yes, &f->dorte,
+	                              &cur, &msg),
 	                 ANSWER_INVALID);
 	/* Not chosen: case 2. */
 	assert_int_equal(save2(f, &f->dorte, 2, "K-1", "ja", "", &msg), ANSWER_INVALID);

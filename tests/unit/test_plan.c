@@ -345,6 +345,34 @@ static void test_remeasure_too_soon(void **state)
 	plan_free(&p);
 }
 
+/* Eight months from the end of a month lands on the last day of a shorter month (dates.c's
+** month rule): from 31 May 2025 the limit is 31 January, from 30 June it is 28 February. */
+static void test_remeasure_at_month_end(void **state)
+{
+	Fx *f = *state;
+	good_group(f);
+	int64_t first = round_at(f, "overordnet", "Sommer 2025", "2025-06-30", "2025-07-31");
+	int64_t again = round_at(f, "overordnet", "Vinter 2026", "2026-02-27", "2026-03-31");
+	Plan p;
+	build(f, 2026, "2026-01-01", &p);
+	assert_int_equal(count(&p, "remeasure_too_soon", again), 1);
+	assert_non_null(strstr(message(&p, "remeasure_too_soon", again), "kun 7 måneder"));
+	plan_free(&p);
+	qexec(f->t->db, "UPDATE round SET planned_start = '2026-02-28' WHERE id = %lld", (long long)again);
+	build(f, 2026, "2026-01-01", &p);
+	assert_int_equal(count(&p, "remeasure_too_soon", -1), 0);
+	plan_free(&p);
+	qexec(f->t->db, "UPDATE round SET planned_start = '2025-05-31' WHERE id = %lld", (long long)first);
+	qexec(f->t->db, "UPDATE round SET planned_start = '2026-01-30' WHERE id = %lld", (long long)again);
+	build(f, 2026, "2026-01-01", &p);
+	assert_int_equal(count(&p, "remeasure_too_soon", again), 1);
+	plan_free(&p);
+	qexec(f->t->db, "UPDATE round SET planned_start = '2026-01-31' WHERE id = %lld", (long long)again);
+	build(f, 2026, "2026-01-01", &p);
+	assert_int_equal(count(&p, "remeasure_too_soon", -1), 0);
+	plan_free(&p);
+}
+
 static void test_remeasure_themes_and_external(void **state)
 {
 	Fx *f = *state;
@@ -503,6 +531,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_too_few_cases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_themes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remeasure_too_soon, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remeasure_at_month_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remeasure_themes_and_external, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_working_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_staff_not_informed, setup, teardown),

@@ -217,7 +217,7 @@ static void basis_and_due(void **state)
 	assert_non_null(r2);
 	assert_string_equal(r4->basis_source, "afsluttet");
 	assert_string_equal(r4->basis, "2024-02-29");
-	assert_string_equal(r4->due, "2026-03-01"); /* SQLite's month arithmetic: 29 February + 24 months */
+	assert_string_equal(r4->due, "2026-02-28"); /* 29 February + 24 months: the month's last day */
 	assert_string_equal(r5->basis_source, "faseskift");
 	assert_string_equal(r5->basis, "2025-12-05"); /* the newest change */
 	assert_string_equal(r5->due, "2027-12-05");
@@ -225,10 +225,10 @@ static void basis_and_due(void **state)
 	assert_string_equal(r2->basis, "2025-02-14"); /* the start of review is its newest date */
 	assert_string_equal(r2->due, "2027-02-14");
 	assert_int_equal(r2->months, 24);
-	assert_string_equal(v[0].due, "2026-03-01"); /* soonest first */
+	assert_string_equal(v[0].due, "2026-02-28"); /* soonest first */
 
-	assert_true(retention_is_due(r4, "2026-03-01"));
-	assert_false(retention_is_due(r4, "2026-02-28"));
+	assert_true(retention_is_due(r4, "2026-02-28"));
+	assert_false(retention_is_due(r4, "2026-02-27"));
 	assert_true(retention_is_due(r4, "2030-01-01"));
 	RetentionRound unreadable = *r4;
 	unreadable.due[0] = 0;
@@ -729,11 +729,48 @@ static void audit_cutoff_waits_for_case_data(void **state)
 	testdb_free(t);
 }
 
+/* The month rule at a month's end (dates.c): a day the target month lacks becomes its last
+** day, for the due day, the case lists' cutoff and the audit cutoff alike. */
+static void month_ends(void **state)
+{
+	(void)state;
+	TestDb *t = demo_copy();
+	Db *db = t->db;
+	qexec(db, "UPDATE round SET finished_at = '2024-08-31T10:00:00Z' WHERE id = 4");
+	RetentionRound *v;
+	int n = retention_rounds(db, &(RetentionSettings){6, 6, 30}, 4, 0, &v);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].due, "2025-02-28"); /* SQLite's date() said 2025-03-03 */
+	assert_int_equal(v[0].months, 6);
+	free(v);
+	qexec(db, "UPDATE round SET finished_at = '2024-02-29T10:00:00Z' WHERE id = 4");
+	n = retention_rounds(db, &(RetentionSettings){12, 6, 30}, 4, 0, &v);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].due, "2025-02-28");
+	free(v);
+	n = retention_rounds(db, &(RetentionSettings){48, 6, 30}, 4, 0, &v);
+	assert_string_equal(v[0].due, "2028-02-29"); /* a leap year again */
+	free(v);
+
+	char cases[11], audit[32];
+	const time_t march31 = 1743415200; /* 2025-03-31T10:00:00Z, 12.00 in Denmark */
+	retention_cases_cutoff(db, &(RetentionSettings){1, 6, 30}, march31, cases);
+	assert_string_equal(cases, "2025-02-28");
+	retention_cases_cutoff(db, &(RetentionSettings){13, 6, 30}, march31, cases);
+	assert_string_equal(cases, "2024-02-29");
+	qexec(db, "DELETE FROM round_case");
+	qexec(db, "UPDATE round SET purged_at = NULL");
+	retention_audit_cutoff(db, &(RetentionSettings){1, 0, 30}, march31, audit);
+	assert_string_equal(audit, "2025-02-28T10:00:00Z");
+	testdb_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(settings_defaults_and_limits),
 		cmocka_unit_test(basis_and_due),
+		cmocka_unit_test(month_ends),
 		cmocka_unit_test(purge_keeps_results_and_trends),
 		cmocka_unit_test(dry_run_changes_nothing),
 		cmocka_unit_test(case_list_rule),

@@ -6,8 +6,6 @@
 */
 #include "unit_helpers.h"
 
-#include <sodium.h>
-
 static const char *const seed_hex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
 static void test_key_matches_independent_blake2b(void **state)
@@ -213,9 +211,11 @@ static void test_bad_requests_change_nothing(void **state)
 	testdb_free(t);
 }
 
-/* The population's fingerprint hashes the case numbers in bytewise order (upper case before
-** lower, Æ after z), whatever order the database returns them in or its collation sorts. */
-static void test_fingerprint_is_bytewise(void **state)
+/* The population's fingerprint (BLAKE2b-256 of the case numbers in bytewise order, one per
+** line) pinned against Python's hashlib.blake2b(b"B-10\na-10\na-3\nb-2\n\xc3\x86-1\n\xc3\x98-2\n",
+** digest_size=32): the order is the bytes', not a collation's (which would put a-3 first),
+** and not the order the list was imported in. */
+static void test_population_digest_is_bytewise(void **state)
 {
 	(void)state;
 	TestDb *t = testdb_new();
@@ -223,21 +223,71 @@ static void test_fingerprint_is_bytewise(void **state)
 	Department d;
 	assert_int_equal(department_add(t->db, "S", "Sample", "voksen", NULL, &msg), 0);
 	assert_true(department_by_code(t->db, "S", &d));
-	static const char csv[] = "Sagsnummer;Rådgiver\nb-1;Anne\nÆ-1;Anne\nB-2;Bo\na-1;Bo\n";
+	static const char csv[] = "Sagsnummer;Rådgiver\nb-2;Anne\nÆ-1;Bo\na-3;Anne\nB-10;Bo\nØ-2;Anne\na-10;Bo\n";
 	ImportOptions o = {.login = "test"};
 	ImportResult *ir = calloc(1, sizeof *ir);
 	assert_int_equal(cases_import_mem(t->db, &d, csv, sizeof csv - 1, "t.csv", &o, ir), IMPORT_STORED);
 	free(ir);
 	Round r;
 	new_round(t->db, &d, &r);
-	SampleRequest req = {.size = 2, .seed_hex = seed_hex, .exclude_months = 12};
+	Population p;
+	assert_int_equal(population_compute(t->db, &r, &(SampleFilters){0}, 0, 1, &p), 0);
+	static const char *const order[] = {"B-10", "a-10", "a-3", "b-2", "Æ-1", "Ø-2"};
+	assert_int_equal(p.ncases, COUNT(order));
+	for (size_t i = 0; i < COUNT(order); i++)
+		assert_string_equal(p.cases[i].case_no, order[i]);
+	population_free(&p);
+	SampleRequest req = {.size = 2, .seed_hex = seed_hex};
 	assert_int_equal(draw(t->db, &r, &req), 2);
-	static const char bytewise[] = "B-2\na-1\nb-1\nÆ-1\n";
-	unsigned char h[32];
-	crypto_generichash(h, sizeof h, (const unsigned char *)bytewise, sizeof bytewise - 1, NULL, 0);
-	char hex[65];
-	hex_encode(hex, h, sizeof h);
-	assert_string_equal(r.population_digest, hex);
+	assert_string_equal(r.population_digest, "9302bd3ee8dfc42facd1572c4a837edc01498904d3be10729048f50ad9559f83");
+	testdb_free(t);
+}
+
+/* The exclusion window starts `months` calendar months back by the month rule (dates.c),
+** and a case drawn just inside it is left out, one drawn just before it is not. */
+static void test_exclusion_window_at_month_ends(void **state)
+{
+	(void)state;
+	char since[32];
+	population_window_start(1743415200, 1, since); /* 2025-03-31T10:00:00Z */
+	assert_string_equal(since, "2025-02-28T10:00:00Z");
+	population_window_start(1743415200, 13, since);
+	assert_string_equal(since, "2024-02-29T10:00:00Z");
+	population_window_start(1725123600, 6, since); /* 2024-08-31T17:00:00Z */
+	assert_string_equal(since, "2024-02-29T17:00:00Z");
+	population_window_start(1725123600, 18, since);
+	assert_string_equal(since, "2023-02-28T17:00:00Z");
+
+	TestDb *t = testdb_new();
+	Department d;
+	Round r1, r2;
+	fill(t->db, &d, 2);
+	new_round(t->db, &d, &r1);
+	SampleRequest req = {.size = 2, .seed_hex = seed_hex, .exclude_months = 12};
+	assert_int_equal(draw(t->db, &r1, &req), 2);
+	new_round(t->db, &d, &r2);
+	time_t start;
+	population_window_start(time(NULL), 12, since);
+	assert_true(time_parse_iso(since, &start));
+	static const struct {
+		long offset;
+		int64_t eligible;
+	} at[] = {{+120, 4}, {-120, 6}}; /* a couple of minutes inside, and before, the window */
+	for (size_t i = 0; i < COUNT(at); i++) {
+		char when[32];
+		time_iso(when, start + at[i].offset);
+		Stmt q;
+		db_prepare(&q, t->db, "UPDATE round SET sampled_at = ?1 WHERE id = ?2");
+		db_bind_text(&q, 1, when);
+		db_bind_int(&q, 2, r1.id);
+		assert_int_equal(db_done(&q), DB_OK);
+		db_finalize(&q);
+		Population p;
+		assert_int_equal(population_compute(t->db, &r2, &(SampleFilters){0}, 12, 0, &p), 0);
+		assert_int_equal(p.eligible, at[i].eligible);
+		assert_int_equal(p.excluded, 6 - at[i].eligible);
+		population_free(&p);
+	}
 	testdb_free(t);
 }
 
@@ -249,7 +299,8 @@ int main(void)
 		cmocka_unit_test(test_per_advisor_and_exclusion),
 		cmocka_unit_test(test_replace_takes_the_next_key),
 		cmocka_unit_test(test_bad_requests_change_nothing),
-		cmocka_unit_test(test_fingerprint_is_bytewise),
+		cmocka_unit_test(test_population_digest_is_bytewise),
+		cmocka_unit_test(test_exclusion_window_at_month_ends),
 	};
 	return cmocka_run_group_tests_name("sample", tests, NULL, NULL);
 }

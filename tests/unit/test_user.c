@@ -248,7 +248,7 @@ static void deactivation_ends_sessions(void **state)
 	assert_int_equal(u.active, 0);
 	/* A deactivated user cannot start a new session by logging in. */
 	int64_t locked_for;
-	assert_int_equal(auth_login(t->db, "anna", PW, T0 + 3, NULL, &u, &locked_for), LOGIN_BAD);
+	assert_int_equal(login_try(t->db, "anna", PW, T0 + 3, NULL, &u, &locked_for), LOGIN_BAD);
 }
 
 static void new_password_ends_sessions(void **state)
@@ -298,12 +298,12 @@ static void login_case_canonical(void **state)
 	refused(t->db, "anne.HANSEN", "Anne Jensen", PW, "Der findes allerede en bruger med det brugernavn.");
 
 	int64_t wait = 0;
-	assert_int_equal(auth_login(t->db, "ANNE.Hansen", PW, T0, "192.0.2.1", &u, &wait), LOGIN_OK);
+	assert_int_equal(login_try(t->db, "ANNE.Hansen", PW, T0, "192.0.2.1", &u, &wait), LOGIN_OK);
 	assert_int_equal(u.id, id);
 	/* Failures typed in any case count as one login's (one throttling key, in lower case). */
-	assert_int_equal(auth_login(t->db, "Anne.Hansen", "forkert adgangskode", T0, "192.0.2.1", &u, &wait),
+	assert_int_equal(login_try(t->db, "Anne.Hansen", "forkert adgangskode", T0, "192.0.2.1", &u, &wait),
 	                 LOGIN_BAD);
-	assert_int_equal(auth_login(t->db, "ANNE.HANSEN", "forkert adgangskode", T0, "192.0.2.1", &u, &wait),
+	assert_int_equal(login_try(t->db, "ANNE.HANSEN", "forkert adgangskode", T0, "192.0.2.1", &u, &wait),
 	                 LOGIN_BAD);
 	assert_int_equal(testdb_int(t->db, "SELECT failures FROM login_attempt WHERE login = '192.0.2.1 anne.hansen'"),
 	                 2);

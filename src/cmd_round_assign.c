@@ -4,7 +4,7 @@
 **   tilsyn round assign ROUND --case CASE_NO --reviewer LOGIN|ingen
 ** The work is done by review.c; this file reads the arguments and reports.
 */
-#include "tilsyn.h"
+#include "cli.h"
 
 #include <getopt.h>
 #include <stdio.h>

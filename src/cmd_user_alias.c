@@ -3,7 +3,7 @@
 ** uses for them as caseworker (ident.c), so that whose case it is, the own-case rule and
 ** the individual feedback follow the person and not a display name.
 */
-#include "tilsyn.h"
+#include "cli.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -1,54 +1,15 @@
 /*
-** The command-line side of the offline registration sheet: `tilsyn round sheet ROUND -o
-** FILE.xlsx` writes it, `tilsyn answers import ROUND FILE.xlsx` reads a filled one back.
+** tilsyn answers import ROUND FILE.xlsx: reads a filled registration sheet back (sheet.c).
 ** A refused sheet lists every problem with its cell on stderr and exits 2; nothing is saved.
 ** So does a stale sheet, whose cells would undo answers saved after it was made, unless
 ** --overwrite says to save the sheet's answers anyway.
 */
-#include "tilsyn.h"
+#include "cli.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int round_of(Db *db, const char *arg, Round *r)
-{
-	int64_t id;
-	if (!arg || !parse_int64(arg, &id) || id <= 0)
-		return cli_fail("TILSYN skal være tilsynets nummer (et tal), ikke '%s'", arg ? arg : "");
-	if (!round_by_id(db, id, r))
-		return cli_fail("tilsyn nummer %lld findes ikke", (long long)id);
-	return 0;
-}
-
-/* `round sheet ROUND -o FILE.xlsx`; argv[2] is ROUND, already found as r. */
-int cmd_round_sheet(Db *db, const Round *r, int argc, char **argv)
-{
-	static const struct option opts[] = {{"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
-	const char *out = NULL;
-	int c;
-	optind = 3;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		if (c != 'o')
-			return EXIT_BAD_INPUT;
-		out = optarg;
-	}
-	if (optind < argc)
-		return cli_fail("ukendt argument: %s", argv[optind]);
-	if (!out || !*out)
-		return cli_fail("round sheet: angiv filen med -o FIL.xlsx");
-	char err[512];
-	long cases = 0;
-	if (sheet_write_file(db, r, out, &cases, err, sizeof err) != 0)
-		return cli_fail("round sheet: %s", err);
-	char object[64], detail[96];
-	snprintf(object, sizeof object, "round:%lld", (long long)r->id);
-	snprintf(detail, sizeof detail, "registreringsark skrevet (%ld sager)", cases);
-	cli_audit(db, "round_sheet", r->department_id, object, detail);
-	printf("Registreringsark for tilsyn %lld skrevet til %s: %ld sager.\n", (long long)r->id, out, cases);
-	return 0;
-}
 
 static const char answers_usage[] = "brug: tilsyn answers import TILSYN FIL.xlsx [--user LOGIN] [--overwrite]";
 
@@ -78,7 +39,7 @@ static int answers_import(Db *db, int argc, char **argv)
 	if (nargs < 2)
 		return cli_fail("%s", answers_usage);
 	Round r;
-	int rc = round_of(db, args[0], &r);
+	int rc = cli_round(db, args[0], &r);
 	if (rc)
 		return rc;
 	const char *file = args[1];

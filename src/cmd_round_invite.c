@@ -3,7 +3,7 @@
 ** department's outside reviewers (role ekstern) may see and review an ekstern round.
 ** The work is done by external.c; this file reads the arguments and reports.
 */
-#include "tilsyn.h"
+#include "cli.h"
 
 #include <stdio.h>
 #include <string.h>
