@@ -151,7 +151,8 @@ static int store_targets(Db *db, int64_t id, const ActionInput *in)
 	db_finalize(&q);
 	for (int i = 0; rc == DB_OK && i < in->nquestions + in->nthemes; i++) {
 		int question = i < in->nquestions;
-		db_prepare(&q, db, "INSERT OR IGNORE INTO action_target (action_id, kind, code) VALUES (?1, ?2, ?3)");
+		db_prepare(&q, db, "INSERT INTO action_target (action_id, kind, code) VALUES (?1, ?2, ?3)"
+		           " ON CONFLICT DO NOTHING");
 		db_bind_int(&q, 1, id);
 		db_bind_text(&q, 2, question ? "question" : "theme");
 		db_bind_text(&q, 3, question ? in->questions[i] : in->themes[i - in->nquestions]);
@@ -184,7 +185,7 @@ int action_add(Db *db, const Department *d, const ActionInput *in, int64_t user_
 	Stmt q;
 	db_prepare(&q, db,
 	           "INSERT INTO action_item (department_id, round_id, title, description, owner_id, due, status, created_at,"
-	           " created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)");
+	           " created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9) RETURNING id");
 	db_bind_int(&q, 1, d->id);
 	bind_owner(&q, 2, in->round_id);
 	db_bind_text(&q, 3, in->title);
@@ -194,10 +195,9 @@ int action_add(Db *db, const Department *d, const ActionInput *in, int64_t user_
 	db_bind_text(&q, 7, str_empty(in->status) ? "planlagt" : in->status);
 	db_bind_text(&q, 8, now);
 	bind_owner(&q, 9, user_id);
-	int rc = db_done(&q);
+	int rc = db_insert_id(&q, id);
 	db_finalize(&q);
 	if (rc == DB_OK) {
-		*id = db_last_id(db);
 		rc = store_targets(db, *id, in);
 	}
 	if (rc != DB_OK) {

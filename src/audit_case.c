@@ -138,13 +138,19 @@ static char *dup_col(Stmt *q, int i)
 	return db_col_is_null(q, i) ? NULL : xstrdup(db_col_text(q, i));
 }
 
-/* The ids of the case's entries; binds ?1 to ?10 as audit_case_page does. */
+/* Whether text contains part (exactly, case and all), in SQL both backends read alike. */
+#define SQL_CONTAINS(text, part) "replace(" text ", " part ", '') <> " text
+
+/* The ids of the case's entries; binds ?1 to ?10 as audit_case_page does. A replacement's detail
+** starts "sag ID erstattet af ID:"; a refused path is "METHOD /d/CODE/rounds/R/cases/ID[/...]"
+** (or calibration), matched with a '/' after it so that case 1 is not case 12. */
 #define CASE_ENTRY_IDS \
 	"SELECT id FROM audit WHERE object = ?1" \
 	"  UNION SELECT id FROM audit WHERE action = 'sample_replace' AND department_id = ?2" \
-	"   AND (detail LIKE ?3 OR detail LIKE ?4)" \
+	"   AND (substr(detail, 1, length(?3)) = ?3 OR (substr(detail, 1, 4) = 'sag ' AND " SQL_CONTAINS("detail", "?4") "))" \
 	"  UNION SELECT id FROM audit WHERE action = 'access_denied'" \
-	"   AND (object GLOB ?5 OR object GLOB ?6 OR object GLOB ?7 OR object GLOB ?8)" \
+	"   AND ((" SQL_CONTAINS("object", "?5") " AND " SQL_CONTAINS("object || '/'", "?6") ")" \
+	"    OR (" SQL_CONTAINS("object", "?7") " AND " SQL_CONTAINS("object || '/'", "?8") "))" \
 	"  UNION SELECT l.id FROM round_case rc JOIN audit l ON l.object = 'round:' || rc.round_id" \
 	"   WHERE rc.case_id = ?9 AND l.action IN (" ROUND_LIST_ACTIONS ") AND l.at >= rc.added_at" \
 	"  UNION SELECT l.id FROM cases c JOIN audit l ON l.department_id = c.department_id AND l.object = 'cases'" \
@@ -157,7 +163,7 @@ static char *dup_col(Stmt *q, int i)
 #define CASE_ENTRY_SELECT \
 	"SELECT a.at, a.login, u.name, a.action, a.detail, a.ip, a.object <> ?1 AND a.action IN (" \
 	ROUND_LIST_ACTIONS ", " CASE_LIST_ACTIONS ", 'cases_import'), a.id FROM audit a" \
-	" LEFT JOIN users u ON u.id = coalesce(a.user_id, (SELECT x.id FROM users x WHERE x.login = a.login))" \
+	" LEFT JOIN users u ON u.id = coalesce(a.user_id, (SELECT x.id FROM users x WHERE x.login = lower(a.login)))" \
 	" WHERE a.id IN (" CASE_ENTRY_IDS ") AND (?13 = 0 OR a.id <= ?13)"
 
 static void bind_case(Stmt *q, Db *db, const Department *d, int64_t case_id)
@@ -176,12 +182,12 @@ static void bind_case(Stmt *q, Db *db, const Department *d, int64_t case_id)
 
 	char object[48], replaced[64], replacing[64], paths[4][128];
 	snprintf(object, sizeof object, "case:%lld", (long long)case_id);
-	snprintf(replaced, sizeof replaced, "sag %lld erstattet af %%", (long long)case_id);
-	snprintf(replacing, sizeof replacing, "sag %% erstattet af %lld:%%", (long long)case_id);
-	snprintf(paths[0], sizeof paths[0], "* /d/%s/rounds/*/cases/%lld", d->code, (long long)case_id);
-	snprintf(paths[1], sizeof paths[1], "* /d/%s/rounds/*/cases/%lld/*", d->code, (long long)case_id);
-	snprintf(paths[2], sizeof paths[2], "* /d/%s/rounds/*/calibration/%lld", d->code, (long long)case_id);
-	snprintf(paths[3], sizeof paths[3], "* /d/%s/rounds/*/calibration/%lld/*", d->code, (long long)case_id);
+	snprintf(replaced, sizeof replaced, "sag %lld erstattet af ", (long long)case_id);
+	snprintf(replacing, sizeof replacing, " erstattet af %lld:", (long long)case_id);
+	snprintf(paths[0], sizeof paths[0], " /d/%s/rounds/", d->code);
+	snprintf(paths[1], sizeof paths[1], "/cases/%lld/", (long long)case_id);
+	snprintf(paths[2], sizeof paths[2], " /d/%s/rounds/", d->code);
+	snprintf(paths[3], sizeof paths[3], "/calibration/%lld/", (long long)case_id);
 	db_bind_text(q, 1, object);
 	db_bind_int(q, 2, d->id);
 	db_bind_text(q, 3, replaced);
@@ -194,7 +200,7 @@ static void bind_case(Stmt *q, Db *db, const Department *d, int64_t case_id)
 int64_t audit_case_count(Db *db, const Department *d, int64_t case_id, int64_t max_id)
 {
 	Stmt q;
-	db_prepare(&q, db, "SELECT count(*) FROM (" CASE_ENTRY_IDS ") WHERE ?11 = 0 OR id <= ?11");
+	db_prepare(&q, db, "SELECT count(*) FROM (" CASE_ENTRY_IDS ") AS e WHERE ?11 = 0 OR e.id <= ?11");
 	bind_case(&q, db, d, case_id);
 	db_bind_int(&q, 11, max_id);
 	int64_t n = db_step(&q) ? db_col_int(&q, 0) : 0;

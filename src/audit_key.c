@@ -100,10 +100,14 @@ static int log_has_keyed_entries(Db *db, int64_t from_id)
 {
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT max(coalesce((SELECT max(id) FROM audit), 0), coalesce((SELECT last_id FROM audit_anchor), 0))");
-	int64_t newest = db_step(&q) ? db_col_int(&q, 0) : 0;
+	           "SELECT coalesce((SELECT max(id) FROM audit), 0), coalesce((SELECT a.last_id FROM audit_anchor a), 0)");
+	int64_t kept = 0, deleted = 0;
+	if (db_step(&q)) {
+		kept = db_col_int(&q, 0);
+		deleted = db_col_int(&q, 1);
+	}
 	db_finalize(&q);
-	return newest >= from_id;
+	return (kept > deleted ? kept : deleted) >= from_id;
 }
 
 int audit_keyed_from(Db *db, int64_t *from_id, unsigned char mac[AUDIT_KEY_BYTES], int *sealed)

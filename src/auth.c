@@ -155,17 +155,16 @@ int auth_session_create(Db *db, int64_t user_id, int64_t now, const char *ip, ch
 	Stmt q;
 	db_prepare(&q, db,
 	           "INSERT INTO session (token_hash, user_id, csrf, created, last_seen, ip)"
-	           " VALUES (?1, ?2, ?3, ?4, ?4, ?5)");
+	           " VALUES (?1, ?2, ?3, ?4, ?4, ?5) RETURNING id");
 	db_bind_blob(&q, 1, h, sizeof h);
 	db_bind_int(&q, 2, user_id);
 	db_bind_text(&q, 3, out->csrf);
 	db_bind_int(&q, 4, now);
 	db_bind_text(&q, 5, ip);
-	int rc = db_done(&q);
+	int rc = db_insert_id(&q, &out->id);
 	db_finalize(&q);
 	if (rc != DB_OK)
 		return -1;
-	out->id = db_last_id(db);
 	out->user_id = user_id;
 	out->created = out->last_seen = now;
 	return 0;
@@ -234,10 +233,11 @@ void auth_session_end_user(Db *db, int64_t user_id)
 	db_bind_int(&q, 1, user_id);
 	db_done(&q);
 	db_finalize(&q);
-	/* The user's failure counts from every address (keys "ADDRESS LOGIN"; see login_wait in login.c). */
+	/* The user's failure counts from every address (keys "ADDRESS LOGIN", the login in lower
+	** case; see login_wait in login.c). */
 	db_prepare(&q, db,
 	           "DELETE FROM login_attempt WHERE instr(login, ' ') > 0 AND substr(login, instr(login, ' ') + 1)"
-	           " = (SELECT login FROM users WHERE id = ?1) COLLATE NOCASE");
+	           " = (SELECT u.login FROM users u WHERE u.id = ?1)");
 	db_bind_int(&q, 1, user_id);
 	db_done(&q);
 	db_finalize(&q);

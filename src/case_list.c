@@ -10,11 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Literals, not built strings: the statement cache knows a statement by its address. */
+/* Literals, not built strings: the statement cache knows a statement by its address. The
+** importer's login may be a command line's $USER as typed: logins are kept in lower case. */
 #define VERSION_SQL \
 	"SELECT i.id, i.at, coalesce(u.name, i.login, ''), coalesce(i.file_name, ''), i.mode," \
 	" coalesce(i.list_size, i.rows_inserted + i.rows_updated), i.dropped, i.target_defaulted, i.rows_read" \
-	" FROM case_import i LEFT JOIN users u ON u.login = i.login"
+	" FROM case_import i LEFT JOIN users u ON u.login = lower(i.login)"
 
 static int read_version(Stmt *q, CaseListVersion *out)
 {

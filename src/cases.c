@@ -438,7 +438,7 @@ static int apply_version(Import *im)
 	** took longer than the import itself): the list's size after the import, and the cases on
 	** the list that the file does not hold. */
 	db_prepare(&q, im->db,
-	           "SELECT case_no, last_import_id IS NOT ?2 FROM cases NOT INDEXED WHERE department_id = ?1 AND on_list = 1");
+	           "SELECT case_no, last_import_id IS DISTINCT FROM ?2 FROM cases NOT INDEXED WHERE department_id = ?1 AND on_list = 1");
 	db_bind_int(&q, 1, im->d->id);
 	db_bind_int(&q, 2, r->import_id);
 	long listed = 0, gone = 0;
@@ -457,7 +457,7 @@ static int apply_version(Import *im)
 	}
 	db_prepare(&q, im->db,
 	           "UPDATE cases NOT INDEXED SET on_list = 0, dropped_import_id = ?2 WHERE department_id = ?1 AND on_list = 1"
-	           " AND last_import_id IS NOT ?2");
+	           " AND last_import_id IS DISTINCT FROM ?2");
 	db_bind_int(&q, 1, im->d->id);
 	db_bind_int(&q, 2, r->import_id);
 	int rc = db_done(&q);

@@ -205,13 +205,14 @@ static int insert_content(Db *db, int64_t id, json_t *root)
 	int position = 0;
 	for (size_t s = 0; s < json_array_size(sections) && rc == DB_OK; s++) {
 		json_t *sec = json_array_get(sections, s);
-		db_prepare(&q, db, "INSERT INTO catalogue_section (catalogue_id, position, title) VALUES (?1, ?2, ?3)");
+		db_prepare(&q, db,
+		           "INSERT INTO catalogue_section (catalogue_id, position, title) VALUES (?1, ?2, ?3) RETURNING id");
 		db_bind_int(&q, 1, id);
 		db_bind_int(&q, 2, (int64_t)s + 1);
 		db_bind_text(&q, 3, str_field(sec, "title"));
-		rc = db_done(&q);
+		int64_t section_id = 0;
+		rc = db_insert_id(&q, &section_id);
 		db_finalize(&q);
-		int64_t section_id = db_last_id(db);
 		json_t *questions = json_object_get(sec, "questions");
 		for (size_t k = 0; k < json_array_size(questions) && rc == DB_OK; k++) {
 			json_t *qq = json_array_get(questions, k);
@@ -252,7 +253,7 @@ static int64_t insert_catalogue(Db *db, json_t *root, int version, const char *s
 	Stmt q;
 	db_prepare(&q, db,
 	           "INSERT INTO catalogue (code, version, title, kind, target, description, status, source, created_at,"
-	           " published_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'kladde', ?7, ?8, NULL)");
+	           " published_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'kladde', ?7, ?8, NULL) RETURNING id");
 	db_bind_text(&q, 1, str_field(root, "code"));
 	db_bind_int(&q, 2, version);
 	db_bind_text(&q, 3, str_field(root, "title"));
@@ -261,11 +262,11 @@ static int64_t insert_catalogue(Db *db, json_t *root, int version, const char *s
 	db_bind_text(&q, 6, str_field(root, "description") ? str_field(root, "description") : "");
 	db_bind_text(&q, 7, source);
 	db_bind_text(&q, 8, now);
-	int rc = db_done(&q);
+	int64_t id = 0;
+	int rc = db_insert_id(&q, &id);
 	db_finalize(&q);
 	if (rc != DB_OK)
 		return -1;
-	int64_t id = db_last_id(db);
 	rc = insert_content(db, id, root);
 	if (rc == DB_OK && str_eq(status, "udgivet"))
 		rc = catalogue_publish(db, id) == 0 ? DB_OK : DB_ERROR;

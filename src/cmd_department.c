@@ -31,7 +31,9 @@ int cmd_department(Db *db, int argc, char **argv)
 		return cli_fail("ukendt underkommando 'department %s' (se tilsyn department --help)", argv[1]);
 	if (argc < 3)
 		return cli_fail("department add: KODE mangler");
-	const char *code = argv[2], *name = NULL, *area = NULL;
+	char *code = argv[2];
+	const char *name = NULL, *area = NULL;
+	department_code_canonical(code, code, strlen(code) + 1); /* codes are kept in upper case */
 	static const struct option opts[] = {
 		{"name", required_argument, NULL, 'n'},
 		{"area", required_argument, NULL, 'a'},

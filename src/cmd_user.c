@@ -63,21 +63,33 @@ int cmd_user(Db *db, int argc, char **argv)
 	if (!strcmp(sub, "alias"))
 		return cmd_user_alias(db, argc - 1, argv + 1);
 	if (!strcmp(sub, "list")) {
+		/* One row per user and role; the roles are joined here, as SQL has no portable way. */
 		Stmt q;
 		db_prepare(&q, db,
-		           "SELECT u.login, u.name, u.is_admin, u.active, (SELECT group_concat(d.code || '=' || m.role, ',')"
-		           " FROM membership m JOIN department d ON d.id = m.department_id WHERE m.user_id = u.id)"
-		           " FROM users u ORDER BY u.login");
-		while (db_step(&q))
-			printf("%s\t%s\t%s%s%s\t%s\n", db_col_text(&q, 0), db_col_text(&q, 1), db_col_int(&q, 2) ? "admin" : "",
-			       db_col_int(&q, 2) && *db_col_text(&q, 4) ? "," : "", db_col_text(&q, 4),
-			       db_col_int(&q, 3) ? "aktiv" : "deaktiveret");
+		           "SELECT u.id, u.login, u.name, u.is_admin, u.active, d.code || '=' || m.role"
+		           " FROM users u LEFT JOIN membership m ON m.user_id = u.id"
+		           " LEFT JOIN department d ON d.id = m.department_id ORDER BY u.login, m.department_id");
+		int more = db_step(&q);
+		while (more) {
+			int64_t id = db_col_int(&q, 0), active = db_col_int(&q, 4);
+			int is_admin = db_col_int(&q, 3) != 0;
+			printf("%s\t%s\t%s", db_col_text(&q, 1), db_col_text(&q, 2), is_admin ? "admin" : "");
+			const char *sep = is_admin ? "," : "";
+			do {
+				if (!db_col_is_null(&q, 5)) {
+					printf("%s%s", sep, db_col_text(&q, 5));
+					sep = ",";
+				}
+			} while ((more = db_step(&q)) && db_col_int(&q, 0) == id);
+			printf("\t%s\n", active ? "aktiv" : "deaktiveret");
+		}
 		db_finalize(&q);
 		return 0;
 	}
 	if (argc < 3)
 		return cli_fail("user %s mangler LOGIN (se tilsyn user --help)", sub);
-	const char *login = argv[2];
+	char *login = argv[2];
+	user_login_canonical(login, login, strlen(login) + 1); /* logins are kept in lower case */
 	static const struct option opts[] = {
 		{"name", required_argument, NULL, 'n'},
 		{"role", required_argument, NULL, 'r'},

@@ -22,12 +22,13 @@ static const char alias_help[] =
 
 static int alias_list(Db *db, const char *login)
 {
+	char key[USER_LOGIN_SIZE];
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT u.login, u.name, a.alias, coalesce(d.code, '') FROM advisor_alias a JOIN users u ON u.id = a.user_id"
 	           " LEFT JOIN department d ON d.id = a.department_id WHERE ?1 IS NULL OR u.login = ?1"
 	           " ORDER BY u.login, a.alias_folded");
-	db_bind_text(&q, 1, login);
+	db_bind_text(&q, 1, user_login_canonical(login, key, sizeof key));
 	while (db_step(&q))
 		printf("%s\t%s\t%s\t%s\n", db_col_text(&q, 0), db_col_text(&q, 1), db_col_text(&q, 2),
 		       *db_col_text(&q, 3) ? db_col_text(&q, 3) : "alle afdelinger");

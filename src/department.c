@@ -21,6 +21,15 @@ int department_valid_code(const char *code)
 	return 1;
 }
 
+/* The stored form of a department code: ASCII upper case (a valid code is ASCII only), as codes
+** are written in addresses and lists; every code that comes in is looked up in this form. Writes it
+** to out (which may be code itself) and returns out: "", which is no code, when it does not fit
+** in n bytes; NULL for NULL. */
+const char *department_code_canonical(const char *code, char *out, size_t n)
+{
+	return str_ascii_case(code, 1, out, n);
+}
+
 static const char *check_name_area(const char *name, const char *area)
 {
 	if (str_empty(name))
@@ -49,12 +58,14 @@ int department_add(Db *db, const char *code, const char *name, const char *area,
 	}
 	if ((*msg = check_name_area(name, area)))
 		return -1;
+	char key[DEPARTMENT_CODE_SIZE];
+	int64_t new_id = 0;
 	Stmt q;
-	db_prepare(&q, db, "INSERT INTO department (code, name, area) VALUES (?1, ?2, ?3)");
-	db_bind_text(&q, 1, code);
+	db_prepare(&q, db, "INSERT INTO department (code, name, area) VALUES (?1, ?2, ?3) RETURNING id");
+	db_bind_text(&q, 1, department_code_canonical(code, key, sizeof key));
 	db_bind_text(&q, 2, name);
 	db_bind_text(&q, 3, area);
-	int rc = db_done(&q);
+	int rc = db_insert_id(&q, &new_id);
 	db_finalize(&q);
 	if (rc == DB_UNIQUE) {
 		*msg = _("Der findes allerede en afdeling med den kode.");
@@ -65,7 +76,7 @@ int department_add(Db *db, const char *code, const char *name, const char *area,
 		return -1;
 	}
 	if (id)
-		*id = db_last_id(db);
+		*id = new_id;
 	return 0;
 }
 
@@ -100,9 +111,10 @@ static int department_row(Stmt *q, Department *out)
 
 int department_by_code(Db *db, const char *code, Department *out)
 {
+	char key[DEPARTMENT_CODE_SIZE];
 	Stmt q;
 	db_prepare(&q, db, "SELECT id, code, name, area FROM department WHERE code = ?1");
-	db_bind_text(&q, 1, code);
+	db_bind_text(&q, 1, department_code_canonical(code, key, sizeof key));
 	int found = department_row(&q, out);
 	db_finalize(&q);
 	return found;

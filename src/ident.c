@@ -444,12 +444,13 @@ int ident_lookup(Db *db, int64_t department_id, const char *name, int64_t *user_
 	*user_id = 0;
 	int64_t v[2];
 	int nv = 0;
+	char login[USER_LOGIN_SIZE];
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT u.id FROM users u JOIN membership m ON m.user_id = u.id AND m.department_id = ?1"
-	           " WHERE u.login = ?2 COLLATE NOCASE");
+	           " WHERE u.login = ?2");
 	db_bind_int(&q, 1, department_id);
-	db_bind_text(&q, 2, name ? name : "");
+	db_bind_text(&q, 2, user_login_canonical(name ? name : "", login, sizeof login));
 	if (db_step(&q))
 		add_candidate(v, &nv, db_col_int(&q, 0));
 	db_finalize(&q);

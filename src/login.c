@@ -32,6 +32,16 @@ static void make_dummy_hash(void)
 ** LOGIN_ADDRESS_BUDGET it waits LOGIN_ADDRESS_WAIT). An address never contains a space, so the
 ** keys cannot collide. Nothing here sleeps: the caller answers 429 with the wait at once.
 */
+/* The typed login name as login_attempt keeps it: in the canonical lower case (so "Anne" and
+** "anne" count as one), and a CPR number typed as a name masked (no user has one: user_add
+** refuses it), so throttling still counts it and nothing stores it. malloc'd. */
+static char *attempt_key(const char *login)
+{
+	char *key = cpr_mask(login);
+	user_login_canonical(key, key, strlen(key) + 1);
+	return key;
+}
+
 static char *pair_key(const char *key, const char *ip)
 {
 	size_t n = strlen(ip) + strlen(key) + 2;
@@ -53,7 +63,7 @@ static int64_t wait_of(Db *db, const char *key, int64_t now)
 /* Seconds before `login` may be tried again from `ip`: 0 when it may be tried now. */
 int64_t login_wait(Db *db, const char *login, const char *ip, int64_t now)
 {
-	char *key = cpr_mask(login); /* as login_try keeps it */
+	char *key = attempt_key(login);
 	char *pair = pair_key(key, ip ? ip : "");
 	int64_t a = wait_of(db, pair, now), b = wait_of(db, ip ? ip : "", now);
 	free(pair);
@@ -72,8 +82,8 @@ void login_attempts_trim(Db *db, int64_t now, int64_t cap)
 	db_done(&q);
 	db_finalize(&q);
 	db_prepare(&q, db,
-	           "DELETE FROM login_attempt WHERE login IN"
-	           " (SELECT login FROM login_attempt ORDER BY last_failure DESC LIMIT -1 OFFSET ?1)");
+	           "DELETE FROM login_attempt WHERE login NOT IN"
+	           " (SELECT a.login FROM login_attempt a ORDER BY a.last_failure DESC LIMIT ?1)");
 	db_bind_int(&q, 1, cap);
 	db_done(&q);
 	db_finalize(&q);
@@ -88,7 +98,8 @@ void login_attempts_trim(Db *db, int64_t now, int64_t cap)
 ** the claim back (guess_release). SQL's wait is pair_wait's: 0 for the first
 ** LOGIN_FREE_FAILURES, then 1 s doubling up to LOGIN_MAX_WAIT.
 */
-#define NEW_FAILURES(forget) "CASE WHEN ?2 - last_failure > " forget " THEN 1 ELSE failures + 1 END"
+#define NEW_FAILURES(forget)                                                                                    \
+	"CASE WHEN ?2 - login_attempt.last_failure > " forget " THEN 1 ELSE login_attempt.failures + 1 END"
 static int claim_pair(Db *db, const char *pair, int64_t now, int64_t *failures)
 {
 	Stmt q;
@@ -96,8 +107,10 @@ static int claim_pair(Db *db, const char *pair, int64_t now, int64_t *failures)
 	           "INSERT INTO login_attempt (login, failures, last_failure) VALUES (?1, 1, ?2)"
 	           " ON CONFLICT (login) DO UPDATE SET failures = " NEW_FAILURES("?3") ","
 	           "  last_failure = ?2, locked_until = CASE WHEN " NEW_FAILURES("?3") " < ?4 THEN 0"
-	           "   ELSE ?2 + min(?5, 1 << min(" NEW_FAILURES("?3") " - ?4, 20)) END"
-	           " WHERE locked_until <= ?2 RETURNING failures");
+	           "   ELSE ?2 + CASE WHEN " NEW_FAILURES("?3") " - ?4 >= 20 THEN ?5" /* LOGIN_MAX_WAIT < 2^20 */
+	           "    ELSE CASE WHEN ?5 < (1 << (" NEW_FAILURES("?3") " - ?4)) THEN ?5"
+	           "     ELSE 1 << (" NEW_FAILURES("?3") " - ?4) END END END"
+	           " WHERE login_attempt.locked_until <= ?2 RETURNING failures");
 	db_bind_text(&q, 1, pair);
 	db_bind_int(&q, 2, now);
 	db_bind_int(&q, 3, LOGIN_FORGET_SECONDS);
@@ -117,11 +130,12 @@ static int claim_address(Db *db, const char *ip, int64_t now, int64_t *failures)
 	db_prepare(&q, db,
 	           "INSERT INTO login_attempt (login, failures, last_failure) VALUES (?1, 1, ?2)"
 	           " ON CONFLICT (login) DO UPDATE SET"
-	           "  failures = CASE WHEN locked_until > 0 OR ?2 - last_failure > ?3 THEN 1 ELSE failures + 1 END,"
+	           "  failures = CASE WHEN login_attempt.locked_until > 0 OR ?2 - login_attempt.last_failure > ?3 THEN 1"
+	           "   ELSE login_attempt.failures + 1 END,"
 	           "  last_failure = ?2,"
-	           "  locked_until = CASE WHEN locked_until = 0 AND ?2 - last_failure <= ?3 AND failures + 1 >= ?4"
-	           "   THEN ?2 + ?3 ELSE 0 END"
-	           " WHERE locked_until <= ?2 RETURNING failures");
+	           "  locked_until = CASE WHEN login_attempt.locked_until = 0 AND ?2 - login_attempt.last_failure <= ?3"
+	           "   AND login_attempt.failures + 1 >= ?4 THEN ?2 + ?3 ELSE 0 END"
+	           " WHERE login_attempt.locked_until <= ?2 RETURNING failures");
 	db_bind_text(&q, 1, ip);
 	db_bind_int(&q, 2, now);
 	db_bind_int(&q, 3, LOGIN_ADDRESS_WAIT);
@@ -176,7 +190,8 @@ static void guess_release(Db *db, Guess *g)
 	db_bind_text(&q, 1, g->pair);
 	db_done(&q);
 	db_finalize(&q);
-	db_prepare(&q, db, "UPDATE login_attempt SET failures = max(failures - 1, 0) WHERE login = ?1 AND locked_until = 0");
+	db_prepare(&q, db, "UPDATE login_attempt SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END"
+	           " WHERE login = ?1 AND locked_until = 0");
 	db_bind_text(&q, 1, g->ip);
 	db_done(&q);
 	db_finalize(&q);
@@ -223,12 +238,10 @@ static void guess_failed(Db *db, Guess *g, const char *key, int64_t now, int64_t
 static LoginResult login_check(Db *db, const char *login, const char *key, const char *password, int64_t now,
                                const char *ip, User *out, int64_t *retry_after);
 
-/* The typed login name as login_attempt keeps it: a CPR number typed as a name is masked
-** (no user has one: user_add refuses it), so throttling still counts it and nothing stores it. */
 LoginResult login_try(Db *db, const char *login, const char *password, int64_t now, const char *ip,
                        User *out, int64_t *retry_after)
 {
-	char *key = cpr_mask(login);
+	char *key = attempt_key(login);
 	LoginResult res = login_check(db, login, key, password, now, ip ? ip : "", out, retry_after);
 	free(key);
 	denial_flush(db, now, 0);
@@ -249,9 +262,10 @@ static LoginResult login_check(Db *db, const char *login, const char *key, const
 
 	char hash[crypto_pwhash_STRBYTES] = "";
 	int found = 0;
+	char canonical[USER_LOGIN_SIZE];
 	Stmt q;
 	db_prepare(&q, db, "SELECT password_hash FROM users WHERE login = ?1 AND active = 1");
-	db_bind_text(&q, 1, login);
+	db_bind_text(&q, 1, user_login_canonical(login, canonical, sizeof canonical));
 	if (db_step(&q)) {
 		snprintf(hash, sizeof hash, "%s", db_col_text(&q, 0));
 		found = 1;

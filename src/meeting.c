@@ -338,7 +338,8 @@ int meeting_add(Db *db, const Department *d, const MeetingInput *in, int64_t use
 	Stmt q;
 	db_prepare(&q, db,
 	           "INSERT INTO meeting (department_id, round_id, kind, date, time, status, advisor, participants, minutes,"
-	           " created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11)");
+	           " created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11)"
+	           " RETURNING id");
 	db_bind_int(&q, 1, d->id);
 	bind_input(&q, in, advisor_of(in, advisor));
 	db_bind_text(&q, 10, now);
@@ -346,13 +347,12 @@ int meeting_add(Db *db, const Department *d, const MeetingInput *in, int64_t use
 		db_bind_int(&q, 11, user_id);
 	else
 		db_bind_null(&q, 11);
-	int rc = db_done(&q);
+	int rc = db_insert_id(&q, id);
 	db_finalize(&q);
 	if (rc != DB_OK) {
 		snprintf(msg, n, _("Mødet kunne ikke gemmes: %s"), db_errmsg(db));
 		return -1;
 	}
-	*id = db_last_id(db);
 	return 0;
 }
 

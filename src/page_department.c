@@ -86,6 +86,7 @@ void page_department_list(Req *r)
 void page_department_add(Req *r)
 {
 	const char *code = req_form(r, "code"), *name = req_form(r, "name"), *area = req_form(r, "area");
+	char key[DEPARTMENT_CODE_SIZE];
 	const char *msg;
 	int64_t id;
 	if (!req_begin(r))
@@ -95,7 +96,8 @@ void page_department_add(Req *r)
 		flash_fail(r, "/admin/departments", field_of(msg), msg);
 		return;
 	}
-	req_audit_in(r, id, "department_add", arena_printf(r->arena, "department:%s", code), NULL);
+	req_audit_in(r, id, "department_add",
+	             arena_printf(r->arena, "department:%s", department_code_canonical(code, key, sizeof key)), NULL);
 	if (!req_commit(r, _("Afdelingen kunne ikke gemmes. Prøv igen.")))
 		return;
 	http_redirect(r, "/admin/departments?ok=1");

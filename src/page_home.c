@@ -179,7 +179,7 @@ static void department_overdue_actions(Req *r, const char *today)
 	           " JOIN department d ON d.id = a.department_id"
 	           " JOIN membership m ON m.department_id = d.id AND m.user_id = ?1 AND m.role = 'leder'"
 	           " LEFT JOIN users u ON u.id = a.owner_id"
-	           " WHERE a.owner_id IS NOT ?1 AND a.status NOT IN ('gennemfoert', 'opgivet') AND a.due < ?2"
+	           " WHERE a.owner_id IS DISTINCT FROM ?1 AND a.status NOT IN ('gennemfoert', 'opgivet') AND a.due < ?2"
 	           " ORDER BY d.name, a.due, a.id");
 	db_bind_int(&q, 1, r->user->id);
 	db_bind_text(&q, 2, today);
@@ -355,7 +355,7 @@ void page_home(Req *r)
 		            "at give dig en rolle.</p>\n");
 	if (r->user->is_admin) {
 		int64_t departments = 0, users = 0;
-		db_prepare(&q, r->db, "SELECT (SELECT count(*) FROM department), (SELECT count(*) FROM users WHERE active)");
+		db_prepare(&q, r->db, "SELECT (SELECT count(*) FROM department), (SELECT count(*) FROM users WHERE active = 1)");
 		if (db_step(&q))
 			departments = db_col_int(&q, 0), users = db_col_int(&q, 1);
 		db_finalize(&q);

@@ -311,7 +311,8 @@ static void reopenings(Req *r, const Round *rd)
 		Stmt q;
 		db_prepare(&q, r->db,
 		           "SELECT count(*) FROM audit WHERE action = 'report' AND object = ?1 AND id < coalesce((SELECT max(id)"
-		           " FROM audit WHERE action = 'round_phase' AND object = ?1 AND detail LIKE 'afsluttet →%'), 0)");
+		           " FROM audit WHERE action = 'round_phase' AND object = ?1"
+		           " AND substr(detail, 1, 11) = 'afsluttet →'), 0)");
 		db_bind_text(&q, 1, arena_printf(r->arena, "round:%lld", (long long)rd->id));
 		int64_t before = db_step(&q) ? db_col_int(&q, 0) : 0;
 		db_finalize(&q);
@@ -624,7 +625,7 @@ static void round_page_at(Req *r, const Round *rd, const Flash *f, int form)
 	Stmt q;
 	/* Themes by their catalogue's title (without the "Tema: " every theme title starts with). */
 	db_prepare(&q, r->db,
-	           "SELECT coalesce((SELECT CASE WHEN c.title LIKE 'Tema: %' THEN substr(c.title, 7) ELSE c.title END"
+	           "SELECT coalesce((SELECT CASE WHEN substr(c.title, 1, 6) = 'Tema: ' THEN substr(c.title, 7) ELSE c.title END"
 	           " FROM catalogue c WHERE c.code = t.theme ORDER BY c.version DESC LIMIT 1), t.theme)"
 	           " FROM round_theme t WHERE t.round_id = ?1 ORDER BY t.theme");
 	db_bind_int(&q, 1, rd->id);
@@ -681,7 +682,7 @@ static void round_page_at(Req *r, const Round *rd, const Flash *f, int form)
 			            "<th scope=\"col\" class=\"num\">Sager i listen</th></tr></thead>\n<tbody>\n",
 			         sampled);
 			db_prepare(&q, r->db,
-			           "SELECT c.advisor, sum(rc.status = 'udtrukket'),"
+			           "SELECT c.advisor, count(*) FILTER (WHERE rc.status = 'udtrukket'),"
 			           " (SELECT count(*) FROM cases x WHERE x.department_id = ?2 AND x.advisor = c.advisor AND x.on_list = 1)"
 			           " FROM round_case rc JOIN cases c ON c.id = rc.case_id WHERE rc.round_id = ?1"
 			           " GROUP BY c.advisor ORDER BY c.advisor");

@@ -49,23 +49,33 @@ void page_user_list(Req *r)
 	Buf *b = &r->out;
 	page_begin(r, _("Brugere"));
 	html_lit(b, "<h1>Brugere</h1>\n<p><a class=\"button\" href=\"/admin/users/new\">Opret bruger</a></p>\n");
+	/* One row per user and role; the roles are joined here, as SQL has no portable way. */
 	Stmt q;
 	db_prepare(&q, r->db,
-	           "SELECT u.id, u.login, u.name, u.is_admin, u.active,"
-	           " (SELECT group_concat(d.code || ': ' || CASE m.role WHEN 'leder' THEN 'leder'"
-	           "  WHEN 'koordinator' THEN 'faglig koordinator' WHEN 'raadgiver' THEN 'rådgiver'"
-	           "  ELSE 'ekstern konsulent' END, ', ') FROM membership m"
-	           "  JOIN department d ON d.id = m.department_id WHERE m.user_id = u.id)"
-	           " FROM users u ORDER BY u.active DESC, u.name");
+	           "SELECT u.id, u.login, u.name, u.is_admin, u.active, d.code || ': ' || CASE m.role"
+	           "  WHEN 'leder' THEN 'leder' WHEN 'koordinator' THEN 'faglig koordinator'"
+	           "  WHEN 'raadgiver' THEN 'rådgiver' ELSE 'ekstern konsulent' END"
+	           " FROM users u LEFT JOIN membership m ON m.user_id = u.id"
+	           " LEFT JOIN department d ON d.id = m.department_id"
+	           " ORDER BY u.active DESC, u.name, u.id, m.department_id");
 	html_lit(b, "<table>\n<caption>Alle brugere</caption>\n<thead><tr><th scope=\"col\">Navn</th>"
 	            "<th scope=\"col\">Brugernavn</th><th scope=\"col\">Roller</th><th scope=\"col\">Status</th>"
 	            "</tr></thead>\n<tbody>\n");
-	while (db_step(&q)) {
-		const char *roles = db_col_text(&q, 5);
-		html_fmt(b, "<tr><td><a href=\"/admin/users/%I\">%T</a></td><td>%T</td><td>%T%T%T</td><td>",
-		         db_col_int(&q, 0), db_col_text(&q, 2), db_col_text(&q, 1),
-		         db_col_int(&q, 3) ? _("administrator") : "", db_col_int(&q, 3) && *roles ? ", " : "", roles);
-		html_tag(b, db_col_int(&q, 4) ? "done" : "todo", db_col_int(&q, 4) ? _("aktiv") : _("deaktiveret"));
+	int more = db_step(&q);
+	while (more) {
+		int64_t id = db_col_int(&q, 0), active = db_col_int(&q, 4);
+		int is_admin = db_col_int(&q, 3) != 0;
+		html_fmt(b, "<tr><td><a href=\"/admin/users/%I\">%T</a></td><td>%T</td><td>%T", id, db_col_text(&q, 2),
+		         db_col_text(&q, 1), is_admin ? _("administrator") : "");
+		const char *sep = is_admin ? ", " : "";
+		do {
+			if (!db_col_is_null(&q, 5)) {
+				html_fmt(b, "%T%T", sep, db_col_text(&q, 5));
+				sep = ", ";
+			}
+		} while ((more = db_step(&q)) && db_col_int(&q, 0) == id);
+		html_lit(b, "</td><td>");
+		html_tag(b, active ? "done" : "todo", active ? _("aktiv") : _("deaktiveret"));
 		html_lit(b, "</td></tr>\n");
 	}
 	db_finalize(&q);

@@ -137,7 +137,7 @@ int phase_work_left(Db *db, const Round *r, const char *to, PhaseWorkLeft *out)
 	if (passes & PHASE_PASSES_REVIEW) {
 		Stmt q;
 		db_prepare(&q, db,
-		           "SELECT count(*), coalesce(sum(review_status <> 'faerdig'), 0) FROM round_case"
+		           "SELECT count(*), count(*) FILTER (WHERE review_status <> 'faerdig') FROM round_case"
 		           " WHERE round_id = ?1 AND status = 'udtrukket'");
 		db_bind_int(&q, 1, r->id);
 		if (db_step(&q)) {

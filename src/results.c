@@ -253,7 +253,7 @@ int64_t results_previous_round(Db *db, const Round *r)
 	db_prepare(&q, db,
 	           "SELECT o.id FROM round o WHERE o.department_id = ?1 AND o.kind = ?2 AND o.id <> ?3"
 	           " AND (EXISTS (SELECT 1 FROM answer a WHERE a.round_id = o.id)"
-	           "  OR EXISTS (SELECT 1 FROM round_purge p WHERE p.round_id = o.id AND p.had_answers))"
+	           "  OR EXISTS (SELECT 1 FROM round_purge p WHERE p.round_id = o.id AND p.had_answers <> 0))"
 	           " AND (coalesce(o.planned_start, substr(o.created_at, 1, 10)), o.id)"
 	           "  < (coalesce(?4, substr(?5, 1, 10)), ?3)"
 	           " ORDER BY coalesce(o.planned_start, substr(o.created_at, 1, 10)) DESC, o.id DESC LIMIT 1");
@@ -471,9 +471,9 @@ static void cases_progress(Db *db, int64_t round_id, const char *only, RoundResu
 		return;
 	}
 	db_prepare(&q, db,
-	           "SELECT count(*), coalesce(sum(rc.review_status = 'faerdig'), 0),"
-	           " coalesce(sum(EXISTS (SELECT 1 FROM answer a WHERE a.round_id = rc.round_id AND a.case_id = rc.case_id"
-	           "  AND a.value IS NOT NULL AND a.value <> '')), 0)"
+	           "SELECT count(*), count(*) FILTER (WHERE rc.review_status = 'faerdig'),"
+	           " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM answer a WHERE a.round_id = rc.round_id"
+	           "  AND a.case_id = rc.case_id AND a.value IS NOT NULL AND a.value <> ''))"
 	           " FROM round_case rc WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'"
 	           " AND (?2 IS NULL OR rc.case_id IN (SELECT value FROM json_each(?2)))");
 	db_bind_int(&q, 1, round_id);
@@ -692,7 +692,7 @@ int results_trends(Db *db, int64_t department_id, const char *kind, Trends *t)
 	           "SELECT o.id, o.title, o.kind, coalesce(o.planned_start, substr(o.created_at, 1, 10)) AS d"
 	           " FROM round o WHERE o.department_id = ?1 AND (?2 IS NULL OR o.kind = ?2)"
 	           " AND (EXISTS (SELECT 1 FROM answer a WHERE a.round_id = o.id)"
-	           "  OR EXISTS (SELECT 1 FROM round_purge p WHERE p.round_id = o.id AND p.had_answers)) ORDER BY d, o.id");
+	           "  OR EXISTS (SELECT 1 FROM round_purge p WHERE p.round_id = o.id AND p.had_answers <> 0)) ORDER BY d, o.id");
 	db_bind_int(&q, 1, department_id);
 	db_bind_text(&q, 2, kind);
 	int cap = 8;

@@ -28,7 +28,8 @@ const char *round_kind_title(const char *kind)
 static int attach(Db *db, int64_t round_id, int64_t catalogue_id, int position)
 {
 	Stmt q;
-	db_prepare(&q, db, "INSERT OR IGNORE INTO round_catalogue (round_id, catalogue_id, position) VALUES (?1, ?2, ?3)");
+	db_prepare(&q, db, "INSERT INTO round_catalogue (round_id, catalogue_id, position) VALUES (?1, ?2, ?3)"
+	           " ON CONFLICT DO NOTHING");
 	db_bind_int(&q, 1, round_id);
 	db_bind_int(&q, 2, catalogue_id);
 	db_bind_int(&q, 3, position);
@@ -107,7 +108,7 @@ static int insert_themes(Db *db, int64_t round_id, const char *const *themes, in
 {
 	for (int i = 0; i < nthemes; i++) {
 		Stmt q;
-		db_prepare(&q, db, "INSERT OR IGNORE INTO round_theme (round_id, theme) VALUES (?1, ?2)");
+		db_prepare(&q, db, "INSERT INTO round_theme (round_id, theme) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
 		db_bind_int(&q, 1, round_id);
 		db_bind_text(&q, 2, themes[i]);
 		int rc = db_done(&q);
@@ -129,7 +130,7 @@ int round_create(Db *db, const Department *d, const char *kind, const char *titl
 	Stmt q;
 	db_prepare(&q, db,
 	           "INSERT INTO round (department_id, kind, title, catalogue, planned_start, planned_end, created_at,"
-	           " created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	           " created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
 	db_bind_int(&q, 1, d->id);
 	db_bind_text(&q, 2, kind);
 	db_bind_text(&q, 3, title);
@@ -138,13 +139,12 @@ int round_create(Db *db, const Department *d, const char *kind, const char *titl
 	db_bind_text(&q, 6, end && *end ? end : NULL);
 	db_bind_text(&q, 7, now);
 	db_bind_text(&q, 8, login);
-	int rc = db_done(&q);
+	int rc = db_insert_id(&q, id);
 	db_finalize(&q);
 	if (rc != DB_OK) {
 		*msg = _("Tilsynet kunne ikke gemmes i databasen.");
 		return -1;
 	}
-	*id = db_last_id(db);
 	if (insert_themes(db, *id, themes, nthemes) != DB_OK) {
 		*msg = _("Tilsynets temaer kunne ikke gemmes.");
 		return -1;

@@ -484,7 +484,7 @@ int sample_shortfall_text(Db *db, const Round *r, int64_t drawn, char *out, size
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT count(*) FROM (SELECT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
-	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' GROUP BY c.advisor HAVING count(*) < ?2)");
+	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' GROUP BY c.advisor HAVING count(*) < ?2) AS s");
 	db_bind_int(&q, 1, r->id);
 	db_bind_int(&q, 2, r->sample_param);
 	int64_t short_advisors = db_step(&q) ? db_col_int(&q, 0) : 0;

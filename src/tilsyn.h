@@ -32,6 +32,7 @@ int utf8_valid(const char *s, size_t n);
 int str_eq(const char *a, const char *b);
 int str_empty(const char *s);
 char *str_trim(char *s);
+const char *str_ascii_case(const char *s, int upper, char *out, size_t n);
 int parse_int64(const char *s, int64_t *out);
 void hex_encode(char *out, const unsigned char *in, size_t n);
 int hex_decode(unsigned char *out, size_t n, const char *hex);
@@ -206,13 +207,15 @@ int audit_head_syslog(Db *db, time_t now, int force);
 int audit_triggers_restore(Db *db, char *names, size_t n, char *err, size_t errlen);
 
 /* ---- department.c ---- */
+#define DEPARTMENT_CODE_SIZE 33 /* a code is at most 32 bytes */
 typedef struct Department {
 	int64_t id;
-	char code[33];
+	char code[DEPARTMENT_CODE_SIZE];
 	char name[201];
 	char area[8]; /* barn | voksen */
 } Department;
 int department_valid_code(const char *code);
+const char *department_code_canonical(const char *code, char *out, size_t n); /* upper case */
 int department_add(Db *db, const char *code, const char *name, const char *area,
                    int64_t *id, const char **msg);
 int department_update(Db *db, int64_t id, const char *name, const char *area, const char **msg);
@@ -239,9 +242,10 @@ typedef enum Perm {
 } Perm;
 int auth_allows(Perm p, int is_admin, Role dept_role);
 
+#define USER_LOGIN_SIZE 65 /* a login is at most 64 bytes */
 typedef struct User {
 	int64_t id;
-	char login[65];
+	char login[USER_LOGIN_SIZE];
 	char name[201];
 	int is_admin;
 	int active;
@@ -306,6 +310,7 @@ void denial_flush(Db *db, int64_t now, int all);
 
 /* ---- user.c ---- */
 int user_valid_login(const char *login);
+const char *user_login_canonical(const char *login, char *out, size_t n); /* lower case */
 int user_by_id(Db *db, int64_t id, User *out);
 int user_by_login(Db *db, const char *login, User *out);
 int user_add(Db *db, const char *login, const char *name, int is_admin, const char *password,

@@ -23,6 +23,16 @@ int user_valid_login(const char *login)
 	return 1;
 }
 
+/* The stored form of a login: ASCII lower case (a valid login is ASCII only). Every login that
+** comes in (forms, command line, lookups) is compared in this form, so "Anne.Hansen" finds
+** anne.hansen on any backend without a case-insensitive collation. Writes it to out (which may
+** be login itself) and returns out: "", which is no login, when it does not fit in n bytes;
+** NULL for NULL. */
+const char *user_login_canonical(const char *login, char *out, size_t n)
+{
+	return str_ascii_case(login, 0, out, n);
+}
+
 static int user_row(Stmt *q, User *out)
 {
 	if (!db_step(q))
@@ -49,10 +59,11 @@ int user_by_id(Db *db, int64_t id, User *out)
 
 int user_by_login(Db *db, const char *login, User *out)
 {
+	char key[USER_LOGIN_SIZE];
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT id, login, name, is_admin, active, must_change_password FROM users WHERE login = ?1");
-	db_bind_text(&q, 1, login);
+	db_bind_text(&q, 1, user_login_canonical(login, key, sizeof key));
 	int found = user_row(&q, out);
 	db_finalize(&q);
 	return found;
@@ -91,15 +102,17 @@ int user_add(Db *db, const char *login, const char *name, int is_admin, const ch
 		*msg = _("Adgangskoden kunne ikke krypteres (for lidt hukommelse?).");
 		return -1;
 	}
+	char key[USER_LOGIN_SIZE];
+	int64_t new_id = 0;
 	Stmt q;
 	db_prepare(&q, db, "INSERT INTO users (login, name, password_hash, is_admin, must_change_password)"
-	           " VALUES (?1, ?2, ?3, ?4, ?5)");
-	db_bind_text(&q, 1, login);
+	           " VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id");
+	db_bind_text(&q, 1, user_login_canonical(login, key, sizeof key));
 	db_bind_text(&q, 2, name);
 	db_bind_text(&q, 3, hash);
 	db_bind_int(&q, 4, is_admin != 0);
 	db_bind_int(&q, 5, must_change != 0);
-	int rc = db_done(&q);
+	int rc = db_insert_id(&q, &new_id);
 	db_finalize(&q);
 	if (rc == DB_UNIQUE) {
 		*msg = _("Der findes allerede en bruger med det brugernavn.");
@@ -110,7 +123,7 @@ int user_add(Db *db, const char *login, const char *name, int is_admin, const ch
 		return -1;
 	}
 	if (id)
-		*id = db_last_id(db);
+		*id = new_id;
 	return 0;
 }
 

@@ -142,6 +142,21 @@ char *str_trim(char *s)
 	return s;
 }
 
+/* s with its ASCII letters in upper (upper != 0) or lower case, written to out (which may be s)
+** and returned: "" when it does not fit in n bytes, NULL for NULL. For keys kept in one case. */
+const char *str_ascii_case(const char *s, int upper, char *out, size_t n)
+{
+	if (!s)
+		return NULL;
+	if (strlen(s) >= n)
+		return memcpy(out, "", 1);
+	size_t i = 0;
+	for (; s[i]; i++)
+		out[i] = (char)(upper ? toupper((unsigned char)s[i]) : tolower((unsigned char)s[i]));
+	out[i] = 0;
+	return out;
+}
+
 int parse_int64(const char *s, int64_t *out)
 {
 	if (!s || !*s)

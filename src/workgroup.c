@@ -68,8 +68,8 @@ int workgroup_warnings(Db *db, int64_t department_id, const char **out, int max)
 {
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT count(*), coalesce(sum(w.function = 'leder'), 0), coalesce(sum(w.function = 'koordinator'), 0),"
-	           " coalesce(sum(w.function = 'raadgiver'), 0)"
+	           "SELECT count(*), count(*) FILTER (WHERE w.function = 'leder'),"
+	           " count(*) FILTER (WHERE w.function = 'koordinator'), count(*) FILTER (WHERE w.function = 'raadgiver')"
 	           " FROM workgroup_member w JOIN users u ON u.id = w.user_id"
 	           " JOIN membership m ON m.user_id = w.user_id AND m.department_id = w.department_id"
 	           " WHERE w.department_id = ?1 AND u.active = 1 AND m.role <> 'ekstern'");

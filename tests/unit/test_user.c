@@ -279,6 +279,124 @@ static void new_password_ends_sessions(void **state)
 	assert_false(auth_password_verify(hash, PW));
 }
 
+/* Logins are kept in lower case and every login that comes in is compared in that form, so a
+** login typed with capitals finds the user without a case-insensitive collation. */
+static void login_case_canonical(void **state)
+{
+	TestDb *t = *state;
+	int64_t id = add_ok(t->db, "Anne.Hansen", "Anne Hansen", 0);
+	char stored[80];
+	testdb_text(t->db, "SELECT login FROM users", stored, sizeof stored);
+	assert_string_equal(stored, "anne.hansen");
+	User u;
+	assert_true(user_by_login(t->db, "Anne.Hansen", &u));
+	assert_int_equal(u.id, id);
+	assert_string_equal(u.login, "anne.hansen");
+	assert_true(user_by_login(t->db, "ANNE.HANSEN", &u));
+	assert_int_equal(u.id, id);
+	assert_false(user_by_login(t->db, "anne.hanse", &u));
+	refused(t->db, "anne.HANSEN", "Anne Jensen", PW, "Der findes allerede en bruger med det brugernavn.");
+
+	int64_t wait = 0;
+	assert_int_equal(login_try(t->db, "ANNE.Hansen", PW, T0, "192.0.2.1", &u, &wait), LOGIN_OK);
+	assert_int_equal(u.id, id);
+	/* Failures typed in any case count as one login's (one throttling key, in lower case). */
+	assert_int_equal(login_try(t->db, "Anne.Hansen", "forkert adgangskode", T0, "192.0.2.1", &u, &wait),
+	                 LOGIN_BAD);
+	assert_int_equal(login_try(t->db, "ANNE.HANSEN", "forkert adgangskode", T0, "192.0.2.1", &u, &wait),
+	                 LOGIN_BAD);
+	assert_int_equal(testdb_int(t->db, "SELECT failures FROM login_attempt WHERE login = '192.0.2.1 anne.hansen'"),
+	                 2);
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM login_attempt WHERE login LIKE '% %'"), 1);
+
+	char buf[USER_LOGIN_SIZE];
+	assert_string_equal(user_login_canonical("Ab.C-D_E@X.DK", buf, sizeof buf), "ab.c-d_e@x.dk");
+	assert_null(user_login_canonical(NULL, buf, sizeof buf));
+	char too_long[80];
+	memset(too_long, 'a', 70);
+	too_long[70] = 0;
+	assert_string_equal(user_login_canonical(too_long, buf, sizeof buf), "");
+}
+
+/* Department codes are kept in upper case: `bhs` finds BHS, and cannot be added beside it. */
+static void department_code_canonical_form(void **state)
+{
+	TestDb *t = *state;
+	int64_t id = add_department(t->db, "bhs");
+	char stored[40];
+	testdb_text(t->db, "SELECT code FROM department", stored, sizeof stored);
+	assert_string_equal(stored, "BHS");
+	Department d;
+	assert_true(department_by_code(t->db, "bhs", &d));
+	assert_int_equal(d.id, id);
+	assert_string_equal(d.code, "BHS");
+	assert_true(department_by_code(t->db, "BHS", &d));
+	assert_true(department_by_code(t->db, "Bhs", &d));
+	assert_false(department_by_code(t->db, "BH", &d));
+	int64_t other = 0;
+	const char *msg = NULL;
+	assert_int_equal(department_add(t->db, "BHS", "Andet navn", "voksen", &other, &msg), -1);
+	assert_non_null(strstr(msg, "findes allerede"));
+	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 1);
+	char buf[DEPARTMENT_CODE_SIZE];
+	assert_string_equal(department_code_canonical("vhs-2_a", buf, sizeof buf), "VHS-2_A");
+	char too_long[40];
+	memset(too_long, 'x', 33);
+	too_long[33] = 0;
+	assert_string_equal(department_code_canonical(too_long, buf, sizeof buf), "");
+	assert_false(department_by_code(t->db, too_long, &d));
+}
+
+/* Migration 015 brings rows written before it (in any case) into the canonical form. */
+static void migration_015_canonicalises(void **state)
+{
+	TestDb *t = *state;
+	Stmt q;
+	db_prepare(&q, t->db, "INSERT INTO users (login, name, password_hash) VALUES ('Anne.Hansen', 'Anne Hansen', 'x'),"
+	                      " ('bo', 'Bo', 'x'), ('KARL@Kommune.DK', 'Karl', 'x')");
+	assert_int_equal(db_done(&q), DB_OK);
+	db_finalize(&q);
+	db_prepare(&q, t->db, "INSERT INTO department (code, name, area) VALUES ('bhs', 'Børn', 'barn'),"
+	                      " ('Vhs', 'Voksne', 'voksen'), ('SYD', 'Syd', 'barn')");
+	assert_int_equal(db_done(&q), DB_OK);
+	db_finalize(&q);
+	db_prepare(&q, t->db, "INSERT INTO login_attempt (login, failures, last_failure) VALUES"
+	                      " ('192.0.2.1 Anne.Hansen', 2, 1), ('192.0.2.1', 2, 1)");
+	assert_int_equal(db_done(&q), DB_OK);
+	db_finalize(&q);
+	db_prepare(&q, t->db, "PRAGMA user_version = 14");
+	assert_int_equal(db_done(&q), DB_OK);
+	db_finalize(&q);
+
+	char *err = NULL;
+	assert_int_equal(db_migrate(t->db, &err), 0);
+	assert_null(err);
+	assert_int_equal(db_schema_version(t->db), db_schema_latest());
+	static const struct {
+		const char *sql, *want;
+	} rows[] = {
+		{"SELECT login FROM users WHERE name = 'Anne Hansen'", "anne.hansen"},
+		{"SELECT login FROM users WHERE name = 'Bo'", "bo"},
+		{"SELECT login FROM users WHERE name = 'Karl'", "karl@kommune.dk"},
+		{"SELECT code FROM department WHERE name = 'Børn'", "BHS"},
+		{"SELECT code FROM department WHERE name = 'Voksne'", "VHS"},
+		{"SELECT code FROM department WHERE name = 'Syd'", "SYD"},
+		{"SELECT login FROM login_attempt WHERE login LIKE '% %'", "192.0.2.1 anne.hansen"},
+		{"SELECT login FROM login_attempt WHERE login NOT LIKE '% %'", "192.0.2.1"},
+	};
+	for (size_t i = 0; i < COUNT(rows); i++) {
+		char v[80];
+		testdb_text(t->db, rows[i].sql, v, sizeof v);
+		assert_string_equal(v, rows[i].want);
+	}
+	User u;
+	assert_true(user_by_login(t->db, "Karl@kommune.dk", &u));
+	assert_string_equal(u.name, "Karl");
+	Department d;
+	assert_true(department_by_code(t->db, "vhs", &d));
+	assert_string_equal(d.name, "Voksne");
+}
+
 #define DB_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -291,6 +409,9 @@ int main(void)
 		DB_TEST(update_name_and_flags),
 		DB_TEST(deactivation_ends_sessions),
 		DB_TEST(new_password_ends_sessions),
+		DB_TEST(login_case_canonical),
+		DB_TEST(department_code_canonical_form),
+		DB_TEST(migration_015_canonicalises),
 	};
 	return cmocka_run_group_tests_name("user", tests, group_setup, NULL);
 }
