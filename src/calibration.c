@@ -596,8 +596,8 @@ int calibration_agreement(Db *db, const Round *r, Agreement **per_question, int 
 	db_finalize(&q);
 	Relevance rel = {0};
 	for (int i = 0; i < nq; i++)
-		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
-	relevance_resolve(&rel);
+		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale);
+	relevance_conditions_load(db, &rel);
 	const char **values = xcalloc((size_t)(nq ? nq : 1), sizeof *values);
 	int *s1 = xcalloc((size_t)(nq ? nq : 1), sizeof *s1), *s2 = xcalloc((size_t)(nq ? nq : 1), sizeof *s2);
 

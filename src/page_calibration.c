@@ -517,8 +517,8 @@ static void cal_relevance(Req *r, CalQ *qs, int n)
 	const char **v = xcalloc((size_t)(n ? n : 1), sizeof *v);
 	int *st = xcalloc((size_t)(n ? n : 1), sizeof *st);
 	for (int i = 0; i < n; i++)
-		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
-	relevance_resolve(&rel);
+		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale);
+	relevance_conditions_load(r->db, &rel);
 	for (int i = 0; i < n; i++)
 		v[i] = qs[i].first_value;
 	relevance_decide(&rel, v, st);

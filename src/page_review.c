@@ -291,15 +291,15 @@ static Question *questions_load(Req *r, const Round *rd, int64_t case_id, int *c
 
 /* Whether each question is asked, going by the answers the page shows: relevance.c's rule
 ** (the one static/review.js repeats in the browser). */
-static void questions_relevance(const Question *qs, int nq, int *states)
+static void questions_relevance(Db *db, const Question *qs, int nq, int *states)
 {
 	Relevance rel = {0};
 	const char **values = xcalloc((size_t)(nq ? nq : 1), sizeof *values);
 	for (int i = 0; i < nq; i++) {
-		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale, qs[i].cond_code, qs[i].cond_answers);
+		relevance_add(&rel, qs[i].id, qs[i].catalogue_id, qs[i].code, qs[i].scale);
 		values[i] = qs[i].show_value;
 	}
-	relevance_resolve(&rel);
+	relevance_conditions_load(db, &rel);
 	relevance_decide(&rel, values, states);
 	free(values);
 	relevance_free(&rel);
@@ -881,7 +881,7 @@ static void case_page(Req *r, const Round *rd, const CaseInfo *ci, const Questio
 	Buf *b = &r->out;
 	Department *d = r->dept;
 	int *states = arena_alloc(r->arena, (size_t)(nq ? nq : 1) * sizeof *states);
-	questions_relevance(qs, nq, states);
+	questions_relevance(r->db, qs, nq, states);
 	int first_open = -1;
 	for (int i = 0; i < nq && first_open < 0; i++)
 		if (open_question(qs, states, i))

@@ -644,9 +644,9 @@ enum { RELEVANCE_ASKED = 0, RELEVANCE_NOT_RELEVANT = 1, RELEVANCE_UNKNOWN = 2 };
 typedef struct RelevanceQuestion {
 	int64_t id, catalogue_id;
 	char *code, *scale;
-	char *cond_code;        /* the gate's code, NULL without a condition */
+	int64_t gate_id;        /* the question it depends on (question_condition), 0 without a condition */
 	char **allowed;         /* the gate's answers that make the question asked */
-	int nallowed;
+	int nallowed, allowed_cap;
 	int gate;               /* index of the gate, or -1 */
 } RelevanceQuestion;
 typedef struct Relevance {
@@ -654,8 +654,9 @@ typedef struct Relevance {
 	int n, cap;
 } Relevance;
 void relevance_load(Db *db, int64_t round_id, Relevance *rel);
-void relevance_add(Relevance *rel, int64_t id, int64_t catalogue_id, const char *code, const char *scale,
-                   const char *cond_code, const char *cond_answers_json);
+void relevance_add(Relevance *rel, int64_t id, int64_t catalogue_id, const char *code, const char *scale);
+void relevance_condition_add(Relevance *rel, int64_t question_id, int64_t gate_id, const char *answer);
+void relevance_conditions_load(Db *db, Relevance *rel);
 void relevance_resolve(Relevance *rel);
 void relevance_free(Relevance *rel);
 int relevance_index(const Relevance *rel, int64_t question_id);
