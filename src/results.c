@@ -152,8 +152,8 @@ static int load(Db *db, int64_t round_id, const CaseSet *only, QuestionResult **
 	int nc = 0, ccap = only ? only->n + 1 : 64;
 	int64_t *cases = xcalloc((size_t)ccap, sizeof *cases);
 	if (only) {
-		memcpy(cases, only->ids, (size_t)only->n * sizeof *cases);
-		nc = only->n;
+		for (nc = 0; nc < only->n; nc++)
+			cases[nc] = only->ids[nc];
 	} else {
 		db_prepare(&q, db, "SELECT case_id FROM round_case WHERE round_id = ?1 AND status = 'udtrukket' ORDER BY case_id");
 		db_bind_int(&q, 1, round_id);
