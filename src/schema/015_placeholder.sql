@@ -1,1 +1,0 @@
--- Placeholder so that 016 can be tested alone on this branch; removed before merging.
