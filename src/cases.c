@@ -226,7 +226,7 @@ static const char upsert_sql[] =
 	"  opened = excluded.opened, decided = excluded.decided, team = excluded.team,"
 	"  last_seen = excluded.last_seen, last_import_id = excluded.last_import_id,"
 	"  on_list = 1, dropped_import_id = NULL"
-	"  WHERE cases.last_import_id IS NOT excluded.last_import_id";
+	"  WHERE cases.last_import_id IS DISTINCT FROM excluded.last_import_id";
 
 static int store_row(Import *im, long line, const char *v[F_COUNT])
 {
@@ -437,8 +437,14 @@ static int apply_version(Import *im)
 	/* One pass in table order (NOT INDEXED: through an index every row is a random read, which
 	** took longer than the import itself): the list's size after the import, and the cases on
 	** the list that the file does not hold. */
-	db_prepare(&q, im->db,
-	           "SELECT case_no, last_import_id IS DISTINCT FROM ?2 FROM cases NOT INDEXED WHERE department_id = ?1 AND on_list = 1");
+	static const char *const listed_sql[DB_DIALECTS] = {
+		/* sql-dialect: sqlite */
+		[DB_DIALECT_SQLITE] = "SELECT case_no, last_import_id IS DISTINCT FROM ?2 FROM cases NOT INDEXED"
+		                      " WHERE department_id = ?1 AND on_list = 1",
+		[DB_DIALECT_POSTGRES] = "SELECT case_no, last_import_id IS DISTINCT FROM ?2 FROM cases"
+		                        " WHERE department_id = ?1 AND on_list = 1",
+	};
+	db_prepare(&q, im->db, listed_sql[db_dialect(im->db)]);
 	db_bind_int(&q, 1, im->d->id);
 	db_bind_int(&q, 2, r->import_id);
 	long listed = 0, gone = 0;
@@ -455,9 +461,14 @@ static int apply_version(Import *im)
 		r->list_size = listed;
 		return 0;
 	}
-	db_prepare(&q, im->db,
-	           "UPDATE cases NOT INDEXED SET on_list = 0, dropped_import_id = ?2 WHERE department_id = ?1 AND on_list = 1"
-	           " AND last_import_id IS DISTINCT FROM ?2");
+	static const char *const drop_sql[DB_DIALECTS] = {
+		/* sql-dialect: sqlite */
+		[DB_DIALECT_SQLITE] = "UPDATE cases NOT INDEXED SET on_list = 0, dropped_import_id = ?2"
+		                      " WHERE department_id = ?1 AND on_list = 1 AND last_import_id IS DISTINCT FROM ?2",
+		[DB_DIALECT_POSTGRES] = "UPDATE cases SET on_list = 0, dropped_import_id = ?2"
+		                        " WHERE department_id = ?1 AND on_list = 1 AND last_import_id IS DISTINCT FROM ?2",
+	};
+	db_prepare(&q, im->db, drop_sql[db_dialect(im->db)]);
 	db_bind_int(&q, 1, im->d->id);
 	db_bind_int(&q, 2, r->import_id);
 	int rc = db_done(&q);

@@ -273,8 +273,58 @@ static int64_t insert_catalogue(Db *db, json_t *root, int version, const char *s
 	return rc == DB_OK ? id : -1;
 }
 
+/*
+** The conditions of a draft's questions as rows of question_condition (what relevance.c reads):
+** from each question's cond_question (the gate's code, in the same version) and cond_answers
+** (a JSON array of the gate's answers), one row per answer, each once, in the array's order.
+** A draft that was validated has a gate for every condition; one without is left unconditioned.
+*/
+static int conditions_store(Db *db, int64_t id)
+{
+	Stmt q, g, ins;
+	db_prepare(&q, db,
+	           "SELECT id, cond_question, cond_answers FROM question WHERE catalogue_id = ?1 AND cond_question IS NOT NULL"
+	           " ORDER BY position");
+	db_prepare(&g, db, "SELECT id FROM question WHERE catalogue_id = ?1 AND code = ?2 AND id <> ?3");
+	db_prepare(&ins, db, "INSERT INTO question_condition (question_id, gate_id, position, answer) VALUES (?1, ?2, ?3, ?4)");
+	db_bind_int(&q, 1, id);
+	int rc = DB_OK;
+	while (rc == DB_OK && db_step(&q)) {
+		int64_t question = db_col_int(&q, 0);
+		db_reset(&g);
+		db_bind_int(&g, 1, id);
+		db_bind_text(&g, 2, db_col_text(&q, 1));
+		db_bind_int(&g, 3, question);
+		int64_t gate = db_step(&g) ? db_col_int(&g, 0) : 0;
+		json_t *answers = gate ? json_loads(db_col_is_null(&q, 2) ? "[]" : db_col_text(&q, 2), 0, NULL) : NULL;
+		for (size_t k = 0; k < json_array_size(answers) && rc == DB_OK; k++) {
+			const char *a = json_string_value(json_array_get(answers, k));
+			int again = 0;
+			for (size_t j = 0; a && j < k && !again; j++)
+				again = str_eq(a, json_string_value(json_array_get(answers, j)));
+			if (!a || again)
+				continue;
+			db_reset(&ins);
+			db_bind_int(&ins, 1, question);
+			db_bind_int(&ins, 2, gate);
+			db_bind_int(&ins, 3, (int64_t)k + 1);
+			db_bind_text(&ins, 4, a);
+			rc = db_done(&ins);
+		}
+		json_decref(answers);
+	}
+	db_finalize(&ins);
+	db_finalize(&g);
+	db_finalize(&q);
+	return rc;
+}
+
+/* Publishes a draft: its conditions become rows, then it is frozen. Runs in the caller's
+** transaction; on -1 the caller rolls back. */
 int catalogue_publish(Db *db, int64_t id)
 {
+	if (conditions_store(db, id) != DB_OK)
+		return -1;
 	char now[32];
 	time_iso(now, time(NULL));
 	Stmt q;
@@ -381,7 +431,7 @@ int64_t catalogue_default_for(Db *db, const char *target)
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT id FROM catalogue WHERE kind = 'overordnet' AND status = 'udgivet' AND target IN (?1, 'begge')"
-	           " ORDER BY target = ?1 DESC, published_at DESC, id DESC LIMIT 1");
+	           " ORDER BY CASE WHEN target = ?1 THEN 0 ELSE 1 END, published_at DESC, id DESC LIMIT 1");
 	db_bind_text(&q, 1, target);
 	int64_t id = db_step(&q) ? db_col_int(&q, 0) : 0;
 	db_finalize(&q);

@@ -25,6 +25,20 @@ static int user_in_department(Db *db, const Round *r, const char *login, int64_t
 	return 0;
 }
 
+/* A reviewer and her cases in the round, as the summary after --auto lists them. */
+typedef struct AssignedTo {
+	char *login, *name;
+	int64_t cases;
+} AssignedTo;
+
+/* By name, bytewise (as SQL's ORDER BY on text), then by login. */
+static int assigned_by_name(const void *a, const void *b)
+{
+	const AssignedTo *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : strcmp(x->login, y->login);
+}
+
 static int assign_auto(Db *db, const Round *r, const char *list)
 {
 	int64_t ids[MAX_REVIEWERS];
@@ -68,23 +82,35 @@ static int assign_auto(Db *db, const Round *r, const char *list)
 	if (db_commit(db) != DB_OK)
 		return fprintf(stderr, "tilsyn: kunne ikke gemme: %s\n", db_errmsg(db)), 1;
 	printf("Fordelt: %lld sager.\n", (long long)assigned);
+	/* Each reviewer chosen (once), with her cases in the round, by name. */
+	AssignedTo who[MAX_REVIEWERS];
+	int nwho = 0;
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT u.login, u.name, count(rc.case_id) FROM users u LEFT JOIN round_case rc ON rc.reviewer_id = u.id"
-	           " AND rc.round_id = ?1 AND rc.status = 'udtrukket' WHERE u.id IN (SELECT value FROM json_each(?2))"
-	           " GROUP BY u.id ORDER BY u.name");
-	db_bind_int(&q, 1, r->id);
-	Buf json;
-	buf_init(&json, 0);
-	buf_putc(&json, '[');
-	for (int i = 0; i < n; i++)
-		buf_printf(&json, "%s%lld", i ? "," : "", (long long)ids[i]);
-	buf_putc(&json, ']');
-	db_bind_text(&q, 2, buf_cstr(&json));
-	while (db_step(&q))
-		printf("  %s (%s): %lld sager\n", db_col_text(&q, 1), db_col_text(&q, 0), (long long)db_col_int(&q, 2));
+	           " AND rc.round_id = ?1 AND rc.status = 'udtrukket' WHERE u.id = ?2 GROUP BY u.id, u.login, u.name");
+	for (int i = 0; i < n; i++) {
+		int again = 0;
+		for (int k = 0; k < i && !again; k++)
+			again = ids[k] == ids[i];
+		if (again)
+			continue;
+		db_reset(&q);
+		db_bind_int(&q, 1, r->id);
+		db_bind_int(&q, 2, ids[i]);
+		if (db_step(&q)) {
+			who[nwho].login = xstrdup(db_col_text(&q, 0));
+			who[nwho].name = xstrdup(db_col_text(&q, 1));
+			who[nwho++].cases = db_col_int(&q, 2);
+		}
+	}
 	db_finalize(&q);
-	buf_free(&json);
+	qsort(who, (size_t)nwho, sizeof *who, assigned_by_name);
+	for (int i = 0; i < nwho; i++) {
+		printf("  %s (%s): %lld sager\n", who[i].name, who[i].login, (long long)who[i].cases);
+		free(who[i].login);
+		free(who[i].name);
+	}
 	if (left)
 		fprintf(stderr, "tilsyn: advarsel: %lld sager kunne ikke fordeles, fordi den eneste valgte er rådgiver på "
 		                "dem selv; vælg flere med --reviewers\n", (long long)left);

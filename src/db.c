@@ -252,6 +252,12 @@ int db_schema_version(Db *db)
 
 int db_migrate(Db *db, char **errmsg)
 {
+	return db_migrate_to(db, -1, errmsg);
+}
+
+/* Applies the migrations up to target (-1: all); tests start from an older schema this way. */
+int db_migrate_to(Db *db, int target, char **errmsg)
+{
 	*errmsg = NULL;
 	const DbDriver *d = db->drv;
 	int have = db_schema_version(db);
@@ -264,6 +270,8 @@ int db_migrate(Db *db, char **errmsg)
 		*errmsg = xstrdup(msg);
 		return -1;
 	}
+	if (target >= 0 && target < latest)
+		latest = target;
 	for (int n = have + 1; n <= latest; n++) {
 		const EmbeddedFile *f = NULL;
 		for (size_t i = 0; i < embedded_count; i++)
@@ -619,6 +627,11 @@ void db_read_end(Db *db)
 }
 
 /* Whether a transaction is open on this connection (a caller inside one must not begin). */
+int db_dialect(Db *db)
+{
+	return db->drv->dialect;
+}
+
 int db_in_transaction(Db *db)
 {
 	return !db->read_open && db->drv->in_transaction(db->conn);

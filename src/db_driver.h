@@ -22,6 +22,7 @@ enum {
 
 typedef struct DbDriver {
 	const char *name;
+	int dialect; /* DB_DIALECT_*: which of a pair of statements this backend runs */
 	/* Whether the URI is this driver's (the first driver in db.c's list that says yes opens it). */
 	int (*accepts)(const char *uri);
 	/* NULL, or the Danish reason why this backend cannot be used yet. */

@@ -385,6 +385,7 @@ static int sq_col_is_null(void *st, int i)
 
 const DbDriver db_sqlite_driver = {
 	.name = "sqlite",
+	.dialect = DB_DIALECT_SQLITE,
 	.accepts = sq_accepts,
 	.schema_dir = "schema/",
 	.open = sq_open,

@@ -8,17 +8,18 @@
 **   - the gate is unanswered, or itself not yet known: unknown, i.e. unanswered
 **     (never ikke relevant: nobody has said so yet);
 **   - the gate is itself ikke relevant (its own gate not met): ikke relevant.
-** So a chain is followed to its top. static/review.js implements the same rule for the
+** So a chain is followed to its top. The conditions are read from question_condition, the
+** rows catalogue_publish writes for a published version. static/review.js implements the same rule for the
 ** review page; tests/e2e/review_conditions.test.mjs checks that the two agree.
 */
 #include "tilsyn.h"
 
-#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void relevance_add(Relevance *rel, int64_t id, int64_t catalogue_id, const char *code, const char *scale,
-                   const char *cond_code, const char *cond_answers_json)
+/* A question of the round, without its condition (relevance_condition_add adds that). */
+void relevance_add(Relevance *rel, int64_t id, int64_t catalogue_id, const char *code, const char *scale)
 {
 	if (rel->n == rel->cap)
 		rel->q = xrealloc(rel->q, (size_t)(rel->cap = rel->cap ? rel->cap * 2 : 64) * sizeof *rel->q);
@@ -29,26 +30,60 @@ void relevance_add(Relevance *rel, int64_t id, int64_t catalogue_id, const char 
 	x->code = xstrdup(code ? code : "");
 	x->scale = xstrdup(scale ? scale : "");
 	x->gate = -1;
-	if (!cond_code || !*cond_code)
-		return;
-	x->cond_code = xstrdup(cond_code);
-	json_t *a = json_loads(cond_answers_json ? cond_answers_json : "[]", 0, NULL);
-	x->allowed = xcalloc(json_array_size(a) + 1, sizeof *x->allowed);
-	for (size_t i = 0; i < json_array_size(a); i++)
-		if (json_is_string(json_array_get(a, i)))
-			x->allowed[x->nallowed++] = xstrdup(json_string_value(json_array_get(a, i)));
-	json_decref(a);
 }
 
+/* One row of question_condition: question_id is asked when gate_id has the answer. A question
+** has one gate (catalogue_publish writes them so); a row naming another is ignored. */
+void relevance_condition_add(Relevance *rel, int64_t question_id, int64_t gate_id, const char *answer)
+{
+	int i = relevance_index(rel, question_id);
+	if (i < 0 || !answer)
+		return;
+	RelevanceQuestion *x = &rel->q[i];
+	if (x->gate_id && x->gate_id != gate_id)
+		return;
+	x->gate_id = gate_id;
+	if (relevance_allows(x, answer))
+		return;
+	if (x->nallowed == x->allowed_cap)
+		x->allowed = xrealloc(x->allowed, (size_t)(x->allowed_cap = x->allowed_cap ? x->allowed_cap * 2 : 4) *
+		                                      sizeof *x->allowed);
+	x->allowed[x->nallowed++] = xstrdup(answer);
+}
+
+/* Each question's gate as an index: the question gate_id names, in the same catalogue version. */
 void relevance_resolve(Relevance *rel)
 {
 	for (int i = 0; i < rel->n; i++) {
 		RelevanceQuestion *x = &rel->q[i];
 		x->gate = -1;
-		for (int j = 0; x->cond_code && j < rel->n && x->gate < 0; j++)
-			if (j != i && rel->q[j].catalogue_id == x->catalogue_id && str_eq(rel->q[j].code, x->cond_code))
+		for (int j = 0; x->gate_id && j < rel->n && x->gate < 0; j++)
+			if (j != i && rel->q[j].id == x->gate_id && rel->q[j].catalogue_id == x->catalogue_id)
 				x->gate = j;
 	}
+}
+
+/* The conditions of the questions in rel, from question_condition (one read per catalogue
+** version), resolved to the gate's index. */
+void relevance_conditions_load(Db *db, Relevance *rel)
+{
+	Stmt q;
+	db_prepare(&q, db,
+	           "SELECT c.question_id, c.gate_id, c.answer FROM question_condition c JOIN question x ON x.id = c.question_id"
+	           " WHERE x.catalogue_id = ?1 ORDER BY c.question_id, c.position");
+	for (int i = 0; i < rel->n; i++) {
+		int seen = 0;
+		for (int j = 0; j < i && !seen; j++)
+			seen = rel->q[j].catalogue_id == rel->q[i].catalogue_id;
+		if (seen)
+			continue;
+		db_reset(&q);
+		db_bind_int(&q, 1, rel->q[i].catalogue_id);
+		while (db_step(&q))
+			relevance_condition_add(rel, db_col_int(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2));
+	}
+	db_finalize(&q);
+	relevance_resolve(rel);
 }
 
 /*
@@ -60,15 +95,14 @@ void relevance_load(Db *db, int64_t round_id, Relevance *rel)
 	memset(rel, 0, sizeof *rel);
 	Stmt q;
 	db_prepare(&q, db,
-	           "SELECT q.id, q.catalogue_id, q.code, q.scale, q.cond_question, q.cond_answers FROM round_catalogue rk"
+	           "SELECT q.id, q.catalogue_id, q.code, q.scale FROM round_catalogue rk"
 	           " JOIN question q ON q.catalogue_id = rk.catalogue_id JOIN catalogue_section s ON s.id = q.section_id"
 	           " WHERE rk.round_id = ?1 ORDER BY rk.position, s.position, q.position");
 	db_bind_int(&q, 1, round_id);
 	while (db_step(&q))
-		relevance_add(rel, db_col_int(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2), db_col_text(&q, 3),
-		              db_col_is_null(&q, 4) ? NULL : db_col_text(&q, 4), db_col_is_null(&q, 5) ? NULL : db_col_text(&q, 5));
+		relevance_add(rel, db_col_int(&q, 0), db_col_int(&q, 1), db_col_text(&q, 2), db_col_text(&q, 3));
 	db_finalize(&q);
-	relevance_resolve(rel);
+	relevance_conditions_load(db, rel);
 }
 
 void relevance_free(Relevance *rel)
@@ -77,7 +111,6 @@ void relevance_free(Relevance *rel)
 		RelevanceQuestion *x = &rel->q[i];
 		free(x->code);
 		free(x->scale);
-		free(x->cond_code);
 		for (int k = 0; k < x->nallowed; k++)
 			free(x->allowed[k]);
 		free(x->allowed);
@@ -115,7 +148,7 @@ static int decide(const Relevance *rel, const char *const *values, int *out, int
 	const RelevanceQuestion *x = &rel->q[i];
 	/* No condition, or one whose gate is not in the round (a published catalogue always has it),
 	** or a cycle (refused when a catalogue is published): asked, so nothing is silently dropped. */
-	if (!x->cond_code || x->gate < 0 || out[i] == -2)
+	if (x->gate < 0 || out[i] == -2)
 		return out[i] = RELEVANCE_ASKED;
 	out[i] = -2;
 	int g = decide(rel, values, out, x->gate);

@@ -44,6 +44,12 @@ static int find_i64(const int64_t *sorted, int n, int64_t v)
 	return -1;
 }
 
+/* A set of case ids, sorted: the cases counted when results are for one caseworker. */
+typedef struct CaseSet {
+	int64_t *ids;
+	int n;
+} CaseSet;
+
 /* The shares and intervals of a question from its counts. */
 static void question_finish(QuestionResult *x)
 {
@@ -104,19 +110,19 @@ static int load_kept(Db *db, int64_t round_id, QuestionResult **out)
 ** Per question of the round (jdn and jn questions, in catalogue order), counted over the
 ** sampled cases: ja, delvist, nej; ikke relevant, also where the question's condition is not
 ** met; unanswered, also while its condition's question is unanswered (relevance.c); and
-** nej/delvist with material significance. only_cases, when not NULL, is a JSON array of case ids: the counts are then over those sampled cases only (one
-** caseworker's cases). Three plain reads (questions, cases, answers) and the counting in C:
+** nej/delvist with material significance. only, when not NULL, is a set of the round's
+** sampled cases (advisor_cases): the counts are then over those only (one caseworker's cases). Three plain reads (questions, cases, answers) and the counting in C:
 ** a round of 50 cases × 60 questions is counted well under a millisecond. A purged round
 ** gives its kept counts; one caseworker's cases in it are gone, so their counts are zero.
 */
-static int load(Db *db, int64_t round_id, const char *only_cases, QuestionResult **out)
+static int load(Db *db, int64_t round_id, const CaseSet *only, QuestionResult **out)
 {
-	if (!only_cases && round_purged(db, round_id))
+	if (!only && round_purged(db, round_id))
 		return load_kept(db, round_id, out);
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT q.id, q.catalogue_id, q.code, q.text, q.category, sec.title, q.scale IN ('jdn', 'jn'),"
-	           " q.cond_question, q.cond_answers, q.scale FROM question q"
+	           " q.scale FROM question q"
 	           " JOIN round_catalogue rc ON rc.catalogue_id = q.catalogue_id"
 	           " JOIN catalogue_section sec ON sec.id = q.section_id WHERE rc.round_id = ?1"
 	           " ORDER BY rc.position, q.position");
@@ -137,26 +143,27 @@ static int load(Db *db, int64_t round_id, const char *only_cases, QuestionResult
 		x->category = xstrdup(db_col_text(&q, 4));
 		x->section = xstrdup(db_col_text(&q, 5));
 		x->counted = (int)db_col_int(&q, 6);
-		relevance_add(&rel, x->id, x->catalogue_id, x->code, db_col_text(&q, 9),
-		              db_col_is_null(&q, 7) ? NULL : db_col_text(&q, 7), db_col_is_null(&q, 8) ? NULL : db_col_text(&q, 8));
+		relevance_add(&rel, x->id, x->catalogue_id, x->code, db_col_text(&q, 7));
 	}
 	db_finalize(&q);
-	relevance_resolve(&rel);
+	relevance_conditions_load(db, &rel);
 
-	/* The sampled cases, sorted by id. */
-	db_prepare(&q, db,
-	           "SELECT case_id FROM round_case WHERE round_id = ?1 AND status = 'udtrukket'"
-	           " AND (?2 IS NULL OR case_id IN (SELECT value FROM json_each(?2))) ORDER BY case_id");
-	db_bind_int(&q, 1, round_id);
-	db_bind_text(&q, 2, only_cases);
-	int nc = 0, ccap = 64;
+	/* The sampled cases, sorted by id: all of them, or the set given (sampled cases already). */
+	int nc = 0, ccap = only ? only->n + 1 : 64;
 	int64_t *cases = xcalloc((size_t)ccap, sizeof *cases);
-	while (db_step(&q)) {
-		if (nc == ccap)
-			cases = xrealloc(cases, (size_t)(ccap *= 2) * sizeof *cases);
-		cases[nc++] = db_col_int(&q, 0);
+	if (only) {
+		for (nc = 0; nc < only->n; nc++)
+			cases[nc] = only->ids[nc];
+	} else {
+		db_prepare(&q, db, "SELECT case_id FROM round_case WHERE round_id = ?1 AND status = 'udtrukket' ORDER BY case_id");
+		db_bind_int(&q, 1, round_id);
+		while (db_step(&q)) {
+			if (nc == ccap)
+				cases = xrealloc(cases, (size_t)(ccap *= 2) * sizeof *cases);
+			cases[nc++] = db_col_int(&q, 0);
+		}
+		db_finalize(&q);
 	}
-	db_finalize(&q);
 
 	/* Question ids sorted, with their index, for finding an answer's question. */
 	int64_t *qkey = xcalloc((size_t)(nq ? nq : 1) * 2, sizeof *qkey);
@@ -289,43 +296,50 @@ static void compare(QuestionResult *x, int n, const QuestionResult *p, int np, i
 /*
 ** The round's sampled cases whose caseworker (cases.advisor) is the person named, matched as
 ** review_same_person does, or (user_id not 0) whose caseworker surely is that user by the
-** stable key (ident_owns: aliases, a display name only when no one else has it), as a JSON
-** array of case ids ("[]" when none); NULL for no filter.
+** stable key (ident_owns: aliases, a display name only when no one else has it), as a set
+** of case ids sorted by id (empty when none); NULL for no filter. Free with case_set_free.
 */
-static char *advisor_cases(Db *db, int64_t round_id, const char *advisor, int64_t department_id, int64_t user_id)
+static CaseSet *advisor_cases(Db *db, int64_t round_id, const char *advisor, int64_t department_id, int64_t user_id)
 {
 	if (!advisor && !user_id)
 		return NULL;
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT c.id, c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
-	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'");
+	           " WHERE rc.round_id = ?1 AND rc.status = 'udtrukket' ORDER BY c.id");
 	db_bind_int(&q, 1, round_id);
-	Buf b;
-	buf_init(&b, BUF_DEFAULT_LIMIT);
-	buf_putc(&b, '[');
-	int n = 0;
+	CaseSet *set = xcalloc(1, sizeof *set);
+	int cap = 0;
 	while (db_step(&q))
 		if (user_id ? ident_owns(db, department_id, db_col_text(&q, 1), user_id)
-		            : review_same_person(db_col_text(&q, 1), advisor))
-			buf_printf(&b, "%s%lld", n++ ? "," : "", (long long)db_col_int(&q, 0));
+		            : review_same_person(db_col_text(&q, 1), advisor)) {
+			if (set->n == cap)
+				set->ids = xrealloc(set->ids, (size_t)(cap = cap ? cap * 2 : 16) * sizeof *set->ids);
+			set->ids[set->n++] = db_col_int(&q, 0);
+		}
 	db_finalize(&q);
-	buf_putc(&b, ']');
-	return buf_detach(&b);
+	return set;
+}
+
+static void case_set_free(CaseSet *set)
+{
+	if (set)
+		free(set->ids);
+	free(set);
 }
 
 static int round_filtered(Db *db, const Round *r, const char *advisor, int64_t user_id, QuestionResult **out)
 {
-	char *only = advisor_cases(db, r->id, advisor, r->department_id, user_id);
+	CaseSet *only = advisor_cases(db, r->id, advisor, r->department_id, user_id);
 	int n = load(db, r->id, only, out);
-	free(only);
+	case_set_free(only);
 	int64_t prev = results_previous_round(db, r);
 	if (!prev)
 		return n;
 	QuestionResult *p;
 	only = advisor_cases(db, prev, advisor, r->department_id, user_id);
 	int np = load(db, prev, only, &p);
-	free(only);
+	case_set_free(only);
 	compare(*out, n, p, np, prev);
 	results_free(p, np);
 	return n;
@@ -456,7 +470,7 @@ static void group_finish(ResultGroup *g)
 	}
 }
 
-static void cases_progress(Db *db, int64_t round_id, const char *only, RoundResults *rr)
+static void cases_progress(Db *db, int64_t round_id, const CaseSet *only, RoundResults *rr)
 {
 	Stmt q;
 	if (!only && round_purged(db, round_id)) {
@@ -470,18 +484,19 @@ static void cases_progress(Db *db, int64_t round_id, const char *only, RoundResu
 		db_finalize(&q);
 		return;
 	}
+	/* Per sampled case, counted here: all of them, or those of the set. */
 	db_prepare(&q, db,
-	           "SELECT count(*), count(*) FILTER (WHERE rc.review_status = 'faerdig'),"
-	           " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM answer a WHERE a.round_id = rc.round_id"
-	           "  AND a.case_id = rc.case_id AND a.value IS NOT NULL AND a.value <> ''))"
-	           " FROM round_case rc WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'"
-	           " AND (?2 IS NULL OR rc.case_id IN (SELECT value FROM json_each(?2)))");
+	           "SELECT rc.case_id, CASE WHEN rc.review_status = 'faerdig' THEN 1 ELSE 0 END,"
+	           " CASE WHEN EXISTS (SELECT 1 FROM answer a WHERE a.round_id = rc.round_id AND a.case_id = rc.case_id"
+	           "  AND a.value IS NOT NULL AND a.value <> '') THEN 1 ELSE 0 END"
+	           " FROM round_case rc WHERE rc.round_id = ?1 AND rc.status = 'udtrukket'");
 	db_bind_int(&q, 1, round_id);
-	db_bind_text(&q, 2, only);
-	if (db_step(&q)) {
-		rr->sampled = db_col_int(&q, 0);
-		rr->finished = db_col_int(&q, 1);
-		rr->with_answers = db_col_int(&q, 2);
+	while (db_step(&q)) {
+		if (only && find_i64(only->ids, only->n, db_col_int(&q, 0)) < 0)
+			continue;
+		rr->sampled++;
+		rr->finished += db_col_int(&q, 1);
+		rr->with_answers += db_col_int(&q, 2);
 	}
 	db_finalize(&q);
 }
@@ -498,9 +513,9 @@ static int compute(Db *db, const Round *r, const char *advisor, int64_t user_id,
 	memset(rr, 0, sizeof *rr);
 	rr->round_id = r->id;
 	rr->nq = round_filtered(db, r, advisor, user_id, &rr->q);
-	char *only = advisor_cases(db, r->id, advisor, r->department_id, user_id);
+	CaseSet *only = advisor_cases(db, r->id, advisor, r->department_id, user_id);
 	cases_progress(db, r->id, only, rr);
-	free(only);
+	case_set_free(only);
 	rr->sections = xcalloc((size_t)(rr->nq ? rr->nq : 1), sizeof *rr->sections);
 	snprintf(rr->total.name, sizeof rr->total.name, "%s", "");
 	for (int c = 0; c < RESULT_CATEGORIES; c++)

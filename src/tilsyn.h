@@ -102,6 +102,7 @@ Db *db_open_existing(const char *path, char **errmsg); /* as it is: no settings,
 int db_uri_supported(const char *uri, char *why, size_t n); /* else 0 and the Danish reason */
 void db_close(Db *db);
 int db_migrate(Db *db, char **errmsg);
+int db_migrate_to(Db *db, int target, char **errmsg); /* up to migration target; -1: all */
 int db_schema_version(Db *db);
 int db_schema_latest(void);
 void db_set_path(const char *path);
@@ -144,6 +145,10 @@ void db_busy_timeout(Db *db, int ms);
 int db_backup(Db *db, const char *dst_path, char *err, size_t n); /* online copy to a new file */
 int db_check(Db *db, char *problem, size_t n);                    /* the backend's integrity check */
 void db_bulk(Db *db, int on);                                     /* tuning for a long bulk insert */
+/* Where the backends' SQL must differ, the code keeps an explicit pair of statements side by
+** side, indexed by the dialect (never SQL put together at run time). */
+enum { DB_DIALECT_SQLITE, DB_DIALECT_POSTGRES, DB_DIALECTS };
+int db_dialect(Db *db);
 int64_t db_last_id(Db *db);
 int db_changes(Db *db);
 const char *db_errmsg(Db *db);
@@ -679,9 +684,9 @@ enum { RELEVANCE_ASKED = 0, RELEVANCE_NOT_RELEVANT = 1, RELEVANCE_UNKNOWN = 2 };
 typedef struct RelevanceQuestion {
 	int64_t id, catalogue_id;
 	char *code, *scale;
-	char *cond_code;        /* the gate's code, NULL without a condition */
+	int64_t gate_id;        /* the question it depends on (question_condition), 0 without a condition */
 	char **allowed;         /* the gate's answers that make the question asked */
-	int nallowed;
+	int nallowed, allowed_cap;
 	int gate;               /* index of the gate, or -1 */
 } RelevanceQuestion;
 typedef struct Relevance {
@@ -689,8 +694,9 @@ typedef struct Relevance {
 	int n, cap;
 } Relevance;
 void relevance_load(Db *db, int64_t round_id, Relevance *rel);
-void relevance_add(Relevance *rel, int64_t id, int64_t catalogue_id, const char *code, const char *scale,
-                   const char *cond_code, const char *cond_answers_json);
+void relevance_add(Relevance *rel, int64_t id, int64_t catalogue_id, const char *code, const char *scale);
+void relevance_condition_add(Relevance *rel, int64_t question_id, int64_t gate_id, const char *answer);
+void relevance_conditions_load(Db *db, Relevance *rel);
 void relevance_resolve(Relevance *rel);
 void relevance_free(Relevance *rel);
 int relevance_index(const Relevance *rel, int64_t question_id);

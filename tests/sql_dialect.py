@@ -20,12 +20,7 @@ SKIP = {"db_sqlite.c"}
 # (by the start of their message) still allowed in it; None allows every finding. Remove an
 # entry as its file is converted.
 ALLOW = {
-    "db.c": None,               # the facade's PRAGMAs and BEGIN IMMEDIATE move into db_sqlite.c
-    "backup.c": None,           # the online backup becomes a driver operation
     "audit_triggers.c": None,   # SQLite's own triggers; PostgreSQL gets its own with its schema
-    "cases.c": ("PRAGMA", "IS NOT", "SQLite-only: NOT INDEXED"),  # the bulk insert and its pragmas
-    "results.c": ("json_",),
-    "cmd_round_assign.c": ("json_",),
 }
 
 SQL_START = re.compile(

@@ -23,7 +23,8 @@ const QUESTIONS = [
   { code: 'K-5', text: 'Er klagevejledningen korrekt?', scale: 'jdn' },
 ];
 
-// Installs the catalogue as published (a draft first: published questions are frozen).
+// Installs the catalogue as published (a draft first: published questions and their condition
+// rows are frozen).
 function installCatalogue(db) {
   const sql = ['BEGIN;',
     "INSERT INTO catalogue (code, version, title, kind, target, status, source, created_at) VALUES ('kaede', 1, 'Kæde', 'overordnet', 'barn', 'kladde', 'lokal', '2026-01-01T00:00:00Z');",
@@ -32,6 +33,11 @@ function installCatalogue(db) {
     SELECT c.id, (SELECT max(id) FROM catalogue_section WHERE catalogue_id = c.id), ${i + 1}, ${s(x.code)}, ${s(x.text)}, 'forvaltningsret', ${s(x.scale)},
     ${x.choices ? s(JSON.stringify(x.choices)) : 'NULL'}, ${x.cond ? s(x.cond[0]) : 'NULL'}, ${x.cond ? s(JSON.stringify(x.cond[1])) : 'NULL'}
     FROM catalogue c WHERE c.code = 'kaede';`));
+  // As publishing does: each condition as rows of question_condition, one per answer.
+  QUESTIONS.filter((x) => x.cond).forEach((x) => x.cond[1].forEach((answer, k) => sql.push(
+    `INSERT INTO question_condition (question_id, gate_id, position, answer) SELECT x.id, g.id, ${k + 1}, ${s(answer)}
+    FROM catalogue c JOIN question x ON x.catalogue_id = c.id AND x.code = ${s(x.code)}
+    JOIN question g ON g.catalogue_id = c.id AND g.code = ${s(x.cond[0])} WHERE c.code = 'kaede';`)));
   sql.push("UPDATE catalogue SET status = 'udgivet', published_at = '2026-01-01T00:00:00Z' WHERE code = 'kaede';", 'COMMIT;');
   sqlite(db, sql.join('\n'));
 }

@@ -68,7 +68,8 @@ const RESULT_CODES = QUESTIONS.filter((q) => q.scale !== 'text').map((q) => q.co
 
 const q = (s) => `'${String(s).replaceAll("'", "''")}'`;
 
-// Installs CATALOGUE as a published catalogue (as a draft first: published questions are frozen).
+// Installs CATALOGUE as a published catalogue (as a draft first: published questions and their
+// condition rows are frozen).
 function installCatalogue(db) {
   const sql = ["BEGIN;",
     `INSERT INTO catalogue (code, version, title, kind, target, status, source, created_at) VALUES (${q(CATALOGUE.code)}, 1, 'Integrationstest', 'overordnet', 'barn', 'kladde', 'lokal', '2025-01-01T00:00:00Z');`];
@@ -81,6 +82,12 @@ function installCatalogue(db) {
         ${x.cond ? q(x.cond[0]) : 'NULL'}, ${x.cond ? q(JSON.stringify(x.cond[1])) : 'NULL'} FROM catalogue c WHERE c.code = ${q(CATALOGUE.code)};`);
     }
   });
+  // As publishing does: each condition as rows of question_condition, one per answer.
+  for (const x of QUESTIONS.filter((x) => x.cond)) {
+    x.cond[1].forEach((answer, k) => sql.push(`INSERT INTO question_condition (question_id, gate_id, position, answer)
+      SELECT x.id, g.id, ${k + 1}, ${q(answer)} FROM catalogue c JOIN question x ON x.catalogue_id = c.id AND x.code = ${q(x.code)}
+      JOIN question g ON g.catalogue_id = c.id AND g.code = ${q(x.cond[0])} WHERE c.code = ${q(CATALOGUE.code)};`));
+  }
   sql.push(`UPDATE catalogue SET status = 'udgivet', published_at = '2025-01-01T00:00:00Z' WHERE code = ${q(CATALOGUE.code)};`, 'COMMIT;');
   sqlite(db, sql.join('\n'));
 }

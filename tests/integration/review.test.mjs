@@ -160,6 +160,12 @@ test('automatic assignment is balanced, never anyone\'s own case, and audited', 
   const r = cli(server.db, ['round', 'assign', '2', '--auto']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /Fordelt: 30 sager\./);
+  // Then each reviewer once, by name, with her cases in the round.
+  const listed = r.stdout.split('\n').filter((l) => l.startsWith('  '));
+  const expected = q(`select u.name || ' (' || u.login || '): ' || count(*) || ' sager' from round_case rc join users u on u.id = rc.reviewer_id
+    where rc.round_id = 2 and rc.status = 'udtrukket' group by u.id, u.name, u.login order by u.name`).split('\n').map((l) => `  ${l}`);
+  assert.ok(listed.length >= 2, r.stdout);
+  assert.deepEqual(listed, expected);
   const vhs = q(`select count(*) from round_case where round_id = 2 and status = 'udtrukket' group by reviewer_id`).split('\n').map(Number);
   assert.equal(vhs.reduce((a, b) => a + b, 0), 30);
   assert.ok(Math.max(...vhs) - Math.min(...vhs) <= 1, `balanced: ${vhs}`);

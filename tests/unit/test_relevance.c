@@ -15,12 +15,17 @@ enum { G, C, K, B, F, U, NQ };
 static void chain(Relevance *rel)
 {
 	memset(rel, 0, sizeof *rel);
-	relevance_add(rel, 10, 1, "G", "choice", NULL, NULL);
-	relevance_add(rel, 11, 1, "C", "jdn", "G", "[\"Bevilling\"]");
-	relevance_add(rel, 12, 1, "K", "jdn", "C", "[\"ja\",\"delvist\"]");
-	relevance_add(rel, 13, 1, "B", "jn", "K", "[\"nej\"]");
-	relevance_add(rel, 14, 1, "F", "text", NULL, NULL);
-	relevance_add(rel, 15, 1, "U", "jdn", NULL, NULL);
+	relevance_add(rel, 10, 1, "G", "choice");
+	relevance_add(rel, 11, 1, "C", "jdn");
+	relevance_add(rel, 12, 1, "K", "jdn");
+	relevance_add(rel, 13, 1, "B", "jn");
+	relevance_add(rel, 14, 1, "F", "text");
+	relevance_add(rel, 15, 1, "U", "jdn");
+	/* The rows of question_condition: (question, gate, answer). */
+	relevance_condition_add(rel, 11, 10, "Bevilling");
+	relevance_condition_add(rel, 12, 11, "ja");
+	relevance_condition_add(rel, 12, 11, "delvist");
+	relevance_condition_add(rel, 13, 12, "nej");
 	relevance_resolve(rel);
 }
 
@@ -179,10 +184,14 @@ static void cycles_and_missing_gates(void **state)
 {
 	(void)state;
 	Relevance rel = {0};
-	relevance_add(&rel, 1, 1, "X", "jdn", "Y", "[\"ja\"]");
-	relevance_add(&rel, 2, 1, "Y", "jdn", "X", "[\"ja\"]");
-	relevance_add(&rel, 3, 1, "Z", "jdn", "NOPE", "[\"ja\"]");
-	relevance_add(&rel, 4, 2, "W", "jdn", "X", "[\"ja\"]"); /* another catalogue's X is not its gate */
+	relevance_add(&rel, 1, 1, "X", "jdn");
+	relevance_add(&rel, 2, 1, "Y", "jdn");
+	relevance_add(&rel, 3, 1, "Z", "jdn");
+	relevance_add(&rel, 4, 2, "W", "jdn");
+	relevance_condition_add(&rel, 1, 2, "ja");
+	relevance_condition_add(&rel, 2, 1, "ja");
+	relevance_condition_add(&rel, 3, 99, "ja"); /* a gate that is not there */
+	relevance_condition_add(&rel, 4, 1, "ja");  /* another catalogue's question is not its gate */
 	relevance_resolve(&rel);
 	int st[4];
 	const char *v[4] = {NULL, NULL, NULL, NULL};

@@ -31,8 +31,9 @@ typedef struct TestDb {
 	Db *db;
 } TestDb;
 
-/* Creates an empty directory and a database in it, opened with db_open and migrated. */
-static inline TestDb *testdb_new(void)
+/* Creates an empty directory and a database in it, opened with db_open and migrated up to
+** schema (-1: all). */
+static inline TestDb *testdb_new_at(int schema)
 {
 	TestDb *t = calloc(1, sizeof *t);
 	assert_non_null(t);
@@ -44,13 +45,18 @@ static inline TestDb *testdb_new(void)
 	if (!t->db)
 		fail_msg("db_open(%s): %s", t->path, err ? err : "?");
 	assert_null(err);
-	if (db_migrate(t->db, &err) != 0)
+	if (db_migrate_to(t->db, schema, &err) != 0)
 		fail_msg("db_migrate: %s", err ? err : "?");
 	assert_null(err);
 	/* The audit chain is keyed; tests use a fixed key (tilsyn itself reads it from a file). */
 	static const unsigned char test_key[AUDIT_KEY_BYTES] = {0x74, 0x69, 0x6c, 0x73, 0x79, 0x6e};
 	audit_key_set(test_key);
 	return t;
+}
+
+static inline TestDb *testdb_new(void)
+{
+	return testdb_new_at(-1);
 }
 
 static inline void testdb_free(TestDb *t)
