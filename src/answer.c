@@ -285,13 +285,3 @@ int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, 
 {
 	return answer_store(db, ANSWER_REVIEW, round_id, case_id, question_id, in, by, current, msg);
 }
-
-/*
-** The questions still to answer for a case before it can be marked færdig: those not
-** ikke relevant by their condition and without an answer that counts (relevance.c: a
-** question whose gate is unanswered is still to answer). Text questions are optional.
-*/
-int answer_missing(Db *db, int64_t round_id, int64_t case_id)
-{
-	return relevance_missing(db, round_id, case_id, 0, NULL, NULL);
-}

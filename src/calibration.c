@@ -309,7 +309,7 @@ int calibration_assign_auto(Db *db, const Round *r, const int64_t *reviewers, in
 	return rc;
 }
 
-/* The questions of the second review still to answer: answer_missing's rule (relevance.c),
+/* The questions of the second review still to answer: the first review's rule (relevance.c),
 ** on the second reviewer's own answers. */
 int calibration_missing(Db *db, int64_t round_id, int64_t case_id)
 {

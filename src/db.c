@@ -88,9 +88,16 @@ static Db *open_how(const char *uri, int how, char **errmsg)
 		*errmsg = xstrdup(why);
 		return NULL;
 	}
-	void *conn = d->open(uri, how, errmsg);
-	if (!conn)
+	int code = DB_OK;
+	void *conn = d->open(uri, how, &code, errmsg);
+	if (!conn) {
+		const char *cause = db_write_error_text(code); /* in Danish, as for any write that fails */
+		if (cause) {
+			free(*errmsg);
+			*errmsg = xstrdup(cause);
+		}
 		return NULL;
+	}
 	Db *db = xcalloc(1, sizeof *db);
 	db->drv = d;
 	db->conn = conn;

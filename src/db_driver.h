@@ -30,7 +30,8 @@ typedef struct DbDriver {
 	/* The embedded migration files' prefix ("schema/" then NNN_name.sql). */
 	const char *schema_dir;
 
-	void *(*open)(const char *uri, int how, char **errmsg);
+	/* NULL on failure, with the backend's message and, where it has one, a DB_* code in *code. */
+	void *(*open)(const char *uri, int how, int *code, char **errmsg);
 	void (*close)(void *conn);
 	int (*exec)(void *conn, const char *sql); /* one or more statements, no rows */
 	int (*begin)(void *conn, int write);      /* write: take the write lock now */

@@ -81,15 +81,16 @@ static void configure_sqlite(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-static void *sq_open(const char *path, int how, char **errmsg)
+static void *sq_open(const char *path, int how, int *rc_out, char **errmsg)
 {
 	sqlite3 *db = NULL;
 	*errmsg = NULL;
+	*rc_out = DB_ERROR;
 	pthread_once(&config_once, configure_sqlite);
 	int flags = how == DB_OPEN_TUNED ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
 	                                 : SQLITE_OPEN_READWRITE;
 	int rc = sqlite3_open_v2(path, &db, flags, NULL);
-	if (rc != SQLITE_OK) {
+	if (rc != SQLITE_OK) { /* *rc_out stays DB_ERROR: the caller words a file that cannot be opened */
 		*errmsg = xstrdup(db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 		sqlite3_close(db);
 		return NULL;
@@ -119,8 +120,8 @@ static void *sq_open(const char *path, int how, char **errmsg)
 		char *err = NULL;
 		rc = sqlite3_exec(db, pragmas[i], NULL, NULL, &err);
 		if (rc != SQLITE_OK) {
-			const char *cause = db_write_error_text(code(rc)); /* WAL needs to write beside the file */
-			*errmsg = xstrdup(cause ? cause : err ? err : sqlite3_errmsg(db));
+			*rc_out = code(rc); /* WAL needs to write beside the file: the facade words that */
+			*errmsg = xstrdup(err ? err : sqlite3_errmsg(db));
 			sqlite3_free(err);
 			sqlite3_close(db);
 			return NULL;

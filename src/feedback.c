@@ -33,7 +33,7 @@ int feedback_states(Db *db, int64_t round_id, FeedbackState **out)
 	db_bind_int(&q, 1, round_id);
 	while (db_step(&q))
 		for (int i = 0; i < n; i++)
-			if (!s[i].by_leader && review_same_person(s[i].advisor, db_col_text(&q, 0))) {
+			if (!s[i].by_leader && ident_same_person(s[i].advisor, db_col_text(&q, 0))) {
 				s[i].by_leader = 1;
 				snprintf(s[i].released_at, sizeof s[i].released_at, "%s", db_col_text(&q, 1));
 				snprintf(s[i].released_by, sizeof s[i].released_by, "%s", db_col_text(&q, 2));
@@ -70,7 +70,7 @@ int feedback_release(Db *db, const Round *r, const char *advisor, const ReviewBy
 	FeedbackState *s;
 	int count = feedback_states(db, r->id, &s), found = -1;
 	for (int i = 0; i < count && found < 0; i++)
-		if (advisor && review_same_person(s[i].advisor, advisor))
+		if (advisor && ident_same_person(s[i].advisor, advisor))
 			found = i;
 	if (found < 0) {
 		feedback_states_free(s, count);

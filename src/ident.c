@@ -514,3 +514,15 @@ int ident_answer_set_aside(const int64_t *pairs, int n, int64_t case_id, int64_t
 			return 1;
 	return 0;
 }
+
+/* Whether two names are the same name: compared as ident_fold sees them (NFKC, case,
+** white space and no-break spaces do not matter). An empty name is nobody. Whose case it
+** is goes by the stable key (ident_resolve); this is for grouping names as the case list writes them. */
+int ident_same_person(const char *advisor, const char *name)
+{
+	char *a = ident_fold(advisor), *b = ident_fold(name);
+	int same = *a && strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	return same;
+}

@@ -233,7 +233,7 @@ static int check_advisor(Db *db, int64_t department_id, int64_t round_id, const 
 	char **names;
 	int k = meeting_advisors(db, department_id, round_id, &names), found = 0;
 	for (int i = 0; i < k && !found; i++)
-		found = review_same_person(names[i], advisor);
+		found = ident_same_person(names[i], advisor);
 	if (!found && k == 0) {
 		snprintf(msg, n, round_id ? _("Rådgiver: tilsynet har ingen udtrukne sager endnu, så der er ingen rådgiver at "
 		                              "give individuel tilbagemelding.")
@@ -414,7 +414,7 @@ int meeting_by_id(Db *db, int64_t id, Meeting *out)
 /*
 ** Whether someone with this role in the department may see a meeting. The working group
 ** sees every meeting; a caseworker (rådgiver) the meetings for the whole staff and their
-** own individual feedback (viewer_name matched as review_same_person matches a case list's
+** own individual feedback (viewer_name matched as ident_same_person matches a case list's
 ** names); an outside reviewer the meetings of a round they are invited to, except individual
 ** feedback. Nobody else sees any.
 */
@@ -423,7 +423,7 @@ int meeting_visible(Role role, const char *kind, const char *advisor, const char
 	if (auth_allows(PERM_DEPT_WORKGROUP, 0, role))
 		return 1;
 	if (role == ROLE_RAADGIVER)
-		return meeting_is_staff(kind) || (str_eq(kind, "individuel") && review_same_person(advisor, viewer_name));
+		return meeting_is_staff(kind) || (str_eq(kind, "individuel") && ident_same_person(advisor, viewer_name));
 	if (role == ROLE_EKSTERN)
 		return invited && !str_eq(kind, "individuel");
 	return 0;
@@ -460,7 +460,7 @@ int meeting_feedback(Db *db, int64_t round_id, FeedbackRow **out)
 	db_bind_int(&q, 1, round_id);
 	while (db_step(&q)) {
 		for (int i = 0; i < n; i++) {
-			if (rows[i].meeting_id || !review_same_person(rows[i].advisor, db_col_text(&q, 1)))
+			if (rows[i].meeting_id || !ident_same_person(rows[i].advisor, db_col_text(&q, 1)))
 				continue;
 			rows[i].meeting_id = db_col_int(&q, 0);
 			snprintf(rows[i].status, sizeof rows[i].status, "%s", db_col_text(&q, 2));

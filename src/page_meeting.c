@@ -91,7 +91,7 @@ static void advisor_options(Req *r, const Fields *f)
 		if (n) {
 			html_fmt(b, "<optgroup label=\"%A\">", db_col_text(&q, 1));
 			for (int i = 0; i < n; i++) {
-				int sel = !found && !str_empty(f->advisor) && review_same_person(names[i], f->advisor);
+				int sel = !found && !str_empty(f->advisor) && ident_same_person(names[i], f->advisor);
 				found |= sel;
 				html_option(b, names[i], names[i], sel);
 			}

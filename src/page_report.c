@@ -182,7 +182,7 @@ void page_report_download(Req *r)
 	}
 	if (a == REPORT_RAADGIVER && external_refuse_staff_view(r, &rd, "individuel tilbagemelding"))
 		return;
-	if (!workgroup && (a != REPORT_RAADGIVER || !review_same_person(name, r->user->name))) {
+	if (!workgroup && (a != REPORT_RAADGIVER || !ident_same_person(name, r->user->name))) {
 		req_audit(r, "access_denied", arena_printf(r->arena, "round:%lld", (long long)rd.id),
 		          arena_printf(r->arena, "rapport %s: ikke i arbejdsgruppen", audience));
 		http_error(r, 403, _("Du kan kun hente din egen tilbagemelding. Rapporterne til ledelsen og medarbejderne "

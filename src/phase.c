@@ -110,9 +110,9 @@ static int64_t advisors_without_feedback(Db *db, int64_t round_id, char *out, si
 		const char *name = db_col_text(&q, 0);
 		int known = 0;
 		for (int i = 0; i < nseen && !known; i++)
-			known = review_same_person(seen[i], name);
+			known = ident_same_person(seen[i], name);
 		for (int i = 0; i < nheld && !known; i++)
-			known = review_same_person(held[i], name);
+			known = ident_same_person(held[i], name);
 		if (known || str_empty(name))
 			continue;
 		seen = xrealloc(seen, (size_t)(nseen + 1) * sizeof *seen);

@@ -300,10 +300,10 @@ static void load_cases(Db *db, Report *rp)
 	int cap = 32;
 	rp->cases = xcalloc((size_t)cap, sizeof *rp->cases);
 	while (db_step(&q)) {
-		/* A caseworker's own cases, matched by name as review_same_person does everywhere. */
+		/* A caseworker's own cases, matched by name as ident_same_person does everywhere. */
 		if (rp->audience == REPORT_RAADGIVER &&
 		    !(rp->advisor_user_id ? ident_owns(db, rp->round.department_id, db_col_text(&q, 2), rp->advisor_user_id)
-		                          : review_same_person(db_col_text(&q, 2), rp->advisor)))
+		                          : ident_same_person(db_col_text(&q, 2), rp->advisor)))
 			continue;
 		if (rp->ncases == cap)
 			rp->cases = xrealloc(rp->cases, (size_t)(cap *= 2) * sizeof *rp->cases);

@@ -295,7 +295,7 @@ static void compare(QuestionResult *x, int n, const QuestionResult *p, int np, i
 
 /*
 ** The round's sampled cases whose caseworker (cases.advisor) is the person named, matched as
-** review_same_person does, or (user_id not 0) whose caseworker surely is that user by the
+** ident_same_person does, or (user_id not 0) whose caseworker surely is that user by the
 ** stable key (ident_owns: aliases, a display name only when no one else has it), as a set
 ** of case ids sorted by id (empty when none); NULL for no filter. Free with case_set_free.
 */
@@ -312,7 +312,7 @@ static CaseSet *advisor_cases(Db *db, int64_t round_id, const char *advisor, int
 	int cap = 0;
 	while (db_step(&q))
 		if (user_id ? ident_owns(db, department_id, db_col_text(&q, 1), user_id)
-		            : review_same_person(db_col_text(&q, 1), advisor)) {
+		            : ident_same_person(db_col_text(&q, 1), advisor)) {
 			if (set->n == cap)
 				set->ids = xrealloc(set->ids, (size_t)(cap = cap ? cap * 2 : 16) * sizeof *set->ids);
 			set->ids[set->n++] = db_col_int(&q, 0);
@@ -609,7 +609,7 @@ int results_keep(Db *db, int64_t round_id, ResultsKept *out)
 }
 
 /* The caseworkers (cases.advisor) of the round's sampled cases, sorted, each person once (as
-** review_same_person compares); free with results_names_free. */
+** ident_same_person compares); free with results_names_free. */
 int results_advisors(Db *db, int64_t round_id, char ***names)
 {
 	Stmt q;
@@ -623,7 +623,7 @@ int results_advisors(Db *db, int64_t round_id, char ***names)
 		/* One entry per person: "Anna Andersen" and "anna  andersen" are the same caseworker. */
 		int seen = 0;
 		for (int i = 0; i < n && !seen; i++)
-			seen = review_same_person(out[i], db_col_text(&q, 0));
+			seen = ident_same_person(out[i], db_col_text(&q, 0));
 		if (seen)
 			continue;
 		if (n == cap)

@@ -16,18 +16,6 @@
 
 #define fail msg_fail /* util.c */
 
-/* Whether two names are the same name: compared as ident_fold sees them (NFKC, case,
-** white space and no-break spaces do not matter). An empty name is nobody. Whose case it
-** is goes by ident.c's stable key; this is for grouping names as the case list writes them. */
-int review_same_person(const char *advisor, const char *name)
-{
-	char *a = ident_fold(advisor), *b = ident_fold(name);
-	int same = *a && strcmp(a, b) == 0;
-	free(a);
-	free(b);
-	return same;
-}
-
 /*
 ** Gives every case with reviewer -1 to one of the reviewers, never to the caseworker of
 ** the case, so that the loads (which start with what each already has) end up as even as
@@ -45,7 +33,7 @@ int review_balance(AssignCase *cases, int ncases, AssignReviewer *rv, int nrv)
 	int *options = xcalloc((size_t)ncases, sizeof *options);
 	for (int i = 0; i < ncases; i++)
 		for (int k = 0; k < nrv; k++)
-			if (cases[i].own ? !cases[i].own[k] : !review_same_person(cases[i].advisor, rv[k].name))
+			if (cases[i].own ? !cases[i].own[k] : !ident_same_person(cases[i].advisor, rv[k].name))
 				ok[i * nrv + k] = 1, options[i]++;
 	for (int want = 1; want <= nrv; want++) {
 		for (int i = 0; i < ncases; i++) {
@@ -358,7 +346,7 @@ int review_assign_auto(Db *db, const Round *r, const int64_t *reviewers, int nre
 /*
 ** How far the review of one case has come: *relevant is the number of questions to answer
 ** (not free text, and not ikke relevant by a condition; relevance.c's rule, which
-** answer_missing uses too), *answered how many of those have an answer that counts.
+** relevance_missing uses too), *answered how many of those have an answer that counts.
 */
 int review_counts(Db *db, int64_t round_id, int64_t case_id, int *answered, int *relevant)
 {
@@ -406,7 +394,7 @@ int review_finish(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, i
 	if (!sampled_case(db, r->id, case_id, case_no, advisor, NULL))
 		return fail(msg, n, _("Sagen er ikke i tilsynets stikprøve."));
 	int answered, relevant;
-	if (review_counts(db, r->id, case_id, &answered, &relevant) != 0 || (*missing = answer_missing(db, r->id, case_id)) < 0)
+	if (review_counts(db, r->id, case_id, &answered, &relevant) != 0 || (*missing = relevance_missing(db, r->id, case_id, 0, NULL, NULL)) < 0)
 		return fail(msg, n, _("Gennemgangen kunne ikke læses fra databasen."));
 	if (relevant == 0)
 		return fail(msg, n, _("Tilsynet har ingen spørgsmål at besvare, så sagen kan ikke markeres som færdig."));

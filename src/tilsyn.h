@@ -404,6 +404,7 @@ int ident_resolve(Db *db, int64_t department_id, const char *advisor, int64_t *u
 int ident_owns(Db *db, int64_t department_id, const char *advisor, int64_t user_id);   /* feedback: surely */
 int ident_may_be(Db *db, int64_t department_id, const char *advisor, int64_t user_id); /* own-case rule */
 int ident_case_may_be(Db *db, int64_t case_id, int64_t user_id);
+int ident_same_person(const char *advisor, const char *name); /* the same name, as ident_fold sees it */
 const char *ident_own_case_text(void);
 int ident_alias_add(Db *db, int64_t user_id, int64_t department_id, const char *alias, const AuditEntry *who,
                     char *msg, size_t n);
@@ -677,7 +678,6 @@ int answer_store(Db *db, int which, int64_t round_id, int64_t case_id, int64_t q
                  const User *by, AnswerState *current, const char **msg);
 int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
                 const User *by, AnswerState *current, const char **msg);
-int answer_missing(Db *db, int64_t round_id, int64_t case_id);
 
 /* ---- relevance.c: the one rule for conditions (whether a question counts for a case) ---- */
 enum { RELEVANCE_ASKED = 0, RELEVANCE_NOT_RELEVANT = 1, RELEVANCE_UNKNOWN = 2 };
@@ -726,7 +726,6 @@ typedef struct AssignReviewer {
 	const char *name;
 	int64_t load;             /* cases of the round already assigned to this reviewer */
 } AssignReviewer;
-int review_same_person(const char *advisor, const char *name);
 int review_audit_case(Db *db, const Round *r, int64_t case_id, const ReviewBy *by, const char *action,
                       const char *detail);
 int review_set_reviewer(Db *db, const Round *r, int64_t case_id, int second, int64_t reviewer_id, const char *name,
@@ -1134,7 +1133,7 @@ int feedback_states(Db *db, int64_t round_id, FeedbackState **out);
 void feedback_states_free(FeedbackState *s, int n);
 /* 1 when the user has cases in r's sample (ident_owns) and every one of their names is released. */
 int feedback_released_to(Db *db, const Round *r, int64_t user_id);
-/* Releases advisor's feedback (one of the round's caseworkers, by review_same_person),
+/* Releases advisor's feedback (one of the round's caseworkers, by ident_same_person),
 ** inside the caller's transaction; audited. 1 released, 0 already released, -1 with msg. */
 int feedback_release(Db *db, const Round *r, const char *advisor, const ReviewBy *by, char *msg, size_t n);
 

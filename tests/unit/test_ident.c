@@ -30,8 +30,8 @@ static void folding(void **state)
 	fold_is("", "");
 	fold_is(NULL, "");
 	fold_is(" \u00a0 ", "");
-	assert_true(review_same_person("Anne\u00a0Bækgaard", "anne bækgaard"));
-	assert_false(review_same_person("Anne Baekgaard", "Anne Bækgaard"));
+	assert_true(ident_same_person("Anne\u00a0Bækgaard", "anne bækgaard"));
+	assert_false(ident_same_person("Anne Baekgaard", "Anne Bækgaard"));
 }
 
 typedef struct Fx {

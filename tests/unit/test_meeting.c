@@ -311,7 +311,7 @@ static void feedback_per_caseworker(void **state)
 	assert_int_equal(n, 3);
 	int seen = 0;
 	for (int i = 0; i < n; i++) {
-		if (review_same_person(rows[i].advisor, "Anna Andersen")) {
+		if (ident_same_person(rows[i].advisor, "Anna Andersen")) {
 			assert_string_equal(rows[i].status, "afholdt");
 			assert_string_equal(rows[i].date, "2026-12-03");
 			seen |= 1;

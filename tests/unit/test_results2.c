@@ -1,7 +1,7 @@
 /*
 ** Tests of the result aggregates (results.c): pooled figures per section, per category and
 ** for the whole round with their change since the previous comparable round; one
-** caseworker's figures (matched as review_same_person matches names); trends over a
+** caseworker's figures (matched as ident_same_person matches names); trends over a
 ** department's rounds; the ranking behind the suggested strengths and challenges; and the
 ** SVG charts (chart.c). A real, migrated SQLite file; answers go in through answer_save;
 ** every expected count is written out by hand below.
@@ -269,7 +269,7 @@ static void one_caseworker(void **state)
 	int n = results_advisors(f->t->db, r.id, &names);
 	/* "Anna Andersen" and " ANNA  andersen" are one person. */
 	assert_int_equal(n, 2);
-	assert_true(review_same_person(names[0], "Anna Andersen") || review_same_person(names[1], "Anna Andersen"));
+	assert_true(ident_same_person(names[0], "Anna Andersen") || ident_same_person(names[1], "Anna Andersen"));
 	results_names_free(names, n);
 
 	RoundResults rr;
