@@ -61,10 +61,13 @@ int department_add(Db *db, const char *code, const char *name, const char *area,
 	char key[DEPARTMENT_CODE_SIZE];
 	int64_t new_id = 0;
 	Stmt q;
-	db_prepare(&q, db, "INSERT INTO department (code, name, area) VALUES (?1, ?2, ?3) RETURNING id");
+	char now[32];
+	time_iso(now, time(NULL));
+	db_prepare(&q, db, "INSERT INTO department (code, name, area, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id");
 	db_bind_text(&q, 1, department_code_canonical(code, key, sizeof key));
 	db_bind_text(&q, 2, name);
 	db_bind_text(&q, 3, area);
+	db_bind_text(&q, 4, now);
 	int rc = db_insert_id(&q, &new_id);
 	db_finalize(&q);
 	if (rc == DB_UNIQUE) {

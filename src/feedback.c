@@ -85,10 +85,14 @@ int feedback_release(Db *db, const Round *r, const char *advisor, const ReviewBy
 	s[found].advisor = NULL;
 	feedback_states_free(s, count);
 	Stmt q;
-	db_prepare(&q, db, "INSERT INTO feedback_release (round_id, advisor, released_by) VALUES (?1, ?2, nullif(?3, 0))");
+	char now[32];
+	time_iso(now, time(NULL));
+	db_prepare(&q, db, "INSERT INTO feedback_release (round_id, advisor, released_by, released_at)"
+	                   " VALUES (?1, ?2, nullif(?3, 0), ?4)");
 	db_bind_int(&q, 1, r->id);
 	db_bind_text(&q, 2, name);
 	db_bind_int(&q, 3, by->user_id);
+	db_bind_text(&q, 4, now);
 	int rc = db_done(&q);
 	db_finalize(&q);
 	if (rc != DB_OK) {

@@ -222,7 +222,11 @@ int ident_alias_add(Db *db, int64_t user_id, int64_t department_id, const char *
 		free(f);
 		return rc;
 	}
-	db_prepare(&q, db, "INSERT INTO advisor_alias (user_id, department_id, alias, alias_folded) VALUES (?1, ?2, ?3, ?4)");
+	char now[32];
+	time_iso(now, time(NULL));
+	db_prepare(&q, db, "INSERT INTO advisor_alias (user_id, department_id, alias, alias_folded, created_at)"
+	                   " VALUES (?1, ?2, ?3, ?4, ?5)");
+	db_bind_text(&q, 5, now);
 	db_bind_int(&q, 1, user_id);
 	if (department_id)
 		db_bind_int(&q, 2, department_id);

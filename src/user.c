@@ -105,8 +105,11 @@ int user_add(Db *db, const char *login, const char *name, int is_admin, const ch
 	char key[USER_LOGIN_SIZE];
 	int64_t new_id = 0;
 	Stmt q;
-	db_prepare(&q, db, "INSERT INTO users (login, name, password_hash, is_admin, must_change_password)"
-	           " VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id");
+	char now[32];
+	time_iso(now, time(NULL));
+	db_prepare(&q, db, "INSERT INTO users (login, name, password_hash, is_admin, must_change_password, created_at)"
+	           " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id");
+	db_bind_text(&q, 6, now);
 	db_bind_text(&q, 1, user_login_canonical(login, key, sizeof key));
 	db_bind_text(&q, 2, name);
 	db_bind_text(&q, 3, hash);
