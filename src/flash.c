@@ -364,11 +364,12 @@ void flash_field_attrs(Req *r, const Flash *f, const char *name)
 ** the reviewer's access and the revision (lost-update) checks all apply as to any save. */
 
 
-/* Only the review page's save, only from a browser whose session has expired (not one logged
-** out or never there: then nobody is known to own the draft), and only while few drafts wait. */
-int flash_draft_wanted(Req *r)
+/* Only a post whose route asks for it (the review page's save: routes.c), only from a browser
+** whose session has expired (not one logged out or never there: then nobody is known to own
+** the draft), and only while few drafts wait. */
+static int draft_wanted(Req *r)
 {
-	if (!r->route || r->route->handler != page_review_case_post || !r->expired_user)
+	if (!r->expired_user)
 		return 0;
 	Stmt q;
 	db_prepare(&q, r->db, "SELECT count(*) FROM form_flash WHERE path = '/kladde' AND created >= ?1");
@@ -383,7 +384,7 @@ static void cookie_hash(const char *c, unsigned char out[32])
 	crypto_generichash(out, 32, (const unsigned char *)c, strlen(c), NULL, 0);
 }
 
-void flash_draft_keep(Req *r)
+static void draft_keep(Req *r)
 {
 	Flash *f = flash_begin(r); /* no CSRF token, no password, CPR numbers masked */
 	json_t *root = json_object(), *fields = json_object();
@@ -406,6 +407,8 @@ void flash_draft_keep(Req *r)
 	http_redirect(r, arena_printf(r->arena, "/login?next=/kladde/%s&udloebet=1", id));
 	http_set_cookie(r, DRAFT_COOKIE, secret, DRAFT_SECONDS);
 }
+
+const Draft flash_draft = {draft_wanted, draft_keep};
 
 void page_draft_show(Req *r)
 {

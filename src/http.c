@@ -448,6 +448,19 @@ static int csrf_ok(Req *r)
 	return r->session && auth_token_equal(sent, r->session->csrf);
 }
 
+/* A login post whose form token is missing, forged or too old: 403, audited once per address and
+** minute (denial.c counts the rest), so a flood of them writes almost nothing. */
+static void login_refused(Req *r)
+{
+	int64_t now = time(NULL);
+	if (denial_note(r->ip, DENIAL_CSRF, now))
+		audit_log(r->db, &(AuditEntry){.action = "access_denied", .object = "POST /login", .ip = r->ip,
+		                               .detail = "login-formularens nøgle mangler, er udløbet eller er ikke lavet her"});
+	denial_flush(r->db, now, 0);
+	http_error(r, 403, _("Formularen er udløbet eller kom ikke fra tilsyn. Gå tilbage, genindlæs siden, "
+	                     "og prøv igen."));
+}
+
 static void deny(Req *r, const char *why)
 {
 	audit_log(r->db, &(AuditEntry){
@@ -497,7 +510,7 @@ static int admit(Req *r)
 		if (strncmp(r->path, "/api/", 5) == 0) {
 			http_error(r, 401, _("Log ind eller brug et gyldigt API-nøgle."));
 		} else if (strcmp(r->method, "POST") == 0) {
-			r->draft = flash_draft_wanted(r); /* what was typed is kept through a login (flash.c) */
+			r->draft = r->route->draft && r->route->draft->wanted(r); /* kept through a login */
 			http_error(r, 401, _("Din session er udløbet. Log ind igen, og gentag handlingen."));
 		} else {
 			Buf next;
@@ -552,7 +565,7 @@ static void dispatch(Req *r, char *body, size_t body_len)
 		const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), *err = NULL;
 		if (r->draft && ct && media_type_is(ct, "application/x-www-form-urlencoded") &&
 		    form_parse(r->arena, body, body_len, &r->form, &r->nform, &err) == 0)
-			flash_draft_keep(r);
+			r->route->draft->keep(r);
 		return;
 	}
 	if (strcmp(r->method, "POST") == 0) {
@@ -573,7 +586,7 @@ static void dispatch(Req *r, char *body, size_t body_len)
 			return;
 		}
 		if (r->route->csrf == CSRF_LOGIN && !csrf_ok(r)) {
-			page_login_refused(r);
+			login_refused(r);
 			return;
 		}
 		if (r->route->csrf != CSRF_NONE && !csrf_ok(r)) {
@@ -675,7 +688,7 @@ static int judge_headers(Req *r, Conn *cc)
 		return 0;
 	}
 	if (r->route->csrf == CSRF_LOGIN && !req_cookie(r, LOGIN_COOKIE)) {
-		page_login_refused(r); /* anyone can send these: counted per address and minute (denial.c) */
+		login_refused(r); /* anyone can send these: counted per address and minute (denial.c) */
 		return 1;
 	}
 	if (r->route->csrf == CSRF_SESSION && !r->session) {

@@ -17,6 +17,13 @@ typedef enum Csrf {
 	CSRF_SESSION     /* every other form: the session's token must be in the form */
 } Csrf;
 
+/* What a form post does when its session has expired: flash.c's draft keeps what was typed
+** through a login. A table of functions, so the server core does not call up into a page. */
+typedef struct Draft {
+	int (*wanted)(Req *r); /* whether this post can be kept (room for one more) */
+	void (*keep)(Req *r);  /* keep it, and answer with the way to log in and come back */
+} Draft;
+
 typedef struct Route {
 	const char *method;  /* "GET" or "POST"; GET routes also answer HEAD */
 	const char *pattern; /* segments; ":name" captures one, ":dept" also selects the department */
@@ -24,6 +31,7 @@ typedef struct Route {
 	Perm perm;
 	Csrf csrf;
 	size_t max_body;     /* 0: HTTP_FORM_LIMIT */
+	const Draft *draft;  /* NULL: a post after the session expired is answered 401 and lost */
 } Route;
 
 extern const Route routes[];
@@ -167,8 +175,7 @@ const char *flash_field_extra(const Flash *f, const char *name);
 void flash_summary(Req *r, const Flash *f);
 void flash_field_error(Req *r, const Flash *f, const char *name);
 void flash_field_attrs(Req *r, const Flash *f, const char *name);
-int flash_draft_wanted(Req *r);
-void flash_draft_keep(Req *r);
+extern const Draft flash_draft; /* the review page's save (routes.c) */
 void page_draft_show(Req *r);
 
 /* questionnaire.c: a case's questions with their answers, for the review and the second review. */
@@ -239,7 +246,6 @@ void page_test_fault(Req *r);
 void page_help(Req *r);
 void page_login_form(Req *r);
 void page_login_post(Req *r);
-void page_login_refused(Req *r);
 void page_logout(Req *r);
 void page_account_password(Req *r);
 void page_account_password_post(Req *r);

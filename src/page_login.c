@@ -71,19 +71,6 @@ static const char *wait_message(Req *r, int64_t now, int64_t wait)
 	                    in, when);
 }
 
-/* A login post whose form token is missing, forged or too old: 403, audited once per address and
-** minute (denial.c counts the rest), so a flood of them writes almost nothing. */
-void page_login_refused(Req *r)
-{
-	int64_t now = time(NULL);
-	if (denial_note(r->ip, DENIAL_CSRF, now))
-		audit_log(r->db, &(AuditEntry){.action = "access_denied", .object = "POST /login", .ip = r->ip,
-		                               .detail = "login-formularens nøgle mangler, er udløbet eller er ikke lavet her"});
-	denial_flush(r->db, now, 0);
-	http_error(r, 403, _("Formularen er udløbet eller kom ikke fra tilsyn. Gå tilbage, genindlæs siden, "
-	                     "og prøv igen."));
-}
-
 void page_login_post(Req *r)
 {
 	const char *login = req_form(r, "login");

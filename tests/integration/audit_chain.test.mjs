@@ -225,7 +225,7 @@ test('a log from before the key stays verifiable and is keyed from its next entr
       drop table advisor_alias; alter table round_case drop column reviewer_cleared;
       drop index upload_user; drop index upload_created;
       drop index round_remeasure_of; alter table round drop column remeasure_of;
-      drop table form_flash; drop table feedback_release;
+      drop table form_flash; drop table feedback_release; drop table question_condition;
       pragma user_version = 8`);
     rechain(db, '-', 1e9);
     rmSync(db + '.auditkey');

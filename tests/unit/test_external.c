@@ -216,10 +216,10 @@ static void router_rule(void **state)
 	assert_true(route_allows(route("GET", "/d/:dept"), &u, ROLE_EKSTERN));
 	assert_true(route_allows(route("GET", "/d/:dept/rounds"), &u, ROLE_EKSTERN));
 	/* Never the leder's powers, even in their round. */
-	static const Route leder_only = {"POST", "/d/:dept/rounds/:round/x", page_home, PERM_DEPT_LEDER, CSRF_SESSION, 0};
+	static const Route leder_only = {"POST", "/d/:dept/rounds/:round/x", page_home, PERM_DEPT_LEDER, CSRF_SESSION, 0, NULL};
 	assert_false(route_allows(&leder_only, &u, ROLE_EKSTERN_INVITED));
 	/* A pattern merely starting like :round is no round. */
-	static const Route rounds_like = {"GET", "/d/:dept/x/:roundtrip", page_home, PERM_DEPT_MEMBER, CSRF_NONE, 0};
+	static const Route rounds_like = {"GET", "/d/:dept/x/:roundtrip", page_home, PERM_DEPT_MEMBER, CSRF_NONE, 0, NULL};
 	assert_false(route_allows(&rounds_like, &u, ROLE_EKSTERN_INVITED));
 	/* The invited role is the working group's in the round, named and shown as ekstern. */
 	assert_true(auth_allows(PERM_DEPT_WORKGROUP, 0, ROLE_EKSTERN_INVITED));
