@@ -83,23 +83,25 @@ static const char *check_name(const char *name)
 }
 
 int user_add(Db *db, const char *login, const char *name, int is_admin, const char *password,
-             int must_change, int64_t *id, const char **msg)
+             int must_change, int64_t *id, char *msg, size_t n)
 {
 	if (!login || !user_valid_login(login)) {
-		*msg = _("Brugernavnet skal være 2-64 tegn: bogstaver a-z, tal, '.', '_', '-' eller '@'.");
+		msg_fail(msg, n, "%s", _("Brugernavnet skal være 2-64 tegn: bogstaver a-z, tal, '.', '_', '-' eller '@'."));
 		return -1;
 	}
 	if (cpr_find(login) >= 0) {
-		*msg = _("Brugernavnet ligner et CPR-nummer. CPR-numre må ikke gemmes i tilsyn.");
+		msg_fail(msg, n, "%s", _("Brugernavnet ligner et CPR-nummer. CPR-numre må ikke gemmes i tilsyn."));
 		return -1;
 	}
-	if ((*msg = check_name(name)))
-		return -1;
-	if ((*msg = auth_password_problem(password)))
-		return -1;
+	const char *problem = check_name(name);
+	if (problem)
+		return msg_fail(msg, n, "%s", problem);
+	problem = auth_password_problem(password);
+	if (problem)
+		return msg_fail(msg, n, "%s", problem);
 	char hash[128];
 	if (auth_password_hash(password, hash, sizeof hash) != 0) {
-		*msg = _("Adgangskoden kunne ikke krypteres (for lidt hukommelse?).");
+		msg_fail(msg, n, "%s", _("Adgangskoden kunne ikke krypteres (for lidt hukommelse?)."));
 		return -1;
 	}
 	char key[USER_LOGIN_SIZE];
@@ -118,11 +120,11 @@ int user_add(Db *db, const char *login, const char *name, int is_admin, const ch
 	int rc = db_insert_id(&q, &new_id);
 	db_finalize(&q);
 	if (rc == DB_UNIQUE) {
-		*msg = _("Der findes allerede en bruger med det brugernavn.");
+		msg_fail(msg, n, "%s", _("Der findes allerede en bruger med det brugernavn."));
 		return -1;
 	}
 	if (rc != DB_OK) {
-		*msg = _("Brugeren kunne ikke gemmes i databasen.");
+		msg_fail(msg, n, "%s", _("Brugeren kunne ikke gemmes i databasen."));
 		return -1;
 	}
 	if (id)
@@ -130,10 +132,11 @@ int user_add(Db *db, const char *login, const char *name, int is_admin, const ch
 	return 0;
 }
 
-int user_update(Db *db, int64_t id, const char *name, int is_admin, int active, const char **msg)
+int user_update(Db *db, int64_t id, const char *name, int is_admin, int active, char *msg, size_t n)
 {
-	if ((*msg = check_name(name)))
-		return -1;
+	const char *problem = check_name(name);
+	if (problem)
+		return msg_fail(msg, n, "%s", problem);
 	Stmt q;
 	db_prepare(&q, db, "UPDATE users SET name = ?2, is_admin = ?3, active = ?4 WHERE id = ?1");
 	db_bind_int(&q, 1, id);
@@ -143,7 +146,7 @@ int user_update(Db *db, int64_t id, const char *name, int is_admin, int active, 
 	int rc = db_done(&q);
 	db_finalize(&q);
 	if (rc != DB_OK) {
-		*msg = _("Brugeren kunne ikke gemmes i databasen.");
+		msg_fail(msg, n, "%s", _("Brugeren kunne ikke gemmes i databasen."));
 		return -1;
 	}
 	if (!active)
@@ -152,13 +155,14 @@ int user_update(Db *db, int64_t id, const char *name, int is_admin, int active, 
 }
 
 /* Sets a new password and ends the user's sessions everywhere. */
-int user_set_password(Db *db, int64_t id, const char *password, int must_change, const char **msg)
+int user_set_password(Db *db, int64_t id, const char *password, int must_change, char *msg, size_t n)
 {
-	if ((*msg = auth_password_problem(password)))
-		return -1;
+	const char *problem = auth_password_problem(password);
+	if (problem)
+		return msg_fail(msg, n, "%s", problem);
 	char hash[128];
 	if (auth_password_hash(password, hash, sizeof hash) != 0) {
-		*msg = _("Adgangskoden kunne ikke krypteres (for lidt hukommelse?).");
+		msg_fail(msg, n, "%s", _("Adgangskoden kunne ikke krypteres (for lidt hukommelse?)."));
 		return -1;
 	}
 	Stmt q;
@@ -169,7 +173,7 @@ int user_set_password(Db *db, int64_t id, const char *password, int must_change,
 	int rc = db_done(&q);
 	db_finalize(&q);
 	if (rc != DB_OK) {
-		*msg = _("Adgangskoden kunne ikke gemmes i databasen.");
+		msg_fail(msg, n, "%s", _("Adgangskoden kunne ikke gemmes i databasen."));
 		return -1;
 	}
 	auth_session_end_user(db, id);
@@ -177,13 +181,13 @@ int user_set_password(Db *db, int64_t id, const char *password, int must_change,
 }
 
 /* Gives the user a role in the department, or removes it with ROLE_NONE. */
-int user_set_role(Db *db, int64_t user_id, int64_t department_id, Role role, const char **msg)
+int user_set_role(Db *db, int64_t user_id, int64_t department_id, Role role, char *msg, size_t n)
 {
 	Stmt q;
 	if (role == ROLE_NONE) {
 		db_prepare(&q, db, "DELETE FROM membership WHERE user_id = ?1 AND department_id = ?2");
 	} else if (role == ROLE_ADMIN) {
-		*msg = _("Administrator er ikke en rolle i en afdeling.");
+		msg_fail(msg, n, "%s", _("Administrator er ikke en rolle i en afdeling."));
 		return -1;
 	} else {
 		db_prepare(&q, db,
@@ -196,7 +200,7 @@ int user_set_role(Db *db, int64_t user_id, int64_t department_id, Role role, con
 	int rc = db_done(&q);
 	db_finalize(&q);
 	if (rc != DB_OK) {
-		*msg = _("Rollen kunne ikke gemmes i databasen.");
+		msg_fail(msg, n, "%s", _("Rollen kunne ikke gemmes i databasen."));
 		return -1;
 	}
 	return 0;

@@ -41,19 +41,19 @@ static int setup(void **state)
 	f->t = testdb_new();
 	Db *db = f->t->db;
 	int64_t id;
-	const char *msg = NULL;
+	char msg[300] = "";
 	char err[512] = "";
-	assert_int_equal(department_add(db, "BHS", "Børn", "barn", &id, &msg), 0);
+	assert_int_equal(department_add(db, "BHS", "Børn", "barn", &id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, id, &f->d));
-	assert_int_equal(department_add(db, "AND", "Anden", "barn", &id, &msg), 0);
+	assert_int_equal(department_add(db, "AND", "Anden", "barn", &id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, id, &f->other));
 	if (catalogue_store_json(db, catalogue, "udgivet", "lokal", &id, err, sizeof err) != 0)
 		fail_msg("catalogue: %s", err);
 	assert_int_equal(round_create(db, &f->d, "overordnet", "Test", "m-kat", NULL, 0, "2026-03-01", NULL, "test", &f->round,
-	                              &msg),
+	                              msg, sizeof msg),
 	                 0);
 	assert_int_equal(round_create(db, &f->other, "overordnet", "Anden", "m-kat", NULL, 0, "2026-03-01", NULL, "test",
-	                              &f->other_round, &msg),
+	                              &f->other_round, msg, sizeof msg),
 	                 0);
 	/* Anna's cases are spelt two ways in the case list; one person all the same. */
 	add_case(db, &f->d, "27.12.00-G01-262-24", "Anna Andersen");

@@ -20,8 +20,8 @@ static int setup(void **state)
 {
 	Fx *f = calloc(1, sizeof *f);
 	f->t = testdb_new();
-	const char *msg;
-	if (department_add(f->t->db, "BHS", "Børn og unge med handicap", "barn", &f->d.id, &msg) != 0)
+	char msg[300] = "";
+	if (department_add(f->t->db, "BHS", "Børn og unge med handicap", "barn", &f->d.id, msg, sizeof msg) != 0)
 		fail_msg("department_add: %s", msg);
 	assert_true(department_by_code(f->t->db, "BHS", &f->d));
 	*state = f;

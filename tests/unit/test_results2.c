@@ -47,8 +47,8 @@ static int64_t add_case(Db *db, const Department *d, const char *case_no, const 
 static int64_t new_round(Db *db, const Department *d, const char *kind, const char *start)
 {
 	int64_t id;
-	const char *msg = NULL;
-	if (round_create(db, d, kind, "Test", "agg-kat", NULL, 0, start, NULL, "test", &id, &msg) != 0)
+	char msg[300] = "";
+	if (round_create(db, d, kind, "Test", "agg-kat", NULL, 0, start, NULL, "test", &id, msg, sizeof msg) != 0)
 		fail_msg("round_create: %s", msg);
 	return id;
 }
@@ -73,10 +73,10 @@ static void save(Fx *f, int64_t round_id, int64_t case_id, const char *code, con
 	int material = value[0] == '*';
 	AnswerInput in = {.value = value + material, .material = material, .comment = "", .seen_revision = -1};
 	AnswerState cur;
-	const char *msg = NULL;
+	char msg[300] = "";
 	assert_int_equal(db_begin(f->t->db), DB_OK);
-	if (answer_save(f->t->db, round_id, case_id, qid, &in, &f->u, &cur, &msg) != ANSWER_SAVED)
-		fail_msg("answer_save %s=%s: %s", code, value, msg ? msg : "");
+	if (answer_save(f->t->db, round_id, case_id, qid, &in, &f->u, &cur, msg, sizeof msg) != ANSWER_SAVED)
+		fail_msg("answer_save %s=%s: %s", code, value, msg);
 	assert_int_equal(db_commit(f->t->db), DB_OK);
 }
 
@@ -99,10 +99,10 @@ static int setup(void **state)
 	f->t = testdb_new();
 	Db *db = f->t->db;
 	int64_t id;
-	const char *msg = NULL;
-	assert_int_equal(department_add(db, "BHS", "Børn", "barn", &id, &msg), 0);
+	char msg[300] = "";
+	assert_int_equal(department_add(db, "BHS", "Børn", "barn", &id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, id, &f->d));
-	assert_int_equal(department_add(db, "AND", "Anden", "barn", &id, &msg), 0);
+	assert_int_equal(department_add(db, "AND", "Anden", "barn", &id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, id, &f->other));
 	qexec(db, "INSERT INTO users (login, name, password_hash) VALUES ('k', 'Koordinator', 'x')");
 	assert_true(user_by_id(db, db_last_id(db), &f->u));
