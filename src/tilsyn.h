@@ -149,7 +149,6 @@ void db_bulk(Db *db, int on);                                     /* tuning for 
 ** side, indexed by the dialect (never SQL put together at run time). */
 enum { DB_DIALECT_SQLITE, DB_DIALECT_POSTGRES, DB_DIALECTS };
 int db_dialect(Db *db);
-int64_t db_last_id(Db *db);
 int db_changes(Db *db);
 const char *db_errmsg(Db *db);
 /* Write failures because the database cannot be written (read-only, full disk, I/O error). */

@@ -78,8 +78,8 @@ static void answers(Fx *f, int64_t round_id, const char *code, const char *const
 
 static int64_t add_user(Db *db, const char *login, const char *name, const Department *d, Role role)
 {
-	qexec(db, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x')", login, name);
-	int64_t id = db_last_id(db);
+	int64_t id =
+	    qinsert(db, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x') RETURNING id", login, name);
 	char msg[300] = "";
 	if (d)
 		assert_int_equal(user_set_role(db, id, d->id, role, msg, sizeof msg), 0);
@@ -104,10 +104,10 @@ static int setup(void **state)
 	add_user(db, "fremmed", "Signe Økjær", &f->other, ROLE_RAADGIVER);
 	add_user(db, "ingen", "Uden Rolle", NULL, ROLE_NONE);
 	for (int i = 0; i < 6; i++) {
-		qexec(db, "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen) VALUES (%lld, 'S-%d',"
-		          " 'Bo Bech', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')",
-		      (long long)f->d.id, i);
-		f->c[i] = db_last_id(db);
+		f->c[i] = qinsert(db,
+		                  "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen) VALUES (%lld, 'S-%d',"
+		                  " 'Bo Bech', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id",
+		                  (long long)f->d.id, i);
 	}
 	if (catalogue_store_json(db, main_catalogue, "udgivet", "lokal", &id, err, sizeof err) != 0 ||
 	    catalogue_store_json(db, theme_catalogue, "udgivet", "lokal", &id, err, sizeof err) != 0)

@@ -24,15 +24,16 @@ static void add_case(Db *db, const Department *d, const char *case_no, const cha
 	Stmt q;
 	db_prepare(&q, db,
 	           "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
-	           " VALUES (?1, ?2, ?3, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')");
+	           " VALUES (?1, ?2, ?3, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id");
 	db_bind_int(&q, 1, d->id);
 	db_bind_text(&q, 2, case_no);
 	db_bind_text(&q, 3, advisor);
-	assert_int_equal(db_done(&q), DB_OK);
+	int64_t id = 0;
+	assert_int_equal(db_insert_id(&q, &id), DB_OK);
 	db_finalize(&q);
 	qexec(db, "INSERT INTO round_case (round_id, case_id, sample_key, added_at) SELECT r.id, %lld, 'k%lld',"
 	          " '2024-01-01T00:00:00Z' FROM round r WHERE r.department_id = %lld",
-	      (long long)db_last_id(db), (long long)db_last_id(db), (long long)d->id);
+	      (long long)id, (long long)id, (long long)d->id);
 }
 
 static int setup(void **state)

@@ -37,13 +37,14 @@ ATTR_PRINTF(4, 5) static void qtext(Db *db, char *out, size_t n, const char *fmt
 static User add_user(Db *db, const char *login, const char *name)
 {
 	Stmt q;
-	db_prepare(&q, db, "INSERT INTO users (login, name, password_hash) VALUES (?1, ?2, 'not-a-hash')");
+	db_prepare(&q, db, "INSERT INTO users (login, name, password_hash) VALUES (?1, ?2, 'not-a-hash') RETURNING id");
 	db_bind_text(&q, 1, login);
 	db_bind_text(&q, 2, name);
-	assert_int_equal(db_done(&q), DB_OK);
+	int64_t id = 0;
+	assert_int_equal(db_insert_id(&q, &id), DB_OK);
 	db_finalize(&q);
 	User u;
-	assert_true(user_by_id(db, db_last_id(db), &u));
+	assert_true(user_by_id(db, id, &u));
 	return u;
 }
 
@@ -63,13 +64,14 @@ static int64_t add_case(Db *db, const Department *d, const char *case_no, const 
 	Stmt q;
 	db_prepare(&q, db,
 	           "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
-	           " VALUES (?1, ?2, ?3, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')");
+	           " VALUES (?1, ?2, ?3, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id");
 	db_bind_int(&q, 1, d->id);
 	db_bind_text(&q, 2, case_no);
 	db_bind_text(&q, 3, advisor);
-	assert_int_equal(db_done(&q), DB_OK);
+	int64_t id = 0;
+	assert_int_equal(db_insert_id(&q, &id), DB_OK);
 	db_finalize(&q);
-	return db_last_id(db);
+	return id;
 }
 
 static void put_in_sample(Db *db, int64_t round_id, int64_t case_id)

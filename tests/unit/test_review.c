@@ -270,10 +270,9 @@ static int setup(void **state)
 		char sql[512];
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
-		         " VALUES (%lld, 'S-00%d', '%s', '2026-01-01', '2026-01-01')",
+		         " VALUES (%lld, 'S-00%d', '%s', '2026-01-01', '2026-01-01') RETURNING id",
 		         (long long)dept_id, i, advisors[i]);
-		exec_ok(db, sql);
-		f->case_id[i] = db_last_id(db);
+		f->case_id[i] = qinsert(db, "%s", sql);
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO round_case (round_id, case_id, sample_key, status, added_at)"
 		         " VALUES (%lld, %lld, '%02d', '%s', '2026-01-01')",
