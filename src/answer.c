@@ -50,7 +50,7 @@ int answer_value_allowed(const char *scale, const char *choices_json, const char
 /*
 ** Checks an answer against its question's scale and the rules every answer follows: the
 ** material-significance mark only on nej or delvist, a comment of at most 5000 characters,
-** and no CPR number anywhere. Returns 0, or -1 with *msg saying what is wrong.
+** and no CPR number anywhere. Returns 0, or -1 with msg saying what is wrong.
 */
 int answer_check(const char *scale, const char *choices_json, const AnswerInput *in, char *msg, size_t n)
 {
@@ -175,7 +175,7 @@ static int review_changed(Db *db, int64_t round_id, int64_t case_id, int64_t que
 ** review refuses to overwrite a change made since revision in->seen_revision; the second
 ** review is saved only by the case's second reviewer, until it is finished. *current gets
 ** what is stored afterwards (its revision unchanged when nothing changed) or, on a conflict,
-** what someone else saved. Returns ANSWER_SAVED, ANSWER_CONFLICT, ANSWER_INVALID with *msg
+** what someone else saved. Returns ANSWER_SAVED, ANSWER_CONFLICT, ANSWER_INVALID with msg
 ** saying why, or ANSWER_CLOSED when the round is finished (round_writable).
 */
 int answer_store(Db *db, int which, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,

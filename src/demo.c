@@ -570,10 +570,8 @@ static int demo_year_plan(Db *db, char *msg, size_t msgn)
 	Round r;
 	int64_t id;
 	if (!department_by_code(db, "BHS", &d) || !user_by_login(db, "koordinator.barn", &coordinator) ||
-	    db_begin(db) != DB_OK) {
-		msg_fail(msg, msgn, "%s", _("Demoens årshjul kunne ikke gemmes."));
-		return -1;
-	}
+	    db_begin(db) != DB_OK)
+		return msg_fail(msg, msgn, "%s", _("Demoens årshjul kunne ikke gemmes."));
 	ReviewBy by = {.user_id = coordinator.id, .login = coordinator.login};
 	RoundPlanInput plan = {
 		.performers = "Mette Juhl (koordinator) og Anne Bækgaard gennemgår sagerne; Karen Holm (leder) følger op.",
@@ -766,14 +764,10 @@ int demo_fill(Db *db, char *msg, size_t msgn)
 	db_prepare(&q, db, "SELECT (SELECT count(*) FROM department) + (SELECT count(*) FROM users)");
 	int64_t rows = db_step(&q) ? db_col_int(&q, 0) : -1;
 	db_finalize(&q);
-	if (rows != 0) {
-		msg_fail(msg, msgn, "%s", _("Databasen er ikke tom. Demodata lægges kun i en tom database (brug en ny fil med --db)."));
-		return -1;
-	}
-	if (db_begin(db) != DB_OK) {
-		msg_fail(msg, msgn, "%s", _("Databasen er optaget af et andet program."));
-		return -1;
-	}
+	if (rows != 0)
+		return msg_fail(msg, msgn, "%s", _("Databasen er ikke tom. Demodata lægges kun i en tom database (brug en ny fil med --db)."));
+	if (db_begin(db) != DB_OK)
+		return msg_fail(msg, msgn, "%s", _("Databasen er optaget af et andet program."));
 	for (size_t i = 0; i < COUNT(demo_departments); i++)
 		if (department_add(db, demo_departments[i].code, demo_departments[i].name, demo_departments[i].area, NULL,
 		                   msg, msgn) != 0)
@@ -792,10 +786,8 @@ int demo_fill(Db *db, char *msg, size_t msgn)
 		}
 	}
 	audit_log(db, &(AuditEntry){.action = "demo", .detail = "demodata oprettet"});
-	if (db_commit(db) != DB_OK) {
-		msg_fail(msg, msgn, "%s", _("Demodata kunne ikke gemmes."));
-		return -1;
-	}
+	if (db_commit(db) != DB_OK)
+		return msg_fail(msg, msgn, "%s", _("Demodata kunne ikke gemmes."));
 	static const char *const children_advisors[] = {"Anne Bækgaard", "Morten Løvstad", "Louise Krag", "Henrik Østerby"};
 	static const char *const children_provisions[] = {"BL § 86", "BL § 87", "BL § 88", "BL § 89", "BL § 32", "BL § 90"};
 	static const char *const adult_advisors[] = {"Signe Økjær", "Peter Dahl", "Sofie Brandt", "Ahmad Nasser"};

@@ -119,10 +119,8 @@ int retention_settings_save(Db *db, const RetentionSettings *s, const char *logi
 		snprintf(detail, sizeof detail, "%lld -> %lld", (long long)olds[i], (long long)news[i]);
 		if (rc != DB_OK || audit_log(db, &(AuditEntry){.login = login, .action = "setting_set",
 		                                                   .object = setting_keys[i].key, .detail = detail,
-		                                                   .ip = "kommandolinje"}) != 0) {
-			msg_fail(msg, n, "%s", _("Indstillingen kunne ikke gemmes."));
-			return -1;
-		}
+		                                                   .ip = "kommandolinje"}) != 0)
+			return msg_fail(msg, n, "%s", _("Indstillingen kunne ikke gemmes."));
 		changed++;
 	}
 	return changed;

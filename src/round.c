@@ -49,10 +49,8 @@ static int attach_themes(Db *db, int64_t round_id, const char *const *themes, in
 		db_bind_text(&q, 1, themes[i]);
 		int64_t id = db_step(&q) ? db_col_int(&q, 0) : 0;
 		db_finalize(&q);
-		if (!id) {
-			msg_fail(msg, n, "%s", _("Et tema findes ikke som udgivet temakatalog (se tilsyn catalogue list)."));
-			return -1;
-		}
+		if (!id)
+			return msg_fail(msg, n, "%s", _("Et tema findes ikke som udgivet temakatalog (se tilsyn catalogue list)."));
 		if (attach(db, round_id, id, i + 1) != DB_OK)
 			return msg_fail(msg, n, "%s", _("Tilsynets temaer kunne ikke gemmes."));
 	}
@@ -69,10 +67,8 @@ static int attach_catalogues(Db *db, int64_t round_id, const Department *d, cons
 {
 	int64_t main_id = 0;
 	if (catalogue && *catalogue) {
-		if (!(main_id = catalogue_newest(db, catalogue))) {
-			msg_fail(msg, n, "%s", _("Kataloget findes ikke eller er ikke udgivet (se tilsyn catalogue list)."));
-			return -1;
-		}
+		if (!(main_id = catalogue_newest(db, catalogue)))
+			return msg_fail(msg, n, "%s", _("Kataloget findes ikke eller er ikke udgivet (se tilsyn catalogue list)."));
 	} else if (!str_eq(kind, "uddybende")) {
 		main_id = catalogue_default_for(db, d->area);
 	}
@@ -142,14 +138,10 @@ int round_create(Db *db, const Department *d, const char *kind, const char *titl
 	db_bind_text(&q, 8, login);
 	int rc = db_insert_id(&q, id);
 	db_finalize(&q);
-	if (rc != DB_OK) {
-		msg_fail(msg, n, "%s", _("Tilsynet kunne ikke gemmes i databasen."));
-		return -1;
-	}
-	if (insert_themes(db, *id, themes, nthemes) != DB_OK) {
-		msg_fail(msg, n, "%s", _("Tilsynets temaer kunne ikke gemmes."));
-		return -1;
-	}
+	if (rc != DB_OK)
+		return msg_fail(msg, n, "%s", _("Tilsynet kunne ikke gemmes i databasen."));
+	if (insert_themes(db, *id, themes, nthemes) != DB_OK)
+		return msg_fail(msg, n, "%s", _("Tilsynets temaer kunne ikke gemmes."));
 	if (attach_catalogues(db, *id, d, kind, catalogue, themes, nthemes, msg, n) != 0)
 		return -1;
 	char object[64];

@@ -239,36 +239,24 @@ int sample_draw(Db *db, const Round *r, const SampleRequest *req, const char *lo
 		msg_fail(msg, msgn, "%s", _(round_closed_text));
 		return ROUND_CLOSED;
 	}
-	if (*r->review_started_at) {
-		msg_fail(msg, msgn, "%s", _("Gennemgangen af sagerne er begyndt, så stikprøven kan ikke trækkes om. Erstat i stedet enkelte sager."));
-		return -1;
-	}
-	if ((req->size > 0) == (req->per_advisor > 0)) {
-		msg_fail(msg, msgn, "%s", _("Angiv enten et antal sager i alt eller et antal sager pr. rådgiver."));
-		return -1;
-	}
-	if (req->size > 100000 || req->per_advisor > 10000) {
-		msg_fail(msg, msgn, "%s", _("Stikprøven er urimeligt stor."));
-		return -1;
-	}
-	if (req->exclude_months < 0 || req->exclude_months > 120) {
-		msg_fail(msg, msgn, "%s", _("Udelukkelsesperioden skal være 0-120 måneder."));
-		return -1;
-	}
+	if (*r->review_started_at)
+		return msg_fail(msg, msgn, "%s", _("Gennemgangen af sagerne er begyndt, så stikprøven kan ikke trækkes om. Erstat i stedet enkelte sager."));
+	if ((req->size > 0) == (req->per_advisor > 0))
+		return msg_fail(msg, msgn, "%s", _("Angiv enten et antal sager i alt eller et antal sager pr. rådgiver."));
+	if (req->size > 100000 || req->per_advisor > 10000)
+		return msg_fail(msg, msgn, "%s", _("Stikprøven er urimeligt stor."));
+	if (req->exclude_months < 0 || req->exclude_months > 120)
+		return msg_fail(msg, msgn, "%s", _("Udelukkelsesperioden skal være 0-120 måneder."));
 	const char *problem = check_filters(&req->filters);
 	if (problem)
 		return msg_fail(msg, msgn, "%s", problem);
-	if (req->reason && (strlen(req->reason) > 500 || cpr_find(req->reason) >= 0)) {
-		msg_fail(msg, msgn, "%s", _("Begrundelsen skal være højst 500 tegn og må ikke indeholde CPR-numre."));
-		return -1;
-	}
+	if (req->reason && (strlen(req->reason) > 500 || cpr_find(req->reason) >= 0))
+		return msg_fail(msg, msgn, "%s", _("Begrundelsen skal være højst 500 tegn og må ikke indeholde CPR-numre."));
 	unsigned char seed[32];
 	char seed_hex[65];
 	if (req->seed_hex && *req->seed_hex) {
-		if (!hex_decode(seed, sizeof seed, req->seed_hex)) {
-			msg_fail(msg, msgn, "%s", _("Frøet (seed) skal være 64 hexadecimale tegn (0-9, a-f)."));
-			return -1;
-		}
+		if (!hex_decode(seed, sizeof seed, req->seed_hex))
+			return msg_fail(msg, msgn, "%s", _("Frøet (seed) skal være 64 hexadecimale tegn (0-9, a-f)."));
 	} else {
 		randombytes_buf(seed, sizeof seed);
 	}
@@ -352,10 +340,8 @@ int sample_draw(Db *db, const Round *r, const SampleRequest *req, const char *lo
 		         : DB_OK;
 	}
 	free(filters);
-	if (rc != DB_OK) {
-		msg_fail(msg, msgn, "%s", _("Stikprøven kunne ikke gemmes i databasen."));
-		return -1;
-	}
+	if (rc != DB_OK)
+		return msg_fail(msg, msgn, "%s", _("Stikprøven kunne ikke gemmes i databasen."));
 	return 0;
 }
 
@@ -372,19 +358,13 @@ int sample_replace(Db *db, const Round *r, int64_t case_id, const char *reason, 
 		msg_fail(msg, msgn, "%s", _(round_closed_text));
 		return ROUND_CLOSED;
 	}
-	if (str_empty(reason)) {
-		msg_fail(msg, msgn, "%s", _("Skriv en begrundelse for at erstatte sagen."));
-		return -1;
-	}
-	if (strlen(reason) > 500 || cpr_find(reason) >= 0) {
-		msg_fail(msg, msgn, "%s", _("Begrundelsen skal være højst 500 tegn og må ikke indeholde CPR-numre."));
-		return -1;
-	}
+	if (str_empty(reason))
+		return msg_fail(msg, msgn, "%s", _("Skriv en begrundelse for at erstatte sagen."));
+	if (strlen(reason) > 500 || cpr_find(reason) >= 0)
+		return msg_fail(msg, msgn, "%s", _("Begrundelsen skal være højst 500 tegn og må ikke indeholde CPR-numre."));
 	unsigned char seed[32];
-	if (!hex_decode(seed, sizeof seed, r->seed)) {
-		msg_fail(msg, msgn, "%s", _("Tilsynet har ingen stikprøve endnu."));
-		return -1;
-	}
+	if (!hex_decode(seed, sizeof seed, r->seed))
+		return msg_fail(msg, msgn, "%s", _("Tilsynet har ingen stikprøve endnu."));
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
@@ -396,10 +376,8 @@ int sample_replace(Db *db, const Round *r, int64_t case_id, const char *reason, 
 	if (found)
 		snprintf(advisor, sizeof advisor, "%s", db_col_text(&q, 0));
 	db_finalize(&q);
-	if (!found) {
-		msg_fail(msg, msgn, "%s", _("Sagen er ikke i tilsynets stikprøve."));
-		return -1;
-	}
+	if (!found)
+		return msg_fail(msg, msgn, "%s", _("Sagen er ikke i tilsynets stikprøve."));
 	SampleFilters f;
 	json_t *root;
 	filters_from_json(r->filters, &f, &root);
@@ -455,10 +433,8 @@ int sample_replace(Db *db, const Round *r, int64_t case_id, const char *reason, 
 			rc = audit_sample_case(db, r, *replacement, login, "sample_replacement", detail);
 	}
 	free_population(c, n);
-	if (rc != DB_OK) {
-		msg_fail(msg, msgn, "%s", _("Erstatningen kunne ikke gemmes i databasen."));
-		return -1;
-	}
+	if (rc != DB_OK)
+		return msg_fail(msg, msgn, "%s", _("Erstatningen kunne ikke gemmes i databasen."));
 	if (!next)
 		msg_fail(msg, msgn, "%s", _("Sagen er taget ud, men der er ingen flere sager at erstatte den med."));
 	return 0;
