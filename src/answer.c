@@ -50,20 +50,20 @@ int answer_value_allowed(const char *scale, const char *choices_json, const char
 /*
 ** Checks an answer against its question's scale and the rules every answer follows: the
 ** material-significance mark only on nej or delvist, a comment of at most 5000 characters,
-** and no CPR number anywhere. Returns 0, or -1 with *msg saying what is wrong.
+** and no CPR number anywhere. Returns 0, or -1 with msg saying what is wrong.
 */
-int answer_check(const char *scale, const char *choices_json, const AnswerInput *in, const char **msg)
+int answer_check(const char *scale, const char *choices_json, const AnswerInput *in, char *msg, size_t n)
 {
 	const char *value = in->value && *in->value ? in->value : NULL;
 	const char *comment = in->comment ? in->comment : "";
 	if (!answer_value_allowed(scale, choices_json, in->value))
-		*msg = _("Svaret passer ikke til spørgsmålet.");
+		msg_fail(msg, n, "%s", _("Svaret passer ikke til spørgsmålet."));
 	else if (in->material && !str_eq(value, "nej") && !str_eq(value, "delvist"))
-		*msg = _("Kun et nej eller delvist svar kan have væsentlig betydning for afgørelsen.");
+		msg_fail(msg, n, "%s", _("Kun et nej eller delvist svar kan have væsentlig betydning for afgørelsen."));
 	else if (strlen(comment) > 5000 || !utf8_valid(comment, strlen(comment)))
-		*msg = _("Kommentaren er for lang (højst 5000 tegn) eller indeholder ugyldige tegn.");
+		msg_fail(msg, n, "%s", _("Kommentaren er for lang (højst 5000 tegn) eller indeholder ugyldige tegn."));
 	else if (cpr_find(comment) >= 0 || (value && cpr_find(value) >= 0))
-		*msg = _("Teksten ligner et CPR-nummer. CPR-numre må ikke skrives i tilsyn; henvis til sagen med sagsnummeret.");
+		msg_fail(msg, n, "%s", _("Teksten ligner et CPR-nummer. CPR-numre må ikke skrives i tilsyn; henvis til sagen med sagsnummeret."));
 	else
 		return 0;
 	return -1;
@@ -175,31 +175,31 @@ static int review_changed(Db *db, int64_t round_id, int64_t case_id, int64_t que
 ** review refuses to overwrite a change made since revision in->seen_revision; the second
 ** review is saved only by the case's second reviewer, until it is finished. *current gets
 ** what is stored afterwards (its revision unchanged when nothing changed) or, on a conflict,
-** what someone else saved. Returns ANSWER_SAVED, ANSWER_CONFLICT, ANSWER_INVALID with *msg
+** what someone else saved. Returns ANSWER_SAVED, ANSWER_CONFLICT, ANSWER_INVALID with msg
 ** saying why, or ANSWER_CLOSED when the round is finished (round_writable).
 */
 int answer_store(Db *db, int which, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
-                 const User *by, AnswerState *current, const char **msg)
+                 const User *by, AnswerState *current, char *msg, size_t n)
 {
 	int second = which == ANSWER_SECOND;
 	char scale[8];
 	char *choices = NULL;
 	memset(current, 0, sizeof *current);
 	if (round_writable(db, round_id, NULL, 0) != 0) {
-		*msg = _(round_closed_text);
+		msg_fail(msg, n, "%s", _(round_closed_text));
 		return ANSWER_CLOSED;
 	}
 	/* Checked on every write, not only at assignment: a new case list may have made the
 	** writer the caseworker since (ident.c). by->id 0 is the command line. */
 	if (by && ident_case_may_be(db, case_id, by->id)) {
-		*msg = ident_own_case_text();
+		msg_fail(msg, n, "%s", ident_own_case_text());
 		return ANSWER_INVALID;
 	}
 	if (!round_question(db, round_id, question_id, scale, &choices)) {
-		*msg = _("Spørgsmålet hører ikke til dette tilsyn.");
+		msg_fail(msg, n, "%s", _("Spørgsmålet hører ikke til dette tilsyn."));
 		return ANSWER_INVALID;
 	}
-	int checked = answer_check(scale, choices, in, msg);
+	int checked = answer_check(scale, choices, in, msg, n);
 	free(choices);
 	if (checked != 0)
 		return ANSWER_INVALID;
@@ -212,7 +212,7 @@ int answer_store(Db *db, int which, int64_t round_id, int64_t case_id, int64_t q
 	db_bind_int(&q, 3, question_id);
 	if (!db_step(&q)) {
 		db_finalize(&q);
-		*msg = second ? _("Sagen er ikke valgt til anden gennemgang.") : _("Sagen er ikke i tilsynets stikprøve.");
+		msg_fail(msg, n, "%s", second ? _("Sagen er ikke valgt til anden gennemgang.") : _("Sagen er ikke i tilsynets stikprøve."));
 		return ANSWER_INVALID;
 	}
 	int finished = str_eq(db_col_text(&q, 0), "faerdig");
@@ -226,11 +226,11 @@ int answer_store(Db *db, int which, int64_t round_id, int64_t case_id, int64_t q
 	snprintf(current->at, sizeof current->at, "%s", db_col_text(&q, 8));
 	db_finalize(&q);
 	if (second && (!by || by->id <= 0 || by->id != reviewer)) {
-		*msg = _("Kun den, der er valgt til den anden gennemgang af sagen, kan gemme svar i den.");
+		msg_fail(msg, n, "%s", _("Kun den, der er valgt til den anden gennemgang af sagen, kan gemme svar i den."));
 		return ANSWER_INVALID;
 	}
 	if (second && finished) {
-		*msg = _("Den anden gennemgang er markeret som færdig, så svarene kan ikke længere ændres.");
+		msg_fail(msg, n, "%s", _("Den anden gennemgang er markeret som færdig, så svarene kan ikke længere ændres."));
 		return ANSWER_INVALID;
 	}
 	if (!second && in->seen_revision >= 0 && in->seen_revision != current->revision)
@@ -267,7 +267,7 @@ int answer_store(Db *db, int which, int64_t round_id, int64_t case_id, int64_t q
 		db_finalize(&q);
 	}
 	if (rc != DB_OK) {
-		*msg = _("Svaret kunne ikke gemmes i databasen.");
+		msg_fail(msg, n, "%s", _("Svaret kunne ikke gemmes i databasen."));
 		return ANSWER_INVALID;
 	}
 	current->revision = exists ? current->revision + 1 : 1;
@@ -281,7 +281,7 @@ int answer_store(Db *db, int which, int64_t round_id, int64_t case_id, int64_t q
 
 /* The review's answer (answer_store with ANSWER_REVIEW). */
 int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
-                const User *by, AnswerState *current, const char **msg)
+                const User *by, AnswerState *current, char *msg, size_t n)
 {
-	return answer_store(db, ANSWER_REVIEW, round_id, case_id, question_id, in, by, current, msg);
+	return answer_store(db, ANSWER_REVIEW, round_id, case_id, question_id, in, by, current, msg, n);
 }

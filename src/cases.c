@@ -374,12 +374,13 @@ static int import_begin(Db *db, const Department *d, const char *name, const Imp
 	}
 	Stmt q;
 	char *file_name = cpr_mask(name); /* a file's name is not ours: a CPR number in it is masked */
-	db_prepare(&q, db, "INSERT INTO case_import (department_id, at, login, file_name) VALUES (?1, ?2, ?3, ?4)");
+	db_prepare(&q, db,
+	           "INSERT INTO case_import (department_id, at, login, file_name) VALUES (?1, ?2, ?3, ?4) RETURNING id");
 	db_bind_int(&q, 1, d->id);
 	db_bind_text(&q, 2, im->now);
 	db_bind_text(&q, 3, o->login);
 	db_bind_text(&q, 4, file_name);
-	int rc = db_done(&q);
+	int rc = db_insert_id(&q, &r->import_id);
 	db_finalize(&q);
 	free(file_name);
 	if (rc != DB_OK) {
@@ -387,7 +388,6 @@ static int import_begin(Db *db, const Department *d, const char *name, const Imp
 		snprintf(r->error, sizeof r->error, _("Importen kunne ikke registreres: %s"), db_errmsg(db));
 		return -1;
 	}
-	r->import_id = db_last_id(db);
 	db_bulk(db, 1); /* a bigger page cache for the import's many inserts */
 	db_prepare(&im->upsert, db, upsert_sql);
 	db_bind_int(&im->upsert, 1, d->id);

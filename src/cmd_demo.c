@@ -10,8 +10,8 @@ int cmd_demo(Db *db, int argc, char **argv)
 	(void)argv;
 	if (argc > 1)
 		return cli_fail("demo tager ingen argumenter");
-	const char *msg;
-	if (demo_fill(db, &msg) != 0)
+	char msg[300];
+	if (demo_fill(db, msg, sizeof msg) != 0)
 		return cli_fail("%s", msg);
 	printf("Demodata er oprettet i %s. Alle demobrugere har adgangskoden %s:\n"
 	       "  admin (administrator), leder.barn, koordinator.barn, anne (rådgiver) - Børn og unge med handicap\n"

@@ -54,11 +54,11 @@ int cmd_department(Db *db, int argc, char **argv)
 		return cli_fail("department add: --name mangler");
 	if (!area)
 		return cli_fail("department add: --area mangler (barn eller voksen)");
-	const char *msg;
+	char msg[300];
 	int64_t id;
 	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
-	if (department_add(db, code, name, area, &id, &msg) != 0) {
+	if (department_add(db, code, name, area, &id, msg, sizeof msg) != 0) {
 		db_rollback(db);
 		return cli_fail("department add %s: %s", code, msg);
 	}

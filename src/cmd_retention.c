@@ -258,12 +258,13 @@ static int set(Db *db, int argc, char **argv)
 		return cli_fail("retention set: uventet argument '%s'", argv[optind]);
 	if (!given)
 		return cli_fail("retention set: angiv mindst ét af --months, --audit-extra-months og --notice-days");
-	const char *msg = retention_settings_problem(&s);
-	if (msg)
-		return cli_fail("retention set: %s", msg);
+	const char *problem = retention_settings_problem(&s);
+	if (problem)
+		return cli_fail("retention set: %s", problem);
+	char msg[300];
 	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
-	int changed = retention_settings_save(db, &s, cli_login(), &msg);
+	int changed = retention_settings_save(db, &s, cli_login(), msg, sizeof msg);
 	if (changed < 0) {
 		db_rollback(db);
 		return cli_fail("retention set: %s", msg);

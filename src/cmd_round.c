@@ -181,11 +181,11 @@ static int round_create_cmd(Db *db, int argc, char **argv)
 	int rc = cli_department(db, code, &d);
 	if (rc)
 		return rc;
-	const char *msg;
+	char msg[300];
 	int64_t id;
 	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
-	if (round_create(db, &d, kind, title, catalogue, themes, nthemes, start, end, cli_login(), &id, &msg) != 0) {
+	if (round_create(db, &d, kind, title, catalogue, themes, nthemes, start, end, cli_login(), &id, msg, sizeof msg) != 0) {
 		db_rollback(db);
 		return cli_fail("round create: %s", msg);
 	}
@@ -267,14 +267,14 @@ static int round_sample_cmd(Db *db, int argc, char **argv)
 	int rc = cli_round(db, argc > 2 ? argv[2] : NULL, &r);
 	if (rc)
 		return rc;
-	const char *msg;
+	char msg[300];
 	int64_t drawn;
 	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
 	/* The breakdown from the same function the draw uses, inside the same transaction. */
 	Population pop;
 	population_compute(db, &r, &req.filters, req.exclude_months, 0, &pop);
-	if (sample_draw(db, &r, &req, cli_login(), &drawn, &msg) != 0) {
+	if (sample_draw(db, &r, &req, cli_login(), &drawn, msg, sizeof msg) != 0) {
 		db_rollback(db);
 		if (pop.listed && !pop.eligible) /* say which step left nothing */
 			print_population(db, &pop);
@@ -320,11 +320,11 @@ static int round_replace_cmd(Db *db, int argc, char **argv)
 	db_finalize(&q);
 	if (!case_id)
 		return cli_fail("sagen '%s' findes ikke i afdelingens sagsliste", argv[3]);
-	const char *msg = NULL;
+	char msg[300] = "";
 	int64_t replacement;
 	if (db_begin(db) != DB_OK)
 		return cli_fail("databasen er optaget af et andet program; prøv igen");
-	if (sample_replace(db, &r, case_id, reason, cli_login(), &replacement, &msg) != 0) {
+	if (sample_replace(db, &r, case_id, reason, cli_login(), &replacement, msg, sizeof msg) != 0) {
 		db_rollback(db);
 		return cli_fail("round replace: %s", msg);
 	}

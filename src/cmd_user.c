@@ -116,7 +116,7 @@ int cmd_user(Db *db, int argc, char **argv)
 	if (role_text && !str_eq(role_text, "ingen") && (role = role_parse(role_text)) == ROLE_NONE)
 		return cli_fail("--role: ukendt rolle '%s' (brug admin, leder, koordinator, raadgiver eller ekstern)",
 		                 role_text);
-	const char *msg;
+	char msg[300];
 	char password[PASSWORD_MAX + 2];
 
 	if (!strcmp(sub, "add")) {
@@ -131,9 +131,9 @@ int cmd_user(Db *db, int argc, char **argv)
 		int64_t id;
 		if (db_begin(db) != DB_OK)
 			return cli_fail("databasen er optaget af et andet program; prøv igen");
-		if (user_add(db, login, name, role == ROLE_ADMIN, password, 0, &id, &msg) != 0 ||
-		    (role != ROLE_ADMIN && user_set_role(db, id, d.id, role, &msg) != 0) ||
-		    (role == ROLE_ADMIN && code && (msg = "admin er ikke en rolle i en afdeling; udelad --department"))) {
+		if (user_add(db, login, name, role == ROLE_ADMIN, password, 0, &id, msg, sizeof msg) != 0 ||
+		    (role != ROLE_ADMIN && user_set_role(db, id, d.id, role, msg, sizeof msg) != 0) ||
+		    (role == ROLE_ADMIN && code && msg_fail(msg, sizeof msg, "admin er ikke en rolle i en afdeling; udelad --department") < 0)) {
 			db_rollback(db);
 			return cli_fail("user add %s: %s", login, msg);
 		}
@@ -154,15 +154,15 @@ int cmd_user(Db *db, int argc, char **argv)
 			db_rollback(db);
 			return cli_fail("user passwd: ingen adgangskode på standard input");
 		}
-		rc = user_set_password(db, u.id, password, 0, &msg);
+		rc = user_set_password(db, u.id, password, 0, msg, sizeof msg);
 	} else if (!strcmp(sub, "role")) {
 		if (!code || !role_text) {
 			db_rollback(db);
 			return cli_fail("user role: både --department og --role skal angives");
 		}
-		rc = user_set_role(db, u.id, d.id, role, &msg);
+		rc = user_set_role(db, u.id, d.id, role, msg, sizeof msg);
 	} else if (!strcmp(sub, "deactivate")) {
-		rc = user_update(db, u.id, u.name, u.is_admin, 0, &msg);
+		rc = user_update(db, u.id, u.name, u.is_admin, 0, msg, sizeof msg);
 	} else {
 		db_rollback(db);
 		return cli_fail("ukendt underkommando 'user %s' (se tilsyn user --help)", sub);

@@ -644,11 +644,6 @@ int db_in_transaction(Db *db)
 	return !db->read_open && db->drv->in_transaction(db->conn);
 }
 
-int64_t db_last_id(Db *db)
-{
-	return db->drv->last_id(db->conn);
-}
-
 int db_changes(Db *db)
 {
 	return db->drv->changes(db->conn);

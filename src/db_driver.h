@@ -39,7 +39,6 @@ typedef struct DbDriver {
 	const char *(*errmsg)(void *conn);
 	int (*errcode)(void *conn); /* the last failure as a DB_* code */
 	int (*changes)(void *conn);
-	int64_t (*last_id)(void *conn);
 	void (*busy_timeout)(void *conn, int ms);
 	/* Calls stop(arg) every so often while a statement runs; non-zero ends it with DB_INTERRUPT. */
 	void (*progress)(void *conn, int (*stop)(void *), void *arg);

@@ -165,11 +165,6 @@ static int sq_changes(void *conn)
 	return sqlite3_changes(conn);
 }
 
-static int64_t sq_last_id(void *conn)
-{
-	return sqlite3_last_insert_rowid(conn);
-}
-
 static void sq_busy_timeout(void *conn, int ms)
 {
 	sqlite3_busy_timeout(conn, ms);
@@ -397,7 +392,6 @@ const DbDriver db_sqlite_driver = {
 	.errmsg = sq_errmsg,
 	.errcode = sq_errcode,
 	.changes = sq_changes,
-	.last_id = sq_last_id,
 	.busy_timeout = sq_busy_timeout,
 	.progress = sq_progress,
 	.schema_version = sq_schema_version,

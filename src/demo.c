@@ -51,7 +51,7 @@ static uint32_t demo_next(uint32_t *state)
 */
 static int demo_cases(Db *db, const char *code, const char *const *advisors, int nadvisors,
                       const char *const *provisions, int nprovisions, const char *target, uint32_t seed,
-                      const char **msg)
+                      char *msg, size_t msgn)
 {
 	Department d;
 	department_by_code(db, code, &d);
@@ -91,14 +91,14 @@ static int demo_cases(Db *db, const char *code, const char *const *advisors, int
 		rc = cases_import_mem(db, &d, csv.data, csv.len, o.file_name, &o, r);
 	}
 	if (rc != IMPORT_STORED)
-		*msg = _("Demosagslisten kunne ikke indlæses.");
+		msg_fail(msg, msgn, "%s", _("Demosagslisten kunne ikke indlæses."));
 	free(r);
 	buf_free(&csv);
 	return rc == IMPORT_STORED ? 0 : -1;
 }
 
 /* One planned round per department with its sample drawn from a fixed seed. */
-static int demo_round(Db *db, const char *code, const char *title, const char *seed, const char **msg)
+static int demo_round(Db *db, const char *code, const char *title, const char *seed, char *msg, size_t msgn)
 {
 	Department d;
 	department_by_code(db, code, &d);
@@ -108,8 +108,8 @@ static int demo_round(Db *db, const char *code, const char *title, const char *s
 	int64_t drawn;
 	if (db_begin(db) != DB_OK)
 		return -1;
-	if (round_create(db, &d, "overordnet", title, NULL, NULL, 0, "2026-03-02", "2026-04-24", "demo", &id, msg) != 0 ||
-	    !round_by_id(db, id, &r) || sample_draw(db, &r, &req, "demo", &drawn, msg) != 0) {
+	if (round_create(db, &d, "overordnet", title, NULL, NULL, 0, "2026-03-02", "2026-04-24", "demo", &id, msg, msgn) != 0 ||
+	    !round_by_id(db, id, &r) || sample_draw(db, &r, &req, "demo", &drawn, msg, msgn) != 0) {
 		db_rollback(db);
 		return -1;
 	}
@@ -139,7 +139,7 @@ static const char *demo_value(const char *scale, const char *choices_json, int j
 
 static int demo_round_create(Db *db, const char *code, const char *kind, const char *title,
                              const char *const *themes, int nthemes, const char *start, const char *end,
-                             int64_t size, int64_t exclude_months, const char *seed, Round *r, const char **msg)
+                             int64_t size, int64_t exclude_months, const char *seed, Round *r, char *msg, size_t msgn)
 {
 	Department d;
 	department_by_code(db, code, &d);
@@ -147,8 +147,8 @@ static int demo_round_create(Db *db, const char *code, const char *kind, const c
 	int64_t id, drawn;
 	if (db_begin(db) != DB_OK)
 		return -1;
-	if (round_create(db, &d, kind, title, NULL, themes, nthemes, start, end, "demo", &id, msg) != 0 ||
-	    !round_by_id(db, id, r) || sample_draw(db, r, &req, "demo", &drawn, msg) != 0 || db_commit(db) != DB_OK) {
+	if (round_create(db, &d, kind, title, NULL, themes, nthemes, start, end, "demo", &id, msg, msgn) != 0 ||
+	    !round_by_id(db, id, r) || sample_draw(db, r, &req, "demo", &drawn, msg, msgn) != 0 || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return -1;
 	}
@@ -173,7 +173,7 @@ static int demo_sampled_cases(Db *db, int64_t round_id, int64_t *cases, int max)
 ** the comment no_comment, and with material a "nej" or "delvist" is of material significance
 ** one time in three. Returns 0, or -1 with answer_save's message. */
 static int demo_answer_case(Db *db, int64_t round_id, int64_t case_id, const User *reviewer, int ja_percent,
-                            uint32_t *seed, int limit, int material, const char *no_comment, const char **msg)
+                            uint32_t *seed, int limit, int material, const char *no_comment, char *msg, size_t msgn)
 {
 	Stmt q;
 	db_prepare(&q, db,
@@ -188,7 +188,7 @@ static int demo_answer_case(Db *db, int64_t round_id, int64_t case_id, const Use
 		in.material = material && (str_eq(value, "nej") || str_eq(value, "delvist")) && demo_next(seed) % 3 == 0;
 		in.comment = str_eq(value, "nej") ? no_comment : "";
 		AnswerState state;
-		if (answer_save(db, round_id, case_id, db_col_int(&q, 0), &in, reviewer, &state, msg) != ANSWER_SAVED)
+		if (answer_save(db, round_id, case_id, db_col_int(&q, 0), &in, reviewer, &state, msg, msgn) != ANSWER_SAVED)
 			rc = -1;
 	}
 	db_finalize(&q);
@@ -201,7 +201,7 @@ static int demo_answer_case(Db *db, int64_t round_id, int64_t case_id, const Use
 ** of those is left in progress. `ja_percent` sets how well the department does.
 */
 static int demo_review_round(Db *db, const Round *r, int answered, int partial_every, int ja_percent,
-                             uint32_t seed, const char **msg)
+                             uint32_t seed, char *msg, size_t msgn)
 {
 	static char err[300];
 	ReviewBy by = {.login = "demo"};
@@ -224,7 +224,7 @@ static int demo_review_round(Db *db, const Round *r, int answered, int partial_e
 			continue;
 		int partial = partial_every && c % partial_every == partial_every - 1;
 		if (demo_answer_case(db, r->id, cases[c], &reviewer, ja_percent, &seed, partial ? 9 : -1, 1,
-		                     "Se notat i sagen; drøftes på stop-op-mødet.", msg) != 0)
+		                     "Se notat i sagen; drøftes på stop-op-mødet.", msg, msgn) != 0)
 			goto fail_msg;
 		int missing;
 		if (!partial && review_finish(db, r, cases[c], &by, &missing, err, sizeof err) != 0)
@@ -232,7 +232,7 @@ static int demo_review_round(Db *db, const Round *r, int answered, int partial_e
 	}
 	return db_commit(db) == DB_OK ? 0 : -1;
 fail:
-	*msg = err;
+	msg_fail(msg, msgn, "%s", err);
 fail_msg:
 	db_rollback(db);
 	return -1;
@@ -243,14 +243,14 @@ fail_msg:
 ** cases answered (most finished, a few in progress), one acute concern, and one case the
 ** caseworker agreed may be used as an example, both recorded by the coordinator.
 */
-static int demo_review_in_progress(Db *db, const char **msg)
+static int demo_review_in_progress(Db *db, char *msg, size_t msgn)
 {
 	static const char *const themes[] = {"sagsoplysning", "afgoerelse-og-begrundelse"};
 	Round r;
 	if (demo_round_create(db, "BHS", "uddybende", "Uddybende tilsyn: sagsoplysning og begrundelse", themes, 2,
 	                      "2026-09-07", "2026-10-30", RECOMMENDED_UDDYBENDE, 12,
-	                      "5eed000000000000000000000000000000000000000000000000000000002028", &r, msg) != 0 ||
-	    demo_review_round(db, &r, RECOMMENDED_UDDYBENDE / 2, 5, 66, 4711, msg) != 0)
+	                      "5eed000000000000000000000000000000000000000000000000000000002028", &r, msg, msgn) != 0 ||
+	    demo_review_round(db, &r, RECOMMENDED_UDDYBENDE / 2, 5, 66, 4711, msg, msgn) != 0)
 		return -1;
 	static char err[300];
 	ReviewBy by = {.login = "koordinator.barn"};
@@ -271,7 +271,7 @@ static int demo_review_in_progress(Db *db, const char **msg)
 	                     &by, err, sizeof err) != 0 ||
 	    review_set_consent(db, &r, cases[2], 1, &by, err, sizeof err) != 0) {
 		db_rollback(db);
-		*msg = err;
+		msg_fail(msg, msgn, "%s", err);
 		return -1;
 	}
 	return db_commit(db) == DB_OK ? 0 : -1;
@@ -282,7 +282,7 @@ static int demo_review_in_progress(Db *db, const char **msg)
 ** better, so that comparisons and trends have something to show. They were sampled back
 ** then, so their cases do not count as recently reviewed today.
 */
-static int demo_history(Db *db, const char **msg)
+static int demo_history(Db *db, char *msg, size_t msgn)
 {
 	static const struct {
 		const char *title, *start, *end, *seed;
@@ -296,8 +296,8 @@ static int demo_history(Db *db, const char **msg)
 	for (size_t i = 0; i < COUNT(past); i++) {
 		Round r;
 		if (demo_round_create(db, "BHS", "overordnet", past[i].title, NULL, 0, past[i].start, past[i].end,
-		                      RECOMMENDED_OVERORDNET, 0, past[i].seed, &r, msg) != 0 ||
-		    demo_review_round(db, &r, RECOMMENDED_OVERORDNET, 0, past[i].ja_percent, 2025u + (uint32_t)i, msg) != 0)
+		                      RECOMMENDED_OVERORDNET, 0, past[i].seed, &r, msg, msgn) != 0 ||
+		    demo_review_round(db, &r, RECOMMENDED_OVERORDNET, 0, past[i].ja_percent, 2025u + (uint32_t)i, msg, msgn) != 0)
 			return -1;
 		/* Finished last, once its case data is written: a finished round refuses writes
 		** (round_writable). The demo dates it back by hand; its phase history follows in
@@ -327,7 +327,7 @@ static int demo_history(Db *db, const char **msg)
 ** the phase history of the two finished 2025 rounds (with the reason one of them moved on
 ** before every caseworker had had feedback). The history is dated back then.
 */
-static int demo_workgroups_and_phases(Db *db, const char **msg)
+static int demo_workgroups_and_phases(Db *db, char *msg, size_t msgn)
 {
 	static const struct {
 		const char *department, *login, *function;
@@ -440,7 +440,7 @@ static int demo_workgroups_and_phases(Db *db, const char **msg)
 fail_db:
 	snprintf(err, sizeof err, "%s", _("Demoens arbejdsgrupper og faser kunne ikke gemmes."));
 fail:
-	*msg = err;
+	msg_fail(msg, msgn, "%s", err);
 	db_rollback(db);
 	return -1;
 }
@@ -451,7 +451,7 @@ fail:
 ** expectation alignment is written, the sample drawn from those provisions, the consultant
 ** invited by the leder and given a few cases, the first of them reviewed.
 */
-static int demo_external_review(Db *db, const char **msg)
+static int demo_external_review(Db *db, char *msg, size_t msgn)
 {
 	static const char *const expectation[EXPECTATION_FIELDS] = {
 		"Om vores afgørelser om socialpædagogisk støtte efter § 85 og om botilbud efter §§ 107 og 108 bygger på en "
@@ -474,7 +474,7 @@ static int demo_external_review(Db *db, const char **msg)
 	User leder, consultant;
 	if (!department_by_code(db, "VHS", &d) || !user_by_login(db, "leder.voksen", &leder) ||
 	    !user_by_login(db, "ekstern", &consultant))
-		return *msg = _("Demoens eksterne tilsyn mangler sin afdeling eller sine brugere."), -1;
+		return msg_fail(msg, msgn, "%s", _("Demoens eksterne tilsyn mangler sin afdeling eller sine brugere."));
 	SampleRequest req = {.size = RECOMMENDED_UDDYBENDE, .exclude_months = 12,
 	                     .seed_hex = "5eed000000000000000000000000000000000000000000000000000000002085",
 	                     .filters = {.provisions = {"SEL § 85", "SEL § 107", "SEL § 108"}, .nprovisions = 3}};
@@ -486,8 +486,8 @@ static int demo_external_review(Db *db, const char **msg)
 	if (db_begin(db) != DB_OK)
 		return -1;
 	if (round_create(db, &d, "ekstern", "Eksternt tilsyn 2026: § 85 og botilbud", NULL, NULL, 0, "2026-11-02",
-	                 "2026-12-18", "demo", &id, msg) != 0 ||
-	    !round_by_id(db, id, &r) || sample_draw(db, &r, &req, "demo", &drawn, msg) != 0)
+	                 "2026-12-18", "demo", &id, msg, msgn) != 0 ||
+	    !round_by_id(db, id, &r) || sample_draw(db, &r, &req, "demo", &drawn, msg, msgn) != 0)
 		goto fail_msg;
 	round_by_id(db, id, &r);
 	if (external_invite(db, &r, consultant.id, &by, err, sizeof err) != 0 ||
@@ -500,14 +500,14 @@ static int demo_external_review(Db *db, const char **msg)
 	/* The consultant has reviewed the first case. */
 	uint32_t seed = 85u;
 	if (ncases && demo_answer_case(db, r.id, cases[0], &consultant, 60, &seed, -1, 0,
-	                               "Begrundelsen nævner ikke, hvilke oplysninger afgørelsen bygger på.", msg) != 0)
+	                               "Begrundelsen nævner ikke, hvilke oplysninger afgørelsen bygger på.", msg, msgn) != 0)
 		goto fail_msg;
 	int missing;
 	if (ncases && review_finish(db, &r, cases[0], &by_consultant, &missing, err, sizeof err) != 0)
 		goto fail;
 	return db_commit(db) == DB_OK ? 0 : -1;
 fail:
-	*msg = err;
+	msg_fail(msg, msgn, "%s", err);
 fail_msg:
 	db_rollback(db);
 	return -1;
@@ -516,7 +516,7 @@ fail_msg:
 /* The external review's meetings: the expectation alignment was agreed at one, and the two
 ** oral feedbacks (to management, to the staff) are planned. Made last, so that the meetings
 ** of the other demo rounds keep the numbers they had. */
-static int demo_external_meetings(Db *db, const char **msg)
+static int demo_external_meetings(Db *db, char *msg, size_t msgn)
 {
 	static const MeetingInput meetings[] = {
 		{.kind = "forventning", .date = "2026-10-27", .time = "10:00", .status = "afholdt",
@@ -531,7 +531,7 @@ static int demo_external_meetings(Db *db, const char **msg)
 	Department d;
 	User leder;
 	if (!department_by_code(db, "VHS", &d) || !user_by_login(db, "leder.voksen", &leder))
-		return *msg = _("Demoens eksterne tilsyn mangler sin afdeling eller sin leder."), -1;
+		return msg_fail(msg, msgn, "%s", _("Demoens eksterne tilsyn mangler sin afdeling eller sin leder."));
 	int64_t round_id = 0;
 	Stmt q;
 	db_prepare(&q, db, "SELECT coalesce(min(id), 0) FROM round WHERE kind = 'ekstern' AND department_id = ?1");
@@ -540,7 +540,7 @@ static int demo_external_meetings(Db *db, const char **msg)
 		round_id = db_col_int(&q, 0);
 	db_finalize(&q);
 	if (!round_id)
-		return *msg = _("Demoens eksterne tilsyn mangler."), -1;
+		return msg_fail(msg, msgn, "%s", _("Demoens eksterne tilsyn mangler."));
 	if (db_begin(db) != DB_OK)
 		return -1;
 	for (size_t i = 0; i < COUNT(meetings); i++) {
@@ -549,7 +549,7 @@ static int demo_external_meetings(Db *db, const char **msg)
 		int64_t meeting_id;
 		if (meeting_add(db, &d, &in, leder.id, &meeting_id, err, sizeof err) != 0) {
 			db_rollback(db);
-			*msg = err;
+			msg_fail(msg, msgn, "%s", err);
 			return -1;
 		}
 	}
@@ -562,7 +562,7 @@ static int demo_external_meetings(Db *db, const char **msg)
 ** next year's first tilsyn, planned but not yet sampled, with its planning answers, so the
 ** plan for 2027 has begun and the calendar reaches into it.
 */
-static int demo_year_plan(Db *db, const char **msg)
+static int demo_year_plan(Db *db, char *msg, size_t msgn)
 {
 	static char err[300];
 	Department d;
@@ -570,10 +570,8 @@ static int demo_year_plan(Db *db, const char **msg)
 	Round r;
 	int64_t id;
 	if (!department_by_code(db, "BHS", &d) || !user_by_login(db, "koordinator.barn", &coordinator) ||
-	    db_begin(db) != DB_OK) {
-		*msg = _("Demoens årshjul kunne ikke gemmes.");
-		return -1;
-	}
+	    db_begin(db) != DB_OK)
+		return msg_fail(msg, msgn, "%s", _("Demoens årshjul kunne ikke gemmes."));
 	ReviewBy by = {.user_id = coordinator.id, .login = coordinator.login};
 	RoundPlanInput plan = {
 		.performers = "Mette Juhl (koordinator) og Anne Bækgaard gennemgår sagerne; Karen Holm (leder) følger op.",
@@ -583,12 +581,11 @@ static int demo_year_plan(Db *db, const char **msg)
 		.gathering = "Svarene registreres direkte i tilsyn og fremlægges på personalemødet i maj.",
 		.stopop_meetings = "1",
 	};
-	const char *why = NULL;
 	snprintf(err, sizeof err, "%s", _("Demoens årshjul kunne ikke gemmes."));
 	if (round_create(db, &d, "overordnet", "Overordnet ledelsestilsyn forår 2027", NULL, NULL, 0, "2027-03-01",
-	                 "2027-04-23", "demo", &id, &why) != 0 ||
+	                 "2027-04-23", "demo", &id, err, sizeof err) != 0 ||
 	    !round_by_id(db, id, &r) || round_plan_save(db, &r, &plan, &by, err, sizeof err) != 0) {
-		*msg = why ? why : err;
+		msg_fail(msg, msgn, "%s", err);
 		db_rollback(db);
 		return -1;
 	}
@@ -617,7 +614,7 @@ static int64_t demo_round_id(Db *db, const char *start)
 ** The uddybende round under review has had its information meeting; its stop-op meeting and
 ** the feedback meetings are planned for December 2026.
 */
-static int demo_follow_up(Db *db, const char **msg)
+static int demo_follow_up(Db *db, char *msg, size_t msgn)
 {
 	static char err[400];
 	Department d;
@@ -626,7 +623,7 @@ static int demo_follow_up(Db *db, const char **msg)
 	        deep = demo_round_id(db, "2026-09-07");
 	if (!department_by_code(db, "BHS", &d) || !user_by_login(db, "koordinator.barn", &coordinator) || !spring ||
 	    !autumn || !deep)
-		return *msg = _("Demoens opfølgning mangler sine tilsyn eller brugere."), -1;
+		return msg_fail(msg, msgn, "%s", _("Demoens opfølgning mangler sine tilsyn eller brugere."));
 	static const struct {
 		int round; /* 0 spring, 1 autumn, 2 the uddybende round */
 		const char *kind, *date, *time, *status, *participants, *minutes;
@@ -756,61 +753,55 @@ static int demo_follow_up(Db *db, const char **msg)
 	}
 	return db_commit(db) == DB_OK ? 0 : -1;
 fail:
-	*msg = err;
+	msg_fail(msg, msgn, "%s", err);
 	db_rollback(db);
 	return -1;
 }
 
-int demo_fill(Db *db, const char **msg)
+int demo_fill(Db *db, char *msg, size_t msgn)
 {
 	Stmt q;
 	db_prepare(&q, db, "SELECT (SELECT count(*) FROM department) + (SELECT count(*) FROM users)");
 	int64_t rows = db_step(&q) ? db_col_int(&q, 0) : -1;
 	db_finalize(&q);
-	if (rows != 0) {
-		*msg = _("Databasen er ikke tom. Demodata lægges kun i en tom database (brug en ny fil med --db).");
-		return -1;
-	}
-	if (db_begin(db) != DB_OK) {
-		*msg = _("Databasen er optaget af et andet program.");
-		return -1;
-	}
+	if (rows != 0)
+		return msg_fail(msg, msgn, "%s", _("Databasen er ikke tom. Demodata lægges kun i en tom database (brug en ny fil med --db)."));
+	if (db_begin(db) != DB_OK)
+		return msg_fail(msg, msgn, "%s", _("Databasen er optaget af et andet program."));
 	for (size_t i = 0; i < COUNT(demo_departments); i++)
 		if (department_add(db, demo_departments[i].code, demo_departments[i].name, demo_departments[i].area, NULL,
-		                   msg) != 0)
+		                   msg, msgn) != 0)
 			goto fail;
 	/* Every demo user has the same password (DEMO_PASSWORD), which `make run` prints. */
 	for (size_t i = 0; i < COUNT(demo_users); i++) {
 		int64_t id;
 		Role role = role_parse(demo_users[i].role);
-		if (user_add(db, demo_users[i].login, demo_users[i].name, role == ROLE_ADMIN, DEMO_PASSWORD, 0, &id, msg) != 0)
+		if (user_add(db, demo_users[i].login, demo_users[i].name, role == ROLE_ADMIN, DEMO_PASSWORD, 0, &id, msg, msgn) != 0)
 			goto fail;
 		if (demo_users[i].department) {
 			Department d;
 			department_by_code(db, demo_users[i].department, &d);
-			if (user_set_role(db, id, d.id, role, msg) != 0)
+			if (user_set_role(db, id, d.id, role, msg, msgn) != 0)
 				goto fail;
 		}
 	}
 	audit_log(db, &(AuditEntry){.action = "demo", .detail = "demodata oprettet"});
-	if (db_commit(db) != DB_OK) {
-		*msg = _("Demodata kunne ikke gemmes.");
-		return -1;
-	}
+	if (db_commit(db) != DB_OK)
+		return msg_fail(msg, msgn, "%s", _("Demodata kunne ikke gemmes."));
 	static const char *const children_advisors[] = {"Anne Bækgaard", "Morten Løvstad", "Louise Krag", "Henrik Østerby"};
 	static const char *const children_provisions[] = {"BL § 86", "BL § 87", "BL § 88", "BL § 89", "BL § 32", "BL § 90"};
 	static const char *const adult_advisors[] = {"Signe Økjær", "Peter Dahl", "Sofie Brandt", "Ahmad Nasser"};
 	static const char *const adult_provisions[] = {"SEL § 85", "SEL § 97", "SEL § 100", "SEL § 108", "SEL § 95",
 	                                               "SEL § 96", "SEL § 83", "SEL § 107"};
-	if (demo_cases(db, "BHS", children_advisors, 4, children_provisions, 6, "barn", 20260101u, msg) != 0 ||
-	    demo_cases(db, "VHS", adult_advisors, 4, adult_provisions, 8, "voksen", 20260202u, msg) != 0 ||
+	if (demo_cases(db, "BHS", children_advisors, 4, children_provisions, 6, "barn", 20260101u, msg, msgn) != 0 ||
+	    demo_cases(db, "VHS", adult_advisors, 4, adult_provisions, 8, "voksen", 20260202u, msg, msgn) != 0 ||
 	    demo_round(db, "BHS", "Overordnet ledelsestilsyn forår 2026",
-	               "5eed000000000000000000000000000000000000000000000000000000002026", msg) != 0 ||
+	               "5eed000000000000000000000000000000000000000000000000000000002026", msg, msgn) != 0 ||
 	    demo_round(db, "VHS", "Overordnet ledelsestilsyn forår 2026",
-	               "5eed000000000000000000000000000000000000000000000000000000002027", msg) != 0 ||
-	    demo_review_in_progress(db, msg) != 0 || demo_history(db, msg) != 0 ||
-	    demo_workgroups_and_phases(db, msg) != 0 || demo_external_review(db, msg) != 0 ||
-	    demo_year_plan(db, msg) != 0 || demo_follow_up(db, msg) != 0 || demo_external_meetings(db, msg) != 0)
+	               "5eed000000000000000000000000000000000000000000000000000000002027", msg, msgn) != 0 ||
+	    demo_review_in_progress(db, msg, msgn) != 0 || demo_history(db, msg, msgn) != 0 ||
+	    demo_workgroups_and_phases(db, msg, msgn) != 0 || demo_external_review(db, msg, msgn) != 0 ||
+	    demo_year_plan(db, msg, msgn) != 0 || demo_follow_up(db, msg, msgn) != 0 || demo_external_meetings(db, msg, msgn) != 0)
 		return -1;
 	return 0;
 fail:

@@ -46,18 +46,15 @@ static const char *check_name_area(const char *name, const char *area)
 }
 
 int department_add(Db *db, const char *code, const char *name, const char *area, int64_t *id,
-                   const char **msg)
+                   char *msg, size_t n)
 {
-	if (!code || !department_valid_code(code)) {
-		*msg = _("Koden skal være 1-32 tegn: bogstaver a-z, tal, '-' eller '_'.");
-		return -1;
-	}
-	if (cpr_find(code) >= 0) {
-		*msg = _("Koden ligner et CPR-nummer. CPR-numre må ikke gemmes i tilsyn.");
-		return -1;
-	}
-	if ((*msg = check_name_area(name, area)))
-		return -1;
+	if (!code || !department_valid_code(code))
+		return msg_fail(msg, n, "%s", _("Koden skal være 1-32 tegn: bogstaver a-z, tal, '-' eller '_'."));
+	if (cpr_find(code) >= 0)
+		return msg_fail(msg, n, "%s", _("Koden ligner et CPR-nummer. CPR-numre må ikke gemmes i tilsyn."));
+	const char *problem = check_name_area(name, area);
+	if (problem)
+		return msg_fail(msg, n, "%s", problem);
 	char key[DEPARTMENT_CODE_SIZE];
 	int64_t new_id = 0;
 	Stmt q;
@@ -70,23 +67,20 @@ int department_add(Db *db, const char *code, const char *name, const char *area,
 	db_bind_text(&q, 4, now);
 	int rc = db_insert_id(&q, &new_id);
 	db_finalize(&q);
-	if (rc == DB_UNIQUE) {
-		*msg = _("Der findes allerede en afdeling med den kode.");
-		return -1;
-	}
-	if (rc != DB_OK) {
-		*msg = _("Afdelingen kunne ikke gemmes i databasen.");
-		return -1;
-	}
+	if (rc == DB_UNIQUE)
+		return msg_fail(msg, n, "%s", _("Der findes allerede en afdeling med den kode."));
+	if (rc != DB_OK)
+		return msg_fail(msg, n, "%s", _("Afdelingen kunne ikke gemmes i databasen."));
 	if (id)
 		*id = new_id;
 	return 0;
 }
 
-int department_update(Db *db, int64_t id, const char *name, const char *area, const char **msg)
+int department_update(Db *db, int64_t id, const char *name, const char *area, char *msg, size_t n)
 {
-	if ((*msg = check_name_area(name, area)))
-		return -1;
+	const char *problem = check_name_area(name, area);
+	if (problem)
+		return msg_fail(msg, n, "%s", problem);
 	Stmt q;
 	db_prepare(&q, db, "UPDATE department SET name = ?2, area = ?3 WHERE id = ?1");
 	db_bind_int(&q, 1, id);
@@ -94,10 +88,8 @@ int department_update(Db *db, int64_t id, const char *name, const char *area, co
 	db_bind_text(&q, 3, area);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != DB_OK) {
-		*msg = _("Afdelingen kunne ikke gemmes i databasen.");
-		return -1;
-	}
+	if (rc != DB_OK)
+		return msg_fail(msg, n, "%s", _("Afdelingen kunne ikke gemmes i databasen."));
 	return 0;
 }
 

@@ -577,12 +577,12 @@ void page_calibration_case_post(Req *r)
 		if (!sent_answer(r, x, &in))
 			continue;
 		AnswerState cur;
-		const char *msg = NULL;
-		int res = answer_store(r->db, ANSWER_SECOND, rd.id, ci.id, x->id, &in, r->user, &cur, &msg);
+		char msg[300] = "";
+		int res = answer_store(r->db, ANSWER_SECOND, rd.id, ci.id, x->id, &in, r->user, &cur, msg, sizeof msg);
 		if (res != ANSWER_SAVED) {
 			errors++;
 			closed += res == ANSWER_CLOSED;
-			x->error = msg;
+			x->error = msg[0] ? arena_strdup(r->arena, msg) : NULL;
 		} else if (cur.revision != x->revision) {
 			buf_printf(&codes, "%s%s", saved ? ", " : "", x->code);
 			saved++;

@@ -87,11 +87,11 @@ void page_department_add(Req *r)
 {
 	const char *code = req_form(r, "code"), *name = req_form(r, "name"), *area = req_form(r, "area");
 	char key[DEPARTMENT_CODE_SIZE];
-	const char *msg;
+	char msg[300];
 	int64_t id;
 	if (!req_begin(r))
 		return;
-	if (department_add(r->db, code, name, area, &id, &msg) != 0) {
+	if (department_add(r->db, code, name, area, &id, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, "/admin/departments", field_of(msg), msg);
 		return;
@@ -152,10 +152,10 @@ void page_department_edit(Req *r)
 void page_department_edit_post(Req *r)
 {
 	const char *name = req_form(r, "name"), *area = req_form(r, "area");
-	const char *msg;
+	char msg[300];
 	if (!req_begin(r))
 		return;
-	if (department_update(r->db, r->dept->id, name, area, &msg) != 0) {
+	if (department_update(r->db, r->dept->id, name, area, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, arena_printf(r->arena, "/admin/departments/%s", r->dept->code), field_of(msg), msg);
 		return;

@@ -190,10 +190,10 @@ void page_account_password_post(Req *r)
 		flash_fail(r, "/account/password", "new", _("Den nye adgangskode skal være en anden end den nuværende."));
 		return;
 	}
-	const char *msg;
+	char msg[300];
 	if (!req_begin(r))
 		return;
-	if (user_set_password(r->db, r->user->id, fresh, 0, &msg) != 0) {
+	if (user_set_password(r->db, r->user->id, fresh, 0, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, "/account/password", "new", msg);
 		return;

@@ -827,8 +827,8 @@ void page_review_case_post(Req *r)
 		x->show_revision = seen;
 		in.seen_revision = seen;
 		AnswerState *cur = arena_alloc(r->arena, sizeof *cur);
-		const char *msg = NULL;
-		int res = answer_save(r->db, rd.id, ci.id, x->id, &in, r->user, cur, &msg);
+		char msg[300] = "";
+		int res = answer_save(r->db, rd.id, ci.id, x->id, &in, r->user, cur, msg, sizeof msg);
 		if (res == ANSWER_SAVED) {
 			if (cur->revision != x->revision) {
 				buf_printf(&codes, "%s%s", saved ? ", " : "", x->code);
@@ -836,7 +836,7 @@ void page_review_case_post(Req *r)
 			}
 		} else if (res == ANSWER_CLOSED) {
 			closed++;
-			x->error = msg;
+			x->error = msg[0] ? arena_strdup(r->arena, msg) : NULL;
 		} else if (res == ANSWER_CONFLICT) {
 			conflicts++;
 			x->conflict = 1;
@@ -845,7 +845,7 @@ void page_review_case_post(Req *r)
 			questionnaire_fingerprint(cur->value, cur->material, cur->comment, x->show_fp);
 		} else {
 			errors++;
-			x->error = msg;
+			x->error = msg[0] ? arena_strdup(r->arena, msg) : NULL;
 		}
 	}
 	if (closed) { /* the round is finished: nothing of the form is saved */
@@ -926,12 +926,12 @@ void page_review_answer(Req *r)
 	}
 	AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = seen};
 	AnswerState cur;
-	const char *msg = NULL;
+	char msg[300] = "";
 	if (db_begin(r->db) != DB_OK) {
 		json_error(r, 503, _("Databasen er optaget. Prøv igen om lidt."));
 		return;
 	}
-	int res = answer_save(r->db, rd.id, ci.id, qid, &in, r->user, &cur, &msg);
+	int res = answer_save(r->db, rd.id, ci.id, qid, &in, r->user, &cur, msg, sizeof msg);
 	char fp[33];
 	json_t *o = json_object();
 	json_object_set_new(o, "question", json_integer(qid));

@@ -122,12 +122,12 @@ void page_round_create(Req *r)
 	for (int k = 0; k < r->nform && nthemes < (int)COUNT(themes); k++)
 		if (str_eq(r->form[k].name, "theme") && *r->form[k].value)
 			themes[nthemes++] = r->form[k].value;
-	const char *msg;
+	char msg[300];
 	int64_t id;
 	if (!req_begin(r))
 		return;
 	if (round_create(r->db, r->dept, req_form(r, "kind"), req_form(r, "title"), NULL, themes, nthemes,
-	                 req_form(r, "start"), req_form(r, "end"), r->user->login, &id, &msg) != 0) {
+	                 req_form(r, "start"), req_form(r, "end"), r->user->login, &id, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, arena_printf(r->arena, "/d/%s/rounds", r->dept->code), NULL, msg);
 		return;
@@ -797,11 +797,11 @@ void page_round_sample(Req *r)
 		round_fail(r, &rd, _("Skriv en begrundelse for at trække stikprøven om."));
 		return;
 	}
-	const char *msg;
+	char msg[300];
 	int64_t drawn;
 	if (!req_begin(r))
 		return;
-	int rc = sample_draw(r->db, &rd, &req, r->user->login, &drawn, &msg);
+	int rc = sample_draw(r->db, &rd, &req, r->user->login, &drawn, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
 		round_fail(r, &rd, msg);
@@ -822,11 +822,11 @@ void page_round_replace(Req *r)
 		round_fail(r, &rd, _("Vælg den sag, der skal erstattes."));
 		return;
 	}
-	const char *msg = NULL;
+	char msg[300] = "";
 	int64_t replacement;
 	if (!req_begin(r))
 		return;
-	int rc = sample_replace(r->db, &rd, case_id, req_form(r, "reason"), r->user->login, &replacement, &msg);
+	int rc = sample_replace(r->db, &rd, case_id, req_form(r, "reason"), r->user->login, &replacement, msg, sizeof msg);
 	if (rc != 0) {
 		db_rollback(r->db);
 		round_fail(r, &rd, msg);

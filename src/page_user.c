@@ -164,12 +164,12 @@ void page_user_add(Req *r)
 	}
 	char password[15];
 	auth_random_password(password, sizeof password);
-	const char *msg;
+	char msg[300];
 	int64_t id;
 	if (!req_begin(r))
 		return;
-	if (user_add(r->db, login, name, admin, password, 1, &id, &msg) != 0 ||
-	    (role != ROLE_NONE && user_set_role(r->db, id, d.id, role, &msg) != 0)) {
+	if (user_add(r->db, login, name, admin, password, 1, &id, msg, sizeof msg) != 0 ||
+	    (role != ROLE_NONE && user_set_role(r->db, id, d.id, role, msg, sizeof msg) != 0)) {
 		db_rollback(r->db);
 		flash_fail(r, "/admin/users/new", strncmp(msg, "Navn", 4) == 0 ? "name" : "login", msg);
 		return;
@@ -271,10 +271,10 @@ void page_user_edit_post(Req *r)
 		             "Bed en anden administrator om det."));
 		return;
 	}
-	const char *msg;
+	char msg[300];
 	if (!req_begin(r))
 		return;
-	if (user_update(r->db, u.id, req_form(r, "name"), admin, active, &msg) != 0) {
+	if (user_update(r->db, u.id, req_form(r, "name"), admin, active, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, arena_printf(r->arena, "/admin/users/%lld", (long long)u.id), "name", msg);
 		return;
@@ -303,10 +303,10 @@ void page_user_role_post(Req *r)
 		flash_fail(r, back, "role", _("Den valgte rolle findes ikke."));
 		return;
 	}
-	const char *msg;
+	char msg[300];
 	if (!req_begin(r))
 		return;
-	if (user_set_role(r->db, u.id, d.id, role, &msg) != 0) {
+	if (user_set_role(r->db, u.id, d.id, role, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, back, "role", msg);
 		return;
@@ -324,10 +324,10 @@ void page_user_reset_password(Req *r)
 		return;
 	char password[15];
 	auth_random_password(password, sizeof password);
-	const char *msg;
+	char msg[300];
 	if (!req_begin(r))
 		return;
-	if (user_set_password(r->db, u.id, password, 1, &msg) != 0) {
+	if (user_set_password(r->db, u.id, password, 1, msg, sizeof msg) != 0) {
 		db_rollback(r->db);
 		flash_fail(r, arena_printf(r->arena, "/admin/users/%lld", (long long)u.id), NULL, msg);
 		return;

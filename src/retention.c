@@ -88,10 +88,11 @@ const char *retention_settings_problem(const RetentionSettings *s)
 
 /* Saves the settings that changed, each audited with its old and new value. Runs in the
 ** caller's transaction. Returns how many changed, or -1 with a message. */
-int retention_settings_save(Db *db, const RetentionSettings *s, const char *login, const char **msg)
+int retention_settings_save(Db *db, const RetentionSettings *s, const char *login, char *msg, size_t n)
 {
-	if ((*msg = retention_settings_problem(s)))
-		return -1;
+	const char *problem = retention_settings_problem(s);
+	if (problem)
+		return msg_fail(msg, n, "%s", problem);
 	RetentionSettings old;
 	retention_settings(db, &old);
 	const int64_t olds[] = {old.months, old.audit_extra, old.notice_days};
@@ -118,10 +119,8 @@ int retention_settings_save(Db *db, const RetentionSettings *s, const char *logi
 		snprintf(detail, sizeof detail, "%lld -> %lld", (long long)olds[i], (long long)news[i]);
 		if (rc != DB_OK || audit_log(db, &(AuditEntry){.login = login, .action = "setting_set",
 		                                                   .object = setting_keys[i].key, .detail = detail,
-		                                                   .ip = "kommandolinje"}) != 0) {
-			*msg = _("Indstillingen kunne ikke gemmes.");
-			return -1;
-		}
+		                                                   .ip = "kommandolinje"}) != 0)
+			return msg_fail(msg, n, "%s", _("Indstillingen kunne ikke gemmes."));
 		changed++;
 	}
 	return changed;

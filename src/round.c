@@ -39,7 +39,7 @@ static int attach(Db *db, int64_t round_id, int64_t catalogue_id, int position)
 }
 
 /* The theme catalogues of a round (positions 1, 2, ...): the newest published version of each. */
-static int attach_themes(Db *db, int64_t round_id, const char *const *themes, int nthemes, const char **msg)
+static int attach_themes(Db *db, int64_t round_id, const char *const *themes, int nthemes, char *msg, size_t n)
 {
 	for (int i = 0; i < nthemes; i++) {
 		Stmt q;
@@ -49,12 +49,10 @@ static int attach_themes(Db *db, int64_t round_id, const char *const *themes, in
 		db_bind_text(&q, 1, themes[i]);
 		int64_t id = db_step(&q) ? db_col_int(&q, 0) : 0;
 		db_finalize(&q);
-		if (!id) {
-			*msg = _("Et tema findes ikke som udgivet temakatalog (se tilsyn catalogue list).");
-			return -1;
-		}
+		if (!id)
+			return msg_fail(msg, n, "%s", _("Et tema findes ikke som udgivet temakatalog (se tilsyn catalogue list)."));
 		if (attach(db, round_id, id, i + 1) != DB_OK)
-			return *msg = _("Tilsynets temaer kunne ikke gemmes."), -1;
+			return msg_fail(msg, n, "%s", _("Tilsynets temaer kunne ikke gemmes."));
 	}
 	return 0;
 }
@@ -65,20 +63,18 @@ static int attach_themes(Db *db, int64_t round_id, const char *const *themes, in
 ** catalogue for the department's target group; then the named theme catalogues.
 */
 static int attach_catalogues(Db *db, int64_t round_id, const Department *d, const char *kind,
-                             const char *catalogue, const char *const *themes, int nthemes, const char **msg)
+                             const char *catalogue, const char *const *themes, int nthemes, char *msg, size_t n)
 {
 	int64_t main_id = 0;
 	if (catalogue && *catalogue) {
-		if (!(main_id = catalogue_newest(db, catalogue))) {
-			*msg = _("Kataloget findes ikke eller er ikke udgivet (se tilsyn catalogue list).");
-			return -1;
-		}
+		if (!(main_id = catalogue_newest(db, catalogue)))
+			return msg_fail(msg, n, "%s", _("Kataloget findes ikke eller er ikke udgivet (se tilsyn catalogue list)."));
 	} else if (!str_eq(kind, "uddybende")) {
 		main_id = catalogue_default_for(db, d->area);
 	}
 	if (main_id && attach(db, round_id, main_id, 0) != DB_OK)
-		return *msg = _("Tilsynets katalog kunne ikke gemmes."), -1;
-	return attach_themes(db, round_id, themes, nthemes, msg);
+		return msg_fail(msg, n, "%s", _("Tilsynets katalog kunne ikke gemmes."));
+	return attach_themes(db, round_id, themes, nthemes, msg, n);
 }
 
 /* The fields a person types for a round, checked alike when it is created and edited:
@@ -121,10 +117,11 @@ static int insert_themes(Db *db, int64_t round_id, const char *const *themes, in
 
 int round_create(Db *db, const Department *d, const char *kind, const char *title, const char *catalogue,
                  const char *const *themes, int nthemes, const char *start, const char *end, const char *login,
-                 int64_t *id, const char **msg)
+                 int64_t *id, char *msg, size_t n)
 {
-	if ((*msg = fields_problem(kind, title, start, end, themes, nthemes)))
-		return -1;
+	const char *problem = fields_problem(kind, title, start, end, themes, nthemes);
+	if (problem)
+		return msg_fail(msg, n, "%s", problem);
 	char now[32];
 	time_iso(now, time(NULL));
 	Stmt q;
@@ -141,15 +138,11 @@ int round_create(Db *db, const Department *d, const char *kind, const char *titl
 	db_bind_text(&q, 8, login);
 	int rc = db_insert_id(&q, id);
 	db_finalize(&q);
-	if (rc != DB_OK) {
-		*msg = _("Tilsynet kunne ikke gemmes i databasen.");
-		return -1;
-	}
-	if (insert_themes(db, *id, themes, nthemes) != DB_OK) {
-		*msg = _("Tilsynets temaer kunne ikke gemmes.");
-		return -1;
-	}
-	if (attach_catalogues(db, *id, d, kind, catalogue, themes, nthemes, msg) != 0)
+	if (rc != DB_OK)
+		return msg_fail(msg, n, "%s", _("Tilsynet kunne ikke gemmes i databasen."));
+	if (insert_themes(db, *id, themes, nthemes) != DB_OK)
+		return msg_fail(msg, n, "%s", _("Tilsynets temaer kunne ikke gemmes."));
+	if (attach_catalogues(db, *id, d, kind, catalogue, themes, nthemes, msg, n) != 0)
 		return -1;
 	char object[64];
 	snprintf(object, sizeof object, "round:%lld", (long long)*id);
@@ -346,7 +339,7 @@ int round_update(Db *db, const Round *r, const RoundEdit *e, const struct Review
 	db_finalize(&q);
 	/* The catalogues follow the kind (an uddybende round has no overordnet catalogue of its own)
 	** and the themes; both can change only before answers exist (see above). */
-	const char *fail = NULL;
+	int failed = 0; /* a catalogue could not be attached; msg says why */
 	if (rc == DB_OK && (kind_changed || themes_changed)) {
 		db_prepare(&q, db, kind_changed ? "DELETE FROM round_catalogue WHERE round_id = ?1"
 		                                : "DELETE FROM round_catalogue WHERE round_id = ?1 AND position > 0");
@@ -362,14 +355,15 @@ int round_update(Db *db, const Round *r, const RoundEdit *e, const struct Review
 			rc = insert_themes(db, r->id, themes, nthemes);
 		Department d;
 		if (rc == DB_OK && kind_changed && department_by_id(db, r->department_id, &d))
-			attach_catalogues(db, r->id, &d, kind, cur.catalogue, themes, nthemes, &fail);
+			failed = attach_catalogues(db, r->id, &d, kind, cur.catalogue, themes, nthemes, msg, n) != 0;
 		else if (rc == DB_OK && !kind_changed)
-			attach_themes(db, r->id, themes, nthemes, &fail);
+			failed = attach_themes(db, r->id, themes, nthemes, msg, n) != 0;
 	}
 	round_themes_free(old, nold); /* themes may point into it until here */
-	if (rc != DB_OK || fail) {
+	if (rc != DB_OK || failed) {
 		buf_free(&what);
-		snprintf(msg, n, "%s", fail ? fail : _("Ændringen kunne ikke gemmes i databasen."));
+		if (!failed)
+			snprintf(msg, n, "%s", _("Ændringen kunne ikke gemmes i databasen."));
 		return -1;
 	}
 	what.data[--what.len] = 0; /* the last space */
@@ -560,12 +554,11 @@ int round_remeasure(Db *db, const Round *r, const struct ReviewBy *by, int64_t *
 	db_finalize(&q);
 	char **themes;
 	int nthemes = round_themes(db, r->id, &themes);
-	const char *fail = NULL;
 	int rc = round_create(db, &d, r->kind, title, catalogue, (const char *const *)themes, nthemes, start, end, by->login,
-	                      id, &fail);
+	                      id, msg, n);
 	round_themes_free(themes, nthemes);
 	if (rc != 0)
-		return snprintf(msg, n, "%s", fail), -1;
+		return -1;
 	db_prepare(&q, db, "UPDATE round SET remeasure_of = ?2 WHERE id = ?1");
 	db_bind_int(&q, 1, *id);
 	db_bind_int(&q, 2, r->id);

@@ -232,42 +232,31 @@ static int audit_draw_cases(Db *db, const Round *r, const int64_t *before, size_
 
 /* Draws (or redraws) the sample of round r inside the caller's transaction. */
 int sample_draw(Db *db, const Round *r, const SampleRequest *req, const char *login, int64_t *drawn,
-                const char **msg)
+                char *msg, size_t msgn)
 {
 	*drawn = 0;
 	if (round_writable(db, r->id, NULL, 0) != 0) {
-		*msg = _(round_closed_text);
+		msg_fail(msg, msgn, "%s", _(round_closed_text));
 		return ROUND_CLOSED;
 	}
-	if (*r->review_started_at) {
-		*msg = _("Gennemgangen af sagerne er begyndt, så stikprøven kan ikke trækkes om. Erstat i stedet enkelte sager.");
-		return -1;
-	}
-	if ((req->size > 0) == (req->per_advisor > 0)) {
-		*msg = _("Angiv enten et antal sager i alt eller et antal sager pr. rådgiver.");
-		return -1;
-	}
-	if (req->size > 100000 || req->per_advisor > 10000) {
-		*msg = _("Stikprøven er urimeligt stor.");
-		return -1;
-	}
-	if (req->exclude_months < 0 || req->exclude_months > 120) {
-		*msg = _("Udelukkelsesperioden skal være 0-120 måneder.");
-		return -1;
-	}
-	if ((*msg = check_filters(&req->filters)))
-		return -1;
-	if (req->reason && (strlen(req->reason) > 500 || cpr_find(req->reason) >= 0)) {
-		*msg = _("Begrundelsen skal være højst 500 tegn og må ikke indeholde CPR-numre.");
-		return -1;
-	}
+	if (*r->review_started_at)
+		return msg_fail(msg, msgn, "%s", _("Gennemgangen af sagerne er begyndt, så stikprøven kan ikke trækkes om. Erstat i stedet enkelte sager."));
+	if ((req->size > 0) == (req->per_advisor > 0))
+		return msg_fail(msg, msgn, "%s", _("Angiv enten et antal sager i alt eller et antal sager pr. rådgiver."));
+	if (req->size > 100000 || req->per_advisor > 10000)
+		return msg_fail(msg, msgn, "%s", _("Stikprøven er urimeligt stor."));
+	if (req->exclude_months < 0 || req->exclude_months > 120)
+		return msg_fail(msg, msgn, "%s", _("Udelukkelsesperioden skal være 0-120 måneder."));
+	const char *problem = check_filters(&req->filters);
+	if (problem)
+		return msg_fail(msg, msgn, "%s", problem);
+	if (req->reason && (strlen(req->reason) > 500 || cpr_find(req->reason) >= 0))
+		return msg_fail(msg, msgn, "%s", _("Begrundelsen skal være højst 500 tegn og må ikke indeholde CPR-numre."));
 	unsigned char seed[32];
 	char seed_hex[65];
 	if (req->seed_hex && *req->seed_hex) {
-		if (!hex_decode(seed, sizeof seed, req->seed_hex)) {
-			*msg = _("Frøet (seed) skal være 64 hexadecimale tegn (0-9, a-f).");
-			return -1;
-		}
+		if (!hex_decode(seed, sizeof seed, req->seed_hex))
+			return msg_fail(msg, msgn, "%s", _("Frøet (seed) skal være 64 hexadecimale tegn (0-9, a-f)."));
 	} else {
 		randombytes_buf(seed, sizeof seed);
 	}
@@ -279,9 +268,9 @@ int sample_draw(Db *db, const Round *r, const SampleRequest *req, const char *lo
 	Candidate *c = population(db, r, seed, &req->filters, req->exclude_months, &n, digest, &import_id);
 	if (n == 0) {
 		free_population(c, n);
-		*msg = import_id ? _("Ingen sager opfylder betingelserne på den nuværende sagsliste. Løsn filtrene eller "
+		msg_fail(msg, msgn, "%s", import_id ? _("Ingen sager opfylder betingelserne på den nuværende sagsliste. Løsn filtrene eller "
 		                     "udelukkelsesperioden, eller indlæs en ny sagsliste.")
-		                 : _("Afdelingen har ingen sagsliste endnu. Indlæs sagslisten først.");
+		                 : _("Afdelingen har ingen sagsliste endnu. Indlæs sagslisten først."));
 		return -1;
 	}
 	char now[32];
@@ -351,10 +340,8 @@ int sample_draw(Db *db, const Round *r, const SampleRequest *req, const char *lo
 		         : DB_OK;
 	}
 	free(filters);
-	if (rc != DB_OK) {
-		*msg = _("Stikprøven kunne ikke gemmes i databasen.");
-		return -1;
-	}
+	if (rc != DB_OK)
+		return msg_fail(msg, msgn, "%s", _("Stikprøven kunne ikke gemmes i databasen."));
 	return 0;
 }
 
@@ -364,26 +351,20 @@ int sample_draw(Db *db, const Round *r, const SampleRequest *req, const char *lo
 ** per-caseworker sample, the next one of the same caseworker. Both are audited with the reason.
 */
 int sample_replace(Db *db, const Round *r, int64_t case_id, const char *reason, const char *login,
-                   int64_t *replacement, const char **msg)
+                   int64_t *replacement, char *msg, size_t msgn)
 {
 	*replacement = 0;
 	if (round_writable(db, r->id, NULL, 0) != 0) {
-		*msg = _(round_closed_text);
+		msg_fail(msg, msgn, "%s", _(round_closed_text));
 		return ROUND_CLOSED;
 	}
-	if (str_empty(reason)) {
-		*msg = _("Skriv en begrundelse for at erstatte sagen.");
-		return -1;
-	}
-	if (strlen(reason) > 500 || cpr_find(reason) >= 0) {
-		*msg = _("Begrundelsen skal være højst 500 tegn og må ikke indeholde CPR-numre.");
-		return -1;
-	}
+	if (str_empty(reason))
+		return msg_fail(msg, msgn, "%s", _("Skriv en begrundelse for at erstatte sagen."));
+	if (strlen(reason) > 500 || cpr_find(reason) >= 0)
+		return msg_fail(msg, msgn, "%s", _("Begrundelsen skal være højst 500 tegn og må ikke indeholde CPR-numre."));
 	unsigned char seed[32];
-	if (!hex_decode(seed, sizeof seed, r->seed)) {
-		*msg = _("Tilsynet har ingen stikprøve endnu.");
-		return -1;
-	}
+	if (!hex_decode(seed, sizeof seed, r->seed))
+		return msg_fail(msg, msgn, "%s", _("Tilsynet har ingen stikprøve endnu."));
 	Stmt q;
 	db_prepare(&q, db,
 	           "SELECT c.advisor FROM round_case rc JOIN cases c ON c.id = rc.case_id"
@@ -395,10 +376,8 @@ int sample_replace(Db *db, const Round *r, int64_t case_id, const char *reason, 
 	if (found)
 		snprintf(advisor, sizeof advisor, "%s", db_col_text(&q, 0));
 	db_finalize(&q);
-	if (!found) {
-		*msg = _("Sagen er ikke i tilsynets stikprøve.");
-		return -1;
-	}
+	if (!found)
+		return msg_fail(msg, msgn, "%s", _("Sagen er ikke i tilsynets stikprøve."));
 	SampleFilters f;
 	json_t *root;
 	filters_from_json(r->filters, &f, &root);
@@ -454,12 +433,10 @@ int sample_replace(Db *db, const Round *r, int64_t case_id, const char *reason, 
 			rc = audit_sample_case(db, r, *replacement, login, "sample_replacement", detail);
 	}
 	free_population(c, n);
-	if (rc != DB_OK) {
-		*msg = _("Erstatningen kunne ikke gemmes i databasen.");
-		return -1;
-	}
+	if (rc != DB_OK)
+		return msg_fail(msg, msgn, "%s", _("Erstatningen kunne ikke gemmes i databasen."));
 	if (!next)
-		*msg = _("Sagen er taget ud, men der er ingen flere sager at erstatte den med.");
+		msg_fail(msg, msgn, "%s", _("Sagen er taget ud, men der er ingen flere sager at erstatte den med."));
 	return 0;
 }
 

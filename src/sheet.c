@@ -1447,8 +1447,8 @@ static int save_pending(Reading *rd, const User *by)
 	for (size_t i = 0; i < rd->np && rc == SHEET_STORED; i++) {
 		Pending *p = &rd->p[i];
 		AnswerInput in = {.value = p->value, .material = p->material, .comment = p->comment, .seen_revision = -1};
-		const char *msg = NULL;
-		int r = answer_save(rd->db, rd->round->id, p->case_id, p->question_id, &in, by, state, &msg);
+		char msg[300] = "";
+		int r = answer_save(rd->db, rd->round->id, p->case_id, p->question_id, &in, by, state, msg, sizeof msg);
 		if (r == ANSWER_SAVED) {
 			rd->res->saved++;
 			buf_printf(&codes, "%s%s", changed++ ? ", " : "", question_code_of(rd, p->question_id));
@@ -1466,7 +1466,7 @@ static int save_pending(Reading *rd, const User *by)
 			/* Every cell was checked above, so this is the database failing (or a bug). */
 			char cell[16];
 			snprintf(rd->res->error, sizeof rd->res->error, _("Svaret i %s kunne ikke gemmes: %s (%s)"),
-			         cell_name(cell, p->col, p->row), msg ? msg : "", db_errmsg(rd->db));
+			         cell_name(cell, p->col, p->row), msg, db_errmsg(rd->db));
 			rc = SHEET_FAILED;
 		}
 	}

@@ -149,7 +149,6 @@ void db_bulk(Db *db, int on);                                     /* tuning for 
 ** side, indexed by the dialect (never SQL put together at run time). */
 enum { DB_DIALECT_SQLITE, DB_DIALECT_POSTGRES, DB_DIALECTS };
 int db_dialect(Db *db);
-int64_t db_last_id(Db *db);
 int db_changes(Db *db);
 const char *db_errmsg(Db *db);
 /* Write failures because the database cannot be written (read-only, full disk, I/O error). */
@@ -222,8 +221,8 @@ typedef struct Department {
 int department_valid_code(const char *code);
 const char *department_code_canonical(const char *code, char *out, size_t n); /* upper case */
 int department_add(Db *db, const char *code, const char *name, const char *area,
-                   int64_t *id, const char **msg);
-int department_update(Db *db, int64_t id, const char *name, const char *area, const char **msg);
+                   int64_t *id, char *msg, size_t n);
+int department_update(Db *db, int64_t id, const char *name, const char *area, char *msg, size_t n);
 int department_by_code(Db *db, const char *code, Department *out);
 int department_by_id(Db *db, int64_t id, Department *out);
 
@@ -319,10 +318,10 @@ const char *user_login_canonical(const char *login, char *out, size_t n); /* low
 int user_by_id(Db *db, int64_t id, User *out);
 int user_by_login(Db *db, const char *login, User *out);
 int user_add(Db *db, const char *login, const char *name, int is_admin, const char *password,
-             int must_change, int64_t *id, const char **msg);
-int user_update(Db *db, int64_t id, const char *name, int is_admin, int active, const char **msg);
-int user_set_password(Db *db, int64_t id, const char *password, int must_change, const char **msg);
-int user_set_role(Db *db, int64_t user_id, int64_t department_id, Role role, const char **msg);
+             int must_change, int64_t *id, char *msg, size_t n);
+int user_update(Db *db, int64_t id, const char *name, int is_admin, int active, char *msg, size_t n);
+int user_set_password(Db *db, int64_t id, const char *password, int must_change, char *msg, size_t n);
+int user_set_role(Db *db, int64_t user_id, int64_t department_id, Role role, char *msg, size_t n);
 Role user_role_in(Db *db, int64_t user_id, int64_t department_id);
 
 /* ---- csv.c, xlsx.c: streaming readers of spreadsheets (case lists, answer sheets) ----
@@ -531,7 +530,7 @@ typedef struct Round {
 int round_valid_kind(const char *kind);
 int round_create(Db *db, const Department *d, const char *kind, const char *title, const char *catalogue,
                  const char *const *themes, int nthemes, const char *start, const char *end, const char *login,
-                 int64_t *id, const char **msg);
+                 int64_t *id, char *msg, size_t n);
 int round_by_id(Db *db, int64_t id, Round *out);
 const char *round_kind_title(const char *kind);
 const char *round_size_warning(const Round *r, int64_t sampled);
@@ -591,9 +590,9 @@ typedef struct SampleRequest {
 } SampleRequest;
 int sample_key(const unsigned char seed[32], const char *case_no, unsigned char out[32]);
 int sample_draw(Db *db, const Round *r, const SampleRequest *req, const char *login, int64_t *drawn,
-                const char **msg);
+                char *msg, size_t n);
 int sample_replace(Db *db, const Round *r, int64_t case_id, const char *reason, const char *login,
-                   int64_t *replacement, const char **msg);
+                   int64_t *replacement, char *msg, size_t n);
 int sample_shortfall_text(Db *db, const Round *r, int64_t drawn, char *out, size_t n);
 
 /* ---- population.c: which cases a sample may be drawn from, and why the others may not ---- */
@@ -672,12 +671,12 @@ typedef struct AnswerState {
 enum { ANSWER_SAVED = 0, ANSWER_CONFLICT = 1, ANSWER_INVALID = -1, ANSWER_CLOSED = -2 /* ROUND_CLOSED */ };
 const char *answer_value_title(const char *v);
 int answer_value_allowed(const char *scale, const char *choices_json, const char *value);
-int answer_check(const char *scale, const char *choices_json, const AnswerInput *in, const char **msg);
+int answer_check(const char *scale, const char *choices_json, const AnswerInput *in, char *msg, size_t n);
 enum { ANSWER_REVIEW = 0, ANSWER_SECOND = 1 /* the calibration's second review (calibration_answer) */ };
 int answer_store(Db *db, int which, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
-                 const User *by, AnswerState *current, const char **msg);
+                 const User *by, AnswerState *current, char *msg, size_t n);
 int answer_save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const AnswerInput *in,
-                const User *by, AnswerState *current, const char **msg);
+                const User *by, AnswerState *current, char *msg, size_t n);
 
 /* ---- relevance.c: the one rule for conditions (whether a question counts for a case) ---- */
 enum { RELEVANCE_ASKED = 0, RELEVANCE_NOT_RELEVANT = 1, RELEVANCE_UNKNOWN = 2 };
@@ -1284,7 +1283,7 @@ typedef struct RetentionResult {
 } RetentionResult;
 void retention_settings(Db *db, RetentionSettings *out);
 const char *retention_settings_problem(const RetentionSettings *s);
-int retention_settings_save(Db *db, const RetentionSettings *s, const char *login, const char **msg);
+int retention_settings_save(Db *db, const RetentionSettings *s, const char *login, char *msg, size_t n);
 int retention_rounds(Db *db, const RetentionSettings *s, int64_t round_id, int64_t leader_id,
                      RetentionRound **out);
 int retention_is_due(const RetentionRound *x, const char *today);
@@ -1301,7 +1300,7 @@ int retention_run(Db *db, time_t now, int dry_run, const char *login, RetentionR
 void retention_result_free(RetentionResult *r);
 
 /* ---- demo.c ---- */
-int demo_fill(Db *db, const char **msg);
+int demo_fill(Db *db, char *msg, size_t n);
 #define DEMO_PASSWORD "tilsyn-demo-2026"
 
 #endif

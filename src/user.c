@@ -83,25 +83,21 @@ static const char *check_name(const char *name)
 }
 
 int user_add(Db *db, const char *login, const char *name, int is_admin, const char *password,
-             int must_change, int64_t *id, const char **msg)
+             int must_change, int64_t *id, char *msg, size_t n)
 {
-	if (!login || !user_valid_login(login)) {
-		*msg = _("Brugernavnet skal være 2-64 tegn: bogstaver a-z, tal, '.', '_', '-' eller '@'.");
-		return -1;
-	}
-	if (cpr_find(login) >= 0) {
-		*msg = _("Brugernavnet ligner et CPR-nummer. CPR-numre må ikke gemmes i tilsyn.");
-		return -1;
-	}
-	if ((*msg = check_name(name)))
-		return -1;
-	if ((*msg = auth_password_problem(password)))
-		return -1;
+	if (!login || !user_valid_login(login))
+		return msg_fail(msg, n, "%s", _("Brugernavnet skal være 2-64 tegn: bogstaver a-z, tal, '.', '_', '-' eller '@'."));
+	if (cpr_find(login) >= 0)
+		return msg_fail(msg, n, "%s", _("Brugernavnet ligner et CPR-nummer. CPR-numre må ikke gemmes i tilsyn."));
+	const char *problem = check_name(name);
+	if (problem)
+		return msg_fail(msg, n, "%s", problem);
+	problem = auth_password_problem(password);
+	if (problem)
+		return msg_fail(msg, n, "%s", problem);
 	char hash[128];
-	if (auth_password_hash(password, hash, sizeof hash) != 0) {
-		*msg = _("Adgangskoden kunne ikke krypteres (for lidt hukommelse?).");
-		return -1;
-	}
+	if (auth_password_hash(password, hash, sizeof hash) != 0)
+		return msg_fail(msg, n, "%s", _("Adgangskoden kunne ikke krypteres (for lidt hukommelse?)."));
 	char key[USER_LOGIN_SIZE];
 	int64_t new_id = 0;
 	Stmt q;
@@ -117,23 +113,20 @@ int user_add(Db *db, const char *login, const char *name, int is_admin, const ch
 	db_bind_int(&q, 5, must_change != 0);
 	int rc = db_insert_id(&q, &new_id);
 	db_finalize(&q);
-	if (rc == DB_UNIQUE) {
-		*msg = _("Der findes allerede en bruger med det brugernavn.");
-		return -1;
-	}
-	if (rc != DB_OK) {
-		*msg = _("Brugeren kunne ikke gemmes i databasen.");
-		return -1;
-	}
+	if (rc == DB_UNIQUE)
+		return msg_fail(msg, n, "%s", _("Der findes allerede en bruger med det brugernavn."));
+	if (rc != DB_OK)
+		return msg_fail(msg, n, "%s", _("Brugeren kunne ikke gemmes i databasen."));
 	if (id)
 		*id = new_id;
 	return 0;
 }
 
-int user_update(Db *db, int64_t id, const char *name, int is_admin, int active, const char **msg)
+int user_update(Db *db, int64_t id, const char *name, int is_admin, int active, char *msg, size_t n)
 {
-	if ((*msg = check_name(name)))
-		return -1;
+	const char *problem = check_name(name);
+	if (problem)
+		return msg_fail(msg, n, "%s", problem);
 	Stmt q;
 	db_prepare(&q, db, "UPDATE users SET name = ?2, is_admin = ?3, active = ?4 WHERE id = ?1");
 	db_bind_int(&q, 1, id);
@@ -142,25 +135,22 @@ int user_update(Db *db, int64_t id, const char *name, int is_admin, int active, 
 	db_bind_int(&q, 4, active != 0);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != DB_OK) {
-		*msg = _("Brugeren kunne ikke gemmes i databasen.");
-		return -1;
-	}
+	if (rc != DB_OK)
+		return msg_fail(msg, n, "%s", _("Brugeren kunne ikke gemmes i databasen."));
 	if (!active)
 		auth_session_end_user(db, id);
 	return 0;
 }
 
 /* Sets a new password and ends the user's sessions everywhere. */
-int user_set_password(Db *db, int64_t id, const char *password, int must_change, const char **msg)
+int user_set_password(Db *db, int64_t id, const char *password, int must_change, char *msg, size_t n)
 {
-	if ((*msg = auth_password_problem(password)))
-		return -1;
+	const char *problem = auth_password_problem(password);
+	if (problem)
+		return msg_fail(msg, n, "%s", problem);
 	char hash[128];
-	if (auth_password_hash(password, hash, sizeof hash) != 0) {
-		*msg = _("Adgangskoden kunne ikke krypteres (for lidt hukommelse?).");
-		return -1;
-	}
+	if (auth_password_hash(password, hash, sizeof hash) != 0)
+		return msg_fail(msg, n, "%s", _("Adgangskoden kunne ikke krypteres (for lidt hukommelse?)."));
 	Stmt q;
 	db_prepare(&q, db, "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1");
 	db_bind_int(&q, 1, id);
@@ -168,22 +158,20 @@ int user_set_password(Db *db, int64_t id, const char *password, int must_change,
 	db_bind_int(&q, 3, must_change != 0);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != DB_OK) {
-		*msg = _("Adgangskoden kunne ikke gemmes i databasen.");
-		return -1;
-	}
+	if (rc != DB_OK)
+		return msg_fail(msg, n, "%s", _("Adgangskoden kunne ikke gemmes i databasen."));
 	auth_session_end_user(db, id);
 	return 0;
 }
 
 /* Gives the user a role in the department, or removes it with ROLE_NONE. */
-int user_set_role(Db *db, int64_t user_id, int64_t department_id, Role role, const char **msg)
+int user_set_role(Db *db, int64_t user_id, int64_t department_id, Role role, char *msg, size_t n)
 {
 	Stmt q;
 	if (role == ROLE_NONE) {
 		db_prepare(&q, db, "DELETE FROM membership WHERE user_id = ?1 AND department_id = ?2");
 	} else if (role == ROLE_ADMIN) {
-		*msg = _("Administrator er ikke en rolle i en afdeling.");
+		msg_fail(msg, n, "%s", _("Administrator er ikke en rolle i en afdeling."));
 		return -1;
 	} else {
 		db_prepare(&q, db,
@@ -195,10 +183,8 @@ int user_set_role(Db *db, int64_t user_id, int64_t department_id, Role role, con
 	db_bind_int(&q, 2, department_id);
 	int rc = db_done(&q);
 	db_finalize(&q);
-	if (rc != DB_OK) {
-		*msg = _("Rollen kunne ikke gemmes i databasen.");
-		return -1;
-	}
+	if (rc != DB_OK)
+		return msg_fail(msg, n, "%s", _("Rollen kunne ikke gemmes i databasen."));
 	return 0;
 }
 

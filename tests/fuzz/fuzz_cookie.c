@@ -51,8 +51,10 @@ static void setup(void)
 	db = db_open(":memory:", &err);
 	CHECK(db);
 	CHECK(db_migrate(db, &err) == 0);
-	CHECK(db_exec(db, "INSERT INTO users (login, name, password_hash) VALUES ('anna', 'Anna', 'x')") == DB_OK);
-	user_id = db_last_id(db);
+	Stmt q;
+	db_prepare(&q, db, "INSERT INTO users (login, name, password_hash) VALUES ('anna', 'Anna', 'x') RETURNING id");
+	CHECK(db_insert_id(&q, &user_id) == DB_OK);
+	db_finalize(&q);
 }
 
 /* The session row as it is now; 0 when it is gone. */

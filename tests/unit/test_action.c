@@ -35,8 +35,8 @@ static int64_t new_round(Fx *f, const Department *d, const char *kind, const cha
 {
 	static const char *const themes[] = {"tema-x"};
 	int64_t id;
-	const char *msg = NULL;
-	if (round_create(f->t->db, d, kind, "Test", "t-kat", themes, 1, start, NULL, "test", &id, &msg) != 0)
+	char msg[300] = "";
+	if (round_create(f->t->db, d, kind, "Test", "t-kat", themes, 1, start, NULL, "test", &id, msg, sizeof msg) != 0)
 		fail_msg("round_create: %s", msg);
 	if (d->id == f->d.id)
 		for (int i = 0; i < 6; i++)
@@ -63,10 +63,10 @@ static void answers(Fx *f, int64_t round_id, const char *code, const char *const
 			continue;
 		AnswerInput in = {.value = v[i], .comment = "", .seen_revision = -1};
 		AnswerState cur;
-		const char *msg = NULL;
+		char msg[300] = "";
 		assert_int_equal(db_begin(f->t->db), DB_OK);
-		if (answer_save(f->t->db, round_id, f->c[i], qid, &in, &f->reviewer, &cur, &msg) != ANSWER_SAVED)
-			fail_msg("answer_save %s=%s: %s", code, v[i], msg ? msg : "");
+		if (answer_save(f->t->db, round_id, f->c[i], qid, &in, &f->reviewer, &cur, msg, sizeof msg) != ANSWER_SAVED)
+			fail_msg("answer_save %s=%s: %s", code, v[i], msg);
 		assert_int_equal(db_commit(f->t->db), DB_OK);
 	}
 }
@@ -78,11 +78,11 @@ static void answers(Fx *f, int64_t round_id, const char *code, const char *const
 
 static int64_t add_user(Db *db, const char *login, const char *name, const Department *d, Role role)
 {
-	qexec(db, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x')", login, name);
-	int64_t id = db_last_id(db);
-	const char *msg = NULL;
+	int64_t id =
+	    qinsert(db, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x') RETURNING id", login, name);
+	char msg[300] = "";
 	if (d)
-		assert_int_equal(user_set_role(db, id, d->id, role, &msg), 0);
+		assert_int_equal(user_set_role(db, id, d->id, role, msg, sizeof msg), 0);
 	return id;
 }
 
@@ -92,11 +92,11 @@ static int setup(void **state)
 	f->t = testdb_new();
 	Db *db = f->t->db;
 	int64_t id;
-	const char *msg = NULL;
+	char msg[300] = "";
 	char err[512] = "";
-	assert_int_equal(department_add(db, "BHS", "Børn", "barn", &id, &msg), 0);
+	assert_int_equal(department_add(db, "BHS", "Børn", "barn", &id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, id, &f->d));
-	assert_int_equal(department_add(db, "AND", "Anden", "barn", &id, &msg), 0);
+	assert_int_equal(department_add(db, "AND", "Anden", "barn", &id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, id, &f->other));
 	assert_true(user_by_id(db, add_user(db, "koord", "Mette Juhl", &f->d, ROLE_KOORDINATOR), &f->reviewer));
 	add_user(db, "anne", "Anne Bækgaard", &f->d, ROLE_RAADGIVER);
@@ -104,10 +104,10 @@ static int setup(void **state)
 	add_user(db, "fremmed", "Signe Økjær", &f->other, ROLE_RAADGIVER);
 	add_user(db, "ingen", "Uden Rolle", NULL, ROLE_NONE);
 	for (int i = 0; i < 6; i++) {
-		qexec(db, "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen) VALUES (%lld, 'S-%d',"
-		          " 'Bo Bech', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')",
-		      (long long)f->d.id, i);
-		f->c[i] = db_last_id(db);
+		f->c[i] = qinsert(db,
+		                  "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen) VALUES (%lld, 'S-%d',"
+		                  " 'Bo Bech', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id",
+		                  (long long)f->d.id, i);
 	}
 	if (catalogue_store_json(db, main_catalogue, "udgivet", "lokal", &id, err, sizeof err) != 0 ||
 	    catalogue_store_json(db, theme_catalogue, "udgivet", "lokal", &id, err, sizeof err) != 0)

@@ -109,9 +109,9 @@ static void add_user(Fixture *f, const char *login, const char *name, const char
 	snprintf(sql, sizeof sql, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x')", login, name);
 	exec_ok(f->t->db, sql);
 	assert_true(user_by_login(f->t->db, login, out));
-	const char *msg;
+	char msg[300] = "";
 	if (role)
-		assert_int_equal(user_set_role(f->t->db, out->id, f->dept.id, role_parse(role), &msg), 0);
+		assert_int_equal(user_set_role(f->t->db, out->id, f->dept.id, role_parse(role), msg, sizeof msg), 0);
 }
 
 static const ReviewBy by = {.user_id = 0, .login = "test", .ip = "test"};
@@ -122,9 +122,9 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->t = testdb_new();
 	Db *db = f->t->db;
-	const char *msg = NULL;
+	char msg[300] = "";
 	int64_t dept_id;
-	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, &msg), 0);
+	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, dept_id, &f->dept));
 	add_user(f, "anne", "Anne Bækgaard", "raadgiver", &f->anne);
 	add_user(f, "bo", "Bo Ørum", "raadgiver", &f->bo);
@@ -136,7 +136,7 @@ static int setup(void **state)
 	assert_int_equal(catalogue_store_json(db, catalogue_json, "udgivet", "lokal", &cat, err, sizeof err), 0);
 	int64_t round_id;
 	assert_int_equal(round_create(db, &f->dept, "overordnet", "Testtilsyn", "test-cal", NULL, 0, NULL, NULL, "test",
-	                              &round_id, &msg), 0);
+	                              &round_id, msg, sizeof msg), 0);
 	assert_true(round_by_id(db, round_id, &f->round));
 	/* Caseworkers: 1-2 Anne, 3-4 Bo, 5 Dorte; 6 is replaced. Sample keys in case order. */
 	static const char *const advisors[] = {"", "Anne Bækgaard", "anne bækgaard", "Bo Ørum", "BO ØRUM", "Dorte Dahl",
@@ -145,10 +145,9 @@ static int setup(void **state)
 		char sql[512];
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
-		         " VALUES (%lld, 'S-00%d', '%s', '2026-01-01', '2026-01-01')",
+		         " VALUES (%lld, 'S-00%d', '%s', '2026-01-01', '2026-01-01') RETURNING id",
 		         (long long)dept_id, i, advisors[i]);
-		exec_ok(db, sql);
-		f->case_id[i] = db_last_id(db);
+		f->case_id[i] = qinsert(db, "%s", sql);
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO round_case (round_id, case_id, sample_key, status, added_at)"
 		         " VALUES (%lld, %lld, '%02d', '%s', '2026-01-01')",
@@ -263,46 +262,46 @@ static void second_reviewer_refusals(void **state)
 }
 
 static int save2(Fixture *f, const User *u, int i, const char *code, const char *value, const char *comment,
-                 const char **msg)
+                 char *msg, size_t n)
 {
 	AnswerInput in = {.value = value, .comment = comment, .seen_revision = -1};
 	AnswerState cur;
-	return answer_store(f->t->db, ANSWER_SECOND, f->round.id, f->case_id[i], qid(f, code), &in, u, &cur, msg);
+	return answer_store(f->t->db, ANSWER_SECOND, f->round.id, f->case_id[i], qid(f, code), &in, u, &cur, msg, n);
 }
 
 static int save1(Fixture *f, const User *u, int i, const char *code, const char *value, const char *comment)
 {
 	AnswerInput in = {.value = value, .comment = comment, .seen_revision = -1};
 	AnswerState cur;
-	const char *msg;
-	return answer_save(f->t->db, f->round.id, f->case_id[i], qid(f, code), &in, u, &cur, &msg);
+	char msg[300] = "";
+	return answer_save(f->t->db, f->round.id, f->case_id[i], qid(f, code), &in, u, &cur, msg, sizeof msg);
 }
 
 static void saving_second_answers(void **state)
 {
 	Fixture *f = *state;
 	char m[512];
-	const char *msg = NULL;
+	char msg[300] = "";
 	Db *db = f->t->db;
 	assert_int_equal(calibration_choose(db, &f->round, f->case_id[1], &by, m, sizeof m), 0);
 	assert_int_equal(calibration_assign(db, &f->round, f->case_id[1], f->dorte.id, &by, m, sizeof m), 0);
 	/* Only Dorte may save. */
-	assert_int_equal(save2(f, &f->carl, 1, "K-1", "ja", "", &msg), ANSWER_INVALID);
+	assert_int_equal(save2(f, &f->carl, 1, "K-1", "ja", "", msg, sizeof msg), ANSWER_INVALID);
 	assert_non_null(strstr(msg, "Kun den, der er valgt til den anden gennemgang"));
 	/* Validation as for the first review. */
-	assert_int_equal(save2(f, &f->dorte, 1, "K-2", "delvist", "", &msg), ANSWER_INVALID); /* jn scale */
-	assert_int_equal(save2(f, &f->dorte, 1, "K-1", "ja", "Se 010190-1234", &msg), ANSWER_INVALID);
+	assert_int_equal(save2(f, &f->dorte, 1, "K-2", "delvist", "", msg, sizeof msg), ANSWER_INVALID); /* jn scale */
+	assert_int_equal(save2(f, &f->dorte, 1, "K-1", "ja", "Se 010190-1234", msg, sizeof msg), ANSWER_INVALID);
 	assert_non_null(strstr(msg, "CPR"));
 	AnswerInput material_yes = {.value = "ja", .material = 1, .comment = "", .seen_revision = -1};
 	AnswerState cur;
 	assert_int_equal(answer_store(db, ANSWER_SECOND, f->round.id, f->case_id[1], qid(f, "K-1"), &material_yes, &f->dorte,
-	                              &cur, &msg),
+	                              &cur, msg, sizeof msg),
 	                 ANSWER_INVALID);
 	/* Not chosen: case 2. */
-	assert_int_equal(save2(f, &f->dorte, 2, "K-1", "ja", "", &msg), ANSWER_INVALID);
+	assert_int_equal(save2(f, &f->dorte, 2, "K-1", "ja", "", msg, sizeof msg), ANSWER_INVALID);
 	assert_int_equal(count(f, "SELECT count(*) FROM calibration_answer"), 0);
 	/* Saved, kept apart from the first review. */
-	assert_int_equal(save2(f, &f->dorte, 1, "K-1", "nej", "mangler udtalelse", &msg), ANSWER_SAVED);
+	assert_int_equal(save2(f, &f->dorte, 1, "K-1", "nej", "mangler udtalelse", msg, sizeof msg), ANSWER_SAVED);
 	assert_int_equal(count(f, "SELECT count(*) FROM calibration_answer"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM answer"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM calibration_case WHERE status = 'i_gang'"), 1);
@@ -310,9 +309,9 @@ static void saving_second_answers(void **state)
 	int missing;
 	assert_int_equal(calibration_finish(db, &f->round, f->case_id[1], &by, &missing, m, sizeof m), -1);
 	assert_int_equal(missing, 2);
-	assert_int_equal(save2(f, &f->dorte, 1, "K-2", "nej", "", &msg), ANSWER_SAVED);
+	assert_int_equal(save2(f, &f->dorte, 1, "K-2", "nej", "", msg, sizeof msg), ANSWER_SAVED);
 	assert_int_equal(calibration_finish(db, &f->round, f->case_id[1], &by, &missing, m, sizeof m), 0);
-	assert_int_equal(save2(f, &f->dorte, 1, "K-1", "ja", "", &msg), ANSWER_INVALID);
+	assert_int_equal(save2(f, &f->dorte, 1, "K-1", "ja", "", msg, sizeof msg), ANSWER_INVALID);
 	assert_non_null(strstr(msg, "færdig"));
 	/* Once there are answers, the second reviewer cannot be swapped and the case not taken out. */
 	assert_int_equal(calibration_assign(db, &f->round, f->case_id[1], f->carl.id, &by, m, sizeof m), -1);
@@ -343,7 +342,7 @@ static void agreement_from_saved_answers(void **state)
 {
 	Fixture *f = *state;
 	char m[512];
-	const char *msg;
+	char msg[300] = "";
 	Db *db = f->t->db;
 	int64_t second_of[5] = {0, f->dorte.id, f->dorte.id, f->carl.id, f->carl.id};
 	const User *second_user[5] = {NULL, &f->dorte, &f->dorte, &f->carl, &f->carl};
@@ -356,17 +355,17 @@ static void agreement_from_saved_answers(void **state)
 	static const char *const k1_second[] = {"", "ja", "nej", "nej", "delvist"};
 	for (int i = 1; i <= 4; i++) {
 		assert_int_equal(save1(f, first_user[i], i, "K-1", k1_first[i], i == 2 ? "Oplyst nok" : ""), ANSWER_SAVED);
-		assert_int_equal(save2(f, second_user[i], i, "K-1", k1_second[i], i == 2 ? "Mangler lægeudtalelse" : "", &msg),
+		assert_int_equal(save2(f, second_user[i], i, "K-1", k1_second[i], i == 2 ? "Mangler lægeudtalelse" : "", msg, sizeof msg),
 		                 ANSWER_SAVED);
 	}
 	/* K-2: cases 1 and 2 both ja; case 3 first ja, second nej (K-2 then differs too). */
 	for (int i = 1; i <= 2; i++) {
 		assert_int_equal(save1(f, first_user[i], i, "K-2", "ja", ""), ANSWER_SAVED);
-		assert_int_equal(save2(f, second_user[i], i, "K-2", "ja", "", &msg), ANSWER_SAVED);
+		assert_int_equal(save2(f, second_user[i], i, "K-2", "ja", "", msg, sizeof msg), ANSWER_SAVED);
 	}
 	assert_int_equal(save1(f, first_user[3], 3, "K-2", "ja", ""), ANSWER_SAVED);
 	assert_int_equal(save1(f, first_user[3], 3, "K-3", "nej", "ingen opfølgning"), ANSWER_SAVED);
-	assert_int_equal(save2(f, second_user[3], 3, "K-2", "nej", "", &msg), ANSWER_SAVED);
+	assert_int_equal(save2(f, second_user[3], 3, "K-2", "nej", "", msg, sizeof msg), ANSWER_SAVED);
 	/* Case 4: the second has not answered K-2, so K-3 has no answer there: not counted. */
 	assert_int_equal(save1(f, first_user[4], 4, "K-2", "ja", ""), ANSWER_SAVED);
 	assert_int_equal(save1(f, first_user[4], 4, "K-3", "ja", ""), ANSWER_SAVED);

@@ -87,9 +87,9 @@ static void imports_replace_or_add(void **state)
 {
 	(void)state;
 	TestDb *t = testdb_new();
-	const char *msg;
+	char msg[300] = "";
 	int64_t id;
-	assert_int_equal(department_add(t->db, "TST", "Test", "voksen", &id, &msg), 0);
+	assert_int_equal(department_add(t->db, "TST", "Test", "voksen", &id, msg, sizeof msg), 0);
 	Department d;
 	assert_true(department_by_code(t->db, "TST", &d));
 	ImportResult *r = calloc(1, sizeof *r);
@@ -146,9 +146,9 @@ static void population_counts_each_step(void **state)
 {
 	(void)state;
 	TestDb *t = testdb_new();
-	const char *msg;
+	char msg[300] = "";
 	int64_t id;
-	assert_int_equal(department_add(t->db, "TST", "Test", "barn", &id, &msg), 0);
+	assert_int_equal(department_add(t->db, "TST", "Test", "barn", &id, msg, sizeof msg), 0);
 	Department d;
 	assert_true(department_by_code(t->db, "TST", &d));
 	ImportResult *r = calloc(1, sizeof *r);
@@ -162,7 +162,7 @@ static void population_counts_each_step(void **state)
 	                        0, 0, r),
 	                 IMPORT_STORED);
 	free(r);
-	assert_int_equal(round_create(t->db, &d, "overordnet", "T", NULL, NULL, 0, NULL, NULL, "x", &id, &msg), 0);
+	assert_int_equal(round_create(t->db, &d, "overordnet", "T", NULL, NULL, 0, NULL, NULL, "x", &id, msg, sizeof msg), 0);
 	Round rd;
 	assert_true(round_by_id(t->db, id, &rd));
 

@@ -193,14 +193,14 @@ static void shipped_catalogues_same_as_source(void **state)
 	char err[512];
 	assert_true(catalogue_install_defaults(db, err, sizeof err) > 0);
 	store(db, chain_json, "udgivet"); /* the shipped ones have no chains */
-	const char *msg = NULL;
+	char msg[300] = "";
 	int64_t dept_id;
 	Department dept;
-	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, &msg), 0);
+	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, dept_id, &dept));
 	int64_t round;
 	assert_int_equal(round_create(db, &dept, "overordnet", "Alle", "overordnet-barn", NULL, 0, NULL, NULL, "test", &round,
-	                              &msg), 0);
+	                              msg, sizeof msg), 0);
 	/* Every other published catalogue in the round too, after the first. */
 	exec_ok(db, "INSERT INTO round_catalogue (round_id, catalogue_id, position)"
 	            " SELECT r.id, k.id, 1 + k.id FROM round r JOIN catalogue k ON k.status = 'udgivet'"

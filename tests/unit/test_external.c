@@ -25,15 +25,15 @@ static void add_user(Db *db, const char *login, const char *name, const Departme
 	snprintf(sql, sizeof sql, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x')", login, name);
 	exec_ok(db, sql);
 	assert_true(user_by_login(db, login, out));
-	const char *msg = NULL;
-	assert_int_equal(user_set_role(db, out->id, d->id, role_parse(role), &msg), 0);
+	char msg[300] = "";
+	assert_int_equal(user_set_role(db, out->id, d->id, role_parse(role), msg, sizeof msg), 0);
 }
 
 static void add_round(Db *db, const Department *d, const char *kind, const char *title, Round *out)
 {
-	const char *msg = NULL;
+	char msg[300] = "";
 	int64_t id;
-	assert_int_equal(round_create(db, d, kind, title, NULL, NULL, 0, "2026-11-02", "2026-12-18", "test", &id, &msg), 0);
+	assert_int_equal(round_create(db, d, kind, title, NULL, NULL, 0, "2026-11-02", "2026-12-18", "test", &id, msg, sizeof msg), 0);
 	assert_true(round_by_id(db, id, out));
 }
 
@@ -43,17 +43,17 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->t = testdb_new();
 	Db *db = f->t->db;
-	const char *msg = NULL;
+	char msg[300] = "";
 	int64_t id;
-	assert_int_equal(department_add(db, "A", "Voksenhandicap", "voksen", &id, &msg), 0);
+	assert_int_equal(department_add(db, "A", "Voksenhandicap", "voksen", &id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, id, &f->a));
-	assert_int_equal(department_add(db, "B", "Børn og unge", "barn", &id, &msg), 0);
+	assert_int_equal(department_add(db, "B", "Børn og unge", "barn", &id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, id, &f->b));
 	add_user(db, "ekstern", "Camilla Berg", &f->a, "ekstern", &f->ext);
 	add_user(db, "ekstern2", "Ole Vang", &f->a, "ekstern", &f->ext2);
 	add_user(db, "signe", "Signe Økjær", &f->a, "raadgiver", &f->raad);
 	add_user(db, "gammel", "Gammel Konsulent", &f->a, "ekstern", &f->gone);
-	assert_int_equal(user_update(db, f->gone.id, f->gone.name, 0, 0, &msg), 0);
+	assert_int_equal(user_update(db, f->gone.id, f->gone.name, 0, 0, msg, sizeof msg), 0);
 	add_user(db, "ekstern.b", "Berit Bo", &f->b, "ekstern", &f->ext_b);
 	add_round(db, &f->a, "ekstern", "Eksternt tilsyn A", &f->a_ext);
 	add_round(db, &f->a, "overordnet", "Overordnet A", &f->a_over);
@@ -166,8 +166,8 @@ static void reviewers_of_a_round(void **state)
 	assert_int_equal(ids[1], f->ext2.id);
 	assert_int_equal(external_reviewers(db, &f->a_over, ids, 4), 0);
 	/* A reviewer who loses the role ekstern stops counting. */
-	const char *m;
-	assert_int_equal(user_set_role(db, f->ext2.id, f->a.id, ROLE_NONE, &m), 0);
+	char m[300] = "";
+	assert_int_equal(user_set_role(db, f->ext2.id, f->a.id, ROLE_NONE, m, sizeof m), 0);
 	assert_int_equal(external_reviewers(db, &f->a_ext, ids, 4), 1);
 }
 

@@ -127,10 +127,10 @@ static void test_department_calendar(void **state)
 	(void)state;
 	TestDb *t = testdb_new();
 	Db *db = t->db;
-	const char *msg;
+	char msg[300] = "";
 	Department d;
 	int64_t id;
-	if (department_add(db, "BHS", "Børn, unge; handicap", "barn", &id, &msg) != 0)
+	if (department_add(db, "BHS", "Børn, unge; handicap", "barn", &id, msg, sizeof msg) != 0)
 		fail_msg("%s", msg);
 	assert_true(department_by_code(db, "BHS", &d));
 	qexec(db, "INSERT INTO round (id, department_id, kind, title, phase, planned_start, planned_end, created_at)"

@@ -42,10 +42,10 @@ typedef struct Fx {
 static int64_t add_user(Db *db, const char *login, const char *name, int64_t dept)
 {
 	int64_t id;
-	const char *msg;
-	assert_int_equal(user_add(db, login, name, 0, "en-lang-adgangskode", 0, &id, &msg), 0);
+	char msg[300] = "";
+	assert_int_equal(user_add(db, login, name, 0, "en-lang-adgangskode", 0, &id, msg, sizeof msg), 0);
 	if (dept)
-		assert_int_equal(user_set_role(db, id, dept, ROLE_RAADGIVER, &msg), 0);
+		assert_int_equal(user_set_role(db, id, dept, ROLE_RAADGIVER, msg, sizeof msg), 0);
 	return id;
 }
 
@@ -53,9 +53,9 @@ static int setup(void **state)
 {
 	Fx *f = calloc(1, sizeof *f);
 	f->t = testdb_new();
-	const char *msg;
-	assert_int_equal(department_add(f->t->db, "BHS", "Børn", "barn", &f->bhs, &msg), 0);
-	assert_int_equal(department_add(f->t->db, "VHS", "Voksne", "voksen", &f->vhs, &msg), 0);
+	char msg[300] = "";
+	assert_int_equal(department_add(f->t->db, "BHS", "Børn", "barn", &f->bhs, msg, sizeof msg), 0);
+	assert_int_equal(department_add(f->t->db, "VHS", "Voksne", "voksen", &f->vhs, msg, sizeof msg), 0);
 	f->anne = add_user(f->t->db, "anne", "Anne Bækgaard", f->bhs);
 	f->bo = add_user(f->t->db, "bo", "Bo Bech", f->bhs);
 	*state = f;

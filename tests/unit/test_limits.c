@@ -14,12 +14,12 @@ static TestDb *demo_db(Round *r)
 {
 	TestDb *t = testdb_new();
 	char err[512];
-	const char *msg = NULL;
+	char msg[300] = "";
 	assert_int_equal(auth_init(), 0);
 	if (catalogue_install_defaults(t->db, err, sizeof err) < 0)
 		fail_msg("catalogue_install_defaults: %s", err);
-	if (demo_fill(t->db, &msg) != 0)
-		fail_msg("demo_fill: %s", msg ? msg : "?");
+	if (demo_fill(t->db, msg, sizeof msg) != 0)
+		fail_msg("demo_fill: %s", msg);
 	assert_true(round_by_id(t->db, 3, r));
 	return t;
 }

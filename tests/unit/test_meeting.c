@@ -24,15 +24,16 @@ static void add_case(Db *db, const Department *d, const char *case_no, const cha
 	Stmt q;
 	db_prepare(&q, db,
 	           "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
-	           " VALUES (?1, ?2, ?3, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')");
+	           " VALUES (?1, ?2, ?3, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id");
 	db_bind_int(&q, 1, d->id);
 	db_bind_text(&q, 2, case_no);
 	db_bind_text(&q, 3, advisor);
-	assert_int_equal(db_done(&q), DB_OK);
+	int64_t id = 0;
+	assert_int_equal(db_insert_id(&q, &id), DB_OK);
 	db_finalize(&q);
 	qexec(db, "INSERT INTO round_case (round_id, case_id, sample_key, added_at) SELECT r.id, %lld, 'k%lld',"
 	          " '2024-01-01T00:00:00Z' FROM round r WHERE r.department_id = %lld",
-	      (long long)db_last_id(db), (long long)db_last_id(db), (long long)d->id);
+	      (long long)id, (long long)id, (long long)d->id);
 }
 
 static int setup(void **state)
@@ -41,19 +42,19 @@ static int setup(void **state)
 	f->t = testdb_new();
 	Db *db = f->t->db;
 	int64_t id;
-	const char *msg = NULL;
+	char msg[300] = "";
 	char err[512] = "";
-	assert_int_equal(department_add(db, "BHS", "Børn", "barn", &id, &msg), 0);
+	assert_int_equal(department_add(db, "BHS", "Børn", "barn", &id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, id, &f->d));
-	assert_int_equal(department_add(db, "AND", "Anden", "barn", &id, &msg), 0);
+	assert_int_equal(department_add(db, "AND", "Anden", "barn", &id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, id, &f->other));
 	if (catalogue_store_json(db, catalogue, "udgivet", "lokal", &id, err, sizeof err) != 0)
 		fail_msg("catalogue: %s", err);
 	assert_int_equal(round_create(db, &f->d, "overordnet", "Test", "m-kat", NULL, 0, "2026-03-01", NULL, "test", &f->round,
-	                              &msg),
+	                              msg, sizeof msg),
 	                 0);
 	assert_int_equal(round_create(db, &f->other, "overordnet", "Anden", "m-kat", NULL, 0, "2026-03-01", NULL, "test",
-	                              &f->other_round, &msg),
+	                              &f->other_round, msg, sizeof msg),
 	                 0);
 	/* Anna's cases are spelt two ways in the case list; one person all the same. */
 	add_case(db, &f->d, "27.12.00-G01-262-24", "Anna Andersen");

@@ -19,8 +19,8 @@ static void fixture(Fixture *f)
 	assert_int_equal(auth_init(), 0);
 	f->t = testdb_new();
 	Db *db = f->t->db;
-	const char *msg;
-	assert_int_equal(department_add(db, "P", "Fase", "voksen", NULL, &msg), 0);
+	char msg[300] = "";
+	assert_int_equal(department_add(db, "P", "Fase", "voksen", NULL, msg, sizeof msg), 0);
 	assert_true(department_by_code(db, "P", &f->d));
 	const char csv[] = "Sagsnummer;Rådgiver\nP-1;Anne\nP-2;Bo\nP-3;Cecilie\n";
 	ImportOptions o = {.login = "test"};
@@ -29,11 +29,11 @@ static void fixture(Fixture *f)
 	free(res);
 	int64_t id;
 	assert_int_equal(db_begin(db), DB_OK);
-	assert_int_equal(round_create(db, &f->d, "overordnet", "T", NULL, NULL, 0, NULL, NULL, "test", &id, &msg), 0);
+	assert_int_equal(round_create(db, &f->d, "overordnet", "T", NULL, NULL, 0, NULL, NULL, "test", &id, msg, sizeof msg), 0);
 	assert_true(round_by_id(db, id, &f->r));
 	int64_t drawn;
 	SampleRequest req = {.size = 3};
-	assert_int_equal(sample_draw(db, &f->r, &req, "test", &drawn, &msg), 0);
+	assert_int_equal(sample_draw(db, &f->r, &req, "test", &drawn, msg, sizeof msg), 0);
 	assert_int_equal(db_commit(db), DB_OK);
 	assert_true(round_by_id(db, id, &f->r));
 	f->case_id = testdb_int(db, "SELECT min(case_id) FROM round_case");
@@ -92,7 +92,7 @@ static void test_a_finished_round_refuses_writes_until_reopened_with_a_reason(vo
 	ReviewBy by = {.login = "test"};
 	int missing;
 	int64_t a, b;
-	const char *cmsg;
+	char cmsg[300] = "";
 	assert_int_equal(db_begin(db), DB_OK);
 	assert_int_equal(review_set_consent(db, &f.r, f.case_id, 1, &by, msg, sizeof msg), ROUND_CLOSED);
 	assert_int_equal(review_set_acute(db, &f.r, f.case_id, 1, "nu", &by, msg, sizeof msg), ROUND_CLOSED);
@@ -101,14 +101,14 @@ static void test_a_finished_round_refuses_writes_until_reopened_with_a_reason(vo
 	assert_int_equal(review_assign_auto(db, &f.r, (int64_t[]){1}, 1, &by, &a, &b, msg, sizeof msg), ROUND_CLOSED);
 	assert_int_equal(calibration_choose(db, &f.r, f.case_id, &by, msg, sizeof msg), ROUND_CLOSED);
 	assert_int_equal(calibration_choose_random(db, &f.r, 1, &by, &a, msg, sizeof msg), ROUND_CLOSED);
-	assert_int_equal(sample_replace(db, &f.r, f.case_id, "ikke relevant", "test", &a, &cmsg), ROUND_CLOSED);
+	assert_int_equal(sample_replace(db, &f.r, f.case_id, "ikke relevant", "test", &a, cmsg, sizeof cmsg), ROUND_CLOSED);
 	SampleRequest req = {.size = 2};
-	assert_int_equal(sample_draw(db, &f.r, &req, "test", &a, &cmsg), ROUND_CLOSED);
+	assert_int_equal(sample_draw(db, &f.r, &req, "test", &a, cmsg, sizeof cmsg), ROUND_CLOSED);
 	assert_string_equal(cmsg, round_closed_text);
 	User u = {.id = 0};
 	AnswerState st;
 	AnswerInput in = {.value = "ja", .seen_revision = -1};
-	assert_int_equal(answer_save(db, f.r.id, f.case_id, 1, &in, &u, &st, &cmsg), ANSWER_CLOSED);
+	assert_int_equal(answer_save(db, f.r.id, f.case_id, 1, &in, &u, &st, cmsg, sizeof cmsg), ANSWER_CLOSED);
 	db_rollback(db);
 	assert_int_equal(testdb_int(db, "SELECT count(*) FROM round_case WHERE example_consent = 1 OR acute = 1"), 0);
 

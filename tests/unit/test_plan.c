@@ -20,8 +20,8 @@ static int setup(void **state)
 {
 	Fx *f = calloc(1, sizeof *f);
 	f->t = testdb_new();
-	const char *msg;
-	if (department_add(f->t->db, "BHS", "Børn og unge med handicap", "barn", &f->d.id, &msg) != 0)
+	char msg[300] = "";
+	if (department_add(f->t->db, "BHS", "Børn og unge med handicap", "barn", &f->d.id, msg, sizeof msg) != 0)
 		fail_msg("department_add: %s", msg);
 	assert_true(department_by_code(f->t->db, "BHS", &f->d));
 	*state = f;
@@ -39,11 +39,11 @@ static int teardown(void **state)
 /* A round with the given kind and dates ("" for none); created the day before its start. */
 static int64_t round_at(Fx *f, const char *kind, const char *title, const char *start, const char *end)
 {
-	qexec(f->t->db,
-	      "INSERT INTO round (department_id, kind, title, planned_start, planned_end, created_at)"
-	      " VALUES (%lld, '%s', '%s', nullif('%s', ''), nullif('%s', ''), '2020-01-01T08:00:00Z')",
-	      (long long)f->d.id, kind, title, start, end);
-	return db_last_id(f->t->db);
+	return qinsert(f->t->db,
+	               "INSERT INTO round (department_id, kind, title, planned_start, planned_end, created_at)"
+	               " VALUES (%lld, '%s', '%s', nullif('%s', ''), nullif('%s', ''), '2020-01-01T08:00:00Z')"
+	               " RETURNING id",
+	               (long long)f->d.id, kind, title, start, end);
 }
 
 /* Draws n cases into the round's sample (by hand: the plan only counts them). */
@@ -52,13 +52,13 @@ static void sampled(Fx *f, int64_t round_id, int n, const char *at)
 	qexec(f->t->db, "UPDATE round SET sampled_at = '%sT09:00:00Z' WHERE id = %lld", at, (long long)round_id);
 	for (int i = 0; i < n; i++) {
 		f->ncases++;
-		qexec(f->t->db,
-		      "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
-		      " VALUES (%lld, 'S-%d', 'Anne', '2020-01-01', '2020-01-01')",
-		      (long long)f->d.id, f->ncases);
+		int64_t case_id = qinsert(f->t->db,
+		                          "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
+		                          " VALUES (%lld, 'S-%d', 'Anne', '2020-01-01', '2020-01-01') RETURNING id",
+		                          (long long)f->d.id, f->ncases);
 		qexec(f->t->db,
 		      "INSERT INTO round_case (round_id, case_id, sample_key, added_at) VALUES (%lld, %lld, 'k%d', '%s')",
-		      (long long)round_id, (long long)db_last_id(f->t->db), f->ncases, at);
+		      (long long)round_id, (long long)case_id, f->ncases, at);
 	}
 }
 
@@ -79,8 +79,9 @@ static void meeting(Fx *f, int64_t round_id, const char *kind, const char *date,
 /* A member of the working group: a user with a role in the department and a function. */
 static void member(Fx *f, const char *login, const char *role, const char *function)
 {
-	qexec(f->t->db, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x')", login, login);
-	int64_t id = db_last_id(f->t->db);
+	int64_t id =
+	    qinsert(f->t->db, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x') RETURNING id", login,
+	            login);
 	qexec(f->t->db, "INSERT INTO membership (user_id, department_id, role) VALUES (%lld, %lld, '%s')", (long long)id,
 	      (long long)f->d.id, role);
 	qexec(f->t->db,
@@ -260,11 +261,11 @@ static void test_too_many_themes(void **state)
 	int64_t two = round_at(f, "uddybende", "To temaer", "2026-09-07", "2026-10-30");
 	themes(f, two, three, 2);
 	/* A theme catalogue attached (position > 0) and named in round_theme is one theme. */
-	qexec(f->t->db,
-	      "INSERT INTO catalogue (code, version, title, kind, target, status, created_at)"
-	      " VALUES ('frister', 1, 'Tema: Frister', 'tema', 'begge', 'udgivet', '2020')");
+	int64_t frister = qinsert(f->t->db,
+	                          "INSERT INTO catalogue (code, version, title, kind, target, status, created_at)"
+	                          " VALUES ('frister', 1, 'Tema: Frister', 'tema', 'begge', 'udgivet', '2020') RETURNING id");
 	qexec(f->t->db, "INSERT INTO round_catalogue (round_id, catalogue_id, position) VALUES (%lld, %lld, 2)",
-	      (long long)two, (long long)db_last_id(f->t->db));
+	      (long long)two, (long long)frister);
 	int64_t external = round_at(f, "ekstern", "Ekstern med fire", "2026-05-01", "2026-06-01");
 	static const char *const four[] = {"a", "b", "c", "d"};
 	themes(f, external, four, 4);

@@ -228,10 +228,10 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->t = testdb_new();
 	Db *db = f->t->db;
-	const char *msg = NULL;
+	char msg[300] = "";
 	int64_t dept_id;
 	Department dept;
-	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, &msg), 0);
+	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, dept_id, &dept));
 	exec_ok(db, "INSERT INTO users (login, name, password_hash) VALUES ('k', 'Koordinator', 'x')");
 	assert_true(user_by_login(db, "k", &f->by));
@@ -239,13 +239,12 @@ static int setup(void **state)
 	int64_t cat;
 	assert_int_equal(catalogue_store_json(db, catalogue_json, "udgivet", "lokal", &cat, err, sizeof err), 0);
 	assert_int_equal(round_create(db, &dept, "uddybende", "Relevans", "rel-test", NULL, 0, NULL, NULL, "test", &f->round,
-	                              &msg), 0);
+	                              msg, sizeof msg), 0);
 	char sql[512];
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
-	         " VALUES (%lld, 'S-001', 'Anne', '2026-01-01', '2026-01-01')", (long long)dept_id);
-	exec_ok(db, sql);
-	f->case_id = db_last_id(db);
+	         " VALUES (%lld, 'S-001', 'Anne', '2026-01-01', '2026-01-01') RETURNING id", (long long)dept_id);
+	f->case_id = qinsert(db, "%s", sql);
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO round_case (round_id, case_id, sample_key, status, added_at)"
 	         " VALUES (%lld, %lld, '01', 'udtrukket', '2026-01-01')", (long long)f->round, (long long)f->case_id);
@@ -270,8 +269,8 @@ static void answer(Fixture *f, const char *code, const char *value)
 	int64_t qid = testdb_int(f->t->db, sql);
 	AnswerInput in = {.value = value, .comment = "", .seen_revision = -1};
 	AnswerState cur;
-	const char *msg = NULL;
-	assert_int_equal(answer_save(f->t->db, f->round, f->case_id, qid, &in, &f->by, &cur, &msg), ANSWER_SAVED);
+	char msg[300] = "";
+	assert_int_equal(answer_save(f->t->db, f->round, f->case_id, qid, &in, &f->by, &cur, msg, sizeof msg), ANSWER_SAVED);
 }
 
 /* The færdig check: an unanswered gate keeps its dependants to answer; an unmet gate does not. */

@@ -37,21 +37,22 @@ ATTR_PRINTF(4, 5) static void qtext(Db *db, char *out, size_t n, const char *fmt
 static User add_user(Db *db, const char *login, const char *name)
 {
 	Stmt q;
-	db_prepare(&q, db, "INSERT INTO users (login, name, password_hash) VALUES (?1, ?2, 'not-a-hash')");
+	db_prepare(&q, db, "INSERT INTO users (login, name, password_hash) VALUES (?1, ?2, 'not-a-hash') RETURNING id");
 	db_bind_text(&q, 1, login);
 	db_bind_text(&q, 2, name);
-	assert_int_equal(db_done(&q), DB_OK);
+	int64_t id = 0;
+	assert_int_equal(db_insert_id(&q, &id), DB_OK);
 	db_finalize(&q);
 	User u;
-	assert_true(user_by_id(db, db_last_id(db), &u));
+	assert_true(user_by_id(db, id, &u));
 	return u;
 }
 
 static Department add_department(Db *db, const char *code, const char *area)
 {
 	int64_t id;
-	const char *msg = NULL;
-	if (department_add(db, code, "Afdeling", area, &id, &msg) != 0)
+	char msg[300] = "";
+	if (department_add(db, code, "Afdeling", area, &id, msg, sizeof msg) != 0)
 		fail_msg("department_add: %s", msg);
 	Department d;
 	assert_true(department_by_id(db, id, &d));
@@ -63,13 +64,14 @@ static int64_t add_case(Db *db, const Department *d, const char *case_no, const 
 	Stmt q;
 	db_prepare(&q, db,
 	           "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
-	           " VALUES (?1, ?2, ?3, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')");
+	           " VALUES (?1, ?2, ?3, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z') RETURNING id");
 	db_bind_int(&q, 1, d->id);
 	db_bind_text(&q, 2, case_no);
 	db_bind_text(&q, 3, advisor);
-	assert_int_equal(db_done(&q), DB_OK);
+	int64_t id = 0;
+	assert_int_equal(db_insert_id(&q, &id), DB_OK);
 	db_finalize(&q);
-	return db_last_id(db);
+	return id;
 }
 
 static void put_in_sample(Db *db, int64_t round_id, int64_t case_id)
@@ -81,8 +83,8 @@ static void put_in_sample(Db *db, int64_t round_id, int64_t case_id)
 static int64_t new_round(Db *db, const Department *d, const char *kind, const char *catalogue, const char *start)
 {
 	int64_t id;
-	const char *msg = NULL;
-	if (round_create(db, d, kind, "Test", catalogue, NULL, 0, start, NULL, "test", &id, &msg) != 0)
+	char msg[300] = "";
+	if (round_create(db, d, kind, "Test", catalogue, NULL, 0, start, NULL, "test", &id, msg, sizeof msg) != 0)
 		fail_msg("round_create: %s", msg);
 	return id;
 }
@@ -112,12 +114,12 @@ static int64_t question_of(Db *db, int64_t round_id, const char *code)
 
 /* answer_save in its own transaction, as a page or the API would call it. */
 static int save(Db *db, int64_t round_id, int64_t case_id, int64_t question_id, const char *value, int material,
-                const char *comment, int64_t seen, const User *by, AnswerState *cur, const char **msg)
+                const char *comment, int64_t seen, const User *by, AnswerState *cur, char *msg, size_t n)
 {
 	AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = seen};
-	*msg = NULL;
+	msg[0] = 0;
 	assert_int_equal(db_begin(db), DB_OK);
-	int rc = answer_save(db, round_id, case_id, question_id, &in, by, cur, msg);
+	int rc = answer_save(db, round_id, case_id, question_id, &in, by, cur, msg, n);
 	if (rc == ANSWER_SAVED)
 		assert_int_equal(db_commit(db), DB_OK);
 	else
@@ -129,11 +131,11 @@ static void must_save(Db *db, int64_t round_id, int64_t case_id, const char *cod
                       const User *by)
 {
 	AnswerState cur;
-	const char *msg;
-	int rc = save(db, round_id, case_id, question_of(db, round_id, code), value, material, "", -1, by, &cur, &msg);
+	char msg[300] = "";
+	int rc = save(db, round_id, case_id, question_of(db, round_id, code), value, material, "", -1, by, &cur, msg, sizeof msg);
 	if (rc != ANSWER_SAVED)
 		fail_msg("saving %s=%s for case %lld in round %lld: %d %s", code, value, (long long)case_id,
-		         (long long)round_id, rc, msg ? msg : "");
+		         (long long)round_id, rc, msg);
 }
 
 static const char catalogue_v1[] =
@@ -650,8 +652,8 @@ static int setup_answers(void **state)
 	Round r = get_round(db, a->round);
 	SampleRequest req = {.size = 4, .seed_hex = seed_hex};
 	int64_t drawn = 0;
-	const char *msg = NULL;
-	if (sample_draw(db, &r, &req, "test", &drawn, &msg) != 0)
+	char msg[300] = "";
+	if (sample_draw(db, &r, &req, "test", &drawn, msg, sizeof msg) != 0)
 		fail_msg("sample_draw: %s", msg);
 	assert_int_equal(drawn, 4);
 	Stmt q;
@@ -682,13 +684,13 @@ static void conflict_on_stale_revision(void **state)
 	Db *db = a->t->db;
 	int64_t q1 = question_of(db, a->round, "A-1"), c = a->sampled[0];
 	AnswerState cur;
-	const char *msg;
+	char msg[300] = "";
 	/* Anna and Bo both opened the empty answer (revision 0). */
-	assert_int_equal(save(db, a->round, c, q1, "ja", 0, "", 0, &a->anna, &cur, &msg), ANSWER_SAVED);
+	assert_int_equal(save(db, a->round, c, q1, "ja", 0, "", 0, &a->anna, &cur, msg, sizeof msg), ANSWER_SAVED);
 	assert_int_equal(cur.revision, 1);
 	assert_string_equal(cur.value, "ja");
 	assert_string_equal(cur.by, "Anna Andersen");
-	assert_int_equal(save(db, a->round, c, q1, "nej", 1, "mangler", 0, &a->bo, &cur, &msg), ANSWER_CONFLICT);
+	assert_int_equal(save(db, a->round, c, q1, "nej", 1, "mangler", 0, &a->bo, &cur, msg, sizeof msg), ANSWER_CONFLICT);
 	assert_string_equal(cur.value, "ja");
 	assert_string_equal(cur.by, "Anna Andersen");
 	assert_int_equal(cur.revision, 1);
@@ -699,18 +701,18 @@ static void conflict_on_stale_revision(void **state)
 	      (long long)c);
 	assert_string_equal(v, "ja");
 	/* Bo reloads (revision 1) and saves; now Anna's page is the stale one. */
-	assert_int_equal(save(db, a->round, c, q1, "nej", 1, "mangler", 1, &a->bo, &cur, &msg), ANSWER_SAVED);
+	assert_int_equal(save(db, a->round, c, q1, "nej", 1, "mangler", 1, &a->bo, &cur, msg, sizeof msg), ANSWER_SAVED);
 	assert_int_equal(cur.revision, 2);
-	assert_int_equal(save(db, a->round, c, q1, "delvist", 0, "", 1, &a->anna, &cur, &msg), ANSWER_CONFLICT);
+	assert_int_equal(save(db, a->round, c, q1, "delvist", 0, "", 1, &a->anna, &cur, msg, sizeof msg), ANSWER_CONFLICT);
 	assert_string_equal(cur.value, "nej");
 	assert_string_equal(cur.by, "Bo Bech");
 	assert_string_equal(cur.comment, "mangler");
 	assert_int_equal(cur.material, 1);
 	assert_int_equal(cur.revision, 2);
 	/* A seen revision ahead of the stored one is just as stale. */
-	assert_int_equal(save(db, a->round, c, q1, "delvist", 0, "", 7, &a->anna, &cur, &msg), ANSWER_CONFLICT);
+	assert_int_equal(save(db, a->round, c, q1, "delvist", 0, "", 7, &a->anna, &cur, msg, sizeof msg), ANSWER_CONFLICT);
 	/* -1 overwrites regardless. */
-	assert_int_equal(save(db, a->round, c, q1, "delvist", 0, "", -1, &a->anna, &cur, &msg), ANSWER_SAVED);
+	assert_int_equal(save(db, a->round, c, q1, "delvist", 0, "", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_SAVED);
 	assert_int_equal(cur.revision, 3);
 	assert_int_equal(qint(db, "SELECT revision FROM answer WHERE question_id = %lld AND case_id = %lld", (long long)q1,
 	                      (long long)c), 3);
@@ -725,43 +727,43 @@ static void refused_answers(void **state)
 	int64_t foreign = question_of(db, a->other_round, "A-1");
 	int64_t c = a->sampled[1];
 	AnswerState cur;
-	const char *msg;
+	char msg[300] = "";
 	/* Væsentlig betydning only with nej or delvist. */
 	static const char *const no_material[] = {"ja", "ikke_relevant", ""};
 	for (size_t i = 0; i < COUNT(no_material); i++) {
-		assert_int_equal(save(db, a->round, c, q1, no_material[i], 1, "", -1, &a->anna, &cur, &msg), ANSWER_INVALID);
+		assert_int_equal(save(db, a->round, c, q1, no_material[i], 1, "", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_INVALID);
 		assert_non_null(msg);
 		assert_non_null(strstr(msg, "væsentlig"));
 	}
 	/* A CPR number in the comment, or in a free-text answer. */
-	assert_int_equal(save(db, a->round, c, q1, "nej", 0, "Se barnets CPR 010190-1234", -1, &a->anna, &cur, &msg),
+	assert_int_equal(save(db, a->round, c, q1, "nej", 0, "Se barnets CPR 010190-1234", -1, &a->anna, &cur, msg, sizeof msg),
 	                 ANSWER_INVALID);
 	assert_non_null(strstr(msg, "CPR"));
-	assert_int_equal(save(db, a->round, c, q1, "nej", 0, "cpr 0101901234", -1, &a->anna, &cur, &msg), ANSWER_INVALID);
-	assert_int_equal(save(db, a->round, c, q2, "Mor 010190 1234 deltog", 0, "", -1, &a->anna, &cur, &msg),
+	assert_int_equal(save(db, a->round, c, q1, "nej", 0, "cpr 0101901234", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_INVALID);
+	assert_int_equal(save(db, a->round, c, q2, "Mor 010190 1234 deltog", 0, "", -1, &a->anna, &cur, msg, sizeof msg),
 	                 ANSWER_INVALID);
 	/* A question of another round's catalogue, even with the same code. */
-	assert_int_equal(save(db, a->round, c, foreign, "ja", 0, "", -1, &a->anna, &cur, &msg), ANSWER_INVALID);
+	assert_int_equal(save(db, a->round, c, foreign, "ja", 0, "", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_INVALID);
 	assert_non_null(strstr(msg, "tilsyn"));
-	assert_int_equal(save(db, a->round, c, 999999, "ja", 0, "", -1, &a->anna, &cur, &msg), ANSWER_INVALID);
+	assert_int_equal(save(db, a->round, c, 999999, "ja", 0, "", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_INVALID);
 	/* Values outside the question's scale. */
-	assert_int_equal(save(db, a->round, c, q3, "delvist", 0, "", -1, &a->anna, &cur, &msg), ANSWER_INVALID);
-	assert_int_equal(save(db, a->round, c, q1, "JA", 0, "", -1, &a->anna, &cur, &msg), ANSWER_INVALID);
-	assert_int_equal(save(db, a->round, c, q_choice, "naboen", 0, "", -1, &a->anna, &cur, &msg), ANSWER_INVALID);
+	assert_int_equal(save(db, a->round, c, q3, "delvist", 0, "", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_INVALID);
+	assert_int_equal(save(db, a->round, c, q1, "JA", 0, "", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_INVALID);
+	assert_int_equal(save(db, a->round, c, q_choice, "naboen", 0, "", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_INVALID);
 	/* A case outside the sample, or replaced. */
-	assert_int_equal(save(db, a->round, a->not_sampled, q1, "ja", 0, "", -1, &a->anna, &cur, &msg), ANSWER_INVALID);
+	assert_int_equal(save(db, a->round, a->not_sampled, q1, "ja", 0, "", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_INVALID);
 	qexec(db, "UPDATE round_case SET status = 'erstattet' WHERE round_id = %lld AND case_id = %lld",
 	      (long long)a->round, (long long)a->sampled[3]);
-	assert_int_equal(save(db, a->round, a->sampled[3], q1, "ja", 0, "", -1, &a->anna, &cur, &msg), ANSWER_INVALID);
+	assert_int_equal(save(db, a->round, a->sampled[3], q1, "ja", 0, "", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_INVALID);
 	/* Nothing of it was stored, and the review has not started. */
 	assert_int_equal(qint(db, "SELECT count(*) FROM answer"), 0);
 	assert_int_equal(qint(db, "SELECT count(*) FROM answer_history"), 0);
 	assert_int_equal(qint(db, "SELECT review_started_at IS NULL FROM round WHERE id = %lld", (long long)a->round), 1);
 	/* What is allowed: material with nej and delvist, a case number that is no CPR number. */
-	assert_int_equal(save(db, a->round, c, q1, "delvist", 1, "Sag 27.15.00-G01-100-25", -1, &a->anna, &cur, &msg),
+	assert_int_equal(save(db, a->round, c, q1, "delvist", 1, "Sag 27.15.00-G01-100-25", -1, &a->anna, &cur, msg, sizeof msg),
 	                 ANSWER_SAVED);
-	assert_int_equal(save(db, a->round, c, q1, "nej", 1, "", -1, &a->anna, &cur, &msg), ANSWER_SAVED);
-	assert_int_equal(save(db, a->round, c, q_choice, "forældrene", 0, "", -1, &a->anna, &cur, &msg), ANSWER_SAVED);
+	assert_int_equal(save(db, a->round, c, q1, "nej", 1, "", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_SAVED);
+	assert_int_equal(save(db, a->round, c, q_choice, "forældrene", 0, "", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_SAVED);
 }
 
 static void history_of_changes(void **state)
@@ -770,19 +772,19 @@ static void history_of_changes(void **state)
 	Db *db = a->t->db;
 	int64_t q1 = question_of(db, a->round, "A-1"), c = a->sampled[2];
 	AnswerState cur;
-	const char *msg;
-	assert_int_equal(save(db, a->round, c, q1, "ja", 0, "", -1, &a->anna, &cur, &msg), ANSWER_SAVED);
-	assert_int_equal(save(db, a->round, c, q1, "nej", 1, "frist overskredet", -1, &a->bo, &cur, &msg), ANSWER_SAVED);
+	char msg[300] = "";
+	assert_int_equal(save(db, a->round, c, q1, "ja", 0, "", -1, &a->anna, &cur, msg, sizeof msg), ANSWER_SAVED);
+	assert_int_equal(save(db, a->round, c, q1, "nej", 1, "frist overskredet", -1, &a->bo, &cur, msg, sizeof msg), ANSWER_SAVED);
 	/* The same thing again: no new revision, no history row. */
-	assert_int_equal(save(db, a->round, c, q1, "nej", 1, "frist overskredet", -1, &a->bo, &cur, &msg), ANSWER_SAVED);
+	assert_int_equal(save(db, a->round, c, q1, "nej", 1, "frist overskredet", -1, &a->bo, &cur, msg, sizeof msg), ANSWER_SAVED);
 	assert_int_equal(cur.revision, 2);
 	assert_int_equal(qint(db, "SELECT revision FROM answer WHERE case_id = %lld", (long long)c), 2);
 	assert_int_equal(qint(db, "SELECT count(*) FROM answer_history"), 2);
 	/* Only the comment changes: that is a change. */
-	assert_int_equal(save(db, a->round, c, q1, "nej", 1, "frist overskredet med 3 uger", 2, &a->bo, &cur, &msg),
+	assert_int_equal(save(db, a->round, c, q1, "nej", 1, "frist overskredet med 3 uger", 2, &a->bo, &cur, msg, sizeof msg),
 	                 ANSWER_SAVED);
 	/* Clearing the answer. */
-	assert_int_equal(save(db, a->round, c, q1, "", 0, "", 3, &a->anna, &cur, &msg), ANSWER_SAVED);
+	assert_int_equal(save(db, a->round, c, q1, "", 0, "", 3, &a->anna, &cur, msg, sizeof msg), ANSWER_SAVED);
 	assert_int_equal(qint(db, "SELECT count(*) FROM answer_history"), 4);
 	char s[256];
 	/* old → new, with who did it. */
@@ -822,9 +824,9 @@ static void clearing_nothing_writes_nothing(void **state)
 	Ax *a = *state;
 	Db *db = a->t->db;
 	AnswerState cur;
-	const char *msg;
+	char msg[300] = "";
 	int64_t q1 = question_of(db, a->round, "A-1");
-	assert_int_equal(save(db, a->round, a->sampled[0], q1, "", 0, "", 0, &a->anna, &cur, &msg), ANSWER_SAVED);
+	assert_int_equal(save(db, a->round, a->sampled[0], q1, "", 0, "", 0, &a->anna, &cur, msg, sizeof msg), ANSWER_SAVED);
 	assert_int_equal(cur.revision, 0);
 	assert_int_equal(qint(db, "SELECT count(*) FROM answer"), 0);
 	assert_int_equal(qint(db, "SELECT count(*) FROM answer_history"), 0);
@@ -841,15 +843,15 @@ static void first_answer_starts_review(void **state)
 	/* Before the review a redraw is allowed. */
 	SampleRequest req = {.size = 4, .seed_hex = seed_hex, .reason = "test"};
 	int64_t drawn;
-	const char *msg = NULL;
-	assert_int_equal(sample_draw(db, &r, &req, "test", &drawn, &msg), 0);
+	char msg[300] = "";
+	assert_int_equal(sample_draw(db, &r, &req, "test", &drawn, msg, sizeof msg), 0);
 	r = get_round(db, a->round);
 	assert_int_equal(qint(db, "SELECT review_status = 'ikke_startet' FROM round_case WHERE round_id = %lld AND"
 	                          " case_id = %lld", (long long)a->round, (long long)a->sampled[0]), 1);
 
 	AnswerState cur;
 	assert_int_equal(save(db, a->round, a->sampled[0], question_of(db, a->round, "A-1"), "ja", 0, "", 0, &a->anna, &cur,
-	                      &msg), ANSWER_SAVED);
+	                      msg, sizeof msg), ANSWER_SAVED);
 	r = get_round(db, a->round);
 	assert_string_equal(r.phase, "gennemgang");
 	assert_true(strlen(r.review_started_at) == 20);
@@ -858,14 +860,14 @@ static void first_answer_starts_review(void **state)
 	char started[32];
 	snprintf(started, sizeof started, "%s", r.review_started_at);
 	/* The sample is now fixed. */
-	msg = NULL;
-	assert_int_equal(sample_draw(db, &r, &req, "test", &drawn, &msg), -1);
+	msg[0] = 0;
+	assert_int_equal(sample_draw(db, &r, &req, "test", &drawn, msg, sizeof msg), -1);
 	assert_non_null(msg);
 	assert_non_null(strstr(msg, "Gennemgangen"));
 	assert_int_equal(qint(db, "SELECT count(*) FROM round_case WHERE round_id = %lld", (long long)a->round), 4);
 	/* A later answer does not move the start. */
 	assert_int_equal(save(db, a->round, a->sampled[1], question_of(db, a->round, "A-2"), "nej", 0, "", 0, &a->bo, &cur,
-	                      &msg), ANSWER_SAVED);
+	                      msg, sizeof msg), ANSWER_SAVED);
 	r = get_round(db, a->round);
 	assert_string_equal(r.review_started_at, started);
 	assert_string_equal(r.phase, "gennemgang");

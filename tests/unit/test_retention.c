@@ -33,8 +33,8 @@ static int group_setup(void **state)
 		return -1;
 	TestDb *t = testdb_new();
 	char err[512];
-	const char *msg = NULL;
-	if (catalogue_install_defaults(t->db, err, sizeof err) < 0 || demo_fill(t->db, &msg) != 0)
+	char msg[300] = "";
+	if (catalogue_install_defaults(t->db, err, sizeof err) < 0 || demo_fill(t->db, msg, sizeof msg) != 0)
 		return -1;
 	snprintf(template_dir, sizeof template_dir, "%s", t->dir);
 	snprintf(template_path, sizeof template_path, "%s", t->path);
@@ -150,12 +150,12 @@ static void settings_defaults_and_limits(void **state)
 		assert_non_null(retention_settings_problem(&bad[i]));
 	assert_null(retention_settings_problem(&(RetentionSettings){1, 5, 0})); /* six months of audit in all */
 
-	const char *msg = NULL;
+	char msg[300] = "";
 	assert_int_equal(db_begin(t->db), DB_OK);
-	assert_int_equal(retention_settings_save(t->db, &(RetentionSettings){0, 6, 30}, "test", &msg), -1);
+	assert_int_equal(retention_settings_save(t->db, &(RetentionSettings){0, 6, 30}, "test", msg, sizeof msg), -1);
 	assert_non_null(strstr(msg, "--months"));
-	assert_int_equal(retention_settings_save(t->db, &(RetentionSettings){36, 6, 14}, "test", &msg), 2);
-	assert_int_equal(retention_settings_save(t->db, &(RetentionSettings){36, 6, 14}, "test", &msg), 0);
+	assert_int_equal(retention_settings_save(t->db, &(RetentionSettings){36, 6, 14}, "test", msg, sizeof msg), 2);
+	assert_int_equal(retention_settings_save(t->db, &(RetentionSettings){36, 6, 14}, "test", msg, sizeof msg), 0);
 	assert_int_equal(db_commit(t->db), DB_OK);
 	retention_settings(t->db, &s);
 	assert_int_equal(s.months, 36);

@@ -237,9 +237,9 @@ static void add_user(Fixture *f, const char *login, const char *name, const char
 	snprintf(sql, sizeof sql, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x')", login, name);
 	exec_ok(f->t->db, sql);
 	assert_true(user_by_login(f->t->db, login, out));
-	const char *msg;
+	char msg[300] = "";
 	if (role)
-		assert_int_equal(user_set_role(f->t->db, out->id, f->dept.id, role_parse(role), &msg), 0);
+		assert_int_equal(user_set_role(f->t->db, out->id, f->dept.id, role_parse(role), msg, sizeof msg), 0);
 }
 
 static int setup(void **state)
@@ -248,9 +248,9 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->t = testdb_new();
 	Db *db = f->t->db;
-	const char *msg = NULL;
+	char msg[300] = "";
 	int64_t dept_id;
-	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, &msg), 0);
+	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, dept_id, &f->dept));
 	add_user(f, "anne", "Anne Bækgaard", "raadgiver", &f->anne);
 	add_user(f, "bo", "Bo Ørum", "raadgiver", &f->bo);
@@ -261,7 +261,7 @@ static int setup(void **state)
 	assert_int_equal(catalogue_store_json(db, catalogue_json, "udgivet", "lokal", &cat, err, sizeof err), 0);
 	int64_t round_id;
 	assert_int_equal(round_create(db, &f->dept, "overordnet", "Testtilsyn", "test-review", NULL, 0, NULL, NULL, "test",
-	                              &round_id, &msg), 0);
+	                              &round_id, msg, sizeof msg), 0);
 	assert_true(round_by_id(db, round_id, &f->round));
 	/* Cases 1-2 are Anne's (written differently), 3-4 Bo's, 5 someone else's; 6 is replaced. */
 	static const char *const advisors[] = {"", " anne bækgaard", "ANNE BÆKGAARD", "Bo Ørum", "bo ørum", "Dorte Dahl",
@@ -270,10 +270,9 @@ static int setup(void **state)
 		char sql[512];
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
-		         " VALUES (%lld, 'S-00%d', '%s', '2026-01-01', '2026-01-01')",
+		         " VALUES (%lld, 'S-00%d', '%s', '2026-01-01', '2026-01-01') RETURNING id",
 		         (long long)dept_id, i, advisors[i]);
-		exec_ok(db, sql);
-		f->case_id[i] = db_last_id(db);
+		f->case_id[i] = qinsert(db, "%s", sql);
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO round_case (round_id, case_id, sample_key, status, added_at)"
 		         " VALUES (%lld, %lld, '%02d', '%s', '2026-01-01')",
@@ -387,8 +386,8 @@ static int answer(Fixture *f, int i, const char *code, const char *value)
 {
 	AnswerInput in = {.value = value, .comment = "", .seen_revision = -1};
 	AnswerState cur;
-	const char *msg;
-	return answer_save(f->t->db, f->round.id, f->case_id[i], qid(f, code), &in, &f->anne, &cur, &msg);
+	char msg[300] = "";
+	return answer_save(f->t->db, f->round.id, f->case_id[i], qid(f, code), &in, &f->anne, &cur, msg, sizeof msg);
 }
 
 static void finish_needs_every_relevant_answer(void **state)

@@ -32,9 +32,9 @@ static void remeasure_dates(void **state)
 static int setup(void **state)
 {
 	TestDb *t = testdb_new();
-	const char *msg;
+	char msg[300] = "";
 	int64_t id;
-	assert_int_equal(department_add(t->db, "BHS", "Børn", "barn", &id, &msg), 0);
+	assert_int_equal(department_add(t->db, "BHS", "Børn", "barn", &id, msg, sizeof msg), 0);
 	*state = t;
 	return 0;
 }
@@ -49,10 +49,10 @@ static int64_t new_round(Db *db)
 {
 	Department d;
 	assert_true(department_by_code(db, "BHS", &d));
-	const char *msg = NULL;
+	char msg[300] = "";
 	int64_t id = 0;
 	assert_int_equal(round_create(db, &d, "overordnet", "Forår", NULL, NULL, 0, "2026-03-01", "2026-04-30", "test",
-	                              &id, &msg),
+	                              &id, msg, sizeof msg),
 	                 0);
 	return id;
 }

@@ -32,8 +32,8 @@ static void test_key_matches_independent_blake2b(void **state)
 /* A department with `per` cases for each of three caseworkers. */
 static void fill(Db *db, Department *d, int per)
 {
-	const char *msg;
-	assert_int_equal(department_add(db, "S", "Sample", "voksen", NULL, &msg), 0);
+	char msg[300] = "";
+	assert_int_equal(department_add(db, "S", "Sample", "voksen", NULL, msg, sizeof msg), 0);
 	assert_true(department_by_code(db, "S", d));
 	Buf csv;
 	buf_init(&csv, 0);
@@ -51,10 +51,10 @@ static void fill(Db *db, Department *d, int per)
 
 static int64_t new_round(Db *db, const Department *d, Round *r)
 {
-	const char *msg;
+	char msg[300] = "";
 	int64_t id;
 	assert_int_equal(db_begin(db), DB_OK);
-	assert_int_equal(round_create(db, d, "overordnet", "T", NULL, NULL, 0, NULL, NULL, "test", &id, &msg), 0);
+	assert_int_equal(round_create(db, d, "overordnet", "T", NULL, NULL, 0, NULL, NULL, "test", &id, msg, sizeof msg), 0);
 	assert_int_equal(db_commit(db), DB_OK);
 	assert_true(round_by_id(db, id, r));
 	return id;
@@ -62,10 +62,10 @@ static int64_t new_round(Db *db, const Department *d, Round *r)
 
 static int draw(Db *db, Round *r, SampleRequest *req)
 {
-	const char *msg;
+	char msg[300] = "";
 	int64_t drawn;
 	assert_int_equal(db_begin(db), DB_OK);
-	int rc = sample_draw(db, r, req, "test", &drawn, &msg);
+	int rc = sample_draw(db, r, req, "test", &drawn, msg, sizeof msg);
 	if (rc == 0)
 		assert_int_equal(db_commit(db), DB_OK);
 	else
@@ -173,11 +173,11 @@ static void test_replace_takes_the_next_key(void **state)
 		}
 	}
 	db_finalize(&q);
-	const char *msg;
+	char msg[300] = "";
 	int64_t replacement;
 	assert_int_equal(db_begin(t->db), DB_OK);
-	assert_int_equal(sample_replace(t->db, &r, victim, "", "test", &replacement, &msg), -1); /* a reason is needed */
-	assert_int_equal(sample_replace(t->db, &r, victim, "ikke relevant", "test", &replacement, &msg), 0);
+	assert_int_equal(sample_replace(t->db, &r, victim, "", "test", &replacement, msg, sizeof msg), -1); /* a reason is needed */
+	assert_int_equal(sample_replace(t->db, &r, victim, "ikke relevant", "test", &replacement, msg, sizeof msg), 0);
 	assert_int_equal(db_commit(t->db), DB_OK);
 	assert_int_equal(replacement, expected);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM round_case WHERE status = 'erstattet'"), 1);
@@ -219,9 +219,9 @@ static void test_population_digest_is_bytewise(void **state)
 {
 	(void)state;
 	TestDb *t = testdb_new();
-	const char *msg;
+	char msg[300] = "";
 	Department d;
-	assert_int_equal(department_add(t->db, "S", "Sample", "voksen", NULL, &msg), 0);
+	assert_int_equal(department_add(t->db, "S", "Sample", "voksen", NULL, msg, sizeof msg), 0);
 	assert_true(department_by_code(t->db, "S", &d));
 	static const char csv[] = "Sagsnummer;Rådgiver\nb-2;Anne\nÆ-1;Bo\na-3;Anne\nB-10;Bo\nØ-2;Anne\na-10;Bo\n";
 	ImportOptions o = {.login = "test"};

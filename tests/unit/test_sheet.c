@@ -77,9 +77,9 @@ static int setup(void **state)
 	f->t = testdb_new();
 	Db *db = f->t->db;
 	snprintf(f->dir, sizeof f->dir, "%s", f->t->dir);
-	const char *msg = NULL;
+	char msg[300] = "";
 	int64_t dept_id;
-	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, &msg), 0);
+	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, msg, sizeof msg), 0);
 	Department d;
 	assert_true(department_by_id(db, dept_id, &d));
 	exec_ok(db, "INSERT INTO users (login, name, password_hash) VALUES ('rev', 'Revi Sor', 'x')");
@@ -89,7 +89,7 @@ static int setup(void **state)
 	assert_int_equal(catalogue_store_json(db, catalogue_json, "udgivet", "lokal", &cat, err, sizeof err), 0);
 	int64_t round_id;
 	assert_int_equal(round_create(db, &d, "overordnet", "Testtilsyn", "test-katalog", NULL, 0, NULL, NULL, "test",
-	                              &round_id, &msg), 0);
+	                              &round_id, msg, sizeof msg), 0);
 	assert_true(round_by_id(db, round_id, &f->round));
 	/* Six cases; the sample order (by key) is S-003, S-001, S-005, S-002, S-006, and S-004 is replaced. */
 	static const char *const keys[] = {"", "20", "40", "10", "99", "30", "50"};
@@ -97,10 +97,9 @@ static int setup(void **state)
 		char sql[512];
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
-		         " VALUES (%lld, 'S-00%d', 'Rådgiver %d', '2026-01-01', '2026-01-01')",
+		         " VALUES (%lld, 'S-00%d', 'Rådgiver %d', '2026-01-01', '2026-01-01') RETURNING id",
 		         (long long)dept_id, i, i % 2);
-		exec_ok(db, sql);
-		f->case_id[i] = db_last_id(db);
+		f->case_id[i] = qinsert(db, "%s", sql);
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO round_case (round_id, case_id, sample_key, status, added_at)"
 		         " VALUES (%lld, %lld, '%s', '%s', '2026-01-01')",
@@ -224,13 +223,13 @@ static void written_sheet_has_the_layout(void **state)
 	Fixture *f = *state;
 	/* One answer already given, to be pre-filled. */
 	AnswerState st;
-	const char *msg = NULL;
+	char msg[300] = "";
 	AnswerInput in = {.value = "ikke_relevant", .comment = "Ikke aktuelt", .seen_revision = -1};
 	assert_int_equal(answer_save(f->t->db, f->round.id, f->case_id[5], question_id(f, "TQ-1"), &in, &f->user, &st,
-	                             &msg), ANSWER_SAVED);
+	                             msg, sizeof msg), ANSWER_SAVED);
 	in = (AnswerInput){.value = "nej", .material = 1, .seen_revision = -1};
 	assert_int_equal(answer_save(f->t->db, f->round.id, f->case_id[1], question_id(f, "TQ-2"), &in, &f->user, &st,
-	                             &msg), ANSWER_SAVED);
+	                             msg, sizeof msg), ANSWER_SAVED);
 
 	char path[128], err[256];
 	path_in(f, "ark.xlsx", path, sizeof path);

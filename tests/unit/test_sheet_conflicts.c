@@ -45,9 +45,9 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->t = testdb_new();
 	Db *db = f->t->db;
-	const char *msg = NULL;
+	char msg[300] = "";
 	int64_t dept_id;
-	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, &msg), 0);
+	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, msg, sizeof msg), 0);
 	Department d;
 	assert_true(department_by_id(db, dept_id, &d));
 	exec_ok(db, "INSERT INTO users (login, name, password_hash) VALUES ('rev', 'Revi Sor', 'x'),"
@@ -58,16 +58,15 @@ static int setup(void **state)
 	int64_t cat;
 	assert_int_equal(catalogue_store_json(db, catalogue_json, "udgivet", "lokal", &cat, err, sizeof err), 0);
 	int64_t round_id;
-	assert_int_equal(round_create(db, &d, "overordnet", "Tilsyn", "kat", NULL, 0, NULL, NULL, "test", &round_id, &msg),
+	assert_int_equal(round_create(db, &d, "overordnet", "Tilsyn", "kat", NULL, 0, NULL, NULL, "test", &round_id, msg, sizeof msg),
 	                 0);
 	assert_true(round_by_id(db, round_id, &f->round));
 	for (int i = 1; i <= 3; i++) {
 		char sql[512];
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO cases (department_id, case_no, advisor, first_seen, last_seen)"
-		         " VALUES (%lld, 'S-%d', 'Rådgiver', '2026-01-01', '2026-01-01')", (long long)dept_id, i);
-		exec_ok(db, sql);
-		f->case_id[i] = db_last_id(db);
+		         " VALUES (%lld, 'S-%d', 'Rådgiver', '2026-01-01', '2026-01-01') RETURNING id", (long long)dept_id, i);
+		f->case_id[i] = qinsert(db, "%s", sql);
 		snprintf(sql, sizeof sql,
 		         "INSERT INTO round_case (round_id, case_id, sample_key, status, added_at)"
 		         " VALUES (%lld, %lld, '%d', 'udtrukket', '2026-01-01')", (long long)round_id,
@@ -103,10 +102,10 @@ static void save(Fixture *f, int c, int64_t q, const char *value, int material, 
 {
 	AnswerInput in = {.value = value, .material = material, .comment = comment, .seen_revision = -1};
 	AnswerState *cur = calloc(1, sizeof *cur);
-	const char *msg = NULL;
+	char msg[300] = "";
 	assert_int_equal(db_begin(f->t->db), DB_OK);
-	if (answer_save(f->t->db, f->round.id, f->case_id[c], q, &in, by, cur, &msg) != ANSWER_SAVED)
-		fail_msg("answer_save: %s", msg ? msg : "");
+	if (answer_save(f->t->db, f->round.id, f->case_id[c], q, &in, by, cur, msg, sizeof msg) != ANSWER_SAVED)
+		fail_msg("answer_save: %s", msg);
 	assert_int_equal(db_commit(f->t->db), DB_OK);
 	free(cur);
 }

@@ -30,8 +30,8 @@ static int teardown(void **state)
 static int64_t add_ok(Db *db, const char *login, const char *name, int is_admin)
 {
 	int64_t id = 0;
-	const char *msg = NULL;
-	if (user_add(db, login, name, is_admin, PW, 0, &id, &msg) != 0)
+	char msg[300] = "";
+	if (user_add(db, login, name, is_admin, PW, 0, &id, msg, sizeof msg) != 0)
 		fail_msg("user_add(%s): %s", login, msg);
 	assert_true(id > 0);
 	return id;
@@ -40,8 +40,8 @@ static int64_t add_ok(Db *db, const char *login, const char *name, int is_admin)
 static void refused(Db *db, const char *login, const char *name, const char *password, const char *want)
 {
 	int64_t id = -1;
-	const char *msg = NULL;
-	assert_int_equal(user_add(db, login, name, 0, password, 0, &id, &msg), -1);
+	char msg[300] = "";
+	assert_int_equal(user_add(db, login, name, 0, password, 0, &id, msg, sizeof msg), -1);
 	assert_non_null(msg);
 	if (!strstr(msg, want))
 		fail_msg("user_add(%s, %s): message \"%s\" lacks \"%s\"", login ? login : "NULL", name ? name : "NULL",
@@ -63,8 +63,8 @@ static int64_t sessions_of(Db *db, int64_t uid)
 static int64_t add_department(Db *db, const char *code)
 {
 	int64_t id = 0;
-	const char *msg = NULL;
-	if (department_add(db, code, "Børn og familie", "barn", &id, &msg) != 0)
+	char msg[300] = "";
+	if (department_add(db, code, "Børn og familie", "barn", &id, msg, sizeof msg) != 0)
 		fail_msg("department_add: %s", msg);
 	return id;
 }
@@ -107,8 +107,8 @@ static void add_and_read_back(void **state)
 {
 	TestDb *t = *state;
 	int64_t id = 0;
-	const char *msg = NULL;
-	assert_int_equal(user_add(t->db, "anna.hansen@kommune.dk", "Anna Hansen – rådgiver", 1, PW, 1, &id, &msg), 0);
+	char msg[300] = "";
+	assert_int_equal(user_add(t->db, "anna.hansen@kommune.dk", "Anna Hansen – rådgiver", 1, PW, 1, &id, msg, sizeof msg), 0);
 	User u;
 	assert_true(user_by_id(t->db, id, &u));
 	assert_int_equal(u.id, id);
@@ -157,45 +157,45 @@ static void roles_in_departments(void **state)
 	int64_t uid = add_ok(t->db, "anna", "Anna Hansen", 0);
 	int64_t d1 = add_department(t->db, "BHS");
 	int64_t d2 = add_department(t->db, "VOK");
-	const char *msg = NULL;
+	char msg[300] = "";
 
 	assert_int_equal(user_role_in(t->db, uid, d1), ROLE_NONE);
-	assert_int_equal(user_set_role(t->db, uid, d1, ROLE_LEDER, &msg), 0);
+	assert_int_equal(user_set_role(t->db, uid, d1, ROLE_LEDER, msg, sizeof msg), 0);
 	assert_int_equal(user_role_in(t->db, uid, d1), ROLE_LEDER);
 	assert_int_equal(user_role_in(t->db, uid, d2), ROLE_NONE);
 
 	/* Different roles in different departments. */
-	assert_int_equal(user_set_role(t->db, uid, d2, ROLE_EKSTERN, &msg), 0);
+	assert_int_equal(user_set_role(t->db, uid, d2, ROLE_EKSTERN, msg, sizeof msg), 0);
 	assert_int_equal(user_role_in(t->db, uid, d1), ROLE_LEDER);
 	assert_int_equal(user_role_in(t->db, uid, d2), ROLE_EKSTERN);
 
 	/* Changing a role replaces it: still one membership per department. */
-	assert_int_equal(user_set_role(t->db, uid, d1, ROLE_RAADGIVER, &msg), 0);
+	assert_int_equal(user_set_role(t->db, uid, d1, ROLE_RAADGIVER, msg, sizeof msg), 0);
 	assert_int_equal(user_role_in(t->db, uid, d1), ROLE_RAADGIVER);
-	assert_int_equal(user_set_role(t->db, uid, d1, ROLE_KOORDINATOR, &msg), 0);
+	assert_int_equal(user_set_role(t->db, uid, d1, ROLE_KOORDINATOR, msg, sizeof msg), 0);
 	assert_int_equal(user_role_in(t->db, uid, d1), ROLE_KOORDINATOR);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM membership"), 2);
 
 	/* ROLE_NONE removes the membership; removing again is harmless. */
-	assert_int_equal(user_set_role(t->db, uid, d1, ROLE_NONE, &msg), 0);
+	assert_int_equal(user_set_role(t->db, uid, d1, ROLE_NONE, msg, sizeof msg), 0);
 	assert_int_equal(user_role_in(t->db, uid, d1), ROLE_NONE);
 	assert_int_equal(user_role_in(t->db, uid, d2), ROLE_EKSTERN);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM membership"), 1);
-	assert_int_equal(user_set_role(t->db, uid, d1, ROLE_NONE, &msg), 0);
+	assert_int_equal(user_set_role(t->db, uid, d1, ROLE_NONE, msg, sizeof msg), 0);
 
 	/* Administrator is not a department role. */
-	msg = NULL;
-	assert_int_equal(user_set_role(t->db, uid, d1, ROLE_ADMIN, &msg), -1);
+	msg[0] = 0;
+	assert_int_equal(user_set_role(t->db, uid, d1, ROLE_ADMIN, msg, sizeof msg), -1);
 	assert_non_null(msg);
 	assert_non_null(strstr(msg, "Administrator"));
 	assert_int_equal(user_role_in(t->db, uid, d1), ROLE_NONE);
 
 	/* A department or user that does not exist is refused with a message. */
-	msg = NULL;
-	assert_int_equal(user_set_role(t->db, uid, d2 + 100, ROLE_LEDER, &msg), -1);
+	msg[0] = 0;
+	assert_int_equal(user_set_role(t->db, uid, d2 + 100, ROLE_LEDER, msg, sizeof msg), -1);
 	assert_non_null(msg);
-	msg = NULL;
-	assert_int_equal(user_set_role(t->db, uid + 100, d1, ROLE_LEDER, &msg), -1);
+	msg[0] = 0;
+	assert_int_equal(user_set_role(t->db, uid + 100, d1, ROLE_LEDER, msg, sizeof msg), -1);
 	assert_non_null(msg);
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM membership"), 1);
 }
@@ -204,17 +204,17 @@ static void update_name_and_flags(void **state)
 {
 	TestDb *t = *state;
 	int64_t uid = add_ok(t->db, "anna", "Anna Hansen", 0);
-	const char *msg = NULL;
-	assert_int_equal(user_update(t->db, uid, "Anna Hansen-Berg", 1, 1, &msg), 0);
+	char msg[300] = "";
+	assert_int_equal(user_update(t->db, uid, "Anna Hansen-Berg", 1, 1, msg, sizeof msg), 0);
 	User u;
 	assert_true(user_by_id(t->db, uid, &u));
 	assert_string_equal(u.name, "Anna Hansen-Berg");
 	assert_int_equal(u.is_admin, 1);
 	assert_int_equal(u.active, 1);
 
-	assert_int_equal(user_update(t->db, uid, "Anna 311299-1234", 0, 1, &msg), -1);
+	assert_int_equal(user_update(t->db, uid, "Anna 311299-1234", 0, 1, msg, sizeof msg), -1);
 	assert_non_null(strstr(msg, "CPR-nummer"));
-	assert_int_equal(user_update(t->db, uid, " ", 0, 1, &msg), -1);
+	assert_int_equal(user_update(t->db, uid, " ", 0, 1, msg, sizeof msg), -1);
 	assert_string_equal(msg, "Navn mangler.");
 	assert_true(user_by_id(t->db, uid, &u));
 	assert_string_equal(u.name, "Anna Hansen-Berg"); /* unchanged */
@@ -231,14 +231,14 @@ static void deactivation_ends_sessions(void **state)
 	assert_int_equal(auth_session_create(t->db, uid, T0, NULL, t1, &s1), 0);
 	assert_int_equal(auth_session_create(t->db, uid, T0, NULL, t2, &s2), 0);
 	assert_int_equal(auth_session_create(t->db, other, T0, NULL, t3, &s3), 0);
-	const char *msg = NULL;
+	char msg[300] = "";
 
 	/* An update that keeps the user active leaves the sessions alone. */
-	assert_int_equal(user_update(t->db, uid, "Anna H.", 0, 1, &msg), 0);
+	assert_int_equal(user_update(t->db, uid, "Anna H.", 0, 1, msg, sizeof msg), 0);
 	assert_int_equal(sessions_of(t->db, uid), 2);
 	assert_true(auth_session_lookup(t->db, t1, T0 + 1, &found));
 
-	assert_int_equal(user_update(t->db, uid, "Anna H.", 0, 0, &msg), 0);
+	assert_int_equal(user_update(t->db, uid, "Anna H.", 0, 0, msg, sizeof msg), 0);
 	assert_int_equal(sessions_of(t->db, uid), 0);
 	assert_false(auth_session_lookup(t->db, t1, T0 + 2, &found));
 	assert_false(auth_session_lookup(t->db, t2, T0 + 2, &found));
@@ -259,14 +259,14 @@ static void new_password_ends_sessions(void **state)
 	Session s1, s2, found;
 	assert_int_equal(auth_session_create(t->db, uid, T0, NULL, t1, &s1), 0);
 	assert_int_equal(auth_session_create(t->db, uid, T0, NULL, t2, &s2), 0);
-	const char *msg = NULL;
+	char msg[300] = "";
 
 	/* A refused password changes nothing. */
-	assert_int_equal(user_set_password(t->db, uid, "kort", 0, &msg), -1);
+	assert_int_equal(user_set_password(t->db, uid, "kort", 0, msg, sizeof msg), -1);
 	assert_non_null(strstr(msg, "mindst 10 tegn"));
 	assert_int_equal(sessions_of(t->db, uid), 2);
 
-	assert_int_equal(user_set_password(t->db, uid, "et helt nyt kodeord", 1, &msg), 0);
+	assert_int_equal(user_set_password(t->db, uid, "et helt nyt kodeord", 1, msg, sizeof msg), 0);
 	assert_int_equal(sessions_of(t->db, uid), 0);
 	assert_false(auth_session_lookup(t->db, t1, T0 + 1, &found));
 	assert_false(auth_session_lookup(t->db, t2, T0 + 1, &found));
@@ -334,8 +334,8 @@ static void department_code_canonical_form(void **state)
 	assert_true(department_by_code(t->db, "Bhs", &d));
 	assert_false(department_by_code(t->db, "BH", &d));
 	int64_t other = 0;
-	const char *msg = NULL;
-	assert_int_equal(department_add(t->db, "BHS", "Andet navn", "voksen", &other, &msg), -1);
+	char msg[300] = "";
+	assert_int_equal(department_add(t->db, "BHS", "Andet navn", "voksen", &other, msg, sizeof msg), -1);
 	assert_non_null(strstr(msg, "findes allerede"));
 	assert_int_equal(testdb_int(t->db, "SELECT count(*) FROM department"), 1);
 	char buf[DEPARTMENT_CODE_SIZE];

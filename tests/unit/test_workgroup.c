@@ -113,9 +113,9 @@ static void add_user(Fixture *f, const char *login, const char *name, const char
 	snprintf(sql, sizeof sql, "INSERT INTO users (login, name, password_hash) VALUES ('%s', '%s', 'x')", login, name);
 	exec_ok(f->t->db, sql);
 	assert_true(user_by_login(f->t->db, login, out));
-	const char *msg;
+	char msg[300] = "";
 	if (role)
-		assert_int_equal(user_set_role(f->t->db, out->id, f->dept.id, role_parse(role), &msg), 0);
+		assert_int_equal(user_set_role(f->t->db, out->id, f->dept.id, role_parse(role), msg, sizeof msg), 0);
 }
 
 static int setup(void **state)
@@ -124,9 +124,9 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->t = testdb_new();
 	Db *db = f->t->db;
-	const char *msg = NULL;
+	char msg[300] = "";
 	int64_t dept_id, round_id;
-	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, &msg), 0);
+	assert_int_equal(department_add(db, "TST", "Testafdeling", "barn", &dept_id, msg, sizeof msg), 0);
 	assert_true(department_by_id(db, dept_id, &f->dept));
 	add_user(f, "leder", "Lise Leder", "leder", &f->leder);
 	add_user(f, "koord", "Kim Koordinator", "koordinator", &f->koord);
@@ -135,7 +135,7 @@ static int setup(void **state)
 	add_user(f, "gaest", "Gitte Gæst", "ekstern", &f->guest);
 	add_user(f, "gone", "Gorm Gammel", "raadgiver", &f->gone);
 	assert_int_equal(round_create(db, &f->dept, "overordnet", "Testtilsyn", NULL, NULL, 0, NULL, NULL, "test", &round_id,
-	                              &msg),
+	                              msg, sizeof msg),
 	                 0);
 	/* Four sampled cases of two caseworkers (one replaced case does not count). */
 	char sql[512];
@@ -198,8 +198,8 @@ static void workgroup_on_database(void **state)
 	assert_non_null(strstr(msg, "leder, koordinator eller raadgiver"));
 	assert_int_equal(workgroup_set(db, &f->dept, f->guest.id, "raadgiver", &test_by, msg, sizeof msg), -1);
 	assert_non_null(strstr(msg, "ekstern"));
-	const char *err;
-	assert_int_equal(user_set_role(db, f->bo.id, f->dept.id, ROLE_NONE, &err), 0);
+	char err[300] = "";
+	assert_int_equal(user_set_role(db, f->bo.id, f->dept.id, ROLE_NONE, err, sizeof err), 0);
 	assert_int_equal(workgroup_set(db, &f->dept, f->bo.id, "raadgiver", &test_by, msg, sizeof msg), -1);
 	assert_non_null(strstr(msg, "ingen rolle"));
 

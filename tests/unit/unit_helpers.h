@@ -95,6 +95,28 @@ ATTR_PRINTF(2, 3) static inline void qexec(Db *db, const char *fmt, ...)
 	exec_ok(db, sql);
 }
 
+/* An INSERT ... RETURNING id made by printf, run through db_insert_id: the new row's id;
+** fails the test on error. */
+ATTR_PRINTF(2, 3) static inline int64_t qinsert(Db *db, const char *fmt, ...)
+{
+	char sql[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	int len = vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof sql)
+		fail_msg("qinsert: SQL longer than %zu bytes: %.80s...", sizeof sql, sql);
+	Stmt q;
+	if (db_prepare_uncached(&q, db, sql) != DB_OK)
+		fail_msg("prepare %s: %s", sql, db_errmsg(db));
+	int64_t id = 0;
+	int rc = db_insert_id(&q, &id);
+	db_finalize(&q);
+	if (rc != DB_OK)
+		fail_msg("%s: %s", sql, db_errmsg(db));
+	return id;
+}
+
 /* A query with no parameters that must give a row; fails the test otherwise. */
 static inline void testdb_row(Db *db, const char *sql, Stmt *q)
 {
