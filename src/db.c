@@ -633,12 +633,13 @@ void db_read_end(Db *db)
 		read_end(db);
 }
 
-/* Whether a transaction is open on this connection (a caller inside one must not begin). */
+/* Which of a pair of statements this connection's backend runs (DB_DIALECT_*). */
 int db_dialect(Db *db)
 {
 	return db->drv->dialect;
 }
 
+/* Whether a transaction is open on this connection (a caller inside one must not begin). */
 int db_in_transaction(Db *db)
 {
 	return !db->read_open && db->drv->in_transaction(db->conn);
