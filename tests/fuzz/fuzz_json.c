@@ -95,17 +95,17 @@ static void check_answers(int64_t id)
 	while (db_step(&q)) {
 		const char *scale = db_col_text(&q, 0);
 		const char *choices = db_col_is_null(&q, 1) ? NULL : db_col_text(&q, 1);
-		const char *msg = NULL;
+		char msg[300];
 		if (str_eq(scale, "choice")) {
 			json_t *a = json_loads(choices, 0, NULL);
 			CHECK(json_is_array(a) && json_array_size(a) >= 2);
 			for (size_t i = 0; i < json_array_size(a); i++) {
 				AnswerInput in = {.value = json_string_value(json_array_get(a, i)), .comment = ""};
-				CHECK(answer_check(scale, choices, &in, &msg) == 0);
+				CHECK(answer_check(scale, choices, &in, msg, sizeof msg) == 0);
 			}
 			json_decref(a);
 			AnswerInput other = {.value = "ja, men ikke en af mulighederne;", .comment = ""};
-			CHECK(answer_check(scale, choices, &other, &msg) == -1);
+			CHECK(answer_check(scale, choices, &other, msg, sizeof msg) == -1);
 		}
 		if (!db_col_is_null(&q, 4)) {
 			CHECK(!db_col_is_null(&q, 2)); /* the condition names a question of the catalogue */
